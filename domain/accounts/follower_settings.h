@@ -1,0 +1,65 @@
+// FollowerSettings: the complete settings of one follower. The journal records a full
+// snapshot whenever they change (FollowerConfigured), so replay sizes with the settings in
+// force at that point. Ratios are fixed-point millionths (ppm) so that "0.33" from a config
+// file is exact and the same on every machine; money is paise.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/base/ids.h"
+#include "domain/orders/order_types.h"
+
+namespace tandem::domain {
+
+inline constexpr int64_t kPpm = 1'000'000;  // 1.0 as a fixed-point ratio
+
+enum class SizingPolicy : uint8_t {
+  multiplier = 0,            // leader qty × ratio (Zerodha seed FOLLOWER_X_MULTIPLIER)
+  fixed_ratio = 1,           // leader qty × ratio (Dhan seed COPY_RATIO)
+  capital_proportional = 2,  // leader qty × follower capital ÷ leader capital
+  risk_based = 3,            // floor(max position % × capital ÷ (premium × lot)) lots
+};
+
+enum class CopyOn : uint8_t { placement = 0, fill = 1 };
+
+// What to do with a leader order whose product this follower may not trade.
+enum class DisallowedProductAction : uint8_t { skip = 0, use_intraday = 1, use_delivery = 2 };
+
+struct FollowerSettings {
+  FollowerId follower;
+  AccountId account;
+  Broker broker = Broker::paper;
+  bool enabled = true;
+
+  SizingPolicy sizing = SizingPolicy::multiplier;
+  int64_t ratio_ppm = kPpm;              // multiplier or fixed ratio
+  int64_t max_position_pct_bp = 0;       // risk based: basis points of capital per position
+  bool carry_remainder = false;          // carry dropped fractional quantity within the day
+
+  int64_t max_position_units = 0;        // per instrument; 0 = no limit
+  int64_t max_position_value_paise = 0;  // per instrument; 0 = no limit
+  int64_t max_order_value_paise = 0;     // 0 = no limit
+  int64_t max_daily_trades = 0;          // orders per trading day; 0 = no limit
+
+  std::vector<std::string> allow_symbols;      // empty = all
+  std::vector<std::string> deny_symbols;
+  std::vector<std::string> allow_underlyings;  // empty = all
+  std::vector<std::string> deny_underlyings;
+  std::vector<Segment> allow_segments;         // empty = all
+  std::vector<Segment> deny_segments;
+  std::vector<Product> allow_products;         // empty = all
+  DisallowedProductAction disallowed_product = DisallowedProductAction::skip;
+
+  bool reverse = false;               // sell when the leader buys
+  int32_t copy_window_start_min = 0;  // IST minutes after midnight; 0/0 = the whole session
+  int32_t copy_window_end_min = 0;
+  int64_t staleness_limit_ms = 0;     // 0 = no limit
+  int64_t price_guard_bp = 0;         // max |limit − reference| in basis points; 0 = off
+  CopyOn copy_on = CopyOn::placement;
+
+  bool operator==(const FollowerSettings&) const = default;
+};
+
+}  // namespace tandem::domain

@@ -1,0 +1,23 @@
+// Strong string ids. Broker ids stay strings: Kite order ids are up to 19 digits and do not
+// fit a double, Dhan ids are strings on the wire (brokers.md §1.2, §3.5).
+#pragma once
+
+#include <compare>
+#include <string>
+
+namespace tandem::domain {
+
+template <class Tag>
+struct StringId {
+  std::string value;
+  auto operator<=>(const StringId&) const = default;
+  bool empty() const { return value.empty(); }
+};
+
+using AccountId = StringId<struct AccountIdTag>;          // our name for a broker account
+using FollowerId = StringId<struct FollowerIdTag>;        // a configured follower
+using LeaderOrderId = StringId<struct LeaderOrderIdTag>;  // the leader broker's order id
+using BrokerOrderId = StringId<struct BrokerOrderIdTag>;  // a follower broker's order id
+using ClientTag = StringId<struct ClientTagTag>;          // Kite `tag` / Dhan `correlationId`
+
+}  // namespace tandem::domain

@@ -1,0 +1,31 @@
+#include "domain/base/time.h"
+
+#include <date/date.h>
+
+namespace tandem::domain {
+
+namespace {
+using Ns = std::chrono::nanoseconds;
+using SysNs = std::chrono::sys_time<Ns>;
+}  // namespace
+
+TradingDay ist_trading_day(TimeNs utc_ns) {
+  const SysNs ist = SysNs(Ns(utc_ns)) + kIstOffset;
+  const date::year_month_day ymd{date::floor<date::days>(ist)};
+  return static_cast<TradingDay>(int(ymd.year()) * 10000 + unsigned(ymd.month()) * 100 +
+                                 unsigned(ymd.day()));
+}
+
+int ist_minute_of_day(TimeNs utc_ns) {
+  const SysNs ist = SysNs(Ns(utc_ns)) + kIstOffset;
+  const auto since_midnight = ist - date::floor<date::days>(ist);
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count());
+}
+
+bool is_valid_trading_day(TradingDay day) {
+  const date::year_month_day ymd{date::year(int(day / 10000)), date::month(day / 100 % 100),
+                                 date::day(day % 100)};
+  return day >= 19700101 && ymd.ok();
+}
+
+}  // namespace tandem::domain

@@ -1,0 +1,77 @@
+// CopyDecision: what the core decided for one follower on one leader event, with every input
+// of the sizing, so an auditor can recompute the quantity by hand (DESIGN.md, Sizing).
+#pragma once
+
+#include <cstdint>
+
+#include "domain/accounts/follower_settings.h"
+#include "domain/base/ids.h"
+
+namespace tandem::domain {
+
+enum class CopyAction : uint8_t { place = 0, modify = 1, cancel = 2, skip = 3 };
+
+// Why a follower got no order. Closed: every refusal has a name the audit can count.
+enum class SkipReason : uint8_t {
+  none = 0,
+  follower_disabled = 1,
+  follower_paused = 2,
+  market_closed = 3,
+  outside_copy_window = 4,
+  instrument_not_allowed = 5,
+  product_not_allowed = 6,
+  daily_trade_limit = 7,
+  max_position_reached = 8,
+  max_order_value = 9,
+  price_guard = 10,
+  stale_event = 11,
+  below_one_lot = 12,
+  no_position_to_exit = 13,
+  unknown_instrument = 14,
+  no_capital_snapshot = 15,
+  leader_rejected = 16,
+  no_mapped_order = 17,
+  already_filled = 18,
+};
+
+// Which limit cut the quantity down, if any.
+enum class Clamp : uint8_t {
+  none = 0,
+  max_position = 1,
+  max_position_value = 2,
+  max_order_value = 3,
+  exit_position = 4,
+  already_filled = 5,
+};
+
+struct SizingInputs {
+  SizingPolicy policy = SizingPolicy::multiplier;
+  int64_t ratio_ppm = 0;
+  int64_t leader_qty_units = 0;
+  int64_t leader_capital_paise = 0;
+  int64_t follower_capital_paise = 0;
+  int64_t lot_size_units = 1;
+  int64_t premium_paise = 0;
+  int64_t max_position_pct_bp = 0;
+  int64_t raw_qty_micro = 0;         // exact quantity before rounding, in millionths of a unit
+  int64_t remainder_in_micro = 0;    // carried remainder added before rounding
+  int64_t rounded_qty_units = 0;     // after rounding down to whole lots / shares
+  int64_t remainder_out_micro = 0;   // what rounding dropped, carried when enabled
+  int64_t position_before_units = 0; // follower net position used by the clamps
+  int64_t final_qty_units = 0;       // after clamps
+  bool operator==(const SizingInputs&) const = default;
+};
+
+struct CopyDecision {
+  LeaderOrderId leader_order_id;
+  FollowerId follower;
+  CopyAction action = CopyAction::skip;
+  uint32_t ordinal = 0;  // the action's ordinal for this leader order and follower
+  int64_t quantity_units = 0;
+  SizingInputs sizing;
+  SkipReason skip_reason = SkipReason::none;
+  Clamp clamp = Clamp::none;
+  bool operator==(const CopyDecision&) const = default;
+};
+
+}  // namespace tandem::domain

@@ -1,0 +1,186 @@
+// The journal's vocabulary (DESIGN.md, Events): every record is exactly one of these facts.
+// Plain values: copyable, comparable, no behaviour. journal/codec maps them to and from Cap'n
+// Proto; the index of each alternative in `Event` is NOT its wire id (see EventType).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/accounts/follower_settings.h"
+#include "domain/base/ids.h"
+#include "domain/base/time.h"
+#include "domain/copy/copy_decision.h"
+#include "domain/instruments/instrument.h"
+#include "domain/orders/order_types.h"
+
+namespace tandem::domain {
+
+// ---- run ----
+struct EngineStarted {
+  std::string version;
+  std::string config_hash;  // hex SHA-256 of the effective configuration
+  bool operator==(const EngineStarted&) const = default;
+};
+struct EngineStopped {
+  std::string reason;
+  bool operator==(const EngineStopped&) const = default;
+};
+struct TradingDayOpened {
+  TradingDay day = 0;
+  bool operator==(const TradingDayOpened&) const = default;
+};
+struct BrokerConnectionChanged {
+  AccountId account;
+  Broker broker = Broker::paper;
+  bool connected = false;
+  std::string detail;  // never a URL with credentials in it
+  bool operator==(const BrokerConnectionChanged&) const = default;
+};
+
+// ---- configuration ----
+struct LeaderConfigured {
+  AccountId account;
+  Broker broker = Broker::paper;
+  bool operator==(const LeaderConfigured&) const = default;
+};
+struct FollowerConfigured {
+  FollowerSettings settings;
+  bool operator==(const FollowerConfigured&) const = default;
+};
+struct FollowerPaused {
+  FollowerId follower;
+  std::string by;  // the operator
+  std::string reason;
+  bool operator==(const FollowerPaused&) const = default;
+};
+struct FollowerResumed {
+  FollowerId follower;
+  std::string by;
+  bool operator==(const FollowerResumed&) const = default;
+};
+struct InstrumentSnapshot {
+  Instrument instrument;
+  bool operator==(const InstrumentSnapshot&) const = default;
+};
+
+// ---- leader ----
+struct LeaderOrderUpdate {
+  LeaderOrderId order_id;
+  OrderStatus status = OrderStatus::pending;
+  InstrumentKey instrument;
+  Side side = Side::buy;
+  OrderType order_type = OrderType::market;
+  Product product = Product::intraday;
+  Validity validity = Validity::day;
+  int64_t quantity_units = 0;
+  int64_t filled_units = 0;
+  int64_t price_paise = 0;
+  int64_t trigger_price_paise = 0;
+  int64_t average_price_paise = 0;
+  TimeNs exchange_time_ns = 0;
+  TimeNs received_time_ns = 0;
+  std::string raw_digest;  // hex SHA-256 of the broker payload as received
+  bool recovered = false;  // found by a gap fill from the order book, not the live stream
+  bool operator==(const LeaderOrderUpdate&) const = default;
+};
+
+// ---- account state ----
+struct FundsSnapshot {
+  AccountId account;
+  int64_t available_paise = 0;
+  bool operator==(const FundsSnapshot&) const = default;
+};
+struct BrokerPosition {
+  InstrumentKey instrument;
+  Product product = Product::intraday;
+  int64_t net_qty_units = 0;
+  int64_t average_price_paise = 0;
+  bool operator==(const BrokerPosition&) const = default;
+};
+struct PositionsSnapshot {
+  AccountId account;
+  std::vector<BrokerPosition> positions;
+  bool operator==(const PositionsSnapshot&) const = default;
+};
+
+// ---- follower ----
+struct OrderRequest {
+  InstrumentKey instrument;
+  Side side = Side::buy;
+  OrderType order_type = OrderType::market;
+  Product product = Product::intraday;
+  Validity validity = Validity::day;
+  int64_t quantity_units = 0;
+  int64_t price_paise = 0;
+  int64_t trigger_price_paise = 0;
+  bool operator==(const OrderRequest&) const = default;
+};
+struct FollowerOrderIntent {
+  ClientTag tag;
+  FollowerId follower;
+  LeaderOrderId leader_order_id;
+  CopyAction action = CopyAction::place;
+  uint32_t ordinal = 0;
+  OrderRequest order;
+  BrokerOrderId target_order_id;  // the follower order a modify or cancel applies to
+  bool operator==(const FollowerOrderIntent&) const = default;
+};
+struct FollowerOrderAck {
+  ClientTag tag;
+  FollowerId follower;
+  BrokerOrderId broker_order_id;
+  bool operator==(const FollowerOrderAck&) const = default;
+};
+struct FollowerOrderRejected {
+  ClientTag tag;
+  FollowerId follower;
+  std::string error_class;  // rate_limited, rejected, unauthenticated, …
+  std::string message;
+  bool operator==(const FollowerOrderRejected&) const = default;
+};
+struct FollowerOrderUpdate {
+  ClientTag tag;
+  FollowerId follower;
+  BrokerOrderId broker_order_id;
+  OrderStatus status = OrderStatus::pending;
+  int64_t filled_units = 0;
+  int64_t average_price_paise = 0;
+  TimeNs exchange_time_ns = 0;
+  bool operator==(const FollowerOrderUpdate&) const = default;
+};
+
+using Event =
+    std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
+                 LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
+                 InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
+                 CopyDecision, FollowerOrderIntent, FollowerOrderAck, FollowerOrderRejected,
+                 FollowerOrderUpdate>;
+
+// The stable wire id of each event type: part of the journal format, never renumbered.
+enum class EventType : uint16_t {
+  engine_started = 1,
+  engine_stopped = 2,
+  trading_day_opened = 3,
+  broker_connection_changed = 4,
+  leader_configured = 5,
+  follower_configured = 6,
+  follower_paused = 7,
+  follower_resumed = 8,
+  instrument_snapshot = 9,
+  leader_order_update = 10,
+  funds_snapshot = 11,
+  positions_snapshot = 12,
+  copy_decision = 13,
+  follower_order_intent = 14,
+  follower_order_ack = 15,
+  follower_order_rejected = 16,
+  follower_order_update = 17,
+};
+inline constexpr uint16_t kMaxEventType = 17;
+
+[[nodiscard]] EventType event_type(const Event& event);
+std::string_view to_string(EventType type);  // "LeaderOrderUpdate"
+
+}  // namespace tandem::domain

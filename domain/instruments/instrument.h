@@ -1,0 +1,36 @@
+// Instrument: what an order trades, as the journal's InstrumentSnapshot records it, so that
+// replay sizes with the lot size in force that day. Keyed by exchange + trading symbol:
+// Kite reuses tokens of expired derivatives (brokers.md §1.7).
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+
+#include "domain/base/time.h"
+#include "domain/orders/order_types.h"
+
+namespace tandem::domain {
+
+struct InstrumentKey {
+  Exchange exchange = Exchange::nse;
+  std::string tradingsymbol;
+  auto operator<=>(const InstrumentKey&) const = default;
+};
+
+struct Instrument {
+  InstrumentKey key;
+  std::string underlying;          // "NIFTY" for NIFTY options; the symbol for equities
+  Segment segment = Segment::equity;
+  uint32_t kite_token = 0;         // Kite instrument_token; 0 when unknown
+  std::string dhan_security_id;    // Dhan securityId; empty when unknown
+  int64_t lot_size_units = 1;
+  int64_t tick_size_paise = 5;
+  TradingDay expiry_day = 0;       // 0 for instruments that do not expire
+  int64_t strike_paise = 0;
+  OptionType option_type = OptionType::none;
+  int64_t freeze_qty_units = 0;    // exchange freeze quantity; 0 when none applies
+  bool operator==(const Instrument&) const = default;
+};
+
+}  // namespace tandem::domain

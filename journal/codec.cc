@@ -1,0 +1,207 @@
+// The only file that turns Cap'n Proto exceptions into Status values (STYLE.md §3).
+#include "journal/codec.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/debug.h>
+#include <kj/exception.h>
+
+#include <cstring>
+#include <date/date.h>
+
+#include "domain/base/assert.h"
+#include "journal/detail/codec_events.h"
+#include "journal/schema/envelope.capnp.h"
+
+namespace tandem::journal {
+
+namespace d = ::tandem::domain;
+
+namespace {
+
+// Bounds for reading stored bytes (capnp defaults are 8M words and depth 64; ours are
+// tighter because a record is small).
+capnp::ReaderOptions reader_options() {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = kMaxRecordBytes / sizeof(capnp::word);
+  options.nestingLimit = 16;
+  return options;
+}
+
+WordBytes to_words(kj::ArrayPtr<const capnp::word> words) {
+  WordBytes out;
+  out.words.resize(words.size());
+  std::memcpy(out.words.data(), words.begin(), words.size() * sizeof(capnp::word));
+  out.size = words.size() * sizeof(capnp::word);
+  return out;
+}
+
+WordBytes copy_aligned(std::span<const uint8_t> bytes) {
+  WordBytes out;
+  out.words.resize((bytes.size() + 7) / 8);
+  if (!bytes.empty()) std::memcpy(out.words.data(), bytes.data(), bytes.size());
+  out.size = bytes.size();
+  return out;
+}
+
+kj::ArrayPtr<const capnp::word> as_segment(const WordBytes& b) {
+  return kj::arrayPtr(reinterpret_cast<const capnp::word*>(b.words.data()), b.size / 8);
+}
+
+Hash to_hash(capnp::Data::Reader data) {
+  KJ_REQUIRE(data.size() == 32, "hash is not 32 bytes", data.size());
+  Hash h{};
+  std::memcpy(h.data(), data.begin(), 32);
+  return h;
+}
+
+std::string seq_prefix(uint64_t seq) { return "record " + std::to_string(seq) + ": "; }
+
+// Runs `fn`, turning a kj::Exception into corruption naming the sequence.
+template <class Fn>
+Status catching(uint64_t seq, Fn&& fn) {
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions(std::forward<Fn>(fn))) {
+    return Status::corruption(seq_prefix(seq) + "does not decode (" +
+                              std::string(e->getDescription().cStr()) + ")");
+  }
+  return Status();
+}
+
+}  // namespace
+
+WordBytes encode_payload(const d::Event& event) {
+  capnp::MallocMessageBuilder message;
+  detail::write_event(message, event);
+  kj::Array<capnp::word> canonical = message.getRoot<capnp::AnyStruct>().asReader().canonicalize();
+  return to_words(canonical);
+}
+
+Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payload,
+                                uint64_t seq) {
+  if (payload.size() % 8 != 0 || payload.empty()) {
+    return Status::corruption(seq_prefix(seq) + "payload is " + std::to_string(payload.size()) +
+                              " bytes, not whole words");
+  }
+  const bool aligned = reinterpret_cast<uintptr_t>(payload.data()) % alignof(capnp::word) == 0;
+  WordBytes copy;
+  if (!aligned) copy = copy_aligned(payload);
+  kj::ArrayPtr<const capnp::word> segment =
+      aligned ? kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()),
+                             payload.size() / 8)
+              : as_segment(copy);
+  d::Event event;
+  Status s = catching(seq, [&] {
+    kj::ArrayPtr<const capnp::word> segments[1] = {segment};
+    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
+    event = detail::read_event(reader, type);
+  });
+  if (!s.ok()) return s;
+  return event;
+}
+
+std::string encode_envelope(const ChainHeader& header, std::span<const uint8_t> payload,
+                            const Hash& prev, const Hash& hash) {
+  TANDEM_REQUIRE(header.schema_version == kSchemaVersion, header.schema_version);
+  TANDEM_REQUIRE(header.event_type >= 1 && header.event_type <= d::kMaxEventType,
+                 header.event_type);
+  TANDEM_REQUIRE(payload.size() % 8 == 0, payload.size());
+  capnp::MallocMessageBuilder message;
+  auto env = message.initRoot<schema::Envelope>();
+  env.setSeq(header.seq);
+  env.setRecordedAtNs(header.recorded_at_ns);
+  env.setTradingDay(header.trading_day);
+  env.setSchemaVersion(header.schema_version);
+  env.setEventType(header.event_type);
+  env.setPayload(kj::arrayPtr(payload.data(), payload.size()));
+  env.setPrevHash(kj::arrayPtr(prev.data(), prev.size()));
+  env.setHash(kj::arrayPtr(hash.data(), hash.size()));
+  kj::Array<capnp::word> canonical = capnp::canonicalize(env.asReader());
+  const auto bytes = canonical.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+bool Envelope::hash_matches() const {
+  return chain_hash(prev_hash, header, payload.bytes()) == hash;
+}
+
+Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value) {
+  if (value.empty() || value.size() % 8 != 0 || value.size() > kMaxRecordBytes) {
+    return Status::corruption(seq_prefix(key_seq) + "value is " + std::to_string(value.size()) +
+                              " bytes, not a whole envelope (truncated or damaged)");
+  }
+  const WordBytes buffer =
+      copy_aligned({reinterpret_cast<const uint8_t*>(value.data()), value.size()});
+  Envelope out;
+  Status s = catching(key_seq, [&] {
+    kj::ArrayPtr<const capnp::word> segments[1] = {as_segment(buffer)};
+    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
+    auto env = reader.getRoot<schema::Envelope>();
+    out.header = {env.getSeq(), env.getRecordedAtNs(), env.getTradingDay(),
+                  env.getSchemaVersion(), env.getEventType()};
+    auto payload = env.getPayload();
+    out.payload = copy_aligned({payload.begin(), payload.size()});
+    out.prev_hash = to_hash(env.getPrevHash());
+    out.hash = to_hash(env.getHash());
+  });
+  if (!s.ok()) return s;
+  const ChainHeader& h = out.header;
+  if (h.schema_version > kSchemaVersion) {
+    return Status::unsupported(seq_prefix(key_seq) + "written with journal schema version " +
+                               std::to_string(h.schema_version) + ", newer than this tandem's " +
+                               std::to_string(kSchemaVersion) + "; upgrade tandem to read it");
+  }
+  if (h.schema_version == 0) return Status::corruption(seq_prefix(key_seq) + "schema version 0");
+  if (h.seq != key_seq) {
+    return Status::corruption(seq_prefix(key_seq) + "stored under this sequence but holds " +
+                              std::to_string(h.seq));
+  }
+  if (h.event_type < 1 || h.event_type > d::kMaxEventType) {
+    return Status::corruption(seq_prefix(key_seq) + "unknown event type " +
+                              std::to_string(h.event_type));
+  }
+  return out;
+}
+
+Result<Record> to_record(const Envelope& envelope) {
+  const ChainHeader& h = envelope.header;
+  if (!envelope.hash_matches()) {
+    return Status::corruption(seq_prefix(h.seq) + "hash does not match the record's contents");
+  }
+  Result<d::Event> event =
+      decode_payload(static_cast<d::EventType>(h.event_type), envelope.payload.bytes(), h.seq);
+  if (!event.ok()) return event.status();
+  return Record{h.seq,   h.recorded_at_ns,     h.trading_day, h.schema_version,
+                std::move(event).value(), envelope.prev_hash, envelope.hash};
+}
+
+Result<Record> decode_record(uint64_t key_seq, std::string_view value) {
+  Result<Envelope> envelope = decode_envelope(key_seq, value);
+  if (!envelope.ok()) return envelope.status();
+  return to_record(*envelope);
+}
+
+Result<std::string> envelope_to_json(const Envelope& envelope) {
+  const ChainHeader& h = envelope.header;
+  std::string event_json;
+  Status s = catching(h.seq, [&] {
+    kj::ArrayPtr<const capnp::word> segments[1] = {as_segment(envelope.payload)};
+    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
+    event_json = detail::event_to_json(reader, static_cast<d::EventType>(h.event_type));
+  });
+  if (!s.ok()) return s;
+  using Ns = std::chrono::nanoseconds;
+  const auto utc = std::chrono::sys_time<Ns>(Ns(h.recorded_at_ns));
+  std::string out = "{\"seq\":" + std::to_string(h.seq);
+  out += ",\"recorded_at_ns\":" + std::to_string(h.recorded_at_ns);
+  out += ",\"recorded_at_utc\":\"" + date::format("%FT%TZ", utc) + "\"";
+  out += ",\"trading_day\":" + std::to_string(h.trading_day);
+  out += ",\"schema_version\":" + std::to_string(h.schema_version);
+  out += ",\"type\":\"" + std::string(d::to_string(static_cast<d::EventType>(h.event_type))) +
+         "\"";
+  out += ",\"prev_hash\":\"" + to_hex(envelope.prev_hash) + "\"";
+  out += ",\"hash\":\"" + to_hex(envelope.hash) + "\"";
+  out += ",\"event\":" + event_json + "}";
+  return out;
+}
+
+}  // namespace tandem::journal

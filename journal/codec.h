@@ -1,0 +1,77 @@
+// The journal's record codec: domain events to canonical Cap'n Proto bytes and back, and
+// the envelope that carries them (journal/schema/envelope.capnp, docs/journal_format.md).
+// Decoding never throws: bad bytes become a `corruption` Status naming the sequence, and a
+// record from a newer schema becomes `unsupported` (STYLE.md §3). Reads are bounded by
+// explicit ReaderOptions. Thread-safety: free functions, no shared state.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/base/status.h"
+#include "domain/events.h"
+#include "journal/hash_chain.h"
+
+namespace tandem::journal {
+
+// Version of the schema this binary writes. Readers accept any version up to their own
+// (fields are only ever added) and refuse newer ones.
+inline constexpr uint16_t kSchemaVersion = 1;
+inline constexpr size_t kMaxRecordBytes = 4u << 20;
+
+struct Record {
+  uint64_t seq = 0;
+  domain::TimeNs recorded_at_ns = 0;
+  domain::TradingDay trading_day = 0;
+  uint16_t schema_version = kSchemaVersion;
+  domain::Event event;
+  Hash prev_hash{};
+  Hash hash{};
+  bool operator==(const Record&) const = default;
+};
+
+// Bytes kept in 8-byte words: Cap'n Proto reads aligned memory only.
+struct WordBytes {
+  std::vector<uint64_t> words;
+  size_t size = 0;
+  std::span<const uint8_t> bytes() const {
+    return {reinterpret_cast<const uint8_t*>(words.data()), size};
+  }
+};
+
+// Canonical payload of an event (capnp::canonicalize): equal events give equal bytes.
+[[nodiscard]] WordBytes encode_payload(const domain::Event& event);
+[[nodiscard]] Result<domain::Event> decode_payload(domain::EventType type,
+                                                   std::span<const uint8_t> payload,
+                                                   uint64_t seq);
+
+// The RocksDB value of one record. REQUIRES: header.schema_version == kSchemaVersion and a
+// known event type (asserted: we never write what we could not read back).
+[[nodiscard]] std::string encode_envelope(const ChainHeader& header,
+                                          std::span<const uint8_t> payload, const Hash& prev,
+                                          const Hash& hash);
+
+// A decoded envelope whose payload is still bytes: all `verify` needs.
+struct Envelope {
+  ChainHeader header;
+  WordBytes payload;
+  Hash prev_hash{};
+  Hash hash{};
+  // True when `hash` is SHA-256(prev_hash ‖ header ‖ payload).
+  [[nodiscard]] bool hash_matches() const;
+};
+
+// Decodes the value stored under sequence key `key_seq`; checks its shape, that it holds
+// that sequence, and its schema version. Does not check the hash.
+[[nodiscard]] Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value);
+// Envelope plus payload, with the record's own hash checked.
+[[nodiscard]] Result<Record> decode_record(uint64_t key_seq, std::string_view value);
+[[nodiscard]] Result<Record> to_record(const Envelope& envelope);
+
+// One JSON object with every envelope field and every event field (for `journal dump`).
+[[nodiscard]] Result<std::string> envelope_to_json(const Envelope& envelope);
+
+}  // namespace tandem::journal

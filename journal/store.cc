@@ -1,0 +1,437 @@
+#include "journal/store.h"
+
+#include <fcntl.h>
+#include <rocksdb/db.h>
+#include <unistd.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "domain/base/assert.h"
+#include "journal/chain_check.h"
+#include "journal/key_format.h"
+
+namespace tandem::journal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kLogCf = "log";
+constexpr const char* kMetaCf = "meta";
+constexpr const char* kDayCf = "day_index";
+constexpr const char* kSnapshotCf = "snapshots";
+constexpr const char* kFormatKey = "format";
+constexpr const char* kFormatValue = "tandem-journal";
+constexpr const char* kSchemaKey = "schema_version";
+constexpr const char* kHeadSeqKey = "head_seq";
+constexpr const char* kHeadHashKey = "head_hash";
+// Bounds on one group commit: enough to amortise a sync over many appenders, small enough
+// that one group never holds the others back for long.
+constexpr size_t kMaxGroupRecords = 4096;
+
+Status from_rocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return Status();
+  const std::string msg = what + ": " + s.ToString();
+  if (s.IsCorruption()) return Status::corruption(msg);
+  if (s.IsNotFound()) return Status::not_found(msg);
+  if (s.IsInvalidArgument()) return Status::invalid_argument(msg);
+  if (s.IsNotSupported()) return Status::unsupported(msg);
+  return Status::io_error(msg);
+}
+
+rocksdb::Options db_options() {
+  rocksdb::Options o;
+  o.paranoid_checks = true;
+  o.max_background_jobs = 2;
+  o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  o.keep_log_file_num = 3;
+  return o;
+}
+
+}  // namespace
+
+struct Store::Writer {
+  std::span<const AppendItem> items;
+  std::vector<WordBytes> payloads;  // encoded by the caller's thread, outside the lock
+  Status status;
+  AppendResult result;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+Store::Store(std::string dir) : dir_(std::move(dir)) {}
+
+Store::~Store() {
+  if (db_ == nullptr) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, const StoreOptions& options) {
+  std::error_code ec;
+  if (options.mode == OpenMode::read_write && options.check_tail_records > 0 &&
+      fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    // Check an existing journal through a read-only open first: a read-write open replays
+    // RocksDB's WAL and rewrites files, and a damaged journal must be left exactly as it is.
+    StoreOptions probe = options;
+    probe.mode = OpenMode::read_only;
+    Result<std::unique_ptr<Store>> checked = open(dir, probe);
+    if (!checked.ok()) return checked.status();
+  }
+  if (options.mode == OpenMode::read_write && options.create_if_missing &&
+      !fs::exists(dir, ec)) {
+    TANDEM_RETURN_IF_ERROR(create(dir));
+  }
+  std::unique_ptr<Store> store(new Store(dir));
+  TANDEM_RETURN_IF_ERROR(store->open_db(options));
+  TANDEM_RETURN_IF_ERROR(store->load_meta());
+  if (options.check_tail_records > 0) {
+    TANDEM_RETURN_IF_ERROR(store->check_tail(options.check_tail_records));
+  }
+  return store;
+}
+
+// A journal is created whole or not at all: RocksDB and the meta identity are written in a
+// sibling directory that is renamed into place, so a crash during creation leaves no
+// half-made journal at `dir` (only a `.creating` directory that the next attempt replaces).
+Status Store::create(const std::string& dir) {
+  const fs::path target = fs::absolute(fs::path(dir)).lexically_normal();
+  const fs::path staging = target.string() + ".creating";
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return Status::io_error("cannot create " + target.parent_path().string() + ": " + ec.message());
+  {
+    Store fresh(staging.string());
+    StoreOptions options;
+    options.create_if_missing = true;
+    TANDEM_RETURN_IF_ERROR(fresh.open_db(options));
+  }
+  fs::rename(staging, target, ec);
+  if (ec) return Status::io_error("cannot create journal " + dir + ": " + ec.message());
+  // Make the rename itself durable.
+  const int parent = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (parent < 0 || ::fsync(parent) != 0) {
+    if (parent >= 0) ::close(parent);
+    return Status::io_error("cannot sync " + target.parent_path().string());
+  }
+  ::close(parent);
+  return Status();
+}
+
+Status Store::open_db(const StoreOptions& options) {
+  mode_ = options.mode;
+  std::error_code ec;
+  const bool exists = fs::exists(dir_, ec);
+  const bool has_db = exists && fs::exists(fs::path(dir_) / "CURRENT", ec);
+  const bool create = options.create_if_missing && options.mode == OpenMode::read_write;
+  if (!exists && !create) return Status::not_found("no journal at " + dir_);
+  if (exists && !has_db) {
+    if (!create) return Status::invalid_argument(dir_ + " is not a Tandem journal");
+    if (!fs::is_empty(dir_, ec)) {
+      return Status::invalid_argument(dir_ +
+                                      " is not empty and is not a Tandem journal; refusing to "
+                                      "create a journal inside it");
+    }
+  }
+
+  rocksdb::Options o = db_options();
+  const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kLogCf, kMetaCf,
+                                          kDayCf, kSnapshotCf};
+  if (has_db) {
+    std::vector<std::string> present;
+    TANDEM_RETURN_IF_ERROR(
+        from_rocks(rocksdb::DB::ListColumnFamilies(o, dir_, &present), "reading " + dir_));
+    for (const auto& name : names) {
+      if (std::find(present.begin(), present.end(), name) == present.end()) {
+        return Status::invalid_argument(dir_ + " is not a Tandem journal (no column family '" +
+                                        name + "')");
+      }
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& name : names) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions(o));
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  switch (options.mode) {
+    case OpenMode::read_write:
+      o.create_if_missing = create;
+      o.create_missing_column_families = create && !has_db;
+      s = rocksdb::DB::Open(o, dir_, cfs, &handles_, &raw);
+      if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+        return Status::failed_precondition("journal " + dir_ +
+                                           " is open for writing by another process");
+      }
+      break;
+    case OpenMode::read_only:
+      s = rocksdb::DB::OpenForReadOnly(o, dir_, cfs, &handles_, &raw);
+      break;
+    case OpenMode::follower:
+      TANDEM_REQUIRE(!options.follower_dir.empty());
+      o.max_open_files = -1;  // required by secondary instances
+      s = rocksdb::DB::OpenAsSecondary(o, dir_, options.follower_dir, cfs, &handles_, &raw);
+      break;
+  }
+  TANDEM_RETURN_IF_ERROR(from_rocks(s, "opening journal " + dir_));
+  db_.reset(raw);
+  log_cf_ = handles_[1];
+  meta_cf_ = handles_[2];
+  day_cf_ = handles_[3];
+  snapshot_cf_ = handles_[4];
+
+  if (!has_db) {
+    // A fresh journal: write its identity once, durably.
+    rocksdb::WriteBatch batch;
+    const uint16_t v = kSchemaVersion;
+    const char version[2] = {static_cast<char>(v >> 8), static_cast<char>(v & 0xff)};
+    TANDEM_ASSERT(batch.Put(meta_cf_, kFormatKey, kFormatValue).ok());
+    TANDEM_ASSERT(batch.Put(meta_cf_, kSchemaKey, rocksdb::Slice(version, 2)).ok());
+    TANDEM_ASSERT(batch.Put(meta_cf_, kHeadSeqKey, encode_u64_key(0)).ok());
+    TANDEM_ASSERT(
+        batch.Put(meta_cf_, kHeadHashKey, rocksdb::Slice(reinterpret_cast<const char*>(
+                                                             kGenesisHash.data()), 32))
+            .ok());
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    TANDEM_RETURN_IF_ERROR(from_rocks(db_->Write(wo, &batch), "initialising journal " + dir_));
+  }
+  return Status();
+}
+
+Status Store::load_meta() {
+  auto get = [&](const char* key, std::string* value) {
+    return db_->Get(rocksdb::ReadOptions(), meta_cf_, key, value);
+  };
+  std::string format, version, head_seq, head_hash;
+  if (!get(kFormatKey, &format).ok() || format != kFormatValue) {
+    return Status::invalid_argument(dir_ + " is not a Tandem journal (no format marker)");
+  }
+  if (!get(kSchemaKey, &version).ok() || version.size() != 2) {
+    return Status::corruption("journal " + dir_ + ": schema version missing from meta");
+  }
+  const uint16_t v = static_cast<uint16_t>((uint8_t(version[0]) << 8) | uint8_t(version[1]));
+  if (v > kSchemaVersion) {
+    return Status::unsupported("journal " + dir_ + " has schema version " + std::to_string(v) +
+                               ", newer than this tandem's " + std::to_string(kSchemaVersion) +
+                               "; upgrade tandem to read it");
+  }
+  const bool seq_ok = get(kHeadSeqKey, &head_seq).ok() && decode_u64_key(head_seq).has_value();
+  if (!seq_ok || !get(kHeadHashKey, &head_hash).ok() || head_hash.size() != 32) {
+    return Status::corruption("journal " + dir_ + ": head missing from meta");
+  }
+  Head head;
+  head.seq = *decode_u64_key(head_seq);
+  std::copy(head_hash.begin(), head_hash.end(), head.hash.begin());
+
+  // The head must name the last record in the log, and that record must carry the head hash.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  it->SeekToLast();
+  TANDEM_RETURN_IF_ERROR(from_rocks(it->status(), "reading journal " + dir_));
+  const uint64_t last = it->Valid() ? decode_u64_key(it->key().ToStringView()).value_or(0) : 0;
+  if (it->Valid() && last == 0) {
+    return Status::corruption("journal " + dir_ + ": the log holds a key that is not a sequence");
+  }
+  if (last > head.seq) {
+    return Status::corruption("record " + std::to_string(head.seq + 1) +
+                              ": exists beyond the head " + std::to_string(head.seq) +
+                              " recorded in meta");
+  }
+  if (last < head.seq) {
+    return Status::corruption("record " + std::to_string(last + 1) + ": missing (meta says the "
+                              "journal ends at " + std::to_string(head.seq) + ")");
+  }
+  if (head.seq > 0) {
+    Result<Envelope> env = decode_envelope(head.seq, it->value().ToStringView());
+    if (!env.ok()) return env.status();
+    if (env->hash != head.hash) {
+      return Status::corruption("record " + std::to_string(head.seq) +
+                                ": hash differs from the head hash recorded in meta");
+    }
+  }
+  Result<std::map<domain::TradingDay, uint64_t>> known_days = days();
+  if (!known_days.ok()) return known_days.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  head_ = head;
+  days_ = std::move(known_days).value();
+  return Status();
+}
+
+Status Store::check_tail(uint64_t records) const {
+  const Head h = head();
+  if (h.seq == 0) return Status();
+  const uint64_t from = h.seq > records ? h.seq - records + 1 : 1;
+  ChainChecker checker(from == 1 ? std::optional<Hash>(kGenesisHash) : std::nullopt);
+  Status bad;
+  TANDEM_RETURN_IF_ERROR(scan(from, h.seq, [&](const Envelope& e) {
+    bad = checker.check(e);
+    return bad.ok();
+  }));
+  return bad;
+}
+
+Result<AppendResult> Store::append(std::span<const AppendItem> items) {
+  TANDEM_REQUIRE(!items.empty());
+  TANDEM_REQUIRE(mode_ == OpenMode::read_write);
+  Writer w;
+  w.items = items;
+  w.payloads.reserve(items.size());
+  for (const AppendItem& item : items) {
+    if (!domain::is_valid_trading_day(item.trading_day)) {
+      return Status::invalid_argument("append: trading day " + std::to_string(item.trading_day) +
+                                      " is not a YYYYMMDD date");
+    }
+    w.payloads.push_back(encode_payload(item.event));
+  }
+
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!bg_error_.ok()) return bg_error_;
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) {
+    if (!w.status.ok()) return w.status;
+    return w.result;
+  }
+
+  // This thread leads a group: everyone queued behind it, up to the bound.
+  std::vector<Writer*> group;
+  size_t records = 0;
+  for (Writer* other : writers_) {
+    if (!group.empty() && records + other->items.size() > kMaxGroupRecords) break;
+    group.push_back(other);
+    records += other->items.size();
+  }
+  Status s = bg_error_;
+  if (s.ok()) {
+    lock.unlock();  // others may queue up for the next group while this one syncs
+    s = write_group(group);
+    lock.lock();
+    if (!s.ok()) bg_error_ = s;  // fail closed: nothing more is written
+  }
+  for (Writer* member : group) {
+    TANDEM_ASSERT(writers_.front() == member);
+    writers_.pop_front();
+    member->status = s;
+    member->done = true;
+    if (member != &w) member->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  appended_.notify_all();
+  if (!s.ok()) return s;
+  return w.result;
+}
+
+// Called by the group leader only, without mu_: head_ and days_ change only here (and
+// head_ under mu_ at the end), so reading them unlocked is safe.
+Status Store::write_group(std::vector<Writer*>& group) {
+  rocksdb::WriteBatch batch;
+  uint64_t seq = head_.seq;
+  Hash prev = head_.hash;
+  std::map<domain::TradingDay, uint64_t> new_days;
+  for (Writer* w : group) {
+    w->result.first_seq = seq + 1;
+    for (size_t i = 0; i < w->items.size(); ++i) {
+      const AppendItem& item = w->items[i];
+      ++seq;
+      const ChainHeader header{seq, item.recorded_at_ns, item.trading_day, kSchemaVersion,
+                               static_cast<uint16_t>(domain::event_type(item.event))};
+      const auto payload = w->payloads[i].bytes();
+      const Hash hash = chain_hash(prev, header, payload);
+      TANDEM_ASSERT(batch.Put(log_cf_, encode_u64_key(seq),
+                              encode_envelope(header, payload, prev, hash)).ok());
+      if (!days_.contains(item.trading_day) && !new_days.contains(item.trading_day)) {
+        new_days.emplace(item.trading_day, seq);
+        TANDEM_ASSERT(
+            batch.Put(day_cf_, encode_day_key(item.trading_day), encode_u64_key(seq)).ok());
+      }
+      prev = hash;
+    }
+    w->result.last_seq = seq;
+  }
+  TANDEM_ASSERT(batch.Put(meta_cf_, kHeadSeqKey, encode_u64_key(seq)).ok());
+  TANDEM_ASSERT(
+      batch.Put(meta_cf_, kHeadHashKey,
+                rocksdb::Slice(reinterpret_cast<const char*>(prev.data()), prev.size())).ok());
+  rocksdb::WriteOptions wo;
+  wo.sync = true;  // durable before any caller acts on it (write-ahead)
+  TANDEM_RETURN_IF_ERROR(from_rocks(db_->Write(wo, &batch), "appending to journal " + dir_));
+  days_.merge(new_days);
+  std::lock_guard<std::mutex> lock(mu_);
+  head_ = {seq, prev};
+  return Status();
+}
+
+Head Store::head() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return head_;
+}
+
+Status Store::scan(uint64_t from_seq, uint64_t to_seq, const EnvelopeVisitor& visit) const {
+  const uint64_t head_seq = head().seq;
+  const uint64_t to = to_seq == 0 ? head_seq : std::min(to_seq, head_seq);
+  const uint64_t from = std::max<uint64_t>(from_seq, 1);
+  if (from > to) return Status();
+  rocksdb::ReadOptions ro;
+  ro.readahead_size = 2u << 20;
+  ro.verify_checksums = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
+  uint64_t expected = from;
+  for (it->Seek(encode_u64_key(from)); it->Valid() && expected <= to; it->Next(), ++expected) {
+    const std::optional<uint64_t> key = decode_u64_key(it->key().ToStringView());
+    if (!key.has_value() || *key != expected) {
+      return Status::corruption("record " + std::to_string(expected) + ": missing" +
+                                (key ? " (next stored record is " + std::to_string(*key) + ")"
+                                     : std::string(" (a malformed key stands in its place)")));
+    }
+    Result<Envelope> env = decode_envelope(expected, it->value().ToStringView());
+    if (!env.ok()) return env.status();
+    if (!visit(*env)) return Status();
+  }
+  TANDEM_RETURN_IF_ERROR(from_rocks(it->status(), "reading journal " + dir_));
+  if (expected <= to) {
+    return Status::corruption("record " + std::to_string(expected) +
+                              ": missing (the log ends before the head " +
+                              std::to_string(head_seq) + ")");
+  }
+  return Status();
+}
+
+Result<std::map<domain::TradingDay, uint64_t>> Store::days() const {
+  std::map<domain::TradingDay, uint64_t> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), day_cf_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto day = decode_day_key(it->key().ToStringView());
+    const auto seq = decode_u64_key(it->value().ToStringView());
+    if (!day || !seq) return Status::corruption("journal " + dir_ + ": malformed day index entry");
+    out.emplace(*day, *seq);
+  }
+  TANDEM_RETURN_IF_ERROR(from_rocks(it->status(), "reading day index of " + dir_));
+  return out;
+}
+
+Status Store::catch_up() {
+  TANDEM_REQUIRE(mode_ == OpenMode::follower);
+  TANDEM_RETURN_IF_ERROR(from_rocks(db_->TryCatchUpWithPrimary(), "following journal " + dir_));
+  return load_meta();
+}
+
+bool Store::wait_for(uint64_t seq, int64_t timeout_ms) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return appended_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                            [&] { return head_.seq >= seq; });
+}
+
+uint64_t Store::disk_bytes() const {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace tandem::journal

@@ -1,0 +1,53 @@
+// Small helpers shared by the journal tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "journal/chain_check.h"
+#include "journal/store.h"
+
+namespace tandem::testing {
+
+inline constexpr domain::TradingDay kDay = 20261120;
+
+inline journal::AppendItem item(domain::Event event, domain::TradingDay day = kDay,
+                                domain::TimeNs at = 1'795'146'300'000'000'000) {
+  return journal::AppendItem{at, day, std::move(event)};
+}
+
+inline domain::Event note(const std::string& reason) {
+  return domain::EngineStopped{reason};
+}
+
+inline std::unique_ptr<journal::Store> open_store(const std::string& dir, bool create = true,
+                                                  journal::OpenMode mode =
+                                                      journal::OpenMode::read_write) {
+  journal::StoreOptions options;
+  options.create_if_missing = create;
+  options.mode = mode;
+  auto store = journal::Store::open(dir, options);
+  EXPECT_TRUE(store.ok()) << store.status().to_string();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Every record, decoded and chain-checked from seq 1.
+inline std::vector<journal::Record> read_all(const journal::Store& store) {
+  std::vector<journal::Record> out;
+  journal::ChainChecker checker(journal::kGenesisHash);
+  Status s = store.scan(1, 0, [&](const journal::Envelope& e) {
+    Status c = checker.check(e);
+    EXPECT_TRUE(c.ok()) << c.to_string();
+    auto record = journal::to_record(e);
+    EXPECT_TRUE(record.ok()) << record.status().to_string();
+    if (record.ok()) out.push_back(std::move(record).value());
+    return c.ok() && record.ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.to_string();
+  return out;
+}
+
+}  // namespace tandem::testing
