@@ -36,11 +36,15 @@ WordBytes to_words(kj::ArrayPtr<const capnp::word> words) {
   return out;
 }
 
-WordBytes copy_aligned(std::span<const uint8_t> bytes) {
-  WordBytes out;
+void copy_aligned(std::span<const uint8_t> bytes, WordBytes& out) {
   out.words.resize((bytes.size() + 7) / 8);
   if (!bytes.empty()) std::memcpy(out.words.data(), bytes.data(), bytes.size());
   out.size = bytes.size();
+}
+
+WordBytes copy_aligned(std::span<const uint8_t> bytes) {
+  WordBytes out;
+  copy_aligned(bytes, out);
   return out;
 }
 
@@ -69,8 +73,13 @@ Status catching(uint64_t seq, Fn&& fn) {
 
 }  // namespace
 
+// First segment sizes: capnp's default zero-fills 1024 words (8 KiB) per message, far more
+// than a record needs; a larger event simply grows into a second segment.
+constexpr unsigned kPayloadFirstSegmentWords = 64;
+constexpr unsigned kEnvelopeOverheadWords = 16;
+
 WordBytes encode_payload(const d::Event& event) {
-  capnp::MallocMessageBuilder message;
+  capnp::MallocMessageBuilder message(kPayloadFirstSegmentWords);
   detail::write_event(message, event);
   kj::Array<capnp::word> canonical = message.getRoot<capnp::AnyStruct>().asReader().canonicalize();
   return to_words(canonical);
@@ -105,7 +114,8 @@ std::string encode_envelope(const ChainHeader& header, std::span<const uint8_t> 
   TANDEM_REQUIRE(header.event_type >= 1 && header.event_type <= d::kMaxEventType,
                  header.event_type);
   TANDEM_REQUIRE(payload.size() % 8 == 0, payload.size());
-  capnp::MallocMessageBuilder message;
+  capnp::MallocMessageBuilder message(
+      static_cast<unsigned>(payload.size() / sizeof(capnp::word)) + kEnvelopeOverheadWords);
   auto env = message.initRoot<schema::Envelope>();
   env.setSeq(header.seq);
   env.setRecordedAtNs(header.recorded_at_ns);
@@ -115,35 +125,39 @@ std::string encode_envelope(const ChainHeader& header, std::span<const uint8_t> 
   env.setPayload(kj::arrayPtr(payload.data(), payload.size()));
   env.setPrevHash(kj::arrayPtr(prev.data(), prev.size()));
   env.setHash(kj::arrayPtr(hash.data(), hash.size()));
-  kj::Array<capnp::word> canonical = capnp::canonicalize(env.asReader());
-  const auto bytes = canonical.asBytes();
+  // The envelope's own bytes are never hashed (the hash covers the header fields and the
+  // canonical payload), so its single segment is stored as built: the first segment is
+  // sized to hold it, which the reader's SegmentArrayMessageReader needs.
+  const auto segments = message.getSegmentsForOutput();
+  TANDEM_ASSERT(segments.size() == 1, segments.size());
+  const auto bytes = segments[0].asBytes();
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
 bool Envelope::hash_matches() const {
-  return chain_hash(prev_hash, header, payload.bytes()) == hash;
+  return chain_hash(prev_hash, header, payload()) == hash;
 }
 
-Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value) {
+Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out) {
   if (value.empty() || value.size() % 8 != 0 || value.size() > kMaxRecordBytes) {
     return Status::corruption(seq_prefix(key_seq) + "value is " + std::to_string(value.size()) +
                               " bytes, not a whole envelope (truncated or damaged)");
   }
-  const WordBytes buffer =
-      copy_aligned({reinterpret_cast<const uint8_t*>(value.data()), value.size()});
-  Envelope out;
-  Status s = catching(key_seq, [&] {
-    kj::ArrayPtr<const capnp::word> segments[1] = {as_segment(buffer)};
+  copy_aligned({reinterpret_cast<const uint8_t*>(value.data()), value.size()}, out.value);
+  TANDEM_RETURN_IF_ERROR(catching(key_seq, [&] {
+    kj::ArrayPtr<const capnp::word> segments[1] = {as_segment(out.value)};
     capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
     auto env = reader.getRoot<schema::Envelope>();
     out.header = {env.getSeq(), env.getRecordedAtNs(), env.getTradingDay(),
                   env.getSchemaVersion(), env.getEventType()};
     auto payload = env.getPayload();
-    out.payload = copy_aligned({payload.begin(), payload.size()});
+    // Data in a message starts on a word boundary, so the payload is aligned in place.
+    out.payload_offset = static_cast<size_t>(payload.begin() - out.value.bytes().data());
+    out.payload_size = payload.size();
     out.prev_hash = to_hash(env.getPrevHash());
     out.hash = to_hash(env.getHash());
-  });
-  if (!s.ok()) return s;
+  }));
+  TANDEM_ASSERT(out.payload_offset % 8 == 0, out.payload_offset);
   const ChainHeader& h = out.header;
   if (h.schema_version > kSchemaVersion) {
     return Status::unsupported(seq_prefix(key_seq) + "written with journal schema version " +
@@ -159,6 +173,12 @@ Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value) {
     return Status::corruption(seq_prefix(key_seq) + "unknown event type " +
                               std::to_string(h.event_type));
   }
+  return Status();
+}
+
+Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value) {
+  Envelope out;
+  TANDEM_RETURN_IF_ERROR(decode_envelope(key_seq, value, out));
   return out;
 }
 
@@ -168,7 +188,7 @@ Result<Record> to_record(const Envelope& envelope) {
     return Status::corruption(seq_prefix(h.seq) + "hash does not match the record's contents");
   }
   Result<d::Event> event =
-      decode_payload(static_cast<d::EventType>(h.event_type), envelope.payload.bytes(), h.seq);
+      decode_payload(static_cast<d::EventType>(h.event_type), envelope.payload(), h.seq);
   if (!event.ok()) return event.status();
   return Record{h.seq,   h.recorded_at_ns,     h.trading_day, h.schema_version,
                 std::move(event).value(), envelope.prev_hash, envelope.hash};
@@ -184,7 +204,9 @@ Result<std::string> envelope_to_json(const Envelope& envelope) {
   const ChainHeader& h = envelope.header;
   std::string event_json;
   Status s = catching(h.seq, [&] {
-    kj::ArrayPtr<const capnp::word> segments[1] = {as_segment(envelope.payload)};
+    const auto payload = envelope.payload();
+    kj::ArrayPtr<const capnp::word> segments[1] = {
+        kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), payload.size() / 8)};
     capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
     event_json = detail::event_to_json(reader, static_cast<d::EventType>(h.event_type));
   });

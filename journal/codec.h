@@ -54,18 +54,28 @@ struct WordBytes {
                                           std::span<const uint8_t> payload, const Hash& prev,
                                           const Hash& hash);
 
-// A decoded envelope whose payload is still bytes: all `verify` needs.
+// A decoded envelope whose payload is still bytes: all `verify` needs. It owns an aligned
+// copy of the stored value, and the payload is a word-aligned range inside it, so decoding
+// a record allocates nothing once the buffer has grown (scan reuses one Envelope).
 struct Envelope {
   ChainHeader header;
-  WordBytes payload;
   Hash prev_hash{};
   Hash hash{};
+  WordBytes value;            // the stored bytes, aligned
+  size_t payload_offset = 0;  // within `value`; a multiple of 8
+  size_t payload_size = 0;
+
+  std::span<const uint8_t> payload() const {
+    return value.bytes().subspan(payload_offset, payload_size);
+  }
   // True when `hash` is SHA-256(prev_hash ‖ header ‖ payload).
   [[nodiscard]] bool hash_matches() const;
 };
 
-// Decodes the value stored under sequence key `key_seq`; checks its shape, that it holds
-// that sequence, and its schema version. Does not check the hash.
+// Decodes the value stored under sequence key `key_seq` into `out` (reusing its buffer);
+// checks its shape, that it holds that sequence, and its schema version. Does not check
+// the hash.
+[[nodiscard]] Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out);
 [[nodiscard]] Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value);
 // Envelope plus payload, with the record's own hash checked.
 [[nodiscard]] Result<Record> decode_record(uint64_t key_seq, std::string_view value);

@@ -13,6 +13,7 @@
 // are safe concurrently with appends.
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -100,6 +101,13 @@ class Store {
   // Blocks until head().seq >= seq or `timeout_ms` passes; true when reached (same process).
   bool wait_for(uint64_t seq, int64_t timeout_ms) const;
 
+  // Group commits so far and the records they wrote (mean batch size, for metrics).
+  struct CommitStats {
+    uint64_t groups = 0;
+    uint64_t records = 0;
+  };
+  CommitStats commit_stats() const;
+
   // Bytes on disk in the journal's SST files and WAL (an estimate, for stats).
   uint64_t disk_bytes() const;
 
@@ -125,11 +133,19 @@ class Store {
   rocksdb::ColumnFamilyHandle* day_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* snapshot_cf_ = nullptr;
 
+  // Waiters sleep on a condition variable from this pool (by ticket), not on one of their
+  // own: the pool outlives every waiter, so a finished group can be woken after the lock is
+  // released, and the woken threads do not pile up on a mutex the leader still holds.
+  static constexpr size_t kWakeSlots = 256;
+
   mutable std::mutex mu_;
   mutable std::condition_variable appended_;
+  std::array<std::condition_variable, kWakeSlots> wake_;
+  uint64_t next_ticket_ = 0;                    // GUARDED_BY(mu_)
   std::deque<Writer*> writers_;                 // GUARDED_BY(mu_); front is the leader
   Status bg_error_;                             // GUARDED_BY(mu_); sticky after a failed write
   Head head_;                                   // GUARDED_BY(mu_)
+  CommitStats commit_stats_;                    // GUARDED_BY(mu_)
   std::map<domain::TradingDay, uint64_t> days_;  // written only by the group leader
 };
 

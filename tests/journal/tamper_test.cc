@@ -142,7 +142,7 @@ TEST_F(Tamper, RecordFromANewerSchemaIsRefusedByName) {
     b.setSeq(9);
     b.setSchemaVersion(kSchemaVersion + 1);
     b.setEventType(env->header.event_type);
-    b.setPayload(kj::arrayPtr(env->payload.bytes().data(), env->payload.size));
+    b.setPayload(kj::arrayPtr(env->payload().data(), env->payload_size));
     b.setPrevHash(kj::arrayPtr(env->prev_hash.data(), 32));
     b.setHash(kj::arrayPtr(env->hash.data(), 32));
     auto words = capnp::canonicalize(b.asReader());

@@ -1,0 +1,235 @@
+#include "app/journal_commands.h"
+
+#include <date/date.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "journal/store.h"
+#include "journal/verify.h"
+
+namespace tandem::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+using journal::Envelope;
+using journal::OpenMode;
+using journal::Store;
+using journal::StoreOptions;
+
+int fail(const Status& s) {
+  fmt::print(stderr, "tandem: {}\n", s.to_string());
+  return 1;
+}
+
+Result<std::unique_ptr<Store>> open_read_only(const std::string& dir, bool check_tail = true) {
+  StoreOptions options;
+  options.mode = OpenMode::read_only;
+  options.check_tail_records = check_tail ? 1024 : 0;
+  return Store::open(dir, options);
+}
+
+}  // namespace
+
+int run_verify(const std::string& dir) {
+  // The whole chain is walked below, so the open-time tail check would only repeat it and
+  // could name a later bad record than the first.
+  auto store = open_read_only(dir, false);
+  if (!store.ok()) return fail(store.status());
+  const bool tty = isatty(STDERR_FILENO);
+  const journal::VerifyReport report = journal::verify_journal(**store, [&](uint64_t seq) {
+    if (tty) fmt::print(stderr, "\rverified {} records…", seq);
+  });
+  if (tty) fmt::print(stderr, "\r\033[K");
+  if (!report.ok()) {
+    fmt::print(stderr, "journal {}: DAMAGED at record {}\n  {}\n", dir,
+               report.first_bad_seq.value_or(0), report.status.to_string());
+    fmt::print(stderr, "  {} records before it verify; the journal was not modified\n",
+               report.records_checked);
+    return 1;
+  }
+  fmt::print("journal {}: OK, {} records, hash chain verified from genesis to head\n", dir,
+             report.records_checked);
+  fmt::print("head seq {} hash {}\n", report.head.seq, journal::to_hex(report.head.hash));
+  return 0;
+}
+
+namespace {
+
+std::string utc(domain::TimeNs ns) {
+  const auto t = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns));
+  const auto s = std::chrono::floor<std::chrono::milliseconds>(t);
+  return date::format("%F %T", s) + "Z";
+}
+
+}  // namespace
+
+int run_stats(const std::string& dir) {
+  auto store = open_read_only(dir);
+  if (!store.ok()) return fail(store.status());
+  std::map<uint16_t, uint64_t> by_type;
+  std::map<domain::TradingDay, uint64_t> by_day;
+  domain::TimeNs first_at = 0, last_at = 0;
+  uint64_t payload_bytes = 0;
+  Status s = (*store)->scan(1, 0, [&](const Envelope& e) {
+    ++by_type[e.header.event_type];
+    ++by_day[e.header.trading_day];
+    if (first_at == 0) first_at = e.header.recorded_at_ns;
+    last_at = e.header.recorded_at_ns;
+    payload_bytes += e.payload_size;
+    return true;
+  });
+  if (!s.ok()) return fail(s);
+  auto days = (*store)->days();
+  if (!days.ok()) return fail(days.status());
+  const journal::Head head = (*store)->head();
+  fmt::print("journal        {}\n", dir);
+  fmt::print("schema         {}\n", journal::kSchemaVersion);
+  fmt::print("records        {}\n", head.seq);
+  fmt::print("head hash      {}\n", journal::to_hex(head.hash));
+  fmt::print("disk bytes     {}\n", (*store)->disk_bytes());
+  fmt::print("payload bytes  {}\n", payload_bytes);
+  if (head.seq > 0) {
+    fmt::print("first record   {}\n", utc(first_at));
+    fmt::print("last record    {}\n", utc(last_at));
+  }
+  fmt::print("\ntrading day    first seq   records\n");
+  for (const auto& [day, count] : by_day) {
+    const auto it = days->find(day);
+    fmt::print("{:<14} {:>9}   {:>7}\n", day, it == days->end() ? 0 : it->second, count);
+  }
+  fmt::print("\nevent type                 records\n");
+  for (const auto& [type, count] : by_type) {
+    fmt::print("{:<26} {:>7}\n", domain::to_string(static_cast<domain::EventType>(type)), count);
+  }
+  return 0;
+}
+
+namespace {
+
+int run_dump(const std::string& dir, uint64_t from, uint64_t to, const std::string& format) {
+  if (format != "jsonl") return fail(Status::invalid_argument("--format must be jsonl"));
+  auto store = open_read_only(dir);
+  if (!store.ok()) return fail(store.status());
+  Status bad;
+  std::string line;
+  Status s = (*store)->scan(from, to, [&](const Envelope& e) {
+    auto json = journal::envelope_to_json(e);
+    if (!json.ok()) {
+      bad = json.status();
+      return false;
+    }
+    line = std::move(json).value();
+    line.push_back('\n');
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    return true;
+  });
+  std::fflush(stdout);
+  if (!s.ok()) return fail(s);
+  if (!bad.ok()) return fail(bad);
+  return 0;
+}
+
+std::atomic<bool> g_stop{false};
+
+// Follows a journal that another process is writing: a RocksDB secondary instance catches up
+// with the writer every `poll_ms` and prints the new records as JSON lines.
+int run_tail(const std::string& dir, bool from_start, uint64_t count, int64_t poll_ms) {
+  std::string follower_dir = (fs::temp_directory_path() / "tandem-tail-XXXXXX").string();
+  if (mkdtemp(follower_dir.data()) == nullptr) {
+    return fail(Status::io_error("cannot create a temporary directory for tail"));
+  }
+  struct Cleanup {
+    std::string path;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } cleanup{follower_dir};
+  StoreOptions options;
+  options.mode = OpenMode::follower;
+  options.follower_dir = follower_dir;
+  auto store = Store::open(dir, options);
+  if (!store.ok()) return fail(store.status());
+  signal(SIGINT, [](int) { g_stop = true; });
+  signal(SIGTERM, [](int) { g_stop = true; });
+  uint64_t next = from_start ? 1 : (*store)->head().seq + 1;
+  uint64_t printed = 0;
+  while (!g_stop && (count == 0 || printed < count)) {
+    Status bad;
+    Status s = (*store)->scan(next, 0, [&](const Envelope& e) {
+      auto json = journal::envelope_to_json(e);
+      if (!json.ok()) {
+        bad = json.status();
+        return false;
+      }
+      fmt::print("{}\n", *json);
+      next = e.header.seq + 1;
+      return count == 0 || ++printed < count;
+    });
+    std::fflush(stdout);
+    if (!s.ok()) return fail(s);
+    if (!bad.ok()) return fail(bad);
+    if (count != 0 && printed >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+    if (Status c = (*store)->catch_up(); !c.ok()) return fail(c);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_journal_commands(CLI::App& app, int& exit_code) {
+  CLI::App* journal = app.add_subcommand("journal", "Inspect and check a journal");
+  journal->require_subcommand(1);
+
+  static std::string dir;
+  auto add_dir = [&](CLI::App* cmd) {
+    cmd->add_option("--journal", dir, "Journal directory")->required();
+  };
+
+  CLI::App* verify = journal->add_subcommand(
+      "verify", "Walk the whole hash chain; name the first bad record and exit 1 if any");
+  add_dir(verify);
+  verify->footer("Example: tandem journal verify --journal ./tandem-demo");
+  verify->callback([&] { exit_code = run_verify(dir); });
+
+  CLI::App* stats = journal->add_subcommand("stats", "Records, days, event types, size");
+  add_dir(stats);
+  stats->footer("Example: tandem journal stats --journal ./tandem-demo");
+  stats->callback([&] { exit_code = run_stats(dir); });
+
+  static uint64_t from = 1, to = 0;
+  static std::string format = "jsonl";
+  CLI::App* dump = journal->add_subcommand("dump", "Print records as JSON lines, every field");
+  add_dir(dump);
+  dump->add_option("--from", from, "First sequence (default 1)");
+  dump->add_option("--to", to, "Last sequence (default: the head)");
+  dump->add_option("--format", format, "Output format (jsonl)")->check(CLI::IsMember({"jsonl"}));
+  dump->footer("Example: tandem journal dump --journal ./tandem-demo --from 1 --to 20");
+  dump->callback([&] { exit_code = run_dump(dir, from, to, format); });
+
+  static bool from_start = false;
+  static uint64_t count = 0;
+  static int64_t poll_ms = 200;
+  CLI::App* tail = journal->add_subcommand(
+      "tail", "Follow a live journal and print new records as JSON lines until interrupted");
+  add_dir(tail);
+  tail->add_flag("--from-start", from_start, "Print existing records first");
+  tail->add_option("--count", count, "Stop after this many records (default: never)");
+  tail->add_option("--poll-ms", poll_ms, "How often to look for new records")
+      ->check(CLI::Range(10, 60000));
+  tail->footer("Example: tandem journal tail --journal ./tandem-demo --from-start");
+  tail->callback([&] { exit_code = run_tail(dir, from_start, count, poll_ms); });
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,21 @@
+// The `tandem` command. The only place that builds concrete clocks, loggers and stores
+// (STYLE.md §1); subcommands live one concept per file beside this one.
+#include <CLI/CLI.hpp>
+
+#include "app/demo_command.h"
+#include "app/journal_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tandem: copy trading with a verifiable journal"};
+  app.set_version_flag("--version", std::string("tandem ") + TANDEM_VERSION);
+  app.require_subcommand(1);
+  int exit_code = 0;
+  tandem::app::add_journal_commands(app, exit_code);
+  tandem::app::add_demo_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

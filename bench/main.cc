@@ -1,0 +1,28 @@
+// `tandem-bench`: the benchmarks (Release builds). Each prints its figures and the machine's
+// own reference figures beside them; docs/performance.md records the commands and results.
+#include <CLI/CLI.hpp>
+
+#include "bench/journal_bench.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tandem-bench: Tandem's benchmarks"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+
+  tandem::bench::JournalBenchOptions journal;
+  CLI::App* j = app.add_subcommand("journal", "Durable append throughput/latency and replay");
+  j->add_option("--dir", journal.dir, "Scratch directory on the disk to measure");
+  j->add_option("--appenders", journal.appenders, "Concurrent appender counts to measure");
+  j->add_option("--replay-records", journal.replay_records, "Records for the replay figure (0 skips)");
+  j->add_option("--runs", journal.runs, "Runs per append figure (the median is reported)")
+      ->check(CLI::Range(1, 50));
+  j->add_flag("--quick", journal.quick, "Small counts (a smoke run, not a measurement)");
+  j->callback([&] { exit_code = tandem::bench::run_journal_bench(journal); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
