@@ -13,7 +13,7 @@ constexpr std::array<std::string_view, kMaxEventType> kNames = {
     "FollowerPaused",     "FollowerResumed",     "InstrumentSnapshot",
     "LeaderOrderUpdate",  "FundsSnapshot",       "PositionsSnapshot",
     "CopyDecision",       "FollowerOrderIntent", "FollowerOrderAck",
-    "FollowerOrderRejected", "FollowerOrderUpdate"};
+    "FollowerOrderRejected", "FollowerOrderUpdate", "MarketCalendarConfigured"};
 // The variant lists the events in wire-id order, so wire id = index + 1.
 static_assert(std::variant_size_v<Event> == kMaxEventType);
 }  // namespace

@@ -60,6 +60,10 @@ struct FollowerResumed {
   std::string by;
   bool operator==(const FollowerResumed&) const = default;
 };
+struct MarketCalendarConfigured {
+  std::vector<TradingDay> holidays;  // sorted; sessions are fixed per exchange (calendar/)
+  bool operator==(const MarketCalendarConfigured&) const = default;
+};
 struct InstrumentSnapshot {
   Instrument instrument;
   bool operator==(const InstrumentSnapshot&) const = default;
@@ -125,6 +129,7 @@ struct FollowerOrderIntent {
   uint32_t ordinal = 0;
   OrderRequest order;
   BrokerOrderId target_order_id;  // the follower order a modify or cancel applies to
+  ClientTag target_tag;           // that order's own tag (the intent that placed it)
   bool operator==(const FollowerOrderIntent&) const = default;
 };
 struct FollowerOrderAck {
@@ -148,6 +153,7 @@ struct FollowerOrderUpdate {
   int64_t filled_units = 0;
   int64_t average_price_paise = 0;
   TimeNs exchange_time_ns = 0;
+  int64_t quantity_units = 0;  // the order's quantity as the broker now has it (after modifies)
   bool operator==(const FollowerOrderUpdate&) const = default;
 };
 
@@ -156,7 +162,7 @@ using Event =
                  LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
                  InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
                  CopyDecision, FollowerOrderIntent, FollowerOrderAck, FollowerOrderRejected,
-                 FollowerOrderUpdate>;
+                 FollowerOrderUpdate, MarketCalendarConfigured>;
 
 // The stable wire id of each event type: part of the journal format, never renumbered.
 enum class EventType : uint16_t {
@@ -177,8 +183,9 @@ enum class EventType : uint16_t {
   follower_order_ack = 15,
   follower_order_rejected = 16,
   follower_order_update = 17,
+  market_calendar_configured = 18,
 };
-inline constexpr uint16_t kMaxEventType = 17;
+inline constexpr uint16_t kMaxEventType = 18;
 
 [[nodiscard]] EventType event_type(const Event& event);
 std::string_view to_string(EventType type);  // "LeaderOrderUpdate"

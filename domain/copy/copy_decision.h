@@ -6,6 +6,7 @@
 
 #include "domain/accounts/follower_settings.h"
 #include "domain/base/ids.h"
+#include "domain/instruments/instrument.h"
 
 namespace tandem::domain {
 
@@ -32,6 +33,7 @@ enum class SkipReason : uint8_t {
   leader_rejected = 16,
   no_mapped_order = 17,
   already_filled = 18,
+  no_reference_price = 19,
 };
 
 // Which limit cut the quantity down, if any.
@@ -65,6 +67,8 @@ struct SizingInputs {
 struct CopyDecision {
   LeaderOrderId leader_order_id;
   FollowerId follower;
+  InstrumentKey instrument;  // what the follower order trades
+  Side side = Side::buy;     // the follower order's side (reversed when the follower reverses)
   CopyAction action = CopyAction::skip;
   uint32_t ordinal = 0;  // the action's ordinal for this leader order and follower
   int64_t quantity_units = 0;

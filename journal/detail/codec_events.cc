@@ -350,6 +350,8 @@ void put(s::CopyDecision::Builder b, const d::CopyDecision& v) {
   put(b.initSizing(), v.sizing);
   b.setSkipReason(out<s::SkipReason>(v.skip_reason));
   b.setClamp(out<s::Clamp>(v.clamp));
+  put(b.initInstrument(), v.instrument);
+  b.setSide(out<s::Side>(v.side));
 }
 d::CopyDecision get(s::CopyDecision::Reader r) {
   d::CopyDecision v;
@@ -359,8 +361,10 @@ d::CopyDecision get(s::CopyDecision::Reader r) {
   v.ordinal = r.getOrdinal();
   v.quantity_units = r.getQuantityUnits();
   v.sizing = get(r.getSizing());
-  v.skip_reason = in(r.getSkipReason(), d::SkipReason::already_filled);
+  v.skip_reason = in(r.getSkipReason(), d::SkipReason::no_reference_price);
   v.clamp = in(r.getClamp(), d::Clamp::already_filled);
+  v.instrument = get(r.getInstrument());
+  v.side = in(r.getSide(), d::Side::sell);
   return v;
 }
 
@@ -372,6 +376,7 @@ void put(s::FollowerOrderIntent::Builder b, const d::FollowerOrderIntent& v) {
   b.setOrdinal(v.ordinal);
   put(b.initOrder(), v.order);
   b.setTargetOrderId(v.target_order_id.value);
+  b.setTargetTag(v.target_tag.value);
 }
 d::FollowerOrderIntent get(s::FollowerOrderIntent::Reader r) {
   d::FollowerOrderIntent v;
@@ -382,6 +387,7 @@ d::FollowerOrderIntent get(s::FollowerOrderIntent::Reader r) {
   v.ordinal = r.getOrdinal();
   v.order = get(r.getOrder());
   v.target_order_id = id<d::BrokerOrderId>(r.getTargetOrderId());
+  v.target_tag = id<d::ClientTag>(r.getTargetTag());
   return v;
 }
 
@@ -414,6 +420,7 @@ void put(s::FollowerOrderUpdate::Builder b, const d::FollowerOrderUpdate& v) {
   b.setFilledUnits(v.filled_units);
   b.setAveragePricePaise(v.average_price_paise);
   b.setExchangeTimeNs(v.exchange_time_ns);
+  b.setQuantityUnits(v.quantity_units);
 }
 d::FollowerOrderUpdate get(s::FollowerOrderUpdate::Reader r) {
   d::FollowerOrderUpdate v;
@@ -424,6 +431,17 @@ d::FollowerOrderUpdate get(s::FollowerOrderUpdate::Reader r) {
   v.filled_units = r.getFilledUnits();
   v.average_price_paise = r.getAveragePricePaise();
   v.exchange_time_ns = r.getExchangeTimeNs();
+  v.quantity_units = r.getQuantityUnits();
+  return v;
+}
+
+void put(s::MarketCalendarConfigured::Builder b, const d::MarketCalendarConfigured& v) {
+  auto list = b.initHolidays(v.holidays.size());
+  for (size_t i = 0; i < v.holidays.size(); ++i) list.set(i, v.holidays[i]);
+}
+d::MarketCalendarConfigured get(s::MarketCalendarConfigured::Reader r) {
+  d::MarketCalendarConfigured v;
+  for (uint32_t day : r.getHolidays()) v.holidays.push_back(day);
   return v;
 }
 
@@ -434,7 +452,7 @@ using WireStructs =
                s::FollowerPaused, s::FollowerResumed, s::InstrumentSnapshot,
                s::LeaderOrderUpdate, s::FundsSnapshot, s::PositionsSnapshot, s::CopyDecision,
                s::FollowerOrderIntent, s::FollowerOrderAck, s::FollowerOrderRejected,
-               s::FollowerOrderUpdate>;
+               s::FollowerOrderUpdate, s::MarketCalendarConfigured>;
 static_assert(std::tuple_size_v<WireStructs> == std::variant_size_v<d::Event>);
 
 template <size_t I>

@@ -25,7 +25,7 @@ enum SkipReason {
   instrumentNotAllowed @5; productNotAllowed @6; dailyTradeLimit @7; maxPositionReached @8;
   maxOrderValue @9; priceGuard @10; staleEvent @11; belowOneLot @12; noPositionToExit @13;
   unknownInstrument @14; noCapitalSnapshot @15; leaderRejected @16; noMappedOrder @17;
-  alreadyFilled @18;
+  alreadyFilled @18; noReferencePrice @19;
 }
 enum Clamp {
   none @0; maxPosition @1; maxPositionValue @2; maxOrderValue @3; exitPosition @4;
@@ -186,6 +186,8 @@ struct CopyDecision {  # 13
   sizing @5 :SizingInputs;
   skipReason @6 :SkipReason;
   clamp @7 :Clamp;
+  instrument @8 :InstrumentKey;
+  side @9 :Side;
 }
 struct FollowerOrderIntent {  # 14
   tag @0 :Text;
@@ -195,6 +197,7 @@ struct FollowerOrderIntent {  # 14
   ordinal @4 :UInt32;
   order @5 :OrderRequest;
   targetOrderId @6 :Text;
+  targetTag @7 :Text;
 }
 struct FollowerOrderAck {  # 15
   tag @0 :Text;
@@ -215,4 +218,8 @@ struct FollowerOrderUpdate {  # 17
   filledUnits @4 :Int64;
   averagePricePaise @5 :Int64;
   exchangeTimeNs @6 :Int64;
+  quantityUnits @7 :Int64;
+}
+struct MarketCalendarConfigured {  # 18
+  holidays @0 :List(UInt32);
 }

@@ -54,7 +54,7 @@ TANDEM_ENUM_ARBITRARY(td::SizingPolicy, risk_based);
 TANDEM_ENUM_ARBITRARY(td::CopyOn, fill);
 TANDEM_ENUM_ARBITRARY(td::DisallowedProductAction, use_delivery);
 TANDEM_ENUM_ARBITRARY(td::CopyAction, skip);
-TANDEM_ENUM_ARBITRARY(td::SkipReason, already_filled);
+TANDEM_ENUM_ARBITRARY(td::SkipReason, no_reference_price);
 TANDEM_ENUM_ARBITRARY(td::Clamp, already_filled);
 #undef TANDEM_ENUM_ARBITRARY
 
@@ -177,12 +177,14 @@ struct Arbitrary<td::Event> {
             gen::set(&CopyDecision::leader_order_id), gen::set(&CopyDecision::follower),
             gen::set(&CopyDecision::action), gen::set(&CopyDecision::ordinal),
             gen::set(&CopyDecision::quantity_units), gen::set(&CopyDecision::sizing),
-            gen::set(&CopyDecision::skip_reason), gen::set(&CopyDecision::clamp))),
+            gen::set(&CopyDecision::skip_reason), gen::set(&CopyDecision::clamp),
+            gen::set(&CopyDecision::instrument), gen::set(&CopyDecision::side))),
         as_event(gen::build<FollowerOrderIntent>(
             gen::set(&FollowerOrderIntent::tag), gen::set(&FollowerOrderIntent::follower),
             gen::set(&FollowerOrderIntent::leader_order_id), gen::set(&FollowerOrderIntent::action),
             gen::set(&FollowerOrderIntent::ordinal), gen::set(&FollowerOrderIntent::order),
-            gen::set(&FollowerOrderIntent::target_order_id))),
+            gen::set(&FollowerOrderIntent::target_order_id),
+            gen::set(&FollowerOrderIntent::target_tag))),
         as_event(gen::build<FollowerOrderAck>(gen::set(&FollowerOrderAck::tag),
                                               gen::set(&FollowerOrderAck::follower),
                                               gen::set(&FollowerOrderAck::broker_order_id))),
@@ -195,7 +197,10 @@ struct Arbitrary<td::Event> {
             gen::set(&FollowerOrderUpdate::broker_order_id), gen::set(&FollowerOrderUpdate::status),
             gen::set(&FollowerOrderUpdate::filled_units),
             gen::set(&FollowerOrderUpdate::average_price_paise),
-            gen::set(&FollowerOrderUpdate::exchange_time_ns))));
+            gen::set(&FollowerOrderUpdate::exchange_time_ns),
+            gen::set(&FollowerOrderUpdate::quantity_units))),
+        as_event(gen::build<MarketCalendarConfigured>(
+            gen::set(&MarketCalendarConfigured::holidays))));
   }
 };
 

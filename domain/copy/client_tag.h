@@ -1,0 +1,19 @@
+// The deterministic client tag of a follower order (DESIGN.md invariant 2): the same leader
+// order, follower and action ordinal always give the same tag, so a retry or a restart can
+// find the order at the broker (Kite `tag`, Dhan `correlationId`) instead of placing it twice.
+// Kite allows at most 20 alphanumeric characters: 13 base-36 digits of a 64-bit FNV-1a hash
+// of (leader order id, follower) plus the ordinal in base 36.
+#pragma once
+
+#include <cstdint>
+
+#include "domain/base/ids.h"
+
+namespace tandem::domain {
+
+inline constexpr size_t kMaxClientTagLength = 20;
+
+[[nodiscard]] ClientTag client_tag(const LeaderOrderId& leader_order, const FollowerId& follower,
+                                   uint32_t ordinal);
+
+}  // namespace tandem::domain

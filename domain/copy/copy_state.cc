@@ -1,0 +1,44 @@
+#include "domain/copy/copy_state.h"
+
+namespace tandem::domain {
+
+CopyState evolve(CopyState s, const Event& event) {
+  if (const auto* e = std::get_if<LeaderConfigured>(&event)) {
+    s.leader = e->account;
+  } else if (const auto* e = std::get_if<FollowerConfigured>(&event)) {
+    s.followers[e->settings.follower] = e->settings;
+  } else if (const auto* e = std::get_if<FollowerPaused>(&event)) {
+    s.paused.insert(e->follower);
+  } else if (const auto* e = std::get_if<FollowerResumed>(&event)) {
+    s.paused.erase(e->follower);
+  } else if (const auto* e = std::get_if<InstrumentSnapshot>(&event)) {
+    s.instruments[e->instrument.key] = e->instrument;
+  } else if (const auto* e = std::get_if<FundsSnapshot>(&event)) {
+    s.funds_paise[e->account] = e->available_paise;
+  } else if (const auto* e = std::get_if<MarketCalendarConfigured>(&event)) {
+    s.calendar.holidays = {e->holidays.begin(), e->holidays.end()};
+  } else if (const auto* e = std::get_if<TradingDayOpened>(&event)) {
+    s.day = e->day;
+    s.remainder_micro.clear();  // remainders belong to the trading day
+  } else if (const auto* e = std::get_if<LeaderOrderUpdate>(&event)) {
+    if (e->filled_units > 0 && e->average_price_paise > 0) {
+      s.reference_price_paise[e->instrument] = e->average_price_paise;
+    }
+  } else if (const auto* e = std::get_if<CopyDecision>(&event)) {
+    // A new order's rounding remainder is carried when the follower asked for it.
+    const auto f = s.followers.find(e->follower);
+    const bool sized_new_order =
+        e->action == CopyAction::place ||
+        (e->action == CopyAction::skip && e->skip_reason == SkipReason::below_one_lot);
+    if (f != s.followers.end() && f->second.carry_remainder && sized_new_order) {
+      s.remainder_micro[{e->follower, e->instrument}] = e->sizing.remainder_out_micro;
+    }
+  }
+  s.positions = projections::evolve(std::move(s.positions), event);
+  s.counters = projections::evolve(std::move(s.counters), event);
+  s.mappings = projections::evolve(std::move(s.mappings), event);
+  s.orders = projections::evolve(std::move(s.orders), event);
+  return s;
+}
+
+}  // namespace tandem::domain

@@ -1,0 +1,41 @@
+// CopyState: everything decide() reads, itself a fold of the journal — the configuration and
+// calendar in force, instruments, funds, reference prices, carried remainders, and the
+// projections (positions, daily counters, copy mappings, order states). Because it is built
+// only from journaled events, replaying the journal rebuilds exactly what the engine saw.
+#pragma once
+
+#include <map>
+#include <set>
+#include <utility>
+
+#include "domain/calendar/market_calendar.h"
+#include "domain/events.h"
+#include "projections/copy_mappings.h"
+#include "projections/daily_counters.h"
+#include "projections/order_states.h"
+#include "projections/positions.h"
+
+namespace tandem::domain {
+
+struct CopyState {
+  AccountId leader;
+  std::map<FollowerId, FollowerSettings> followers;  // ordered: decisions come in id order
+  std::set<FollowerId> paused;
+  std::map<InstrumentKey, Instrument> instruments;
+  std::map<AccountId, int64_t> funds_paise;
+  MarketCalendar calendar;
+  TradingDay day = 0;
+  std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
+  std::map<std::pair<FollowerId, InstrumentKey>, int64_t> remainder_micro;  // carried today
+
+  projections::Positions positions;
+  projections::DailyCounters counters;
+  projections::CopyMappings mappings;
+  projections::OrderStates orders;
+
+  bool operator==(const CopyState&) const = default;
+};
+
+[[nodiscard]] CopyState evolve(CopyState state, const Event& event);
+
+}  // namespace tandem::domain

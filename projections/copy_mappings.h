@@ -1,0 +1,39 @@
+// Copy mappings: for each leader order, what each follower has of it — the client tags of
+// every intent, the order that modifies and cancels apply to, its broker order id once
+// acknowledged, its quantity and state. The engine reconciles unacknowledged intents by tag
+// from here after a restart; decide() finds the follower order to modify or cancel here.
+#pragma once
+
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "domain/events.h"
+
+namespace tandem::projections {
+
+struct FollowerCopy {
+  uint32_t next_ordinal = 1;            // the next action's ordinal (tags are unique by it)
+  domain::ClientTag placed_tag;         // the live order modifies and cancels apply to
+  domain::BrokerOrderId broker_order_id;  // of that order, once acknowledged
+  domain::OrderRequest order;           // as last placed or modified
+  domain::OrderStatus status = domain::OrderStatus::pending;
+  int64_t filled_units = 0;
+  bool cancel_sent = false;
+  std::vector<domain::ClientTag> tags;  // every intent's tag, in order
+  bool operator==(const FollowerCopy&) const = default;
+};
+
+struct CopyMappings {
+  std::map<domain::LeaderOrderId, std::map<domain::FollowerId, FollowerCopy>> by_leader;
+  std::map<domain::ClientTag, std::pair<domain::LeaderOrderId, domain::FollowerId>> by_tag;
+  std::map<domain::ClientTag, domain::CopyAction> action_of;  // what each tag's intent did
+
+  [[nodiscard]] const FollowerCopy* find(const domain::LeaderOrderId& leader,
+                                         const domain::FollowerId& follower) const;
+  bool operator==(const CopyMappings&) const = default;
+};
+
+[[nodiscard]] CopyMappings evolve(CopyMappings state, const domain::Event& event);
+
+}  // namespace tandem::projections

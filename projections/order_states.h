@@ -1,0 +1,38 @@
+// The state of every leader and follower order, as brokers report it. Broker updates arrive
+// duplicated and out of order (a WebSocket replay, a gap fill from the order book), so a
+// merge keeps what is most advanced: an order never goes back from final to open, nor from
+// open to pending, and its filled quantity never shrinks. A final report is authoritative:
+// whatever order the reports came in, the final state equals the final report.
+#pragma once
+
+#include <map>
+
+#include "domain/events.h"
+
+namespace tandem::projections {
+
+struct OrderState {
+  domain::OrderStatus status = domain::OrderStatus::pending;
+  int64_t quantity_units = 0;
+  int64_t filled_units = 0;
+  int64_t average_price_paise = 0;
+  int64_t price_paise = 0;
+  int64_t trigger_price_paise = 0;
+  bool operator==(const OrderState&) const = default;
+};
+
+// 0 pending, 1 working (open, trigger pending), 2 final.
+[[nodiscard]] int status_rank(domain::OrderStatus status);
+
+// What is known after `update`, given what was known.
+[[nodiscard]] OrderState merge(const OrderState& known, const OrderState& update);
+
+struct OrderStates {
+  std::map<domain::LeaderOrderId, OrderState> leader;
+  std::map<domain::ClientTag, OrderState> follower;  // by the tag of the placing intent
+  bool operator==(const OrderStates&) const = default;
+};
+
+[[nodiscard]] OrderStates evolve(OrderStates state, const domain::Event& event);
+
+}  // namespace tandem::projections

@@ -1,0 +1,118 @@
+#include "projections/positions.h"
+
+#include <algorithm>
+
+#include "domain/base/assert.h"
+
+namespace tandem::projections {
+
+namespace d = ::tandem::domain;
+
+Position apply_fill(Position p, int64_t signed_units, int64_t cost_paise) {
+  TANDEM_REQUIRE(signed_units != 0);
+  const int64_t qty = signed_units < 0 ? -signed_units : signed_units;
+  const bool opening = p.net_qty_units == 0 || (p.net_qty_units > 0) == (signed_units > 0);
+  if (opening) {
+    p.net_qty_units += signed_units;
+    p.open_cost_paise += cost_paise;
+    return p;
+  }
+  const int64_t open = p.net_qty_units < 0 ? -p.net_qty_units : p.net_qty_units;
+  const int64_t closing = std::min(qty, open);
+  const int64_t basis = static_cast<int64_t>(static_cast<__int128>(p.open_cost_paise) * closing / open);
+  const int64_t proceeds = static_cast<int64_t>(static_cast<__int128>(cost_paise) * closing / qty);
+  p.realized_pnl_paise += p.net_qty_units > 0 ? proceeds - basis : basis - proceeds;
+  p.open_cost_paise -= basis;
+  p.net_qty_units += signed_units > 0 ? closing : -closing;
+  if (qty > closing) {  // the fill turns the position around
+    p.net_qty_units = signed_units > 0 ? qty - closing : closing - qty;
+    p.open_cost_paise = cost_paise - proceeds;
+  }
+  if (p.net_qty_units == 0) p.open_cost_paise = 0;
+  TANDEM_ASSERT(p.open_cost_paise >= 0 || cost_paise < 0, p.open_cost_paise);
+  return p;
+}
+
+int64_t Positions::net(const d::AccountId& account, const d::InstrumentKey& i,
+                       d::Product product) const {
+  const auto it = by_key.find(PositionKey{account, i, product});
+  return it == by_key.end() ? 0 : it->second.net_qty_units;
+}
+
+int64_t Positions::working(const d::AccountId& account, const d::InstrumentKey& i,
+                           d::Product product) const {
+  const auto it = working_units.find(PositionKey{account, i, product});
+  return it == working_units.end() ? 0 : it->second;
+}
+
+namespace {
+
+int64_t signed_units(d::Side side, int64_t units) { return side == d::Side::buy ? units : -units; }
+
+void fill(Positions& s, const PositionKey& key, d::Side side, const FillDelta& delta) {
+  s.by_key[key] = apply_fill(s.by_key[key], signed_units(side, delta.units), delta.cost_paise);
+}
+
+// Applies `change` to a follower order and moves its working quantity accordingly.
+template <class Change>
+void change_order(Positions& s, Positions::FollowerOrder& order, Change change) {
+  const int64_t before = order.working_units();
+  change(order);
+  const int64_t delta = order.working_units() - before;
+  if (delta == 0) return;
+  int64_t& working = s.working_units[order.key];
+  working += signed_units(order.side, delta);
+  if (working == 0) s.working_units.erase(order.key);
+}
+
+}  // namespace
+
+Positions evolve(Positions s, const d::Event& event) {
+  if (const auto* e = std::get_if<d::LeaderConfigured>(&event)) {
+    s.leader = e->account;
+  } else if (const auto* e = std::get_if<d::FollowerConfigured>(&event)) {
+    s.follower_accounts[e->settings.follower] = e->settings.account;
+  } else if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
+    if (auto delta = record_fill(s.leader_fills[e->order_id], e->filled_units,
+                                 e->average_price_paise)) {
+      fill(s, PositionKey{s.leader, e->instrument, e->product}, e->side, *delta);
+    }
+  } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
+    if (e->action == d::CopyAction::place && !s.follower_orders.contains(e->tag)) {
+      const auto account = s.follower_accounts.find(e->follower);
+      const d::AccountId owner =
+          account == s.follower_accounts.end() ? d::AccountId{e->follower.value} : account->second;
+      auto& order = s.follower_orders[e->tag];
+      order = {PositionKey{owner, e->order.instrument, e->order.product}, e->order.side, 0, false,
+               OrderFill{}};
+      change_order(s, order, [&](auto& o) { o.quantity_units = e->order.quantity_units; });
+    } else if (e->action == d::CopyAction::modify) {
+      const auto it = s.follower_orders.find(e->target_tag);
+      if (it != s.follower_orders.end()) {
+        change_order(s, it->second, [&](auto& o) {
+          o.quantity_units = std::max(e->order.quantity_units, o.fill.filled_units);
+        });
+      }
+    }
+  } else if (const auto* e = std::get_if<d::FollowerOrderRejected>(&event)) {
+    const auto it = s.follower_orders.find(e->tag);
+    if (it != s.follower_orders.end()) change_order(s, it->second, [](auto& o) { o.final = true; });
+  } else if (const auto* e = std::get_if<d::FollowerOrderUpdate>(&event)) {
+    const auto it = s.follower_orders.find(e->tag);
+    if (it != s.follower_orders.end()) {
+      auto& order = it->second;
+      std::optional<FillDelta> delta;
+      change_order(s, order, [&](auto& o) {
+        if (o.final) return;
+        delta = record_fill(o.fill, e->filled_units, e->average_price_paise);
+        if (e->quantity_units > 0) o.quantity_units = e->quantity_units;
+        o.quantity_units = std::max(o.quantity_units, o.fill.filled_units);
+        o.final = d::is_final(e->status);
+      });
+      if (delta) fill(s, order.key, order.side, *delta);
+    }
+  }
+  return s;
+}
+
+}  // namespace tandem::projections

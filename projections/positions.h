@@ -1,0 +1,63 @@
+// Positions per (account, instrument, product): net quantity, the cost of the open part and
+// realised P&L, all integers (units, paise). A fold of fills: the leader's from its order
+// updates, each follower's from its order updates matched to the intent that placed them.
+#pragma once
+
+#include <compare>
+#include <map>
+
+#include "domain/events.h"
+#include "projections/fills.h"
+
+namespace tandem::projections {
+
+struct PositionKey {
+  domain::AccountId account;
+  domain::InstrumentKey instrument;
+  domain::Product product = domain::Product::intraday;
+  auto operator<=>(const PositionKey&) const = default;
+};
+
+struct Position {
+  int64_t net_qty_units = 0;       // > 0 long, < 0 short
+  int64_t open_cost_paise = 0;     // cost of the open quantity (always >= 0)
+  int64_t realized_pnl_paise = 0;
+  int64_t average_price_paise() const {
+    return net_qty_units == 0 ? 0 : open_cost_paise / (net_qty_units < 0 ? -net_qty_units : net_qty_units);
+  }
+  bool operator==(const Position&) const = default;
+};
+
+// Applies a fill of `signed_units` (buy > 0) worth `cost_paise` to a position.
+[[nodiscard]] Position apply_fill(Position p, int64_t signed_units, int64_t cost_paise);
+
+struct Positions {
+  struct FollowerOrder {
+    PositionKey key;
+    domain::Side side = domain::Side::buy;
+    int64_t quantity_units = 0;
+    bool final = false;
+    OrderFill fill;
+    int64_t working_units() const { return final ? 0 : quantity_units - fill.filled_units; }
+    bool operator==(const FollowerOrder&) const = default;
+  };
+  domain::AccountId leader;
+  std::map<domain::FollowerId, domain::AccountId> follower_accounts;
+  std::map<PositionKey, Position> by_key;
+  std::map<domain::LeaderOrderId, OrderFill> leader_fills;
+  std::map<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
+  // Signed quantity of follower orders still working (placed, not yet filled or final):
+  // what the position will become if they fill, for limits that must not be overshot.
+  std::map<PositionKey, int64_t> working_units;
+
+  // The net quantity of `account` in an instrument and product; 0 when flat or unknown.
+  [[nodiscard]] int64_t net(const domain::AccountId& account, const domain::InstrumentKey& i,
+                            domain::Product product) const;
+  [[nodiscard]] int64_t working(const domain::AccountId& account, const domain::InstrumentKey& i,
+                                domain::Product product) const;
+  bool operator==(const Positions&) const = default;
+};
+
+[[nodiscard]] Positions evolve(Positions state, const domain::Event& event);
+
+}  // namespace tandem::projections
