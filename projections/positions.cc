@@ -40,9 +40,10 @@ int64_t Positions::net(const d::AccountId& account, const d::InstrumentKey& i,
 }
 
 int64_t Positions::working(const d::AccountId& account, const d::InstrumentKey& i,
-                           d::Product product) const {
-  const auto it = working_units.find(PositionKey{account, i, product});
-  return it == working_units.end() ? 0 : it->second;
+                           d::Product product, d::Side side) const {
+  const auto& units = side == d::Side::buy ? working_buy_units : working_sell_units;
+  const auto it = units.find(PositionKey{account, i, product});
+  return it == units.end() ? 0 : it->second;
 }
 
 namespace {
@@ -60,9 +61,11 @@ void change_order(Positions& s, Positions::FollowerOrder& order, Change change) 
   change(order);
   const int64_t delta = order.working_units() - before;
   if (delta == 0) return;
-  int64_t& working = s.working_units[order.key];
-  working += signed_units(order.side, delta);
-  if (working == 0) s.working_units.erase(order.key);
+  auto& units = order.side == d::Side::buy ? s.working_buy_units : s.working_sell_units;
+  int64_t& working = units[order.key];
+  working += delta;
+  TANDEM_ASSERT(working >= 0, working);
+  if (working == 0) units.erase(order.key);
 }
 
 }  // namespace

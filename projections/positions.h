@@ -46,15 +46,17 @@ struct Positions {
   std::map<PositionKey, Position> by_key;
   std::map<domain::LeaderOrderId, OrderFill> leader_fills;
   std::map<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
-  // Signed quantity of follower orders still working (placed, not yet filled or final):
-  // what the position will become if they fill, for limits that must not be overshot.
-  std::map<PositionKey, int64_t> working_units;
+  // Quantity of follower orders still working (placed, not yet filled or final), buys and
+  // sells apart: limits assume the worst — working entries all fill, working exits all fill
+  // first — so no outcome of the orders in flight can overshoot a limit or open on an exit.
+  std::map<PositionKey, int64_t> working_buy_units;
+  std::map<PositionKey, int64_t> working_sell_units;
 
   // The net quantity of `account` in an instrument and product; 0 when flat or unknown.
   [[nodiscard]] int64_t net(const domain::AccountId& account, const domain::InstrumentKey& i,
                             domain::Product product) const;
   [[nodiscard]] int64_t working(const domain::AccountId& account, const domain::InstrumentKey& i,
-                                domain::Product product) const;
+                                domain::Product product, domain::Side side) const;
   bool operator==(const Positions&) const = default;
 };
 

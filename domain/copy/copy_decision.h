@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "domain/accounts/follower_settings.h"
 #include "domain/base/ids.h"
@@ -30,8 +31,8 @@ enum class SkipReason : uint8_t {
   no_position_to_exit = 13,
   unknown_instrument = 14,
   no_capital_snapshot = 15,
-  leader_rejected = 16,
-  no_mapped_order = 17,
+  leader_rejected = 16,      // reserved: a leader rejection produces no decision at all
+  no_mapped_order = 17,      // a leader change with no live follower order to apply it to
   already_filled = 18,
   no_reference_price = 19,
 };
@@ -77,5 +78,10 @@ struct CopyDecision {
   Clamp clamp = Clamp::none;
   bool operator==(const CopyDecision&) const = default;
 };
+
+std::string_view to_string(CopyAction v);
+std::string_view to_string(SkipReason v);
+std::string_view to_string(Clamp v);
+std::string_view to_string(SizingPolicy v);
 
 }  // namespace tandem::domain

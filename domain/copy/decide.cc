@@ -25,10 +25,9 @@ struct Context {
 
 int direction(Side side) { return side == Side::buy ? 1 : -1; }
 
-Side follower_side(const Context& c) {
-  if (!c.f.reverse) return c.u.side;
-  return c.u.side == Side::buy ? Side::sell : Side::buy;
-}
+Side opposite(Side side) { return side == Side::buy ? Side::sell : Side::buy; }
+
+Side follower_side(const Context& c) { return c.f.reverse ? opposite(c.u.side) : c.u.side; }
 
 template <class Map, class Key>
 auto value_or(const Map& map, const Key& key, typename Map::mapped_type fallback) {
@@ -146,7 +145,9 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
   limits.direction = dir;
   limits.exit = leader_exit(c);
   limits.position_units = c.s.positions.net(c.f.account, c.u.instrument, product);
-  limits.working_units = c.s.positions.working(c.f.account, c.u.instrument, product);
+  limits.working_same_units = c.s.positions.working(c.f.account, c.u.instrument, product, d.side);
+  limits.working_opposite_units =
+      c.s.positions.working(c.f.account, c.u.instrument, product, opposite(d.side));
   limits.price_paise = ref;
   const Limited limited = apply_limits(c.f, limits);
   d.sizing.position_before_units = limits.position_units;
@@ -197,12 +198,16 @@ void modify(const Context& c) {
     if (qty > old_qty) d.clamp = Clamp::exit_position;
     qty = std::min(qty, old_qty);
   } else if (qty > old_qty) {
+    // The order's own working quantity is already among the working orders on its side.
+    const auto& account = c.f.account;
     LimitInput limits{qty - old_qty,
                       unit,
                       dir,
                       false,
                       position,
-                      c.s.positions.working(c.f.account, c.u.instrument, copy.order.product),
+                      c.s.positions.working(account, c.u.instrument, copy.order.product, d.side),
+                      c.s.positions.working(account, c.u.instrument, copy.order.product,
+                                            opposite(d.side)),
                       ref};
     const Limited limited = apply_limits(c.f, limits);
     qty = old_qty + (limited.skip == SkipReason::none ? limited.qty_units : 0);

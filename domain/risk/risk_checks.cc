@@ -69,16 +69,19 @@ Limited apply_limits(const FollowerSettings& s, const LimitInput& in) {
   TANDEM_REQUIRE(in.qty_units > 0 && in.unit > 0, in.qty_units, in.unit);
   Limited out{in.qty_units, Clamp::none, SkipReason::none};
   if (in.exit) {
-    // Exits never open: clamp to the position the order reduces; none means no order.
-    const int64_t reducible = in.position_units * in.direction < 0 ? abs64(in.position_units) : 0;
+    // Exits never open: clamp to the position the order reduces, less the exits already
+    // working against it; nothing left means no order.
+    const int64_t held = in.position_units * in.direction < 0 ? abs64(in.position_units) : 0;
+    const int64_t reducible = std::max<int64_t>(held - in.working_same_units, 0);
     if (reducible == 0) return {0, Clamp::none, SkipReason::no_position_to_exit};
     if (out.qty_units > reducible) out = {reducible, Clamp::exit_position, SkipReason::none};
     return out;  // an exit only shrinks the position: position limits cannot bind
   }
-  // What the position would be if everything working fills, before this order.
-  const int64_t projected = in.position_units + in.working_units;
+  // The largest the position on this side can become before this order: every working
+  // order on this side fills, none on the other does.
+  const int64_t worst = in.position_units * in.direction + in.working_same_units;
   auto cap_position = [&](int64_t max_abs, Clamp clamp) {
-    const int64_t room = max_abs - projected * in.direction;  // units this side may still add
+    const int64_t room = max_abs - worst;  // units this side may still add
     const int64_t capped = round_down(std::min(out.qty_units, room), in.unit);
     if (capped < out.qty_units) out = {capped, clamp, SkipReason::none};
   };

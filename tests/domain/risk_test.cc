@@ -64,16 +64,27 @@ TEST(Risk, PriceGuardInBasisPoints) {
 
 TEST(Risk, ExitIsClampedToTheFollowersPosition) {
   FollowerSettings f;
-  const Limited l = apply_limits(f, {150, 75, -1, true, 75, 0, 100});
+  const Limited l = apply_limits(f, {150, 75, -1, true, 75, 0, 0, 100});
   EXPECT_EQ(l.qty_units, 75);
   EXPECT_EQ(l.clamp, Clamp::exit_position);
 }
 
+TEST(Risk, ExitsAlreadyWorkingLeaveLessToExit) {
+  // Long 150 with a sell of 75 still working: only 75 more may be sold, whatever happens to
+  // a working buy (it may be cancelled).
+  FollowerSettings f;
+  const Limited l = apply_limits(f, {150, 75, -1, true, 150, 75, 75, 100});
+  EXPECT_EQ(l.qty_units, 75);
+  EXPECT_EQ(apply_limits(f, {75, 75, -1, true, 150, 150, 0, 100}).skip,
+            SkipReason::no_position_to_exit);
+}
+
 TEST(Risk, ExitWithoutPositionIsSkipped) {
   FollowerSettings f;
-  EXPECT_EQ(apply_limits(f, {75, 75, -1, true, 0, 0, 100}).skip, SkipReason::no_position_to_exit);
+  EXPECT_EQ(apply_limits(f, {75, 75, -1, true, 0, 0, 0, 100}).skip,
+            SkipReason::no_position_to_exit);
   // A long exit when the follower is short (e.g. it reverses) opens nothing either.
-  EXPECT_EQ(apply_limits(f, {75, 75, -1, true, -75, 0, 100}).skip,
+  EXPECT_EQ(apply_limits(f, {75, 75, -1, true, -75, 0, 0, 100}).skip,
             SkipReason::no_position_to_exit);
 }
 
@@ -81,21 +92,23 @@ TEST(Risk, MaxPositionCountsWorkingOrders) {
   // Zerodha seed FOLLOWER_X_MAX_POSITION: 225 units; 75 filled and 75 working leave 75.
   FollowerSettings f;
   f.max_position_units = 225;
-  const Limited l = apply_limits(f, {150, 75, 1, false, 75, 75, 100});
+  const Limited l = apply_limits(f, {150, 75, 1, false, 75, 75, 0, 100});
   EXPECT_EQ(l.qty_units, 75);
   EXPECT_EQ(l.clamp, Clamp::max_position);
-  EXPECT_EQ(apply_limits(f, {75, 75, 1, false, 150, 75, 100}).skip,
+  // A working sell does not make room: it may never fill.
+  EXPECT_EQ(apply_limits(f, {75, 75, 1, false, 150, 75, 75, 100}).skip,
             SkipReason::max_position_reached);
 }
 
 TEST(Risk, MaxOrderValueClampsToWholeLots) {
   FollowerSettings f;
   f.max_order_value_paise = 20'000'00;  // ₹20,000 at ₹100 = 200 units = 2 lots of 75 (150)
-  const Limited l = apply_limits(f, {300, 75, 1, false, 0, 0, 100'00});
+  const Limited l = apply_limits(f, {300, 75, 1, false, 0, 0, 0, 100'00});
   EXPECT_EQ(l.qty_units, 150);
   EXPECT_EQ(l.clamp, Clamp::max_order_value);
   f.max_order_value_paise = 5'000'00;  // less than one lot
-  EXPECT_EQ(apply_limits(f, {75, 75, 1, false, 0, 0, 100'00}).skip, SkipReason::max_order_value);
+  EXPECT_EQ(apply_limits(f, {75, 75, 1, false, 0, 0, 0, 100'00}).skip,
+            SkipReason::max_order_value);
 }
 
 }  // namespace

@@ -1,0 +1,334 @@
+// Goal: decide() mirrors the leader order lifecycle as DESIGN.md describes — place, modify,
+// cancel, fill deltas, exits clamped, rejections ignored — and refuses with the right
+// named reason in each scenario the seed copiers handle.
+// Method: CopySim feeds leader updates through decide/evolve with a broker that fills.
+#include "domain/copy/decide.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "domain/copy/client_tag.h"
+#include "tests/support/copy_sim.h"
+
+namespace tandem::domain {
+namespace {
+
+using testing::CopySim;
+using testing::decisions_of;
+using testing::leader_order;
+using testing::sim_equity;
+using testing::sim_follower;
+using testing::sim_option;
+
+const InstrumentKey kOption = sim_option().key;
+
+FollowerOrderIntent only_intent(const std::vector<Event>& events) {
+  std::vector<FollowerOrderIntent> intents;
+  for (const auto& e : events) {
+    if (const auto* i = std::get_if<FollowerOrderIntent>(&e)) intents.push_back(*i);
+  }
+  EXPECT_EQ(intents.size(), 1u);
+  return intents.empty() ? FollowerOrderIntent{} : intents.front();
+}
+
+CopyDecision only_decision(const std::vector<Event>& events) {
+  const auto d = decisions_of(events);
+  EXPECT_EQ(d.size(), 1u);
+  return d.empty() ? CopyDecision{} : d.front();
+}
+
+TEST(Decide, NewOrderIsPlacedForEveryFollowerWithADeterministicTag) {
+  CopySim sim;
+  sim.setup({sim_follower("a", SizingPolicy::multiplier, 2 * kPpm),
+             sim_follower("b", SizingPolicy::fixed_ratio, kPpm / 2)});
+  const auto out = sim.apply(leader_order("L1", sim_option(), Side::buy, 150, OrderStatus::open));
+  const auto decisions = decisions_of(out);
+  ASSERT_EQ(decisions.size(), 2u);
+  EXPECT_EQ(decisions[0].follower.value, "a");
+  EXPECT_EQ(decisions[0].action, CopyAction::place);
+  EXPECT_EQ(decisions[0].quantity_units, 300);
+  EXPECT_EQ(decisions[1].quantity_units, 75);
+  const auto* intent = std::get_if<FollowerOrderIntent>(&out[1]);
+  ASSERT_NE(intent, nullptr);
+  EXPECT_EQ(intent->tag, client_tag({"L1"}, {"a"}, 1));
+  EXPECT_EQ(intent->order.quantity_units, 300);
+  EXPECT_EQ(intent->order.side, Side::buy);
+  EXPECT_EQ(sim.position("a", kOption), 300);
+}
+
+TEST(Decide, ADuplicatedOrLateUpdateDoesNotPlaceTwice) {
+  CopySim sim;
+  sim.setup({sim_follower("a")});
+  const auto open = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
+  EXPECT_EQ(decisions_of(sim.apply(open)).size(), 1u);
+  EXPECT_TRUE(sim.apply(open).empty());
+  EXPECT_TRUE(sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::complete, 75))
+                  .empty());
+  EXPECT_EQ(sim.position("a", kOption), 75);
+}
+
+TEST(Decide, AMarketOrderFirstSeenCompleteIsStillCopied) {
+  CopySim sim;
+  sim.setup({sim_follower("a")});
+  const auto out =
+      sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::complete, 75));
+  EXPECT_EQ(only_decision(out).action, CopyAction::place);
+}
+
+TEST(Decide, LeaderRejectionPlacesAndCancelsNothing) {
+  CopySim sim;
+  sim.setup({sim_follower("a")});
+  EXPECT_TRUE(sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::rejected))
+                  .empty());
+}
+
+TEST(Decide, LeaderModifyRescalesTheFollowerOrder) {
+  CopySim sim(/*auto_fill=*/false);
+  sim.setup({sim_follower("a", SizingPolicy::multiplier, 2 * kPpm)});
+  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 99'00;
+  sim.apply(u);
+  sim.broker_step(/*fill_places=*/false);  // acknowledged and open, not filled
+  u.quantity_units = 150;
+  u.price_paise = 98'00;
+  const auto out = sim.apply(u);
+  const CopyDecision d = only_decision(out);
+  EXPECT_EQ(d.action, CopyAction::modify);
+  EXPECT_EQ(d.quantity_units, 300);
+  const FollowerOrderIntent intent = only_intent(out);
+  EXPECT_EQ(intent.order.price_paise, 98'00);
+  EXPECT_EQ(intent.target_tag, client_tag({"L1"}, {"a"}, 1));
+  EXPECT_EQ(intent.tag, client_tag({"L1"}, {"a"}, 2));
+}
+
+TEST(Decide, ModifyNeverGoesBelowWhatTheFollowerFilled) {
+  CopySim sim(false);
+  sim.setup({sim_follower("a")});
+  auto u = leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 99'00;
+  const auto placed = only_intent(sim.apply(u));
+  sim.record(FollowerOrderAck{placed.tag, {"a"}, {"B1"}});
+  sim.record(FollowerOrderUpdate{placed.tag, {"a"}, {"B1"}, OrderStatus::open, 150, 99'00, 0, 225});
+  u.quantity_units = 75;  // the leader shrinks its order below the follower's fills
+  const CopyDecision d = only_decision(sim.apply(u));
+  EXPECT_EQ(d.action, CopyAction::modify);
+  EXPECT_EQ(d.quantity_units, 150);
+  EXPECT_EQ(d.clamp, Clamp::already_filled);
+}
+
+TEST(Decide, LeaderCancelCancelsTheFollowerOrder) {
+  CopySim sim(false);
+  sim.setup({sim_follower("a")});
+  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 99'00;
+  const auto placed = only_intent(sim.apply(u));
+  sim.record(FollowerOrderAck{placed.tag, {"a"}, {"B7"}});
+  u.status = OrderStatus::cancelled;
+  const auto out = sim.apply(u);
+  EXPECT_EQ(only_decision(out).action, CopyAction::cancel);
+  const FollowerOrderIntent cancel = only_intent(out);
+  EXPECT_EQ(cancel.target_order_id.value, "B7");
+  EXPECT_TRUE(sim.apply(u).empty());  // a repeated cancel sends nothing more
+}
+
+TEST(Decide, ExitIsClampedToTheFollowersPosition) {
+  CopySim sim;
+  FollowerSettings f = sim_follower("a");
+  f.max_position_units = 75;
+  sim.setup({f});
+  sim.apply(leader_order("L1", sim_option(), Side::buy, 150, OrderStatus::complete, 150));
+  ASSERT_EQ(sim.position("a", kOption), 75);  // capped by its max position
+  const auto out =
+      sim.apply(leader_order("L2", sim_option(), Side::sell, 150, OrderStatus::complete, 150));
+  const CopyDecision d = only_decision(out);
+  EXPECT_EQ(d.action, CopyAction::place);
+  EXPECT_EQ(d.quantity_units, 75);
+  EXPECT_EQ(d.clamp, Clamp::exit_position);
+  EXPECT_EQ(sim.position("a", kOption), 0);
+}
+
+TEST(Decide, ExitWithNoPositionIsSkippedWithItsReason) {
+  CopySim sim;
+  FollowerSettings late = sim_follower("late");
+  late.enabled = false;
+  sim.setup({late});
+  sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::complete, 75));
+  // The follower is enabled only after the leader's entry; the exit must not open a short.
+  late.enabled = true;
+  sim.apply(FollowerConfigured{late});
+  const CopyDecision d =
+      only_decision(sim.apply(leader_order("L2", sim_option(), Side::sell, 75, OrderStatus::open)));
+  EXPECT_EQ(d.action, CopyAction::skip);
+  EXPECT_EQ(d.skip_reason, SkipReason::no_position_to_exit);
+}
+
+TEST(Decide, CopyOnFillCopiesEachFilledDelta) {
+  CopySim sim;
+  FollowerSettings f = sim_follower("a");
+  f.copy_on = CopyOn::fill;
+  sim.setup({f});
+  EXPECT_TRUE(sim.apply(leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::open)).empty());
+  const auto first =
+      sim.apply(leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::open, 75));
+  EXPECT_EQ(only_decision(first).quantity_units, 75);
+  const auto second =
+      sim.apply(leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::complete, 225));
+  const CopyDecision d = only_decision(second);
+  EXPECT_EQ(d.quantity_units, 150);
+  EXPECT_EQ(d.ordinal, 2u);
+  EXPECT_EQ(sim.position("a", kOption), 225);
+}
+
+TEST(Decide, ReverseCopyingSellsWhenTheLeaderBuys) {
+  CopySim sim;
+  FollowerSettings f = sim_follower("r");
+  f.reverse = true;
+  sim.setup({f});
+  const CopyDecision d = only_decision(
+      sim.apply(leader_order("L1", sim_equity(), Side::buy, 10, OrderStatus::complete, 10)));
+  EXPECT_EQ(d.side, Side::sell);
+  EXPECT_EQ(sim.position("r", sim_equity().key), -10);
+}
+
+// One refusal per scenario, each named.
+struct SkipCase {
+  const char* name;
+  std::function<void(FollowerSettings&)> settings;
+  std::function<void(LeaderOrderUpdate&)> order;
+  SkipReason reason;
+};
+
+class DecideSkips : public ::testing::TestWithParam<SkipCase> {};
+
+TEST_P(DecideSkips, RefusesWithItsNamedReason) {
+  const SkipCase& c = GetParam();
+  CopySim sim;
+  FollowerSettings f = sim_follower("a");
+  c.settings(f);
+  sim.setup({f}, c.reason == SkipReason::no_capital_snapshot ? 0 : 10'00'000'00);
+  LeaderOrderUpdate u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
+  c.order(u);
+  const CopyDecision d = only_decision(sim.apply(u));
+  EXPECT_EQ(d.action, CopyAction::skip);
+  EXPECT_EQ(d.skip_reason, c.reason) << c.name;
+  EXPECT_EQ(d.ordinal, 0u);
+}
+
+auto none_settings = [](FollowerSettings&) {};
+auto none_order = [](LeaderOrderUpdate&) {};
+
+INSTANTIATE_TEST_SUITE_P(
+    AllReasons, DecideSkips,
+    ::testing::Values(
+        SkipCase{"disabled", [](FollowerSettings& f) { f.enabled = false; }, none_order,
+                 SkipReason::follower_disabled},
+        SkipCase{"market closed", none_settings,
+                 [](LeaderOrderUpdate& u) { u.exchange_time_ns += 6LL * 3600 * 1'000'000'000; },
+                 SkipReason::market_closed},
+        SkipCase{"copy window",
+                 [](FollowerSettings& f) {
+                   f.copy_window_start_min = 11 * 60;
+                   f.copy_window_end_min = 15 * 60;
+                 },
+                 none_order, SkipReason::outside_copy_window},
+        SkipCase{"stale", [](FollowerSettings& f) { f.staleness_limit_ms = 1000; },
+                 [](LeaderOrderUpdate& u) { u.received_time_ns += 5'000'000'000; },
+                 SkipReason::stale_event},
+        SkipCase{"unknown instrument", none_settings,
+                 [](LeaderOrderUpdate& u) { u.instrument.tradingsymbol = "UNLISTED"; },
+                 SkipReason::unknown_instrument},
+        SkipCase{"deny list", [](FollowerSettings& f) { f.deny_underlyings = {"NIFTY"}; },
+                 none_order, SkipReason::instrument_not_allowed},
+        SkipCase{"product", [](FollowerSettings& f) { f.allow_products = {Product::delivery}; },
+                 none_order, SkipReason::product_not_allowed},
+        SkipCase{"below one lot",
+                 [](FollowerSettings& f) {
+                   f.sizing = SizingPolicy::fixed_ratio;
+                   f.ratio_ppm = kPpm / 2;
+                 },
+                 none_order, SkipReason::below_one_lot},
+        SkipCase{"no capital",
+                 [](FollowerSettings& f) { f.sizing = SizingPolicy::capital_proportional; },
+                 none_order, SkipReason::no_capital_snapshot},
+        SkipCase{"max order value", [](FollowerSettings& f) { f.max_order_value_paise = 1'000'00; },
+                 [](LeaderOrderUpdate& u) {
+                   u.order_type = OrderType::limit;
+                   u.price_paise = 100'00;
+                 },
+                 SkipReason::max_order_value},
+        SkipCase{"max position", [](FollowerSettings& f) { f.max_position_units = 50; },
+                 none_order, SkipReason::max_position_reached},
+        SkipCase{"no reference price", [](FollowerSettings& f) { f.max_order_value_paise = 1; },
+                 none_order, SkipReason::no_reference_price}),
+    [](const ::testing::TestParamInfo<SkipCase>& info) {
+      std::string name = info.param.name;
+      for (char& ch : name) {
+        if (ch == ' ') ch = '_';
+      }
+      return name;
+    });
+
+TEST(Decide, PriceGuardComparesWithTheLastLeaderFill) {
+  CopySim sim;
+  FollowerSettings f = sim_follower("a");
+  f.price_guard_bp = 100;
+  sim.setup({f});
+  sim.apply(leader_order("L0", sim_option(), Side::buy, 75, OrderStatus::complete, 75));
+  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 100'50;  // 0.5% from ₹100
+  EXPECT_EQ(only_decision(sim.apply(u)).action, CopyAction::place);
+  u.order_id = {"L2"};
+  u.price_paise = 102'00;  // 2%
+  EXPECT_EQ(only_decision(sim.apply(u)).skip_reason, SkipReason::price_guard);
+}
+
+TEST(Decide, PausedFollowerIsSkippedUntilResumed) {
+  CopySim sim;
+  sim.setup({sim_follower("a")});
+  sim.apply(FollowerPaused{{"a"}, "ops", "checking margin"});
+  EXPECT_EQ(only_decision(sim.apply(leader_order("L1", sim_option(), Side::buy, 75,
+                                                 OrderStatus::open)))
+                .skip_reason,
+            SkipReason::follower_paused);
+  sim.apply(FollowerResumed{{"a"}, "ops"});
+  EXPECT_EQ(only_decision(sim.apply(leader_order("L2", sim_option(), Side::buy, 75,
+                                                 OrderStatus::open)))
+                .action,
+            CopyAction::place);
+}
+
+TEST(Decide, DailyTradeLimitStopsCopiesUntilTheNextDay) {
+  CopySim sim;
+  FollowerSettings f = sim_follower("a");
+  f.max_daily_trades = 2;
+  sim.setup({f});
+  auto order = [&](const char* id, TimeNs at) {
+    return only_decision(
+        sim.apply(leader_order(id, sim_equity(), Side::buy, 1, OrderStatus::open, 0, at)));
+  };
+  EXPECT_EQ(order("L1", testing::kSimTenAm).action, CopyAction::place);
+  EXPECT_EQ(order("L2", testing::kSimTenAm).action, CopyAction::place);
+  EXPECT_EQ(order("L3", testing::kSimTenAm).skip_reason, SkipReason::daily_trade_limit);
+  // Monday 23 November: a new trading day, new counters.
+  sim.apply(TradingDayOpened{20261123});
+  const TimeNs monday = testing::kSimTenAm + 3LL * 24 * 3600 * 1'000'000'000;
+  EXPECT_EQ(order("L4", monday).action, CopyAction::place);
+}
+
+TEST(Decide, HolidayIsAClosedMarket) {
+  CopySim sim;
+  sim.setup({sim_follower("a")});
+  sim.apply(MarketCalendarConfigured{{testing::kSimDay}});
+  EXPECT_EQ(only_decision(sim.apply(leader_order("L1", sim_option(), Side::buy, 75,
+                                                 OrderStatus::open)))
+                .skip_reason,
+            SkipReason::market_closed);
+}
+
+}  // namespace
+}  // namespace tandem::domain
