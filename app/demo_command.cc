@@ -53,8 +53,8 @@ std::vector<DemoInstrument> instruments() {
   };
   return {option("NIFTY26N2423500CE", "NIFTY", 10'353'410, 75, 23500, d::OptionType::call, 11'250),
           option("NIFTY26N2423400PE", "NIFTY", 10'353'411, 75, 23400, d::OptionType::put, 9'840),
-          option("BANKNIFTY26N2450500CE", "BANKNIFTY", 10'400'002, 35, 50500,
-                 d::OptionType::call, 31'020),
+          option("BANKNIFTY26N2450500CE", "BANKNIFTY", 10'400'002, 35, 50500, d::OptionType::call,
+                 31'020),
           equity("RELIANCE", 738'561, 128'940),
           equity("INFY", 408'065, 152'310),
           equity("HDFCBANK", 341'249, 172'655)};

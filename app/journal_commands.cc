@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -116,10 +117,29 @@ int run_stats(const std::string& dir) {
 
 namespace {
 
-int run_dump(const std::string& dir, uint64_t from, uint64_t to, const std::string& format) {
+int run_dump(const std::string& dir, uint64_t from, uint64_t to, const std::string& format,
+             const std::string& day) {
   if (format != "jsonl") return fail(Status::invalid_argument("--format must be jsonl"));
   auto store = open_read_only(dir);
   if (!store.ok()) return fail(store.status());
+  if (!day.empty()) {
+    // YYYY-MM-DD or YYYYMMDD.
+    std::string digits;
+    for (char c : day) {
+      if (c != '-') digits.push_back(c);
+    }
+    const uint32_t d =
+        digits.size() == 8 && digits.find_first_not_of("0123456789") == std::string::npos
+            ? static_cast<uint32_t>(std::stoul(digits))
+            : 0;
+    if (!domain::is_valid_trading_day(d)) {
+      return fail(Status::invalid_argument("--day " + day + " is not a date (YYYY-MM-DD)"));
+    }
+    auto range = (*store)->day_range(d);
+    if (!range.ok()) return fail(range.status());
+    from = std::max(from, range->first);
+    to = to == 0 ? range->second : std::min(to, range->second);
+  }
   Status bad;
   std::string line;
   Status s = (*store)->scan(from, to, [&](const Envelope& e) {
@@ -210,13 +230,17 @@ void add_journal_commands(CLI::App& app, int& exit_code) {
 
   static uint64_t from = 1, to = 0;
   static std::string format = "jsonl";
+  static std::string day;
   CLI::App* dump = journal->add_subcommand("dump", "Print records as JSON lines, every field");
   add_dir(dump);
   dump->add_option("--from", from, "First sequence (default 1)");
   dump->add_option("--to", to, "Last sequence (default: the head)");
+  dump->add_option("--day", day, "Only this trading day (IST date, YYYY-MM-DD)");
   dump->add_option("--format", format, "Output format (jsonl)")->check(CLI::IsMember({"jsonl"}));
-  dump->footer("Example: tandem journal dump --journal ./tandem-demo --from 1 --to 20");
-  dump->callback([&] { exit_code = run_dump(dir, from, to, format); });
+  dump->footer(
+      "Examples: tandem journal dump --journal ./tandem-demo --from 1 --to 20\n"
+      "          tandem journal dump --journal ./tandem-demo --day 2026-11-20");
+  dump->callback([&] { exit_code = run_dump(dir, from, to, format, day); });
 
   static bool from_start = false;
   static uint64_t count = 0;

@@ -76,7 +76,8 @@ AppendFigures durable_appends_once(const std::string& dir, int appenders, int pe
 AppendFigures durable_appends(const std::string& dir, int appenders, int per_thread, int batch,
                               int runs) {
   std::vector<AppendFigures> all;
-  for (int i = 0; i < runs; ++i) all.push_back(durable_appends_once(dir, appenders, per_thread, batch));
+  for (int i = 0; i < runs; ++i)
+    all.push_back(durable_appends_once(dir, appenders, per_thread, batch));
   std::sort(all.begin(), all.end(),
             [](const auto& a, const auto& b) { return a.records_per_s < b.records_per_s; });
   return all[all.size() / 2];
@@ -171,7 +172,8 @@ ReplayFigures replay(const std::string& dir, uint64_t records) {
 int run_journal_bench(const JournalBenchOptions& options) {
   const std::string root = options.dir;
   fs::create_directories(root);
-  fmt::print("tandem-bench journal (dir {}, {} cores)\n\n", root, std::thread::hardware_concurrency());
+  fmt::print("tandem-bench journal (dir {}, {} cores)\n\n", root,
+             std::thread::hardware_concurrency());
 
   const Percentiles sync = raw_fdatasync(root, options.quick ? 200 : 2000);
   fmt::print("raw fdatasync (256 B append + fdatasync)   p50 {:7.3f} ms   p99 {:7.3f} ms\n",
@@ -190,7 +192,8 @@ int run_journal_bench(const JournalBenchOptions& options) {
   }
 
   fmt::print("\nbatched appends (one leader event's decisions and intents per append):\n");
-  fmt::print("  appenders x records/append   records/s   p50 ms    p99 ms    max ms   records/sync\n");
+  fmt::print(
+      "  appenders x records/append   records/s   p50 ms    p99 ms    max ms   records/sync\n");
   for (const auto& [appenders, batch] : {std::pair{1, 64}, std::pair{8, 16}}) {
     const int per_thread = options.quick ? 20 : 20'000 / (appenders * batch) * 8;
     const AppendFigures f =

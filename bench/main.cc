@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   CLI::App* j = app.add_subcommand("journal", "Durable append throughput/latency and replay");
   j->add_option("--dir", journal.dir, "Scratch directory on the disk to measure");
   j->add_option("--appenders", journal.appenders, "Concurrent appender counts to measure");
-  j->add_option("--replay-records", journal.replay_records, "Records for the replay figure (0 skips)");
+  j->add_option("--replay-records", journal.replay_records,
+                "Records for the replay figure (0 skips)");
   j->add_option("--runs", journal.runs, "Runs per append figure (the median is reported)")
       ->check(CLI::Range(1, 50));
   j->add_flag("--quick", journal.quick, "Small counts (a smoke run, not a measurement)");

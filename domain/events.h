@@ -157,12 +157,11 @@ struct FollowerOrderUpdate {
   bool operator==(const FollowerOrderUpdate&) const = default;
 };
 
-using Event =
-    std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
-                 LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
-                 InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
-                 CopyDecision, FollowerOrderIntent, FollowerOrderAck, FollowerOrderRejected,
-                 FollowerOrderUpdate, MarketCalendarConfigured>;
+using Event = std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
+                           LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
+                           InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
+                           CopyDecision, FollowerOrderIntent, FollowerOrderAck,
+                           FollowerOrderRejected, FollowerOrderUpdate, MarketCalendarConfigured>;
 
 // The stable wire id of each event type: part of the journal format, never renumbered.
 enum class EventType : uint16_t {

@@ -6,8 +6,8 @@
 #include <kj/debug.h>
 #include <kj/exception.h>
 
-#include <cstring>
 #include <date/date.h>
+#include <cstring>
 
 #include "domain/base/assert.h"
 #include "journal/detail/codec_events.h"
@@ -64,7 +64,7 @@ std::string seq_prefix(uint64_t seq) { return "record " + std::to_string(seq) + 
 // Runs `fn`, turning a kj::Exception into corruption naming the sequence.
 template <class Fn>
 Status catching(uint64_t seq, Fn&& fn) {
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions(std::forward<Fn>(fn))) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions(std::forward<Fn>(fn))) {
     return Status::corruption(seq_prefix(seq) + "does not decode (" +
                               std::string(e->getDescription().cStr()) + ")");
   }
@@ -85,8 +85,7 @@ WordBytes encode_payload(const d::Event& event) {
   return to_words(canonical);
 }
 
-Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payload,
-                                uint64_t seq) {
+Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payload, uint64_t seq) {
   if (payload.size() % 8 != 0 || payload.empty()) {
     return Status::corruption(seq_prefix(seq) + "payload is " + std::to_string(payload.size()) +
                               " bytes, not whole words");
@@ -95,9 +94,9 @@ Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payl
   WordBytes copy;
   if (!aligned) copy = copy_aligned(payload);
   kj::ArrayPtr<const capnp::word> segment =
-      aligned ? kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()),
-                             payload.size() / 8)
-              : as_segment(copy);
+      aligned
+          ? kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), payload.size() / 8)
+          : as_segment(copy);
   d::Event event;
   Status s = catching(seq, [&] {
     kj::ArrayPtr<const capnp::word> segments[1] = {segment};
@@ -114,8 +113,8 @@ std::string encode_envelope(const ChainHeader& header, std::span<const uint8_t> 
   TANDEM_REQUIRE(header.event_type >= 1 && header.event_type <= d::kMaxEventType,
                  header.event_type);
   TANDEM_REQUIRE(payload.size() % 8 == 0, payload.size());
-  capnp::MallocMessageBuilder message(
-      static_cast<unsigned>(payload.size() / sizeof(capnp::word)) + kEnvelopeOverheadWords);
+  capnp::MallocMessageBuilder message(static_cast<unsigned>(payload.size() / sizeof(capnp::word)) +
+                                      kEnvelopeOverheadWords);
   auto env = message.initRoot<schema::Envelope>();
   env.setSeq(header.seq);
   env.setRecordedAtNs(header.recorded_at_ns);
@@ -134,9 +133,7 @@ std::string encode_envelope(const ChainHeader& header, std::span<const uint8_t> 
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
-bool Envelope::hash_matches() const {
-  return chain_hash(prev_hash, header, payload()) == hash;
-}
+bool Envelope::hash_matches() const { return chain_hash(prev_hash, header, payload()) == hash; }
 
 Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out) {
   if (value.empty() || value.size() % 8 != 0 || value.size() > kMaxRecordBytes) {
@@ -148,8 +145,8 @@ Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out) 
     kj::ArrayPtr<const capnp::word> segments[1] = {as_segment(out.value)};
     capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
     auto env = reader.getRoot<schema::Envelope>();
-    out.header = {env.getSeq(), env.getRecordedAtNs(), env.getTradingDay(),
-                  env.getSchemaVersion(), env.getEventType()};
+    out.header = {env.getSeq(), env.getRecordedAtNs(), env.getTradingDay(), env.getSchemaVersion(),
+                  env.getEventType()};
     auto payload = env.getPayload();
     // Data in a message starts on a word boundary, so the payload is aligned in place.
     out.payload_offset = static_cast<size_t>(payload.begin() - out.value.bytes().data());
@@ -190,8 +187,13 @@ Result<Record> to_record(const Envelope& envelope) {
   Result<d::Event> event =
       decode_payload(static_cast<d::EventType>(h.event_type), envelope.payload(), h.seq);
   if (!event.ok()) return event.status();
-  return Record{h.seq,   h.recorded_at_ns,     h.trading_day, h.schema_version,
-                std::move(event).value(), envelope.prev_hash, envelope.hash};
+  return Record{h.seq,
+                h.recorded_at_ns,
+                h.trading_day,
+                h.schema_version,
+                std::move(event).value(),
+                envelope.prev_hash,
+                envelope.hash};
 }
 
 Result<Record> decode_record(uint64_t key_seq, std::string_view value) {
@@ -218,8 +220,7 @@ Result<std::string> envelope_to_json(const Envelope& envelope) {
   out += ",\"recorded_at_utc\":\"" + date::format("%FT%TZ", utc) + "\"";
   out += ",\"trading_day\":" + std::to_string(h.trading_day);
   out += ",\"schema_version\":" + std::to_string(h.schema_version);
-  out += ",\"type\":\"" + std::string(d::to_string(static_cast<d::EventType>(h.event_type))) +
-         "\"";
+  out += ",\"type\":\"" + std::string(d::to_string(static_cast<d::EventType>(h.event_type))) + "\"";
   out += ",\"prev_hash\":\"" + to_hex(envelope.prev_hash) + "\"";
   out += ",\"hash\":\"" + to_hex(envelope.hash) + "\"";
   out += ",\"event\":" + event_json + "}";

@@ -45,8 +45,7 @@ struct WordBytes {
 // Canonical payload of an event (capnp::canonicalize): equal events give equal bytes.
 [[nodiscard]] WordBytes encode_payload(const domain::Event& event);
 [[nodiscard]] Result<domain::Event> decode_payload(domain::EventType type,
-                                                   std::span<const uint8_t> payload,
-                                                   uint64_t seq);
+                                                   std::span<const uint8_t> payload, uint64_t seq);
 
 // The RocksDB value of one record. REQUIRES: header.schema_version == kSchemaVersion and a
 // known event type (asserted: we never write what we could not read back).

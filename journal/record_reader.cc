@@ -44,6 +44,7 @@ class ChunkQueue {
     stopped_ = true;
     cv_.notify_all();
   }
+
  private:
   Chunk* pop(std::deque<Chunk*>& q) {
     std::unique_lock<std::mutex> lock(mu_);

@@ -2,10 +2,10 @@
 
 #include <fcntl.h>
 #include <rocksdb/db.h>
-#include <unistd.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -92,8 +92,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, const StoreOp
     Result<std::unique_ptr<Store>> checked = open(dir, probe);
     if (!checked.ok()) return checked.status();
   }
-  if (options.mode == OpenMode::read_write && options.create_if_missing &&
-      !fs::exists(dir, ec)) {
+  if (options.mode == OpenMode::read_write && options.create_if_missing && !fs::exists(dir, ec)) {
     TANDEM_RETURN_IF_ERROR(create(dir));
   }
   std::unique_ptr<Store> store(new Store(dir));
@@ -114,7 +113,8 @@ Status Store::create(const std::string& dir) {
   std::error_code ec;
   fs::remove_all(staging, ec);
   fs::create_directories(target.parent_path(), ec);
-  if (ec) return Status::io_error("cannot create " + target.parent_path().string() + ": " + ec.message());
+  if (ec)
+    return Status::io_error("cannot create " + target.parent_path().string() + ": " + ec.message());
   {
     Store fresh(staging.string());
     StoreOptions options;
@@ -212,10 +212,10 @@ Status Store::open_db(const StoreOptions& options) {
     TANDEM_ASSERT(batch.Put(meta_cf_, kFormatKey, kFormatValue).ok());
     TANDEM_ASSERT(batch.Put(meta_cf_, kSchemaKey, rocksdb::Slice(version, 2)).ok());
     TANDEM_ASSERT(batch.Put(meta_cf_, kHeadSeqKey, encode_u64_key(0)).ok());
-    TANDEM_ASSERT(
-        batch.Put(meta_cf_, kHeadHashKey, rocksdb::Slice(reinterpret_cast<const char*>(
-                                                             kGenesisHash.data()), 32))
-            .ok());
+    TANDEM_ASSERT(batch
+                      .Put(meta_cf_, kHeadHashKey,
+                           rocksdb::Slice(reinterpret_cast<const char*>(kGenesisHash.data()), 32))
+                      .ok());
     rocksdb::WriteOptions wo;
     wo.sync = true;
     TANDEM_RETURN_IF_ERROR(from_rocks(db_->Write(wo, &batch), "initialising journal " + dir_));
@@ -262,8 +262,10 @@ Status Store::load_meta() {
                               " recorded in meta");
   }
   if (last < head.seq) {
-    return Status::corruption("record " + std::to_string(last + 1) + ": missing (meta says the "
-                              "journal ends at " + std::to_string(head.seq) + ")");
+    return Status::corruption("record " + std::to_string(last + 1) +
+                              ": missing (meta says the "
+                              "journal ends at " +
+                              std::to_string(head.seq) + ")");
   }
   if (head.seq > 0) {
     Result<Envelope> env = decode_envelope(head.seq, it->value().ToStringView());
@@ -369,8 +371,9 @@ Status Store::write_group(std::vector<Writer*>& group) {
                                static_cast<uint16_t>(domain::event_type(item.event))};
       const auto payload = w->payloads[i].bytes();
       const Hash hash = chain_hash(prev, header, payload);
-      TANDEM_ASSERT(batch.Put(log_cf_, encode_u64_key(seq),
-                              encode_envelope(header, payload, prev, hash)).ok());
+      TANDEM_ASSERT(
+          batch.Put(log_cf_, encode_u64_key(seq), encode_envelope(header, payload, prev, hash))
+              .ok());
       if (!days_.contains(item.trading_day) && !new_days.contains(item.trading_day)) {
         new_days.emplace(item.trading_day, seq);
         TANDEM_ASSERT(
@@ -381,9 +384,10 @@ Status Store::write_group(std::vector<Writer*>& group) {
     w->result.last_seq = seq;
   }
   TANDEM_ASSERT(batch.Put(meta_cf_, kHeadSeqKey, encode_u64_key(seq)).ok());
-  TANDEM_ASSERT(
-      batch.Put(meta_cf_, kHeadHashKey,
-                rocksdb::Slice(reinterpret_cast<const char*>(prev.data()), prev.size())).ok());
+  TANDEM_ASSERT(batch
+                    .Put(meta_cf_, kHeadHashKey,
+                         rocksdb::Slice(reinterpret_cast<const char*>(prev.data()), prev.size()))
+                    .ok());
   rocksdb::WriteOptions wo;
   wo.sync = true;  // durable before any caller acts on it (write-ahead)
   TANDEM_RETURN_IF_ERROR(from_rocks(db_->Write(wo, &batch), "appending to journal " + dir_));
@@ -447,6 +451,19 @@ Result<std::map<domain::TradingDay, uint64_t>> Store::days() const {
   }
   TANDEM_RETURN_IF_ERROR(from_rocks(it->status(), "reading day index of " + dir_));
   return out;
+}
+
+Result<std::pair<uint64_t, uint64_t>> Store::day_range(domain::TradingDay day) const {
+  Result<std::map<domain::TradingDay, uint64_t>> all = days();
+  if (!all.ok()) return all.status();
+  const auto it = all->find(day);
+  if (it == all->end()) {
+    return Status::not_found("journal " + dir_ + " holds no record of trading day " +
+                             std::to_string(day));
+  }
+  const auto next = std::next(it);
+  const uint64_t last = next == all->end() ? head().seq : next->second - 1;
+  return std::pair(it->second, last);
 }
 
 Status Store::catch_up() {

@@ -95,6 +95,11 @@ class Store {
   // The trading days in the day index, each with its first sequence, in day order.
   Result<std::map<domain::TradingDay, uint64_t>> days() const;
 
+  // The first and last sequence of one trading day, through the day index: from the day's
+  // first record to the record before the next indexed day (or the head). not_found when
+  // the journal holds no record of that day.
+  Result<std::pair<uint64_t, uint64_t>> day_range(domain::TradingDay day) const;
+
   // Follower mode: catches up with the writer; the head moves forward.
   Status catch_up();
 
@@ -141,11 +146,11 @@ class Store {
   mutable std::mutex mu_;
   mutable std::condition_variable appended_;
   std::array<std::condition_variable, kWakeSlots> wake_;
-  uint64_t next_ticket_ = 0;                    // GUARDED_BY(mu_)
-  std::deque<Writer*> writers_;                 // GUARDED_BY(mu_); front is the leader
-  Status bg_error_;                             // GUARDED_BY(mu_); sticky after a failed write
-  Head head_;                                   // GUARDED_BY(mu_)
-  CommitStats commit_stats_;                    // GUARDED_BY(mu_)
+  uint64_t next_ticket_ = 0;                     // GUARDED_BY(mu_)
+  std::deque<Writer*> writers_;                  // GUARDED_BY(mu_); front is the leader
+  Status bg_error_;                              // GUARDED_BY(mu_); sticky after a failed write
+  Head head_;                                    // GUARDED_BY(mu_)
+  CommitStats commit_stats_;                     // GUARDED_BY(mu_)
   std::map<domain::TradingDay, uint64_t> days_;  // written only by the group leader
 };
 

@@ -43,11 +43,11 @@ VerifyReport verify_journal(const Store& store, const std::function<void(uint64_
       auto it = days->find(day);
       if (it == days->end() || it->second != seq) {
         report.first_bad_seq = seq;
-        report.status = Status::corruption(
-            "record " + std::to_string(seq) + ": first record of trading day " +
-            std::to_string(day) + ", but the day index " +
-            (it == days->end() ? std::string("does not list that day")
-                               : "says " + std::to_string(it->second)));
+        report.status =
+            Status::corruption("record " + std::to_string(seq) + ": first record of trading day " +
+                               std::to_string(day) + ", but the day index " +
+                               (it == days->end() ? std::string("does not list that day")
+                                                  : "says " + std::to_string(it->second)));
         return report;
       }
     }

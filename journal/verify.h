@@ -12,10 +12,10 @@
 namespace tandem::journal {
 
 struct VerifyReport {
-  uint64_t records_checked = 0;   // records that verified, from seq 1
-  Head head;                      // as recorded in meta
+  uint64_t records_checked = 0;  // records that verified, from seq 1
+  Head head;                     // as recorded in meta
   std::optional<uint64_t> first_bad_seq;
-  Status status;                  // ok, or what is wrong at first_bad_seq
+  Status status;  // ok, or what is wrong at first_bad_seq
   bool ok() const { return status.ok(); }
 };
 

@@ -66,7 +66,8 @@ CopyMappings evolve(CopyMappings s, const d::Event& event) {
         c->status = e->status;
       }
       c->filled_units = std::max(c->filled_units, e->filled_units);
-      if (e->quantity_units > 0 && status_rank(c->status) < 2) c->order.quantity_units = e->quantity_units;
+      if (e->quantity_units > 0 && status_rank(c->status) < 2)
+        c->order.quantity_units = e->quantity_units;
     }
   }
   return s;

@@ -13,10 +13,10 @@
 namespace tandem::projections {
 
 struct FollowerCopy {
-  uint32_t next_ordinal = 1;            // the next action's ordinal (tags are unique by it)
-  domain::ClientTag placed_tag;         // the live order modifies and cancels apply to
+  uint32_t next_ordinal = 1;              // the next action's ordinal (tags are unique by it)
+  domain::ClientTag placed_tag;           // the live order modifies and cancels apply to
   domain::BrokerOrderId broker_order_id;  // of that order, once acknowledged
-  domain::OrderRequest order;           // as last placed or modified
+  domain::OrderRequest order;             // as last placed or modified
   domain::OrderStatus status = domain::OrderStatus::pending;
   int64_t filled_units = 0;
   bool cancel_sent = false;

@@ -15,7 +15,7 @@ struct DayCounters {
   int64_t orders_placed = 0;    // place decisions (the trades MAX_DAILY_TRADES counts)
   int64_t orders_rejected = 0;  // placements the broker refused
   std::map<domain::SkipReason, int64_t> skipped;
-  int64_t turnover_paise = 0;   // value of the follower's fills
+  int64_t turnover_paise = 0;  // value of the follower's fills
   bool operator==(const DayCounters&) const = default;
 };
 

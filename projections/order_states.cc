@@ -39,8 +39,9 @@ OrderState merge(const OrderState& known, const OrderState& update) {
 
 OrderStates evolve(OrderStates s, const d::Event& event) {
   if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
-    const OrderState update{e->status,         e->quantity_units, e->filled_units,
-                            e->average_price_paise, e->price_paise, e->trigger_price_paise};
+    const OrderState update{e->status,       e->quantity_units,
+                            e->filled_units, e->average_price_paise,
+                            e->price_paise,  e->trigger_price_paise};
     auto it = s.leader.find(e->order_id);
     if (it == s.leader.end()) {
       s.leader.emplace(e->order_id, update);

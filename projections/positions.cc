@@ -19,7 +19,8 @@ Position apply_fill(Position p, int64_t signed_units, int64_t cost_paise) {
   }
   const int64_t open = p.net_qty_units < 0 ? -p.net_qty_units : p.net_qty_units;
   const int64_t closing = std::min(qty, open);
-  const int64_t basis = static_cast<int64_t>(static_cast<__int128>(p.open_cost_paise) * closing / open);
+  const int64_t basis =
+      static_cast<int64_t>(static_cast<__int128>(p.open_cost_paise) * closing / open);
   const int64_t proceeds = static_cast<int64_t>(static_cast<__int128>(cost_paise) * closing / qty);
   p.realized_pnl_paise += p.net_qty_units > 0 ? proceeds - basis : basis - proceeds;
   p.open_cost_paise -= basis;
@@ -76,8 +77,8 @@ Positions evolve(Positions s, const d::Event& event) {
   } else if (const auto* e = std::get_if<d::FollowerConfigured>(&event)) {
     s.follower_accounts[e->settings.follower] = e->settings.account;
   } else if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
-    if (auto delta = record_fill(s.leader_fills[e->order_id], e->filled_units,
-                                 e->average_price_paise)) {
+    if (auto delta =
+            record_fill(s.leader_fills[e->order_id], e->filled_units, e->average_price_paise)) {
       fill(s, PositionKey{s.leader, e->instrument, e->product}, e->side, *delta);
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
@@ -90,10 +91,12 @@ Positions evolve(Positions s, const d::Event& event) {
                OrderFill{}};
       change_order(s, order, [&](auto& o) { o.quantity_units = e->order.quantity_units; });
     } else if (e->action == d::CopyAction::modify) {
+      // Until the broker confirms, the order may still fill at its old size: count a larger
+      // quantity at once, a smaller one only when the broker reports it.
       const auto it = s.follower_orders.find(e->target_tag);
       if (it != s.follower_orders.end()) {
         change_order(s, it->second, [&](auto& o) {
-          o.quantity_units = std::max(e->order.quantity_units, o.fill.filled_units);
+          o.quantity_units = std::max(o.quantity_units, e->order.quantity_units);
         });
       }
     }

@@ -19,11 +19,13 @@ struct PositionKey {
 };
 
 struct Position {
-  int64_t net_qty_units = 0;       // > 0 long, < 0 short
-  int64_t open_cost_paise = 0;     // cost of the open quantity (always >= 0)
+  int64_t net_qty_units = 0;    // > 0 long, < 0 short
+  int64_t open_cost_paise = 0;  // cost of the open quantity (always >= 0)
   int64_t realized_pnl_paise = 0;
   int64_t average_price_paise() const {
-    return net_qty_units == 0 ? 0 : open_cost_paise / (net_qty_units < 0 ? -net_qty_units : net_qty_units);
+    return net_qty_units == 0
+               ? 0
+               : open_cost_paise / (net_qty_units < 0 ? -net_qty_units : net_qty_units);
   }
   bool operator==(const Position&) const = default;
 };

@@ -34,29 +34,29 @@ struct FollowerSettings {
   bool enabled = true;
 
   SizingPolicy sizing = SizingPolicy::multiplier;
-  int64_t ratio_ppm = kPpm;              // multiplier or fixed ratio
-  int64_t max_position_pct_bp = 0;       // risk based: basis points of capital per position
-  bool carry_remainder = false;          // carry dropped fractional quantity within the day
+  int64_t ratio_ppm = kPpm;         // multiplier or fixed ratio
+  int64_t max_position_pct_bp = 0;  // risk based: basis points of capital per position
+  bool carry_remainder = false;     // carry dropped fractional quantity within the day
 
   int64_t max_position_units = 0;        // per instrument; 0 = no limit
   int64_t max_position_value_paise = 0;  // per instrument; 0 = no limit
   int64_t max_order_value_paise = 0;     // 0 = no limit
   int64_t max_daily_trades = 0;          // orders per trading day; 0 = no limit
 
-  std::vector<std::string> allow_symbols;      // empty = all
+  std::vector<std::string> allow_symbols;  // empty = all
   std::vector<std::string> deny_symbols;
   std::vector<std::string> allow_underlyings;  // empty = all
   std::vector<std::string> deny_underlyings;
-  std::vector<Segment> allow_segments;         // empty = all
+  std::vector<Segment> allow_segments;  // empty = all
   std::vector<Segment> deny_segments;
-  std::vector<Product> allow_products;         // empty = all
+  std::vector<Product> allow_products;  // empty = all
   DisallowedProductAction disallowed_product = DisallowedProductAction::skip;
 
   bool reverse = false;               // sell when the leader buys
   int32_t copy_window_start_min = 0;  // IST minutes after midnight; 0/0 = the whole session
   int32_t copy_window_end_min = 0;
-  int64_t staleness_limit_ms = 0;     // 0 = no limit
-  int64_t price_guard_bp = 0;         // max |limit − reference| in basis points; 0 = off
+  int64_t staleness_limit_ms = 0;  // 0 = no limit
+  int64_t price_guard_bp = 0;      // max |limit − reference| in basis points; 0 = off
   CopyOn copy_on = CopyOn::placement;
 
   bool operator==(const FollowerSettings&) const = default;

@@ -27,18 +27,18 @@ std::string format_values(const Values&... values) {
 
 }  // namespace tandem::detail
 
-#define TANDEM_ASSERT(cond, ...)                                                     \
-  do {                                                                               \
-    if (!(cond)) [[unlikely]]                                                        \
-      ::tandem::detail::assert_fail("assertion", #cond, __FILE__, __LINE__,          \
-                                    ::tandem::detail::format_values(__VA_ARGS__));   \
+#define TANDEM_ASSERT(cond, ...)                                                   \
+  do {                                                                             \
+    if (!(cond)) [[unlikely]]                                                      \
+      ::tandem::detail::assert_fail("assertion", #cond, __FILE__, __LINE__,        \
+                                    ::tandem::detail::format_values(__VA_ARGS__)); \
   } while (0)
 
-#define TANDEM_REQUIRE(cond, ...)                                                    \
-  do {                                                                               \
-    if (!(cond)) [[unlikely]]                                                        \
-      ::tandem::detail::assert_fail("precondition", #cond, __FILE__, __LINE__,       \
-                                    ::tandem::detail::format_values(__VA_ARGS__));   \
+#define TANDEM_REQUIRE(cond, ...)                                                  \
+  do {                                                                             \
+    if (!(cond)) [[unlikely]]                                                      \
+      ::tandem::detail::assert_fail("precondition", #cond, __FILE__, __LINE__,     \
+                                    ::tandem::detail::format_values(__VA_ARGS__)); \
   } while (0)
 
 #ifdef NDEBUG

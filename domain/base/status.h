@@ -16,13 +16,13 @@ enum class StatusCode : uint8_t {
   ok = 0,
   invalid_argument,  // bad input from a user or a file: final
   not_found,
-  corruption,        // stored bytes that do not decode or do not chain: final
-  io_error,          // the disk or OS failed: the journal stops accepting writes
-  unsupported,       // e.g. a schema version newer than this binary
-  disconnected,      // retryable
-  rate_limited,      // retryable after a wait
-  unauthenticated,   // token expired: stop the account
-  rejected,          // the broker said no: final
+  corruption,       // stored bytes that do not decode or do not chain: final
+  io_error,         // the disk or OS failed: the journal stops accepting writes
+  unsupported,      // e.g. a schema version newer than this binary
+  disconnected,     // retryable
+  rate_limited,     // retryable after a wait
+  unauthenticated,  // token expired: stop the account
+  rejected,         // the broker said no: final
   failed_precondition,
 };
 
@@ -34,7 +34,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status ok_status() { return Status(); }
-  static Status invalid_argument(std::string m) { return {StatusCode::invalid_argument, std::move(m)}; }
+  static Status invalid_argument(std::string m) {
+    return {StatusCode::invalid_argument, std::move(m)};
+  }
   static Status not_found(std::string m) { return {StatusCode::not_found, std::move(m)}; }
   static Status corruption(std::string m) { return {StatusCode::corruption, std::move(m)}; }
   static Status io_error(std::string m) { return {StatusCode::io_error, std::move(m)}; }
@@ -83,8 +85,8 @@ class [[nodiscard]] Result {
 }  // namespace tandem
 
 // Returns early with the Status of a failed expression.
-#define TANDEM_RETURN_IF_ERROR(expr)        \
-  do {                                      \
-    ::tandem::Status tandem_status_ = (expr); \
+#define TANDEM_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::tandem::Status tandem_status_ = (expr);        \
     if (!tandem_status_.ok()) return tandem_status_; \
   } while (0)

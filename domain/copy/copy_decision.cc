@@ -17,22 +17,34 @@ std::string_view to_string(CopyAction v) {
 }
 
 std::string_view to_string(SkipReason v) {
-  return name_of(
-      std::array<std::string_view, 20>{
-          "none", "follower_disabled", "follower_paused", "market_closed",
-          "outside_copy_window", "instrument_not_allowed", "product_not_allowed",
-          "daily_trade_limit", "max_position_reached", "max_order_value", "price_guard",
-          "stale_event", "below_one_lot", "no_position_to_exit", "unknown_instrument",
-          "no_capital_snapshot", "leader_rejected", "no_mapped_order", "already_filled",
-          "no_reference_price"},
-      v);
+  return name_of(std::array<std::string_view, 20>{"none",
+                                                  "follower_disabled",
+                                                  "follower_paused",
+                                                  "market_closed",
+                                                  "outside_copy_window",
+                                                  "instrument_not_allowed",
+                                                  "product_not_allowed",
+                                                  "daily_trade_limit",
+                                                  "max_position_reached",
+                                                  "max_order_value",
+                                                  "price_guard",
+                                                  "stale_event",
+                                                  "below_one_lot",
+                                                  "no_position_to_exit",
+                                                  "unknown_instrument",
+                                                  "no_capital_snapshot",
+                                                  "leader_rejected",
+                                                  "no_mapped_order",
+                                                  "already_filled",
+                                                  "no_reference_price"},
+                 v);
 }
 
 std::string_view to_string(Clamp v) {
-  return name_of(std::array<std::string_view, 6>{"none", "max_position", "max_position_value",
-                                                 "max_order_value", "exit_position",
-                                                 "already_filled"},
-                 v);
+  return name_of(
+      std::array<std::string_view, 6>{"none", "max_position", "max_position_value",
+                                      "max_order_value", "exit_position", "already_filled"},
+      v);
 }
 
 std::string_view to_string(SizingPolicy v) {

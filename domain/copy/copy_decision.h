@@ -31,8 +31,8 @@ enum class SkipReason : uint8_t {
   no_position_to_exit = 13,
   unknown_instrument = 14,
   no_capital_snapshot = 15,
-  leader_rejected = 16,      // reserved: a leader rejection produces no decision at all
-  no_mapped_order = 17,      // a leader change with no live follower order to apply it to
+  leader_rejected = 16,  // reserved: a leader rejection produces no decision at all
+  no_mapped_order = 17,  // a leader change with no live follower order to apply it to
   already_filled = 18,
   no_reference_price = 19,
 };
@@ -56,12 +56,12 @@ struct SizingInputs {
   int64_t lot_size_units = 1;
   int64_t premium_paise = 0;
   int64_t max_position_pct_bp = 0;
-  int64_t raw_qty_micro = 0;         // exact quantity before rounding, in millionths of a unit
-  int64_t remainder_in_micro = 0;    // carried remainder added before rounding
-  int64_t rounded_qty_units = 0;     // after rounding down to whole lots / shares
-  int64_t remainder_out_micro = 0;   // what rounding dropped, carried when enabled
-  int64_t position_before_units = 0; // follower net position used by the clamps
-  int64_t final_qty_units = 0;       // after clamps
+  int64_t raw_qty_micro = 0;          // exact quantity before rounding, in millionths of a unit
+  int64_t remainder_in_micro = 0;     // carried remainder added before rounding
+  int64_t rounded_qty_units = 0;      // after rounding down to whole lots / shares
+  int64_t remainder_out_micro = 0;    // what rounding dropped, carried when enabled
+  int64_t position_before_units = 0;  // follower net position used by the clamps
+  int64_t final_qty_units = 0;        // after clamps
   bool operator==(const SizingInputs&) const = default;
 };
 

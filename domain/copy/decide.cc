@@ -18,7 +18,7 @@ struct Context {
   const CopyState& s;
   const LeaderOrderUpdate& u;
   const FollowerSettings& f;
-  const projections::OrderState* known;  // the leader order before this update, if seen
+  const projections::OrderState* known;   // the leader order before this update, if seen
   const projections::FollowerCopy* copy;  // the follower's copy of it, if any
   std::vector<Event>& out;
 };
@@ -102,7 +102,8 @@ SkipReason refuse_new(const Context& c, const Instrument* instrument, OrderType 
   if (instrument == nullptr) return SkipReason::unknown_instrument;
   if (!instrument_allowed(f, *instrument)) return SkipReason::instrument_not_allowed;
   if (!follower_product(f, c.u.product)) return SkipReason::product_not_allowed;
-  if (f.max_daily_trades > 0 && c.s.counters.today(f.follower).orders_placed >= f.max_daily_trades) {
+  if (f.max_daily_trades > 0 &&
+      c.s.counters.today(f.follower).orders_placed >= f.max_daily_trades) {
     return SkipReason::daily_trade_limit;
   }
   const bool limit_like = type == OrderType::limit || type == OrderType::stop_loss;
@@ -132,9 +133,9 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
   request.lot_size_units = unit;
   request.premium_paise = ref;
   request.remainder_in_micro =
-      c.f.carry_remainder ? value_or(c.s.remainder_micro, std::pair(c.f.follower, c.u.instrument),
-                                     int64_t{0})
-                          : 0;
+      c.f.carry_remainder
+          ? value_or(c.s.remainder_micro, std::pair(c.f.follower, c.u.instrument), int64_t{0})
+          : 0;
   const Sized sized = size_quantity(c.f, request);
   d.sizing = sized.inputs;
   if (sized.skip != SkipReason::none) return skip(c, d, sized.skip);
@@ -200,15 +201,15 @@ void modify(const Context& c) {
   } else if (qty > old_qty) {
     // The order's own working quantity is already among the working orders on its side.
     const auto& account = c.f.account;
-    LimitInput limits{qty - old_qty,
-                      unit,
-                      dir,
-                      false,
-                      position,
-                      c.s.positions.working(account, c.u.instrument, copy.order.product, d.side),
-                      c.s.positions.working(account, c.u.instrument, copy.order.product,
-                                            opposite(d.side)),
-                      ref};
+    LimitInput limits{
+        qty - old_qty,
+        unit,
+        dir,
+        false,
+        position,
+        c.s.positions.working(account, c.u.instrument, copy.order.product, d.side),
+        c.s.positions.working(account, c.u.instrument, copy.order.product, opposite(d.side)),
+        ref};
     const Limited limited = apply_limits(c.f, limits);
     qty = old_qty + (limited.skip == SkipReason::none ? limited.qty_units : 0);
     d.clamp = limited.skip == SkipReason::none ? limited.clamp : Clamp::max_position;
@@ -261,8 +262,9 @@ void mirror_placement(const Context& c) {
   if (!changed) return;
   if (follower_final || c.copy->cancel_sent) {
     CopyDecision d = start_decision(c);
-    return skip(c, d, c.copy->status == OrderStatus::complete ? SkipReason::already_filled
-                                                              : SkipReason::no_mapped_order);
+    return skip(c, d,
+                c.copy->status == OrderStatus::complete ? SkipReason::already_filled
+                                                        : SkipReason::no_mapped_order);
   }
   modify(c);
 }

@@ -20,16 +20,16 @@ struct InstrumentKey {
 
 struct Instrument {
   InstrumentKey key;
-  std::string underlying;          // "NIFTY" for NIFTY options; the symbol for equities
+  std::string underlying;  // "NIFTY" for NIFTY options; the symbol for equities
   Segment segment = Segment::equity;
-  uint32_t kite_token = 0;         // Kite instrument_token; 0 when unknown
-  std::string dhan_security_id;    // Dhan securityId; empty when unknown
+  uint32_t kite_token = 0;       // Kite instrument_token; 0 when unknown
+  std::string dhan_security_id;  // Dhan securityId; empty when unknown
   int64_t lot_size_units = 1;
   int64_t tick_size_paise = 5;
-  TradingDay expiry_day = 0;       // 0 for instruments that do not expire
+  TradingDay expiry_day = 0;  // 0 for instruments that do not expire
   int64_t strike_paise = 0;
   OptionType option_type = OptionType::none;
-  int64_t freeze_qty_units = 0;    // exchange freeze quantity; 0 when none applies
+  int64_t freeze_qty_units = 0;  // exchange freeze quantity; 0 when none applies
   bool operator==(const Instrument&) const = default;
 };
 

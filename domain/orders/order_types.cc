@@ -15,7 +15,9 @@ std::string_view name_of(const std::array<std::string_view, N>& names, E v) {
 std::string_view to_string(Broker v) {
   return name_of(std::array<std::string_view, 3>{"kite", "dhan", "paper"}, v);
 }
-std::string_view to_string(Side v) { return name_of(std::array<std::string_view, 2>{"buy", "sell"}, v); }
+std::string_view to_string(Side v) {
+  return name_of(std::array<std::string_view, 2>{"buy", "sell"}, v);
+}
 std::string_view to_string(OrderType v) {
   return name_of(
       std::array<std::string_view, 4>{"market", "limit", "stop_loss", "stop_loss_market"}, v);

@@ -16,7 +16,13 @@ enum class OrderType : uint8_t { market = 0, limit = 1, stop_loss = 2, stop_loss
 enum class Product : uint8_t { delivery = 0, intraday = 1, carry_forward = 2, mtf = 3 };
 enum class Validity : uint8_t { day = 0, ioc = 1, ttl = 2 };
 enum class Exchange : uint8_t { nse = 0, bse = 1, nfo = 2, bfo = 3, cds = 4, bcd = 5, mcx = 6 };
-enum class Segment : uint8_t { equity = 0, derivatives = 1, currency = 2, commodity = 3, index = 4 };
+enum class Segment : uint8_t {
+  equity = 0,
+  derivatives = 1,
+  currency = 2,
+  commodity = 3,
+  index = 4
+};
 enum class OptionType : uint8_t { none = 0, call = 1, put = 2 };
 // Kite has no partial state (filled quantity tells); Dhan PART_TRADED maps to open.
 enum class OrderStatus : uint8_t {
@@ -40,8 +46,8 @@ std::string_view to_string(OptionType v);
 std::string_view to_string(OrderStatus v);
 
 [[nodiscard]] inline bool is_final(OrderStatus s) {
-  return s == OrderStatus::complete || s == OrderStatus::cancelled ||
-         s == OrderStatus::rejected || s == OrderStatus::expired;
+  return s == OrderStatus::complete || s == OrderStatus::cancelled || s == OrderStatus::rejected ||
+         s == OrderStatus::expired;
 }
 
 }  // namespace tandem::domain

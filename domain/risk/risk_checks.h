@@ -34,14 +34,14 @@ namespace tandem::domain {
 // the worst case: an exit is clamped to the position less the exits already working, and
 // the position limit counts working entries as filled and working exits as not.
 struct LimitInput {
-  int64_t qty_units = 0;          // rounded, > 0
-  int64_t unit = 1;               // lot size (derivatives) or 1 (equities)
-  int direction = 1;              // +1 buy, -1 sell
-  bool exit = false;              // the leader is reducing its position
-  int64_t position_units = 0;     // the follower's filled net position
+  int64_t qty_units = 0;               // rounded, > 0
+  int64_t unit = 1;                    // lot size (derivatives) or 1 (equities)
+  int direction = 1;                   // +1 buy, -1 sell
+  bool exit = false;                   // the leader is reducing its position
+  int64_t position_units = 0;          // the follower's filled net position
   int64_t working_same_units = 0;      // its working orders on this order's side
   int64_t working_opposite_units = 0;  // its working orders on the other side
-  int64_t price_paise = 0;        // reference price per unit; 0 if unknown
+  int64_t price_paise = 0;             // reference price per unit; 0 if unknown
 };
 
 struct Limited {

@@ -25,18 +25,18 @@ namespace tandem::domain {
 inline constexpr int64_t kMicro = 1'000'000;  // micro-units per unit
 
 struct SizingRequest {
-  int64_t leader_qty_units = 0;       // > 0
-  int direction = 1;                  // +1 buy, -1 sell: the follower order's side
-  int64_t leader_capital_paise = 0;   // latest FundsSnapshot of the leader; 0 if none
-  int64_t follower_capital_paise = 0; // latest FundsSnapshot of the follower; 0 if none
-  int64_t lot_size_units = 1;         // rounding unit: the lot for derivatives, 1 for equities
-  int64_t premium_paise = 0;          // reference price per unit; 0 if unknown
-  int64_t remainder_in_micro = 0;     // signed carried remainder (0 unless carry_remainder)
+  int64_t leader_qty_units = 0;        // > 0
+  int direction = 1;                   // +1 buy, -1 sell: the follower order's side
+  int64_t leader_capital_paise = 0;    // latest FundsSnapshot of the leader; 0 if none
+  int64_t follower_capital_paise = 0;  // latest FundsSnapshot of the follower; 0 if none
+  int64_t lot_size_units = 1;          // rounding unit: the lot for derivatives, 1 for equities
+  int64_t premium_paise = 0;           // reference price per unit; 0 if unknown
+  int64_t remainder_in_micro = 0;      // signed carried remainder (0 unless carry_remainder)
 };
 
 struct Sized {
-  SizingInputs inputs;                // every input and intermediate, for the CopyDecision
-  SkipReason skip = SkipReason::none; // no_capital_snapshot, no_reference_price, below_one_lot
+  SizingInputs inputs;                 // every input and intermediate, for the CopyDecision
+  SkipReason skip = SkipReason::none;  // no_capital_snapshot, no_reference_price, below_one_lot
 };
 
 [[nodiscard]] Sized size_quantity(const FollowerSettings& settings, const SizingRequest& request);

@@ -233,8 +233,8 @@ void put(s::BrokerConnectionChanged::Builder b, const d::BrokerConnectionChanged
   b.setDetail(v.detail);
 }
 d::BrokerConnectionChanged get(s::BrokerConnectionChanged::Reader r) {
-  return {id<d::AccountId>(r.getAccount()), in(r.getBroker(), d::Broker::paper),
-          r.getConnected(), text(r.getDetail())};
+  return {id<d::AccountId>(r.getAccount()), in(r.getBroker(), d::Broker::paper), r.getConnected(),
+          text(r.getDetail())};
 }
 
 void put(s::LeaderConfigured::Builder b, const d::LeaderConfigured& v) {
@@ -408,8 +408,8 @@ void put(s::FollowerOrderRejected::Builder b, const d::FollowerOrderRejected& v)
   b.setMessage(v.message);
 }
 d::FollowerOrderRejected get(s::FollowerOrderRejected::Reader r) {
-  return {id<d::ClientTag>(r.getTag()), id<d::FollowerId>(r.getFollower()),
-          text(r.getErrorClass()), text(r.getMessage())};
+  return {id<d::ClientTag>(r.getTag()), id<d::FollowerId>(r.getFollower()), text(r.getErrorClass()),
+          text(r.getMessage())};
 }
 
 void put(s::FollowerOrderUpdate::Builder b, const d::FollowerOrderUpdate& v) {
@@ -447,12 +447,11 @@ d::MarketCalendarConfigured get(s::MarketCalendarConfigured::Reader r) {
 
 // The wire struct of each domain event, in the order of domain::Event's alternatives.
 using WireStructs =
-    std::tuple<s::EngineStarted, s::EngineStopped, s::TradingDayOpened,
-               s::BrokerConnectionChanged, s::LeaderConfigured, s::FollowerConfigured,
-               s::FollowerPaused, s::FollowerResumed, s::InstrumentSnapshot,
-               s::LeaderOrderUpdate, s::FundsSnapshot, s::PositionsSnapshot, s::CopyDecision,
-               s::FollowerOrderIntent, s::FollowerOrderAck, s::FollowerOrderRejected,
-               s::FollowerOrderUpdate, s::MarketCalendarConfigured>;
+    std::tuple<s::EngineStarted, s::EngineStopped, s::TradingDayOpened, s::BrokerConnectionChanged,
+               s::LeaderConfigured, s::FollowerConfigured, s::FollowerPaused, s::FollowerResumed,
+               s::InstrumentSnapshot, s::LeaderOrderUpdate, s::FundsSnapshot, s::PositionsSnapshot,
+               s::CopyDecision, s::FollowerOrderIntent, s::FollowerOrderAck,
+               s::FollowerOrderRejected, s::FollowerOrderUpdate, s::MarketCalendarConfigured>;
 static_assert(std::tuple_size_v<WireStructs> == std::variant_size_v<d::Event>);
 
 template <size_t I>

@@ -37,6 +37,12 @@ check "dump prints one line per record" test "$(wc -l <<<"$out")" -eq 3
 check "dump lines are JSON records with every envelope field" \
   test "$(grep -c '^{"seq":[0-9]*,"recorded_at_ns":.*"prev_hash":"[0-9a-f]\{64\}","hash":"[0-9a-f]\{64\}","event":{.*}}$' <<<"$out")" -eq 3
 
+run "$tandem" journal dump --journal "$work/demo" --day 2026-11-20
+check "dump --day prints every record of that day" test "$(wc -l <<<"$out")" -eq "$records"
+run "$tandem" journal dump --journal "$work/demo" --day 2026-11-21
+check "dump --day of a day without records exits 1" test "$rc" -eq 1
+check "…naming the day" grep -q "no record of trading day 20261121" <<<"$err"
+
 run "$tandem" journal tail --journal "$work/demo" --from-start --count 5
 check "tail --from-start --count 5 prints five records" test "$(wc -l <<<"$out")" -eq 5
 

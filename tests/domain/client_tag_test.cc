@@ -22,7 +22,8 @@ TEST(ClientTag, DistinctAndShortAndAlphanumeric) {
       for (uint32_t ordinal : {1u, 2u, 3u, 4'000'000'000u}) {
         const ClientTag t = client_tag({"26112000" + std::to_string(order)}, {f}, ordinal);
         EXPECT_LE(t.value.size(), kMaxClientTagLength);
-        for (char ch : t.value) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(ch))) << t.value;
+        for (char ch : t.value)
+          EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(ch))) << t.value;
         EXPECT_TRUE(seen.insert(t.value).second) << "duplicate " << t.value;
       }
     }

@@ -79,8 +79,8 @@ TEST(Decide, AMarketOrderFirstSeenCompleteIsStillCopied) {
 TEST(Decide, LeaderRejectionPlacesAndCancelsNothing) {
   CopySim sim;
   sim.setup({sim_follower("a")});
-  EXPECT_TRUE(sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::rejected))
-                  .empty());
+  EXPECT_TRUE(
+      sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::rejected)).empty());
 }
 
 TEST(Decide, LeaderModifyRescalesTheFollowerOrder) {
@@ -171,7 +171,8 @@ TEST(Decide, CopyOnFillCopiesEachFilledDelta) {
   FollowerSettings f = sim_follower("a");
   f.copy_on = CopyOn::fill;
   sim.setup({f});
-  EXPECT_TRUE(sim.apply(leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::open)).empty());
+  EXPECT_TRUE(
+      sim.apply(leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::open)).empty());
   const auto first =
       sim.apply(leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::open, 75));
   EXPECT_EQ(only_decision(first).quantity_units, 75);
@@ -260,8 +261,8 @@ INSTANTIATE_TEST_SUITE_P(
                    u.price_paise = 100'00;
                  },
                  SkipReason::max_order_value},
-        SkipCase{"max position", [](FollowerSettings& f) { f.max_position_units = 50; },
-                 none_order, SkipReason::max_position_reached},
+        SkipCase{"max position", [](FollowerSettings& f) { f.max_position_units = 50; }, none_order,
+                 SkipReason::max_position_reached},
         SkipCase{"no reference price", [](FollowerSettings& f) { f.max_order_value_paise = 1; },
                  none_order, SkipReason::no_reference_price}),
     [](const ::testing::TestParamInfo<SkipCase>& info) {
@@ -287,19 +288,46 @@ TEST(Decide, PriceGuardComparesWithTheLastLeaderFill) {
   EXPECT_EQ(only_decision(sim.apply(u)).skip_reason, SkipReason::price_guard);
 }
 
+TEST(Decide, LeaderChangeAfterTheFollowerFilledIsSkippedAsAlreadyFilled) {
+  CopySim sim;  // the broker fills follower orders at once
+  sim.setup({sim_follower("a")});
+  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 99'00;
+  sim.apply(u);
+  u.price_paise = 98'00;
+  const CopyDecision d = only_decision(sim.apply(u));
+  EXPECT_EQ(d.action, CopyAction::skip);
+  EXPECT_EQ(d.skip_reason, SkipReason::already_filled);
+}
+
+TEST(Decide, LeaderChangeAfterTheFollowerOrderWasRejectedHasNoOrderToChange) {
+  CopySim sim(false);
+  sim.setup({sim_follower("a")});
+  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 99'00;
+  const FollowerOrderIntent placed = only_intent(sim.apply(u));
+  sim.record(FollowerOrderRejected{placed.tag, {"a"}, "rejected", "insufficient funds"});
+  u.quantity_units = 150;
+  const CopyDecision d = only_decision(sim.apply(u));
+  EXPECT_EQ(d.skip_reason, SkipReason::no_mapped_order);
+  EXPECT_EQ(sim.state().counters.today({"a"}).orders_rejected, 1);
+}
+
 TEST(Decide, PausedFollowerIsSkippedUntilResumed) {
   CopySim sim;
   sim.setup({sim_follower("a")});
   sim.apply(FollowerPaused{{"a"}, "ops", "checking margin"});
-  EXPECT_EQ(only_decision(sim.apply(leader_order("L1", sim_option(), Side::buy, 75,
-                                                 OrderStatus::open)))
-                .skip_reason,
-            SkipReason::follower_paused);
+  EXPECT_EQ(
+      only_decision(sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open)))
+          .skip_reason,
+      SkipReason::follower_paused);
   sim.apply(FollowerResumed{{"a"}, "ops"});
-  EXPECT_EQ(only_decision(sim.apply(leader_order("L2", sim_option(), Side::buy, 75,
-                                                 OrderStatus::open)))
-                .action,
-            CopyAction::place);
+  EXPECT_EQ(
+      only_decision(sim.apply(leader_order("L2", sim_option(), Side::buy, 75, OrderStatus::open)))
+          .action,
+      CopyAction::place);
 }
 
 TEST(Decide, DailyTradeLimitStopsCopiesUntilTheNextDay) {
@@ -324,10 +352,10 @@ TEST(Decide, HolidayIsAClosedMarket) {
   CopySim sim;
   sim.setup({sim_follower("a")});
   sim.apply(MarketCalendarConfigured{{testing::kSimDay}});
-  EXPECT_EQ(only_decision(sim.apply(leader_order("L1", sim_option(), Side::buy, 75,
-                                                 OrderStatus::open)))
-                .skip_reason,
-            SkipReason::market_closed);
+  EXPECT_EQ(
+      only_decision(sim.apply(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open)))
+          .skip_reason,
+      SkipReason::market_closed);
 }
 
 }  // namespace

@@ -107,8 +107,7 @@ TEST(Risk, MaxOrderValueClampsToWholeLots) {
   EXPECT_EQ(l.qty_units, 150);
   EXPECT_EQ(l.clamp, Clamp::max_order_value);
   f.max_order_value_paise = 5'000'00;  // less than one lot
-  EXPECT_EQ(apply_limits(f, {75, 75, 1, false, 0, 0, 0, 100'00}).skip,
-            SkipReason::max_order_value);
+  EXPECT_EQ(apply_limits(f, {75, 75, 1, false, 0, 0, 0, 100'00}).skip, SkipReason::max_order_value);
 }
 
 }  // namespace

@@ -114,8 +114,8 @@ TEST(Sizing, CarriedRemainderTurnsThreeSmallCopiesIntoThreeLots) {
     total += s.inputs.rounded_qty_units;
     remainder = s.inputs.remainder_out_micro;
   }
-  EXPECT_EQ(total, 3 * 50);               // 3 lots, not 0
-  EXPECT_EQ(remainder, -1'500'000);       // 148.5 units owed − 150 placed
+  EXPECT_EQ(total, 3 * 50);          // 3 lots, not 0
+  EXPECT_EQ(remainder, -1'500'000);  // 148.5 units owed − 150 placed
 }
 
 TEST(Sizing, WithoutCarryTheSameDayEndsAtZero) {

@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
       for (uint64_t k = 0;; ++k) {
         std::vector<journal::AppendItem> batch;
         for (uint64_t j = 0; j <= k % 3; ++j) {
-          const std::string reason = trial + ":" + std::to_string(t) + ":" + std::to_string(k) +
-                                     ":" + std::to_string(j);
+          const std::string reason =
+              trial + ":" + std::to_string(t) + ":" + std::to_string(k) + ":" + std::to_string(j);
           batch.push_back({1'795'146'300'000'000'000, 20261120, domain::EngineStopped{reason}});
         }
         if (!(*store)->append(batch).ok()) _exit(4);

@@ -73,9 +73,11 @@ TEST_F(RecordReader, StopsWhenTheVisitorSaysSo) {
 TEST_F(RecordReader, NamesTheFirstDamagedRecordAfterDeliveringThoseBefore) {
   std::string v;
   auto* db = store_->TEST_db();
-  ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), store_->TEST_log_cf(), encode_u64_key(2222), &v).ok());
+  ASSERT_TRUE(
+      db->Get(rocksdb::ReadOptions(), store_->TEST_log_cf(), encode_u64_key(2222), &v).ok());
   v[v.size() - 10] ^= 0x20;
-  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), store_->TEST_log_cf(), encode_u64_key(2222), v).ok());
+  ASSERT_TRUE(
+      db->Put(rocksdb::WriteOptions(), store_->TEST_log_cf(), encode_u64_key(2222), v).ok());
   Status s;
   const auto records = read({1, 0}, &s);
   ASSERT_FALSE(s.ok());

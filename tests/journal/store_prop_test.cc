@@ -28,8 +28,8 @@ rc::Gen<std::vector<AppendItem>> batch_gen() {
 }
 
 RC_GTEST_PROP(StoreProp, SequentialBatchesReadBackExactly, ()) {
-  const auto batches = *rc::gen::resize(12, rc::gen::container<std::vector<std::vector<AppendItem>>>(
-                                                batch_gen()));
+  const auto batches =
+      *rc::gen::resize(12, rc::gen::container<std::vector<std::vector<AppendItem>>>(batch_gen()));
   testing::TempDir dir;
   std::vector<d::Event> expected;
   {
@@ -68,9 +68,8 @@ RC_GTEST_PROP(StoreProp, ConcurrentAppendersAreGroupCommittedWithoutLoss, ()) {
       for (int k = 0; k < appends_each; ++k) {
         std::vector<AppendItem> batch;
         for (int j = 0; j <= k % 3; ++j) {
-          batch.push_back(testing::item(testing::note(std::to_string(t) + ":" +
-                                                      std::to_string(k) + ":" +
-                                                      std::to_string(j))));
+          batch.push_back(testing::item(testing::note(std::to_string(t) + ":" + std::to_string(k) +
+                                                      ":" + std::to_string(j))));
         }
         auto r = store->append(batch);
         if (r.ok()) results[t].push_back(*r);
@@ -89,8 +88,8 @@ RC_GTEST_PROP(StoreProp, ConcurrentAppendersAreGroupCommittedWithoutLoss, ()) {
       last = r.last_seq;
       RC_ASSERT(r.last_seq - r.first_seq == static_cast<uint64_t>(k % 3));
       for (uint64_t s = r.first_seq; s <= r.last_seq; ++s) {
-        const std::string want = std::to_string(t) + ":" + std::to_string(k) + ":" +
-                                 std::to_string(s - r.first_seq);
+        const std::string want =
+            std::to_string(t) + ":" + std::to_string(k) + ":" + std::to_string(s - r.first_seq);
         RC_ASSERT(records.at(s - 1).event == testing::note(want));
         ++total;
       }

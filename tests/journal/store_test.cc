@@ -71,6 +71,23 @@ TEST(Store, DayIndexNamesTheFirstRecordOfEachTradingDay) {
   EXPECT_EQ(*days, expected);
 }
 
+TEST(Store, DayRangeReadsOneTradingDayThroughTheIndex) {
+  TempDir dir;
+  auto store = open_store(dir.path("j"));
+  const std::vector<AppendItem> batch = {item(note("a"), 20261119), item(note("b"), 20261120),
+                                         item(note("c"), 20261120), item(note("d"), 20261123)};
+  ASSERT_TRUE(store->append(batch).ok());
+  auto friday = store->day_range(20261120);
+  ASSERT_TRUE(friday.ok());
+  EXPECT_EQ(friday->first, 2u);
+  EXPECT_EQ(friday->second, 3u);
+  auto monday = store->day_range(20261123);
+  ASSERT_TRUE(monday.ok());
+  EXPECT_EQ(monday->first, 4u);
+  EXPECT_EQ(monday->second, 4u);
+  EXPECT_EQ(store->day_range(20261121).status().code(), StatusCode::not_found);
+}
+
 TEST(Store, RejectsAnInvalidTradingDayWithoutWriting) {
   TempDir dir;
   auto store = open_store(dir.path("j"));

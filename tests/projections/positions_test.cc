@@ -13,7 +13,7 @@ TEST(Positions, BuysAverageAndSellsRealise) {
   p = apply_fill(p, 100, 100 * 220'00);  // buy 100 @ ₹220 → avg ₹210
   EXPECT_EQ(p.net_qty_units, 200);
   EXPECT_EQ(p.average_price_paise(), 210'00);
-  p = apply_fill(p, -50, 50 * 230'00);   // sell 50 @ ₹230: +₹20 × 50
+  p = apply_fill(p, -50, 50 * 230'00);  // sell 50 @ ₹230: +₹20 × 50
   EXPECT_EQ(p.realized_pnl_paise, 50 * 20'00);
   EXPECT_EQ(p.net_qty_units, 150);
   EXPECT_EQ(p.average_price_paise(), 210'00);
@@ -21,11 +21,11 @@ TEST(Positions, BuysAverageAndSellsRealise) {
 
 TEST(Positions, ReversalRealisesTheClosedPartAndOpensTheRest) {
   Position p = apply_fill(Position{}, 100, 100 * 100'00);  // long 100 @ ₹100
-  p = apply_fill(p, -150, 150 * 90'00);                     // sell 150 @ ₹90
+  p = apply_fill(p, -150, 150 * 90'00);                    // sell 150 @ ₹90
   EXPECT_EQ(p.realized_pnl_paise, -100 * 10'00);
   EXPECT_EQ(p.net_qty_units, -50);
   EXPECT_EQ(p.average_price_paise(), 90'00);
-  p = apply_fill(p, 50, 50 * 80'00);                        // cover 50 @ ₹80: +₹10 × 50
+  p = apply_fill(p, 50, 50 * 80'00);  // cover 50 @ ₹80: +₹10 × 50
   EXPECT_EQ(p.net_qty_units, 0);
   EXPECT_EQ(p.realized_pnl_paise, -100 * 10'00 + 50 * 10'00);
   EXPECT_EQ(p.open_cost_paise, 0);

@@ -22,7 +22,7 @@ inline void PrintTo(const ClientTag& v, std::ostream* os) { *os << v.value; }
 
 namespace tandem::testing {
 
-inline constexpr domain::TradingDay kSimDay = 20261120;           // a Friday
+inline constexpr domain::TradingDay kSimDay = 20261120;                 // a Friday
 inline constexpr domain::TimeNs kSimTenAm = 1'795'149'000'000'000'000;  // 10:00 IST that day
 inline constexpr int64_t kSimPricePaise = 100'00;
 
@@ -45,9 +45,9 @@ inline domain::Instrument sim_equity() {
   return i;
 }
 
-inline domain::FollowerSettings sim_follower(const std::string& id,
-                                             domain::SizingPolicy policy = domain::SizingPolicy::multiplier,
-                                             int64_t ratio_ppm = domain::kPpm) {
+inline domain::FollowerSettings sim_follower(
+    const std::string& id, domain::SizingPolicy policy = domain::SizingPolicy::multiplier,
+    int64_t ratio_ppm = domain::kPpm) {
   domain::FollowerSettings f;
   f.follower = {id};
   f.account = {id};
@@ -122,8 +122,8 @@ class CopySim {
                                    known.average_price_paise, 0, known.quantity_units});
       } else {
         record(FollowerOrderUpdate{intent.target_tag, intent.follower, intent.target_order_id,
-                                   OrderStatus::open, known.filled_units,
-                                   known.average_price_paise, 0, intent.order.quantity_units});
+                                   OrderStatus::open, known.filled_units, known.average_price_paise,
+                                   0, intent.order.quantity_units});
       }
     }
   }

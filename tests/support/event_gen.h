@@ -70,12 +70,11 @@ template <>
 struct Arbitrary<td::Instrument> {
   static Gen<td::Instrument> arbitrary() {
     using I = td::Instrument;
-    return gen::build<I>(gen::set(&I::key), gen::set(&I::underlying, tt::text()),
-                         gen::set(&I::segment), gen::set(&I::kite_token),
-                         gen::set(&I::dhan_security_id, tt::text()), gen::set(&I::lot_size_units),
-                         gen::set(&I::tick_size_paise), gen::set(&I::expiry_day),
-                         gen::set(&I::strike_paise), gen::set(&I::option_type),
-                         gen::set(&I::freeze_qty_units));
+    return gen::build<I>(
+        gen::set(&I::key), gen::set(&I::underlying, tt::text()), gen::set(&I::segment),
+        gen::set(&I::kite_token), gen::set(&I::dhan_security_id, tt::text()),
+        gen::set(&I::lot_size_units), gen::set(&I::tick_size_paise), gen::set(&I::expiry_day),
+        gen::set(&I::strike_paise), gen::set(&I::option_type), gen::set(&I::freeze_qty_units));
   }
 };
 
@@ -92,10 +91,10 @@ struct Arbitrary<td::FollowerSettings> {
         gen::set(&F::max_daily_trades), gen::set(&F::allow_symbols, texts),
         gen::set(&F::deny_symbols, texts), gen::set(&F::allow_underlyings, texts),
         gen::set(&F::deny_underlyings, texts), gen::set(&F::allow_segments),
-        gen::set(&F::deny_segments), gen::set(&F::allow_products),
-        gen::set(&F::disallowed_product), gen::set(&F::reverse),
-        gen::set(&F::copy_window_start_min), gen::set(&F::copy_window_end_min),
-        gen::set(&F::staleness_limit_ms), gen::set(&F::price_guard_bp), gen::set(&F::copy_on));
+        gen::set(&F::deny_segments), gen::set(&F::allow_products), gen::set(&F::disallowed_product),
+        gen::set(&F::reverse), gen::set(&F::copy_window_start_min),
+        gen::set(&F::copy_window_end_min), gen::set(&F::staleness_limit_ms),
+        gen::set(&F::price_guard_bp), gen::set(&F::copy_on));
   }
 };
 
@@ -103,14 +102,13 @@ template <>
 struct Arbitrary<td::SizingInputs> {
   static Gen<td::SizingInputs> arbitrary() {
     using S = td::SizingInputs;
-    return gen::build<S>(
-        gen::set(&S::policy), gen::set(&S::ratio_ppm), gen::set(&S::leader_qty_units),
-        gen::set(&S::leader_capital_paise), gen::set(&S::follower_capital_paise),
-        gen::set(&S::lot_size_units), gen::set(&S::premium_paise),
-        gen::set(&S::max_position_pct_bp), gen::set(&S::raw_qty_micro),
-        gen::set(&S::remainder_in_micro), gen::set(&S::rounded_qty_units),
-        gen::set(&S::remainder_out_micro), gen::set(&S::position_before_units),
-        gen::set(&S::final_qty_units));
+    return gen::build<S>(gen::set(&S::policy), gen::set(&S::ratio_ppm),
+                         gen::set(&S::leader_qty_units), gen::set(&S::leader_capital_paise),
+                         gen::set(&S::follower_capital_paise), gen::set(&S::lot_size_units),
+                         gen::set(&S::premium_paise), gen::set(&S::max_position_pct_bp),
+                         gen::set(&S::raw_qty_micro), gen::set(&S::remainder_in_micro),
+                         gen::set(&S::rounded_qty_units), gen::set(&S::remainder_out_micro),
+                         gen::set(&S::position_before_units), gen::set(&S::final_qty_units));
   }
 };
 
@@ -180,7 +178,8 @@ struct Arbitrary<td::Event> {
             gen::set(&CopyDecision::skip_reason), gen::set(&CopyDecision::clamp),
             gen::set(&CopyDecision::instrument), gen::set(&CopyDecision::side))),
         as_event(gen::build<FollowerOrderIntent>(
-            gen::set(&FollowerOrderIntent::tag), gen::set(&FollowerOrderIntent::follower),
+            gen::set(&FollowerOrderIntent::tag),
+            gen::set(&FollowerOrderIntent::follower),
             gen::set(&FollowerOrderIntent::leader_order_id), gen::set(&FollowerOrderIntent::action),
             gen::set(&FollowerOrderIntent::ordinal), gen::set(&FollowerOrderIntent::order),
             gen::set(&FollowerOrderIntent::target_order_id),
@@ -189,18 +188,20 @@ struct Arbitrary<td::Event> {
                                               gen::set(&FollowerOrderAck::follower),
                                               gen::set(&FollowerOrderAck::broker_order_id))),
         as_event(gen::build<FollowerOrderRejected>(
-            gen::set(&FollowerOrderRejected::tag), gen::set(&FollowerOrderRejected::follower),
+            gen::set(&FollowerOrderRejected::tag),
+            gen::set(&FollowerOrderRejected::follower),
             gen::set(&FollowerOrderRejected::error_class, tt::text()),
             gen::set(&FollowerOrderRejected::message, tt::text()))),
         as_event(gen::build<FollowerOrderUpdate>(
-            gen::set(&FollowerOrderUpdate::tag), gen::set(&FollowerOrderUpdate::follower),
+            gen::set(&FollowerOrderUpdate::tag),
+            gen::set(&FollowerOrderUpdate::follower),
             gen::set(&FollowerOrderUpdate::broker_order_id), gen::set(&FollowerOrderUpdate::status),
             gen::set(&FollowerOrderUpdate::filled_units),
             gen::set(&FollowerOrderUpdate::average_price_paise),
             gen::set(&FollowerOrderUpdate::exchange_time_ns),
             gen::set(&FollowerOrderUpdate::quantity_units))),
-        as_event(gen::build<MarketCalendarConfigured>(
-            gen::set(&MarketCalendarConfigured::holidays))));
+        as_event(
+            gen::build<MarketCalendarConfigured>(gen::set(&MarketCalendarConfigured::holidays))));
   }
 };
 

@@ -19,13 +19,11 @@ inline journal::AppendItem item(domain::Event event, domain::TradingDay day = kD
   return journal::AppendItem{at, day, std::move(event)};
 }
 
-inline domain::Event note(const std::string& reason) {
-  return domain::EngineStopped{reason};
-}
+inline domain::Event note(const std::string& reason) { return domain::EngineStopped{reason}; }
 
-inline std::unique_ptr<journal::Store> open_store(const std::string& dir, bool create = true,
-                                                  journal::OpenMode mode =
-                                                      journal::OpenMode::read_write) {
+inline std::unique_ptr<journal::Store> open_store(
+    const std::string& dir, bool create = true,
+    journal::OpenMode mode = journal::OpenMode::read_write) {
   journal::StoreOptions options;
   options.create_if_missing = create;
   options.mode = mode;
