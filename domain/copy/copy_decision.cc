@@ -2,55 +2,49 @@
 
 #include <array>
 
+#include "domain/base/enum_names.h"
+
 namespace tandem::domain {
 
-namespace {
-template <size_t N, class E>
-std::string_view name_of(const std::array<std::string_view, N>& names, E v) {
-  const auto i = static_cast<size_t>(v);
-  return i < N ? names[i] : std::string_view("unknown");
-}
-}  // namespace
-
 std::string_view to_string(CopyAction v) {
-  return name_of(std::array<std::string_view, 4>{"place", "modify", "cancel", "skip"}, v);
+  return enum_name(std::array<std::string_view, 4>{"place", "modify", "cancel", "skip"}, v);
 }
 
 std::string_view to_string(SkipReason v) {
-  return name_of(std::array<std::string_view, 20>{"none",
-                                                  "follower_disabled",
-                                                  "follower_paused",
-                                                  "market_closed",
-                                                  "outside_copy_window",
-                                                  "instrument_not_allowed",
-                                                  "product_not_allowed",
-                                                  "daily_trade_limit",
-                                                  "max_position_reached",
-                                                  "max_order_value",
-                                                  "price_guard",
-                                                  "stale_event",
-                                                  "below_one_lot",
-                                                  "no_position_to_exit",
-                                                  "unknown_instrument",
-                                                  "no_capital_snapshot",
-                                                  "leader_rejected",
-                                                  "no_mapped_order",
-                                                  "already_filled",
-                                                  "no_reference_price"},
-                 v);
+  return enum_name(std::array<std::string_view, 20>{"none",
+                                                    "follower_disabled",
+                                                    "follower_paused",
+                                                    "market_closed",
+                                                    "outside_copy_window",
+                                                    "instrument_not_allowed",
+                                                    "product_not_allowed",
+                                                    "daily_trade_limit",
+                                                    "max_position_reached",
+                                                    "max_order_value",
+                                                    "price_guard",
+                                                    "stale_event",
+                                                    "below_one_lot",
+                                                    "no_position_to_exit",
+                                                    "unknown_instrument",
+                                                    "no_capital_snapshot",
+                                                    "leader_rejected",
+                                                    "no_mapped_order",
+                                                    "already_filled",
+                                                    "no_reference_price"},
+                   v);
 }
 
 std::string_view to_string(Clamp v) {
-  return name_of(
+  return enum_name(
       std::array<std::string_view, 6>{"none", "max_position", "max_position_value",
                                       "max_order_value", "exit_position", "already_filled"},
       v);
 }
 
 std::string_view to_string(SizingPolicy v) {
-  return name_of(std::array<std::string_view, 4>{"multiplier", "fixed_ratio",
-                                                 "capital_proportional", "risk_based"},
-                 v);
+  return enum_name(std::array<std::string_view, 4>{"multiplier", "fixed_ratio",
+                                                   "capital_proportional", "risk_based"},
+                   v);
 }
 
 }  // namespace tandem::domain

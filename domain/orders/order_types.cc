@@ -2,49 +2,43 @@
 
 #include <array>
 
+#include "domain/base/enum_names.h"
+
 namespace tandem::domain {
 
-namespace {
-template <size_t N, class E>
-std::string_view name_of(const std::array<std::string_view, N>& names, E v) {
-  const auto i = static_cast<size_t>(v);
-  return i < N ? names[i] : std::string_view("unknown");
-}
-}  // namespace
-
 std::string_view to_string(Broker v) {
-  return name_of(std::array<std::string_view, 3>{"kite", "dhan", "paper"}, v);
+  return enum_name(std::array<std::string_view, 3>{"kite", "dhan", "paper"}, v);
 }
 std::string_view to_string(Side v) {
-  return name_of(std::array<std::string_view, 2>{"buy", "sell"}, v);
+  return enum_name(std::array<std::string_view, 2>{"buy", "sell"}, v);
 }
 std::string_view to_string(OrderType v) {
-  return name_of(
+  return enum_name(
       std::array<std::string_view, 4>{"market", "limit", "stop_loss", "stop_loss_market"}, v);
 }
 std::string_view to_string(Product v) {
-  return name_of(std::array<std::string_view, 4>{"delivery", "intraday", "carry_forward", "mtf"},
-                 v);
+  return enum_name(std::array<std::string_view, 4>{"delivery", "intraday", "carry_forward", "mtf"},
+                   v);
 }
 std::string_view to_string(Validity v) {
-  return name_of(std::array<std::string_view, 3>{"day", "ioc", "ttl"}, v);
+  return enum_name(std::array<std::string_view, 3>{"day", "ioc", "ttl"}, v);
 }
 std::string_view to_string(Exchange v) {
-  return name_of(std::array<std::string_view, 7>{"nse", "bse", "nfo", "bfo", "cds", "bcd", "mcx"},
-                 v);
+  return enum_name(std::array<std::string_view, 7>{"nse", "bse", "nfo", "bfo", "cds", "bcd", "mcx"},
+                   v);
 }
 std::string_view to_string(Segment v) {
-  return name_of(
+  return enum_name(
       std::array<std::string_view, 5>{"equity", "derivatives", "currency", "commodity", "index"},
       v);
 }
 std::string_view to_string(OptionType v) {
-  return name_of(std::array<std::string_view, 3>{"none", "call", "put"}, v);
+  return enum_name(std::array<std::string_view, 3>{"none", "call", "put"}, v);
 }
 std::string_view to_string(OrderStatus v) {
-  return name_of(std::array<std::string_view, 7>{"pending", "open", "trigger_pending", "complete",
-                                                 "cancelled", "rejected", "expired"},
-                 v);
+  return enum_name(std::array<std::string_view, 7>{"pending", "open", "trigger_pending", "complete",
+                                                   "cancelled", "rejected", "expired"},
+                   v);
 }
 
 }  // namespace tandem::domain

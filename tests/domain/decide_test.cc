@@ -32,6 +32,14 @@ FollowerOrderIntent only_intent(const std::vector<Event>& events) {
   return intents.empty() ? FollowerOrderIntent{} : intents.front();
 }
 
+// A working leader LIMIT order at ₹99 for `qty` units of the option.
+LeaderOrderUpdate limit_buy(int64_t qty) {
+  LeaderOrderUpdate u = leader_order("L1", sim_option(), Side::buy, qty, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 99'00;
+  return u;
+}
+
 CopyDecision only_decision(const std::vector<Event>& events) {
   const auto d = decisions_of(events);
   EXPECT_EQ(d.size(), 1u);
@@ -86,9 +94,7 @@ TEST(Decide, LeaderRejectionPlacesAndCancelsNothing) {
 TEST(Decide, LeaderModifyRescalesTheFollowerOrder) {
   CopySim sim(/*auto_fill=*/false);
   sim.setup({sim_follower("a", SizingPolicy::multiplier, 2 * kPpm)});
-  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
-  u.order_type = OrderType::limit;
-  u.price_paise = 99'00;
+  auto u = limit_buy(75);
   sim.apply(u);
   sim.broker_step(/*fill_places=*/false);  // acknowledged and open, not filled
   u.quantity_units = 150;
@@ -106,9 +112,7 @@ TEST(Decide, LeaderModifyRescalesTheFollowerOrder) {
 TEST(Decide, ModifyNeverGoesBelowWhatTheFollowerFilled) {
   CopySim sim(false);
   sim.setup({sim_follower("a")});
-  auto u = leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::open);
-  u.order_type = OrderType::limit;
-  u.price_paise = 99'00;
+  auto u = limit_buy(225);
   const auto placed = only_intent(sim.apply(u));
   sim.record(FollowerOrderAck{placed.tag, {"a"}, {"B1"}});
   sim.record(FollowerOrderUpdate{placed.tag, {"a"}, {"B1"}, OrderStatus::open, 150, 99'00, 0, 225});
@@ -122,9 +126,7 @@ TEST(Decide, ModifyNeverGoesBelowWhatTheFollowerFilled) {
 TEST(Decide, LeaderCancelCancelsTheFollowerOrder) {
   CopySim sim(false);
   sim.setup({sim_follower("a")});
-  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
-  u.order_type = OrderType::limit;
-  u.price_paise = 99'00;
+  auto u = limit_buy(75);
   const auto placed = only_intent(sim.apply(u));
   sim.record(FollowerOrderAck{placed.tag, {"a"}, {"B7"}});
   u.status = OrderStatus::cancelled;
@@ -291,9 +293,7 @@ TEST(Decide, PriceGuardComparesWithTheLastLeaderFill) {
 TEST(Decide, LeaderChangeAfterTheFollowerFilledIsSkippedAsAlreadyFilled) {
   CopySim sim;  // the broker fills follower orders at once
   sim.setup({sim_follower("a")});
-  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
-  u.order_type = OrderType::limit;
-  u.price_paise = 99'00;
+  auto u = limit_buy(75);
   sim.apply(u);
   u.price_paise = 98'00;
   const CopyDecision d = only_decision(sim.apply(u));
@@ -304,9 +304,7 @@ TEST(Decide, LeaderChangeAfterTheFollowerFilledIsSkippedAsAlreadyFilled) {
 TEST(Decide, LeaderChangeAfterTheFollowerOrderWasRejectedHasNoOrderToChange) {
   CopySim sim(false);
   sim.setup({sim_follower("a")});
-  auto u = leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open);
-  u.order_type = OrderType::limit;
-  u.price_paise = 99'00;
+  auto u = limit_buy(75);
   const FollowerOrderIntent placed = only_intent(sim.apply(u));
   sim.record(FollowerOrderRejected{placed.tag, {"a"}, "rejected", "insufficient funds"});
   u.quantity_units = 150;
