@@ -466,6 +466,26 @@ Result<std::pair<uint64_t, uint64_t>> Store::day_range(domain::TradingDay day) c
   return std::pair(it->second, last);
 }
 
+Status Store::put_snapshot(uint64_t seq, std::span<const uint8_t> bytes) {
+  TANDEM_REQUIRE(mode_ == OpenMode::read_write);
+  TANDEM_REQUIRE(seq <= head().seq, seq);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const rocksdb::Slice value(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return from_rocks(db_->Put(wo, snapshot_cf_, encode_u64_key(seq), value),
+                    "writing snapshot to journal " + dir_);
+}
+
+Result<std::optional<std::pair<uint64_t, std::string>>> Store::latest_snapshot(uint64_t seq) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), snapshot_cf_));
+  it->SeekForPrev(encode_u64_key(seq));
+  TANDEM_RETURN_IF_ERROR(from_rocks(it->status(), "reading snapshots of " + dir_));
+  if (!it->Valid()) return std::optional<std::pair<uint64_t, std::string>>();
+  const auto at = decode_u64_key(it->key().ToStringView());
+  if (!at) return Status::corruption("journal " + dir_ + ": malformed snapshot key");
+  return std::optional(std::pair(*at, it->value().ToString()));
+}
+
 Status Store::catch_up() {
   TANDEM_REQUIRE(mode_ == OpenMode::follower);
   TANDEM_RETURN_IF_ERROR(from_rocks(db_->TryCatchUpWithPrimary(), "following journal " + dir_));

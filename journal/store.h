@@ -100,6 +100,11 @@ class Store {
   // the journal holds no record of that day.
   Result<std::pair<uint64_t, uint64_t>> day_range(domain::TradingDay day) const;
 
+  // Stores a snapshot of the state as of record `seq` (synced). REQUIRES: seq <= head.
+  Status put_snapshot(uint64_t seq, std::span<const uint8_t> bytes);
+  // The latest snapshot at or before `seq`: its sequence and bytes; nullopt when none.
+  Result<std::optional<std::pair<uint64_t, std::string>>> latest_snapshot(uint64_t seq) const;
+
   // Follower mode: catches up with the writer; the head moves forward.
   Status catch_up();
 

@@ -17,45 +17,6 @@ namespace tandem::journal::detail {
 namespace d = ::tandem::domain;
 namespace s = ::tandem::journal::schema;
 
-namespace {
-
-// ---- scalars ----
-template <class Wire, class Domain>
-Wire out(Domain v) {
-  return static_cast<Wire>(static_cast<uint16_t>(v));
-}
-template <class Domain, class Wire>
-Domain in(Wire w, Domain last) {
-  const auto raw = static_cast<uint16_t>(w);
-  KJ_REQUIRE(raw <= static_cast<uint16_t>(last), "enum value out of range", raw);
-  return static_cast<Domain>(raw);
-}
-std::string text(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
-template <class Id>
-Id id(capnp::Text::Reader t) {
-  return Id{text(t)};
-}
-void set_texts(capnp::List<capnp::Text>::Builder b, const std::vector<std::string>& v) {
-  for (size_t i = 0; i < v.size(); ++i) b.set(i, v[i]);
-}
-std::vector<std::string> get_texts(capnp::List<capnp::Text>::Reader r) {
-  std::vector<std::string> v;
-  v.reserve(r.size());
-  for (auto t : r) v.push_back(text(t));
-  return v;
-}
-template <class Wire, class Domain>
-void set_enums(typename capnp::List<Wire>::Builder b, const std::vector<Domain>& v) {
-  for (size_t i = 0; i < v.size(); ++i) b.set(i, out<Wire>(v[i]));
-}
-template <class Domain, class Wire>
-std::vector<Domain> get_enums(typename capnp::List<Wire>::Reader r, Domain last) {
-  std::vector<Domain> v;
-  v.reserve(r.size());
-  for (auto w : r) v.push_back(in(w, last));
-  return v;
-}
-
 // ---- shared structs ----
 void put(s::InstrumentKey::Builder b, const d::InstrumentKey& v) {
   b.setExchange(out<s::Exchange>(v.exchange));
@@ -210,6 +171,12 @@ d::OrderRequest get(s::OrderRequest::Reader r) {
   v.trigger_price_paise = r.getTriggerPricePaise();
   return v;
 }
+
+namespace {
+
+// The event overloads below would hide the shared ones above.
+using ::tandem::journal::detail::get;
+using ::tandem::journal::detail::put;
 
 // ---- events ----
 void put(s::EngineStarted::Builder b, const d::EngineStarted& v) {

@@ -1,0 +1,19 @@
+// Snapshots of the core's state (domain::CopyState, holding every projection) as canonical
+// Cap'n Proto bytes (journal/schema/snapshot.capnp), for the `snapshots` column family.
+// Decoding never throws; damage is `corruption` naming the snapshot's sequence.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "domain/base/status.h"
+#include "domain/copy/copy_state.h"
+#include "journal/codec.h"
+
+namespace tandem::journal {
+
+[[nodiscard]] WordBytes encode_snapshot(const domain::CopyState& state);
+[[nodiscard]] Result<domain::CopyState> decode_snapshot(std::span<const uint8_t> bytes,
+                                                        uint64_t seq);
+
+}  // namespace tandem::journal
