@@ -1,0 +1,84 @@
+// What every broker adapter returns, in domain terms (DESIGN.md, Brokers): orders, fills,
+// funds, and errors classified by what the engine should do about them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "domain/events.h"
+
+namespace tandem::brokers {
+
+// What the engine does about a failed call (issue: Brokers I, the broker interface).
+enum class ErrorClass : uint8_t {
+  rate_limited = 0,     // wait and retry (HTTP 429, Dhan DH-904)
+  unauthenticated = 1,  // the token expired: stop that account and alert (Kite TokenException)
+  rejected = 2,         // final, with the broker's message (order, margin, holding errors)
+  input = 3,            // our request was bad: a bug or bad data
+  network = 4,          // the outcome is unknown: reconcile by tag before any retry
+  broker_down = 5,      // the broker failed on its side
+};
+
+std::string_view to_string(ErrorClass c);
+
+struct BrokerError {
+  ErrorClass error_class = ErrorClass::broker_down;
+  std::string type;  // the broker's own name for it: Kite error_type, Dhan errorCode
+  std::string message;
+  int http_status = 0;
+  bool operator==(const BrokerError&) const = default;
+};
+
+// One order as a broker reports it (order book row, order history entry, WebSocket update,
+// postback). Ids stay strings: Kite's are up to 19 digits.
+struct BrokerOrder {
+  domain::BrokerOrderId order_id;
+  std::string exchange_order_id;
+  domain::OrderStatus status = domain::OrderStatus::pending;
+  std::string broker_status;  // as sent, e.g. "MODIFY VALIDATION PENDING"
+  std::string status_message;
+  domain::InstrumentKey instrument;
+  uint32_t instrument_token = 0;
+  domain::Side side = domain::Side::buy;
+  domain::OrderType order_type = domain::OrderType::market;
+  domain::Product product = domain::Product::intraday;
+  domain::Validity validity = domain::Validity::day;
+  std::string variety;
+  int64_t quantity_units = 0;
+  int64_t filled_units = 0;
+  int64_t pending_units = 0;
+  int64_t cancelled_units = 0;
+  int64_t price_paise = 0;
+  int64_t trigger_price_paise = 0;
+  int64_t average_price_paise = 0;
+  std::string tag;                      // our client tag when we placed it
+  domain::TimeNs order_time_ns = 0;     // when the broker took it (UTC ns)
+  domain::TimeNs exchange_time_ns = 0;  // when the exchange last touched it; 0 if never
+  bool operator==(const BrokerOrder&) const = default;
+};
+
+struct BrokerTrade {
+  std::string trade_id;
+  domain::BrokerOrderId order_id;
+  domain::InstrumentKey instrument;
+  domain::Side side = domain::Side::buy;
+  domain::Product product = domain::Product::intraday;
+  int64_t quantity_units = 0;
+  int64_t price_paise = 0;
+  domain::TimeNs fill_time_ns = 0;
+  bool operator==(const BrokerTrade&) const = default;
+};
+
+struct Funds {
+  int64_t available_paise = 0;  // what sizing may use
+  bool operator==(const Funds&) const = default;
+};
+
+// The leader update the engine journals for a broker order seen at `received_time_ns`;
+// `raw_digest` is the hex SHA-256 of the payload as received.
+[[nodiscard]] domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& order,
+                                                         domain::TimeNs received_time_ns,
+                                                         std::string raw_digest);
+
+}  // namespace tandem::brokers

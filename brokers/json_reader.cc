@@ -1,0 +1,145 @@
+#include "brokers/json_reader.h"
+
+#include <date/date.h>
+#include <boost/json/parse.hpp>
+
+#include <charconv>
+#include <cmath>
+
+namespace tandem::brokers {
+
+namespace json = boost::json;
+
+Result<json::value> parse_json(std::string_view body, std::string_view what) {
+  boost::system::error_code ec;
+  json::value v = json::parse(json::string_view(body.data(), body.size()), ec);
+  if (ec) {
+    return Status::invalid_argument(std::string(what) + ": not JSON (" + ec.message() + ")");
+  }
+  return v;
+}
+
+std::optional<domain::TimeNs> parse_ist_timestamp(std::string_view t) {
+  if (t.size() != 19 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' ||
+      t[16] != ':') {
+    return std::nullopt;
+  }
+  auto num = [&](size_t pos, size_t len, int& out) {
+    const auto r = std::from_chars(t.data() + pos, t.data() + pos + len, out);
+    return r.ec == std::errc() && r.ptr == t.data() + pos + len;
+  };
+  int y, mo, d, h, mi, s;
+  if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) ||
+      !num(17, 2, s)) {
+    return std::nullopt;
+  }
+  const date::year_month_day ymd{date::year(y), date::month(mo), date::day(d)};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  const auto local = date::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+                     std::chrono::seconds(s);
+  const auto utc = local - domain::kIstOffset;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(utc.time_since_epoch()).count();
+}
+
+std::optional<int64_t> rupees_to_paise(const json::value& v) {
+  if (v.is_int64()) return v.get_int64() * 100;
+  if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64()) * 100;
+  if (v.is_double()) {
+    const double paise = v.get_double() * 100.0;
+    if (!std::isfinite(paise) || std::fabs(paise) > 9e15) return std::nullopt;
+    return std::llround(paise);  // exact for prices with at most two decimals
+  }
+  return std::nullopt;
+}
+
+const json::value* ObjectReader::find(std::string_view key, bool required) {
+  const json::value* v = object_.if_contains(json::string_view(key.data(), key.size()));
+  if (v == nullptr || v->is_null()) {
+    if (required) fail(key, "missing");
+    return nullptr;
+  }
+  return v;
+}
+
+void ObjectReader::fail(std::string_view key, std::string_view why) {
+  if (!status_.ok()) return;
+  status_ = Status::invalid_argument(what_ + " '" + std::string(key) + "': " + std::string(why));
+}
+
+std::string ObjectReader::text(std::string_view key) {
+  const json::value* v = find(key, true);
+  if (v == nullptr) return {};
+  if (!v->is_string()) {
+    fail(key, "not a string");
+    return {};
+  }
+  return std::string(v->get_string());
+}
+
+std::string ObjectReader::text_or(std::string_view key, std::string fallback) {
+  const json::value* v = find(key, false);
+  if (v == nullptr) return fallback;
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());  // ids sometimes come as numbers
+  fail(key, "not a string");
+  return fallback;
+}
+
+int64_t ObjectReader::integer(std::string_view key) {
+  const json::value* v = find(key, true);
+  if (v == nullptr) return 0;
+  return integer_or(key, 0);
+}
+
+int64_t ObjectReader::integer_or(std::string_view key, int64_t fallback) {
+  const json::value* v = find(key, false);
+  if (v == nullptr) return fallback;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
+  if (v->is_double() && v->get_double() == std::floor(v->get_double())) {
+    return static_cast<int64_t>(v->get_double());
+  }
+  fail(key, "not a whole number");
+  return fallback;
+}
+
+int64_t ObjectReader::paise(std::string_view key) {
+  const json::value* v = find(key, true);
+  if (v == nullptr) return 0;
+  return paise_or(key, 0);
+}
+
+int64_t ObjectReader::paise_or(std::string_view key, int64_t fallback) {
+  const json::value* v = find(key, false);
+  if (v == nullptr) return fallback;
+  const auto p = rupees_to_paise(*v);
+  if (!p) {
+    fail(key, "not a price");
+    return fallback;
+  }
+  return *p;
+}
+
+domain::TimeNs ObjectReader::ist_time_or(std::string_view key, domain::TimeNs fallback) {
+  const json::value* v = find(key, false);
+  if (v == nullptr) return fallback;
+  const auto t =
+      v->is_string() ? parse_ist_timestamp(std::string_view(v->get_string())) : std::nullopt;
+  if (!t) {
+    fail(key, "not a 'yyyy-mm-dd hh:mm:ss' time");
+    return fallback;
+  }
+  return *t;
+}
+
+bool ObjectReader::boolean_or(std::string_view key, bool fallback) {
+  const json::value* v = find(key, false);
+  if (v == nullptr) return fallback;
+  if (!v->is_bool()) {
+    fail(key, "not true or false");
+    return fallback;
+  }
+  return v->get_bool();
+}
+
+}  // namespace tandem::brokers

@@ -1,0 +1,71 @@
+// Zerodha Kite Connect v3, wire to domain and back (brokers.md §1). Pure: bytes in, values
+// out, no I/O; the REST and WebSocket sessions call these. Tested on Zerodha's own payloads
+// (../shared/fixtures/kite). Order ids stay strings; unknown fields are ignored; a missing
+// required field is an `invalid_argument` error naming it; unknown statuses are kept as
+// `pending` with the broker's text in broker_status, so nothing acts on them.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "brokers/broker_types.h"
+#include "domain/base/status.h"
+
+namespace tandem::brokers::kite {
+
+// ---- responses (the {"status": "success", "data": ...} envelope) ----
+[[nodiscard]] Result<std::vector<BrokerOrder>> parse_orders(
+    std::string_view body);  // GET /orders, /orders/{id}
+[[nodiscard]] Result<std::vector<BrokerTrade>> parse_trades(
+    std::string_view body);  // GET /trades, /orders/{id}/trades
+[[nodiscard]] Result<std::vector<domain::BrokerPosition>> parse_positions(
+    std::string_view body);                                        // net
+[[nodiscard]] Result<Funds> parse_margins(std::string_view body);  // GET /user/margins (equity)
+[[nodiscard]] Result<domain::BrokerOrderId> parse_order_id(
+    std::string_view body);  // place/modify/cancel
+[[nodiscard]] Result<std::vector<domain::Instrument>> parse_instruments(std::string_view csv);
+
+// A failed call, from its HTTP status and body; switches on error_type, not the status
+// (brokers.md §1.8). HTTP 429 is rate_limited whatever the body says.
+[[nodiscard]] BrokerError parse_error(int http_status, std::string_view body);
+
+// ---- WebSocket text frames (order updates arrive as text, ticks as binary) ----
+struct WsError {
+  std::string message;
+};
+struct WsMessage {
+  std::string message;
+};
+using WsText = std::variant<BrokerOrder, WsError, WsMessage>;
+[[nodiscard]] Result<WsText> parse_ws_text(std::string_view text);
+
+// ---- postbacks: the checksum is verified before anything is trusted ----
+[[nodiscard]] Result<BrokerOrder> parse_postback(std::string_view body,
+                                                 std::string_view api_secret);
+
+// ---- requests (form-encoded bodies) ----
+// POST /orders/{variety}: tag carries our client tag; MARKET and SL-M carry
+// market_protection (mandatory since April 2026; -1 lets Kite choose).
+[[nodiscard]] std::string place_order_form(const domain::OrderRequest& order,
+                                           const domain::ClientTag& tag,
+                                           int market_protection = -1);
+// PUT /orders/{variety}/{order_id}.
+[[nodiscard]] std::string modify_order_form(const domain::OrderRequest& order,
+                                            int market_protection = -1);
+
+// ---- checksums (lowercase hex SHA-256 of plain concatenations) ----
+[[nodiscard]] std::string session_checksum(std::string_view api_key, std::string_view request_token,
+                                           std::string_view api_secret);
+
+// ---- vocabulary ----
+[[nodiscard]] std::string_view wire(domain::Exchange e);
+[[nodiscard]] std::string_view wire(domain::Side s);
+[[nodiscard]] std::string_view wire(domain::OrderType t);
+[[nodiscard]] std::string_view wire(domain::Product p);
+[[nodiscard]] std::string_view wire(domain::Validity v);
+[[nodiscard]] domain::OrderStatus status_from_wire(std::string_view status);
+
+}  // namespace tandem::brokers::kite
