@@ -1,0 +1,64 @@
+// The paper broker's order book: deterministic fills for paper trading and backtests.
+// Orders are acknowledged at once and become fillable after a latency (plus a jitter drawn
+// from the seed and the order's tag, so the same seed gives the same fills whatever order
+// calls arrive in). Fills follow a reference price stream — ticks, or the leader's own fill
+// prices: market orders fill at the reference moved against them by the slippage; limit
+// orders when the reference reaches their price; stop orders trigger when it crosses their
+// trigger. Time is a parameter. Thread-safety: not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "brokers/broker_types.h"
+#include "domain/base/status.h"
+
+namespace tandem::brokers {
+
+struct PaperConfig {
+  int64_t slippage_bp = 0;        // market fills this many basis points worse than reference
+  domain::TimeNs latency_ns = 0;  // from placement until an order can fill
+  domain::TimeNs jitter_ns = 0;   // plus up to this much more, per order, from the seed
+  uint64_t seed = 1;
+};
+
+class PaperBook {
+ public:
+  explicit PaperBook(PaperConfig config) : config_(config) {}
+
+  void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
+
+  // Accepts an order (OPEN, or TRIGGER PENDING for stop orders). Refuses a repeated tag
+  // (the broker-side guard against a second order for the same intent) and a bad quantity.
+  Result<BrokerOrder> place(const domain::OrderRequest& order, const domain::ClientTag& tag,
+                            domain::TimeNs now);
+  // Changes quantity, price or trigger of a working order; never below what has filled.
+  Result<BrokerOrder> modify(const domain::BrokerOrderId& id, const domain::OrderRequest& order,
+                             domain::TimeNs now);
+  Result<BrokerOrder> cancel(const domain::BrokerOrderId& id, domain::TimeNs now);
+
+  // Fills everything that can fill by `now` at the current reference prices; returns the
+  // orders that changed, in order id order.
+  std::vector<BrokerOrder> advance(domain::TimeNs now);
+
+  std::vector<BrokerOrder> order_book() const;
+  std::optional<BrokerOrder> find_by_tag(const domain::ClientTag& tag) const;
+
+ private:
+  struct Working {
+    BrokerOrder order;
+    domain::TimeNs fillable_at = 0;
+  };
+  bool try_fill(Working& w, domain::TimeNs now);
+  domain::TimeNs jitter(const domain::ClientTag& tag) const;
+
+  PaperConfig config_;
+  std::map<domain::InstrumentKey, int64_t> prices_;
+  std::map<uint64_t, Working> orders_;  // by sequence: ids are "P<sequence>"
+  std::map<domain::ClientTag, uint64_t> by_tag_;
+  uint64_t next_ = 1;
+};
+
+}  // namespace tandem::brokers
