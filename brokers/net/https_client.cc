@@ -1,0 +1,173 @@
+// The only file that drives Beast as an HTTPS client; every Asio/Beast call uses as_tuple,
+// so no exception leaves it (STYLE.md §3).
+#include "brokers/net/https_client.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <deque>
+
+namespace tandem::brokers::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+}
+
+struct HttpsClient::Impl {
+  asio::any_io_executor executor;
+  HttpsTarget target;
+  size_t max_connections;
+  std::chrono::milliseconds deadline;
+  ssl::context tls{ssl::context::tls_client};
+  Status tls_status;
+  std::vector<std::unique_ptr<Stream>> idle;
+  size_t open = 0;  // idle + in use
+  size_t handshakes = 0;
+  std::deque<asio::steady_timer*> waiters;  // requests waiting for a connection
+
+  Impl(asio::any_io_executor ex, HttpsTarget t, size_t max, std::chrono::milliseconds d)
+      : executor(std::move(ex)), target(std::move(t)), max_connections(max), deadline(d) {
+    boost::system::error_code ec;
+    tls.set_verify_mode(ssl::verify_peer, ec);
+    if (!ec) tls.set_default_verify_paths(ec);
+    if (!ec && !target.ca_pem.empty()) {
+      tls.add_certificate_authority(asio::buffer(target.ca_pem), ec);
+    }
+    if (ec)
+      tls_status =
+          Status::invalid_argument("https " + target.host + ": trust store: " + ec.message());
+  }
+
+  asio::awaitable<Result<std::unique_ptr<Stream>>> connect() {
+    if (!tls_status.ok()) co_return tls_status;
+    auto fail = [&](const char* step, const boost::system::error_code& ec) {
+      return Status(StatusCode::disconnected,
+                    "https " + target.host + ":" + target.port + ": " + step + ": " + ec.message());
+    };
+    tcp::resolver resolver(executor);
+    auto [rec, endpoints] = co_await resolver.async_resolve(target.host, target.port, kUse);
+    if (rec) co_return fail("resolve", rec);
+    auto stream = std::make_unique<Stream>(executor, tls);
+    // SNI, and the certificate must name the host we asked for.
+    if (!SSL_set_tlsext_host_name(stream->native_handle(), target.host.c_str())) {
+      co_return Status(StatusCode::disconnected, "https " + target.host + ": SNI failed");
+    }
+    stream->set_verify_callback(ssl::host_name_verification(target.host));
+    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
+    auto [cec, ep] = co_await beast::get_lowest_layer(*stream).async_connect(endpoints, kUse);
+    if (cec) co_return fail("connect", cec);
+    beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true));
+    auto [hec] = co_await stream->async_handshake(ssl::stream_base::client, kUse);
+    if (hec) co_return fail("TLS handshake", hec);
+    ++handshakes;
+    co_return std::move(stream);
+  }
+
+  // An idle connection, a new one while the pool has room, or the next one released.
+  asio::awaitable<Result<std::unique_ptr<Stream>>> acquire() {
+    for (;;) {
+      if (!idle.empty()) {
+        auto s = std::move(idle.back());
+        idle.pop_back();
+        co_return std::move(s);
+      }
+      if (open < max_connections) {
+        ++open;
+        auto s = co_await connect();
+        if (!s.ok()) --open;
+        co_return s;
+      }
+      asio::steady_timer wait(executor, asio::steady_timer::time_point::max());
+      waiters.push_back(&wait);
+      co_await wait.async_wait(kUse);  // cancelled by release()
+    }
+  }
+
+  void release(std::unique_ptr<Stream> s) {
+    if (s) {
+      idle.push_back(std::move(s));
+    } else {
+      --open;  // a broken connection is dropped; a new one may be opened in its place
+    }
+    if (!waiters.empty()) {
+      waiters.front()->cancel();
+      waiters.pop_front();
+    }
+  }
+};
+
+HttpsClient::HttpsClient(asio::any_io_executor executor, HttpsTarget target, size_t max_connections,
+                         std::chrono::milliseconds deadline)
+    : impl_(std::make_unique<Impl>(std::move(executor), std::move(target), max_connections,
+                                   deadline)) {}
+
+HttpsClient::~HttpsClient() = default;
+
+asio::awaitable<Status> HttpsClient::warm(size_t n) {
+  Impl& m = *impl_;
+  while (m.idle.size() < n && m.open < m.max_connections) {
+    ++m.open;
+    auto s = co_await m.connect();
+    if (!s.ok()) {
+      --m.open;
+      co_return s.status();
+    }
+    m.idle.push_back(std::move(s).value());
+  }
+  co_return Status();
+}
+
+asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
+  Impl& m = *impl_;
+  auto acquired = co_await m.acquire();
+  if (!acquired.ok()) co_return acquired.status();
+  std::unique_ptr<Stream> stream = std::move(acquired).value();
+
+  http::request<http::string_body> req{r.method, r.target, 11};
+  req.set(http::field::host, m.target.host);
+  req.set(http::field::user_agent, "tandem");
+  for (const auto& [k, v] : r.headers) req.set(k, v);
+  if (!r.content_type.empty()) req.set(http::field::content_type, r.content_type);
+  req.body() = std::move(r.body);
+  req.keep_alive(true);
+  req.prepare_payload();
+
+  beast::get_lowest_layer(*stream).expires_after(m.deadline);
+  auto [wec, written] = co_await http::async_write(*stream, req, kUse);
+  http::response<http::string_body> res;
+  beast::flat_buffer buffer;
+  boost::system::error_code ec = wec;
+  if (!ec) {
+    auto [rec, read] = co_await http::async_read(*stream, buffer, res, kUse);
+    ec = rec;
+  }
+  if (ec) {
+    m.release(nullptr);
+    const char* what =
+        ec == beast::error::timeout ? "no response before the deadline" : "transport";
+    co_return Status(StatusCode::disconnected, "https " + m.target.host + ": " + what + " (" +
+                                                   ec.message() + "); the outcome is unknown");
+  }
+  HttpResponse out{res.result_int(), std::move(res.body()),
+                   std::string(res[http::field::retry_after])};
+  m.release(res.keep_alive() ? std::move(stream) : nullptr);
+  co_return out;
+}
+
+size_t HttpsClient::idle_connections() const { return impl_->idle.size(); }
+size_t HttpsClient::handshakes() const { return impl_->handshakes; }
+
+}  // namespace tandem::brokers::net

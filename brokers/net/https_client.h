@@ -1,0 +1,65 @@
+// An HTTPS/1.1 client on Boost.Beast + OpenSSL with a pool of keep-alive connections to one
+// host (STYLE.md §11): connections are opened and TLS-handshaken ahead of need by warm(), so
+// a copy never pays for a handshake; peer verification and SNI are on; every request has a
+// deadline; the trust store is the system's or a given CA (the simulator's). Requests run
+// in parallel on separate connections, up to the pool size, then wait for one to free up.
+// A transport failure is `disconnected`: the request's outcome is unknown, and callers
+// reconcile (by client tag) before any retry. Never logs a URL or a header: they can carry
+// credentials. Thread-safety: use from one strand (the session's).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/base/status.h"
+
+namespace tandem::brokers::net {
+
+struct HttpsTarget {
+  std::string host;  // for SNI and verification, e.g. "api.kite.trade" or "localhost"
+  std::string port = "443";
+  std::string ca_pem;  // extra trusted CA (PEM); empty = the system trust store only
+};
+
+struct HttpRequest {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string target;  // path and query
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type;
+  std::string body;
+};
+
+struct HttpResponse {
+  unsigned status = 0;
+  std::string body;
+  std::string retry_after;  // the Retry-After header, if any
+};
+
+class HttpsClient {
+ public:
+  HttpsClient(boost::asio::any_io_executor executor, HttpsTarget target, size_t max_connections,
+              std::chrono::milliseconds deadline);
+  ~HttpsClient();
+  HttpsClient(const HttpsClient&) = delete;
+  HttpsClient& operator=(const HttpsClient&) = delete;
+
+  // Opens and handshakes connections until `n` are idle (bounded by the pool size).
+  boost::asio::awaitable<Status> warm(size_t n);
+  boost::asio::awaitable<Result<HttpResponse>> request(HttpRequest request);
+
+  size_t idle_connections() const;
+  size_t handshakes() const;  // how many TLS handshakes this client has made in all
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tandem::brokers::net

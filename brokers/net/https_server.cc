@@ -1,0 +1,131 @@
+// The only file that drives Beast as an HTTPS server; every call uses as_tuple, so no
+// exception leaves it.
+#include "brokers/net/https_server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+namespace tandem::brokers::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+
+struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
+  asio::any_io_executor executor;
+  ssl::context tls{ssl::context::tls_server};
+  Status tls_status;
+  RequestHandler handler;
+  tcp::acceptor acceptor;
+  bool stopped = false;
+
+  Impl(asio::any_io_executor ex, const TlsIdentity& id, RequestHandler h)
+      : executor(ex), handler(std::move(h)), acceptor(ex) {
+    boost::system::error_code ec;
+    tls.use_certificate_chain(asio::buffer(id.cert_chain_pem), ec);
+    if (!ec) tls.use_private_key(asio::buffer(id.private_key_pem), ssl::context::pem, ec);
+    if (ec) tls_status = Status::invalid_argument("https server: TLS identity: " + ec.message());
+  }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    while (!stopped) {
+      auto [ec, socket] = co_await acceptor.async_accept(kUse);
+      if (ec) {
+        if (stopped || ec == asio::error::operation_aborted) co_return;
+        continue;
+      }
+      asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve(tcp::socket socket) {
+    auto self = shared_from_this();
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+    auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kUse);
+    if (hec) co_return;
+    beast::flat_buffer buffer;
+    for (;;) {
+      beast::get_lowest_layer(stream).expires_after(std::chrono::minutes(5));
+      http::request<http::string_body> req;
+      auto [rec, n] = co_await http::async_read(stream, buffer, req, kUse);
+      if (rec) co_return;
+      HttpRequest request;
+      request.method = req.method();
+      request.target = std::string(req.target());
+      for (const auto& field : req) {
+        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      }
+      request.content_type = std::string(req[http::field::content_type]);
+      request.body = std::move(req.body());
+      ServerReply reply = handler(request);
+      if (reply.delay.count() > 0) {
+        asio::steady_timer timer(executor, reply.delay);
+        co_await timer.async_wait(kUse);
+      }
+      if (reply.drop_connection) {
+        beast::get_lowest_layer(stream).close();
+        co_return;
+      }
+      http::response<http::string_body> res{static_cast<http::status>(reply.response.status),
+                                            req.version()};
+      res.set(http::field::server, "tandem-sim");
+      res.set(http::field::content_type, reply.content_type);
+      if (!reply.response.retry_after.empty()) {
+        res.set(http::field::retry_after, reply.response.retry_after);
+      }
+      res.keep_alive(req.keep_alive());
+      res.body() = std::move(reply.response.body);
+      res.prepare_payload();
+      auto [wec, w] = co_await http::async_write(stream, res, kUse);
+      if (wec || !res.keep_alive()) co_return;
+    }
+  }
+};
+
+HttpsServer::HttpsServer(asio::any_io_executor executor, const TlsIdentity& identity,
+                         RequestHandler handler)
+    : impl_(std::make_shared<Impl>(std::move(executor), identity, std::move(handler))) {}
+
+HttpsServer::~HttpsServer() { stop(); }
+
+Result<uint16_t> HttpsServer::listen(const std::string& address, uint16_t port) {
+  Impl& m = *impl_;
+  if (!m.tls_status.ok()) return m.tls_status;
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) return Status::invalid_argument("https server: bad address " + address);
+  const tcp::endpoint endpoint(ip, port);
+  m.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) m.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) m.acceptor.bind(endpoint, ec);
+  if (!ec) m.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::io_error("https server: cannot listen on " + address + ":" +
+                            std::to_string(port) + ": " + ec.message());
+  }
+  const uint16_t bound = m.acceptor.local_endpoint(ec).port();
+  asio::co_spawn(m.executor, impl_->accept_loop(), asio::detached);
+  return bound;
+}
+
+void HttpsServer::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  boost::system::error_code ec;
+  impl_->acceptor.close(ec);
+}
+
+}  // namespace tandem::brokers::net

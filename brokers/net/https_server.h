@@ -1,0 +1,47 @@
+// A small HTTPS/1.1 server on Boost.Beast for the broker simulator: TLS with a TlsIdentity,
+// keep-alive, one coroutine per connection, and a handler that answers each request — or
+// delays, or drops the connection, which is how the simulator injects latency, stalls and
+// resets. Binds to loopback in tests and demos. Thread-safety: runs on its executor.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "brokers/net/https_client.h"
+#include "brokers/net/tls_identity.h"
+#include "domain/base/status.h"
+
+namespace tandem::brokers::net {
+
+struct ServerReply {
+  HttpResponse response;
+  std::string content_type = "application/json";
+  std::chrono::milliseconds delay{0};  // answer after this long (latency, a stall)
+  bool drop_connection = false;        // close without answering (a reset)
+};
+
+using RequestHandler = std::function<ServerReply(const HttpRequest& request)>;
+
+class HttpsServer {
+ public:
+  HttpsServer(boost::asio::any_io_executor executor, const TlsIdentity& identity,
+              RequestHandler handler);
+  ~HttpsServer();
+  HttpsServer(const HttpsServer&) = delete;
+  HttpsServer& operator=(const HttpsServer&) = delete;
+
+  // Listens on address:port (port 0 = any free one) and starts accepting; returns the port.
+  Result<uint16_t> listen(const std::string& address, uint16_t port);
+  void stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tandem::brokers::net
