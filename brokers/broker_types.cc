@@ -13,6 +13,32 @@ std::string_view to_string(ErrorClass c) {
       c);
 }
 
+Status to_status(const BrokerError& e, std::string_view broker) {
+  StatusCode code = StatusCode::unavailable;
+  switch (e.error_class) {
+    case ErrorClass::rate_limited:
+      code = StatusCode::rate_limited;
+      break;
+    case ErrorClass::unauthenticated:
+      code = StatusCode::unauthenticated;
+      break;
+    case ErrorClass::rejected:
+      code = StatusCode::rejected;
+      break;
+    case ErrorClass::input:
+      code = StatusCode::invalid_argument;
+      break;
+    case ErrorClass::network:
+      code = StatusCode::disconnected;
+      break;
+    case ErrorClass::broker_down:
+      code = StatusCode::unavailable;
+      break;
+  }
+  return Status(code, std::string(broker) + " " + e.type + " (HTTP " +
+                          std::to_string(e.http_status) + "): " + e.message);
+}
+
 domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs received_time_ns,
                                            std::string raw_digest) {
   domain::LeaderOrderUpdate u;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/base/status.h"
 #include "domain/events.h"
 
 namespace tandem::brokers {
@@ -74,6 +75,10 @@ struct Funds {
   int64_t available_paise = 0;  // what sizing may use
   bool operator==(const Funds&) const = default;
 };
+
+// A broker error as a Status whose code carries its class: rate_limited, unauthenticated,
+// rejected, invalid_argument (input), disconnected (network: outcome unknown), unavailable.
+[[nodiscard]] Status to_status(const BrokerError& e, std::string_view broker);
 
 // The leader update the engine journals for a broker order seen at `received_time_ns`;
 // `raw_digest` is the hex SHA-256 of the payload as received.

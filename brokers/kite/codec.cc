@@ -1,11 +1,15 @@
 #include "brokers/kite/codec.h"
 
+#include <date/date.h>
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
+#include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <array>
 #include <charconv>
+#include <chrono>
+#include <map>
 #include <optional>
 
 #include "brokers/json_reader.h"
@@ -488,6 +492,161 @@ std::string modify_order_form(const d::OrderRequest& o, int market_protection) {
   std::string form;
   add_order_fields(form, o, market_protection);
   return form;
+}
+
+Result<OrderForm> parse_order_form(std::string_view body, bool for_modify) {
+  auto params = boost::urls::parse_query(boost::urls::string_view(body.data(), body.size()));
+  if (!params) return Status::invalid_argument("kite order form: not form-encoded");
+  std::map<std::string, std::string> f;
+  for (const auto& p : *params) f[p.key.decode()] = p.has_value ? p.value.decode() : "";
+  auto bad = [](std::string_view field, std::string_view why) {
+    return Status::invalid_argument("kite order form '" + std::string(field) +
+                                    "': " + std::string(why));
+  };
+  auto get = [&](const char* key) -> std::optional<std::string> {
+    const auto it = f.find(key);
+    if (it == f.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+  auto number = [&](const char* key, int64_t& out) -> bool {
+    const auto v = get(key);
+    if (!v) return true;
+    const auto r = std::from_chars(v->data(), v->data() + v->size(), out);
+    return r.ec == std::errc() && r.ptr == v->data() + v->size();
+  };
+  auto price = [&](const char* key, int64_t& out) -> bool {
+    const auto v = get(key);
+    if (!v) return true;
+    const auto p = decimal_paise(*v);
+    if (!p) return false;
+    out = *p;
+    return true;
+  };
+  OrderForm out;
+  d::OrderRequest& o = out.order;
+  if (!for_modify) {
+    const auto symbol = get("tradingsymbol");
+    if (!symbol) return bad("tradingsymbol", "missing");
+    const auto exchange = from_wire(kExchanges, get("exchange").value_or(""));
+    const auto side = from_wire(kSides, get("transaction_type").value_or(""));
+    const auto product = from_wire(kProducts, get("product").value_or(""));
+    if (!exchange) return bad("exchange", "missing or unknown");
+    if (!side) return bad("transaction_type", "missing or unknown");
+    if (!product) return bad("product", "missing or unknown");
+    o.instrument = {*exchange, *symbol};
+    o.side = *side;
+    o.product = *product;
+    const std::string tag = get("tag").value_or("");
+    if (tag.size() > 20 ||
+        tag.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                              "0123456789") != std::string::npos) {
+      return bad("tag", "at most 20 alphanumeric characters");
+    }
+    out.tag = d::ClientTag{tag};
+  }
+  const auto type = from_wire(kOrderTypes, get("order_type").value_or(""));
+  if (!type) return bad("order_type", "missing or unknown");
+  o.order_type = *type;
+  o.validity = from_wire(kValidities, get("validity").value_or("DAY")).value_or(d::Validity::day);
+  if (!number("quantity", o.quantity_units) || o.quantity_units <= 0) {
+    return bad("quantity", "must be a positive whole number");
+  }
+  if (!price("price", o.price_paise)) return bad("price", "not a price");
+  if (!price("trigger_price", o.trigger_price_paise)) return bad("trigger_price", "not a price");
+  int64_t protection = 0;
+  if (get("market_protection")) {
+    if (!number("market_protection", protection)) return bad("market_protection", "not a number");
+    out.market_protection = static_cast<int>(protection);
+  }
+  return out;
+}
+
+namespace {
+
+json::object order_row(const BrokerOrder& o) {
+  auto money = [](int64_t paise) { return static_cast<double>(paise) / 100.0; };
+  json::object row;
+  row["order_id"] = o.order_id.value;
+  row["exchange_order_id"] =
+      o.exchange_order_id.empty() ? json::value(nullptr) : json::value(o.exchange_order_id);
+  row["parent_order_id"] = nullptr;
+  row["status"] = o.broker_status;
+  row["status_message"] =
+      o.status_message.empty() ? json::value(nullptr) : json::value(o.status_message);
+  auto ist = [](d::TimeNs ns) -> json::value {
+    if (ns == 0) return nullptr;
+    const auto t = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) +
+                   d::kIstOffset;
+    return json::value(date::format("%F %T", std::chrono::floor<std::chrono::seconds>(t)));
+  };
+  row["order_timestamp"] = ist(o.order_time_ns);
+  row["exchange_timestamp"] = ist(o.exchange_time_ns);
+  row["exchange_update_timestamp"] = ist(o.exchange_time_ns);
+  row["variety"] = o.variety.empty() ? "regular" : o.variety;
+  row["exchange"] = std::string(wire(o.instrument.exchange));
+  row["tradingsymbol"] = o.instrument.tradingsymbol;
+  row["instrument_token"] = o.instrument_token;
+  row["order_type"] = std::string(wire(o.order_type));
+  row["transaction_type"] = std::string(wire(o.side));
+  row["validity"] = std::string(wire(o.validity));
+  row["product"] = std::string(wire(o.product));
+  row["quantity"] = o.quantity_units;
+  row["disclosed_quantity"] = 0;
+  row["price"] = money(o.price_paise);
+  row["trigger_price"] = money(o.trigger_price_paise);
+  row["average_price"] = money(o.average_price_paise);
+  row["filled_quantity"] = o.filled_units;
+  row["pending_quantity"] = o.pending_units;
+  row["cancelled_quantity"] = o.cancelled_units;
+  row["market_protection"] = 0;
+  row["meta"] = json::object();
+  row["tag"] = o.tag.empty() ? json::value(nullptr) : json::value(o.tag);
+  return row;
+}
+
+std::string success(json::value data) {
+  json::object body;
+  body["status"] = "success";
+  body["data"] = std::move(data);
+  return json::serialize(body);
+}
+
+}  // namespace
+
+std::string orders_body(const std::vector<BrokerOrder>& orders) {
+  json::array rows;
+  for (const auto& o : orders) rows.push_back(order_row(o));
+  return success(std::move(rows));
+}
+
+std::string order_id_body(const d::BrokerOrderId& id) {
+  json::object data;
+  data["order_id"] = id.value;
+  return success(std::move(data));
+}
+
+std::string margins_body(const Funds& funds) {
+  const double rupees = static_cast<double>(funds.available_paise) / 100.0;
+  json::object available;
+  available["cash"] = rupees;
+  available["live_balance"] = rupees;
+  available["opening_balance"] = rupees;
+  json::object equity;
+  equity["enabled"] = true;
+  equity["net"] = rupees;
+  equity["available"] = std::move(available);
+  json::object data;
+  data["equity"] = std::move(equity);
+  return success(std::move(data));
+}
+
+std::string error_body(std::string_view error_type, std::string_view message) {
+  json::object body;
+  body["status"] = "error";
+  body["message"] = json::string(message.data(), message.size());
+  body["error_type"] = json::string(error_type.data(), error_type.size());
+  body["data"] = nullptr;
+  return json::serialize(body);
 }
 
 std::string session_checksum(std::string_view api_key, std::string_view request_token,

@@ -5,6 +5,7 @@
 // `pending` with the broker's text in broker_status, so nothing acts on them.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,6 +56,21 @@ using WsText = std::variant<BrokerOrder, WsError, WsMessage>;
 // PUT /orders/{variety}/{order_id}.
 [[nodiscard]] std::string modify_order_form(const domain::OrderRequest& order,
                                             int market_protection = -1);
+
+// ---- the server side, for the broker simulator ----
+struct OrderForm {
+  domain::OrderRequest order;
+  domain::ClientTag tag;
+  std::optional<int> market_protection;
+};
+// Decodes a place (or, without instrument fields, a modify) form body; `for_modify` skips
+// the fields a modify does not carry. Errors name the field as Kite's InputException would.
+[[nodiscard]] Result<OrderForm> parse_order_form(std::string_view body, bool for_modify);
+// Kite's JSON: an order row as GET /orders has it, and the two envelopes.
+[[nodiscard]] std::string orders_body(const std::vector<BrokerOrder>& orders);
+[[nodiscard]] std::string order_id_body(const domain::BrokerOrderId& id);
+[[nodiscard]] std::string margins_body(const Funds& funds);
+[[nodiscard]] std::string error_body(std::string_view error_type, std::string_view message);
 
 // ---- checksums (lowercase hex SHA-256 of plain concatenations) ----
 [[nodiscard]] std::string session_checksum(std::string_view api_key, std::string_view request_token,

@@ -26,6 +26,8 @@ std::string_view to_string(StatusCode code) {
       return "rejected";
     case StatusCode::failed_precondition:
       return "failed_precondition";
+    case StatusCode::unavailable:
+      return "unavailable";
   }
   return "unknown";
 }

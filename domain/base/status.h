@@ -24,6 +24,7 @@ enum class StatusCode : uint8_t {
   unauthenticated,  // token expired: stop the account
   rejected,         // the broker said no: final
   failed_precondition,
+  unavailable,  // the other side failed on its own (a broker's 5xx): retry later
 };
 
 std::string_view to_string(StatusCode code);

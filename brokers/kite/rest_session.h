@@ -1,0 +1,57 @@
+// Kite Connect v3 over HTTPS (brokers.md §1.2, §1.4): form bodies, `X-Kite-Version: 3`,
+// `Authorization: token key:token`; order calls paced by the account's rate limiter, and a
+// 429 retried after backoff (a 429 means the request was not processed, so a retry cannot
+// duplicate an order). After a TokenException the session is stopped: the error is
+// reported once and no further call reaches Kite until a new token is set.
+// Thread-safety: use from one strand, like its HttpsClient.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "brokers/broker_types.h"
+#include "brokers/net/https_client.h"
+#include "brokers/net/rate_limiter.h"
+
+namespace tandem::brokers::kite {
+
+struct Credentials {
+  std::string api_key;
+  std::string access_token;  // secret: never logged, never in an error message
+};
+
+class RestSession {
+ public:
+  using Clock = std::function<domain::TimeNs()>;
+  RestSession(net::HttpsClient& http, Credentials credentials, RateLimiter& limiter, Clock clock,
+              int max_attempts = 5);
+
+  // Arguments are taken by value: these coroutines start lazily, after the caller's
+  // temporaries are gone.
+  boost::asio::awaitable<Result<domain::BrokerOrderId>> place(domain::OrderRequest order,
+                                                              domain::ClientTag tag);
+  boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
+                                                               domain::OrderRequest order);
+  boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id);
+  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders();
+  boost::asio::awaitable<Result<Funds>> funds();
+
+  // A new token (after `tandem login kite`) starts the session again.
+  void set_access_token(std::string token);
+  bool stopped() const { return !stopped_status_.ok(); }
+
+ private:
+  boost::asio::awaitable<Result<std::string>> call(net::HttpRequest request, bool order_call);
+
+  net::HttpsClient& http_;
+  Credentials credentials_;
+  RateLimiter& limiter_;
+  Clock clock_;
+  int max_attempts_;
+  Status stopped_status_;
+};
+
+}  // namespace tandem::brokers::kite

@@ -1,0 +1,71 @@
+// The broker simulator's Kite Connect v3 dialect: accounts with order books (the paper
+// book), funds and tokens, answering Kite's REST exactly as Zerodha's fixtures show — form
+// bodies in, {"status","data"} envelopes out, `Authorization: token key:token` and
+// `X-Kite-Version: 3` checked, TokenException 403 for a bad or expired token, 429 beyond the
+// per-second order limit, market_protection required on MARKET and SL-M (April 2026).
+// It serves through net::HttpsServer; scripting and faults are method calls.
+// Thread-safety: handle() and the scripting calls run on the server's executor.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "brokers/net/https_server.h"
+#include "brokers/paper/paper_book.h"
+
+namespace tandem::brokers::sim {
+
+struct SimAccount {
+  std::string user_id;
+  std::string access_token;
+  int64_t funds_paise = 10'00'000'00;
+};
+
+struct KiteSimConfig {
+  std::string api_key;
+  std::vector<SimAccount> accounts;
+  PaperConfig fills;
+  int orders_per_second = 10;  // per account, per calendar second; beyond it, HTTP 429
+};
+
+class KiteSim {
+ public:
+  using Clock = std::function<domain::TimeNs()>;
+  KiteSim(KiteSimConfig config, Clock clock);
+
+  net::ServerReply handle(const net::HttpRequest& request);
+
+  // Scripting and faults.
+  void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
+  void expire_token(const std::string& user_id);
+  void set_latency(std::chrono::milliseconds latency) { latency_ = latency; }
+
+  // Inspection, for tests and the demo.
+  std::vector<BrokerOrder> orders_of(const std::string& user_id);
+  int64_t requests() const { return requests_; }
+  int64_t rate_limited() const { return rate_limited_; }
+
+ private:
+  struct Account {
+    SimAccount config;
+    PaperBook book;
+    bool expired = false;
+    int64_t second = -1;  // the calendar second of the last order request
+    int orders_this_second = 0;
+  };
+  Account* authenticate(const net::HttpRequest& request);
+  net::ServerReply order_call(Account& account, const net::HttpRequest& request,
+                              const std::string& path);
+
+  KiteSimConfig config_;
+  Clock clock_;
+  std::map<std::string, Account> accounts_;  // by user id
+  std::chrono::milliseconds latency_{0};
+  int64_t requests_ = 0;
+  int64_t rate_limited_ = 0;
+};
+
+}  // namespace tandem::brokers::sim

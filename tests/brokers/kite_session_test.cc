@@ -1,0 +1,200 @@
+// Goal: the Kite REST session works against the broker simulator over real loopback TLS as
+// against Kite: place/modify/cancel round trips show in the order book with our tag; a burst
+// past the broker's per-second limit gets 429s and still places every order exactly once;
+// an expired token is reported once, clearly, and the account is stopped, not hammered.
+// Method: KiteSim behind HttpsServer on 127.0.0.1 with its own CA; RestSession over an
+// HttpsClient that trusts that CA; real clocks.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <set>
+
+#include "brokers/kite/rest_session.h"
+#include "brokers/net/https_server.h"
+#include "brokers/sim/kite_sim.h"
+
+namespace tandem::brokers {
+namespace {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+d::TimeNs wall_clock() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const d::InstrumentKey kInfy{d::Exchange::nse, "INFY"};
+
+d::OrderRequest order(d::OrderType type, int64_t qty, int64_t price = 0) {
+  d::OrderRequest o;
+  o.instrument = kInfy;
+  o.side = d::Side::buy;
+  o.order_type = type;
+  o.product = d::Product::intraday;
+  o.quantity_units = qty;
+  o.price_paise = price;
+  return o;
+}
+
+struct KiteLoop {
+  asio::io_context io;
+  sim::KiteSim kite;
+  net::TlsIdentity identity;
+  std::unique_ptr<net::HttpsServer> server;
+  net::HttpsClient* client = nullptr;
+
+  explicit KiteLoop(int orders_per_second = 10)
+      : kite(
+            sim::KiteSimConfig{
+                "simkey", {{"AB1234", "tok-secret-1", 5'00'000'00}}, {}, orders_per_second},
+            wall_clock) {
+    identity = *net::make_tls_identity({"localhost", "127.0.0.1"});
+    server = std::make_unique<net::HttpsServer>(
+        io.get_executor(), identity, [this](const net::HttpRequest& r) { return kite.handle(r); });
+    port = *server->listen("127.0.0.1", 0);
+    kite.set_price(kInfy, 1500'00);
+  }
+  uint16_t port = 0;
+
+  void run(std::function<asio::awaitable<void>(kite::RestSession&)> body, RateLimits limits) {
+    bool done = false;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          {
+            net::HttpsClient http(io.get_executor(),
+                                  {"localhost", std::to_string(port), identity.ca_pem}, 8,
+                                  std::chrono::milliseconds(3000));
+            EXPECT_TRUE((co_await http.warm(2)).ok());
+            RateLimiter limiter(std::move(limits));
+            kite::RestSession session(http, {"simkey", "tok-secret-1"}, limiter, wall_clock);
+            co_await body(session);
+          }
+          done = true;
+          server->stop();
+        },
+        asio::detached);
+    io.run_for(std::chrono::seconds(30));
+    EXPECT_TRUE(done) << "the session did not finish";
+  }
+};
+
+TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
+  KiteLoop loop;
+  loop.run(
+      [&](kite::RestSession& s) -> asio::awaitable<void> {
+        // Named values, not temporaries, in co_await expressions (GCC 12 coroutine bug).
+        const d::OrderRequest limit10 = order(d::OrderType::limit, 10, 1490'00);
+        const d::ClientTag tag1{"tagA1"};
+        auto placed = co_await s.place(limit10, tag1);
+        if (!placed.ok()) co_return;
+        EXPECT_TRUE(placed.ok()) << placed.status().to_string();
+        auto book = co_await s.orders();
+        EXPECT_TRUE(book.ok()) << book.status().to_string();
+        if (!book.ok()) co_return;
+        EXPECT_EQ(book->size(), 1u);
+        EXPECT_EQ(book->at(0).tag, "tagA1");
+        EXPECT_EQ(book->at(0).status, d::OrderStatus::open);
+        EXPECT_EQ(book->at(0).price_paise, 1490'00);
+
+        const d::OrderRequest limit4 = order(d::OrderType::limit, 4, 1495'00);
+        auto modified = co_await s.modify(*placed, limit4);
+        EXPECT_TRUE(modified.ok()) << modified.status().to_string();
+        book = co_await s.orders();
+        EXPECT_EQ(book->at(0).quantity_units, 4);
+        EXPECT_EQ(book->at(0).price_paise, 1495'00);
+
+        EXPECT_TRUE((co_await s.cancel(*placed)).ok());
+        book = co_await s.orders();
+        EXPECT_EQ(book->at(0).status, d::OrderStatus::cancelled);
+        auto again = co_await s.cancel(*placed);
+        EXPECT_EQ(again.status().code(), StatusCode::rejected);  // OrderException: already final
+
+        const d::OrderRequest market3 = order(d::OrderType::market, 3);
+        const d::ClientTag tag2{"tagA2"};
+        auto market = co_await s.place(market3, tag2);
+        EXPECT_TRUE(market.ok()) << market.status().to_string();
+        book = co_await s.orders();
+        if (!book.ok() || book->size() < 2) co_return;
+        EXPECT_EQ(book->at(1).status, d::OrderStatus::complete);
+        EXPECT_EQ(book->at(1).average_price_paise, 1500'00);
+
+        auto funds = co_await s.funds();
+        EXPECT_TRUE(funds.ok()) << funds.status().to_string();
+        EXPECT_EQ(funds->available_paise, 5'00'000'00);
+      },
+      RateLimits::kite_orders());
+}
+
+TEST(KiteSession, RateLimitedBurstPlacesEveryOrderExactlyOnce) {
+  KiteLoop loop(/*orders_per_second=*/2);
+  RateLimits limits = RateLimits::kite_orders();
+  limits.backoff_first_ns = 150'000'000;
+  loop.run(
+      [&](kite::RestSession& s) -> asio::awaitable<void> {
+        using namespace asio::experimental::awaitable_operators;
+        auto one = [&](const char* tag) {
+          return s.place(order(d::OrderType::limit, 1, 1400'00), d::ClientTag{tag});  // by value
+        };
+        auto [a, b, c, d, e, f] =
+            co_await (one("b1") && one("b2") && one("b3") && one("b4") && one("b5") && one("b6"));
+        for (const auto* r : {&a, &b, &c, &d, &e, &f}) {
+          EXPECT_TRUE(r->ok()) << r->status().to_string();
+        }
+      },
+      limits);
+  const auto orders = loop.kite.orders_of("AB1234");
+  std::set<std::string> tags;
+  for (const auto& o : orders) tags.insert(o.tag);
+  EXPECT_EQ(orders.size(), 6u);
+  EXPECT_EQ(tags.size(), 6u);
+  EXPECT_GT(loop.kite.rate_limited(), 0);
+}
+
+TEST(KiteSession, ExpiredTokenIsReportedOnceAndStopsTheAccount) {
+  KiteLoop loop;
+  int64_t requests_after_first = 0;
+  loop.run(
+      [&](kite::RestSession& s) -> asio::awaitable<void> {
+        loop.kite.expire_token("AB1234");
+        const d::OrderRequest market1 = order(d::OrderType::market, 1);
+        const d::ClientTag tag{"t1"};
+        auto first = co_await s.place(market1, tag);
+        EXPECT_EQ(first.status().code(), StatusCode::unauthenticated);
+        EXPECT_NE(first.status().message().find("TokenException"), std::string::npos);
+        EXPECT_EQ(first.status().message().find("tok-secret-1"), std::string::npos);  // no secrets
+        EXPECT_TRUE(s.stopped());
+        requests_after_first = loop.kite.requests();
+        auto second = co_await s.orders();
+        EXPECT_EQ(second.status().code(), StatusCode::unauthenticated);
+      },
+      RateLimits::kite_orders());
+  EXPECT_EQ(loop.kite.requests(), requests_after_first);  // the second call never left
+  EXPECT_TRUE(loop.kite.orders_of("AB1234").empty());
+}
+
+TEST(KiteSim, MarketOrderWithoutMarketProtectionIsRejectedAsKiteDoesSince2026) {
+  sim::KiteSim kite({"k", {{"U1", "t", 0}}, {}, 10}, wall_clock);
+  net::HttpRequest r;
+  r.method = boost::beast::http::verb::post;
+  r.target = "/orders/regular";
+  r.headers = {{"X-Kite-Version", "3"}, {"Authorization", "token k:t"}};
+  r.body =
+      "tradingsymbol=INFY&exchange=NSE&transaction_type=BUY&order_type=MARKET&quantity=1&"
+      "product=MIS&validity=DAY";
+  const auto reply = kite.handle(r);
+  EXPECT_EQ(reply.response.status, 400u);
+  EXPECT_NE(reply.response.body.find("InputException"), std::string::npos);
+  r.headers = {{"X-Kite-Version", "3"}, {"Authorization", "token k:wrong"}};
+  EXPECT_EQ(kite.handle(r).response.status, 403u);
+}
+
+}  // namespace
+}  // namespace tandem::brokers
