@@ -2,6 +2,7 @@
 // own reference figures beside them; docs/performance.md records the commands and results.
 #include <CLI/CLI.hpp>
 
+#include "bench/broker_bench.h"
 #include "bench/journal_bench.h"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 50));
   j->add_flag("--quick", journal.quick, "Small counts (a smoke run, not a measurement)");
   j->callback([&] { exit_code = tandem::bench::run_journal_bench(journal); });
+
+  tandem::bench::BrokerBenchOptions broker;
+  CLI::App* b = app.add_subcommand("broker", "N orders on N accounts against the simulator");
+  b->add_option("--runs", broker.repetitions, "Runs per configuration")->check(CLI::Range(1, 1000));
+  b->callback([&] { exit_code = tandem::bench::run_broker_bench(broker); });
 
   try {
     app.parse(argc, argv);

@@ -52,6 +52,8 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> serve(tcp::socket socket) {
     auto self = shared_from_this();
+    boost::system::error_code nodelay_ec;  // small answers must not wait for Nagle
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
     auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kUse);
