@@ -640,6 +640,13 @@ std::string margins_body(const Funds& funds) {
   return success(std::move(data));
 }
 
+std::string order_update_text(const BrokerOrder& order) {
+  json::object frame;
+  frame["type"] = "order";
+  frame["data"] = order_row(order);
+  return json::serialize(frame);
+}
+
 std::string error_body(std::string_view error_type, std::string_view message) {
   json::object body;
   body["status"] = "error";

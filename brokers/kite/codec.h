@@ -71,6 +71,8 @@ struct OrderForm {
 [[nodiscard]] std::string order_id_body(const domain::BrokerOrderId& id);
 [[nodiscard]] std::string margins_body(const Funds& funds);
 [[nodiscard]] std::string error_body(std::string_view error_type, std::string_view message);
+// A WebSocket text frame carrying an order update: {"type": "order", "data": <row>}.
+[[nodiscard]] std::string order_update_text(const BrokerOrder& order);
 
 // ---- checksums (lowercase hex SHA-256 of plain concatenations) ----
 [[nodiscard]] std::string session_checksum(std::string_view api_key, std::string_view request_token,

@@ -12,6 +12,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
 
 namespace tandem::brokers::net {
 
@@ -22,11 +25,89 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
+namespace {
+
+namespace websocket = beast::websocket;
+using WsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+// A WebSocket with a queue of frames to send and one writer coroutine draining it.
+class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> {
+ public:
+  WsConn(WsStream stream, asio::any_io_executor executor, std::chrono::milliseconds heartbeat)
+      : ws_(std::move(stream)),
+        wake_(executor, asio::steady_timer::time_point::max()),
+        heartbeat_(heartbeat) {}
+
+  void send_text(std::string text) override { push(std::move(text), false); }
+  void send_binary(std::string bytes) override { push(std::move(bytes), true); }
+  void close() override {
+    open_ = false;
+    boost::system::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).close();
+    wake_.cancel();
+  }
+  bool open() const override { return open_; }
+
+  asio::awaitable<void> write_loop() {
+    auto self = shared_from_this();
+    while (open_) {
+      if (queue_.empty()) {
+        wake_.expires_after(heartbeat_.count() > 0 ? heartbeat_ : std::chrono::hours(24));
+        auto [ec] = co_await wake_.async_wait(kUse);
+        if (!open_) co_return;
+        if (!ec && queue_.empty() && heartbeat_.count() > 0)
+          queue_.push_back({std::string(1, '\0'), true});
+        continue;
+      }
+      auto [text, binary] = std::move(queue_.front());
+      queue_.pop_front();
+      ws_.binary(binary);
+      auto [ec, n] = co_await ws_.async_write(asio::buffer(text), kUse);
+      if (ec) {
+        open_ = false;
+        co_return;
+      }
+    }
+  }
+
+  asio::awaitable<void> read_loop() {
+    auto self = shared_from_this();
+    beast::flat_buffer buffer;
+    while (open_) {
+      auto [ec, n] = co_await ws_.async_read(buffer, kUse);
+      if (ec) break;
+      buffer.consume(buffer.size());  // client messages (subscriptions) are not needed here
+    }
+    open_ = false;
+    wake_.cancel();
+  }
+
+  WsStream& stream() { return ws_; }
+
+ private:
+  void push(std::string frame, bool binary) {
+    if (!open_) return;
+    queue_.push_back({std::move(frame), binary});
+    wake_.cancel();
+  }
+
+  WsStream ws_;
+  asio::steady_timer wake_;
+  std::chrono::milliseconds heartbeat_;
+  std::deque<std::pair<std::string, bool>> queue_;
+  bool open_ = true;
+};
+
+}  // namespace
+
 struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
   asio::any_io_executor executor;
   ssl::context tls{ssl::context::tls_server};
   Status tls_status;
   RequestHandler handler;
+  WsHandler ws_handler;
+  std::chrono::milliseconds heartbeat{0};
   tcp::acceptor acceptor;
   bool stopped = false;
 
@@ -50,6 +131,10 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  asio::awaitable<void> accept_websocket(beast::ssl_stream<beast::tcp_stream> stream,
+                                         http::request<http::string_body> req,
+                                         const HttpRequest& request);
+
   asio::awaitable<void> serve(tcp::socket socket) {
     auto self = shared_from_this();
     boost::system::error_code nodelay_ec;  // small answers must not wait for Nagle
@@ -66,12 +151,17 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
       if (rec) co_return;
       HttpRequest request;
       request.method = req.method();
+      const bool upgrade = websocket::is_upgrade(req);
       request.target = std::string(req.target());
       for (const auto& field : req) {
         request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
       }
       request.content_type = std::string(req[http::field::content_type]);
       request.body = std::move(req.body());
+      if (upgrade && ws_handler) {
+        co_await accept_websocket(std::move(stream), std::move(req), request);
+        co_return;
+      }
       ServerReply reply = handler(request);
       if (reply.delay.count() > 0) {
         asio::steady_timer timer(executor, reply.delay);
@@ -96,6 +186,27 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 };
+
+asio::awaitable<void> HttpsServer::Impl::accept_websocket(
+    beast::ssl_stream<beast::tcp_stream> stream, http::request<http::string_body> req,
+    const HttpRequest& request) {
+  beast::get_lowest_layer(stream).expires_never();
+  auto conn = std::make_shared<WsConn>(WsStream(std::move(stream)), executor, heartbeat);
+  conn->stream().set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto [ec] = co_await conn->stream().async_accept(req, kUse);
+  if (ec) co_return;
+  if (!ws_handler(request, conn)) {
+    conn->close();
+    co_return;
+  }
+  asio::co_spawn(executor, conn->write_loop(), asio::detached);
+  co_await conn->read_loop();
+}
+
+void HttpsServer::on_websocket(WsHandler handler, std::chrono::milliseconds heartbeat_interval) {
+  impl_->ws_handler = std::move(handler);
+  impl_->heartbeat = heartbeat_interval;
+}
 
 HttpsServer::HttpsServer(asio::any_io_executor executor, const TlsIdentity& identity,
                          RequestHandler handler)

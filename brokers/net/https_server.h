@@ -27,6 +27,21 @@ struct ServerReply {
 
 using RequestHandler = std::function<ServerReply(const HttpRequest& request)>;
 
+// One accepted WebSocket, server side. Sends are queued and written in order; a connection
+// idle for the heartbeat interval sends a 1-byte binary heartbeat, as Kite's ticker does.
+class WsConnection {
+ public:
+  virtual ~WsConnection() = default;
+  virtual void send_text(std::string text) = 0;
+  virtual void send_binary(std::string bytes) = 0;
+  virtual void close() = 0;  // drop it (a fault the simulator injects)
+  virtual bool open() const = 0;
+};
+
+// Called when a WebSocket upgrade arrives; returns false to refuse it (HTTP 403).
+using WsHandler =
+    std::function<bool(const HttpRequest& upgrade, std::shared_ptr<WsConnection> connection)>;
+
 class HttpsServer {
  public:
   HttpsServer(boost::asio::any_io_executor executor, const TlsIdentity& identity,
@@ -34,6 +49,9 @@ class HttpsServer {
   ~HttpsServer();
   HttpsServer(const HttpsServer&) = delete;
   HttpsServer& operator=(const HttpsServer&) = delete;
+
+  // Accepts WebSocket upgrades on the same port (set before listen()).
+  void on_websocket(WsHandler handler, std::chrono::milliseconds heartbeat_interval);
 
   // Listens on address:port (port 0 = any free one) and starts accepting; returns the port.
   Result<uint16_t> listen(const std::string& address, uint16_t port);

@@ -36,12 +36,68 @@ ServerReply ok(std::string body) { return ServerReply{HttpResponse{200, std::mov
 KiteSim::KiteSim(KiteSimConfig config, Clock clock)
     : config_(std::move(config)), clock_(std::move(clock)) {
   for (const auto& a : config_.accounts) {
-    accounts_.emplace(a.user_id, Account{a, PaperBook(config_.fills)});
+    accounts_.emplace(a.user_id, Account{a, PaperBook(config_.fills), false, -1, 0, {}, {}});
   }
 }
 
 void KiteSim::set_price(const d::InstrumentKey& instrument, int64_t price_paise) {
-  for (auto& [id, a] : accounts_) a.book.set_price(instrument, price_paise);
+  for (auto& [id, a] : accounts_) {
+    a.book.set_price(instrument, price_paise);
+    a.book.advance(clock_());
+    publish(a);
+  }
+}
+
+// Pushes every order whose state changed since it was last pushed, in order id order.
+void KiteSim::publish(Account& a) {
+  std::erase_if(a.sockets, [](const auto& s) { return !s->open(); });
+  for (const BrokerOrder& o : a.book.order_book()) {
+    auto& last = a.pushed[o.order_id];
+    if (last == o) continue;
+    last = o;
+    const std::string frame = kite::order_update_text(o);
+    for (const auto& s : a.sockets) s->send_text(frame);
+  }
+}
+
+bool KiteSim::on_websocket(const net::HttpRequest& upgrade,
+                           std::shared_ptr<net::WsConnection> connection) {
+  auto param = [&](std::string_view key) -> std::string {
+    const std::string needle = std::string(key) + "=";
+    const size_t q = upgrade.target.find('?');
+    if (q == std::string::npos) return {};
+    size_t at = upgrade.target.find(needle, q);
+    if (at == std::string::npos) return {};
+    at += needle.size();
+    return upgrade.target.substr(at, upgrade.target.find('&', at) - at);
+  };
+  if (param("api_key") != config_.api_key) return false;
+  const std::string token = param("access_token");
+  for (auto& [id, a] : accounts_) {
+    if (a.config.access_token == token && !a.expired) {
+      a.sockets.push_back(std::move(connection));
+      return true;
+    }
+  }
+  return false;
+}
+
+void KiteSim::drop_websockets(const std::string& user_id) {
+  const auto it = accounts_.find(user_id);
+  if (it == accounts_.end()) return;
+  for (const auto& s : it->second.sockets) s->close();
+  it->second.sockets.clear();
+}
+
+Result<BrokerOrder> KiteSim::place_as_owner(const std::string& user_id,
+                                            const d::OrderRequest& order) {
+  const auto it = accounts_.find(user_id);
+  if (it == accounts_.end()) return Status::not_found("sim: no account " + user_id);
+  auto placed = it->second.book.place(order, {}, clock_());
+  if (!placed.ok()) return placed;
+  it->second.book.advance(clock_());
+  publish(it->second);
+  return placed;
 }
 
 void KiteSim::expire_token(const std::string& user_id) {
@@ -86,7 +142,11 @@ ServerReply KiteSim::handle(const net::HttpRequest& r) {
     if (r.method == verb::get && (path == "/user/margins" || path == "/user/margins/equity")) {
       return ok(kite::margins_body(Funds{account->config.funds_paise}));
     }
-    if (path.rfind("/orders/", 0) == 0) return order_call(*account, r, path);
+    if (path.rfind("/orders/", 0) == 0) {
+      ServerReply reply = order_call(*account, r, path);
+      publish(*account);
+      return reply;
+    }
     return error(404, "GeneralException", "Route not found");
   }();
   reply.delay = latency_;

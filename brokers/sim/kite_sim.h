@@ -37,11 +37,17 @@ class KiteSim {
   KiteSim(KiteSimConfig config, Clock clock);
 
   net::ServerReply handle(const net::HttpRequest& request);
+  // The ticker/order-update socket: wss://host/?api_key=..&access_token=..
+  bool on_websocket(const net::HttpRequest& upgrade, std::shared_ptr<net::WsConnection> connection);
 
   // Scripting and faults.
   void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
   void expire_token(const std::string& user_id);
   void set_latency(std::chrono::milliseconds latency) { latency_ = latency; }
+  void drop_websockets(const std::string& user_id);
+  // Places an order for an account as if its owner did it elsewhere (web, mobile): a
+  // scripted leader. Pushed on the account's socket like any other.
+  Result<BrokerOrder> place_as_owner(const std::string& user_id, const domain::OrderRequest& order);
 
   // Inspection, for tests and the demo.
   std::vector<BrokerOrder> orders_of(const std::string& user_id);
@@ -55,7 +61,10 @@ class KiteSim {
     bool expired = false;
     int64_t second = -1;  // the calendar second of the last order request
     int orders_this_second = 0;
+    std::vector<std::shared_ptr<net::WsConnection>> sockets;
+    std::map<domain::BrokerOrderId, BrokerOrder> pushed;  // the last state sent of each order
   };
+  void publish(Account& account);
   Account* authenticate(const net::HttpRequest& request);
   net::ServerReply order_call(Account& account, const net::HttpRequest& request,
                               const std::string& path);
