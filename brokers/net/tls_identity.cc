@@ -35,8 +35,8 @@ bool add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
   return ok;
 }
 
-Cert make_cert(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP_PKEY* issuer_key,
-               long serial, int days) {
+// An unsigned certificate for `key`, issued by `issuer` (nullptr: self-issued, a CA).
+Cert make_cert(EVP_PKEY* key, const std::string& common_name, X509* issuer, long serial, int days) {
   Cert cert(X509_new());
   if (!cert) return nullptr;
   X509_set_version(cert.get(), 2);
@@ -62,7 +62,6 @@ Cert make_cert(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP_
   }
   if (!ca && !add_ext(cert.get(), signer, NID_authority_key_identifier, "keyid")) return nullptr;
   if (!ca && !add_ext(cert.get(), signer, NID_ext_key_usage, "serverAuth")) return nullptr;
-  (void)issuer_key;
   return cert;
 }
 
@@ -88,12 +87,12 @@ Result<TlsIdentity> make_tls_identity(const std::vector<std::string>& hosts, int
   Key ca_key(EVP_EC_gen("P-256"));
   Key server_key(EVP_EC_gen("P-256"));
   if (!ca_key || !server_key) return openssl_error("key generation");
-  Cert ca = make_cert(ca_key.get(), "Tandem simulator CA", nullptr, nullptr, 1, days);
+  Cert ca = make_cert(ca_key.get(), "Tandem simulator CA", nullptr, 1, days);
   if (!ca || X509_sign(ca.get(), ca_key.get(), EVP_sha256()) == 0) {
     return openssl_error("CA certificate");
   }
-  Cert server = make_cert(server_key.get(), hosts.empty() ? "localhost" : hosts.front(), ca.get(),
-                          ca_key.get(), 2, days);
+  Cert server =
+      make_cert(server_key.get(), hosts.empty() ? "localhost" : hosts.front(), ca.get(), 2, days);
   if (!server) return openssl_error("server certificate");
   std::string san;
   for (const auto& h : hosts) {
