@@ -15,6 +15,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "brokers/kite/codec.h"
+#include "brokers/net/tls_connect.h"
 
 namespace tandem::brokers::kite {
 
@@ -26,8 +27,8 @@ using tcp = asio::ip::tcp;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
 struct OrderStream::Socket {
-  ssl::context tls{ssl::context::tls_client};
-  std::unique_ptr<websocket::stream<beast::ssl_stream<beast::tcp_stream>>> ws;
+  std::shared_ptr<ssl::context> tls;  // outlives the stream that uses it
+  std::unique_ptr<websocket::stream<net::TlsStream>> ws;
   void close() {
     if (!ws) return;
     boost::system::error_code ec;
@@ -72,29 +73,18 @@ void OrderStream::emit(const BrokerOrder& o, bool recovered) {
 asio::awaitable<Status> OrderStream::connect_and_read() {
   auto socket = std::make_shared<Socket>();
   socket_ = socket;
-  boost::system::error_code ec;
-  socket->tls.set_verify_mode(ssl::verify_peer, ec);
-  socket->tls.set_default_verify_paths(ec);
-  if (!target_.ca_pem.empty())
-    socket->tls.add_certificate_authority(asio::buffer(target_.ca_pem), ec);
+  auto tls = net::client_tls_context(target_.ca_pem);
+  if (!tls.ok()) co_return tls.status();
+  socket->tls = *tls;
+  auto tls_stream = co_await net::connect_tls(executor_, *socket->tls, target_.host, target_.port,
+                                              "kite order stream");
+  if (!tls_stream.ok()) co_return tls_stream.status();
   auto fail = [&](const char* step, const boost::system::error_code& e) {
     return Status(StatusCode::disconnected,
                   "kite order stream " + target_.host + ": " + step + ": " + e.message());
   };
-  tcp::resolver resolver(executor_);
-  auto [rec, endpoints] = co_await resolver.async_resolve(target_.host, target_.port, kUse);
-  if (rec) co_return fail("resolve", rec);
-  socket->ws = std::make_unique<websocket::stream<beast::ssl_stream<beast::tcp_stream>>>(
-      executor_, socket->tls);
+  socket->ws = std::make_unique<websocket::stream<net::TlsStream>>(std::move(**tls_stream));
   auto& ws = *socket->ws;
-  SSL_set_tlsext_host_name(ws.next_layer().native_handle(), target_.host.c_str());
-  ws.next_layer().set_verify_callback(ssl::host_name_verification(target_.host));
-  beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(30));
-  auto [cec, ep] = co_await beast::get_lowest_layer(ws).async_connect(endpoints, kUse);
-  if (cec) co_return fail("connect", cec);
-  auto [hec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, kUse);
-  if (hec) co_return fail("TLS handshake", hec);
-  beast::get_lowest_layer(ws).expires_never();
   websocket::stream_base::timeout timeouts{std::chrono::seconds(30), options_.liveness_timeout,
                                            false};  // Kite's heartbeats are the liveness signal
   ws.set_option(timeouts);

@@ -2,6 +2,8 @@
 // so no exception leaves it (STYLE.md §3).
 #include "brokers/net/https_client.h"
 
+#include "brokers/net/tls_connect.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -22,62 +24,34 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
-namespace {
-using Stream = beast::ssl_stream<beast::tcp_stream>;
-}
-
 struct HttpsClient::Impl {
   asio::any_io_executor executor;
   HttpsTarget target;
   size_t max_connections;
   std::chrono::milliseconds deadline;
-  ssl::context tls{ssl::context::tls_client};
-  Status tls_status;
-  std::vector<std::unique_ptr<Stream>> idle;
+  Result<std::shared_ptr<ssl::context>> tls;
+  std::vector<std::unique_ptr<TlsStream>> idle;
   size_t open = 0;  // idle + in use
   size_t handshakes = 0;
   std::deque<asio::steady_timer*> waiters;  // requests waiting for a connection
 
   Impl(asio::any_io_executor ex, HttpsTarget t, size_t max, std::chrono::milliseconds d)
-      : executor(std::move(ex)), target(std::move(t)), max_connections(max), deadline(d) {
-    boost::system::error_code ec;
-    tls.set_verify_mode(ssl::verify_peer, ec);
-    if (!ec) tls.set_default_verify_paths(ec);
-    if (!ec && !target.ca_pem.empty()) {
-      tls.add_certificate_authority(asio::buffer(target.ca_pem), ec);
-    }
-    if (ec)
-      tls_status =
-          Status::invalid_argument("https " + target.host + ": trust store: " + ec.message());
-  }
+      : executor(std::move(ex)),
+        target(std::move(t)),
+        max_connections(max),
+        deadline(d),
+        tls(client_tls_context(target.ca_pem)) {}
 
-  asio::awaitable<Result<std::unique_ptr<Stream>>> connect() {
-    if (!tls_status.ok()) co_return tls_status;
-    auto fail = [&](const char* step, const boost::system::error_code& ec) {
-      return Status(StatusCode::disconnected,
-                    "https " + target.host + ":" + target.port + ": " + step + ": " + ec.message());
-    };
-    tcp::resolver resolver(executor);
-    auto [rec, endpoints] = co_await resolver.async_resolve(target.host, target.port, kUse);
-    if (rec) co_return fail("resolve", rec);
-    auto stream = std::make_unique<Stream>(executor, tls);
-    // SNI, and the certificate must name the host we asked for.
-    if (!SSL_set_tlsext_host_name(stream->native_handle(), target.host.c_str())) {
-      co_return Status(StatusCode::disconnected, "https " + target.host + ": SNI failed");
-    }
-    stream->set_verify_callback(ssl::host_name_verification(target.host));
-    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
-    auto [cec, ep] = co_await beast::get_lowest_layer(*stream).async_connect(endpoints, kUse);
-    if (cec) co_return fail("connect", cec);
-    beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true));
-    auto [hec] = co_await stream->async_handshake(ssl::stream_base::client, kUse);
-    if (hec) co_return fail("TLS handshake", hec);
-    ++handshakes;
-    co_return std::move(stream);
+  asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect() {
+    if (!tls.ok())
+      co_return Status::invalid_argument("https " + target.host + ": " + tls.status().message());
+    auto stream = co_await connect_tls(executor, **tls, target.host, target.port, "https");
+    if (stream.ok()) ++handshakes;
+    co_return stream;
   }
 
   // An idle connection, a new one while the pool has room, or the next one released.
-  asio::awaitable<Result<std::unique_ptr<Stream>>> acquire() {
+  asio::awaitable<Result<std::unique_ptr<TlsStream>>> acquire() {
     for (;;) {
       if (!idle.empty()) {
         auto s = std::move(idle.back());
@@ -96,7 +70,7 @@ struct HttpsClient::Impl {
     }
   }
 
-  void release(std::unique_ptr<Stream> s) {
+  void release(std::unique_ptr<TlsStream> s) {
     if (s) {
       idle.push_back(std::move(s));
     } else {
@@ -134,7 +108,7 @@ asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
   Impl& m = *impl_;
   auto acquired = co_await m.acquire();
   if (!acquired.ok()) co_return acquired.status();
-  std::unique_ptr<Stream> stream = std::move(acquired).value();
+  std::unique_ptr<TlsStream> stream = std::move(acquired).value();
 
   http::request<http::string_body> req{r.method, r.target, 11};
   req.set(http::field::host, m.target.host);

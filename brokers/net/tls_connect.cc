@@ -1,0 +1,54 @@
+#include "brokers/net/tls_connect.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace tandem::brokers::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+Result<std::shared_ptr<ssl::context>> client_tls_context(const std::string& ca_pem) {
+  auto tls = std::make_shared<ssl::context>(ssl::context::tls_client);
+  boost::system::error_code ec;
+  tls->set_verify_mode(ssl::verify_peer, ec);
+  if (!ec) tls->set_default_verify_paths(ec);
+  if (!ec && !ca_pem.empty()) tls->add_certificate_authority(asio::buffer(ca_pem), ec);
+  if (ec) return Status::invalid_argument("trust store: " + ec.message());
+  return tls;
+}
+
+asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(asio::any_io_executor executor,
+                                                                ssl::context& tls,
+                                                                const std::string& host,
+                                                                const std::string& port,
+                                                                const std::string& what) {
+  constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+  auto fail = [&](const char* step, const boost::system::error_code& ec) {
+    return Status(StatusCode::disconnected,
+                  what + " " + host + ":" + port + ": " + step + ": " + ec.message());
+  };
+  tcp::resolver resolver(executor);
+  auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kUse);
+  if (rec) co_return fail("resolve", rec);
+  auto stream = std::make_unique<TlsStream>(executor, tls);
+  // SNI, and the certificate must name the host we asked for.
+  if (!SSL_set_tlsext_host_name(stream->native_handle(), host.c_str())) {
+    co_return Status(StatusCode::disconnected, what + " " + host + ": SNI failed");
+  }
+  stream->set_verify_callback(ssl::host_name_verification(host));
+  beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
+  auto [cec, ep] = co_await beast::get_lowest_layer(*stream).async_connect(endpoints, kUse);
+  if (cec) co_return fail("connect", cec);
+  beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true));
+  auto [hec] = co_await stream->async_handshake(ssl::stream_base::client, kUse);
+  if (hec) co_return fail("TLS handshake", hec);
+  beast::get_lowest_layer(*stream).expires_never();
+  co_return std::move(stream);
+}
+
+}  // namespace tandem::brokers::net

@@ -1,0 +1,32 @@
+// Opening a verified TLS connection to a broker: the one way every client socket (HTTPS and
+// WebSocket) is made, so that SNI, peer verification and host-name checks cannot be missed
+// by one of them. Thread-safety: use on the caller's strand.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <memory>
+#include <string>
+
+#include "domain/base/status.h"
+
+namespace tandem::brokers::net {
+
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// A client context that verifies peers against the system trust store plus `ca_pem`
+// (empty: the system store only). invalid_argument when the CA does not load.
+[[nodiscard]] Result<std::shared_ptr<boost::asio::ssl::context>> client_tls_context(
+    const std::string& ca_pem);
+
+// Resolves, connects (bounded to 30 s) and handshakes with SNI and host-name verification.
+// Failures are `disconnected`, naming the step; never the path or a credential.
+[[nodiscard]] boost::asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(
+    boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, const std::string& host,
+    const std::string& port, const std::string& what);
+
+}  // namespace tandem::brokers::net
