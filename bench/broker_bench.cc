@@ -44,13 +44,15 @@ struct Figures {
 Figures measure(int accounts, std::chrono::milliseconds latency, int repetitions) {
   brokers::sim::KiteSimConfig config;
   config.api_key = "benchkey";
-  config.orders_per_second = 1'000'000;  // the bench measures transport, not Kite's cap
+  brokers::sim::Faults faults;
+  faults.orders_per_second = 1'000'000;  // the bench measures transport, not Kite's cap
+  faults.latency = latency;
   for (int i = 0; i < accounts; ++i) {
-    config.accounts.push_back({"U" + std::to_string(i), "tok" + std::to_string(i), 1'00'000'00});
+    config.accounts.push_back(
+        {"U" + std::to_string(i), "tok" + std::to_string(i), 1'00'000'00, faults});
   }
   brokers::sim::KiteSim kite(config, wall_clock);
   kite.set_price({d::Exchange::nse, "INFY"}, 1500'00);
-  kite.set_latency(latency);
 
   asio::io_context server_io;
   const auto identity = *brokers::net::make_tls_identity({"localhost"});
@@ -72,7 +74,7 @@ Figures measure(int accounts, std::chrono::milliseconds latency, int repetitions
         for (int i = 0; i < accounts; ++i) {
           clients.push_back(std::make_unique<brokers::net::HttpsClient>(
               client_io.get_executor(),
-              brokers::net::HttpsTarget{"localhost", std::to_string(port), identity.ca_pem}, 1,
+              brokers::net::https_target("localhost", std::to_string(port), identity.ca_pem), 1,
               std::chrono::milliseconds(5000)));
           if (!(co_await clients.back()->warm(1)).ok()) out.ok = false;
           // Repetitions come faster than Kite's 10 orders/s per account; pacing them is the

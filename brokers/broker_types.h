@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/base/status.h"
 #include "domain/events.h"
@@ -74,6 +75,21 @@ struct BrokerTrade {
 struct Funds {
   int64_t available_paise = 0;  // what sizing may use
   bool operator==(const Funds&) const = default;
+};
+
+struct PlaceOptions {
+  // The exchange's freeze quantity for the instrument (0: none). Above it the order is
+  // sliced by the broker (Kite `autoslice`), never refused.
+  int64_t freeze_quantity_units = 0;
+};
+
+// A placed order. With slicing, `order_id` is the parent the broker named and `slices`
+// the child orders it placed (their updates carry the same tag); a child the broker
+// refused is in `slice_errors`, the rest stand.
+struct Placement {
+  domain::BrokerOrderId order_id;
+  std::vector<domain::BrokerOrderId> slices;
+  std::vector<BrokerError> slice_errors;
 };
 
 // A broker error as a Status whose code carries its class: rate_limited, unauthenticated,

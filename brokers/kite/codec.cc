@@ -391,6 +391,43 @@ Result<WsText> parse_ws_text(std::string_view text) {
   return WsText(WsMessage{message});  // "message" and types not yet documented
 }
 
+Result<Placement> parse_placement(std::string_view body) {
+  Result<json::value> data = data_of(body, "kite order response");
+  if (!data.ok()) return data.status();
+  if (!data->is_object()) return Status::invalid_argument("kite order response: not an object");
+  ObjectReader r(data->get_object(), "kite order response");
+  Placement out;
+  out.order_id = d::BrokerOrderId{r.text("order_id")};
+  if (!r.status().ok()) return r.status();
+  const json::value* children = data->get_object().if_contains("children");
+  if (children == nullptr || children->is_null()) return out;
+  if (!children->is_array()) return Status::invalid_argument("kite order response 'children': not a list");
+  for (const json::value& child : children->get_array()) {
+    if (!child.is_object()) return Status::invalid_argument("kite order response child: not an object");
+    const json::object& c = child.get_object();
+    if (const json::value* e = c.if_contains("error"); e != nullptr && e->is_object()) {
+      ObjectReader er(e->get_object(), "kite order response child error");
+      const int code = static_cast<int>(er.integer_or("code", 400));
+      out.slice_errors.push_back(parse_error(code, json::serialize(*e)));
+      continue;
+    }
+    ObjectReader cr(c, "kite order response child");
+    out.slices.push_back(d::BrokerOrderId{cr.text("order_id")});
+    if (!cr.status().ok()) return cr.status();
+  }
+  return out;
+}
+
+Result<SessionGrant> parse_session(std::string_view body) {
+  Result<json::value> data = data_of(body, "kite session");
+  if (!data.ok()) return data.status();
+  if (!data->is_object()) return Status::invalid_argument("kite session: not an object");
+  ObjectReader r(data->get_object(), "kite session");
+  SessionGrant g{r.text("user_id"), r.text("access_token")};
+  if (!r.status().ok()) return r.status();
+  return g;
+}
+
 Result<BrokerOrder> parse_postback(std::string_view body, std::string_view api_secret) {
   Result<json::value> v = parse_json(body, "kite postback");
   if (!v.ok()) return v.status();
@@ -477,7 +514,7 @@ Result<std::vector<d::Instrument>> parse_instruments(std::string_view csv) {
 }
 
 std::string place_order_form(const d::OrderRequest& o, const d::ClientTag& tag,
-                             int market_protection) {
+                             int market_protection, bool autoslice) {
   std::string form;
   add_field(form, "tradingsymbol", o.instrument.tradingsymbol);
   add_field(form, "exchange", wire(o.instrument.exchange));
@@ -485,6 +522,7 @@ std::string place_order_form(const d::OrderRequest& o, const d::ClientTag& tag,
   add_field(form, "product", wire(o.product));
   add_order_fields(form, o, market_protection);
   add_field(form, "tag", tag.value);
+  if (autoslice) add_field(form, "autoslice", "true");
   return form;
 }
 
@@ -558,10 +596,19 @@ Result<OrderForm> parse_order_form(std::string_view body, bool for_modify) {
     if (!number("market_protection", protection)) return bad("market_protection", "not a number");
     out.market_protection = static_cast<int>(protection);
   }
+  out.autoslice = get("autoslice").value_or("") == "true";
   return out;
 }
 
 namespace {
+
+// Kite's timestamps: IST wall time to the second; null when unknown.
+json::value ist(d::TimeNs ns) {
+  if (ns == 0) return nullptr;
+  const auto t = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) +
+                 d::kIstOffset;
+  return json::value(date::format("%F %T", std::chrono::floor<std::chrono::seconds>(t)));
+}
 
 json::object order_row(const BrokerOrder& o) {
   auto money = [](int64_t paise) { return static_cast<double>(paise) / 100.0; };
@@ -573,12 +620,6 @@ json::object order_row(const BrokerOrder& o) {
   row["status"] = o.broker_status;
   row["status_message"] =
       o.status_message.empty() ? json::value(nullptr) : json::value(o.status_message);
-  auto ist = [](d::TimeNs ns) -> json::value {
-    if (ns == 0) return nullptr;
-    const auto t = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) +
-                   d::kIstOffset;
-    return json::value(date::format("%F %T", std::chrono::floor<std::chrono::seconds>(t)));
-  };
   row["order_timestamp"] = ist(o.order_time_ns);
   row["exchange_timestamp"] = ist(o.exchange_time_ns);
   row["exchange_update_timestamp"] = ist(o.exchange_time_ns);
@@ -637,6 +678,106 @@ std::string margins_body(const Funds& funds) {
   equity["available"] = std::move(available);
   json::object data;
   data["equity"] = std::move(equity);
+  return success(std::move(data));
+}
+
+std::string placement_body(const Placement& p) {
+  json::object data;
+  data["order_id"] = p.order_id.value;
+  if (!p.slices.empty() || !p.slice_errors.empty()) {
+    json::array children;
+    for (const auto& id : p.slices) children.push_back(json::object{{"order_id", id.value}});
+    for (const auto& e : p.slice_errors) {
+      children.push_back(json::object{
+          {"error", json::object{{"code", e.http_status},
+                                 {"error_type", e.type},
+                                 {"message", e.message},
+                                 {"data", nullptr}}}});
+    }
+    data["children"] = std::move(children);
+  }
+  return success(std::move(data));
+}
+
+std::string trades_body(const std::vector<BrokerTrade>& trades) {
+  json::array rows;
+  for (const auto& t : trades) {
+    json::object row;
+    row["trade_id"] = t.trade_id;
+    row["order_id"] = t.order_id.value;
+    row["exchange"] = wire(t.instrument.exchange);
+    row["tradingsymbol"] = t.instrument.tradingsymbol;
+    row["transaction_type"] = wire(t.side);
+    row["product"] = wire(t.product);
+    row["quantity"] = t.quantity_units;
+    row["average_price"] = static_cast<double>(t.price_paise) / 100.0;
+    row["fill_timestamp"] = ist(t.fill_time_ns);
+    rows.push_back(std::move(row));
+  }
+  return success(std::move(rows));
+}
+
+std::string positions_body(const std::vector<d::BrokerPosition>& positions) {
+  json::array net;
+  for (const auto& p : positions) {
+    json::object row;
+    row["exchange"] = wire(p.instrument.exchange);
+    row["tradingsymbol"] = p.instrument.tradingsymbol;
+    row["product"] = wire(p.product);
+    row["quantity"] = p.net_qty_units;
+    row["average_price"] = static_cast<double>(p.average_price_paise) / 100.0;
+    net.push_back(std::move(row));
+  }
+  json::object data;
+  data["net"] = std::move(net);
+  data["day"] = json::array();
+  return success(std::move(data));
+}
+
+std::string instruments_csv(const std::vector<d::Instrument>& instruments) {
+  std::string out =
+      "instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,"
+      "lot_size,instrument_type,segment,exchange\n";
+  for (const auto& i : instruments) {
+    const bool future = i.segment == d::Segment::derivatives && i.option_type == d::OptionType::none;
+    const std::string type = i.option_type == d::OptionType::call  ? "CE"
+                             : i.option_type == d::OptionType::put ? "PE"
+                             : future                              ? "FUT"
+                                                                   : "EQ";
+    std::string expiry;
+    if (i.expiry_day != 0) {
+      const uint32_t y = i.expiry_day / 10000, m = i.expiry_day / 100 % 100, dd = i.expiry_day % 100;
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", y, m, dd);
+      expiry = buf;
+    }
+    const std::string segment = i.segment == d::Segment::index ? "INDICES"
+                                : type == "EQ" ? std::string(wire(i.key.exchange))
+                                               : std::string(wire(i.key.exchange)) + "-" +
+                                                     (type == "FUT" ? "FUT" : "OPT");
+    out += std::to_string(i.kite_token) + "," + std::to_string(i.kite_token >> 8) + "," +
+           i.key.tradingsymbol + ",\"" + i.underlying + "\",0.0," + expiry + "," +
+           rupees(i.strike_paise) + "," + rupees(i.tick_size_paise) + "," +
+           std::to_string(i.lot_size_units) + "," + type + "," + segment + "," +
+           std::string(wire(i.key.exchange)) + "\n";
+  }
+  return out;
+}
+
+std::string session_token_form(std::string_view api_key, std::string_view request_token,
+                               std::string_view api_secret) {
+  std::string form;
+  add_field(form, "api_key", api_key);
+  add_field(form, "request_token", request_token);
+  add_field(form, "checksum", session_checksum(api_key, request_token, api_secret));
+  return form;
+}
+
+std::string session_body(const SessionGrant& grant) {
+  json::object data;
+  data["user_id"] = grant.user_id;
+  data["access_token"] = grant.access_token;
+  data["user_type"] = "individual";
   return success(std::move(data));
 }
 

@@ -27,6 +27,9 @@ namespace tandem::brokers::kite {
 [[nodiscard]] Result<Funds> parse_margins(std::string_view body);  // GET /user/margins (equity)
 [[nodiscard]] Result<domain::BrokerOrderId> parse_order_id(
     std::string_view body);  // place/modify/cancel
+// POST /orders/{variety}: a plain {"order_id"}, or with autoslice the parent and its children,
+// each an order id or an error (fixture autoslice_response.json).
+[[nodiscard]] Result<Placement> parse_placement(std::string_view body);
 [[nodiscard]] Result<std::vector<domain::Instrument>> parse_instruments(std::string_view csv);
 
 // A failed call, from its HTTP status and body; switches on error_type, not the status
@@ -50,9 +53,10 @@ using WsText = std::variant<BrokerOrder, WsError, WsMessage>;
 // ---- requests (form-encoded bodies) ----
 // POST /orders/{variety}: tag carries our client tag; MARKET and SL-M carry
 // market_protection (mandatory since April 2026; -1 lets Kite choose).
+// `autoslice` asks Kite to split the order above the exchange freeze quantity.
 [[nodiscard]] std::string place_order_form(const domain::OrderRequest& order,
                                            const domain::ClientTag& tag,
-                                           int market_protection = -1);
+                                           int market_protection = -1, bool autoslice = false);
 // PUT /orders/{variety}/{order_id}.
 [[nodiscard]] std::string modify_order_form(const domain::OrderRequest& order,
                                             int market_protection = -1);
@@ -62,6 +66,7 @@ struct OrderForm {
   domain::OrderRequest order;
   domain::ClientTag tag;
   std::optional<int> market_protection;
+  bool autoslice = false;
 };
 // Decodes a place (or, without instrument fields, a modify) form body; `for_modify` skips
 // the fields a modify does not carry. Errors name the field as Kite's InputException would.
@@ -70,9 +75,25 @@ struct OrderForm {
 [[nodiscard]] std::string orders_body(const std::vector<BrokerOrder>& orders);
 [[nodiscard]] std::string order_id_body(const domain::BrokerOrderId& id);
 [[nodiscard]] std::string margins_body(const Funds& funds);
+[[nodiscard]] std::string placement_body(const Placement& placement);
+[[nodiscard]] std::string trades_body(const std::vector<BrokerTrade>& trades);
+[[nodiscard]] std::string positions_body(const std::vector<domain::BrokerPosition>& positions);
+// GET /instruments: the 12-column CSV parse_instruments reads.
+[[nodiscard]] std::string instruments_csv(const std::vector<domain::Instrument>& instruments);
 [[nodiscard]] std::string error_body(std::string_view error_type, std::string_view message);
 // A WebSocket text frame carrying an order update: {"type": "order", "data": <row>}.
 [[nodiscard]] std::string order_update_text(const BrokerOrder& order);
+
+// ---- login (brokers.md §1.3): POST /session/token with api_key, request_token, checksum ----
+struct SessionGrant {
+  std::string user_id;
+  std::string access_token;  // secret
+};
+[[nodiscard]] std::string session_token_form(std::string_view api_key,
+                                             std::string_view request_token,
+                                             std::string_view api_secret);
+[[nodiscard]] Result<SessionGrant> parse_session(std::string_view body);
+[[nodiscard]] std::string session_body(const SessionGrant& grant);
 
 // ---- checksums (lowercase hex SHA-256 of plain concatenations) ----
 [[nodiscard]] std::string session_checksum(std::string_view api_key, std::string_view request_token,

@@ -16,6 +16,7 @@
 
 #include "brokers/kite/codec.h"
 #include "brokers/net/tls_connect.h"
+#include "brokers/seeded_random.h"
 
 namespace tandem::brokers::kite {
 
@@ -142,9 +143,8 @@ asio::awaitable<void> OrderStream::run() {
       break;
     }
     // Exponential backoff with up to 50% jitter from the seeded generator.
-    rng_ = rng_ * 6364136223846793005ull + 1442695040888963407ull;
     const auto jitter = std::chrono::milliseconds(
-        static_cast<int64_t>((rng_ >> 33) % static_cast<uint64_t>(backoff.count() / 2 + 1)));
+        static_cast<int64_t>(next_draw(rng_, static_cast<uint64_t>(backoff.count() / 2))));
     asio::steady_timer wait(executor_, backoff + jitter);
     backoff_ = &wait;
     co_await wait.async_wait(kUse);

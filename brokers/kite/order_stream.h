@@ -43,6 +43,8 @@ class OrderStream {
 
   void start();
   void stop();
+  // Used from the next connect on (after `tandem login kite`).
+  void set_access_token(std::string token) { credentials_.access_token = std::move(token); }
   int connects() const { return connects_; }
 
  private:

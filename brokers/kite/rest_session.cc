@@ -58,16 +58,18 @@ asio::awaitable<Result<std::string>> RestSession::call(net::HttpRequest request,
   }
 }
 
-asio::awaitable<Result<d::BrokerOrderId>> RestSession::place(d::OrderRequest order,
-                                                             d::ClientTag tag) {
+asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::ClientTag tag,
+                                                      PlaceOptions options) {
+  const bool slice =
+      options.freeze_quantity_units > 0 && order.quantity_units > options.freeze_quantity_units;
   net::HttpRequest r;
   r.method = http::verb::post;
   r.target = "/orders/regular";
   r.content_type = "application/x-www-form-urlencoded";
-  r.body = place_order_form(order, tag);
+  r.body = place_order_form(order, tag, -1, slice);
   auto body = co_await call(std::move(r), true);
   if (!body.ok()) co_return body.status();
-  co_return parse_order_id(*body);
+  co_return parse_placement(*body);
 }
 
 asio::awaitable<Result<d::BrokerOrderId>> RestSession::modify(d::BrokerOrderId id,
@@ -97,6 +99,56 @@ asio::awaitable<Result<std::vector<BrokerOrder>>> RestSession::orders() {
   auto body = co_await call(std::move(r), false);
   if (!body.ok()) co_return body.status();
   co_return parse_orders(*body);
+}
+
+asio::awaitable<Result<std::vector<BrokerOrder>>> RestSession::order_history(d::BrokerOrderId id) {
+  net::HttpRequest r;
+  r.target = "/orders/" + id.value;
+  auto body = co_await call(std::move(r), false);
+  if (!body.ok()) co_return body.status();
+  co_return parse_orders(*body);
+}
+
+asio::awaitable<Result<std::vector<BrokerTrade>>> RestSession::trades() {
+  net::HttpRequest r;
+  r.target = "/trades";
+  auto body = co_await call(std::move(r), false);
+  if (!body.ok()) co_return body.status();
+  co_return parse_trades(*body);
+}
+
+asio::awaitable<Result<std::vector<d::BrokerPosition>>> RestSession::positions() {
+  net::HttpRequest r;
+  r.target = "/portfolio/positions";
+  auto body = co_await call(std::move(r), false);
+  if (!body.ok()) co_return body.status();
+  co_return parse_positions(*body);
+}
+
+asio::awaitable<Result<std::vector<d::Instrument>>> RestSession::instruments() {
+  net::HttpRequest r;
+  r.target = "/instruments";
+  auto body = co_await call(std::move(r), false);
+  if (!body.ok()) co_return body.status();
+  co_return parse_instruments(*body);
+}
+
+asio::awaitable<Result<SessionGrant>> exchange_request_token(net::HttpsClient& http,
+                                                             std::string api_key,
+                                                             std::string request_token,
+                                                             std::string api_secret) {
+  net::HttpRequest r;
+  r.method = http::verb::post;
+  r.target = "/session/token";
+  r.content_type = "application/x-www-form-urlencoded";
+  r.headers.emplace_back("X-Kite-Version", "3");
+  r.body = session_token_form(api_key, request_token, api_secret);
+  Result<net::HttpResponse> response = co_await http.request(std::move(r));
+  if (!response.ok()) co_return response.status();
+  if (response->status < 200 || response->status >= 300) {
+    co_return to_status(parse_error(static_cast<int>(response->status), response->body), "kite");
+  }
+  co_return parse_session(response->body);
 }
 
 asio::awaitable<Result<Funds>> RestSession::funds() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "brokers/broker_types.h"
+#include "brokers/kite/codec.h"
 #include "brokers/net/https_client.h"
 #include "brokers/net/rate_limiter.h"
 
@@ -31,13 +32,18 @@ class RestSession {
 
   // Arguments are taken by value: these coroutines start lazily, after the caller's
   // temporaries are gone.
-  boost::asio::awaitable<Result<domain::BrokerOrderId>> place(domain::OrderRequest order,
-                                                              domain::ClientTag tag);
+  // Above the freeze quantity the order goes with `autoslice=true`.
+  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
+                                                  PlaceOptions options = {});
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
                                                                domain::OrderRequest order);
   boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id);
   boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders();
+  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(domain::BrokerOrderId id);
+  boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades();
+  boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions();
   boost::asio::awaitable<Result<Funds>> funds();
+  boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments();
 
   // A new token (after `tandem login kite`) starts the session again.
   void set_access_token(std::string token);
@@ -53,5 +59,12 @@ class RestSession {
   int max_attempts_;
   Status stopped_status_;
 };
+
+// The last step of Kite's login (brokers.md §1.3): trades a request_token for an access
+// token. The secret only goes into the checksum; nothing here is logged.
+boost::asio::awaitable<Result<SessionGrant>> exchange_request_token(net::HttpsClient& http,
+                                                                    std::string api_key,
+                                                                    std::string request_token,
+                                                                    std::string api_secret);
 
 }  // namespace tandem::brokers::kite

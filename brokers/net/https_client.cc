@@ -45,7 +45,8 @@ struct HttpsClient::Impl {
   asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect() {
     if (!tls.ok())
       co_return Status::invalid_argument("https " + target.host + ": " + tls.status().message());
-    auto stream = co_await connect_tls(executor, **tls, target.host, target.port, "https");
+    auto stream = co_await connect_tls(executor, **tls, target.host, target.port, "https",
+                                     target.local_address);
     if (stream.ok()) ++handshakes;
     co_return stream;
   }

@@ -26,7 +26,18 @@ struct HttpsTarget {
   std::string host;  // for SNI and verification, e.g. "api.kite.trade" or "localhost"
   std::string port = "443";
   std::string ca_pem;  // extra trusted CA (PEM); empty = the system trust store only
+  // Source IP for every connection (SEBI 2026: order calls only from the account's
+  // registered static IP); empty = the system's choice.
+  std::string local_address;
 };
+
+inline HttpsTarget https_target(std::string host, std::string port, std::string ca_pem = {}) {
+  HttpsTarget t;
+  t.host = std::move(host);
+  t.port = std::move(port);
+  t.ca_pem = std::move(ca_pem);
+  return t;
+}
 
 struct HttpRequest {
   boost::beast::http::verb method = boost::beast::http::verb::get;
@@ -34,6 +45,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string content_type;
   std::string body;
+  std::string remote_address;  // server side: the peer's IP, as the server saw it
 };
 
 struct HttpResponse {

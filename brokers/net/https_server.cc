@@ -139,6 +139,8 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
     auto self = shared_from_this();
     boost::system::error_code nodelay_ec;  // small answers must not wait for Nagle
     socket.set_option(tcp::no_delay(true), nodelay_ec);
+    const auto peer = socket.remote_endpoint(nodelay_ec);
+    const std::string remote_address = nodelay_ec ? std::string() : peer.address().to_string();
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
     auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kUse);
@@ -158,6 +160,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
       }
       request.content_type = std::string(req[http::field::content_type]);
       request.body = std::move(req.body());
+      request.remote_address = remote_address;
       if (upgrade && ws_handler) {
         co_await accept_websocket(std::move(stream), std::move(req), request);
         co_return;
@@ -175,6 +178,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
                                             req.version()};
       res.set(http::field::server, "tandem-sim");
       res.set(http::field::content_type, reply.content_type);
+      if (!reply.location.empty()) res.set(http::field::location, reply.location);
       if (!reply.response.retry_after.empty()) {
         res.set(http::field::retry_after, reply.response.retry_after);
       }

@@ -23,10 +23,9 @@ Result<std::shared_ptr<ssl::context>> client_tls_context(const std::string& ca_p
 }
 
 asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(asio::any_io_executor executor,
-                                                                ssl::context& tls,
-                                                                const std::string& host,
-                                                                const std::string& port,
-                                                                const std::string& what) {
+                                                                ssl::context& tls, std::string host,
+                                                                std::string port, std::string what,
+                                                                std::string local_address) {
   constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
   auto fail = [&](const char* step, const boost::system::error_code& ec) {
     return Status(StatusCode::disconnected,
@@ -42,8 +41,28 @@ asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(asio::any_io_exe
   }
   stream->set_verify_callback(ssl::host_name_verification(host));
   beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
-  auto [cec, ep] = co_await beast::get_lowest_layer(*stream).async_connect(endpoints, kUse);
-  if (cec) co_return fail("connect", cec);
+  if (local_address.empty()) {
+    auto [cec, ep] = co_await beast::get_lowest_layer(*stream).async_connect(endpoints, kUse);
+    if (cec) co_return fail("connect", cec);
+  } else {
+    boost::system::error_code aec;
+    const auto local = asio::ip::make_address(local_address, aec);
+    if (aec) co_return Status::invalid_argument(what + ": source address '" + local_address +
+                                                "' is not an IP address");
+    boost::system::error_code cec = asio::error::address_family_not_supported;
+    for (const auto& entry : endpoints) {
+      if (entry.endpoint().address().is_v4() != local.is_v4()) continue;
+      auto& socket = beast::get_lowest_layer(*stream).socket();
+      if (socket.is_open()) socket.close(aec);
+      socket.open(entry.endpoint().protocol(), cec);
+      if (!cec) socket.bind(tcp::endpoint(local, 0), cec);
+      if (cec) co_return fail(("bind to " + local_address).c_str(), cec);
+      std::tie(cec) =
+          co_await beast::get_lowest_layer(*stream).async_connect(entry.endpoint(), kUse);
+      if (!cec) break;
+    }
+    if (cec) co_return fail("connect", cec);
+  }
   beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true));
   auto [hec] = co_await stream->async_handshake(ssl::stream_base::client, kUse);
   if (hec) co_return fail("TLS handshake", hec);

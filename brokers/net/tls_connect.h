@@ -24,9 +24,11 @@ using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
     const std::string& ca_pem);
 
 // Resolves, connects (bounded to 30 s) and handshakes with SNI and host-name verification.
-// Failures are `disconnected`, naming the step; never the path or a credential.
+// A non-empty `local_address` binds the socket to that source IP first (the broker's
+// registered static IP for order calls); a bad address is invalid_argument. Other failures
+// are `disconnected`, naming the step; never the path or a credential.
 [[nodiscard]] boost::asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(
-    boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, const std::string& host,
-    const std::string& port, const std::string& what);
+    boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, std::string host,
+    std::string port, std::string what, std::string local_address = {});
 
 }  // namespace tandem::brokers::net

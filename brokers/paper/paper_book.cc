@@ -1,5 +1,9 @@
 #include "brokers/paper/paper_book.h"
 
+#include "brokers/seeded_random.h"
+
+#include <algorithm>
+#include <cstdlib>
 #include <string>
 
 namespace tandem::brokers {
@@ -7,15 +11,6 @@ namespace tandem::brokers {
 namespace d = ::tandem::domain;
 
 namespace {
-
-// SplitMix64: a small, well-mixed function of (seed, tag), so jitter does not depend on
-// the order in which orders arrive.
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 uint64_t sequence_of(const d::BrokerOrderId& id) {
   if (id.value.size() < 2 || id.value[0] != 'P') return 0;
@@ -40,19 +35,47 @@ void PaperBook::set_price(const d::InstrumentKey& instrument, int64_t price_pais
 d::TimeNs PaperBook::jitter(const d::ClientTag& tag) const {
   if (config_.jitter_ns <= 0) return 0;
   uint64_t h = config_.seed;
-  for (unsigned char c : tag.value) h = mix(h ^ c);
+  for (unsigned char c : tag.value) h = mix64(h ^ c);
   return static_cast<d::TimeNs>(h % static_cast<uint64_t>(config_.jitter_ns + 1));
+}
+
+Status PaperBook::check_new(const d::OrderRequest& request, const d::ClientTag& tag) const {
+  if (!tag.empty() && by_tag_.contains(tag)) {
+    return rejected("paper: an order with tag " + tag.value + " exists already").status();
+  }
+  if (request.quantity_units <= 0) return rejected("paper: quantity must be positive").status();
+  const bool limit_like =
+      request.order_type == d::OrderType::limit || request.order_type == d::OrderType::stop_loss;
+  if (limit_like && request.price_paise <= 0) {
+    return rejected("paper: a limit order needs a price").status();
+  }
+  return Status();
 }
 
 Result<BrokerOrder> PaperBook::place(const d::OrderRequest& request, const d::ClientTag& tag,
                                      d::TimeNs now) {
-  if (!tag.empty() && by_tag_.contains(tag)) {
-    return rejected("paper: an order with tag " + tag.value + " exists already");
+  if (Status s = check_new(request, tag); !s.ok()) return s;
+  return place_one(request, tag, now);
+}
+
+Result<std::vector<BrokerOrder>> PaperBook::place_sliced(const d::OrderRequest& request,
+                                                         const d::ClientTag& tag,
+                                                         int64_t slice_units, d::TimeNs now) {
+  if (Status s = check_new(request, tag); !s.ok()) return s;
+  if (slice_units <= 0) return Status::invalid_argument("paper: slice size must be positive");
+  std::vector<BrokerOrder> slices;
+  for (int64_t left = request.quantity_units; left > 0; left -= slice_units) {
+    d::OrderRequest slice = request;
+    slice.quantity_units = std::min(left, slice_units);
+    Result<BrokerOrder> placed = place_one(slice, tag, now);
+    if (!placed.ok()) return placed.status();
+    slices.push_back(std::move(placed).value());
   }
-  if (request.quantity_units <= 0) return rejected("paper: quantity must be positive");
-  const bool limit_like =
-      request.order_type == d::OrderType::limit || request.order_type == d::OrderType::stop_loss;
-  if (limit_like && request.price_paise <= 0) return rejected("paper: a limit order needs a price");
+  return slices;
+}
+
+Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d::ClientTag& tag,
+                                         d::TimeNs now) {
   const uint64_t seq = next_++;
   BrokerOrder o;
   o.order_id = d::BrokerOrderId{"P" + std::to_string(seq)};
@@ -73,7 +96,7 @@ Result<BrokerOrder> PaperBook::place(const d::OrderRequest& request, const d::Cl
   o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
   o.broker_status = stop ? "TRIGGER PENDING" : "OPEN";
   orders_[seq] = {o, now + config_.latency_ns + jitter(tag)};
-  if (!tag.empty()) by_tag_[tag] = seq;
+  if (!tag.empty()) by_tag_.emplace(tag, seq);  // the first slice, when sliced
   return o;
 }
 
@@ -129,13 +152,19 @@ bool PaperBook::try_fill(Working& w, d::TimeNs now) {
     if (!reached) return triggered;  // a triggered stop-limit waiting for its price changed
     fill = buy ? std::min(ref, o.price_paise) : std::max(ref, o.price_paise);
   }
-  const int64_t rest = o.quantity_units - o.filled_units;
-  o.average_price_paise = (o.average_price_paise * o.filled_units + fill * rest) / o.quantity_units;
-  o.filled_units = o.quantity_units;
-  o.pending_units = 0;
-  o.status = d::OrderStatus::complete;
-  o.broker_status = "COMPLETE";
+  int64_t step = o.quantity_units - o.filled_units;
+  if (config_.max_fill_units > 0) step = std::min(step, config_.max_fill_units);
+  o.average_price_paise =
+      (o.average_price_paise * o.filled_units + fill * step) / (o.filled_units + step);
+  o.filled_units += step;
+  o.pending_units = o.quantity_units - o.filled_units;
+  if (o.pending_units == 0) {
+    o.status = d::OrderStatus::complete;
+    o.broker_status = "COMPLETE";
+  }
   o.exchange_time_ns = now;
+  trades_.push_back(BrokerTrade{"T" + std::to_string(trades_.size() + 1), o.order_id,
+                                o.instrument, o.side, o.product, step, fill, now});
   return true;
 }
 
@@ -150,6 +179,31 @@ std::vector<BrokerOrder> PaperBook::advance(d::TimeNs now) {
 std::vector<BrokerOrder> PaperBook::order_book() const {
   std::vector<BrokerOrder> out;
   for (const auto& [seq, w] : orders_) out.push_back(w.order);
+  return out;
+}
+
+std::vector<d::BrokerPosition> PaperBook::positions() const {
+  std::map<std::pair<d::InstrumentKey, d::Product>, d::BrokerPosition> net;
+  for (const BrokerTrade& t : trades_) {
+    d::BrokerPosition& p = net[{t.instrument, t.product}];
+    p.instrument = t.instrument;
+    p.product = t.product;
+    const int64_t signed_qty = t.side == d::Side::buy ? t.quantity_units : -t.quantity_units;
+    const int64_t before = p.net_qty_units;
+    const int64_t after = before + signed_qty;
+    if (before == 0 || (before > 0) == (signed_qty > 0)) {  // opening or adding
+      p.average_price_paise =
+          (p.average_price_paise * std::abs(before) + t.price_paise * t.quantity_units) /
+          std::abs(after);
+    } else if (after != 0 && (after > 0) != (before > 0)) {  // flipped: the rest is new
+      p.average_price_paise = t.price_paise;
+    } else if (after == 0) {
+      p.average_price_paise = 0;
+    }
+    p.net_qty_units = after;
+  }
+  std::vector<d::BrokerPosition> out;
+  for (auto& [key, p] : net) out.push_back(p);
   return out;
 }
 

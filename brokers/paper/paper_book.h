@@ -22,6 +22,7 @@ struct PaperConfig {
   domain::TimeNs latency_ns = 0;  // from placement until an order can fill
   domain::TimeNs jitter_ns = 0;   // plus up to this much more, per order, from the seed
   uint64_t seed = 1;
+  int64_t max_fill_units = 0;  // at most this much of an order fills per price step (0: all)
 };
 
 class PaperBook {
@@ -34,6 +35,11 @@ class PaperBook {
   // (the broker-side guard against a second order for the same intent) and a bad quantity.
   Result<BrokerOrder> place(const domain::OrderRequest& order, const domain::ClientTag& tag,
                             domain::TimeNs now);
+  // Places the order as slices of at most `slice_units` (a broker's autoslice above the
+  // freeze quantity); every slice carries the tag, which is refused again afterwards.
+  Result<std::vector<BrokerOrder>> place_sliced(const domain::OrderRequest& order,
+                                                const domain::ClientTag& tag, int64_t slice_units,
+                                                domain::TimeNs now);
   // Changes quantity, price or trigger of a working order; never below what has filled.
   Result<BrokerOrder> modify(const domain::BrokerOrderId& id, const domain::OrderRequest& order,
                              domain::TimeNs now);
@@ -44,6 +50,10 @@ class PaperBook {
   std::vector<BrokerOrder> advance(domain::TimeNs now);
 
   std::vector<BrokerOrder> order_book() const;
+  std::vector<BrokerTrade> trades() const { return trades_; }
+  // Net positions from the fills, per instrument and product; the average price is that of
+  // the fills that built the open side.
+  std::vector<domain::BrokerPosition> positions() const;
   std::optional<BrokerOrder> find_by_tag(const domain::ClientTag& tag) const;
 
  private:
@@ -51,6 +61,9 @@ class PaperBook {
     BrokerOrder order;
     domain::TimeNs fillable_at = 0;
   };
+  Result<BrokerOrder> place_one(const domain::OrderRequest& order, const domain::ClientTag& tag,
+                                domain::TimeNs now);
+  Status check_new(const domain::OrderRequest& order, const domain::ClientTag& tag) const;
   bool try_fill(Working& w, domain::TimeNs now);
   domain::TimeNs jitter(const domain::ClientTag& tag) const;
 
@@ -58,6 +71,7 @@ class PaperBook {
   std::map<domain::InstrumentKey, int64_t> prices_;
   std::map<uint64_t, Working> orders_;  // by sequence: ids are "P<sequence>"
   std::map<domain::ClientTag, uint64_t> by_tag_;
+  std::vector<BrokerTrade> trades_;
   uint64_t next_ = 1;
 };
 

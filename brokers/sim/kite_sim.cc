@@ -1,13 +1,17 @@
 #include "brokers/sim/kite_sim.h"
 
+#include <boost/url/parse_query.hpp>
+
 #include <algorithm>
 #include <cctype>
 
 #include "brokers/kite/codec.h"
+#include "brokers/seeded_random.h"
 
 namespace tandem::brokers::sim {
 
 namespace d = ::tandem::domain;
+using boost::beast::http::verb;
 using net::HttpResponse;
 using net::ServerReply;
 
@@ -25,27 +29,64 @@ std::string_view header(const net::HttpRequest& r, std::string_view name) {
   return {};
 }
 
-ServerReply error(unsigned status, std::string_view type, std::string_view message) {
-  return ServerReply{HttpResponse{status, kite::error_body(type, message), {}}};
+// The decoded value of `key` in a query string or form body; empty when absent.
+std::string param(std::string_view query, std::string_view key) {
+  auto params = boost::urls::parse_query(boost::urls::string_view(query.data(), query.size()));
+  if (!params) return {};
+  for (const auto& p : *params) {
+    if (p.key.decode() == key) return p.has_value ? p.value.decode() : std::string();
+  }
+  return {};
 }
 
-ServerReply ok(std::string body) { return ServerReply{HttpResponse{200, std::move(body), {}}}; }
+std::string query_of(const std::string& target) {
+  const size_t q = target.find('?');
+  return q == std::string::npos ? std::string() : target.substr(q + 1);
+}
+
+ServerReply error(unsigned status, std::string_view type, std::string_view message) {
+  return net::server_reply(status, kite::error_body(type, message));
+}
+
+ServerReply ok(std::string body) { return net::server_reply(200, std::move(body)); }
 
 }  // namespace
 
 KiteSim::KiteSim(KiteSimConfig config, Clock clock)
     : config_(std::move(config)), clock_(std::move(clock)) {
   for (const auto& a : config_.accounts) {
-    accounts_.emplace(a.user_id, Account{a, PaperBook(config_.fills), false, -1, 0, {}, {}});
+    Account account{a, PaperBook(config_.fills), false, -1, 0, a.faults.seed, {}, {}};
+    accounts_.emplace(a.user_id, std::move(account));
   }
 }
 
+KiteSim::Account* KiteSim::find(const std::string& user_id) {
+  const auto it = accounts_.find(user_id);
+  return it == accounts_.end() ? nullptr : &it->second;
+}
+
+const d::Instrument* KiteSim::instrument(const d::InstrumentKey& key) const {
+  for (const auto& i : config_.instruments) {
+    if (i.key == key) return &i;
+  }
+  return nullptr;
+}
+
 void KiteSim::set_price(const d::InstrumentKey& instrument, int64_t price_paise) {
+  prices_[instrument] = price_paise;
   for (auto& [id, a] : accounts_) {
     a.book.set_price(instrument, price_paise);
     a.book.advance(clock_());
     publish(a);
   }
+}
+
+Status KiteSim::set_faults(const std::string& user_id, Faults faults) {
+  Account* a = find(user_id);
+  if (a == nullptr) return Status::not_found("sim: no account " + user_id);
+  a->rng = faults.seed;
+  a->config.faults = std::move(faults);
+  return Status();
 }
 
 // Pushes every order whose state changed since it was last pushed, in order id order.
@@ -62,17 +103,9 @@ void KiteSim::publish(Account& a) {
 
 bool KiteSim::on_websocket(const net::HttpRequest& upgrade,
                            std::shared_ptr<net::WsConnection> connection) {
-  auto param = [&](std::string_view key) -> std::string {
-    const std::string needle = std::string(key) + "=";
-    const size_t q = upgrade.target.find('?');
-    if (q == std::string::npos) return {};
-    size_t at = upgrade.target.find(needle, q);
-    if (at == std::string::npos) return {};
-    at += needle.size();
-    return upgrade.target.substr(at, upgrade.target.find('&', at) - at);
-  };
-  if (param("api_key") != config_.api_key) return false;
-  const std::string token = param("access_token");
+  const std::string query = query_of(upgrade.target);
+  if (param(query, "api_key") != config_.api_key) return false;
+  const std::string token = param(query, "access_token");
   for (auto& [id, a] : accounts_) {
     if (a.config.access_token == token && !a.expired) {
       a.sockets.push_back(std::move(connection));
@@ -82,34 +115,58 @@ bool KiteSim::on_websocket(const net::HttpRequest& upgrade,
   return false;
 }
 
-void KiteSim::drop_websockets(const std::string& user_id) {
-  const auto it = accounts_.find(user_id);
-  if (it == accounts_.end()) return;
-  for (const auto& s : it->second.sockets) s->close();
-  it->second.sockets.clear();
+Status KiteSim::drop_websockets(const std::string& user_id) {
+  Account* a = find(user_id);
+  if (a == nullptr) return Status::not_found("sim: no account " + user_id);
+  for (const auto& s : a->sockets) s->close();
+  a->sockets.clear();
+  return Status();
+}
+
+Status KiteSim::expire_token(const std::string& user_id) {
+  Account* a = find(user_id);
+  if (a == nullptr) return Status::not_found("sim: no account " + user_id);
+  a->expired = true;
+  return Status();
 }
 
 Result<BrokerOrder> KiteSim::place_as_owner(const std::string& user_id,
                                             const d::OrderRequest& order) {
-  const auto it = accounts_.find(user_id);
-  if (it == accounts_.end()) return Status::not_found("sim: no account " + user_id);
-  auto placed = it->second.book.place(order, {}, clock_());
+  Account* a = find(user_id);
+  if (a == nullptr) return Status::not_found("sim: no account " + user_id);
+  auto placed = a->book.place(order, {}, clock_());
   if (!placed.ok()) return placed;
-  it->second.book.advance(clock_());
-  publish(it->second);
+  a->book.advance(clock_());
+  publish(*a);
   return placed;
 }
 
-void KiteSim::expire_token(const std::string& user_id) {
-  const auto it = accounts_.find(user_id);
-  if (it != accounts_.end()) it->second.expired = true;
+Result<BrokerOrder> KiteSim::modify_as_owner(const std::string& user_id,
+                                             const d::BrokerOrderId& id,
+                                             const d::OrderRequest& order) {
+  Account* a = find(user_id);
+  if (a == nullptr) return Status::not_found("sim: no account " + user_id);
+  auto modified = a->book.modify(id, order, clock_());
+  if (!modified.ok()) return modified;
+  a->book.advance(clock_());
+  publish(*a);
+  return modified;
+}
+
+Result<BrokerOrder> KiteSim::cancel_as_owner(const std::string& user_id,
+                                             const d::BrokerOrderId& id) {
+  Account* a = find(user_id);
+  if (a == nullptr) return Status::not_found("sim: no account " + user_id);
+  auto cancelled = a->book.cancel(id, clock_());
+  if (cancelled.ok()) publish(*a);
+  return cancelled;
 }
 
 std::vector<BrokerOrder> KiteSim::orders_of(const std::string& user_id) {
-  const auto it = accounts_.find(user_id);
-  if (it == accounts_.end()) return {};
-  it->second.book.advance(clock_());
-  return it->second.book.order_book();
+  Account* a = find(user_id);
+  if (a == nullptr) return {};
+  a->book.advance(clock_());
+  return a->book.order_book();
 }
 
 KiteSim::Account* KiteSim::authenticate(const net::HttpRequest& r) {
@@ -125,81 +182,199 @@ KiteSim::Account* KiteSim::authenticate(const net::HttpRequest& r) {
 
 ServerReply KiteSim::handle(const net::HttpRequest& r) {
   ++requests_;
-  ServerReply reply = [&]() -> ServerReply {
-    if (header(r, "x-kite-version") != "3") {
-      return error(400, "InputException", "X-Kite-Version header missing or not 3");
-    }
-    Account* account = authenticate(r);
-    if (account == nullptr) {
-      return error(403, "TokenException", "Incorrect `api_key` or `access_token`.");
-    }
-    const std::string path = r.target.substr(0, r.target.find('?'));
-    using boost::beast::http::verb;
-    if (r.method == verb::get && path == "/orders") {
-      account->book.advance(clock_());
-      return ok(kite::orders_body(account->book.order_book()));
-    }
-    if (r.method == verb::get && (path == "/user/margins" || path == "/user/margins/equity")) {
-      return ok(kite::margins_body(Funds{account->config.funds_paise}));
-    }
-    if (path.rfind("/orders/", 0) == 0) {
-      ServerReply reply = order_call(*account, r, path);
-      publish(*account);
-      return reply;
-    }
-    return error(404, "GeneralException", "Route not found");
-  }();
-  reply.delay = latency_;
+  Account* account = nullptr;
+  ServerReply reply = route(r, account);
+  if (account != nullptr) {
+    const Faults& f = account->config.faults;
+    const auto jitter = f.latency_jitter.count() > 0
+                            ? next_draw(account->rng, static_cast<uint64_t>(f.latency_jitter.count()))
+                            : 0;
+    reply.delay += f.latency + std::chrono::milliseconds(jitter);
+  }
   return reply;
 }
 
+ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
+  const std::string path = r.target.substr(0, r.target.find('?'));
+  if (r.method == verb::get && path == "/connect/login") return login_redirect(r);
+  if (header(r, "x-kite-version") != "3") {
+    return error(400, "InputException", "X-Kite-Version header missing or not 3");
+  }
+  if (r.method == verb::post && path == "/session/token") return session_token(r);
+  account = authenticate(r);
+  if (account == nullptr) return error(403, "TokenException", "Incorrect `api_key` or `access_token`.");
+  PaperBook& book = account->book;
+  if (r.method == verb::get && path == "/orders") {
+    book.advance(clock_());
+    return ok(kite::orders_body(book.order_book()));
+  }
+  if (r.method == verb::get && path.rfind("/orders/", 0) == 0 &&
+      path.find('/', 8) == std::string::npos) {
+    // GET /orders/{id}: the order's history; the simulator keeps its latest state only.
+    const d::BrokerOrderId id{path.substr(8)};
+    for (const BrokerOrder& o : book.order_book()) {
+      if (o.order_id == id) return ok(kite::orders_body({o}));
+    }
+    return error(400, "OrderException", "Couldn't find that order_id.");
+  }
+  if (r.method == verb::get && path == "/trades") return ok(kite::trades_body(book.trades()));
+  if (r.method == verb::get && path == "/portfolio/positions") {
+    return ok(kite::positions_body(book.positions()));
+  }
+  if (r.method == verb::get && (path == "/user/margins" || path == "/user/margins/equity")) {
+    return ok(kite::margins_body(Funds{account->config.funds_paise}));
+  }
+  if (r.method == verb::get && path == "/instruments") {
+    ServerReply reply = ok(kite::instruments_csv(config_.instruments));
+    reply.content_type = "text/csv";
+    return reply;
+  }
+  if (path.rfind("/orders/", 0) == 0) {
+    ServerReply reply = order_call(*account, r, path);
+    publish(*account);
+    return reply;
+  }
+  return error(404, "GeneralException", "Route not found");
+}
+
+// Kite's login page, without the page: it "logs in" the account named by `user_id` (the
+// first account when absent) and redirects with a fresh request token.
+ServerReply KiteSim::login_redirect(const net::HttpRequest& r) {
+  const std::string query = query_of(r.target);
+  if (param(query, "api_key") != config_.api_key || param(query, "v") != "3") {
+    return error(400, "InputException", "Invalid `api_key` or `v`.");
+  }
+  std::string user = param(query, "user_id");
+  if (user.empty() && !config_.accounts.empty()) user = config_.accounts.front().user_id;
+  if (find(user) == nullptr) return error(400, "UserException", "Unknown user " + user);
+  const std::string token = "rt" + std::to_string(++logins_) + user;
+  request_tokens_[token] = user;
+  ServerReply reply = net::server_reply(302, {});
+  reply.content_type = "text/plain";
+  reply.location = "http://127.0.0.1/?action=login&type=login&status=success&request_token=" + token;
+  return reply;
+}
+
+ServerReply KiteSim::session_token(const net::HttpRequest& r) {
+  const std::string api_key = param(r.body, "api_key");
+  const std::string request_token = param(r.body, "request_token");
+  const std::string checksum = param(r.body, "checksum");
+  const auto it = request_tokens_.find(request_token);
+  if (api_key != config_.api_key || it == request_tokens_.end() ||
+      checksum != kite::session_checksum(api_key, request_token, config_.api_secret)) {
+    return error(403, "TokenException", "Token is invalid or has expired.");
+  }
+  Account& a = *find(it->second);
+  request_tokens_.erase(it);  // a request token is good for one exchange
+  a.config.access_token = "at" + std::to_string(logins_) + a.config.user_id + "x" +
+                          std::to_string(mix64(static_cast<uint64_t>(clock_())) % 1'000'000);
+  a.expired = false;
+  return ok(kite::session_body({a.config.user_id, a.config.access_token}));
+}
+
 ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std::string& path) {
+  Faults& f = a.config.faults;
+  if (!f.registered_ip.empty() && r.remote_address != f.registered_ip) {
+    // The exact error Kite sends here is not documented (brokers.md §1.9): a permission error.
+    return error(403, "PermissionException",
+                 "Order requests are allowed only from the registered static IP.");
+  }
+  if (f.reset_next_orders > 0) {
+    --f.reset_next_orders;
+    ServerReply dropped;
+    dropped.drop_connection = true;
+    return dropped;
+  }
   const d::TimeNs now = clock_();
   const int64_t second = now / 1'000'000'000;
   if (second != a.second) {
     a.second = second;
     a.orders_this_second = 0;
   }
-  if (++a.orders_this_second > config_.orders_per_second) {
+  if (++a.orders_this_second > f.orders_per_second) {
     ++rate_limited_;
     return error(429, "NetworkException", "Too many requests");
   }
-  // /orders/{variety} or /orders/{variety}/{order_id}
-  const std::string rest = path.substr(8);
-  const size_t slash = rest.find('/');
-  const std::string variety = rest.substr(0, slash);
-  const d::BrokerOrderId id{slash == std::string::npos ? "" : rest.substr(slash + 1)};
-  if (variety != "regular") return error(400, "InputException", "Unsupported variety " + variety);
-  using boost::beast::http::verb;
-  if (r.method == verb::post && id.empty()) {
-    auto form = kite::parse_order_form(r.body, false);
-    if (!form.ok()) return error(400, "InputException", form.status().message());
-    const auto type = form->order.order_type;
-    const bool needs_protection =
-        type == d::OrderType::market || type == d::OrderType::stop_loss_market;
-    if (needs_protection && form->market_protection.value_or(0) == 0) {
-      return error(400, "InputException",
-                   "market_protection is required for MARKET and SL-M orders");
+  ServerReply reply = [&]() -> ServerReply {
+    // /orders/{variety} or /orders/{variety}/{order_id}
+    const std::string rest = path.substr(8);
+    const size_t slash = rest.find('/');
+    const std::string variety = rest.substr(0, slash);
+    const d::BrokerOrderId id{slash == std::string::npos ? "" : rest.substr(slash + 1)};
+    if (variety != "regular") {
+      return error(400, "InputException", "Unsupported variety " + variety);
     }
-    auto placed = a.book.place(form->order, form->tag, now);
-    if (!placed.ok()) return error(400, "OrderException", placed.status().message());
+    if (r.method == verb::post && id.empty()) return place(a, r);
+    if (r.method == verb::put && !id.empty()) {
+      auto form = kite::parse_order_form(r.body, true);
+      if (!form.ok()) return error(400, "InputException", form.status().message());
+      auto modified = a.book.modify(id, form->order, now);
+      if (!modified.ok()) return error(400, "OrderException", modified.status().message());
+      a.book.advance(now);
+      return ok(kite::order_id_body(id));
+    }
+    if (r.method == verb::delete_ && !id.empty()) {
+      auto cancelled = a.book.cancel(id, now);
+      if (!cancelled.ok()) return error(400, "OrderException", cancelled.status().message());
+      return ok(kite::order_id_body(id));
+    }
+    return error(405, "InputException", "Method not allowed");
+  }();
+  if (f.stall_next_orders > 0) {
+    --f.stall_next_orders;
+    reply.delay += f.stall;  // carried out, answered too late: the outcome looks unknown
+  }
+  return reply;
+}
+
+ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
+  const d::TimeNs now = clock_();
+  auto form = kite::parse_order_form(r.body, false);
+  if (!form.ok()) return error(400, "InputException", form.status().message());
+  const d::OrderRequest& order = form->order;
+  const bool needs_protection = order.order_type == d::OrderType::market ||
+                                order.order_type == d::OrderType::stop_loss_market;
+  if (needs_protection && form->market_protection.value_or(0) == 0) {
+    return error(400, "InputException", "market_protection is required for MARKET and SL-M orders");
+  }
+  const Faults& f = a.config.faults;
+  if (f.reject_symbols.contains(order.instrument.tradingsymbol)) {
+    return error(400, "OrderException",
+                 "RMS:Blocked for " + order.instrument.tradingsymbol + " (simulated rule)");
+  }
+  if (f.check_funds && order.side == d::Side::buy) {
+    const auto ref = prices_.find(order.instrument);
+    const int64_t price = order.price_paise > 0             ? order.price_paise
+                          : ref != prices_.end() ? ref->second
+                                                 : 0;
+    const int64_t required = price * order.quantity_units;
+    if (required > a.config.funds_paise) {
+      return error(400, "MarginException",
+                   "Insufficient funds. Required margin is " + std::to_string(required / 100) +
+                       " but available margin is " + std::to_string(a.config.funds_paise / 100) +
+                       ".");
+    }
+  }
+  const d::Instrument* inst = instrument(order.instrument);
+  const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;
+  if (freeze > 0 && order.quantity_units > freeze) {
+    if (!form->autoslice) {
+      return error(400, "InputException",
+                   "Quantity exceeds the freeze limit of " + std::to_string(freeze) +
+                       "; use autoslice.");
+    }
+    auto slices = a.book.place_sliced(order, form->tag, freeze, now);
+    if (!slices.ok()) return error(400, "OrderException", slices.status().message());
     a.book.advance(now);
-    return ok(kite::order_id_body(placed->order_id));
+    Placement p;
+    p.order_id = slices->front().order_id;  // the simulator names the first slice as parent
+    for (const BrokerOrder& s : *slices) p.slices.push_back(s.order_id);
+    return ok(kite::placement_body(p));
   }
-  if (r.method == verb::put && !id.empty()) {
-    auto form = kite::parse_order_form(r.body, true);
-    if (!form.ok()) return error(400, "InputException", form.status().message());
-    auto modified = a.book.modify(id, form->order, now);
-    if (!modified.ok()) return error(400, "OrderException", modified.status().message());
-    a.book.advance(now);
-    return ok(kite::order_id_body(id));
-  }
-  if (r.method == verb::delete_ && !id.empty()) {
-    auto cancelled = a.book.cancel(id, now);
-    if (!cancelled.ok()) return error(400, "OrderException", cancelled.status().message());
-    return ok(kite::order_id_body(id));
-  }
-  return error(405, "InputException", "Method not allowed");
+  auto placed = a.book.place(order, form->tag, now);
+  if (!placed.ok()) return error(400, "OrderException", placed.status().message());
+  a.book.advance(now);
+  return ok(kite::order_id_body(placed->order_id));
 }
 
 }  // namespace tandem::brokers::sim

@@ -1,9 +1,11 @@
 // The broker simulator's Kite Connect v3 dialect: accounts with order books (the paper
-// book), funds and tokens, answering Kite's REST exactly as Zerodha's fixtures show — form
-// bodies in, {"status","data"} envelopes out, `Authorization: token key:token` and
-// `X-Kite-Version: 3` checked, TokenException 403 for a bad or expired token, 429 beyond the
-// per-second order limit, market_protection required on MARKET and SL-M (April 2026).
-// It serves through net::HttpsServer; scripting and faults are method calls.
+// book), positions, trades, funds and tokens, answering Kite's REST exactly as Zerodha's
+// fixtures show — form bodies in, {"status","data"} envelopes out, `Authorization: token
+// key:token` and `X-Kite-Version: 3` checked, TokenException 403 for a bad or expired token,
+// 429 beyond the per-second order limit, market_protection required on MARKET and SL-M
+// (April 2026), autoslice above the freeze quantity, and the login flow (a request token
+// from /connect/login, traded for an access token at /session/token with its checksum).
+// It serves through net::HttpsServer; scripting and faults (faults.h) are method calls.
 // Thread-safety: handle() and the scripting calls run on the server's executor.
 #pragma once
 
@@ -15,20 +17,24 @@
 
 #include "brokers/net/https_server.h"
 #include "brokers/paper/paper_book.h"
+#include "brokers/sim/faults.h"
+#include "domain/instruments/instrument.h"
 
 namespace tandem::brokers::sim {
 
 struct SimAccount {
   std::string user_id;
-  std::string access_token;
+  std::string access_token;  // the token valid at start; a login replaces it
   int64_t funds_paise = 10'00'000'00;
+  Faults faults;
 };
 
 struct KiteSimConfig {
   std::string api_key;
+  std::string api_secret;  // checks the login checksum
   std::vector<SimAccount> accounts;
+  std::vector<domain::Instrument> instruments;  // served at /instruments; freeze quantities
   PaperConfig fills;
-  int orders_per_second = 10;  // per account, per calendar second; beyond it, HTTP 429
 };
 
 class KiteSim {
@@ -40,14 +46,17 @@ class KiteSim {
   // The ticker/order-update socket: wss://host/?api_key=..&access_token=..
   bool on_websocket(const net::HttpRequest& upgrade, std::shared_ptr<net::WsConnection> connection);
 
-  // Scripting and faults.
+  // Scripting and faults. Unknown user ids are not_found.
   void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
-  void expire_token(const std::string& user_id);
-  void set_latency(std::chrono::milliseconds latency) { latency_ = latency; }
-  void drop_websockets(const std::string& user_id);
+  Status set_faults(const std::string& user_id, Faults faults);
+  Status expire_token(const std::string& user_id);
+  Status drop_websockets(const std::string& user_id);
   // Places an order for an account as if its owner did it elsewhere (web, mobile): a
   // scripted leader. Pushed on the account's socket like any other.
   Result<BrokerOrder> place_as_owner(const std::string& user_id, const domain::OrderRequest& order);
+  Result<BrokerOrder> modify_as_owner(const std::string& user_id, const domain::BrokerOrderId& id,
+                                      const domain::OrderRequest& order);
+  Result<BrokerOrder> cancel_as_owner(const std::string& user_id, const domain::BrokerOrderId& id);
 
   // Inspection, for tests and the demo.
   std::vector<BrokerOrder> orders_of(const std::string& user_id);
@@ -61,20 +70,29 @@ class KiteSim {
     bool expired = false;
     int64_t second = -1;  // the calendar second of the last order request
     int orders_this_second = 0;
+    uint64_t rng = 1;  // latency jitter draws
     std::vector<std::shared_ptr<net::WsConnection>> sockets;
     std::map<domain::BrokerOrderId, BrokerOrder> pushed;  // the last state sent of each order
   };
   void publish(Account& account);
+  Account* find(const std::string& user_id);
   Account* authenticate(const net::HttpRequest& request);
+  net::ServerReply route(const net::HttpRequest& request, Account*& account);
+  net::ServerReply login_redirect(const net::HttpRequest& request);
+  net::ServerReply session_token(const net::HttpRequest& request);
   net::ServerReply order_call(Account& account, const net::HttpRequest& request,
                               const std::string& path);
+  net::ServerReply place(Account& account, const net::HttpRequest& request);
+  const domain::Instrument* instrument(const domain::InstrumentKey& key) const;
 
   KiteSimConfig config_;
   Clock clock_;
-  std::map<std::string, Account> accounts_;  // by user id
-  std::chrono::milliseconds latency_{0};
+  std::map<std::string, Account> accounts_;            // by user id
+  std::map<std::string, std::string> request_tokens_;  // request token -> user id
+  std::map<domain::InstrumentKey, int64_t> prices_;
   int64_t requests_ = 0;
   int64_t rate_limited_ = 0;
+  int64_t logins_ = 0;
 };
 
 }  // namespace tandem::brokers::sim

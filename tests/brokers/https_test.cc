@@ -38,7 +38,7 @@ struct Loopback {
     if (!handler) {
       handler = [this](const HttpRequest& r) {
         ++requests;
-        return ServerReply{HttpResponse{200, "echo " + r.target + " " + r.body, {}}};
+        return server_reply(200, "echo " + r.target + " " + r.body);
       };
     }
     server = std::make_unique<HttpsServer>(io.get_executor(), identity, handler);
@@ -48,7 +48,7 @@ struct Loopback {
   }
 
   HttpsTarget target(const std::string& ca) const {
-    return HttpsTarget{"localhost", std::to_string(port), ca};
+    return https_target("localhost", std::to_string(port), ca);
   }
 
   // Runs `body` to completion on the io_context, then stops the server.
@@ -143,7 +143,7 @@ TEST(Https, CertificateForAnotherHostIsRefused) {
 
 TEST(Https, StalledAnswerEndsAtTheDeadlineAsUnknownOutcome) {
   Loopback net([](const HttpRequest&) {
-    ServerReply reply{HttpResponse{200, "late", {}}};
+    ServerReply reply = server_reply(200, "late");
     reply.delay = std::chrono::milliseconds(500);
     return reply;
   });

@@ -17,6 +17,7 @@
 #include "brokers/kite/rest_session.h"
 #include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
+#include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {
 namespace {
@@ -24,11 +25,7 @@ namespace {
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
-d::TimeNs wall_clock() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using testing::wall_clock;
 
 const d::InstrumentKey kInfy{d::Exchange::nse, "INFY"};
 
@@ -43,45 +40,29 @@ d::OrderRequest order(d::OrderType type, int64_t qty, int64_t price = 0) {
   return o;
 }
 
-struct KiteLoop {
-  asio::io_context io;
-  sim::KiteSim kite;
-  net::TlsIdentity identity;
-  std::unique_ptr<net::HttpsServer> server;
-  net::HttpsClient* client = nullptr;
+sim::KiteSimConfig one_account(int orders_per_second) {
+  auto account = testing::sim_account("AB1234", "tok-secret-1", 5'00'000'00);
+  account.faults.orders_per_second = orders_per_second;
+  sim::KiteSimConfig config;
+  config.api_key = "simkey";
+  config.accounts = {account};
+  return config;
+}
 
-  explicit KiteLoop(int orders_per_second = 10)
-      : kite(
-            sim::KiteSimConfig{
-                "simkey", {{"AB1234", "tok-secret-1", 5'00'000'00}}, {}, orders_per_second},
-            wall_clock) {
-    identity = *net::make_tls_identity({"localhost", "127.0.0.1"});
-    server = std::make_unique<net::HttpsServer>(
-        io.get_executor(), identity, [this](const net::HttpRequest& r) { return kite.handle(r); });
-    port = *server->listen("127.0.0.1", 0);
+// A RestSession on its own pool against the simulator.
+struct KiteLoop : testing::KiteSimLoop {
+  explicit KiteLoop(int orders_per_second = 10) : KiteSimLoop(one_account(orders_per_second)) {
     kite.set_price(kInfy, 1500'00);
   }
-  uint16_t port = 0;
 
   void run(std::function<asio::awaitable<void>(kite::RestSession&)> body, RateLimits limits) {
-    bool done = false;
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-          {
-            net::HttpsClient http(io.get_executor(),
-                                  {"localhost", std::to_string(port), identity.ca_pem}, 8,
-                                  std::chrono::milliseconds(3000));
-            EXPECT_TRUE((co_await http.warm(2)).ok());
-            RateLimiter limiter(std::move(limits));
-            kite::RestSession session(http, {"simkey", "tok-secret-1"}, limiter, wall_clock);
-            co_await body(session);
-          }
-          done = true;
-          server->stop();
-        },
-        asio::detached);
-    io.run_for(std::chrono::seconds(30));
+    const bool done = KiteSimLoop::run([&]() -> asio::awaitable<void> {
+      net::HttpsClient http(io.get_executor(), target(), 8, std::chrono::milliseconds(3000));
+      EXPECT_TRUE((co_await http.warm(2)).ok());
+      RateLimiter limiter(std::move(limits));
+      kite::RestSession session(http, {"simkey", "tok-secret-1"}, limiter, wall_clock);
+      co_await body(session);
+    });
     EXPECT_TRUE(done) << "the session did not finish";
   }
 };
@@ -93,9 +74,11 @@ TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
         // Named values, not temporaries, in co_await expressions (GCC 12 coroutine bug).
         const d::OrderRequest limit10 = order(d::OrderType::limit, 10, 1490'00);
         const d::ClientTag tag1{"tagA1"};
-        auto placed = co_await s.place(limit10, tag1);
-        if (!placed.ok()) co_return;
-        EXPECT_TRUE(placed.ok()) << placed.status().to_string();
+        auto placement = co_await s.place(limit10, tag1);
+        EXPECT_TRUE(placement.ok()) << placement.status().to_string();
+        if (!placement.ok()) co_return;
+        EXPECT_TRUE(placement->slices.empty());
+        const d::BrokerOrderId placed = placement->order_id;
         auto book = co_await s.orders();
         EXPECT_TRUE(book.ok()) << book.status().to_string();
         if (!book.ok()) co_return;
@@ -105,16 +88,16 @@ TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
         EXPECT_EQ(book->at(0).price_paise, 1490'00);
 
         const d::OrderRequest limit4 = order(d::OrderType::limit, 4, 1495'00);
-        auto modified = co_await s.modify(*placed, limit4);
+        auto modified = co_await s.modify(placed, limit4);
         EXPECT_TRUE(modified.ok()) << modified.status().to_string();
         book = co_await s.orders();
         EXPECT_EQ(book->at(0).quantity_units, 4);
         EXPECT_EQ(book->at(0).price_paise, 1495'00);
 
-        EXPECT_TRUE((co_await s.cancel(*placed)).ok());
+        EXPECT_TRUE((co_await s.cancel(placed)).ok());
         book = co_await s.orders();
         EXPECT_EQ(book->at(0).status, d::OrderStatus::cancelled);
-        auto again = co_await s.cancel(*placed);
+        auto again = co_await s.cancel(placed);
         EXPECT_EQ(again.status().code(), StatusCode::rejected);  // OrderException: already final
 
         const d::OrderRequest market3 = order(d::OrderType::market, 3);
@@ -163,7 +146,7 @@ TEST(KiteSession, ExpiredTokenIsReportedOnceAndStopsTheAccount) {
   int64_t requests_after_first = 0;
   loop.run(
       [&](kite::RestSession& s) -> asio::awaitable<void> {
-        loop.kite.expire_token("AB1234");
+        EXPECT_TRUE(loop.kite.expire_token("AB1234").ok());
         const d::OrderRequest market1 = order(d::OrderType::market, 1);
         const d::ClientTag tag{"t1"};
         auto first = co_await s.place(market1, tag);
@@ -181,7 +164,10 @@ TEST(KiteSession, ExpiredTokenIsReportedOnceAndStopsTheAccount) {
 }
 
 TEST(KiteSim, MarketOrderWithoutMarketProtectionIsRejectedAsKiteDoesSince2026) {
-  sim::KiteSim kite({"k", {{"U1", "t", 0}}, {}, 10}, wall_clock);
+  sim::KiteSimConfig config;
+  config.api_key = "k";
+  config.accounts = {testing::sim_account("U1", "t", 0)};
+  sim::KiteSim kite(config, wall_clock);
   net::HttpRequest r;
   r.method = boost::beast::http::verb::post;
   r.target = "/orders/regular";

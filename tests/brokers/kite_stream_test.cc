@@ -16,6 +16,7 @@
 #include "brokers/kite/order_stream.h"
 #include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
+#include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {
 namespace {
@@ -24,68 +25,41 @@ namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 using namespace std::chrono_literals;
 
-d::TimeNs wall_clock() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+using testing::wait_until;
+using testing::wall_clock;
+
+sim::KiteSimConfig leader_only() {
+  auto leader = testing::sim_account("L1", "tokL", 1'00'000'00);
+  leader.faults.orders_per_second = 100;
+  sim::KiteSimConfig config;
+  config.api_key = "k";
+  config.accounts = {leader};
+  return config;
 }
 
-asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::milliseconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) co_return false;
-    asio::steady_timer t(co_await asio::this_coro::executor, 10ms);
-    co_await t.async_wait(asio::use_awaitable);
-  }
-  co_return true;
-}
-
-struct StreamLoop {
-  asio::io_context io;
-  sim::KiteSim kite{{"k", {{"L1", "tokL", 1'00'000'00}}, {}, 100}, wall_clock};
-  net::TlsIdentity identity = *net::make_tls_identity({"localhost"});
-  net::HttpsServer server{io.get_executor(), identity,
-                          [this](const net::HttpRequest& r) { return kite.handle(r); }};
-  uint16_t port = 0;
+// An OrderStream (and the RestSession its gap fill uses) against the simulator.
+struct StreamLoop : testing::KiteSimLoop {
   std::vector<std::pair<BrokerOrder, bool>> got;  // (order, recovered)
 
-  explicit StreamLoop(std::chrono::milliseconds heartbeat) {
-    server.on_websocket(
-        [this](const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
-          return kite.on_websocket(r, std::move(c));
-        },
-        heartbeat);
-    port = *server.listen("127.0.0.1", 0);
+  explicit StreamLoop(std::chrono::milliseconds heartbeat) : KiteSimLoop(leader_only(), heartbeat) {
     kite.set_price({d::Exchange::nse, "INFY"}, 1500'00);
   }
 
   void run(kite::StreamOptions options,
            std::function<asio::awaitable<void>(kite::OrderStream&)> body) {
-    bool done = false;
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-          {
-            const net::HttpsTarget target{"localhost", std::to_string(port), identity.ca_pem};
-            net::HttpsClient http(io.get_executor(), target, 2, 3000ms);
-            RateLimiter limiter(RateLimits::kite_orders());
-            kite::RestSession rest(http, {"k", "tokL"}, limiter, wall_clock);
-            kite::OrderStream stream(
-                io.get_executor(), target, {"k", "tokL"}, rest, options,
-                [this](const BrokerOrder& o, bool recovered) { got.emplace_back(o, recovered); },
-                [](bool, const Status&) {});
-            stream.start();
-            co_await body(stream);
-            stream.stop();
-            asio::steady_timer settle(io, 50ms);  // let the stream's coroutine see the stop
-            co_await settle.async_wait(asio::use_awaitable);
-          }
-          done = true;
-          server.stop();
-          io.stop();  // the simulator's own sessions wind down with the context
-        },
-        asio::detached);
-    io.run_for(30s);
+    const bool done = KiteSimLoop::run([&]() -> asio::awaitable<void> {
+      net::HttpsClient http(io.get_executor(), target(), 2, 3000ms);
+      RateLimiter limiter(RateLimits::kite_orders());
+      kite::RestSession rest(http, {"k", "tokL"}, limiter, wall_clock);
+      kite::OrderStream stream(
+          io.get_executor(), target(), {"k", "tokL"}, rest, options,
+          [this](const BrokerOrder& o, bool recovered) { got.emplace_back(o, recovered); },
+          [](bool, const Status&) {});
+      stream.start();
+      co_await body(stream);
+      stream.stop();
+      co_await testing::sleep_for(50ms);  // let the stream's coroutine see the stop
+    });
     EXPECT_TRUE(done);
   }
 };
@@ -108,7 +82,7 @@ TEST(KiteStream, OrdersPlacedWhileDisconnectedArriveByGapFillExactlyOnce) {
     EXPECT_TRUE(loop.kite.place_as_owner("L1", buy(d::OrderType::market, 1)).ok());
     EXPECT_TRUE(loop.kite.place_as_owner("L1", buy(d::OrderType::limit, 2, 1400'00)).ok());
     EXPECT_TRUE(co_await wait_until([&] { return loop.got.size() == 2; }, 5000ms));
-    loop.kite.drop_websockets("L1");
+    EXPECT_TRUE(loop.kite.drop_websockets("L1").ok());
     // The leader keeps trading while the socket is down.
     EXPECT_TRUE(loop.kite.place_as_owner("L1", buy(d::OrderType::market, 3)).ok());
     EXPECT_TRUE(loop.kite.place_as_owner("L1", buy(d::OrderType::market, 4)).ok());

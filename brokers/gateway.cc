@@ -1,0 +1,33 @@
+#include "brokers/gateway.h"
+
+namespace tandem::brokers {
+
+ErrorClass error_class(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::rate_limited:
+      return ErrorClass::rate_limited;
+    case StatusCode::unauthenticated:
+      return ErrorClass::unauthenticated;
+    case StatusCode::rejected:
+      return ErrorClass::rejected;
+    case StatusCode::disconnected:
+      return ErrorClass::network;
+    case StatusCode::unavailable:
+      return ErrorClass::broker_down;
+    default:
+      return ErrorClass::input;
+  }
+}
+
+boost::asio::awaitable<Result<std::vector<BrokerOrder>>> find_by_tag(Gateway& gateway,
+                                                                     domain::ClientTag tag) {
+  Result<std::vector<BrokerOrder>> book = co_await gateway.orders();
+  if (!book.ok()) co_return book.status();
+  std::vector<BrokerOrder> found;
+  for (BrokerOrder& o : *book) {
+    if (o.tag == tag.value) found.push_back(std::move(o));
+  }
+  co_return found;
+}
+
+}  // namespace tandem::brokers

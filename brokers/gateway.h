@@ -1,0 +1,68 @@
+// The one interface the engine talks to, whatever the broker (DESIGN.md, Brokers): orders in
+// domain terms, errors as Status values whose code is the class the engine acts on
+// (error_class() below), and a stream of order updates. Leader and follower accounts alike.
+// Implementations: KiteGateway (Kite Connect v3 over HTTPS), PaperGateway (paper trading).
+// Thread-safety: every call and callback runs on the gateway's executor (one strand per
+// account); the engine posts to it and gets facts back through the callbacks.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "brokers/broker_types.h"
+#include "domain/base/status.h"
+#include "domain/events.h"
+
+namespace tandem::brokers {
+
+// What the engine does with a failed call, read back from the Status code that to_status()
+// gave it. Codes that no broker call returns count as `input` (a bug on our side).
+[[nodiscard]] ErrorClass error_class(const Status& status);
+
+// Every order update the account's stream reports, in the order received. `recovered`
+// marks a state found by the gap fill after a reconnect rather than pushed live.
+using OnOrderUpdate = std::function<void(const BrokerOrder& order, bool recovered)>;
+// The stream connected (after every reconnect: the owner reconciles) or lost its link.
+using OnConnectionChange = std::function<void(bool connected, const Status& why)>;
+
+class Gateway {
+ public:
+  virtual ~Gateway() = default;
+
+  virtual std::string_view broker() const = 0;  // "kite", "paper", ...
+
+  // Arguments by value: the coroutines start lazily, after the caller's temporaries die.
+  virtual boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order,
+                                                          domain::ClientTag tag,
+                                                          PlaceOptions options) = 0;
+  virtual boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(
+      domain::BrokerOrderId id, domain::OrderRequest order) = 0;
+  virtual boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(
+      domain::BrokerOrderId id) = 0;
+
+  virtual boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() = 0;
+  virtual boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(
+      domain::BrokerOrderId id) = 0;
+  virtual boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades() = 0;
+  virtual boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() = 0;
+  virtual boost::asio::awaitable<Result<Funds>> funds() = 0;
+  virtual boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() = 0;
+
+  // Starts the order-update stream; the callbacks run on the gateway's executor.
+  virtual void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) = 0;
+  virtual void stop() = 0;
+
+  // A new access token (after `tandem login`): a stopped account may start again.
+  virtual void set_access_token(std::string token) = 0;
+};
+
+// Reconciliation after an unknown outcome (a `network` error): the orders the broker holds
+// with this tag — none means the request never arrived and the same tag may be sent again.
+boost::asio::awaitable<Result<std::vector<BrokerOrder>>> find_by_tag(Gateway& gateway,
+                                                                     domain::ClientTag tag);
+
+}  // namespace tandem::brokers

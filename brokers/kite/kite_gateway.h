@@ -1,0 +1,66 @@
+// The Gateway for one Kite Connect v3 account: REST over a warm HTTPS pool (optionally
+// bound to the account's registered static IP), order calls paced by the account's rate
+// limiter, and the order-update WebSocket with gap fill. Thread-safety: one strand.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <memory>
+
+#include "brokers/gateway.h"
+#include "brokers/kite/order_stream.h"
+#include "brokers/kite/rest_session.h"
+#include "brokers/net/https_client.h"
+#include "brokers/net/rate_limiter.h"
+
+namespace tandem::brokers::kite {
+
+struct KiteAccount {
+  net::HttpsTarget rest;    // api.kite.trade:443; local_address = the registered static IP
+  net::HttpsTarget stream;  // ws.kite.trade:443
+  Credentials credentials;
+  RateLimits limits = RateLimits::kite_orders();
+  size_t connections = 4;  // kept warm: parallel order calls never wait for a handshake
+  std::chrono::milliseconds deadline{5000};
+  StreamOptions stream_options;
+};
+
+class KiteGateway final : public Gateway {
+ public:
+  KiteGateway(boost::asio::any_io_executor executor, KiteAccount account,
+              RestSession::Clock clock);
+  ~KiteGateway() override;
+
+  // Opens and TLS-handshakes the pool ahead of need.
+  boost::asio::awaitable<Status> warm();
+  int stream_connects() const { return stream_ ? stream_->connects() : 0; }
+
+  std::string_view broker() const override { return "kite"; }
+  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order,
+                                                  domain::ClientTag tag,
+                                                  PlaceOptions options) override;
+  boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
+                                                               domain::OrderRequest order) override;
+  boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override;
+  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() override;
+  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(
+      domain::BrokerOrderId id) override;
+  boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades() override;
+  boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() override;
+  boost::asio::awaitable<Result<Funds>> funds() override;
+  boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() override;
+  void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
+  void stop() override;
+  void set_access_token(std::string token) override;
+
+ private:
+  boost::asio::any_io_executor executor_;
+  KiteAccount account_;
+  net::HttpsClient http_;
+  RateLimiter limiter_;
+  RestSession rest_;
+  std::unique_ptr<OrderStream> stream_;
+};
+
+}  // namespace tandem::brokers::kite
