@@ -773,6 +773,39 @@ std::string session_token_form(std::string_view api_key, std::string_view reques
   return form;
 }
 
+std::string login_url(std::string_view api_key, std::string_view base) {
+  std::string url = std::string(base) + "/connect/login?v=3";
+  add_field(url, "api_key", api_key);
+  return url;
+}
+
+Result<std::string> request_token_from(std::string_view redirect_url) {
+  const auto alnum = [](std::string_view t) {
+    return !t.empty() && t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789") == std::string_view::npos;
+  };
+  if (redirect_url.find('?') == std::string_view::npos) {
+    if (alnum(redirect_url)) return std::string(redirect_url);  // the token pasted alone
+    return Status::invalid_argument("kite login: not a redirect URL or a request token");
+  }
+  auto params = boost::urls::parse_query(
+      boost::urls::string_view(redirect_url.substr(redirect_url.find('?') + 1)));
+  if (params) {
+    for (const auto& p : *params) {
+      if (p.key.decode() == "status" && p.has_value && p.value.decode() != "success") {
+        return Status(StatusCode::unauthenticated, "kite login: the redirect says status " +
+                                                       p.value.decode());
+      }
+    }
+    for (const auto& p : *params) {
+      if (p.key.decode() == "request_token" && p.has_value && alnum(p.value.decode())) {
+        return p.value.decode();
+      }
+    }
+  }
+  return Status::invalid_argument("kite login: the redirect URL has no request_token");
+}
+
 std::string session_body(const SessionGrant& grant) {
   json::object data;
   data["user_id"] = grant.user_id;

@@ -93,6 +93,11 @@ struct SessionGrant {
                                              std::string_view request_token,
                                              std::string_view api_secret);
 [[nodiscard]] Result<SessionGrant> parse_session(std::string_view body);
+// The login URL to send the user to, and the request_token from the URL Kite redirects to
+// (or the bare token, pasted alone).
+[[nodiscard]] std::string login_url(std::string_view api_key, std::string_view base =
+                                                                  "https://kite.zerodha.com");
+[[nodiscard]] Result<std::string> request_token_from(std::string_view redirect_url);
 [[nodiscard]] std::string session_body(const SessionGrant& grant);
 
 // ---- checksums (lowercase hex SHA-256 of plain concatenations) ----

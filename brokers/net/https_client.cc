@@ -137,7 +137,8 @@ asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
                                                    ec.message() + "); the outcome is unknown");
   }
   HttpResponse out{res.result_int(), std::move(res.body()),
-                   std::string(res[http::field::retry_after])};
+                   std::string(res[http::field::retry_after]),
+                   std::string(res[http::field::location])};
   m.release(res.keep_alive() ? std::move(stream) : nullptr);
   co_return out;
 }

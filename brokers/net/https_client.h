@@ -52,6 +52,7 @@ struct HttpResponse {
   unsigned status = 0;
   std::string body;
   std::string retry_after;  // the Retry-After header, if any
+  std::string location;     // a redirect's Location header, if any
 };
 
 class HttpsClient {

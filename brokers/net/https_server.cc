@@ -178,7 +178,9 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
                                             req.version()};
       res.set(http::field::server, "tandem-sim");
       res.set(http::field::content_type, reply.content_type);
-      if (!reply.location.empty()) res.set(http::field::location, reply.location);
+      if (!reply.response.location.empty()) {
+        res.set(http::field::location, reply.response.location);
+      }
       if (!reply.response.retry_after.empty()) {
         res.set(http::field::retry_after, reply.response.retry_after);
       }

@@ -23,7 +23,6 @@ struct ServerReply {
   std::string content_type = "application/json";
   std::chrono::milliseconds delay{0};  // answer after this long (latency, a stall)
   bool drop_connection = false;        // close without answering (a reset)
-  std::string location;                // a redirect's Location header
 };
 
 inline ServerReply server_reply(unsigned status, std::string body) {

@@ -251,7 +251,7 @@ ServerReply KiteSim::login_redirect(const net::HttpRequest& r) {
   request_tokens_[token] = user;
   ServerReply reply = net::server_reply(302, {});
   reply.content_type = "text/plain";
-  reply.location = "http://127.0.0.1/?action=login&type=login&status=success&request_token=" + token;
+  reply.response.location = "http://127.0.0.1/?action=login&type=login&status=success&request_token=" + token;
   return reply;
 }
 

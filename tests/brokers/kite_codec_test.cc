@@ -255,11 +255,67 @@ TEST(KiteCodec, PlaceFormCarriesTagAndMarketProtection) {
   EXPECT_EQ(place_order_form(o, {"abc123"}),
             "tradingsymbol=M%26M&exchange=NSE&transaction_type=SELL&product=MIS&"
             "order_type=MARKET&quantity=10&validity=DAY&market_protection=-1&tag=abc123");
+  EXPECT_TRUE(place_order_form(o, {"abc123"}, -1, true).ends_with("&autoslice=true"));
+  EXPECT_TRUE(parse_order_form(place_order_form(o, {"abc123"}, -1, true), false)->autoslice);
   o.order_type = d::OrderType::stop_loss;
   o.price_paise = 123405;
   o.trigger_price_paise = 123000;
   EXPECT_EQ(modify_order_form(o),
             "order_type=SL&quantity=10&validity=DAY&price=1234.05&trigger_price=1230");
+}
+
+TEST(KiteCodec, AutosliceResponseGivesParentChildrenAndRefusedSlices) {
+  auto p = parse_placement(fixture("kite/autoslice_response.json"));
+  ASSERT_TRUE(p.ok()) << p.status().to_string();
+  EXPECT_EQ(p->order_id.value, "1914227164488687616");
+  ASSERT_EQ(p->slices.size(), 3u);
+  EXPECT_EQ(p->slices[2].value, "1914227164681625600");
+  ASSERT_EQ(p->slice_errors.size(), 1u);
+  EXPECT_EQ(p->slice_errors[0].type, "MarginException");
+  EXPECT_EQ(p->slice_errors[0].error_class, ErrorClass::rejected);
+  auto plain = parse_placement(fixture("kite/order_response.json"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->slices.empty());
+  // What the simulator sends decodes to what it meant.
+  auto again = parse_placement(placement_body(*p));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->slices, p->slices);
+  EXPECT_EQ(again->slice_errors[0].message, p->slice_errors[0].message);
+}
+
+TEST(KiteCodec, SessionGrantAndLoginRedirect) {
+  auto grant = parse_session(fixture("kite/generate_session.json"));
+  ASSERT_TRUE(grant.ok()) << grant.status().to_string();
+  EXPECT_EQ(grant->user_id, "XX0000");
+  EXPECT_EQ(grant->access_token, "XXXXXX");
+  EXPECT_EQ(login_url("my key"), "https://kite.zerodha.com/connect/login?v=3&api_key=my%20key");
+  EXPECT_EQ(*request_token_from("https://app.example/cb?action=login&status=success&"
+                                "request_token=abcDEF123"),
+            "abcDEF123");
+  EXPECT_EQ(*request_token_from("abcDEF123"), "abcDEF123");
+  EXPECT_EQ(request_token_from("https://app.example/cb?status=cancelled").status().code(),
+            StatusCode::unauthenticated);
+  EXPECT_EQ(request_token_from("https://app.example/cb?x=1").status().code(),
+            StatusCode::invalid_argument);
+  EXPECT_NE(session_token_form("k", "r", "s").find("checksum=" + session_checksum("k", "r", "s")),
+            std::string::npos);
+}
+
+TEST(KiteCodec, SimulatorBodiesDecodeToWhatTheyEncode) {
+  BrokerTrade t{"T1", {"P1"}, {d::Exchange::nse, "INFY"}, d::Side::sell, d::Product::delivery,
+                7, 1500'05, 1'700'000'000'000'000'000};
+  auto trades = parse_trades(trades_body({t}));
+  ASSERT_TRUE(trades.ok()) << trades.status().to_string();
+  EXPECT_EQ(trades->at(0), t);
+  d::BrokerPosition p{{d::Exchange::nfo, "NIFTY26DECFUT"}, d::Product::carry_forward, -75, 24000'50};
+  auto positions = parse_positions(positions_body({p}));
+  ASSERT_TRUE(positions.ok()) << positions.status().to_string();
+  EXPECT_EQ(positions->at(0), p);
+  auto all = parse_instruments(fixture("kite/instruments_all.csv"));
+  ASSERT_TRUE(all.ok());
+  auto round = parse_instruments(instruments_csv(*all));
+  ASSERT_TRUE(round.ok()) << round.status().to_string();
+  EXPECT_EQ(*round, *all);
 }
 
 TEST(KiteTicks, FullAndQuotePacketsDecode) {

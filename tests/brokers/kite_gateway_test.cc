@@ -1,0 +1,280 @@
+// Goal: the Kite gateway does what the engine relies on, against the simulator over real
+// loopback TLS: every read of the broker interface decodes; an order above the freeze
+// quantity is sliced, never refused; a stalled order call ends in a `network` error and
+// reconciling by tag finds the one order, so nothing is sent twice; a reset one is absent
+// and may be sent again with the same tag; a rule rejection is final with the broker's
+// words; order calls leave from the account's registered source IP or are refused; the
+// login flow trades a request token for a working access token.
+#include <gtest/gtest.h>
+
+#include "brokers/kite/kite_gateway.h"
+#include "tests/support/sim_loop.h"
+
+namespace tandem::brokers {
+namespace {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+using namespace std::chrono_literals;
+using testing::KiteSimLoop;
+using testing::wall_clock;
+
+const d::InstrumentKey kNifty{d::Exchange::nfo, "NIFTY26DEC24000CE"};
+const d::InstrumentKey kInfy{d::Exchange::nse, "INFY"};
+
+sim::KiteSimConfig config_with(sim::Faults faults) {
+  sim::KiteSimConfig config;
+  config.api_key = "gwkey";
+  config.api_secret = "gwsecret";
+  auto account = testing::sim_account("F1", "tokF1", 50'00'000'00);
+  account.faults = std::move(faults);
+  config.accounts = {account};
+  d::Instrument nifty;
+  nifty.key = kNifty;
+  nifty.underlying = "NIFTY";
+  nifty.segment = d::Segment::derivatives;
+  nifty.kite_token = 12345;
+  nifty.lot_size_units = 75;
+  nifty.tick_size_paise = 5;
+  nifty.expiry_day = 20261229;
+  nifty.strike_paise = 24000'00;
+  nifty.option_type = d::OptionType::call;
+  nifty.freeze_qty_units = 1800;
+  d::Instrument infy;
+  infy.key = kInfy;
+  infy.underlying = "INFY";
+  infy.kite_token = 408065;
+  config.instruments = {nifty, infy};
+  return config;
+}
+
+d::OrderRequest market(const d::InstrumentKey& key, int64_t qty, d::Side side = d::Side::buy) {
+  d::OrderRequest o;
+  o.instrument = key;
+  o.side = side;
+  o.order_type = d::OrderType::market;
+  o.quantity_units = qty;
+  return o;
+}
+
+struct GatewayLoop : KiteSimLoop {
+  explicit GatewayLoop(sim::Faults faults = {}) : KiteSimLoop(config_with(std::move(faults))) {
+    kite.set_price(kNifty, 120'00);
+    kite.set_price(kInfy, 1500'00);
+  }
+  void run(std::function<asio::awaitable<void>(kite::KiteGateway&)> body,
+           kite::KiteAccount account) {
+    const bool done = KiteSimLoop::run([&]() -> asio::awaitable<void> {
+      kite::KiteGateway gateway(io.get_executor(), account, wall_clock);
+      EXPECT_TRUE((co_await gateway.warm()).ok());
+      co_await body(gateway);
+      gateway.stop();
+    });
+    EXPECT_TRUE(done) << "the test body did not finish";
+  }
+  void run(std::function<asio::awaitable<void>(kite::KiteGateway&)> body) {
+    run(std::move(body), account("gwkey", "tokF1"));
+  }
+};
+
+TEST(KiteGateway, EveryReadOfTheBrokerInterfaceDecodes) {
+  GatewayLoop loop;
+  loop.run([&](kite::KiteGateway& g) -> asio::awaitable<void> {
+    const auto buy = market(kInfy, 10);
+    const d::ClientTag tag{"r1"};
+    auto placed = co_await g.place(buy, tag, PlaceOptions{});
+    EXPECT_TRUE(placed.ok()) << placed.status().to_string();
+    if (!placed.ok()) co_return;
+    const d::BrokerOrderId id = placed->order_id;
+    auto history = co_await g.order_history(id);
+    EXPECT_TRUE(history.ok() && history->size() == 1 && history->at(0).tag == "r1");
+    auto trades = co_await g.trades();
+    EXPECT_TRUE(trades.ok()) << trades.status().to_string();
+    EXPECT_EQ(trades.ok() ? trades->size() : 0u, 1u);
+    if (trades.ok() && trades->size() == 1) {
+      EXPECT_EQ(trades->at(0).order_id, id);
+      EXPECT_EQ(trades->at(0).quantity_units, 10);
+      EXPECT_EQ(trades->at(0).price_paise, 1500'00);
+    }
+    auto positions = co_await g.positions();
+    EXPECT_TRUE(positions.ok()) << positions.status().to_string();
+    EXPECT_EQ(positions.ok() ? positions->size() : 0u, 1u);
+    if (positions.ok() && positions->size() == 1) {
+      EXPECT_EQ(positions->at(0).net_qty_units, 10);
+      EXPECT_EQ(positions->at(0).average_price_paise, 1500'00);
+    }
+    auto funds = co_await g.funds();
+    EXPECT_TRUE(funds.ok() && funds->available_paise == 50'00'000'00);
+    auto instruments = co_await g.instruments();
+    EXPECT_TRUE(instruments.ok()) << instruments.status().to_string();
+    EXPECT_EQ(instruments.ok() ? instruments->size() : 0u, 2u);
+    if (instruments.ok() && instruments->size() == 2) {
+      auto nifty = config_with({}).instruments[0];
+      nifty.freeze_qty_units = 0;  // not a column of Kite's instruments CSV
+      EXPECT_EQ(instruments->at(0), nifty);
+    }
+  });
+}
+
+TEST(KiteGateway, AboveTheFreezeQuantityTheOrderIsSlicedNotRefused) {
+  GatewayLoop loop;
+  loop.run([&](kite::KiteGateway& g) -> asio::awaitable<void> {
+    const auto big = market(kNifty, 75 * 50);  // 3750 units, freeze 1800
+    const d::ClientTag tag{"big1"};
+    auto placed = co_await g.place(big, tag, PlaceOptions{1800});
+    EXPECT_TRUE(placed.ok()) << placed.status().to_string();
+    if (!placed.ok()) co_return;
+    EXPECT_EQ(placed->slices.size(), 3u);
+    EXPECT_TRUE(placed->slice_errors.empty());
+    auto found = co_await find_by_tag(g, tag);
+    EXPECT_TRUE(found.ok());
+    int64_t total = 0;
+    for (const auto& o : *found) {
+      EXPECT_LE(o.quantity_units, 1800);
+      total += o.quantity_units;
+    }
+    EXPECT_EQ(total, 3750);
+    // Without slicing the simulator refuses it, as the exchange would.
+    const d::ClientTag tag2{"big2"};
+    auto refused = co_await g.place(big, tag2, PlaceOptions{});
+    EXPECT_EQ(error_class(refused.status()), ErrorClass::input);
+  });
+}
+
+TEST(KiteGateway, StalledOrderCallIsNetworkAndReconcilesByTagWithoutADuplicate) {
+  sim::Faults faults;
+  faults.stall_next_orders = 1;
+  faults.stall = 2000ms;  // the answer comes after the client's 500 ms deadline
+  GatewayLoop loop(faults);
+  auto account = loop.account("gwkey", "tokF1");
+  account.deadline = 500ms;
+  loop.run(
+      [&](kite::KiteGateway& g) -> asio::awaitable<void> {
+        const auto buy = market(kInfy, 5);
+        const d::ClientTag tag{"stall1"};
+        auto placed = co_await g.place(buy, tag, PlaceOptions{});
+        EXPECT_EQ(error_class(placed.status()), ErrorClass::network)
+            << placed.status().to_string();
+        // Outcome unknown: look it up by tag before anything else.
+        auto found = co_await find_by_tag(g, tag);
+        EXPECT_TRUE(found.ok()) << found.status().to_string();
+        EXPECT_EQ(found->size(), 1u);  // it was carried out: do not send it again
+      },
+      account);
+  EXPECT_EQ(loop.kite.orders_of("F1").size(), 1u);
+}
+
+TEST(KiteGateway, ResetOrderCallIsNetworkAndAbsentSoTheSameTagGoesAgainOnce) {
+  sim::Faults faults;
+  faults.reset_next_orders = 1;
+  GatewayLoop loop(faults);
+  loop.run([&](kite::KiteGateway& g) -> asio::awaitable<void> {
+    const auto buy = market(kInfy, 5);
+    const d::ClientTag tag{"reset1"};
+    auto placed = co_await g.place(buy, tag, PlaceOptions{});
+    EXPECT_EQ(error_class(placed.status()), ErrorClass::network) << placed.status().to_string();
+    auto found = co_await find_by_tag(g, tag);
+    EXPECT_TRUE(found.ok() && found->empty());  // never arrived
+    auto again = co_await g.place(buy, tag, PlaceOptions{});
+    EXPECT_TRUE(again.ok()) << again.status().to_string();
+    auto twice = co_await g.place(buy, tag, PlaceOptions{});  // the broker-side guard
+    EXPECT_EQ(error_class(twice.status()), ErrorClass::rejected);
+  });
+  EXPECT_EQ(loop.kite.orders_of("F1").size(), 1u);
+}
+
+TEST(KiteGateway, RuleRejectionsAreFinalWithTheBrokersWords) {
+  sim::Faults faults;
+  faults.reject_symbols = {"INFY"};
+  GatewayLoop loop(faults);
+  loop.run([&](kite::KiteGateway& g) -> asio::awaitable<void> {
+    const auto blocked = market(kInfy, 1);
+    const d::ClientTag tag1{"rj1"};
+    auto r1 = co_await g.place(blocked, tag1, PlaceOptions{});
+    EXPECT_EQ(error_class(r1.status()), ErrorClass::rejected);
+    EXPECT_NE(r1.status().message().find("OrderException"), std::string::npos);
+    const auto within_funds = market(kNifty, 1800);  // 1800 × ₹120 = ₹2.16 lakh
+    auto far_too_big = market(kNifty, 1800);
+    far_too_big.order_type = d::OrderType::limit;
+    far_too_big.price_paise = 50'000'00;  // ₹9 crore of premium
+    const d::ClientTag tag2{"rj2"};
+    auto r2 = co_await g.place(far_too_big, tag2, PlaceOptions{});
+    EXPECT_EQ(error_class(r2.status()), ErrorClass::rejected);
+    EXPECT_NE(r2.status().message().find("Insufficient funds"), std::string::npos);
+    const d::ClientTag tag3{"ok3"};
+    auto r3 = co_await g.place(within_funds, tag3, PlaceOptions{});
+    EXPECT_TRUE(r3.ok()) << r3.status().to_string();
+  });
+}
+
+TEST(KiteGateway, OrderCallsLeaveFromTheRegisteredSourceAddress) {
+  sim::Faults faults;
+  faults.registered_ip = "127.0.0.2";
+  GatewayLoop loop(faults);
+  auto bound = loop.account("gwkey", "tokF1");
+  bound.rest.local_address = "127.0.0.2";
+  loop.run(
+      [&](kite::KiteGateway& g) -> asio::awaitable<void> {
+        const auto buy = market(kInfy, 1);
+        const d::ClientTag tag{"ip1"};
+        auto placed = co_await g.place(buy, tag, PlaceOptions{});
+        EXPECT_TRUE(placed.ok()) << placed.status().to_string();
+      },
+      bound);
+  GatewayLoop unbound_loop(faults);
+  unbound_loop.run([&](kite::KiteGateway& g) -> asio::awaitable<void> {
+    const auto buy = market(kInfy, 1);
+    const d::ClientTag tag{"ip2"};
+    auto placed = co_await g.place(buy, tag, PlaceOptions{});
+    EXPECT_EQ(error_class(placed.status()), ErrorClass::rejected);  // from 127.0.0.1
+    auto book = co_await g.orders();  // reads work from any address
+    EXPECT_TRUE(book.ok()) << book.status().to_string();
+  });
+  EXPECT_EQ(loop.kite.orders_of("F1").size(), 1u);
+  EXPECT_TRUE(unbound_loop.kite.orders_of("F1").empty());
+}
+
+TEST(KiteGateway, BadSourceAddressIsAClearInputError) {
+  GatewayLoop loop;
+  auto account = loop.account("gwkey", "tokF1");
+  account.rest.local_address = "not-an-ip";
+  const bool done = loop.KiteSimLoop::run([&]() -> asio::awaitable<void> {
+    kite::KiteGateway g(loop.io.get_executor(), account, wall_clock);
+    const Status warmed = co_await g.warm();
+    EXPECT_EQ(warmed.code(), StatusCode::invalid_argument) << warmed.to_string();
+    EXPECT_NE(warmed.message().find("not-an-ip"), std::string::npos);
+  });
+  EXPECT_TRUE(done);
+}
+
+TEST(KiteLogin, RequestTokenIsExchangedForAWorkingAccessToken) {
+  GatewayLoop loop;
+  EXPECT_TRUE(loop.kite.expire_token("F1").ok());  // this morning's token died at 6 AM
+  const bool done = loop.KiteSimLoop::run([&]() -> asio::awaitable<void> {
+    net::HttpsClient http(loop.io.get_executor(), loop.target(), 1, 3000ms);
+    net::HttpRequest login;
+    login.target = "/connect/login?v=3&api_key=gwkey";
+    auto redirect = co_await http.request(login);
+    EXPECT_TRUE(redirect.ok() && redirect->status == 302);
+    // The browser lands on the redirect URL; the user pastes its request_token.
+    auto token = kite::request_token_from(redirect->location);
+    EXPECT_TRUE(token.ok()) << token.status().to_string();
+    if (!token.ok()) co_return;
+    auto wrong = co_await kite::exchange_request_token(http, "gwkey", *token, "not-the-secret");
+    EXPECT_EQ(wrong.status().code(), StatusCode::unauthenticated);
+    EXPECT_EQ(wrong.status().message().find("not-the-secret"), std::string::npos);
+    // A request token is good once; the wrong checksum above did not consume it.
+    auto grant = co_await kite::exchange_request_token(http, "gwkey", *token, "gwsecret");
+    EXPECT_TRUE(grant.ok()) << grant.status().to_string();
+    if (!grant.ok()) co_return;
+    EXPECT_EQ(grant->user_id, "F1");
+    kite::KiteGateway g(loop.io.get_executor(), loop.account("gwkey", grant->access_token),
+                        wall_clock);
+    auto funds = co_await g.funds();
+    EXPECT_TRUE(funds.ok()) << funds.status().to_string();
+  });
+  EXPECT_TRUE(done);
+}
+
+}  // namespace
+}  // namespace tandem::brokers
