@@ -40,6 +40,36 @@ TEST(PaperBook, MarketOrderFillsAfterTheLatencyWithSlippage) {
   EXPECT_TRUE(book.advance(30 * kMs).empty());
 }
 
+TEST(PaperBook, PartialFillsTradesAndNetPositions) {
+  PaperBook book({.max_fill_units = 4});
+  book.set_price(kInfy, 100'00);
+  ASSERT_TRUE(book.place(order(d::Side::buy, d::OrderType::market, 10), {"b"}, 0).ok());
+  auto step = book.advance(0);
+  ASSERT_EQ(step.size(), 1u);
+  EXPECT_EQ(step[0].status, d::OrderStatus::open);  // partly filled stays open, as on Kite
+  EXPECT_EQ(step[0].filled_units, 4);
+  EXPECT_EQ(step[0].pending_units, 6);
+  book.set_price(kInfy, 110'00);
+  book.advance(1);
+  step = book.advance(2);
+  ASSERT_EQ(step.size(), 1u);
+  EXPECT_EQ(step[0].status, d::OrderStatus::complete);
+  EXPECT_EQ(step[0].average_price_paise, (4 * 100'00 + 6 * 110'00) / 10);
+  EXPECT_EQ(book.trades().size(), 3u);
+  ASSERT_TRUE(book.place(order(d::Side::sell, d::OrderType::market, 4), {"s"}, 3).ok());
+  book.advance(3);
+  auto positions = book.positions();
+  ASSERT_EQ(positions.size(), 1u);
+  EXPECT_EQ(positions[0].net_qty_units, 6);
+  EXPECT_EQ(positions[0].average_price_paise, 106'00);  // a reduction keeps the average
+  ASSERT_TRUE(book.place(order(d::Side::sell, d::OrderType::market, 8), {"s2"}, 4).ok());
+  book.advance(4);
+  book.advance(5);
+  positions = book.positions();
+  EXPECT_EQ(positions[0].net_qty_units, -2);
+  EXPECT_EQ(positions[0].average_price_paise, 110'00);  // flipped: the new side's price
+}
+
 TEST(PaperBook, LimitWaitsForThePriceAndStopTriggers) {
   PaperBook book({});
   book.set_price(kInfy, 1500'00);

@@ -1,0 +1,73 @@
+// Goal: a paper account behaves, through the broker interface, as a broker account does:
+// its orders are acknowledged, filled against the reference price after the configured
+// latency, pushed to the subscriber in order, sliced above the freeze quantity, reflected
+// in trades and positions, and a repeated tag is refused.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "brokers/paper/paper_gateway.h"
+#include "tests/support/sim_loop.h"
+
+namespace tandem::brokers {
+namespace {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+using namespace std::chrono_literals;
+
+TEST(PaperGateway, OrdersFillAfterTheLatencyAndArePushedInOrder) {
+  asio::io_context io;
+  PaperAccount account;
+  account.fills.latency_ns = 50'000'000;  // 50 ms
+  account.fills.slippage_bp = 10;
+  account.funds.available_paise = 1'00'000'00;
+  PaperGateway paper(io.get_executor(), account, testing::wall_clock);
+  const d::InstrumentKey infy{d::Exchange::nse, "INFY"};
+  std::vector<BrokerOrder> pushed;
+  bool connected = false;
+  paper.subscribe([&](const BrokerOrder& o, bool recovered) {
+    EXPECT_FALSE(recovered);
+    pushed.push_back(o);
+  },
+                  [&](bool up, const Status&) { connected = up; });
+  bool done = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        paper.set_price(infy, 1000'00);
+        d::OrderRequest buy;
+        buy.instrument = infy;
+        buy.quantity_units = 250;
+        const d::ClientTag tag{"pg1"};
+        auto placed = co_await paper.place(buy, tag, PlaceOptions{100});
+        EXPECT_TRUE(placed.ok()) << placed.status().to_string();
+        EXPECT_EQ(placed->slices.size(), 3u);  // 100 + 100 + 50
+        auto again = co_await paper.place(buy, tag, PlaceOptions{});
+        EXPECT_EQ(error_class(again.status()), ErrorClass::rejected);
+        EXPECT_EQ(pushed.size(), 3u);  // acknowledged, not yet fillable
+        EXPECT_TRUE(co_await testing::wait_until([&] { return pushed.size() == 6; }, 2000ms));
+        auto positions = co_await paper.positions();
+        EXPECT_EQ(positions->size(), 1u);
+        EXPECT_EQ(positions->at(0).net_qty_units, 250);
+        EXPECT_EQ(positions->at(0).average_price_paise, 1001'00);  // 10 bp worse
+        auto trades = co_await paper.trades();
+        EXPECT_EQ(trades->size(), 3u);
+        EXPECT_EQ((co_await paper.funds())->available_paise, 1'00'000'00);
+        done = true;
+        paper.stop();
+      },
+      asio::detached);
+  io.run_for(5s);
+  EXPECT_TRUE(done);
+  EXPECT_TRUE(connected);
+  for (size_t i = 3; i < pushed.size(); ++i) {
+    EXPECT_EQ(pushed[i].status, d::OrderStatus::complete);
+    EXPECT_EQ(pushed[i].tag, "pg1");
+  }
+}
+
+}  // namespace
+}  // namespace tandem::brokers
