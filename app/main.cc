@@ -4,6 +4,7 @@
 
 #include "app/demo_command.h"
 #include "app/journal_commands.h"
+#include "app/sim_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tandem: copy trading with a verifiable journal"};
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   tandem::app::add_journal_commands(app, exit_code);
   tandem::app::add_demo_command(app, exit_code);
+  tandem::app::add_sim_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

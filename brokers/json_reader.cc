@@ -52,6 +52,14 @@ std::optional<int64_t> rupees_to_paise(const json::value& v) {
   return std::nullopt;
 }
 
+std::optional<int64_t> decimal_paise(std::string_view text) {
+  if (text.empty()) return 0;
+  double v = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size()) return std::nullopt;
+  return rupees_to_paise(json::value(v));
+}
+
 const json::value* ObjectReader::find(std::string_view key, bool required) {
   const json::value* v = object_.if_contains(json::string_view(key.data(), key.size()));
   if (v == nullptr || v->is_null()) {

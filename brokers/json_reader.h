@@ -24,6 +24,8 @@ namespace tandem::brokers {
 
 // A JSON number of rupees (int or decimal, up to two places) → paise.
 [[nodiscard]] std::optional<int64_t> rupees_to_paise(const boost::json::value& v);
+// The same from text ("1505.25", "0.05"); empty text is 0, anything else not a number fails.
+[[nodiscard]] std::optional<int64_t> decimal_paise(std::string_view text);
 
 class ObjectReader {
  public:

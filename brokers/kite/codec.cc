@@ -228,14 +228,6 @@ std::string underlying_of(std::string_view symbol, std::string_view name, bool d
                                                                    : symbol.substr(0, digit));
 }
 
-std::optional<int64_t> decimal_paise(std::string_view text) {
-  if (text.empty()) return 0;
-  double v = 0;
-  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc() || r.ptr != text.data() + text.size()) return std::nullopt;
-  return rupees_to_paise(json::value(v));
-}
-
 }  // namespace
 
 std::string_view wire(d::Exchange e) { return to_wire(kExchanges, e); }
@@ -243,6 +235,10 @@ std::string_view wire(d::Side s) { return to_wire(kSides, s); }
 std::string_view wire(d::OrderType t) { return to_wire(kOrderTypes, t); }
 std::string_view wire(d::Product p) { return to_wire(kProducts, p); }
 std::string_view wire(d::Validity v) { return to_wire(kValidities, v); }
+
+std::optional<d::Exchange> exchange_from_wire(std::string_view e) {
+  return from_wire(kExchanges, e);
+}
 
 d::OrderStatus status_from_wire(std::string_view s) {
   if (s == "COMPLETE") return d::OrderStatus::complete;
@@ -602,6 +598,12 @@ Result<OrderForm> parse_order_form(std::string_view body, bool for_modify) {
 
 namespace {
 
+// Rupees as Kite writes them: whole amounts as integers, others as decimals.
+json::value money(int64_t paise) {
+  if (paise % 100 == 0) return json::value(paise / 100);
+  return json::value(static_cast<double>(paise) / 100.0);
+}
+
 // Kite's timestamps: IST wall time to the second; null when unknown.
 json::value ist(d::TimeNs ns) {
   if (ns == 0) return nullptr;
@@ -611,7 +613,6 @@ json::value ist(d::TimeNs ns) {
 }
 
 json::object order_row(const BrokerOrder& o) {
-  auto money = [](int64_t paise) { return static_cast<double>(paise) / 100.0; };
   json::object row;
   row["order_id"] = o.order_id.value;
   row["exchange_order_id"] =
@@ -667,7 +668,7 @@ std::string order_id_body(const d::BrokerOrderId& id) {
 }
 
 std::string margins_body(const Funds& funds) {
-  const double rupees = static_cast<double>(funds.available_paise) / 100.0;
+  const json::value rupees = money(funds.available_paise);
   json::object available;
   available["cash"] = rupees;
   available["live_balance"] = rupees;
@@ -710,7 +711,7 @@ std::string trades_body(const std::vector<BrokerTrade>& trades) {
     row["transaction_type"] = wire(t.side);
     row["product"] = wire(t.product);
     row["quantity"] = t.quantity_units;
-    row["average_price"] = static_cast<double>(t.price_paise) / 100.0;
+    row["average_price"] = money(t.price_paise);
     row["fill_timestamp"] = ist(t.fill_time_ns);
     rows.push_back(std::move(row));
   }
@@ -725,7 +726,7 @@ std::string positions_body(const std::vector<d::BrokerPosition>& positions) {
     row["tradingsymbol"] = p.instrument.tradingsymbol;
     row["product"] = wire(p.product);
     row["quantity"] = p.net_qty_units;
-    row["average_price"] = static_cast<double>(p.average_price_paise) / 100.0;
+    row["average_price"] = money(p.average_price_paise);
     net.push_back(std::move(row));
   }
   json::object data;

@@ -111,5 +111,6 @@ struct SessionGrant {
 [[nodiscard]] std::string_view wire(domain::Product p);
 [[nodiscard]] std::string_view wire(domain::Validity v);
 [[nodiscard]] domain::OrderStatus status_from_wire(std::string_view status);
+[[nodiscard]] std::optional<domain::Exchange> exchange_from_wire(std::string_view exchange);
 
 }  // namespace tandem::brokers::kite

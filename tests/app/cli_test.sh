@@ -5,6 +5,7 @@
 # Method: run the real binary on journals in a temp dir. Usage: cli_test.sh path/to/tandem
 set -u
 tandem=$(realpath "$1")
+source_dir=$(realpath "$(dirname "$0")/../..")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -71,6 +72,23 @@ run "$tandem" journal verify --journal "$work/damaged"
 check "verify of a flipped byte exits 1" test "$rc" -eq 1
 check "…naming corruption" grep -qi "corruption" <<<"$err"
 check "…and leaves the files as they were" test "$(md5sum "$work/damaged"/*.sst | md5sum)" = "$before"
+
+# The broker simulator plays the shipped leader day and stops; it writes its CA out.
+run "$tandem" sim --config "$source_dir/data/sim/sim.toml" --listen 127.0.0.1:0 \
+  --ca-out "$work/ca.pem" --script "$source_dir/data/sim/leader_day.txt" --speed 100 \
+  --exit-after-script
+check "sim exits 0 after its script" test "$rc" -eq 0
+check "…serving Kite on loopback" grep -q "Kite API at https://127.0.0.1:[0-9]" <<<"$out"
+check "…playing every step" grep -q "script done, 0 of 9 steps refused" <<<"$out"
+check "…with its CA written out" grep -q "BEGIN CERTIFICATE" "$work/ca.pem"
+printf '[kite]\napi_key = "k"\n[[account]]\nuser_id = "A"\n' >"$work/bad.toml"
+run "$tandem" sim --config "$work/bad.toml" --listen 127.0.0.1:0
+check "sim with a bad config exits 1" test "$rc" -eq 1
+check "…naming every mistake with its line" \
+  test "$(grep -c "bad.toml:[0-9]*: " <<<"$err")" -ge 2
+printf '09:15:00 place L1 a BUY NSE:INFY 1 LIMIT MIS\n' >"$work/bad_day.txt"
+run "$tandem" sim --config "$source_dir/data/sim/sim.toml" --script "$work/bad_day.txt"
+check "sim with a bad script exits 1 naming the line" grep -q "bad_day.txt: leader script line 1" <<<"$err"
 
 echo "$pass passed, $failures failed"
 test "$failures" -eq 0
