@@ -4,6 +4,8 @@
 
 #include "app/demo_command.h"
 #include "app/journal_commands.h"
+#include "app/login_command.h"
+#include "app/secrets_commands.h"
 #include "app/sim_command.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +16,8 @@ int main(int argc, char** argv) {
   tandem::app::add_journal_commands(app, exit_code);
   tandem::app::add_demo_command(app, exit_code);
   tandem::app::add_sim_command(app, exit_code);
+  tandem::app::add_secrets_commands(app, exit_code);
+  tandem::app::add_login_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

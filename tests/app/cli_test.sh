@@ -90,5 +90,57 @@ printf '09:15:00 place L1 a BUY NSE:INFY 1 LIMIT MIS\n' >"$work/bad_day.txt"
 run "$tandem" sim --config "$source_dir/data/sim/sim.toml" --script "$work/bad_day.txt"
 check "sim with a bad script exits 1 naming the line" grep -q "bad_day.txt: leader script line 1" <<<"$err"
 
+# Secrets: a private key file, values from stdin, names listed but never values.
+unset TANDEM_SECRET_KEY
+sec=(--secrets "$work/s.bin" --key-file "$work/s.key")
+run "$tandem" secrets init "${sec[@]}"
+check "secrets init exits 0" test "$rc" -eq 0
+check "…with a private key file" test "$(stat -c %a "$work/s.key")" = 600
+out=$(echo "simsecret" | "$tandem" secrets set kite.simkey.api_secret "${sec[@]}" 2>&1); rc=$?
+check "secrets set exits 0" test "$rc" -eq 0
+run "$tandem" secrets list "${sec[@]}"
+check "secrets list names it" grep -qx "kite.simkey.api_secret" <<<"$out"
+check "…and never shows the value" test "$(grep -c simsecret <<<"$out$err")" -eq 0
+check "…nor does the file hold it in clear" test "$(grep -c simsecret "$work/s.bin")" -eq 0
+run env TANDEM_SECRET_KEY="$(printf 'b%.0s' {1..64})" "$tandem" secrets list "${sec[@]}"
+check "a wrong key exits 1" test "$rc" -eq 1
+check "…saying it does not decrypt" grep -q "does not decrypt" <<<"$err"
+chmod 644 "$work/s.key"
+run "$tandem" secrets list "${sec[@]}"
+check "a key file others can read is refused" grep -q "chmod 600" <<<"$err"
+chmod 600 "$work/s.key"
+
+# Kite login against the simulator: the redirect's request_token becomes a stored token.
+"$tandem" sim --config "$source_dir/data/sim/sim.toml" --listen 127.0.0.1:0 \
+  --ca-out "$work/login-ca.pem" >"$work/sim.out" 2>&1 &
+sim_pid=$!
+for _ in $(seq 50); do grep -q "Kite API at" "$work/sim.out" && break; sleep 0.1; done
+port=$(sed -n 's/.*https:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/sim.out")
+if command -v python3 >/dev/null; then
+  # What the browser does: follow the login page to the redirect address.
+  redirect=$(python3 - "$port" "$work/login-ca.pem" <<'PY'
+import http.client, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+c = http.client.HTTPSConnection("localhost", int(sys.argv[1]), context=ctx)
+c.request("GET", "/connect/login?v=3&api_key=simkey&user_id=FOLLOW1")
+print(c.getresponse().getheader("Location"))
+PY
+)
+  login=(login kite --api-key simkey --api-url "https://localhost:$port" --ca "$work/login-ca.pem"
+         "${sec[@]}")
+  out=$(echo "$redirect" | "$tandem" "${login[@]}" --account FOLLOW1 2>&1); rc=$?
+  check "login kite exits 0" test "$rc" -eq 0
+  check "…storing the token under the user" grep -q "kite.FOLLOW1.access_token" <<<"$out"
+  check "…without printing it" test "$(grep -c "at[0-9]*FOLLOW1" <<<"$out")" -eq 0
+  run "$tandem" secrets list "${sec[@]}"
+  check "…and the store has it" grep -qx "kite.FOLLOW1.access_token" <<<"$out"
+  out=$(echo "$redirect" | "$tandem" "${login[@]}" 2>&1); rc=$?
+  check "a used request token is refused" test "$rc" -eq 1
+  check "…as Kite's TokenException" grep -q "TokenException" <<<"$out"
+else
+  echo "SKIP: login kite (python3 is needed to play the browser)"
+fi
+kill "$sim_pid"; wait "$sim_pid" 2>/dev/null
+
 echo "$pass passed, $failures failed"
 test "$failures" -eq 0

@@ -1,0 +1,110 @@
+#include "app/login_command.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/url/parse.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "app/secrets_commands.h"
+#include "brokers/kite/rest_session.h"
+
+namespace tandem::app {
+
+namespace {
+
+namespace asio = boost::asio;
+
+struct LoginOptions {
+  SecretsPaths secrets;
+  std::string api_key;
+  std::string account;
+  std::string api_url = "https://api.kite.trade";
+  std::string login_base = "https://kite.zerodha.com";
+  std::string ca_file;
+};
+
+int fail(const std::string& why) {
+  std::cerr << "tandem login kite: " << why << "\n";
+  return 1;
+}
+
+int login_kite(const LoginOptions& o) {
+  auto store = open_secrets(o.secrets);
+  if (!store.ok()) return fail(store.status().message());
+  const std::string secret_name = "kite." + o.api_key + ".api_secret";
+  const auto api_secret = store->get(secret_name);
+  if (!api_secret) {
+    return fail("no API secret stored for this API key: run `tandem secrets set " + secret_name +
+                "` and paste it");
+  }
+  const auto url = boost::urls::parse_uri(o.api_url);
+  if (!url || url->scheme() != "https" || url->host().empty()) {
+    return fail("--api-url must be an https:// URL, got '" + o.api_url + "'");
+  }
+  brokers::net::HttpsTarget target = brokers::net::https_target(
+      url->host(), url->has_port() ? std::string(url->port()) : "443");
+  if (!o.ca_file.empty()) {
+    std::ifstream in(o.ca_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in || pem.str().empty()) return fail("cannot read the CA file " + o.ca_file);
+    target.ca_pem = pem.str();
+  }
+  std::cout << "Open this address, log in to Kite, then paste the address it sends you to\n"
+               "(or just its request_token):\n\n  "
+            << brokers::kite::login_url(o.api_key, o.login_base) << "\n\n> " << std::flush;
+  std::string pasted;
+  std::getline(std::cin, pasted);
+  auto request_token = brokers::kite::request_token_from(pasted);
+  if (!request_token.ok()) return fail(request_token.status().message());
+
+  asio::io_context io;
+  brokers::net::HttpsClient http(io.get_executor(), target, 1, std::chrono::seconds(15));
+  std::optional<Result<brokers::kite::SessionGrant>> answer;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        answer = co_await brokers::kite::exchange_request_token(http, o.api_key, *request_token,
+                                                                *api_secret);
+      },
+      asio::detached);
+  io.run();
+  if (!answer) return fail("no answer from " + o.api_url);
+  auto& grant = *answer;
+  if (!grant.ok()) return fail(grant.status().message());
+  if (!o.account.empty() && grant->user_id != o.account) {
+    return fail("logged in as " + grant->user_id + ", not " + o.account + "; nothing stored");
+  }
+  const std::string token_name = "kite." + grant->user_id + ".access_token";
+  Status s = store->set(token_name, grant->access_token);
+  if (s.ok()) s = store->save();
+  if (!s.ok()) return fail(s.message());
+  std::cout << "stored the access token for " << grant->user_id << " as " << token_name << " in "
+            << o.secrets.file << " (Kite tokens expire around 06:00 IST)\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_login_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<LoginOptions>();
+  CLI::App* login = app.add_subcommand("login", "Log in to a broker and store the access token");
+  login->require_subcommand(1);
+  CLI::App* kite = login->add_subcommand("kite", "Zerodha Kite Connect's daily login");
+  kite->add_option("--api-key", options->api_key, "The Kite Connect app's API key")->required();
+  kite->add_option("--account", options->account, "The Kite user id expected to log in");
+  kite->add_option("--api-url", options->api_url, "Kite's API root")->capture_default_str();
+  kite->add_option("--login-base", options->login_base, "Kite's login site")
+      ->capture_default_str();
+  kite->add_option("--ca", options->ca_file, "Also trust this CA (the simulator's)");
+  add_secrets_options(*kite, options->secrets);
+  kite->callback([options, &exit_code] { exit_code = login_kite(*options); });
+}
+
+}  // namespace tandem::app
