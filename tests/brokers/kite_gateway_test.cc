@@ -7,7 +7,11 @@
 // login flow trades a request token for a working access token.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "brokers/kite/kite_gateway.h"
+#include "brokers/kite/postback_receiver.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {
@@ -274,6 +278,52 @@ TEST(KiteLogin, RequestTokenIsExchangedForAWorkingAccessToken) {
     EXPECT_TRUE(funds.ok()) << funds.status().to_string();
   });
   EXPECT_TRUE(done);
+}
+
+TEST(KitePostback, OnlyAVerifiedChecksumIsDeliveredOverHttps) {
+  const std::string body = testing::fixture("kite/postback.json");
+  auto vectors = boost::json::parse(testing::fixture("kite/constructed/checksum_vectors.json"));
+  const auto& v = vectors.at("postback_checksum").as_object();
+  const std::string secret(v.at("api_secret").as_string());
+  auto signed_body = boost::json::parse(body);
+  signed_body.as_object()["checksum"] = v.at("sha256_hex");
+
+  asio::io_context io;
+  const auto identity = *net::make_tls_identity({"localhost"});
+  std::vector<BrokerOrder> delivered;
+  kite::PostbackCounts counts;
+  net::HttpsServer server(
+      io.get_executor(), identity,
+      kite::postback_handler(secret, [&](const BrokerOrder& o) { delivered.push_back(o); },
+                             &counts));
+  const uint16_t port = *server.listen("127.0.0.1", 0);
+  std::vector<unsigned> statuses;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        net::HttpsClient http(io.get_executor(),
+                              net::https_target("localhost", std::to_string(port), identity.ca_pem),
+                              1, 3000ms);
+        for (const std::string& b :
+             {boost::json::serialize(signed_body), body, std::string("{not json")}) {
+          net::HttpRequest r;
+          r.method = boost::beast::http::verb::post;
+          r.target = "/kite/postback";
+          r.content_type = "application/json";
+          r.body = b;
+          auto answer = co_await http.request(r);
+          statuses.push_back(answer.ok() ? answer->status : 0);
+        }
+        server.stop();
+        io.stop();
+      },
+      asio::detached);
+  io.run_for(10s);
+  EXPECT_EQ(statuses, (std::vector<unsigned>{200, 403, 400}));
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].order_id.value, "220303000308932");
+  EXPECT_EQ(counts.accepted, 1);
+  EXPECT_EQ(counts.refused, 2);
 }
 
 }  // namespace
