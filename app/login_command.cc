@@ -47,8 +47,8 @@ int login_kite(const LoginOptions& o) {
   if (!url || url->scheme() != "https" || url->host().empty()) {
     return fail("--api-url must be an https:// URL, got '" + o.api_url + "'");
   }
-  brokers::net::HttpsTarget target = brokers::net::https_target(
-      url->host(), url->has_port() ? std::string(url->port()) : "443");
+  brokers::net::HttpsTarget target =
+      brokers::net::https_target(url->host(), url->has_port() ? std::string(url->port()) : "443");
   if (!o.ca_file.empty()) {
     std::ifstream in(o.ca_file);
     std::stringstream pem;
@@ -100,8 +100,7 @@ void add_login_command(CLI::App& app, int& exit_code) {
   kite->add_option("--api-key", options->api_key, "The Kite Connect app's API key")->required();
   kite->add_option("--account", options->account, "The Kite user id expected to log in");
   kite->add_option("--api-url", options->api_url, "Kite's API root")->capture_default_str();
-  kite->add_option("--login-base", options->login_base, "Kite's login site")
-      ->capture_default_str();
+  kite->add_option("--login-base", options->login_base, "Kite's login site")->capture_default_str();
   kite->add_option("--ca", options->ca_file, "Also trust this CA (the simulator's)");
   add_secrets_options(*kite, options->secrets);
   kite->callback([options, &exit_code] { exit_code = login_kite(*options); });

@@ -7,8 +7,9 @@ namespace tandem::app {
 
 void add_secrets_options(CLI::App& command, SecretsPaths& paths) {
   command.add_option("--secrets", paths.file, "The encrypted secrets file")->capture_default_str();
-  command.add_option("--key-file", paths.key_file,
-                     "Its key (64 hex, mode 0600) unless TANDEM_SECRET_KEY is set")
+  command
+      .add_option("--key-file", paths.key_file,
+                  "Its key (64 hex, mode 0600) unless TANDEM_SECRET_KEY is set")
       ->capture_default_str();
 }
 

@@ -1,10 +1,10 @@
 #include "app/sim_command.h"
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <fmt/format.h>
 
 #include <chrono>
 #include <fstream>
@@ -62,12 +62,18 @@ std::string clock_text(d::TimeNs ns) {
 std::string_view step_name(brokers::sim::ScriptStep::Kind k) {
   using K = brokers::sim::ScriptStep::Kind;
   switch (k) {
-    case K::price: return "price";
-    case K::place: return "place";
-    case K::modify: return "modify";
-    case K::cancel: return "cancel";
-    case K::drop: return "drop";
-    case K::expire: return "expire";
+    case K::price:
+      return "price";
+    case K::place:
+      return "place";
+    case K::modify:
+      return "modify";
+    case K::cancel:
+      return "cancel";
+    case K::drop:
+      return "drop";
+    case K::expire:
+      return "expire";
   }
   return "?";
 }
@@ -163,14 +169,13 @@ int run_sim(const SimOptions& o) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          co_await sim.play(script, o.speed,
-                            [&](const brokers::sim::ScriptStep& s, const Status& outcome) {
-                              if (!outcome.ok()) ++failed_steps;
-                              std::cout << fmt::format(
-                                  "{} line {}: {}: {}\n", clock_text(s.at_ns), s.line,
-                                  describe(s), outcome.ok() ? "ok" : outcome.message());
-                              std::cout.flush();
-                            });
+          co_await sim.play(
+              script, o.speed, [&](const brokers::sim::ScriptStep& s, const Status& outcome) {
+                if (!outcome.ok()) ++failed_steps;
+                std::cout << fmt::format("{} line {}: {}: {}\n", clock_text(s.at_ns), s.line,
+                                         describe(s), outcome.ok() ? "ok" : outcome.message());
+                std::cout.flush();
+              });
           std::cout << fmt::format("tandem sim: script done, {} of {} steps refused\n",
                                    failed_steps, script.size())
                     << std::flush;

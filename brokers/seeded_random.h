@@ -15,8 +15,6 @@ inline uint64_t mix64(uint64_t x) {
 }
 
 // The next draw from a sequence kept in `state`, uniform in [0, bound].
-inline uint64_t next_draw(uint64_t& state, uint64_t bound) {
-  return mix64(state++) % (bound + 1);
-}
+inline uint64_t next_draw(uint64_t& state, uint64_t bound) { return mix64(state++) % (bound + 1); }
 
 }  // namespace tandem::brokers

@@ -52,7 +52,8 @@ Result<SimSettings> read(const Result<toml::table>& doc, const std::string& name
     out.kite.fills.latency_ns = f.integer(*fills, "latency_ms", "fills", 0, 0, 60'000) * 1'000'000;
     out.kite.fills.jitter_ns = f.integer(*fills, "jitter_ms", "fills", 0, 0, 60'000) * 1'000'000;
     out.kite.fills.max_fill_units = f.integer(*fills, "max_fill_units", "fills", 0, 0, INT64_MAX);
-    out.kite.fills.seed = static_cast<uint64_t>(f.integer(*fills, "seed", "fills", 1, 0, INT64_MAX));
+    out.kite.fills.seed =
+        static_cast<uint64_t>(f.integer(*fills, "seed", "fills", 1, 0, INT64_MAX));
   }
   const auto accounts = f.tables(root, "account", "");
   if (accounts.empty()) f.error(&root, "account", "at least one [[account]] is needed");
@@ -76,11 +77,13 @@ Result<SimSettings> read(const Result<toml::table>& doc, const std::string& name
   for (size_t i = 0; i < instruments.size(); ++i) {
     const std::string path = "instrument[" + std::to_string(i) + "]";
     const toml::table& t = *instruments[i];
-    f.only(t, path, {"exchange", "symbol", "underlying", "token", "lot", "tick", "freeze", "price"});
+    f.only(t, path,
+           {"exchange", "symbol", "underlying", "token", "lot", "tick", "freeze", "price"});
     d::Instrument inst;
     const std::string exchange = f.text(t, "exchange", path, "", true);
     const auto e = brokers::kite::exchange_from_wire(exchange);
-    if (!exchange.empty() && !e) f.error(t.get("exchange"), path + ".exchange", "unknown exchange '" + exchange + "'");
+    if (!exchange.empty() && !e)
+      f.error(t.get("exchange"), path + ".exchange", "unknown exchange '" + exchange + "'");
     inst.key = {e.value_or(d::Exchange::nse), f.text(t, "symbol", path, "", true)};
     inst.underlying = f.text(t, "underlying", path, inst.key.tradingsymbol);
     inst.kite_token = static_cast<uint32_t>(f.integer(t, "token", path, 0, 0, UINT32_MAX));
@@ -88,7 +91,7 @@ Result<SimSettings> read(const Result<toml::table>& doc, const std::string& name
     inst.tick_size_paise = f.paise(t, "tick", path, 5);
     inst.freeze_qty_units = f.integer(t, "freeze", path, 0, 0, INT64_MAX);
     inst.segment = e && (*e == d::Exchange::nfo || *e == d::Exchange::bfo) ? d::Segment::derivatives
-                                                                            : d::Segment::equity;
+                                                                           : d::Segment::equity;
     const int64_t price = f.paise(t, "price", path, 0);
     if (price > 0) out.opening_prices[inst.key] = price;
     out.kite.instruments.push_back(std::move(inst));

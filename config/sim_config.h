@@ -18,6 +18,7 @@ struct SimSettings {
 
 // Every mistake in the file, each with its line and key, in one invalid_argument.
 [[nodiscard]] Result<SimSettings> read_sim_settings(const std::string& path);
-[[nodiscard]] Result<SimSettings> parse_sim_settings(std::string_view text, const std::string& name);
+[[nodiscard]] Result<SimSettings> parse_sim_settings(std::string_view text,
+                                                     const std::string& name);
 
 }  // namespace tandem::config

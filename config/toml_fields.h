@@ -40,7 +40,8 @@ class TomlFields {
                                          const std::string& path);
   const toml::table* table(const toml::table& t, std::string_view key, const std::string& path);
   // Every key of `t` must be one of `known`.
-  void only(const toml::table& t, const std::string& path, std::initializer_list<std::string_view> known);
+  void only(const toml::table& t, const std::string& path,
+            std::initializer_list<std::string_view> known);
 
   void error(const toml::node* at, const std::string& key, const std::string& why);
   // ok, or invalid_argument listing every mistake, one per line.

@@ -35,7 +35,8 @@ Result<std::string> seal(const AeadKey& key, std::string_view plaintext, std::st
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int n = 0;
   bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), o) == 1;
-  ok = ok && EVP_EncryptUpdate(ctx.get(), nullptr, &n, bytes(aad), static_cast<int>(aad.size())) == 1;
+  ok = ok &&
+       EVP_EncryptUpdate(ctx.get(), nullptr, &n, bytes(aad), static_cast<int>(aad.size())) == 1;
   ok = ok && EVP_EncryptUpdate(ctx.get(), o + kNonce, &n, bytes(plaintext),
                                static_cast<int>(plaintext.size())) == 1;
   ok = ok && EVP_EncryptFinal_ex(ctx.get(), o + kNonce + n, &n) == 1;
@@ -57,12 +58,13 @@ Result<std::string> open(const AeadKey& key, std::string_view sealed, std::strin
   std::array<unsigned char, kTag> tag{};
   std::copy(s + kNonce + length, s + sealed.size(), tag.begin());
   bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), s) == 1;
-  ok = ok && EVP_DecryptUpdate(ctx.get(), nullptr, &n, bytes(aad), static_cast<int>(aad.size())) == 1;
+  ok = ok &&
+       EVP_DecryptUpdate(ctx.get(), nullptr, &n, bytes(aad), static_cast<int>(aad.size())) == 1;
   ok = ok && EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n,
                                s + kNonce, static_cast<int>(length)) == 1;
   ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) == 1;
-  ok = ok && EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n,
-                                 &n) == 1;
+  ok = ok &&
+       EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &n) == 1;
   if (!ok) {
     return Status(StatusCode::unauthenticated, "does not decrypt: a wrong key, or altered bytes");
   }

@@ -92,7 +92,8 @@ Result<AeadKey> load_secret_key(const std::string& key_file) {
   std::stringstream text;
   text << in.rdbuf();
   const auto key = key_from_hex(text.str());
-  if (!key) return Status::invalid_argument("key file " + key_file + ": must hold 64 hex characters");
+  if (!key)
+    return Status::invalid_argument("key file " + key_file + ": must hold 64 hex characters");
   return *key;
 }
 

@@ -397,9 +397,11 @@ Result<Placement> parse_placement(std::string_view body) {
   if (!r.status().ok()) return r.status();
   const json::value* children = data->get_object().if_contains("children");
   if (children == nullptr || children->is_null()) return out;
-  if (!children->is_array()) return Status::invalid_argument("kite order response 'children': not a list");
+  if (!children->is_array())
+    return Status::invalid_argument("kite order response 'children': not a list");
   for (const json::value& child : children->get_array()) {
-    if (!child.is_object()) return Status::invalid_argument("kite order response child: not an object");
+    if (!child.is_object())
+      return Status::invalid_argument("kite order response child: not an object");
     const json::object& c = child.get_object();
     if (const json::value* e = c.if_contains("error"); e != nullptr && e->is_object()) {
       ObjectReader er(e->get_object(), "kite order response child error");
@@ -607,8 +609,8 @@ json::value money(int64_t paise) {
 // Kite's timestamps: IST wall time to the second; null when unknown.
 json::value ist(d::TimeNs ns) {
   if (ns == 0) return nullptr;
-  const auto t = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) +
-                 d::kIstOffset;
+  const auto t =
+      std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) + d::kIstOffset;
   return json::value(date::format("%F %T", std::chrono::floor<std::chrono::seconds>(t)));
 }
 
@@ -689,11 +691,10 @@ std::string placement_body(const Placement& p) {
     json::array children;
     for (const auto& id : p.slices) children.push_back(json::object{{"order_id", id.value}});
     for (const auto& e : p.slice_errors) {
-      children.push_back(json::object{
-          {"error", json::object{{"code", e.http_status},
-                                 {"error_type", e.type},
-                                 {"message", e.message},
-                                 {"data", nullptr}}}});
+      children.push_back(json::object{{"error", json::object{{"code", e.http_status},
+                                                             {"error_type", e.type},
+                                                             {"message", e.message},
+                                                             {"data", nullptr}}}});
     }
     data["children"] = std::move(children);
   }
@@ -740,22 +741,24 @@ std::string instruments_csv(const std::vector<d::Instrument>& instruments) {
       "instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,"
       "lot_size,instrument_type,segment,exchange\n";
   for (const auto& i : instruments) {
-    const bool future = i.segment == d::Segment::derivatives && i.option_type == d::OptionType::none;
+    const bool future =
+        i.segment == d::Segment::derivatives && i.option_type == d::OptionType::none;
     const std::string type = i.option_type == d::OptionType::call  ? "CE"
                              : i.option_type == d::OptionType::put ? "PE"
                              : future                              ? "FUT"
                                                                    : "EQ";
     std::string expiry;
     if (i.expiry_day != 0) {
-      const uint32_t y = i.expiry_day / 10000, m = i.expiry_day / 100 % 100, dd = i.expiry_day % 100;
+      const uint32_t y = i.expiry_day / 10000, m = i.expiry_day / 100 % 100,
+                     dd = i.expiry_day % 100;
       char buf[16];
       std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", y, m, dd);
       expiry = buf;
     }
-    const std::string segment = i.segment == d::Segment::index ? "INDICES"
-                                : type == "EQ" ? std::string(wire(i.key.exchange))
-                                               : std::string(wire(i.key.exchange)) + "-" +
-                                                     (type == "FUT" ? "FUT" : "OPT");
+    const std::string segment =
+        i.segment == d::Segment::index ? "INDICES"
+        : type == "EQ"                 ? std::string(wire(i.key.exchange))
+                       : std::string(wire(i.key.exchange)) + "-" + (type == "FUT" ? "FUT" : "OPT");
     out += std::to_string(i.kite_token) + "," + std::to_string(i.kite_token >> 8) + "," +
            i.key.tradingsymbol + ",\"" + i.underlying + "\",0.0," + expiry + "," +
            rupees(i.strike_paise) + "," + rupees(i.tick_size_paise) + "," +
@@ -782,8 +785,9 @@ std::string login_url(std::string_view api_key, std::string_view base) {
 
 Result<std::string> request_token_from(std::string_view redirect_url) {
   const auto alnum = [](std::string_view t) {
-    return !t.empty() && t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                             "0123456789") == std::string_view::npos;
+    return !t.empty() && t.find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789") == std::string_view::npos;
   };
   if (redirect_url.find('?') == std::string_view::npos) {
     if (alnum(redirect_url)) return std::string(redirect_url);  // the token pasted alone
@@ -794,8 +798,8 @@ Result<std::string> request_token_from(std::string_view redirect_url) {
   if (params) {
     for (const auto& p : *params) {
       if (p.key.decode() == "status" && p.has_value && p.value.decode() != "success") {
-        return Status(StatusCode::unauthenticated, "kite login: the redirect says status " +
-                                                       p.value.decode());
+        return Status(StatusCode::unauthenticated,
+                      "kite login: the redirect says status " + p.value.decode());
       }
     }
     for (const auto& p : *params) {

@@ -55,8 +55,8 @@ using WsText = std::variant<BrokerOrder, WsError, WsMessage>;
 // market_protection (mandatory since April 2026; -1 lets Kite choose).
 // `autoslice` asks Kite to split the order above the exchange freeze quantity.
 [[nodiscard]] std::string place_order_form(const domain::OrderRequest& order,
-                                           const domain::ClientTag& tag,
-                                           int market_protection = -1, bool autoslice = false);
+                                           const domain::ClientTag& tag, int market_protection = -1,
+                                           bool autoslice = false);
 // PUT /orders/{variety}/{order_id}.
 [[nodiscard]] std::string modify_order_form(const domain::OrderRequest& order,
                                             int market_protection = -1);
@@ -95,8 +95,8 @@ struct SessionGrant {
 [[nodiscard]] Result<SessionGrant> parse_session(std::string_view body);
 // The login URL to send the user to, and the request_token from the URL Kite redirects to
 // (or the bare token, pasted alone).
-[[nodiscard]] std::string login_url(std::string_view api_key, std::string_view base =
-                                                                  "https://kite.zerodha.com");
+[[nodiscard]] std::string login_url(std::string_view api_key,
+                                    std::string_view base = "https://kite.zerodha.com");
 [[nodiscard]] Result<std::string> request_token_from(std::string_view redirect_url);
 [[nodiscard]] std::string session_body(const SessionGrant& grant);
 

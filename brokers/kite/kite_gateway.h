@@ -28,8 +28,7 @@ struct KiteAccount {
 
 class KiteGateway final : public Gateway {
  public:
-  KiteGateway(boost::asio::any_io_executor executor, KiteAccount account,
-              RestSession::Clock clock);
+  KiteGateway(boost::asio::any_io_executor executor, KiteAccount account, RestSession::Clock clock);
   ~KiteGateway() override;
 
   // Opens and TLS-handshakes the pool ahead of need.
@@ -37,8 +36,7 @@ class KiteGateway final : public Gateway {
   int stream_connects() const { return stream_ ? stream_->connects() : 0; }
 
   std::string_view broker() const override { return "kite"; }
-  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order,
-                                                  domain::ClientTag tag,
+  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
                                                   PlaceOptions options) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
                                                                domain::OrderRequest order) override;

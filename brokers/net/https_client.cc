@@ -46,7 +46,7 @@ struct HttpsClient::Impl {
     if (!tls.ok())
       co_return Status::invalid_argument("https " + target.host + ": " + tls.status().message());
     auto stream = co_await connect_tls(executor, **tls, target.host, target.port, "https",
-                                     target.local_address);
+                                       target.local_address);
     if (stream.ok()) ++handshakes;
     co_return stream;
   }

@@ -47,8 +47,9 @@ asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(asio::any_io_exe
   } else {
     boost::system::error_code aec;
     const auto local = asio::ip::make_address(local_address, aec);
-    if (aec) co_return Status::invalid_argument(what + ": source address '" + local_address +
-                                                "' is not an IP address");
+    if (aec)
+      co_return Status::invalid_argument(what + ": source address '" + local_address +
+                                         "' is not an IP address");
     boost::system::error_code cec = asio::error::address_family_not_supported;
     for (const auto& entry : endpoints) {
       if (entry.endpoint().address().is_v4() != local.is_v4()) continue;

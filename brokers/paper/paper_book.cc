@@ -163,8 +163,8 @@ bool PaperBook::try_fill(Working& w, d::TimeNs now) {
     o.broker_status = "COMPLETE";
   }
   o.exchange_time_ns = now;
-  trades_.push_back(BrokerTrade{"T" + std::to_string(trades_.size() + 1), o.order_id,
-                                o.instrument, o.side, o.product, step, fill, now});
+  trades_.push_back(BrokerTrade{"T" + std::to_string(trades_.size() + 1), o.order_id, o.instrument,
+                                o.side, o.product, step, fill, now});
   return true;
 }
 

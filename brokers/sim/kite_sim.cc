@@ -141,8 +141,7 @@ Result<BrokerOrder> KiteSim::place_as_owner(const std::string& user_id,
   return placed;
 }
 
-Result<BrokerOrder> KiteSim::modify_as_owner(const std::string& user_id,
-                                             const d::BrokerOrderId& id,
+Result<BrokerOrder> KiteSim::modify_as_owner(const std::string& user_id, const d::BrokerOrderId& id,
                                              const d::OrderRequest& order) {
   Account* a = find(user_id);
   if (a == nullptr) return Status::not_found("sim: no account " + user_id);
@@ -186,9 +185,10 @@ ServerReply KiteSim::handle(const net::HttpRequest& r) {
   ServerReply reply = route(r, account);
   if (account != nullptr) {
     const Faults& f = account->config.faults;
-    const auto jitter = f.latency_jitter.count() > 0
-                            ? next_draw(account->rng, static_cast<uint64_t>(f.latency_jitter.count()))
-                            : 0;
+    const auto jitter =
+        f.latency_jitter.count() > 0
+            ? next_draw(account->rng, static_cast<uint64_t>(f.latency_jitter.count()))
+            : 0;
     reply.delay += f.latency + std::chrono::milliseconds(jitter);
   }
   return reply;
@@ -202,7 +202,8 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
   }
   if (r.method == verb::post && path == "/session/token") return session_token(r);
   account = authenticate(r);
-  if (account == nullptr) return error(403, "TokenException", "Incorrect `api_key` or `access_token`.");
+  if (account == nullptr)
+    return error(403, "TokenException", "Incorrect `api_key` or `access_token`.");
   PaperBook& book = account->book;
   if (r.method == verb::get && path == "/orders") {
     book.advance(clock_());
@@ -251,7 +252,8 @@ ServerReply KiteSim::login_redirect(const net::HttpRequest& r) {
   request_tokens_[token] = user;
   ServerReply reply = net::server_reply(302, {});
   reply.content_type = "text/plain";
-  reply.response.location = "http://127.0.0.1/?action=login&type=login&status=success&request_token=" + token;
+  reply.response.location =
+      "http://127.0.0.1/?action=login&type=login&status=success&request_token=" + token;
   return reply;
 }
 
@@ -344,7 +346,7 @@ ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
   }
   if (f.check_funds && order.side == d::Side::buy) {
     const auto ref = prices_.find(order.instrument);
-    const int64_t price = order.price_paise > 0             ? order.price_paise
+    const int64_t price = order.price_paise > 0  ? order.price_paise
                           : ref != prices_.end() ? ref->second
                                                  : 0;
     const int64_t required = price * order.quantity_units;
@@ -359,9 +361,9 @@ ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
   const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;
   if (freeze > 0 && order.quantity_units > freeze) {
     if (!form->autoslice) {
-      return error(400, "InputException",
-                   "Quantity exceeds the freeze limit of " + std::to_string(freeze) +
-                       "; use autoslice.");
+      return error(
+          400, "InputException",
+          "Quantity exceeds the freeze limit of " + std::to_string(freeze) + "; use autoslice.");
     }
     auto slices = a.book.place_sliced(order, form->tag, freeze, now);
     if (!slices.ok()) return error(400, "OrderException", slices.status().message());

@@ -111,12 +111,13 @@ Result<std::vector<ScriptStep>> parse_leader_script(std::string_view text) {
       const d::InstrumentKey instrument = o.instrument;
       o = parsed->order;
       o.instrument = instrument;
-      const bool priced = o.order_type == d::OrderType::limit ||
-                          o.order_type == d::OrderType::stop_loss;
-      const bool triggered = o.order_type == d::OrderType::stop_loss ||
-                             o.order_type == d::OrderType::stop_loss_market;
+      const bool priced =
+          o.order_type == d::OrderType::limit || o.order_type == d::OrderType::stop_loss;
+      const bool triggered =
+          o.order_type == d::OrderType::stop_loss || o.order_type == d::OrderType::stop_loss_market;
       if (priced) {
-        if (w.size() <= next || !parse_price(w[next++], o.price_paise)) return bad("missing or bad price");
+        if (w.size() <= next || !parse_price(w[next++], o.price_paise))
+          return bad("missing or bad price");
       }
       if (triggered) {
         if (w.size() <= next || !parse_price(w[next++], o.trigger_price_paise)) {
@@ -133,7 +134,8 @@ Result<std::vector<ScriptStep>> parse_leader_script(std::string_view text) {
       if (!parse_price(w[3], s.order.price_paise)) return bad("bad price '" + w[3] + "'");
     } else if (kind == "place") {
       s.kind = ScriptStep::Kind::place;
-      if (w.size() < 9) return bad("place takes ACCOUNT NAME SIDE INSTRUMENT QTY TYPE PRODUCT [PRICE] [TRIGGER]");
+      if (w.size() < 9)
+        return bad("place takes ACCOUNT NAME SIDE INSTRUMENT QTY TYPE PRODUCT [PRICE] [TRIGGER]");
       s.account = w[2];
       s.name = w[3];
       if (!parse_instrument(w[5], s.order.instrument)) return bad("bad instrument '" + w[5] + "'");
@@ -149,7 +151,8 @@ Result<std::vector<ScriptStep>> parse_leader_script(std::string_view text) {
                : kind == "drop" ? ScriptStep::Kind::drop
                                 : ScriptStep::Kind::expire;
       const size_t want = kind == "cancel" ? 4 : 3;
-      if (w.size() != want) return bad(kind + (kind == "cancel" ? " takes ACCOUNT NAME" : " takes ACCOUNT"));
+      if (w.size() != want)
+        return bad(kind + (kind == "cancel" ? " takes ACCOUNT NAME" : " takes ACCOUNT"));
       s.account = w[2];
       if (kind == "cancel") s.name = w[3];
     } else {

@@ -302,12 +302,13 @@ TEST(KiteCodec, SessionGrantAndLoginRedirect) {
 }
 
 TEST(KiteCodec, SimulatorBodiesDecodeToWhatTheyEncode) {
-  BrokerTrade t{"T1", {"P1"}, {d::Exchange::nse, "INFY"}, d::Side::sell, d::Product::delivery,
-                7, 1500'05, 1'700'000'000'000'000'000};
+  BrokerTrade t{"T1", {"P1"},  {d::Exchange::nse, "INFY"}, d::Side::sell, d::Product::delivery,
+                7,    1500'05, 1'700'000'000'000'000'000};
   auto trades = parse_trades(trades_body({t}));
   ASSERT_TRUE(trades.ok()) << trades.status().to_string();
   EXPECT_EQ(trades->at(0), t);
-  d::BrokerPosition p{{d::Exchange::nfo, "NIFTY26DECFUT"}, d::Product::carry_forward, -75, 24000'50};
+  d::BrokerPosition p{
+      {d::Exchange::nfo, "NIFTY26DECFUT"}, d::Product::carry_forward, -75, 24000'50};
   auto positions = parse_positions(positions_body({p}));
   ASSERT_TRUE(positions.ok()) << positions.status().to_string();
   EXPECT_EQ(positions->at(0), p);

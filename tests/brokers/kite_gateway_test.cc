@@ -157,8 +157,7 @@ TEST(KiteGateway, StalledOrderCallIsNetworkAndReconcilesByTagWithoutADuplicate) 
         const auto buy = market(kInfy, 5);
         const d::ClientTag tag{"stall1"};
         auto placed = co_await g.place(buy, tag, PlaceOptions{});
-        EXPECT_EQ(error_class(placed.status()), ErrorClass::network)
-            << placed.status().to_string();
+        EXPECT_EQ(error_class(placed.status()), ErrorClass::network) << placed.status().to_string();
         // Outcome unknown: look it up by tag before anything else.
         auto found = co_await find_by_tag(g, tag);
         EXPECT_TRUE(found.ok()) << found.status().to_string();
@@ -231,7 +230,7 @@ TEST(KiteGateway, OrderCallsLeaveFromTheRegisteredSourceAddress) {
     const d::ClientTag tag{"ip2"};
     auto placed = co_await g.place(buy, tag, PlaceOptions{});
     EXPECT_EQ(error_class(placed.status()), ErrorClass::rejected);  // from 127.0.0.1
-    auto book = co_await g.orders();  // reads work from any address
+    auto book = co_await g.orders();                                // reads work from any address
     EXPECT_TRUE(book.ok()) << book.status().to_string();
   });
   EXPECT_EQ(loop.kite.orders_of("F1").size(), 1u);
@@ -294,8 +293,8 @@ TEST(KitePostback, OnlyAVerifiedChecksumIsDeliveredOverHttps) {
   kite::PostbackCounts counts;
   net::HttpsServer server(
       io.get_executor(), identity,
-      kite::postback_handler(secret, [&](const BrokerOrder& o) { delivered.push_back(o); },
-                             &counts));
+      kite::postback_handler(
+          secret, [&](const BrokerOrder& o) { delivered.push_back(o); }, &counts));
   const uint16_t port = *server.listen("127.0.0.1", 0);
   std::vector<unsigned> statuses;
   asio::co_spawn(

@@ -85,7 +85,8 @@ std::pair<std::map<std::string, State>, std::map<std::string, State>> run_script
           }
           break;
         case Step::cancel:
-          if (!placed.empty()) (void)loop.kite.cancel_as_owner("L1", placed[s.pick % placed.size()]);
+          if (!placed.empty())
+            (void)loop.kite.cancel_as_owner("L1", placed[s.pick % placed.size()]);
           break;
         case Step::move_price:
           price += (s.qty % 2 == 0 ? 1 : -1) * s.qty * 1'00;
@@ -98,8 +99,8 @@ std::pair<std::map<std::string, State>, std::map<std::string, State>> run_script
       if (s.pause > 0) co_await testing::sleep_for(std::chrono::milliseconds(s.pause));
     }
     // Converged: the view equals the simulator's book, and stays so for a moment.
-    co_await testing::wait_until(
-        [&] { return view == book_view(loop.kite.orders_of("L1")); }, 5000ms);
+    co_await testing::wait_until([&] { return view == book_view(loop.kite.orders_of("L1")); },
+                                 5000ms);
     co_await testing::sleep_for(100ms);
     truth = book_view(loop.kite.orders_of("L1"));
     gateway.stop();

@@ -28,11 +28,12 @@ TEST(PaperGateway, OrdersFillAfterTheLatencyAndArePushedInOrder) {
   const d::InstrumentKey infy{d::Exchange::nse, "INFY"};
   std::vector<BrokerOrder> pushed;
   bool connected = false;
-  paper.subscribe([&](const BrokerOrder& o, bool recovered) {
-    EXPECT_FALSE(recovered);
-    pushed.push_back(o);
-  },
-                  [&](bool up, const Status&) { connected = up; });
+  paper.subscribe(
+      [&](const BrokerOrder& o, bool recovered) {
+        EXPECT_FALSE(recovered);
+        pushed.push_back(o);
+      },
+      [&](bool up, const Status&) { connected = up; });
   bool done = false;
   asio::co_spawn(
       io,

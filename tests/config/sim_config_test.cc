@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace tandem::config {
 namespace {
 
@@ -56,8 +55,7 @@ symbol = "IBM"
 TEST(SimConfig, SyntaxErrorNamesFileLineAndColumn) {
   auto s = parse_sim_settings("[kite]\napi_key = \n", "broken.toml");
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("broken.toml:2:"), std::string::npos)
-      << s.status().message();
+  EXPECT_NE(s.status().message().find("broken.toml:2:"), std::string::npos) << s.status().message();
   auto missing = read_sim_settings("/nonexistent/sim.toml");
   EXPECT_EQ(missing.status().code(), StatusCode::invalid_argument);
   EXPECT_NE(missing.status().message().find("/nonexistent/sim.toml"), std::string::npos);

@@ -71,8 +71,7 @@ struct KiteSimLoop {
         io.get_executor(), identity,
         [this](const brokers::net::HttpRequest& r) { return kite.handle(r); });
     server->on_websocket(
-        [this](const brokers::net::HttpRequest& r,
-               std::shared_ptr<brokers::net::WsConnection> c) {
+        [this](const brokers::net::HttpRequest& r, std::shared_ptr<brokers::net::WsConnection> c) {
           return kite.on_websocket(r, std::move(c));
         },
         heartbeat);
