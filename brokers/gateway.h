@@ -58,6 +58,13 @@ class Gateway {
 
   // A new access token (after `tandem login`): a stopped account may start again.
   virtual void set_access_token(std::string token) = 0;
+
+  // The leader's latest fill price of an instrument. A real broker has its own market and
+  // ignores it; the paper broker fills against it.
+  virtual void reference_price(const domain::InstrumentKey& instrument, int64_t price_paise) {
+    (void)instrument;
+    (void)price_paise;
+  }
 };
 
 // Reconciliation after an unknown outcome (a `network` error): the orders the broker holds

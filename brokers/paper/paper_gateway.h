@@ -46,6 +46,9 @@ class PaperGateway final : public Gateway {
   void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
   void stop() override { on_order_ = nullptr; }
   void set_access_token(std::string) override {}  // paper accounts have no token
+  void reference_price(const domain::InstrumentKey& instrument, int64_t price_paise) override {
+    set_price(instrument, price_paise);
+  }
 
  private:
   // Fills what can fill now, pushes every changed order, and when orders wait out the

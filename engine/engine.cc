@@ -1,0 +1,362 @@
+#include "engine/engine.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+
+#include <future>
+#include <set>
+
+#include "crypto/sha256.h"
+#include "domain/copy/decide.h"
+#include "engine/intent_executor.h"
+#include "journal/record_reader.h"
+#include "journal/state_restore.h"
+
+namespace tandem::engine {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+namespace {
+
+// Runs `make()`'s awaitable on the broker executor and waits for its result. Startup only:
+// the engine thread has nothing else to do until the state is in place.
+template <typename T, typename Make>
+T run_on(asio::any_io_executor executor, Make make) {
+  std::promise<T> promise;
+  auto future = promise.get_future();
+  asio::co_spawn(
+      executor, [&]() -> asio::awaitable<void> { promise.set_value(co_await make()); },
+      asio::detached);
+  return future.get();
+}
+
+projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
+  return {u.status,      u.quantity_units,     u.filled_units, u.average_price_paise,
+          u.price_paise, u.trigger_price_paise};
+}
+
+// What the broker sent, in a canonical text: the digest the journal keeps of it.
+std::string digest_of(const brokers::BrokerOrder& o) {
+  return crypto::sha256_hex(
+      o.order_id.value + "|" + o.broker_status + "|" + std::to_string(o.quantity_units) + "|" +
+      std::to_string(o.filled_units) + "|" + std::to_string(o.price_paise) + "|" +
+      std::to_string(o.trigger_price_paise) + "|" + std::to_string(o.average_price_paise) + "|" +
+      std::to_string(o.exchange_time_ns) + "|" + o.tag);
+}
+
+}  // namespace
+
+Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leader,
+               Followers followers, asio::any_io_executor broker_executor, Clock clock)
+    : store_(store),
+      setup_(std::move(setup)),
+      leader_(leader),
+      followers_(std::move(followers)),
+      broker_executor_(std::move(broker_executor)),
+      clock_(std::move(clock)),
+      inbox_(setup_.inbox_capacity) {}
+
+Engine::~Engine() = default;
+
+EngineStats Engine::stats() const {
+  std::lock_guard lock(stats_mu_);
+  EngineStats s = stats_;
+  s.inbox_high_water = inbox_.high_water();
+  return s;
+}
+
+void Engine::request_stop() { inbox_.push(StopFact{}); }
+
+Status Engine::append(std::vector<d::Event> events) {
+  if (events.empty()) return Status();
+  std::vector<journal::AppendItem> items;
+  items.reserve(events.size());
+  const d::TimeNs now = clock_();
+  d::TradingDay day = state_.day;
+  for (auto& e : events) {
+    if (const auto* opened = std::get_if<d::TradingDayOpened>(&e)) day = opened->day;
+    items.push_back({now, day, std::move(e)});
+  }
+  auto appended = store_.append(items);
+  if (!appended.ok()) return appended.status();
+  for (const auto& item : items) state_ = d::evolve(std::move(state_), item.event);
+  return Status();
+}
+
+Status Engine::open_day(d::TimeNs at) {
+  const d::TradingDay day = d::ist_trading_day(at);
+  if (day == state_.day) return Status();
+  return append({d::TradingDayOpened{day}});
+}
+
+Status Engine::ensure_instrument(const d::InstrumentKey& key) {
+  if (state_.instruments.contains(key)) return Status();
+  const auto it = master_.find(key);
+  if (it == master_.end()) return Status();  // decide() skips it, naming the reason
+  return append({d::InstrumentSnapshot{it->second}});
+}
+
+Status Engine::start() {
+  auto restored = journal::restore_state(store_);
+  if (!restored.ok()) return restored.status();
+  state_ = std::move(restored->state);
+
+  std::vector<d::Event> config;
+  config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
+  if (state_.leader != setup_.leader) {
+    config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker});
+  }
+  const std::set<d::TradingDay> holidays(setup_.holidays.begin(), setup_.holidays.end());
+  if (state_.calendar.holidays != holidays || state_.day == 0) {
+    config.push_back(d::MarketCalendarConfigured{{holidays.begin(), holidays.end()}});
+  }
+  for (const auto& f : setup_.followers) {
+    const auto it = state_.followers.find(f.follower);
+    if (it == state_.followers.end() || !(it->second == f)) {
+      config.push_back(d::FollowerConfigured{f});
+    }
+  }
+  if (Status s = open_day(clock_()); !s.ok()) return s;
+  if (Status s = append(std::move(config)); !s.ok()) return s;
+
+  // Instruments and funds, from the brokers (a failure here is reported, not fatal: a
+  // follower without funds is skipped by decide() with that reason).
+  auto instruments = run_on<Result<std::vector<d::Instrument>>>(
+      broker_executor_, [this] { return leader_.instruments(); });
+  if (instruments.ok()) {
+    for (auto& i : *instruments) master_[i.key] = std::move(i);
+  }
+  std::vector<d::Event> funds;
+  auto take_funds = [&](const d::AccountId& account, brokers::Gateway& g) {
+    auto f = run_on<Result<brokers::Funds>>(broker_executor_, [&g] { return g.funds(); });
+    if (f.ok()) funds.push_back(d::FundsSnapshot{account, f->available_paise});
+  };
+  take_funds(setup_.leader, leader_);
+  for (const auto& f : setup_.followers) {
+    const auto g = followers_.find(f.follower);
+    if (g != followers_.end()) take_funds(f.account, *g->second);
+  }
+  if (Status s = append(std::move(funds)); !s.ok()) return s;
+
+  // Streams: facts go to the inbox, from the broker executor.
+  asio::post(broker_executor_, [this] {
+    leader_.subscribe(
+        [this](const brokers::BrokerOrder& o, bool recovered) {
+          inbox_.push(LeaderFact{o, recovered, clock_()});
+        },
+        [this](bool up, const Status& why) {
+          inbox_.push(ConnectionFact{setup_.leader, up, why.ok() ? "" : why.message()});
+        });
+    for (const auto& [id, g] : followers_) {
+      g->subscribe(
+          [this, id = id](const brokers::BrokerOrder& o, bool) {
+            inbox_.push(FollowerFact{id, o});
+          },
+          [](bool, const Status&) {});
+    }
+  });
+  return reconcile_pending();
+}
+
+// Every intent journaled without an ack or a rejection (an earlier run stopped between
+// writing it and hearing back) is looked up by tag at its broker, then acknowledged or
+// sent again under the same tag.
+Status Engine::reconcile_pending() {
+  const auto days = store_.days();
+  if (!days.ok()) return days.status();
+  if (days->empty()) return Status();
+  // Intents live at most a trading day; the last two days cover a restart after midnight.
+  auto from_day = days->rbegin();
+  if (days->size() > 1) ++from_day;
+  std::map<d::ClientTag, d::FollowerOrderIntent> pending;
+  const Status read =
+      journal::read_records(store_, {from_day->second, 0}, [&](journal::Record&& r) {
+        if (auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
+          pending[i->tag] = std::move(*i);
+        } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
+          pending.erase(a->tag);
+        } else if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
+          pending.erase(j->tag);
+        }
+        return true;
+      });
+  if (!read.ok()) return read;
+  for (const auto& [tag, intent] : pending) {
+    const auto g = followers_.find(intent.follower);
+    if (g == followers_.end()) continue;
+    ++in_flight_;
+    brokers::PlaceOptions options;
+    const auto inst = state_.instruments.find(intent.order.instrument);
+    if (inst != state_.instruments.end())
+      options.freeze_quantity_units = inst->second.freeze_qty_units;
+    asio::co_spawn(
+        broker_executor_,
+        [this, gateway = g->second, intent = intent, options]() -> asio::awaitable<void> {
+          IntentOutcome out = co_await execute_intent(*gateway, intent, options, true);
+          inbox_.push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
+                                  out.message, 0});
+        },
+        asio::detached);
+  }
+  return Status();
+}
+
+void Engine::dispatch(const d::FollowerOrderIntent& intent, d::TimeNs leader_received_ns) {
+  const auto g = followers_.find(intent.follower);
+  if (g == followers_.end()) {
+    // A follower without a gateway (not configured in this run): say so in the journal.
+    inbox_.push(OutcomeFact{
+        intent, {}, "input", "no broker session for this follower", leader_received_ns});
+    ++in_flight_;
+    return;
+  }
+  ++in_flight_;
+  brokers::PlaceOptions options;
+  const auto inst = state_.instruments.find(intent.order.instrument);
+  if (inst != state_.instruments.end())
+    options.freeze_quantity_units = inst->second.freeze_qty_units;
+  asio::co_spawn(
+      broker_executor_,
+      [this, gateway = g->second, intent, options, leader_received_ns]() -> asio::awaitable<void> {
+        IntentOutcome out = co_await execute_intent(*gateway, intent, options);
+        inbox_.push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
+                                out.message, leader_received_ns});
+      },
+      asio::detached);
+}
+
+void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) {
+  asio::post(broker_executor_, [this, key, price_paise] {
+    for (const auto& [id, g] : followers_) g->reference_price(key, price_paise);
+  });
+}
+
+Status Engine::handle(LeaderFact& f) {
+  if (Status s = open_day(f.received_ns); !s.ok()) return s;
+  d::LeaderOrderUpdate update =
+      brokers::to_leader_update(f.order, f.received_ns, digest_of(f.order));
+  update.recovered = f.recovered;
+  const auto known = state_.orders.leader.find(update.order_id);
+  if (known != state_.orders.leader.end() &&
+      projections::merge(known->second, order_state_of(update)) == known->second) {
+    return Status();  // nothing new: a repeat from the stream or the gap fill
+  }
+  if (Status s = ensure_instrument(update.instrument); !s.ok()) return s;
+  const d::Event event = update;
+  std::vector<d::Event> batch = d::decide(state_, event);
+  batch.insert(batch.begin(), event);
+  std::vector<d::FollowerOrderIntent> intents;
+  {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.leader_updates;
+    for (const auto& e : batch) {
+      if (const auto* c = std::get_if<d::CopyDecision>(&e); c && c->action == d::CopyAction::skip) {
+        ++stats_.skips[std::string(d::to_string(c->skip_reason))];
+      }
+      if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) intents.push_back(*i);
+    }
+    stats_.intents += static_cast<int64_t>(intents.size());
+  }
+  if (Status s = append(std::move(batch)); !s.ok()) return s;  // write-ahead, then send
+  for (const auto& intent : intents) dispatch(intent, f.received_ns);
+  if (update.average_price_paise > 0)
+    feed_paper_price(update.instrument, update.average_price_paise);
+  return Status();
+}
+
+Status Engine::handle(OutcomeFact& f) {
+  --in_flight_;
+  const d::TimeNs now = clock_();
+  {
+    std::lock_guard lock(stats_mu_);
+    if (!f.acked.empty()) {
+      ++stats_.acks;
+      if (f.leader_received_ns > 0) stats_.ack_latency_ns.push_back(now - f.leader_received_ns);
+    } else {
+      ++stats_.rejections;
+    }
+  }
+  if (!f.acked.empty()) {
+    return append({d::FollowerOrderAck{f.intent.tag, f.intent.follower, f.acked}});
+  }
+  return append(
+      {d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message}});
+}
+
+Status Engine::handle(FollowerFact& f) {
+  if (f.order.tag.empty()) return Status();
+  const d::ClientTag tag{f.order.tag};
+  if (!state_.mappings.by_tag.contains(tag)) return Status();  // not an order of ours
+  d::FollowerOrderUpdate u{tag,
+                           f.follower,
+                           f.order.order_id,
+                           f.order.status,
+                           f.order.filled_units,
+                           f.order.average_price_paise,
+                           f.order.exchange_time_ns,
+                           f.order.quantity_units};
+  const auto known = state_.orders.follower.find(tag);
+  if (known != state_.orders.follower.end()) {
+    projections::OrderState update{u.status,
+                                   u.quantity_units,
+                                   u.filled_units,
+                                   u.average_price_paise,
+                                   known->second.price_paise,
+                                   known->second.trigger_price_paise};
+    if (projections::merge(known->second, update) == known->second) return Status();
+  }
+  {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.follower_updates;
+  }
+  return append({std::move(u)});
+}
+
+Status Engine::handle(ConnectionFact& f) {
+  return append(
+      {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
+}
+
+Status Engine::run() {
+  bool stopping = false;
+  auto deadline = std::chrono::steady_clock::time_point::max();
+  Status failure;
+  while (true) {
+    auto fact = inbox_.pop(std::chrono::milliseconds(50));
+    if (!fact) {
+      if (stopping && (in_flight_ <= 0 || std::chrono::steady_clock::now() > deadline)) break;
+      continue;
+    }
+    if (std::holds_alternative<StopFact>(*fact)) {
+      stopping = true;
+      deadline = std::chrono::steady_clock::now() + setup_.shutdown_bound;
+      continue;
+    }
+    if (stopping && std::holds_alternative<LeaderFact>(*fact)) continue;  // no new copies
+    failure = std::visit(
+        [this](auto& f) -> Status {
+          if constexpr (std::is_same_v<std::decay_t<decltype(f)>, StopFact>) {
+            return Status();
+          } else {
+            return handle(f);
+          }
+        },
+        *fact);
+    if (!failure.ok()) break;  // the journal failed: nothing more may be acted on
+    if (progress_) progress_(stats());
+    if (stopping && in_flight_ <= 0) break;
+  }
+  asio::post(broker_executor_, [this] {
+    leader_.stop();
+    for (const auto& [id, g] : followers_) g->stop();
+  });
+  if (!failure.ok()) return failure;
+  const int left = in_flight_.load();
+  return append({d::EngineStopped{left > 0 ? std::to_string(left) +
+                                                 " orders in flight at stop: reconciled on restart"
+                                           : "stopped"}});
+}
+
+}  // namespace tandem::engine

@@ -1,0 +1,126 @@
+// The live engine (DESIGN.md, the shape): one thread owns the state and is the only caller
+// of decide(); broker gateways run on their own executor and only post facts into the
+// bounded inbox. For each leader update: journal it with its decisions and intents in one
+// group-committed batch (write-ahead), fold them in, then hand every follower order to its
+// broker at once. Acks, rejections and follower fills come back as facts and are journaled
+// and folded as they arrive. Startup restores the state from the journal, journals what
+// changed in the configuration, and reconciles every unacknowledged intent by its tag.
+// Thread-safety: run() on one thread; post_*() and request_stop() from any thread.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "brokers/gateway.h"
+#include "domain/copy/copy_state.h"
+#include "engine/inbox.h"
+#include "journal/store.h"
+
+namespace tandem::engine {
+
+struct EngineSetup {
+  domain::AccountId leader;
+  domain::Broker leader_broker = domain::Broker::kite;
+  std::vector<domain::FollowerSettings> followers;
+  std::vector<domain::TradingDay> holidays;
+  std::string version;
+  std::string config_hash;
+  size_t inbox_capacity = 1 << 16;
+  std::chrono::milliseconds shutdown_bound{5000};  // in-flight orders get this long at stop
+};
+
+struct EngineStats {
+  int64_t leader_updates = 0;  // journaled (duplicates are not)
+  int64_t intents = 0;
+  int64_t acks = 0;
+  int64_t rejections = 0;
+  int64_t follower_updates = 0;
+  std::map<std::string, int64_t> skips;  // by reason
+  std::vector<int64_t> ack_latency_ns;   // leader update received → follower ack
+  size_t inbox_high_water = 0;
+};
+
+class Engine {
+ public:
+  using Clock = std::function<domain::TimeNs()>;
+  using Followers = std::map<domain::FollowerId, brokers::Gateway*>;
+
+  // The gateways live on `broker_executor`; the engine never calls them from its thread.
+  Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leader, Followers followers,
+         boost::asio::any_io_executor broker_executor, Clock clock);
+  ~Engine();
+
+  // Restores the state, journals the start and the configuration, takes funds and the
+  // instrument master, subscribes to every stream and reconciles unacknowledged intents.
+  // Runs on the engine thread, before run().
+  Status start();
+  // Processes facts until request_stop(); then finishes in-flight orders within the bound
+  // and journals EngineStopped. Returns the first journal failure, if any (the engine stops
+  // at once then: nothing may be sent that was not written).
+  Status run();
+  void request_stop();
+
+  const domain::CopyState& state() const { return state_; }  // engine thread only
+  EngineStats stats() const;
+  // Called on the engine thread after each fact is handled (progress displays).
+  void on_progress(std::function<void(const EngineStats&)> f) { progress_ = std::move(f); }
+
+ private:
+  struct LeaderFact {
+    brokers::BrokerOrder order;
+    bool recovered = false;
+    domain::TimeNs received_ns = 0;
+  };
+  struct OutcomeFact {
+    domain::FollowerOrderIntent intent;
+    domain::BrokerOrderId acked;
+    std::string error_class;
+    std::string message;
+    domain::TimeNs leader_received_ns = 0;
+  };
+  struct FollowerFact {
+    domain::FollowerId follower;
+    brokers::BrokerOrder order;
+  };
+  struct ConnectionFact {
+    domain::AccountId account;
+    bool connected = false;
+    std::string detail;
+  };
+  struct StopFact {};
+  using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, StopFact>;
+
+  Status append(std::vector<domain::Event> events);
+  Status handle(LeaderFact& f);
+  Status handle(OutcomeFact& f);
+  Status handle(FollowerFact& f);
+  Status handle(ConnectionFact& f);
+  Status open_day(domain::TimeNs at);
+  Status ensure_instrument(const domain::InstrumentKey& key);
+  void dispatch(const domain::FollowerOrderIntent& intent, domain::TimeNs leader_received_ns);
+  Status reconcile_pending();
+  void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
+
+  journal::Store& store_;
+  EngineSetup setup_;
+  brokers::Gateway& leader_;
+  Followers followers_;
+  boost::asio::any_io_executor broker_executor_;
+  Clock clock_;
+  domain::CopyState state_;
+  std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
+  Inbox<Fact> inbox_;
+  std::atomic<int> in_flight_{0};
+  EngineStats stats_;
+  mutable std::mutex stats_mu_;
+  std::function<void(const EngineStats&)> progress_;
+};
+
+}  // namespace tandem::engine

@@ -1,0 +1,71 @@
+#include "engine/intent_executor.h"
+
+namespace tandem::engine {
+
+namespace d = ::tandem::domain;
+using brokers::ErrorClass;
+
+boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
+                                                     d::FollowerOrderIntent intent,
+                                                     brokers::PlaceOptions options, bool look_first,
+                                                     int max_attempts) {
+  IntentOutcome out;
+  Status last;
+  if (look_first && intent.action == d::CopyAction::place) {
+    Result<std::vector<brokers::BrokerOrder>> found =
+        co_await brokers::find_by_tag(gateway, intent.tag);
+    if (!found.ok()) {
+      out.error_class = std::string(brokers::to_string(brokers::error_class(found.status())));
+      out.message = "cannot reconcile: " + found.status().message();
+      co_return out;
+    }
+    if (!found->empty()) {
+      out.acked = found->front().order_id;
+      co_return out;
+    }
+  }
+  while (out.attempts < max_attempts) {
+    ++out.attempts;
+    Result<d::BrokerOrderId> done = Status();
+    switch (intent.action) {
+      case d::CopyAction::place: {
+        Result<brokers::Placement> placed =
+            co_await gateway.place(intent.order, intent.tag, options);
+        done = placed.ok() ? Result<d::BrokerOrderId>(placed->order_id)
+                           : Result<d::BrokerOrderId>(placed.status());
+        break;
+      }
+      case d::CopyAction::modify:
+        done = co_await gateway.modify(intent.target_order_id, intent.order);
+        break;
+      case d::CopyAction::cancel:
+        done = co_await gateway.cancel(intent.target_order_id);
+        break;
+      case d::CopyAction::skip:
+        co_return out;  // nothing to carry out
+    }
+    if (done.ok()) {
+      out.acked = *done;
+      co_return out;
+    }
+    last = done.status();
+    if (brokers::error_class(last) != ErrorClass::network) break;
+    if (intent.action != d::CopyAction::place) continue;  // modify/cancel repeat harmlessly
+    // Unknown outcome: look for the tag before sending it again.
+    Result<std::vector<brokers::BrokerOrder>> found =
+        co_await brokers::find_by_tag(gateway, intent.tag);
+    if (found.ok() && !found->empty()) {
+      out.acked = found->front().order_id;
+      co_return out;
+    }
+    if (!found.ok()) {  // cannot tell: do not risk a second order
+      last = found.status();
+      break;
+    }
+  }
+  out.error_class = std::string(brokers::to_string(brokers::error_class(last)));
+  out.message = last.message();
+  co_return out;
+}
+
+}  // namespace tandem::engine

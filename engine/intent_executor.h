@@ -1,0 +1,32 @@
+// Carrying one FollowerOrderIntent out at its broker, on the broker's strand, with the
+// exactly-once rule (DESIGN.md invariant 2): a `network` error means the outcome is unknown,
+// so before the same tag is sent again the broker's book is searched for it — found means
+// the order exists (acknowledge it), absent means it never arrived (send it again, same
+// tag). Every other error is final and reported with its class.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+
+#include "brokers/gateway.h"
+#include "domain/events.h"
+
+namespace tandem::engine {
+
+struct IntentOutcome {
+  std::optional<domain::BrokerOrderId> acked;  // the broker's order id
+  std::string error_class;                     // when not acked: rate_limited, rejected, …
+  std::string message;
+  int attempts = 0;
+};
+
+// `look_first`: search the book for the tag before the first send (after a restart, when
+// an earlier run may have sent it).
+boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
+                                                     domain::FollowerOrderIntent intent,
+                                                     brokers::PlaceOptions options,
+                                                     bool look_first = false, int max_attempts = 3);
+
+}  // namespace tandem::engine
