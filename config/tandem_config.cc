@@ -1,0 +1,307 @@
+#include "config/tandem_config.h"
+
+#include <cmath>
+#include <cctype>
+#include <cstdlib>
+#include <sstream>
+
+#include "config/toml_fields.h"
+#include "crypto/sha256.h"
+
+extern "C" char** environ;
+
+namespace tandem::config {
+
+namespace d = ::tandem::domain;
+
+namespace {
+
+template <typename E, size_t N>
+std::optional<E> named(const std::array<std::pair<std::string_view, E>, N>& names,
+                       std::string_view text) {
+  for (const auto& [name, value] : names) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+template <typename E, size_t N>
+std::string choices(const std::array<std::pair<std::string_view, E>, N>& names) {
+  std::string out;
+  for (const auto& [name, value] : names) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
+constexpr std::array<std::pair<std::string_view, d::SizingPolicy>, 4> kSizing{{
+    {"multiplier", d::SizingPolicy::multiplier},
+    {"fixed_ratio", d::SizingPolicy::fixed_ratio},
+    {"capital_proportional", d::SizingPolicy::capital_proportional},
+    {"risk_based", d::SizingPolicy::risk_based},
+}};
+constexpr std::array<std::pair<std::string_view, d::Segment>, 5> kSegments{{
+    {"equity", d::Segment::equity},
+    {"derivatives", d::Segment::derivatives},
+    {"currency", d::Segment::currency},
+    {"commodity", d::Segment::commodity},
+    {"index", d::Segment::index},
+}};
+constexpr std::array<std::pair<std::string_view, d::Product>, 8> kProducts{{
+    {"CNC", d::Product::delivery},
+    {"MIS", d::Product::intraday},
+    {"NRML", d::Product::carry_forward},
+    {"MTF", d::Product::mtf},
+    {"delivery", d::Product::delivery},
+    {"intraday", d::Product::intraday},
+    {"carry_forward", d::Product::carry_forward},
+    {"mtf", d::Product::mtf},
+}};
+constexpr std::array<std::pair<std::string_view, d::DisallowedProductAction>, 3> kDisallowed{{
+    {"skip", d::DisallowedProductAction::skip},
+    {"use_intraday", d::DisallowedProductAction::use_intraday},
+    {"use_delivery", d::DisallowedProductAction::use_delivery},
+}};
+constexpr std::array<std::pair<std::string_view, d::CopyOn>, 2> kCopyOn{{
+    {"placement", d::CopyOn::placement},
+    {"fill", d::CopyOn::fill},
+}};
+constexpr std::array<std::pair<std::string_view, d::Broker>, 3> kBrokers{{
+    {"kite", d::Broker::kite},
+    {"dhan", d::Broker::dhan},
+    {"paper", d::Broker::paper},
+}};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& name) : f_(name) {}
+  TomlFields& fields() { return f_; }
+
+  template <typename E, size_t N>
+  E choice(const toml::table& t, std::string_view key, const std::string& path, E fallback,
+           const std::array<std::pair<std::string_view, E>, N>& names) {
+    const std::string text = f_.text(t, key, path);
+    if (text.empty()) return fallback;
+    const auto v = named(names, text);
+    if (!v) {
+      f_.error(t.get(key), path + "." + std::string(key),
+               "'" + text + "' is not one of " + choices(names));
+      return fallback;
+    }
+    return *v;
+  }
+
+  template <typename E, size_t N>
+  std::vector<E> choices_of(const toml::table& t, std::string_view key, const std::string& path,
+                            const std::array<std::pair<std::string_view, E>, N>& names) {
+    std::vector<E> out;
+    for (const auto& text : f_.texts(t, key, path)) {
+      const auto v = named(names, text);
+      if (!v) {
+        f_.error(t.get(key), path + "." + std::string(key),
+                 "'" + text + "' is not one of " + choices(names));
+        continue;
+      }
+      out.push_back(*v);
+    }
+    return out;
+  }
+
+  // A decimal ratio (2, 0.5, "0.33") as millionths, exactly.
+  int64_t ppm(const toml::table& t, std::string_view key, const std::string& path,
+              int64_t fallback) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return fallback;
+    std::optional<double> v;
+    if (n->is_integer()) v = static_cast<double>(*n->value<int64_t>());
+    if (n->is_floating_point()) v = *n->value<double>();
+    const double scaled = v ? *v * 1e6 : -1;
+    if (!v || scaled < 0 || scaled > 1e12 || std::fabs(scaled - std::round(scaled)) > 1e-3) {
+      f_.error(n, path + "." + std::string(key),
+               "must be a non-negative number with at most 6 decimals");
+      return fallback;
+    }
+    return std::llround(scaled);
+  }
+
+  // "09:20-15:00" → minutes after midnight.
+  void window(const toml::table& t, const std::string& path, d::FollowerSettings& s) {
+    const std::string text = f_.text(t, "copy_window", path);
+    if (text.empty()) return;
+    int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+    char c1 = 0, dash = 0, c2 = 0;
+    std::istringstream in(text);
+    if (!(in >> h1 >> c1 >> m1 >> dash >> h2 >> c2 >> m2) || c1 != ':' || dash != '-' ||
+        c2 != ':' || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || h1 * 60 + m1 >= h2 * 60 + m2) {
+      f_.error(t.get("copy_window"), path + ".copy_window",
+               "'" + text + "' is not a window like \"09:20-15:00\"");
+      return;
+    }
+    s.copy_window_start_min = h1 * 60 + m1;
+    s.copy_window_end_min = h2 * 60 + m2;
+  }
+
+  Connection connection(const toml::table& t, const std::string& path) {
+    Connection c;
+    c.api_url = f_.text(t, "api_url", path, c.api_url);
+    c.ws_url = f_.text(t, "ws_url", path, c.ws_url);
+    c.ca_file = f_.text(t, "ca_file", path);
+    c.source_ip = f_.text(t, "source_ip", path);
+    return c;
+  }
+
+ private:
+  TomlFields f_;
+};
+
+// Environment overrides, applied to the document before it is read, so that they are
+// checked like the file's own values. Values are parsed as TOML values ("2.5", "true",
+// "\"text\"") and taken as strings when they do not parse.
+void apply_environment(toml::table& root) {
+  auto assign = [](toml::table& t, std::string_view key, const std::string& text) {
+    try {
+      toml::table parsed = toml::parse("v = " + text);
+      if (toml::node* n = parsed.get("v")) {
+        n->visit([&](auto& v) { t.insert_or_assign(key, v); });
+        return;
+      }
+    } catch (const toml::parse_error&) {
+    }
+    t.insert_or_assign(key, text);
+  };
+  auto set = [&](toml::table& t, std::string_view key, const std::string& env) {
+    if (const char* v = std::getenv(env.c_str())) assign(t, key, v);
+  };
+  set(root, "mode", "TANDEM_MODE");
+  set(root, "journal", "TANDEM_JOURNAL");
+  if (std::getenv("TANDEM_LOG_LEVEL") != nullptr && !root.contains("log")) {
+    root.insert("log", toml::table{});
+  }
+  if (toml::table* log = root["log"].as_table()) set(*log, "level", "TANDEM_LOG_LEVEL");
+  if (toml::table* leader = root["leader"].as_table()) set(*leader, "account", "TANDEM_LEADER_ACCOUNT");
+  if (toml::array* followers = root["follower"].as_array()) {
+    for (toml::node& n : *followers) {
+      toml::table* f = n.as_table();
+      const auto id = f != nullptr ? (*f)["id"].value<std::string>() : std::nullopt;
+      if (!id) continue;
+      std::string prefix = "TANDEM_FOLLOWER_";
+      for (char c : *id) prefix += static_cast<char>(std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(static_cast<unsigned char>(c)) : '_');
+      prefix += "_";
+      for (char** env = environ; *env != nullptr; ++env) {
+        const std::string_view e(*env);
+        if (e.substr(0, prefix.size()) != prefix) continue;
+        const size_t eq = e.find('=');
+        std::string key(e.substr(prefix.size(), eq - prefix.size()));
+        for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        assign(*f, key, std::string(e.substr(eq + 1)));
+      }
+    }
+  }
+}
+
+Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
+  if (!doc.ok()) return doc.status();
+  toml::table& root = *doc;
+  apply_environment(root);
+  Reader r(name);
+  TomlFields& f = r.fields();
+  TandemConfig out;
+  f.only(root, "", {"mode", "journal", "holidays", "log", "leader", "follower"});
+  const std::string mode = f.text(root, "mode", "", "paper");
+  if (mode != "paper" && mode != "live") f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
+  out.live = mode == "live";
+  out.journal = f.text(root, "journal", "", out.journal);
+  out.holidays_file = f.text(root, "holidays", "");
+  if (const toml::table* log = f.table(root, "log", "")) {
+    f.only(*log, "log", {"level", "file"});
+    out.log_level = f.text(*log, "level", "log", out.log_level);
+    if (out.log_level != "debug" && out.log_level != "info" && out.log_level != "warn" &&
+        out.log_level != "error") {
+      f.error(log->get("level"), "log.level", "must be debug, info, warn or error");
+    }
+    out.log_file = f.text(*log, "file", "log");
+  }
+  if (const toml::table* leader = f.table(root, "leader", "")) {
+    f.only(*leader, "leader", {"broker", "account", "api_url", "ws_url", "ca_file", "source_ip"});
+    out.leader.broker = r.choice(*leader, "broker", "leader", d::Broker::kite, kBrokers);
+    if (out.leader.broker != d::Broker::kite) {
+      f.error(leader->get("broker"), "leader.broker", "only \"kite\" leaders are supported so far");
+    }
+    out.leader.account = f.text(*leader, "account", "leader", "", true);
+    out.leader.connection = r.connection(*leader, "leader");
+  } else {
+    f.error(&root, "leader", "missing: the [leader] table");
+  }
+  const auto followers = f.tables(root, "follower", "");
+  if (followers.empty()) f.error(&root, "follower", "at least one [[follower]] is needed");
+  for (size_t i = 0; i < followers.size(); ++i) {
+    const toml::table& t = *followers[i];
+    const std::string path = "follower[" + std::to_string(i) + "]";
+    f.only(t, path,
+           {"id", "account", "broker", "enabled", "sizing", "ratio", "max_position_pct",
+            "carry_remainder", "max_position_units", "max_position_value", "max_order_value",
+            "max_daily_trades", "allow_symbols", "deny_symbols", "allow_underlyings",
+            "deny_underlyings", "allow_segments", "deny_segments", "allow_products",
+            "disallowed_product", "reverse", "copy_window", "staleness_limit_ms",
+            "price_guard_bp", "copy_on", "paper_capital", "paper_slippage_bp", "api_url", "ws_url",
+            "ca_file", "source_ip"});
+    FollowerConfig fc;
+    d::FollowerSettings& s = fc.settings;
+    s.follower = {f.text(t, "id", path, "", true)};
+    s.account = {f.text(t, "account", path, s.follower.value)};
+    s.broker = r.choice(t, "broker", path, d::Broker::paper, kBrokers);
+    s.enabled = f.boolean(t, "enabled", path, true);
+    s.sizing = r.choice(t, "sizing", path, d::SizingPolicy::multiplier, kSizing);
+    s.ratio_ppm = r.ppm(t, "ratio", path, d::kPpm);
+    s.max_position_pct_bp = r.ppm(t, "max_position_pct", path, 0) / 10'000;
+    if (s.sizing == d::SizingPolicy::risk_based && s.max_position_pct_bp == 0) {
+      f.error(&t, path + ".max_position_pct", "risk_based sizing needs it (percent of capital)");
+    }
+    s.carry_remainder = f.boolean(t, "carry_remainder", path, false);
+    s.max_position_units = f.integer(t, "max_position_units", path, 0, 0, INT64_MAX);
+    s.max_position_value_paise = f.paise(t, "max_position_value", path, 0);
+    s.max_order_value_paise = f.paise(t, "max_order_value", path, 0);
+    s.max_daily_trades = f.integer(t, "max_daily_trades", path, 0, 0, 1'000'000);
+    s.allow_symbols = f.texts(t, "allow_symbols", path);
+    s.deny_symbols = f.texts(t, "deny_symbols", path);
+    s.allow_underlyings = f.texts(t, "allow_underlyings", path);
+    s.deny_underlyings = f.texts(t, "deny_underlyings", path);
+    s.allow_segments = r.choices_of(t, "allow_segments", path, kSegments);
+    s.deny_segments = r.choices_of(t, "deny_segments", path, kSegments);
+    s.allow_products = r.choices_of(t, "allow_products", path, kProducts);
+    s.disallowed_product =
+        r.choice(t, "disallowed_product", path, d::DisallowedProductAction::skip, kDisallowed);
+    s.reverse = f.boolean(t, "reverse", path, false);
+    r.window(t, path, s);
+    s.staleness_limit_ms = f.integer(t, "staleness_limit_ms", path, 0, 0, 86'400'000);
+    s.price_guard_bp = f.integer(t, "price_guard_bp", path, 0, 0, 10'000);
+    s.copy_on = r.choice(t, "copy_on", path, d::CopyOn::placement, kCopyOn);
+    fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);
+    fc.paper_slippage_bp = f.integer(t, "paper_slippage_bp", path, 0, 0, 10'000);
+    fc.connection = r.connection(t, path);
+    for (const auto& earlier : out.followers) {
+      if (earlier.settings.follower == s.follower && !s.follower.empty()) {
+        f.error(t.get("id"), path + ".id", "'" + s.follower.value + "' appears twice");
+      }
+    }
+    if (s.account.value == out.leader.account && !s.account.empty()) {
+      f.error(t.get("account"), path + ".account", "is the leader's account");
+    }
+    out.followers.push_back(std::move(fc));
+  }
+  if (Status s = f.status(); !s.ok()) return s;
+  std::ostringstream canonical;
+  canonical << toml::toml_formatter(root);
+  out.hash = crypto::sha256_hex(canonical.str());
+  return out;
+}
+
+}  // namespace
+
+Result<TandemConfig> read_tandem_config(const std::string& path) {
+  return read(TomlFields::parse_file(path), path);
+}
+
+Result<TandemConfig> parse_tandem_config(std::string_view text, const std::string& name) {
+  return read(TomlFields::parse_text(text, name), name);
+}
+
+}  // namespace tandem::config

@@ -1,0 +1,54 @@
+// `tandem.toml`: what the engine runs with — the mode (paper unless "live"), the journal,
+// the market calendar, logging, the leader account, and every follower with its sizing and
+// limits (domain/accounts/follower_settings.h) and its broker connection. Credentials are
+// not here: they come from the encrypted secrets file (kite.<account>.api_key and
+// kite.<account>.access_token). Environment variables override fields (TANDEM_MODE,
+// TANDEM_JOURNAL, TANDEM_LOG_LEVEL, TANDEM_LEADER_ACCOUNT, TANDEM_FOLLOWER_<ID>_<KEY>).
+// Every mistake is reported at once with file, line and key. docs/configuration.md lists
+// every key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain/accounts/follower_settings.h"
+#include "domain/base/status.h"
+
+namespace tandem::config {
+
+struct Connection {
+  std::string api_url = "https://api.kite.trade";
+  std::string ws_url = "wss://ws.kite.trade";
+  std::string ca_file;    // an extra CA to trust (the simulator's); empty: the system's
+  std::string source_ip;  // the registered static IP for order calls; empty: any
+};
+
+struct LeaderConfig {
+  domain::Broker broker = domain::Broker::kite;
+  std::string account;
+  Connection connection;
+};
+
+struct FollowerConfig {
+  domain::FollowerSettings settings;
+  Connection connection;
+  int64_t paper_capital_paise = 10'00'000'00;  // funds of the paper account (paper mode)
+  int64_t paper_slippage_bp = 0;
+};
+
+struct TandemConfig {
+  bool live = false;  // mode = "live"; orders reach real brokers only with --live too
+  std::string journal = "tandem-journal";
+  std::string holidays_file;  // empty: no holidays beyond weekends
+  std::string log_level = "info";
+  std::string log_file;  // empty: console only
+  LeaderConfig leader;
+  std::vector<FollowerConfig> followers;
+  std::string hash;  // hex SHA-256 of the effective configuration (journaled at start)
+};
+
+[[nodiscard]] Result<TandemConfig> read_tandem_config(const std::string& path);
+[[nodiscard]] Result<TandemConfig> parse_tandem_config(std::string_view text,
+                                                       const std::string& name);
+
+}  // namespace tandem::config

@@ -1,0 +1,94 @@
+// Goal: tandem.toml is read as written — every follower setting, with ratios and money
+// exact — every mistake is reported at once with its line and key, environment variables
+// override fields, and the configuration hash changes exactly when the configuration does.
+#include "config/tandem_config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace tandem::config {
+namespace {
+
+namespace d = ::tandem::domain;
+
+TEST(TandemConfig, TheShippedExampleReadsAsWritten) {
+  auto c = read_tandem_config(std::string(TANDEM_SOURCE_DIR) + "/data/tandem.example.toml");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_FALSE(c->live);
+  EXPECT_EQ(c->leader.account, "AB1234");
+  ASSERT_EQ(c->followers.size(), 3u);
+  const auto& family = c->followers[0].settings;
+  EXPECT_EQ(family.ratio_ppm, 2 * d::kPpm);
+  EXPECT_EQ(family.broker, d::Broker::kite);
+  EXPECT_EQ(family.max_position_units, 600);
+  EXPECT_EQ(c->followers[0].connection.source_ip, "203.0.113.7");
+  const auto& client = c->followers[1].settings;
+  EXPECT_EQ(client.sizing, d::SizingPolicy::capital_proportional);
+  EXPECT_EQ(client.max_order_value_paise, 2'50'000'00);
+  EXPECT_EQ(client.deny_underlyings, std::vector<std::string>{"BANKNIFTY"});
+  EXPECT_EQ(client.copy_window_start_min, 9 * 60 + 20);
+  EXPECT_EQ(client.copy_window_end_min, 15 * 60);
+  const auto& risk = c->followers[2];
+  EXPECT_EQ(risk.settings.max_position_pct_bp, 500);
+  EXPECT_EQ(risk.settings.account.value, "paper-risk");  // defaults to the id
+  EXPECT_EQ(risk.paper_capital_paise, 5'00'000'00);
+  EXPECT_EQ(c->hash.size(), 64u);
+}
+
+TEST(TandemConfig, EveryMistakeAtOnceWithLineAndKey) {
+  auto c = parse_tandem_config(R"(mode = "yolo"
+[leader]
+account = "L1"
+[[follower]]
+id = "a"
+sizing = "martingale"
+ratio = -1
+copy_window = "15:00-09:00"
+[[follower]]
+id = "a"
+account = "L1"
+max_daily_trade = 3
+)",
+                               "t.toml");
+  ASSERT_FALSE(c.ok());
+  const std::string m = c.status().message();
+  for (const char* expected :
+       {"t.toml:1: mode: must be", "t.toml:6: follower[0].sizing: 'martingale' is not one of",
+        "t.toml:7: follower[0].ratio: must be a non-negative", "t.toml:8: follower[0].copy_window",
+        "t.toml:10: follower[1].id: 'a' appears twice",
+        "t.toml:11: follower[1].account: is the leader's account",
+        "t.toml:12: follower[1].max_daily_trade: unknown key"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
+  }
+}
+
+TEST(TandemConfig, EnvironmentOverridesAndTheHashFollowsTheConfiguration) {
+  const char* text = R"([leader]
+account = "L1"
+[[follower]]
+id = "f-1"
+ratio = 1.5
+)";
+  auto base = parse_tandem_config(text, "t.toml");
+  ASSERT_TRUE(base.ok()) << base.status().to_string();
+  EXPECT_EQ(base->followers[0].settings.ratio_ppm, 1'500'000);
+  EXPECT_EQ(parse_tandem_config(text, "t.toml")->hash, base->hash);
+  ::setenv("TANDEM_FOLLOWER_F_1_RATIO", "0.25", 1);
+  ::setenv("TANDEM_MODE", "live", 1);
+  auto over = parse_tandem_config(text, "t.toml");
+  ::unsetenv("TANDEM_FOLLOWER_F_1_RATIO");
+  ::unsetenv("TANDEM_MODE");
+  ASSERT_TRUE(over.ok()) << over.status().to_string();
+  EXPECT_EQ(over->followers[0].settings.ratio_ppm, 250'000);
+  EXPECT_TRUE(over->live);
+  EXPECT_NE(over->hash, base->hash);
+  ::setenv("TANDEM_FOLLOWER_F_1_RATIO", "lots", 1);
+  auto bad = parse_tandem_config(text, "t.toml");
+  ::unsetenv("TANDEM_FOLLOWER_F_1_RATIO");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("follower[0].ratio"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tandem::config
