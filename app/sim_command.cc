@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/clock.h"
 #include "brokers/sim/sim_server.h"
 #include "config/sim_config.h"
 
@@ -32,13 +33,8 @@ struct SimOptions {
   std::string fault_account;
   std::optional<int> latency_ms, jitter_ms, orders_per_second, stall_next, reset_next;
   std::vector<std::string> reject_symbols;
+  std::string clock_start;
 };
-
-d::TimeNs wall_clock() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void apply_overrides(const SimOptions& o, brokers::sim::KiteSimConfig& config) {
   for (auto& a : config.accounts) {
@@ -131,8 +127,18 @@ int run_sim(const SimOptions& o) {
     return 1;
   }
 
+  Clock clock = wall_clock_ns;
+  if (!o.clock_start.empty()) {
+    const auto market = market_clock_from(o.clock_start);
+    if (!market) {
+      std::cerr << "tandem sim: --clock-start wants \"YYYY-MM-DD HH:MM:SS\" (IST), got '"
+                << o.clock_start << "'\n";
+      return 1;
+    }
+    clock = *market;
+  }
   asio::io_context io;
-  auto server = brokers::sim::SimServer::create(io.get_executor(), settings->kite, wall_clock);
+  auto server = brokers::sim::SimServer::create(io.get_executor(), settings->kite, clock);
   if (!server.ok()) {
     std::cerr << "tandem sim: " << server.status().message() << "\n";
     return 1;
@@ -221,6 +227,8 @@ void add_sim_command(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   sim->add_option("--reject-symbol", options->reject_symbols,
                   "Reject orders in this trading symbol (repeatable)");
+  sim->add_option("--clock-start", options->clock_start,
+                  "Run the simulator's clock from this IST time (\"2026-11-20 10:00:00\")");
   sim->callback([options, &exit_code] { exit_code = run_sim(*options); });
 }
 

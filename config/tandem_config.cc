@@ -1,7 +1,7 @@
 #include "config/tandem_config.h"
 
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -176,14 +176,18 @@ void apply_environment(toml::table& root) {
     root.insert("log", toml::table{});
   }
   if (toml::table* log = root["log"].as_table()) set(*log, "level", "TANDEM_LOG_LEVEL");
-  if (toml::table* leader = root["leader"].as_table()) set(*leader, "account", "TANDEM_LEADER_ACCOUNT");
+  if (toml::table* leader = root["leader"].as_table())
+    set(*leader, "account", "TANDEM_LEADER_ACCOUNT");
   if (toml::array* followers = root["follower"].as_array()) {
     for (toml::node& n : *followers) {
       toml::table* f = n.as_table();
       const auto id = f != nullptr ? (*f)["id"].value<std::string>() : std::nullopt;
       if (!id) continue;
       std::string prefix = "TANDEM_FOLLOWER_";
-      for (char c : *id) prefix += static_cast<char>(std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(static_cast<unsigned char>(c)) : '_');
+      for (char c : *id)
+        prefix += static_cast<char>(std::isalnum(static_cast<unsigned char>(c))
+                                        ? std::toupper(static_cast<unsigned char>(c))
+                                        : '_');
       prefix += "_";
       for (char** env = environ; *env != nullptr; ++env) {
         const std::string_view e(*env);
@@ -206,7 +210,8 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   TandemConfig out;
   f.only(root, "", {"mode", "journal", "holidays", "log", "leader", "follower"});
   const std::string mode = f.text(root, "mode", "", "paper");
-  if (mode != "paper" && mode != "live") f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
+  if (mode != "paper" && mode != "live")
+    f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
   out.live = mode == "live";
   out.journal = f.text(root, "journal", "", out.journal);
   out.holidays_file = f.text(root, "holidays", "");
@@ -236,13 +241,37 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     const toml::table& t = *followers[i];
     const std::string path = "follower[" + std::to_string(i) + "]";
     f.only(t, path,
-           {"id", "account", "broker", "enabled", "sizing", "ratio", "max_position_pct",
-            "carry_remainder", "max_position_units", "max_position_value", "max_order_value",
-            "max_daily_trades", "allow_symbols", "deny_symbols", "allow_underlyings",
-            "deny_underlyings", "allow_segments", "deny_segments", "allow_products",
-            "disallowed_product", "reverse", "copy_window", "staleness_limit_ms",
-            "price_guard_bp", "copy_on", "paper_capital", "paper_slippage_bp", "api_url", "ws_url",
-            "ca_file", "source_ip"});
+           {"id",
+            "account",
+            "broker",
+            "enabled",
+            "sizing",
+            "ratio",
+            "max_position_pct",
+            "carry_remainder",
+            "max_position_units",
+            "max_position_value",
+            "max_order_value",
+            "max_daily_trades",
+            "allow_symbols",
+            "deny_symbols",
+            "allow_underlyings",
+            "deny_underlyings",
+            "allow_segments",
+            "deny_segments",
+            "allow_products",
+            "disallowed_product",
+            "reverse",
+            "copy_window",
+            "staleness_limit_ms",
+            "price_guard_bp",
+            "copy_on",
+            "paper_capital",
+            "paper_slippage_bp",
+            "api_url",
+            "ws_url",
+            "ca_file",
+            "source_ip"});
     FollowerConfig fc;
     d::FollowerSettings& s = fc.settings;
     s.follower = {f.text(t, "id", path, "", true)};

@@ -1,0 +1,22 @@
+// The clocks the shell hands to the core and the brokers (STYLE.md §1: only app/ builds
+// clocks). The wall clock, or a market clock that starts at a given IST time and runs at
+// real speed from there — for the simulator, tests and demos on days the market is shut.
+// Never point a market clock at a real broker.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "domain/base/time.h"
+
+namespace tandem::app {
+
+using Clock = std::function<domain::TimeNs()>;
+
+domain::TimeNs wall_clock_ns();
+
+// "2026-11-20 10:00:00" (IST) → a clock starting there now; nullopt when malformed.
+std::optional<Clock> market_clock_from(const std::string& ist_start);
+
+}  // namespace tandem::app

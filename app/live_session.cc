@@ -1,0 +1,167 @@
+#include "app/live_session.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/url/parse.hpp>
+
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "brokers/kite/kite_gateway.h"
+#include "brokers/paper/paper_gateway.h"
+#include "domain/calendar/market_calendar.h"
+
+namespace tandem::app {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+namespace {
+
+Result<std::string> read_text(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return Status::invalid_argument(what + ": cannot read " + path);
+  return text.str();
+}
+
+// "https://host[:port]" or "wss://host[:port]" → a target; the CA file's contents if any.
+Result<brokers::net::HttpsTarget> target_of(const std::string& url, const config::Connection& c,
+                                            const std::string& what) {
+  const auto u = boost::urls::parse_uri(url);
+  if (!u || (u->scheme() != "https" && u->scheme() != "wss") || u->host().empty()) {
+    return Status::invalid_argument(what + ": '" + url + "' is not an https:// or wss:// URL");
+  }
+  auto t = brokers::net::https_target(u->host(), u->has_port() ? std::string(u->port()) : "443");
+  if (!c.ca_file.empty()) {
+    auto pem = read_text(c.ca_file, what + " ca_file");
+    if (!pem.ok()) return pem.status();
+    t.ca_pem = *pem;
+  }
+  return t;
+}
+
+Result<std::unique_ptr<brokers::Gateway>> kite_gateway(asio::io_context& io,
+                                                       const std::string& account,
+                                                       const config::Connection& c,
+                                                       const SessionOptions& o) {
+  const std::string what = "kite account " + account;
+  auto rest = target_of(c.api_url, c, what + " api_url");
+  if (!rest.ok()) return rest.status();
+  auto stream = target_of(c.ws_url, c, what + " ws_url");
+  if (!stream.ok()) return stream.status();
+  rest->local_address = c.source_ip;
+  const auto api_key = o.secret("kite." + account + ".api_key");
+  const auto token = o.secret("kite." + account + ".access_token");
+  if (!api_key || !token) {
+    return Status(StatusCode::unauthenticated,
+                  what + ": no " + std::string(!api_key ? "api_key" : "access_token") +
+                      " in the secrets file (tandem secrets set kite." + account +
+                      ".api_key; tandem login kite)");
+  }
+  brokers::kite::KiteAccount a;
+  a.rest = *rest;
+  a.stream = *stream;
+  a.credentials = {*api_key, *token};
+  return std::unique_ptr<brokers::Gateway>(
+      new brokers::kite::KiteGateway(io.get_executor(), a, o.clock));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfig& config,
+                                                       SessionOptions options) {
+  std::unique_ptr<LiveSession> s(new LiveSession());
+  std::vector<d::TradingDay> holidays;
+  if (!config.holidays_file.empty()) {
+    auto text = read_text(config.holidays_file, "holidays");
+    if (!text.ok()) return text.status();
+    auto parsed = d::parse_holidays(*text);
+    if (!parsed.ok())
+      return Status::invalid_argument(config.holidays_file + ": " + parsed.status().message());
+    holidays.assign(parsed->begin(), parsed->end());
+  }
+  auto leader =
+      kite_gateway(s->broker_io_, config.leader.account, config.leader.connection, options);
+  if (!leader.ok()) return leader.status();
+  s->gateways_.push_back(std::move(leader).value());
+
+  engine::EngineSetup setup;
+  setup.leader = {config.leader.account};
+  setup.leader_broker = config.leader.broker;
+  setup.holidays = holidays;
+  setup.version = options.version;
+  setup.config_hash = config.hash;
+  engine::Engine::Followers followers;
+  for (const auto& f : config.followers) {
+    d::FollowerSettings settings = f.settings;
+    std::unique_ptr<brokers::Gateway> g;
+    if (options.live && settings.broker == d::Broker::kite) {
+      auto k = kite_gateway(s->broker_io_, settings.account.value, f.connection, options);
+      if (!k.ok()) return k.status();
+      g = std::move(k).value();
+    } else if (settings.broker == d::Broker::dhan && options.live) {
+      return Status::invalid_argument("follower " + settings.follower.value +
+                                      ": Dhan accounts are not supported yet");
+    } else {
+      brokers::PaperAccount paper;
+      paper.funds.available_paise = f.paper_capital_paise;
+      paper.fills.slippage_bp = f.paper_slippage_bp;
+      g = std::make_unique<brokers::PaperGateway>(s->broker_io_.get_executor(), paper,
+                                                  options.clock);
+      settings.broker = d::Broker::paper;  // journaled as what it really is
+    }
+    followers[settings.follower] = g.get();
+    s->gateways_.push_back(std::move(g));
+    setup.followers.push_back(settings);
+  }
+
+  journal::StoreOptions store_options;
+  store_options.create_if_missing = true;
+  auto store = journal::Store::open(config.journal, store_options);
+  if (!store.ok()) return store.status();
+  s->store_ = std::move(store).value();
+
+  s->work_.emplace(s->broker_io_.get_executor());
+  s->broker_thread_ = std::thread([io = &s->broker_io_] { io->run(); });
+  // Warm every Kite pool before the engine starts: a copy never pays for a handshake.
+  std::promise<void> warmed;
+  asio::co_spawn(
+      s->broker_io_,
+      [&]() -> asio::awaitable<void> {
+        for (auto& g : s->gateways_) {
+          if (auto* k = dynamic_cast<brokers::kite::KiteGateway*>(g.get()))
+            (void)co_await k->warm();
+        }
+        warmed.set_value();
+      },
+      asio::detached);
+  warmed.get_future().wait();
+  s->engine_ = std::make_unique<engine::Engine>(*s->store_, setup, *s->gateways_.front(), followers,
+                                                s->broker_io_.get_executor(), options.clock);
+  return s;
+}
+
+Status LiveSession::run() {
+  Status started = engine_->start();
+  Status ran = started.ok() ? engine_->run() : started;
+  return ran;
+}
+
+LiveSession::~LiveSession() {
+  if (broker_thread_.joinable()) {
+    std::promise<void> stopped;
+    asio::post(broker_io_, [&] {
+      for (auto& g : gateways_) g->stop();
+      stopped.set_value();
+    });
+    stopped.get_future().wait();
+    work_.reset();
+    broker_io_.stop();
+    broker_thread_.join();
+  }
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,119 @@
+#include "app/run_command.h"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+
+#include "app/clock.h"
+#include "app/live_session.h"
+#include "app/secrets_commands.h"
+
+namespace tandem::app {
+
+namespace {
+
+namespace d = ::tandem::domain;
+
+struct RunOptions {
+  std::string config = "tandem.toml";
+  bool live = false;
+  SecretsPaths secrets;
+  std::string clock_start;  // simulation only: a market clock from this IST time
+};
+
+std::atomic<engine::Engine*> g_engine{nullptr};
+std::atomic<int> g_signals{0};
+
+extern "C" void on_signal(int) {
+  if (g_signals.fetch_add(1) > 0) std::_Exit(130);  // the second signal: at once
+  if (engine::Engine* e = g_engine.load()) e->request_stop();
+}
+
+std::shared_ptr<spdlog::logger> make_logger(const config::TandemConfig& c) {
+  std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_color_sink_mt>()};
+  if (!c.log_file.empty()) {
+    sinks.push_back(
+        std::make_shared<spdlog::sinks::rotating_file_sink_mt>(c.log_file, 64 << 20, 5));
+  }
+  auto log = std::make_shared<spdlog::logger>("tandem", sinks.begin(), sinks.end());
+  log->set_level(spdlog::level::from_str(c.log_level));
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  return log;
+}
+
+int run(const RunOptions& o) {
+  auto config = config::read_tandem_config(o.config);
+  if (!config.ok()) {
+    fmt::print(stderr, "tandem run: {}\n", config.status().message());
+    return 1;
+  }
+  auto log = make_logger(*config);
+  const bool live = config->live && o.live;
+  if (config->live && !o.live) {
+    log->warn("event=paper_mode reason=\"mode = live in {} but --live not given\"", o.config);
+  }
+  if (o.live && !config->live) {
+    log->warn("event=paper_mode reason=\"--live given but mode is paper in {}\"", o.config);
+  }
+  auto secrets = open_secrets(o.secrets);
+  if (!secrets.ok()) {
+    fmt::print(stderr, "tandem run: {}\n", secrets.status().message());
+    return 1;
+  }
+  SessionOptions session_options;
+  session_options.live = live;
+  session_options.version = TANDEM_VERSION;
+  session_options.clock = wall_clock_ns;
+  if (!o.clock_start.empty()) {
+    const auto clock = market_clock_from(o.clock_start);
+    if (!clock) {
+      fmt::print(stderr,
+                 "tandem run: --clock-start wants \"YYYY-MM-DD HH:MM:SS\" (IST), got '{}'\n",
+                 o.clock_start);
+      return 1;
+    }
+    session_options.clock = *clock;
+  }
+  session_options.secret = [&](const std::string& name) { return secrets->get(name); };
+  auto session = LiveSession::open(*config, session_options);
+  if (!session.ok()) {
+    fmt::print(stderr, "tandem run: {}\n", session.status().message());
+    return 1;
+  }
+  log->info("event=start mode={} journal={} followers={} config_hash={}", live ? "live" : "paper",
+            config->journal, config->followers.size(), config->hash.substr(0, 16));
+  g_engine = &(*session)->engine();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const Status ran = (*session)->run();
+  g_engine = nullptr;
+  const auto stats = (*session)->engine().stats();
+  log->info("event=stop leader_updates={} intents={} acks={} rejections={}", stats.leader_updates,
+            stats.intents, stats.acks, stats.rejections);
+  if (!ran.ok()) {
+    log->error("event=engine_failed reason=\"{}\"", ran.message());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run the live engine (paper unless --live)");
+  cmd->add_option("--config", options->config, "The engine's settings")->capture_default_str();
+  cmd->add_flag("--live", options->live,
+                "Send real orders (the config must also say mode = \"live\")");
+  cmd->add_option("--clock-start", options->clock_start,
+                  "Simulation only: run the clock from this IST time (\"2026-11-20 10:00:00\")");
+  add_secrets_options(*cmd, options->secrets);
+  cmd->callback([options, &exit_code] { exit_code = run(*options); });
+}
+
+}  // namespace tandem::app
