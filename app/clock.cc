@@ -19,4 +19,14 @@ std::optional<Clock> market_clock_from(const std::string& ist_start) {
   return Clock([offset] { return wall_clock_ns() + offset; });
 }
 
+Clock accelerated_clock(domain::TimeNs at, std::chrono::steady_clock::time_point t0,
+                        double speed) {
+  return [at, t0, speed] {
+    const auto real = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now() - t0)
+                          .count();
+    return at + static_cast<domain::TimeNs>(static_cast<double>(real) * speed);
+  };
+}
+
 }  // namespace tandem::app

@@ -4,6 +4,7 @@
 // Never point a market clock at a real broker.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,5 +19,9 @@ domain::TimeNs wall_clock_ns();
 
 // "2026-11-20 10:00:00" (IST) → a clock starting there now; nullopt when malformed.
 std::optional<Clock> market_clock_from(const std::string& ist_start);
+
+// A clock that reads `at` at the steady instant `t0` and runs `speed` times faster than
+// real time (the demo's accelerated day).
+Clock accelerated_clock(domain::TimeNs at, std::chrono::steady_clock::time_point t0, double speed);
 
 }  // namespace tandem::app

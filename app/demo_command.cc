@@ -1,124 +1,84 @@
 #include "app/demo_command.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <thread>
-#include <vector>
 
+#include "app/clock.h"
 #include "app/journal_commands.h"
-#include "journal/store.h"
+#include "app/live_session.h"
+#include "brokers/sim/sim_server.h"
+#include "config/sim_config.h"
+#include "app/demo_data.h"
+#include "journal/record_reader.h"
 
 namespace tandem::app {
 
 namespace {
 
+namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 namespace fs = std::filesystem;
 
-constexpr d::TradingDay kDay = 20261120;
-constexpr d::TimeNs kOpenNs = 1'795'146'300'000'000'000;  // 2026-11-20 09:15:00 IST
-constexpr d::TimeNs kSecond = 1'000'000'000;
-constexpr int kAppenders = 8;
-constexpr int kLeaderOrders = 320;
+std::string joined(const char* const* chunks) {
+  std::string out;
+  for (; *chunks != nullptr; ++chunks) out += *chunks;
+  return out;
+}
 
-struct DemoInstrument {
-  d::Instrument instrument;
-  int64_t price_paise;
+double percentile_ms(std::vector<int64_t> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  return static_cast<double>(v[i]) / 1e6;
+}
+
+std::string progress_line(const engine::EngineStats& s) {
+  int64_t skipped = 0;
+  for (const auto& [reason, n] : s.skips) skipped += n;
+  return fmt::format(
+      "leader updates {:5} | follower orders {:5} acked {:5} rejected {:3} | skipped {:5} | "
+      "copy latency p50 {:.1f} ms p99 {:.1f} ms",
+      s.leader_updates, s.intents, s.acks, s.rejections, skipped,
+      percentile_ms(s.ack_latency_ns, 0.5), percentile_ms(s.ack_latency_ns, 0.99));
+}
+
+struct FollowerSummary {
+  int64_t placed = 0, modified = 0, cancelled = 0, acked = 0, rejected = 0, fills = 0;
+  std::map<std::string, int64_t> skips;
 };
 
-std::vector<DemoInstrument> instruments() {
-  auto option = [](const char* symbol, const char* underlying, uint32_t token, int64_t lot,
-                   int64_t strike, d::OptionType type, int64_t price) {
-    d::Instrument i;
-    i.key = {d::Exchange::nfo, symbol};
-    i.underlying = underlying;
-    i.segment = d::Segment::derivatives;
-    i.kite_token = token;
-    i.lot_size_units = lot;
-    i.tick_size_paise = 5;
-    i.expiry_day = 20261124;
-    i.strike_paise = strike * 100;
-    i.option_type = type;
-    i.freeze_qty_units = lot * 24;
-    return DemoInstrument{i, price};
-  };
-  auto equity = [](const char* symbol, uint32_t token, int64_t price) {
-    d::Instrument i;
-    i.key = {d::Exchange::nse, symbol};
-    i.underlying = symbol;
-    i.kite_token = token;
-    return DemoInstrument{i, price};
-  };
-  return {option("NIFTY26N2423500CE", "NIFTY", 10'353'410, 75, 23500, d::OptionType::call, 11'250),
-          option("NIFTY26N2423400PE", "NIFTY", 10'353'411, 75, 23400, d::OptionType::put, 9'840),
-          option("BANKNIFTY26N2450500CE", "BANKNIFTY", 10'400'002, 35, 50500, d::OptionType::call,
-                 31'020),
-          equity("RELIANCE", 738'561, 128'940),
-          equity("INFY", 408'065, 152'310),
-          equity("HDFCBANK", 341'249, 172'655)};
-}
-
-std::vector<d::FollowerSettings> followers() {
-  auto make = [](const char* id, d::SizingPolicy policy, int64_t ratio_ppm) {
-    d::FollowerSettings f;
-    f.follower = {id};
-    f.account = {id};
-    f.broker = d::Broker::paper;
-    f.sizing = policy;
-    f.ratio_ppm = ratio_ppm;
-    return f;
-  };
-  std::vector<d::FollowerSettings> out = {
-      make("f1-multiplier", d::SizingPolicy::multiplier, 2 * d::kPpm),
-      make("f2-fixed-ratio", d::SizingPolicy::fixed_ratio, d::kPpm / 2),
-      make("f3-capital", d::SizingPolicy::capital_proportional, 0),
-      make("f4-risk", d::SizingPolicy::risk_based, 0),
-      make("f5-tight", d::SizingPolicy::multiplier, d::kPpm)};
-  out[3].max_position_pct_bp = 1000;
-  out[4].max_daily_trades = 10;
-  out[4].max_position_units = 150;
-  return out;
-}
-
-// The inputs of one leader order: placed OPEN, then filled (some partly first) or cancelled.
-std::vector<d::Event> leader_order(int n, const DemoInstrument& inst, d::TimeNs at) {
-  d::LeaderOrderUpdate u;
-  u.order_id = {fmt::format("2611200{:012}", 100'000 + n)};
-  u.instrument = inst.instrument.key;
-  u.side = n % 3 == 2 ? d::Side::sell : d::Side::buy;
-  u.order_type = n % 4 == 0 ? d::OrderType::limit : d::OrderType::market;
-  u.product = inst.instrument.segment == d::Segment::derivatives ? d::Product::carry_forward
-                                                                 : d::Product::intraday;
-  u.quantity_units = inst.instrument.lot_size_units * (1 + n % 4);
-  u.price_paise = u.order_type == d::OrderType::limit ? inst.price_paise : 0;
-  u.exchange_time_ns = at;
-  u.received_time_ns = at + 2'000'000;
-  u.raw_digest = fmt::format("{:064x}", static_cast<uint64_t>(n) * 0x9e3779b97f4a7c15ull);
-  std::vector<d::Event> out;
-  u.status = d::OrderStatus::open;
-  out.push_back(u);
-  if (n % 10 == 7) {
-    u.status = d::OrderStatus::cancelled;
-  } else {
-    if (n % 5 == 1 && u.quantity_units > inst.instrument.lot_size_units) {
-      u.filled_units = inst.instrument.lot_size_units;
-      u.average_price_paise = inst.price_paise;
-      u.exchange_time_ns += kSecond;
-      out.push_back(u);
+// What each follower got, read back from the journal (chain checked on the way).
+Status summarise(const journal::Store& store, std::map<std::string, FollowerSummary>& out) {
+  return journal::read_records(store, {}, [&](journal::Record&& r) {
+    if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
+      auto& f = out[c->follower.value];
+      switch (c->action) {
+        case d::CopyAction::place: ++f.placed; break;
+        case d::CopyAction::modify: ++f.modified; break;
+        case d::CopyAction::cancel: ++f.cancelled; break;
+        case d::CopyAction::skip: ++f.skips[std::string(d::to_string(c->skip_reason))]; break;
+      }
+    } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
+      ++out[a->follower.value].acked;
+    } else if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
+      ++out[j->follower.value].rejected;
+    } else if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&r.event)) {
+      if (u->status == d::OrderStatus::complete) ++out[u->follower.value].fills;
     }
-    u.status = d::OrderStatus::complete;
-    u.filled_units = u.quantity_units;
-    u.average_price_paise = inst.price_paise + 5 * (n % 3);
-  }
-  u.exchange_time_ns += kSecond;
-  u.received_time_ns = u.exchange_time_ns + 2'000'000;
-  out.push_back(u);
-  return out;
+    return true;
+  });
 }
 
-int run_demo(const std::string& dir) {
+int run_demo(const std::string& dir, double speed) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
@@ -127,70 +87,156 @@ int run_demo(const std::string& dir) {
     }
     fs::remove_all(dir, ec);  // the demo's own journal from an earlier run
   }
-  journal::StoreOptions options;
-  options.create_if_missing = true;
-  auto opened = journal::Store::open(dir, options);
-  if (!opened.ok()) {
-    fmt::print(stderr, "tandem: {}\n", opened.status().to_string());
+  auto sim_settings = config::parse_sim_settings(joined(demo_data::kSimToml), "demo sim.toml");
+  auto config = config::parse_tandem_config(joined(demo_data::kTandemToml), "demo tandem.toml");
+  auto script = brokers::sim::parse_leader_script(joined(demo_data::kLeaderDay));
+  if (!sim_settings.ok() || !config.ok() || !script.ok()) {
+    fmt::print(stderr, "tandem: the embedded demo data does not read: {}{}{}\n",
+               sim_settings.status().message(), config.status().message(),
+               script.status().message());
     return 1;
   }
-  journal::Store& store = **opened;
-  const auto insts = instruments();
+  // One clock for the simulator and the engine: the scripted day's first step at t0, then
+  // `speed` times real time.
+  const auto t0 = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  constexpr d::TimeNs kMidnightIst = 1'795'113'000'000'000'000;  // 2026-11-20 00:00 IST, a Friday
+  const d::TimeNs day_start = kMidnightIst + script->front().at_ns;
+  const Clock clock = accelerated_clock(day_start, t0, speed);
 
-  // Configuration and account state first, as the engine journals them at startup.
-  std::vector<journal::AppendItem> setup;
-  auto add = [&](d::Event e, d::TimeNs at) { setup.push_back({at, kDay, std::move(e)}); };
-  const d::TimeNs start = kOpenNs - 15 * 60 * kSecond;
-  add(d::EngineStarted{TANDEM_VERSION, std::string(64, '0')}, start);
-  add(d::TradingDayOpened{kDay}, start);
-  add(d::LeaderConfigured{{"leader"}, d::Broker::kite}, start);
-  for (const auto& f : followers()) add(d::FollowerConfigured{f}, start);
-  for (const auto& i : insts) add(d::InstrumentSnapshot{i.instrument}, start);
-  add(d::FundsSnapshot{{"leader"}, 50'000'000'00}, start);
-  for (const auto& f : followers()) add(d::FundsSnapshot{f.account, 10'000'000'00}, start);
-  if (auto r = store.append(setup); !r.ok()) {
-    fmt::print(stderr, "tandem: {}\n", r.status().to_string());
+  asio::io_context sim_io;
+  auto sim = brokers::sim::SimServer::create(sim_io.get_executor(), sim_settings->kite, clock);
+  if (!sim.ok()) {
+    fmt::print(stderr, "tandem: {}\n", sim.status().message());
     return 1;
   }
+  for (const auto& [key, price] : sim_settings->opening_prices) (*sim)->kite().set_price(key, price);
+  auto port = (*sim)->listen("127.0.0.1", 0);
+  if (!port.ok()) {
+    fmt::print(stderr, "tandem: {}\n", port.status().message());
+    return 1;
+  }
+  auto work = asio::make_work_guard(sim_io);
+  std::thread sim_thread([&] { sim_io.run(); });
 
-  // The leader's day, from several appenders at once, as broker sessions post their updates.
-  fmt::print("recording a scripted NSE day ({} leader orders) into {} with {} appenders…\n",
-             kLeaderOrders, dir, kAppenders);
-  const auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::thread> threads;
-  std::atomic<bool> failed{false};
-  std::atomic<uint64_t> records{0};
-  for (int t = 0; t < kAppenders; ++t) {
-    threads.emplace_back([&, t] {
-      for (int n = t; n < kLeaderOrders; n += kAppenders) {
-        const d::TimeNs at = kOpenNs + static_cast<d::TimeNs>(n) * 70 * kSecond;
-        for (d::Event& e : leader_order(n, insts[n % insts.size()], at)) {
-          const journal::AppendItem item{at, kDay, std::move(e)};
-          if (!store.append(std::span(&item, 1)).ok()) failed = true;
-          ++records;
-        }
+  config->journal = dir;
+  auto point_at_sim = [&](config::Connection& c) {
+    c.api_url = fmt::format("https://localhost:{}", *port);
+    c.ws_url = fmt::format("wss://localhost:{}", *port);
+    c.ca_pem = (*sim)->ca_pem();
+  };
+  point_at_sim(config->leader.connection);
+  for (auto& f : config->followers) point_at_sim(f.connection);
+  SessionOptions options;
+  options.live = true;  // against the simulator: the demo has no real broker
+  options.version = TANDEM_VERSION;
+  options.clock = clock;
+  options.secret = [&](const std::string& name) -> std::optional<std::string> {
+    for (const auto& a : sim_settings->kite.accounts) {
+      if (name == "kite." + a.user_id + ".api_key") return sim_settings->kite.api_key;
+      if (name == "kite." + a.user_id + ".access_token") return a.access_token;
+    }
+    return std::nullopt;
+  };
+  fmt::print("tandem demo: the broker simulator on https://127.0.0.1:{} (Kite REST + WebSocket, "
+             "its own CA)\n",
+             *port);
+  fmt::print("  leader LEADER1 plays a scripted NSE day: {} steps, 09:15 to 15:25 IST, {}x speed\n",
+             script->size(), speed);
+  fmt::print("  followers: {}\n\n", [&] {
+    std::string s;
+    for (const auto& f : config->followers) {
+      s += (s.empty() ? "" : ", ") + f.settings.follower.value + " (" +
+           (f.settings.broker == d::Broker::paper ? "paper" : "sim Kite " + f.settings.account.value) + ")";
+    }
+    return s;
+  }());
+
+  auto session = LiveSession::open(*config, options);
+  if (!session.ok()) {
+    fmt::print(stderr, "tandem: {}\n", session.status().message());
+    work.reset();
+    sim_io.stop();
+    sim_thread.join();
+    return 1;
+  }
+  engine::Engine& engine = (*session)->engine();
+  std::atomic<bool> script_done{false};
+  asio::co_spawn(
+      sim_io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer wait(sim_io, t0);
+        co_await wait.async_wait(asio::use_awaitable);
+        co_await (*sim)->play(*script, speed, nullptr);
+        asio::steady_timer settle(sim_io, std::chrono::seconds(2));  // last fills and acks
+        co_await settle.async_wait(asio::use_awaitable);
+        script_done = true;
+        engine.request_stop();
+      },
+      asio::detached);
+
+  const bool tty = ::isatty(STDOUT_FILENO) != 0;
+  std::atomic<bool> running{true};
+  std::thread progress([&] {
+    auto last = std::chrono::steady_clock::now();
+    while (running) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      const auto now = std::chrono::steady_clock::now();
+      if (tty) {
+        fmt::print("\r{}", progress_line(engine.stats()));
+        std::fflush(stdout);
+      } else if (now - last > std::chrono::seconds(5)) {
+        fmt::print("{}\n", progress_line(engine.stats()));
+        std::fflush(stdout);
+        last = now;
       }
-    });
-  }
-  for (auto& th : threads) th.join();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const journal::AppendItem stop{kOpenNs + 375 * 60 * kSecond, kDay,
-                                 d::EngineStopped{"end of scripted day"}};
-  if (failed || !store.append(std::span(&stop, 1)).ok()) {
-    fmt::print(stderr, "tandem: appending to {} failed\n", dir);
+    }
+  });
+  const Status ran = (*session)->run();
+  running = false;
+  progress.join();
+  const auto stats = engine.stats();
+  fmt::print("{}{}\n\n", tty ? "\r" : "", progress_line(stats));
+  session->reset();  // closes the journal
+  work.reset();
+  asio::post(sim_io, [&] { (*sim)->stop(); });
+  sim_io.stop();
+  sim_thread.join();
+  if (!ran.ok()) {
+    fmt::print(stderr, "tandem: the engine stopped: {}\n", ran.message());
     return 1;
   }
-  fmt::print("{} leader updates appended durably in {:.3f} s ({:.0f} appends/s, each synced)\n\n",
-             records.load(), seconds, records.load() / seconds);
-  opened->reset();  // close before the read-only checks below
+  if (!script_done) fmt::print("(stopped before the end of the scripted day)\n");
 
+  journal::StoreOptions read_only;
+  read_only.mode = journal::OpenMode::read_only;
+  auto store = journal::Store::open(dir, read_only);
+  if (!store.ok()) {
+    fmt::print(stderr, "tandem: {}\n", store.status().message());
+    return 1;
+  }
+  std::map<std::string, FollowerSummary> summary;
+  if (Status s = summarise(**store, summary); !s.ok()) {
+    fmt::print(stderr, "tandem: {}\n", s.message());
+    return 1;
+  }
+  store->reset();
+  fmt::print("{:<16} {:>7} {:>7} {:>7} {:>7} {:>8} {:>7}  {}\n", "follower", "placed", "modify",
+             "cancel", "acked", "rejected", "filled", "skipped (by reason)");
+  for (const auto& f : config->followers) {
+    const auto& s = summary[f.settings.follower.value];
+    std::string skips;
+    for (const auto& [reason, n] : s.skips) skips += fmt::format("{}{} {}", skips.empty() ? "" : ", ", reason, n);
+    fmt::print("{:<16} {:>7} {:>7} {:>7} {:>7} {:>8} {:>7}  {}\n", f.settings.follower.value,
+               s.placed, s.modified, s.cancelled, s.acked, s.rejected, s.fills,
+               skips.empty() ? "-" : skips);
+  }
+  fmt::print("\n");
   if (int rc = run_verify(dir); rc != 0) return rc;
   fmt::print("\n");
   if (int rc = run_stats(dir); rc != 0) return rc;
   fmt::print("\nThe journal stays in {}. Try:\n", dir);
   fmt::print("  build/release/app/tandem journal verify --journal {}\n", dir);
-  fmt::print("  build/release/app/tandem journal dump --journal {} --from 1 --to 5\n", dir);
+  fmt::print("  build/release/app/tandem journal dump --journal {} --from 1 --to 20\n", dir);
   fmt::print("  build/release/app/tandem journal stats --journal {}\n", dir);
   return 0;
 }
@@ -199,10 +245,16 @@ int run_demo(const std::string& dir) {
 
 void add_demo_command(CLI::App& app, int& exit_code) {
   static std::string dir = "./tandem-demo";
-  CLI::App* demo = app.add_subcommand("demo", "Record and verify a scripted trading day");
-  demo->add_option("--dir", dir, "Where the demo journal goes (replaced on each run)");
-  demo->footer("Example: tandem demo --dir ./tandem-demo");
-  demo->callback([&] { exit_code = run_demo(dir); });
+  static double speed = 400;
+  CLI::App* demo =
+      app.add_subcommand("demo", "Copy a scripted NSE day to five followers (simulated brokers)");
+  demo->add_option("--dir", dir, "Where the demo journal goes (replaced on each run)")
+      ->capture_default_str();
+  demo->add_option("--speed", speed, "How much faster than real time the day runs")
+      ->check(CLI::Range(1.0, 5000.0))
+      ->capture_default_str();
+  demo->footer("Example: tandem demo --dir ./tandem-demo --speed 400");
+  demo->callback([&] { exit_code = run_demo(dir, speed); });
 }
 
 }  // namespace tandem::app

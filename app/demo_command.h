@@ -1,7 +1,10 @@
-// `tandem demo`: the main job on the embedded default. For now it records a scripted NSE
-// trading day's inputs into a fresh journal in ./tandem-demo with concurrent appenders (group
-// commit), then verifies and summarises it. The replication demo replaces the script with
-// the live engine against the broker simulator.
+// `tandem demo`: the main job on the embedded default, with no configuration at all. Starts
+// the broker simulator on loopback with the scripted NSE day shipped in data/demo (NIFTY and
+// BANKNIFTY options and equities, a few hundred leader orders with modifies, cancels,
+// partial fills, stop-losses and exits), five followers with different policies (three on
+// the simulator's Kite, two on paper), and the real engine against it with time
+// accelerated. Shows progress while it runs, a per-follower summary at the end, and the
+// commands to verify the journal, which stays in ./tandem-demo.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -35,6 +35,7 @@ Result<brokers::net::HttpsTarget> target_of(const std::string& url, const config
     return Status::invalid_argument(what + ": '" + url + "' is not an https:// or wss:// URL");
   }
   auto t = brokers::net::https_target(u->host(), u->has_port() ? std::string(u->port()) : "443");
+  t.ca_pem = c.ca_pem;
   if (!c.ca_file.empty()) {
     auto pem = read_text(c.ca_file, what + " ca_file");
     if (!pem.ok()) return pem.status();

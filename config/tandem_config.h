@@ -20,6 +20,7 @@ struct Connection {
   std::string api_url = "https://api.kite.trade";
   std::string ws_url = "wss://ws.kite.trade";
   std::string ca_file;    // an extra CA to trust (the simulator's); empty: the system's
+  std::string ca_pem;     // the same given directly (the demo's in-process simulator)
   std::string source_ip;  // the registered static IP for order calls; empty: any
 };
 

@@ -144,7 +144,7 @@ Status Engine::start() {
   asio::post(broker_executor_, [this] {
     leader_.subscribe(
         [this](const brokers::BrokerOrder& o, bool recovered) {
-          inbox_.push(LeaderFact{o, recovered, clock_()});
+          inbox_.push(LeaderFact{o, recovered, clock_(), std::chrono::steady_clock::now()});
         },
         [this](bool up, const Status& why) {
           inbox_.push(ConnectionFact{setup_.leader, up, why.ok() ? "" : why.message()});
@@ -196,22 +196,17 @@ Status Engine::reconcile_pending() {
         [this, gateway = g->second, intent = intent, options]() -> asio::awaitable<void> {
           IntentOutcome out = co_await execute_intent(*gateway, intent, options, true);
           inbox_.push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
-                                  out.message, 0});
+                                  out.message, std::nullopt});
         },
         asio::detached);
   }
   return Status();
 }
 
-void Engine::dispatch(const d::FollowerOrderIntent& intent, d::TimeNs leader_received_ns) {
+bool Engine::dispatch(const d::FollowerOrderIntent& intent,
+                      std::chrono::steady_clock::time_point leader_received) {
   const auto g = followers_.find(intent.follower);
-  if (g == followers_.end()) {
-    // A follower without a gateway (not configured in this run): say so in the journal.
-    inbox_.push(OutcomeFact{
-        intent, {}, "input", "no broker session for this follower", leader_received_ns});
-    ++in_flight_;
-    return;
-  }
+  if (g == followers_.end()) return false;
   ++in_flight_;
   brokers::PlaceOptions options;
   const auto inst = state_.instruments.find(intent.order.instrument);
@@ -219,12 +214,13 @@ void Engine::dispatch(const d::FollowerOrderIntent& intent, d::TimeNs leader_rec
     options.freeze_quantity_units = inst->second.freeze_qty_units;
   asio::co_spawn(
       broker_executor_,
-      [this, gateway = g->second, intent, options, leader_received_ns]() -> asio::awaitable<void> {
+      [this, gateway = g->second, intent, options, leader_received]() -> asio::awaitable<void> {
         IntentOutcome out = co_await execute_intent(*gateway, intent, options);
         inbox_.push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
-                                out.message, leader_received_ns});
+                                out.message, leader_received});
       },
       asio::detached);
+  return true;
 }
 
 void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) {
@@ -260,7 +256,15 @@ Status Engine::handle(LeaderFact& f) {
     stats_.intents += static_cast<int64_t>(intents.size());
   }
   if (Status s = append(std::move(batch)); !s.ok()) return s;  // write-ahead, then send
-  for (const auto& intent : intents) dispatch(intent, f.received_ns);
+  std::vector<d::Event> unsent;
+  for (const auto& intent : intents) {
+    if (!dispatch(intent, f.received_steady)) {
+      // A follower without a broker session in this run: say so, do not leave it pending.
+      unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "input",
+                                                "no broker session for this follower"});
+    }
+  }
+  if (Status s = append(std::move(unsent)); !s.ok()) return s;
   if (update.average_price_paise > 0)
     feed_paper_price(update.instrument, update.average_price_paise);
   return Status();
@@ -268,12 +272,15 @@ Status Engine::handle(LeaderFact& f) {
 
 Status Engine::handle(OutcomeFact& f) {
   --in_flight_;
-  const d::TimeNs now = clock_();
   {
     std::lock_guard lock(stats_mu_);
     if (!f.acked.empty()) {
       ++stats_.acks;
-      if (f.leader_received_ns > 0) stats_.ack_latency_ns.push_back(now - f.leader_received_ns);
+      if (f.leader_received) {
+        stats_.ack_latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now() - *f.leader_received)
+                                            .count());
+      }
     } else {
       ++stats_.rejections;
     }

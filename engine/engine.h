@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -43,7 +44,9 @@ struct EngineStats {
   int64_t rejections = 0;
   int64_t follower_updates = 0;
   std::map<std::string, int64_t> skips;  // by reason
-  std::vector<int64_t> ack_latency_ns;   // leader update received → follower ack
+  // Leader update read off the socket → follower ack handled, on the steady clock (real
+  // time, whatever clock the decisions run on).
+  std::vector<int64_t> ack_latency_ns;
   size_t inbox_high_water = 0;
 };
 
@@ -77,13 +80,14 @@ class Engine {
     brokers::BrokerOrder order;
     bool recovered = false;
     domain::TimeNs received_ns = 0;
+    std::chrono::steady_clock::time_point received_steady;
   };
   struct OutcomeFact {
     domain::FollowerOrderIntent intent;
     domain::BrokerOrderId acked;
     std::string error_class;
     std::string message;
-    domain::TimeNs leader_received_ns = 0;
+    std::optional<std::chrono::steady_clock::time_point> leader_received;  // none: reconcile
   };
   struct FollowerFact {
     domain::FollowerId follower;
@@ -104,7 +108,9 @@ class Engine {
   Status handle(ConnectionFact& f);
   Status open_day(domain::TimeNs at);
   Status ensure_instrument(const domain::InstrumentKey& key);
-  void dispatch(const domain::FollowerOrderIntent& intent, domain::TimeNs leader_received_ns);
+  // Hands the intent to its broker; false when this run has no session for the follower.
+  bool dispatch(const domain::FollowerOrderIntent& intent,
+                std::chrono::steady_clock::time_point leader_received);
   Status reconcile_pending();
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
 

@@ -19,10 +19,17 @@ run() {  # run CMD... → sets out, err, rc
 }
 
 cd "$work"
-run "$tandem" demo --dir "$work/demo"
+run "$tandem" demo --dir "$work/demo" --speed 2000
 check "demo exits 0" test "$rc" -eq 0
 check "demo verifies its journal" grep -q "OK, .* records, hash chain verified" <<<"$out"
 check "demo prints the next commands" grep -q "tandem journal verify --journal" <<<"$out"
+for f in f1-multiplier f2-fixed-ratio f3-capital f4-risk f5-tight; do
+  check "demo copies to $f" grep -Eq "^$f +[1-9][0-9]* " <<<"$out"
+done
+check "demo's tight follower hits its limits" grep -Eq "^f5-tight .*daily_trade_limit" <<<"$out"
+intents=$(sed -n 's/^FollowerOrderIntent *\([0-9]*\)$/\1/p' <<<"$out")
+acks=$(sed -n 's/^FollowerOrderAck *\([0-9]*\)$/\1/p' <<<"$out")
+check "demo acknowledges every follower order it journaled" test "${intents:-0}" -gt 500 -a "${intents:-0}" = "${acks:-x}"
 
 run "$tandem" journal verify --journal "$work/demo"
 check "verify exits 0 on a good journal" test "$rc" -eq 0
