@@ -12,19 +12,19 @@ domain::TimeNs wall_clock_ns() {
       .count();
 }
 
-std::optional<Clock> market_clock_from(const std::string& ist_start) {
+std::optional<Clock> market_clock_from(const std::string& ist_start, int64_t anchor_s) {
   const auto start = brokers::parse_ist_timestamp(ist_start);
   if (!start) return std::nullopt;
-  const domain::TimeNs offset = *start - wall_clock_ns();
+  const domain::TimeNs anchor = anchor_s > 0 ? anchor_s * 1'000'000'000 : wall_clock_ns();
+  const domain::TimeNs offset = *start - anchor;
   return Clock([offset] { return wall_clock_ns() + offset; });
 }
 
-Clock accelerated_clock(domain::TimeNs at, std::chrono::steady_clock::time_point t0,
-                        double speed) {
+Clock accelerated_clock(domain::TimeNs at, std::chrono::steady_clock::time_point t0, double speed) {
   return [at, t0, speed] {
-    const auto real = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::steady_clock::now() - t0)
-                          .count();
+    const auto real =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
     return at + static_cast<domain::TimeNs>(static_cast<double>(real) * speed);
   };
 }

@@ -17,8 +17,11 @@ using Clock = std::function<domain::TimeNs()>;
 
 domain::TimeNs wall_clock_ns();
 
-// "2026-11-20 10:00:00" (IST) → a clock starting there now; nullopt when malformed.
-std::optional<Clock> market_clock_from(const std::string& ist_start);
+// "2026-11-20 10:00:00" (IST) → a clock that reads that at wall-clock instant `anchor_s`
+// (Unix seconds; 0 = now) and runs at real speed; nullopt when malformed. Processes given
+// the same start and anchor share one market clock (a simulator and an engine restarted
+// many times).
+std::optional<Clock> market_clock_from(const std::string& ist_start, int64_t anchor_s = 0);
 
 // A clock that reads `at` at the steady instant `t0` and runs `speed` times faster than
 // real time (the demo's accelerated day).

@@ -1,11 +1,11 @@
 #include "app/demo_command.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -13,11 +13,11 @@
 #include <thread>
 
 #include "app/clock.h"
+#include "app/demo_data.h"
 #include "app/journal_commands.h"
 #include "app/live_session.h"
 #include "brokers/sim/sim_server.h"
 #include "config/sim_config.h"
-#include "app/demo_data.h"
 #include "journal/record_reader.h"
 
 namespace tandem::app {
@@ -62,10 +62,18 @@ Status summarise(const journal::Store& store, std::map<std::string, FollowerSumm
     if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
       auto& f = out[c->follower.value];
       switch (c->action) {
-        case d::CopyAction::place: ++f.placed; break;
-        case d::CopyAction::modify: ++f.modified; break;
-        case d::CopyAction::cancel: ++f.cancelled; break;
-        case d::CopyAction::skip: ++f.skips[std::string(d::to_string(c->skip_reason))]; break;
+        case d::CopyAction::place:
+          ++f.placed;
+          break;
+        case d::CopyAction::modify:
+          ++f.modified;
+          break;
+        case d::CopyAction::cancel:
+          ++f.cancelled;
+          break;
+        case d::CopyAction::skip:
+          ++f.skips[std::string(d::to_string(c->skip_reason))];
+          break;
       }
     } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
       ++out[a->follower.value].acked;
@@ -109,7 +117,8 @@ int run_demo(const std::string& dir, double speed) {
     fmt::print(stderr, "tandem: {}\n", sim.status().message());
     return 1;
   }
-  for (const auto& [key, price] : sim_settings->opening_prices) (*sim)->kite().set_price(key, price);
+  for (const auto& [key, price] : sim_settings->opening_prices)
+    (*sim)->kite().set_price(key, price);
   auto port = (*sim)->listen("127.0.0.1", 0);
   if (!port.ok()) {
     fmt::print(stderr, "tandem: {}\n", port.status().message());
@@ -137,16 +146,19 @@ int run_demo(const std::string& dir, double speed) {
     }
     return std::nullopt;
   };
-  fmt::print("tandem demo: the broker simulator on https://127.0.0.1:{} (Kite REST + WebSocket, "
-             "its own CA)\n",
-             *port);
+  fmt::print(
+      "tandem demo: the broker simulator on https://127.0.0.1:{} (Kite REST + WebSocket, "
+      "its own CA)\n",
+      *port);
   fmt::print("  leader LEADER1 plays a scripted NSE day: {} steps, 09:15 to 15:25 IST, {}x speed\n",
              script->size(), speed);
   fmt::print("  followers: {}\n\n", [&] {
     std::string s;
     for (const auto& f : config->followers) {
       s += (s.empty() ? "" : ", ") + f.settings.follower.value + " (" +
-           (f.settings.broker == d::Broker::paper ? "paper" : "sim Kite " + f.settings.account.value) + ")";
+           (f.settings.broker == d::Broker::paper ? "paper"
+                                                  : "sim Kite " + f.settings.account.value) +
+           ")";
     }
     return s;
   }());
@@ -225,7 +237,8 @@ int run_demo(const std::string& dir, double speed) {
   for (const auto& f : config->followers) {
     const auto& s = summary[f.settings.follower.value];
     std::string skips;
-    for (const auto& [reason, n] : s.skips) skips += fmt::format("{}{} {}", skips.empty() ? "" : ", ", reason, n);
+    for (const auto& [reason, n] : s.skips)
+      skips += fmt::format("{}{} {}", skips.empty() ? "" : ", ", reason, n);
     fmt::print("{:<16} {:>7} {:>7} {:>7} {:>7} {:>8} {:>7}  {}\n", f.settings.follower.value,
                s.placed, s.modified, s.cancelled, s.acked, s.rejected, s.fills,
                skips.empty() ? "-" : skips);

@@ -34,6 +34,7 @@ struct SimOptions {
   std::optional<int> latency_ms, jitter_ms, orders_per_second, stall_next, reset_next;
   std::vector<std::string> reject_symbols;
   std::string clock_start;
+  int64_t clock_anchor = 0;
 };
 
 void apply_overrides(const SimOptions& o, brokers::sim::KiteSimConfig& config) {
@@ -129,7 +130,7 @@ int run_sim(const SimOptions& o) {
 
   Clock clock = wall_clock_ns;
   if (!o.clock_start.empty()) {
-    const auto market = market_clock_from(o.clock_start);
+    const auto market = market_clock_from(o.clock_start, o.clock_anchor);
     if (!market) {
       std::cerr << "tandem sim: --clock-start wants \"YYYY-MM-DD HH:MM:SS\" (IST), got '"
                 << o.clock_start << "'\n";
@@ -227,6 +228,8 @@ void add_sim_command(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   sim->add_option("--reject-symbol", options->reject_symbols,
                   "Reject orders in this trading symbol (repeatable)");
+  sim->add_option("--clock-anchor", options->clock_anchor,
+                  "With --clock-start: the Unix time at which the clock reads it (default: now)");
   sim->add_option("--clock-start", options->clock_start,
                   "Run the simulator's clock from this IST time (\"2026-11-20 10:00:00\")");
   sim->callback([options, &exit_code] { exit_code = run_sim(*options); });
