@@ -2,12 +2,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/url/parse.hpp>
 
-#include <fstream>
 #include <future>
-#include <sstream>
 
+#include "app/gateway_factory.h"
+#include "app/text_file.h"
 #include "brokers/kite/kite_gateway.h"
 #include "brokers/paper/paper_gateway.h"
 #include "domain/calendar/market_calendar.h"
@@ -16,61 +15,6 @@ namespace tandem::app {
 
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
-
-namespace {
-
-Result<std::string> read_text(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) return Status::invalid_argument(what + ": cannot read " + path);
-  return text.str();
-}
-
-// "https://host[:port]" or "wss://host[:port]" → a target; the CA file's contents if any.
-Result<brokers::net::HttpsTarget> target_of(const std::string& url, const config::Connection& c,
-                                            const std::string& what) {
-  const auto u = boost::urls::parse_uri(url);
-  if (!u || (u->scheme() != "https" && u->scheme() != "wss") || u->host().empty()) {
-    return Status::invalid_argument(what + ": '" + url + "' is not an https:// or wss:// URL");
-  }
-  auto t = brokers::net::https_target(u->host(), u->has_port() ? std::string(u->port()) : "443");
-  t.ca_pem = c.ca_pem;
-  if (!c.ca_file.empty()) {
-    auto pem = read_text(c.ca_file, what + " ca_file");
-    if (!pem.ok()) return pem.status();
-    t.ca_pem = *pem;
-  }
-  return t;
-}
-
-Result<std::unique_ptr<brokers::Gateway>> kite_gateway(asio::io_context& io,
-                                                       const std::string& account,
-                                                       const config::Connection& c,
-                                                       const SessionOptions& o) {
-  const std::string what = "kite account " + account;
-  auto rest = target_of(c.api_url, c, what + " api_url");
-  if (!rest.ok()) return rest.status();
-  auto stream = target_of(c.ws_url, c, what + " ws_url");
-  if (!stream.ok()) return stream.status();
-  rest->local_address = c.source_ip;
-  const auto api_key = o.secret("kite." + account + ".api_key");
-  const auto token = o.secret("kite." + account + ".access_token");
-  if (!api_key || !token) {
-    return Status(StatusCode::unauthenticated,
-                  what + ": no " + std::string(!api_key ? "api_key" : "access_token") +
-                      " in the secrets file (tandem secrets set kite." + account +
-                      ".api_key; tandem login kite)");
-  }
-  brokers::kite::KiteAccount a;
-  a.rest = *rest;
-  a.stream = *stream;
-  a.credentials = {*api_key, *token};
-  return std::unique_ptr<brokers::Gateway>(
-      new brokers::kite::KiteGateway(io.get_executor(), a, o.clock));
-}
-
-}  // namespace
 
 Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfig& config,
                                                        SessionOptions options) {
@@ -84,8 +28,8 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
       return Status::invalid_argument(config.holidays_file + ": " + parsed.status().message());
     holidays.assign(parsed->begin(), parsed->end());
   }
-  auto leader =
-      kite_gateway(s->broker_io_, config.leader.account, config.leader.connection, options);
+  auto leader = make_kite_gateway(s->broker_io_, config.leader.account, config.leader.connection,
+                                  options.secret, options.clock);
   if (!leader.ok()) return leader.status();
   s->gateways_.push_back(std::move(leader).value());
 
@@ -100,7 +44,8 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
     d::FollowerSettings settings = f.settings;
     std::unique_ptr<brokers::Gateway> g;
     if (options.live && settings.broker == d::Broker::kite) {
-      auto k = kite_gateway(s->broker_io_, settings.account.value, f.connection, options);
+      auto k = make_kite_gateway(s->broker_io_, settings.account.value, f.connection,
+                                 options.secret, options.clock);
       if (!k.ok()) return k.status();
       g = std::move(k).value();
     } else if (settings.broker == d::Broker::dhan && options.live) {

@@ -3,14 +3,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/url/parse.hpp>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
+#include "app/gateway_factory.h"
 #include "app/secrets_commands.h"
 #include "brokers/kite/rest_session.h"
 
@@ -43,19 +41,10 @@ int login_kite(const LoginOptions& o) {
     return fail("no API secret stored for this API key: run `tandem secrets set " + secret_name +
                 "` and paste it");
   }
-  const auto url = boost::urls::parse_uri(o.api_url);
-  if (!url || url->scheme() != "https" || url->host().empty()) {
-    return fail("--api-url must be an https:// URL, got '" + o.api_url + "'");
-  }
-  brokers::net::HttpsTarget target =
-      brokers::net::https_target(url->host(), url->has_port() ? std::string(url->port()) : "443");
-  if (!o.ca_file.empty()) {
-    std::ifstream in(o.ca_file);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    if (!in || pem.str().empty()) return fail("cannot read the CA file " + o.ca_file);
-    target.ca_pem = pem.str();
-  }
+  config::Connection connection;
+  connection.ca_file = o.ca_file;
+  auto target = target_of(o.api_url, connection, "--api-url");
+  if (!target.ok()) return fail(target.status().message());
   std::cout << "Open this address, log in to Kite, then paste the address it sends you to\n"
                "(or just its request_token):\n\n  "
             << brokers::kite::login_url(o.api_key, o.login_base) << "\n\n> " << std::flush;
@@ -65,7 +54,7 @@ int login_kite(const LoginOptions& o) {
   if (!request_token.ok()) return fail(request_token.status().message());
 
   asio::io_context io;
-  brokers::net::HttpsClient http(io.get_executor(), target, 1, std::chrono::seconds(15));
+  brokers::net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
   std::optional<Result<brokers::kite::SessionGrant>> answer;
   asio::co_spawn(
       io,

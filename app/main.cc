@@ -2,6 +2,7 @@
 // (STYLE.md §1); subcommands live one concept per file beside this one.
 #include <CLI/CLI.hpp>
 
+#include "app/check_command.h"
 #include "app/demo_command.h"
 #include "app/journal_commands.h"
 #include "app/login_command.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   tandem::app::add_secrets_commands(app, exit_code);
   tandem::app::add_login_command(app, exit_code);
   tandem::app::add_run_command(app, exit_code);
+  tandem::app::add_check_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

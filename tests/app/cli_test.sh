@@ -147,6 +147,37 @@ PY
 else
   echo "SKIP: login kite (python3 is needed to play the browser)"
 fi
+# The pre-flight against the simulator: every account reached, tokens and funds checked.
+for a in LEADER1 FOLLOW1; do echo simkey | "$tandem" secrets set "kite.$a.api_key" "${sec[@]}" >/dev/null; done
+echo sim-leader-token | "$tandem" secrets set kite.LEADER1.access_token "${sec[@]}" >/dev/null
+# FOLLOW1 keeps the token `login kite` stored above, when that ran: the check proves it works.
+"$tandem" secrets list "${sec[@]}" | grep -qx kite.FOLLOW1.access_token ||
+  echo sim-follower1-token | "$tandem" secrets set kite.FOLLOW1.access_token "${sec[@]}" >/dev/null
+cat >"$work/tandem.toml" <<TOML
+journal = "$work/run-journal"
+[leader]
+account = "LEADER1"
+api_url = "https://localhost:$port"
+ws_url = "wss://localhost:$port"
+ca_file = "$work/login-ca.pem"
+[[follower]]
+id = "f1"
+account = "FOLLOW1"
+broker = "kite"
+api_url = "https://localhost:$port"
+ca_file = "$work/login-ca.pem"
+allow_symbols = ["INFY"]
+TOML
+run "$tandem" check --config "$work/tandem.toml" "${sec[@]}"
+test "$rc" -eq 0 || echo "$out$err" >&2
+check "check passes against the simulator" test "$rc" -eq 0
+check "…reaching the leader with a valid token" grep -q "leader LEADER1 (kite) *ok *reached over TLS, token valid" <<<"$out"
+check "…resolving the allowed symbols" grep -q "instruments *ok" <<<"$out"
+echo expired | "$tandem" secrets set kite.FOLLOW1.access_token "${sec[@]}" >/dev/null
+run "$tandem" check --config "$work/tandem.toml" "${sec[@]}"
+check "check with a dead token exits 1" test "$rc" -eq 1
+check "…naming the account and what to do" grep -q "FOLLOW1 (kite) *FAIL *token expired or invalid: tandem login kite" <<<"$out"
+check "…and never printing a token" test "$(grep -c "sim-leader-token" <<<"$out$err")" -eq 0
 kill "$sim_pid"; wait "$sim_pid" 2>/dev/null
 
 echo "$pass passed, $failures failed"

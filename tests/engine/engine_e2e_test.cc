@@ -268,5 +268,48 @@ TEST(EngineE2E, LeaderOrdersAreCopiedWriteAheadOnceEachWithModifyCancelAndExit) 
   for (const auto& t : tags) EXPECT_TRUE(intent_seq.contains(t)) << t;
 }
 
+TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
+  Rig rig;
+  auto store = testing::open_store(rig.dir.path("journal"));
+  ASSERT_TRUE(store);
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.followers = {follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, d::kPpm)};
+  Engine engine(*store, setup, *rig.leader, {{{"FOLLOW1"}, rig.follow1.get()}},
+                rig.broker_io.get_executor(), market_clock);
+  ASSERT_TRUE(engine.start().ok());
+  Status run_status;
+  std::thread engine_thread([&] { run_status = engine.run(); });
+  ASSERT_TRUE(wait_for(
+      [&] { return rig.on_brokers([&] { return rig.leader->stream_connects(); }) >= 1; }, 5s));
+  auto place = [&](int qty) {
+    return rig.on_brokers([&] {
+      return rig.sim->kite().place_as_owner("LEADER1",
+                                            rig.order(d::Side::buy, d::OrderType::market, qty));
+    });
+  };
+  ASSERT_TRUE(place(1).ok());
+  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 1; }, 5s));
+  // The leader's socket drops; the leader keeps trading meanwhile.
+  ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().drop_websockets("LEADER1"); }).ok());
+  for (int q = 2; q <= 6; ++q) ASSERT_TRUE(place(q).ok());
+  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 6; }, 10s)) << describe(engine.stats());
+  std::this_thread::sleep_for(500ms);  // nothing more may come
+  engine.request_stop();
+  engine_thread.join();
+  ASSERT_TRUE(run_status.ok()) << run_status.to_string();
+
+  const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
+  ASSERT_EQ(book.size(), 6u);  // one follower order per leader order, none twice
+  std::set<int64_t> quantities;
+  for (const auto& o : book) quantities.insert(o.quantity_units);
+  EXPECT_EQ(quantities, (std::set<int64_t>{1, 2, 3, 4, 5, 6}));
+  int recovered = 0;
+  for (const auto& r : testing::read_all(*store)) {
+    if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) recovered += u->recovered;
+  }
+  EXPECT_GE(recovered, 1);  // what was missed came from the gap fill, marked as such
+}
+
 }  // namespace
 }  // namespace tandem::engine

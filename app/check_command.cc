@@ -1,0 +1,166 @@
+#include "app/check_command.h"
+
+#include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "app/clock.h"
+#include "app/gateway_factory.h"
+#include "app/secrets_commands.h"
+#include "app/text_file.h"
+#include "brokers/kite/kite_gateway.h"
+#include "domain/calendar/market_calendar.h"
+#include "journal/store.h"
+
+namespace tandem::app {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+struct CheckOptions {
+  std::string config = "tandem.toml";
+  SecretsPaths secrets;
+};
+
+struct Row {
+  std::string what;
+  bool ok = true;
+  std::string detail;
+};
+
+std::string rupees(int64_t paise) { return fmt::format("₹{}.{:02}", paise / 100, paise % 100); }
+
+int check(const CheckOptions& o) {
+  std::vector<Row> rows;
+  auto config = config::read_tandem_config(o.config);
+  if (!config.ok()) {
+    fmt::print(stderr, "tandem check: {}\n", config.status().message());
+    return 1;
+  }
+  rows.push_back({"config " + o.config, true,
+                  fmt::format("{} mode, {} followers, hash {}", config->live ? "live" : "paper",
+                              config->followers.size(), config->hash.substr(0, 16))});
+  if (!config->holidays_file.empty()) {
+    auto text = read_text(config->holidays_file, "holidays");
+    auto parsed =
+        text.ok() ? d::parse_holidays(*text) : Result<std::set<d::TradingDay>>(text.status());
+    rows.push_back(
+        {"holidays " + config->holidays_file, parsed.ok(),
+         parsed.ok() ? fmt::format("{} holidays", parsed->size()) : parsed.status().message()});
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(config->journal, ec)) {
+    journal::StoreOptions read_only;
+    read_only.mode = journal::OpenMode::read_only;
+    auto store = journal::Store::open(config->journal, read_only);
+    rows.push_back({"journal " + config->journal, store.ok(),
+                    store.ok()
+                        ? fmt::format("{} records, the last 1,024 chain", (*store)->head().seq)
+                        : store.status().message()});
+  } else {
+    rows.push_back({"journal " + config->journal, true, "absent: created on the first run"});
+  }
+  auto secrets = open_secrets(o.secrets);
+  rows.push_back({"secrets " + o.secrets.file, secrets.ok(),
+                  secrets.ok() ? fmt::format("{} entries", secrets->names().size())
+                               : secrets.status().message()});
+
+  // Every Kite account: reachable, token valid, funds; the leader's instruments.
+  std::vector<std::pair<std::string, const config::Connection*>> kite_accounts = {
+      {config->leader.account, &config->leader.connection}};
+  for (const auto& f : config->followers) {
+    if (f.settings.broker == d::Broker::kite)
+      kite_accounts.push_back({f.settings.account.value, &f.connection});
+  }
+  std::set<std::string> allowed;
+  for (const auto& f : config->followers) {
+    allowed.insert(f.settings.allow_symbols.begin(), f.settings.allow_symbols.end());
+    if (f.settings.broker == d::Broker::paper) {
+      rows.push_back({"follower " + f.settings.follower.value, true,
+                      "paper, " + rupees(f.paper_capital_paise)});
+    }
+  }
+  asio::io_context io;
+  const SecretLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
+    return secrets.ok() ? secrets->get(name) : std::nullopt;
+  };
+  for (size_t i = 0; i < kite_accounts.size(); ++i) {
+    const auto& [account, connection] = kite_accounts[i];
+    const std::string what = (i == 0 ? "leader " : "follower ") + account + " (kite)";
+    auto gateway = make_kite_gateway(io, account, *connection, lookup, wall_clock_ns);
+    if (!gateway.ok()) {
+      rows.push_back({what, false, gateway.status().message()});
+      continue;
+    }
+    auto* kite = static_cast<brokers::kite::KiteGateway*>(gateway->get());
+    asio::co_spawn(
+        io,
+        [&, kite, what, leader = i == 0]() -> asio::awaitable<void> {
+          const Status warmed = co_await kite->warm();
+          if (!warmed.ok()) {
+            rows.push_back({what, false, "unreachable: " + warmed.message()});
+            co_return;
+          }
+          auto funds = co_await kite->funds();
+          if (!funds.ok()) {
+            rows.push_back(
+                {what, false,
+                 brokers::error_class(funds.status()) == brokers::ErrorClass::unauthenticated
+                     ? "token expired or invalid: tandem login kite"
+                     : funds.status().message()});
+            co_return;
+          }
+          rows.push_back(
+              {what, true,
+               "reached over TLS, token valid, funds " + rupees(funds->available_paise)});
+          if (!leader) co_return;
+          auto instruments = co_await kite->instruments();
+          if (!instruments.ok()) {
+            rows.push_back({"instruments", false, instruments.status().message()});
+            co_return;
+          }
+          std::set<std::string> known;
+          for (const auto& inst : *instruments) known.insert(inst.key.tradingsymbol);
+          std::string missing;
+          for (const auto& s : allowed) {
+            if (!known.contains(s)) missing += (missing.empty() ? "" : ", ") + s;
+          }
+          rows.push_back({"instruments", missing.empty(),
+                          missing.empty() ? fmt::format("{} listed, every allowed symbol found",
+                                                        instruments->size())
+                                          : "not in the instrument list: " + missing});
+        },
+        asio::detached);
+    io.run();
+    io.restart();
+    kite->stop();
+  }
+
+  bool all_ok = true;
+  size_t width = 0;
+  for (const auto& r : rows) width = std::max(width, r.what.size());
+  for (const auto& r : rows) {
+    all_ok &= r.ok;
+    fmt::print("{:<{}}  {:<4}  {}\n", r.what, width, r.ok ? "ok" : "FAIL", r.detail);
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand("check", "Pre-flight: config, journal, secrets, brokers");
+  cmd->add_option("--config", options->config, "The engine's settings")->capture_default_str();
+  add_secrets_options(*cmd, options->secrets);
+  cmd->callback([options, &exit_code] { exit_code = check(*options); });
+}
+
+}  // namespace tandem::app
