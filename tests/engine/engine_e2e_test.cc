@@ -168,10 +168,29 @@ bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit
   return true;
 }
 
+// Opens the journal, starts an engine on its own thread, waits for the leader's stream,
+// runs `body`, then stops the engine cleanly; returns the journal for inspection.
+std::unique_ptr<journal::Store> with_engine(Rig& rig, EngineSetup setup,
+                                            Engine::Followers followers,
+                                            const std::function<void(Engine&)>& body) {
+  auto store = testing::open_store(rig.dir.path("journal"));
+  if (!store) return nullptr;
+  Engine engine(*store, std::move(setup), *rig.leader, std::move(followers),
+                rig.broker_io.get_executor(), market_clock);
+  EXPECT_TRUE(engine.start().ok());
+  Status run_status;
+  std::thread engine_thread([&] { run_status = engine.run(); });
+  EXPECT_TRUE(wait_for(
+      [&] { return rig.on_brokers([&] { return rig.leader->stream_connects(); }) >= 1; }, 5s));
+  body(engine);
+  engine.request_stop();
+  engine_thread.join();
+  EXPECT_TRUE(run_status.ok()) << run_status.to_string();
+  return store;
+}
+
 TEST(EngineE2E, LeaderOrdersAreCopiedWriteAheadOnceEachWithModifyCancelAndExit) {
   Rig rig;
-  auto store = testing::open_store(rig.dir.path("journal"));
-  ASSERT_TRUE(store);
   EngineSetup setup;
   setup.leader = {"LEADER1"};
   setup.version = "test";
@@ -179,48 +198,41 @@ TEST(EngineE2E, LeaderOrdersAreCopiedWriteAheadOnceEachWithModifyCancelAndExit) 
   setup.followers = {
       follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, 2 * d::kPpm),
       follower("PAPER1", d::Broker::paper, d::SizingPolicy::fixed_ratio, d::kPpm / 2)};
-  Engine engine(*store, setup, *rig.leader,
-                {{{"FOLLOW1"}, rig.follow1.get()}, {{"PAPER1"}, rig.paper1.get()}},
-                rig.broker_io.get_executor(), market_clock);
-  ASSERT_TRUE(engine.start().ok());
-  Status run_status;
-  std::thread engine_thread([&] { run_status = engine.run(); });
-  ASSERT_TRUE(wait_for(
-      [&] { return rig.on_brokers([&] { return rig.leader->stream_connects(); }) >= 1; }, 5s));
-
-  // Leader: a market buy, a limit that is modified then cancelled, and the exit.
-  auto buy = rig.on_brokers([&] {
-    return rig.sim->kite().place_as_owner("LEADER1",
-                                          rig.order(d::Side::buy, d::OrderType::market, 10));
+  const Engine::Followers followers{{{"FOLLOW1"}, rig.follow1.get()},
+                                    {{"PAPER1"}, rig.paper1.get()}};
+  auto store = with_engine(rig, setup, followers, [&](Engine& engine) {
+    // Leader: a market buy, a limit that is modified then cancelled, and the exit.
+    auto buy = rig.on_brokers([&] {
+      return rig.sim->kite().place_as_owner("LEADER1",
+                                            rig.order(d::Side::buy, d::OrderType::market, 10));
+    });
+    ASSERT_TRUE(buy.ok());
+    auto limit = rig.on_brokers([&] {
+      return rig.sim->kite().place_as_owner(
+          "LEADER1", rig.order(d::Side::buy, d::OrderType::limit, 4, 1490'00));
+    });
+    ASSERT_TRUE(limit.ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 3; }, 5s)) << describe(engine.stats());
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     return rig.sim->kite().modify_as_owner(
+                         "LEADER1", limit->order_id,
+                         rig.order(d::Side::buy, d::OrderType::limit, 6, 1495'00));
+                   })
+                    .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 4; }, 5s));
+    ASSERT_TRUE(
+        rig.on_brokers([&] { return rig.sim->kite().cancel_as_owner("LEADER1", limit->order_id); })
+            .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 5; }, 5s));
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     return rig.sim->kite().place_as_owner(
+                         "LEADER1", rig.order(d::Side::sell, d::OrderType::market, 10));
+                   })
+                    .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 7; }, 5s)) << engine.stats().acks;
+    std::this_thread::sleep_for(300ms);  // fills and late updates settle
   });
-  ASSERT_TRUE(buy.ok());
-  auto limit = rig.on_brokers([&] {
-    return rig.sim->kite().place_as_owner("LEADER1",
-                                          rig.order(d::Side::buy, d::OrderType::limit, 4, 1490'00));
-  });
-  ASSERT_TRUE(limit.ok());
-  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 3; }, 5s)) << describe(engine.stats());
-  ASSERT_TRUE(rig.on_brokers([&] {
-                   return rig.sim->kite().modify_as_owner(
-                       "LEADER1", limit->order_id,
-                       rig.order(d::Side::buy, d::OrderType::limit, 6, 1495'00));
-                 })
-                  .ok());
-  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 4; }, 5s));
-  ASSERT_TRUE(
-      rig.on_brokers([&] { return rig.sim->kite().cancel_as_owner("LEADER1", limit->order_id); })
-          .ok());
-  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 5; }, 5s));
-  ASSERT_TRUE(rig.on_brokers([&] {
-                   return rig.sim->kite().place_as_owner(
-                       "LEADER1", rig.order(d::Side::sell, d::OrderType::market, 10));
-                 })
-                  .ok());
-  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 7; }, 5s)) << engine.stats().acks;
-  std::this_thread::sleep_for(300ms);  // fills and late updates settle
-  engine.request_stop();
-  engine_thread.join();
-  ASSERT_TRUE(run_status.ok()) << run_status.to_string();
+  ASSERT_TRUE(store);
 
   // The Kite follower's book: ×2 of each leader order, our tags, each tag once.
   const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
@@ -270,34 +282,26 @@ TEST(EngineE2E, LeaderOrdersAreCopiedWriteAheadOnceEachWithModifyCancelAndExit) 
 
 TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
   Rig rig;
-  auto store = testing::open_store(rig.dir.path("journal"));
-  ASSERT_TRUE(store);
   EngineSetup setup;
   setup.leader = {"LEADER1"};
   setup.followers = {follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, d::kPpm)};
-  Engine engine(*store, setup, *rig.leader, {{{"FOLLOW1"}, rig.follow1.get()}},
-                rig.broker_io.get_executor(), market_clock);
-  ASSERT_TRUE(engine.start().ok());
-  Status run_status;
-  std::thread engine_thread([&] { run_status = engine.run(); });
-  ASSERT_TRUE(wait_for(
-      [&] { return rig.on_brokers([&] { return rig.leader->stream_connects(); }) >= 1; }, 5s));
   auto place = [&](int qty) {
     return rig.on_brokers([&] {
       return rig.sim->kite().place_as_owner("LEADER1",
                                             rig.order(d::Side::buy, d::OrderType::market, qty));
     });
   };
-  ASSERT_TRUE(place(1).ok());
-  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 1; }, 5s));
-  // The leader's socket drops; the leader keeps trading meanwhile.
-  ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().drop_websockets("LEADER1"); }).ok());
-  for (int q = 2; q <= 6; ++q) ASSERT_TRUE(place(q).ok());
-  ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 6; }, 10s)) << describe(engine.stats());
-  std::this_thread::sleep_for(500ms);  // nothing more may come
-  engine.request_stop();
-  engine_thread.join();
-  ASSERT_TRUE(run_status.ok()) << run_status.to_string();
+  auto store = with_engine(rig, setup, {{{"FOLLOW1"}, rig.follow1.get()}}, [&](Engine& engine) {
+    ASSERT_TRUE(place(1).ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 1; }, 5s));
+    // The leader's socket drops; the leader keeps trading meanwhile.
+    ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().drop_websockets("LEADER1"); }).ok());
+    for (int q = 2; q <= 6; ++q) ASSERT_TRUE(place(q).ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 6; }, 10s))
+        << describe(engine.stats());
+    std::this_thread::sleep_for(500ms);  // nothing more may come
+  });
+  ASSERT_TRUE(store);
 
   const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
   ASSERT_EQ(book.size(), 6u);  // one follower order per leader order, none twice
