@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/check_command.h"
+#include "app/config_commands.h"
 #include "app/demo_command.h"
 #include "app/journal_commands.h"
 #include "app/login_command.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   tandem::app::add_login_command(app, exit_code);
   tandem::app::add_run_command(app, exit_code);
   tandem::app::add_check_command(app, exit_code);
+  tandem::app::add_config_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -180,5 +180,17 @@ check "…naming the account and what to do" grep -q "FOLLOW1 (kite) *FAIL *toke
 check "…and never printing a token" test "$(grep -c "sim-leader-token" <<<"$out$err")" -eq 0
 kill "$sim_pid"; wait "$sim_pid" 2>/dev/null
 
+# Switching from the Zerodha copier: its .env becomes tandem.toml and secrets.
+printf 'MASTER_API_KEY=mk1\nMASTER_API_SECRET=topsecret1\nMASTER_USER_ID=AB1234\nFOLLOWER_COUNT=1\nFOLLOWER_1_USER_ID=CD5678\nFOLLOWER_1_MULTIPLIER=0.5\nFOLLOWER_1_NFO_MULTIPLIER=0.2\nPAPER_TRADING=True\n' >"$work/seed.env"
+run "$tandem" config import-env "$work/seed.env" --out "$work/imported.toml" "${sec[@]}"
+check "import-env exits 0" test "$rc" -eq 0
+check "…writing a config tandem reads" grep -q 'ratio = 0.5' "$work/imported.toml"
+check "…warning about the multiplier it cannot keep" grep -q "WARNING: FOLLOWER_1_NFO_MULTIPLIER=0.2" <<<"$out"
+check "…keeping the secret out of the config and the output" test "$(cat "$work/imported.toml" - <<<"$out$err" | grep -c topsecret1)" -eq 0
+run "$tandem" secrets list "${sec[@]}"
+check "…and in the secrets file" grep -qx "kite.mk1.api_secret" <<<"$out"
+run "$tandem" config import-env "$work/seed.env" --out "$work/imported.toml" "${sec[@]}"
+check "import-env never replaces a config unasked" test "$rc" -eq 1
+
 echo "$pass passed, $failures failed"
 test "$failures" -eq 0
