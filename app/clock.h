@@ -4,6 +4,8 @@
 // Never point a market clock at a real broker.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -22,6 +24,16 @@ domain::TimeNs wall_clock_ns();
 // the same start and anchor share one market clock (a simulator and an engine restarted
 // many times).
 std::optional<Clock> market_clock_from(const std::string& ist_start, int64_t anchor_s = 0);
+
+// The simulation clock options shared by `tandem sim` and `tandem run`.
+struct ClockOptions {
+  std::string start;   // --clock-start: "YYYY-MM-DD HH:MM:SS" IST; empty = the wall clock
+  int64_t anchor = 0;  // --clock-anchor: Unix seconds at which the clock reads `start`
+};
+void add_clock_options(CLI::App& command, ClockOptions& options);
+// The wall clock, or the market clock the options ask for; nullopt (and a message on
+// stderr naming `command`) when --clock-start is malformed.
+std::optional<Clock> clock_from(const ClockOptions& options, const std::string& command);
 
 // A clock that reads `at` at the steady instant `t0` and runs `speed` times faster than
 // real time (the demo's accelerated day).

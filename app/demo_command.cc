@@ -179,7 +179,12 @@ int run_demo(const std::string& dir, double speed) {
         asio::steady_timer wait(sim_io, t0);
         co_await wait.async_wait(asio::use_awaitable);
         co_await (*sim)->play(*script, speed, nullptr);
-        asio::steady_timer settle(sim_io, std::chrono::seconds(2));  // last fills and acks
+        // The last fills and acks: every follower order answered (bounded), then a moment.
+        for (int i = 0; i < 300 && engine.stats().in_flight > 0; ++i) {
+          asio::steady_timer poll(sim_io, std::chrono::milliseconds(100));
+          co_await poll.async_wait(asio::use_awaitable);
+        }
+        asio::steady_timer settle(sim_io, std::chrono::seconds(2));
         co_await settle.async_wait(asio::use_awaitable);
         script_done = true;
         engine.request_stop();

@@ -23,8 +23,7 @@ struct RunOptions {
   std::string config = "tandem.toml";
   bool live = false;
   SecretsPaths secrets;
-  std::string clock_start;  // simulation only: a market clock from this IST time
-  int64_t clock_anchor = 0;
+  ClockOptions clock;
 };
 
 std::atomic<engine::Engine*> g_engine{nullptr};
@@ -69,17 +68,9 @@ int run(const RunOptions& o) {
   SessionOptions session_options;
   session_options.live = live;
   session_options.version = TANDEM_VERSION;
-  session_options.clock = wall_clock_ns;
-  if (!o.clock_start.empty()) {
-    const auto clock = market_clock_from(o.clock_start, o.clock_anchor);
-    if (!clock) {
-      fmt::print(stderr,
-                 "tandem run: --clock-start wants \"YYYY-MM-DD HH:MM:SS\" (IST), got '{}'\n",
-                 o.clock_start);
-      return 1;
-    }
-    session_options.clock = *clock;
-  }
+  const auto clock = clock_from(o.clock, "tandem run");
+  if (!clock) return 1;
+  session_options.clock = *clock;
   session_options.secret = [&](const std::string& name) { return secrets->get(name); };
   auto session = LiveSession::open(*config, session_options);
   if (!session.ok()) {
@@ -111,10 +102,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--config", options->config, "The engine's settings")->capture_default_str();
   cmd->add_flag("--live", options->live,
                 "Send real orders (the config must also say mode = \"live\")");
-  cmd->add_option("--clock-anchor", options->clock_anchor,
-                  "With --clock-start: the Unix time at which the clock reads it (default: now)");
-  cmd->add_option("--clock-start", options->clock_start,
-                  "Simulation only: run the clock from this IST time (\"2026-11-20 10:00:00\")");
+  add_clock_options(*cmd, options->clock);
   add_secrets_options(*cmd, options->secrets);
   cmd->callback([options, &exit_code] { exit_code = run(*options); });
 }

@@ -33,8 +33,7 @@ struct SimOptions {
   std::string fault_account;
   std::optional<int> latency_ms, jitter_ms, orders_per_second, stall_next, reset_next;
   std::vector<std::string> reject_symbols;
-  std::string clock_start;
-  int64_t clock_anchor = 0;
+  ClockOptions clock;
 };
 
 void apply_overrides(const SimOptions& o, brokers::sim::KiteSimConfig& config) {
@@ -128,18 +127,10 @@ int run_sim(const SimOptions& o) {
     return 1;
   }
 
-  Clock clock = wall_clock_ns;
-  if (!o.clock_start.empty()) {
-    const auto market = market_clock_from(o.clock_start, o.clock_anchor);
-    if (!market) {
-      std::cerr << "tandem sim: --clock-start wants \"YYYY-MM-DD HH:MM:SS\" (IST), got '"
-                << o.clock_start << "'\n";
-      return 1;
-    }
-    clock = *market;
-  }
+  const auto clock = clock_from(o.clock, "tandem sim");
+  if (!clock) return 1;
   asio::io_context io;
-  auto server = brokers::sim::SimServer::create(io.get_executor(), settings->kite, clock);
+  auto server = brokers::sim::SimServer::create(io.get_executor(), settings->kite, *clock);
   if (!server.ok()) {
     std::cerr << "tandem sim: " << server.status().message() << "\n";
     return 1;
@@ -228,10 +219,7 @@ void add_sim_command(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   sim->add_option("--reject-symbol", options->reject_symbols,
                   "Reject orders in this trading symbol (repeatable)");
-  sim->add_option("--clock-anchor", options->clock_anchor,
-                  "With --clock-start: the Unix time at which the clock reads it (default: now)");
-  sim->add_option("--clock-start", options->clock_start,
-                  "Run the simulator's clock from this IST time (\"2026-11-20 10:00:00\")");
+  add_clock_options(*sim, options->clock);
   sim->callback([options, &exit_code] { exit_code = run_sim(*options); });
 }
 

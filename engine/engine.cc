@@ -64,6 +64,7 @@ EngineStats Engine::stats() const {
   std::lock_guard lock(stats_mu_);
   EngineStats s = stats_;
   s.inbox_high_water = inbox_.high_water();
+  s.in_flight = in_flight_.load();
   return s;
 }
 
@@ -177,50 +178,55 @@ Status Engine::reconcile_pending() {
           pending[i->tag] = std::move(*i);
         } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
           pending.erase(a->tag);
+          acked_ids_[a->tag] = a->broker_order_id;
         } else if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
           pending.erase(j->tag);
         }
         return true;
       });
   if (!read.ok()) return read;
-  for (const auto& [tag, intent] : pending) {
-    const auto g = followers_.find(intent.follower);
-    if (g == followers_.end()) continue;
-    ++in_flight_;
-    brokers::PlaceOptions options;
-    const auto inst = state_.instruments.find(intent.order.instrument);
-    if (inst != state_.instruments.end())
-      options.freeze_quantity_units = inst->second.freeze_qty_units;
-    asio::co_spawn(
-        broker_executor_,
-        [this, gateway = g->second, intent = intent, options]() -> asio::awaitable<void> {
-          IntentOutcome out = co_await execute_intent(*gateway, intent, options, true);
-          inbox_.push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
-                                  out.message, std::nullopt});
-        },
-        asio::detached);
-  }
+  for (const auto& [tag, intent] : pending) dispatch(intent, std::nullopt, true);
   return Status();
 }
 
-bool Engine::dispatch(const d::FollowerOrderIntent& intent,
-                      std::chrono::steady_clock::time_point leader_received) {
-  const auto g = followers_.find(intent.follower);
-  if (g == followers_.end()) return false;
+bool Engine::dispatch(const d::FollowerOrderIntent& intent, LeaderTime leader_received,
+                      bool look_first) {
+  if (!followers_.contains(intent.follower)) return false;
   ++in_flight_;
+  const bool needs_target =
+      intent.action == d::CopyAction::modify || intent.action == d::CopyAction::cancel;
+  if (needs_target && intent.target_order_id.empty()) {
+    // Decided before the order it changes was acknowledged: it goes once that ack comes.
+    const auto acked = acked_ids_.find(intent.target_tag);
+    if (acked == acked_ids_.end()) {
+      parked_[intent.target_tag].push_back({intent, leader_received, look_first});
+      return true;
+    }
+    d::FollowerOrderIntent resolved = intent;
+    resolved.target_order_id = acked->second;
+    send(resolved, leader_received, look_first);
+    return true;
+  }
+  send(intent, leader_received, look_first);
+  return true;
+}
+
+void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_received,
+                  bool look_first) {
+  brokers::Gateway* gateway = followers_.at(intent.follower);
   brokers::PlaceOptions options;
   const auto inst = state_.instruments.find(intent.order.instrument);
-  if (inst != state_.instruments.end())
+  if (inst != state_.instruments.end()) {
     options.freeze_quantity_units = inst->second.freeze_qty_units;
+  }
   asio::co_spawn(
       broker_executor_,
-      [this, gateway = g->second, intent, options, leader_received]() -> asio::awaitable<void> {
-        IntentOutcome out = co_await execute_intent(*gateway, intent, options);
+      [this, gateway, intent, options, leader_received, look_first]() -> asio::awaitable<void> {
+        IntentOutcome out = co_await execute_intent(*gateway, intent, options, look_first);
         inbox_.push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
                                 out.message, leader_received});
       },
       asio::detached);
-  return true;
 }
 
 void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) {
@@ -258,7 +264,7 @@ Status Engine::handle(LeaderFact& f) {
   if (Status s = append(std::move(batch)); !s.ok()) return s;  // write-ahead, then send
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
-    if (!dispatch(intent, f.received_steady)) {
+    if (!dispatch(intent, f.received_steady, false)) {
       // A follower without a broker session in this run: say so, do not leave it pending.
       unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "input",
                                                 "no broker session for this follower"});
@@ -285,11 +291,37 @@ Status Engine::handle(OutcomeFact& f) {
       ++stats_.rejections;
     }
   }
+  std::vector<d::Event> events;
   if (!f.acked.empty()) {
-    return append({d::FollowerOrderAck{f.intent.tag, f.intent.follower, f.acked}});
+    events.push_back(d::FollowerOrderAck{f.intent.tag, f.intent.follower, f.acked});
+  } else {
+    events.push_back(
+        d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message});
   }
-  return append(
-      {d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message}});
+  // Changes that waited for this order: sent now, or refused with it.
+  const auto parked = parked_.extract(f.intent.tag);
+  if (!parked.empty()) {
+    for (const Parked& p : parked.mapped()) {
+      if (f.acked.empty()) {
+        --in_flight_;
+        events.push_back(
+            d::FollowerOrderRejected{p.intent.tag, p.intent.follower, f.error_class,
+                                     "the order it changes was not placed: " + f.message});
+      }
+    }
+  }
+  if (Status s = append(std::move(events)); !s.ok()) return s;
+  if (!f.acked.empty()) {
+    acked_ids_[f.intent.tag] = f.acked;
+    if (!parked.empty()) {
+      for (const Parked& p : parked.mapped()) {
+        d::FollowerOrderIntent resolved = p.intent;
+        resolved.target_order_id = f.acked;
+        send(resolved, p.leader_received, p.look_first);
+      }
+    }
+  }
+  return Status();
 }
 
 Status Engine::handle(FollowerFact& f) {

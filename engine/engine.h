@@ -13,8 +13,8 @@
 #include <atomic>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -48,6 +48,7 @@ struct EngineStats {
   // time, whatever clock the decisions run on).
   std::vector<int64_t> ack_latency_ns;
   size_t inbox_high_water = 0;
+  int in_flight = 0;  // follower orders handed to brokers and not yet answered
 };
 
 class Engine {
@@ -108,9 +109,12 @@ class Engine {
   Status handle(ConnectionFact& f);
   Status open_day(domain::TimeNs at);
   Status ensure_instrument(const domain::InstrumentKey& key);
-  // Hands the intent to its broker; false when this run has no session for the follower.
-  bool dispatch(const domain::FollowerOrderIntent& intent,
-                std::chrono::steady_clock::time_point leader_received);
+  using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
+  // Hands the intent to its broker — or, for a change to an order not acknowledged yet,
+  // parks it until that ack; false when this run has no session for the follower.
+  bool dispatch(const domain::FollowerOrderIntent& intent, LeaderTime leader_received,
+                bool look_first);
+  void send(const domain::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first);
   Status reconcile_pending();
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
 
@@ -124,6 +128,13 @@ class Engine {
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
   Inbox<Fact> inbox_;
   std::atomic<int> in_flight_{0};
+  struct Parked {
+    domain::FollowerOrderIntent intent;
+    LeaderTime leader_received;
+    bool look_first = false;
+  };
+  std::map<domain::ClientTag, std::vector<Parked>> parked_;       // by the tag they wait for
+  std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;  // every ack heard
   EngineStats stats_;
   mutable std::mutex stats_mu_;
   std::function<void(const EngineStats&)> progress_;

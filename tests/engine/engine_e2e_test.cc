@@ -315,5 +315,42 @@ TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
   EXPECT_GE(recovered, 1);  // what was missed came from the gap fill, marked as such
 }
 
+TEST(EngineE2E, AChangeDecidedBeforeItsOrderIsAcknowledgedWaitsForTheAck) {
+  Rig rig;
+  brokers::sim::Faults slow;
+  slow.latency = 300ms;  // the follower's broker answers late
+  ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().set_faults("FOLLOW1", slow); }).ok());
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.followers = {follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, d::kPpm)};
+  auto store = with_engine(rig, setup, {{{"FOLLOW1"}, rig.follow1.get()}}, [&](Engine& engine) {
+    auto limit = rig.on_brokers([&] {
+      return rig.sim->kite().place_as_owner(
+          "LEADER1", rig.order(d::Side::buy, d::OrderType::limit, 4, 1490'00));
+    });
+    ASSERT_TRUE(limit.ok());
+    // The leader modifies and cancels while the follower's place is still unanswered.
+    ASSERT_TRUE(wait_for([&] { return engine.stats().intents >= 1; }, 5s));
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     return rig.sim->kite().modify_as_owner(
+                         "LEADER1", limit->order_id,
+                         rig.order(d::Side::buy, d::OrderType::limit, 6, 1495'00));
+                   })
+                    .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().intents >= 2; }, 5s));
+    ASSERT_TRUE(
+        rig.on_brokers([&] { return rig.sim->kite().cancel_as_owner("LEADER1", limit->order_id); })
+            .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 3; }, 10s))
+        << describe(engine.stats());
+    EXPECT_EQ(engine.stats().rejections, 0) << describe(engine.stats());
+  });
+  ASSERT_TRUE(store);
+  const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
+  ASSERT_EQ(book.size(), 1u);
+  EXPECT_EQ(book[0].quantity_units, 6);                  // modified…
+  EXPECT_EQ(book[0].status, d::OrderStatus::cancelled);  // …then cancelled
+}
+
 }  // namespace
 }  // namespace tandem::engine
