@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/broker_bench.h"
+#include "bench/e2e_bench.h"
 #include "bench/journal_bench.h"
 
 int main(int argc, char** argv) {
@@ -25,6 +26,12 @@ int main(int argc, char** argv) {
   CLI::App* b = app.add_subcommand("broker", "N orders on N accounts against the simulator");
   b->add_option("--runs", broker.repetitions, "Runs per configuration")->check(CLI::Range(1, 1000));
   b->callback([&] { exit_code = tandem::bench::run_broker_bench(broker); });
+
+  tandem::bench::E2eBenchOptions e2e;
+  CLI::App* e = app.add_subcommand("e2e", "The engine end to end: N followers on the simulator");
+  e->add_option("--followers", e2e.followers, "Follower counts to measure")->capture_default_str();
+  e->add_option("--runs", e2e.runs, "Leader orders per configuration")->check(CLI::Range(1, 1000));
+  e->callback([&] { exit_code = tandem::bench::run_e2e_bench(e2e); });
 
   try {
     app.parse(argc, argv);

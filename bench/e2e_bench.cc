@@ -1,0 +1,282 @@
+// `tandem-bench e2e`: the live engine end to end against the broker simulator over loopback
+// TLS, with N followers (Kite accounts on the simulator), a RocksDB journal on disk, and
+// 0 ms or 20 ms of simulated broker latency. For each leader order:
+//   internal — from the simulator pushing the leader's order update on its WebSocket to the
+//              last follower order arriving at the simulator (read off the socket, journaled
+//              with its decisions and intents in one synced batch, sent in parallel);
+//   total    — from the same push to the engine handling the last follower's ack.
+// A baseline places the same N orders one follower after another through the same
+// gateways, the way a copier that loops over followers would.
+#include "bench/e2e_bench.h"
+
+#include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "bench/latency.h"
+#include "brokers/kite/kite_gateway.h"
+#include "brokers/net/https_server.h"
+#include "brokers/sim/kite_sim.h"
+#include "engine/engine.h"
+
+namespace tandem::bench {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+using Steady = std::chrono::steady_clock;
+
+// Market time: 10:00 IST on Friday 2026-11-20 at start, then real time.
+d::TimeNs market_clock() {
+  static const auto start = Steady::now();
+  return 1'795'149'000'000'000'000 +
+         std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - start).count();
+}
+
+template <typename F>
+auto on(asio::io_context& io, F f) {
+  std::packaged_task<decltype(f())()> task(std::move(f));
+  auto done = task.get_future();
+  asio::post(io, [&] { task(); });
+  return done.get();
+}
+
+struct Figures {
+  Percentiles internal, total;
+  double baseline_ms = -1;
+  bool ok = true;
+};
+
+Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool baseline) {
+  brokers::sim::KiteSimConfig config;
+  config.api_key = "e2e";
+  brokers::sim::Faults faults;
+  faults.latency = latency;
+  faults.orders_per_second = 1000;
+  auto account = [&](const std::string& user) {
+    brokers::sim::SimAccount a;
+    a.user_id = user;
+    a.access_token = "t" + user;
+    a.funds_paise = 1'000'000'000'00;
+    a.faults = faults;
+    return a;
+  };
+  config.accounts.push_back(account("LEADER"));
+  for (int i = 0; i < followers; ++i) config.accounts.push_back(account("F" + std::to_string(i)));
+  d::Instrument infy;
+  infy.key = {d::Exchange::nse, "INFY"};
+  infy.underlying = "INFY";
+  config.instruments = {infy};
+  // The simulator on its own thread; follower order arrivals timed as they are read. The
+  // io_context outlives the simulator's sockets.
+  asio::io_context sim_io;
+  brokers::sim::KiteSim kite(config, market_clock);
+  kite.set_price(infy.key, 1500'00);
+  std::mutex arrivals_mu;
+  std::vector<Steady::time_point> arrivals;
+  const auto identity = *brokers::net::make_tls_identity({"localhost"});
+  brokers::net::HttpsServer server(sim_io.get_executor(), identity,
+                                   [&](const brokers::net::HttpRequest& r) {
+                                     if (r.method == boost::beast::http::verb::post) {
+                                       std::lock_guard lock(arrivals_mu);
+                                       arrivals.push_back(Steady::now());
+                                     }
+                                     return kite.handle(r);
+                                   });
+  server.on_websocket(
+      [&](const brokers::net::HttpRequest& r, std::shared_ptr<brokers::net::WsConnection> c) {
+        return kite.on_websocket(r, std::move(c));
+      },
+      std::chrono::milliseconds(1000));
+  const uint16_t port = *server.listen("127.0.0.1", 0);
+  auto sim_work = asio::make_work_guard(sim_io);
+  std::thread sim_thread([&] { sim_io.run(); });
+
+  // The gateways on the broker thread, each with one warm connection.
+  asio::io_context broker_io;
+  auto broker_work = asio::make_work_guard(broker_io);
+  std::thread broker_thread([&] { broker_io.run(); });
+  auto gateway = [&](const std::string& user) {
+    brokers::kite::KiteAccount a;
+    a.rest = brokers::net::https_target("localhost", std::to_string(port), identity.ca_pem);
+    a.stream = a.rest;
+    a.credentials = {"e2e", "t" + user};
+    a.connections = 1;
+    return std::make_unique<brokers::kite::KiteGateway>(broker_io.get_executor(), a, market_clock);
+  };
+  auto leader = gateway("LEADER");
+  std::vector<std::unique_ptr<brokers::kite::KiteGateway>> gateways;
+  engine::Engine::Followers engine_followers;
+  engine::EngineSetup setup;
+  setup.leader = {"LEADER"};
+  for (int i = 0; i < followers; ++i) {
+    const std::string id = "F" + std::to_string(i);
+    gateways.push_back(gateway(id));
+    d::FollowerSettings f;
+    f.follower = {id};
+    f.account = {id};
+    f.broker = d::Broker::kite;
+    setup.followers.push_back(f);
+    engine_followers[{id}] = gateways.back().get();
+  }
+  Figures out;
+  std::promise<void> warmed;
+  asio::co_spawn(
+      broker_io,
+      [&]() -> asio::awaitable<void> {
+        if (!(co_await leader->warm()).ok()) out.ok = false;
+        for (auto& g : gateways) {
+          if (!(co_await g->warm()).ok()) out.ok = false;
+        }
+        warmed.set_value();
+      },
+      asio::detached);
+  warmed.get_future().wait();
+
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("tandem-bench-e2e-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  journal::StoreOptions store_options;
+  store_options.create_if_missing = true;
+  auto store = journal::Store::open(dir.string(), store_options);
+  if (!store.ok()) {
+    fmt::print(stderr, "tandem-bench e2e: {}\n", store.status().message());
+    out.ok = false;
+    return out;
+  }
+  engine::Engine engine(**store, setup, *leader, engine_followers, broker_io.get_executor(),
+                        market_clock);
+  std::atomic<int64_t> target_acks{0};
+  std::atomic<int64_t> all_acked_ns{0};
+  engine.on_progress([&](const engine::EngineStats& s) {
+    if (s.acks >= target_acks.load() && all_acked_ns.load() == 0) {
+      all_acked_ns = Steady::now().time_since_epoch().count();
+    }
+  });
+  if (Status s = engine.start(); !s.ok()) {
+    fmt::print(stderr, "tandem-bench e2e: {}\n", s.message());
+    out.ok = false;
+  }
+  std::thread engine_thread([&] { (void)engine.run(); });
+  // Every stream connected (and gap-filled) before the first leader order.
+  while (on(broker_io, [&] { return leader->stream_connects(); }) < 1) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300 + followers));
+
+  d::OrderRequest order;
+  order.instrument = infy.key;
+  order.order_type = d::OrderType::market;
+  order.product = d::Product::intraday;
+  order.quantity_units = 1;
+  std::vector<int64_t> internal, total;
+  for (int run = 0; run < runs; ++run) {
+    {
+      std::lock_guard lock(arrivals_mu);
+      arrivals.clear();
+    }
+    all_acked_ns = 0;
+    // The leader's market order: OPEN then COMPLETE; each is a leader update that copies
+    // once (the place), so one run adds N acks.
+    target_acks = static_cast<int64_t>(followers) * (run + 1);
+    Steady::time_point pushed;
+    on(sim_io, [&] {
+      pushed = Steady::now();
+      return kite.place_as_owner("LEADER", order).ok();
+    });
+    const auto deadline = Steady::now() + std::chrono::seconds(30);
+    while (all_acked_ns.load() == 0 && Steady::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    if (all_acked_ns.load() == 0) {
+      out.ok = false;
+      break;
+    }
+    Steady::time_point last_arrival = pushed;
+    {
+      std::lock_guard lock(arrivals_mu);
+      if (static_cast<int>(arrivals.size()) < followers) out.ok = false;
+      for (const auto& t : arrivals) last_arrival = std::max(last_arrival, t);
+    }
+    internal.push_back((last_arrival - pushed).count());
+    total.push_back(all_acked_ns.load() - pushed.time_since_epoch().count());
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));  // within 10 orders/s
+  }
+  out.internal = percentiles(internal);
+  out.total = percentiles(total);
+  engine.request_stop();
+  engine_thread.join();
+
+  if (baseline) {
+    // One follower after another, each waiting for its ack, through the same gateways.
+    std::promise<int64_t> elapsed;
+    asio::co_spawn(
+        broker_io,
+        [&]() -> asio::awaitable<void> {
+          const auto t0 = Steady::now();
+          for (int i = 0; i < followers; ++i) {
+            const d::ClientTag tag{"base" + std::to_string(i)};
+            auto r = co_await gateways[i]->place(order, tag, brokers::PlaceOptions{});
+            if (!r.ok()) out.ok = false;
+          }
+          elapsed.set_value((Steady::now() - t0).count());
+        },
+        asio::detached);
+    out.baseline_ms = static_cast<double>(elapsed.get_future().get()) / 1e6;
+  }
+  on(broker_io, [&] {
+    leader->stop();
+    for (auto& g : gateways) g->stop();
+    return 0;
+  });
+  broker_work.reset();
+  broker_io.stop();
+  broker_thread.join();
+  server.stop();
+  sim_work.reset();
+  sim_io.stop();
+  sim_thread.join();
+  store->reset();
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+}  // namespace
+
+int run_e2e_bench(const E2eBenchOptions& options) {
+  fmt::print(
+      "tandem-bench e2e: the engine against the simulator over loopback TLS, N Kite followers,\n"
+      "journal on disk ({} leader orders per row; internal = leader update pushed -> last\n"
+      "follower order at the broker; total = -> last ack handled; baseline = the same N orders\n"
+      "placed one follower after another)\n\n",
+      options.runs);
+  fmt::print(
+      "  broker latency  followers  internal p50 ms  p99 ms   total p50 ms  p99 ms   "
+      "baseline ms\n");
+  bool ok = true;
+  for (const int latency : {0, 20}) {
+    for (const int n : options.followers) {
+      const bool baseline = latency == 0 || n <= 100;
+      const Figures f = measure(n, std::chrono::milliseconds(latency), options.runs, baseline);
+      ok &= f.ok;
+      fmt::print("  {:>11} ms  {:>9}  {:>15.2f}  {:>6.2f}   {:>12.2f}  {:>6.2f}   {:>11}{}\n",
+                 latency, n, f.internal.p50_us / 1000, f.internal.p99_us / 1000,
+                 f.total.p50_us / 1000, f.total.p99_us / 1000,
+                 f.baseline_ms < 0 ? std::string("-") : fmt::format("{:.1f}", f.baseline_ms),
+                 f.ok ? "" : "  (FAILED)");
+      std::fflush(stdout);
+    }
+  }
+  return ok ? 0 : 1;
+}
+
+}  // namespace tandem::bench
