@@ -1,8 +1,11 @@
 #include "engine/engine.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <future>
 #include <set>
@@ -58,7 +61,7 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
       clock_(std::move(clock)),
       inbox_(setup_.inbox_capacity) {}
 
-Engine::~Engine() = default;
+Engine::~Engine() { stop_poller(); }
 
 EngineStats Engine::stats() const {
   std::lock_guard lock(stats_mu_);
@@ -358,7 +361,46 @@ Status Engine::handle(ConnectionFact& f) {
       {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
 }
 
+// On the broker executor: every funds_interval, each account's funds, as facts, until
+// stop_poller() cancels the timer and waits for this to end.
+asio::awaitable<void> Engine::poll_funds() {
+  std::vector<std::pair<d::AccountId, brokers::Gateway*>> accounts = {{setup_.leader, &leader_}};
+  for (const auto& f : setup_.followers) {
+    const auto g = followers_.find(f.follower);
+    if (g != followers_.end()) accounts.emplace_back(f.account, g->second);
+  }
+  while (!stopping_) {
+    funds_timer_->expires_after(setup_.funds_interval);
+    co_await funds_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
+    for (const auto& [account, gateway] : accounts) {
+      if (stopping_) break;
+      auto funds = co_await gateway->funds();
+      if (funds.ok() && !stopping_) inbox_.push(FundsFact{account, funds->available_paise});
+    }
+  }
+}
+
+void Engine::stop_poller() {
+  stopping_ = true;
+  if (!poller_done_) return;
+  asio::post(broker_executor_, [this] { funds_timer_->cancel(); });
+  poller_done_->get_future().wait();
+  poller_done_.reset();
+}
+
+Status Engine::handle(FundsFact& f) {
+  const auto known = state_.funds_paise.find(f.account);
+  if (known != state_.funds_paise.end() && known->second == f.available_paise) return Status();
+  return append({d::FundsSnapshot{f.account, f.available_paise}});
+}
+
 Status Engine::run() {
+  if (setup_.funds_interval.count() > 0) {
+    funds_timer_ = std::make_unique<asio::steady_timer>(broker_executor_);
+    poller_done_.emplace();
+    asio::co_spawn(broker_executor_, poll_funds(),
+                   [this](std::exception_ptr) { poller_done_->set_value(); });
+  }
   bool stopping = false;
   auto deadline = std::chrono::steady_clock::time_point::max();
   Status failure;
@@ -370,6 +412,7 @@ Status Engine::run() {
     }
     if (std::holds_alternative<StopFact>(*fact)) {
       stopping = true;
+      stopping_ = true;
       deadline = std::chrono::steady_clock::now() + setup_.shutdown_bound;
       continue;
     }
@@ -387,6 +430,7 @@ Status Engine::run() {
     if (progress_) progress_(stats());
     if (stopping && in_flight_ <= 0) break;
   }
+  stop_poller();
   asio::post(broker_executor_, [this] {
     leader_.stop();
     for (const auto& [id, g] : followers_) g->stop();

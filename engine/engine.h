@@ -9,9 +9,11 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +37,9 @@ struct EngineSetup {
   std::string config_hash;
   size_t inbox_capacity = 1 << 16;
   std::chrono::milliseconds shutdown_bound{5000};  // in-flight orders get this long at stop
+  // Funds are taken again this often (capital-proportional and risk-based sizing read
+  // them); a change is journaled as a FundsSnapshot. 0 = only at start.
+  std::chrono::milliseconds funds_interval{std::chrono::minutes(5)};
 };
 
 struct EngineStats {
@@ -99,14 +104,22 @@ class Engine {
     bool connected = false;
     std::string detail;
   };
+  struct FundsFact {
+    domain::AccountId account;
+    int64_t available_paise = 0;
+  };
   struct StopFact {};
-  using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, StopFact>;
+  using Fact =
+      std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact, StopFact>;
 
   Status append(std::vector<domain::Event> events);
   Status handle(LeaderFact& f);
   Status handle(OutcomeFact& f);
   Status handle(FollowerFact& f);
   Status handle(ConnectionFact& f);
+  Status handle(FundsFact& f);
+  boost::asio::awaitable<void> poll_funds();
+  void stop_poller();
   Status open_day(domain::TimeNs at);
   Status ensure_instrument(const domain::InstrumentKey& key);
   using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
@@ -128,6 +141,9 @@ class Engine {
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
   Inbox<Fact> inbox_;
   std::atomic<int> in_flight_{0};
+  std::atomic<bool> stopping_{false};  // read by the funds poller on the broker executor
+  std::unique_ptr<boost::asio::steady_timer> funds_timer_;  // the poller's, on the broker executor
+  std::optional<std::promise<void>> poller_done_;           // set when the poller has ended
   struct Parked {
     domain::FollowerOrderIntent intent;
     LeaderTime leader_received;

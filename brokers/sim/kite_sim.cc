@@ -123,6 +123,13 @@ Status KiteSim::drop_websockets(const std::string& user_id) {
   return Status();
 }
 
+Status KiteSim::set_funds(const std::string& user_id, int64_t funds_paise) {
+  Account* a = find(user_id);
+  if (a == nullptr) return Status::not_found("sim: no account " + user_id);
+  a->config.funds_paise = funds_paise;
+  return Status();
+}
+
 Status KiteSim::expire_token(const std::string& user_id) {
   Account* a = find(user_id);
   if (a == nullptr) return Status::not_found("sim: no account " + user_id);

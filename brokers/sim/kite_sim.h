@@ -50,6 +50,7 @@ class KiteSim {
   void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
   Status set_faults(const std::string& user_id, Faults faults);
   Status expire_token(const std::string& user_id);
+  Status set_funds(const std::string& user_id, int64_t funds_paise);  // a deposit, a withdrawal
   Status drop_websockets(const std::string& user_id);
   // Places an order for an account as if its owner did it elsewhere (web, mobile): a
   // scripted leader. Pushed on the account's socket like any other.

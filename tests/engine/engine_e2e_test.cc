@@ -284,6 +284,7 @@ TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
   Rig rig;
   EngineSetup setup;
   setup.leader = {"LEADER1"};
+  setup.funds_interval = 100ms;  // and funds are taken again while it runs
   setup.followers = {follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, d::kPpm)};
   auto place = [&](int qty) {
     return rig.on_brokers([&] {
@@ -297,6 +298,9 @@ TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
     // The leader's socket drops; the leader keeps trading meanwhile.
     ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().drop_websockets("LEADER1"); }).ok());
     for (int q = 2; q <= 6; ++q) ASSERT_TRUE(place(q).ok());
+    // Meanwhile the follower's funds change (a withdrawal): the engine takes note.
+    ASSERT_TRUE(
+        rig.on_brokers([&] { return rig.sim->kite().set_funds("FOLLOW1", 7'00'000'00); }).ok());
     ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 6; }, 10s))
         << describe(engine.stats());
     std::this_thread::sleep_for(500ms);  // nothing more may come
@@ -313,6 +317,16 @@ TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
     if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) recovered += u->recovered;
   }
   EXPECT_GE(recovered, 1);  // what was missed came from the gap fill, marked as such
+  int64_t last_funds = 0, snapshots = 0;
+  for (const auto& r : testing::read_all(*store)) {
+    if (const auto* f = std::get_if<d::FundsSnapshot>(&r.event);
+        f && f->account.value == "FOLLOW1") {
+      last_funds = f->available_paise;
+      ++snapshots;
+    }
+  }
+  EXPECT_EQ(snapshots, 2);  // at start, and once after the change (not on every poll)
+  EXPECT_EQ(last_funds, 7'00'000'00);
 }
 
 TEST(EngineE2E, AChangeDecidedBeforeItsOrderIsAcknowledgedWaitsForTheAck) {
