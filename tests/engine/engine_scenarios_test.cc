@@ -1,0 +1,168 @@
+// Goal: every scenario the two seed copiers promise holds end to end — leader orders read
+// off the simulator's WebSocket, decided, journaled, sent over TLS to the follower's Kite
+// account: multiplier, fixed ratio, capital-proportional and risk-based sizing, a quantity
+// that rounds to zero skipped, the daily trade limit, the maximum position, exits clamped to
+// the follower's position (and none without one), and copy_on = fill with partial fills.
+// Method: one simulator and engine per scenario (tests/support/engine_rig.h); the follower
+// book at the simulator and the decisions in the journal are what is checked.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "tests/support/engine_rig.h"
+
+namespace tandem::engine {
+namespace {
+
+using namespace rig;
+
+struct Outcome {
+  std::vector<brokers::BrokerOrder> book;  // FOLLOW1's orders at the simulator
+  std::vector<d::CopyDecision> decisions;  // for FOLLOW1, from the journal
+  std::map<std::string, int> skips;
+};
+
+using Script = std::function<void(Rig&, Engine&)>;
+
+Outcome run_scenario(d::FollowerSettings settings, const Script& script,
+                     brokers::sim::KiteSimConfig config = sim_config()) {
+  Rig rig(std::move(config));
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.followers = {settings};
+  auto store = with_engine(rig, setup, {{settings.follower, rig.follow1.get()}},
+                           [&](Engine& engine) { script(rig, engine); });
+  Outcome out;
+  if (!store) return out;
+  out.book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
+  for (const auto& r : testing::read_all(*store)) {
+    if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
+      out.decisions.push_back(*c);
+      if (c->action == d::CopyAction::skip) ++out.skips[std::string(d::to_string(c->skip_reason))];
+    }
+  }
+  return out;
+}
+
+// The leader trades on the simulator; returns once the engine has decided on it and every
+// follower order it sent has been answered.
+void leader_trades(Rig& rig, Engine& engine, d::Side side, int64_t qty) {
+  const int64_t before = engine.stats().leader_updates;
+  ASSERT_TRUE(rig.on_brokers([&] {
+                   return rig.sim->kite().place_as_owner(
+                       "LEADER1", rig.order(side, d::OrderType::market, qty));
+                 })
+                  .ok());
+  ASSERT_TRUE(wait_for([&] { return engine.stats().leader_updates > before; }, 5s));
+  ASSERT_TRUE(wait_for(
+      [&] {
+        const auto s = engine.stats();
+        return s.in_flight == 0;
+      },
+      5s))
+      << describe(engine.stats());
+  std::this_thread::sleep_for(50ms);  // the follower's fill reaches the journal
+}
+
+d::FollowerSettings kite_follower(d::SizingPolicy policy, int64_t ratio_ppm = d::kPpm) {
+  return follower("FOLLOW1", d::Broker::kite, policy, ratio_ppm);
+}
+
+std::vector<int64_t> quantities(const Outcome& o) {
+  std::vector<int64_t> q;
+  for (const auto& order : o.book) q.push_back(order.quantity_units);
+  return q;
+}
+
+TEST(EngineScenarios, MultiplierFixedRatioCapitalAndRiskSizing) {
+  const Script buy10 = [](Rig& r, Engine& e) { leader_trades(r, e, d::Side::buy, 10); };
+  EXPECT_EQ(
+      quantities(run_scenario(kite_follower(d::SizingPolicy::multiplier, 3 * d::kPpm), buy10)),
+      std::vector<int64_t>{30});
+  EXPECT_EQ(
+      quantities(run_scenario(kite_follower(d::SizingPolicy::fixed_ratio, d::kPpm / 2), buy10)),
+      std::vector<int64_t>{5});
+  // ₹10 lakh against the leader's ₹50 lakh: a fifth.
+  EXPECT_EQ(quantities(run_scenario(kite_follower(d::SizingPolicy::capital_proportional), buy10)),
+            std::vector<int64_t>{2});
+  // 1% of ₹10 lakh at ₹1500 a share: 6 shares.
+  auto risk = kite_follower(d::SizingPolicy::risk_based);
+  risk.max_position_pct_bp = 100;
+  const auto risk_outcome = run_scenario(risk, buy10);
+  EXPECT_EQ(quantities(risk_outcome), std::vector<int64_t>{6}) << risk_outcome.decisions.size();
+}
+
+TEST(EngineScenarios, AQuantityThatRoundsToZeroIsSkippedWithItsReason) {
+  const auto o = run_scenario(kite_follower(d::SizingPolicy::fixed_ratio, d::kPpm / 100),
+                              [](Rig& r, Engine& e) { leader_trades(r, e, d::Side::buy, 10); });
+  EXPECT_TRUE(o.book.empty());
+  EXPECT_EQ(o.skips.at("below_one_lot"), 1);
+}
+
+TEST(EngineScenarios, TheDailyTradeLimitStopsCopiesWithItsReason) {
+  auto f = kite_follower(d::SizingPolicy::multiplier);
+  f.max_daily_trades = 2;
+  const auto o = run_scenario(f, [](Rig& r, Engine& e) {
+    for (int i = 0; i < 3; ++i) leader_trades(r, e, d::Side::buy, 1);
+  });
+  EXPECT_EQ(o.book.size(), 2u);
+  EXPECT_EQ(o.skips.at("daily_trade_limit"), 1);
+}
+
+TEST(EngineScenarios, MaxPositionClampsEntriesAndExitsNeverOpenAPosition) {
+  auto f = kite_follower(d::SizingPolicy::multiplier);
+  f.max_position_units = 15;
+  const auto o = run_scenario(f, [](Rig& r, Engine& e) {
+    leader_trades(r, e, d::Side::buy, 20);   // clamped to 15
+    leader_trades(r, e, d::Side::sell, 20);  // the exit: clamped to the 15 held
+    leader_trades(r, e, d::Side::buy, 5);    // a new entry
+    leader_trades(r, e, d::Side::sell, 5);   // exit
+  });
+  ASSERT_EQ(o.book.size(), 4u);
+  EXPECT_EQ(o.book[0].quantity_units, 15);
+  EXPECT_EQ(o.book[1].side, d::Side::sell);
+  EXPECT_EQ(o.book[1].quantity_units, 15);
+  int clamped_entry = 0, clamped_exit = 0;
+  for (const auto& c : o.decisions) {
+    clamped_entry += c.clamp == d::Clamp::max_position;
+    clamped_exit += c.clamp == d::Clamp::exit_position;
+  }
+  EXPECT_EQ(clamped_entry, 1);
+  EXPECT_GE(clamped_exit, 1);
+  // Flat at the end: never short because of an exit.
+  int64_t net = 0;
+  for (const auto& order : o.book) {
+    net += (order.side == d::Side::buy ? 1 : -1) * order.filled_units;
+  }
+  EXPECT_EQ(net, 0);
+}
+
+TEST(EngineScenarios, CopyOnFillCopiesEachPartialFillOfTheLeader) {
+  auto config = sim_config();
+  config.fills.max_fill_units = 4;  // the leader's 10 fill as 4, 4, 2
+  auto f = kite_follower(d::SizingPolicy::multiplier);
+  f.copy_on = d::CopyOn::fill;
+  const auto o = run_scenario(
+      f,
+      [](Rig& r, Engine& e) {
+        leader_trades(r, e, d::Side::buy, 10);  // the first 4 fill at once
+        for (int64_t price : {1501'00, 1502'00}) {
+          const int64_t before = e.stats().leader_updates;
+          r.on_brokers([&] {
+            r.sim->kite().set_price(kInfy, price);
+            return 0;
+          });
+          ASSERT_TRUE(wait_for([&] { return e.stats().leader_updates > before; }, 5s));
+          ASSERT_TRUE(wait_for([&] { return e.stats().in_flight == 0; }, 5s));
+        }
+        std::this_thread::sleep_for(100ms);
+      },
+      config);
+  int64_t total = 0;
+  for (const auto& order : o.book) total += order.quantity_units;
+  EXPECT_EQ(total, 10);
+  EXPECT_EQ(o.book.size(), 3u) << "one follower order per leader fill";
+}
+
+}  // namespace
+}  // namespace tandem::engine
