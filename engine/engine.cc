@@ -59,19 +59,19 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
       followers_(std::move(followers)),
       broker_executor_(std::move(broker_executor)),
       clock_(std::move(clock)),
-      inbox_(setup_.inbox_capacity) {}
+      inbox_(std::make_shared<Inbox<Fact>>(setup_.inbox_capacity)) {}
 
 Engine::~Engine() { stop_poller(); }
 
 EngineStats Engine::stats() const {
   std::lock_guard lock(stats_mu_);
   EngineStats s = stats_;
-  s.inbox_high_water = inbox_.high_water();
+  s.inbox_high_water = inbox_->high_water();
   s.in_flight = in_flight_.load();
   return s;
 }
 
-void Engine::request_stop() { inbox_.push(StopFact{}); }
+void Engine::request_stop() { inbox_->push(StopFact{}); }
 
 Status Engine::append(std::vector<d::Event> events) {
   if (events.empty()) return Status();
@@ -145,18 +145,19 @@ Status Engine::start() {
   if (Status s = append(std::move(funds)); !s.ok()) return s;
 
   // Streams: facts go to the inbox, from the broker executor.
+  // The callbacks hold the inbox, not the engine: a late one finds no engine to touch.
   asio::post(broker_executor_, [this] {
     leader_.subscribe(
-        [this](const brokers::BrokerOrder& o, bool recovered) {
-          inbox_.push(LeaderFact{o, recovered, clock_(), std::chrono::steady_clock::now()});
+        [inbox = inbox_, clock = clock_](const brokers::BrokerOrder& o, bool recovered) {
+          inbox->push(LeaderFact{o, recovered, clock(), std::chrono::steady_clock::now()});
         },
-        [this](bool up, const Status& why) {
-          inbox_.push(ConnectionFact{setup_.leader, up, why.ok() ? "" : why.message()});
+        [inbox = inbox_, leader = setup_.leader](bool up, const Status& why) {
+          inbox->push(ConnectionFact{leader, up, why.ok() ? "" : why.message()});
         });
     for (const auto& [id, g] : followers_) {
       g->subscribe(
-          [this, id = id](const brokers::BrokerOrder& o, bool) {
-            inbox_.push(FollowerFact{id, o});
+          [inbox = inbox_, id = id](const brokers::BrokerOrder& o, bool) {
+            inbox->push(FollowerFact{id, o});
           },
           [](bool, const Status&) {});
     }
@@ -224,9 +225,10 @@ void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_receiv
   }
   asio::co_spawn(
       broker_executor_,
-      [this, gateway, intent, options, leader_received, look_first]() -> asio::awaitable<void> {
+      [inbox = inbox_, gateway, intent, options, leader_received,
+       look_first]() -> asio::awaitable<void> {
         IntentOutcome out = co_await execute_intent(*gateway, intent, options, look_first);
-        inbox_.push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
+        inbox->push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
                                 out.message, leader_received});
       },
       asio::detached);
@@ -375,7 +377,7 @@ asio::awaitable<void> Engine::poll_funds() {
     for (const auto& [account, gateway] : accounts) {
       if (stopping_) break;
       auto funds = co_await gateway->funds();
-      if (funds.ok() && !stopping_) inbox_.push(FundsFact{account, funds->available_paise});
+      if (funds.ok() && !stopping_) inbox_->push(FundsFact{account, funds->available_paise});
     }
   }
 }
@@ -405,7 +407,7 @@ Status Engine::run() {
   auto deadline = std::chrono::steady_clock::time_point::max();
   Status failure;
   while (true) {
-    auto fact = inbox_.pop(std::chrono::milliseconds(50));
+    auto fact = inbox_->pop(std::chrono::milliseconds(50));
     if (!fact) {
       if (stopping && (in_flight_ <= 0 || std::chrono::steady_clock::now() > deadline)) break;
       continue;
@@ -431,10 +433,15 @@ Status Engine::run() {
     if (stopping && in_flight_ <= 0) break;
   }
   stop_poller();
-  asio::post(broker_executor_, [this] {
+  // The streams stop on the broker executor; wait for it, so that nothing there runs
+  // against this engine once run() has returned.
+  std::promise<void> streams_stopped;
+  asio::post(broker_executor_, [this, &streams_stopped] {
     leader_.stop();
     for (const auto& [id, g] : followers_) g->stop();
+    streams_stopped.set_value();
   });
+  streams_stopped.get_future().wait();
   if (!failure.ok()) return failure;
   const int left = in_flight_.load();
   return append({d::EngineStopped{left > 0 ? std::to_string(left) +

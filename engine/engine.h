@@ -139,7 +139,9 @@ class Engine {
   Clock clock_;
   domain::CopyState state_;
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
-  Inbox<Fact> inbox_;
+  // Shared with the broker executor's callbacks and in-flight orders, which may outlive a
+  // stopped engine (an order still unanswered at the shutdown bound).
+  std::shared_ptr<Inbox<Fact>> inbox_;
   std::atomic<int> in_flight_{0};
   std::atomic<bool> stopping_{false};  // read by the funds poller on the broker executor
   std::unique_ptr<boost::asio::steady_timer> funds_timer_;  // the poller's, on the broker executor
