@@ -256,6 +256,7 @@ int run_demo(const std::string& dir, double speed) {
   fmt::print("  build/release/app/tandem journal verify --journal {}\n", dir);
   fmt::print("  build/release/app/tandem journal dump --journal {} --from 1 --to 20\n", dir);
   fmt::print("  build/release/app/tandem journal stats --journal {}\n", dir);
+  fmt::print("  build/release/app/tandem replay --journal {} --day 2026-11-20 --verify\n", dir);
   return 0;
 }
 

@@ -32,14 +32,29 @@ int fail(const Status& s) {
   return 1;
 }
 
-Result<std::unique_ptr<Store>> open_read_only(const std::string& dir, bool check_tail = true) {
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_read_only(const std::string& dir, bool check_tail) {
   StoreOptions options;
   options.mode = OpenMode::read_only;
   options.check_tail_records = check_tail ? 1024 : 0;
   return Store::open(dir, options);
 }
 
-}  // namespace
+Result<domain::TradingDay> parse_day_option(const std::string& text, const std::string& option) {
+  std::string digits;
+  for (char c : text) {
+    if (c != '-') digits.push_back(c);
+  }
+  const uint32_t day =
+      digits.size() == 8 && digits.find_first_not_of("0123456789") == std::string::npos
+          ? static_cast<uint32_t>(std::stoul(digits))
+          : 0;
+  if (!domain::is_valid_trading_day(day)) {
+    return Status::invalid_argument(option + " " + text + " is not a date (YYYY-MM-DD)");
+  }
+  return day;
+}
 
 int run_verify(const std::string& dir) {
   // The whole chain is walked below, so the open-time tail check would only repeat it and
@@ -123,19 +138,9 @@ int run_dump(const std::string& dir, uint64_t from, uint64_t to, const std::stri
   auto store = open_read_only(dir);
   if (!store.ok()) return fail(store.status());
   if (!day.empty()) {
-    // YYYY-MM-DD or YYYYMMDD.
-    std::string digits;
-    for (char c : day) {
-      if (c != '-') digits.push_back(c);
-    }
-    const uint32_t d =
-        digits.size() == 8 && digits.find_first_not_of("0123456789") == std::string::npos
-            ? static_cast<uint32_t>(std::stoul(digits))
-            : 0;
-    if (!domain::is_valid_trading_day(d)) {
-      return fail(Status::invalid_argument("--day " + day + " is not a date (YYYY-MM-DD)"));
-    }
-    auto range = (*store)->day_range(d);
+    const auto d = parse_day_option(day, "--day");
+    if (!d.ok()) return fail(d.status());
+    auto range = (*store)->day_range(*d);
     if (!range.ok()) return fail(range.status());
     from = std::max(from, range->first);
     to = to == 0 ? range->second : std::min(to, range->second);

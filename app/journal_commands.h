@@ -4,7 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <string>
+
+#include "domain/base/time.h"
+#include "journal/store.h"
 
 namespace tandem::app {
 
@@ -12,6 +16,12 @@ void add_journal_commands(CLI::App& app, int& exit_code);
 
 // The bodies of `journal verify` and `journal stats`, for other commands to reuse.
 int run_verify(const std::string& dir);
+
+// A journal opened read-only (never a byte written), its last records' chain checked.
+Result<std::unique_ptr<journal::Store>> open_read_only(const std::string& dir,
+                                                       bool check_tail = true);
+// "2026-11-20" or "20261120" → a trading day; invalid_argument naming `option` otherwise.
+Result<domain::TradingDay> parse_day_option(const std::string& text, const std::string& option);
 int run_stats(const std::string& dir);
 
 }  // namespace tandem::app

@@ -202,6 +202,19 @@ Result<Record> decode_record(uint64_t key_seq, std::string_view value) {
   return to_record(*envelope);
 }
 
+Result<std::string> event_to_json(const d::Event& event) {
+  const WordBytes payload = encode_payload(event);
+  std::string json;
+  Status s = catching(0, [&] {
+    kj::ArrayPtr<const capnp::word> segments[1] = {
+        kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.words.data()), payload.size / 8)};
+    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
+    json = detail::event_to_json(reader, d::event_type(event));
+  });
+  if (!s.ok()) return s;
+  return json;
+}
+
 Result<std::string> envelope_to_json(const Envelope& envelope) {
   const ChainHeader& h = envelope.header;
   std::string event_json;

@@ -80,6 +80,9 @@ struct Envelope {
 [[nodiscard]] Result<Record> decode_record(uint64_t key_seq, std::string_view value);
 [[nodiscard]] Result<Record> to_record(const Envelope& envelope);
 
+// One event as JSON, every field (for reports: replay's differences).
+[[nodiscard]] Result<std::string> event_to_json(const domain::Event& event);
+
 // One JSON object with every envelope field and every event field (for `journal dump`).
 [[nodiscard]] Result<std::string> envelope_to_json(const Envelope& envelope);
 

@@ -32,6 +32,14 @@ acks=$(sed -n 's/^FollowerOrderAck *\([0-9]*\)$/\1/p' <<<"$out")
 check "demo acknowledges every follower order it journaled" test "${intents:-0}" -gt 500 -a "${intents:-0}" = "${acks:-x}"
 [ "${intents:-0}" = "${acks:-x}" ] || echo "$out" | tail -40 >&2  # what the demo said, when not
 
+check "demo prints the replay command" grep -q "tandem replay --journal .* --day 2026-11-20 --verify" <<<"$out"
+run "$tandem" replay --journal "$work/demo" --day 2026-11-20 --verify
+check "replay of the demo day exits 0" test "$rc" -eq 0
+check "…every decision recomputed equal" grep -q "decisions and intents equal to the recorded ones" <<<"$out"
+check "…with a digest per follower" test "$(grep -c "digest [0-9a-f]\{64\}" <<<"$out")" -eq 5
+run "$tandem" replay --journal "$work/demo" --day 2026-11-21 --verify
+check "replay of a day not in the journal exits 1, saying so" grep -q "no record of those days" <<<"$err"
+
 run "$tandem" journal verify --journal "$work/demo"
 check "verify exits 0 on a good journal" test "$rc" -eq 0
 records=$(sed -n 's/.*OK, \([0-9]*\) records.*/\1/p' <<<"$out")

@@ -1,0 +1,134 @@
+#include "replay/verify.h"
+
+#include <boost/json.hpp>
+
+#include <deque>
+#include <map>
+
+#include "crypto/sha256.h"
+#include "domain/copy/decide.h"
+#include "journal/codec.h"
+#include "journal/record_reader.h"
+
+namespace tandem::replay {
+
+namespace d = ::tandem::domain;
+
+namespace {
+
+bool is_output(const d::Event& e) {
+  return std::holds_alternative<d::CopyDecision>(e) ||
+         std::holds_alternative<d::FollowerOrderIntent>(e);
+}
+
+std::string json_of(const d::Event& e) {
+  auto j = journal::event_to_json(e);
+  return j.ok() ? *j : "{\"error\":\"" + j.status().message() + "\"}";
+}
+
+const d::FollowerId* follower_of(const d::Event& e) {
+  if (const auto* c = std::get_if<d::CopyDecision>(&e)) return &c->follower;
+  if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) return &i->follower;
+  return nullptr;
+}
+
+Divergence differ(uint64_t seq, const d::Event* recorded, const d::Event* recomputed) {
+  Divergence out;
+  out.seq = seq;
+  if (recorded != nullptr) out.recorded = json_of(*recorded);
+  if (recomputed != nullptr) out.recomputed = json_of(*recomputed);
+  if (recorded == nullptr) {
+    out.what = "a recomputed decision is missing from the journal";
+  } else if (recomputed == nullptr) {
+    out.what = "a recorded decision was not recomputed";
+  } else {
+    out.what = "the recorded and recomputed decisions differ";
+    const auto a = boost::json::parse(out.recorded);
+    const auto b = boost::json::parse(out.recomputed);
+    if (a.is_object() && b.is_object()) {
+      for (const auto& [k, v] : a.as_object()) {
+        const auto* other = b.as_object().if_contains(k);
+        if (other == nullptr || *other != v) out.fields.emplace_back(k);
+      }
+      for (const auto& [k, v] : b.as_object()) {
+        if (!a.as_object().contains(k)) out.fields.emplace_back(k);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from,
+                                 d::TradingDay to) {
+  auto days = store.days();
+  if (!days.ok()) return days.status();
+  uint64_t first = 0, last = 0;
+  for (const auto& [day, seq] : *days) {
+    if (day < from || day > to) continue;
+    auto range = store.day_range(day);
+    if (!range.ok()) return range.status();
+    if (first == 0) first = range->first;
+    last = range->second;
+  }
+  if (first == 0) return Status::not_found("the journal has no record of those days");
+
+  ReplayReport report;
+  report.first_seq = first;
+  report.last_seq = last;
+  d::CopyState state;
+  std::deque<d::Event> expected;  // recomputed outputs not yet matched
+  std::map<std::string, std::pair<uint64_t, crypto::Sha256>> digests;
+  const Status read = journal::read_records(store, {1, last}, [&](journal::Record&& r) {
+    if (r.seq >= first) {
+      if (is_output(r.event)) {
+        if (expected.empty() || !(expected.front() == r.event)) {
+          report.divergence =
+              differ(r.seq, &r.event, expected.empty() ? nullptr : &expected.front());
+          return false;
+        }
+        expected.pop_front();
+        ++report.outputs;
+        auto& [count, hash] = digests[follower_of(r.event)->value];
+        ++count;
+        hash.update(journal::encode_payload(r.event).bytes());
+      } else {
+        if (!expected.empty()) {  // the inputs before this one decided more than was recorded
+          report.divergence = differ(r.seq, nullptr, &expected.front());
+          return false;
+        }
+        // The state before this input, as the engine had it when it decided.
+        std::vector<d::Event> decided = d::decide(state, r.event);
+        if (!decided.empty()) ++report.inputs;
+        expected.assign(decided.begin(), decided.end());
+      }
+    }
+    state = d::evolve(std::move(state), r.event);
+    return true;
+  });
+  if (!read.ok()) return read;
+  if (!report.divergence && !expected.empty()) {
+    report.divergence = differ(last, nullptr, &expected.front());
+  }
+  // Each follower's final positions close its digest.
+  for (auto& [follower, entry] : digests) {
+    auto& [count, hash] = entry;
+    const auto it = state.followers.find(d::FollowerId{follower});
+    if (it != state.followers.end()) {
+      for (const auto& [key, position] : state.positions.by_key) {
+        if (key.account != it->second.account) continue;
+        hash.update(std::to_string(static_cast<int>(key.instrument.exchange)) + ":" +
+                    key.instrument.tradingsymbol + "/" +
+                    std::to_string(static_cast<int>(key.product)) + "=" +
+                    std::to_string(position.net_qty_units) + "," +
+                    std::to_string(position.open_cost_paise) + "," +
+                    std::to_string(position.realized_pnl_paise) + ";");
+      }
+    }
+    report.digests.push_back({follower, count, crypto::to_hex(hash.finish())});
+  }
+  return report;
+}
+
+}  // namespace tandem::replay
