@@ -13,7 +13,6 @@
 #include "app/gateway_factory.h"
 #include "app/secrets_commands.h"
 #include "app/text_file.h"
-#include "brokers/kite/kite_gateway.h"
 #include "domain/calendar/market_calendar.h"
 #include "journal/store.h"
 
@@ -99,16 +98,16 @@ int check(const CheckOptions& o) {
       rows.push_back({what, false, gateway.status().message()});
       continue;
     }
-    auto* kite = static_cast<brokers::kite::KiteGateway*>(gateway->get());
+    brokers::Gateway* account_gateway = gateway->get();
     asio::co_spawn(
         io,
-        [&, kite, what, leader = i == 0]() -> asio::awaitable<void> {
-          const Status warmed = co_await kite->warm();
+        [&, account_gateway, what, leader = i == 0]() -> asio::awaitable<void> {
+          const Status warmed = co_await account_gateway->warm();
           if (!warmed.ok()) {
             rows.push_back({what, false, "unreachable: " + warmed.message()});
             co_return;
           }
-          auto funds = co_await kite->funds();
+          auto funds = co_await account_gateway->funds();
           if (!funds.ok()) {
             rows.push_back(
                 {what, false,
@@ -121,7 +120,7 @@ int check(const CheckOptions& o) {
               {what, true,
                "reached over TLS, token valid, funds " + rupees(funds->available_paise)});
           if (!leader) co_return;
-          auto instruments = co_await kite->instruments();
+          auto instruments = co_await account_gateway->instruments();
           if (!instruments.ok()) {
             rows.push_back({"instruments", false, instruments.status().message()});
             co_return;
@@ -140,7 +139,7 @@ int check(const CheckOptions& o) {
         asio::detached);
     io.run();
     io.restart();
-    kite->stop();
+    account_gateway->stop();
   }
 
   bool all_ok = true;

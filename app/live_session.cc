@@ -7,7 +7,6 @@
 
 #include "app/gateway_factory.h"
 #include "app/text_file.h"
-#include "brokers/kite/kite_gateway.h"
 #include "brokers/paper/paper_gateway.h"
 #include "domain/calendar/market_calendar.h"
 
@@ -72,14 +71,13 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
 
   s->work_.emplace(s->broker_io_.get_executor());
   s->broker_thread_ = std::thread([io = &s->broker_io_] { io->run(); });
-  // Warm every Kite pool before the engine starts: a copy never pays for a handshake.
+  // Warm every gateway before the engine starts: a copy never pays for a handshake.
   std::promise<void> warmed;
   asio::co_spawn(
       s->broker_io_,
       [&]() -> asio::awaitable<void> {
         for (auto& g : s->gateways_) {
-          if (auto* k = dynamic_cast<brokers::kite::KiteGateway*>(g.get()))
-            (void)co_await k->warm();
+          (void)co_await g->warm();
         }
         warmed.set_value();
       },

@@ -35,6 +35,10 @@ class Gateway {
 
   virtual std::string_view broker() const = 0;  // "kite", "paper", ...
 
+  // Opens and handshakes connections ahead of need, so no order pays for it; a gateway
+  // without connections (paper) is ready at once.
+  virtual boost::asio::awaitable<Status> warm();
+
   // Arguments by value: the coroutines start lazily, after the caller's temporaries die.
   virtual boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order,
                                                           domain::ClientTag tag,

@@ -5,11 +5,32 @@ namespace tandem::engine {
 namespace d = ::tandem::domain;
 using brokers::ErrorClass;
 
+namespace {
+
+// One send of the intent's action; the broker's order id, or why not. By value: the
+// coroutine starts lazily.
+boost::asio::awaitable<Result<d::BrokerOrderId>> send_once(brokers::Gateway& gateway,
+                                                           d::FollowerOrderIntent intent,
+                                                           brokers::PlaceOptions options) {
+  if (intent.action == d::CopyAction::modify) {
+    co_return co_await gateway.modify(intent.target_order_id, intent.order);
+  }
+  if (intent.action == d::CopyAction::cancel) {
+    co_return co_await gateway.cancel(intent.target_order_id);
+  }
+  Result<brokers::Placement> placed = co_await gateway.place(intent.order, intent.tag, options);
+  if (!placed.ok()) co_return placed.status();
+  co_return placed->order_id;
+}
+
+}  // namespace
+
 boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
                                                      d::FollowerOrderIntent intent,
                                                      brokers::PlaceOptions options, bool look_first,
                                                      int max_attempts) {
   IntentOutcome out;
+  if (intent.action == d::CopyAction::skip) co_return out;  // nothing to carry out
   Status last;
   if (look_first && intent.action == d::CopyAction::place) {
     Result<std::vector<brokers::BrokerOrder>> found =
@@ -26,24 +47,7 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
   }
   while (out.attempts < max_attempts) {
     ++out.attempts;
-    Result<d::BrokerOrderId> done = Status();
-    switch (intent.action) {
-      case d::CopyAction::place: {
-        Result<brokers::Placement> placed =
-            co_await gateway.place(intent.order, intent.tag, options);
-        done = placed.ok() ? Result<d::BrokerOrderId>(placed->order_id)
-                           : Result<d::BrokerOrderId>(placed.status());
-        break;
-      }
-      case d::CopyAction::modify:
-        done = co_await gateway.modify(intent.target_order_id, intent.order);
-        break;
-      case d::CopyAction::cancel:
-        done = co_await gateway.cancel(intent.target_order_id);
-        break;
-      case d::CopyAction::skip:
-        co_return out;  // nothing to carry out
-    }
+    Result<d::BrokerOrderId> done = co_await send_once(gateway, intent, options);
     if (done.ok()) {
       out.acked = *done;
       co_return out;

@@ -32,7 +32,7 @@ class KiteGateway final : public Gateway {
   ~KiteGateway() override;
 
   // Opens and TLS-handshakes the pool ahead of need.
-  boost::asio::awaitable<Status> warm();
+  boost::asio::awaitable<Status> warm() override;
   int stream_connects() const { return stream_ ? stream_->connects() : 0; }
 
   std::string_view broker() const override { return "kite"; }
