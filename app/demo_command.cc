@@ -16,6 +16,7 @@
 #include "app/demo_data.h"
 #include "app/journal_commands.h"
 #include "app/live_session.h"
+#include "app/text_file.h"
 #include "brokers/sim/sim_server.h"
 #include "config/sim_config.h"
 #include "journal/record_reader.h"
@@ -86,7 +87,12 @@ Status summarise(const journal::Store& store, std::map<std::string, FollowerSumm
   });
 }
 
-int run_demo(const std::string& dir, double speed) {
+std::string ist_clock(d::TimeNs since_midnight) {
+  const int64_t minutes = since_midnight / 60'000'000'000;
+  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
+
+int run_demo(const std::string& dir, double speed, const std::string& script_path) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
@@ -97,7 +103,19 @@ int run_demo(const std::string& dir, double speed) {
   }
   auto sim_settings = config::parse_sim_settings(joined(demo_data::kSimToml), "demo sim.toml");
   auto config = config::parse_tandem_config(joined(demo_data::kTandemToml), "demo tandem.toml");
-  auto script = brokers::sim::parse_leader_script(joined(demo_data::kLeaderDay));
+  // The shipped day, or one of the user's own on the demo's accounts and instruments.
+  auto script_text = script_path.empty() ? Result<std::string>(joined(demo_data::kLeaderDay))
+                                         : read_text(script_path, "the leader script");
+  if (!script_text.ok()) {
+    fmt::print(stderr, "tandem: {}\n", script_text.status().message());
+    return 1;
+  }
+  auto script = brokers::sim::parse_leader_script(*script_text);
+  if (script.ok() && script->empty()) script = Status::invalid_argument("it has no steps");
+  if (!script_path.empty() && !script.ok()) {
+    fmt::print(stderr, "tandem: {}: {}\n", script_path, script.status().message());
+    return 1;
+  }
   if (!sim_settings.ok() || !config.ok() || !script.ok()) {
     fmt::print(stderr, "tandem: the embedded demo data does not read: {}{}{}\n",
                sim_settings.status().message(), config.status().message(),
@@ -150,8 +168,9 @@ int run_demo(const std::string& dir, double speed) {
       "tandem demo: the broker simulator on https://127.0.0.1:{} (Kite REST + WebSocket, "
       "its own CA)\n",
       *port);
-  fmt::print("  leader LEADER1 plays a scripted NSE day: {} steps, 09:15 to 15:25 IST, {}x speed\n",
-             script->size(), speed);
+  fmt::print("  leader LEADER1 plays a scripted NSE day: {} steps, {} to {} IST, {}x speed\n",
+             script->size(), ist_clock(script->front().at_ns), ist_clock(script->back().at_ns),
+             speed);
   fmt::print("  followers: {}\n\n", [&] {
     std::string s;
     for (const auto& f : config->followers) {
@@ -265,6 +284,7 @@ int run_demo(const std::string& dir, double speed) {
 void add_demo_command(CLI::App& app, int& exit_code) {
   static std::string dir = "./tandem-demo";
   static double speed = 400;
+  static std::string script;
   CLI::App* demo =
       app.add_subcommand("demo", "Copy a scripted NSE day to five followers (simulated brokers)");
   demo->add_option("--dir", dir, "Where the demo journal goes (replaced on each run)")
@@ -272,8 +292,11 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   demo->add_option("--speed", speed, "How much faster than real time the day runs")
       ->check(CLI::Range(1.0, 5000.0))
       ->capture_default_str();
+  demo->add_option("--script", script,
+                   "A leader day of your own in place of the shipped one (the demo's accounts "
+                   "and instruments; format in docs/simulator.md)");
   demo->footer("Example: tandem demo --dir ./tandem-demo --speed 400");
-  demo->callback([&] { exit_code = run_demo(dir, speed); });
+  demo->callback([&] { exit_code = run_demo(dir, speed, script); });
 }
 
 }  // namespace tandem::app

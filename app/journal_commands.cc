@@ -11,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
+#include "journal/dump_import.h"
 #include "journal/store.h"
 #include "journal/verify.h"
 
@@ -23,6 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using journal::Envelope;
+using journal::ImportReport;
 using journal::OpenMode;
 using journal::Store;
 using journal::StoreOptions;
@@ -211,6 +214,35 @@ int run_tail(const std::string& dir, bool from_start, uint64_t count, int64_t po
   return 0;
 }
 
+// A new journal from a dump; it must not exist yet, and a failed import leaves nothing.
+int run_import(const std::string& dir, const std::string& from) {
+  auto fail = [&](const Status& s) {
+    fmt::print(stderr, "tandem journal import: {}\n", s.message());
+    return 1;
+  };
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    return fail(Status::invalid_argument(dir + " already exists; import makes a new journal"));
+  }
+  std::ifstream in(from);
+  if (!in) return fail(Status::not_found("cannot read " + from));
+  Result<ImportReport> report = Status::failed_precondition("not run");
+  {
+    journal::StoreOptions options;
+    options.create_if_missing = true;
+    auto store = Store::open(dir, options);
+    if (!store.ok()) return fail(store.status());
+    report = journal::import_dump(in, **store);
+  }
+  if (!report.ok()) {
+    std::filesystem::remove_all(dir, ec);
+    return fail(Status(report.status().code(), from + ": " + report.status().message()));
+  }
+  fmt::print("imported {} records into {}; head hash {} (the dump's own)\n", report->records, dir,
+             journal::to_hex(report->head));
+  return 0;
+}
+
 }  // namespace
 
 void add_journal_commands(CLI::App& app, int& exit_code) {
@@ -247,18 +279,29 @@ void add_journal_commands(CLI::App& app, int& exit_code) {
       "          tandem journal dump --journal ./tandem-demo --day 2026-11-20");
   dump->callback([&] { exit_code = run_dump(dir, from, to, format, day); });
 
-  static bool from_start = false;
-  static uint64_t count = 0;
-  static int64_t poll_ms = 200;
-  CLI::App* tail = journal->add_subcommand(
-      "tail", "Follow a live journal and print new records as JSON lines until interrupted");
-  add_dir(tail);
-  tail->add_flag("--from-start", from_start, "Print existing records first");
-  tail->add_option("--count", count, "Stop after this many records (default: never)");
-  tail->add_option("--poll-ms", poll_ms, "How often to look for new records")
-      ->check(CLI::Range(10, 60000));
-  tail->footer("Example: tandem journal tail --journal ./tandem-demo --from-start");
-  tail->callback([&] { exit_code = run_tail(dir, from_start, count, poll_ms); });
-}
+  static std::string import_from;
+  CLI::App* import = journal->add_subcommand(
+      "import", "Make a new journal from a `journal dump`, every record's hash re-checked");
+  add_dir(import);
+  import->add_option("--from", import_from, "The dump (JSON lines)")->required();
+  import->footer(
+      "Example: tandem journal import --journal /tmp/tape --from "
+      "tests/data/tapes/demo-morning.jsonl");
+  import->callback([&] { exit_code = run_import(dir, import_from);
+});
+
+static bool from_start = false;
+static uint64_t count = 0;
+static int64_t poll_ms = 200;
+CLI::App* tail = journal->add_subcommand(
+    "tail", "Follow a live journal and print new records as JSON lines until interrupted");
+add_dir(tail);
+tail->add_flag("--from-start", from_start, "Print existing records first");
+tail->add_option("--count", count, "Stop after this many records (default: never)");
+tail->add_option("--poll-ms", poll_ms, "How often to look for new records")
+    ->check(CLI::Range(10, 60000));
+tail->footer("Example: tandem journal tail --journal ./tandem-demo --from-start");
+tail->callback([&] { exit_code = run_tail(dir, from_start, count, poll_ms); });
+}  // namespace tandem::app
 
 }  // namespace tandem::app

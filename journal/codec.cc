@@ -215,6 +215,30 @@ Result<std::string> event_to_json(const d::Event& event) {
   return json;
 }
 
+Result<d::Event> event_from_json(d::EventType type, std::string_view json) {
+  d::Event event;
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&] {
+                 capnp::MallocMessageBuilder message;
+                 const std::string text(json);  // JsonCodec wants a NUL-terminated string
+                 detail::event_from_json(message, type, kj::StringPtr(text.c_str()));
+                 auto segments = message.getSegmentsForOutput();
+                 capnp::SegmentArrayMessageReader reader(segments, reader_options());
+                 event = detail::read_event(reader, type);
+               })) {
+    return Status::invalid_argument("not a " + std::string(d::to_string(type)) + " (" +
+                                    std::string(e->getDescription().cStr()) + ")");
+  }
+  return event;
+}
+
+Result<d::EventType> event_type_named(std::string_view name) {
+  for (uint16_t raw = 1; raw <= d::kMaxEventType; ++raw) {
+    const auto type = static_cast<d::EventType>(raw);
+    if (d::to_string(type) == name) return type;
+  }
+  return Status::invalid_argument("no event type is called \"" + std::string(name) + "\"");
+}
+
 Result<std::string> envelope_to_json(const Envelope& envelope) {
   const ChainHeader& h = envelope.header;
   std::string event_json;

@@ -83,6 +83,12 @@ struct Envelope {
 // One event as JSON, every field (for reports: replay's differences).
 [[nodiscard]] Result<std::string> event_to_json(const domain::Event& event);
 
+// The inverse of event_to_json for an event of wire id `type`; invalid_argument naming what
+// does not fit.
+[[nodiscard]] Result<domain::Event> event_from_json(domain::EventType type, std::string_view json);
+// "LeaderOrderUpdate" → its wire id; invalid_argument for a name no event has.
+[[nodiscard]] Result<domain::EventType> event_type_named(std::string_view name);
+
 // One JSON object with every envelope field and every event field (for `journal dump`).
 [[nodiscard]] Result<std::string> envelope_to_json(const Envelope& envelope);
 

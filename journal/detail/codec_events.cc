@@ -427,6 +427,7 @@ using WireAt = std::tuple_element_t<I, WireStructs>;
 using Writer = void (*)(capnp::MessageBuilder&, const d::Event&);
 using Reader = d::Event (*)(capnp::MessageReader&);
 using Jsoner = std::string (*)(capnp::MessageReader&);
+using Unjsoner = void (*)(capnp::MessageBuilder&, kj::StringPtr);
 
 template <size_t... I>
 constexpr std::array<Writer, sizeof...(I)> make_writers(std::index_sequence<I...>) {
@@ -447,10 +448,18 @@ constexpr std::array<Jsoner, sizeof...(I)> make_jsoners(std::index_sequence<I...
     return std::string(codec.encode(m.getRoot<WireAt<I>>()).cStr());
   }...};
 }
+template <size_t... I>
+constexpr std::array<Unjsoner, sizeof...(I)> make_unjsoners(std::index_sequence<I...>) {
+  return {[](capnp::MessageBuilder& m, kj::StringPtr json) {
+    capnp::JsonCodec codec;
+    codec.decode(json, m.initRoot<WireAt<I>>());
+  }...};
+}
 constexpr auto kIndices = std::make_index_sequence<std::variant_size_v<d::Event>>();
 constexpr auto kWriters = make_writers(kIndices);
 constexpr auto kReaders = make_readers(kIndices);
 constexpr auto kJsoners = make_jsoners(kIndices);
+constexpr auto kUnjsoners = make_unjsoners(kIndices);
 
 size_t index_of(d::EventType type) {
   const auto raw = static_cast<size_t>(type);
@@ -470,6 +479,10 @@ d::Event read_event(capnp::MessageReader& message, d::EventType type) {
 
 std::string event_to_json(capnp::MessageReader& message, d::EventType type) {
   return kJsoners[index_of(type)](message);
+}
+
+void event_from_json(capnp::MessageBuilder& message, d::EventType type, kj::StringPtr json) {
+  kUnjsoners[index_of(type)](message, json);
 }
 
 }  // namespace tandem::journal::detail

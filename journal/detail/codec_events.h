@@ -72,4 +72,8 @@ domain::Event read_event(capnp::MessageReader& message, domain::EventType type);
 // Canonical bytes of the event's root struct, read back as capnp for the JSON dump.
 std::string event_to_json(capnp::MessageReader& message, domain::EventType type);
 
+// Builds the root struct of `message` for wire id `type` from its JSON (event_to_json's
+// output). Throws kj::Exception on JSON that does not fit the type.
+void event_from_json(capnp::MessageBuilder& message, domain::EventType type, kj::StringPtr json);
+
 }  // namespace tandem::journal::detail

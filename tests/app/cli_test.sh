@@ -40,6 +40,19 @@ check "…with a digest per follower" test "$(grep -c "digest [0-9a-f]\{64\}" <<
 run "$tandem" replay --journal "$work/demo" --day 2026-11-21 --verify
 check "replay of a day not in the journal exits 1, saying so" grep -q "no record of those days" <<<"$err"
 
+# journal import: a dump becomes the same journal again, and only a faithful dump does.
+"$tandem" journal dump --journal "$work/demo" >"$work/demo.jsonl"
+demo_head=$("$tandem" journal stats --journal "$work/demo" | sed -n 's/^head hash *//p')
+run "$tandem" journal import --journal "$work/reimported" --from "$work/demo.jsonl"
+check "import of a dump exits 0" test "$rc" -eq 0
+check "…and has the recorded head hash" grep -q "head hash $demo_head" <<<"$out"
+run "$tandem" journal import --journal "$work/reimported" --from "$work/demo.jsonl"
+check "import never writes into an existing directory" grep -q "already exists" <<<"$err"
+sed '30s/"follower":"f[0-9]/"follower":"fX/' "$work/demo.jsonl" >"$work/edited.jsonl"
+run "$tandem" journal import --journal "$work/from-edited" --from "$work/edited.jsonl"
+check "an edited dump does not import, naming its line" grep -q "line 30: seq 30 does not re-create its recorded hash" <<<"$err"
+check "…and leaves no journal behind" test ! -e "$work/from-edited"
+
 run "$tandem" journal verify --journal "$work/demo"
 check "verify exits 0 on a good journal" test "$rc" -eq 0
 records=$(sed -n 's/.*OK, \([0-9]*\) records.*/\1/p' <<<"$out")
