@@ -5,6 +5,7 @@
 #include "bench/broker_bench.h"
 #include "bench/e2e_bench.h"
 #include "bench/journal_bench.h"
+#include "bench/replay_bench.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tandem-bench: Tandem's benchmarks"};
@@ -32,6 +33,14 @@ int main(int argc, char** argv) {
   e->add_option("--followers", e2e.followers, "Follower counts to measure")->capture_default_str();
   e->add_option("--runs", e2e.runs, "Leader orders per configuration")->check(CLI::Range(1, 1000));
   e->callback([&] { exit_code = tandem::bench::run_e2e_bench(e2e); });
+
+  tandem::bench::ReplayBenchOptions replay;
+  CLI::App* r = app.add_subcommand("replay", "replay --verify throughput over a generated journal");
+  r->add_option("--dir", replay.dir, "Scratch directory for the journal")->capture_default_str();
+  r->add_option("--events", replay.events, "Records to generate (at least)")->capture_default_str();
+  r->add_option("--runs", replay.runs, "Replays to time")->check(CLI::Range(1, 20));
+  r->add_flag("--keep", replay.keep, "Keep the generated journal (for tandem replay)");
+  r->callback([&] { exit_code = tandem::bench::run_replay_bench(replay); });
 
   try {
     app.parse(argc, argv);
