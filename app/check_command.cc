@@ -13,6 +13,7 @@
 #include "app/gateway_factory.h"
 #include "app/secrets_commands.h"
 #include "app/text_file.h"
+#include "domain/base/money.h"
 #include "domain/calendar/market_calendar.h"
 #include "journal/store.h"
 
@@ -34,7 +35,7 @@ struct Row {
   std::string detail;
 };
 
-std::string rupees(int64_t paise) { return fmt::format("₹{}.{:02}", paise / 100, paise % 100); }
+std::string rupees(int64_t paise) { return "₹" + d::paise_text(paise); }
 
 int check(const CheckOptions& o) {
   std::vector<Row> rows;

@@ -112,13 +112,12 @@ class Recorder {
     const auto known = state_.orders.follower.find(intent.target_tag);
     if (known == state_.orders.follower.end()) return Status();
     const bool cancel = intent.action == d::CopyAction::cancel;
-    return add(d::FollowerOrderUpdate{intent.target_tag, intent.follower, intent.target_order_id,
-                                      cancel ? d::OrderStatus::cancelled : d::OrderStatus::open,
-                                      known->second.filled_units,
-                                      known->second.average_price_paise, at,
-                                      cancel ? known->second.quantity_units
-                                             : intent.order.quantity_units},
-               at);
+    return add(
+        d::FollowerOrderUpdate{intent.target_tag, intent.follower, intent.target_order_id,
+                               cancel ? d::OrderStatus::cancelled : d::OrderStatus::open,
+                               known->second.filled_units, known->second.average_price_paise, at,
+                               cancel ? known->second.quantity_units : intent.order.quantity_units},
+        at);
   }
 
   journal::Store& store_;
@@ -169,8 +168,8 @@ Status record_day(Recorder& r, d::TradingDay day, d::TimeNs ist_midnight, uint64
     using S = d::OrderStatus;
     if (type == d::OrderType::market) {  // a round trip: buy now, sell on the next order
       for (const auto& [suffix, side] : {std::pair{"b", d::Side::buy}, {"s", d::Side::sell}}) {
-        TANDEM_RETURN_IF_ERROR(r.input(
-            leader(id + suffix, instrument, side, type, qty, S::open, 100'00, at), at));
+        TANDEM_RETURN_IF_ERROR(
+            r.input(leader(id + suffix, instrument, side, type, qty, S::open, 100'00, at), at));
         TANDEM_RETURN_IF_ERROR(r.input(
             leader(id + suffix, instrument, side, type, qty, S::complete, 100'00, at + 1), at));
       }
@@ -206,9 +205,8 @@ Result<uint64_t> generate(const std::string& dir, uint64_t target, d::TradingDay
     const date::weekday wd{day};
     if (wd != date::Saturday && wd != date::Sunday) {
       const date::year_month_day ymd{day};
-      const auto yyyymmdd = static_cast<d::TradingDay>(int(ymd.year()) * 10000 +
-                                                       unsigned(ymd.month()) * 100 +
-                                                       unsigned(ymd.day()));
+      const auto yyyymmdd = static_cast<d::TradingDay>(
+          int(ymd.year()) * 10000 + unsigned(ymd.month()) * 100 + unsigned(ymd.day()));
       const auto midnight_ist = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                     (day - d::kIstOffset).time_since_epoch())
                                     .count();
@@ -254,17 +252,19 @@ int run_replay_bench(const ReplayBenchOptions& options) {
       return 1;
     }
     if (run == 0) {
-      fmt::print("replay --verify: {} leader updates decided again, {} decisions and intents "
-                 "compared\n",
-                 report->inputs, report->outputs);
+      fmt::print(
+          "replay --verify: {} leader updates decided again, {} decisions and intents "
+          "compared\n",
+          report->inputs, report->outputs);
     }
   }
   std::sort(seconds.begin(), seconds.end());
   const double best = seconds.front(), median = seconds[seconds.size() / 2];
-  fmt::print("replay --verify over {} records: best {:.2f} s = {:.0f} events/s, median {:.2f} s "
-             "= {:.0f} events/s ({} runs)\n",
-             *records, best, static_cast<double>(*records) / best, median,
-             static_cast<double>(*records) / median, options.runs);
+  fmt::print(
+      "replay --verify over {} records: best {:.2f} s = {:.0f} events/s, median {:.2f} s "
+      "= {:.0f} events/s ({} runs)\n",
+      *records, best, static_cast<double>(*records) / best, median,
+      static_cast<double>(*records) / median, options.runs);
   if (!options.keep) fs::remove_all(options.dir);
   return 0;
 }

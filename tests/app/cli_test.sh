@@ -40,6 +40,20 @@ check "…with a digest per follower" test "$(grep -c "digest [0-9a-f]\{64\}" <<
 run "$tandem" replay --journal "$work/demo" --day 2026-11-21 --verify
 check "replay of a day not in the journal exits 1, saying so" grep -q "no record of those days" <<<"$err"
 
+# state --at: what the journal knew at an IST instant.
+run "$tandem" state --journal "$work/demo" --at "2026-11-20 12:00:00"
+check "state at noon exits 0" test "$rc" -eq 0
+check "…with every follower" test "$(grep -c "^f[1-5]-.*(account" <<<"$out")" -eq 5
+check "…naming the record it stopped at" grep -q "^state at 2026-11-20 12:00:00.000 IST: record [0-9]" <<<"$out"
+run "$tandem" state --journal "$work/demo" --at "2026-11-20 12:00:00" --follower f1-multiplier --format json
+check "state as JSON has one object per follower" test "$(grep -o '"follower":"' <<<"$out" | wc -l)" -eq 2
+run "$tandem" state --journal "$work/demo" --at "2026-11-19 12:00:00"
+check "state before the journal begins exits 1, saying so" grep -q "no record at or before" <<<"$err"
+run "$tandem" state --journal "$work/demo" --at "noon"
+check "state with a malformed instant names it" grep -q -- '--at "noon" is not an IST time' <<<"$err"
+run "$tandem" state --journal "$work/demo" --at "2026-11-20 12:00:00" --follower nobody
+check "state of an unknown follower exits 1" test "$rc" -eq 1
+
 # journal import: a dump becomes the same journal again, and only a faithful dump does.
 "$tandem" journal dump --journal "$work/demo" >"$work/demo.jsonl"
 demo_head=$("$tandem" journal stats --journal "$work/demo" | sed -n 's/^head hash *//p')

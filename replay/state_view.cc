@@ -1,0 +1,94 @@
+#include "replay/state_view.h"
+
+#include <cctype>
+
+#include "domain/base/money.h"
+#include "journal/codec.h"
+
+namespace tandem::replay {
+
+namespace {
+
+namespace d = ::tandem::domain;
+namespace json = boost::json;
+
+// "NFO:NIFTY26N2423500CE", as brokers and traders write it.
+std::string instrument_text(const d::InstrumentKey& key) {
+  std::string exchange(d::to_string(key.exchange));
+  for (char& c : exchange) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return exchange + ":" + key.tradingsymbol;
+}
+
+json::object money(int64_t paise) { return {{"paise", paise}, {"text", d::paise_text(paise)}}; }
+
+json::value settings_json(const d::FollowerSettings& settings) {
+  // The journal's own JSON of the settings record: every field, named as in the journal.
+  auto text = journal::event_to_json(d::FollowerConfigured{settings});
+  if (!text.ok()) return json::string(text.status().message());
+  return json::parse(*text).as_object()["settings"];
+}
+
+json::object counters_json(const projections::DayCounters& c) {
+  json::object skipped;
+  for (const auto& [reason, n] : c.skipped) skipped[d::to_string(reason)] = n;
+  return {{"orders_placed", c.orders_placed},
+          {"orders_rejected", c.orders_rejected},
+          {"turnover", money(c.turnover_paise)},
+          {"skipped", std::move(skipped)}};
+}
+
+json::array positions_json(const d::CopyState& state, const d::AccountId& account) {
+  json::array out;
+  for (const auto& [key, p] : state.positions.by_key) {
+    if (key.account != account) continue;
+    if (p.net_qty_units == 0 && p.realized_pnl_paise == 0) continue;
+    out.push_back(json::object{{"instrument", instrument_text(key.instrument)},
+                               {"product", d::to_string(key.product)},
+                               {"net_units", p.net_qty_units},
+                               {"average_price", money(p.average_price_paise())},
+                               {"realized_pnl", money(p.realized_pnl_paise)}});
+  }
+  return out;
+}
+
+json::array open_copies_json(const d::CopyState& state, const d::FollowerId& follower) {
+  json::array out;
+  for (const auto& [leader_order, copies] : state.mappings.by_leader) {
+    const auto it = copies.find(follower);
+    if (it == copies.end() || it->second.placed_tag.value.empty()) continue;
+    const projections::FollowerCopy& c = it->second;
+    if (projections::status_rank(c.status) == 2) continue;  // final: not open any more
+    out.push_back(json::object{{"leader_order_id", leader_order.value},
+                               {"tag", c.placed_tag.value},
+                               {"broker_order_id", c.broker_order_id.value},
+                               {"instrument", instrument_text(c.order.instrument)},
+                               {"side", d::to_string(c.order.side)},
+                               {"order_type", d::to_string(c.order.order_type)},
+                               {"quantity_units", c.order.quantity_units},
+                               {"price", money(c.order.price_paise)},
+                               {"status", d::to_string(c.status)},
+                               {"filled_units", c.filled_units}});
+  }
+  return out;
+}
+
+}  // namespace
+
+json::object follower_state_json(const d::CopyState& state, const d::FollowerId& follower) {
+  const d::FollowerSettings& settings = state.followers.at(follower);
+  const auto funds = state.funds_paise.find(settings.account);
+  json::object out;
+  out["follower"] = follower.value;
+  out["account"] = settings.account.value;
+  out["broker"] = d::to_string(settings.broker);
+  out["paused"] = state.paused.contains(follower);
+  out["funds"] =
+      funds == state.funds_paise.end() ? json::value(nullptr) : json::value(money(funds->second));
+  out["today"] = counters_json(state.counters.today(follower));
+  out["positions"] = positions_json(state, settings.account);
+  out["open_copies"] = open_copies_json(state, follower);
+  out["settings"] = settings_json(settings);
+  return out;
+}
+
+}  // namespace tandem::replay

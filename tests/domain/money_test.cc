@@ -1,0 +1,32 @@
+// Goal: amounts print exactly, sign and all, for every int64 of paise.
+// Method: examples at the edges, and a property: the text parses back to the same integer.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <limits>
+
+#include "domain/base/money.h"
+
+namespace tandem::domain {
+namespace {
+
+TEST(Money, PaiseAsRupeesText) {
+  EXPECT_EQ(paise_text(0), "0.00");
+  EXPECT_EQ(paise_text(5), "0.05");
+  EXPECT_EQ(paise_text(123450), "1234.50");
+  EXPECT_EQ(paise_text(-5), "-0.05");
+  EXPECT_EQ(paise_text(-150), "-1.50");
+  EXPECT_EQ(paise_text(std::numeric_limits<int64_t>::min()), "-92233720368547758.08");
+}
+
+RC_GTEST_PROP(MoneyProp, TextReadsBackToTheSamePaise, (int64_t paise)) {
+  const std::string text = paise_text(paise);
+  const auto dot = text.find('.');
+  RC_ASSERT(dot != std::string::npos);
+  RC_ASSERT(text.size() == dot + 3);
+  const std::string digits = text.substr(0, dot) + text.substr(dot + 1);
+  RC_ASSERT(std::stoll(digits) == paise);
+}
+
+}  // namespace
+}  // namespace tandem::domain
