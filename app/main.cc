@@ -7,6 +7,7 @@
 #include "app/demo_command.h"
 #include "app/journal_commands.h"
 #include "app/login_command.h"
+#include "app/audit_command.h"
 #include "app/replay_command.h"
 #include "app/state_command.h"
 #include "app/run_command.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   tandem::app::add_run_command(app, exit_code);
   tandem::app::add_check_command(app, exit_code);
   tandem::app::add_replay_command(app, exit_code);
+  tandem::app::add_audit_commands(app, exit_code);
   tandem::app::add_state_command(app, exit_code);
   tandem::app::add_config_commands(app, exit_code);
   try {

@@ -22,32 +22,11 @@ std::optional<AeadKey> key_from_hex(std::string_view hex) {
   while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) {
     hex.remove_suffix(1);
   }
-  if (hex.size() != 64) return std::nullopt;
+  const auto bytes = hex.size() == 64 ? from_hex(hex) : std::nullopt;
+  if (!bytes) return std::nullopt;
   AeadKey key{};
-  for (size_t i = 0; i < 32; ++i) {
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    key[i] = static_cast<uint8_t>(hi * 16 + lo);
-  }
+  std::copy(bytes->begin(), bytes->end(), key.begin());
   return key;
-}
-
-std::optional<std::string> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    unsigned v = 0;
-    std::istringstream in{std::string(hex.substr(i, 2))};
-    if (!(in >> std::hex >> v)) return std::nullopt;
-    out.push_back(static_cast<char>(v));
-  }
-  return out;
 }
 
 Status write_private_file(const std::string& path, std::string_view bytes) {
@@ -79,22 +58,30 @@ Result<AeadKey> load_secret_key(const std::string& key_file) {
     if (!key) return Status::invalid_argument("TANDEM_SECRET_KEY: must be 64 hex characters");
     return *key;
   }
-  struct stat st {};
-  if (::stat(key_file.c_str(), &st) != 0) {
+  auto text = read_private_file(key_file);
+  if (text.status().code() == StatusCode::not_found) {
     return Status::invalid_argument("no secret key: set TANDEM_SECRET_KEY or create " + key_file +
                                     " (tandem secrets init)");
   }
-  if ((st.st_mode & 077) != 0) {
-    return Status(StatusCode::failed_precondition,
-                  "key file " + key_file + " is readable by others: chmod 600 " + key_file);
-  }
-  std::ifstream in(key_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto key = key_from_hex(text.str());
+  if (!text.ok()) return text.status();
+  const auto key = key_from_hex(*text);
   if (!key)
     return Status::invalid_argument("key file " + key_file + ": must hold 64 hex characters");
   return *key;
+}
+
+Result<std::string> read_private_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status::not_found("no key file " + path);
+  if ((st.st_mode & 077) != 0) {
+    return Status(StatusCode::failed_precondition,
+                  "key file " + path + " is readable by others: chmod 600 " + path);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return Status::invalid_argument("cannot read the key file " + path);
+  return text.str();
 }
 
 Status create_key_file(const std::string& key_file) {

@@ -19,6 +19,9 @@ namespace tandem::crypto {
 // The key from TANDEM_SECRET_KEY when set, else from `key_file`; invalid_argument naming
 // the source when malformed, failed_precondition when the file is readable by others.
 [[nodiscard]] Result<AeadKey> load_secret_key(const std::string& key_file);
+// The contents of a key file that only its owner may read (mode 0600 or stricter):
+// not_found when absent, failed_precondition naming the chmod when others can read it.
+[[nodiscard]] Result<std::string> read_private_file(const std::string& path);
 // Writes a fresh random key to `key_file` (mode 0600); refuses to overwrite one.
 [[nodiscard]] Status create_key_file(const std::string& key_file);
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,6 +33,8 @@ class Sha256 {
 };
 
 [[nodiscard]] std::string to_hex(std::span<const uint8_t> bytes);
+// The bytes of a hex string (either case); nullopt when it is not hex.
+[[nodiscard]] std::optional<std::string> from_hex(std::string_view hex);
 // Lowercase hex SHA-256 of `bytes`.
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);
 // Compares two strings in time independent of where they differ (for checksums, tokens).

@@ -1,0 +1,346 @@
+#include "audit/register.h"
+
+#include <date/date.h>
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "audit/rows.h"
+#include "journal/codec.h"
+#include "journal/record_reader.h"
+
+namespace tandem::audit {
+
+namespace {
+
+namespace d = ::tandem::domain;
+
+std::string utc_text(d::TimeNs ns) {
+  using Ns = std::chrono::nanoseconds;
+  return date::format("%FT%TZ", std::chrono::sys_time<Ns>(Ns(ns)));
+}
+
+std::string ist_text(d::TimeNs ns) {
+  using Ns = std::chrono::nanoseconds;
+  return date::format("%FT%T+05:30", std::chrono::sys_time<Ns>(Ns(ns)) + d::kIstOffset);
+}
+
+std::string instrument_text(const d::InstrumentKey& key) {
+  std::string exchange(d::to_string(key.exchange));
+  for (char& c : exchange) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return exchange + ":" + key.tradingsymbol;
+}
+
+// The columns every row has: where the record is in the journal and when it was written.
+Row header_row(const journal::Record& r) {
+  Row row(register_columns());
+  row.set("seq", static_cast<int64_t>(r.seq))
+      .set("recorded_at_ist", ist_text(r.recorded_at_ns))
+      .set("recorded_at_utc", utc_text(r.recorded_at_ns))
+      .set("trading_day", static_cast<int64_t>(r.trading_day))
+      .set("record", std::string(d::to_string(d::event_type(r.event))));
+  return row;
+}
+
+void order_columns(Row& row, const d::OrderRequest& o) {
+  row.set("side", std::string(d::to_string(o.side)))
+      .set("instrument", instrument_text(o.instrument))
+      .set("product", std::string(d::to_string(o.product)))
+      .set("order_type", std::string(d::to_string(o.order_type)))
+      .set("validity", std::string(d::to_string(o.validity)))
+      .set("quantity_units", o.quantity_units)
+      .set("price_paise", o.price_paise)
+      .set("trigger_price_paise", o.trigger_price_paise);
+}
+
+Row leader_row(const journal::Record& r, const d::LeaderOrderUpdate& u) {
+  Row row = header_row(r);
+  row.set("leader_order_id", u.order_id.value);
+  order_columns(row, {u.instrument, u.side, u.order_type, u.product, u.validity, u.quantity_units,
+                      u.price_paise, u.trigger_price_paise});
+  row.set("status", std::string(d::to_string(u.status)))
+      .set("filled_units", u.filled_units)
+      .set("average_price_paise", u.average_price_paise)
+      .set("exchange_time_ist", ist_text(u.exchange_time_ns))
+      .set("recovered", u.recovered ? "yes" : "no");
+  return row;
+}
+
+Row decision_row(const journal::Record& r, const d::CopyDecision& c) {
+  const d::SizingInputs& s = c.sizing;
+  Row row = header_row(r);
+  row.set("follower", c.follower.value)
+      .set("leader_order_id", c.leader_order_id.value)
+      .set("action", std::string(d::to_string(c.action)))
+      .set("ordinal", c.ordinal)
+      .set("side", std::string(d::to_string(c.side)))
+      .set("instrument", instrument_text(c.instrument))
+      .set("quantity_units", c.quantity_units)
+      .set("skip_reason", std::string(d::to_string(c.skip_reason)))
+      .set("clamp", std::string(d::to_string(c.clamp)))
+      .set("sizing_policy", std::string(d::to_string(s.policy)))
+      .set("ratio_ppm", s.ratio_ppm)
+      .set("leader_qty_units", s.leader_qty_units)
+      .set("leader_capital_paise", s.leader_capital_paise)
+      .set("follower_capital_paise", s.follower_capital_paise)
+      .set("lot_size_units", s.lot_size_units)
+      .set("premium_paise", s.premium_paise)
+      .set("max_position_pct_bp", s.max_position_pct_bp)
+      .set("raw_qty_micro", s.raw_qty_micro)
+      .set("remainder_in_micro", s.remainder_in_micro)
+      .set("rounded_qty_units", s.rounded_qty_units)
+      .set("remainder_out_micro", s.remainder_out_micro)
+      .set("position_before_units", s.position_before_units)
+      .set("final_qty_units", s.final_qty_units);
+  return row;
+}
+
+Row intent_row(const journal::Record& r, const d::FollowerOrderIntent& i) {
+  Row row = header_row(r);
+  row.set("follower", i.follower.value)
+      .set("leader_order_id", i.leader_order_id.value)
+      .set("tag", i.tag.value)
+      .set("action", std::string(d::to_string(i.action)))
+      .set("ordinal", i.ordinal);
+  order_columns(row, i.order);
+  row.set("target_tag", i.target_tag.value).set("target_order_id", i.target_order_id.value);
+  return row;
+}
+
+// The journal's own JSON of a record, for rows whose content is settings or words.
+std::string detail_of(const d::Event& e) {
+  auto json = journal::event_to_json(e);
+  return json.ok() ? *json : json.status().message();
+}
+
+struct Summary {
+  std::map<std::string, int64_t> counts;  // column → count, in the summary's column order
+};
+
+const std::vector<std::string_view>& summary_columns() {
+  static const std::vector<std::string_view> columns = {
+      "trading_day", "follower", "leader_events", "place",         "modify",       "cancel",
+      "skip",        "acked",    "rejected",      "order_updates", "filled_units", "skip_reasons"};
+  return columns;
+}
+
+class Builder {
+ public:
+  Builder(const ExportRequest& request, uint64_t first) : request_(request), first_(first) {}
+
+  void visit(const journal::Record& r) {
+    if (r.seq < first_) {  // before the range: only the settings in force when it begins
+      if (const auto* c = std::get_if<d::FollowerConfigured>(&r.event)) {
+        in_force_.insert_or_assign(c->settings.follower.value, r);
+      }
+      return;
+    }
+    if (!started_) emit_settings_in_force();
+    ++content_.records[std::string(d::to_string(d::event_type(r.event)))];
+    content_.last_hash = journal::to_hex(r.hash);
+    std::visit([&](const auto& e) { on(r, e); }, r.event);
+  }
+
+  ExportContent finish() {
+    if (!started_) emit_settings_in_force();
+    const bool csv = request_.format == Format::csv;
+    for (auto& [follower, rows] : registers_) {
+      ExportFile file;
+      if (csv) file.bytes = csv_header(register_columns());
+      for (const Row& row : rows) {
+        file.bytes += csv ? csv_line(register_columns(), row) : jsonl_line(row);
+      }
+      file.rows = rows.size();
+      content_.files["register-" + file_safe(follower) + "." +
+                     std::string(to_string(request_.format))] = std::move(file);
+    }
+    ExportFile summary;
+    if (csv) summary.bytes = csv_header(summary_columns());
+    for (const auto& [key, s] : summaries_) {
+      Row row(summary_columns());
+      row.set("trading_day", static_cast<int64_t>(key.first)).set("follower", key.second);
+      std::string reasons;
+      for (const auto& [name, n] : s.counts) {
+        if (name.starts_with("skip:")) {
+          reasons += (reasons.empty() ? "" : ";") + name.substr(5) + "=" + std::to_string(n);
+        }
+      }
+      for (const auto column : summary_columns()) {
+        if (column == "trading_day" || column == "follower") continue;
+        if (column == "skip_reasons") {
+          row.set(column, reasons);
+          continue;
+        }
+        const auto it = s.counts.find(std::string(column));
+        row.set(column, it == s.counts.end() ? 0 : it->second);
+      }
+      summary.bytes += csv ? csv_line(summary_columns(), row) : jsonl_line(row);
+      ++summary.rows;
+    }
+    content_.files["summary." + std::string(to_string(request_.format))] = std::move(summary);
+    return std::move(content_);
+  }
+
+  std::set<std::string> followers_seen;
+
+ private:
+  bool wanted(const std::string& follower) const {
+    return !request_.follower || *request_.follower == follower;
+  }
+
+  // Follower ids come from the user's config: anything but [A-Za-z0-9._-] becomes '_'.
+  static std::string file_safe(std::string id) {
+    for (char& c : id) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+    }
+    return id;
+  }
+
+  Row settings_row(const journal::Record& r, const std::string& follower) {
+    Row row = header_row(r);
+    row.set("follower", follower)
+        .set("detail", detail_of(r.event))
+        .set("record_hash", journal::to_hex(r.hash));
+    return row;
+  }
+
+  void emit_settings_in_force() {
+    started_ = true;
+    for (const auto& [follower, record] : in_force_) {
+      if (wanted(follower)) add(follower, settings_row(record, follower));
+    }
+  }
+
+  void add(const std::string& follower, Row row) {
+    followers_seen.insert(follower);
+    registers_[follower].push_back(std::move(row));
+  }
+
+  void add_for(const journal::Record& r, const std::string& follower, Row row) {
+    if (!wanted(follower)) return;
+    row.set("record_hash", journal::to_hex(r.hash));
+    add(follower, std::move(row));
+  }
+
+  Summary& summary(const journal::Record& r, const std::string& follower) {
+    return summaries_[{r.trading_day, follower}];
+  }
+
+  void on(const journal::Record& r, const d::LeaderOrderUpdate& u) {
+    // Every leader event goes into every register: a leader exit that a follower did not
+    // copy must be as visible to the auditor as one it did.
+    for (auto& [follower, rows] : registers_) {
+      add_for(r, follower, leader_row(r, u));
+      ++summary(r, follower).counts["leader_events"];
+    }
+  }
+  void on(const journal::Record& r, const d::CopyDecision& c) {
+    if (!wanted(c.follower.value)) return;
+    add_for(r, c.follower.value, decision_row(r, c));
+    auto& s = summary(r, c.follower.value);
+    ++s.counts[std::string(d::to_string(c.action))];
+    if (c.action == d::CopyAction::skip)
+      ++s.counts["skip:" + std::string(d::to_string(c.skip_reason))];
+  }
+  void on(const journal::Record& r, const d::FollowerOrderIntent& i) {
+    add_for(r, i.follower.value, intent_row(r, i));
+  }
+  void on(const journal::Record& r, const d::FollowerOrderAck& a) {
+    Row row = header_row(r);
+    row.set("follower", a.follower.value)
+        .set("tag", a.tag.value)
+        .set("broker_order_id", a.broker_order_id.value);
+    if (!wanted(a.follower.value)) return;
+    add_for(r, a.follower.value, std::move(row));
+    ++summary(r, a.follower.value).counts["acked"];
+  }
+  void on(const journal::Record& r, const d::FollowerOrderRejected& j) {
+    Row row = header_row(r);
+    row.set("follower", j.follower.value)
+        .set("tag", j.tag.value)
+        .set("error_class", j.error_class)
+        .set("message", j.message);
+    if (!wanted(j.follower.value)) return;
+    add_for(r, j.follower.value, std::move(row));
+    ++summary(r, j.follower.value).counts["rejected"];
+  }
+  void on(const journal::Record& r, const d::FollowerOrderUpdate& u) {
+    Row row = header_row(r);
+    row.set("follower", u.follower.value)
+        .set("tag", u.tag.value)
+        .set("broker_order_id", u.broker_order_id.value)
+        .set("status", std::string(d::to_string(u.status)))
+        .set("quantity_units", u.quantity_units)
+        .set("filled_units", u.filled_units)
+        .set("average_price_paise", u.average_price_paise)
+        .set("exchange_time_ist", ist_text(u.exchange_time_ns));
+    if (!wanted(u.follower.value)) return;
+    add_for(r, u.follower.value, std::move(row));
+    auto& s = summary(r, u.follower.value);
+    ++s.counts["order_updates"];
+    // Filled units grow per order; count the growth so the day total is the units filled.
+    int64_t& known = filled_[u.tag.value];
+    if (u.filled_units > known) {
+      s.counts["filled_units"] += u.filled_units - known;
+      known = u.filled_units;
+    }
+  }
+  void on(const journal::Record& r, const d::FollowerConfigured& c) {
+    if (wanted(c.settings.follower.value))
+      add(c.settings.follower.value, settings_row(r, c.settings.follower.value));
+  }
+  void on(const journal::Record& r, const d::FollowerPaused& p) {
+    Row row = header_row(r);
+    row.set("follower", p.follower.value).set("detail", detail_of(r.event));
+    add_for(r, p.follower.value, std::move(row));
+  }
+  void on(const journal::Record& r, const d::FollowerResumed& p) {
+    Row row = header_row(r);
+    row.set("follower", p.follower.value).set("detail", detail_of(r.event));
+    add_for(r, p.follower.value, std::move(row));
+  }
+  template <typename Other>
+  void on(const journal::Record&, const Other&) {}  // not part of a follower's register
+
+  const ExportRequest& request_;
+  uint64_t first_;
+  bool started_ = false;
+  ExportContent content_;
+  std::map<std::string, journal::Record> in_force_;
+  std::map<std::string, std::vector<Row>> registers_;
+  std::map<std::pair<d::TradingDay, std::string>, Summary> summaries_;
+  std::map<std::string, int64_t> filled_;
+};
+
+}  // namespace
+
+std::string_view to_string(Format format) { return format == Format::csv ? "csv" : "jsonl"; }
+
+Result<ExportContent> build_export(const journal::Store& store, const ExportRequest& request) {
+  auto days = store.days();
+  if (!days.ok()) return days.status();
+  uint64_t first = 0, last = 0;
+  for (const auto& [day, seq] : *days) {
+    if (day < request.from || day > request.to) continue;
+    auto range = store.day_range(day);
+    if (!range.ok()) return range.status();
+    if (first == 0) first = range->first;
+    last = range->second;
+  }
+  if (first == 0) return Status::not_found("the journal has no record of those days");
+  Builder builder(request, first);
+  TANDEM_RETURN_IF_ERROR(journal::read_records(store, {1, last}, [&](journal::Record&& r) {
+    builder.visit(r);
+    return true;
+  }));
+  if (request.follower && !builder.followers_seen.contains(*request.follower)) {
+    return Status::not_found("no follower \"" + *request.follower + "\" in those days");
+  }
+  ExportContent content = builder.finish();
+  content.first_seq = first;
+  content.last_seq = last;
+  return content;
+}
+
+}  // namespace tandem::audit

@@ -1,0 +1,170 @@
+// Goal: the compliance export holds, per follower, every leader event, decision (with its
+// sizing inputs), intent, ack and order update of the range, in journal order, with each
+// record's chain hash; the same range gives the same bytes; the signed manifest catches a
+// change to any byte of it, and a signature made with another key.
+// Method: a CopySim day journaled through the real store; manifests signed with HMAC-SHA256
+// and with an Ed25519 key made here through OpenSSL.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <boost/json.hpp>
+
+#include "audit/manifest.h"
+#include "audit/register.h"
+#include "crypto/signature.h"
+#include "tests/support/copy_sim.h"
+#include "tests/support/journal_helpers.h"
+#include "tests/support/temp_dir.h"
+
+namespace tandem::audit {
+namespace {
+
+namespace d = ::tandem::domain;
+using testing::kSimDay;
+
+std::unique_ptr<journal::Store> a_day(const std::string& dir) {
+  testing::CopySim sim;
+  sim.setup({testing::sim_follower("a", d::SizingPolicy::multiplier, 2 * d::kPpm),
+             testing::sim_follower("b", d::SizingPolicy::fixed_ratio, d::kPpm / 3)});
+  const auto option = testing::sim_option();
+  sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
+  sim.apply(testing::leader_order("L2", option, d::Side::sell, 150, d::OrderStatus::complete, 150));
+  auto store = testing::open_store(dir);
+  std::vector<journal::AppendItem> items;
+  for (const auto& e : sim.journal()) items.push_back(testing::item(e, kSimDay));
+  EXPECT_TRUE(store->append(items).ok());
+  return store;
+}
+
+ExportRequest the_day(Format format = Format::csv) {
+  ExportRequest r;
+  r.from = r.to = kSimDay;
+  r.format = format;
+  return r;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    out.push_back(text.substr(start, end - start));
+  }
+  return out;
+}
+
+std::string ed25519_private_pem() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+TEST(AuditExport, EachRegisterHoldsTheFollowersRecordsInJournalOrder) {
+  testing::TempDir dir;
+  auto store = a_day(dir.path("j"));
+  auto content = build_export(*store, the_day(Format::jsonl));
+  ASSERT_TRUE(content.ok()) << content.status().to_string();
+  ASSERT_TRUE(content->files.contains("register-a.jsonl"));
+  ASSERT_TRUE(content->files.contains("summary.jsonl"));
+  EXPECT_EQ(content->first_seq, 1u);
+  EXPECT_EQ(content->last_seq, store->head().seq);
+  EXPECT_EQ(content->last_hash, journal::to_hex(store->head().hash));
+
+  std::vector<std::string> records;
+  uint64_t last_seq = 0;
+  int64_t placed_units = 0;
+  for (const auto& line : lines(content->files.at("register-a.jsonl").bytes)) {
+    const auto row = boost::json::parse(line).as_object();
+    const auto seq = static_cast<uint64_t>(row.at("seq").as_int64());
+    EXPECT_GT(seq, last_seq);
+    last_seq = seq;
+    EXPECT_EQ(row.at("record_hash").as_string().size(), 64u);
+    records.emplace_back(row.at("record").as_string());
+    if (row.contains("follower")) {
+      EXPECT_EQ(row.at("follower").as_string(), "a");
+    }
+    if (records.back() == "CopyDecision" && row.at("action").as_string() == "place") {
+      EXPECT_EQ(row.at("ratio_ppm").as_int64(), 2 * d::kPpm);
+      EXPECT_EQ(row.at("leader_qty_units").as_int64(), 150);
+      placed_units += row.at("final_qty_units").as_int64();
+    }
+  }
+  EXPECT_EQ(placed_units, 600);  // two leader orders of 150, copied at 2x
+  const std::vector<std::string> expected_start = {"FollowerConfigured", "LeaderOrderUpdate",
+                                                   "CopyDecision",       "FollowerOrderIntent",
+                                                   "FollowerOrderAck",   "FollowerOrderUpdate"};
+  ASSERT_GE(records.size(), expected_start.size());
+  EXPECT_EQ(std::vector<std::string>(records.begin(), records.begin() + 6), expected_start);
+}
+
+TEST(AuditExport, TheSameRangeGivesTheSameBytesAndAFollowerFilterOnlyItsOwn) {
+  testing::TempDir dir;
+  auto store = a_day(dir.path("j"));
+  auto one = build_export(*store, the_day());
+  auto two = build_export(*store, the_day());
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_EQ(manifest_json(*one, the_day(), "1.0"), manifest_json(*two, the_day(), "1.0"));
+  for (const auto& [name, file] : one->files) EXPECT_EQ(file.bytes, two->files.at(name).bytes);
+
+  auto only_b = the_day();
+  only_b.follower = "b";
+  auto b = build_export(*store, only_b);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->files.size(), 2u);  // b's register and the summary
+  EXPECT_EQ(b->files.at("register-b.csv").bytes, one->files.at("register-b.csv").bytes);
+  EXPECT_EQ(b->files.at("summary.csv").bytes.find(",a,"), std::string::npos);
+  only_b.follower = "nobody";
+  EXPECT_EQ(build_export(*store, only_b).status().code(), StatusCode::not_found);
+  auto other_day = the_day();
+  other_day.from = other_day.to = kSimDay + 1;
+  EXPECT_EQ(build_export(*store, other_day).status().code(), StatusCode::not_found);
+}
+
+TEST(AuditManifest, SignaturesCatchAnyChangedByteAndAnotherKey) {
+  testing::TempDir dir;
+  auto store = a_day(dir.path("j"));
+  auto content = build_export(*store, the_day());
+  ASSERT_TRUE(content.ok());
+  const std::string manifest = manifest_json(*content, the_day(), "1.0");
+
+  const std::string hmac_key(32, 'k');
+  auto hmac = sign_manifest(manifest, {SigningKey::Kind::hmac_sha256, hmac_key});
+  ASSERT_TRUE(hmac.ok());
+  EXPECT_TRUE(check_signature(manifest, *hmac, {hmac_key, std::nullopt}).ok());
+  EXPECT_EQ(check_signature(manifest, *hmac, {std::string(32, 'x'), std::nullopt}).status().code(),
+            StatusCode::corruption);
+  EXPECT_EQ(check_signature(manifest, *hmac, {}).status().code(), StatusCode::invalid_argument);
+
+  const std::string pem = ed25519_private_pem();
+  auto ed = sign_manifest(manifest, {SigningKey::Kind::ed25519, pem});
+  ASSERT_TRUE(ed.ok()) << ed.status().to_string();
+  EXPECT_EQ(*ed, *sign_manifest(manifest, {SigningKey::Kind::ed25519, pem}));  // deterministic
+  auto carried = check_signature(manifest, *ed, {});
+  ASSERT_TRUE(carried.ok());
+  EXPECT_FALSE(carried->trusted_key);
+  const std::string other_public = *crypto::ed25519_public_pem(ed25519_private_pem());
+  EXPECT_EQ(check_signature(manifest, *ed, {std::nullopt, other_public}).status().code(),
+            StatusCode::corruption);
+
+  // Every byte of the manifest is covered, under both algorithms.
+  for (size_t i = 0; i < manifest.size(); i += 7) {
+    std::string changed = manifest;
+    changed[i] = static_cast<char>(changed[i] ^ 0x01);
+    EXPECT_FALSE(check_signature(changed, *hmac, {hmac_key, std::nullopt}).ok()) << i;
+    EXPECT_FALSE(check_signature(changed, *ed, {}).ok()) << i;
+  }
+
+  auto facts = read_manifest(manifest);
+  ASSERT_TRUE(facts.ok()) << facts.status().to_string();
+  EXPECT_EQ(facts->last_seq, content->last_seq);
+  EXPECT_EQ(facts->files.size(), content->files.size());
+}
+
+}  // namespace
+}  // namespace tandem::audit
