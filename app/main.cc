@@ -8,6 +8,7 @@
 #include "app/journal_commands.h"
 #include "app/login_command.h"
 #include "app/audit_command.h"
+#include "app/backtest_command.h"
 #include "app/replay_command.h"
 #include "app/state_command.h"
 #include "app/run_command.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   tandem::app::add_check_command(app, exit_code);
   tandem::app::add_replay_command(app, exit_code);
   tandem::app::add_audit_commands(app, exit_code);
+  tandem::app::add_backtest_command(app, exit_code);
   tandem::app::add_state_command(app, exit_code);
   tandem::app::add_config_commands(app, exit_code);
   try {

@@ -54,6 +54,25 @@ check "state with a malformed instant names it" grep -q -- '--at "noon" is not a
 run "$tandem" state --journal "$work/demo" --at "2026-11-20 12:00:00" --follower nobody
 check "state of an unknown follower exits 1" test "$rc" -eq 1
 
+# backtest: the recorded settings reproduce the day; other settings give a report.
+run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$source_dir/data/demo/tandem.toml" --report "$work/bt/same.html"
+check "backtest with the recorded settings exits 0" test "$rc" -eq 0
+check "…and every follower's decisions equal the recorded ones" \
+  test "$(grep -cE "^f[1-5]-[a-z-]+ +test .* [1-9][0-9]* / 0$" <<<"$out")" -eq 5
+sed -e 's/^ratio = 2.0/ratio = 1.0/' "$source_dir/data/demo/tandem.toml" >"$work/whatif.toml"
+printf '\n[[follower]]\nid = "f6-new"\nbroker = "paper"\nratio = 3.0\npaper_slippage_bp = 10\n' >>"$work/whatif.toml"
+run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$work/whatif.toml" --report "$work/bt/whatif.html"
+check "a what-if backtest exits 0" test "$rc" -eq 0
+check "…and f1 at 1x decides otherwise than recorded" grep -qE "^f1-multiplier +test .* [0-9]+ / [1-9][0-9]*$" <<<"$out"
+check "…and the new follower trades" grep -qE "^f6-new +test +[1-9]" <<<"$out"
+check "…with an HTML report, a summary CSV and a series CSV" \
+  test -s "$work/bt/whatif.html" -a -s "$work/bt/whatif.csv" -a -s "$work/bt/whatif-series.csv"
+check "…that loads nothing (no scripts, no links but the SVG namespace)" \
+  bash -c "! grep -q '<script' '$work/bt/whatif.html' && test -z \"\$(grep -o 'https\?://[^\"]*' '$work/bt/whatif.html' | grep -v 'www.w3.org/2000/svg')\""
+check "…with a chart per follower" test "$(grep -o '<svg' "$work/bt/whatif.html" | wc -l)" -ge 12
+run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$work/nothing.toml"
+check "backtest with a missing config exits 1 naming it" grep -q "nothing.toml" <<<"$err"
+
 # audit export / verify: a signed, reproducible export that catches any changed byte.
 head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/hmac.key"
 chmod 644 "$work/hmac.key"
