@@ -85,7 +85,7 @@ Status Engine::append(std::vector<d::Event> events) {
   }
   auto appended = store_.append(items);
   if (!appended.ok()) return appended.status();
-  for (const auto& item : items) state_ = d::evolve(std::move(state_), item.event);
+  for (const auto& item : items) d::apply(state_, item.event);
   return Status();
 }
 

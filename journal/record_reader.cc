@@ -19,7 +19,8 @@ constexpr size_t kChunks = 4;
 constexpr size_t kChunkRecords = 1024;
 
 struct Chunk {
-  std::vector<Envelope> envelopes;  // reused: copies into them keep their buffers' capacity
+  std::vector<Envelope> envelopes;      // reused: copies into them keep their buffers' capacity
+  std::vector<Result<Record>> records;  // each envelope decoded, by the reader thread too
   size_t count = 0;
   Status status;  // set on the last chunk when the reader thread met an error
   bool last = false;
@@ -32,6 +33,7 @@ class ChunkQueue {
   ChunkQueue() {
     for (auto& c : storage_) {
       c.envelopes.resize(kChunkRecords);
+      c.records.resize(kChunkRecords, Status::failed_precondition("not read"));
       free_.push_back(&c);
     }
   }
@@ -86,6 +88,22 @@ Result<Hash> anchor(const Store& store, uint64_t from_seq) {
   return *hash;
 }
 
+// An envelope whose hash the reader thread's ChainChecker has already verified, decoded:
+// checking it again here would compute every SHA-256 twice.
+Result<Record> checked_record(const Envelope& e) {
+  const ChainHeader& h = e.header;
+  Result<domain::Event> event =
+      decode_payload(static_cast<domain::EventType>(h.event_type), e.payload(), h.seq);
+  if (!event.ok()) return event.status();
+  return Record{h.seq,
+                h.recorded_at_ns,
+                h.trading_day,
+                h.schema_version,
+                std::move(event).value(),
+                e.prev_hash,
+                e.hash};
+}
+
 void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queue) {
   ChainChecker checker(prev);
   Chunk* chunk = queue.take_free();
@@ -96,7 +114,11 @@ void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queu
       chunk->status = c;
       return false;
     }
-    chunk->envelopes[chunk->count++] = e;
+    chunk->envelopes[chunk->count] = e;
+    // Decoded here too: the two threads then share the work about evenly (the caller's
+    // visit is the other half).
+    chunk->records[chunk->count] = checked_record(e);
+    ++chunk->count;
     if (chunk->count == kChunkRecords) {
       queue.give_full(chunk);
       chunk = queue.take_free();
@@ -114,6 +136,11 @@ void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queu
 
 Status read_records(const Store& store, ReadRange range,
                     const std::function<bool(Record&&)>& visit) {
+  return read_records_with_payload(
+      store, range, [&](Record&& r, std::span<const uint8_t>) { return visit(std::move(r)); });
+}
+
+Status read_records_with_payload(const Store& store, ReadRange range, const PayloadVisitor& visit) {
   Result<Hash> prev = anchor(store, range.from_seq);
   if (!prev.ok()) return prev.status();
   ChunkQueue queue;
@@ -123,11 +150,11 @@ Status read_records(const Store& store, ReadRange range,
     Chunk* chunk = queue.take_full();
     TANDEM_ASSERT(chunk != nullptr);  // only this thread stops the queue
     for (size_t i = 0; i < chunk->count && !done; ++i) {
-      Result<Record> record = to_record(chunk->envelopes[i]);
+      Result<Record>& record = chunk->records[i];
       if (!record.ok()) {
         result = record.status();
         done = true;
-      } else if (!visit(std::move(record).value())) {
+      } else if (!visit(std::move(record).value(), chunk->envelopes[i].payload())) {
         done = true;
       }
     }

@@ -1,13 +1,14 @@
 // Reads records in order with the hash chain checked on every one and each event decoded:
 // what replay, backtest and the audit export consume (STYLE.md §4: replay/ checks the chain
-// on every read). Two stages on two threads: a reader thread scans RocksDB, copies and
-// hash-checks envelopes a bounded number of chunks ahead; the calling thread decodes the
-// payloads and runs `visit`. Records reach `visit` in sequence order, each exactly once.
+// on every read). Two stages on two threads: a reader thread scans RocksDB, copies,
+// hash-checks and decodes records a bounded number of chunks ahead; the calling thread runs
+// `visit`. Records reach `visit` in sequence order, each exactly once.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 
 #include "domain/base/status.h"
 #include "journal/codec.h"
@@ -25,5 +26,11 @@ struct ReadRange {
 // genesis hash when reading from seq 1. Returns the first corruption met, naming its seq.
 [[nodiscard]] Status read_records(const Store& store, ReadRange range,
                                   const std::function<bool(Record&&)>& visit);
+
+// The same, with each record's stored payload bytes beside it (valid during the call): the
+// canonical encoding of its event, for digests that would otherwise encode it again.
+using PayloadVisitor = std::function<bool(Record&&, std::span<const uint8_t> payload)>;
+[[nodiscard]] Status read_records_with_payload(const Store& store, ReadRange range,
+                                               const PayloadVisitor& visit);
 
 }  // namespace tandem::journal

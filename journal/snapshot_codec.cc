@@ -1,6 +1,9 @@
 // The second file allowed to catch Cap'n Proto exceptions (decoding snapshots); see codec.cc.
 #include "journal/snapshot_codec.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
@@ -41,10 +44,24 @@ void put(s::OrderFill::Builder b, const p::OrderFill& v) {
 }
 p::OrderFill get(s::OrderFill::Reader r) { return {r.getFilledUnits(), r.getCostPaise()}; }
 
+// A map's entries in key order whatever the container (the projections' by-id indexes are
+// unordered), so that equal states give equal bytes.
+template <class Map>
+std::vector<const typename Map::value_type*> in_key_order(const Map& map) {
+  std::vector<const typename Map::value_type*> entries;
+  entries.reserve(map.size());
+  for (const auto& entry : map) entries.push_back(&entry);
+  if constexpr (requires { map.hash_function(); }) {
+    std::sort(entries.begin(), entries.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+  }
+  return entries;
+}
+
 template <class Builder, class Map, class Put>
 void put_list(Builder list, const Map& map, Put put_one) {
   size_t i = 0;
-  for (const auto& entry : map) put_one(list[i++], entry);
+  for (const auto* entry : in_key_order(map)) put_one(list[i++], *entry);
 }
 
 void put(s::Positions::Builder b, const p::Positions& v) {
@@ -147,7 +164,8 @@ void put(s::CopyMappings::Builder b, const p::CopyMappings& v) {
   for (const auto& [leader, followers] : v.by_leader) copies += followers.size();
   auto list = b.initCopies(copies);
   size_t i = 0;
-  for (const auto& [leader, followers] : v.by_leader) {
+  for (const auto* entry : in_key_order(v.by_leader)) {
+    const auto& [leader, followers] = *entry;
     for (const auto& [follower, c] : followers) {
       auto e = list[i++];
       e.setLeaderOrderId(leader.value);

@@ -22,7 +22,7 @@ Result<RestoredState> restore_state(const Store& store, uint64_t to_seq) {
   }
   if (out.seq == target) return out;
   Status s = read_records(store, {out.seq + 1, target}, [&](Record&& r) {
-    out.state = domain::evolve(std::move(out.state), r.event);
+    domain::apply(out.state, r.event);
     out.seq = r.seq;
     return true;
   });

@@ -26,7 +26,7 @@ FollowerCopy* copy_of_tag(CopyMappings& s, const d::ClientTag& tag) {
 
 }  // namespace
 
-CopyMappings evolve(CopyMappings s, const d::Event& event) {
+void apply(CopyMappings& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::CopyDecision>(&event)) {
     if (e->action != d::CopyAction::skip) {
       FollowerCopy& c = s.by_leader[e->leader_order_id][e->follower];
@@ -70,7 +70,6 @@ CopyMappings evolve(CopyMappings s, const d::Event& event) {
         c->order.quantity_units = e->quantity_units;
     }
   }
-  return s;
 }
 
 }  // namespace tandem::projections

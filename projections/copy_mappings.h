@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -25,15 +26,22 @@ struct FollowerCopy {
 };
 
 struct CopyMappings {
-  std::map<domain::LeaderOrderId, std::map<domain::FollowerId, FollowerCopy>> by_leader;
-  std::map<domain::ClientTag, std::pair<domain::LeaderOrderId, domain::FollowerId>> by_tag;
-  std::map<domain::ClientTag, domain::CopyAction> action_of;  // what each tag's intent did
+  std::unordered_map<domain::LeaderOrderId, std::map<domain::FollowerId, FollowerCopy>> by_leader;
+  std::unordered_map<domain::ClientTag, std::pair<domain::LeaderOrderId, domain::FollowerId>>
+      by_tag;
+  std::unordered_map<domain::ClientTag, domain::CopyAction>
+      action_of;  // what each tag's intent did
 
   [[nodiscard]] const FollowerCopy* find(const domain::LeaderOrderId& leader,
                                          const domain::FollowerId& follower) const;
   bool operator==(const CopyMappings&) const = default;
 };
 
-[[nodiscard]] CopyMappings evolve(CopyMappings state, const domain::Event& event);
+// The fold, in place (replay's hot loop); evolve() is the same as a pure function.
+void apply(CopyMappings& state, const domain::Event& event);
+[[nodiscard]] inline CopyMappings evolve(CopyMappings state, const domain::Event& event) {
+  apply(state, event);
+  return state;
+}
 
 }  // namespace tandem::projections

@@ -9,7 +9,7 @@ DayCounters DailyCounters::today(const d::FollowerId& follower) const {
   return it == by_follower_day.end() ? DayCounters{} : it->second;
 }
 
-DailyCounters evolve(DailyCounters s, const d::Event& event) {
+void apply(DailyCounters& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::TradingDayOpened>(&event)) {
     s.day = e->day;
   } else if (const auto* e = std::get_if<d::CopyDecision>(&event)) {
@@ -29,7 +29,6 @@ DailyCounters evolve(DailyCounters s, const d::Event& event) {
       }
     }
   }
-  return s;
 }
 
 }  // namespace tandem::projections

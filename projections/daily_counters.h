@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "domain/events.h"
@@ -22,13 +23,18 @@ struct DayCounters {
 struct DailyCounters {
   domain::TradingDay day = 0;
   std::map<std::pair<domain::FollowerId, domain::TradingDay>, DayCounters> by_follower_day;
-  std::map<domain::ClientTag, std::pair<domain::FollowerId, OrderFill>> placed;  // by tag
+  std::unordered_map<domain::ClientTag, std::pair<domain::FollowerId, OrderFill>> placed;  // by tag
 
   // Today's counters of a follower (zeros when it has none).
   [[nodiscard]] DayCounters today(const domain::FollowerId& follower) const;
   bool operator==(const DailyCounters&) const = default;
 };
 
-[[nodiscard]] DailyCounters evolve(DailyCounters state, const domain::Event& event);
+// The fold, in place (replay's hot loop); evolve() is the same as a pure function.
+void apply(DailyCounters& state, const domain::Event& event);
+[[nodiscard]] inline DailyCounters evolve(DailyCounters state, const domain::Event& event) {
+  apply(state, event);
+  return state;
+}
 
 }  // namespace tandem::projections

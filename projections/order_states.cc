@@ -37,7 +37,7 @@ OrderState merge(const OrderState& known, const OrderState& update) {
   return out;
 }
 
-OrderStates evolve(OrderStates s, const d::Event& event) {
+void apply(OrderStates& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
     const OrderState update{e->status,       e->quantity_units,
                             e->filled_units, e->average_price_paise,
@@ -70,7 +70,6 @@ OrderStates evolve(OrderStates s, const d::Event& event) {
       it->second = merge(it->second, update);
     }
   }
-  return s;
 }
 
 }  // namespace tandem::projections

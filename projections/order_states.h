@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 
 #include "domain/events.h"
 
@@ -28,11 +29,16 @@ struct OrderState {
 [[nodiscard]] OrderState merge(const OrderState& known, const OrderState& update);
 
 struct OrderStates {
-  std::map<domain::LeaderOrderId, OrderState> leader;
-  std::map<domain::ClientTag, OrderState> follower;  // by the tag of the placing intent
+  std::unordered_map<domain::LeaderOrderId, OrderState> leader;
+  std::unordered_map<domain::ClientTag, OrderState> follower;  // by the tag of the placing intent
   bool operator==(const OrderStates&) const = default;
 };
 
-[[nodiscard]] OrderStates evolve(OrderStates state, const domain::Event& event);
+// The fold, in place (replay's hot loop); evolve() is the same as a pure function.
+void apply(OrderStates& state, const domain::Event& event);
+[[nodiscard]] inline OrderStates evolve(OrderStates state, const domain::Event& event) {
+  apply(state, event);
+  return state;
+}
 
 }  // namespace tandem::projections

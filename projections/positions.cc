@@ -71,7 +71,7 @@ void change_order(Positions& s, Positions::FollowerOrder& order, Change change) 
 
 }  // namespace
 
-Positions evolve(Positions s, const d::Event& event) {
+void apply(Positions& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::LeaderConfigured>(&event)) {
     s.leader = e->account;
   } else if (const auto* e = std::get_if<d::FollowerConfigured>(&event)) {
@@ -118,7 +118,6 @@ Positions evolve(Positions s, const d::Event& event) {
       if (delta) fill(s, order.key, order.side, *delta);
     }
   }
-  return s;
 }
 
 }  // namespace tandem::projections

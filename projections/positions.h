@@ -5,6 +5,7 @@
 
 #include <compare>
 #include <map>
+#include <unordered_map>
 
 #include "domain/events.h"
 #include "projections/fills.h"
@@ -46,8 +47,8 @@ struct Positions {
   domain::AccountId leader;
   std::map<domain::FollowerId, domain::AccountId> follower_accounts;
   std::map<PositionKey, Position> by_key;
-  std::map<domain::LeaderOrderId, OrderFill> leader_fills;
-  std::map<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
+  std::unordered_map<domain::LeaderOrderId, OrderFill> leader_fills;
+  std::unordered_map<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
   // Quantity of follower orders still working (placed, not yet filled or final), buys and
   // sells apart: limits assume the worst — working entries all fill, working exits all fill
   // first — so no outcome of the orders in flight can overshoot a limit or open on an exit.
@@ -62,6 +63,11 @@ struct Positions {
   bool operator==(const Positions&) const = default;
 };
 
-[[nodiscard]] Positions evolve(Positions state, const domain::Event& event);
+// The fold, in place (replay's hot loop); evolve() is the same as a pure function.
+void apply(Positions& state, const domain::Event& event);
+[[nodiscard]] inline Positions evolve(Positions state, const domain::Event& event) {
+  apply(state, event);
+  return state;
+}
 
 }  // namespace tandem::projections

@@ -173,7 +173,7 @@ class Simulation {
 
  private:
   void fold(const d::Event& e) {
-    state = d::evolve(std::move(state), e);
+    d::apply(state, e);
     if (const auto* f = follower_of(e)) tallies[*f].add(e);
   }
 
@@ -253,7 +253,7 @@ Result<BacktestReport> backtest(const journal::Store& store, const BacktestReque
   d::CopyState before;  // the state when the range begins
   TANDEM_RETURN_IF_ERROR(journal::read_records(store, {1, last}, [&](journal::Record&& r) {
     if (r.seq < first) {
-      before = d::evolve(std::move(before), r.event);
+      d::apply(before, r.event);
     } else {
       records.push_back(std::move(r));
     }
@@ -292,7 +292,7 @@ Result<BacktestReport> backtest(const journal::Store& store, const BacktestReque
 
   for (size_t n = 0; n < records.size(); ++n) {
     const journal::Record& r = records[n];
-    actual = d::evolve(std::move(actual), r.event);
+    d::apply(actual, r.event);
     if (const auto* f = follower_of(r.event)) {
       actual_tallies[*f].add(r.event);
       if (results.contains(*f)) results[*f].recorded = true;

@@ -1,6 +1,8 @@
 #include "replay/state_view.h"
 
+#include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "domain/base/money.h"
 #include "journal/codec.h"
@@ -52,8 +54,15 @@ json::array positions_json(const d::CopyState& state, const d::AccountId& accoun
 }
 
 json::array open_copies_json(const d::CopyState& state, const d::FollowerId& follower) {
+  // In leader order id order: the index itself is unordered.
+  std::vector<const d::LeaderOrderId*> leader_orders;
+  for (const auto& [id, copies] : state.mappings.by_leader) leader_orders.push_back(&id);
+  std::sort(leader_orders.begin(), leader_orders.end(),
+            [](const auto* a, const auto* b) { return *a < *b; });
   json::array out;
-  for (const auto& [leader_order, copies] : state.mappings.by_leader) {
+  for (const d::LeaderOrderId* id : leader_orders) {
+    const d::LeaderOrderId& leader_order = *id;
+    const auto& copies = state.mappings.by_leader.at(leader_order);
     const auto it = copies.find(follower);
     if (it == copies.end() || it->second.placed_tag.value.empty()) continue;
     const projections::FollowerCopy& c = it->second;

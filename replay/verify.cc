@@ -80,33 +80,34 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
   d::CopyState state;
   std::deque<d::Event> expected;  // recomputed outputs not yet matched
   std::map<std::string, std::pair<uint64_t, crypto::Sha256>> digests;
-  const Status read = journal::read_records(store, {1, last}, [&](journal::Record&& r) {
-    if (r.seq >= first) {
-      if (is_output(r.event)) {
-        if (expected.empty() || !(expected.front() == r.event)) {
-          report.divergence =
-              differ(r.seq, &r.event, expected.empty() ? nullptr : &expected.front());
-          return false;
+  const Status read = journal::read_records_with_payload(
+      store, {1, last}, [&](journal::Record&& r, std::span<const uint8_t> payload) {
+        if (r.seq >= first) {
+          if (is_output(r.event)) {
+            if (expected.empty() || !(expected.front() == r.event)) {
+              report.divergence =
+                  differ(r.seq, &r.event, expected.empty() ? nullptr : &expected.front());
+              return false;
+            }
+            expected.pop_front();
+            ++report.outputs;
+            auto& [count, hash] = digests[follower_of(r.event)->value];
+            ++count;
+            hash.update(payload);  // the canonical encoding of the recorded (= recomputed) event
+          } else {
+            if (!expected.empty()) {  // the inputs before this one decided more than was recorded
+              report.divergence = differ(r.seq, nullptr, &expected.front());
+              return false;
+            }
+            // The state before this input, as the engine had it when it decided.
+            std::vector<d::Event> decided = d::decide(state, r.event);
+            if (!decided.empty()) ++report.inputs;
+            expected.assign(decided.begin(), decided.end());
+          }
         }
-        expected.pop_front();
-        ++report.outputs;
-        auto& [count, hash] = digests[follower_of(r.event)->value];
-        ++count;
-        hash.update(journal::encode_payload(r.event).bytes());
-      } else {
-        if (!expected.empty()) {  // the inputs before this one decided more than was recorded
-          report.divergence = differ(r.seq, nullptr, &expected.front());
-          return false;
-        }
-        // The state before this input, as the engine had it when it decided.
-        std::vector<d::Event> decided = d::decide(state, r.event);
-        if (!decided.empty()) ++report.inputs;
-        expected.assign(decided.begin(), decided.end());
-      }
-    }
-    state = d::evolve(std::move(state), r.event);
-    return true;
-  });
+        d::apply(state, r.event);
+        return true;
+      });
   if (!read.ok()) return read;
   if (!report.divergence && !expected.empty()) {
     report.divergence = differ(last, nullptr, &expected.front());

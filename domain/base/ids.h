@@ -3,6 +3,7 @@
 #pragma once
 
 #include <compare>
+#include <functional>
 #include <string>
 
 namespace tandem::domain {
@@ -21,3 +22,12 @@ using BrokerOrderId = StringId<struct BrokerOrderIdTag>;  // a follower broker's
 using ClientTag = StringId<struct ClientTagTag>;          // Kite `tag` / Dhan `correlationId`
 
 }  // namespace tandem::domain
+
+// Ids hash as their text, for the projections' by-id indexes (unordered: every lookup is one
+// hash, not a walk of string comparisons; nothing iterates them in an order that matters).
+template <class Tag>
+struct std::hash<tandem::domain::StringId<Tag>> {
+  size_t operator()(const tandem::domain::StringId<Tag>& id) const noexcept {
+    return std::hash<std::string>{}(id.value);
+  }
+};

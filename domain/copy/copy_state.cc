@@ -2,7 +2,7 @@
 
 namespace tandem::domain {
 
-CopyState evolve(CopyState s, const Event& event) {
+void apply(CopyState& s, const Event& event) {
   if (const auto* e = std::get_if<LeaderConfigured>(&event)) {
     s.leader = e->account;
   } else if (const auto* e = std::get_if<FollowerConfigured>(&event)) {
@@ -34,11 +34,10 @@ CopyState evolve(CopyState s, const Event& event) {
       s.remainder_micro[{e->follower, e->instrument}] = e->sizing.remainder_out_micro;
     }
   }
-  s.positions = projections::evolve(std::move(s.positions), event);
-  s.counters = projections::evolve(std::move(s.counters), event);
-  s.mappings = projections::evolve(std::move(s.mappings), event);
-  s.orders = projections::evolve(std::move(s.orders), event);
-  return s;
+  projections::apply(s.positions, event);
+  projections::apply(s.counters, event);
+  projections::apply(s.mappings, event);
+  projections::apply(s.orders, event);
 }
 
 }  // namespace tandem::domain

@@ -36,6 +36,12 @@ struct CopyState {
   bool operator==(const CopyState&) const = default;
 };
 
-[[nodiscard]] CopyState evolve(CopyState state, const Event& event);
+// The fold, in place (replay's and the engine's hot loops); evolve() is the same as a pure
+// function of the state.
+void apply(CopyState& state, const Event& event);
+[[nodiscard]] inline CopyState evolve(CopyState state, const Event& event) {
+  apply(state, event);
+  return state;
+}
 
 }  // namespace tandem::domain
