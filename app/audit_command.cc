@@ -8,6 +8,7 @@
 #include <set>
 
 #include "app/journal_commands.h"
+#include "app/progress_bar.h"
 #include "app/text_file.h"
 #include "audit/manifest.h"
 #include "audit/register.h"
@@ -91,7 +92,10 @@ int export_command(const ExportOptions& o) {
   }
   auto store = open_read_only(o.journal);
   if (!store.ok()) return fail(store.status());
-  auto content = audit::build_export(**store, request);
+  auto content = [&] {
+    ProgressBar bar("audit export");
+    return audit::build_export(**store, request, bar.callback());
+  }();
   if (!content.ok()) return fail(content.status());
   const std::string manifest = audit::manifest_json(*content, request, TANDEM_VERSION);
   auto signature = audit::sign_manifest(manifest, key);
@@ -182,7 +186,10 @@ int verify_command(const VerifyOptions& o) {
     // it must give exactly the files the manifest lists.
     auto store = open_read_only(o.journal);
     if (!store.ok()) return fail(store.status());
-    auto again = audit::build_export(**store, facts->request);
+    auto again = [&] {
+      ProgressBar bar("audit verify");
+      return audit::build_export(**store, facts->request, bar.callback());
+    }();
     if (!again.ok()) return fail(again.status());
     if (again->first_seq != facts->first_seq || again->last_seq != facts->last_seq ||
         again->last_hash != facts->last_hash) {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/journal_commands.h"
+#include "app/progress_bar.h"
 #include "config/tandem_config.h"
 #include "domain/base/money.h"
 #include "replay/backtest.h"
@@ -60,7 +61,10 @@ int run_backtest(const BacktestOptions& o) {
   }
   auto store = open_read_only(o.journal);
   if (!store.ok()) return fail(store.status());
-  auto report = replay::backtest(**store, request);
+  auto report = [&] {
+    ProgressBar bar("backtest");
+    return replay::backtest(**store, request, bar.callback());
+  }();
   if (!report.ok()) return fail(report.status());
 
   if (const fs::path parent = fs::path(o.report).parent_path(); !parent.empty()) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/journal_commands.h"
+#include "app/progress_bar.h"
 #include "replay/verify.h"
 
 namespace tandem::app {
@@ -31,7 +32,10 @@ int replay(const ReplayOptions& o) {
   if (*to < *from) return fail(Status::invalid_argument("--to is before --day"));
   auto store = open_read_only(o.journal);
   if (!store.ok()) return fail(store.status());
-  auto report = replay::verify_days(**store, *from, *to);
+  auto report = [&] {
+    ProgressBar bar("replay --verify");
+    return replay::verify_days(**store, *from, *to, bar.callback());
+  }();
   if (!report.ok()) return fail(report.status());
   if (const auto& d = report->divergence) {
     fmt::print("DIVERGENCE at seq {}: {}\n", d->seq, d->what);

@@ -317,7 +317,8 @@ class Builder {
 
 std::string_view to_string(Format format) { return format == Format::csv ? "csv" : "jsonl"; }
 
-Result<ExportContent> build_export(const journal::Store& store, const ExportRequest& request) {
+Result<ExportContent> build_export(const journal::Store& store, const ExportRequest& request,
+                                   const journal::ReadProgress& progress) {
   auto days = store.days();
   if (!days.ok()) return days.status();
   uint64_t first = 0, last = 0;
@@ -330,10 +331,13 @@ Result<ExportContent> build_export(const journal::Store& store, const ExportRequ
   }
   if (first == 0) return Status::not_found("the journal has no record of those days");
   Builder builder(request, first);
-  TANDEM_RETURN_IF_ERROR(journal::read_records(store, {1, last}, [&](journal::Record&& r) {
-    builder.visit(r);
-    return true;
-  }));
+  TANDEM_RETURN_IF_ERROR(journal::read_records(
+      store, {1, last},
+      [&](journal::Record&& r) {
+        builder.visit(r);
+        return true;
+      },
+      progress));
   if (request.follower && !builder.followers_seen.contains(*request.follower)) {
     return Status::not_found("no follower \"" + *request.follower + "\" in those days");
   }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "domain/base/time.h"
+#include "journal/record_reader.h"
 #include "journal/store.h"
 
 namespace tandem::audit {
@@ -39,7 +40,8 @@ struct ExportContent {
 
 // not_found when the journal has no record of those days, or the follower is unknown.
 [[nodiscard]] Result<ExportContent> build_export(const journal::Store& store,
-                                                 const ExportRequest& request);
+                                                 const ExportRequest& request,
+                                                 const journal::ReadProgress& progress = {});
 
 [[nodiscard]] std::string_view to_string(Format format);  // "csv", "jsonl"
 

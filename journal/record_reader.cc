@@ -1,5 +1,6 @@
 #include "journal/record_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <deque>
@@ -134,15 +135,21 @@ void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queu
 
 }  // namespace
 
-Status read_records(const Store& store, ReadRange range,
-                    const std::function<bool(Record&&)>& visit) {
+Status read_records(const Store& store, ReadRange range, const std::function<bool(Record&&)>& visit,
+                    const ReadProgress& progress) {
   return read_records_with_payload(
-      store, range, [&](Record&& r, std::span<const uint8_t>) { return visit(std::move(r)); });
+      store, range, [&](Record&& r, std::span<const uint8_t>) { return visit(std::move(r)); },
+      progress);
 }
 
-Status read_records_with_payload(const Store& store, ReadRange range, const PayloadVisitor& visit) {
+Status read_records_with_payload(const Store& store, ReadRange range, const PayloadVisitor& visit,
+                                 const ReadProgress& progress) {
   Result<Hash> prev = anchor(store, range.from_seq);
   if (!prev.ok()) return prev.status();
+  const uint64_t first = std::max<uint64_t>(range.from_seq, 1);
+  const uint64_t last = range.to_seq == 0 ? store.head().seq : range.to_seq;
+  const uint64_t total = last >= first ? last - first + 1 : 0;
+  uint64_t records_done = 0;
   ChunkQueue queue;
   std::thread reader([&] { read_ahead(store, range, *prev, queue); });
   Status result;
@@ -158,6 +165,8 @@ Status read_records_with_payload(const Store& store, ReadRange range, const Payl
         done = true;
       }
     }
+    records_done += chunk->count;
+    if (progress) progress(std::min(records_done, total), total);
     if (chunk->last) {
       if (result.ok()) result = chunk->status;
       done = true;

@@ -21,16 +21,22 @@ struct ReadRange {
   uint64_t to_seq = 0;  // 0 = the head
 };
 
+// Told now and then (every few thousand records) how many records of how many are done: for
+// progress bars on long reads.
+using ReadProgress = std::function<void(uint64_t done, uint64_t total)>;
+
 // Calls `visit` for each record of `range`, stopping early when it returns false.
 // The chain is anchored at record from_seq - 1 (its own hash is checked too), or at the
 // genesis hash when reading from seq 1. Returns the first corruption met, naming its seq.
 [[nodiscard]] Status read_records(const Store& store, ReadRange range,
-                                  const std::function<bool(Record&&)>& visit);
+                                  const std::function<bool(Record&&)>& visit,
+                                  const ReadProgress& progress = {});
 
 // The same, with each record's stored payload bytes beside it (valid during the call): the
 // canonical encoding of its event, for digests that would otherwise encode it again.
 using PayloadVisitor = std::function<bool(Record&&, std::span<const uint8_t> payload)>;
 [[nodiscard]] Status read_records_with_payload(const Store& store, ReadRange range,
-                                               const PayloadVisitor& visit);
+                                               const PayloadVisitor& visit,
+                                               const ReadProgress& progress = {});
 
 }  // namespace tandem::journal

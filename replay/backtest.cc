@@ -234,7 +234,8 @@ class Simulation {
 
 }  // namespace
 
-Result<BacktestReport> backtest(const journal::Store& store, const BacktestRequest& request) {
+Result<BacktestReport> backtest(const journal::Store& store, const BacktestRequest& request,
+                                const journal::ReadProgress& progress) {
   auto days = store.days();
   if (!days.ok()) return days.status();
   uint64_t first = 0, last = 0;
@@ -251,14 +252,17 @@ Result<BacktestReport> backtest(const journal::Store& store, const BacktestReque
   // that answer them, and the recorded decisions beside the input they followed.
   std::vector<journal::Record> records;
   d::CopyState before;  // the state when the range begins
-  TANDEM_RETURN_IF_ERROR(journal::read_records(store, {1, last}, [&](journal::Record&& r) {
-    if (r.seq < first) {
-      d::apply(before, r.event);
-    } else {
-      records.push_back(std::move(r));
-    }
-    return true;
-  }));
+  TANDEM_RETURN_IF_ERROR(journal::read_records(
+      store, {1, last},
+      [&](journal::Record&& r) {
+        if (r.seq < first) {
+          d::apply(before, r.event);
+        } else {
+          records.push_back(std::move(r));
+        }
+        return true;
+      },
+      progress));
   std::map<d::ClientTag, d::FollowerOrderIntent> recorded_intents;
   for (const auto& r : records) {
     if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event))

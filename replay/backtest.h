@@ -19,6 +19,7 @@
 
 #include "domain/accounts/follower_settings.h"
 #include "domain/base/time.h"
+#include "journal/record_reader.h"
 #include "journal/store.h"
 
 namespace tandem::replay {
@@ -71,6 +72,7 @@ struct BacktestReport {
 };
 
 [[nodiscard]] Result<BacktestReport> backtest(const journal::Store& store,
-                                              const BacktestRequest& request);
+                                              const BacktestRequest& request,
+                                              const journal::ReadProgress& progress = {});
 
 }  // namespace tandem::replay

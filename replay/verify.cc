@@ -60,8 +60,8 @@ Divergence differ(uint64_t seq, const d::Event* recorded, const d::Event* recomp
 
 }  // namespace
 
-Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from,
-                                 d::TradingDay to) {
+Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from, d::TradingDay to,
+                                 const journal::ReadProgress& progress) {
   auto days = store.days();
   if (!days.ok()) return days.status();
   uint64_t first = 0, last = 0;
@@ -81,7 +81,8 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
   std::deque<d::Event> expected;  // recomputed outputs not yet matched
   std::map<std::string, std::pair<uint64_t, crypto::Sha256>> digests;
   const Status read = journal::read_records_with_payload(
-      store, {1, last}, [&](journal::Record&& r, std::span<const uint8_t> payload) {
+      store, {1, last},
+      [&](journal::Record&& r, std::span<const uint8_t> payload) {
         if (r.seq >= first) {
           if (is_output(r.event)) {
             if (expected.empty() || !(expected.front() == r.event)) {
@@ -102,12 +103,14 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
             // The state before this input, as the engine had it when it decided.
             std::vector<d::Event> decided = d::decide(state, r.event);
             if (!decided.empty()) ++report.inputs;
-            expected.assign(decided.begin(), decided.end());
+            expected.assign(std::make_move_iterator(decided.begin()),
+                            std::make_move_iterator(decided.end()));
           }
         }
         d::apply(state, r.event);
         return true;
-      });
+      },
+      progress);
   if (!read.ok()) return read;
   if (!report.divergence && !expected.empty()) {
     report.divergence = differ(last, nullptr, &expected.front());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/base/time.h"
+#include "journal/record_reader.h"
 #include "journal/store.h"
 
 namespace tandem::replay {
@@ -42,6 +43,7 @@ struct ReplayReport {
 // Verifies the trading days from..to (inclusive); the state before `from` is folded from
 // the records before it. not_found when the journal has no record of those days.
 [[nodiscard]] Result<ReplayReport> verify_days(const journal::Store& store, domain::TradingDay from,
-                                               domain::TradingDay to);
+                                               domain::TradingDay to,
+                                               const journal::ReadProgress& progress = {});
 
 }  // namespace tandem::replay
