@@ -26,12 +26,6 @@ std::string ist_text(d::TimeNs ns) {
   return date::format("%FT%T+05:30", std::chrono::sys_time<Ns>(Ns(ns)) + d::kIstOffset);
 }
 
-std::string instrument_text(const d::InstrumentKey& key) {
-  std::string exchange(d::to_string(key.exchange));
-  for (char& c : exchange) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return exchange + ":" + key.tradingsymbol;
-}
-
 // The columns every row has: where the record is in the journal and when it was written.
 Row header_row(const journal::Record& r) {
   Row row(register_columns());
@@ -45,7 +39,7 @@ Row header_row(const journal::Record& r) {
 
 void order_columns(Row& row, const d::OrderRequest& o) {
   row.set("side", std::string(d::to_string(o.side)))
-      .set("instrument", instrument_text(o.instrument))
+      .set("instrument", d::to_text(o.instrument))
       .set("product", std::string(d::to_string(o.product)))
       .set("order_type", std::string(d::to_string(o.order_type)))
       .set("validity", std::string(d::to_string(o.validity)))
@@ -75,7 +69,7 @@ Row decision_row(const journal::Record& r, const d::CopyDecision& c) {
       .set("action", std::string(d::to_string(c.action)))
       .set("ordinal", c.ordinal)
       .set("side", std::string(d::to_string(c.side)))
-      .set("instrument", instrument_text(c.instrument))
+      .set("instrument", d::to_text(c.instrument))
       .set("quantity_units", c.quantity_units)
       .set("skip_reason", std::string(d::to_string(c.skip_reason)))
       .set("clamp", std::string(d::to_string(c.clamp)))
@@ -319,17 +313,9 @@ std::string_view to_string(Format format) { return format == Format::csv ? "csv"
 
 Result<ExportContent> build_export(const journal::Store& store, const ExportRequest& request,
                                    const journal::ReadProgress& progress) {
-  auto days = store.days();
-  if (!days.ok()) return days.status();
-  uint64_t first = 0, last = 0;
-  for (const auto& [day, seq] : *days) {
-    if (day < request.from || day > request.to) continue;
-    auto range = store.day_range(day);
-    if (!range.ok()) return range.status();
-    if (first == 0) first = range->first;
-    last = range->second;
-  }
-  if (first == 0) return Status::not_found("the journal has no record of those days");
+  auto span = journal::days_range(store, request.from, request.to);
+  if (!span.ok()) return span.status();
+  const uint64_t first = span->from_seq, last = span->to_seq;
   Builder builder(request, first);
   TANDEM_RETURN_IF_ERROR(journal::read_records(
       store, {1, last},

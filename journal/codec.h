@@ -78,7 +78,10 @@ struct Envelope {
 [[nodiscard]] Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value);
 // Envelope plus payload, with the record's own hash checked.
 [[nodiscard]] Result<Record> decode_record(uint64_t key_seq, std::string_view value);
-[[nodiscard]] Result<Record> to_record(const Envelope& envelope);
+// The record of an envelope, its hash checked first unless the caller's ChainChecker has
+// done so (a reader must not compute every SHA-256 twice).
+enum class HashCheck : uint8_t { check, already_done };
+[[nodiscard]] Result<Record> to_record(const Envelope& envelope, HashCheck hash = HashCheck::check);
 
 // One event as JSON, every field (for reports: replay's differences).
 [[nodiscard]] Result<std::string> event_to_json(const domain::Event& event);

@@ -89,22 +89,6 @@ Result<Hash> anchor(const Store& store, uint64_t from_seq) {
   return *hash;
 }
 
-// An envelope whose hash the reader thread's ChainChecker has already verified, decoded:
-// checking it again here would compute every SHA-256 twice.
-Result<Record> checked_record(const Envelope& e) {
-  const ChainHeader& h = e.header;
-  Result<domain::Event> event =
-      decode_payload(static_cast<domain::EventType>(h.event_type), e.payload(), h.seq);
-  if (!event.ok()) return event.status();
-  return Record{h.seq,
-                h.recorded_at_ns,
-                h.trading_day,
-                h.schema_version,
-                std::move(event).value(),
-                e.prev_hash,
-                e.hash};
-}
-
 void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queue) {
   ChainChecker checker(prev);
   Chunk* chunk = queue.take_free();
@@ -118,7 +102,7 @@ void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queu
     chunk->envelopes[chunk->count] = e;
     // Decoded here too: the two threads then share the work about evenly (the caller's
     // visit is the other half).
-    chunk->records[chunk->count] = checked_record(e);
+    chunk->records[chunk->count] = to_record(e, HashCheck::already_done);
     ++chunk->count;
     if (chunk->count == kChunkRecords) {
       queue.give_full(chunk);
@@ -134,6 +118,21 @@ void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queu
 }
 
 }  // namespace
+
+Result<ReadRange> days_range(const Store& store, domain::TradingDay from, domain::TradingDay to) {
+  auto days = store.days();
+  if (!days.ok()) return days.status();
+  ReadRange out{0, 0};
+  for (const auto& [day, seq] : *days) {
+    if (day < from || day > to) continue;
+    auto range = store.day_range(day);
+    if (!range.ok()) return range.status();
+    if (out.from_seq == 0) out.from_seq = range->first;
+    out.to_seq = range->second;
+  }
+  if (out.from_seq == 0) return Status::not_found("the journal has no record of those days");
+  return out;
+}
 
 Status read_records(const Store& store, ReadRange range, const std::function<bool(Record&&)>& visit,
                     const ReadProgress& progress) {

@@ -21,6 +21,11 @@ struct ReadRange {
   uint64_t to_seq = 0;  // 0 = the head
 };
 
+// The records of the trading days from..to (inclusive), through the day index: the first
+// and last sequence. not_found when the journal has no record of those days.
+[[nodiscard]] Result<ReadRange> days_range(const Store& store, domain::TradingDay from,
+                                           domain::TradingDay to);
+
 // Told now and then (every few thousand records) how many records of how many are done: for
 // progress bars on long reads.
 using ReadProgress = std::function<void(uint64_t done, uint64_t total)>;

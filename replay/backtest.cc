@@ -98,9 +98,7 @@ Outcome outcome(const d::CopyState& s, const d::FollowerSettings& f, const Tally
     if (key.account != f.account) continue;
     out.realized_pnl_paise += p.realized_pnl_paise;
     if (p.net_qty_units != 0) {
-      std::string exchange(d::to_string(key.instrument.exchange));
-      for (char& c : exchange) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      out.final_positions[exchange + ":" + key.instrument.tradingsymbol + "/" +
+      out.final_positions[d::to_text(key.instrument) + "/" +
                           std::string(d::to_string(key.product))] = p.net_qty_units;
     }
   }
@@ -236,17 +234,9 @@ class Simulation {
 
 Result<BacktestReport> backtest(const journal::Store& store, const BacktestRequest& request,
                                 const journal::ReadProgress& progress) {
-  auto days = store.days();
-  if (!days.ok()) return days.status();
-  uint64_t first = 0, last = 0;
-  for (const auto& [day, seq] : *days) {
-    if (day < request.from || day > request.to) continue;
-    auto range = store.day_range(day);
-    if (!range.ok()) return range.status();
-    if (first == 0) first = range->first;
-    last = range->second;
-  }
-  if (first == 0) return Status::not_found("the journal has no record of those days");
+  auto span = journal::days_range(store, request.from, request.to);
+  if (!span.ok()) return span.status();
+  const uint64_t first = span->from_seq, last = span->to_seq;
 
   // The records of the range in memory: the recorded intents are needed before the records
   // that answer them, and the recorded decisions beside the input they followed.

@@ -14,13 +14,6 @@ namespace {
 namespace d = ::tandem::domain;
 namespace json = boost::json;
 
-// "NFO:NIFTY26N2423500CE", as brokers and traders write it.
-std::string instrument_text(const d::InstrumentKey& key) {
-  std::string exchange(d::to_string(key.exchange));
-  for (char& c : exchange) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return exchange + ":" + key.tradingsymbol;
-}
-
 json::object money(int64_t paise) { return {{"paise", paise}, {"text", d::paise_text(paise)}}; }
 
 json::value settings_json(const d::FollowerSettings& settings) {
@@ -44,7 +37,7 @@ json::array positions_json(const d::CopyState& state, const d::AccountId& accoun
   for (const auto& [key, p] : state.positions.by_key) {
     if (key.account != account) continue;
     if (p.net_qty_units == 0 && p.realized_pnl_paise == 0) continue;
-    out.push_back(json::object{{"instrument", instrument_text(key.instrument)},
+    out.push_back(json::object{{"instrument", d::to_text(key.instrument)},
                                {"product", d::to_string(key.product)},
                                {"net_units", p.net_qty_units},
                                {"average_price", money(p.average_price_paise())},
@@ -70,7 +63,7 @@ json::array open_copies_json(const d::CopyState& state, const d::FollowerId& fol
     out.push_back(json::object{{"leader_order_id", leader_order.value},
                                {"tag", c.placed_tag.value},
                                {"broker_order_id", c.broker_order_id.value},
-                               {"instrument", instrument_text(c.order.instrument)},
+                               {"instrument", d::to_text(c.order.instrument)},
                                {"side", d::to_string(c.order.side)},
                                {"order_type", d::to_string(c.order.order_type)},
                                {"quantity_units", c.order.quantity_units},

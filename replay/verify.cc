@@ -62,17 +62,9 @@ Divergence differ(uint64_t seq, const d::Event* recorded, const d::Event* recomp
 
 Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from, d::TradingDay to,
                                  const journal::ReadProgress& progress) {
-  auto days = store.days();
-  if (!days.ok()) return days.status();
-  uint64_t first = 0, last = 0;
-  for (const auto& [day, seq] : *days) {
-    if (day < from || day > to) continue;
-    auto range = store.day_range(day);
-    if (!range.ok()) return range.status();
-    if (first == 0) first = range->first;
-    last = range->second;
-  }
-  if (first == 0) return Status::not_found("the journal has no record of those days");
+  auto span = journal::days_range(store, from, to);
+  if (!span.ok()) return span.status();
+  const uint64_t first = span->from_seq, last = span->to_seq;
 
   ReplayReport report;
   report.first_seq = first;

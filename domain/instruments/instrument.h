@@ -18,6 +18,9 @@ struct InstrumentKey {
   auto operator<=>(const InstrumentKey&) const = default;
 };
 
+// "NFO:NIFTY26N2423500CE": the exchange in capitals, as brokers and traders write it.
+[[nodiscard]] std::string to_text(const InstrumentKey& key);
+
 struct Instrument {
   InstrumentKey key;
   std::string underlying;  // "NIFTY" for NIFTY options; the symbol for equities
