@@ -125,9 +125,11 @@ check "import of a dump exits 0" test "$rc" -eq 0
 check "…and has the recorded head hash" grep -q "head hash $demo_head" <<<"$out"
 run "$tandem" journal import --journal "$work/reimported" --from "$work/demo.jsonl"
 check "import never writes into an existing directory" grep -q "already exists" <<<"$err"
-sed '30s/"follower":"f[0-9]/"follower":"fX/' "$work/demo.jsonl" >"$work/edited.jsonl"
+edit_line=$(grep -n '"type":"CopyDecision"' "$work/demo.jsonl" | head -1 | cut -d: -f1)
+sed "${edit_line}s/\"follower\":\"f[0-9]/\"follower\":\"fX/" "$work/demo.jsonl" >"$work/edited.jsonl"
 run "$tandem" journal import --journal "$work/from-edited" --from "$work/edited.jsonl"
-check "an edited dump does not import, naming its line" grep -q "line 30: seq 30 does not re-create its recorded hash" <<<"$err"
+check "an edited dump does not import, naming its line" \
+  grep -q "line $edit_line: seq $edit_line does not re-create its recorded hash" <<<"$err"
 check "…and leaves no journal behind" test ! -e "$work/from-edited"
 
 run "$tandem" journal verify --journal "$work/demo"
