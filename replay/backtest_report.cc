@@ -58,11 +58,17 @@ std::string outcome_rows(const FollowerBacktest& f) {
     }
     out += "</tr>";
   }
-  out += fmt::format("<tr><td>skipped</td><td>{} {}</td>", skipped(f.simulated),
-                     html_escape(skip_text(f.simulated)));
+  // Reasons one per line, small, so that the table keeps its width.
+  auto reasons = [](const Outcome& o) {
+    std::string text = html_escape(skip_text(o));
+    for (size_t at = 0; (at = text.find(';', at)) != std::string::npos;)
+      text.replace(at, 1, "<br>");
+    return text.empty() ? text : "<br><small>" + text + "</small>";
+  };
+  out +=
+      fmt::format("<tr><td>skipped</td><td>{}{}</td>", skipped(f.simulated), reasons(f.simulated));
   if (f.recorded) {
-    out += fmt::format("<td>{} {}</td><td>{}</td>", skipped(f.actual),
-                       html_escape(skip_text(f.actual)),
+    out += fmt::format("<td>{}{}</td><td>{}</td>", skipped(f.actual), reasons(f.actual),
                        signed_diff(skipped(f.simulated), skipped(f.actual), false));
   }
   return out + "</tr>";
@@ -105,7 +111,7 @@ std::string backtest_html(const BacktestReport& report, const std::string& journ
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2329;max-width:1000px}
 h1{font-size:22px}h2{font-size:17px;margin-top:30px;border-bottom:1px solid #ccd}
 table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom:1px solid #e4e6ea;text-align:right}
-td:first-child,th:first-child{text-align:left}.note{color:#555}
+td:first-child,th:first-child{text-align:left;width:45%}td{vertical-align:top}.note{color:#555}
 svg .t{font:600 13px system-ui,sans-serif}svg .a{font:11px system-ui,sans-serif;fill:#444}
 svg .f{fill:none;stroke:#ccd}svg .z{stroke:#999;stroke-dasharray:2 2}
 </style></head><body>)";
