@@ -41,6 +41,18 @@ std::optional<domain::TimeNs> parse_ist_timestamp(std::string_view t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(utc.time_since_epoch()).count();
 }
 
+json::value ist_timestamp_value(domain::TimeNs ns) {
+  if (ns == 0) return nullptr;
+  const auto t = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) +
+                 domain::kIstOffset;
+  return json::value(date::format("%F %T", std::chrono::floor<std::chrono::seconds>(t)));
+}
+
+json::value rupees_value(int64_t paise) {
+  if (paise % 100 == 0) return json::value(paise / 100);
+  return json::value(static_cast<double>(paise) / 100.0);
+}
+
 std::optional<int64_t> rupees_to_paise(const json::value& v) {
   if (v.is_int64()) return v.get_int64() * 100;
   if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64()) * 100;

@@ -22,6 +22,11 @@ namespace tandem::brokers {
 // "2021-05-31 09:18:57" (IST) → ns since the epoch (UTC); nullopt when malformed.
 [[nodiscard]] std::optional<domain::TimeNs> parse_ist_timestamp(std::string_view text);
 
+// The other way, for the simulator's bodies: IST wall time to the second, null when 0.
+[[nodiscard]] boost::json::value ist_timestamp_value(domain::TimeNs ns);
+// Paise as a JSON number of rupees: whole amounts as integers, others as decimals.
+[[nodiscard]] boost::json::value rupees_value(int64_t paise);
+
 // A JSON number of rupees (int or decimal, up to two places) → paise.
 [[nodiscard]] std::optional<int64_t> rupees_to_paise(const boost::json::value& v);
 // The same from text ("1505.25", "0.05"); empty text is 0, anything else not a number fails.

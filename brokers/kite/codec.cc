@@ -12,7 +12,9 @@
 #include <map>
 #include <optional>
 
+#include "brokers/csv_fields.h"
 #include "brokers/json_reader.h"
+#include "brokers/wire_names.h"
 #include "crypto/sha256.h"
 
 namespace tandem::brokers::kite {
@@ -21,13 +23,6 @@ namespace json = boost::json;
 namespace d = ::tandem::domain;
 
 namespace {
-
-// A wire name and its domain value.
-template <class E>
-struct Name {
-  std::string_view wire;
-  E value;
-};
 
 constexpr std::array<Name<d::Exchange>, 7> kExchanges{{{"NSE", d::Exchange::nse},
                                                        {"BSE", d::Exchange::bse},
@@ -50,33 +45,6 @@ constexpr std::array<Name<d::Product>, 6> kProducts{{{"CNC", d::Product::deliver
                                                      {"BO", d::Product::intraday}}};
 constexpr std::array<Name<d::Validity>, 3> kValidities{
     {{"DAY", d::Validity::day}, {"IOC", d::Validity::ioc}, {"TTL", d::Validity::ttl}}};
-
-template <class E, size_t N>
-std::optional<E> from_wire(const std::array<Name<E>, N>& names, std::string_view wire) {
-  for (const auto& n : names) {
-    if (n.wire == wire) return n.value;
-  }
-  return std::nullopt;
-}
-template <class E, size_t N>
-std::string_view to_wire(const std::array<Name<E>, N>& names, E value) {
-  for (const auto& n : names) {
-    if (n.value == value) return n.wire;
-  }
-  return {};
-}
-
-// Reads an enum field, recording an error for a value we do not know.
-template <class E, size_t N>
-E read_enum(ObjectReader& r, std::string_view key, const std::array<Name<E>, N>& names) {
-  const std::string wire = r.text(key);
-  const auto value = from_wire(names, wire);
-  if (!value) {
-    if (r.status().ok()) r.fail(key, "unknown value '" + wire + "'");
-    return names[0].value;
-  }
-  return *value;
-}
 
 // The `data` of a success envelope, or the error it carries.
 Result<json::value> data_of(std::string_view body, std::string_view what) {
@@ -176,46 +144,6 @@ void add_order_fields(std::string& form, const d::OrderRequest& o, int market_pr
   if (o.order_type == d::OrderType::market || o.order_type == d::OrderType::stop_loss_market) {
     add_field(form, "market_protection", std::to_string(market_protection));
   }
-}
-
-// Splits one CSV line; Kite's instrument names may be quoted.
-std::vector<std::string_view> csv_fields(std::string_view line, std::string& scratch) {
-  std::vector<std::string_view> out;
-  if (line.find('"') == std::string_view::npos) {
-    size_t start = 0;
-    for (size_t i = 0; i <= line.size(); ++i) {
-      if (i == line.size() || line[i] == ',') {
-        out.push_back(line.substr(start, i - start));
-        start = i + 1;
-      }
-    }
-    return out;
-  }
-  // Rare path: quoted fields, unquoted into `scratch` (reserved so views stay valid).
-  scratch.clear();
-  scratch.reserve(line.size());
-  std::vector<std::pair<size_t, size_t>> spans;
-  size_t begin = 0;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '"') {
-      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
-        scratch.push_back('"');
-        ++i;
-      } else {
-        quoted = !quoted;
-      }
-    } else if (c == ',' && !quoted) {
-      spans.emplace_back(begin, scratch.size() - begin);
-      begin = scratch.size();
-    } else {
-      scratch.push_back(c);
-    }
-  }
-  spans.emplace_back(begin, scratch.size() - begin);
-  for (const auto& [b, n] : spans) out.push_back(std::string_view(scratch).substr(b, n));
-  return out;
 }
 
 // The underlying of a contract: Kite's `name` column, or when it is empty (as in older
@@ -600,19 +528,10 @@ Result<OrderForm> parse_order_form(std::string_view body, bool for_modify) {
 
 namespace {
 
-// Rupees as Kite writes them: whole amounts as integers, others as decimals.
-json::value money(int64_t paise) {
-  if (paise % 100 == 0) return json::value(paise / 100);
-  return json::value(static_cast<double>(paise) / 100.0);
-}
+json::value money(int64_t paise) { return rupees_value(paise); }
 
 // Kite's timestamps: IST wall time to the second; null when unknown.
-json::value ist(d::TimeNs ns) {
-  if (ns == 0) return nullptr;
-  const auto t =
-      std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) + d::kIstOffset;
-  return json::value(date::format("%F %T", std::chrono::floor<std::chrono::seconds>(t)));
-}
+json::value ist(d::TimeNs ns) { return ist_timestamp_value(ns); }
 
 json::object order_row(const BrokerOrder& o) {
   json::object row;

@@ -1,156 +1,44 @@
 #include "brokers/kite/order_stream.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "brokers/kite/codec.h"
-#include "brokers/net/tls_connect.h"
-#include "brokers/seeded_random.h"
 
 namespace tandem::brokers::kite {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+namespace {
 
-struct OrderStream::Socket {
-  std::shared_ptr<ssl::context> tls;  // outlives the stream that uses it
-  std::unique_ptr<websocket::stream<net::TlsStream>> ws;
-  void close() {
-    if (!ws) return;
-    boost::system::error_code ec;
-    beast::get_lowest_layer(*ws).socket().shutdown(tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(*ws).close();
-  }
-};
+net::StreamDialect kite_dialect(std::shared_ptr<Credentials> credentials, RestSession& rest) {
+  net::StreamDialect d;
+  d.name = "kite order stream";
+  d.path = [credentials] {
+    auto enc = [](const std::string& v) {
+      return boost::urls::encode(boost::urls::string_view(v.data(), v.size()),
+                                 boost::urls::unreserved_chars);
+    };
+    return "/?api_key=" + enc(credentials->api_key) +
+           "&access_token=" + enc(credentials->access_token);
+  };
+  d.login = [] { return std::optional<std::string>(); };
+  d.read_text = [](std::string_view text) -> std::optional<BrokerOrder> {
+    auto message = parse_ws_text(text);
+    if (!message.ok()) return std::nullopt;
+    if (const auto* order = std::get_if<BrokerOrder>(&*message)) return *order;
+    return std::nullopt;
+  };
+  d.order_book = [&rest] { return rest.orders(); };
+  d.broker_heartbeats = true;
+  return d;
+}
 
-OrderStream::OrderStream(asio::any_io_executor executor, net::HttpsTarget target,
+}  // namespace
+
+OrderStream::OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
                          Credentials credentials, RestSession& rest, StreamOptions options,
                          OnOrder on_order, OnConnection on_connection)
-    : executor_(std::move(executor)),
-      target_(std::move(target)),
-      credentials_(std::move(credentials)),
-      rest_(rest),
-      options_(options),
-      on_order_(std::move(on_order)),
-      on_connection_(std::move(on_connection)),
-      rng_(options.jitter_seed) {}
-
-OrderStream::~OrderStream() { stop(); }
-
-void OrderStream::start() { asio::co_spawn(executor_, run(), asio::detached); }
-
-void OrderStream::stop() {
-  stopped_ = true;
-  if (socket_) socket_->close();
-  if (backoff_ != nullptr) backoff_->cancel();
-}
-
-void OrderStream::emit(const BrokerOrder& o, bool recovered) {
-  auto state = std::make_tuple(o.status, o.filled_units, o.quantity_units, o.price_paise,
-                               o.trigger_price_paise, o.average_price_paise);
-  auto [it, inserted] = seen_.try_emplace(o.order_id, state);
-  if (!inserted) {
-    if (it->second == state) return;  // this state was emitted already
-    it->second = state;
-  }
-  on_order_(o, recovered);
-}
-
-asio::awaitable<Status> OrderStream::connect_and_read() {
-  auto socket = std::make_shared<Socket>();
-  socket_ = socket;
-  auto tls = net::client_tls_context(target_.ca_pem);
-  if (!tls.ok()) co_return tls.status();
-  socket->tls = *tls;
-  auto tls_stream = co_await net::connect_tls(executor_, *socket->tls, target_.host, target_.port,
-                                              "kite order stream");
-  if (!tls_stream.ok()) co_return tls_stream.status();
-  auto fail = [&](const char* step, const boost::system::error_code& e) {
-    return Status(StatusCode::disconnected,
-                  "kite order stream " + target_.host + ": " + step + ": " + e.message());
-  };
-  socket->ws = std::make_unique<websocket::stream<net::TlsStream>>(std::move(**tls_stream));
-  auto& ws = *socket->ws;
-  websocket::stream_base::timeout timeouts{std::chrono::seconds(30), options_.liveness_timeout,
-                                           false};  // Kite's heartbeats are the liveness signal
-  ws.set_option(timeouts);
-  auto enc = [](const std::string& v) {
-    return boost::urls::encode(boost::urls::string_view(v.data(), v.size()),
-                               boost::urls::unreserved_chars);
-  };
-  const std::string path =
-      "/?api_key=" + enc(credentials_.api_key) + "&access_token=" + enc(credentials_.access_token);
-  auto [wec] = co_await ws.async_handshake(target_.host, path, kUse);
-  if (wec) co_return fail("WebSocket handshake", wec);
-  ++connects_;
-  on_connection_(true, Status());
-
-  // Gap fill: subscribed first, so nothing falls between the book and the stream.
-  auto book = co_await rest_.orders();
-  if (!book.ok()) {
-    socket->close();
-    co_return book.status();
-  }
-  for (const BrokerOrder& o : *book) emit(o, true);
-
-  beast::flat_buffer buffer;
-  for (;;) {
-    auto [e, n] = co_await ws.async_read(buffer, kUse);
-    if (e) co_return fail("read", e);
-    if (ws.got_text()) {
-      const std::string text = beast::buffers_to_string(buffer.data());
-      auto message = parse_ws_text(text);
-      if (message.ok()) {
-        if (const auto* order = std::get_if<BrokerOrder>(&*message)) emit(*order, false);
-      }
-      // A malformed frame is skipped: the next gap fill repairs anything it carried.
-    }
-    buffer.consume(buffer.size());
-  }
-}
-
-asio::awaitable<void> OrderStream::run() {
-  int failures = 0;
-  auto backoff = options_.backoff_first;
-  while (!stopped_) {
-    const int before = connects_;
-    Status why = co_await connect_and_read();
-    if (stopped_) break;
-    if (connects_ > before) {
-      on_connection_(false, why);
-      failures = 0;
-      backoff = options_.backoff_first;
-    }
-    if (++failures > options_.max_attempts) {
-      on_connection_(false, Status(StatusCode::disconnected,
-                                   "kite order stream: giving up after " +
-                                       std::to_string(options_.max_attempts) + " attempts"));
-      break;
-    }
-    // Exponential backoff with up to 50% jitter from the seeded generator.
-    const auto jitter = std::chrono::milliseconds(
-        static_cast<int64_t>(next_draw(rng_, static_cast<uint64_t>(backoff.count() / 2))));
-    asio::steady_timer wait(executor_, backoff + jitter);
-    backoff_ = &wait;
-    co_await wait.async_wait(kUse);
-    backoff_ = nullptr;
-    backoff = std::min(backoff * 2, options_.backoff_max);
-  }
-}
+    : credentials_(std::make_shared<Credentials>(std::move(credentials))),
+      stream_(std::move(executor), std::move(target), options, kite_dialect(credentials_, rest),
+              std::move(on_order), std::move(on_connection)) {}
 
 }  // namespace tandem::brokers::kite

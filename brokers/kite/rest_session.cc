@@ -1,8 +1,5 @@
 #include "brokers/kite/rest_session.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "brokers/kite/codec.h"
@@ -15,47 +12,19 @@ namespace d = ::tandem::domain;
 
 RestSession::RestSession(net::HttpsClient& http, Credentials credentials, RateLimiter& limiter,
                          Clock clock, int max_attempts)
-    : http_(http),
-      credentials_(std::move(credentials)),
-      limiter_(limiter),
-      clock_(std::move(clock)),
-      max_attempts_(max_attempts) {}
+    : credentials_(std::move(credentials)),
+      caller_(http, limiter, std::move(clock), &parse_error, "kite", max_attempts) {}
 
 void RestSession::set_access_token(std::string token) {
   credentials_.access_token = std::move(token);
-  stopped_status_ = Status();
+  caller_.restart();
 }
 
 asio::awaitable<Result<std::string>> RestSession::call(net::HttpRequest request, bool order_call) {
-  if (!stopped_status_.ok()) co_return stopped_status_;  // reported once already: no hammering
   request.headers.emplace_back("X-Kite-Version", "3");
   request.headers.emplace_back("Authorization",
                                "token " + credentials_.api_key + ":" + credentials_.access_token);
-  for (int attempt = 1;; ++attempt) {
-    if (order_call) {
-      const d::TimeNs now = clock_();
-      const d::TimeNs at = limiter_.reserve(now);
-      if (at > now) {
-        asio::steady_timer wait(co_await asio::this_coro::executor,
-                                std::chrono::nanoseconds(at - now));
-        co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
-      }
-    }
-    Result<net::HttpResponse> response = co_await http_.request(request);
-    if (!response.ok()) co_return response.status();  // transport: outcome unknown
-    if (response->status >= 200 && response->status < 300) {
-      if (order_call) limiter_.on_success();
-      co_return std::move(response->body);
-    }
-    const BrokerError error = parse_error(static_cast<int>(response->status), response->body);
-    if (error.error_class == ErrorClass::rate_limited && attempt < max_attempts_) {
-      limiter_.on_rate_limited(clock_());
-      continue;  // not processed by Kite: safe to send again
-    }
-    Status status = to_status(error, "kite");
-    if (error.error_class == ErrorClass::unauthenticated) stopped_status_ = status;
-    co_return status;
-  }
+  co_return co_await caller_.call(std::move(request), order_call);
 }
 
 asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::ClientTag tag,

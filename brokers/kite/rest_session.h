@@ -16,6 +16,7 @@
 #include "brokers/kite/codec.h"
 #include "brokers/net/https_client.h"
 #include "brokers/net/rate_limiter.h"
+#include "brokers/net/rest_caller.h"
 
 namespace tandem::brokers::kite {
 
@@ -47,17 +48,14 @@ class RestSession {
 
   // A new token (after `tandem login kite`) starts the session again.
   void set_access_token(std::string token);
-  bool stopped() const { return !stopped_status_.ok(); }
+  bool stopped() const { return caller_.stopped(); }
 
  private:
+  // Kite's headers on `request`, then the shared call discipline.
   boost::asio::awaitable<Result<std::string>> call(net::HttpRequest request, bool order_call);
 
-  net::HttpsClient& http_;
   Credentials credentials_;
-  RateLimiter& limiter_;
-  Clock clock_;
-  int max_attempts_;
-  Status stopped_status_;
+  net::RestCaller caller_;
 };
 
 // The last step of Kite's login (brokers.md §1.3): trades a request_token for an access

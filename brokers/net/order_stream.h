@@ -1,0 +1,86 @@
+// A broker's order updates over a WebSocket, kept alive (brokers.md §1.10, §2.10). The
+// broker's dialect says where to connect, what to send first (Dhan's login message) and how
+// to read a text message; the rest is the same for every broker: silence longer than the
+// liveness timeout, or any error, closes the socket and a new one is opened after an
+// exponential backoff with seeded jitter (bounded attempts). After every (re)connect the
+// order book is fetched over REST and every order whose state was not seen yet is emitted,
+// marked recovered: the gap fill. An order state is emitted exactly once however often it
+// arrives (socket, gap fill, or both). Credentials in the path or the login message are
+// never logged. Thread-safety: one strand.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "brokers/broker_types.h"
+#include "brokers/net/https_client.h"
+
+namespace tandem::brokers::net {
+
+struct StreamOptions {
+  std::chrono::milliseconds liveness_timeout{5000};  // as gokiteconnect: 5 s without a message
+  std::chrono::milliseconds backoff_first{250};
+  std::chrono::milliseconds backoff_max{30000};
+  int max_attempts = 1000;  // consecutive failed connects before the stream gives up
+  uint64_t jitter_seed = 1;
+};
+
+struct StreamDialect {
+  std::string name;                                   // "kite order stream", for messages
+  std::function<std::string()> path;                  // the handshake's target
+  std::function<std::optional<std::string>()> login;  // a first text message, if any
+  // A text message: the order it carries, nullopt for anything else (or malformed: the next
+  // gap fill repairs what it carried).
+  std::function<std::optional<BrokerOrder>(std::string_view text)> read_text;
+  std::function<boost::asio::awaitable<Result<std::vector<BrokerOrder>>>()> order_book;
+  // Kite sends heartbeats that prove liveness; Dhan documents none, so WebSocket pings do.
+  bool broker_heartbeats = true;
+};
+
+class OrderStream {
+ public:
+  using OnOrder = std::function<void(const BrokerOrder& order, bool recovered)>;
+  using OnConnection = std::function<void(bool connected, const Status& why)>;
+
+  OrderStream(boost::asio::any_io_executor executor, HttpsTarget target, StreamOptions options,
+              StreamDialect dialect, OnOrder on_order, OnConnection on_connection);
+  ~OrderStream();
+
+  void start();
+  void stop();
+  int connects() const { return connects_; }
+
+ private:
+  struct Socket;
+  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<Status> connect_and_read();
+  void emit(const BrokerOrder& order, bool recovered);
+
+  boost::asio::any_io_executor executor_;
+  HttpsTarget target_;
+  StreamOptions options_;
+  StreamDialect dialect_;
+  OnOrder on_order_;
+  OnConnection on_connection_;
+  std::shared_ptr<Socket> socket_;
+  boost::asio::steady_timer* backoff_ = nullptr;  // the pending backoff wait, for stop()
+  bool stopped_ = false;
+  int connects_ = 0;
+  uint64_t rng_;
+  // The last state emitted per order: status, filled, quantity, price, trigger, average.
+  std::map<domain::BrokerOrderId,
+           std::tuple<domain::OrderStatus, int64_t, int64_t, int64_t, int64_t, int64_t>>
+      seen_;
+};
+
+}  // namespace tandem::brokers::net

@@ -1,0 +1,51 @@
+#include "brokers/net/rest_caller.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace tandem::brokers::net {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+RestCaller::RestCaller(HttpsClient& http, RateLimiter& limiter, Clock clock, ParseError parse_error,
+                       std::string broker, int max_attempts)
+    : http_(http),
+      limiter_(limiter),
+      clock_(std::move(clock)),
+      parse_error_(parse_error),
+      broker_(std::move(broker)),
+      max_attempts_(max_attempts) {}
+
+asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool order_call) {
+  if (!stopped_status_.ok()) co_return stopped_status_;  // reported once already: no hammering
+  for (int attempt = 1;; ++attempt) {
+    if (order_call) {
+      const d::TimeNs now = clock_();
+      const d::TimeNs at = limiter_.reserve(now);
+      if (at > now) {
+        asio::steady_timer wait(co_await asio::this_coro::executor,
+                                std::chrono::nanoseconds(at - now));
+        co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+    }
+    Result<HttpResponse> response = co_await http_.request(request);
+    if (!response.ok()) co_return response.status();  // transport: outcome unknown
+    if (response->status >= 200 && response->status < 300) {
+      if (order_call) limiter_.on_success();
+      co_return std::move(response->body);
+    }
+    const BrokerError error = parse_error_(static_cast<int>(response->status), response->body);
+    if (error.error_class == ErrorClass::rate_limited && attempt < max_attempts_) {
+      limiter_.on_rate_limited(clock_());
+      continue;  // not processed by the broker: safe to send again
+    }
+    Status status = to_status(error, broker_);
+    if (error.error_class == ErrorClass::unauthenticated) stopped_status_ = status;
+    co_return status;
+  }
+}
+
+}  // namespace tandem::brokers::net
