@@ -529,6 +529,28 @@ std::string order_ack_body(const d::BrokerOrderId& id, std::string_view status) 
   return json::serialize(json::object{{"orderId", id.value}, {"orderStatus", status}});
 }
 
+std::string positions_body(const std::vector<d::BrokerPosition>& positions,
+                           const SecurityMap& securities, std::string_view client_id) {
+  json::array rows;
+  for (const auto& p : positions) {
+    const auto* i = securities.by_key(p.instrument);
+    const bool long_side = p.net_qty_units >= 0;
+    rows.push_back(
+        json::object{{"dhanClientId", client_id},
+                     {"tradingSymbol", p.instrument.tradingsymbol},
+                     {"securityId", i == nullptr ? std::string() : i->dhan_security_id},
+                     {"positionType", p.net_qty_units == 0 ? "CLOSED"
+                                      : long_side          ? "LONG"
+                                                           : "SHORT"},
+                     {"exchangeSegment", segment_of(p.instrument.exchange)},
+                     {"productType", to_wire(kProducts, p.product)},
+                     {"buyAvg", number_of_rupees(long_side ? p.average_price_paise : 0)},
+                     {"sellAvg", number_of_rupees(long_side ? 0 : p.average_price_paise)},
+                     {"netQty", p.net_qty_units}});
+  }
+  return json::serialize(rows);
+}
+
 std::string fund_limit_body(std::string_view client_id, const Funds& funds) {
   return json::serialize(
       json::object{{"dhanClientId", client_id},

@@ -105,6 +105,8 @@ struct OrderRequestBody {
 [[nodiscard]] std::string order_body(const BrokerOrder& order, const SecurityMap& securities,
                                      std::string_view client_id);
 [[nodiscard]] std::string order_ack_body(const domain::BrokerOrderId& id, std::string_view status);
+[[nodiscard]] std::string positions_body(const std::vector<domain::BrokerPosition>& positions,
+                                         const SecurityMap& securities, std::string_view client_id);
 [[nodiscard]] std::string fund_limit_body(std::string_view client_id, const Funds& funds);
 [[nodiscard]] std::string error_body(std::string_view code, std::string_view message);
 [[nodiscard]] std::string order_update_text(const BrokerOrder& order, const SecurityMap& securities,

@@ -42,9 +42,12 @@ asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::
   net::HttpRequest r;
   r.method = http::verb::post;
   r.target = slice ? "/orders/slicing" : "/orders";
-  r.body = place_order_json(
-      order, {credentials_.client_id, instrument->dhan_security_id, order.instrument.exchange},
-      tag.value);
+  // A named target, not a braced temporary: GCC 12 mishandles those inside coroutines.
+  OrderTarget target;
+  target.client_id = credentials_.client_id;
+  target.security_id = instrument->dhan_security_id;
+  target.exchange = order.instrument.exchange;
+  r.body = place_order_json(order, target, tag.value);
   auto body = co_await call(std::move(r), true);
   if (!body.ok()) co_return body.status();
   if (slice) co_return parse_slices(*body);

@@ -237,4 +237,16 @@ const d::Instrument* SecurityMap::same_contract(const d::Instrument& other) cons
   return nullptr;
 }
 
+SecurityMap SecurityMap::for_instruments(const std::vector<d::Instrument>& ours) const {
+  std::vector<d::Instrument> mapped;
+  for (const d::Instrument& i : ours) {
+    if (const d::Instrument* dhan = same_contract(i)) {
+      d::Instrument m = i;
+      m.dhan_security_id = dhan->dhan_security_id;
+      mapped.push_back(std::move(m));
+    }
+  }
+  return SecurityMap(mapped);
+}
+
 }  // namespace tandem::brokers::dhan

@@ -41,6 +41,10 @@ class SecurityMap {
   // The Dhan contract that is `other` (an instrument of another broker): the same key, or
   // for derivatives the same underlying, expiry, strike and option type on the exchange.
   [[nodiscard]] const domain::Instrument* same_contract(const domain::Instrument& other) const;
+  // A map keyed by `ours` (another broker's instruments, as the engine names them) carrying
+  // Dhan's security ids: what a Dhan follower of a Kite leader trades with. Instruments
+  // with no Dhan contract are left out.
+  [[nodiscard]] SecurityMap for_instruments(const std::vector<domain::Instrument>& ours) const;
   size_t size() const { return instruments_.size(); }
   const std::vector<domain::Instrument>& instruments() const { return instruments_; }
 

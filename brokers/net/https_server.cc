@@ -48,6 +48,9 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> 
     wake_.cancel();
   }
   bool open() const override { return open_; }
+  void on_text(std::function<void(const std::string&)> handler) override {
+    on_text_ = std::move(handler);
+  }
 
   asio::awaitable<void> write_loop() {
     auto self = shared_from_this();
@@ -77,7 +80,8 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> 
     while (open_) {
       auto [ec, n] = co_await ws_.async_read(buffer, kUse);
       if (ec) break;
-      buffer.consume(buffer.size());  // client messages (subscriptions) are not needed here
+      if (on_text_ && ws_.got_text()) on_text_(beast::buffers_to_string(buffer.data()));
+      buffer.consume(buffer.size());  // other client messages (Kite subscriptions) are unused
     }
     open_ = false;
     wake_.cancel();
@@ -97,6 +101,7 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> 
   std::chrono::milliseconds heartbeat_;
   std::deque<std::pair<std::string, bool>> queue_;
   bool open_ = true;
+  std::function<void(const std::string&)> on_text_;
 };
 
 }  // namespace

@@ -43,6 +43,9 @@ class WsConnection {
   virtual void send_binary(std::string bytes) = 0;
   virtual void close() = 0;  // drop it (a fault the simulator injects)
   virtual bool open() const = 0;
+  // Text messages from the client (Dhan's login) go here; without a handler they are read
+  // and dropped.
+  virtual void on_text(std::function<void(const std::string& text)> handler) = 0;
 };
 
 // Called when a WebSocket upgrade arrives; returns false to refuse it (HTTP 403).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "brokers/dhan/codec.h"
 #include "brokers/kite/codec.h"
 #include "brokers/seeded_random.h"
 
@@ -55,9 +56,10 @@ ServerReply ok(std::string body) { return net::server_reply(200, std::move(body)
 KiteSim::KiteSim(KiteSimConfig config, Clock clock)
     : config_(std::move(config)), clock_(std::move(clock)) {
   for (const auto& a : config_.accounts) {
-    Account account{a, PaperBook(config_.fills), false, -1, 0, a.faults.seed, {}, {}};
+    Account account{a, PaperBook(config_.fills), false, -1, 0, a.faults.seed, {}, {}, {}};
     accounts_.emplace(a.user_id, std::move(account));
   }
+  build_dhan_names();
 }
 
 KiteSim::Account* KiteSim::find(const std::string& user_id) {
@@ -92,12 +94,17 @@ Status KiteSim::set_faults(const std::string& user_id, Faults faults) {
 // Pushes every order whose state changed since it was last pushed, in order id order.
 void KiteSim::publish(Account& a) {
   std::erase_if(a.sockets, [](const auto& s) { return !s->open(); });
+  std::erase_if(a.dhan_sockets, [](const auto& s) { return !s->open(); });
   for (const BrokerOrder& o : a.book.order_book()) {
     auto& last = a.pushed[o.order_id];
     if (last == o) continue;
     last = o;
     const std::string frame = kite::order_update_text(o);
     for (const auto& s : a.sockets) s->send_text(frame);
+    if (a.dhan_sockets.empty()) continue;
+    const std::string dhan_frame =
+        dhan::order_update_text(as_dhan(o), dhan_securities_, a.config.user_id);
+    for (const auto& s : a.dhan_sockets) s->send_text(dhan_frame);
   }
 }
 
@@ -119,7 +126,9 @@ Status KiteSim::drop_websockets(const std::string& user_id) {
   Account* a = find(user_id);
   if (a == nullptr) return Status::not_found("sim: no account " + user_id);
   for (const auto& s : a->sockets) s->close();
+  for (const auto& s : a->dhan_sockets) s->close();
   a->sockets.clear();
+  a->dhan_sockets.clear();
   return Status();
 }
 
@@ -203,6 +212,12 @@ ServerReply KiteSim::handle(const net::HttpRequest& r) {
 
 ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
   const std::string path = r.target.substr(0, r.target.find('?'));
+  if (path.rfind("/v2/", 0) == 0) return dhan_route(r, account);
+  if (r.method == verb::get && path == "/api-scrip-master.csv") {
+    ServerReply reply = ok(dhan::scrip_master_csv(dhan_securities_.instruments()));
+    reply.content_type = "text/csv";
+    return reply;
+  }
   if (r.method == verb::get && path == "/connect/login") return login_redirect(r);
   if (header(r, "x-kite-version") != "3") {
     return error(400, "InputException", "X-Kite-Version header missing or not 3");
@@ -281,29 +296,66 @@ ServerReply KiteSim::session_token(const net::HttpRequest& r) {
   return ok(kite::session_body({a.config.user_id, a.config.access_token}));
 }
 
-ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std::string& path) {
+KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {
   Faults& f = a.config.faults;
-  if (!f.registered_ip.empty() && r.remote_address != f.registered_ip) {
-    // The exact error Kite sends here is not documented (brokers.md §1.9): a permission error.
-    return error(403, "PermissionException",
-                 "Order requests are allowed only from the registered static IP.");
-  }
+  if (!f.registered_ip.empty() && r.remote_address != f.registered_ip) return Gate::wrong_ip;
   if (f.reset_next_orders > 0) {
     --f.reset_next_orders;
-    ServerReply dropped;
-    dropped.drop_connection = true;
-    return dropped;
+    return Gate::reset;
   }
-  const d::TimeNs now = clock_();
-  const int64_t second = now / 1'000'000'000;
+  const int64_t second = clock_() / 1'000'000'000;
   if (second != a.second) {
     a.second = second;
     a.orders_this_second = 0;
   }
   if (++a.orders_this_second > f.orders_per_second) {
     ++rate_limited_;
-    return error(429, "NetworkException", "Too many requests");
+    return Gate::rate_limited;
   }
+  return Gate::pass;
+}
+
+std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
+                                                const d::OrderRequest& order) const {
+  const Faults& f = a.config.faults;
+  if (f.reject_symbols.contains(order.instrument.tradingsymbol)) {
+    return Refusal{false,
+                   "RMS:Blocked for " + order.instrument.tradingsymbol + " (simulated rule)"};
+  }
+  if (f.check_funds && order.side == d::Side::buy) {
+    const auto ref = prices_.find(order.instrument);
+    const int64_t price = order.price_paise > 0  ? order.price_paise
+                          : ref != prices_.end() ? ref->second
+                                                 : 0;
+    const int64_t required = price * order.quantity_units;
+    if (required > a.config.funds_paise) {
+      return Refusal{true, "Insufficient funds. Required margin is " +
+                               std::to_string(required / 100) + " but available margin is " +
+                               std::to_string(a.config.funds_paise / 100) + "."};
+    }
+  }
+  return std::nullopt;
+}
+
+ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std::string& path) {
+  Faults& f = a.config.faults;
+  switch (gate(a, r)) {
+    case Gate::wrong_ip:
+      // The exact error Kite sends here is not documented (brokers.md §1.9): a permission
+      // error.
+      return error(403, "PermissionException",
+                   "Order requests are allowed only from the registered static IP.");
+    case Gate::reset: {
+      ServerReply dropped;
+      dropped.drop_connection = true;
+      return dropped;
+    }
+    case Gate::rate_limited:
+      return error(429, "NetworkException", "Too many requests");
+    case Gate::pass:
+      break;
+  }
+  const d::TimeNs now = clock_();
   ServerReply reply = [&]() -> ServerReply {
     // /orders/{variety} or /orders/{variety}/{order_id}
     const std::string rest = path.substr(8);
@@ -346,23 +398,8 @@ ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
   if (needs_protection && form->market_protection.value_or(0) == 0) {
     return error(400, "InputException", "market_protection is required for MARKET and SL-M orders");
   }
-  const Faults& f = a.config.faults;
-  if (f.reject_symbols.contains(order.instrument.tradingsymbol)) {
-    return error(400, "OrderException",
-                 "RMS:Blocked for " + order.instrument.tradingsymbol + " (simulated rule)");
-  }
-  if (f.check_funds && order.side == d::Side::buy) {
-    const auto ref = prices_.find(order.instrument);
-    const int64_t price = order.price_paise > 0  ? order.price_paise
-                          : ref != prices_.end() ? ref->second
-                                                 : 0;
-    const int64_t required = price * order.quantity_units;
-    if (required > a.config.funds_paise) {
-      return error(400, "MarginException",
-                   "Insufficient funds. Required margin is " + std::to_string(required / 100) +
-                       " but available margin is " + std::to_string(a.config.funds_paise / 100) +
-                       ".");
-    }
+  if (const auto refusal = refuse(a, order)) {
+    return error(400, refusal->margin ? "MarginException" : "OrderException", refusal->message);
   }
   const d::Instrument* inst = instrument(order.instrument);
   const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "brokers/dhan/scrip_master.h"
 #include "brokers/net/https_server.h"
 #include "brokers/paper/paper_book.h"
 #include "brokers/sim/faults.h"
@@ -46,6 +47,13 @@ class KiteSim {
   // The ticker/order-update socket: wss://host/?api_key=..&access_token=..
   bool on_websocket(const net::HttpRequest& upgrade, std::shared_ptr<net::WsConnection> connection);
 
+  // The Dhan dialect (dhan_sim.cc): the same accounts and books through DhanHQ v2 — REST
+  // under /v2 (`access-token` and `client-id` headers; the client id is the account's user
+  // id), the scrip master at /api-scrip-master.csv with Dhan's own symbols and security
+  // ids, and the order-update socket, where the client logs in with its first message.
+  bool on_dhan_websocket(std::shared_ptr<net::WsConnection> connection);
+  const dhan::SecurityMap& dhan_securities() const { return dhan_securities_; }
+
   // Scripting and faults. Unknown user ids are not_found.
   void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
   Status set_faults(const std::string& user_id, Faults faults);
@@ -73,6 +81,7 @@ class KiteSim {
     int orders_this_second = 0;
     uint64_t rng = 1;  // latency jitter draws
     std::vector<std::shared_ptr<net::WsConnection>> sockets;
+    std::vector<std::shared_ptr<net::WsConnection>> dhan_sockets;
     std::map<domain::BrokerOrderId, BrokerOrder> pushed;  // the last state sent of each order
   };
   void publish(Account& account);
@@ -85,6 +94,28 @@ class KiteSim {
                               const std::string& path);
   net::ServerReply place(Account& account, const net::HttpRequest& request);
   const domain::Instrument* instrument(const domain::InstrumentKey& key) const;
+
+  // What both dialects do before an order call: the registered IP, a reset or a rate limit
+  // refuse it (each dialect words the refusal its own way).
+  enum class Gate : uint8_t { pass, wrong_ip, reset, rate_limited };
+  Gate gate(Account& account, const net::HttpRequest& request);
+  // A new order the simulated broker refuses: a blocked symbol or too little margin.
+  struct Refusal {
+    bool margin = false;
+    std::string message;
+  };
+  std::optional<Refusal> refuse(const Account& account, const domain::OrderRequest& order) const;
+
+  // Dhan's side (dhan_sim.cc).
+  void build_dhan_names();
+  net::ServerReply dhan_route(const net::HttpRequest& request, Account*& account);
+  net::ServerReply dhan_order_call(Account& account, const net::HttpRequest& request,
+                                   const std::string& path);
+  BrokerOrder as_dhan(BrokerOrder order) const;
+  std::vector<BrokerOrder> as_dhan(std::vector<BrokerOrder> orders) const;
+  dhan::SecurityMap dhan_securities_;
+  std::map<domain::InstrumentKey, domain::InstrumentKey> dhan_key_of_;  // ours → Dhan's
+  std::map<domain::InstrumentKey, domain::InstrumentKey> sim_key_of_;   // Dhan's → ours
 
   KiteSimConfig config_;
   Clock clock_;

@@ -23,9 +23,13 @@ SimServer::SimServer(asio::any_io_executor executor, KiteSimConfig config, KiteS
       kite_(std::move(config), std::move(clock)),
       identity_(std::move(identity)),
       server_(executor, identity_, [this](const net::HttpRequest& r) { return kite_.handle(r); }) {
-  // 1-byte heartbeats each second, as Kite's ticker sends them.
+  // 1-byte heartbeats each second, as Kite's ticker sends them. An upgrade without Kite's
+  // api_key is Dhan's order-update socket, which logs in with its first message.
   server_.on_websocket(
       [this](const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
+        if (r.target.find("api_key=") == std::string::npos) {
+          return kite_.on_dhan_websocket(std::move(c));
+        }
         return kite_.on_websocket(r, std::move(c));
       },
       std::chrono::milliseconds(1000));

@@ -23,8 +23,8 @@ using namespace std::chrono_literals;
 using testing::KiteSimLoop;
 using testing::wall_clock;
 
-const d::InstrumentKey kNifty{d::Exchange::nfo, "NIFTY26DEC24000CE"};
-const d::InstrumentKey kInfy{d::Exchange::nse, "INFY"};
+const d::InstrumentKey& kNifty = testing::kTestNifty;
+const d::InstrumentKey& kInfy = testing::kTestInfy;
 
 sim::KiteSimConfig config_with(sim::Faults faults) {
   sim::KiteSimConfig config;
@@ -33,22 +33,7 @@ sim::KiteSimConfig config_with(sim::Faults faults) {
   auto account = testing::sim_account("F1", "tokF1", 50'00'000'00);
   account.faults = std::move(faults);
   config.accounts = {account};
-  d::Instrument nifty;
-  nifty.key = kNifty;
-  nifty.underlying = "NIFTY";
-  nifty.segment = d::Segment::derivatives;
-  nifty.kite_token = 12345;
-  nifty.lot_size_units = 75;
-  nifty.tick_size_paise = 5;
-  nifty.expiry_day = 20261229;
-  nifty.strike_paise = 24000'00;
-  nifty.option_type = d::OptionType::call;
-  nifty.freeze_qty_units = 1800;
-  d::Instrument infy;
-  infy.key = kInfy;
-  infy.underlying = "INFY";
-  infy.kite_token = 408065;
-  config.instruments = {nifty, infy};
+  config.instruments = testing::test_instruments();
   return config;
 }
 

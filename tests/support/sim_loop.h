@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "brokers/kite/kite_gateway.h"
 #include "brokers/net/https_server.h"
@@ -56,6 +57,28 @@ inline brokers::sim::SimAccount sim_account(std::string user, std::string token,
   return a;
 }
 
+// Two instruments the gateway tests trade: a NIFTY option (freeze 1800) and INFY.
+inline const domain::InstrumentKey kTestNifty{domain::Exchange::nfo, "NIFTY26DEC24000CE"};
+inline const domain::InstrumentKey kTestInfy{domain::Exchange::nse, "INFY"};
+inline std::vector<domain::Instrument> test_instruments() {
+  domain::Instrument nifty;
+  nifty.key = kTestNifty;
+  nifty.underlying = "NIFTY";
+  nifty.segment = domain::Segment::derivatives;
+  nifty.kite_token = 12345;
+  nifty.lot_size_units = 75;
+  nifty.tick_size_paise = 5;
+  nifty.expiry_day = 20261229;
+  nifty.strike_paise = 24000'00;
+  nifty.option_type = domain::OptionType::call;
+  nifty.freeze_qty_units = 1800;
+  domain::Instrument infy;
+  infy.key = kTestInfy;
+  infy.underlying = "INFY";
+  infy.kite_token = 408065;
+  return {nifty, infy};
+}
+
 struct KiteSimLoop {
   boost::asio::io_context io;
   brokers::sim::KiteSim kite;
@@ -72,6 +95,9 @@ struct KiteSimLoop {
         [this](const brokers::net::HttpRequest& r) { return kite.handle(r); });
     server->on_websocket(
         [this](const brokers::net::HttpRequest& r, std::shared_ptr<brokers::net::WsConnection> c) {
+          if (r.target.find("api_key=") == std::string::npos) {
+            return kite.on_dhan_websocket(std::move(c));  // Dhan's socket logs in by message
+          }
           return kite.on_websocket(r, std::move(c));
         },
         heartbeat);

@@ -1,0 +1,267 @@
+// The simulator's Dhan dialect: KiteSim's accounts and order books answered as DhanHQ v2
+// answers (brokers.md §2): bare JSON, DH-9xx errors, securityIds from a scrip master with
+// Dhan's own symbols, the order-update socket with its login message.
+#include <boost/json.hpp>
+
+#include <array>
+
+#include "brokers/dhan/codec.h"
+#include "brokers/json_reader.h"
+#include "brokers/sim/kite_sim.h"
+
+namespace tandem::brokers::sim {
+
+namespace d = ::tandem::domain;
+namespace json = boost::json;
+using boost::beast::http::verb;
+using net::ServerReply;
+
+namespace {
+
+ServerReply dhan_error(unsigned status, std::string_view code, std::string_view message) {
+  return net::server_reply(status, dhan::error_body(code, message));
+}
+
+ServerReply dhan_ok(unsigned status, std::string body) {
+  return net::server_reply(status, std::move(body));
+}
+
+std::string_view header_value(const net::HttpRequest& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v;
+    }
+  }
+  return {};
+}
+
+// Dhan's trading symbols: NIFTY-Nov2026-23500-CE for options, NIFTY-Nov2026-FUT for
+// futures; equities keep the exchange symbol.
+std::string dhan_symbol(const d::Instrument& i) {
+  if (i.segment != d::Segment::derivatives || i.expiry_day == 0) return i.key.tradingsymbol;
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const unsigned month = i.expiry_day / 100 % 100;
+  const std::string expiry =
+      std::string(kMonths[(month + 11) % 12]) + std::to_string(i.expiry_day / 10000);
+  if (i.option_type == d::OptionType::none) return i.underlying + "-" + expiry + "-FUT";
+  return i.underlying + "-" + expiry + "-" + std::to_string(i.strike_paise / 100) + "-" +
+         (i.option_type == d::OptionType::call ? "CE" : "PE");
+}
+
+}  // namespace
+
+void KiteSim::build_dhan_names() {
+  std::vector<d::Instrument> dhan;
+  for (const d::Instrument& i : config_.instruments) {
+    d::Instrument named = i;
+    named.key.tradingsymbol = dhan_symbol(i);
+    if (named.dhan_security_id.empty()) named.dhan_security_id = std::to_string(i.kite_token);
+    dhan_key_of_[i.key] = named.key;
+    sim_key_of_[named.key] = i.key;
+    dhan.push_back(std::move(named));
+  }
+  dhan_securities_ = dhan::SecurityMap(dhan);
+}
+
+BrokerOrder KiteSim::as_dhan(BrokerOrder o) const {
+  const auto it = dhan_key_of_.find(o.instrument);
+  if (it != dhan_key_of_.end()) o.instrument = it->second;
+  return o;
+}
+
+std::vector<BrokerOrder> KiteSim::as_dhan(std::vector<BrokerOrder> orders) const {
+  for (auto& o : orders) o = as_dhan(std::move(o));
+  return orders;
+}
+
+bool KiteSim::on_dhan_websocket(std::shared_ptr<net::WsConnection> connection) {
+  // Accepted at once; it joins an account's updates when its login message names a valid
+  // client id and token, and is closed otherwise (Dhan documents no login reply).
+  std::weak_ptr<net::WsConnection> weak = connection;
+  connection->on_text([this, weak](const std::string& text) {
+    auto c = weak.lock();
+    if (!c) return;
+    boost::system::error_code ec;
+    const json::value v = json::parse(text, ec);
+    const json::value* login =
+        !ec && v.is_object() ? v.as_object().if_contains("LoginReq") : nullptr;
+    if (login == nullptr || !login->is_object()) return;  // not a login: ignored
+    const json::object& l = login->as_object();
+    const json::value* id = l.if_contains("ClientId");
+    const json::value* token = l.if_contains("Token");
+    Account* a = id != nullptr && id->is_string() ? find(std::string(id->as_string())) : nullptr;
+    if (a == nullptr || a->expired || token == nullptr || !token->is_string() ||
+        token->as_string() != a->config.access_token) {
+      c->close();
+      return;
+    }
+    a->dhan_sockets.push_back(c);
+  });
+  return true;
+}
+
+ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
+  const std::string path = r.target.substr(3, r.target.find('?') - 3);  // after "/v2"
+  const std::string client = std::string(header_value(r, "client-id"));
+  const std::string_view token = header_value(r, "access-token");
+  account = find(client);
+  if (account == nullptr || account->expired || token != account->config.access_token) {
+    account = nullptr;
+    return dhan_error(401, "DH-901",
+                      "Client ID or user generated access token is invalid or expired.");
+  }
+  Account& a = *account;
+  PaperBook& book = a.book;
+  const std::string& id = a.config.user_id;
+  if (r.method == verb::get && path == "/orders") {
+    book.advance(clock_());
+    return dhan_ok(200, dhan::orders_body(as_dhan(book.order_book()), dhan_securities_, id));
+  }
+  if (r.method == verb::get && path.rfind("/orders/", 0) == 0) {
+    book.advance(clock_());
+    const bool by_tag = path.rfind("/orders/external/", 0) == 0;
+    const std::string key = path.substr(by_tag ? 17 : 8);
+    for (const BrokerOrder& o : book.order_book()) {
+      if (by_tag ? o.tag == key : o.order_id.value == key) {
+        return dhan_ok(200, dhan::order_body(as_dhan(o), dhan_securities_, id));
+      }
+    }
+    return dhan_error(404, "DH-907", "No order found");
+  }
+  if (r.method == verb::get && path == "/trades") {
+    json::array rows;
+    for (const BrokerTrade& t : book.trades()) {
+      const BrokerOrder o = [&] {
+        BrokerOrder shell;
+        shell.instrument = t.instrument;
+        return as_dhan(shell);
+      }();
+      const auto* i = dhan_securities_.by_key(o.instrument);
+      rows.push_back(
+          json::object{{"dhanClientId", id},
+                       {"orderId", t.order_id.value},
+                       {"exchangeOrderId", ""},
+                       {"exchangeTradeId", t.trade_id},
+                       {"transactionType", t.side == d::Side::buy ? "BUY" : "SELL"},
+                       {"exchangeSegment", dhan::segment_of(t.instrument.exchange)},
+                       {"productType", t.product == d::Product::delivery        ? "CNC"
+                                       : t.product == d::Product::carry_forward ? "MARGIN"
+                                                                                : "INTRADAY"},
+                       {"orderType", "MARKET"},
+                       {"tradingSymbol", o.instrument.tradingsymbol},
+                       {"securityId", i == nullptr ? "" : i->dhan_security_id},
+                       {"tradedQuantity", t.quantity_units},
+                       {"tradedPrice", rupees_value(t.price_paise)},
+                       {"exchangeTime", ist_timestamp_value(t.fill_time_ns)}});
+    }
+    return dhan_ok(200, json::serialize(rows));
+  }
+  if (r.method == verb::get && path == "/positions") {
+    std::vector<d::BrokerPosition> positions = book.positions();
+    for (auto& p : positions) {
+      const auto it = dhan_key_of_.find(p.instrument);
+      if (it != dhan_key_of_.end()) p.instrument = it->second;
+    }
+    return dhan_ok(200, dhan::positions_body(positions, dhan_securities_, id));
+  }
+  if (r.method == verb::get && path == "/fundlimit") {
+    return dhan_ok(200, dhan::fund_limit_body(id, Funds{a.config.funds_paise}));
+  }
+  if (r.method == verb::get && path == "/profile") {
+    return dhan_ok(200, json::serialize(json::object{{"dhanClientId", id},
+                                                     {"tokenValidity", "30/12/2026 15:37"}}));
+  }
+  if (path == "/orders" || path == "/orders/slicing" || path.rfind("/orders/", 0) == 0) {
+    ServerReply reply = dhan_order_call(a, r, path);
+    publish(a);
+    return reply;
+  }
+  return dhan_error(404, "DH-910", "Route not found");
+}
+
+ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
+                                     const std::string& path) {
+  switch (gate(a, r)) {
+    case Gate::wrong_ip:  // third parties report DH-905 for a non-whitelisted IP (brokers.md)
+      return dhan_error(400, "DH-905", "Order requests are allowed only from the static IP.");
+    case Gate::reset: {
+      ServerReply dropped;
+      dropped.drop_connection = true;
+      return dropped;
+    }
+    case Gate::rate_limited:
+      return dhan_error(429, "DH-904",
+                        "Too many requests on server from single user breaching rate limits. "
+                        "Try throttling API calls.");
+    case Gate::pass:
+      break;
+  }
+  const d::TimeNs now = clock_();
+  ServerReply reply = [&]() -> ServerReply {
+    if (r.method == verb::post && (path == "/orders" || path == "/orders/slicing")) {
+      auto body = dhan::parse_place_json(r.body);
+      if (!body.ok()) return dhan_error(400, "DH-905", body.status().message());
+      if (body->client_id != a.config.user_id) {
+        return dhan_error(400, "DH-905", "dhanClientId does not match the client-id header");
+      }
+      const d::Instrument* named = dhan_securities_.by_security(body->exchange, body->security_id);
+      if (named == nullptr) return dhan_error(400, "DH-905", "Invalid securityId");
+      d::OrderRequest order = body->order;
+      order.instrument = sim_key_of_.at(named->key);
+      if (const auto refusal = refuse(a, order)) {
+        return dhan_error(400, "DH-906", refusal->message);
+      }
+      const d::Instrument* inst = instrument(order.instrument);
+      const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;
+      if (freeze > 0 && order.quantity_units > freeze) {
+        if (path != "/orders/slicing") {
+          return dhan_error(400, "DH-906",
+                            "Quantity exceeds the freeze limit of " + std::to_string(freeze) +
+                                "; use /orders/slicing.");
+        }
+        auto slices = a.book.place_sliced(order, d::ClientTag{body->correlation_id}, freeze, now);
+        if (!slices.ok()) return dhan_error(400, "DH-906", slices.status().message());
+        a.book.advance(now);
+        json::array acks;
+        for (const BrokerOrder& s : *slices) {
+          acks.push_back(json::object{{"orderId", s.order_id.value}, {"orderStatus", "TRANSIT"}});
+        }
+        return dhan_ok(200, json::serialize(acks));
+      }
+      auto placed = a.book.place(order, d::ClientTag{body->correlation_id}, now);
+      if (!placed.ok()) return dhan_error(400, "DH-906", placed.status().message());
+      a.book.advance(now);
+      const std::string ack = dhan::order_ack_body(placed->order_id, "TRANSIT");
+      return dhan_ok(200, path == "/orders/slicing" ? "[" + ack + "]" : ack);
+    }
+    const d::BrokerOrderId id{path.substr(8)};
+    if (r.method == verb::put) {
+      auto body = dhan::parse_modify_json(r.body);
+      if (!body.ok()) return dhan_error(400, "DH-905", body.status().message());
+      if (body->order_id != id) return dhan_error(400, "DH-905", "orderId differs from the path");
+      // The book keeps the order's instrument, side and product; quantity is the whole order.
+      auto modified = a.book.modify(id, body->order, now);
+      if (!modified.ok()) return dhan_error(400, "DH-906", modified.status().message());
+      a.book.advance(now);
+      return dhan_ok(200, dhan::order_ack_body(id, "TRANSIT"));
+    }
+    if (r.method == verb::delete_) {
+      auto cancelled = a.book.cancel(id, now);
+      if (!cancelled.ok()) return dhan_error(400, "DH-906", cancelled.status().message());
+      return dhan_ok(202, dhan::order_ack_body(id, "CANCELLED"));
+    }
+    return dhan_error(405, "DH-905", "Method not allowed");
+  }();
+  Faults& f = a.config.faults;
+  if (f.stall_next_orders > 0) {
+    --f.stall_next_orders;
+    reply.delay += f.stall;  // carried out, answered too late: the outcome looks unknown
+  }
+  return reply;
+}
+
+}  // namespace tandem::brokers::sim
