@@ -14,6 +14,7 @@
 #include <future>
 #include <thread>
 
+#include "brokers/dhan/dhan_gateway.h"
 #include "brokers/kite/kite_gateway.h"
 #include "brokers/paper/paper_gateway.h"
 #include "brokers/sim/sim_server.h"
@@ -69,6 +70,8 @@ struct Rig {
   uint16_t port = 0;
   std::unique_ptr<brokers::kite::KiteGateway> leader;
   std::unique_ptr<brokers::kite::KiteGateway> follow1;
+  // The same simulated account FOLLOW1, reached through the simulator's Dhan dialect.
+  std::unique_ptr<brokers::dhan::DhanGateway> dhan_follow1;
   std::unique_ptr<brokers::PaperGateway> paper1;
   std::thread broker_thread;
   asio::executor_work_guard<asio::io_context::executor_type> work{broker_io.get_executor()};
@@ -93,6 +96,7 @@ struct Rig {
   }
 
   explicit Rig(brokers::sim::KiteSimConfig config = sim_config()) {
+    const std::vector<d::Instrument> instruments = config.instruments;
     sim = std::move(brokers::sim::SimServer::create(broker_io.get_executor(), std::move(config),
                                                     market_clock))
               .value();
@@ -110,6 +114,14 @@ struct Rig {
                                                           market_clock);
     follow1 = std::make_unique<brokers::kite::KiteGateway>(broker_io.get_executor(),
                                                            account("tokF"), market_clock);
+    brokers::dhan::DhanAccount dhan;
+    dhan.rest = brokers::net::https_target("localhost", std::to_string(port), sim->ca_pem());
+    dhan.stream = dhan.rest;
+    dhan.credentials = {"FOLLOW1", "tokF"};
+    dhan.securities = sim->kite().dhan_securities().for_instruments(instruments);
+    dhan.stream_options.backoff_first = 50ms;
+    dhan_follow1 =
+        std::make_unique<brokers::dhan::DhanGateway>(broker_io.get_executor(), dhan, market_clock);
     brokers::PaperAccount paper;
     paper.funds.available_paise = 5'00'000'00;
     paper1 = std::make_unique<brokers::PaperGateway>(broker_io.get_executor(), paper, market_clock);
@@ -120,6 +132,7 @@ struct Rig {
           [this]() -> asio::awaitable<void> {
             (void)co_await leader->warm();
             (void)co_await follow1->warm();
+            (void)co_await dhan_follow1->warm();
           },
           asio::detached);
     });
@@ -128,6 +141,7 @@ struct Rig {
     on_brokers([this] {
       leader->stop();
       follow1->stop();
+      dhan_follow1->stop();
       paper1->stop();
       sim->stop();
     });

@@ -1,0 +1,118 @@
+// Goal (issue 5): a Kite leader with a Dhan follower produces the same follower orders, in
+// domain terms, as a Kite leader with a Kite follower — the same decisions, the same
+// intents with the same tags, each acknowledged, the same fills — and the follower's book at
+// the broker ends the same.
+// Method: the same leader day run twice against the simulator, once with FOLLOW1 reached
+// through Kite's dialect and once through Dhan's (REST under /v2, the order-update socket
+// with its login, securityIds from the simulator's scrip master); the two journals compared.
+#include <gtest/gtest.h>
+
+#include "journal/record_reader.h"
+#include "tests/support/engine_rig.h"
+
+namespace tandem::engine {
+namespace {
+
+namespace d = ::tandem::domain;
+using namespace std::chrono_literals;
+using namespace rig;
+
+struct Outcome {
+  std::vector<d::Event> decided;     // CopyDecisions and FollowerOrderIntents, in order
+  std::vector<std::string> updates;  // tag/status/filled of each follower order update
+  int64_t acks = 0;
+  std::vector<brokers::BrokerOrder> book;
+};
+
+Outcome run_day(d::Broker broker) {
+  Rig rig;
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.version = "test";
+  setup.config_hash = "h";
+  setup.followers = {follower("FOLLOW1", broker, d::SizingPolicy::multiplier, 2 * d::kPpm)};
+  brokers::Gateway* gateway = broker == d::Broker::dhan
+                                  ? static_cast<brokers::Gateway*>(rig.dhan_follow1.get())
+                                  : static_cast<brokers::Gateway*>(rig.follow1.get());
+  const Engine::Followers followers{{{"FOLLOW1"}, gateway}};
+  auto store = with_engine(rig, setup, followers, [&](Engine& engine) {
+    auto buy = rig.on_brokers([&] {
+      return rig.sim->kite().place_as_owner("LEADER1",
+                                            rig.order(d::Side::buy, d::OrderType::market, 10));
+    });
+    ASSERT_TRUE(buy.ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 1; }, 5s)) << describe(engine.stats());
+    auto limit = rig.on_brokers([&] {
+      return rig.sim->kite().place_as_owner(
+          "LEADER1", rig.order(d::Side::buy, d::OrderType::limit, 4, 1490'00));
+    });
+    ASSERT_TRUE(limit.ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 2; }, 5s)) << describe(engine.stats());
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     return rig.sim->kite().modify_as_owner(
+                         "LEADER1", limit->order_id,
+                         rig.order(d::Side::buy, d::OrderType::limit, 6, 1495'00));
+                   })
+                    .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 3; }, 5s)) << describe(engine.stats());
+    ASSERT_TRUE(
+        rig.on_brokers([&] { return rig.sim->kite().cancel_as_owner("LEADER1", limit->order_id); })
+            .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 4; }, 5s)) << describe(engine.stats());
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     return rig.sim->kite().place_as_owner(
+                         "LEADER1", rig.order(d::Side::sell, d::OrderType::market, 10));
+                   })
+                    .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 5; }, 5s)) << describe(engine.stats());
+    std::this_thread::sleep_for(500ms);  // fills and late updates settle
+  });
+  Outcome out;
+  if (!store) return out;
+  EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                if (std::holds_alternative<d::CopyDecision>(r.event) ||
+                    std::holds_alternative<d::FollowerOrderIntent>(r.event)) {
+                  out.decided.push_back(r.event);
+                } else if (std::holds_alternative<d::FollowerOrderAck>(r.event)) {
+                  ++out.acks;
+                } else if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&r.event)) {
+                  out.updates.push_back(u->tag.value + "/" + std::string(d::to_string(u->status)) +
+                                        "/" + std::to_string(u->filled_units));
+                }
+                return true;
+              }).ok());
+  out.book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
+  return out;
+}
+
+TEST(EngineCrossBroker, ADhanFollowerOfAKiteLeaderGetsTheSameOrdersAsAKiteFollower) {
+  const Outcome kite = run_day(d::Broker::kite);
+  const Outcome dhan = run_day(d::Broker::dhan);
+  ASSERT_FALSE(kite.decided.empty());
+  ASSERT_EQ(kite.decided.size(), dhan.decided.size());
+  for (size_t i = 0; i < kite.decided.size(); ++i) {
+    EXPECT_TRUE(kite.decided[i] == dhan.decided[i]) << "decision or intent " << i << " differs";
+  }
+  EXPECT_EQ(kite.acks, 5);
+  EXPECT_EQ(dhan.acks, 5);
+  // The final state of every follower order is the same (the stream of updates may differ
+  // in how many intermediate states each broker reports).
+  auto final_states = [](const Outcome& o) {
+    std::map<std::string, std::string> last;
+    for (const auto& u : o.updates) last[u.substr(0, u.find('/'))] = u;
+    return last;
+  };
+  EXPECT_EQ(final_states(kite), final_states(dhan));
+  ASSERT_EQ(kite.book.size(), dhan.book.size());
+  for (size_t i = 0; i < kite.book.size(); ++i) {
+    EXPECT_EQ(kite.book[i].tag, dhan.book[i].tag);
+    EXPECT_EQ(kite.book[i].instrument, dhan.book[i].instrument);
+    EXPECT_EQ(kite.book[i].side, dhan.book[i].side);
+    EXPECT_EQ(kite.book[i].quantity_units, dhan.book[i].quantity_units);
+    EXPECT_EQ(kite.book[i].filled_units, dhan.book[i].filled_units);
+    EXPECT_EQ(kite.book[i].status, dhan.book[i].status);
+  }
+}
+
+}  // namespace
+}  // namespace tandem::engine
