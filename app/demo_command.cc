@@ -146,13 +146,15 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   std::thread sim_thread([&] { sim_io.run(); });
 
   config->journal = dir;
-  auto point_at_sim = [&](config::Connection& c) {
-    c.api_url = fmt::format("https://localhost:{}", *port);
+  auto point_at_sim = [&](config::Connection& c, d::Broker broker) {
+    const bool dhan = broker == d::Broker::dhan;
+    c.api_url = fmt::format("https://localhost:{}{}", *port, dhan ? "/v2" : "");
     c.ws_url = fmt::format("wss://localhost:{}", *port);
+    c.scrip_master_url = fmt::format("https://localhost:{}/api-scrip-master.csv", *port);
     c.ca_pem = (*sim)->ca_pem();
   };
-  point_at_sim(config->leader.connection);
-  for (auto& f : config->followers) point_at_sim(f.connection);
+  point_at_sim(config->leader.connection, d::Broker::kite);
+  for (auto& f : config->followers) point_at_sim(f.connection, f.settings.broker);
   SessionOptions options;
   options.live = true;  // against the simulator: the demo has no real broker
   options.version = TANDEM_VERSION;
@@ -161,12 +163,13 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     for (const auto& a : sim_settings->kite.accounts) {
       if (name == "kite." + a.user_id + ".api_key") return sim_settings->kite.api_key;
       if (name == "kite." + a.user_id + ".access_token") return a.access_token;
+      if (name == "dhan." + a.user_id + ".access_token") return a.access_token;
     }
     return std::nullopt;
   };
   fmt::print(
-      "tandem demo: the broker simulator on https://127.0.0.1:{} (Kite REST + WebSocket, "
-      "its own CA)\n",
+      "tandem demo: the broker simulator on https://127.0.0.1:{} (Kite and Dhan REST + "
+      "WebSockets, its own CA)\n",
       *port);
   fmt::print("  leader LEADER1 plays a scripted NSE day: {} steps, {} to {} IST, {}x speed\n",
              script->size(), ist_clock(script->front().at_ns), ist_clock(script->back().at_ns),
@@ -175,8 +178,9 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     std::string s;
     for (const auto& f : config->followers) {
       s += (s.empty() ? "" : ", ") + f.settings.follower.value + " (" +
-           (f.settings.broker == d::Broker::paper ? "paper"
-                                                  : "sim Kite " + f.settings.account.value) +
+           (f.settings.broker == d::Broker::paper  ? std::string("paper")
+            : f.settings.broker == d::Broker::dhan ? "sim Dhan " + f.settings.account.value
+                                                   : "sim Kite " + f.settings.account.value) +
            ")";
     }
     return s;

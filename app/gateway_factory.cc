@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/text_file.h"
+#include "brokers/dhan/dhan_gateway.h"
 #include "brokers/kite/kite_gateway.h"
 
 namespace tandem::app {
@@ -27,6 +28,62 @@ Result<brokers::net::HttpsTarget> target_of(const std::string& url, const config
     t.ca_pem = *pem;
   }
   return t;
+}
+
+std::string path_of(const std::string& url) {
+  const auto u = boost::urls::parse_uri(url);
+  if (!u) return {};
+  std::string path(u->encoded_path());
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path;
+}
+
+asio::awaitable<Result<brokers::dhan::SecurityMap>> load_dhan_securities(
+    asio::io_context& io, config::Connection c,
+    std::vector<domain::Instrument> engine_instruments) {
+  auto target = target_of(c.scrip_master_url, c, "dhan scrip_master_url");
+  if (!target.ok()) co_return target.status();
+  brokers::net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(60));
+  brokers::net::HttpRequest request;
+  request.target = path_of(c.scrip_master_url);
+  auto response = co_await http.request(request);
+  if (!response.ok()) co_return response.status();
+  if (response->status != 200) {
+    co_return Status(StatusCode::unavailable, "dhan scrip master " + c.scrip_master_url +
+                                                  ": HTTP " + std::to_string(response->status));
+  }
+  auto master = brokers::dhan::parse_scrip_master(response->body);
+  if (!master.ok()) co_return master.status();
+  const brokers::dhan::SecurityMap dhan(*master);
+  co_return dhan.for_instruments(engine_instruments);
+}
+
+Result<std::unique_ptr<brokers::Gateway>> make_dhan_gateway(asio::io_context& io,
+                                                            const std::string& account,
+                                                            const config::Connection& c,
+                                                            const SecretLookup& secret,
+                                                            std::function<domain::TimeNs()> clock,
+                                                            brokers::dhan::SecurityMap securities) {
+  const std::string what = "dhan account " + account;
+  auto rest = target_of(c.api_url, c, what + " api_url");
+  if (!rest.ok()) return rest.status();
+  auto stream = target_of(c.ws_url, c, what + " ws_url");
+  if (!stream.ok()) return stream.status();
+  rest->local_address = c.source_ip;
+  const auto token = secret("dhan." + account + ".access_token");
+  if (!token) {
+    return Status(StatusCode::unauthenticated,
+                  what + ": no access_token in the secrets file (tandem login dhan --account " +
+                      account + ")");
+  }
+  brokers::dhan::DhanAccount a;
+  a.rest = *rest;
+  a.rest_path = path_of(c.api_url);
+  a.stream = *stream;
+  a.credentials = {account, *token};
+  a.securities = std::move(securities);
+  return std::unique_ptr<brokers::Gateway>(
+      new brokers::dhan::DhanGateway(io.get_executor(), std::move(a), std::move(clock)));
 }
 
 Result<std::unique_ptr<brokers::Gateway>> make_kite_gateway(asio::io_context& io,

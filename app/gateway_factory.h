@@ -3,13 +3,16 @@
 // `tandem check`. Errors name the account and what is missing; never a credential.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "brokers/dhan/scrip_master.h"
 #include "brokers/gateway.h"
 #include "brokers/net/https_client.h"
 #include "config/tandem_config.h"
@@ -22,6 +25,22 @@ using SecretLookup = std::function<std::optional<std::string>(const std::string&
 [[nodiscard]] Result<brokers::net::HttpsTarget> target_of(const std::string& url,
                                                           const config::Connection& c,
                                                           const std::string& what);
+
+// The path part of a URL ("/v2" of https://api.dhan.co/v2); empty when none.
+[[nodiscard]] std::string path_of(const std::string& url);
+
+// Reads a Dhan scrip master over HTTPS (its URL from the connection) and keys it by the
+// instruments the engine uses (the leader's): a Dhan follower of a Kite leader trades the
+// same contracts under Dhan's security ids. Runs on `io`'s thread.
+[[nodiscard]] boost::asio::awaitable<Result<brokers::dhan::SecurityMap>> load_dhan_securities(
+    boost::asio::io_context& io, config::Connection c,
+    std::vector<domain::Instrument> engine_instruments);
+
+// A Dhan gateway for `account` (its dhanClientId), the token from dhan.<account>.access_token.
+[[nodiscard]] Result<std::unique_ptr<brokers::Gateway>> make_dhan_gateway(
+    boost::asio::io_context& io, const std::string& account, const config::Connection& c,
+    const SecretLookup& secret, std::function<domain::TimeNs()> clock,
+    brokers::dhan::SecurityMap securities);
 
 // A Kite gateway for `account`, credentials from kite.<account>.api_key / .access_token.
 [[nodiscard]] Result<std::unique_ptr<brokers::Gateway>> make_kite_gateway(

@@ -39,17 +39,28 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   setup.version = options.version;
   setup.config_hash = config.hash;
   engine::Engine::Followers followers;
+  // Dhan followers are made once the leader's instruments are known (their security ids are
+  // matched to the leader's contracts), on the broker thread below.
+  std::vector<const config::FollowerConfig*> dhan_followers;
   for (const auto& f : config.followers) {
     d::FollowerSettings settings = f.settings;
     std::unique_ptr<brokers::Gateway> g;
+    if (settings.broker == d::Broker::dhan && options.live) {
+      if (!options.secret("dhan." + settings.account.value + ".access_token")) {
+        return Status(StatusCode::unauthenticated,
+                      "dhan account " + settings.account.value +
+                          ": no access_token in the secrets file (tandem login dhan --account " +
+                          settings.account.value + ")");
+      }
+      dhan_followers.push_back(&f);
+      setup.followers.push_back(settings);
+      continue;
+    }
     if (options.live && settings.broker == d::Broker::kite) {
       auto k = make_kite_gateway(s->broker_io_, settings.account.value, f.connection,
                                  options.secret, options.clock);
       if (!k.ok()) return k.status();
       g = std::move(k).value();
-    } else if (settings.broker == d::Broker::dhan && options.live) {
-      return Status::invalid_argument("follower " + settings.follower.value +
-                                      ": Dhan accounts are not supported yet");
     } else {
       brokers::PaperAccount paper;
       paper.funds.available_paise = f.paper_capital_paise;
@@ -73,16 +84,42 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   s->broker_thread_ = std::thread([io = &s->broker_io_] { io->run(); });
   // Warm every gateway before the engine starts: a copy never pays for a handshake.
   std::promise<void> warmed;
+  Status dhan_status;
   asio::co_spawn(
       s->broker_io_,
       [&]() -> asio::awaitable<void> {
         for (auto& g : s->gateways_) {
           (void)co_await g->warm();
         }
+        if (!dhan_followers.empty()) {
+          auto instruments = co_await s->gateways_.front()->instruments();
+          if (!instruments.ok()) dhan_status = instruments.status();
+          for (const config::FollowerConfig* f : dhan_followers) {
+            if (!dhan_status.ok()) break;
+            const std::string& account = f->settings.account.value;
+            auto securities =
+                co_await load_dhan_securities(s->broker_io_, f->connection, *instruments);
+            if (!securities.ok()) {
+              dhan_status = Status(securities.status().code(), "dhan account " + account + ": " +
+                                                                   securities.status().message());
+              break;
+            }
+            auto g = make_dhan_gateway(s->broker_io_, account, f->connection, options.secret,
+                                       options.clock, std::move(securities).value());
+            if (!g.ok()) {
+              dhan_status = g.status();
+              break;
+            }
+            (void)co_await (*g)->warm();
+            followers[f->settings.follower] = g->get();
+            s->gateways_.push_back(std::move(g).value());
+          }
+        }
         warmed.set_value();
       },
       asio::detached);
   warmed.get_future().wait();
+  if (!dhan_status.ok()) return dhan_status;
   s->engine_ = std::make_unique<engine::Engine>(*s->store_, setup, *s->gateways_.front(), followers,
                                                 s->broker_io_.get_executor(), options.clock);
   return s;

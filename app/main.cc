@@ -2,18 +2,18 @@
 // (STYLE.md §1); subcommands live one concept per file beside this one.
 #include <CLI/CLI.hpp>
 
+#include "app/audit_command.h"
+#include "app/backtest_command.h"
 #include "app/check_command.h"
 #include "app/config_commands.h"
 #include "app/demo_command.h"
 #include "app/journal_commands.h"
 #include "app/login_command.h"
-#include "app/audit_command.h"
-#include "app/backtest_command.h"
 #include "app/replay_command.h"
-#include "app/state_command.h"
 #include "app/run_command.h"
 #include "app/secrets_commands.h"
 #include "app/sim_command.h"
+#include "app/state_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tandem: copy trading with a verifiable journal"};

@@ -139,12 +139,12 @@ class Reader {
     s.copy_window_end_min = h2 * 60 + m2;
   }
 
-  Connection connection(const toml::table& t, const std::string& path) {
-    Connection c;
+  Connection connection(const toml::table& t, const std::string& path, Connection c = {}) {
     c.api_url = f_.text(t, "api_url", path, c.api_url);
     c.ws_url = f_.text(t, "ws_url", path, c.ws_url);
     c.ca_file = f_.text(t, "ca_file", path);
     c.source_ip = f_.text(t, "source_ip", path);
+    c.scrip_master_url = f_.text(t, "scrip_master_url", path, c.scrip_master_url);
     return c;
   }
 
@@ -271,7 +271,8 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
             "api_url",
             "ws_url",
             "ca_file",
-            "source_ip"});
+            "source_ip",
+            "scrip_master_url"});
     FollowerConfig fc;
     d::FollowerSettings& s = fc.settings;
     s.follower = {f.text(t, "id", path, "", true)};
@@ -305,7 +306,8 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     s.copy_on = r.choice(t, "copy_on", path, d::CopyOn::placement, kCopyOn);
     fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);
     fc.paper_slippage_bp = f.integer(t, "paper_slippage_bp", path, 0, 0, 10'000);
-    fc.connection = r.connection(t, path);
+    fc.connection =
+        r.connection(t, path, s.broker == d::Broker::dhan ? dhan_connection() : Connection{});
     for (const auto& earlier : out.followers) {
       if (earlier.settings.follower == s.follower && !s.follower.empty()) {
         f.error(t.get("id"), path + ".id", "'" + s.follower.value + "' appears twice");
@@ -327,6 +329,14 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
 
 Result<TandemConfig> read_tandem_config(const std::string& path) {
   return read(TomlFields::parse_file(path), path);
+}
+
+Connection dhan_connection() {
+  Connection c;
+  c.api_url = "https://api.dhan.co/v2";
+  c.ws_url = "wss://api-order-update.dhan.co";
+  c.scrip_master_url = "https://images.dhan.co/api-data/api-scrip-master.csv";
+  return c;
 }
 
 Result<TandemConfig> parse_tandem_config(std::string_view text, const std::string& name) {

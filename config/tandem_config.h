@@ -22,7 +22,12 @@ struct Connection {
   std::string ca_file;    // an extra CA to trust (the simulator's); empty: the system's
   std::string ca_pem;     // the same given directly (the demo's in-process simulator)
   std::string source_ip;  // the registered static IP for order calls; empty: any
+  // Dhan only: where the scrip master (security ids) is read from at startup.
+  std::string scrip_master_url;
 };
+
+// A Dhan account's endpoints (brokers.md §2.1), the defaults for `broker = "dhan"`.
+[[nodiscard]] Connection dhan_connection();
 
 struct LeaderConfig {
   domain::Broker broker = domain::Broker::kite;
