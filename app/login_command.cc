@@ -10,6 +10,7 @@
 
 #include "app/gateway_factory.h"
 #include "app/secrets_commands.h"
+#include "brokers/dhan/rest_session.h"
 #include "brokers/kite/rest_session.h"
 
 namespace tandem::app {
@@ -79,6 +80,60 @@ int login_kite(const LoginOptions& o) {
   return 0;
 }
 
+struct DhanLoginOptions {
+  SecretsPaths secrets;
+  std::string account;  // the dhanClientId
+  std::string api_url = "https://api.dhan.co/v2";
+  std::string ca_file;
+};
+
+// Dhan's access tokens are made on web.dhan.co (valid 24 h): the user pastes one; it is
+// checked against GET /profile (it works, and it is this account's) before it is stored.
+int login_dhan(const DhanLoginOptions& o) {
+  auto dhan_fail = [](const std::string& why) {
+    std::cerr << "tandem login dhan: " << why << "\n";
+    return 1;
+  };
+  auto store = open_secrets(o.secrets);
+  if (!store.ok()) return dhan_fail(store.status().message());
+  config::Connection connection;
+  connection.ca_file = o.ca_file;
+  auto target = target_of(o.api_url, connection, "--api-url");
+  if (!target.ok()) return dhan_fail(target.status().message());
+  std::cout << "Paste the access token generated on web.dhan.co (My Profile > Access DhanHQ "
+               "APIs) for "
+            << o.account << ":\n> " << std::flush;
+  std::string token;
+  std::getline(std::cin, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) return dhan_fail("no token given; nothing stored");
+
+  asio::io_context io;
+  brokers::net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
+  brokers::RateLimiter limiter(brokers::RateLimits{});
+  brokers::dhan::RestSession session(
+      http, {o.account, token}, limiter, [] { return domain::TimeNs{0}; },
+      brokers::dhan::SecurityMap(), path_of(o.api_url));
+  std::optional<Result<brokers::dhan::Profile>> answer;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { answer = co_await session.profile(); }, asio::detached);
+  io.run();
+  if (!answer) return dhan_fail("no answer from " + o.api_url);
+  if (!answer->ok()) return dhan_fail("the token does not work: " + answer->status().message());
+  if ((*answer)->client_id != o.account) {
+    return dhan_fail("the token is " + (*answer)->client_id + "'s, not " + o.account +
+                     "; nothing stored");
+  }
+  const std::string token_name = "dhan." + o.account + ".access_token";
+  Status s = store->set(token_name, token);
+  if (s.ok()) s = store->save();
+  if (!s.ok()) return dhan_fail(s.message());
+  std::cout << "stored the access token for " << o.account << " as " << token_name << " in "
+            << o.secrets.file << " (valid until " << (*answer)->token_validity
+            << " as Dhan says; Dhan tokens last 24 h)\n";
+  return 0;
+}
+
 }  // namespace
 
 void add_login_command(CLI::App& app, int& exit_code) {
@@ -93,6 +148,15 @@ void add_login_command(CLI::App& app, int& exit_code) {
   kite->add_option("--ca", options->ca_file, "Also trust this CA (the simulator's)");
   add_secrets_options(*kite, options->secrets);
   kite->callback([options, &exit_code] { exit_code = login_kite(*options); });
+
+  auto dhan_options = std::make_shared<DhanLoginOptions>();
+  CLI::App* dhan = login->add_subcommand("dhan", "Store a DhanHQ access token, checked first");
+  dhan->add_option("--account", dhan_options->account, "The dhanClientId")->required();
+  dhan->add_option("--api-url", dhan_options->api_url, "Dhan's API root")->capture_default_str();
+  dhan->add_option("--ca", dhan_options->ca_file, "Also trust this CA (the simulator's)");
+  add_secrets_options(*dhan, dhan_options->secrets);
+  dhan->footer("Example: echo \"$DHAN_TOKEN\" | tandem login dhan --account 1000000009");
+  dhan->callback([dhan_options, &exit_code] { exit_code = login_dhan(*dhan_options); });
 }
 
 }  // namespace tandem::app

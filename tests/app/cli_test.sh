@@ -248,6 +248,19 @@ PY
 else
   echo "SKIP: login kite (python3 is needed to play the browser)"
 fi
+# Dhan login against the simulator's Dhan dialect: a pasted token is checked, then stored.
+dhan_login=(login dhan --account FOLLOW2 --api-url "https://localhost:$port/v2" --ca "$work/login-ca.pem"
+            "${sec[@]}")
+out=$(echo "sim-follower2-token" | "$tandem" "${dhan_login[@]}" 2>&1); rc=$?
+check "login dhan exits 0" test "$rc" -eq 0
+check "…storing the token under the client id" grep -q "dhan.FOLLOW2.access_token" <<<"$out"
+check "…without printing it" test "$(grep -c "sim-follower2-token" <<<"$out")" -eq 0
+out=$(echo "not-a-token" | "$tandem" "${dhan_login[@]}" 2>&1); rc=$?
+check "login dhan with a bad token exits 1" test "$rc" -eq 1
+check "…naming Dhan's DH-901" grep -q "DH-901" <<<"$out"
+out=$(echo "sim-follower1-token" | "$tandem" "${dhan_login[@]}" 2>&1); rc=$?
+check "login dhan with another account's token stores nothing" test "$rc" -eq 1
+
 # The pre-flight against the simulator: every account reached, tokens and funds checked.
 for a in LEADER1 FOLLOW1; do echo simkey | "$tandem" secrets set "kite.$a.api_key" "${sec[@]}" >/dev/null; done
 echo sim-leader-token | "$tandem" secrets set kite.LEADER1.access_token "${sec[@]}" >/dev/null
