@@ -1,8 +1,8 @@
 // `tandem-bench broker`: the time from handing N orders (one per account, N = 1, 10, 100)
-// to the Kite adapter until the last acknowledgement arrives, against the broker simulator
-// over loopback TLS, with 0 ms and 20 ms of simulated broker latency. The orders go out in
-// parallel over connections warmed beforehand, so with latency the total should stay near
-// one round trip, not N of them.
+// to the Kite or the Dhan adapter until the last acknowledgement arrives, against the broker
+// simulator over loopback TLS, with 0 ms and 20 ms of simulated broker latency. The orders go out
+// in parallel over connections warmed beforehand, so with latency the total should stay near one
+// round trip, not N of them.
 #include "bench/broker_bench.h"
 
 #include <fmt/format.h>
@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "bench/latency.h"
+#include "brokers/dhan/rest_session.h"
 #include "brokers/kite/rest_session.h"
 #include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
@@ -41,8 +42,14 @@ struct Figures {
   bool ok = true;
 };
 
-Figures measure(int accounts, std::chrono::milliseconds latency, int repetitions) {
+Figures measure(d::Broker broker, int accounts, std::chrono::milliseconds latency,
+                int repetitions) {
   brokers::sim::KiteSimConfig config;
+  d::Instrument infy;
+  infy.key = {d::Exchange::nse, "INFY"};
+  infy.underlying = "INFY";
+  infy.kite_token = 408065;  // Dhan's securityId in the simulator's scrip master
+  config.instruments = {infy};
   config.api_key = "benchkey";
   brokers::sim::Faults faults;
   faults.orders_per_second = 1'000'000;  // the bench measures transport, not Kite's cap
@@ -71,6 +78,8 @@ Figures measure(int accounts, std::chrono::milliseconds latency, int repetitions
         std::vector<std::unique_ptr<brokers::net::HttpsClient>> clients;
         std::vector<std::unique_ptr<brokers::RateLimiter>> limiters;
         std::vector<std::unique_ptr<brokers::kite::RestSession>> sessions;
+        std::vector<std::unique_ptr<brokers::dhan::RestSession>> dhan_sessions;
+        const auto securities = kite.dhan_securities().for_instruments(config.instruments);
         for (int i = 0; i < accounts; ++i) {
           clients.push_back(std::make_unique<brokers::net::HttpsClient>(
               client_io.get_executor(),
@@ -81,9 +90,17 @@ Figures measure(int accounts, std::chrono::milliseconds latency, int repetitions
           // limiter's job, measured elsewhere, so this bench lets every order through.
           limiters.push_back(std::make_unique<brokers::RateLimiter>(
               brokers::RateLimits{{{1'000'000'000, 1'000'000'000}}}));
-          sessions.push_back(std::make_unique<brokers::kite::RestSession>(
-              *clients.back(), brokers::kite::Credentials{"benchkey", "tok" + std::to_string(i)},
-              *limiters.back(), wall_clock));
+          if (broker == d::Broker::dhan) {
+            brokers::dhan::Credentials credentials;
+            credentials.client_id = "U" + std::to_string(i);
+            credentials.access_token = "tok" + std::to_string(i);
+            dhan_sessions.push_back(std::make_unique<brokers::dhan::RestSession>(
+                *clients.back(), credentials, *limiters.back(), wall_clock, securities));
+          } else {
+            sessions.push_back(std::make_unique<brokers::kite::RestSession>(
+                *clients.back(), brokers::kite::Credentials{"benchkey", "tok" + std::to_string(i)},
+                *limiters.back(), wall_clock));
+          }
         }
         size_t handshakes_before = 0;
         for (const auto& c : clients) handshakes_before += c->handshakes();
@@ -101,8 +118,14 @@ Figures measure(int accounts, std::chrono::milliseconds latency, int repetitions
                 client_io,
                 [&, i]() -> asio::awaitable<void> {
                   const d::ClientTag tag{"b" + std::to_string(rep) + "x" + std::to_string(i)};
-                  auto r = co_await sessions[i]->place(order, tag);
-                  if (!r.ok()) out.ok = false;
+                  // An if, not ?: — GCC 12 mishandles co_await inside a conditional expression.
+                  bool placed = false;
+                  if (broker == d::Broker::dhan) {
+                    placed = (co_await dhan_sessions[i]->place(order, tag)).ok();
+                  } else {
+                    placed = (co_await sessions[i]->place(order, tag)).ok();
+                  }
+                  if (!placed) out.ok = false;
                   if (--pending == 0) all_done.cancel();
                 },
                 asio::detached);
@@ -129,21 +152,25 @@ Figures measure(int accounts, std::chrono::milliseconds latency, int repetitions
 
 int run_broker_bench(const BrokerBenchOptions& options) {
   fmt::print(
-      "tandem-bench broker: N orders on N accounts, Kite adapter -> simulator over "
+      "tandem-bench broker: N orders on N accounts, Kite and Dhan adapters -> simulator over "
       "loopback TLS\n");
   fmt::print(
       "(time from handing the orders over to the last acknowledgement; {} runs each;\n"
       " the per-account 10 orders/s pacing is switched off so runs measure transport)\n\n",
       options.repetitions);
-  fmt::print("  broker latency   accounts   p50 ms    p99 ms    new handshakes\n");
+  fmt::print("  broker   broker latency   accounts   p50 ms    p99 ms    new handshakes\n");
   bool ok = true;
-  for (int latency_ms : {0, 20}) {
-    for (int n : {1, 10, 100}) {
-      const Figures f = measure(n, std::chrono::milliseconds(latency_ms), options.repetitions);
-      ok = ok && f.ok;
-      fmt::print("  {:>11} ms   {:>8}   {:>7.3f}   {:>7.3f}   {:>14}{}\n", latency_ms, n,
-                 f.total.p50_us / 1000, f.total.p99_us / 1000, f.handshakes_during,
-                 f.ok ? "" : "   (some orders failed)");
+  for (const d::Broker broker : {d::Broker::kite, d::Broker::dhan}) {
+    for (int latency_ms : {0, 20}) {
+      for (int n : {1, 10, 100}) {
+        const Figures f =
+            measure(broker, n, std::chrono::milliseconds(latency_ms), options.repetitions);
+        ok = ok && f.ok;
+        fmt::print("  {:<6} {:>11} ms   {:>8}   {:>7.3f}   {:>7.3f}   {:>14}{}\n",
+                   d::to_string(broker), latency_ms, n, f.total.p50_us / 1000,
+                   f.total.p99_us / 1000, f.handshakes_during,
+                   f.ok ? "" : "   (some orders failed)");
+      }
     }
   }
   return ok ? 0 : 1;
