@@ -54,7 +54,8 @@ asio::awaitable<Result<brokers::dhan::SecurityMap>> load_dhan_securities(
   }
   auto master = brokers::dhan::parse_scrip_master(response->body);
   if (!master.ok()) co_return master.status();
-  const brokers::dhan::SecurityMap dhan(*master);
+  brokers::dhan::SecurityMap dhan(*master);
+  if (engine_instruments.empty()) co_return dhan;  // Dhan's own names (a Dhan leader)
   co_return dhan.for_instruments(engine_instruments);
 }
 

@@ -31,7 +31,8 @@ using SecretLookup = std::function<std::optional<std::string>(const std::string&
 
 // Reads a Dhan scrip master over HTTPS (its URL from the connection) and keys it by the
 // instruments the engine uses (the leader's): a Dhan follower of a Kite leader trades the
-// same contracts under Dhan's security ids. Runs on `io`'s thread.
+// same contracts under Dhan's security ids. With no engine instruments (a Dhan leader,
+// whose names are the engine's), the whole master under Dhan's names. Runs on `io`'s thread.
 [[nodiscard]] boost::asio::awaitable<Result<brokers::dhan::SecurityMap>> load_dhan_securities(
     boost::asio::io_context& io, config::Connection c,
     std::vector<domain::Instrument> engine_instruments);

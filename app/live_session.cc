@@ -8,6 +8,7 @@
 #include "app/gateway_factory.h"
 #include "app/text_file.h"
 #include "brokers/paper/paper_gateway.h"
+#include "brokers/renamed_gateway.h"
 #include "domain/calendar/market_calendar.h"
 
 namespace tandem::app {
@@ -27,10 +28,17 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
       return Status::invalid_argument(config.holidays_file + ": " + parsed.status().message());
     holidays.assign(parsed->begin(), parsed->end());
   }
-  auto leader = make_kite_gateway(s->broker_io_, config.leader.account, config.leader.connection,
-                                  options.secret, options.clock);
-  if (!leader.ok()) return leader.status();
-  s->gateways_.push_back(std::move(leader).value());
+  // Credentials first, so that a missing one is reported before anything connects.
+  auto has_token = [&](d::Broker broker, const std::string& account) -> Status {
+    if (broker == d::Broker::dhan && !options.secret("dhan." + account + ".access_token")) {
+      return Status(StatusCode::unauthenticated,
+                    "dhan account " + account +
+                        ": no access_token in the secrets file (tandem login dhan --account " +
+                        account + ")");
+    }
+    return Status();
+  };
+  TANDEM_RETURN_IF_ERROR(has_token(config.leader.broker, config.leader.account));
 
   engine::EngineSetup setup;
   setup.leader = {config.leader.account};
@@ -39,38 +47,27 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   setup.version = options.version;
   setup.config_hash = config.hash;
   engine::Engine::Followers followers;
-  // Dhan followers are made once the leader's instruments are known (their security ids are
-  // matched to the leader's contracts), on the broker thread below.
-  std::vector<const config::FollowerConfig*> dhan_followers;
+  // Accounts on a real broker are made on the broker thread below, once the leader's
+  // instruments are known: a Dhan follower's security ids, and a follower whose broker names
+  // contracts otherwise than the leader's, are matched to the leader's contracts.
+  std::vector<const config::FollowerConfig*> real_followers;
+  std::vector<std::unique_ptr<brokers::Gateway>> paper;
   for (const auto& f : config.followers) {
     d::FollowerSettings settings = f.settings;
-    std::unique_ptr<brokers::Gateway> g;
-    if (settings.broker == d::Broker::dhan && options.live) {
-      if (!options.secret("dhan." + settings.account.value + ".access_token")) {
-        return Status(StatusCode::unauthenticated,
-                      "dhan account " + settings.account.value +
-                          ": no access_token in the secrets file (tandem login dhan --account " +
-                          settings.account.value + ")");
-      }
-      dhan_followers.push_back(&f);
+    if (options.live && settings.broker != d::Broker::paper) {
+      TANDEM_RETURN_IF_ERROR(has_token(settings.broker, settings.account.value));
+      real_followers.push_back(&f);
       setup.followers.push_back(settings);
       continue;
     }
-    if (options.live && settings.broker == d::Broker::kite) {
-      auto k = make_kite_gateway(s->broker_io_, settings.account.value, f.connection,
-                                 options.secret, options.clock);
-      if (!k.ok()) return k.status();
-      g = std::move(k).value();
-    } else {
-      brokers::PaperAccount paper;
-      paper.funds.available_paise = f.paper_capital_paise;
-      paper.fills.slippage_bp = f.paper_slippage_bp;
-      g = std::make_unique<brokers::PaperGateway>(s->broker_io_.get_executor(), paper,
-                                                  options.clock);
-      settings.broker = d::Broker::paper;  // journaled as what it really is
-    }
+    brokers::PaperAccount account;
+    account.funds.available_paise = f.paper_capital_paise;
+    account.fills.slippage_bp = f.paper_slippage_bp;
+    auto g = std::make_unique<brokers::PaperGateway>(s->broker_io_.get_executor(), account,
+                                                     options.clock);
+    settings.broker = d::Broker::paper;  // journaled as what it really is
     followers[settings.follower] = g.get();
-    s->gateways_.push_back(std::move(g));
+    paper.push_back(std::move(g));
     setup.followers.push_back(settings);
   }
 
@@ -83,46 +80,84 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   s->work_.emplace(s->broker_io_.get_executor());
   s->broker_thread_ = std::thread([io = &s->broker_io_] { io->run(); });
   // Warm every gateway before the engine starts: a copy never pays for a handshake.
-  std::promise<void> warmed;
-  Status dhan_status;
+  std::promise<void> built;
+  Status build_status;
   asio::co_spawn(
       s->broker_io_,
       [&]() -> asio::awaitable<void> {
-        for (auto& g : s->gateways_) {
-          (void)co_await g->warm();
-        }
-        if (!dhan_followers.empty()) {
-          auto instruments = co_await s->gateways_.front()->instruments();
-          if (!instruments.ok()) dhan_status = instruments.status();
-          for (const config::FollowerConfig* f : dhan_followers) {
-            if (!dhan_status.ok()) break;
-            const std::string& account = f->settings.account.value;
-            auto securities =
-                co_await load_dhan_securities(s->broker_io_, f->connection, *instruments);
-            if (!securities.ok()) {
-              dhan_status = Status(securities.status().code(), "dhan account " + account + ": " +
-                                                                   securities.status().message());
-              break;
-            }
-            auto g = make_dhan_gateway(s->broker_io_, account, f->connection, options.secret,
-                                       options.clock, std::move(securities).value());
-            if (!g.ok()) {
-              dhan_status = g.status();
-              break;
-            }
-            (void)co_await (*g)->warm();
-            followers[f->settings.follower] = g->get();
-            s->gateways_.push_back(std::move(g).value());
-          }
-        }
-        warmed.set_value();
+        build_status = co_await s->build_gateways(config, options, real_followers, followers);
+        for (auto& g : paper) s->gateways_.push_back(std::move(g));
+        built.set_value();
       },
       asio::detached);
-  warmed.get_future().wait();
-  if (!dhan_status.ok()) return dhan_status;
+  built.get_future().wait();
+  if (!build_status.ok()) return build_status;
   s->engine_ = std::make_unique<engine::Engine>(*s->store_, setup, *s->gateways_.front(), followers,
                                                 s->broker_io_.get_executor(), options.clock);
   return s;
+}
+
+// On the broker thread: the leader, then every follower on a real broker, each warmed.
+asio::awaitable<Status> LiveSession::build_gateways(
+    const config::TandemConfig& config, const SessionOptions& options,
+    const std::vector<const config::FollowerConfig*>& real_followers,
+    engine::Engine::Followers& followers) {
+  const config::Connection& lc = config.leader.connection;
+  std::unique_ptr<brokers::Gateway> leader;
+  if (config.leader.broker == d::Broker::dhan) {
+    // A Dhan leader's names are Dhan's own: its whole scrip master.
+    auto master = co_await load_dhan_securities(broker_io_, lc, {});
+    if (!master.ok()) co_return master.status();
+    auto g = make_dhan_gateway(broker_io_, config.leader.account, lc, options.secret, options.clock,
+                               std::move(master).value());
+    if (!g.ok()) co_return g.status();
+    leader = std::move(g).value();
+  } else {
+    auto g =
+        make_kite_gateway(broker_io_, config.leader.account, lc, options.secret, options.clock);
+    if (!g.ok()) co_return g.status();
+    leader = std::move(g).value();
+  }
+  (void)co_await leader->warm();
+  std::vector<d::Instrument> names;  // the leader's instruments: the engine's names
+  if (!real_followers.empty()) {
+    auto instruments = co_await leader->instruments();
+    if (!instruments.ok()) co_return instruments.status();
+    names = std::move(instruments).value();
+  }
+  gateways_.push_back(std::move(leader));
+  for (const config::FollowerConfig* f : real_followers) {
+    const std::string& account = f->settings.account.value;
+    std::unique_ptr<brokers::Gateway> g;
+    if (f->settings.broker == d::Broker::dhan) {
+      auto securities = co_await load_dhan_securities(broker_io_, f->connection, names);
+      if (!securities.ok()) {
+        co_return Status(securities.status().code(),
+                         "dhan account " + account + ": " + securities.status().message());
+      }
+      auto made = make_dhan_gateway(broker_io_, account, f->connection, options.secret,
+                                    options.clock, std::move(securities).value());
+      if (!made.ok()) co_return made.status();
+      g = std::move(made).value();
+      (void)co_await g->warm();
+    } else {
+      auto made =
+          make_kite_gateway(broker_io_, account, f->connection, options.secret, options.clock);
+      if (!made.ok()) co_return made.status();
+      g = std::move(made).value();
+      (void)co_await g->warm();
+      if (config.leader.broker != d::Broker::kite) {
+        // Kite names contracts otherwise than the leader's broker: rename at the border.
+        auto own = co_await g->instruments();
+        if (!own.ok()) co_return own.status();
+        g = std::make_unique<brokers::RenamedGateway>(std::move(g),
+                                                      brokers::contract_names(names, *own));
+      }
+    }
+    followers[f->settings.follower] = g.get();
+    gateways_.push_back(std::move(g));
+  }
+  co_return Status();
 }
 
 Status LiveSession::run() {

@@ -1,10 +1,11 @@
 // Everything `tandem run` and `tandem demo` start around the engine: the broker thread with
-// one gateway per account (Kite over HTTPS, or paper), the journal, and the engine itself,
+// one gateway per account (Kite or Dhan over HTTPS, or paper), the journal, and the engine itself,
 // wired from a TandemConfig. Followers get paper accounts unless `live` is set — which the
 // caller sets only when the config says mode = "live" and the command line says --live.
 // Credentials come from a lookup (the secrets file), never from the config.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <functional>
@@ -44,6 +45,11 @@ class LiveSession {
 
  private:
   LiveSession() = default;
+  boost::asio::awaitable<Status> build_gateways(
+      const config::TandemConfig& config, const SessionOptions& options,
+      const std::vector<const config::FollowerConfig*>& real_followers,
+      engine::Engine::Followers& followers);
+
   boost::asio::io_context broker_io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread broker_thread_;

@@ -225,13 +225,16 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     out.log_file = f.text(*log, "file", "log");
   }
   if (const toml::table* leader = f.table(root, "leader", "")) {
-    f.only(*leader, "leader", {"broker", "account", "api_url", "ws_url", "ca_file", "source_ip"});
+    f.only(*leader, "leader",
+           {"broker", "account", "api_url", "ws_url", "ca_file", "source_ip", "scrip_master_url"});
     out.leader.broker = r.choice(*leader, "broker", "leader", d::Broker::kite, kBrokers);
-    if (out.leader.broker != d::Broker::kite) {
-      f.error(leader->get("broker"), "leader.broker", "only \"kite\" leaders are supported so far");
+    if (out.leader.broker == d::Broker::paper) {
+      f.error(leader->get("broker"), "leader.broker",
+              "the leader is a real account: \"kite\" or \"dhan\"");
     }
     out.leader.account = f.text(*leader, "account", "leader", "", true);
-    out.leader.connection = r.connection(*leader, "leader");
+    out.leader.connection = r.connection(
+        *leader, "leader", out.leader.broker == d::Broker::dhan ? dhan_connection() : Connection{});
   } else {
     f.error(&root, "leader", "missing: the [leader] table");
   }

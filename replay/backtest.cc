@@ -1,5 +1,6 @@
 #include "replay/backtest.h"
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <set>

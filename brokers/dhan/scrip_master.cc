@@ -226,13 +226,8 @@ const d::Instrument* SecurityMap::by_key(const d::InstrumentKey& key) const {
 
 const d::Instrument* SecurityMap::same_contract(const d::Instrument& other) const {
   if (const auto* same = by_key(other.key)) return same;
-  if (other.segment != d::Segment::derivatives) return nullptr;
   for (const auto& i : instruments_) {
-    if (i.key.exchange == other.key.exchange && i.segment == d::Segment::derivatives &&
-        i.underlying == other.underlying && i.expiry_day == other.expiry_day &&
-        i.strike_paise == other.strike_paise && i.option_type == other.option_type) {
-      return &i;
-    }
+    if (d::same_contract(i, other)) return &i;
   }
   return nullptr;
 }

@@ -10,4 +10,12 @@ std::string to_text(const InstrumentKey& key) {
   return out + ":" + key.tradingsymbol;
 }
 
+bool same_contract(const Instrument& a, const Instrument& b) {
+  if (a.key == b.key) return true;
+  return a.key.exchange == b.key.exchange && a.segment == Segment::derivatives &&
+         b.segment == Segment::derivatives && a.expiry_day != 0 && a.underlying == b.underlying &&
+         a.expiry_day == b.expiry_day && a.strike_paise == b.strike_paise &&
+         a.option_type == b.option_type;
+}
+
 }  // namespace tandem::domain

@@ -36,4 +36,9 @@ struct Instrument {
   bool operator==(const Instrument&) const = default;
 };
 
+// True when `a` and `b` are the same contract as two brokers name it: the same key, or a
+// derivative on the same exchange with the same underlying, expiry, strike and option type
+// (Kite's NIFTY26N2423500CE is Dhan's NIFTY-Nov2026-23500-CE).
+[[nodiscard]] bool same_contract(const Instrument& a, const Instrument& b);
+
 }  // namespace tandem::domain

@@ -90,5 +90,34 @@ ratio = 1.5
   EXPECT_NE(bad.status().message().find("follower[0].ratio"), std::string::npos);
 }
 
+TEST(TandemConfig, DhanAccountsGetDhansEndpointsAndAPaperLeaderIsRefused) {
+  auto c = parse_tandem_config(R"([leader]
+account = "1000000001"
+broker = "dhan"
+[[follower]]
+id = "k1"
+broker = "kite"
+[[follower]]
+id = "d1"
+account = "1000000009"
+broker = "dhan"
+scrip_master_url = "https://localhost:8443/api-scrip-master.csv"
+)",
+                               "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->leader.broker, domain::Broker::dhan);
+  EXPECT_EQ(c->leader.connection.api_url, "https://api.dhan.co/v2");
+  EXPECT_EQ(c->leader.connection.ws_url, "wss://api-order-update.dhan.co");
+  EXPECT_EQ(c->followers[0].connection.api_url, "https://api.kite.trade");
+  EXPECT_EQ(c->followers[1].connection.api_url, "https://api.dhan.co/v2");
+  EXPECT_EQ(c->followers[1].connection.scrip_master_url,
+            "https://localhost:8443/api-scrip-master.csv");
+  auto paper = parse_tandem_config(
+      "[leader]\naccount = \"L\"\nbroker = \"paper\"\n[[follower]]\nid = \"f\"\n", "t.toml");
+  ASSERT_FALSE(paper.ok());
+  EXPECT_NE(paper.status().message().find("t.toml:3: leader.broker"), std::string::npos)
+      << paper.status().message();
+}
+
 }  // namespace
 }  // namespace tandem::config

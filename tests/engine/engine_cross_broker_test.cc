@@ -7,6 +7,8 @@
 // with its login, securityIds from the simulator's scrip master); the two journals compared.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "journal/record_reader.h"
 #include "tests/support/engine_rig.h"
 
@@ -112,6 +114,89 @@ TEST(EngineCrossBroker, ADhanFollowerOfAKiteLeaderGetsTheSameOrdersAsAKiteFollow
     EXPECT_EQ(kite.book[i].filled_units, dhan.book[i].filled_units);
     EXPECT_EQ(kite.book[i].status, dhan.book[i].status);
   }
+}
+
+// A day on a NIFTY option (Kite calls it NIFTY26DEC24000CE, Dhan NIFTY-Dec2026-24000-CE)
+// and INFY, with LEADER1 on Kite or on Dhan and FOLLOW1 on Kite.
+struct LeaderRun {
+  std::vector<d::CopyDecision> decisions;
+  std::vector<brokers::BrokerOrder> book;
+  std::set<std::string> instruments;  // as the engine named them in its decisions
+};
+
+LeaderRun run_leader_day(bool dhan_leader) {
+  brokers::sim::KiteSimConfig config = sim_config();
+  config.instruments = testing::test_instruments();
+  Rig rig(config);
+  rig.on_brokers([&] { rig.sim->kite().set_price(testing::kTestNifty, 120'00); });
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.leader_broker = dhan_leader ? d::Broker::dhan : d::Broker::kite;
+  setup.version = "test";
+  setup.config_hash = "h";
+  setup.followers = {
+      follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, 2 * d::kPpm)};
+  brokers::Gateway* gateway =
+      dhan_leader ? rig.renamed_follow1.get() : static_cast<brokers::Gateway*>(rig.follow1.get());
+  const Engine::Followers followers{{{"FOLLOW1"}, gateway}};
+  auto leader_order = [&](d::Side side, const d::InstrumentKey& key, int64_t qty) {
+    d::OrderRequest o = rig.order(side, d::OrderType::market, qty);
+    o.instrument = key;
+    o.product = d::Product::carry_forward;
+    return rig.on_brokers([&] { return rig.sim->kite().place_as_owner("LEADER1", o); });
+  };
+  auto store = with_engine(
+      rig, setup, followers,
+      [&](Engine& engine) {
+        ASSERT_TRUE(leader_order(d::Side::buy, testing::kTestNifty, 150).ok());
+        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 1; }, 5s))
+            << describe(engine.stats());
+        ASSERT_TRUE(leader_order(d::Side::buy, testing::kTestInfy, 10).ok());
+        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 2; }, 5s))
+            << describe(engine.stats());
+        ASSERT_TRUE(leader_order(d::Side::sell, testing::kTestNifty, 75).ok());
+        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 3; }, 5s))
+            << describe(engine.stats());
+        std::this_thread::sleep_for(300ms);
+      },
+      dhan_leader);
+  LeaderRun out;
+  if (!store) return out;
+  EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
+                  out.decisions.push_back(*c);
+                  out.instruments.insert(c->instrument.tradingsymbol);
+                }
+                return true;
+              }).ok());
+  out.book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
+  return out;
+}
+
+TEST(EngineCrossBroker, AKiteFollowerOfADhanLeaderGetsTheSameOrdersAsOfAKiteLeader) {
+  const LeaderRun kite = run_leader_day(false);
+  const LeaderRun dhan = run_leader_day(true);
+  // The engine names instruments as the leader's broker does.
+  EXPECT_TRUE(kite.instruments.contains("NIFTY26DEC24000CE"));
+  EXPECT_TRUE(dhan.instruments.contains("NIFTY-Dec2026-24000-CE"));
+  ASSERT_EQ(kite.decisions.size(), dhan.decisions.size());
+  for (size_t i = 0; i < kite.decisions.size(); ++i) {
+    d::CopyDecision a = kite.decisions[i], b = dhan.decisions[i];
+    a.instrument = b.instrument = {};            // named by each leader's broker
+    a.leader_order_id = b.leader_order_id = {};  // each dialect's order id
+    EXPECT_TRUE(a == b) << "decision " << i << " differs beyond the instrument's name";
+  }
+  // At Kite, FOLLOW1's book is the same whichever broker the leader is on.
+  ASSERT_EQ(kite.book.size(), 3u);
+  ASSERT_EQ(kite.book.size(), dhan.book.size());
+  for (size_t i = 0; i < kite.book.size(); ++i) {
+    EXPECT_EQ(kite.book[i].instrument, dhan.book[i].instrument);
+    EXPECT_EQ(kite.book[i].side, dhan.book[i].side);
+    EXPECT_EQ(kite.book[i].quantity_units, dhan.book[i].quantity_units);
+    EXPECT_EQ(kite.book[i].status, dhan.book[i].status);
+  }
+  EXPECT_EQ(dhan.book[0].instrument, testing::kTestNifty);
+  EXPECT_EQ(dhan.book[0].quantity_units, 300);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "brokers/dhan/dhan_gateway.h"
 #include "brokers/kite/kite_gateway.h"
 #include "brokers/paper/paper_gateway.h"
+#include "brokers/renamed_gateway.h"
 #include "brokers/sim/sim_server.h"
 #include "engine/engine.h"
 #include "tests/support/journal_helpers.h"
@@ -72,6 +73,10 @@ struct Rig {
   std::unique_ptr<brokers::kite::KiteGateway> follow1;
   // The same simulated account FOLLOW1, reached through the simulator's Dhan dialect.
   std::unique_ptr<brokers::dhan::DhanGateway> dhan_follow1;
+  // LEADER1 through the Dhan dialect (Dhan's own names), and FOLLOW1 on Kite as a follower
+  // of it (renamed to Dhan's names at the border).
+  std::unique_ptr<brokers::dhan::DhanGateway> dhan_leader;
+  std::unique_ptr<brokers::Gateway> renamed_follow1;
   std::unique_ptr<brokers::PaperGateway> paper1;
   std::thread broker_thread;
   asio::executor_work_guard<asio::io_context::executor_type> work{broker_io.get_executor()};
@@ -122,6 +127,15 @@ struct Rig {
     dhan.stream_options.backoff_first = 50ms;
     dhan_follow1 =
         std::make_unique<brokers::dhan::DhanGateway>(broker_io.get_executor(), dhan, market_clock);
+    brokers::dhan::DhanAccount dhan_lead = dhan;
+    dhan_lead.credentials = {"LEADER1", "tokL"};
+    dhan_lead.securities = sim->kite().dhan_securities();
+    dhan_leader = std::make_unique<brokers::dhan::DhanGateway>(broker_io.get_executor(), dhan_lead,
+                                                               market_clock);
+    renamed_follow1 = std::make_unique<brokers::RenamedGateway>(
+        std::make_unique<brokers::kite::KiteGateway>(broker_io.get_executor(), account("tokF"),
+                                                     market_clock),
+        brokers::contract_names(sim->kite().dhan_securities().instruments(), instruments));
     brokers::PaperAccount paper;
     paper.funds.available_paise = 5'00'000'00;
     paper1 = std::make_unique<brokers::PaperGateway>(broker_io.get_executor(), paper, market_clock);
@@ -133,6 +147,8 @@ struct Rig {
             (void)co_await leader->warm();
             (void)co_await follow1->warm();
             (void)co_await dhan_follow1->warm();
+            (void)co_await dhan_leader->warm();
+            (void)co_await renamed_follow1->warm();
           },
           asio::detached);
     });
@@ -142,6 +158,8 @@ struct Rig {
       leader->stop();
       follow1->stop();
       dhan_follow1->stop();
+      dhan_leader->stop();
+      renamed_follow1->stop();
       paper1->stop();
       sim->stop();
     });
@@ -180,18 +198,27 @@ inline bool wait_for(const std::function<bool()>& done, std::chrono::millisecond
 
 // Opens the journal, starts an engine on its own thread, waits for the leader's stream,
 // runs `body`, then stops the engine cleanly; returns the journal for inspection.
+// `dhan_leader`: LEADER1 is reached through the simulator's Dhan dialect.
 inline std::unique_ptr<journal::Store> with_engine(Rig& rig, EngineSetup setup,
                                                    Engine::Followers followers,
-                                                   const std::function<void(Engine&)>& body) {
+                                                   const std::function<void(Engine&)>& body,
+                                                   bool dhan_leader = false) {
   auto store = testing::open_store(rig.dir.path("journal"));
   if (!store) return nullptr;
-  Engine engine(*store, std::move(setup), *rig.leader, std::move(followers),
+  brokers::Gateway& leader = dhan_leader ? static_cast<brokers::Gateway&>(*rig.dhan_leader)
+                                         : static_cast<brokers::Gateway&>(*rig.leader);
+  Engine engine(*store, std::move(setup), leader, std::move(followers),
                 rig.broker_io.get_executor(), market_clock);
   EXPECT_TRUE(engine.start().ok());
   Status run_status;
   std::thread engine_thread([&] { run_status = engine.run(); });
   EXPECT_TRUE(wait_for(
-      [&] { return rig.on_brokers([&] { return rig.leader->stream_connects(); }) >= 1; }, 5s));
+      [&] {
+        return rig.on_brokers([&] {
+          return dhan_leader ? rig.dhan_leader->stream_connects() : rig.leader->stream_connects();
+        }) >= 1;
+      },
+      5s));
   body(engine);
   engine.request_stop();
   engine_thread.join();
