@@ -72,12 +72,17 @@ int check(const CheckOptions& o) {
                   secrets.ok() ? fmt::format("{} entries", secrets->names().size())
                                : secrets.status().message()});
 
-  // Every Kite account: reachable, token valid, funds; the leader's instruments.
-  std::vector<std::pair<std::string, const config::Connection*>> kite_accounts = {
-      {config->leader.account, &config->leader.connection}};
+  // Every broker account: reachable, token valid, funds; the leader's instruments.
+  struct Account {
+    std::string id;
+    const config::Connection* connection;
+    d::Broker broker;
+  };
+  std::vector<Account> accounts = {
+      {config->leader.account, &config->leader.connection, config->leader.broker}};
   for (const auto& f : config->followers) {
-    if (f.settings.broker == d::Broker::kite)
-      kite_accounts.push_back({f.settings.account.value, &f.connection});
+    if (f.settings.broker != d::Broker::paper)
+      accounts.push_back({f.settings.account.value, &f.connection, f.settings.broker});
   }
   std::set<std::string> allowed;
   for (const auto& f : config->followers) {
@@ -91,18 +96,37 @@ int check(const CheckOptions& o) {
   const SecretLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
     return secrets.ok() ? secrets->get(name) : std::nullopt;
   };
-  for (size_t i = 0; i < kite_accounts.size(); ++i) {
-    const auto& [account, connection] = kite_accounts[i];
-    const std::string what = (i == 0 ? "leader " : "follower ") + account + " (kite)";
-    auto gateway = make_kite_gateway(io, account, *connection, lookup, wall_clock_ns);
-    if (!gateway.ok()) {
-      rows.push_back({what, false, gateway.status().message()});
-      continue;
-    }
-    brokers::Gateway* account_gateway = gateway->get();
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const Account& a = accounts[i];
+    const std::string broker(d::to_string(a.broker));
+    const std::string what = (i == 0 ? "leader " : "follower ") + a.id + " (" + broker + ")";
+    std::unique_ptr<brokers::Gateway> holder;
     asio::co_spawn(
         io,
-        [&, account_gateway, what, leader = i == 0]() -> asio::awaitable<void> {
+        [&, what, leader = i == 0]() -> asio::awaitable<void> {
+          if (a.broker == d::Broker::dhan) {
+            // Dhan names instruments by security id: its scrip master must load too.
+            auto master = co_await load_dhan_securities(io, *a.connection, {});
+            rows.push_back({what + " scrip master", master.ok(),
+                            master.ok() ? fmt::format("{} instruments", master->size())
+                                        : master.status().message()});
+            if (!master.ok()) co_return;
+            auto made = make_dhan_gateway(io, a.id, *a.connection, lookup, wall_clock_ns,
+                                          std::move(master).value());
+            if (!made.ok()) {
+              rows.push_back({what, false, made.status().message()});
+              co_return;
+            }
+            holder = std::move(made).value();
+          } else {
+            auto made = make_kite_gateway(io, a.id, *a.connection, lookup, wall_clock_ns);
+            if (!made.ok()) {
+              rows.push_back({what, false, made.status().message()});
+              co_return;
+            }
+            holder = std::move(made).value();
+          }
+          brokers::Gateway* account_gateway = holder.get();
           const Status warmed = co_await account_gateway->warm();
           if (!warmed.ok()) {
             rows.push_back({what, false, "unreachable: " + warmed.message()});
@@ -113,7 +137,7 @@ int check(const CheckOptions& o) {
             rows.push_back(
                 {what, false,
                  brokers::error_class(funds.status()) == brokers::ErrorClass::unauthenticated
-                     ? "token expired or invalid: tandem login kite"
+                     ? "token expired or invalid: tandem login " + broker
                      : funds.status().message()});
             co_return;
           }
@@ -140,7 +164,7 @@ int check(const CheckOptions& o) {
         asio::detached);
     io.run();
     io.restart();
-    account_gateway->stop();
+    if (holder) holder->stop();
   }
 
   bool all_ok = true;

@@ -281,12 +281,22 @@ broker = "kite"
 api_url = "https://localhost:$port"
 ca_file = "$work/login-ca.pem"
 allow_symbols = ["INFY"]
+[[follower]]
+id = "f2"
+account = "FOLLOW2"
+broker = "dhan"
+api_url = "https://localhost:$port/v2"
+ws_url = "wss://localhost:$port"
+scrip_master_url = "https://localhost:$port/api-scrip-master.csv"
+ca_file = "$work/login-ca.pem"
 TOML
 run "$tandem" check --config "$work/tandem.toml" "${sec[@]}"
 test "$rc" -eq 0 || echo "$out$err" >&2
 check "check passes against the simulator" test "$rc" -eq 0
 check "…reaching the leader with a valid token" grep -q "leader LEADER1 (kite) *ok *reached over TLS, token valid" <<<"$out"
 check "…resolving the allowed symbols" grep -q "instruments *ok" <<<"$out"
+check "…reading a Dhan follower's scrip master" grep -q "follower FOLLOW2 (dhan) scrip master *ok" <<<"$out"
+check "…and reaching it with the token login dhan stored" grep -q "follower FOLLOW2 (dhan) *ok *reached over TLS, token valid" <<<"$out"
 echo expired | "$tandem" secrets set kite.FOLLOW1.access_token "${sec[@]}" >/dev/null
 run "$tandem" check --config "$work/tandem.toml" "${sec[@]}"
 check "check with a dead token exits 1" test "$rc" -eq 1
