@@ -84,8 +84,61 @@ struct DhanLoginOptions {
   SecretsPaths secrets;
   std::string account;  // the dhanClientId
   std::string api_url = "https://api.dhan.co/v2";
+  std::string app_id;  // with it: the API-key consent flow; without: a pasted token
+  std::string auth_url = "https://auth.dhan.co";
   std::string ca_file;
 };
+
+// With an API key (app_id, its secret in dhan.<app_id>.app_secret): a consent for the
+// client, the browser login, then the consent traded for the client's access token.
+Result<std::string> dhan_token_by_consent(const DhanLoginOptions& o,
+                                          const crypto::SecretStore& store) {
+  const std::string secret_name = "dhan." + o.app_id + ".app_secret";
+  const auto app_secret = store.get(secret_name);
+  if (!app_secret) {
+    return Status::not_found("no app secret stored for this app_id: run `tandem secrets set " +
+                             secret_name + "` and paste it");
+  }
+  config::Connection connection;
+  connection.ca_file = o.ca_file;
+  auto target = target_of(o.auth_url, connection, "--auth-url");
+  if (!target.ok()) return target.status();
+  asio::io_context io;
+  brokers::net::HttpsClient auth(io.get_executor(), *target, 1, std::chrono::seconds(15));
+  std::optional<Result<std::string>> consent;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        consent = co_await brokers::dhan::generate_consent(auth, o.app_id, *app_secret, o.account);
+      },
+      asio::detached);
+  io.run();
+  if (!consent) return Status(StatusCode::unavailable, "no answer from " + o.auth_url);
+  if (!consent->ok()) return consent->status();
+  std::cout << "Open this address, log in to Dhan, then paste the address it sends you to\n"
+               "(or just its tokenId):\n\n  "
+            << brokers::dhan::consent_login_url(o.auth_url, **consent) << "\n\n> " << std::flush;
+  std::string pasted;
+  std::getline(std::cin, pasted);
+  auto token_id = brokers::dhan::token_id_from(pasted);
+  if (!token_id.ok()) return token_id.status();
+  std::optional<Result<brokers::dhan::ConsumedConsent>> consumed;
+  io.restart();
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        consumed = co_await brokers::dhan::consume_consent(auth, o.app_id, *app_secret, *token_id);
+      },
+      asio::detached);
+  io.run();
+  if (!consumed) return Status(StatusCode::unavailable, "no answer from " + o.auth_url);
+  if (!consumed->ok()) return consumed->status();
+  if ((*consumed)->client_id != o.account) {
+    return Status::invalid_argument("logged in as " + (*consumed)->client_id + ", not " +
+                                    o.account + "; nothing stored");
+  }
+  return (*consumed)->access_token;
+}
 
 // Dhan's access tokens are made on web.dhan.co (valid 24 h): the user pastes one; it is
 // checked against GET /profile (it works, and it is this account's) before it is stored.
@@ -100,13 +153,19 @@ int login_dhan(const DhanLoginOptions& o) {
   connection.ca_file = o.ca_file;
   auto target = target_of(o.api_url, connection, "--api-url");
   if (!target.ok()) return dhan_fail(target.status().message());
-  std::cout << "Paste the access token generated on web.dhan.co (My Profile > Access DhanHQ "
-               "APIs) for "
-            << o.account << ":\n> " << std::flush;
   std::string token;
-  std::getline(std::cin, token);
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty()) return dhan_fail("no token given; nothing stored");
+  if (!o.app_id.empty()) {
+    auto consented = dhan_token_by_consent(o, *store);
+    if (!consented.ok()) return dhan_fail(consented.status().message());
+    token = *consented;
+  } else {
+    std::cout << "Paste the access token generated on web.dhan.co (My Profile > Access DhanHQ "
+                 "APIs) for "
+              << o.account << ":\n> " << std::flush;
+    std::getline(std::cin, token);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    if (token.empty()) return dhan_fail("no token given; nothing stored");
+  }
 
   asio::io_context io;
   brokers::net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
@@ -153,9 +212,16 @@ void add_login_command(CLI::App& app, int& exit_code) {
   CLI::App* dhan = login->add_subcommand("dhan", "Store a DhanHQ access token, checked first");
   dhan->add_option("--account", dhan_options->account, "The dhanClientId")->required();
   dhan->add_option("--api-url", dhan_options->api_url, "Dhan's API root")->capture_default_str();
+  dhan->add_option("--app-id", dhan_options->app_id,
+                   "An API key: log in through Dhan's consent flow instead of pasting a token "
+                   "(its secret in dhan.<app-id>.app_secret)");
+  dhan->add_option("--auth-url", dhan_options->auth_url, "Dhan's consent site")
+      ->capture_default_str();
   dhan->add_option("--ca", dhan_options->ca_file, "Also trust this CA (the simulator's)");
   add_secrets_options(*dhan, dhan_options->secrets);
-  dhan->footer("Example: echo \"$DHAN_TOKEN\" | tandem login dhan --account 1000000009");
+  dhan->footer(
+      "Examples: echo \"$DHAN_TOKEN\" | tandem login dhan --account 1000000009\n"
+      "          tandem login dhan --account 1000000009 --app-id APPID");
   dhan->callback([dhan_options, &exit_code] { exit_code = login_dhan(*dhan_options); });
 }
 

@@ -339,6 +339,24 @@ Result<ConsumedConsent> parse_consumed_consent(std::string_view body) {
   });
 }
 
+std::string consent_login_url(std::string_view auth_base, std::string_view consent_id) {
+  return std::string(auth_base) + "/login/consentApp-login?consentAppId=" + std::string(consent_id);
+}
+
+Result<std::string> token_id_from(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.remove_suffix(1);
+  }
+  const size_t at = text.find("tokenId=");
+  std::string_view id = at == std::string_view::npos ? text : text.substr(at + 8);
+  id = id.substr(0, id.find('&'));
+  const bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+  if (!plain) return Status::invalid_argument("no tokenId in what was pasted");
+  return std::string(id);
+}
+
 std::string place_order_json(const d::OrderRequest& o, const OrderTarget& target,
                              std::string_view tag) {
   json::object body;

@@ -68,6 +68,11 @@ struct ConsumedConsent {
   std::string expiry_time;   // as Dhan writes it
 };
 [[nodiscard]] Result<ConsumedConsent> parse_consumed_consent(std::string_view body);
+// The browser step: where the user logs in, and the tokenId from the address Dhan sends the
+// browser back to (or the bare tokenId, pasted alone).
+[[nodiscard]] std::string consent_login_url(std::string_view auth_base,
+                                            std::string_view consent_id);
+[[nodiscard]] Result<std::string> token_id_from(std::string_view redirect_url);
 
 // ---- requests (JSON with dhanClientId) ----
 struct OrderTarget {

@@ -138,4 +138,41 @@ asio::awaitable<Result<Profile>> RestSession::profile() {
   co_return parse_profile(*body);
 }
 
+namespace {
+
+asio::awaitable<Result<std::string>> auth_call(net::HttpsClient& auth, net::HttpRequest request,
+                                               std::string app_id, std::string app_secret) {
+  request.headers.emplace_back("app_id", std::move(app_id));
+  request.headers.emplace_back("app_secret", std::move(app_secret));
+  Result<net::HttpResponse> response = co_await auth.request(std::move(request));
+  if (!response.ok()) co_return response.status();
+  if (response->status < 200 || response->status >= 300) {
+    co_return to_status(parse_error(static_cast<int>(response->status), response->body), "dhan");
+  }
+  co_return std::move(response->body);
+}
+
+}  // namespace
+
+asio::awaitable<Result<std::string>> generate_consent(net::HttpsClient& auth, std::string app_id,
+                                                      std::string app_secret,
+                                                      std::string client_id) {
+  net::HttpRequest r;
+  r.method = http::verb::post;
+  r.target = "/app/generate-consent?client_id=" + client_id;
+  auto body = co_await auth_call(auth, std::move(r), std::move(app_id), std::move(app_secret));
+  if (!body.ok()) co_return body.status();
+  co_return parse_consent_id(*body);
+}
+
+asio::awaitable<Result<ConsumedConsent>> consume_consent(net::HttpsClient& auth, std::string app_id,
+                                                         std::string app_secret,
+                                                         std::string token_id) {
+  net::HttpRequest r;
+  r.target = "/app/consumeApp-consent?tokenId=" + token_id;
+  auto body = co_await auth_call(auth, std::move(r), std::move(app_id), std::move(app_secret));
+  if (!body.ok()) co_return body.status();
+  co_return parse_consumed_consent(*body);
+}
+
 }  // namespace tandem::brokers::dhan

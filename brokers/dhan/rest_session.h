@@ -59,4 +59,16 @@ class RestSession {
   net::RestCaller caller_;
 };
 
+// The API-key consent flow (brokers.md §2.3) on auth.dhan.co, headers app_id/app_secret:
+// a consentAppId for the client, then, after the browser login, its access token. The
+// secret and the token are never logged.
+boost::asio::awaitable<Result<std::string>> generate_consent(net::HttpsClient& auth,
+                                                             std::string app_id,
+                                                             std::string app_secret,
+                                                             std::string client_id);
+boost::asio::awaitable<Result<ConsumedConsent>> consume_consent(net::HttpsClient& auth,
+                                                                std::string app_id,
+                                                                std::string app_secret,
+                                                                std::string token_id);
+
 }  // namespace tandem::brokers::dhan

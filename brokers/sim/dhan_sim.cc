@@ -183,6 +183,66 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
   return dhan_error(404, "DH-910", "Route not found");
 }
 
+ServerReply KiteSim::dhan_consent(const net::HttpRequest& r, const std::string& path) {
+  const std::string query = r.target.find('?') == std::string::npos
+                                ? std::string()
+                                : r.target.substr(r.target.find('?') + 1);
+  auto param = [&](std::string_view key) -> std::string {
+    const std::string needle = std::string(key) + "=";
+    size_t at = 0;
+    while ((at = query.find(needle, at)) != std::string::npos) {
+      if (at == 0 || query[at - 1] == '&') {
+        const size_t end = query.find('&', at);
+        return query.substr(at + needle.size(), end == std::string::npos
+                                                    ? std::string::npos
+                                                    : end - at - needle.size());
+      }
+      at += needle.size();
+    }
+    return {};
+  };
+  const bool app_ok = header_value(r, "app_id") == config_.api_key &&
+                      header_value(r, "app_secret") == config_.api_secret;
+  if (r.method == verb::post && path == "/app/generate-consent") {
+    if (!app_ok) return dhan_error(401, "DH-901", "Invalid app_id or app_secret");
+    const std::string client = param("client_id");
+    if (find(client) == nullptr) return dhan_error(400, "DH-905", "Unknown client_id");
+    const std::string id = "consent-" + std::to_string(++logins_) + "-" + client;
+    dhan_consents_[id] = client;
+    return dhan_ok(
+        200, json::serialize(json::object{
+                 {"consentAppId", id}, {"consentAppStatus", "GENERATED"}, {"status", "success"}}));
+  }
+  if (r.method == verb::get && path == "/login/consentApp-login") {
+    // Dhan's login page, without the page: the client logs in and is sent back with a tokenId.
+    const auto it = dhan_consents_.find(param("consentAppId"));
+    if (it == dhan_consents_.end()) return dhan_error(400, "DH-905", "Unknown consentAppId");
+    const std::string token_id = "tid" + std::to_string(++logins_) + it->second;
+    dhan_token_ids_[token_id] = it->second;
+    dhan_consents_.erase(it);
+    ServerReply reply = net::server_reply(302, {});
+    reply.content_type = "text/plain";
+    reply.response.location = "http://127.0.0.1/dhan-callback?tokenId=" + token_id;
+    return reply;
+  }
+  if (r.method == verb::get && path == "/app/consumeApp-consent") {
+    if (!app_ok) return dhan_error(401, "DH-901", "Invalid app_id or app_secret");
+    const auto it = dhan_token_ids_.find(param("tokenId"));
+    if (it == dhan_token_ids_.end()) return dhan_error(400, "DH-905", "Invalid or used tokenId");
+    Account& a = *find(it->second);
+    dhan_token_ids_.erase(it);  // a tokenId is good for one exchange
+    a.config.access_token = "dhan-at" + std::to_string(logins_) + a.config.user_id;
+    a.expired = false;
+    return dhan_ok(200, json::serialize(json::object{{"dhanClientId", a.config.user_id},
+                                                     {"dhanClientName", "SIM CLIENT"},
+                                                     {"dhanClientUcc", "SIM0001"},
+                                                     {"givenPowerOfAttorney", true},
+                                                     {"accessToken", a.config.access_token},
+                                                     {"expiryTime", "2026-11-22T09:00:00"}}));
+  }
+  return dhan_error(404, "DH-910", "Route not found");
+}
+
 ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
                                      const std::string& path) {
   switch (gate(a, r)) {

@@ -213,6 +213,9 @@ ServerReply KiteSim::handle(const net::HttpRequest& r) {
 ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
   const std::string path = r.target.substr(0, r.target.find('?'));
   if (path.rfind("/v2/", 0) == 0) return dhan_route(r, account);
+  if (path.rfind("/app/", 0) == 0 || path == "/login/consentApp-login") {
+    return dhan_consent(r, path);
+  }
   if (r.method == verb::get && path == "/api-scrip-master.csv") {
     ServerReply reply = ok(dhan::scrip_master_csv(dhan_securities_.instruments()));
     reply.content_type = "text/csv";

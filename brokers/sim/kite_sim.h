@@ -109,6 +109,9 @@ class KiteSim {
   // Dhan's side (dhan_sim.cc).
   void build_dhan_names();
   net::ServerReply dhan_route(const net::HttpRequest& request, Account*& account);
+  // Dhan's API-key consent flow (brokers.md §2.3), app_id/app_secret = the config's
+  // api_key/api_secret: generate-consent, the browser login, consumeApp-consent.
+  net::ServerReply dhan_consent(const net::HttpRequest& request, const std::string& path);
   net::ServerReply dhan_order_call(Account& account, const net::HttpRequest& request,
                                    const std::string& path);
   BrokerOrder as_dhan(BrokerOrder order) const;
@@ -121,6 +124,8 @@ class KiteSim {
   Clock clock_;
   std::map<std::string, Account> accounts_;            // by user id
   std::map<std::string, std::string> request_tokens_;  // request token -> user id
+  std::map<std::string, std::string> dhan_consents_;   // consentAppId -> client id
+  std::map<std::string, std::string> dhan_token_ids_;  // tokenId -> client id
   std::map<domain::InstrumentKey, int64_t> prices_;
   int64_t requests_ = 0;
   int64_t rate_limited_ = 0;

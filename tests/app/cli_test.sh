@@ -261,6 +261,35 @@ check "…naming Dhan's DH-901" grep -q "DH-901" <<<"$out"
 out=$(echo "sim-follower1-token" | "$tandem" "${dhan_login[@]}" 2>&1); rc=$?
 check "login dhan with another account's token stores nothing" test "$rc" -eq 1
 
+# Dhan's API-key consent flow: a consent, the browser login (python3 plays the browser),
+# the consent traded for FOLLOW2's token (a new one), checked, stored.
+if command -v python3 >/dev/null; then
+  echo simsecret | "$tandem" secrets set dhan.simkey.app_secret "${sec[@]}" >/dev/null
+  coproc CONSENT { "$tandem" login dhan --account FOLLOW2 --app-id simkey \
+    --auth-url "https://localhost:$port" --api-url "https://localhost:$port/v2" \
+    --ca "$work/login-ca.pem" "${sec[@]}" 2>&1; }
+  consent_url=""
+  while IFS= read -r -t 10 line <&"${CONSENT[0]}"; do
+    case "$line" in *consentApp-login*) consent_url=$(echo "$line" | tr -d ' '); break ;; esac
+  done
+  redirect=$(python3 - "$port" "$work/login-ca.pem" "${consent_url#https://localhost:$port}" <<'PY'
+import http.client, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+c = http.client.HTTPSConnection("localhost", int(sys.argv[1]), context=ctx)
+c.request("GET", sys.argv[3])
+print(c.getresponse().getheader("Location"))
+PY
+)
+  echo "$redirect" >&"${CONSENT[1]}"
+  consent_out=$(cat <&"${CONSENT[0]}")
+  wait "$CONSENT_PID"; rc=$?
+  check "login dhan through the consent flow exits 0" test "$rc" -eq 0
+  check "…storing FOLLOW2's new token" grep -q "dhan.FOLLOW2.access_token" <<<"$consent_out"
+  check "…without printing it" test "$(grep -c "dhan-at" <<<"$consent_out")" -eq 0
+else
+  echo "SKIP: login dhan consent flow (python3 is needed to play the browser)"
+fi
+
 # The pre-flight against the simulator: every account reached, tokens and funds checked.
 for a in LEADER1 FOLLOW1; do echo simkey | "$tandem" secrets set "kite.$a.api_key" "${sec[@]}" >/dev/null; done
 echo sim-leader-token | "$tandem" secrets set kite.LEADER1.access_token "${sec[@]}" >/dev/null

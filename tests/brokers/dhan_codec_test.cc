@@ -329,6 +329,11 @@ TEST(DhanCodec, ConsentProfileAndEveryFixtureIsCovered) {
   auto consumed = parse_consumed_consent(constructed("consume_consent_response.json"));
   ASSERT_TRUE(consumed.ok());
   EXPECT_EQ(consumed->client_id, "1000000001");
+  EXPECT_EQ(consent_login_url("https://auth.dhan.co", "940b"),
+            "https://auth.dhan.co/login/consentApp-login?consentAppId=940b");
+  EXPECT_EQ(*token_id_from("http://127.0.0.1/cb?tokenId=t-1_a&x=2\n"), "t-1_a");
+  EXPECT_EQ(*token_id_from("t-1_a"), "t-1_a");
+  EXPECT_FALSE(token_id_from("http://127.0.0.1/cb?error=denied").ok());
   auto profile = parse_profile(constructed("profile_response.json"));
   ASSERT_TRUE(profile.ok());
   EXPECT_EQ(profile->client_id, "1100003626");
