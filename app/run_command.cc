@@ -87,6 +87,9 @@ int run(const RunOptions& o) {
   const auto stats = (*session)->engine().stats();
   log->info("event=stop leader_updates={} intents={} acks={} rejections={}", stats.leader_updates,
             stats.intents, stats.acks, stats.rejections);
+  for (const auto& [follower, why] : stats.stopped_followers) {
+    log->error("event=follower_stopped follower={} reason=\"{}\"", follower, why);
+  }
   if (!ran.ok()) {
     log->error("event=engine_failed reason=\"{}\"", ran.message());
     return 1;

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <future>
 #include <set>
 
@@ -299,9 +300,32 @@ Status Engine::handle(OutcomeFact& f) {
   std::vector<d::Event> events;
   if (!f.acked.empty()) {
     events.push_back(d::FollowerOrderAck{f.intent.tag, f.intent.follower, f.acked});
+    if (token_refused_.erase(f.intent.follower) > 0) {
+      std::lock_guard lock(stats_mu_);
+      stats_.stopped_followers.erase(f.intent.follower.value);
+    }
   } else {
     events.push_back(
         d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message});
+    if (f.error_class == "unauthenticated" && token_refused_.insert(f.intent.follower).second) {
+      // One alert per follower, not one per order: the session has stopped calling the
+      // broker, and every later order of this account is refused the same way until a new
+      // token is stored (tandem login).
+      const auto settings =
+          std::find_if(setup_.followers.begin(), setup_.followers.end(),
+                       [&](const auto& s) { return s.follower == f.intent.follower; });
+      const d::AccountId account = settings == setup_.followers.end()
+                                       ? d::AccountId{f.intent.follower.value}
+                                       : settings->account;
+      const d::Broker broker =
+          settings == setup_.followers.end() ? d::Broker::paper : settings->broker;
+      const std::string why = "stopped: the broker refused the access token (" + f.message +
+                              "); store a new one with tandem login " +
+                              std::string(d::to_string(broker));
+      events.push_back(d::BrokerConnectionChanged{account, broker, false, why});
+      std::lock_guard lock(stats_mu_);
+      stats_.stopped_followers[f.intent.follower.value] = why;
+    }
   }
   // Changes that waited for this order: sent now, or refused with it.
   const auto parked = parked_.extract(f.intent.tag);

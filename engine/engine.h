@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -54,6 +55,9 @@ struct EngineStats {
   std::vector<int64_t> ack_latency_ns;
   size_t inbox_high_water = 0;
   int in_flight = 0;  // follower orders handed to brokers and not yet answered
+  // Followers whose broker refused their token (Kite TokenException, Dhan DH-901), with the
+  // broker's words; cleared by the next order the account's broker accepts.
+  std::map<std::string, std::string> stopped_followers;
 };
 
 class Engine {
@@ -153,6 +157,7 @@ class Engine {
   };
   std::map<domain::ClientTag, std::vector<Parked>> parked_;       // by the tag they wait for
   std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;  // every ack heard
+  std::set<domain::FollowerId> token_refused_;                    // alerted once; cleared by an ack
   EngineStats stats_;
   mutable std::mutex stats_mu_;
   std::function<void(const EngineStats&)> progress_;

@@ -116,6 +116,49 @@ TEST(EngineCrossBroker, ADhanFollowerOfAKiteLeaderGetsTheSameOrdersAsAKiteFollow
   }
 }
 
+TEST(EngineCrossBroker, AnExpiredDhanTokenStopsTheFollowerWithOneAlert) {
+  Rig rig;
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.version = "test";
+  setup.config_hash = "h";
+  setup.followers = {follower("FOLLOW1", d::Broker::dhan, d::SizingPolicy::multiplier, d::kPpm)};
+  const Engine::Followers followers{{{"FOLLOW1"}, rig.dhan_follow1.get()}};
+  std::map<std::string, std::string> stopped;
+  auto store = with_engine(rig, setup, followers, [&](Engine& engine) {
+    ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().expire_token("FOLLOW1"); }).ok());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(rig.on_brokers([&] {
+                       return rig.sim->kite().place_as_owner(
+                           "LEADER1", rig.order(d::Side::buy, d::OrderType::market, 5));
+                     })
+                      .ok());
+    }
+    ASSERT_TRUE(wait_for([&] { return engine.stats().rejections >= 3; }, 5s))
+        << describe(engine.stats());
+    stopped = engine.stats().stopped_followers;
+  });
+  ASSERT_TRUE(store);
+  EXPECT_EQ(stopped.size(), 1u);
+  EXPECT_NE(stopped["FOLLOW1"].find("DH-901"), std::string::npos) << stopped["FOLLOW1"];
+  int alerts = 0, refused = 0;
+  EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                if (const auto* c = std::get_if<d::BrokerConnectionChanged>(&r.event);
+                    c != nullptr && c->account.value == "FOLLOW1") {
+                  ++alerts;
+                  EXPECT_NE(c->detail.find("tandem login dhan"), std::string::npos) << c->detail;
+                  EXPECT_EQ(c->broker, d::Broker::dhan);
+                }
+                if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
+                  refused += j->error_class == "unauthenticated";
+                }
+                return true;
+              }).ok());
+  EXPECT_EQ(alerts, 1);  // one alert, however many orders the stopped account refuses
+  EXPECT_EQ(refused, 3);
+  EXPECT_EQ(rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); }).size(), 0u);
+}
+
 // A day on a NIFTY option (Kite calls it NIFTY26DEC24000CE, Dhan NIFTY-Dec2026-24000-CE)
 // and INFY, with LEADER1 on Kite or on Dhan and FOLLOW1 on Kite.
 struct LeaderRun {
