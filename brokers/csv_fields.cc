@@ -41,4 +41,23 @@ std::vector<std::string_view> csv_fields(std::string_view line, std::string& scr
   return out;
 }
 
+Status for_each_csv_row(std::string_view csv, std::string_view what, const CsvRow& row) {
+  std::string scratch;
+  size_t line_no = 0;
+  while (!csv.empty()) {
+    const size_t end = csv.find('\n');
+    std::string_view line = csv.substr(0, end);
+    csv = end == std::string_view::npos ? std::string_view() : csv.substr(end + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    const Status s = row(csv_fields(line, scratch));
+    if (!s.ok()) {
+      return Status(s.code(),
+                    std::string(what) + " line " + std::to_string(line_no) + ": " + s.message());
+    }
+  }
+  return Status();
+}
+
 }  // namespace tandem::brokers

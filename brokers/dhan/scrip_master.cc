@@ -105,76 +105,67 @@ Result<std::vector<d::Instrument>> parse_scrip_master(std::string_view csv) {
   enum Col { kExch, kSeg, kId, kName, kSymbol, kLot, kExpiry, kStrike, kOption, kTick, kUnder };
   std::array<size_t, kNeeded.size()> at{};
   std::vector<d::Instrument> out;
-  std::string scratch;
-  size_t line_no = 0;
   bool header = true;
-  while (!csv.empty()) {
-    const size_t end = csv.find('\n');
-    std::string_view line = csv.substr(0, end);
-    csv = end == std::string_view::npos ? std::string_view() : csv.substr(end + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    const auto f = csv_fields(line, scratch);
-    auto bad = [&](std::string_view why) {
-      return Status::invalid_argument("dhan scrip master line " + std::to_string(line_no) + ": " +
-                                      std::string(why));
-    };
-    if (header) {
-      for (size_t c = 0; c < kNeeded.size(); ++c) {
-        size_t k = 0;
-        while (k < f.size() && f[k] != kNeeded[c]) ++k;
-        if (k == f.size()) return bad("no column " + std::string(kNeeded[c]));
-        at[c] = k;
-      }
-      header = false;
-      continue;
-    }
-    auto col = [&](Col c) { return at[c] < f.size() ? f[at[c]] : std::string_view(); };
-    if (f.size() < 3) return bad("too few columns");
-    const auto exchange = exchange_of(col(kExch), col(kSeg));
-    if (!exchange) continue;
-    d::Instrument i;
-    i.key = {*exchange, std::string(col(kSymbol))};
-    i.dhan_security_id = std::string(col(kId));
-    if (i.key.tradingsymbol.empty() || i.dhan_security_id.empty()) {
-      return bad("SEM_TRADING_SYMBOL or SEM_SMST_SECURITY_ID is empty");
-    }
-    const auto lot = col(kLot).empty() ? std::optional<int64_t>(1) : whole_number(col(kLot));
-    const auto expiry = expiry_day(col(kExpiry));
-    const auto strike = decimal_paise(col(kStrike));
-    // SEM_TICK_SIZE is in paise in the live file ("5.0000" for ₹0.05) as third-party clients
-    // record it; Dhan's docs do not say (brokers.md §4).
-    const auto tick = col(kTick).empty() ? std::optional<int64_t>(5) : whole_number(col(kTick));
-    if (!lot) return bad("SEM_LOT_UNITS is not a whole number");
-    if (!expiry) return bad("SEM_EXPIRY_DATE is not a date");
-    if (!strike) return bad("SEM_STRIKE_PRICE is not a number");
-    if (!tick) return bad("SEM_TICK_SIZE is not a whole number of paise");
-    i.lot_size_units = *lot > 0 ? *lot : 1;
-    i.expiry_day = *expiry;
-    i.strike_paise = *strike;
-    i.tick_size_paise = *tick > 0 ? *tick : 5;
-    const std::string_view option = col(kOption);
-    i.option_type = option == "CE"   ? d::OptionType::call
-                    : option == "PE" ? d::OptionType::put
-                                     : d::OptionType::none;
-    const std::string_view kind = col(kName);
-    const bool derivative = kind.starts_with("FUT") || kind.starts_with("OPT");
-    if (*exchange == d::Exchange::mcx) {
-      i.segment = d::Segment::commodity;
-    } else if (*exchange == d::Exchange::cds || *exchange == d::Exchange::bcd) {
-      i.segment = d::Segment::currency;
-    } else {
-      i.segment = derivative ? d::Segment::derivatives : d::Segment::equity;
-    }
-    // The underlying: SM_SYMBOL_NAME when given, else the symbol up to its first '-'
-    // (NIFTY-Nov2026-23500-CE → NIFTY), else the symbol itself.
-    const std::string_view symbol = i.key.tradingsymbol;
-    i.underlying = !col(kUnder).empty() && derivative ? std::string(col(kUnder))
-                   : derivative ? std::string(symbol.substr(0, symbol.find('-')))
-                                : std::string(symbol);
-    out.push_back(std::move(i));
-  }
+  const Status read = for_each_csv_row(
+      csv, "dhan scrip master", [&](const std::vector<std::string_view>& f) -> Status {
+        auto bad = [](std::string why) { return Status::invalid_argument(std::move(why)); };
+        if (header) {
+          for (size_t c = 0; c < kNeeded.size(); ++c) {
+            size_t k = 0;
+            while (k < f.size() && f[k] != kNeeded[c]) ++k;
+            if (k == f.size()) return bad("no column " + std::string(kNeeded[c]));
+            at[c] = k;
+          }
+          header = false;
+          return Status();
+        }
+        auto col = [&](Col c) { return at[c] < f.size() ? f[at[c]] : std::string_view(); };
+        if (f.size() < 3) return bad("too few columns");
+        const auto exchange = exchange_of(col(kExch), col(kSeg));
+        if (!exchange) return Status();
+        d::Instrument i;
+        i.key = {*exchange, std::string(col(kSymbol))};
+        i.dhan_security_id = std::string(col(kId));
+        if (i.key.tradingsymbol.empty() || i.dhan_security_id.empty()) {
+          return bad("SEM_TRADING_SYMBOL or SEM_SMST_SECURITY_ID is empty");
+        }
+        const auto lot = col(kLot).empty() ? std::optional<int64_t>(1) : whole_number(col(kLot));
+        const auto expiry = expiry_day(col(kExpiry));
+        const auto strike = decimal_paise(col(kStrike));
+        // SEM_TICK_SIZE is in paise in the live file ("5.0000" for ₹0.05) as third-party clients
+        // record it; Dhan's docs do not say (brokers.md §4).
+        const auto tick = col(kTick).empty() ? std::optional<int64_t>(5) : whole_number(col(kTick));
+        if (!lot) return bad("SEM_LOT_UNITS is not a whole number");
+        if (!expiry) return bad("SEM_EXPIRY_DATE is not a date");
+        if (!strike) return bad("SEM_STRIKE_PRICE is not a number");
+        if (!tick) return bad("SEM_TICK_SIZE is not a whole number of paise");
+        i.lot_size_units = *lot > 0 ? *lot : 1;
+        i.expiry_day = *expiry;
+        i.strike_paise = *strike;
+        i.tick_size_paise = *tick > 0 ? *tick : 5;
+        const std::string_view option = col(kOption);
+        i.option_type = option == "CE"   ? d::OptionType::call
+                        : option == "PE" ? d::OptionType::put
+                                         : d::OptionType::none;
+        const std::string_view kind = col(kName);
+        const bool derivative = kind.starts_with("FUT") || kind.starts_with("OPT");
+        if (*exchange == d::Exchange::mcx) {
+          i.segment = d::Segment::commodity;
+        } else if (*exchange == d::Exchange::cds || *exchange == d::Exchange::bcd) {
+          i.segment = d::Segment::currency;
+        } else {
+          i.segment = derivative ? d::Segment::derivatives : d::Segment::equity;
+        }
+        // The underlying: SM_SYMBOL_NAME when given, else the symbol up to its first '-'
+        // (NIFTY-Nov2026-23500-CE → NIFTY), else the symbol itself.
+        const std::string_view symbol = i.key.tradingsymbol;
+        i.underlying = !col(kUnder).empty() && derivative ? std::string(col(kUnder))
+                       : derivative ? std::string(symbol.substr(0, symbol.find('-')))
+                                    : std::string(symbol);
+        out.push_back(std::move(i));
+        return Status();
+      });
+  if (!read.ok()) return read;
   if (header) return Status::invalid_argument("dhan scrip master: empty (no header)");
   return out;
 }

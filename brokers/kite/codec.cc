@@ -373,68 +373,59 @@ Result<BrokerOrder> parse_postback(std::string_view body, std::string_view api_s
 
 Result<std::vector<d::Instrument>> parse_instruments(std::string_view csv) {
   std::vector<d::Instrument> out;
-  std::string scratch;
-  size_t line_no = 0;
   bool header = true;
-  while (!csv.empty()) {
-    const size_t end = csv.find('\n');
-    std::string_view line = csv.substr(0, end);
-    csv = end == std::string_view::npos ? std::string_view() : csv.substr(end + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    const auto f = csv_fields(line, scratch);
-    auto bad = [&](std::string_view why) {
-      return Status::invalid_argument("kite instruments line " + std::to_string(line_no) + ": " +
-                                      std::string(why));
-    };
-    if (f.size() != 12) return bad("expected 12 columns, got " + std::to_string(f.size()));
-    if (header) {
-      if (f[0] != "instrument_token" || f[2] != "tradingsymbol" || f[8] != "lot_size") {
-        return bad("not the instruments header");
-      }
-      header = false;
-      continue;
-    }
-    const auto exchange = from_wire(kExchanges, f[11]);
-    if (!exchange) continue;  // exchanges Tandem does not trade (e.g. NCO, MF)
-    d::Instrument i;
-    i.key = {*exchange, std::string(f[2])};
-    uint32_t token = 0;
-    int64_t lot = 0;
-    if (std::from_chars(f[0].data(), f[0].data() + f[0].size(), token).ec != std::errc() ||
-        std::from_chars(f[8].data(), f[8].data() + f[8].size(), lot).ec != std::errc()) {
-      return bad("token or lot size is not a number");
-    }
-    i.kite_token = token;
-    i.lot_size_units = lot > 0 ? lot : 1;
-    const auto tick = decimal_paise(f[7]);
-    const auto strike = decimal_paise(f[6]);
-    if (!tick || !strike) return bad("tick size or strike is not a number");
-    i.tick_size_paise = *tick;
-    i.strike_paise = *strike;
-    const std::string_view type = f[9];
-    i.option_type = type == "CE"   ? d::OptionType::call
-                    : type == "PE" ? d::OptionType::put
-                                   : d::OptionType::none;
-    const bool derivative = type == "FUT" || type == "CE" || type == "PE";
-    if (f[10] == "INDICES") {
-      i.segment = d::Segment::index;
-    } else if (*exchange == d::Exchange::mcx) {
-      i.segment = d::Segment::commodity;
-    } else if (*exchange == d::Exchange::cds || *exchange == d::Exchange::bcd) {
-      i.segment = d::Segment::currency;
-    } else {
-      i.segment = derivative ? d::Segment::derivatives : d::Segment::equity;
-    }
-    i.underlying = underlying_of(f[2], f[3], derivative);
-    if (!f[5].empty()) {
-      const auto expiry = parse_ist_timestamp(std::string(f[5]) + " 00:00:00");
-      if (!expiry) return bad("expiry is not a date");
-      i.expiry_day = d::ist_trading_day(*expiry);
-    }
-    out.push_back(std::move(i));
-  }
+  const Status read = for_each_csv_row(
+      csv, "kite instruments", [&](const std::vector<std::string_view>& f) -> Status {
+        auto bad = [](std::string why) { return Status::invalid_argument(std::move(why)); };
+        if (f.size() != 12) return bad("expected 12 columns, got " + std::to_string(f.size()));
+        if (header) {
+          if (f[0] != "instrument_token" || f[2] != "tradingsymbol" || f[8] != "lot_size") {
+            return bad("not the instruments header");
+          }
+          header = false;
+          return Status();
+        }
+        const auto exchange = from_wire(kExchanges, f[11]);
+        if (!exchange) return Status();  // exchanges Tandem does not trade (e.g. NCO, MF)
+        d::Instrument i;
+        i.key = {*exchange, std::string(f[2])};
+        uint32_t token = 0;
+        int64_t lot = 0;
+        if (std::from_chars(f[0].data(), f[0].data() + f[0].size(), token).ec != std::errc() ||
+            std::from_chars(f[8].data(), f[8].data() + f[8].size(), lot).ec != std::errc()) {
+          return bad("token or lot size is not a number");
+        }
+        i.kite_token = token;
+        i.lot_size_units = lot > 0 ? lot : 1;
+        const auto tick = decimal_paise(f[7]);
+        const auto strike = decimal_paise(f[6]);
+        if (!tick || !strike) return bad("tick size or strike is not a number");
+        i.tick_size_paise = *tick;
+        i.strike_paise = *strike;
+        const std::string_view type = f[9];
+        i.option_type = type == "CE"   ? d::OptionType::call
+                        : type == "PE" ? d::OptionType::put
+                                       : d::OptionType::none;
+        const bool derivative = type == "FUT" || type == "CE" || type == "PE";
+        if (f[10] == "INDICES") {
+          i.segment = d::Segment::index;
+        } else if (*exchange == d::Exchange::mcx) {
+          i.segment = d::Segment::commodity;
+        } else if (*exchange == d::Exchange::cds || *exchange == d::Exchange::bcd) {
+          i.segment = d::Segment::currency;
+        } else {
+          i.segment = derivative ? d::Segment::derivatives : d::Segment::equity;
+        }
+        i.underlying = underlying_of(f[2], f[3], derivative);
+        if (!f[5].empty()) {
+          const auto expiry = parse_ist_timestamp(std::string(f[5]) + " 00:00:00");
+          if (!expiry) return bad("expiry is not a date");
+          i.expiry_day = d::ist_trading_day(*expiry);
+        }
+        out.push_back(std::move(i));
+        return Status();
+      });
+  if (!read.ok()) return read;
   if (header) return Status::invalid_argument("kite instruments: empty");
   return out;
 }

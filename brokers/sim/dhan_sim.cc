@@ -8,6 +8,7 @@
 #include "brokers/dhan/codec.h"
 #include "brokers/json_reader.h"
 #include "brokers/sim/kite_sim.h"
+#include "brokers/sim/request_fields.h"
 
 namespace tandem::brokers::sim {
 
@@ -24,18 +25,6 @@ ServerReply dhan_error(unsigned status, std::string_view code, std::string_view 
 
 ServerReply dhan_ok(unsigned status, std::string body) {
   return net::server_reply(status, std::move(body));
-}
-
-std::string_view header_value(const net::HttpRequest& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
-  }
-  return {};
 }
 
 // Dhan's trading symbols: NIFTY-Nov2026-23500-CE for options, NIFTY-Nov2026-FUT for
@@ -106,8 +95,8 @@ bool KiteSim::on_dhan_websocket(std::shared_ptr<net::WsConnection> connection) {
 
 ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
   const std::string path = r.target.substr(3, r.target.find('?') - 3);  // after "/v2"
-  const std::string client = std::string(header_value(r, "client-id"));
-  const std::string_view token = header_value(r, "access-token");
+  const std::string client = std::string(header(r, "client-id"));
+  const std::string_view token = header(r, "access-token");
   account = find(client);
   if (account == nullptr || account->expired || token != account->config.access_token) {
     account = nullptr;
@@ -184,25 +173,10 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
 }
 
 ServerReply KiteSim::dhan_consent(const net::HttpRequest& r, const std::string& path) {
-  const std::string query = r.target.find('?') == std::string::npos
-                                ? std::string()
-                                : r.target.substr(r.target.find('?') + 1);
-  auto param = [&](std::string_view key) -> std::string {
-    const std::string needle = std::string(key) + "=";
-    size_t at = 0;
-    while ((at = query.find(needle, at)) != std::string::npos) {
-      if (at == 0 || query[at - 1] == '&') {
-        const size_t end = query.find('&', at);
-        return query.substr(at + needle.size(), end == std::string::npos
-                                                    ? std::string::npos
-                                                    : end - at - needle.size());
-      }
-      at += needle.size();
-    }
-    return {};
-  };
-  const bool app_ok = header_value(r, "app_id") == config_.api_key &&
-                      header_value(r, "app_secret") == config_.api_secret;
+  const std::string query = query_of(r.target);
+  auto param = [&](std::string_view key) { return sim::param(query, key); };
+  const bool app_ok =
+      header(r, "app_id") == config_.api_key && header(r, "app_secret") == config_.api_secret;
   if (r.method == verb::post && path == "/app/generate-consent") {
     if (!app_ok) return dhan_error(401, "DH-901", "Invalid app_id or app_secret");
     const std::string client = param("client_id");

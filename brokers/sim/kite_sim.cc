@@ -1,13 +1,12 @@
 #include "brokers/sim/kite_sim.h"
 
-#include <boost/url/parse_query.hpp>
-
 #include <algorithm>
 #include <cctype>
 
 #include "brokers/dhan/codec.h"
 #include "brokers/kite/codec.h"
 #include "brokers/seeded_random.h"
+#include "brokers/sim/request_fields.h"
 
 namespace tandem::brokers::sim {
 
@@ -17,33 +16,6 @@ using net::HttpResponse;
 using net::ServerReply;
 
 namespace {
-
-std::string_view header(const net::HttpRequest& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (std::equal(k.begin(), k.end(), name.begin(), name.end(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
-  }
-  return {};
-}
-
-// The decoded value of `key` in a query string or form body; empty when absent.
-std::string param(std::string_view query, std::string_view key) {
-  auto params = boost::urls::parse_query(boost::urls::string_view(query.data(), query.size()));
-  if (!params) return {};
-  for (const auto& p : *params) {
-    if (p.key.decode() == key) return p.has_value ? p.value.decode() : std::string();
-  }
-  return {};
-}
-
-std::string query_of(const std::string& target) {
-  const size_t q = target.find('?');
-  return q == std::string::npos ? std::string() : target.substr(q + 1);
-}
 
 ServerReply error(unsigned status, std::string_view type, std::string_view message) {
   return net::server_reply(status, kite::error_body(type, message));

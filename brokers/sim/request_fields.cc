@@ -1,0 +1,36 @@
+#include "brokers/sim/request_fields.h"
+
+#include <boost/url/parse_query.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace tandem::brokers::sim {
+
+std::string_view header(const net::HttpRequest& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (std::equal(k.begin(), k.end(), name.begin(), name.end(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v;
+    }
+  }
+  return {};
+}
+
+std::string param(std::string_view query, std::string_view key) {
+  auto params = boost::urls::parse_query(boost::urls::string_view(query.data(), query.size()));
+  if (!params) return {};
+  for (const auto& p : *params) {
+    if (p.key.decode() == key) return p.has_value ? p.value.decode() : std::string();
+  }
+  return {};
+}
+
+std::string query_of(const std::string& target) {
+  const size_t q = target.find('?');
+  return q == std::string::npos ? std::string() : target.substr(q + 1);
+}
+
+}  // namespace tandem::brokers::sim
