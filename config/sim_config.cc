@@ -14,7 +14,8 @@ brokers::sim::Faults read_faults(TomlFields& f, const toml::table* t, const std:
   if (t == nullptr) return out;
   f.only(*t, path,
          {"latency_ms", "latency_jitter_ms", "seed", "orders_per_second", "stall_next_orders",
-          "stall_ms", "reset_next_orders", "reject_symbols", "check_funds", "registered_ip"});
+          "stall_ms", "reset_next_orders", "reject_symbols", "check_funds", "registered_ip",
+          "streams_down"});
   constexpr int64_t kDay = 86'400'000;
   out.latency = std::chrono::milliseconds(f.integer(*t, "latency_ms", path, 0, 0, kDay));
   out.latency_jitter =
@@ -30,6 +31,7 @@ brokers::sim::Faults read_faults(TomlFields& f, const toml::table* t, const std:
   for (auto& s : f.texts(*t, "reject_symbols", path)) out.reject_symbols.insert(std::move(s));
   out.check_funds = f.boolean(*t, "check_funds", path, true);
   out.registered_ip = f.text(*t, "registered_ip", path);
+  out.streams_down = f.boolean(*t, "streams_down", path, false);
   return out;
 }
 

@@ -64,6 +64,11 @@ constexpr std::array<std::pair<std::string_view, d::CopyOn>, 2> kCopyOn{{
     {"placement", d::CopyOn::placement},
     {"fill", d::CopyOn::fill},
 }};
+constexpr std::array<std::pair<std::string_view, d::LateEvents>, 3> kLateEvents{{
+    {"skip", d::LateEvents::skip},
+    {"copy", d::LateEvents::copy},
+    {"converge", d::LateEvents::converge},
+}};
 constexpr std::array<std::pair<std::string_view, d::Broker>, 3> kBrokers{{
     {"kite", d::Broker::kite},
     {"dhan", d::Broker::dhan},
@@ -267,6 +272,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
             "reverse",
             "copy_window",
             "staleness_limit_ms",
+            "late_events",
             "price_guard_bp",
             "copy_on",
             "paper_capital",
@@ -305,6 +311,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     s.reverse = f.boolean(t, "reverse", path, false);
     r.window(t, path, s);
     s.staleness_limit_ms = f.integer(t, "staleness_limit_ms", path, 0, 0, 86'400'000);
+    s.late_events = r.choice(t, "late_events", path, d::LateEvents::skip, kLateEvents);
     s.price_guard_bp = f.integer(t, "price_guard_bp", path, 0, 0, 10'000);
     s.copy_on = r.choice(t, "copy_on", path, d::CopyOn::placement, kCopyOn);
     fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);

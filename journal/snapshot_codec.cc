@@ -223,6 +223,7 @@ void put(s::OrderState::Builder b, const p::OrderState& v) {
   b.setAveragePricePaise(v.average_price_paise);
   b.setPricePaise(v.price_paise);
   b.setTriggerPricePaise(v.trigger_price_paise);
+  b.setFirstSeenRecovered(v.first_seen_recovered);
 }
 p::OrderState get(s::OrderState::Reader r) {
   return {in(r.getStatus(), d::OrderStatus::expired),
@@ -230,7 +231,8 @@ p::OrderState get(s::OrderState::Reader r) {
           r.getFilledUnits(),
           r.getAveragePricePaise(),
           r.getPricePaise(),
-          r.getTriggerPricePaise()};
+          r.getTriggerPricePaise(),
+          r.getFirstSeenRecovered()};
 }
 void put(s::OrderStates::Builder b, const p::OrderStates& v) {
   auto entries = [](auto list, const auto& map) {

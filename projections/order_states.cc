@@ -39,19 +39,25 @@ OrderState merge(const OrderState& known, const OrderState& update) {
 
 void apply(OrderStates& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
-    const OrderState update{e->status,       e->quantity_units,
-                            e->filled_units, e->average_price_paise,
-                            e->price_paise,  e->trigger_price_paise};
+    OrderState update{e->status,       e->quantity_units,
+                      e->filled_units, e->average_price_paise,
+                      e->price_paise,  e->trigger_price_paise};
     auto it = s.leader.find(e->order_id);
     if (it == s.leader.end()) {
+      update.first_seen_recovered = e->recovered;
       s.leader.emplace(e->order_id, update);
     } else {
+      // Seen only pending before (not yet an order to copy), it counts as first seen now.
+      const bool recovered =
+          it->second.first_seen_recovered || (status_rank(it->second.status) == 0 && e->recovered);
       it->second = merge(it->second, update);
+      it->second.first_seen_recovered = recovered;
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
     if (e->action == d::CopyAction::place) {
-      s.follower.emplace(e->tag, OrderState{d::OrderStatus::pending, e->order.quantity_units, 0, 0,
-                                            e->order.price_paise, e->order.trigger_price_paise});
+      s.follower.emplace(e->tag,
+                         OrderState{d::OrderStatus::pending, e->order.quantity_units, 0, 0,
+                                    e->order.price_paise, e->order.trigger_price_paise, false});
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderRejected>(&event)) {
     auto it = s.follower.find(e->tag);

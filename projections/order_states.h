@@ -19,6 +19,9 @@ struct OrderState {
   int64_t average_price_paise = 0;
   int64_t price_paise = 0;
   int64_t trigger_price_paise = 0;
+  // Leader orders: first seen working or done through a recovery (the order book read after
+  // a gap), not on the live stream; the late-event policy applies to it.
+  bool first_seen_recovered = false;
   bool operator==(const OrderState&) const = default;
 };
 

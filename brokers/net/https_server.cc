@@ -204,9 +204,19 @@ asio::awaitable<void> HttpsServer::Impl::accept_websocket(
   beast::get_lowest_layer(stream).expires_never();
   auto conn = std::make_shared<WsConn>(WsStream(std::move(stream)), executor, heartbeat);
   conn->stream().set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  auto [ec] = co_await conn->stream().async_accept(req, kUse);
-  if (ec) co_return;
+  // Decided before the upgrade, as a broker does: a refused one is answered 403 and never
+  // becomes a WebSocket (the client's handshake fails; no stream was ever up).
   if (!ws_handler(request, conn)) {
+    http::response<http::string_body> res{http::status::forbidden, req.version()};
+    res.set(http::field::server, "tandem-sim");
+    res.keep_alive(false);
+    res.body() = "WebSocket refused";
+    res.prepare_payload();
+    co_await http::async_write(conn->stream().next_layer(), res, kUse);  // best effort
+    co_return;
+  }
+  auto [ec] = co_await conn->stream().async_accept(req, kUse);
+  if (ec) {
     conn->close();
     co_return;
   }

@@ -84,7 +84,7 @@ bool KiteSim::on_dhan_websocket(std::shared_ptr<net::WsConnection> connection) {
     const json::value* token = l.if_contains("Token");
     Account* a = id != nullptr && id->is_string() ? find(std::string(id->as_string())) : nullptr;
     if (a == nullptr || a->expired || token == nullptr || !token->is_string() ||
-        token->as_string() != a->config.access_token) {
+        token->as_string() != a->config.access_token || a->config.faults.streams_down) {
       c->close();
       return;
     }

@@ -29,6 +29,9 @@ struct Faults {
   bool check_funds = true;
   // SEBI 2026: order calls only from this source IP (empty: from anywhere).
   std::string registered_ip;
+  // The account's order-update sockets are refused (the broker's stream is down); orders
+  // still go through over REST. Clearing it lets the next reconnect in.
+  bool streams_down = false;
 };
 
 }  // namespace tandem::brokers::sim

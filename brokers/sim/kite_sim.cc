@@ -87,6 +87,7 @@ bool KiteSim::on_websocket(const net::HttpRequest& upgrade,
   const std::string token = param(query, "access_token");
   for (auto& [id, a] : accounts_) {
     if (a.config.access_token == token && !a.expired) {
+      if (a.config.faults.streams_down) return false;
       a.sockets.push_back(std::move(connection));
       return true;
     }

@@ -27,6 +27,15 @@ enum class CopyOn : uint8_t { placement = 0, fill = 1 };
 // What to do with a leader order whose product this follower may not trade.
 enum class DisallowedProductAction : uint8_t { skip = 0, use_intraday = 1, use_delivery = 2 };
 
+// What to do with a leader order this follower has no copy of that was first seen late,
+// through a recovery (the leader's order book read after Tandem or its socket was down):
+//  - skip: decide it like a live one; the staleness limit skips it when it is too old;
+//  - copy: decide it like a live one, whatever its age;
+//  - converge: do not mirror the order; buy or sell at market what the leader executed of
+//    it (sized as usual, exits clamped to what the follower holds), now and as it fills
+//    later, so the follower's position catches up with the leader's.
+enum class LateEvents : uint8_t { skip = 0, copy = 1, converge = 2 };
+
 struct FollowerSettings {
   FollowerId follower;
   AccountId account;
@@ -56,7 +65,8 @@ struct FollowerSettings {
   int32_t copy_window_start_min = 0;  // IST minutes after midnight; 0/0 = the whole session
   int32_t copy_window_end_min = 0;
   int64_t staleness_limit_ms = 0;  // 0 = no limit
-  int64_t price_guard_bp = 0;      // max |limit − reference| in basis points; 0 = off
+  LateEvents late_events = LateEvents::skip;
+  int64_t price_guard_bp = 0;  // max |limit − reference| in basis points; 0 = off
   CopyOn copy_on = CopyOn::placement;
 
   bool operator==(const FollowerSettings&) const = default;

@@ -98,7 +98,11 @@ SkipReason refuse_new(const Context& c, const Instrument* instrument, OrderType 
     return SkipReason::market_closed;
   }
   if (!in_copy_window(f, c.u.exchange_time_ns)) return SkipReason::outside_copy_window;
-  if (is_stale(f, c.u.exchange_time_ns, c.u.received_time_ns)) return SkipReason::stale_event;
+  // `copy` and `converge` take a recovered order whatever its age; `skip` leaves it to the limit.
+  const bool late_taken = c.u.recovered && f.late_events != LateEvents::skip;
+  if (!late_taken && is_stale(f, c.u.exchange_time_ns, c.u.received_time_ns)) {
+    return SkipReason::stale_event;
+  }
   if (instrument == nullptr) return SkipReason::unknown_instrument;
   if (!instrument_allowed(f, *instrument)) return SkipReason::instrument_not_allowed;
   if (!follower_product(f, c.u.product)) return SkipReason::product_not_allowed;
@@ -280,6 +284,21 @@ void mirror_fills(const Context& c) {
         limit_like ? c.u.average_price_paise : 0, 0);
 }
 
+// The leader order was first seen working or done through a recovery, not live.
+bool first_seen_recovered(const Context& c) {
+  const bool first_sight = c.known == nullptr || status_rank(c.known->status) == 0;
+  return first_sight ? c.u.recovered : c.known->first_seen_recovered;
+}
+
+// late_events = converge, for an order first seen through a recovery: what the leader
+// executed of it is bought or sold at market, sized as usual (exits clamped to what the
+// follower holds); its working part is not mirrored, and later fills are caught up the same
+// way.
+void converge(const Context& c) {
+  const int64_t delta = c.u.filled_units - (c.known != nullptr ? c.known->filled_units : 0);
+  if (delta > 0) place(c, delta, OrderType::market, 0, 0);
+}
+
 }  // namespace
 
 std::vector<Event> decide(const CopyState& state, const Event& event) {
@@ -293,7 +312,9 @@ std::vector<Event> decide(const CopyState& state, const Event& event) {
   std::vector<Event> out;
   for (const auto& [id, settings] : state.followers) {
     const Context c{state, *u, settings, known, state.mappings.find(u->order_id, id), out};
-    if (settings.copy_on == CopyOn::placement) {
+    if (settings.late_events == LateEvents::converge && first_seen_recovered(c)) {
+      converge(c);
+    } else if (settings.copy_on == CopyOn::placement) {
       mirror_placement(c);
     } else {
       mirror_fills(c);

@@ -82,6 +82,7 @@ void put(s::FollowerSettings::Builder b, const d::FollowerSettings& v) {
   b.setStalenessLimitMs(v.staleness_limit_ms);
   b.setPriceGuardBp(v.price_guard_bp);
   b.setCopyOn(out<s::CopyOn>(v.copy_on));
+  b.setLateEvents(out<s::LateEvents>(v.late_events));
 }
 d::FollowerSettings get(s::FollowerSettings::Reader r) {
   d::FollowerSettings v;
@@ -111,6 +112,7 @@ d::FollowerSettings get(s::FollowerSettings::Reader r) {
   v.staleness_limit_ms = r.getStalenessLimitMs();
   v.price_guard_bp = r.getPriceGuardBp();
   v.copy_on = in(r.getCopyOn(), d::CopyOn::fill);
+  v.late_events = in(r.getLateEvents(), d::LateEvents::converge);
   return v;
 }
 

@@ -19,6 +19,7 @@ enum OrderStatus {
 enum SizingPolicy { multiplier @0; fixedRatio @1; capitalProportional @2; riskBased @3; }
 enum CopyOn { placement @0; fill @1; }
 enum DisallowedProductAction { skip @0; useIntraday @1; useDelivery @2; }
+enum LateEvents { skip @0; copy @1; converge @2; }
 enum CopyAction { place @0; modify @1; cancel @2; skip @3; }
 enum SkipReason {
   none @0; followerDisabled @1; followerPaused @2; marketClosed @3; outsideCopyWindow @4;
@@ -78,6 +79,7 @@ struct FollowerSettings {
   stalenessLimitMs @23 :Int64;
   priceGuardBp @24 :Int64;
   copyOn @25 :CopyOn;
+  lateEvents @26 :LateEvents;
 }
 
 struct SizingInputs {

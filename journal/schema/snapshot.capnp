@@ -59,6 +59,7 @@ struct CopyMappings { copies @0 :List(CopyEntry); tags @1 :List(TagEntry); }
 struct OrderState {
   status @0 :E.OrderStatus; quantityUnits @1 :Int64; filledUnits @2 :Int64;
   averagePricePaise @3 :Int64; pricePaise @4 :Int64; triggerPricePaise @5 :Int64;
+  firstSeenRecovered @6 :Bool;
 }
 struct OrderStateEntry { id @0 :Text; state @1 :OrderState; }
 struct OrderStates { leader @0 :List(OrderStateEntry); follower @1 :List(OrderStateEntry); }

@@ -29,6 +29,9 @@ TEST(TandemConfig, TheShippedExampleReadsAsWritten) {
   EXPECT_EQ(client.deny_underlyings, std::vector<std::string>{"BANKNIFTY"});
   EXPECT_EQ(client.copy_window_start_min, 9 * 60 + 20);
   EXPECT_EQ(client.copy_window_end_min, 15 * 60);
+  EXPECT_EQ(client.staleness_limit_ms, 60'000);
+  EXPECT_EQ(client.late_events, d::LateEvents::converge);
+  EXPECT_EQ(c->followers[0].settings.late_events, d::LateEvents::skip);  // the default
   const auto& risk = c->followers[2];
   EXPECT_EQ(risk.settings.max_position_pct_bp, 500);
   EXPECT_EQ(risk.settings.account.value, "paper-risk");  // defaults to the id
@@ -49,6 +52,7 @@ copy_window = "15:00-09:00"
 id = "a"
 account = "L1"
 max_daily_trade = 3
+late_events = "sometimes"
 )",
                                "t.toml");
   ASSERT_FALSE(c.ok());
@@ -58,7 +62,8 @@ max_daily_trade = 3
         "t.toml:7: follower[0].ratio: must be a non-negative", "t.toml:8: follower[0].copy_window",
         "t.toml:10: follower[1].id: 'a' appears twice",
         "t.toml:11: follower[1].account: is the leader's account",
-        "t.toml:12: follower[1].max_daily_trade: unknown key"}) {
+        "t.toml:12: follower[1].max_daily_trade: unknown key",
+        "t.toml:13: follower[1].late_events: 'sometimes' is not one of"}) {
     EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
   }
 }

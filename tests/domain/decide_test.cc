@@ -356,5 +356,78 @@ TEST(Decide, HolidayIsAClosedMarket) {
       SkipReason::market_closed);
 }
 
+// A leader order found by a recovery, five minutes after it happened.
+LeaderOrderUpdate recovered(LeaderOrderUpdate u) {
+  u.recovered = true;
+  u.received_time_ns = u.exchange_time_ns + 300'000'000'000;
+  return u;
+}
+
+FollowerSettings late_follower(const std::string& id, LateEvents policy) {
+  FollowerSettings f = sim_follower(id);
+  f.staleness_limit_ms = 60'000;
+  f.late_events = policy;
+  return f;
+}
+
+TEST(Decide, LateEventsSkipLeavesARecoveredOrderToTheStalenessLimit) {
+  CopySim sim;
+  sim.setup({late_follower("a", LateEvents::skip)});
+  const auto u = recovered(leader_order("L1", sim_option(), Side::buy, 75, OrderStatus::open));
+  EXPECT_EQ(only_decision(sim.apply(u)).skip_reason, SkipReason::stale_event);
+}
+
+TEST(Decide, LateEventsCopyMirrorsARecoveredOrderWhateverItsAge) {
+  CopySim sim;
+  sim.setup({late_follower("a", LateEvents::copy)});
+  const CopyDecision d = only_decision(sim.apply(recovered(limit_buy(150))));
+  EXPECT_EQ(d.action, CopyAction::place);
+  EXPECT_EQ(d.quantity_units, 150);
+  // A live update that is stale is still skipped: the policy is for recovered orders only.
+  LeaderOrderUpdate live = leader_order("L2", sim_option(), Side::buy, 75, OrderStatus::open);
+  live.received_time_ns += 300'000'000'000;
+  EXPECT_EQ(only_decision(sim.apply(live)).skip_reason, SkipReason::stale_event);
+}
+
+TEST(Decide, LateEventsConvergeBuysWhatTheLeaderExecutedAtMarket) {
+  CopySim sim;
+  sim.setup({late_follower("a", LateEvents::converge)});
+  // Found working with 75 of 225 filled: only the 75 is bought, at market.
+  LeaderOrderUpdate u = recovered(limit_buy(225));
+  u.filled_units = 75;
+  u.average_price_paise = 99'00;
+  const FollowerOrderIntent first = only_intent(sim.apply(u));
+  EXPECT_EQ(first.order.order_type, OrderType::market);
+  EXPECT_EQ(first.order.quantity_units, 75);
+  EXPECT_EQ(sim.position("a", kOption), 75);
+  // The leader modifies it live: nothing to mirror. It fills live: caught up again.
+  LeaderOrderUpdate modified = limit_buy(300);
+  modified.filled_units = 75;
+  EXPECT_TRUE(decisions_of(sim.apply(modified)).empty());
+  LeaderOrderUpdate filled = limit_buy(300);
+  filled.status = OrderStatus::complete;
+  filled.filled_units = 300;
+  const FollowerOrderIntent second = only_intent(sim.apply(filled));
+  EXPECT_EQ(second.order.quantity_units, 225);
+  EXPECT_EQ(second.ordinal, 2u);
+  EXPECT_EQ(sim.position("a", kOption), 300);
+  // A recovered exit is clamped to what the follower holds.
+  const auto exit = sim.apply(
+      recovered(leader_order("L2", sim_option(), Side::sell, 450, OrderStatus::complete, 450)));
+  EXPECT_EQ(only_intent(exit).order.quantity_units, 300);
+  EXPECT_EQ(sim.position("a", kOption), 0);
+}
+
+TEST(Decide, LateEventsConvergeLeavesOrdersSeenLiveToTheirMirror) {
+  CopySim sim(false);
+  sim.setup({late_follower("a", LateEvents::converge)});
+  const auto placed = only_intent(sim.apply(limit_buy(150)));  // seen live: mirrored
+  sim.record(FollowerOrderAck{placed.tag, {"a"}, {"B7"}});
+  // Cancelled while Tandem was away: the mirror is cancelled, nothing is converged.
+  LeaderOrderUpdate cancelled = recovered(limit_buy(150));
+  cancelled.status = OrderStatus::cancelled;
+  EXPECT_EQ(only_decision(sim.apply(cancelled)).action, CopyAction::cancel);
+}
+
 }  // namespace
 }  // namespace tandem::domain

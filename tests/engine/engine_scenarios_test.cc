@@ -2,7 +2,8 @@
 // off the simulator's WebSocket, decided, journaled, sent over TLS to the follower's Kite
 // account: multiplier, fixed ratio, capital-proportional and risk-based sizing, a quantity
 // that rounds to zero skipped, the daily trade limit, the maximum position, exits clamped to
-// the follower's position (and none without one), and copy_on = fill with partial fills.
+// the follower's position (and none without one), copy_on = fill with partial fills, and
+// nothing copied while the market is closed.
 // Method: one simulator and engine per scenario (tests/support/engine_rig.h); the follower
 // book at the simulator and the decisions in the journal are what is checked.
 #include <gtest/gtest.h>
@@ -25,11 +26,13 @@ struct Outcome {
 using Script = std::function<void(Rig&, Engine&)>;
 
 Outcome run_scenario(d::FollowerSettings settings, const Script& script,
-                     brokers::sim::KiteSimConfig config = sim_config()) {
+                     brokers::sim::KiteSimConfig config = sim_config(),
+                     std::vector<d::TradingDay> holidays = {}) {
   Rig rig(std::move(config));
   EngineSetup setup;
   setup.leader = {"LEADER1"};
   setup.followers = {settings};
+  setup.holidays = std::move(holidays);
   auto store = with_engine(rig, setup, {{settings.follower, rig.follow1.get()}},
                            [&](Engine& engine) { script(rig, engine); });
   Outcome out;
@@ -97,6 +100,20 @@ TEST(EngineScenarios, AQuantityThatRoundsToZeroIsSkippedWithItsReason) {
                               [](Rig& r, Engine& e) { leader_trades(r, e, d::Side::buy, 10); });
   EXPECT_TRUE(o.book.empty());
   EXPECT_EQ(o.skips.at("below_one_lot"), 1);
+}
+
+TEST(EngineScenarios, NothingIsCopiedWhileTheMarketIsClosed) {
+  // The test's market clock reads Friday 20 November 2026; the calendar makes it a holiday.
+  const auto o = run_scenario(
+      kite_follower(d::SizingPolicy::multiplier),
+      [](Rig& r, Engine& e) {
+        leader_trades(r, e, d::Side::buy, 10);
+        leader_trades(r, e, d::Side::sell, 10);
+      },
+      sim_config(), {20261120});
+  EXPECT_TRUE(o.book.empty());
+  EXPECT_EQ(o.skips.at("market_closed"), 2);
+  EXPECT_EQ(o.decisions.size(), 2u);
 }
 
 TEST(EngineScenarios, TheDailyTradeLimitStopsCopiesWithItsReason) {

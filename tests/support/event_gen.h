@@ -52,6 +52,7 @@ TANDEM_ENUM_ARBITRARY(td::OptionType, put);
 TANDEM_ENUM_ARBITRARY(td::OrderStatus, expired);
 TANDEM_ENUM_ARBITRARY(td::SizingPolicy, risk_based);
 TANDEM_ENUM_ARBITRARY(td::CopyOn, fill);
+TANDEM_ENUM_ARBITRARY(td::LateEvents, converge);
 TANDEM_ENUM_ARBITRARY(td::DisallowedProductAction, use_delivery);
 TANDEM_ENUM_ARBITRARY(td::CopyAction, skip);
 TANDEM_ENUM_ARBITRARY(td::SkipReason, no_reference_price);
@@ -94,7 +95,7 @@ struct Arbitrary<td::FollowerSettings> {
         gen::set(&F::deny_segments), gen::set(&F::allow_products), gen::set(&F::disallowed_product),
         gen::set(&F::reverse), gen::set(&F::copy_window_start_min),
         gen::set(&F::copy_window_end_min), gen::set(&F::staleness_limit_ms),
-        gen::set(&F::price_guard_bp), gen::set(&F::copy_on));
+        gen::set(&F::price_guard_bp), gen::set(&F::copy_on), gen::set(&F::late_events));
   }
 };
 

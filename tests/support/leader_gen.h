@@ -22,13 +22,14 @@ struct LeaderOp {
   int lots = 1;   // 1..4
   int pct = 100;  // how much of the rest a fill fills
   bool limit = false;
+  bool recovered = false;  // the update reached Tandem through a recovery, not live
 };
 
 inline void showValue(const LeaderOp& op, std::ostream& os) {
   static constexpr const char* kKinds[] = {"open", "fill", "modify", "cancel", "broker", "day"};
   os << kKinds[op.kind] << "(order " << op.order << " inst " << op.instrument
      << (op.buy ? " buy " : " sell ") << op.lots << " lots " << op.pct << "%"
-     << (op.limit ? " limit" : "") << ")";
+     << (op.limit ? " limit" : "") << (op.recovered ? " recovered" : "") << ")";
 }
 
 inline rc::Gen<LeaderOp> leader_op(bool with_days = true) {
@@ -43,7 +44,8 @@ inline rc::Gen<LeaderOp> leader_op(bool with_days = true) {
       rc::gen::set(&LeaderOp::order, rc::gen::inRange(0, 50)),
       rc::gen::set(&LeaderOp::instrument, rc::gen::inRange(0, 2)), rc::gen::set(&LeaderOp::buy),
       rc::gen::set(&LeaderOp::lots, rc::gen::inRange(1, 5)),
-      rc::gen::set(&LeaderOp::pct, rc::gen::inRange(1, 101)), rc::gen::set(&LeaderOp::limit));
+      rc::gen::set(&LeaderOp::pct, rc::gen::inRange(1, 101)), rc::gen::set(&LeaderOp::limit),
+      rc::gen::set(&LeaderOp::recovered, rc::gen::weightedElement<bool>({{4, false}, {1, true}})));
 }
 
 inline rc::Gen<domain::FollowerSettings> follower_settings(const std::string& id) {
@@ -62,7 +64,9 @@ inline rc::Gen<domain::FollowerSettings> follower_settings(const std::string& id
       rc::gen::set(&FollowerSettings::max_daily_trades, rc::gen::element<int64_t>(0, 1, 3)),
       rc::gen::set(&FollowerSettings::reverse,
                    rc::gen::weightedElement<bool>({{9, false}, {1, true}})),
-      rc::gen::set(&FollowerSettings::copy_on, rc::gen::element(CopyOn::placement, CopyOn::fill)));
+      rc::gen::set(&FollowerSettings::copy_on, rc::gen::element(CopyOn::placement, CopyOn::fill)),
+      rc::gen::set(&FollowerSettings::late_events,
+                   rc::gen::element(LateEvents::skip, LateEvents::copy, LateEvents::converge)));
 }
 
 // The leader's side of the simulation: its orders and the clock.
@@ -101,6 +105,7 @@ class LeaderModel {
           u.order_type = OrderType::limit;
           u.price_paise = kSimPricePaise;
         }
+        u.recovered = op.recovered;
         orders_.push_back({u});
         return emit(orders_.back(), sim);
       }
@@ -112,6 +117,7 @@ class LeaderModel {
     LeaderOrderUpdate& u = order->last;
     u.exchange_time_ns = now_;
     u.received_time_ns = now_ + 2'000'000;
+    u.recovered = op.recovered;
     const int64_t lot = u.instrument.exchange == Exchange::nfo ? 75 : 1;
     if (op.kind == LeaderOp::fill) {
       const int64_t rest = u.quantity_units - u.filled_units;
