@@ -110,7 +110,6 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
     a.rest = brokers::net::https_target("localhost", std::to_string(port), identity.ca_pem);
     a.stream = a.rest;
     a.credentials = {"e2e", "t" + user};
-    a.connections = 1;
     return std::make_unique<brokers::kite::KiteGateway>(broker_io.get_executor(), a, market_clock);
   };
   auto leader = gateway("LEADER");
@@ -257,22 +256,24 @@ int run_e2e_bench(const E2eBenchOptions& options) {
       "tandem-bench e2e: the engine against the simulator over loopback TLS, N Kite followers,\n"
       "journal on disk ({} leader orders per row; internal = leader update pushed -> last\n"
       "follower order at the broker; total = -> last ack handled; baseline = the same N orders\n"
-      "placed one follower after another)\n\n",
+      "placed one follower after another; peak RSS = the whole process so far, simulator\n"
+      "included)\n\n",
       options.runs);
   fmt::print(
       "  broker latency  followers  internal p50 ms  p99 ms   total p50 ms  p99 ms   "
-      "baseline ms\n");
+      "baseline ms  peak RSS MiB\n");
   bool ok = true;
   for (const int latency : {0, 20}) {
     for (const int n : options.followers) {
       const bool baseline = latency == 0 || n <= 100;
       const Figures f = measure(n, std::chrono::milliseconds(latency), options.runs, baseline);
       ok &= f.ok;
-      fmt::print("  {:>11} ms  {:>9}  {:>15.2f}  {:>6.2f}   {:>12.2f}  {:>6.2f}   {:>11}{}\n",
-                 latency, n, f.internal.p50_us / 1000, f.internal.p99_us / 1000,
-                 f.total.p50_us / 1000, f.total.p99_us / 1000,
-                 f.baseline_ms < 0 ? std::string("-") : fmt::format("{:.1f}", f.baseline_ms),
-                 f.ok ? "" : "  (FAILED)");
+      fmt::print(
+          "  {:>11} ms  {:>9}  {:>15.2f}  {:>6.2f}   {:>12.2f}  {:>6.2f}   {:>11}  {:>11.0f}{}\n",
+          latency, n, f.internal.p50_us / 1000, f.internal.p99_us / 1000, f.total.p50_us / 1000,
+          f.total.p99_us / 1000,
+          f.baseline_ms < 0 ? std::string("-") : fmt::format("{:.1f}", f.baseline_ms),
+          peak_rss_mib(), f.ok ? "" : "  (FAILED)");
       std::fflush(stdout);
     }
   }

@@ -84,10 +84,18 @@ Status Engine::append(std::vector<d::Event> events) {
     if (const auto* opened = std::get_if<d::TradingDayOpened>(&e)) day = opened->day;
     items.push_back({now, day, std::move(e)});
   }
-  auto appended = store_.append(items);
-  if (!appended.ok()) return appended.status();
-  for (const auto& item : items) d::apply(state_, item.event);
-  return Status();
+  for (auto& item : items) {
+    d::apply(state_, item.event);
+    unsynced_.push_back(std::move(item));
+  }
+  return deferred_ ? Status() : flush();
+}
+
+Status Engine::flush() {
+  if (unsynced_.empty()) return Status();
+  auto appended = store_.append(unsynced_);
+  unsynced_.clear();
+  return appended.status();
 }
 
 Status Engine::open_day(d::TimeNs at) {
@@ -267,7 +275,8 @@ Status Engine::handle(LeaderFact& f) {
     }
     stats_.intents += static_cast<int64_t>(intents.size());
   }
-  if (Status s = append(std::move(batch)); !s.ok()) return s;  // write-ahead, then send
+  if (Status s = append(std::move(batch)); !s.ok()) return s;
+  if (Status s = flush(); !s.ok()) return s;  // write-ahead: durable, then sent
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
     if (!dispatch(intent, f.received_steady, false)) {
@@ -342,6 +351,9 @@ Status Engine::handle(OutcomeFact& f) {
   if (Status s = append(std::move(events)); !s.ok()) return s;
   if (!f.acked.empty()) {
     acked_ids_[f.intent.tag] = f.acked;
+    if (!parked.empty()) {
+      if (Status s = flush(); !s.ok()) return s;  // the ack is durable before the change goes
+    }
     if (!parked.empty()) {
       for (const Parked& p : parked.mapped()) {
         d::FollowerOrderIntent resolved = p.intent;
@@ -420,6 +432,26 @@ Status Engine::handle(FundsFact& f) {
   return append({d::FundsSnapshot{f.account, f.available_paise}});
 }
 
+Status Engine::handle_fact(Fact& fact, bool& stopping,
+                           std::chrono::steady_clock::time_point& deadline) {
+  if (std::holds_alternative<StopFact>(fact)) {
+    if (!stopping) deadline = std::chrono::steady_clock::now() + setup_.shutdown_bound;
+    stopping = true;
+    stopping_ = true;
+    return Status();
+  }
+  if (stopping && std::holds_alternative<LeaderFact>(fact)) return Status();  // no new copies
+  return std::visit(
+      [this](auto& f) -> Status {
+        if constexpr (std::is_same_v<std::decay_t<decltype(f)>, StopFact>) {
+          return Status();
+        } else {
+          return handle(f);
+        }
+      },
+      fact);
+}
+
 Status Engine::run() {
   if (setup_.funds_interval.count() > 0) {
     funds_timer_ = std::make_unique<asio::steady_timer>(broker_executor_);
@@ -430,28 +462,24 @@ Status Engine::run() {
   bool stopping = false;
   auto deadline = std::chrono::steady_clock::time_point::max();
   Status failure;
+  // A burst of facts (100 followers' acks and fills arrive together) is handled as one
+  // group: every fact folded in order, one synced journal write at the end.
+  constexpr int kMaxGroup = 1024;
   while (true) {
     auto fact = inbox_->pop(std::chrono::milliseconds(50));
     if (!fact) {
       if (stopping && (in_flight_ <= 0 || std::chrono::steady_clock::now() > deadline)) break;
       continue;
     }
-    if (std::holds_alternative<StopFact>(*fact)) {
-      stopping = true;
-      stopping_ = true;
-      deadline = std::chrono::steady_clock::now() + setup_.shutdown_bound;
-      continue;
+    deferred_ = true;
+    for (int handled = 1;; ++handled) {
+      failure = handle_fact(*fact, stopping, deadline);
+      if (!failure.ok() || handled == kMaxGroup) break;
+      fact = inbox_->try_pop();
+      if (!fact) break;
     }
-    if (stopping && std::holds_alternative<LeaderFact>(*fact)) continue;  // no new copies
-    failure = std::visit(
-        [this](auto& f) -> Status {
-          if constexpr (std::is_same_v<std::decay_t<decltype(f)>, StopFact>) {
-            return Status();
-          } else {
-            return handle(f);
-          }
-        },
-        *fact);
+    deferred_ = false;
+    if (failure.ok()) failure = flush();
     if (!failure.ok()) break;  // the journal failed: nothing more may be acted on
     if (progress_) progress_(stats());
     if (stopping && in_flight_ <= 0) break;

@@ -116,7 +116,13 @@ class Engine {
   using Fact =
       std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact, StopFact>;
 
+  // Folds the events in and journals them: durably at once, or — while the run loop
+  // drains a burst of facts (deferred_) — at flush(), one synced write for the burst.
+  // Nothing is sent to a broker before the events that decided it are durable.
   Status append(std::vector<domain::Event> events);
+  Status flush();
+  // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
+  Status handle_fact(Fact& fact, bool& stopping, std::chrono::steady_clock::time_point& deadline);
   Status handle(LeaderFact& f);
   Status handle(OutcomeFact& f);
   Status handle(FollowerFact& f);
@@ -142,6 +148,8 @@ class Engine {
   boost::asio::any_io_executor broker_executor_;
   Clock clock_;
   domain::CopyState state_;
+  std::vector<journal::AppendItem> unsynced_;  // folded into state_, not yet journaled
+  bool deferred_ = false;
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
   // Shared with the broker executor's callbacks and in-flight orders, which may outlive a
   // stopped engine (an order still unanswered at the shutdown bound).

@@ -36,6 +36,16 @@ class Inbox {
     return item;
   }
 
+  // The next item if one is waiting, without waiting.
+  std::optional<T> try_pop() {
+    std::unique_lock lock(mu_);
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
   size_t depth() const {
     std::lock_guard lock(mu_);
     return items_.size();

@@ -16,7 +16,7 @@ DhanGateway::DhanGateway(asio::any_io_executor executor, DhanAccount account,
 
 DhanGateway::~DhanGateway() { stop(); }
 
-asio::awaitable<Status> DhanGateway::warm() { return http_.warm(account_.connections); }
+asio::awaitable<Status> DhanGateway::warm() { return http_.warm(account_.warm_connections); }
 
 asio::awaitable<Result<Placement>> DhanGateway::place(d::OrderRequest order, d::ClientTag tag,
                                                       PlaceOptions options) {

@@ -25,7 +25,12 @@ struct DhanAccount {
   Credentials credentials;
   SecurityMap securities;
   RateLimits limits = RateLimits::dhan_orders();
+  // The pool's bound (parallel order calls, e.g. a sliced order), and how many are opened
+  // and handshaken ahead of need: one warm connection carries the usual one order per
+  // leader update without a handshake; each costs ~90 KB of TLS state, which with a
+  // thousand followers is what the engine's memory is made of.
   size_t connections = 4;
+  size_t warm_connections = 1;
   std::chrono::milliseconds deadline{5000};
   net::StreamOptions stream_options;
 };

@@ -15,7 +15,7 @@ KiteGateway::KiteGateway(asio::any_io_executor executor, KiteAccount account,
 
 KiteGateway::~KiteGateway() { stop(); }
 
-asio::awaitable<Status> KiteGateway::warm() { return http_.warm(account_.connections); }
+asio::awaitable<Status> KiteGateway::warm() { return http_.warm(account_.warm_connections); }
 
 asio::awaitable<Result<Placement>> KiteGateway::place(d::OrderRequest order, d::ClientTag tag,
                                                       PlaceOptions options) {

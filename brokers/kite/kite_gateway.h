@@ -21,7 +21,12 @@ struct KiteAccount {
   net::HttpsTarget stream;  // ws.kite.trade:443
   Credentials credentials;
   RateLimits limits = RateLimits::kite_orders();
-  size_t connections = 4;  // kept warm: parallel order calls never wait for a handshake
+  // The pool's bound (parallel order calls, e.g. a sliced order), and how many are opened
+  // and handshaken ahead of need: one warm connection carries the usual one order per
+  // leader update without a handshake; each costs ~90 KB of TLS state, which with a
+  // thousand followers is what the engine's memory is made of.
+  size_t connections = 4;
+  size_t warm_connections = 1;
   std::chrono::milliseconds deadline{5000};
   StreamOptions stream_options;
 };

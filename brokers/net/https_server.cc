@@ -16,6 +16,8 @@
 
 #include <deque>
 
+#include "brokers/net/tls_connect.h"
+
 namespace tandem::brokers::net {
 
 namespace asio = boost::asio;
@@ -122,6 +124,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
     tls.use_certificate_chain(asio::buffer(id.cert_chain_pem), ec);
     if (!ec) tls.use_private_key(asio::buffer(id.private_key_pem), ssl::context::pem, ec);
     if (ec) tls_status = Status::invalid_argument("https server: TLS identity: " + ec.message());
+    release_idle_buffers(tls);
   }
 
   asio::awaitable<void> accept_loop() {

@@ -5,6 +5,9 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <map>
+#include <mutex>
+
 namespace tandem::brokers::net {
 
 namespace asio = boost::asio;
@@ -13,13 +16,27 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 Result<std::shared_ptr<ssl::context>> client_tls_context(const std::string& ca_pem) {
+  // One context per trust store for the whole process: each holds the parsed system store
+  // (~0.5 MB), and a thousand followers' connections would otherwise hold a thousand
+  // copies. An SSL_CTX is safe to share between connections on any thread once set up.
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<ssl::context>> contexts;  // GUARDED_BY(mu)
+  std::lock_guard lock(mu);
+  if (auto shared = contexts[ca_pem].lock()) return shared;
   auto tls = std::make_shared<ssl::context>(ssl::context::tls_client);
   boost::system::error_code ec;
   tls->set_verify_mode(ssl::verify_peer, ec);
   if (!ec) tls->set_default_verify_paths(ec);
   if (!ec && !ca_pem.empty()) tls->add_certificate_authority(asio::buffer(ca_pem), ec);
   if (ec) return Status::invalid_argument("trust store: " + ec.message());
+  release_idle_buffers(*tls);
+  contexts[ca_pem] = tls;
   return tls;
+}
+
+void release_idle_buffers(ssl::context& tls) {
+  // An idle connection (most of a follower's day) gives back its 2 × 16 KB record buffers.
+  SSL_CTX_set_mode(tls.native_handle(), SSL_MODE_RELEASE_BUFFERS);
 }
 
 asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(asio::any_io_executor executor,

@@ -19,9 +19,14 @@ namespace tandem::brokers::net {
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // A client context that verifies peers against the system trust store plus `ca_pem`
-// (empty: the system store only). invalid_argument when the CA does not load.
+// (empty: the system store only), shared by every caller with the same `ca_pem` while any
+// holds it. invalid_argument when the CA does not load. Thread-safe.
 [[nodiscard]] Result<std::shared_ptr<boost::asio::ssl::context>> client_tls_context(
     const std::string& ca_pem);
+
+// Idle connections of this context give back their record buffers (many connections,
+// mostly idle: a follower account sends a few orders a day).
+void release_idle_buffers(boost::asio::ssl::context& tls);
 
 // Resolves, connects (bounded to 30 s) and handshakes with SNI and host-name verification.
 // A non-empty `local_address` binds the socket to that source IP first (the broker's
