@@ -15,6 +15,7 @@
 #include <map>
 #include <thread>
 
+#include "journal/backup.h"
 #include "journal/dump_import.h"
 #include "journal/store.h"
 #include "journal/verify.h"
@@ -243,6 +244,19 @@ int run_import(const std::string& dir, const std::string& from) {
   return 0;
 }
 
+// backup: a consistent copy of a journal, live or not; restore: the same copy back into
+// a journal directory that does not exist (the damaged one moved aside first).
+int run_copy(const std::string& verb, const std::string& from, const std::string& to) {
+  auto report = journal::copy_journal(from, to);
+  if (!report.ok()) {
+    fmt::print(stderr, "tandem journal {}: {}\n", verb, report.status().message());
+    return 1;
+  }
+  fmt::print("{} {} -> {}: {} records, hash chain verified; head seq {} hash {}\n", verb, from, to,
+             report->records_checked, report->head.seq, journal::to_hex(report->head.hash));
+  return 0;
+}
+
 }  // namespace
 
 void add_journal_commands(CLI::App& app, int& exit_code) {
@@ -302,6 +316,25 @@ tail->add_option("--poll-ms", poll_ms, "How often to look for new records")
     ->check(CLI::Range(10, 60000));
 tail->footer("Example: tandem journal tail --journal ./tandem-demo --from-start");
 tail->callback([&] { exit_code = run_tail(dir, from_start, count, poll_ms); });
+
+static std::string copy_dir;
+CLI::App* backup = journal->add_subcommand(
+    "backup", "A consistent, verified copy of a journal, also while the engine writes it");
+add_dir(backup);
+backup->add_option("--to", copy_dir, "A new directory for the copy")->required();
+backup->footer(
+    "Example: tandem journal backup --journal /var/lib/tandem/journal "
+    "--to /backup/tandem-$(date +%F)");
+backup->callback([&] { exit_code = run_copy("backup", dir, copy_dir); });
+
+CLI::App* restore = journal->add_subcommand(
+    "restore", "Bring a backup back as the journal (into a directory that does not exist)");
+add_dir(restore);
+restore->add_option("--from", copy_dir, "The backup directory")->required();
+restore->footer(
+    "Example: mv journal journal.damaged && tandem journal restore --journal journal "
+    "--from /backup/tandem-2026-11-20");
+restore->callback([&] { exit_code = run_copy("restore", copy_dir, dir); });
 }  // namespace tandem::app
 
 }  // namespace tandem::app

@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
 
@@ -496,6 +497,16 @@ bool Store::wait_for(uint64_t seq, int64_t timeout_ms) const {
   std::unique_lock<std::mutex> lock(mu_);
   return appended_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                             [&] { return head_.seq >= seq; });
+}
+
+Status Store::checkpoint(const std::string& to) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  TANDEM_RETURN_IF_ERROR(from_rocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // UINT64_MAX: never flush the memtable first (a read-only instance cannot); the log is
+  // copied instead, and replayed when the copy is opened.
+  return from_rocks(checkpoint->CreateCheckpoint(to, UINT64_MAX),
+                    "checkpoint of " + dir_ + " into " + to);
 }
 
 uint64_t Store::disk_bytes() const {

@@ -118,6 +118,12 @@ class Store {
   };
   CommitStats commit_stats() const;
 
+  // Writes a RocksDB checkpoint of the journal as this instance sees it into `to` (which
+  // must not exist): hard links to the immutable table files where the filesystem allows,
+  // copies otherwise, and a copy of the write-ahead log up to now (no flush, so it works on
+  // a read-only instance beside a live writer). See journal/backup.h.
+  Status checkpoint(const std::string& to) const;
+
   // Bytes on disk in the journal's SST files and WAL (an estimate, for stats).
   uint64_t disk_bytes() const;
 
