@@ -1,6 +1,7 @@
 #include "app/demo_command.h"
 
 #include <fmt/format.h>
+#include <openssl/rand.h>
 #include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,9 +17,11 @@
 #include "app/demo_data.h"
 #include "app/journal_commands.h"
 #include "app/live_session.h"
+#include "app/operator_server.h"
 #include "app/text_file.h"
 #include "brokers/sim/sim_server.h"
 #include "config/sim_config.h"
+#include "crypto/sha256.h"
 #include "journal/record_reader.h"
 
 namespace tandem::app {
@@ -27,6 +30,15 @@ namespace {
 
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
+
+constexpr std::string_view kDefaultHttp = "127.0.0.1:8780";
+
+// A fresh access token for this run's dashboard: the machine may be shared.
+std::string random_token() {
+  std::array<uint8_t, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return "";
+  return crypto::to_hex(bytes);
+}
 namespace fs = std::filesystem;
 
 std::string joined(const char* const* chunks) {
@@ -92,7 +104,8 @@ std::string ist_clock(d::TimeNs since_midnight) {
   return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
 }
 
-int run_demo(const std::string& dir, double speed, const std::string& script_path) {
+int run_demo(const std::string& dir, double speed, const std::string& script_path,
+             const std::string& http) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
@@ -195,6 +208,24 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     return 1;
   }
   engine::Engine& engine = (*session)->engine();
+  std::unique_ptr<OperatorServer> dashboard;
+  if (http != "off") {
+    OperatorServerOptions server_options;
+    server_options.listen = http;
+    server_options.token = random_token();
+    auto started = OperatorServer::start(engine, server_options);
+    if (!started.ok() && http == kDefaultHttp) {  // 8780 taken: any free port will do
+      server_options.listen = "127.0.0.1:0";
+      started = OperatorServer::start(engine, server_options);
+    }
+    if (!started.ok()) {
+      fmt::print(stderr, "tandem demo: {}\n", started.status().message());
+    } else {
+      dashboard = std::move(*started);
+      fmt::print("  dashboard: {}\n\n", dashboard->url_with_token());
+      std::fflush(stdout);  // a script or test reading our output needs it now
+    }
+  }
   std::atomic<bool> script_done{false};
   asio::co_spawn(
       sim_io,
@@ -236,6 +267,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   progress.join();
   const auto stats = engine.stats();
   fmt::print("{}{}\n\n", tty ? "\r" : "", progress_line(stats));
+  dashboard.reset();
   session->reset();  // closes the journal
   work.reset();
   asio::post(sim_io, [&] { (*sim)->stop(); });
@@ -289,6 +321,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   static std::string dir = "./tandem-demo";
   static double speed = 400;
   static std::string script;
+  static std::string http = std::string(kDefaultHttp);
   CLI::App* demo =
       app.add_subcommand("demo", "Copy a scripted NSE day to five followers (simulated brokers)");
   demo->add_option("--dir", dir, "Where the demo journal goes (replaced on each run)")
@@ -299,8 +332,12 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   demo->add_option("--script", script,
                    "A leader day of your own in place of the shipped one (the demo's accounts "
                    "and instruments; format in docs/simulator.md)");
+  demo->add_option("--http", http,
+                   "The dashboard on ADDRESS:PORT, or off (another free port if the default is "
+                   "taken)")
+      ->capture_default_str();
   demo->footer("Example: tandem demo --dir ./tandem-demo --speed 400");
-  demo->callback([&] { exit_code = run_demo(dir, speed, script); });
+  demo->callback([&] { exit_code = run_demo(dir, speed, script, http); });
 }
 
 }  // namespace tandem::app

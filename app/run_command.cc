@@ -11,6 +11,7 @@
 
 #include "app/clock.h"
 #include "app/live_session.h"
+#include "app/operator_server.h"
 #include "app/secrets_commands.h"
 
 namespace tandem::app {
@@ -22,6 +23,7 @@ namespace d = ::tandem::domain;
 struct RunOptions {
   std::string config = "tandem.toml";
   bool live = false;
+  std::string http;  // overrides the config's `http`
   SecretsPaths secrets;
   ClockOptions clock;
 };
@@ -79,6 +81,20 @@ int run(const RunOptions& o) {
   }
   log->info("event=start mode={} journal={} followers={} config_hash={}", live ? "live" : "paper",
             config->journal, config->followers.size(), config->hash.substr(0, 16));
+  std::unique_ptr<OperatorServer> server;
+  if (const std::string http = o.http.empty() ? config->http : o.http; http != "off") {
+    OperatorServerOptions server_options;
+    server_options.listen = http;
+    server_options.token = secrets->get("http.token").value_or("");
+    auto started = OperatorServer::start((*session)->engine(), server_options);
+    if (!started.ok()) {
+      fmt::print(stderr, "tandem run: {}\n", started.status().message());
+      return 1;
+    }
+    server = std::move(*started);
+    log->info("event=http url={} token={}", server->url(),
+              server_options.token.empty() ? "none" : "required");
+  }
   g_engine = &(*session)->engine();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -105,6 +121,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--config", options->config, "The engine's settings")->capture_default_str();
   cmd->add_flag("--live", options->live,
                 "Send real orders (the config must also say mode = \"live\")");
+  cmd->add_option("--http", options->http,
+                  "The dashboard, /api/ and /metrics on ADDRESS:PORT, or off (default: the "
+                  "config's http, else 127.0.0.1:8780)");
   add_clock_options(*cmd, options->clock);
   add_secrets_options(*cmd, options->secrets);
   cmd->callback([options, &exit_code] { exit_code = run(*options); });

@@ -74,7 +74,7 @@ url="://localhost:$port"
   done
 } >tandem.toml
 
-${RUN_WRAP:-} "$bin" run --config tandem.toml --live "${clock[@]}" >run.out 2>&1 &
+${RUN_WRAP:-} "$bin" run --config tandem.toml --live --http 127.0.0.1:0 "${clock[@]}" >run.out 2>&1 &
 run_pid=$!
 # The script ends 15 s after the clock's start; give the last acks time to land.
 sleep $((anchor + 20 - $(date +%s)))

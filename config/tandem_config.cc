@@ -177,6 +177,7 @@ void apply_environment(toml::table& root) {
   };
   set(root, "mode", "TANDEM_MODE");
   set(root, "journal", "TANDEM_JOURNAL");
+  set(root, "http", "TANDEM_HTTP");
   if (std::getenv("TANDEM_LOG_LEVEL") != nullptr && !root.contains("log")) {
     root.insert("log", toml::table{});
   }
@@ -213,13 +214,14 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   Reader r(name);
   TomlFields& f = r.fields();
   TandemConfig out;
-  f.only(root, "", {"mode", "journal", "holidays", "log", "leader", "follower"});
+  f.only(root, "", {"mode", "journal", "holidays", "log", "http", "leader", "follower"});
   const std::string mode = f.text(root, "mode", "", "paper");
   if (mode != "paper" && mode != "live")
     f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
   out.live = mode == "live";
   out.journal = f.text(root, "journal", "", out.journal);
   out.holidays_file = f.text(root, "holidays", "");
+  out.http = f.text(root, "http", "", out.http);
   if (const toml::table* log = f.table(root, "log", "")) {
     f.only(*log, "log", {"level", "file"});
     out.log_level = f.text(*log, "level", "log", out.log_level);

@@ -48,6 +48,9 @@ struct TandemConfig {
   std::string holidays_file;  // empty: no holidays beyond weekends
   std::string log_level = "info";
   std::string log_file;  // empty: console only
+  // The operator's server (dashboard, /api/, /metrics): ADDRESS:PORT, or "off". Its access
+  // token is the secret http.token; without one it binds to loopback only.
+  std::string http = "127.0.0.1:8780";
   LeaderConfig leader;
   std::vector<FollowerConfig> followers;
   std::string hash;  // hex SHA-256 of the effective configuration (journaled at start)

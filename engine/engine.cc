@@ -93,8 +93,19 @@ Status Engine::append(std::vector<d::Event> events) {
 
 Status Engine::flush() {
   if (unsynced_.empty()) return Status();
+  const auto t0 = std::chrono::steady_clock::now();
   auto appended = store_.append(unsynced_);
+  live_.counters.journal_append.add(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  ++live_.counters.journal_batches;
+  live_.counters.journal_records += static_cast<int64_t>(unsynced_.size());
   unsynced_.clear();
+  if (!appended.ok()) {
+    live_.journal_ok = false;
+    alert("journal_failed",
+          "the journal refused a write; the engine stopped: " + appended.status().message());
+    publish_view(true);
+  }
   return appended.status();
 }
 
@@ -171,7 +182,9 @@ Status Engine::start() {
           [](bool, const Status&) {});
     }
   });
-  return reconcile_pending();
+  Status reconciled = reconcile_pending();
+  publish_view(true);
+  return reconciled;
 }
 
 // Every intent journaled without an ack or a rejection (an earlier run stopped between
@@ -275,6 +288,7 @@ Status Engine::handle(LeaderFact& f) {
     }
     stats_.intents += static_cast<int64_t>(intents.size());
   }
+  record_copies(update, batch);
   if (Status s = append(std::move(batch)); !s.ok()) return s;
   if (Status s = flush(); !s.ok()) return s;  // write-ahead: durable, then sent
   std::vector<d::Event> unsent;
@@ -298,11 +312,17 @@ Status Engine::handle(OutcomeFact& f) {
     if (!f.acked.empty()) {
       ++stats_.acks;
       if (f.leader_received) {
-        stats_.ack_latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                            std::chrono::steady_clock::now() - *f.leader_received)
-                                            .count());
+        const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now() - *f.leader_received)
+                               .count();
+        stats_.ack_latency_ns.push_back(ns);
+        live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);
+        record_outcome(f, static_cast<double>(ns) / 1e6);
+      } else {
+        record_outcome(f, -1);
       }
     } else {
+      record_outcome(f, -1);
       ++stats_.rejections;
     }
   }
@@ -332,6 +352,7 @@ Status Engine::handle(OutcomeFact& f) {
                               "); store a new one with tandem login " +
                               std::string(d::to_string(broker));
       events.push_back(d::BrokerConnectionChanged{account, broker, false, why});
+      alert("follower_stopped", f.intent.follower.value + " " + why);
       std::lock_guard lock(stats_mu_);
       stats_.stopped_followers[f.intent.follower.value] = why;
     }
@@ -395,8 +416,143 @@ Status Engine::handle(FollowerFact& f) {
 }
 
 Status Engine::handle(ConnectionFact& f) {
+  leader_connected_ = f.connected;
+  if (f.connected) {
+    if (leader_was_connected_) ++live_.counters.leader_reconnects;
+    leader_was_connected_ = true;
+  } else {
+    alert("leader_disconnected", "the leader's order stream is down" +
+                                     (f.detail.empty() ? std::string() : ": " + f.detail));
+  }
   return append(
       {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
+}
+
+std::future<Status> Engine::command(OperatorCommand command) {
+  auto done = std::make_shared<std::promise<Status>>();
+  auto result = done->get_future();
+  inbox_->push(OperatorFact{std::move(command), std::move(done)});
+  return result;
+}
+
+Status Engine::handle(OperatorFact& f) {
+  using Kind = OperatorCommand::Kind;
+  const OperatorCommand& c = f.command;
+  std::vector<d::Event> events;
+  std::string what;
+  if (c.kind == Kind::pause || c.kind == Kind::resume) {
+    if (!state_.followers.contains(c.follower)) {
+      f.done->set_value(Status::not_found("no follower " + c.follower.value));
+      return Status();
+    }
+    const bool paused = state_.paused.contains(c.follower);
+    if (c.kind == Kind::pause && !paused) {
+      events.push_back(d::FollowerPaused{c.follower, c.by, c.reason});
+    } else if (c.kind == Kind::resume && paused) {
+      events.push_back(d::FollowerResumed{c.follower, c.by});
+    }
+    what = std::string(c.kind == Kind::pause ? "paused " : "resumed ") + c.follower.value;
+  } else {
+    // The kill switch: every follower paused in one durable batch (and back again).
+    for (const auto& [id, settings] : state_.followers) {
+      const bool paused = state_.paused.contains(id);
+      if (c.kind == Kind::pause_all && !paused) {
+        events.push_back(d::FollowerPaused{id, c.by, c.reason.empty() ? "kill switch" : c.reason});
+      } else if (c.kind == Kind::resume_all && paused) {
+        events.push_back(d::FollowerResumed{id, c.by});
+      }
+    }
+    what =
+        c.kind == Kind::pause_all ? "kill switch: every follower paused" : "every follower resumed";
+  }
+  Status s = append(std::move(events));
+  if (s.ok()) s = flush();  // reported done only once durable
+  if (s.ok())
+    alert("operator", what + " by " + c.by + (c.reason.empty() ? "" : " (" + c.reason + ")"));
+  f.done->set_value(s);
+  return s;
+}
+
+void Engine::record_copies(const d::LeaderOrderUpdate& u, const std::vector<d::Event>& batch) {
+  CopyRow row;
+  row.at_ns = u.received_time_ns;
+  row.leader_order_id = u.order_id.value;
+  row.instrument = d::to_text(u.instrument);
+  row.side = std::string(d::to_string(u.side));
+  row.status = std::string(d::to_string(u.status));
+  row.quantity_units = u.quantity_units;
+  row.filled_units = u.filled_units;
+  row.recovered = u.recovered;
+  const d::CopyDecision* decision = nullptr;
+  for (const auto& e : batch) {
+    if (const auto* c = std::get_if<d::CopyDecision>(&e)) {
+      decision = c;
+      if (c->action != d::CopyAction::skip) continue;  // its intent follows
+      row.followers.push_back({c->follower.value, "skip", std::string(d::to_string(c->skip_reason)),
+                               0, "", "skipped", "", -1});
+    } else if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) {
+      row.followers.push_back({i->follower.value, std::string(d::to_string(i->action)), "",
+                               decision != nullptr ? decision->quantity_units : 0, i->tag.value,
+                               "sent", "", -1});
+    }
+  }
+  live_.copies.push_back(std::move(row));
+  while (live_.copies.size() > kRecentCopies) live_.copies.pop_front();
+}
+
+void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
+  const auto broker = std::find_if(setup_.followers.begin(), setup_.followers.end(),
+                                   [&](const auto& s) { return s.follower == f.intent.follower; });
+  const std::string broker_name =
+      broker == setup_.followers.end() ? "unknown" : std::string(d::to_string(broker->broker));
+  ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
+  for (auto row = live_.copies.rbegin(); row != live_.copies.rend(); ++row) {
+    for (auto& follower : row->followers) {
+      if (follower.tag != f.intent.tag.value) continue;
+      follower.state = f.acked.empty() ? "rejected" : "acked";
+      follower.detail = f.acked.empty() ? f.message : f.acked.value;
+      follower.latency_ms = latency_ms;
+      return;
+    }
+  }
+}
+
+void Engine::alert(std::string kind, std::string text) {
+  live_.alerts.push_back({clock_(), std::move(kind), std::move(text)});
+  while (live_.alerts.size() > kRecentAlerts) live_.alerts.pop_front();
+}
+
+void Engine::publish_view(bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - published_at_ < kViewInterval) return;
+  published_at_ = now;
+  auto view = std::make_shared<OperatorView>();
+  view->at_ns = clock_();
+  view->leader = setup_.leader.value;
+  view->leader_broker = std::string(d::to_string(setup_.leader_broker));
+  view->leader_connected = leader_connected_;
+  view->journal_ok = live_.journal_ok;
+  view->journal_head = store_.head().seq;
+  view->day = state_.day;
+  view->copies = live_.copies;
+  view->alerts = live_.alerts;
+  view->counters = live_.counters;
+  view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
+  {
+    std::lock_guard lock(stats_mu_);
+    view->counters.leader_updates = stats_.leader_updates;
+    view->counters.intents = stats_.intents;
+    view->counters.skips = stats_.skips;
+    view->followers = follower_rows(state_, stats_.stopped_followers);
+  }
+  std::lock_guard lock(view_mu_);
+  view->version = published_->version + 1;
+  published_ = std::move(view);
+}
+
+std::shared_ptr<const OperatorView> Engine::view() const {
+  std::lock_guard lock(view_mu_);
+  return published_;
 }
 
 // On the broker executor: every funds_interval, each account's funds, as facts, until
@@ -468,6 +624,7 @@ Status Engine::run() {
   while (true) {
     auto fact = inbox_->pop(std::chrono::milliseconds(50));
     if (!fact) {
+      publish_view(false);  // quiet: what changed last shows within kViewInterval
       if (stopping && (in_flight_ <= 0 || std::chrono::steady_clock::now() > deadline)) break;
       continue;
     }
@@ -481,6 +638,7 @@ Status Engine::run() {
     deferred_ = false;
     if (failure.ok()) failure = flush();
     if (!failure.ok()) break;  // the journal failed: nothing more may be acted on
+    publish_view(false);
     if (progress_) progress_(stats());
     if (stopping && in_flight_ <= 0) break;
   }
@@ -496,9 +654,11 @@ Status Engine::run() {
   streams_stopped.get_future().wait();
   if (!failure.ok()) return failure;
   const int left = in_flight_.load();
-  return append({d::EngineStopped{left > 0 ? std::to_string(left) +
-                                                 " orders in flight at stop: reconciled on restart"
-                                           : "stopped"}});
+  Status stopped = append({d::EngineStopped{
+      left > 0 ? std::to_string(left) + " orders in flight at stop: reconciled on restart"
+               : "stopped"}});
+  publish_view(true);
+  return stopped;
 }
 
 }  // namespace tandem::engine

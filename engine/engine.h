@@ -25,6 +25,7 @@
 #include "brokers/gateway.h"
 #include "domain/copy/copy_state.h"
 #include "engine/inbox.h"
+#include "engine/operator_view.h"
 #include "journal/store.h"
 
 namespace tandem::engine {
@@ -85,6 +86,15 @@ class Engine {
   // Called on the engine thread after each fact is handled (progress displays).
   void on_progress(std::function<void(const EngineStats&)> f) { progress_ = std::move(f); }
 
+  // From any thread: the engine journals the operator's command (FollowerPaused/Resumed
+  // with who gave it) and folds it in; the future holds the outcome once it is durable —
+  // not_found for an unknown follower, failed_precondition once the engine has stopped.
+  std::future<Status> command(OperatorCommand command);
+  // From any thread: the latest operator view (rebuilt at most every kViewInterval while
+  // facts arrive, and when idle); never null.
+  std::shared_ptr<const OperatorView> view() const;
+  static constexpr std::chrono::milliseconds kViewInterval{200};
+
  private:
   struct LeaderFact {
     brokers::BrokerOrder order;
@@ -113,8 +123,12 @@ class Engine {
     int64_t available_paise = 0;
   };
   struct StopFact {};
-  using Fact =
-      std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact, StopFact>;
+  struct OperatorFact {
+    OperatorCommand command;
+    std::shared_ptr<std::promise<Status>> done;
+  };
+  using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact,
+                            StopFact, OperatorFact>;
 
   // Folds the events in and journals them: durably at once, or — while the run loop
   // drains a burst of facts (deferred_) — at flush(), one synced write for the burst.
@@ -128,6 +142,13 @@ class Engine {
   Status handle(FollowerFact& f);
   Status handle(ConnectionFact& f);
   Status handle(FundsFact& f);
+  Status handle(OperatorFact& f);
+  // The operator view: rows recorded as facts are handled, published every kViewInterval.
+  void record_copies(const domain::LeaderOrderUpdate& update,
+                     const std::vector<domain::Event>& batch);
+  void record_outcome(const OutcomeFact& f, double latency_ms);
+  void alert(std::string kind, std::string text);
+  void publish_view(bool force);
   boost::asio::awaitable<void> poll_funds();
   void stop_poller();
   Status open_day(domain::TimeNs at);
@@ -168,6 +189,12 @@ class Engine {
   std::set<domain::FollowerId> token_refused_;                    // alerted once; cleared by an ack
   EngineStats stats_;
   mutable std::mutex stats_mu_;
+  OperatorView live_;  // engine thread: copies, alerts, counters as they happen
+  bool leader_connected_ = false;
+  bool leader_was_connected_ = false;
+  std::chrono::steady_clock::time_point published_at_{};
+  std::shared_ptr<const OperatorView> published_ = std::make_shared<OperatorView>();
+  mutable std::mutex view_mu_;
   std::function<void(const EngineStats&)> progress_;
 };
 

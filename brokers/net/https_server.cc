@@ -15,6 +15,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <deque>
+#include <optional>
 
 #include "brokers/net/tls_connect.h"
 
@@ -30,11 +31,14 @@ constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 namespace websocket = beast::websocket;
-using WsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+using TlsServerStream = beast::ssl_stream<beast::tcp_stream>;
 
-// A WebSocket with a queue of frames to send and one writer coroutine draining it.
-class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> {
+// A WebSocket with a queue of frames to send and one writer coroutine draining it, over
+// TLS (the simulator's brokers) or plain TCP (the operator's dashboard on loopback).
+template <class Stream>
+class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn<Stream>> {
  public:
+  using WsStream = websocket::stream<Stream>;
   WsConn(WsStream stream, asio::any_io_executor executor, std::chrono::milliseconds heartbeat)
       : ws_(std::move(stream)),
         wake_(executor, asio::steady_timer::time_point::max()),
@@ -55,7 +59,7 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> 
   }
 
   asio::awaitable<void> write_loop() {
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     while (open_) {
       if (queue_.empty()) {
         wake_.expires_after(heartbeat_.count() > 0 ? heartbeat_ : std::chrono::hours(24));
@@ -77,7 +81,7 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> 
   }
 
   asio::awaitable<void> read_loop() {
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     beast::flat_buffer buffer;
     while (open_) {
       auto [ec, n] = co_await ws_.async_read(buffer, kUse);
@@ -110,7 +114,7 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn> 
 
 struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
   asio::any_io_executor executor;
-  ssl::context tls{ssl::context::tls_server};
+  std::optional<ssl::context> tls;  // none: plain HTTP
   Status tls_status;
   RequestHandler handler;
   WsHandler ws_handler;
@@ -118,13 +122,15 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
   tcp::acceptor acceptor;
   bool stopped = false;
 
-  Impl(asio::any_io_executor ex, const TlsIdentity& id, RequestHandler h)
+  Impl(asio::any_io_executor ex, const TlsIdentity* id, RequestHandler h)
       : executor(ex), handler(std::move(h)), acceptor(ex) {
+    if (id == nullptr) return;
+    tls.emplace(ssl::context::tls_server);
     boost::system::error_code ec;
-    tls.use_certificate_chain(asio::buffer(id.cert_chain_pem), ec);
-    if (!ec) tls.use_private_key(asio::buffer(id.private_key_pem), ssl::context::pem, ec);
+    tls->use_certificate_chain(asio::buffer(id->cert_chain_pem), ec);
+    if (!ec) tls->use_private_key(asio::buffer(id->private_key_pem), ssl::context::pem, ec);
     if (ec) tls_status = Status::invalid_argument("https server: TLS identity: " + ec.message());
-    release_idle_buffers(tls);
+    release_idle_buffers(*tls);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -139,8 +145,8 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  asio::awaitable<void> accept_websocket(beast::ssl_stream<beast::tcp_stream> stream,
-                                         http::request<http::string_body> req,
+  template <class Stream>
+  asio::awaitable<void> accept_websocket(Stream stream, http::request<http::string_body> req,
                                          const HttpRequest& request);
 
   asio::awaitable<void> serve(tcp::socket socket) {
@@ -149,10 +155,20 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
     socket.set_option(tcp::no_delay(true), nodelay_ec);
     const auto peer = socket.remote_endpoint(nodelay_ec);
     const std::string remote_address = nodelay_ec ? std::string() : peer.address().to_string();
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
+    if (!tls) {
+      co_await serve_requests(beast::tcp_stream(std::move(socket)), remote_address);
+      co_return;
+    }
+    TlsServerStream stream(std::move(socket), *tls);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
     auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kUse);
     if (hec) co_return;
+    co_await serve_requests(std::move(stream), remote_address);
+  }
+
+  // Keep-alive requests on one connection until it closes or upgrades to a WebSocket.
+  template <class Stream>
+  asio::awaitable<void> serve_requests(Stream stream, std::string remote_address) {
     beast::flat_buffer buffer;
     for (;;) {
       beast::get_lowest_layer(stream).expires_after(std::chrono::minutes(5));
@@ -184,8 +200,9 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
       }
       http::response<http::string_body> res{static_cast<http::status>(reply.response.status),
                                             req.version()};
-      res.set(http::field::server, "tandem-sim");
+      res.set(http::field::server, "tandem");
       res.set(http::field::content_type, reply.content_type);
+      res.set(http::field::cache_control, "no-store");
       if (!reply.response.location.empty()) {
         res.set(http::field::location, reply.response.location);
       }
@@ -201,17 +218,20 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-asio::awaitable<void> HttpsServer::Impl::accept_websocket(
-    beast::ssl_stream<beast::tcp_stream> stream, http::request<http::string_body> req,
-    const HttpRequest& request) {
+template <class Stream>
+asio::awaitable<void> HttpsServer::Impl::accept_websocket(Stream stream,
+                                                          http::request<http::string_body> req,
+                                                          const HttpRequest& request) {
   beast::get_lowest_layer(stream).expires_never();
-  auto conn = std::make_shared<WsConn>(WsStream(std::move(stream)), executor, heartbeat);
+  using Conn = WsConn<Stream>;
+  auto conn =
+      std::make_shared<Conn>(typename Conn::WsStream(std::move(stream)), executor, heartbeat);
   conn->stream().set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   // Decided before the upgrade, as a broker does: a refused one is answered 403 and never
   // becomes a WebSocket (the client's handshake fails; no stream was ever up).
   if (!ws_handler(request, conn)) {
     http::response<http::string_body> res{http::status::forbidden, req.version()};
-    res.set(http::field::server, "tandem-sim");
+    res.set(http::field::server, "tandem");
     res.keep_alive(false);
     res.body() = "WebSocket refused";
     res.prepare_payload();
@@ -234,7 +254,10 @@ void HttpsServer::on_websocket(WsHandler handler, std::chrono::milliseconds hear
 
 HttpsServer::HttpsServer(asio::any_io_executor executor, const TlsIdentity& identity,
                          RequestHandler handler)
-    : impl_(std::make_shared<Impl>(std::move(executor), identity, std::move(handler))) {}
+    : impl_(std::make_shared<Impl>(std::move(executor), &identity, std::move(handler))) {}
+
+HttpsServer::HttpsServer(asio::any_io_executor executor, RequestHandler handler)
+    : impl_(std::make_shared<Impl>(std::move(executor), nullptr, std::move(handler))) {}
 
 HttpsServer::~HttpsServer() { stop(); }
 

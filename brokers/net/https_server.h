@@ -56,6 +56,9 @@ class HttpsServer {
  public:
   HttpsServer(boost::asio::any_io_executor executor, const TlsIdentity& identity,
               RequestHandler handler);
+  // Plain HTTP, no TLS: for the operator's dashboard, bound to loopback unless protected by
+  // an access token (app/operator_server.h decides).
+  HttpsServer(boost::asio::any_io_executor executor, RequestHandler handler);
   ~HttpsServer();
   HttpsServer(const HttpsServer&) = delete;
   HttpsServer& operator=(const HttpsServer&) = delete;

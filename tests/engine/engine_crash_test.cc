@@ -121,7 +121,8 @@ price = 1500.00
             url + "\"\nws_url = \"wss" + url +
             "\"\nca_file = \"ca.pem\"\n"
             "[[follower]]\nid = \"p1\"\nbroker = \"paper\"\nratio = 1\n");
-  std::vector<std::string> run_args = {"run", "--config", "tandem.toml", "--live"};
+  std::vector<std::string> run_args = {"run",    "--config", "tandem.toml",
+                                       "--live", "--http",   "127.0.0.1:0"};
   run_args.insert(run_args.end(), clock.begin(), clock.end());
 
   std::mt19937 rng(20261120);

@@ -1,0 +1,191 @@
+#include "app/operator_api.h"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+namespace tandem::app {
+
+namespace json = boost::json;
+using engine::OperatorView;
+
+namespace {
+
+json::object histogram_json(const engine::LatencyHistogram& h) {
+  json::array buckets;
+  for (size_t i = 0; i < h.buckets.size(); ++i) {
+    buckets.push_back(
+        json::object{{"le_ms", engine::kLatencyBucketsMs[i]}, {"count", h.buckets[i]}});
+  }
+  return {{"buckets", std::move(buckets)}, {"count", h.count}, {"sum_ms", h.sum_ms}};
+}
+
+json::array followers_json(const OperatorView& v) {
+  json::array out;
+  for (const auto& f : v.followers) {
+    json::array positions;
+    for (const auto& p : f.positions) {
+      positions.push_back(json::object{{"instrument", p.instrument},
+                                       {"product", p.product},
+                                       {"net_units", p.net_units},
+                                       {"average_price_paise", p.average_price_paise},
+                                       {"realized_pnl_paise", p.realized_pnl_paise}});
+    }
+    out.push_back(json::object{{"id", f.id},
+                               {"account", f.account},
+                               {"broker", f.broker},
+                               {"enabled", f.enabled},
+                               {"paused", f.paused},
+                               {"stopped", f.stopped},
+                               {"orders_today", f.orders_today},
+                               {"rejected_today", f.rejected_today},
+                               {"skipped_today", f.skipped_today},
+                               {"turnover_today_paise", f.turnover_today_paise},
+                               {"funds_paise", f.funds_paise},
+                               {"positions", std::move(positions)}});
+  }
+  return out;
+}
+
+json::array copies_json(const OperatorView& v) {
+  json::array out;
+  for (const auto& c : v.copies) {
+    json::array followers;
+    for (const auto& f : c.followers) {
+      followers.push_back(json::object{{"follower", f.follower},
+                                       {"action", f.action},
+                                       {"skip_reason", f.skip_reason},
+                                       {"quantity_units", f.quantity_units},
+                                       {"tag", f.tag},
+                                       {"state", f.state},
+                                       {"detail", f.detail},
+                                       {"latency_ms", f.latency_ms}});
+    }
+    out.push_back(json::object{{"at_ns", c.at_ns},
+                               {"leader_order_id", c.leader_order_id},
+                               {"instrument", c.instrument},
+                               {"side", c.side},
+                               {"status", c.status},
+                               {"quantity_units", c.quantity_units},
+                               {"filled_units", c.filled_units},
+                               {"recovered", c.recovered},
+                               {"followers", std::move(followers)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string view_json(const OperatorView& v) {
+  json::array alerts;
+  for (const auto& a : v.alerts) {
+    alerts.push_back(json::object{{"at_ns", a.at_ns}, {"kind", a.kind}, {"text", a.text}});
+  }
+  json::object skips;
+  for (const auto& [reason, n] : v.counters.skips) skips[reason] = n;
+  json::object orders;
+  for (const auto& [key, n] : v.counters.orders) orders[key.first + "/" + key.second] = n;
+  const Readiness ready = readiness(v);
+  json::object out{
+      {"version", v.version},
+      {"at_ns", v.at_ns},
+      {"day", v.day},
+      {"leader",
+       json::object{
+           {"account", v.leader}, {"broker", v.leader_broker}, {"connected", v.leader_connected}}},
+      {"journal", json::object{{"ok", v.journal_ok}, {"head", v.journal_head}}},
+      {"ready", ready.ready},
+      {"followers", followers_json(v)},
+      {"copies", copies_json(v)},
+      {"alerts", std::move(alerts)},
+      {"counters", json::object{{"leader_updates", v.counters.leader_updates},
+                                {"intents", v.counters.intents},
+                                {"orders", std::move(orders)},
+                                {"skips", std::move(skips)},
+                                {"leader_reconnects", v.counters.leader_reconnects},
+                                {"inbox_depth", v.counters.inbox_depth},
+                                {"copy_latency", histogram_json(v.counters.copy_latency)}}}};
+  return json::serialize(out);
+}
+
+namespace {
+
+void histogram_text(std::string& out, const std::string& name, const std::string& help,
+                    const engine::LatencyHistogram& h) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  int64_t cumulative = 0;
+  for (size_t i = 0; i < h.buckets.size(); ++i) {
+    cumulative += h.buckets[i];
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, engine::kLatencyBucketsMs[i] / 1000.0,
+                       cumulative);
+  }
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n{}_sum {}\n{}_count {}\n", name, h.count, name,
+                     h.sum_ms / 1000.0, name, h.count);
+}
+
+void counter(std::string& out, const std::string& name, const std::string& help, int64_t value,
+             const char* type = "counter") {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+}
+
+}  // namespace
+
+std::string metrics_text(const OperatorView& v) {
+  std::string out;
+  histogram_text(out, "tandem_copy_latency_seconds",
+                 "Leader update read off the socket to the follower's broker acknowledgement.",
+                 v.counters.copy_latency);
+  counter(out, "tandem_leader_updates_total", "Leader order updates journaled.",
+          v.counters.leader_updates);
+  counter(out, "tandem_intents_total", "Follower orders decided and journaled before sending.",
+          v.counters.intents);
+  out +=
+      "# HELP tandem_orders_total Follower orders answered by their broker, by outcome.\n"
+      "# TYPE tandem_orders_total counter\n";
+  for (const auto& [key, n] : v.counters.orders) {
+    out += fmt::format("tandem_orders_total{{broker=\"{}\",status=\"{}\"}} {}\n", key.first,
+                       key.second, n);
+  }
+  out +=
+      "# HELP tandem_skips_total Copies refused, by reason.\n"
+      "# TYPE tandem_skips_total counter\n";
+  for (const auto& [reason, n] : v.counters.skips) {
+    out += fmt::format("tandem_skips_total{{reason=\"{}\"}} {}\n", reason, n);
+  }
+  counter(out, "tandem_leader_reconnects_total", "Reconnects of the leader's order stream.",
+          v.counters.leader_reconnects);
+  histogram_text(out, "tandem_journal_append_seconds", "One synced journal write.",
+                 v.counters.journal_append);
+  counter(out, "tandem_journal_batches_total", "Synced journal writes.",
+          v.counters.journal_batches);
+  counter(out, "tandem_journal_records_total", "Records in them (records / batches = batch size).",
+          v.counters.journal_records);
+  counter(out, "tandem_inbox_depth", "Facts waiting for the engine thread.", v.counters.inbox_depth,
+          "gauge");
+  counter(out, "tandem_leader_connected", "1 while the leader's order stream is up.",
+          v.leader_connected ? 1 : 0, "gauge");
+  int64_t paused = 0, stopped = 0;
+  for (const auto& f : v.followers) {
+    paused += f.paused;
+    stopped += !f.stopped.empty();
+  }
+  counter(out, "tandem_followers", "Followers configured.",
+          static_cast<int64_t>(v.followers.size()), "gauge");
+  counter(out, "tandem_followers_paused", "Followers an operator paused.", paused, "gauge");
+  counter(out, "tandem_followers_stopped", "Followers whose broker refused their token.", stopped,
+          "gauge");
+  return out;
+}
+
+Readiness readiness(const OperatorView& v) {
+  Readiness r;
+  if (!v.journal_ok) r.reasons.push_back("the journal refused a write");
+  if (!v.leader_connected) r.reasons.push_back("the leader's order stream is not connected");
+  for (const auto& f : v.followers) {
+    if (!f.stopped.empty()) r.reasons.push_back("follower " + f.id + " is stopped: " + f.stopped);
+  }
+  r.ready = r.reasons.empty();
+  return r;
+}
+
+}  // namespace tandem::app

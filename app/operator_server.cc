@@ -1,0 +1,257 @@
+#include "app/operator_server.h"
+
+#include <openssl/crypto.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include "app/operator_api.h"
+#include "brokers/net/https_server.h"
+#include "brokers/sim/request_fields.h"
+#include "crypto/sha256.h"
+#include "app/dashboard_page.h"
+
+namespace tandem::app {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+namespace net = brokers::net;
+using engine::OperatorCommand;
+
+namespace {
+
+std::string joined(const char* const* chunks) {
+  std::string out;
+  for (; *chunks != nullptr; ++chunks) out += *chunks;
+  return out;
+}
+
+net::ServerReply reply(unsigned status, std::string body, std::string content_type) {
+  net::ServerReply r = net::server_reply(status, std::move(body));
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+net::ServerReply json_reply(unsigned status, const json::value& body) {
+  return reply(status, json::serialize(body), "application/json");
+}
+
+net::ServerReply error_reply(unsigned status, const std::string& message) {
+  return json_reply(status, json::object{{"error", message}});
+}
+
+// Equal tokens, in time that does not depend on where they differ (nor on their length:
+// the digests are compared).
+bool same_token(const std::string& given, const std::string& expected) {
+  const std::string a = crypto::sha256_hex(given);
+  const std::string b = crypto::sha256_hex(expected);
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text,
+                                                      const std::string& what) {
+  const size_t colon = text.rfind(':');
+  auto bad = [&] {
+    return Status::invalid_argument(what + " '" + text +
+                                    "' is not ADDRESS:PORT (e.g. 127.0.0.1:8780)");
+  };
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return bad();
+  std::string address = text.substr(0, colon);
+  if (address.front() == '[' && address.back() == ']')
+    address = address.substr(1, address.size() - 2);
+  const std::string port_text = text.substr(colon + 1);
+  if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5) {
+    return bad();
+  }
+  const unsigned long port = std::stoul(port_text);
+  boost::system::error_code ec;
+  asio::ip::make_address(address, ec);
+  if (ec || port > 65535) return bad();
+  return std::pair{address, static_cast<uint16_t>(port)};
+}
+
+struct OperatorServer::Impl {
+  engine::Engine& engine;
+  OperatorServerOptions options;
+  std::string address;
+  uint16_t port = 0;
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::optional<net::HttpsServer> server;
+  std::vector<std::shared_ptr<net::WsConnection>> sockets;  // io thread only
+  std::optional<asio::steady_timer> push_timer;
+  uint64_t pushed_version = 0;
+  std::string page = joined(dashboard::kPage);
+  std::thread thread;
+
+  Impl(engine::Engine& e, OperatorServerOptions o) : engine(e), options(std::move(o)) {}
+
+  bool authorized(const net::HttpRequest& r) const {
+    if (options.token.empty()) return true;
+    const std::string_view auth = brokers::sim::header(r, "authorization");
+    if (auth.starts_with("Bearer ") && same_token(std::string(auth.substr(7)), options.token)) {
+      return true;
+    }
+    const std::string query_token = brokers::sim::param(brokers::sim::query_of(r.target), "token");
+    return !query_token.empty() && same_token(query_token, options.token);
+  }
+
+  net::ServerReply handle(const net::HttpRequest& r) {
+    const std::string path = r.target.substr(0, r.target.find('?'));
+    const bool get = r.method == http::verb::get;
+    if (get && path == "/healthz") return reply(200, "ok\n", "text/plain");
+    if (get && path == "/readyz") {
+      const Readiness ready = readiness(*engine.view());
+      std::string body = ready.ready ? "ready\n" : "";
+      for (const auto& why : ready.reasons) body += "not ready: " + why + "\n";
+      return reply(ready.ready ? 200 : 503, body, "text/plain");
+    }
+    if (get && path == "/metrics") {
+      return reply(200, metrics_text(*engine.view()), "text/plain; version=0.0.4");
+    }
+    if (!authorized(r))
+      return error_reply(401, "an access token is required (Authorization: Bearer)");
+    if (get && (path == "/" || path == "/index.html")) {
+      return reply(200, page, "text/html; charset=utf-8");
+    }
+    if (get && path == "/api/state")
+      return reply(200, view_json(*engine.view()), "application/json");
+    if (r.method != http::verb::post)
+      return error_reply(path.starts_with("/api/") ? 405 : 404, "not found: " + path);
+    return command(r, path);
+  }
+
+  net::ServerReply command(const net::HttpRequest& r, const std::string& path) {
+    OperatorCommand c;
+    const std::string prefix = "/api/followers/";
+    if (path == "/api/pause-all") {
+      c.kind = OperatorCommand::Kind::pause_all;
+    } else if (path == "/api/resume-all") {
+      c.kind = OperatorCommand::Kind::resume_all;
+    } else if (path.starts_with(prefix) && path.ends_with("/pause")) {
+      c.kind = OperatorCommand::Kind::pause;
+      c.follower = {path.substr(prefix.size(), path.size() - prefix.size() - 6)};
+    } else if (path.starts_with(prefix) && path.ends_with("/resume")) {
+      c.kind = OperatorCommand::Kind::resume;
+      c.follower = {path.substr(prefix.size(), path.size() - prefix.size() - 7)};
+    } else {
+      return error_reply(404, "not found: " + path);
+    }
+    std::string by = "api";
+    if (!r.body.empty()) {
+      boost::system::error_code ec;
+      const json::value body = json::parse(r.body, ec);
+      if (ec || !body.is_object()) return error_reply(400, "the body must be a JSON object");
+      if (const auto* b = body.as_object().if_contains("by"); b && b->is_string()) {
+        by = std::string(b->as_string());
+      }
+      if (const auto* why = body.as_object().if_contains("reason"); why && why->is_string()) {
+        c.reason = std::string(why->as_string());
+      }
+    }
+    c.by = by + (r.remote_address.empty() ? "" : " from " + r.remote_address);
+    auto done = engine.command(std::move(c));
+    if (done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+      return error_reply(503, "the engine did not answer within 5 s");
+    }
+    const Status s = done.get();
+    if (s.code() == StatusCode::not_found) return error_reply(404, s.message());
+    if (!s.ok()) return error_reply(500, s.message());
+    return json_reply(200, json::object{{"ok", true}});
+  }
+
+  bool accept_live(const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
+    if (r.target.substr(0, r.target.find('?')) != "/api/live" || !authorized(r)) return false;
+    c->send_text(view_json(*engine.view()));
+    sockets.push_back(std::move(c));
+    return true;
+  }
+
+  // Every 250 ms: a changed view goes to every dashboard, serialized once.
+  void push() {
+    push_timer->expires_after(std::chrono::milliseconds(250));
+    push_timer->async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      std::erase_if(sockets, [](const auto& s) { return !s->open(); });
+      const auto view = engine.view();
+      if (view->version != pushed_version && !sockets.empty()) {
+        const std::string text = view_json(*view);
+        for (const auto& s : sockets) s->send_text(text);
+      }
+      pushed_version = view->version;
+      push();
+    });
+  }
+};
+
+Result<std::unique_ptr<OperatorServer>> OperatorServer::start(engine::Engine& engine,
+                                                              OperatorServerOptions options) {
+  auto listen = parse_listen(options.listen, "--http");
+  if (!listen.ok()) return listen.status();
+  const auto ip = asio::ip::make_address(listen->first);
+  if (!ip.is_loopback() && options.token.empty()) {
+    return Status::invalid_argument(
+        "--http " + options.listen +
+        ": the dashboard binds beyond loopback only with an access token (tandem secrets set "
+        "http.token)");
+  }
+  auto impl = std::make_unique<Impl>(engine, std::move(options));
+  Impl& m = *impl;
+  m.server.emplace(m.io.get_executor(), [&m](const net::HttpRequest& r) { return m.handle(r); });
+  m.server->on_websocket(
+      [&m](const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
+        return m.accept_live(r, std::move(c));
+      },
+      std::chrono::milliseconds(0));
+  auto port = m.server->listen(listen->first, listen->second);
+  if (!port.ok()) return port.status();
+  m.address = listen->first;
+  m.port = *port;
+  m.push_timer.emplace(m.io);
+  m.push();
+  m.thread = std::thread([&m] { m.io.run(); });
+  return std::unique_ptr<OperatorServer>(new OperatorServer(std::move(impl)));
+}
+
+OperatorServer::OperatorServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+OperatorServer::~OperatorServer() {
+  Impl& m = *impl_;
+  std::promise<void> closed;
+  asio::post(m.io, [&m, &closed] {
+    m.server->stop();
+    m.push_timer->cancel();
+    for (const auto& s : m.sockets) s->close();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  m.work.reset();
+  m.io.stop();  // connections still being served end here
+  m.thread.join();
+}
+
+std::string OperatorServer::url() const {
+  const bool v6 = impl_->address.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + impl_->address + "]" : impl_->address) + ":" +
+         std::to_string(impl_->port) + "/";
+}
+
+std::string OperatorServer::url_with_token() const {
+  return impl_->options.token.empty() ? url() : url() + "?token=" + impl_->options.token;
+}
+
+uint16_t OperatorServer::port() const { return impl_->port; }
+
+}  // namespace tandem::app

@@ -1,0 +1,53 @@
+#include "engine/operator_view.h"
+
+#include <algorithm>
+
+namespace tandem::engine {
+
+namespace d = ::tandem::domain;
+
+void LatencyHistogram::add(double ms) {
+  const auto* bound = std::lower_bound(kLatencyBucketsMs.begin(), kLatencyBucketsMs.end(), ms);
+  if (bound != kLatencyBucketsMs.end())
+    ++buckets[static_cast<size_t>(bound - kLatencyBucketsMs.begin())];
+  ++count;
+  sum_ms += ms;
+}
+
+std::vector<FollowerRow> follower_rows(const d::CopyState& state,
+                                       const std::map<std::string, std::string>& stopped) {
+  std::vector<FollowerRow> rows;
+  rows.reserve(state.followers.size());
+  std::map<d::AccountId, FollowerRow*> by_account;
+  for (const auto& [id, f] : state.followers) {
+    FollowerRow row;
+    row.id = id.value;
+    row.account = f.account.value;
+    row.broker = std::string(d::to_string(f.broker));
+    row.enabled = f.enabled;
+    row.paused = state.paused.contains(id);
+    if (const auto it = stopped.find(id.value); it != stopped.end()) row.stopped = it->second;
+    const auto today = state.counters.today(id);
+    row.orders_today = today.orders_placed;
+    row.rejected_today = today.orders_rejected;
+    for (const auto& [reason, n] : today.skipped) row.skipped_today += n;
+    row.turnover_today_paise = today.turnover_paise;
+    if (const auto funds = state.funds_paise.find(f.account); funds != state.funds_paise.end()) {
+      row.funds_paise = funds->second;
+    }
+    rows.push_back(std::move(row));
+  }
+  for (auto& row : rows) by_account[d::AccountId{row.account}] = &row;
+  // One pass over every position; each lands on its follower's row.
+  for (const auto& [key, p] : state.positions.by_key) {
+    const auto it = by_account.find(key.account);
+    if (it == by_account.end()) continue;
+    if (p.net_qty_units == 0 && p.realized_pnl_paise == 0) continue;
+    it->second->positions.push_back({d::to_text(key.instrument),
+                                     std::string(d::to_string(key.product)), p.net_qty_units,
+                                     p.average_price_paise(), p.realized_pnl_paise});
+  }
+  return rows;
+}
+
+}  // namespace tandem::engine

@@ -1,0 +1,127 @@
+// What operators see of the running engine (the dashboard, /api/, /metrics, /readyz): a
+// snapshot the engine thread rebuilds after handling facts — at most every few hundred
+// milliseconds, so a busy day with 1000 followers costs it little — and publishes for any
+// thread to read. Plain data; the server turns it into JSON and Prometheus text.
+// Also the operator's commands, which the engine journals as FollowerPaused/Resumed events
+// (with who gave them) so that replay and the audit see them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "domain/copy/copy_state.h"
+
+namespace tandem::engine {
+
+// Upper bounds of the copy-latency histogram buckets, in milliseconds (Prometheus `le`).
+inline constexpr std::array<double, 12> kLatencyBucketsMs{0.5, 1,   2,   5,   10,   20,
+                                                          50,  100, 200, 500, 1000, 5000};
+
+struct LatencyHistogram {
+  std::array<int64_t, kLatencyBucketsMs.size()> buckets{};  // not cumulative
+  int64_t count = 0;
+  double sum_ms = 0;
+  void add(double ms);
+};
+
+struct OperatorCommand {
+  enum class Kind : uint8_t { pause, resume, pause_all, resume_all };
+  Kind kind = Kind::pause;
+  domain::FollowerId follower;  // pause and resume only
+  std::string by;               // who: the operator's name and where the request came from
+  std::string reason;
+};
+
+// One leader order update as it arrived, and what each follower did with it.
+struct CopyRow {
+  struct Follower {
+    std::string follower;
+    std::string action;       // place, modify, cancel, skip
+    std::string skip_reason;  // for skips
+    int64_t quantity_units = 0;
+    std::string tag;
+    std::string state;       // sent, acked, rejected, skipped
+    std::string detail;      // the broker's order id or its refusal
+    double latency_ms = -1;  // leader update read → ack, when acked
+  };
+  domain::TimeNs at_ns = 0;
+  std::string leader_order_id;
+  std::string instrument;
+  std::string side;
+  std::string status;
+  int64_t quantity_units = 0;
+  int64_t filled_units = 0;
+  bool recovered = false;
+  std::vector<Follower> followers;
+};
+
+struct AlertRow {
+  domain::TimeNs at_ns = 0;
+  std::string kind;  // leader_disconnected, follower_stopped, operator, journal_failed
+  std::string text;
+};
+
+struct PositionRow {
+  std::string instrument;
+  std::string product;
+  int64_t net_units = 0;
+  int64_t average_price_paise = 0;
+  int64_t realized_pnl_paise = 0;
+};
+
+struct FollowerRow {
+  std::string id;
+  std::string account;
+  std::string broker;
+  bool enabled = true;
+  bool paused = false;
+  std::string stopped;  // why its broker stopped it (a refused token), else empty
+  int64_t orders_today = 0;
+  int64_t rejected_today = 0;
+  int64_t skipped_today = 0;
+  int64_t turnover_today_paise = 0;
+  int64_t funds_paise = 0;
+  std::vector<PositionRow> positions;
+};
+
+// Counters for /metrics, since the engine started.
+struct OperatorCounters {
+  int64_t leader_updates = 0;
+  int64_t intents = 0;
+  std::map<std::pair<std::string, std::string>, int64_t> orders;  // (broker, acked|rejected)
+  std::map<std::string, int64_t> skips;                           // by reason
+  LatencyHistogram copy_latency;
+  LatencyHistogram journal_append;  // one synced write, ms
+  int64_t journal_batches = 0;
+  int64_t journal_records = 0;
+  int64_t leader_reconnects = 0;
+  int64_t inbox_depth = 0;
+};
+
+struct OperatorView {
+  uint64_t version = 0;  // changes whenever anything below does
+  domain::TimeNs at_ns = 0;
+  std::string leader;
+  std::string leader_broker;
+  bool leader_connected = false;
+  bool journal_ok = true;
+  uint64_t journal_head = 0;
+  domain::TradingDay day = 0;
+  std::vector<FollowerRow> followers;
+  std::deque<CopyRow> copies;   // newest last, at most kRecentCopies
+  std::deque<AlertRow> alerts;  // newest last, at most kRecentAlerts
+  OperatorCounters counters;
+};
+
+inline constexpr size_t kRecentCopies = 200;
+inline constexpr size_t kRecentAlerts = 50;
+
+// The followers' rows from the engine's state (positions, today's counters, pauses).
+[[nodiscard]] std::vector<FollowerRow> follower_rows(
+    const domain::CopyState& state, const std::map<std::string, std::string>& stopped);
+
+}  // namespace tandem::engine

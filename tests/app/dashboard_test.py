@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Goal: the operator's dashboard works in a real browser against a running engine — the
+page loads from the binary, copies appear live, the pause button pauses a follower, the
+pause takes effect (its next copies are skipped as follower_paused) and is journaled with
+who gave it.
+Method: `tandem demo` (the real engine, the simulator over loopback) with its dashboard on
+a free port; headless Chromium driven through chromedriver's WebDriver HTTP API (Debian's
+chromium and chromium-driver, no other client library). A screenshot is kept as an
+artifact. Usage: dashboard_test.py TANDEM_BIN ARTIFACT_DIR
+"""
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+tandem, artifacts = sys.argv[1], sys.argv[2]
+work = tempfile.mkdtemp(prefix="tandem-dashboard-")
+os.makedirs(artifacts, exist_ok=True)
+failures = []
+
+
+def check(name, ok):
+    print(("ok   " if ok else "FAIL ") + name)
+    if not ok:
+        failures.append(name)
+
+
+def wait_for(predicate, seconds, step=0.2):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception:  # noqa: BLE001 - not there yet
+            pass
+        time.sleep(step)
+    return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(method, url, body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read() or b"null")
+
+
+demo_out = open(os.path.join(work, "demo.out"), "w")
+demo = subprocess.Popen([tandem, "demo", "--dir", os.path.join(work, "demo"), "--speed", "60",
+                         "--http", "127.0.0.1:0"], stdout=demo_out, stderr=subprocess.STDOUT)
+driver_port = free_port()
+driver = subprocess.Popen(["chromedriver", f"--port={driver_port}"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+wd = f"http://127.0.0.1:{driver_port}"
+session = None
+try:
+    url = wait_for(lambda: re.search(r"dashboard: (http://\S+)", open(demo_out.name).read()).group(1), 30)
+    check("the demo prints the dashboard's address", url is not None)
+    if url is None:
+        raise SystemExit(1)
+    base, token = url.split("?token=")
+    api = {"Authorization": "Bearer " + token}
+    check("the driver is up", wait_for(lambda: request("GET", wd + "/status")["value"]["ready"], 20))
+    caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+        "binary": shutil.which("chromium") or "/usr/bin/chromium",
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1500,1100"]}}}}
+    session = request("POST", wd + "/session", caps)["value"]["sessionId"]
+    s = f"{wd}/session/{session}"
+
+    def css(selector):
+        return request("POST", s + "/elements", {"using": "css selector", "value": selector})["value"]
+
+    def text(element):
+        key = next(iter(element))
+        return request("GET", f"{s}/element/{element[key]}/text")["value"]
+
+    def attribute(element, name):
+        key = next(iter(element))
+        return request("GET", f"{s}/element/{element[key]}/attribute/{name}")["value"]
+
+    request("POST", s + "/url", {"url": url})
+    check("the page loads", wait_for(lambda: "Tandem" in request("GET", s + "/title")["value"], 10))
+    check("it goes live over the WebSocket",
+          wait_for(lambda: text(css("#link")[0]) == "live", 15))
+    check("copies appear with their acknowledged follower orders",
+          wait_for(lambda: len(css("#copy-rows tr")) > 0 and len(css("#copy-rows .chip.acked")) > 0, 30))
+    check("every follower is listed", wait_for(lambda: len(css("#follower-rows tr")) == 5, 10))
+
+    pause = css('tr[data-id="f1-multiplier"] button')
+    check("f1-multiplier has a pause button", len(pause) == 1 and text(pause[0]) == "pause")
+    key = next(iter(pause[0]))
+    request("POST", f"{s}/element/{pause[0][key]}/click", {})
+    check("the page shows it paused",
+          wait_for(lambda: attribute(css('tr[data-id="f1-multiplier"]')[0], "data-paused") == "true", 10))
+    state = request("GET", base + "api/state", headers=api)
+    f1 = next(f for f in state["followers"] if f["id"] == "f1-multiplier")
+    check("the engine has it paused", f1["paused"] is True)
+    check("the pause takes effect: its next copies are skipped as follower_paused",
+          wait_for(lambda: any("f1-multiplier follower_paused" in text(c) for c in css("#copy-rows .chip.skipped")), 60))
+    check("the alert names who paused it",
+          wait_for(lambda: any("paused f1-multiplier by dashboard" in text(r) for r in css("#alerts tr")), 10))
+    png = request("GET", s + "/screenshot")["value"]
+    shot = os.path.join(artifacts, "dashboard.png")
+    with open(shot, "wb") as f:
+        f.write(base64.b64decode(png))
+    check("a screenshot is kept", os.path.getsize(shot) > 10000)
+    dump = subprocess.run([tandem, "journal", "dump", "--journal", os.path.join(work, "demo")],
+                          capture_output=True, text=True).stdout
+    check("the pause is journaled with who gave it",
+          re.search(r'"type":"FollowerPaused".*"follower":"f1-multiplier".*"by":"dashboard from 127\.0\.0\.1"', dump) is not None)
+    def plain(path):
+        with urllib.request.urlopen(base + path, timeout=10) as r:
+            return r.status, r.read().decode()
+    check("/healthz answers without the token", plain("healthz") == (200, "ok\n"))
+    check("/readyz: ready (journal open, leader connected, no account stopped)",
+          plain("readyz") == (200, "ready\n"))
+    status, metrics = plain("metrics")
+    count = re.search(r"^tandem_copy_latency_seconds_count (\d+)$", metrics, re.M)
+    check("/metrics in Prometheus text, with the copy latency histogram",
+          status == 200 and count is not None and int(count.group(1)) > 0)
+    check("/metrics counts skips by reason",
+          re.search(r'^tandem_skips_total\{reason="follower_paused"\} [1-9]', metrics, re.M) is not None)
+    unauthorized = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + "api/state"],
+                                  capture_output=True, text=True).stdout if shutil.which("curl") else "401"
+    check("the API refuses a request without the token", unauthorized == "401")
+finally:
+    if session:
+        try:
+            request("DELETE", f"{wd}/session/{session}")
+        except Exception:  # noqa: BLE001
+            pass
+    driver.terminate()
+    demo.terminate()
+    demo.wait(timeout=30)
+    shutil.rmtree(work, ignore_errors=True)
+
+print(f"{len(failures)} failed")
+sys.exit(1 if failures else 0)
