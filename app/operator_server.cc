@@ -14,11 +14,11 @@
 #include <optional>
 #include <thread>
 
+#include "app/dashboard_page.h"
 #include "app/operator_api.h"
 #include "brokers/net/https_server.h"
 #include "brokers/sim/request_fields.h"
 #include "crypto/sha256.h"
-#include "app/dashboard_page.h"
 
 namespace tandem::app {
 
@@ -146,20 +146,29 @@ struct OperatorServer::Impl {
     } else if (path.starts_with(prefix) && path.ends_with("/resume")) {
       c.kind = OperatorCommand::Kind::resume;
       c.follower = {path.substr(prefix.size(), path.size() - prefix.size() - 7)};
+    } else if (path.starts_with(prefix) && path.ends_with("/flatten")) {
+      c.kind = OperatorCommand::Kind::flatten;
+      c.follower = {path.substr(prefix.size(), path.size() - prefix.size() - 8)};
     } else {
       return error_reply(404, "not found: " + path);
     }
     std::string by = "api";
+    std::string confirm;
     if (!r.body.empty()) {
       boost::system::error_code ec;
       const json::value body = json::parse(r.body, ec);
       if (ec || !body.is_object()) return error_reply(400, "the body must be a JSON object");
-      if (const auto* b = body.as_object().if_contains("by"); b && b->is_string()) {
-        by = std::string(b->as_string());
-      }
-      if (const auto* why = body.as_object().if_contains("reason"); why && why->is_string()) {
-        c.reason = std::string(why->as_string());
-      }
+      auto text = [&](const char* key) {
+        const auto* v = body.as_object().if_contains(key);
+        return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+      };
+      if (!text("by").empty()) by = text("by");
+      c.reason = text("reason");
+      confirm = text("confirm");
+    }
+    // Closing positions at market cannot be undone: the request must say so in words.
+    if (c.kind == OperatorCommand::Kind::flatten && confirm != "flatten " + c.follower.value) {
+      return error_reply(400, "flatten needs {\"confirm\": \"flatten " + c.follower.value + "\"}");
     }
     c.by = by + (r.remote_address.empty() ? "" : " from " + r.remote_address);
     auto done = engine.command(std::move(c));

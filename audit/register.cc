@@ -284,16 +284,16 @@ class Builder {
     if (wanted(c.settings.follower.value))
       add(c.settings.follower.value, settings_row(r, c.settings.follower.value));
   }
-  void on(const journal::Record& r, const d::FollowerPaused& p) {
+  // Operator actions on one follower: the request row, then its decisions as usual.
+  template <typename OperatorEvent>
+  void on_operator(const journal::Record& r, const OperatorEvent& e) {
     Row row = header_row(r);
-    row.set("follower", p.follower.value).set("detail", detail_of(r.event));
-    add_for(r, p.follower.value, std::move(row));
+    row.set("follower", e.follower.value).set("detail", detail_of(r.event));
+    add_for(r, e.follower.value, std::move(row));
   }
-  void on(const journal::Record& r, const d::FollowerResumed& p) {
-    Row row = header_row(r);
-    row.set("follower", p.follower.value).set("detail", detail_of(r.event));
-    add_for(r, p.follower.value, std::move(row));
-  }
+  void on(const journal::Record& r, const d::FollowerPaused& p) { on_operator(r, p); }
+  void on(const journal::Record& r, const d::FollowerResumed& p) { on_operator(r, p); }
+  void on(const journal::Record& r, const d::FollowerFlattenRequested& p) { on_operator(r, p); }
   template <typename Other>
   void on(const journal::Record&, const Other&) {}  // not part of a follower's register
 

@@ -7,12 +7,25 @@
 namespace tandem::domain {
 
 namespace {
-constexpr std::array<std::string_view, kMaxEventType> kNames = {
-    "EngineStarted",       "EngineStopped",           "TradingDayOpened", "BrokerConnectionChanged",
-    "LeaderConfigured",    "FollowerConfigured",      "FollowerPaused",   "FollowerResumed",
-    "InstrumentSnapshot",  "LeaderOrderUpdate",       "FundsSnapshot",    "PositionsSnapshot",
-    "CopyDecision",        "FollowerOrderIntent",     "FollowerOrderAck", "FollowerOrderRejected",
-    "FollowerOrderUpdate", "MarketCalendarConfigured"};
+constexpr std::array<std::string_view, kMaxEventType> kNames = {"EngineStarted",
+                                                                "EngineStopped",
+                                                                "TradingDayOpened",
+                                                                "BrokerConnectionChanged",
+                                                                "LeaderConfigured",
+                                                                "FollowerConfigured",
+                                                                "FollowerPaused",
+                                                                "FollowerResumed",
+                                                                "InstrumentSnapshot",
+                                                                "LeaderOrderUpdate",
+                                                                "FundsSnapshot",
+                                                                "PositionsSnapshot",
+                                                                "CopyDecision",
+                                                                "FollowerOrderIntent",
+                                                                "FollowerOrderAck",
+                                                                "FollowerOrderRejected",
+                                                                "FollowerOrderUpdate",
+                                                                "MarketCalendarConfigured",
+                                                                "FollowerFlattenRequested"};
 // The variant lists the events in wire-id order, so wire id = index + 1.
 static_assert(std::variant_size_v<Event> == kMaxEventType);
 }  // namespace

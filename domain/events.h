@@ -60,6 +60,15 @@ struct FollowerResumed {
   std::string by;
   bool operator==(const FollowerResumed&) const = default;
 };
+// An operator asked to close every open position of a follower at market (the dashboard's
+// "flatten", confirmed twice). decide() turns it into one market order per open position;
+// `request_id` makes their tags unique to this request.
+struct FollowerFlattenRequested {
+  FollowerId follower;
+  std::string by;  // the operator
+  std::string request_id;
+  bool operator==(const FollowerFlattenRequested&) const = default;
+};
 struct MarketCalendarConfigured {
   std::vector<TradingDay> holidays;  // sorted; sessions are fixed per exchange (calendar/)
   bool operator==(const MarketCalendarConfigured&) const = default;
@@ -157,11 +166,12 @@ struct FollowerOrderUpdate {
   bool operator==(const FollowerOrderUpdate&) const = default;
 };
 
-using Event = std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
-                           LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
-                           InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
-                           CopyDecision, FollowerOrderIntent, FollowerOrderAck,
-                           FollowerOrderRejected, FollowerOrderUpdate, MarketCalendarConfigured>;
+using Event =
+    std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
+                 LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
+                 InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
+                 CopyDecision, FollowerOrderIntent, FollowerOrderAck, FollowerOrderRejected,
+                 FollowerOrderUpdate, MarketCalendarConfigured, FollowerFlattenRequested>;
 
 // The stable wire id of each event type: part of the journal format, never renumbered.
 enum class EventType : uint16_t {
@@ -183,8 +193,9 @@ enum class EventType : uint16_t {
   follower_order_rejected = 16,
   follower_order_update = 17,
   market_calendar_configured = 18,
+  follower_flatten_requested = 19,
 };
-inline constexpr uint16_t kMaxEventType = 18;
+inline constexpr uint16_t kMaxEventType = 19;
 
 [[nodiscard]] EventType event_type(const Event& event);
 std::string_view to_string(EventType type);  // "LeaderOrderUpdate"

@@ -273,13 +273,28 @@ Status Engine::handle(LeaderFact& f) {
     return Status();  // nothing new: a repeat from the stream or the gap fill
   }
   if (Status s = ensure_instrument(update.instrument); !s.ok()) return s;
-  const d::Event event = update;
-  std::vector<d::Event> batch = d::decide(state_, event);
-  batch.insert(batch.begin(), event);
-  std::vector<d::FollowerOrderIntent> intents;
   {
     std::lock_guard lock(stats_mu_);
     ++stats_.leader_updates;
+  }
+  std::vector<d::Event> batch = decide_on(update);
+  record_copies(update, batch);
+  if (Status s = journal_and_send(std::move(batch), f.received_steady); !s.ok()) return s;
+  if (update.average_price_paise > 0)
+    feed_paper_price(update.instrument, update.average_price_paise);
+  return Status();
+}
+
+std::vector<d::Event> Engine::decide_on(const d::Event& input) {
+  std::vector<d::Event> batch = d::decide(state_, input);
+  batch.insert(batch.begin(), input);
+  return batch;
+}
+
+Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received) {
+  std::vector<d::FollowerOrderIntent> intents;
+  {
+    std::lock_guard lock(stats_mu_);
     for (const auto& e : batch) {
       if (const auto* c = std::get_if<d::CopyDecision>(&e); c && c->action == d::CopyAction::skip) {
         ++stats_.skips[std::string(d::to_string(c->skip_reason))];
@@ -288,21 +303,17 @@ Status Engine::handle(LeaderFact& f) {
     }
     stats_.intents += static_cast<int64_t>(intents.size());
   }
-  record_copies(update, batch);
   if (Status s = append(std::move(batch)); !s.ok()) return s;
   if (Status s = flush(); !s.ok()) return s;  // write-ahead: durable, then sent
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
-    if (!dispatch(intent, f.received_steady, false)) {
+    if (!dispatch(intent, received, false)) {
       // A follower without a broker session in this run: say so, do not leave it pending.
       unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "input",
                                                 "no broker session for this follower"});
     }
   }
-  if (Status s = append(std::move(unsent)); !s.ok()) return s;
-  if (update.average_price_paise > 0)
-    feed_paper_price(update.instrument, update.average_price_paise);
-  return Status();
+  return append(std::move(unsent));
 }
 
 Status Engine::handle(OutcomeFact& f) {
@@ -440,11 +451,25 @@ Status Engine::handle(OperatorFact& f) {
   const OperatorCommand& c = f.command;
   std::vector<d::Event> events;
   std::string what;
-  if (c.kind == Kind::pause || c.kind == Kind::resume) {
-    if (!state_.followers.contains(c.follower)) {
-      f.done->set_value(Status::not_found("no follower " + c.follower.value));
-      return Status();
+  const bool one = c.kind == Kind::pause || c.kind == Kind::resume || c.kind == Kind::flatten;
+  if (one && !state_.followers.contains(c.follower)) {
+    f.done->set_value(Status::not_found("no follower " + c.follower.value));
+    return Status();
+  }
+  if (c.kind == Kind::flatten) {
+    // The request's time makes its tags unique; decide() turns it into the orders.
+    const d::FollowerFlattenRequested request{c.follower, c.by, std::to_string(clock_())};
+    std::vector<d::Event> batch = decide_on(request);
+    const size_t orders = (batch.size() - 1) / 2;
+    Status s = journal_and_send(std::move(batch), std::nullopt);
+    if (s.ok()) {
+      alert("operator", "flatten " + c.follower.value + " by " + c.by + ": " +
+                            std::to_string(orders) + " orders (cancels and closing orders)");
     }
+    f.done->set_value(s);
+    return s;
+  }
+  if (c.kind == Kind::pause || c.kind == Kind::resume) {
     const bool paused = state_.paused.contains(c.follower);
     if (c.kind == Kind::pause && !paused) {
       events.push_back(d::FollowerPaused{c.follower, c.by, c.reason});

@@ -143,6 +143,11 @@ class Engine {
   Status handle(ConnectionFact& f);
   Status handle(FundsFact& f);
   Status handle(OperatorFact& f);
+  using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
+  // The input event followed by everything decide() makes of it.
+  std::vector<domain::Event> decide_on(const domain::Event& input);
+  // Journals the batch durably (write-ahead), then hands its intents to their brokers.
+  Status journal_and_send(std::vector<domain::Event> batch, LeaderTime received);
   // The operator view: rows recorded as facts are handled, published every kViewInterval.
   void record_copies(const domain::LeaderOrderUpdate& update,
                      const std::vector<domain::Event>& batch);
@@ -153,7 +158,6 @@ class Engine {
   void stop_poller();
   Status open_day(domain::TimeNs at);
   Status ensure_instrument(const domain::InstrumentKey& key);
-  using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
   // Hands the intent to its broker — or, for a change to an order not acknowledged yet,
   // parks it until that ack; false when this run has no session for the follower.
   bool dispatch(const domain::FollowerOrderIntent& intent, LeaderTime leader_received,

@@ -29,9 +29,11 @@ struct LatencyHistogram {
 };
 
 struct OperatorCommand {
-  enum class Kind : uint8_t { pause, resume, pause_all, resume_all };
+  // flatten: cancel the follower's working copies and close its positions at market
+  // (FollowerFlattenRequested, decided in the core).
+  enum class Kind : uint8_t { pause, resume, pause_all, resume_all, flatten };
   Kind kind = Kind::pause;
-  domain::FollowerId follower;  // pause and resume only
+  domain::FollowerId follower;  // pause, resume and flatten only
   std::string by;               // who: the operator's name and where the request came from
   std::string reason;
 };

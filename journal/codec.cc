@@ -109,7 +109,9 @@ Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payl
 
 std::string encode_envelope(const ChainHeader& header, std::span<const uint8_t> payload,
                             const Hash& prev, const Hash& hash) {
-  TANDEM_REQUIRE(header.schema_version == kSchemaVersion, header.schema_version);
+  // Older versions only when a record is copied as it was (journal import).
+  TANDEM_REQUIRE(header.schema_version >= 1 && header.schema_version <= kSchemaVersion,
+                 header.schema_version);
   TANDEM_REQUIRE(header.event_type >= 1 && header.event_type <= d::kMaxEventType,
                  header.event_type);
   TANDEM_REQUIRE(payload.size() % 8 == 0, payload.size());

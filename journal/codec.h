@@ -19,7 +19,8 @@ namespace tandem::journal {
 
 // Version of the schema this binary writes. Readers accept any version up to their own
 // (fields are only ever added) and refuse newer ones.
-inline constexpr uint16_t kSchemaVersion = 1;
+// 2: LateEvents in FollowerSettings, FollowerFlattenRequested (docs/journal_format.md).
+inline constexpr uint16_t kSchemaVersion = 2;
 inline constexpr size_t kMaxRecordBytes = 4u << 20;
 
 struct Record {

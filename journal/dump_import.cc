@@ -94,16 +94,16 @@ Result<ImportReport> import_dump(std::istream& dump, Store& store) {
       return Status::invalid_argument(where + "holds seq " + std::to_string(h.seq) + ", expected " +
                                       std::to_string(report.records + 1));
     }
-    if (h.schema_version != kSchemaVersion) {
+    if (h.schema_version < 1 || h.schema_version > kSchemaVersion) {
       return Status::unsupported(where + "schema version " + std::to_string(h.schema_version) +
-                                 ", this tandem writes " + std::to_string(kSchemaVersion));
+                                 ", this tandem reads 1 to " + std::to_string(kSchemaVersion));
     }
     const Hash hash = chain_hash(prev, h, encode_payload(line->event).bytes());
     if (to_hex(hash) != line->hash_hex) {
       return Status::corruption(where + "seq " + std::to_string(h.seq) +
                                 " does not re-create its recorded hash (the line was changed)");
     }
-    batch.push_back({h.recorded_at_ns, h.trading_day, std::move(line->event)});
+    batch.push_back({h.recorded_at_ns, h.trading_day, std::move(line->event), h.schema_version});
     prev = hash;
     ++report.records;
     if (batch.size() == kBatchRecords) TANDEM_RETURN_IF_ERROR(flush());

@@ -368,7 +368,7 @@ Status Store::write_group(std::vector<Writer*>& group) {
     for (size_t i = 0; i < w->items.size(); ++i) {
       const AppendItem& item = w->items[i];
       ++seq;
-      const ChainHeader header{seq, item.recorded_at_ns, item.trading_day, kSchemaVersion,
+      const ChainHeader header{seq, item.recorded_at_ns, item.trading_day, item.schema_version,
                                static_cast<uint16_t>(domain::event_type(item.event))};
       const auto payload = w->payloads[i].bytes();
       const Hash hash = chain_hash(prev, header, payload);

@@ -56,6 +56,9 @@ struct AppendItem {
   domain::TimeNs recorded_at_ns = 0;
   domain::TradingDay trading_day = 0;
   domain::Event event;
+  // The version the record was written under: this binary's, except when `journal import`
+  // copies an older record as it was (its hash covers the version).
+  uint16_t schema_version = kSchemaVersion;
 };
 
 struct AppendResult {

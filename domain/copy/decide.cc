@@ -4,6 +4,7 @@
 
 #include "domain/base/assert.h"
 #include "domain/copy/client_tag.h"
+#include "domain/copy/flatten.h"
 #include "domain/risk/risk_checks.h"
 #include "domain/sizing/sizing.h"
 
@@ -302,6 +303,7 @@ void converge(const Context& c) {
 }  // namespace
 
 std::vector<Event> decide(const CopyState& state, const Event& event) {
+  if (const auto* f = std::get_if<FollowerFlattenRequested>(&event)) return flatten(state, *f);
   const auto* u = std::get_if<LeaderOrderUpdate>(&event);
   if (u == nullptr) return {};
   // Pending orders are not yet working; a rejection places and cancels nothing.

@@ -6,6 +6,7 @@
 // Returns, per follower in id order, a CopyDecision and — for place, modify and cancel — the
 // FollowerOrderIntent that carries it out, with its deterministic client tag. A refusal is a
 // CopyDecision with action skip and a SkipReason; it is journaled like any decision.
+// An operator's FollowerFlattenRequested is decided by flatten() (flatten.h).
 #pragma once
 
 #include <vector>

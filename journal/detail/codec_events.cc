@@ -414,13 +414,23 @@ d::MarketCalendarConfigured get(s::MarketCalendarConfigured::Reader r) {
   return v;
 }
 
+void put(s::FollowerFlattenRequested::Builder b, const d::FollowerFlattenRequested& v) {
+  b.setFollower(v.follower.value);
+  b.setBy(v.by);
+  b.setRequestId(v.request_id);
+}
+d::FollowerFlattenRequested get(s::FollowerFlattenRequested::Reader r) {
+  return {id<d::FollowerId>(r.getFollower()), text(r.getBy()), text(r.getRequestId())};
+}
+
 // The wire struct of each domain event, in the order of domain::Event's alternatives.
 using WireStructs =
     std::tuple<s::EngineStarted, s::EngineStopped, s::TradingDayOpened, s::BrokerConnectionChanged,
                s::LeaderConfigured, s::FollowerConfigured, s::FollowerPaused, s::FollowerResumed,
                s::InstrumentSnapshot, s::LeaderOrderUpdate, s::FundsSnapshot, s::PositionsSnapshot,
                s::CopyDecision, s::FollowerOrderIntent, s::FollowerOrderAck,
-               s::FollowerOrderRejected, s::FollowerOrderUpdate, s::MarketCalendarConfigured>;
+               s::FollowerOrderRejected, s::FollowerOrderUpdate, s::MarketCalendarConfigured,
+               s::FollowerFlattenRequested>;
 static_assert(std::tuple_size_v<WireStructs> == std::variant_size_v<d::Event>);
 
 template <size_t I>

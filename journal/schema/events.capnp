@@ -225,3 +225,8 @@ struct FollowerOrderUpdate {  # 17
 struct MarketCalendarConfigured {  # 18
   holidays @0 :List(UInt32);
 }
+struct FollowerFlattenRequested {  # 19
+  follower @0 :Text;
+  by @1 :Text;
+  requestId @2 :Text;
+}

@@ -76,7 +76,7 @@ try:
     base, token = url.split("?token=")
     api = {"Authorization": "Bearer " + token}
     check("the driver is up", wait_for(lambda: request("GET", wd + "/status")["value"]["ready"], 20))
-    caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+    caps = {"capabilities": {"alwaysMatch": {"unhandledPromptBehavior": "ignore", "goog:chromeOptions": {
         "binary": shutil.which("chromium") or "/usr/bin/chromium",
         "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--window-size=1500,1100"]}}}}
@@ -90,6 +90,13 @@ try:
         key = next(iter(element))
         return request("GET", f"{s}/element/{element[key]}/text")["value"]
 
+    def click(selector):
+        # In the page, as the user's click: the table is re-rendered with every update, so
+        # a found element may be gone by the time a separate click request arrives.
+        request("POST", s + "/execute/sync", {
+            "script": "const e = document.querySelector(arguments[0]); if (!e) return false;"
+                      " setTimeout(() => e.click(), 0); return true;", "args": [selector]})
+
     def attribute(element, name):
         key = next(iter(element))
         return request("GET", f"{s}/element/{element[key]}/attribute/{name}")["value"]
@@ -102,10 +109,9 @@ try:
           wait_for(lambda: len(css("#copy-rows tr")) > 0 and len(css("#copy-rows .chip.acked")) > 0, 30))
     check("every follower is listed", wait_for(lambda: len(css("#follower-rows tr")) == 5, 10))
 
-    pause = css('tr[data-id="f1-multiplier"] button')
+    pause = css('tr[data-id="f1-multiplier"] button[data-action="pause"]')
     check("f1-multiplier has a pause button", len(pause) == 1 and text(pause[0]) == "pause")
-    key = next(iter(pause[0]))
-    request("POST", f"{s}/element/{pause[0][key]}/click", {})
+    click('tr[data-id="f1-multiplier"] button[data-action="pause"]')
     check("the page shows it paused",
           wait_for(lambda: attribute(css('tr[data-id="f1-multiplier"]')[0], "data-paused") == "true", 10))
     state = request("GET", base + "api/state", headers=api)
@@ -115,6 +121,15 @@ try:
           wait_for(lambda: any("f1-multiplier follower_paused" in text(c) for c in css("#copy-rows .chip.skipped")), 60))
     check("the alert names who paused it",
           wait_for(lambda: any("paused f1-multiplier by dashboard" in text(r) for r in css("#alerts tr")), 10))
+    # Flatten, confirmed twice in the page: its positions close at market.
+    check("f1-multiplier holds a position to flatten",
+          wait_for(lambda: "flat" not in text(css('tr[data-id="f1-multiplier"] td.wrap')[0]), 30))
+    click('tr[data-id="f1-multiplier"] button[data-action="flatten"]')
+    for _ in range(2):
+        check("the page asks to confirm", wait_for(lambda: request("GET", s + "/alert/text")["value"], 5) is not None)
+        request("POST", s + "/alert/accept", {})
+    check("flatten closes its positions: the page shows it flat",
+          wait_for(lambda: text(css('tr[data-id="f1-multiplier"] td.wrap')[0]) == "flat", 20))
     png = request("GET", s + "/screenshot")["value"]
     shot = os.path.join(artifacts, "dashboard.png")
     with open(shot, "wb") as f:
@@ -124,6 +139,11 @@ try:
                           capture_output=True, text=True).stdout
     check("the pause is journaled with who gave it",
           re.search(r'"type":"FollowerPaused".*"follower":"f1-multiplier".*"by":"dashboard from 127\.0\.0\.1"', dump) is not None)
+    check("so is the flatten",
+          re.search(r'"type":"FollowerFlattenRequested".*"follower":"f1-multiplier".*"by":"dashboard from 127\.0\.0\.1"', dump) is not None)
+    no_confirm = subprocess.run(["curl", "-s", "-X", "POST", "-H", "Authorization: Bearer " + token,
+                                 base + "api/followers/f2-fixed-ratio/flatten"], capture_output=True, text=True).stdout
+    check("flatten through the API needs its confirmation in words", "confirm" in no_confirm)
     def plain(path):
         with urllib.request.urlopen(base + path, timeout=10) as r:
             return r.status, r.read().decode()

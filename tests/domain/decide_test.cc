@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 
 #include "domain/copy/client_tag.h"
 #include "tests/support/copy_sim.h"
@@ -427,6 +428,56 @@ TEST(Decide, LateEventsConvergeLeavesOrdersSeenLiveToTheirMirror) {
   LeaderOrderUpdate cancelled = recovered(limit_buy(150));
   cancelled.status = OrderStatus::cancelled;
   EXPECT_EQ(only_decision(sim.apply(cancelled)).action, CopyAction::cancel);
+}
+
+TEST(Decide, FlattenCancelsWorkingCopiesThenClosesEveryPositionAtMarket) {
+  CopySim sim(false);
+  FollowerSettings a = sim_follower("a");
+  sim.setup({a, sim_follower("b")});
+  // a holds 150 of the option (filled) and 10 of the equity short, and has a working limit.
+  sim.apply(leader_order("L1", sim_option(), Side::buy, 150, OrderStatus::complete, 150));
+  sim.broker_step();
+  sim.apply(leader_order("L2", sim_equity(), Side::sell, 10, OrderStatus::complete, 10));
+  sim.broker_step();
+  LeaderOrderUpdate limit = limit_buy(75);
+  limit.order_id = {"L3"};
+  sim.apply(limit);
+  sim.broker_step(false);  // acknowledged and working at the broker, not filled
+  ASSERT_EQ(sim.position("a", kOption), 150);
+  ASSERT_EQ(sim.position("a", sim_equity().key), -10);
+
+  const FollowerFlattenRequested request{{"a"}, "alice", "r1"};
+  const auto out = sim.apply(request);
+  const auto decisions = decisions_of(out);
+  ASSERT_EQ(decisions.size(), 3u);
+  EXPECT_EQ(decisions[0].action, CopyAction::cancel);  // the working limit first
+  std::vector<FollowerOrderIntent> intents;
+  for (const auto& e : out) {
+    if (const auto* i = std::get_if<FollowerOrderIntent>(&e)) intents.push_back(*i);
+  }
+  ASSERT_EQ(intents.size(), 3u);
+  EXPECT_EQ(intents[0].leader_order_id.value, "L3");
+  EXPECT_FALSE(intents[0].target_order_id.empty());  // the broker's id of the working copy
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(intents[i].action, CopyAction::place);
+    EXPECT_EQ(intents[i].order.order_type, OrderType::market);
+    EXPECT_TRUE(intents[i].leader_order_id.value.starts_with("flatten:r1:"));
+    EXPECT_EQ(intents[i].follower.value, "a");  // b is untouched
+  }
+  // Sells what is long, buys back what is short, each whole.
+  std::map<InstrumentKey, std::pair<Side, int64_t>> closing;
+  for (size_t i = 1; i < 3; ++i) {
+    closing[intents[i].order.instrument] = {intents[i].order.side, intents[i].order.quantity_units};
+  }
+  EXPECT_EQ(closing[kOption], std::pair(Side::sell, int64_t{150}));
+  EXPECT_EQ(closing[sim_equity().key], std::pair(Side::buy, int64_t{10}));
+  // The same request decides the same orders (replay), and another request new tags.
+  EXPECT_EQ(decide(sim.state(), request), decide(sim.state(), request));
+  sim.broker_step();
+  EXPECT_EQ(sim.position("a", kOption), 0);
+  EXPECT_EQ(sim.position("a", sim_equity().key), 0);
+  EXPECT_TRUE(decisions_of(sim.apply(FollowerFlattenRequested{{"a"}, "alice", "r2"})).empty());
+  EXPECT_TRUE(decide(sim.state(), FollowerFlattenRequested{{"nobody"}, "x", "r3"}).empty());
 }
 
 }  // namespace

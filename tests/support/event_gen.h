@@ -202,7 +202,11 @@ struct Arbitrary<td::Event> {
             gen::set(&FollowerOrderUpdate::exchange_time_ns),
             gen::set(&FollowerOrderUpdate::quantity_units))),
         as_event(
-            gen::build<MarketCalendarConfigured>(gen::set(&MarketCalendarConfigured::holidays))));
+            gen::build<MarketCalendarConfigured>(gen::set(&MarketCalendarConfigured::holidays))),
+        as_event(gen::build<FollowerFlattenRequested>(
+            gen::set(&FollowerFlattenRequested::follower),
+            gen::set(&FollowerFlattenRequested::by, tt::text()),
+            gen::set(&FollowerFlattenRequested::request_id, tt::text()))));
   }
 };
 

@@ -1,0 +1,96 @@
+#include "domain/copy/flatten.h"
+
+#include <algorithm>
+#include <string>
+
+#include "domain/copy/client_tag.h"
+
+namespace tandem::domain {
+
+namespace {
+
+using projections::status_rank;
+
+// A decision and its intent, as decide() journals them.
+void emit(std::vector<Event>& out, CopyDecision decision, FollowerOrderIntent intent) {
+  out.push_back(std::move(decision));
+  out.push_back(std::move(intent));
+}
+
+// Cancels of the follower's copies still working, sorted by their placing tag.
+void cancel_working(const CopyState& s, const FollowerSettings& f, std::vector<Event>& out) {
+  std::vector<std::pair<const LeaderOrderId*, const projections::FollowerCopy*>> working;
+  for (const auto& [leader, copies] : s.mappings.by_leader) {
+    const auto it = copies.find(f.follower);
+    if (it == copies.end()) continue;
+    const projections::FollowerCopy& copy = it->second;
+    if (copy.placed_tag.empty() || copy.cancel_sent || status_rank(copy.status) == 2) continue;
+    working.emplace_back(&leader, &copy);
+  }
+  std::sort(working.begin(), working.end(), [](const auto& a, const auto& b) {
+    return a.second->placed_tag < b.second->placed_tag;
+  });
+  for (const auto& [leader, copy] : working) {
+    CopyDecision d;
+    d.leader_order_id = *leader;
+    d.follower = f.follower;
+    d.instrument = copy->order.instrument;
+    d.side = copy->order.side;
+    d.action = CopyAction::cancel;
+    d.ordinal = copy->next_ordinal;
+    FollowerOrderIntent intent;
+    intent.tag = client_tag(*leader, f.follower, d.ordinal);
+    intent.follower = f.follower;
+    intent.leader_order_id = *leader;
+    intent.action = CopyAction::cancel;
+    intent.ordinal = d.ordinal;
+    intent.order = copy->order;
+    intent.target_order_id = copy->broker_order_id;
+    intent.target_tag = copy->placed_tag;
+    emit(out, std::move(d), std::move(intent));
+  }
+}
+
+}  // namespace
+
+std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& request) {
+  std::vector<Event> out;
+  const auto settings = s.followers.find(request.follower);
+  if (settings == s.followers.end()) return out;
+  const FollowerSettings& f = settings->second;
+  cancel_working(s, f, out);
+  for (const auto& [key, position] : s.positions.by_key) {  // ordered by key
+    if (key.account != f.account || position.net_qty_units == 0) continue;
+    const int64_t net = position.net_qty_units;
+    const LeaderOrderId id{"flatten:" + request.request_id + ":" + to_text(key.instrument) + ":" +
+                           std::string(to_string(key.product))};
+    CopyDecision d;
+    d.leader_order_id = id;
+    d.follower = f.follower;
+    d.instrument = key.instrument;
+    d.side = net > 0 ? Side::sell : Side::buy;
+    d.action = CopyAction::place;
+    d.ordinal = 1;
+    d.quantity_units = net > 0 ? net : -net;
+    d.sizing.position_before_units = net;
+    d.sizing.final_qty_units = d.quantity_units;
+    FollowerOrderIntent intent;
+    intent.tag = client_tag(id, f.follower, 1);
+    intent.follower = f.follower;
+    intent.leader_order_id = id;
+    intent.action = CopyAction::place;
+    intent.ordinal = 1;
+    intent.order = OrderRequest{key.instrument,
+                                d.side,
+                                OrderType::market,
+                                key.product,
+                                Validity::day,
+                                d.quantity_units,
+                                0,
+                                0};
+    emit(out, std::move(d), std::move(intent));
+  }
+  return out;
+}
+
+}  // namespace tandem::domain
