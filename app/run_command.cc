@@ -9,10 +9,12 @@
 #include <csignal>
 #include <memory>
 
+#include "alerts/alert_dispatcher.h"
 #include "app/clock.h"
 #include "app/live_session.h"
 #include "app/operator_server.h"
 #include "app/secrets_commands.h"
+#include "app/text_file.h"
 
 namespace tandem::app {
 
@@ -48,6 +50,36 @@ std::shared_ptr<spdlog::logger> make_logger(const config::TandemConfig& c) {
   return log;
 }
 
+// The alert destinations whose secrets are set; none: nullptr (alerts still reach the
+// log, the journal and the dashboard).
+Result<std::unique_ptr<alerts::AlertDispatcher>> start_alerts(const config::TandemConfig& c,
+                                                              crypto::SecretStore& secrets) {
+  std::string ca_pem;
+  if (!c.alerts.ca_file.empty()) {
+    auto pem = read_text(c.alerts.ca_file, "alerts.ca_file");
+    if (!pem.ok()) return pem.status();
+    ca_pem = *pem;
+  }
+  std::vector<alerts::Destination> to;
+  if (auto url = secrets.get("alerts.webhook_url")) {
+    to.push_back({alerts::Channel::webhook, *url, "", ca_pem});
+  }
+  if (auto url = secrets.get("alerts.slack_url")) {
+    to.push_back({alerts::Channel::slack, *url, "", ca_pem});
+  }
+  if (auto token = secrets.get("alerts.telegram_token")) {
+    if (c.alerts.telegram_chat_id.empty()) {
+      return Status::invalid_argument(
+          "alerts.telegram_token is set but [alerts] telegram_chat_id is not");
+    }
+    to.push_back({alerts::Channel::telegram,
+                  "https://api.telegram.org/bot" + *token + "/sendMessage",
+                  c.alerts.telegram_chat_id, ca_pem});
+  }
+  if (to.empty()) return std::unique_ptr<alerts::AlertDispatcher>();
+  return alerts::AlertDispatcher::start(std::move(to));
+}
+
 int run(const RunOptions& o) {
   auto config = config::read_tandem_config(o.config);
   if (!config.ok()) {
@@ -81,6 +113,22 @@ int run(const RunOptions& o) {
   }
   log->info("event=start mode={} journal={} followers={} config_hash={}", live ? "live" : "paper",
             config->journal, config->followers.size(), config->hash.substr(0, 16));
+  auto dispatcher = start_alerts(*config, *secrets);
+  if (!dispatcher.ok()) {
+    fmt::print(stderr, "tandem run: {}\n", dispatcher.status().message());
+    return 1;
+  }
+  if (*dispatcher) {
+    (*session)->engine().on_alert(
+        [d = dispatcher->get(), log](const engine::AlertRow& a, const std::string& key) {
+          log->warn("event=alert kind={} text=\"{}\"", a.kind, a.text);
+          d->send({a.kind, key, a.text, a.at_ns});
+        });
+  } else {
+    (*session)->engine().on_alert([log](const engine::AlertRow& a, const std::string&) {
+      log->warn("event=alert kind={} text=\"{}\"", a.kind, a.text);
+    });
+  }
   std::unique_ptr<OperatorServer> server;
   if (const std::string http = o.http.empty() ? config->http : o.http; http != "off") {
     OperatorServerOptions server_options;

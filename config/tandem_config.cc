@@ -214,7 +214,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   Reader r(name);
   TomlFields& f = r.fields();
   TandemConfig out;
-  f.only(root, "", {"mode", "journal", "holidays", "log", "http", "leader", "follower"});
+  f.only(root, "", {"mode", "journal", "holidays", "log", "http", "alerts", "leader", "follower"});
   const std::string mode = f.text(root, "mode", "", "paper");
   if (mode != "paper" && mode != "live")
     f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
@@ -222,6 +222,11 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   out.journal = f.text(root, "journal", "", out.journal);
   out.holidays_file = f.text(root, "holidays", "");
   out.http = f.text(root, "http", "", out.http);
+  if (const toml::table* alerts = f.table(root, "alerts", "")) {
+    f.only(*alerts, "alerts", {"telegram_chat_id", "ca_file"});
+    out.alerts.telegram_chat_id = f.text(*alerts, "telegram_chat_id", "alerts");
+    out.alerts.ca_file = f.text(*alerts, "ca_file", "alerts");
+  }
   if (const toml::table* log = f.table(root, "log", "")) {
     f.only(*log, "log", {"level", "file"});
     out.log_level = f.text(*log, "level", "log", out.log_level);

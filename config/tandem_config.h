@@ -51,6 +51,12 @@ struct TandemConfig {
   // The operator's server (dashboard, /api/, /metrics): ADDRESS:PORT, or "off". Its access
   // token is the secret http.token; without one it binds to loopback only.
   std::string http = "127.0.0.1:8780";
+  // Where alerts go besides the dashboard: the addresses are secrets (alerts.webhook_url,
+  // alerts.slack_url, alerts.telegram_token); these are the rest.
+  struct Alerts {
+    std::string telegram_chat_id;
+    std::string ca_file;  // a private CA for a self-hosted webhook; empty: the system store
+  } alerts;
   LeaderConfig leader;
   std::vector<FollowerConfig> followers;
   std::string hash;  // hex SHA-256 of the effective configuration (journaled at start)

@@ -25,7 +25,8 @@ constexpr std::array<std::string_view, kMaxEventType> kNames = {"EngineStarted",
                                                                 "FollowerOrderRejected",
                                                                 "FollowerOrderUpdate",
                                                                 "MarketCalendarConfigured",
-                                                                "FollowerFlattenRequested"};
+                                                                "FollowerFlattenRequested",
+                                                                "AlertRaised"};
 // The variant lists the events in wire-id order, so wire id = index + 1.
 static_assert(std::variant_size_v<Event> == kMaxEventType);
 }  // namespace

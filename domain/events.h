@@ -69,6 +69,16 @@ struct FollowerFlattenRequested {
   std::string request_id;
   bool operator==(const FollowerFlattenRequested&) const = default;
 };
+// An alert the engine raised for its operators (the leader's stream down too long, order
+// errors over 5%, a follower stopped, a token about to expire, an operator's action...):
+// journaled so that the audit shows what operators were told and when, then delivered
+// (alerts/alert_dispatcher.h). Not an input of decide().
+struct AlertRaised {
+  std::string kind;
+  std::string key;  // deduplication key
+  std::string text;
+  bool operator==(const AlertRaised&) const = default;
+};
 struct MarketCalendarConfigured {
   std::vector<TradingDay> holidays;  // sorted; sessions are fixed per exchange (calendar/)
   bool operator==(const MarketCalendarConfigured&) const = default;
@@ -166,12 +176,12 @@ struct FollowerOrderUpdate {
   bool operator==(const FollowerOrderUpdate&) const = default;
 };
 
-using Event =
-    std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
-                 LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
-                 InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
-                 CopyDecision, FollowerOrderIntent, FollowerOrderAck, FollowerOrderRejected,
-                 FollowerOrderUpdate, MarketCalendarConfigured, FollowerFlattenRequested>;
+using Event = std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
+                           LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
+                           InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
+                           CopyDecision, FollowerOrderIntent, FollowerOrderAck,
+                           FollowerOrderRejected, FollowerOrderUpdate, MarketCalendarConfigured,
+                           FollowerFlattenRequested, AlertRaised>;
 
 // The stable wire id of each event type: part of the journal format, never renumbered.
 enum class EventType : uint16_t {
@@ -194,8 +204,9 @@ enum class EventType : uint16_t {
   follower_order_update = 17,
   market_calendar_configured = 18,
   follower_flatten_requested = 19,
+  alert_raised = 20,
 };
-inline constexpr uint16_t kMaxEventType = 19;
+inline constexpr uint16_t kMaxEventType = 20;
 
 [[nodiscard]] EventType event_type(const Event& event);
 std::string_view to_string(EventType type);  // "LeaderOrderUpdate"

@@ -123,6 +123,9 @@ Status Engine::ensure_instrument(const d::InstrumentKey& key) {
 }
 
 Status Engine::start() {
+  uses_kite_ = setup_.leader_broker == d::Broker::kite ||
+               std::any_of(setup_.followers.begin(), setup_.followers.end(),
+                           [](const auto& f) { return f.broker == d::Broker::kite; });
   auto restored = journal::restore_state(store_);
   if (!restored.ok()) return restored.status();
   state_ = std::move(restored->state);
@@ -363,7 +366,8 @@ Status Engine::handle(OutcomeFact& f) {
                               "); store a new one with tandem login " +
                               std::string(d::to_string(broker));
       events.push_back(d::BrokerConnectionChanged{account, broker, false, why});
-      alert("follower_stopped", f.intent.follower.value + " " + why);
+      alert("follower_stopped", f.intent.follower.value + " " + why,
+            "follower_stopped:" + f.intent.follower.value);
       std::lock_guard lock(stats_mu_);
       stats_.stopped_followers[f.intent.follower.value] = why;
     }
@@ -431,9 +435,10 @@ Status Engine::handle(ConnectionFact& f) {
   if (f.connected) {
     if (leader_was_connected_) ++live_.counters.leader_reconnects;
     leader_was_connected_ = true;
-  } else {
-    alert("leader_disconnected", "the leader's order stream is down" +
-                                     (f.detail.empty() ? std::string() : ": " + f.detail));
+    leader_down_since_.reset();
+    leader_down_alerted_ = false;
+  } else if (!leader_down_since_) {
+    leader_down_since_ = std::chrono::steady_clock::now();  // alerted if it lasts (rules)
   }
   return append(
       {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
@@ -531,6 +536,8 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
   const std::string broker_name =
       broker == setup_.followers.end() ? "unknown" : std::string(d::to_string(broker->broker));
   ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
+  outcomes_.emplace_back(std::chrono::steady_clock::now(), f.acked.empty() ? 1 : 0);
+  rejected_in_window_ += f.acked.empty() ? 1 : 0;
   for (auto row = live_.copies.rbegin(); row != live_.copies.rend(); ++row) {
     for (auto& follower : row->followers) {
       if (follower.tag != f.intent.tag.value) continue;
@@ -542,9 +549,56 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
   }
 }
 
-void Engine::alert(std::string kind, std::string text) {
-  live_.alerts.push_back({clock_(), std::move(kind), std::move(text)});
+void Engine::alert(std::string kind, std::string text, std::string key) {
+  if (key.empty()) key = kind;
+  const d::TimeNs now = clock_();
+  live_.alerts.push_back({now, kind, text});
   while (live_.alerts.size() > kRecentAlerts) live_.alerts.pop_front();
+  // Journaled with the next write (but for the journal's own failure: nothing can be).
+  if (live_.journal_ok) {
+    std::vector<d::Event> raised{d::AlertRaised{kind, key, text}};
+    (void)append(std::move(raised));  // a failure surfaces from flush()
+  }
+  if (on_alert_) on_alert_(AlertRow{now, std::move(kind), std::move(text)}, key);
+}
+
+// The rules that look at time rather than at one fact (DESIGN.md; docs/operations.md).
+void Engine::check_alert_rules() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!leader_connected_ && leader_down_since_ && !leader_down_alerted_ &&
+      now - *leader_down_since_ >= setup_.leader_down_alert_after) {
+    leader_down_alerted_ = true;
+    alert("leader_disconnected",
+          "the leader's order stream has been down for " +
+              std::to_string(
+                  std::chrono::duration_cast<std::chrono::seconds>(now - *leader_down_since_)
+                      .count()) +
+              " s; orders it places meanwhile are recovered from its order book on reconnect");
+  }
+  // Order errors over 5% of the last 5 minutes' answers (at least 20 of them).
+  while (!outcomes_.empty() && now - outcomes_.front().first > std::chrono::minutes(5)) {
+    rejected_in_window_ -= outcomes_.front().second;
+    outcomes_.pop_front();
+  }
+  const auto answered = static_cast<int64_t>(outcomes_.size());
+  if (answered >= 20 && rejected_in_window_ * 20 > answered &&
+      (!errors_alerted_at_ || now - *errors_alerted_at_ > std::chrono::minutes(5))) {
+    errors_alerted_at_ = now;
+    alert("order_errors", std::to_string(rejected_in_window_) + " of the last " +
+                              std::to_string(answered) +
+                              " follower orders were rejected (over 5% in 5 minutes)");
+  }
+  // Kite access tokens die at 06:00 IST every day: say so from 05:30 while running.
+  const d::TimeNs t = clock_();
+  const int minute = d::ist_minute_of_day(t);
+  const d::TradingDay today = d::ist_trading_day(t);
+  if (uses_kite_ && minute >= 5 * 60 + 30 && minute < 6 * 60 && token_alert_day_ != today) {
+    token_alert_day_ = today;
+    alert("token_expiring",
+          "Kite access tokens expire at 06:00 IST: run tandem login for each Kite account, then "
+          "restart",
+          "token_expiring:" + std::to_string(today));
+  }
 }
 
 void Engine::publish_view(bool force) {
@@ -649,6 +703,11 @@ Status Engine::run() {
   while (true) {
     auto fact = inbox_->pop(std::chrono::milliseconds(50));
     if (!fact) {
+      check_alert_rules();
+      if (Status s = flush(); !s.ok()) {
+        failure = s;
+        break;
+      }
       publish_view(false);  // quiet: what changed last shows within kViewInterval
       if (stopping && (in_flight_ <= 0 || std::chrono::steady_clock::now() > deadline)) break;
       continue;
@@ -660,6 +719,7 @@ Status Engine::run() {
       fact = inbox_->try_pop();
       if (!fact) break;
     }
+    if (failure.ok()) check_alert_rules();
     deferred_ = false;
     if (failure.ok()) failure = flush();
     if (!failure.ok()) break;  // the journal failed: nothing more may be acted on

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <future>
 #include <map>
@@ -42,6 +43,8 @@ struct EngineSetup {
   // Funds are taken again this often (capital-proportional and risk-based sizing read
   // them); a change is journaled as a FundsSnapshot. 0 = only at start.
   std::chrono::milliseconds funds_interval{std::chrono::minutes(5)};
+  // The leader's stream down this long raises leader_disconnected (reconnects are normal).
+  std::chrono::milliseconds leader_down_alert_after{std::chrono::seconds(30)};
 };
 
 struct EngineStats {
@@ -93,6 +96,11 @@ class Engine {
   // From any thread: the latest operator view (rebuilt at most every kViewInterval while
   // facts arrive, and when idle); never null.
   std::shared_ptr<const OperatorView> view() const;
+  // Called on the engine thread with every alert raised, after it is journaled (delivery:
+  // alerts/alert_dispatcher.h). Set before run().
+  void on_alert(std::function<void(const AlertRow&, const std::string& key)> f) {
+    on_alert_ = std::move(f);
+  }
   static constexpr std::chrono::milliseconds kViewInterval{200};
 
  private:
@@ -152,7 +160,9 @@ class Engine {
   void record_copies(const domain::LeaderOrderUpdate& update,
                      const std::vector<domain::Event>& batch);
   void record_outcome(const OutcomeFact& f, double latency_ms);
-  void alert(std::string kind, std::string text);
+  // Raises an alert: shown in the view, journaled (AlertRaised), handed to on_alert.
+  void alert(std::string kind, std::string text, std::string key = {});
+  void check_alert_rules();
   void publish_view(bool force);
   boost::asio::awaitable<void> poll_funds();
   void stop_poller();
@@ -196,6 +206,14 @@ class Engine {
   OperatorView live_;  // engine thread: copies, alerts, counters as they happen
   bool leader_connected_ = false;
   bool leader_was_connected_ = false;
+  std::optional<std::chrono::steady_clock::time_point> leader_down_since_;
+  bool leader_down_alerted_ = false;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, int>> outcomes_;  // 1 = rejected
+  int64_t rejected_in_window_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> errors_alerted_at_;
+  bool uses_kite_ = false;
+  domain::TradingDay token_alert_day_ = 0;
+  std::function<void(const AlertRow&, const std::string& key)> on_alert_;
   std::chrono::steady_clock::time_point published_at_{};
   std::shared_ptr<const OperatorView> published_ = std::make_shared<OperatorView>();
   mutable std::mutex view_mu_;

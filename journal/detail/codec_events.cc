@@ -423,6 +423,15 @@ d::FollowerFlattenRequested get(s::FollowerFlattenRequested::Reader r) {
   return {id<d::FollowerId>(r.getFollower()), text(r.getBy()), text(r.getRequestId())};
 }
 
+void put(s::AlertRaised::Builder b, const d::AlertRaised& v) {
+  b.setKind(v.kind);
+  b.setKey(v.key);
+  b.setText(v.text);
+}
+d::AlertRaised get(s::AlertRaised::Reader r) {
+  return {text(r.getKind()), text(r.getKey()), text(r.getText())};
+}
+
 // The wire struct of each domain event, in the order of domain::Event's alternatives.
 using WireStructs =
     std::tuple<s::EngineStarted, s::EngineStopped, s::TradingDayOpened, s::BrokerConnectionChanged,
@@ -430,7 +439,7 @@ using WireStructs =
                s::InstrumentSnapshot, s::LeaderOrderUpdate, s::FundsSnapshot, s::PositionsSnapshot,
                s::CopyDecision, s::FollowerOrderIntent, s::FollowerOrderAck,
                s::FollowerOrderRejected, s::FollowerOrderUpdate, s::MarketCalendarConfigured,
-               s::FollowerFlattenRequested>;
+               s::FollowerFlattenRequested, s::AlertRaised>;
 static_assert(std::tuple_size_v<WireStructs> == std::variant_size_v<d::Event>);
 
 template <size_t I>

@@ -230,3 +230,8 @@ struct FollowerFlattenRequested {  # 19
   by @1 :Text;
   requestId @2 :Text;
 }
+struct AlertRaised {  # 20
+  kind @0 :Text;
+  key @1 :Text;
+  text @2 :Text;
+}

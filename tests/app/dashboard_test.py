@@ -139,6 +139,8 @@ try:
                           capture_output=True, text=True).stdout
     check("the pause is journaled with who gave it",
           re.search(r'"type":"FollowerPaused".*"follower":"f1-multiplier".*"by":"dashboard from 127\.0\.0\.1"', dump) is not None)
+    check("and so is the alert operators were shown",
+          re.search(r'"type":"AlertRaised".*"kind":"operator".*paused f1-multiplier by dashboard', dump) is not None)
     check("so is the flatten",
           re.search(r'"type":"FollowerFlattenRequested".*"follower":"f1-multiplier".*"by":"dashboard from 127\.0\.0\.1"', dump) is not None)
     no_confirm = subprocess.run(["curl", "-s", "-X", "POST", "-H", "Authorization: Bearer " + token,

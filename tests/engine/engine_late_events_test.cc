@@ -5,7 +5,8 @@
 // leader's limit order that fills later, live, is caught up then.
 // Method: the simulator refuses the leader's sockets for 3 s (Faults::streams_down) while the
 // leader trades over REST; the follower's staleness limit is 2 s. One engine run per
-// policy; the follower's book at the simulator and the journal are checked.
+// policy; the follower's book at the simulator and the journal are checked. The outage also
+// raises (and journals) one leader_disconnected alert.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@ struct LateOutcome {
   std::vector<brokers::BrokerOrder> book;  // FOLLOW1's orders at the simulator
   std::map<std::string, std::vector<d::CopyDecision>> by_leader_order;  // FOLLOW1's decisions
   int recovered_updates = 0;
+  std::vector<std::string> alerts;  // AlertRaised kinds, in order
 };
 
 LateOutcome run_with(d::LateEvents policy) {
@@ -34,6 +36,7 @@ LateOutcome run_with(d::LateEvents policy) {
   EngineSetup setup;
   setup.leader = {"LEADER1"};
   setup.followers = {f};
+  setup.leader_down_alert_after = 1s;  // the outage below lasts 3 s
   auto place = [&](const d::OrderRequest& o) {
     return rig.on_brokers([&] { return rig.sim->kite().place_as_owner("LEADER1", o); });
   };
@@ -83,6 +86,7 @@ LateOutcome run_with(d::LateEvents policy) {
     if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
       out.by_leader_order[c->leader_order_id.value].push_back(*c);
     }
+    if (const auto* a = std::get_if<d::AlertRaised>(&r.event)) out.alerts.push_back(a->kind);
   }
   return out;
 }
@@ -116,6 +120,8 @@ TEST(EngineLateEvents, SkipDropsRecoveredOrdersOlderThanTheStalenessLimit) {
   using P = std::pair<int64_t, d::OrderType>;
   EXPECT_EQ(orders(o), (std::vector<P>{{2, d::OrderType::market}}));
   EXPECT_EQ(count(o, d::CopyAction::skip, d::SkipReason::stale_event), 3);  // once each
+  // The outage outlasted the alert threshold: one leader_disconnected alert, journaled.
+  EXPECT_EQ(std::count(o.alerts.begin(), o.alerts.end(), "leader_disconnected"), 1);
 }
 
 TEST(EngineLateEvents, CopyMirrorsEveryRecoveredOrderOnce) {

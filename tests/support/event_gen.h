@@ -206,7 +206,10 @@ struct Arbitrary<td::Event> {
         as_event(gen::build<FollowerFlattenRequested>(
             gen::set(&FollowerFlattenRequested::follower),
             gen::set(&FollowerFlattenRequested::by, tt::text()),
-            gen::set(&FollowerFlattenRequested::request_id, tt::text()))));
+            gen::set(&FollowerFlattenRequested::request_id, tt::text()))),
+        as_event(gen::build<AlertRaised>(gen::set(&AlertRaised::kind, tt::text()),
+                                         gen::set(&AlertRaised::key, tt::text()),
+                                         gen::set(&AlertRaised::text, tt::text()))));
   }
 };
 
