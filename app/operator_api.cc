@@ -154,6 +154,11 @@ std::string metrics_text(const OperatorView& v) {
   }
   counter(out, "tandem_leader_reconnects_total", "Reconnects of the leader's order stream.",
           v.counters.leader_reconnects);
+  counter(out, "tandem_rate_limit_waits_total",
+          "Order calls that waited for their account's rate limiter.", v.counters.rate_limit_waits);
+  counter(out, "tandem_rate_limited_total",
+          "Broker answers 'too many requests' (the call is sent again).",
+          v.counters.rate_limited_answers);
   histogram_text(out, "tandem_journal_append_seconds", "One synced journal write.",
                  v.counters.journal_append);
   counter(out, "tandem_journal_batches_total", "Synced journal writes.",

@@ -11,6 +11,7 @@
 #include <future>
 #include <set>
 
+#include "brokers/net/call_counters.h"
 #include "crypto/sha256.h"
 #include "domain/copy/decide.h"
 #include "engine/intent_executor.h"
@@ -617,6 +618,8 @@ void Engine::publish_view(bool force) {
   view->alerts = live_.alerts;
   view->counters = live_.counters;
   view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
+  view->counters.rate_limit_waits = brokers::net::call_counters().rate_limit_waits;
+  view->counters.rate_limited_answers = brokers::net::call_counters().rate_limited_answers;
   {
     std::lock_guard lock(stats_mu_);
     view->counters.leader_updates = stats_.leader_updates;

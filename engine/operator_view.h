@@ -102,6 +102,8 @@ struct OperatorCounters {
   int64_t journal_records = 0;
   int64_t leader_reconnects = 0;
   int64_t inbox_depth = 0;
+  int64_t rate_limit_waits = 0;      // order calls that waited for their account's limiter
+  int64_t rate_limited_answers = 0;  // HTTP 429 / DH-904 answers (sent again)
 };
 
 struct OperatorView {

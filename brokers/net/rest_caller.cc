@@ -5,6 +5,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "brokers/net/call_counters.h"
+
 namespace tandem::brokers::net {
 
 namespace asio = boost::asio;
@@ -26,6 +28,7 @@ asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool 
       const d::TimeNs now = clock_();
       const d::TimeNs at = limiter_.reserve(now);
       if (at > now) {
+        ++call_counters().rate_limit_waits;
         asio::steady_timer wait(co_await asio::this_coro::executor,
                                 std::chrono::nanoseconds(at - now));
         co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -38,6 +41,7 @@ asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool 
       co_return std::move(response->body);
     }
     const BrokerError error = parse_error_(static_cast<int>(response->status), response->body);
+    if (error.error_class == ErrorClass::rate_limited) ++call_counters().rate_limited_answers;
     if (error.error_class == ErrorClass::rate_limited && attempt < max_attempts_) {
       limiter_.on_rate_limited(clock_());
       continue;  // not processed by the broker: safe to send again
