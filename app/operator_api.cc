@@ -47,11 +47,34 @@ json::array followers_json(const OperatorView& v) {
   return out;
 }
 
-json::array copies_json(const OperatorView& v) {
+// All of it with `full`; otherwise the last kCompactCopies rows, each with a count per state
+// and at most kCompactFollowers followers (the refused ones first): what a page can draw
+// several times a second with a thousand followers.
+constexpr size_t kCompactCopies = 50;
+constexpr size_t kCompactFollowers = 12;
+
+json::array copies_json(const OperatorView& v, bool full) {
   json::array out;
-  for (const auto& c : v.copies) {
-    json::array followers;
+  const size_t skip =
+      full || v.copies.size() <= kCompactCopies ? 0 : v.copies.size() - kCompactCopies;
+  for (size_t k = skip; k < v.copies.size(); ++k) {
+    const engine::CopyRow& c = *v.copies[k];
+    json::object states;
     for (const auto& f : c.followers) {
+      auto& n = states[f.state];
+      n = n.is_null() ? 1 : n.as_int64() + 1;
+    }
+    std::vector<const engine::CopyRow::Follower*> shown;
+    for (const auto& f : c.followers) {
+      if (f.state == "rejected") shown.push_back(&f);
+    }
+    for (const auto& f : c.followers) {
+      if (f.state != "rejected") shown.push_back(&f);
+    }
+    if (!full && shown.size() > kCompactFollowers) shown.resize(kCompactFollowers);
+    json::array followers;
+    for (const auto* p : shown) {
+      const auto& f = *p;
       followers.push_back(json::object{{"follower", f.follower},
                                        {"action", f.action},
                                        {"skip_reason", f.skip_reason},
@@ -61,22 +84,25 @@ json::array copies_json(const OperatorView& v) {
                                        {"detail", f.detail},
                                        {"latency_ms", f.latency_ms}});
     }
-    out.push_back(json::object{{"at_ns", c.at_ns},
-                               {"leader_order_id", c.leader_order_id},
-                               {"instrument", c.instrument},
-                               {"side", c.side},
-                               {"status", c.status},
-                               {"quantity_units", c.quantity_units},
-                               {"filled_units", c.filled_units},
-                               {"recovered", c.recovered},
-                               {"followers", std::move(followers)}});
+    out.push_back(
+        json::object{{"at_ns", c.at_ns},
+                     {"leader_order_id", c.leader_order_id},
+                     {"instrument", c.instrument},
+                     {"side", c.side},
+                     {"status", c.status},
+                     {"quantity_units", c.quantity_units},
+                     {"filled_units", c.filled_units},
+                     {"recovered", c.recovered},
+                     {"states", std::move(states)},
+                     {"more_followers", static_cast<int64_t>(c.followers.size() - shown.size())},
+                     {"followers", std::move(followers)}});
   }
   return out;
 }
 
 }  // namespace
 
-std::string view_json(const OperatorView& v) {
+std::string view_json(const OperatorView& v, bool full) {
   json::array alerts;
   for (const auto& a : v.alerts) {
     alerts.push_back(json::object{{"at_ns", a.at_ns}, {"kind", a.kind}, {"text", a.text}});
@@ -96,7 +122,7 @@ std::string view_json(const OperatorView& v) {
       {"journal", json::object{{"ok", v.journal_ok}, {"head", v.journal_head}}},
       {"ready", ready.ready},
       {"followers", followers_json(v)},
-      {"copies", copies_json(v)},
+      {"copies", copies_json(v, full)},
       {"alerts", std::move(alerts)},
       {"counters", json::object{{"leader_updates", v.counters.leader_updates},
                                 {"intents", v.counters.intents},

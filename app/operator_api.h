@@ -10,7 +10,10 @@
 
 namespace tandem::app {
 
-[[nodiscard]] std::string view_json(const engine::OperatorView& view);
+// `full`: every kept copy with every follower (GET /api/state?full=1); otherwise the
+// compact form the page draws (the last 50 copies, at most 12 followers each, counts by
+// state).
+[[nodiscard]] std::string view_json(const engine::OperatorView& view, bool full = false);
 
 // Prometheus text exposition format 0.0.4.
 [[nodiscard]] std::string metrics_text(const engine::OperatorView& view);

@@ -126,8 +126,10 @@ struct OperatorServer::Impl {
     if (get && (path == "/" || path == "/index.html")) {
       return reply(200, page, "text/html; charset=utf-8");
     }
-    if (get && path == "/api/state")
-      return reply(200, view_json(*engine.view()), "application/json");
+    if (get && path == "/api/state") {
+      const bool full = brokers::sim::param(brokers::sim::query_of(r.target), "full") == "1";
+      return reply(200, view_json(*engine.view(), full), "application/json");
+    }
     if (r.method != http::verb::post)
       return error_reply(path.starts_with("/api/") ? 405 : 404, "not found: " + path);
     return command(r, path);

@@ -3,8 +3,8 @@
 # `tandem run --live` against `tandem sim` in another process (so the simulator's own
 # connections and books are not counted), N Kite followers each with its own warm HTTPS
 # connection and order WebSocket, a leader placing 20 market orders. Prints the engine
-# process's peak and final resident set (VmHWM, VmRSS) and how many follower orders were
-# acknowledged.
+# process's peak and final resident set (VmHWM, VmRSS), how many follower orders were
+# acknowledged, and how big and how quick the dashboard's /api/state is at the end.
 #   bench/engine_rss.sh [N=1000]      (after scripts/build release)
 # KEEP=1 keeps the working directory (configs, logs, journal); RUN_WRAP=heaptrack (or any
 # wrapper) runs the engine under it to see where its memory goes.
@@ -78,6 +78,12 @@ ${RUN_WRAP:-} "$bin" run --config tandem.toml --live --http 127.0.0.1:0 "${clock
 run_pid=$!
 # The script ends 15 s after the clock's start; give the last acks time to land.
 sleep $((anchor + 20 - $(date +%s)))
+# The operator's view of all of it, as the dashboard fetches it: size and time to serve.
+api=$(grep -o 'event=http url=[^ ]*' run.out | cut -d= -f3)
+state_figures=""
+if [[ -n "$api" ]] && command -v curl >/dev/null; then
+  state_figures=$(curl -s -o /dev/null -w '%{size_download} bytes in %{time_total} s' "${api}api/state")
+fi
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$run_pid/status")
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$run_pid/status")
 kill -TERM "$run_pid"
@@ -86,3 +92,4 @@ run_pid=""
 acks=$("$bin" journal dump --journal journal 2>/dev/null | grep -c '"FollowerOrderAck"' || true)
 echo "tandem run with $n Kite followers: peak RSS $((hwm / 1024)) MiB, RSS at the end" \
   "$((rss / 1024)) MiB; follower orders acknowledged: $acks of $((20 * n))"
+[[ -n "$state_figures" ]] && echo "GET /api/state: $state_figures"

@@ -527,27 +527,34 @@ void Engine::record_copies(const d::LeaderOrderUpdate& u, const std::vector<d::E
                                "sent", "", -1});
     }
   }
-  live_.copies.push_back(std::move(row));
-  while (live_.copies.size() > kRecentCopies) live_.copies.pop_front();
+  const uint64_t id = first_copy_id_ + copies_.size();
+  for (size_t i = 0; i < row.followers.size(); ++i) {
+    if (!row.followers[i].tag.empty()) copy_of_tag_[row.followers[i].tag] = {id, i};
+  }
+  copies_.push_back(std::make_shared<CopyRow>(std::move(row)));
+  while (copies_.size() > kRecentCopies) {
+    for (const auto& f : copies_.front()->followers) copy_of_tag_.erase(f.tag);
+    copies_.pop_front();
+    ++first_copy_id_;
+  }
 }
 
 void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
-  const auto broker = std::find_if(setup_.followers.begin(), setup_.followers.end(),
-                                   [&](const auto& s) { return s.follower == f.intent.follower; });
-  const std::string broker_name =
-      broker == setup_.followers.end() ? "unknown" : std::string(d::to_string(broker->broker));
+  const auto settings = state_.followers.find(f.intent.follower);
+  const std::string broker_name = settings == state_.followers.end()
+                                      ? "unknown"
+                                      : std::string(d::to_string(settings->second.broker));
   ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
   outcomes_.emplace_back(std::chrono::steady_clock::now(), f.acked.empty() ? 1 : 0);
   rejected_in_window_ += f.acked.empty() ? 1 : 0;
-  for (auto row = live_.copies.rbegin(); row != live_.copies.rend(); ++row) {
-    for (auto& follower : row->followers) {
-      if (follower.tag != f.intent.tag.value) continue;
-      follower.state = f.acked.empty() ? "rejected" : "acked";
-      follower.detail = f.acked.empty() ? f.message : f.acked.value;
-      follower.latency_ms = latency_ms;
-      return;
-    }
-  }
+  const auto where = copy_of_tag_.find(f.intent.tag.value);
+  if (where == copy_of_tag_.end()) return;  // older than the rows kept
+  auto& row = copies_[where->second.first - first_copy_id_];
+  if (row.use_count() > 1) row = std::make_shared<CopyRow>(*row);  // a published view holds it
+  auto& follower = row->followers[where->second.second];
+  follower.state = f.acked.empty() ? "rejected" : "acked";
+  follower.detail = f.acked.empty() ? f.message : f.acked.value;
+  follower.latency_ms = latency_ms;
 }
 
 void Engine::alert(std::string kind, std::string text, std::string key) {
@@ -614,7 +621,7 @@ void Engine::publish_view(bool force) {
   view->journal_ok = live_.journal_ok;
   view->journal_head = store_.head().seq;
   view->day = state_.day;
-  view->copies = live_.copies;
+  view->copies.assign(copies_.begin(), copies_.end());
   view->alerts = live_.alerts;
   view->counters = live_.counters;
   view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());

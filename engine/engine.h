@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -203,7 +204,11 @@ class Engine {
   std::set<domain::FollowerId> token_refused_;                    // alerted once; cleared by an ack
   EngineStats stats_;
   mutable std::mutex stats_mu_;
-  OperatorView live_;  // engine thread: copies, alerts, counters as they happen
+  OperatorView live_;  // engine thread: alerts and counters as they happen
+  std::deque<std::shared_ptr<CopyRow>> copies_;  // the recent copies, newest last
+  uint64_t first_copy_id_ = 0;                   // the id of copies_.front()
+  // Where each sent order's row is: (row id, index in its followers), for its outcome.
+  std::unordered_map<std::string, std::pair<uint64_t, size_t>> copy_of_tag_;
   bool leader_connected_ = false;
   bool leader_was_connected_ = false;
   std::optional<std::chrono::steady_clock::time_point> leader_down_since_;

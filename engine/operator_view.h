@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -116,7 +117,9 @@ struct OperatorView {
   uint64_t journal_head = 0;
   domain::TradingDay day = 0;
   std::vector<FollowerRow> followers;
-  std::deque<CopyRow> copies;   // newest last, at most kRecentCopies
+  // Newest last, at most kRecentCopies. Shared with the engine, which copies a row before
+  // changing it once published, so publishing costs pointers, not rows.
+  std::deque<std::shared_ptr<const CopyRow>> copies;
   std::deque<AlertRow> alerts;  // newest last, at most kRecentAlerts
   OperatorCounters counters;
 };
