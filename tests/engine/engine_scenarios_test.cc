@@ -3,7 +3,7 @@
 // account: multiplier, fixed ratio, capital-proportional and risk-based sizing, a quantity
 // that rounds to zero skipped, the daily trade limit, the maximum position, exits clamped to
 // the follower's position (and none without one), copy_on = fill with partial fills, and
-// nothing copied while the market is closed.
+// nothing copied while the market is closed, and the order-errors alert.
 // Method: one simulator and engine per scenario (tests/support/engine_rig.h); the follower
 // book at the simulator and the decisions in the journal are what is checked.
 #include <gtest/gtest.h>
@@ -21,6 +21,7 @@ struct Outcome {
   std::vector<brokers::BrokerOrder> book;  // FOLLOW1's orders at the simulator
   std::vector<d::CopyDecision> decisions;  // for FOLLOW1, from the journal
   std::map<std::string, int> skips;
+  std::map<std::string, int> alerts;  // AlertRaised, by kind
 };
 
 using Script = std::function<void(Rig&, Engine&)>;
@@ -39,6 +40,7 @@ Outcome run_scenario(d::FollowerSettings settings, const Script& script,
   if (!store) return out;
   out.book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
   for (const auto& r : testing::read_all(*store)) {
+    if (const auto* a = std::get_if<d::AlertRaised>(&r.event)) ++out.alerts[a->kind];
     if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
       out.decisions.push_back(*c);
       if (c->action == d::CopyAction::skip) ++out.skips[std::string(d::to_string(c->skip_reason))];
@@ -104,13 +106,12 @@ TEST(EngineScenarios, AQuantityThatRoundsToZeroIsSkippedWithItsReason) {
 
 TEST(EngineScenarios, NothingIsCopiedWhileTheMarketIsClosed) {
   // The test's market clock reads Friday 20 November 2026; the calendar makes it a holiday.
-  const auto o = run_scenario(
-      kite_follower(d::SizingPolicy::multiplier),
-      [](Rig& r, Engine& e) {
-        leader_trades(r, e, d::Side::buy, 10);
-        leader_trades(r, e, d::Side::sell, 10);
-      },
-      sim_config(), {20261120});
+  const auto o = run_scenario(kite_follower(d::SizingPolicy::multiplier),
+                              [](Rig& r, Engine& e) {
+                                leader_trades(r, e, d::Side::buy, 10);
+                                leader_trades(r, e, d::Side::sell, 10);
+                              },
+                              sim_config(), {20261120});
   EXPECT_TRUE(o.book.empty());
   EXPECT_EQ(o.skips.at("market_closed"), 2);
   EXPECT_EQ(o.decisions.size(), 2u);
@@ -179,6 +180,20 @@ TEST(EngineScenarios, CopyOnFillCopiesEachPartialFillOfTheLeader) {
   for (const auto& order : o.book) total += order.quantity_units;
   EXPECT_EQ(total, 10);
   EXPECT_EQ(o.book.size(), 3u) << "one follower order per leader fill";
+}
+
+TEST(EngineScenarios, RejectionsOverFivePercentRaiseOneOrderErrorsAlert) {
+  const auto o = run_scenario(kite_follower(d::SizingPolicy::multiplier), [](Rig& r, Engine& e) {
+    brokers::sim::Faults faults;
+    faults.reject_symbols = {"INFY"};  // the follower's broker refuses every copy
+    ASSERT_TRUE(r.on_brokers([&] { return r.sim->kite().set_faults("FOLLOW1", faults); }).ok());
+    for (int i = 0; i < 25; ++i) leader_trades(r, e, d::Side::buy, 1);
+    std::this_thread::sleep_for(200ms);  // the time-based rules run when the engine is idle
+  });
+  EXPECT_TRUE(o.book.empty());  // refused: nothing booked
+  EXPECT_EQ(o.decisions.size(), 25u);
+  // 20 answers are the rule's minimum: raised once, not again for the next five.
+  EXPECT_EQ(o.alerts.count("order_errors") ? o.alerts.at("order_errors") : 0, 1);
 }
 
 }  // namespace
