@@ -16,7 +16,7 @@ dir=$(mktemp -d)
 sim_pid=""
 run_pid=""
 cleanup() {
-  [[ -n "$run_pid" ]] && kill "$run_pid" 2>/dev/null || true
+  [[ -n "$run_pid" ]] && { kill -- "-$run_pid" 2>/dev/null || kill "$run_pid" 2>/dev/null; } || true
   [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null || true
   if [[ -z "${KEEP:-}" ]]; then rm -rf "$dir"; else echo "kept $dir"; fi
 }
@@ -74,7 +74,9 @@ url="://localhost:$port"
   done
 } >tandem.toml
 
-${RUN_WRAP:-} "$bin" run --config tandem.toml --live --http 127.0.0.1:0 "${clock[@]}" >run.out 2>&1 &
+# Its own process group, so that a wrapper's child (RUN_WRAP=heaptrack) stops with it.
+setsid ${RUN_WRAP:-} "$bin" run --config tandem.toml --live --http 127.0.0.1:0 "${clock[@]}" \
+  >run.out 2>&1 &
 run_pid=$!
 # The script ends 15 s after the clock's start; give the last acks time to land.
 sleep $((anchor + 20 - $(date +%s)))
@@ -86,7 +88,7 @@ if [[ -n "$api" ]] && command -v curl >/dev/null; then
 fi
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$run_pid/status")
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$run_pid/status")
-kill -TERM "$run_pid"
+kill -TERM -- "-$run_pid" 2>/dev/null || kill -TERM "$run_pid"
 wait "$run_pid" || true
 run_pid=""
 acks=$("$bin" journal dump --journal journal 2>/dev/null | grep -c '"FollowerOrderAck"' || true)
