@@ -17,7 +17,7 @@
 #include "app/dashboard_page.h"
 #include "app/operator_api.h"
 #include "brokers/net/https_server.h"
-#include "brokers/sim/request_fields.h"
+#include "brokers/net/request_fields.h"
 #include "crypto/sha256.h"
 
 namespace tandem::app {
@@ -100,11 +100,11 @@ struct OperatorServer::Impl {
 
   bool authorized(const net::HttpRequest& r) const {
     if (options.token.empty()) return true;
-    const std::string_view auth = brokers::sim::header(r, "authorization");
+    const std::string_view auth = net::header(r, "authorization");
     if (auth.starts_with("Bearer ") && same_token(std::string(auth.substr(7)), options.token)) {
       return true;
     }
-    const std::string query_token = brokers::sim::param(brokers::sim::query_of(r.target), "token");
+    const std::string query_token = net::param(net::query_of(r.target), "token");
     return !query_token.empty() && same_token(query_token, options.token);
   }
 
@@ -127,7 +127,7 @@ struct OperatorServer::Impl {
       return reply(200, page, "text/html; charset=utf-8");
     }
     if (get && path == "/api/state") {
-      const bool full = brokers::sim::param(brokers::sim::query_of(r.target), "full") == "1";
+      const bool full = net::param(net::query_of(r.target), "full") == "1";
       return reply(200, view_json(*engine.view(), full), "application/json");
     }
     if (r.method != http::verb::post)

@@ -7,14 +7,17 @@
 
 #include "brokers/dhan/codec.h"
 #include "brokers/json_reader.h"
+#include "brokers/net/request_fields.h"
 #include "brokers/sim/kite_sim.h"
-#include "brokers/sim/request_fields.h"
 
 namespace tandem::brokers::sim {
 
 namespace d = ::tandem::domain;
 namespace json = boost::json;
 using boost::beast::http::verb;
+using net::header;
+using net::param;
+using net::query_of;
 using net::ServerReply;
 
 namespace {
@@ -174,7 +177,7 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
 
 ServerReply KiteSim::dhan_consent(const net::HttpRequest& r, const std::string& path) {
   const std::string query = query_of(r.target);
-  auto param = [&](std::string_view key) { return sim::param(query, key); };
+  auto param = [&](std::string_view key) { return net::param(query, key); };
   const bool app_ok =
       header(r, "app_id") == config_.api_key && header(r, "app_secret") == config_.api_secret;
   if (r.method == verb::post && path == "/app/generate-consent") {

@@ -5,14 +5,17 @@
 
 #include "brokers/dhan/codec.h"
 #include "brokers/kite/codec.h"
+#include "brokers/net/request_fields.h"
 #include "brokers/seeded_random.h"
-#include "brokers/sim/request_fields.h"
 
 namespace tandem::brokers::sim {
 
 namespace d = ::tandem::domain;
 using boost::beast::http::verb;
+using net::header;
 using net::HttpResponse;
+using net::param;
+using net::query_of;
 using net::ServerReply;
 
 namespace {

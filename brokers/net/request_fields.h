@@ -1,5 +1,6 @@
-// Reading a request as the simulator's dialects need: a header by name (any case), and a
-// decoded parameter of a query string or form body. Shared by the Kite and Dhan dialects.
+// Reading a request on the server side: a header by name (any case), and a decoded
+// parameter of a query string or form body. The simulator's Kite and Dhan dialects and the
+// operator's server use it.
 #pragma once
 
 #include <string>
@@ -7,12 +8,12 @@
 
 #include "brokers/net/https_client.h"
 
-namespace tandem::brokers::sim {
+namespace tandem::brokers::net {
 
-[[nodiscard]] std::string_view header(const net::HttpRequest& r, std::string_view name);
+[[nodiscard]] std::string_view header(const HttpRequest& r, std::string_view name);
 // The decoded value of `key` in a query string or form body; empty when absent.
 [[nodiscard]] std::string param(std::string_view query, std::string_view key);
 // The query string of a request target ("" when none).
 [[nodiscard]] std::string query_of(const std::string& target);
 
-}  // namespace tandem::brokers::sim
+}  // namespace tandem::brokers::net

@@ -1,13 +1,13 @@
-#include "brokers/sim/request_fields.h"
+#include "brokers/net/request_fields.h"
 
 #include <boost/url/parse_query.hpp>
 
 #include <algorithm>
 #include <cctype>
 
-namespace tandem::brokers::sim {
+namespace tandem::brokers::net {
 
-std::string_view header(const net::HttpRequest& r, std::string_view name) {
+std::string_view header(const HttpRequest& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
     if (std::equal(k.begin(), k.end(), name.begin(), name.end(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) ==
@@ -33,4 +33,4 @@ std::string query_of(const std::string& target) {
   return q == std::string::npos ? std::string() : target.substr(q + 1);
 }
 
-}  // namespace tandem::brokers::sim
+}  // namespace tandem::brokers::net
