@@ -41,12 +41,6 @@ std::string random_token() {
 }
 namespace fs = std::filesystem;
 
-std::string joined(const char* const* chunks) {
-  std::string out;
-  for (; *chunks != nullptr; ++chunks) out += *chunks;
-  return out;
-}
-
 double percentile_ms(std::vector<int64_t> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -114,10 +108,12 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     }
     fs::remove_all(dir, ec);  // the demo's own journal from an earlier run
   }
-  auto sim_settings = config::parse_sim_settings(joined(demo_data::kSimToml), "demo sim.toml");
-  auto config = config::parse_tandem_config(joined(demo_data::kTandemToml), "demo tandem.toml");
+  auto sim_settings =
+      config::parse_sim_settings(embedded_text(demo_data::kSimToml), "demo sim.toml");
+  auto config =
+      config::parse_tandem_config(embedded_text(demo_data::kTandemToml), "demo tandem.toml");
   // The shipped day, or one of the user's own on the demo's accounts and instruments.
-  auto script_text = script_path.empty() ? Result<std::string>(joined(demo_data::kLeaderDay))
+  auto script_text = script_path.empty() ? Result<std::string>(embedded_text(demo_data::kLeaderDay))
                                          : read_text(script_path, "the leader script");
   if (!script_text.ok()) {
     fmt::print(stderr, "tandem: {}\n", script_text.status().message());

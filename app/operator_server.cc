@@ -16,6 +16,7 @@
 
 #include "app/dashboard_page.h"
 #include "app/operator_api.h"
+#include "app/text_file.h"
 #include "brokers/net/https_server.h"
 #include "brokers/net/request_fields.h"
 #include "crypto/sha256.h"
@@ -29,12 +30,6 @@ namespace net = brokers::net;
 using engine::OperatorCommand;
 
 namespace {
-
-std::string joined(const char* const* chunks) {
-  std::string out;
-  for (; *chunks != nullptr; ++chunks) out += *chunks;
-  return out;
-}
 
 net::ServerReply reply(unsigned status, std::string body, std::string content_type) {
   net::ServerReply r = net::server_reply(status, std::move(body));
@@ -93,7 +88,7 @@ struct OperatorServer::Impl {
   std::vector<std::shared_ptr<net::WsConnection>> sockets;  // io thread only
   std::optional<asio::steady_timer> push_timer;
   uint64_t pushed_version = 0;
-  std::string page = joined(dashboard::kPage);
+  std::string page = embedded_text(dashboard::kPage);
   std::thread thread;
 
   Impl(engine::Engine& e, OperatorServerOptions o) : engine(e), options(std::move(o)) {}

@@ -1,5 +1,6 @@
-// Reading a whole text file the user named (a CA, a holiday list): invalid_argument naming
-// what it was for and the path when it cannot be read.
+// Text the command reads: a whole file the user named (a CA, a holiday list) —
+// invalid_argument naming what it was for and the path when it cannot be read — or a file
+// embedded in the binary (app/embed_files.cmake), which comes as chunks.
 #pragma once
 
 #include <fstream>
@@ -16,6 +17,12 @@ inline Result<std::string> read_text(const std::string& path, const std::string&
   text << in.rdbuf();
   if (!in) return Status::invalid_argument(what + ": cannot read " + path);
   return text.str();
+}
+
+inline std::string embedded_text(const char* const* chunks) {
+  std::string out;
+  for (; *chunks != nullptr; ++chunks) out += *chunks;
+  return out;
 }
 
 }  // namespace tandem::app
