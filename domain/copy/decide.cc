@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "domain/base/assert.h"
-#include "domain/copy/client_tag.h"
 #include "domain/copy/flatten.h"
+#include "domain/copy/intent_of.h"
 #include "domain/risk/risk_checks.h"
 #include "domain/sizing/sizing.h"
 
@@ -72,19 +72,7 @@ void skip(const Context& c, CopyDecision d, SkipReason reason) {
 }
 
 void act(const Context& c, CopyDecision d, OrderRequest order) {
-  TANDEM_ASSERT(d.action != CopyAction::skip);
-  TANDEM_ASSERT(d.ordinal >= 1, d.ordinal);
-  FollowerOrderIntent intent;
-  intent.tag = client_tag(c.u.order_id, c.f.follower, d.ordinal);
-  intent.follower = c.f.follower;
-  intent.leader_order_id = c.u.order_id;
-  intent.action = d.action;
-  intent.ordinal = d.ordinal;
-  intent.order = std::move(order);
-  if (c.copy != nullptr && d.action != CopyAction::place) {
-    intent.target_order_id = c.copy->broker_order_id;
-    intent.target_tag = c.copy->placed_tag;
-  }
+  FollowerOrderIntent intent = intent_of(d, std::move(order), c.copy);
   c.out.push_back(std::move(d));
   c.out.push_back(std::move(intent));
 }

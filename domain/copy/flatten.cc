@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "domain/copy/client_tag.h"
+#include "domain/copy/intent_of.h"
 
 namespace tandem::domain {
 
@@ -12,7 +12,9 @@ namespace {
 using projections::status_rank;
 
 // A decision and its intent, as decide() journals them.
-void emit(std::vector<Event>& out, CopyDecision decision, FollowerOrderIntent intent) {
+void emit(std::vector<Event>& out, CopyDecision decision, const OrderRequest& order,
+          const projections::FollowerCopy* target) {
+  FollowerOrderIntent intent = intent_of(decision, order, target);
   out.push_back(std::move(decision));
   out.push_back(std::move(intent));
 }
@@ -38,16 +40,7 @@ void cancel_working(const CopyState& s, const FollowerSettings& f, std::vector<E
     d.side = copy->order.side;
     d.action = CopyAction::cancel;
     d.ordinal = copy->next_ordinal;
-    FollowerOrderIntent intent;
-    intent.tag = client_tag(*leader, f.follower, d.ordinal);
-    intent.follower = f.follower;
-    intent.leader_order_id = *leader;
-    intent.action = CopyAction::cancel;
-    intent.ordinal = d.ordinal;
-    intent.order = copy->order;
-    intent.target_order_id = copy->broker_order_id;
-    intent.target_tag = copy->placed_tag;
-    emit(out, std::move(d), std::move(intent));
+    emit(out, std::move(d), copy->order, copy);
   }
 }
 
@@ -74,21 +67,15 @@ std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& r
     d.quantity_units = net > 0 ? net : -net;
     d.sizing.position_before_units = net;
     d.sizing.final_qty_units = d.quantity_units;
-    FollowerOrderIntent intent;
-    intent.tag = client_tag(id, f.follower, 1);
-    intent.follower = f.follower;
-    intent.leader_order_id = id;
-    intent.action = CopyAction::place;
-    intent.ordinal = 1;
-    intent.order = OrderRequest{key.instrument,
-                                d.side,
-                                OrderType::market,
-                                key.product,
-                                Validity::day,
-                                d.quantity_units,
-                                0,
-                                0};
-    emit(out, std::move(d), std::move(intent));
+    const OrderRequest order{key.instrument,
+                             d.side,
+                             OrderType::market,
+                             key.product,
+                             Validity::day,
+                             d.quantity_units,
+                             0,
+                             0};
+    emit(out, std::move(d), order, nullptr);
   }
   return out;
 }
