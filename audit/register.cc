@@ -284,7 +284,8 @@ class Builder {
     if (wanted(c.settings.follower.value))
       add(c.settings.follower.value, settings_row(r, c.settings.follower.value));
   }
-  // Operator actions on one follower: the request row, then its decisions as usual.
+  // Operator actions and loss-guard trips on one follower: this row, then its decisions as
+  // usual.
   template <typename OperatorEvent>
   void on_operator(const journal::Record& r, const OperatorEvent& e) {
     Row row = header_row(r);
@@ -294,6 +295,7 @@ class Builder {
   void on(const journal::Record& r, const d::FollowerPaused& p) { on_operator(r, p); }
   void on(const journal::Record& r, const d::FollowerResumed& p) { on_operator(r, p); }
   void on(const journal::Record& r, const d::FollowerFlattenRequested& p) { on_operator(r, p); }
+  void on(const journal::Record& r, const d::LossGuardTripped& g) { on_operator(r, g); }
   template <typename Other>
   void on(const journal::Record&, const Other&) {}  // not part of a follower's register
 

@@ -28,6 +28,8 @@ namespace tandem::brokers {
 using OnOrderUpdate = std::function<void(const BrokerOrder& order, bool recovered)>;
 // The stream connected (after every reconnect: the owner reconciles) or lost its link.
 using OnConnectionChange = std::function<void(bool connected, const Status& why)>;
+// Last traded prices from the broker's market data, as they arrive.
+using OnPrices = std::function<void(const std::vector<domain::InstrumentPrice>& prices)>;
 
 class Gateway {
  public:
@@ -59,6 +61,15 @@ class Gateway {
   // Starts the order-update stream; the callbacks run on the gateway's executor.
   virtual void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) = 0;
   virtual void stop() = 0;
+
+  // Adds instruments to the account's market-data subscription (after subscribe()); their
+  // prices go to on_prices. False when this gateway has no market data (Kite has: its
+  // ticker shares the order stream's socket).
+  virtual bool watch_prices(std::vector<domain::Instrument> instruments, OnPrices on_prices) {
+    (void)instruments;
+    (void)on_prices;
+    return false;
+  }
 
   // A new access token (after `tandem login`): a stopped account may start again.
   virtual void set_access_token(std::string token) = 0;

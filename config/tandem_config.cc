@@ -64,6 +64,11 @@ constexpr std::array<std::pair<std::string_view, d::CopyOn>, 2> kCopyOn{{
     {"placement", d::CopyOn::placement},
     {"fill", d::CopyOn::fill},
 }};
+constexpr std::array<std::pair<std::string_view, d::LossGuardAction>, 3> kGuardActions{{
+    {"exits_only", d::LossGuardAction::exits_only},
+    {"stop", d::LossGuardAction::stop},
+    {"flatten", d::LossGuardAction::flatten},
+}};
 constexpr std::array<std::pair<std::string_view, d::LateEvents>, 3> kLateEvents{{
     {"skip", d::LateEvents::skip},
     {"copy", d::LateEvents::copy},
@@ -282,6 +287,9 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
             "late_events",
             "price_guard_bp",
             "copy_on",
+            "max_daily_loss",
+            "daily_profit_target",
+            "loss_guard_action",
             "paper_capital",
             "paper_slippage_bp",
             "api_url",
@@ -321,6 +329,10 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     s.late_events = r.choice(t, "late_events", path, d::LateEvents::skip, kLateEvents);
     s.price_guard_bp = f.integer(t, "price_guard_bp", path, 0, 0, 10'000);
     s.copy_on = r.choice(t, "copy_on", path, d::CopyOn::placement, kCopyOn);
+    s.max_daily_loss_paise = f.paise(t, "max_daily_loss", path, 0);
+    s.daily_profit_target_paise = f.paise(t, "daily_profit_target", path, 0);
+    s.loss_guard_action =
+        r.choice(t, "loss_guard_action", path, d::LossGuardAction::exits_only, kGuardActions);
     fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);
     fc.paper_slippage_bp = f.integer(t, "paper_slippage_bp", path, 0, 0, 10'000);
     fc.connection =

@@ -176,12 +176,41 @@ struct FollowerOrderUpdate {
   bool operator==(const FollowerOrderUpdate&) const = default;
 };
 
+// ---- prices ----
+struct InstrumentPrice {
+  InstrumentKey instrument;
+  int64_t last_price_paise = 0;
+  bool operator==(const InstrumentPrice&) const = default;
+};
+// The latest traded prices of the instruments in use, from the Kite ticker, journaled at most
+// once per interval (engine setup) with the prices that changed: the marks of the daily loss
+// guard, so that its decisions replay exactly. Sorted by instrument.
+struct PriceSnapshot {
+  std::vector<InstrumentPrice> prices;
+  TimeNs received_time_ns = 0;  // when the engine took the snapshot (for the audit)
+  bool operator==(const PriceSnapshot&) const = default;
+};
+
+// ---- loss guard ----
+enum class GuardLimit : uint8_t { max_daily_loss = 0, profit_target = 1 };
+// decide() on a PriceSnapshot: the follower's P&L for the day crossed a limit of its daily
+// loss guard, which applies its action (FollowerSettings::loss_guard_action) until the next
+// trading day. A decision like CopyDecision: replay recomputes it field for field.
+struct LossGuardTripped {
+  FollowerId follower;
+  GuardLimit limit = GuardLimit::max_daily_loss;
+  int64_t day_pnl_paise = 0;    // realised + open positions at the marks, since the day opened
+  int64_t threshold_paise = 0;  // the limit crossed: −max loss, or the profit target
+  LossGuardAction action = LossGuardAction::exits_only;
+  bool operator==(const LossGuardTripped&) const = default;
+};
+
 using Event = std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
                            LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
                            InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
                            CopyDecision, FollowerOrderIntent, FollowerOrderAck,
                            FollowerOrderRejected, FollowerOrderUpdate, MarketCalendarConfigured,
-                           FollowerFlattenRequested, AlertRaised>;
+                           FollowerFlattenRequested, AlertRaised, PriceSnapshot, LossGuardTripped>;
 
 // The stable wire id of each event type: part of the journal format, never renumbered.
 enum class EventType : uint16_t {
@@ -205,10 +234,19 @@ enum class EventType : uint16_t {
   market_calendar_configured = 18,
   follower_flatten_requested = 19,
   alert_raised = 20,
+  price_snapshot = 21,
+  loss_guard_tripped = 22,
 };
-inline constexpr uint16_t kMaxEventType = 20;
+inline constexpr uint16_t kMaxEventType = 22;
 
 [[nodiscard]] EventType event_type(const Event& event);
 std::string_view to_string(EventType type);  // "LeaderOrderUpdate"
+std::string_view to_string(GuardLimit v);    // "max_daily_loss"
+std::string_view to_string(LossGuardAction v);
+
+// The follower a decision is for, when `event` is one of decide()'s outputs (CopyDecision,
+// FollowerOrderIntent, LossGuardTripped); null for every input. Replay and backtest match
+// these against what was recorded.
+[[nodiscard]] const FollowerId* decided_for(const Event& event);
 
 }  // namespace tandem::domain

@@ -120,6 +120,7 @@ Status Engine::ensure_instrument(const d::InstrumentKey& key) {
   if (state_.instruments.contains(key)) return Status();
   const auto it = master_.find(key);
   if (it == master_.end()) return Status();  // decide() skips it, naming the reason
+  watch_prices({it->second});
   return append({d::InstrumentSnapshot{it->second}});
 }
 
@@ -186,6 +187,9 @@ Status Engine::start() {
           [](bool, const Status&) {});
     }
   });
+  std::vector<d::Instrument> in_use;
+  for (const auto& [key, instrument] : state_.instruments) in_use.push_back(instrument);
+  watch_prices(std::move(in_use));
   Status reconciled = reconcile_pending();
   publish_view(true);
   return reconciled;
@@ -685,7 +689,9 @@ Status Engine::handle_fact(Fact& fact, bool& stopping,
     stopping_ = true;
     return Status();
   }
-  if (stopping && std::holds_alternative<LeaderFact>(fact)) return Status();  // no new copies
+  const bool input =
+      std::holds_alternative<LeaderFact>(fact) || std::holds_alternative<PricesFact>(fact);
+  if (stopping && input) return Status();  // no new copies
   return std::visit(
       [this](auto& f) -> Status {
         if constexpr (std::is_same_v<std::decay_t<decltype(f)>, StopFact>) {
@@ -714,6 +720,11 @@ Status Engine::run() {
     auto fact = inbox_->pop(std::chrono::milliseconds(50));
     if (!fact) {
       check_alert_rules();
+      // Prices held back by the snapshot interval go out once it has passed.
+      if (Status s = snapshot_prices(); !s.ok()) {
+        failure = s;
+        break;
+      }
       if (Status s = flush(); !s.ok()) {
         failure = s;
         break;

@@ -17,6 +17,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,6 +47,10 @@ struct EngineSetup {
   std::chrono::milliseconds funds_interval{std::chrono::minutes(5)};
   // The leader's stream down this long raises leader_disconnected (reconnects are normal).
   std::chrono::milliseconds leader_down_alert_after{std::chrono::seconds(30)};
+  // The leader's market data (Kite's ticker) is journaled as a PriceSnapshot of the prices
+  // that changed at most this often, in the engine clock's time: the daily loss guard's
+  // marks. 0 = every batch of ticks.
+  std::chrono::milliseconds price_snapshot_interval{1000};
 };
 
 struct EngineStats {
@@ -131,13 +136,15 @@ class Engine {
     domain::AccountId account;
     int64_t available_paise = 0;
   };
+  // Ticks arrived: the latest prices wait in prices_ (one fact however many ticks come).
+  struct PricesFact {};
   struct StopFact {};
   struct OperatorFact {
     OperatorCommand command;
     std::shared_ptr<std::promise<Status>> done;
   };
   using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact,
-                            StopFact, OperatorFact>;
+                            StopFact, OperatorFact, PricesFact>;
 
   // Folds the events in and journals them: durably at once, or — while the run loop
   // drains a burst of facts (deferred_) — at flush(), one synced write for the burst.
@@ -152,6 +159,13 @@ class Engine {
   Status handle(ConnectionFact& f);
   Status handle(FundsFact& f);
   Status handle(OperatorFact& f);
+  Status handle(PricesFact& f);
+  // The daily loss guard's inputs (engine_prices.cc): instruments watched on the leader's
+  // market data, and the prices that changed journaled as a PriceSnapshot once the interval
+  // has passed — decided like a leader update, so a tripped guard's orders go out at once.
+  void watch_prices(std::vector<domain::Instrument> instruments);
+  Status snapshot_prices();
+  void on_guard_tripped(const domain::LossGuardTripped& trip, size_t orders);
   using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
   // The input event followed by everything decide() makes of it.
   std::vector<domain::Event> decide_on(const domain::Event& input);
@@ -187,6 +201,15 @@ class Engine {
   std::vector<journal::AppendItem> unsynced_;  // folded into state_, not yet journaled
   bool deferred_ = false;
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
+  // Ticks land here from the broker executor; the engine takes them on a PricesFact.
+  struct PriceBox {
+    std::mutex mu;
+    std::map<domain::InstrumentKey, int64_t> latest;  // GUARDED_BY(mu)
+    bool signalled = false;                           // a PricesFact is in the inbox
+  };
+  std::shared_ptr<PriceBox> prices_ = std::make_shared<PriceBox>();
+  std::map<domain::InstrumentKey, int64_t> unjournaled_prices_;  // changed since the snapshot
+  domain::TimeNs price_snapshot_at_ = 0;
   // Shared with the broker executor's callbacks and in-flight orders, which may outlive a
   // stopped engine (an order still unanswered at the shutdown bound).
   std::shared_ptr<Inbox<Fact>> inbox_;

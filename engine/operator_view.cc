@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/copy/loss_guard.h"
+
 namespace tandem::engine {
 
 namespace d = ::tandem::domain;
@@ -35,6 +37,12 @@ std::vector<FollowerRow> follower_rows(const d::CopyState& state,
     if (const auto funds = state.funds_paise.find(f.account); funds != state.funds_paise.end()) {
       row.funds_paise = funds->second;
     }
+    row.day_pnl_paise = d::day_pnl_paise(state, f);
+    row.max_daily_loss_paise = f.max_daily_loss_paise;
+    row.daily_profit_target_paise = f.daily_profit_target_paise;
+    if (const auto g = state.guards.find(id); g != state.guards.end() && g->second.tripped) {
+      row.guard = std::string(d::to_string(g->second.action));
+    }
     rows.push_back(std::move(row));
   }
   for (auto& row : rows) by_account[d::AccountId{row.account}] = &row;
@@ -43,9 +51,9 @@ std::vector<FollowerRow> follower_rows(const d::CopyState& state,
     const auto it = by_account.find(key.account);
     if (it == by_account.end()) continue;
     if (p.net_qty_units == 0 && p.realized_pnl_paise == 0) continue;
-    it->second->positions.push_back({d::to_text(key.instrument),
-                                     std::string(d::to_string(key.product)), p.net_qty_units,
-                                     p.average_price_paise(), p.realized_pnl_paise});
+    it->second->positions.push_back(
+        {d::to_text(key.instrument), std::string(d::to_string(key.product)), p.net_qty_units,
+         p.average_price_paise(), p.realized_pnl_paise, d::mark_price(state, key.instrument)});
   }
   return rows;
 }

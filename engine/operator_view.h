@@ -74,6 +74,7 @@ struct PositionRow {
   int64_t net_units = 0;
   int64_t average_price_paise = 0;
   int64_t realized_pnl_paise = 0;
+  int64_t mark_paise = 0;  // the price it is marked at (loss_guard.h); 0 when unknown
 };
 
 struct FollowerRow {
@@ -88,6 +89,10 @@ struct FollowerRow {
   int64_t skipped_today = 0;
   int64_t turnover_today_paise = 0;
   int64_t funds_paise = 0;
+  int64_t day_pnl_paise = 0;  // realised + open at the marks, since the day opened
+  int64_t max_daily_loss_paise = 0;
+  int64_t daily_profit_target_paise = 0;
+  std::string guard;  // the loss guard's action once it tripped today, else empty
   std::vector<PositionRow> positions;
 };
 

@@ -20,7 +20,8 @@ namespace tandem::journal {
 // Version of the schema this binary writes. Readers accept any version up to their own
 // (fields are only ever added) and refuse newer ones.
 // 2: LateEvents in FollowerSettings, FollowerFlattenRequested (docs/journal_format.md).
-inline constexpr uint16_t kSchemaVersion = 2;
+// 3: the daily loss guard: its FollowerSettings fields, PriceSnapshot, LossGuardTripped.
+inline constexpr uint16_t kSchemaVersion = 3;
 inline constexpr size_t kMaxRecordBytes = 4u << 20;
 
 struct Record {

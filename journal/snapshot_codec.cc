@@ -149,7 +149,7 @@ p::DailyCounters get(s::DailyCounters::Reader r) {
     c.orders_placed = e.getOrdersPlaced();
     c.orders_rejected = e.getOrdersRejected();
     for (auto rc : e.getSkipped()) {
-      c.skipped[in(rc.getReason(), d::SkipReason::no_reference_price)] = rc.getCount();
+      c.skipped[in(rc.getReason(), d::SkipReason::loss_guard)] = rc.getCount();
     }
     c.turnover_paise = e.getTurnoverPaise();
   }
@@ -288,6 +288,17 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
   put(b.initCounters(), v.counters);
   put(b.initMappings(), v.mappings);
   put(b.initOrders(), v.orders);
+  put_list(b.initMarks(v.marks_paise.size()), v.marks_paise, [](auto e, const auto& kv) {
+    put(e.initInstrument(), kv.first);
+    e.setAmount(kv.second);
+  });
+  put_list(b.initGuards(v.guards.size()), v.guards, [](auto e, const auto& kv) {
+    e.setFollower(kv.first.value);
+    e.setOpeningValuePaise(kv.second.opening_value_paise);
+    e.setTripped(kv.second.tripped);
+    e.setAction(out<s::LossGuardAction>(kv.second.action));
+  });
+  b.setStateVersion(kStateVersion);
 }
 d::CopyState get(s::CopyState::Reader r) {
   d::CopyState v;
@@ -313,6 +324,11 @@ d::CopyState get(s::CopyState::Reader r) {
   v.counters = get(r.getCounters());
   v.mappings = get(r.getMappings());
   v.orders = get(r.getOrders());
+  for (auto e : r.getMarks()) v.marks_paise[get(e.getInstrument())] = e.getAmount();
+  for (auto e : r.getGuards()) {
+    v.guards[id<d::FollowerId>(e.getFollower())] = {e.getOpeningValuePaise(), e.getTripped(),
+                                                    in(e.getAction(), d::LossGuardAction::flatten)};
+  }
   return v;
 }
 
@@ -338,6 +354,7 @@ Result<d::CopyState> decode_snapshot(std::span<const uint8_t> bytes, uint64_t se
   std::vector<capnp::word> aligned(bytes.size() / 8);
   std::memcpy(aligned.data(), bytes.data(), bytes.size());
   d::CopyState state;
+  uint16_t version = 0;
   KJ_IF_MAYBE (e, kj::runCatchingExceptions([&] {
                  kj::ArrayPtr<const capnp::word> segments[1] = {
                      kj::arrayPtr(aligned.data(), aligned.size())};
@@ -346,10 +363,16 @@ Result<d::CopyState> decode_snapshot(std::span<const uint8_t> bytes, uint64_t se
                      1ull << 30;  // snapshots grow with the day, unlike records
                  options.nestingLimit = 16;
                  capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), options);
-                 state = get(reader.getRoot<s::CopyState>());
+                 const auto root = reader.getRoot<s::CopyState>();
+                 version = root.getStateVersion();
+                 if (version == kStateVersion) state = get(root);
                })) {
     return Status::corruption(where + "does not decode (" +
                               std::string(e->getDescription().cStr()) + ")");
+  }
+  if (version != kStateVersion) {
+    return Status::unsupported(where + "holds state version " + std::to_string(version) +
+                               ", this tandem folds version " + std::to_string(kStateVersion));
   }
   return state;
 }

@@ -12,6 +12,10 @@
 
 namespace tandem::journal {
 
+// Bumped when CopyState gains a field that older snapshots lack (1: the daily loss guard's
+// marks and guards); a snapshot of another version is not used.
+inline constexpr uint16_t kStateVersion = 1;
+
 [[nodiscard]] WordBytes encode_snapshot(const domain::CopyState& state);
 [[nodiscard]] Result<domain::CopyState> decode_snapshot(std::span<const uint8_t> bytes,
                                                         uint64_t seq);

@@ -7,6 +7,7 @@
 
 #include "brokers/paper/paper_book.h"
 #include "domain/copy/decide.h"
+#include "domain/copy/loss_guard.h"
 #include "journal/record_reader.h"
 
 namespace tandem::replay {
@@ -22,10 +23,7 @@ std::optional<d::ClientTag> answer_tag(const d::Event& e) {
   return std::nullopt;
 }
 
-bool is_output(const d::Event& e) {
-  return std::holds_alternative<d::CopyDecision>(e) ||
-         std::holds_alternative<d::FollowerOrderIntent>(e);
-}
+bool is_output(const d::Event& e) { return d::decided_for(e) != nullptr; }
 
 bool is_follower_setting(const d::Event& e) {
   return std::holds_alternative<d::FollowerConfigured>(e) ||
@@ -74,18 +72,14 @@ const d::FollowerId* follower_of(const d::Event& e) {
   return nullptr;
 }
 
-// Open positions of `account` at the leader's last prices: gross value, and P&L with them.
+// Open positions of `account` at the marks (loss_guard.h): gross value, and P&L with them.
 Sample mark(const d::CopyState& s, const d::AccountId& account, d::TimeNs at) {
-  Sample out{at, 0, 0};
+  Sample out{at, 0, d::account_value_paise(s, account)};
   for (const auto& [key, p] : s.positions.by_key) {
-    if (key.account != account) continue;
-    out.pnl_paise += p.realized_pnl_paise;
-    if (p.net_qty_units == 0) continue;
-    const auto price = s.reference_price_paise.find(key.instrument);
-    const int64_t ref =
-        price == s.reference_price_paise.end() ? p.average_price_paise() : price->second;
-    out.exposure_paise += (p.net_qty_units < 0 ? -p.net_qty_units : p.net_qty_units) * ref;
-    out.pnl_paise += p.net_qty_units * ref - (p.net_qty_units < 0 ? -1 : 1) * p.open_cost_paise;
+    if (key.account != account || p.net_qty_units == 0) continue;
+    const int64_t marked = d::mark_price(s, key.instrument);
+    const int64_t price = marked > 0 ? marked : p.average_price_paise();
+    out.exposure_paise += (p.net_qty_units < 0 ? -p.net_qty_units : p.net_qty_units) * price;
   }
   return out;
 }

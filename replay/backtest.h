@@ -49,7 +49,7 @@ struct Outcome {
 
 struct Sample {
   domain::TimeNs at = 0;
-  int64_t exposure_paise = 0;  // open positions at the leader's last prices, gross
+  int64_t exposure_paise = 0;  // open positions at the marks (loss_guard.h), gross
   int64_t pnl_paise = 0;
 };
 

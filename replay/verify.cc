@@ -16,20 +16,11 @@ namespace d = ::tandem::domain;
 
 namespace {
 
-bool is_output(const d::Event& e) {
-  return std::holds_alternative<d::CopyDecision>(e) ||
-         std::holds_alternative<d::FollowerOrderIntent>(e);
-}
+bool is_output(const d::Event& e) { return d::decided_for(e) != nullptr; }
 
 std::string json_of(const d::Event& e) {
   auto j = journal::event_to_json(e);
   return j.ok() ? *j : "{\"error\":\"" + j.status().message() + "\"}";
-}
-
-const d::FollowerId* follower_of(const d::Event& e) {
-  if (const auto* c = std::get_if<d::CopyDecision>(&e)) return &c->follower;
-  if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) return &i->follower;
-  return nullptr;
 }
 
 Divergence differ(uint64_t seq, const d::Event* recorded, const d::Event* recomputed) {
@@ -84,7 +75,7 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
             }
             expected.pop_front();
             ++report.outputs;
-            auto& [count, hash] = digests[follower_of(r.event)->value];
+            auto& [count, hash] = digests[d::decided_for(r.event)->value];
             ++count;
             hash.update(payload);  // the canonical encoding of the recorded (= recomputed) event
           } else {

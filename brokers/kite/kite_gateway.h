@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
+#include <map>
 #include <memory>
 
 #include "brokers/gateway.h"
@@ -55,6 +56,7 @@ class KiteGateway final : public Gateway {
   boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() override;
   void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
   void stop() override;
+  bool watch_prices(std::vector<domain::Instrument> instruments, OnPrices on_prices) override;
   void set_access_token(std::string token) override;
 
  private:
@@ -64,6 +66,9 @@ class KiteGateway final : public Gateway {
   RateLimiter limiter_;
   RestSession rest_;
   std::unique_ptr<OrderStream> stream_;
+  void on_ticks(const std::vector<Tick>& ticks);
+  std::map<uint32_t, domain::InstrumentKey> watched_;  // instrument token → our name
+  OnPrices on_prices_;
 };
 
 }  // namespace tandem::brokers::kite

@@ -9,7 +9,9 @@ namespace tandem::brokers::kite {
 
 namespace {
 
-net::StreamDialect kite_dialect(std::shared_ptr<Credentials> credentials, RestSession& rest) {
+template <class Ticker>
+net::StreamDialect kite_dialect(std::shared_ptr<Credentials> credentials, RestSession& rest,
+                                std::shared_ptr<Ticker> ticker) {
   net::StreamDialect d;
   d.name = "kite order stream";
   d.path = [credentials] {
@@ -28,6 +30,18 @@ net::StreamDialect kite_dialect(std::shared_ptr<Credentials> credentials, RestSe
     return std::nullopt;
   };
   d.order_book = [&rest] { return rest.orders(); };
+  d.after_connect = [ticker] {
+    std::vector<std::string> messages;
+    if (ticker->tokens.empty()) return messages;
+    const std::vector<uint32_t> tokens(ticker->tokens.begin(), ticker->tokens.end());
+    messages.push_back(subscribe_message(tokens));
+    messages.push_back(mode_message(TickMode::ltp, tokens));
+    return messages;
+  };
+  d.read_binary = [ticker](std::span<const uint8_t> bytes) {
+    auto ticks = parse_tick_message(bytes);
+    if (ticks.ok() && !ticks->empty() && ticker->on_ticks) ticker->on_ticks(*ticks);
+  };
   d.broker_heartbeats = true;
   return d;
 }
@@ -38,7 +52,20 @@ OrderStream::OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget
                          Credentials credentials, RestSession& rest, StreamOptions options,
                          OnOrder on_order, OnConnection on_connection)
     : credentials_(std::make_shared<Credentials>(std::move(credentials))),
-      stream_(std::move(executor), std::move(target), options, kite_dialect(credentials_, rest),
-              std::move(on_order), std::move(on_connection)) {}
+      ticker_(std::make_shared<Ticker>()),
+      stream_(std::move(executor), std::move(target), options,
+              kite_dialect(credentials_, rest, ticker_), std::move(on_order),
+              std::move(on_connection)) {}
+
+void OrderStream::watch(const std::vector<uint32_t>& tokens, OnTicks on_ticks) {
+  ticker_->on_ticks = std::move(on_ticks);
+  std::vector<uint32_t> added;
+  for (uint32_t t : tokens) {
+    if (ticker_->tokens.insert(t).second) added.push_back(t);
+  }
+  if (added.empty()) return;
+  stream_.send_text(subscribe_message(added));
+  stream_.send_text(mode_message(TickMode::ltp, added));
+}
 
 }  // namespace tandem::brokers::kite

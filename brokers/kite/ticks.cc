@@ -1,6 +1,12 @@
 #include "brokers/kite/ticks.h"
 
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <array>
 #include <string>
+
+#include "domain/base/assert.h"
 
 namespace tandem::brokers::kite {
 
@@ -93,6 +99,158 @@ Result<std::vector<Tick>> parse_tick_message(std::span<const uint8_t> m) {
     if (!tick.ok()) return tick.status();
     out.push_back(std::move(tick).value());
     at += len;
+  }
+  return out;
+}
+
+}  // namespace tandem::brokers::kite
+
+namespace tandem::brokers::kite {
+
+namespace {
+
+void put32(std::string& out, size_t at, uint32_t v) {
+  out[at] = static_cast<char>(v >> 24);
+  out[at + 1] = static_cast<char>(v >> 16);
+  out[at + 2] = static_cast<char>(v >> 8);
+  out[at + 3] = static_cast<char>(v);
+}
+void put16(std::string& out, size_t at, uint16_t v) {
+  out[at] = static_cast<char>(v >> 8);
+  out[at + 1] = static_cast<char>(v);
+}
+
+// Paise as the wire integer of the segment's scale (the inverse of to_paise).
+uint32_t from_paise(int64_t paise, uint8_t segment) {
+  const int64_t scale = segment == 3 ? 100'000 : segment == 6 ? 100 : 1;
+  return static_cast<uint32_t>(static_cast<int32_t>(paise * scale));
+}
+
+constexpr std::array<std::string_view, 3> kModes = {"ltp", "quote", "full"};
+
+std::string tokens_json(const std::vector<uint32_t>& tokens) {
+  boost::json::array a;
+  for (uint32_t t : tokens) a.emplace_back(t);
+  return boost::json::serialize(a);
+}
+
+}  // namespace
+
+std::string encode_tick_packet(const Tick& t, size_t n) {
+  TANDEM_REQUIRE(n == 8 || n == 28 || n == 32 || n == 44 || n == 184, n);
+  std::string p(n, '\0');
+  const uint8_t segment = static_cast<uint8_t>(t.instrument_token & 0xff);
+  auto price = [&](size_t at, int64_t paise) { put32(p, at, from_paise(paise, segment)); };
+  put32(p, 0, t.instrument_token);
+  price(4, t.last_price_paise);
+  if (n == 28 || n == 32) {
+    price(8, t.high_paise);
+    price(12, t.low_paise);
+    price(16, t.open_paise);
+    price(20, t.close_paise);
+    if (n == 32) put32(p, 28, static_cast<uint32_t>(t.exchange_time_s));
+    return p;
+  }
+  if (n >= 44) {
+    put32(p, 8, static_cast<uint32_t>(t.last_quantity));
+    price(12, t.average_price_paise);
+    put32(p, 16, static_cast<uint32_t>(t.volume));
+    put32(p, 20, static_cast<uint32_t>(t.total_buy_quantity));
+    put32(p, 24, static_cast<uint32_t>(t.total_sell_quantity));
+    price(28, t.open_paise);
+    price(32, t.high_paise);
+    price(36, t.low_paise);
+    price(40, t.close_paise);
+  }
+  if (n == 184) {
+    put32(p, 44, static_cast<uint32_t>(t.last_trade_time_s));
+    put32(p, 48, static_cast<uint32_t>(t.open_interest));
+    put32(p, 60, static_cast<uint32_t>(t.exchange_time_s));
+    for (size_t i = 0; i < 10; ++i) {
+      const std::vector<DepthLevel>& side = i < 5 ? t.bids : t.asks;
+      const size_t k = i % 5;
+      if (k >= side.size()) continue;
+      const size_t at = 64 + i * 12;
+      put32(p, at, static_cast<uint32_t>(side[k].quantity));
+      price(at + 4, side[k].price_paise);
+      put16(p, at + 8, static_cast<uint16_t>(side[k].orders));
+    }
+  }
+  return p;
+}
+
+std::string encode_tick_message(const std::vector<std::string>& packets) {
+  TANDEM_REQUIRE(packets.size() <= 0xffff, packets.size());
+  std::string out(2, '\0');
+  put16(out, 0, static_cast<uint16_t>(packets.size()));
+  for (const std::string& packet : packets) {
+    std::string length(2, '\0');
+    put16(length, 0, static_cast<uint16_t>(packet.size()));
+    out += length;
+    out += packet;
+  }
+  return out;
+}
+
+std::string_view to_string(TickMode mode) { return kModes[static_cast<size_t>(mode)]; }
+
+size_t packet_size(TickMode mode) {
+  switch (mode) {
+    case TickMode::ltp:
+      return 8;
+    case TickMode::quote:
+      return 44;
+    case TickMode::full:
+      return 184;
+  }
+  return 8;
+}
+
+std::string subscribe_message(const std::vector<uint32_t>& tokens) {
+  return R"({"a":"subscribe","v":)" + tokens_json(tokens) + "}";
+}
+
+std::string mode_message(TickMode mode, const std::vector<uint32_t>& tokens) {
+  return R"({"a":"mode","v":[")" + std::string(to_string(mode)) + "\"," + tokens_json(tokens) +
+         "]}";
+}
+
+Result<TickerRequest> parse_ticker_request(std::string_view text) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(text, ec);
+  const auto bad = [&](std::string_view why) {
+    return Status::invalid_argument("kite ticker request: " + std::string(why));
+  };
+  if (ec || !v.is_object()) return bad("not a JSON object");
+  const auto* a = v.as_object().if_contains("a");
+  const auto* value = v.as_object().if_contains("v");
+  if (a == nullptr || !a->is_string() || value == nullptr || !value->is_array()) {
+    return bad("needs \"a\" (a string) and \"v\" (an array)");
+  }
+  TickerRequest out;
+  const boost::json::array* tokens = &value->as_array();
+  if (*a == "mode") {
+    const auto& args = value->as_array();
+    if (args.size() != 2 || !args[0].is_string() || !args[1].is_array()) {
+      return bad("mode needs [\"ltp\"|\"quote\"|\"full\", [tokens]]");
+    }
+    const auto it = std::find(kModes.begin(), kModes.end(), std::string_view(args[0].as_string()));
+    if (it == kModes.end()) return bad("unknown mode " + std::string(args[0].as_string()));
+    out.action = TickerRequest::Action::mode;
+    out.mode = static_cast<TickMode>(it - kModes.begin());
+    tokens = &args[1].as_array();
+  } else if (*a == "subscribe") {
+    out.action = TickerRequest::Action::subscribe;
+  } else if (*a == "unsubscribe") {
+    out.action = TickerRequest::Action::unsubscribe;
+  } else {
+    return bad("unknown action " + std::string(a->as_string()));
+  }
+  for (const auto& t : *tokens) {
+    if (!t.is_int64() || t.as_int64() < 0 || t.as_int64() > 0xffffffffLL) {
+      return bad("tokens must be unsigned 32-bit integers");
+    }
+    out.tokens.push_back(static_cast<uint32_t>(t.as_int64()));
   }
   return out;
 }

@@ -5,7 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/base/status.h"
@@ -42,5 +45,27 @@ struct Tick {
 
 // Decodes one bare packet (no count or length prefix), as the .packet fixtures store it.
 [[nodiscard]] Result<Tick> parse_tick_packet(std::span<const uint8_t> packet);
+
+// The inverse of parse_tick_packet for a packet of `size` bytes (8, 28, 32, 44 or 184): the
+// simulator's ticker. Fields the size does not carry are not written.
+[[nodiscard]] std::string encode_tick_packet(const Tick& tick, size_t size);
+// One binary message of packets, as the ticker sends them.
+[[nodiscard]] std::string encode_tick_message(const std::vector<std::string>& packets);
+
+// The ticker's modes and the client's messages (brokers.md §1.10).
+enum class TickMode : uint8_t { ltp, quote, full };
+[[nodiscard]] std::string_view to_string(TickMode mode);
+[[nodiscard]] size_t packet_size(TickMode mode);  // of a tradable instrument: 8, 44, 184
+[[nodiscard]] std::string subscribe_message(const std::vector<uint32_t>& tokens);
+[[nodiscard]] std::string mode_message(TickMode mode, const std::vector<uint32_t>& tokens);
+
+struct TickerRequest {
+  enum class Action : uint8_t { subscribe, unsubscribe, mode };
+  Action action = Action::subscribe;
+  TickMode mode = TickMode::quote;  // for Action::mode
+  std::vector<uint32_t> tokens;
+};
+// A client's text message to the ticker: invalid_argument when it is none of the three.
+[[nodiscard]] Result<TickerRequest> parse_ticker_request(std::string_view text);
 
 }  // namespace tandem::brokers::kite

@@ -49,6 +49,27 @@ OrderStream::~OrderStream() { stop(); }
 
 void OrderStream::start() { asio::co_spawn(executor_, run(), asio::detached); }
 
+void OrderStream::send_text(std::string text) {
+  if (!connected_ || !socket_) return;
+  outbox_.push_back(std::move(text));
+  if (writing_) return;
+  writing_ = true;
+  asio::co_spawn(executor_, write_queued(socket_), asio::detached);
+}
+
+// Beast allows one write beside the pending read: the queue keeps writes one at a time.
+asio::awaitable<void> OrderStream::write_queued(std::shared_ptr<Socket> socket) {
+  while (!outbox_.empty() && socket == socket_ && connected_) {
+    const std::string text = std::move(outbox_.front());
+    outbox_.pop_front();
+    socket->ws->text(true);
+    auto [ec, n] = co_await socket->ws->async_write(asio::buffer(text), kUse);
+    if (ec) break;  // the read fails too and the reconnect resubscribes
+  }
+  if (socket == socket_) outbox_.clear();
+  writing_ = false;
+}
+
 void OrderStream::stop() {
   stopped_ = true;
   if (socket_) socket_->close();
@@ -69,6 +90,7 @@ void OrderStream::emit(const BrokerOrder& o, bool recovered) {
 asio::awaitable<Status> OrderStream::connect_and_read() {
   auto socket = std::make_shared<Socket>();
   socket_ = socket;
+  connected_ = false;
   auto tls = client_tls_context(target_.ca_pem);
   if (!tls.ok()) co_return tls.status();
   socket->tls = *tls;
@@ -93,12 +115,22 @@ asio::awaitable<Status> OrderStream::connect_and_read() {
     auto [lec, sent] = co_await ws.async_write(asio::buffer(*login), kUse);
     if (lec) co_return fail("login", lec);
   }
+  if (dialect_.after_connect) {
+    ws.text(true);
+    for (const std::string& message : dialect_.after_connect()) {
+      auto [sec, sent] = co_await ws.async_write(asio::buffer(message), kUse);
+      if (sec) co_return fail("subscribe", sec);
+    }
+  }
   ++connects_;
+  connected_ = true;
+  outbox_.clear();  // what was queued for the last socket is in after_connect's messages
   on_connection_(true, Status());
 
   // Gap fill: subscribed first, so nothing falls between the book and the stream.
   auto book = co_await dialect_.order_book();
   if (!book.ok()) {
+    connected_ = false;
     socket->close();
     co_return book.status();
   }
@@ -107,11 +139,17 @@ asio::awaitable<Status> OrderStream::connect_and_read() {
   beast::flat_buffer buffer;
   for (;;) {
     auto [e, n] = co_await ws.async_read(buffer, kUse);
-    if (e) co_return fail("read", e);
+    if (e) {
+      connected_ = false;
+      co_return fail("read", e);
+    }
     if (ws.got_text()) {
       if (const auto order = dialect_.read_text(beast::buffers_to_string(buffer.data()))) {
         emit(*order, false);
       }
+    } else if (dialect_.read_binary) {
+      const auto data = buffer.cdata();
+      dialect_.read_binary({static_cast<const uint8_t*>(data.data()), data.size()});
     }
     buffer.consume(buffer.size());
   }

@@ -14,10 +14,12 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -43,6 +45,11 @@ struct StreamDialect {
   // gap fill repairs what it carried).
   std::function<std::optional<BrokerOrder>(std::string_view text)> read_text;
   std::function<boost::asio::awaitable<Result<std::vector<BrokerOrder>>>()> order_book;
+  // Text messages sent after every (re)connect, after the login (Kite's market-data
+  // subscriptions); none when unset.
+  std::function<std::vector<std::string>()> after_connect;
+  // A binary message (Kite's ticks); dropped when unset.
+  std::function<void(std::span<const uint8_t> bytes)> read_binary;
   // Kite sends heartbeats that prove liveness; Dhan documents none, so WebSocket pings do.
   bool broker_heartbeats = true;
 };
@@ -59,11 +66,15 @@ class OrderStream {
   void start();
   void stop();
   int connects() const { return connects_; }
+  // Sends a text message on the socket now, if it is connected, after those queued before
+  // it; while it is not, the message is dropped (after_connect covers the next connect).
+  void send_text(std::string text);
 
  private:
   struct Socket;
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<Status> connect_and_read();
+  boost::asio::awaitable<void> write_queued(std::shared_ptr<Socket> socket);
   void emit(const BrokerOrder& order, bool recovered);
 
   boost::asio::any_io_executor executor_;
@@ -73,6 +84,9 @@ class OrderStream {
   OnOrder on_order_;
   OnConnection on_connection_;
   std::shared_ptr<Socket> socket_;
+  bool connected_ = false;                        // socket_ is past its handshake and login
+  std::deque<std::string> outbox_;                // send_text() messages not yet written
+  bool writing_ = false;                          // write_queued() is draining outbox_
   boost::asio::steady_timer* backoff_ = nullptr;  // the pending backoff wait, for stop()
   bool stopped_ = false;
   int connects_ = 0;

@@ -51,6 +51,7 @@ const d::Instrument* KiteSim::instrument(const d::InstrumentKey& key) const {
 
 void KiteSim::set_price(const d::InstrumentKey& instrument, int64_t price_paise) {
   prices_[instrument] = price_paise;
+  send_ticks(instrument, price_paise);
   for (auto& [id, a] : accounts_) {
     a.book.set_price(instrument, price_paise);
     a.book.advance(clock_());
@@ -91,6 +92,10 @@ bool KiteSim::on_websocket(const net::HttpRequest& upgrade,
   for (auto& [id, a] : accounts_) {
     if (a.config.access_token == token && !a.expired) {
       if (a.config.faults.streams_down) return false;
+      std::weak_ptr<net::WsConnection> weak = connection;
+      connection->on_text([this, weak](const std::string& text) {
+        if (auto socket = weak.lock()) on_ticker_request(socket, text);
+      });
       a.sockets.push_back(std::move(connection));
       return true;
     }

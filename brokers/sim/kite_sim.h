@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "brokers/dhan/scrip_master.h"
+#include "brokers/kite/ticks.h"
 #include "brokers/net/https_server.h"
 #include "brokers/paper/paper_book.h"
 #include "brokers/sim/faults.h"
@@ -44,7 +45,10 @@ class KiteSim {
   KiteSim(KiteSimConfig config, Clock clock);
 
   net::ServerReply handle(const net::HttpRequest& request);
-  // The ticker/order-update socket: wss://host/?api_key=..&access_token=..
+  // The ticker/order-update socket: wss://host/?api_key=..&access_token=.. It carries the
+  // account's order updates and, for the instruments the client subscribes (in its mode,
+  // quote until told otherwise), a binary tick whenever a price is set — and the current
+  // price at once on subscribing (kite_ticker.cc).
   bool on_websocket(const net::HttpRequest& upgrade, std::shared_ptr<net::WsConnection> connection);
 
   // The Dhan dialect (dhan_sim.cc): the same accounts and books through DhanHQ v2 — REST
@@ -85,6 +89,14 @@ class KiteSim {
     std::map<domain::BrokerOrderId, BrokerOrder> pushed;  // the last state sent of each order
   };
   void publish(Account& account);
+  // The ticker (kite_ticker.cc): a client's subscription, and ticks to every subscriber.
+  struct TickerClient {
+    std::weak_ptr<net::WsConnection> socket;
+    std::map<uint32_t, kite::TickMode> tokens;
+  };
+  void on_ticker_request(const std::shared_ptr<net::WsConnection>& socket, const std::string& text);
+  void send_ticks(const domain::InstrumentKey& instrument, int64_t price_paise);
+  std::string tick_packet(uint32_t token, kite::TickMode mode, int64_t price_paise) const;
   Account* find(const std::string& user_id);
   Account* authenticate(const net::HttpRequest& request);
   net::ServerReply route(const net::HttpRequest& request, Account*& account);
@@ -127,6 +139,7 @@ class KiteSim {
   std::map<std::string, std::string> dhan_consents_;   // consentAppId -> client id
   std::map<std::string, std::string> dhan_token_ids_;  // tokenId -> client id
   std::map<domain::InstrumentKey, int64_t> prices_;
+  std::map<const net::WsConnection*, TickerClient> ticker_clients_;
   int64_t requests_ = 0;
   int64_t rate_limited_ = 0;
   int64_t logins_ = 0;

@@ -36,6 +36,16 @@ enum class DisallowedProductAction : uint8_t { skip = 0, use_intraday = 1, use_d
 //    later, so the follower's position catches up with the leader's.
 enum class LateEvents : uint8_t { skip = 0, copy = 1, converge = 2 };
 
+// What the daily loss guard does once the follower's P&L for the day (realised plus open
+// positions marked at the latest journaled prices) crosses its maximum loss or profit target:
+//  - exits_only: copy only orders that reduce the follower's positions; its working orders
+//    that would add to them are cancelled;
+//  - stop: copy nothing new (working orders are left as they are);
+//  - flatten: cancel every working copy and close every open position at market, then
+//    copy only exits.
+// Until the next trading day.
+enum class LossGuardAction : uint8_t { exits_only = 0, stop = 1, flatten = 2 };
+
 struct FollowerSettings {
   FollowerId follower;
   AccountId account;
@@ -68,6 +78,10 @@ struct FollowerSettings {
   LateEvents late_events = LateEvents::skip;
   int64_t price_guard_bp = 0;  // max |limit − reference| in basis points; 0 = off
   CopyOn copy_on = CopyOn::placement;
+
+  int64_t max_daily_loss_paise = 0;       // the day's P&L at or below −this trips; 0 = off
+  int64_t daily_profit_target_paise = 0;  // the day's P&L at or above this trips; 0 = off
+  LossGuardAction loss_guard_action = LossGuardAction::exits_only;
 
   bool operator==(const FollowerSettings&) const = default;
 };

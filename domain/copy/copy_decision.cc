@@ -11,7 +11,7 @@ std::string_view to_string(CopyAction v) {
 }
 
 std::string_view to_string(SkipReason v) {
-  return enum_name(std::array<std::string_view, 20>{"none",
+  return enum_name(std::array<std::string_view, 21>{"none",
                                                     "follower_disabled",
                                                     "follower_paused",
                                                     "market_closed",
@@ -30,15 +30,16 @@ std::string_view to_string(SkipReason v) {
                                                     "leader_rejected",
                                                     "no_mapped_order",
                                                     "already_filled",
-                                                    "no_reference_price"},
+                                                    "no_reference_price",
+                                                    "loss_guard"},
                    v);
 }
 
 std::string_view to_string(Clamp v) {
-  return enum_name(
-      std::array<std::string_view, 6>{"none", "max_position", "max_position_value",
-                                      "max_order_value", "exit_position", "already_filled"},
-      v);
+  return enum_name(std::array<std::string_view, 7>{"none", "max_position", "max_position_value",
+                                                   "max_order_value", "exit_position",
+                                                   "already_filled", "loss_guard"},
+                   v);
 }
 
 std::string_view to_string(SizingPolicy v) {

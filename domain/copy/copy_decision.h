@@ -35,6 +35,7 @@ enum class SkipReason : uint8_t {
   no_mapped_order = 17,  // a leader change with no live follower order to apply it to
   already_filled = 18,
   no_reference_price = 19,
+  loss_guard = 20,  // the daily loss guard tripped (LossGuardTripped) and refuses this order
 };
 
 // Which limit cut the quantity down, if any.
@@ -45,6 +46,7 @@ enum class Clamp : uint8_t {
   max_order_value = 3,
   exit_position = 4,
   already_filled = 5,
+  loss_guard = 6,  // the daily loss guard refused to grow an order that adds to a position
 };
 
 struct SizingInputs {

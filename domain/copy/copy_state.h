@@ -17,6 +17,14 @@
 
 namespace tandem::domain {
 
+// The daily loss guard's state for one follower (loss_guard.h).
+struct DayGuard {
+  int64_t opening_value_paise = 0;  // its value when the day opened or it was first configured
+  bool tripped = false;             // today
+  LossGuardAction action = LossGuardAction::exits_only;  // in force since it tripped
+  bool operator==(const DayGuard&) const = default;
+};
+
 struct CopyState {
   AccountId leader;
   std::map<FollowerId, FollowerSettings> followers;  // ordered: decisions come in id order
@@ -27,6 +35,8 @@ struct CopyState {
   TradingDay day = 0;
   std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
   std::map<std::pair<FollowerId, InstrumentKey>, int64_t> remainder_micro;  // carried today
+  std::map<InstrumentKey, int64_t> marks_paise;  // the latest journaled prices (PriceSnapshot)
+  std::map<FollowerId, DayGuard> guards;
 
   projections::Positions positions;
   projections::DailyCounters counters;

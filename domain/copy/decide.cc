@@ -5,6 +5,7 @@
 #include "domain/base/assert.h"
 #include "domain/copy/flatten.h"
 #include "domain/copy/intent_of.h"
+#include "domain/copy/loss_guard.h"
 #include "domain/risk/risk_checks.h"
 #include "domain/sizing/sizing.h"
 
@@ -115,6 +116,10 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
     return skip(c, d, r);
   }
   const Product product = *follower_product(c.f, c.u.product);
+  const int64_t position = c.s.positions.net(c.f.account, c.u.instrument, product);
+  if (guard_refuses(c.s, c.f.follower, d.side, position)) {
+    return skip(c, d, SkipReason::loss_guard);
+  }
   const int64_t unit = lot_unit(*instrument);
   const int dir = direction(d.side);
   const int64_t ref = reference_price(c, price);
@@ -137,8 +142,10 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
   limits.qty_units = sized.inputs.rounded_qty_units;
   limits.unit = unit;
   limits.direction = dir;
-  limits.exit = leader_exit(c);
-  limits.position_units = c.s.positions.net(c.f.account, c.u.instrument, product);
+  // Once the loss guard has tripped, what passes it is an exit of the follower's own.
+  const auto guard = c.s.guards.find(c.f.follower);
+  limits.exit = leader_exit(c) || (guard != c.s.guards.end() && guard->second.tripped);
+  limits.position_units = position;
   limits.working_same_units = c.s.positions.working(c.f.account, c.u.instrument, product, d.side);
   limits.working_opposite_units =
       c.s.positions.working(c.f.account, c.u.instrument, product, opposite(d.side));
@@ -191,6 +198,9 @@ void modify(const Context& c) {
   if (position * dir < 0) {
     if (qty > old_qty) d.clamp = Clamp::exit_position;
     qty = std::min(qty, old_qty);
+  } else if (qty > old_qty && guard_refuses(c.s, c.f.follower, d.side, position)) {
+    qty = old_qty;  // the loss guard lets nothing add to a position
+    d.clamp = Clamp::loss_guard;
   } else if (qty > old_qty) {
     // The order's own working quantity is already among the working orders on its side.
     const auto& account = c.f.account;
@@ -292,6 +302,7 @@ void converge(const Context& c) {
 
 std::vector<Event> decide(const CopyState& state, const Event& event) {
   if (const auto* f = std::get_if<FollowerFlattenRequested>(&event)) return flatten(state, *f);
+  if (const auto* p = std::get_if<PriceSnapshot>(&event)) return loss_guard(state, *p);
   const auto* u = std::get_if<LeaderOrderUpdate>(&event);
   if (u == nullptr) return {};
   // Pending orders are not yet working; a rejection places and cancels nothing.

@@ -6,7 +6,8 @@
 // Returns, per follower in id order, a CopyDecision and — for place, modify and cancel — the
 // FollowerOrderIntent that carries it out, with its deterministic client tag. A refusal is a
 // CopyDecision with action skip and a SkipReason; it is journaled like any decision.
-// An operator's FollowerFlattenRequested is decided by flatten() (flatten.h).
+// An operator's FollowerFlattenRequested is decided by flatten() (flatten.h), a
+// PriceSnapshot by the daily loss guard (loss_guard.h).
 #pragma once
 
 #include <vector>

@@ -19,14 +19,20 @@ void emit(std::vector<Event>& out, CopyDecision decision, const OrderRequest& or
   out.push_back(std::move(intent));
 }
 
-// Cancels of the follower's copies still working, sorted by their placing tag.
-void cancel_working(const CopyState& s, const FollowerSettings& f, std::vector<Event>& out) {
+}  // namespace
+
+void cancel_working(const CopyState& s, const FollowerSettings& f, WorkingCopies which,
+                    std::vector<Event>& out) {
   std::vector<std::pair<const LeaderOrderId*, const projections::FollowerCopy*>> working;
   for (const auto& [leader, copies] : s.mappings.by_leader) {
     const auto it = copies.find(f.follower);
     if (it == copies.end()) continue;
     const projections::FollowerCopy& copy = it->second;
     if (copy.placed_tag.empty() || copy.cancel_sent || status_rank(copy.status) == 2) continue;
+    if (which == WorkingCopies::entries) {
+      const int64_t held = s.positions.net(f.account, copy.order.instrument, copy.order.product);
+      if (held * (copy.order.side == Side::buy ? 1 : -1) < 0) continue;  // an exit: it stays
+    }
     working.emplace_back(&leader, &copy);
   }
   std::sort(working.begin(), working.end(), [](const auto& a, const auto& b) {
@@ -44,14 +50,12 @@ void cancel_working(const CopyState& s, const FollowerSettings& f, std::vector<E
   }
 }
 
-}  // namespace
-
 std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& request) {
   std::vector<Event> out;
   const auto settings = s.followers.find(request.follower);
   if (settings == s.followers.end()) return out;
   const FollowerSettings& f = settings->second;
-  cancel_working(s, f, out);
+  cancel_working(s, f, WorkingCopies::all, out);
   for (const auto& [key, position] : s.positions.by_key) {  // ordered by key
     if (key.account != f.account || position.net_qty_units == 0) continue;
     const int64_t net = position.net_qty_units;

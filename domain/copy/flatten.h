@@ -17,4 +17,10 @@ namespace tandem::domain {
 [[nodiscard]] std::vector<Event> flatten(const CopyState& state,
                                          const FollowerFlattenRequested& request);
 
+// Cancels (decisions and intents) of the follower's copies still working, by placing tag:
+// all of them, or only the entries — those that would add to the follower's position.
+enum class WorkingCopies : uint8_t { all, entries };
+void cancel_working(const CopyState& state, const FollowerSettings& follower, WorkingCopies which,
+                    std::vector<Event>& out);
+
 }  // namespace tandem::domain

@@ -83,6 +83,9 @@ void put(s::FollowerSettings::Builder b, const d::FollowerSettings& v) {
   b.setPriceGuardBp(v.price_guard_bp);
   b.setCopyOn(out<s::CopyOn>(v.copy_on));
   b.setLateEvents(out<s::LateEvents>(v.late_events));
+  b.setMaxDailyLossPaise(v.max_daily_loss_paise);
+  b.setDailyProfitTargetPaise(v.daily_profit_target_paise);
+  b.setLossGuardAction(out<s::LossGuardAction>(v.loss_guard_action));
 }
 d::FollowerSettings get(s::FollowerSettings::Reader r) {
   d::FollowerSettings v;
@@ -113,6 +116,9 @@ d::FollowerSettings get(s::FollowerSettings::Reader r) {
   v.price_guard_bp = r.getPriceGuardBp();
   v.copy_on = in(r.getCopyOn(), d::CopyOn::fill);
   v.late_events = in(r.getLateEvents(), d::LateEvents::converge);
+  v.max_daily_loss_paise = r.getMaxDailyLossPaise();
+  v.daily_profit_target_paise = r.getDailyProfitTargetPaise();
+  v.loss_guard_action = in(r.getLossGuardAction(), d::LossGuardAction::flatten);
   return v;
 }
 
@@ -330,8 +336,8 @@ d::CopyDecision get(s::CopyDecision::Reader r) {
   v.ordinal = r.getOrdinal();
   v.quantity_units = r.getQuantityUnits();
   v.sizing = get(r.getSizing());
-  v.skip_reason = in(r.getSkipReason(), d::SkipReason::no_reference_price);
-  v.clamp = in(r.getClamp(), d::Clamp::already_filled);
+  v.skip_reason = in(r.getSkipReason(), d::SkipReason::loss_guard);
+  v.clamp = in(r.getClamp(), d::Clamp::loss_guard);
   v.instrument = get(r.getInstrument());
   v.side = in(r.getSide(), d::Side::sell);
   return v;
@@ -432,6 +438,36 @@ d::AlertRaised get(s::AlertRaised::Reader r) {
   return {text(r.getKind()), text(r.getKey()), text(r.getText())};
 }
 
+void put(s::PriceSnapshot::Builder b, const d::PriceSnapshot& v) {
+  auto list = b.initPrices(v.prices.size());
+  for (size_t i = 0; i < v.prices.size(); ++i) {
+    put(list[i].initInstrument(), v.prices[i].instrument);
+    list[i].setLastPricePaise(v.prices[i].last_price_paise);
+  }
+  b.setReceivedTimeNs(v.received_time_ns);
+}
+d::PriceSnapshot get(s::PriceSnapshot::Reader r) {
+  d::PriceSnapshot v;
+  for (const auto p : r.getPrices()) {
+    v.prices.push_back({get(p.getInstrument()), p.getLastPricePaise()});
+  }
+  v.received_time_ns = r.getReceivedTimeNs();
+  return v;
+}
+
+void put(s::LossGuardTripped::Builder b, const d::LossGuardTripped& v) {
+  b.setFollower(v.follower.value);
+  b.setLimit(out<s::GuardLimit>(v.limit));
+  b.setDayPnlPaise(v.day_pnl_paise);
+  b.setThresholdPaise(v.threshold_paise);
+  b.setAction(out<s::LossGuardAction>(v.action));
+}
+d::LossGuardTripped get(s::LossGuardTripped::Reader r) {
+  return {id<d::FollowerId>(r.getFollower()), in(r.getLimit(), d::GuardLimit::profit_target),
+          r.getDayPnlPaise(), r.getThresholdPaise(),
+          in(r.getAction(), d::LossGuardAction::flatten)};
+}
+
 // The wire struct of each domain event, in the order of domain::Event's alternatives.
 using WireStructs =
     std::tuple<s::EngineStarted, s::EngineStopped, s::TradingDayOpened, s::BrokerConnectionChanged,
@@ -439,7 +475,7 @@ using WireStructs =
                s::InstrumentSnapshot, s::LeaderOrderUpdate, s::FundsSnapshot, s::PositionsSnapshot,
                s::CopyDecision, s::FollowerOrderIntent, s::FollowerOrderAck,
                s::FollowerOrderRejected, s::FollowerOrderUpdate, s::MarketCalendarConfigured,
-               s::FollowerFlattenRequested, s::AlertRaised>;
+               s::FollowerFlattenRequested, s::AlertRaised, s::PriceSnapshot, s::LossGuardTripped>;
 static_assert(std::tuple_size_v<WireStructs> == std::variant_size_v<d::Event>);
 
 template <size_t I>

@@ -20,17 +20,19 @@ enum SizingPolicy { multiplier @0; fixedRatio @1; capitalProportional @2; riskBa
 enum CopyOn { placement @0; fill @1; }
 enum DisallowedProductAction { skip @0; useIntraday @1; useDelivery @2; }
 enum LateEvents { skip @0; copy @1; converge @2; }
+enum LossGuardAction { exitsOnly @0; stop @1; flatten @2; }
+enum GuardLimit { maxDailyLoss @0; profitTarget @1; }
 enum CopyAction { place @0; modify @1; cancel @2; skip @3; }
 enum SkipReason {
   none @0; followerDisabled @1; followerPaused @2; marketClosed @3; outsideCopyWindow @4;
   instrumentNotAllowed @5; productNotAllowed @6; dailyTradeLimit @7; maxPositionReached @8;
   maxOrderValue @9; priceGuard @10; staleEvent @11; belowOneLot @12; noPositionToExit @13;
   unknownInstrument @14; noCapitalSnapshot @15; leaderRejected @16; noMappedOrder @17;
-  alreadyFilled @18; noReferencePrice @19;
+  alreadyFilled @18; noReferencePrice @19; lossGuard @20;
 }
 enum Clamp {
   none @0; maxPosition @1; maxPositionValue @2; maxOrderValue @3; exitPosition @4;
-  alreadyFilled @5;
+  alreadyFilled @5; lossGuard @6;
 }
 
 struct InstrumentKey {
@@ -80,6 +82,9 @@ struct FollowerSettings {
   priceGuardBp @24 :Int64;
   copyOn @25 :CopyOn;
   lateEvents @26 :LateEvents;
+  maxDailyLossPaise @27 :Int64;
+  dailyProfitTargetPaise @28 :Int64;
+  lossGuardAction @29 :LossGuardAction;
 }
 
 struct SizingInputs {
@@ -234,4 +239,19 @@ struct AlertRaised {  # 20
   kind @0 :Text;
   key @1 :Text;
   text @2 :Text;
+}
+struct InstrumentPrice {
+  instrument @0 :InstrumentKey;
+  lastPricePaise @1 :Int64;
+}
+struct PriceSnapshot {  # 21
+  prices @0 :List(InstrumentPrice);
+  receivedTimeNs @1 :Int64;
+}
+struct LossGuardTripped {  # 22
+  follower @0 :Text;
+  limit @1 :GuardLimit;
+  dayPnlPaise @2 :Int64;
+  thresholdPaise @3 :Int64;
+  action @4 :LossGuardAction;
 }

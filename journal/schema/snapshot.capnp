@@ -78,4 +78,12 @@ struct CopyState {
   counters @10 :DailyCounters;
   mappings @11 :CopyMappings;
   orders @12 :OrderStates;
+  marks @13 :List(InstrumentAmount);
+  guards @14 :List(DayGuardEntry);
+  # What the state holds: a snapshot from a binary whose state lacked fields a fold now
+  # fills (0 before the loss guard) is not used; the state is rebuilt from the journal.
+  stateVersion @15 :UInt16;
+}
+struct DayGuardEntry {
+  follower @0 :Text; openingValuePaise @1 :Int64; tripped @2 :Bool; action @3 :E.LossGuardAction;
 }

@@ -6,6 +6,7 @@
 #include "brokers/kite/codec.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <boost/json.hpp>
 
@@ -351,6 +352,95 @@ TEST(KiteTicks, FramedMessageAndHeartbeat) {
   auto truncated = parse_tick_message(bytes.first(100));
   ASSERT_FALSE(truncated.ok());
   EXPECT_NE(truncated.status().message().find("packet 2"), std::string::npos);
+}
+
+std::span<const uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+// The simulator's ticker writes what the parser reads: the real quote packet comes back
+// byte for byte, the full one field for field (it has OI fields Tandem does not read).
+TEST(KiteTicks, EncodingReproducesTheBrokersOwnPackets) {
+  const auto quote_bytes = testing::base64_fixture("kite/ticker_quote.packet");
+  auto quote = parse_tick_packet(quote_bytes);
+  ASSERT_TRUE(quote.ok());
+  const std::string again = encode_tick_packet(*quote, 44);
+  const auto again_bytes = bytes_of(again);
+  EXPECT_TRUE(
+      std::equal(again_bytes.begin(), again_bytes.end(), quote_bytes.begin(), quote_bytes.end()));
+  auto full = parse_tick_packet(testing::base64_fixture("kite/ticker_full.packet"));
+  ASSERT_TRUE(full.ok());
+  const std::string full_again = encode_tick_packet(*full, 184);
+  EXPECT_EQ(parse_tick_packet(bytes_of(full_again)).value(), *full);
+}
+
+// Any tick survives encode → parse at every packet size, in the fields that size carries.
+RC_GTEST_PROP(KiteTicksProp, EncodeThenParseIsIdentity, ()) {
+  const auto int32s = [] { return rc::gen::inRange<int64_t>(0, INT32_MAX); };
+  Tick t;
+  t.instrument_token = *rc::gen::arbitrary<uint32_t>();
+  t.segment = static_cast<uint8_t>(t.instrument_token & 0xff);
+  // CDS prices travel as rupees × 10^7: an int32 holds up to ₹214.74 of them.
+  const int64_t max_paise = t.segment == 3 ? 21'474 : 20'000'000;
+  const auto price = [&] { return *rc::gen::inRange<int64_t>(0, max_paise); };
+  t.last_price_paise = price();
+  const size_t size = *rc::gen::element<size_t>(8, 28, 32, 44, 184);
+  if (size == 28 || size == 32) {
+    t.high_paise = price();
+    t.low_paise = price();
+    t.open_paise = price();
+    t.close_paise = price();
+    if (size == 32) t.exchange_time_s = *int32s();
+  }
+  if (size >= 44) {
+    t.last_quantity = *int32s();
+    t.average_price_paise = price();
+    t.volume = *int32s();
+    t.total_buy_quantity = *int32s();
+    t.total_sell_quantity = *int32s();
+    t.open_paise = price();
+    t.high_paise = price();
+    t.low_paise = price();
+    t.close_paise = price();
+  }
+  if (size == 184) {
+    t.last_trade_time_s = *int32s();
+    t.open_interest = *int32s();
+    t.exchange_time_s = *int32s();
+    for (int i = 0; i < 10; ++i) {
+      DepthLevel level{*int32s(), price(), *rc::gen::inRange<int32_t>(0, 0xffff)};
+      (i < 5 ? t.bids : t.asks).push_back(level);
+    }
+  }
+  const std::string message = encode_tick_message({encode_tick_packet(t, size)});
+  auto parsed = parse_tick_message(bytes_of(message));
+  RC_ASSERT(parsed.ok());
+  RC_ASSERT(parsed->size() == 1u);
+  RC_ASSERT(parsed->front() == t);
+}
+
+TEST(KiteTicker, ClientMessagesParseBack) {
+  const std::vector<uint32_t> tokens{408065, 884737};
+  EXPECT_EQ(subscribe_message(tokens), R"({"a":"subscribe","v":[408065,884737]})");
+  auto sub = parse_ticker_request(subscribe_message(tokens));
+  ASSERT_TRUE(sub.ok());
+  EXPECT_EQ(sub->action, TickerRequest::Action::subscribe);
+  EXPECT_EQ(sub->tokens, tokens);
+  EXPECT_EQ(mode_message(TickMode::ltp, tokens), R"({"a":"mode","v":["ltp",[408065,884737]]})");
+  auto mode = parse_ticker_request(mode_message(TickMode::full, tokens));
+  ASSERT_TRUE(mode.ok());
+  EXPECT_EQ(mode->action, TickerRequest::Action::mode);
+  EXPECT_EQ(mode->mode, TickMode::full);
+  EXPECT_EQ(mode->tokens, tokens);
+  auto unsub = parse_ticker_request(R"({"a":"unsubscribe","v":[1]})");
+  ASSERT_TRUE(unsub.ok());
+  EXPECT_EQ(unsub->action, TickerRequest::Action::unsubscribe);
+  for (const char* bad : {"", "[]", R"({"a":"buy","v":[1]})", R"({"a":"subscribe","v":["x"]})",
+                          R"({"a":"mode","v":["fast",[1]]})", R"({"a":"subscribe"})"}) {
+    auto r = parse_ticker_request(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("kite ticker request"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -310,5 +310,43 @@ TEST(KitePostback, OnlyAVerifiedChecksumIsDeliveredOverHttps) {
   EXPECT_EQ(counts.refused, 2);
 }
 
+// The ticker shares the order socket: watched instruments get their current price on
+// subscribing, every later price as it is set, and again after the socket is dropped and
+// the gateway reconnects (it subscribes anew).
+TEST(KiteGateway, WatchedInstrumentsStreamTheirPricesAcrossReconnects) {
+  GatewayLoop loop;
+  loop.run([&](kite::KiteGateway& g) -> asio::awaitable<void> {
+    std::vector<d::InstrumentPrice> seen;
+    bool connected = false;
+    g.subscribe([](const BrokerOrder&, bool) {}, [&](bool up, const Status&) { connected = up; });
+    EXPECT_TRUE(co_await testing::wait_until([&] { return connected; }, 5s));
+    d::Instrument unknown = testing::test_instruments()[1];
+    unknown.kite_token = 0;  // nothing to subscribe under
+    EXPECT_TRUE(g.watch_prices({testing::test_instruments()[0], unknown},
+                               [&](const std::vector<d::InstrumentPrice>& p) {
+                                 seen.insert(seen.end(), p.begin(), p.end());
+                               }));
+    EXPECT_TRUE(co_await testing::wait_until([&] { return !seen.empty(); }, 5s));
+    if (seen.empty()) co_return;
+    EXPECT_EQ(seen.back(), (d::InstrumentPrice{kNifty, 120'00}));
+    loop.kite.set_price(kNifty, 118'50);
+    loop.kite.set_price(kInfy, 1490'00);  // not watched: never reported
+    EXPECT_TRUE(
+        co_await testing::wait_until([&] { return seen.back().last_price_paise == 118'50; }, 5s));
+
+    EXPECT_TRUE(loop.kite.drop_websockets("F1").ok());
+    connected = false;
+    const size_t before = seen.size();
+    EXPECT_TRUE(co_await testing::wait_until([&] { return connected; }, 5s));
+    // Subscribed again: the current price comes first.
+    EXPECT_TRUE(co_await testing::wait_until([&] { return seen.size() > before; }, 5s));
+    EXPECT_EQ(seen.back().last_price_paise, 118'50);
+    loop.kite.set_price(kNifty, 117'00);
+    EXPECT_TRUE(
+        co_await testing::wait_until([&] { return seen.back().last_price_paise == 117'00; }, 5s));
+    for (const auto& p : seen) EXPECT_EQ(p.instrument, kNifty);
+  });
+}
+
 }  // namespace
 }  // namespace tandem::brokers

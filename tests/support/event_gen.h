@@ -55,8 +55,10 @@ TANDEM_ENUM_ARBITRARY(td::CopyOn, fill);
 TANDEM_ENUM_ARBITRARY(td::LateEvents, converge);
 TANDEM_ENUM_ARBITRARY(td::DisallowedProductAction, use_delivery);
 TANDEM_ENUM_ARBITRARY(td::CopyAction, skip);
-TANDEM_ENUM_ARBITRARY(td::SkipReason, no_reference_price);
-TANDEM_ENUM_ARBITRARY(td::Clamp, already_filled);
+TANDEM_ENUM_ARBITRARY(td::SkipReason, loss_guard);
+TANDEM_ENUM_ARBITRARY(td::Clamp, loss_guard);
+TANDEM_ENUM_ARBITRARY(td::LossGuardAction, flatten);
+TANDEM_ENUM_ARBITRARY(td::GuardLimit, profit_target);
 #undef TANDEM_ENUM_ARBITRARY
 
 template <>
@@ -95,7 +97,9 @@ struct Arbitrary<td::FollowerSettings> {
         gen::set(&F::deny_segments), gen::set(&F::allow_products), gen::set(&F::disallowed_product),
         gen::set(&F::reverse), gen::set(&F::copy_window_start_min),
         gen::set(&F::copy_window_end_min), gen::set(&F::staleness_limit_ms),
-        gen::set(&F::price_guard_bp), gen::set(&F::copy_on), gen::set(&F::late_events));
+        gen::set(&F::price_guard_bp), gen::set(&F::copy_on), gen::set(&F::late_events),
+        gen::set(&F::max_daily_loss_paise), gen::set(&F::daily_profit_target_paise),
+        gen::set(&F::loss_guard_action));
   }
 };
 
@@ -130,6 +134,14 @@ struct Arbitrary<td::BrokerPosition> {
     using P = td::BrokerPosition;
     return gen::build<P>(gen::set(&P::instrument), gen::set(&P::product),
                          gen::set(&P::net_qty_units), gen::set(&P::average_price_paise));
+  }
+};
+
+template <>
+struct Arbitrary<td::InstrumentPrice> {
+  static Gen<td::InstrumentPrice> arbitrary() {
+    using P = td::InstrumentPrice;
+    return gen::build<P>(gen::set(&P::instrument), gen::set(&P::last_price_paise));
   }
 };
 
@@ -209,7 +221,13 @@ struct Arbitrary<td::Event> {
             gen::set(&FollowerFlattenRequested::request_id, tt::text()))),
         as_event(gen::build<AlertRaised>(gen::set(&AlertRaised::kind, tt::text()),
                                          gen::set(&AlertRaised::key, tt::text()),
-                                         gen::set(&AlertRaised::text, tt::text()))));
+                                         gen::set(&AlertRaised::text, tt::text()))),
+        as_event(gen::build<PriceSnapshot>(gen::set(&PriceSnapshot::prices),
+                                           gen::set(&PriceSnapshot::received_time_ns))),
+        as_event(gen::build<LossGuardTripped>(
+            gen::set(&LossGuardTripped::follower), gen::set(&LossGuardTripped::limit),
+            gen::set(&LossGuardTripped::day_pnl_paise),
+            gen::set(&LossGuardTripped::threshold_paise), gen::set(&LossGuardTripped::action))));
   }
 };
 

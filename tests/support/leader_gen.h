@@ -14,25 +14,28 @@
 namespace tandem::testing {
 
 struct LeaderOp {
-  enum Kind : int { open = 0, fill, modify, cancel, broker, day };
+  enum Kind : int { open = 0, fill, modify, cancel, broker, day, price };
   int kind = open;
   int order = 0;       // which of the leader's orders (modulo their count)
   int instrument = 0;  // 0 the option (lot 75), 1 the equity
   bool buy = true;
   int lots = 1;   // 1..4
-  int pct = 100;  // how much of the rest a fill fills
+  int pct = 100;  // how much of the rest a fill fills; a price: pct of the fill price
   bool limit = false;
   bool recovered = false;  // the update reached Tandem through a recovery, not live
 };
 
 inline void showValue(const LeaderOp& op, std::ostream& os) {
-  static constexpr const char* kKinds[] = {"open", "fill", "modify", "cancel", "broker", "day"};
+  static constexpr const char* kKinds[] = {"open",   "fill", "modify", "cancel",
+                                           "broker", "day",  "price"};
   os << kKinds[op.kind] << "(order " << op.order << " inst " << op.instrument
      << (op.buy ? " buy " : " sell ") << op.lots << " lots " << op.pct << "%"
      << (op.limit ? " limit" : "") << (op.recovered ? " recovered" : "") << ")";
 }
 
-inline rc::Gen<LeaderOp> leader_op(bool with_days = true) {
+// with_prices: PriceSnapshots of the instruments at 1%..200% of the fill price, which drive
+// the daily loss guard.
+inline rc::Gen<LeaderOp> leader_op(bool with_days = true, bool with_prices = true) {
   return rc::gen::build<LeaderOp>(
       rc::gen::set(&LeaderOp::kind,
                    rc::gen::weightedElement<int>({{6, LeaderOp::open},
@@ -40,11 +43,12 @@ inline rc::Gen<LeaderOp> leader_op(bool with_days = true) {
                                                   {2, LeaderOp::modify},
                                                   {2, LeaderOp::cancel},
                                                   {3, LeaderOp::broker},
-                                                  {with_days ? 1 : 0, LeaderOp::day}})),
+                                                  {with_days ? 1 : 0, LeaderOp::day},
+                                                  {with_prices ? 3 : 0, LeaderOp::price}})),
       rc::gen::set(&LeaderOp::order, rc::gen::inRange(0, 50)),
       rc::gen::set(&LeaderOp::instrument, rc::gen::inRange(0, 2)), rc::gen::set(&LeaderOp::buy),
       rc::gen::set(&LeaderOp::lots, rc::gen::inRange(1, 5)),
-      rc::gen::set(&LeaderOp::pct, rc::gen::inRange(1, 101)), rc::gen::set(&LeaderOp::limit),
+      rc::gen::set(&LeaderOp::pct, rc::gen::inRange(1, 201)), rc::gen::set(&LeaderOp::limit),
       rc::gen::set(&LeaderOp::recovered, rc::gen::weightedElement<bool>({{4, false}, {1, true}})));
 }
 
@@ -66,7 +70,14 @@ inline rc::Gen<domain::FollowerSettings> follower_settings(const std::string& id
                    rc::gen::weightedElement<bool>({{9, false}, {1, true}})),
       rc::gen::set(&FollowerSettings::copy_on, rc::gen::element(CopyOn::placement, CopyOn::fill)),
       rc::gen::set(&FollowerSettings::late_events,
-                   rc::gen::element(LateEvents::skip, LateEvents::copy, LateEvents::converge)));
+                   rc::gen::element(LateEvents::skip, LateEvents::copy, LateEvents::converge)),
+      rc::gen::set(&FollowerSettings::max_daily_loss_paise,
+                   rc::gen::element<int64_t>(0, 0, 1'000'00, 20'000'00)),
+      rc::gen::set(&FollowerSettings::daily_profit_target_paise,
+                   rc::gen::element<int64_t>(0, 0, 5'000'00)),
+      rc::gen::set(&FollowerSettings::loss_guard_action,
+                   rc::gen::element(LossGuardAction::exits_only, LossGuardAction::stop,
+                                    LossGuardAction::flatten)));
 }
 
 // The leader's side of the simulation: its orders and the clock.
@@ -94,6 +105,11 @@ class LeaderModel {
         const TimeNs ten_am = kSimTenAm + int64_t{day_offset_} * 86'400'000'000'000;
         sim.apply(TradingDayOpened{ist_trading_day(ten_am)});
         now_ = ten_am;
+        return std::nullopt;
+      }
+      case LeaderOp::price: {
+        const Instrument inst = op.instrument == 0 ? sim_option() : sim_equity();
+        sim.apply(PriceSnapshot{{{inst.key, kSimPricePaise * op.pct / 100}}, now_});
         return std::nullopt;
       }
       case LeaderOp::open: {

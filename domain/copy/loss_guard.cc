@@ -1,0 +1,100 @@
+#include "domain/copy/loss_guard.h"
+
+#include <algorithm>
+#include <string>
+
+#include "domain/copy/flatten.h"
+
+namespace tandem::domain {
+
+namespace {
+
+const InstrumentPrice* find_price(const std::vector<InstrumentPrice>& prices,
+                                  const InstrumentKey& key) {
+  const auto it = std::lower_bound(
+      prices.begin(), prices.end(), key,
+      [](const InstrumentPrice& p, const InstrumentKey& k) { return p.instrument < k; });
+  return it != prices.end() && it->instrument == key ? &*it : nullptr;
+}
+
+}  // namespace
+
+int64_t mark_price(const CopyState& s, const InstrumentKey& instrument) {
+  if (const auto it = s.marks_paise.find(instrument); it != s.marks_paise.end()) return it->second;
+  const auto ref = s.reference_price_paise.find(instrument);
+  return ref == s.reference_price_paise.end() ? 0 : ref->second;
+}
+
+int64_t account_value_paise(const CopyState& s, const AccountId& account,
+                            const std::vector<InstrumentPrice>& overlay) {
+  int64_t value = 0;
+  // Positions are ordered by account first: this account's are one run.
+  for (auto it = s.positions.by_key.lower_bound(projections::PositionKey{account, {}, {}});
+       it != s.positions.by_key.end() && it->first.account == account; ++it) {
+    const projections::Position& p = it->second;
+    value += p.realized_pnl_paise;
+    if (p.net_qty_units == 0) continue;
+    const InstrumentPrice* fresh = find_price(overlay, it->first.instrument);
+    const int64_t mark =
+        fresh != nullptr ? fresh->last_price_paise : mark_price(s, it->first.instrument);
+    if (mark <= 0) continue;  // no price yet: the position counts at its cost
+    const int64_t at_mark = p.net_qty_units * mark;
+    value += p.net_qty_units > 0 ? at_mark - p.open_cost_paise : at_mark + p.open_cost_paise;
+  }
+  return value;
+}
+
+int64_t day_pnl_paise(const CopyState& s, const FollowerSettings& f,
+                      const std::vector<InstrumentPrice>& overlay) {
+  const auto g = s.guards.find(f.follower);
+  const int64_t opening = g == s.guards.end() ? 0 : g->second.opening_value_paise;
+  return account_value_paise(s, f.account, overlay) - opening;
+}
+
+bool guard_refuses(const CopyState& s, const FollowerId& follower, Side side,
+                   int64_t position_units) {
+  const auto g = s.guards.find(follower);
+  if (g == s.guards.end() || !g->second.tripped) return false;
+  if (g->second.action == LossGuardAction::stop) return true;
+  const int64_t direction = side == Side::buy ? 1 : -1;
+  return position_units * direction >= 0;  // only an order that reduces the position passes
+}
+
+std::vector<Event> loss_guard(const CopyState& s, const PriceSnapshot& prices) {
+  std::vector<Event> out;
+  for (const auto& [id, f] : s.followers) {
+    if (!f.enabled || (f.max_daily_loss_paise <= 0 && f.daily_profit_target_paise <= 0)) continue;
+    const auto g = s.guards.find(id);
+    if (g != s.guards.end() && g->second.tripped) continue;
+    const int64_t pnl = day_pnl_paise(s, f, prices.prices);
+    LossGuardTripped trip{id, GuardLimit::max_daily_loss, pnl, 0, f.loss_guard_action};
+    if (f.max_daily_loss_paise > 0 && pnl <= -f.max_daily_loss_paise) {
+      trip.threshold_paise = -f.max_daily_loss_paise;
+    } else if (f.daily_profit_target_paise > 0 && pnl >= f.daily_profit_target_paise) {
+      trip.limit = GuardLimit::profit_target;
+      trip.threshold_paise = f.daily_profit_target_paise;
+    } else {
+      continue;
+    }
+    out.push_back(trip);
+    switch (f.loss_guard_action) {
+      case LossGuardAction::flatten: {
+        // Request ids are unique per day: the guard trips at most once a day.
+        const FollowerFlattenRequested request{id, "loss guard",
+                                               "loss-guard-" + std::to_string(s.day)};
+        std::vector<Event> closing = flatten(s, request);
+        out.insert(out.end(), std::make_move_iterator(closing.begin()),
+                   std::make_move_iterator(closing.end()));
+        break;
+      }
+      case LossGuardAction::exits_only:
+        cancel_working(s, f, WorkingCopies::entries, out);
+        break;
+      case LossGuardAction::stop:
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace tandem::domain

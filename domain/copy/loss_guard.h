@@ -1,0 +1,40 @@
+// The daily loss guard (pure, like decide(), which calls it on every PriceSnapshot): a
+// follower's P&L for the day is its realised P&L plus its open positions marked at the
+// latest journaled prices, less the same value when the day opened. When it falls to the
+// maximum daily loss, or rises to the profit target, the guard trips once for the day: a
+// LossGuardTripped, then what its action orders at once — flatten cancels every working
+// copy and closes every position at market (flatten.h); exits_only cancels the working
+// copies that would add to a position; stop sends nothing. decide() then refuses new
+// orders by the action until the next TradingDayOpened.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "domain/copy/copy_state.h"
+#include "domain/events.h"
+
+namespace tandem::domain {
+
+// The price an open position is marked at: the latest journaled price (PriceSnapshot), else
+// the leader's latest fill, else 0 (unknown: the position counts at its own cost).
+[[nodiscard]] int64_t mark_price(const CopyState& state, const InstrumentKey& instrument);
+
+// The account's realised P&L plus its open positions at the marks, in paise. `overlay` are
+// newer prices than the state's (the snapshot being decided), sorted by instrument.
+[[nodiscard]] int64_t account_value_paise(const CopyState& state, const AccountId& account,
+                                          const std::vector<InstrumentPrice>& overlay = {});
+
+// The follower's P&L for the day at the marks (with `overlay` over them).
+[[nodiscard]] int64_t day_pnl_paise(const CopyState& state, const FollowerSettings& follower,
+                                    const std::vector<InstrumentPrice>& overlay = {});
+
+// True when the guard tripped today and refuses a new order of `side` in a position of
+// `position_units`: every order under `stop`; any that does not reduce it otherwise.
+[[nodiscard]] bool guard_refuses(const CopyState& state, const FollowerId& follower, Side side,
+                                 int64_t position_units);
+
+// What the guard decides on a new snapshot of prices, followers in id order.
+[[nodiscard]] std::vector<Event> loss_guard(const CopyState& state, const PriceSnapshot& prices);
+
+}  // namespace tandem::domain
