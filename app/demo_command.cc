@@ -58,13 +58,20 @@ std::string progress_line(const engine::EngineStats& s) {
       percentile_ms(s.ack_latency_ns, 0.5), percentile_ms(s.ack_latency_ns, 0.99));
 }
 
+std::string ist_clock(d::TimeNs since_midnight) {
+  const int64_t minutes = since_midnight / 60'000'000'000;
+  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
+
 struct FollowerSummary {
   int64_t placed = 0, modified = 0, cancelled = 0, acked = 0, rejected = 0, fills = 0;
   std::map<std::string, int64_t> skips;
 };
 
-// What each follower got, read back from the journal (chain checked on the way).
-Status summarise(const journal::Store& store, std::map<std::string, FollowerSummary>& out) {
+// What each follower got, and the alerts raised, read back from the journal (chain checked
+// on the way).
+Status summarise(const journal::Store& store, std::map<std::string, FollowerSummary>& out,
+                 std::vector<std::string>& alerts) {
   return journal::read_records(store, {}, [&](journal::Record&& r) {
     if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
       auto& f = out[c->follower.value];
@@ -88,14 +95,13 @@ Status summarise(const journal::Store& store, std::map<std::string, FollowerSumm
       ++out[j->follower.value].rejected;
     } else if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&r.event)) {
       if (u->status == d::OrderStatus::complete) ++out[u->follower.value].fills;
+    } else if (const auto* a = std::get_if<d::AlertRaised>(&r.event)) {
+      const d::TimeNs minute = d::ist_minute_of_day(r.recorded_at_ns);
+      alerts.push_back(
+          fmt::format("{} IST  {}: {}", ist_clock(minute * 60'000'000'000), a->kind, a->text));
     }
     return true;
   });
-}
-
-std::string ist_clock(d::TimeNs since_midnight) {
-  const int64_t minutes = since_midnight / 60'000'000'000;
-  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
 }
 
 int run_demo(const std::string& dir, double speed, const std::string& script_path,
@@ -283,7 +289,8 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     return 1;
   }
   std::map<std::string, FollowerSummary> summary;
-  if (Status s = summarise(**store, summary); !s.ok()) {
+  std::vector<std::string> alerts;
+  if (Status s = summarise(**store, summary, alerts); !s.ok()) {
     fmt::print(stderr, "tandem: {}\n", s.message());
     return 1;
   }
@@ -299,6 +306,8 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
                s.placed, s.modified, s.cancelled, s.acked, s.rejected, s.fills,
                skips.empty() ? "-" : skips);
   }
+  if (!alerts.empty()) fmt::print("\nalerts raised (journaled, and shown on the dashboard):\n");
+  for (const auto& a : alerts) fmt::print("  {}\n", a);
   fmt::print("\n");
   if (int rc = run_verify(dir); rc != 0) return rc;
   fmt::print("\n");

@@ -29,7 +29,8 @@ json::array followers_json(const OperatorView& v) {
                                        {"product", p.product},
                                        {"net_units", p.net_units},
                                        {"average_price_paise", p.average_price_paise},
-                                       {"realized_pnl_paise", p.realized_pnl_paise}});
+                                       {"realized_pnl_paise", p.realized_pnl_paise},
+                                       {"mark_paise", p.mark_paise}});
     }
     out.push_back(json::object{{"id", f.id},
                                {"account", f.account},
@@ -42,6 +43,10 @@ json::array followers_json(const OperatorView& v) {
                                {"skipped_today", f.skipped_today},
                                {"turnover_today_paise", f.turnover_today_paise},
                                {"funds_paise", f.funds_paise},
+                               {"day_pnl_paise", f.day_pnl_paise},
+                               {"max_daily_loss_paise", f.max_daily_loss_paise},
+                               {"daily_profit_target_paise", f.daily_profit_target_paise},
+                               {"guard", f.guard},
                                {"positions", std::move(positions)}});
   }
   return out;
@@ -195,15 +200,19 @@ std::string metrics_text(const OperatorView& v) {
           "gauge");
   counter(out, "tandem_leader_connected", "1 while the leader's order stream is up.",
           v.leader_connected ? 1 : 0, "gauge");
-  int64_t paused = 0, stopped = 0;
+  int64_t paused = 0, stopped = 0, guarded = 0;
   for (const auto& f : v.followers) {
     paused += f.paused;
     stopped += !f.stopped.empty();
+    guarded += !f.guard.empty();
   }
   counter(out, "tandem_followers", "Followers configured.",
           static_cast<int64_t>(v.followers.size()), "gauge");
   counter(out, "tandem_followers_paused", "Followers an operator paused.", paused, "gauge");
   counter(out, "tandem_followers_stopped", "Followers whose broker refused their token.", stopped,
+          "gauge");
+  counter(out, "tandem_followers_loss_guard_tripped",
+          "Followers whose daily loss guard tripped today (max loss or profit target).", guarded,
           "gauge");
   return out;
 }

@@ -21,7 +21,7 @@ void emit(std::vector<Event>& out, CopyDecision decision, const OrderRequest& or
 
 }  // namespace
 
-void cancel_working(const CopyState& s, const FollowerSettings& f, WorkingCopies which,
+void settle_working(const CopyState& s, const FollowerSettings& f, bool hurry_exits,
                     std::vector<Event>& out) {
   std::vector<std::pair<const LeaderOrderId*, const projections::FollowerCopy*>> working;
   for (const auto& [leader, copies] : s.mappings.by_leader) {
@@ -29,24 +29,30 @@ void cancel_working(const CopyState& s, const FollowerSettings& f, WorkingCopies
     if (it == copies.end()) continue;
     const projections::FollowerCopy& copy = it->second;
     if (copy.placed_tag.empty() || copy.cancel_sent || status_rank(copy.status) == 2) continue;
-    if (which == WorkingCopies::entries) {
-      const int64_t held = s.positions.net(f.account, copy.order.instrument, copy.order.product);
-      if (held * (copy.order.side == Side::buy ? 1 : -1) < 0) continue;  // an exit: it stays
-    }
     working.emplace_back(&leader, &copy);
   }
   std::sort(working.begin(), working.end(), [](const auto& a, const auto& b) {
     return a.second->placed_tag < b.second->placed_tag;
   });
   for (const auto& [leader, copy] : working) {
+    const int64_t held = s.positions.net(f.account, copy->order.instrument, copy->order.product);
+    const bool exit = held * (copy->order.side == Side::buy ? 1 : -1) < 0;
+    if (exit && (!hurry_exits || copy->order.order_type == OrderType::market)) continue;
     CopyDecision d;
     d.leader_order_id = *leader;
     d.follower = f.follower;
     d.instrument = copy->order.instrument;
     d.side = copy->order.side;
-    d.action = CopyAction::cancel;
+    d.action = exit ? CopyAction::modify : CopyAction::cancel;
     d.ordinal = copy->next_ordinal;
-    emit(out, std::move(d), copy->order, copy);
+    OrderRequest order = copy->order;
+    if (exit) {
+      order.order_type = OrderType::market;
+      order.price_paise = 0;
+      order.trigger_price_paise = 0;
+      d.quantity_units = order.quantity_units;
+    }
+    emit(out, std::move(d), order, copy);
   }
 }
 
@@ -55,20 +61,26 @@ std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& r
   const auto settings = s.followers.find(request.follower);
   if (settings == s.followers.end()) return out;
   const FollowerSettings& f = settings->second;
-  cancel_working(s, f, WorkingCopies::all, out);
+  settle_working(s, f, /*hurry_exits=*/true, out);
   for (const auto& [key, position] : s.positions.by_key) {  // ordered by key
     if (key.account != f.account || position.net_qty_units == 0) continue;
     const int64_t net = position.net_qty_units;
+    // Exits already working close their part (now at market); the rest is closed here, so
+    // that however they fill the position ends at zero, never past it.
+    const Side closing = net > 0 ? Side::sell : Side::buy;
+    const int64_t covered = s.positions.working(f.account, key.instrument, key.product, closing);
+    const int64_t open = (net > 0 ? net : -net) - covered;
+    if (open <= 0) continue;
     const LeaderOrderId id{"flatten:" + request.request_id + ":" + to_text(key.instrument) + ":" +
                            std::string(to_string(key.product))};
     CopyDecision d;
     d.leader_order_id = id;
     d.follower = f.follower;
     d.instrument = key.instrument;
-    d.side = net > 0 ? Side::sell : Side::buy;
+    d.side = closing;
     d.action = CopyAction::place;
     d.ordinal = 1;
-    d.quantity_units = net > 0 ? net : -net;
+    d.quantity_units = open;
     d.sizing.position_before_units = net;
     d.sizing.final_qty_units = d.quantity_units;
     const OrderRequest order{key.instrument,

@@ -88,7 +88,7 @@ std::vector<Event> loss_guard(const CopyState& s, const PriceSnapshot& prices) {
         break;
       }
       case LossGuardAction::exits_only:
-        cancel_working(s, f, WorkingCopies::entries, out);
+        settle_working(s, f, /*hurry_exits=*/false, out);
         break;
       case LossGuardAction::stop:
         break;

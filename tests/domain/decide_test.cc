@@ -480,5 +480,33 @@ TEST(Decide, FlattenCancelsWorkingCopiesThenClosesEveryPositionAtMarket) {
   EXPECT_TRUE(decide(sim.state(), FollowerFlattenRequested{{"nobody"}, "x", "r3"}).empty());
 }
 
+// An exit already working when the flatten comes is turned into a market order and the
+// flatten closes only what it does not cover: however the two fill, the follower ends flat
+// and never short.
+TEST(Decide, FlattenHurriesAWorkingExitAndClosesOnlyTheRest) {
+  CopySim sim(false);
+  sim.setup({sim_follower("a")});
+  sim.apply(leader_order("L1", sim_option(), Side::buy, 150, OrderStatus::complete, 150));
+  sim.broker_step();
+  LeaderOrderUpdate exit = leader_order("L2", sim_option(), Side::sell, 75, OrderStatus::open);
+  exit.order_type = OrderType::limit;
+  exit.price_paise = 120'00;
+  sim.apply(exit);
+  sim.broker_step(false);  // the exit works at the broker, unfilled
+  const auto out = sim.apply(FollowerFlattenRequested{{"a"}, "alice", "r1"});
+  std::vector<FollowerOrderIntent> intents;
+  for (const auto& e : out) {
+    if (const auto* i = std::get_if<FollowerOrderIntent>(&e)) intents.push_back(*i);
+  }
+  ASSERT_EQ(intents.size(), 2u);
+  EXPECT_EQ(intents[0].action, CopyAction::modify);  // the working exit, now at market
+  EXPECT_EQ(intents[0].leader_order_id.value, "L2");
+  EXPECT_EQ(intents[0].order.order_type, OrderType::market);
+  EXPECT_EQ(intents[0].order.quantity_units, 75);
+  EXPECT_EQ(intents[1].action, CopyAction::place);  // the 75 it does not cover
+  EXPECT_EQ(intents[1].order.side, Side::sell);
+  EXPECT_EQ(intents[1].order.quantity_units, 75);
+}
+
 }  // namespace
 }  // namespace tandem::domain
