@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/base/money.h"
+#include "domain/copy/loss_guard.h"
 #include "journal/codec.h"
 
 namespace tandem::replay {
@@ -87,6 +88,13 @@ json::object follower_state_json(const d::CopyState& state, const d::FollowerId&
   out["funds"] =
       funds == state.funds_paise.end() ? json::value(nullptr) : json::value(money(funds->second));
   out["today"] = counters_json(state.counters.today(follower));
+  // The daily loss guard as it stood: the day's P&L at the journaled marks, and its action
+  // once it had tripped.
+  out["day_pnl"] = money(d::day_pnl_paise(state, settings));
+  const auto guard = state.guards.find(follower);
+  out["loss_guard"] = guard != state.guards.end() && guard->second.tripped
+                          ? json::value(d::to_string(guard->second.action))
+                          : json::value(nullptr);
   out["positions"] = positions_json(state, settings.account);
   out["open_copies"] = open_copies_json(state, follower);
   out["settings"] = settings_json(settings);

@@ -112,6 +112,14 @@ Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::Order
   o.price_paise = request.price_paise;
   o.trigger_price_paise = request.trigger_price_paise;
   o.exchange_time_ns = now;
+  // A stop order changed to MARKET or LIMIT waits for no trigger any more (Kite converts
+  // it; a flatten hurries working exits this way).
+  const bool stop =
+      o.order_type == d::OrderType::stop_loss || o.order_type == d::OrderType::stop_loss_market;
+  if (!stop && o.status == d::OrderStatus::trigger_pending) {
+    o.status = d::OrderStatus::open;
+    o.broker_status = "OPEN";
+  }
   return o;
 }
 

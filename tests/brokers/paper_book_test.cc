@@ -90,6 +90,22 @@ TEST(PaperBook, LimitWaitsForThePriceAndStopTriggers) {
   EXPECT_EQ(changed[0].average_price_paise, 1479'00);
 }
 
+TEST(PaperBook, AStopModifiedToMarketFillsWithoutItsTrigger) {
+  PaperBook book({});
+  book.set_price(kInfy, 1500'00);
+  auto stop =
+      book.place(order(d::Side::sell, d::OrderType::stop_loss_market, 5, 0, 1480'00), {"s"}, 0);
+  ASSERT_TRUE(stop.ok());
+  EXPECT_TRUE(book.advance(1).empty());  // 1500 is above the trigger: it waits
+  auto hurried = book.modify(stop->order_id, order(d::Side::sell, d::OrderType::market, 5), 2);
+  ASSERT_TRUE(hurried.ok());
+  EXPECT_EQ(hurried->status, d::OrderStatus::open);
+  const auto changed = book.advance(3);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].status, d::OrderStatus::complete);
+  EXPECT_EQ(changed[0].average_price_paise, 1500'00);
+}
+
 TEST(PaperBook, RepeatedTagIsRefusedAndFoundForReconciliation) {
   PaperBook book({});
   ASSERT_TRUE(book.place(order(d::Side::buy, d::OrderType::market, 1), {"dup"}, 0).ok());

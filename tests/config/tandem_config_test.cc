@@ -32,6 +32,10 @@ TEST(TandemConfig, TheShippedExampleReadsAsWritten) {
   EXPECT_EQ(client.staleness_limit_ms, 60'000);
   EXPECT_EQ(client.late_events, d::LateEvents::converge);
   EXPECT_EQ(c->followers[0].settings.late_events, d::LateEvents::skip);  // the default
+  EXPECT_EQ(client.max_daily_loss_paise, 25'000'00);
+  EXPECT_EQ(client.loss_guard_action, d::LossGuardAction::flatten);
+  EXPECT_EQ(client.daily_profit_target_paise, 0);
+  EXPECT_EQ(c->followers[0].settings.loss_guard_action, d::LossGuardAction::exits_only);
   const auto& risk = c->followers[2];
   EXPECT_EQ(risk.settings.max_position_pct_bp, 500);
   EXPECT_EQ(risk.settings.account.value, "paper-risk");  // defaults to the id
@@ -53,6 +57,8 @@ id = "a"
 account = "L1"
 max_daily_trade = 3
 late_events = "sometimes"
+loss_guard_action = "panic"
+max_daily_loss = -5
 )",
                                "t.toml");
   ASSERT_FALSE(c.ok());
@@ -63,7 +69,9 @@ late_events = "sometimes"
         "t.toml:10: follower[1].id: 'a' appears twice",
         "t.toml:11: follower[1].account: is the leader's account",
         "t.toml:12: follower[1].max_daily_trade: unknown key",
-        "t.toml:13: follower[1].late_events: 'sometimes' is not one of"}) {
+        "t.toml:13: follower[1].late_events: 'sometimes' is not one of",
+        "t.toml:14: follower[1].loss_guard_action: 'panic' is not one of",
+        "t.toml:15: follower[1].max_daily_loss"}) {
     EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
   }
 }

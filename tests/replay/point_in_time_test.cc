@@ -72,6 +72,12 @@ TEST(PointInTime, TheFollowerViewReportsWhatTheStateHolds) {
   EXPECT_EQ(view.at("open_copies").as_array().size(), 0u);  // both filled
   EXPECT_EQ(view.at("settings").at("ratioPpm").as_string(), "2000000");
   EXPECT_FALSE(view.at("paused").as_bool());
+  // Marked at the leader's fill (no ticker price journaled): no P&L; no guard set.
+  EXPECT_EQ(view.at("day_pnl").at("paise").as_int64(), 0);
+  EXPECT_TRUE(view.at("loss_guard").is_null());
+  auto marked = d::evolve(state, d::PriceSnapshot{{{testing::sim_option().key, 90'00}}, 0});
+  const auto after = follower_state_json(marked, d::FollowerId{"a"});
+  EXPECT_EQ(after.at("day_pnl").at("paise").as_int64(), -150 * 10'00);  // 150 held, now at 90.00
 }
 
 }  // namespace
