@@ -50,24 +50,29 @@ OrderStream::~OrderStream() { stop(); }
 void OrderStream::start() { asio::co_spawn(executor_, run(), asio::detached); }
 
 void OrderStream::send_text(std::string text) {
-  if (!connected_ || !socket_) return;
   outbox_.push_back(std::move(text));
-  if (writing_) return;
+  write_outbox();
+}
+
+void OrderStream::write_outbox() {
+  if (!connected_ || writing_ || outbox_.empty()) return;
   writing_ = true;
   asio::co_spawn(executor_, write_queued(socket_), asio::detached);
 }
 
-// Beast allows one write beside the pending read: the queue keeps writes one at a time.
+// Beast allows one write beside the pending read: the queue keeps writes one at a time. A
+// message is dropped once written, or when the socket fails (the next connect's
+// after_connect messages carry what it said).
 asio::awaitable<void> OrderStream::write_queued(std::shared_ptr<Socket> socket) {
   while (!outbox_.empty() && socket == socket_ && connected_) {
     const std::string text = std::move(outbox_.front());
     outbox_.pop_front();
     socket->ws->text(true);
     auto [ec, n] = co_await socket->ws->async_write(asio::buffer(text), kUse);
-    if (ec) break;  // the read fails too and the reconnect resubscribes
+    if (ec) break;
   }
-  if (socket == socket_) outbox_.clear();
   writing_ = false;
+  write_outbox();  // queued meanwhile for a socket that connected since
 }
 
 void OrderStream::stop() {
@@ -124,7 +129,7 @@ asio::awaitable<Status> OrderStream::connect_and_read() {
   }
   ++connects_;
   connected_ = true;
-  outbox_.clear();  // what was queued for the last socket is in after_connect's messages
+  write_outbox();  // queued while it connected (harmless if after_connect said it already)
   on_connection_(true, Status());
 
   // Gap fill: subscribed first, so nothing falls between the book and the stream.

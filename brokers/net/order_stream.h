@@ -66,14 +66,15 @@ class OrderStream {
   void start();
   void stop();
   int connects() const { return connects_; }
-  // Sends a text message on the socket now, if it is connected, after those queued before
-  // it; while it is not, the message is dropped (after_connect covers the next connect).
+  // Sends a text message on the socket, after those queued before it: now if it is
+  // connected, else once it is (after the after_connect messages).
   void send_text(std::string text);
 
  private:
   struct Socket;
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<Status> connect_and_read();
+  void write_outbox();
   boost::asio::awaitable<void> write_queued(std::shared_ptr<Socket> socket);
   void emit(const BrokerOrder& order, bool recovered);
 
