@@ -9,12 +9,13 @@ namespace tandem::domain {
 
 namespace {
 
+// A snapshot holds the few instruments in use: a scan, which needs no order. The last
+// price of an instrument wins, as when the snapshot is folded into the marks.
 const InstrumentPrice* find_price(const std::vector<InstrumentPrice>& prices,
                                   const InstrumentKey& key) {
-  const auto it = std::lower_bound(
-      prices.begin(), prices.end(), key,
-      [](const InstrumentPrice& p, const InstrumentKey& k) { return p.instrument < k; });
-  return it != prices.end() && it->instrument == key ? &*it : nullptr;
+  const auto it = std::find_if(prices.rbegin(), prices.rend(),
+                               [&](const InstrumentPrice& p) { return p.instrument == key; });
+  return it != prices.rend() ? &*it : nullptr;
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ namespace tandem::domain {
 [[nodiscard]] int64_t mark_price(const CopyState& state, const InstrumentKey& instrument);
 
 // The account's realised P&L plus its open positions at the marks, in paise. `overlay` are
-// newer prices than the state's (the snapshot being decided), sorted by instrument.
+// newer prices than the state's (the snapshot being decided).
 [[nodiscard]] int64_t account_value_paise(const CopyState& state, const AccountId& account,
                                           const std::vector<InstrumentPrice>& overlay = {});
 
