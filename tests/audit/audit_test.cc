@@ -5,8 +5,10 @@
 // Method: a CopySim day journaled through the real store; manifests signed with HMAC-SHA256
 // and with an Ed25519 key made here through OpenSSL.
 #include <gtest/gtest.h>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <algorithm>
 
 #include <boost/json.hpp>
 
@@ -101,6 +103,40 @@ TEST(AuditExport, EachRegisterHoldsTheFollowersRecordsInJournalOrder) {
                                                    "FollowerOrderAck",   "FollowerOrderUpdate"};
   ASSERT_GE(records.size(), expected_start.size());
   EXPECT_EQ(std::vector<std::string>(records.begin(), records.begin() + 6), expected_start);
+}
+
+// The loss guard's trip is in the follower's register with its P&L and limit, then the
+// flatten it ordered.
+TEST(AuditExport, ALossGuardTripIsInTheFollowersRegister) {
+  testing::CopySim sim;
+  d::FollowerSettings a = testing::sim_follower("a");
+  a.max_daily_loss_paise = 1'000'00;
+  a.loss_guard_action = d::LossGuardAction::flatten;
+  sim.setup({a});
+  const auto option = testing::sim_option();
+  sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
+  sim.apply(d::PriceSnapshot{{{option.key, 90'00}}, testing::kSimTenAm});
+  testing::TempDir dir;
+  auto store = testing::open_store(dir.path("j"));
+  std::vector<journal::AppendItem> items;
+  for (const auto& e : sim.journal()) items.push_back(testing::item(e, kSimDay));
+  ASSERT_TRUE(store->append(items).ok());
+  auto content = build_export(*store, the_day(Format::jsonl));
+  ASSERT_TRUE(content.ok()) << content.status().to_string();
+  std::vector<std::string> records;
+  for (const auto& line : lines(content->files.at("register-a.jsonl").bytes)) {
+    const auto row = boost::json::parse(line).as_object();
+    records.emplace_back(row.at("record").as_string());
+    if (records.back() == "LossGuardTripped") {
+      const std::string detail(row.at("detail").as_string());
+      EXPECT_NE(detail.find("\"dayPnlPaise\":\"-150000\""), std::string::npos) << detail;
+      EXPECT_NE(detail.find("\"action\":\"flatten\""), std::string::npos) << detail;
+    }
+  }
+  const auto trip = std::find(records.begin(), records.end(), "LossGuardTripped");
+  ASSERT_NE(trip, records.end());
+  ASSERT_NE(trip + 1, records.end());
+  EXPECT_EQ(*(trip + 1), "CopyDecision");  // the flatten's closing order follows
 }
 
 TEST(AuditExport, TheSameRangeGivesTheSameBytesAndAFollowerFilterOnlyItsOwn) {
