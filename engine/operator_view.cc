@@ -40,8 +40,8 @@ std::vector<FollowerRow> follower_rows(const d::CopyState& state,
     row.day_pnl_paise = d::day_pnl_paise(state, f);
     row.max_daily_loss_paise = f.max_daily_loss_paise;
     row.daily_profit_target_paise = f.daily_profit_target_paise;
-    if (const auto g = state.guards.find(id); g != state.guards.end() && g->second.tripped) {
-      row.guard = std::string(d::to_string(g->second.action));
+    if (const d::DayGuard* g = d::tripped_guard(state, id)) {
+      row.guard = std::string(d::to_string(g->action));
     }
     rows.push_back(std::move(row));
   }

@@ -91,10 +91,9 @@ json::object follower_state_json(const d::CopyState& state, const d::FollowerId&
   // The daily loss guard as it stood: the day's P&L at the journaled marks, and its action
   // once it had tripped.
   out["day_pnl"] = money(d::day_pnl_paise(state, settings));
-  const auto guard = state.guards.find(follower);
-  out["loss_guard"] = guard != state.guards.end() && guard->second.tripped
-                          ? json::value(d::to_string(guard->second.action))
-                          : json::value(nullptr);
+  const d::DayGuard* guard = d::tripped_guard(state, follower);
+  out["loss_guard"] =
+      guard != nullptr ? json::value(d::to_string(guard->action)) : json::value(nullptr);
   out["positions"] = positions_json(state, settings.account);
   out["open_copies"] = open_copies_json(state, follower);
   out["settings"] = settings_json(settings);

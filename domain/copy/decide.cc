@@ -117,9 +117,8 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
   }
   const Product product = *follower_product(c.f, c.u.product);
   const int64_t position = c.s.positions.net(c.f.account, c.u.instrument, product);
-  if (guard_refuses(c.s, c.f.follower, d.side, position)) {
-    return skip(c, d, SkipReason::loss_guard);
-  }
+  const DayGuard* tripped = tripped_guard(c.s, c.f.follower);
+  if (guard_refuses(tripped, d.side, position)) return skip(c, d, SkipReason::loss_guard);
   const int64_t unit = lot_unit(*instrument);
   const int dir = direction(d.side);
   const int64_t ref = reference_price(c, price);
@@ -143,8 +142,7 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
   limits.unit = unit;
   limits.direction = dir;
   // Once the loss guard has tripped, what passes it is an exit of the follower's own.
-  const auto guard = c.s.guards.find(c.f.follower);
-  limits.exit = leader_exit(c) || (guard != c.s.guards.end() && guard->second.tripped);
+  limits.exit = leader_exit(c) || tripped != nullptr;
   limits.position_units = position;
   limits.working_same_units = c.s.positions.working(c.f.account, c.u.instrument, product, d.side);
   limits.working_opposite_units =
@@ -198,7 +196,7 @@ void modify(const Context& c) {
   if (position * dir < 0) {
     if (qty > old_qty) d.clamp = Clamp::exit_position;
     qty = std::min(qty, old_qty);
-  } else if (qty > old_qty && guard_refuses(c.s, c.f.follower, d.side, position)) {
+  } else if (qty > old_qty && guard_refuses(tripped_guard(c.s, c.f.follower), d.side, position)) {
     qty = old_qty;  // the loss guard lets nothing add to a position
     d.clamp = Clamp::loss_guard;
   } else if (qty > old_qty) {

@@ -52,11 +52,14 @@ int64_t day_pnl_paise(const CopyState& s, const FollowerSettings& f,
   return account_value_paise(s, f.account, overlay) - opening;
 }
 
-bool guard_refuses(const CopyState& s, const FollowerId& follower, Side side,
-                   int64_t position_units) {
+const DayGuard* tripped_guard(const CopyState& s, const FollowerId& follower) {
   const auto g = s.guards.find(follower);
-  if (g == s.guards.end() || !g->second.tripped) return false;
-  if (g->second.action == LossGuardAction::stop) return true;
+  return g != s.guards.end() && g->second.tripped ? &g->second : nullptr;
+}
+
+bool guard_refuses(const DayGuard* tripped, Side side, int64_t position_units) {
+  if (tripped == nullptr) return false;
+  if (tripped->action == LossGuardAction::stop) return true;
   const int64_t direction = side == Side::buy ? 1 : -1;
   return position_units * direction >= 0;  // only an order that reduces the position passes
 }
@@ -65,8 +68,7 @@ std::vector<Event> loss_guard(const CopyState& s, const PriceSnapshot& prices) {
   std::vector<Event> out;
   for (const auto& [id, f] : s.followers) {
     if (!f.enabled || (f.max_daily_loss_paise <= 0 && f.daily_profit_target_paise <= 0)) continue;
-    const auto g = s.guards.find(id);
-    if (g != s.guards.end() && g->second.tripped) continue;
+    if (tripped_guard(s, id) != nullptr) continue;
     const int64_t pnl = day_pnl_paise(s, f, prices.prices);
     LossGuardTripped trip{id, GuardLimit::max_daily_loss, pnl, 0, f.loss_guard_action};
     if (f.max_daily_loss_paise > 0 && pnl <= -f.max_daily_loss_paise) {

@@ -29,10 +29,13 @@ namespace tandem::domain {
 [[nodiscard]] int64_t day_pnl_paise(const CopyState& state, const FollowerSettings& follower,
                                     const std::vector<InstrumentPrice>& overlay = {});
 
-// True when the guard tripped today and refuses a new order of `side` in a position of
-// `position_units`: every order under `stop`; any that does not reduce it otherwise.
-[[nodiscard]] bool guard_refuses(const CopyState& state, const FollowerId& follower, Side side,
-                                 int64_t position_units);
+// The follower's guard once it has tripped today, else null (decide() looks it up once per
+// order).
+[[nodiscard]] const DayGuard* tripped_guard(const CopyState& state, const FollowerId& follower);
+
+// True when a tripped guard refuses a new order of `side` in a position of `position_units`:
+// every order under `stop`; any that does not reduce it otherwise. False for null.
+[[nodiscard]] bool guard_refuses(const DayGuard* tripped, Side side, int64_t position_units);
 
 // What the guard decides on a new snapshot of prices, followers in id order.
 [[nodiscard]] std::vector<Event> loss_guard(const CopyState& state, const PriceSnapshot& prices);
