@@ -91,6 +91,20 @@ int check(const CheckOptions& o) {
       rows.push_back({"follower " + f.settings.follower.value, true,
                       "paper, " + rupees(f.paper_capital_paise)});
     }
+    const d::FollowerSettings& g = f.settings;
+    if (g.max_daily_loss_paise > 0 || g.daily_profit_target_paise > 0) {
+      // Where the guard's marks come from: Kite's ticker, or only the leader's fills.
+      const bool ticker = config->leader.broker == d::Broker::kite;
+      rows.push_back(
+          {"loss guard " + g.follower.value, true,
+           fmt::format(
+               "max loss {}, profit target {}, then {}; positions marked at {}",
+               g.max_daily_loss_paise > 0 ? rupees(g.max_daily_loss_paise) : "none",
+               g.daily_profit_target_paise > 0 ? rupees(g.daily_profit_target_paise) : "none",
+               d::to_string(g.loss_guard_action),
+               ticker ? "the leader's Kite ticker prices"
+                      : "the leader's fills only (a Dhan leader has no Kite ticker here)")});
+    }
   }
   asio::io_context io;
   const SecretLookup lookup = [&](const std::string& name) -> std::optional<std::string> {

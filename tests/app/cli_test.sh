@@ -27,6 +27,7 @@ for f in f1-multiplier f2-fixed-ratio f3-capital f4-risk f5-tight; do
   check "demo copies to $f" grep -Eq "^$f +[1-9][0-9]* " <<<"$out"
 done
 check "demo's tight follower hits its limits" grep -Eq "^f5-tight .*daily_trade_limit" <<<"$out"
+check "…and its daily loss guard, at the ticker's prices" grep -q "loss_guard: follower f5-tight: day P&L -[0-9.]* reached its maximum daily loss of 3000.00; action flatten" <<<"$out"
 intents=$(sed -n 's/^FollowerOrderIntent *\([0-9]*\)$/\1/p' <<<"$out")
 acks=$(sed -n 's/^FollowerOrderAck *\([0-9]*\)$/\1/p' <<<"$out")
 check "demo acknowledges every follower order it journaled" test "${intents:-0}" -gt 500 -a "${intents:-0}" = "${acks:-x}"
@@ -310,6 +311,8 @@ broker = "kite"
 api_url = "https://localhost:$port"
 ca_file = "$work/login-ca.pem"
 allow_symbols = ["INFY"]
+max_daily_loss = 2500.00
+loss_guard_action = "flatten"
 [[follower]]
 id = "f2"
 account = "FOLLOW2"
@@ -326,6 +329,7 @@ check "…reaching the leader with a valid token" grep -q "leader LEADER1 (kite)
 check "…resolving the allowed symbols" grep -q "instruments *ok" <<<"$out"
 check "…reading a Dhan follower's scrip master" grep -q "follower FOLLOW2 (dhan) scrip master *ok" <<<"$out"
 check "…and reaching it with the token login dhan stored" grep -q "follower FOLLOW2 (dhan) *ok *reached over TLS, token valid" <<<"$out"
+check "…saying where the loss guard's prices come from" grep -q "loss guard f1 *ok *max loss .*2500.00.*then flatten; positions marked at the leader's Kite ticker prices" <<<"$out"
 echo expired | "$tandem" secrets set kite.FOLLOW1.access_token "${sec[@]}" >/dev/null
 run "$tandem" check --config "$work/tandem.toml" "${sec[@]}"
 check "check with a dead token exits 1" test "$rc" -eq 1
