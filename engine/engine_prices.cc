@@ -68,6 +68,9 @@ Status Engine::snapshot_prices() {
     if (const auto* t = std::get_if<d::LossGuardTripped>(&e)) trips.push_back(*t);
   }
   const size_t orders = trips.empty() ? 0 : (batch.size() - 1 - trips.size()) / 2;
+  // Paper followers fill at the market's price, as a broker would: posted before the
+  // orders below, so a flatten on paper fills at the price that tripped it.
+  for (const auto& p : snapshot.prices) feed_paper_price(p.instrument, p.last_price_paise);
   if (Status s = journal_and_send(std::move(batch), std::nullopt); !s.ok()) return s;
   for (const auto& trip : trips) on_guard_tripped(trip, orders);
   return Status();
