@@ -1,11 +1,17 @@
 // Goal: snapshots make restarts cheap without changing what they restore —
 // decode(encode(state)) == state with stable bytes, and for any journal and any snapshot
 // point, snapshot + tail read from RocksDB equals folding every record (DESIGN.md
-// invariant 4). A damaged snapshot is not trusted: the state is rebuilt from record 1.
+// invariant 4). A damaged snapshot, or one of another state version, is not trusted: the
+// state is rebuilt from record 1.
 // Method: states come from generated leader histories run through decide()/evolve().
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstring>
+
+#include <capnp/message.h>
+
+#include "journal/schema/snapshot.capnp.h"
 #include "journal/snapshot_codec.h"
 #include "journal/state_restore.h"
 #include "tests/support/journal_helpers.h"
@@ -86,6 +92,48 @@ TEST(Snapshot, RestoreWithoutSnapshotsFoldsEveryRecord) {
   EXPECT_EQ(restored->snapshot_seq, 0u);
   EXPECT_EQ(restored->state.leader.value, "leader");
   EXPECT_EQ(restored->state.day, 20261120u);
+}
+
+// A snapshot from a binary whose state lacked fields a fold now fills (the loss guard's
+// opening values) would restore them empty: it is refused by its state version, and the
+// state is rebuilt from record 1.
+TEST(Snapshot, ASnapshotOfAnotherStateVersionIsNotUsed) {
+  testing::CopySim sim;
+  d::FollowerSettings a = testing::sim_follower("a");
+  a.max_daily_loss_paise = 1'000'00;
+  sim.setup({a});
+  sim.apply(testing::leader_order("L1", testing::sim_option(), d::Side::buy, 150,
+                                  d::OrderStatus::complete, 150));
+  const auto& events = sim.journal();
+  testing::TempDir dir;
+  auto store = testing::open_store(dir.path("j"));
+  std::vector<AppendItem> items;
+  for (const auto& e : events) items.push_back(testing::item(e));
+  ASSERT_TRUE(store->append(items).ok());
+
+  // The current encoding, with the version an older binary wrote (0: no field).
+  const WordBytes bytes = encode_snapshot(fold_prefix(events, events.size()));
+  std::vector<capnp::word> words(bytes.words.size());
+  std::memcpy(static_cast<void*>(words.data()), bytes.words.data(), bytes.size);
+  kj::ArrayPtr<const capnp::word> segments[1] = {kj::arrayPtr(words.data(), words.size())};
+  capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1));
+  capnp::MallocMessageBuilder older;
+  older.setRoot(reader.getRoot<schema::CopyState>());
+  older.getRoot<schema::CopyState>().setStateVersion(0);
+  const kj::Array<capnp::word> canonical =
+      capnp::canonicalize(older.getRoot<schema::CopyState>().asReader());
+  const auto older_bytes = canonical.asBytes();
+  const std::span<const uint8_t> span(older_bytes.begin(), older_bytes.size());
+
+  auto decoded = decode_snapshot(span, events.size());
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().code(), StatusCode::unsupported);
+  EXPECT_NE(decoded.status().message().find("state version 0"), std::string::npos);
+  ASSERT_TRUE(store->put_snapshot(events.size(), span).ok());
+  auto restored = restore_state(*store);
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ(restored->snapshot_seq, 0u);  // rebuilt from record 1
+  EXPECT_EQ(restored->state, fold_prefix(events, events.size()));
 }
 
 }  // namespace
