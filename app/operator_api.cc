@@ -159,6 +159,14 @@ void counter(std::string& out, const std::string& name, const std::string& help,
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
 }
 
+// A counter with one label: a line per value of the label.
+template <class Rows, class Labels>
+void labeled_counter(std::string& out, const std::string& name, const std::string& help,
+                     const Rows& rows, Labels labels) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} counter\n", name, help, name);
+  for (const auto& [key, n] : rows) out += fmt::format("{}{{{}}} {}\n", name, labels(key), n);
+}
+
 }  // namespace
 
 std::string metrics_text(const OperatorView& v) {
@@ -170,19 +178,13 @@ std::string metrics_text(const OperatorView& v) {
           v.counters.leader_updates);
   counter(out, "tandem_intents_total", "Follower orders decided and journaled before sending.",
           v.counters.intents);
-  out +=
-      "# HELP tandem_orders_total Follower orders answered by their broker, by outcome.\n"
-      "# TYPE tandem_orders_total counter\n";
-  for (const auto& [key, n] : v.counters.orders) {
-    out += fmt::format("tandem_orders_total{{broker=\"{}\",status=\"{}\"}} {}\n", key.first,
-                       key.second, n);
-  }
-  out +=
-      "# HELP tandem_skips_total Copies refused, by reason.\n"
-      "# TYPE tandem_skips_total counter\n";
-  for (const auto& [reason, n] : v.counters.skips) {
-    out += fmt::format("tandem_skips_total{{reason=\"{}\"}} {}\n", reason, n);
-  }
+  labeled_counter(out, "tandem_orders_total",
+                  "Follower orders answered by their broker, by outcome.", v.counters.orders,
+                  [](const auto& key) {
+                    return fmt::format("broker=\"{}\",status=\"{}\"", key.first, key.second);
+                  });
+  labeled_counter(out, "tandem_skips_total", "Copies refused, by reason.", v.counters.skips,
+                  [](const std::string& reason) { return fmt::format("reason=\"{}\"", reason); });
   counter(out, "tandem_leader_reconnects_total", "Reconnects of the leader's order stream.",
           v.counters.leader_reconnects);
   counter(out, "tandem_rate_limit_waits_total",

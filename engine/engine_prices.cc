@@ -64,15 +64,16 @@ Status Engine::snapshot_prices() {
   price_snapshot_at_ = now;
   std::vector<d::Event> batch = decide_on(snapshot);
   std::vector<d::LossGuardTripped> trips;
+  std::map<d::FollowerId, size_t> orders;  // each trip's own orders, for its alert
   for (const auto& e : batch) {
     if (const auto* t = std::get_if<d::LossGuardTripped>(&e)) trips.push_back(*t);
+    if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) ++orders[i->follower];
   }
-  const size_t orders = trips.empty() ? 0 : (batch.size() - 1 - trips.size()) / 2;
   // Paper followers fill at the market's price, as a broker would: posted before the
   // orders below, so a flatten on paper fills at the price that tripped it.
   for (const auto& p : snapshot.prices) feed_paper_price(p.instrument, p.last_price_paise);
   if (Status s = journal_and_send(std::move(batch), std::nullopt); !s.ok()) return s;
-  for (const auto& trip : trips) on_guard_tripped(trip, orders);
+  for (const auto& trip : trips) on_guard_tripped(trip, orders[trip.follower]);
   return Status();
 }
 
