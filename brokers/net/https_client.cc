@@ -11,7 +11,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include <deque>
 
@@ -30,7 +29,7 @@ struct HttpsClient::Impl {
   size_t max_connections;
   std::chrono::milliseconds deadline;
   Result<std::shared_ptr<ssl::context>> tls;
-  std::vector<std::unique_ptr<TlsStream>> idle;
+  std::vector<std::unique_ptr<TlsSocket>> idle;
   size_t open = 0;  // idle + in use
   size_t handshakes = 0;
   std::deque<asio::steady_timer*> waiters;  // requests waiting for a connection
@@ -42,7 +41,7 @@ struct HttpsClient::Impl {
         deadline(d),
         tls(client_tls_context(target.ca_pem)) {}
 
-  asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect() {
+  asio::awaitable<Result<std::unique_ptr<TlsSocket>>> connect() {
     if (!tls.ok())
       co_return Status::invalid_argument("https " + target.host + ": " + tls.status().message());
     auto stream = co_await connect_tls(executor, **tls, target.host, target.port, "https",
@@ -52,7 +51,7 @@ struct HttpsClient::Impl {
   }
 
   // An idle connection, a new one while the pool has room, or the next one released.
-  asio::awaitable<Result<std::unique_ptr<TlsStream>>> acquire() {
+  asio::awaitable<Result<std::unique_ptr<TlsSocket>>> acquire() {
     for (;;) {
       if (!idle.empty()) {
         auto s = std::move(idle.back());
@@ -71,7 +70,7 @@ struct HttpsClient::Impl {
     }
   }
 
-  void release(std::unique_ptr<TlsStream> s) {
+  void release(std::unique_ptr<TlsSocket> s) {
     if (s) {
       idle.push_back(std::move(s));
     } else {
@@ -109,7 +108,7 @@ asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
   Impl& m = *impl_;
   auto acquired = co_await m.acquire();
   if (!acquired.ok()) co_return acquired.status();
-  std::unique_ptr<TlsStream> stream = std::move(acquired).value();
+  std::unique_ptr<TlsSocket> stream = std::move(acquired).value();
 
   http::request<http::string_body> req{r.method, r.target, 11};
   req.set(http::field::host, m.target.host);
@@ -120,7 +119,7 @@ asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
   req.keep_alive(true);
   req.prepare_payload();
 
-  beast::get_lowest_layer(*stream).expires_after(m.deadline);
+  stream->expires_after(m.deadline);
   auto [wec, written] = co_await http::async_write(*stream, req, kUse);
   http::response<http::string_body> res;
   beast::flat_buffer buffer;

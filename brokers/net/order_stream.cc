@@ -8,9 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include "brokers/net/tls_connect.h"
 #include "brokers/seeded_random.h"
@@ -26,12 +24,10 @@ constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
 struct OrderStream::Socket {
   std::shared_ptr<ssl::context> tls;  // outlives the stream that uses it
-  std::unique_ptr<websocket::stream<TlsStream>> ws;
+  std::unique_ptr<websocket::stream<TlsSocket>> ws;
   void close() {
     if (!ws) return;
-    boost::system::error_code ec;
-    beast::get_lowest_layer(*ws).socket().shutdown(tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(*ws).close();
+    ws->next_layer().shutdown_and_close();
   }
 };
 
@@ -106,7 +102,7 @@ asio::awaitable<Status> OrderStream::connect_and_read() {
     return Status(StatusCode::disconnected,
                   dialect_.name + " " + target_.host + ": " + step + ": " + e.message());
   };
-  socket->ws = std::make_unique<websocket::stream<TlsStream>>(std::move(**tls_stream));
+  socket->ws = std::make_unique<websocket::stream<TlsSocket>>(std::move(**tls_stream));
   auto& ws = *socket->ws;
   // The broker's heartbeats are the liveness signal where it sends them; otherwise Beast
   // pings at half the idle timeout and closes a socket that does not answer.

@@ -1,9 +1,11 @@
 #include "brokers/net/tls_connect.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
 
 #include <map>
 #include <mutex>
@@ -39,27 +41,35 @@ void release_idle_buffers(ssl::context& tls) {
   SSL_CTX_set_mode(tls.native_handle(), SSL_MODE_RELEASE_BUFFERS);
 }
 
-asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(asio::any_io_executor executor,
+asio::awaitable<Result<std::unique_ptr<TlsSocket>>> connect_tls(asio::any_io_executor executor,
                                                                 ssl::context& tls, std::string host,
                                                                 std::string port, std::string what,
                                                                 std::string local_address) {
   constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
-  auto fail = [&](const char* step, const boost::system::error_code& ec) {
+  auto stream = std::make_unique<TlsSocket>(executor, tls);
+  auto fail = [&](const char* step, boost::system::error_code ec) {
+    if (stream->timed_out()) ec = beast::error::timeout;
     return Status(StatusCode::disconnected,
                   what + " " + host + ":" + port + ": " + step + ": " + ec.message());
   };
   tcp::resolver resolver(executor);
   auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kUse);
   if (rec) co_return fail("resolve", rec);
-  auto stream = std::make_unique<TlsStream>(executor, tls);
-  // SNI, and the certificate must name the host we asked for.
-  if (!SSL_set_tlsext_host_name(stream->native_handle(), host.c_str())) {
-    co_return Status(StatusCode::disconnected, what + " " + host + ": SNI failed");
-  }
-  stream->set_verify_callback(ssl::host_name_verification(host));
-  beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
+  // The certificate must name the host we asked for (its IP address when we asked for
+  // one), and a host name goes out as SNI.
+  SSL* ssl = stream->native_handle();
+  boost::system::error_code not_ip;
+  asio::ip::make_address(host, not_ip);
+  const bool named = ssl != nullptr && (not_ip ? SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 &&
+                                                     SSL_set1_host(ssl, host.c_str()) == 1
+                                               : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
+                                                                               host.c_str()) == 1);
+  if (!named) co_return Status(StatusCode::disconnected, what + " " + host + ": SNI failed");
+  SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+  stream->expires_after(std::chrono::seconds(30));
+  auto& socket = stream->next_layer();
   if (local_address.empty()) {
-    auto [cec, ep] = co_await beast::get_lowest_layer(*stream).async_connect(endpoints, kUse);
+    auto [cec] = co_await stream->async_connect(endpoints, kUse);
     if (cec) co_return fail("connect", cec);
   } else {
     boost::system::error_code aec;
@@ -70,21 +80,19 @@ asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(asio::any_io_exe
     boost::system::error_code cec = asio::error::address_family_not_supported;
     for (const auto& entry : endpoints) {
       if (entry.endpoint().address().is_v4() != local.is_v4()) continue;
-      auto& socket = beast::get_lowest_layer(*stream).socket();
       if (socket.is_open()) socket.close(aec);
       socket.open(entry.endpoint().protocol(), cec);
       if (!cec) socket.bind(tcp::endpoint(local, 0), cec);
       if (cec) co_return fail(("bind to " + local_address).c_str(), cec);
-      std::tie(cec) =
-          co_await beast::get_lowest_layer(*stream).async_connect(entry.endpoint(), kUse);
+      std::tie(cec) = co_await stream->async_connect(entry.endpoint(), kUse);
       if (!cec) break;
     }
     if (cec) co_return fail("connect", cec);
   }
-  beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true));
-  auto [hec] = co_await stream->async_handshake(ssl::stream_base::client, kUse);
+  socket.set_option(tcp::no_delay(true));
+  auto [hec, unused] = co_await stream->async_handshake(kUse);
   if (hec) co_return fail("TLS handshake", hec);
-  beast::get_lowest_layer(*stream).expires_never();
+  stream->expires_never();
   co_return std::move(stream);
 }
 

@@ -6,17 +6,14 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <memory>
 #include <string>
 
+#include "brokers/net/tls_socket.h"
 #include "domain/base/status.h"
 
 namespace tandem::brokers::net {
-
-using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // A client context that verifies peers against the system trust store plus `ca_pem`
 // (empty: the system store only), shared by every caller with the same `ca_pem` while any
@@ -32,7 +29,7 @@ void release_idle_buffers(boost::asio::ssl::context& tls);
 // A non-empty `local_address` binds the socket to that source IP first (the broker's
 // registered static IP for order calls); a bad address is invalid_argument. Other failures
 // are `disconnected`, naming the step; never the path or a credential.
-[[nodiscard]] boost::asio::awaitable<Result<std::unique_ptr<TlsStream>>> connect_tls(
+[[nodiscard]] boost::asio::awaitable<Result<std::unique_ptr<TlsSocket>>> connect_tls(
     boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, std::string host,
     std::string port, std::string what, std::string local_address = {});
 

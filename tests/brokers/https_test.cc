@@ -1,7 +1,10 @@
 // Goal: the network layer works over real TLS on loopback as against a broker: connections
 // warmed ahead serve parallel requests without new handshakes; the peer is verified (an
 // untrusted CA or a certificate for another host is refused); a stalled answer ends at the
-// deadline and a dropped connection both as `disconnected`, i.e. outcome unknown.
+// deadline and a dropped connection both as `disconnected`, i.e. outcome unknown. The TLS
+// socket under them (TlsSocket): an idle pooled connection outlives its deadline and keeps
+// no work in its io_context; an IP-address target is checked against the certificate's
+// addresses; writing to a peer that has gone is an error, not SIGPIPE.
 // Method: HttpsServer with a made TlsIdentity on 127.0.0.1, HttpsClient trusting its CA.
 #include <gtest/gtest.h>
 
@@ -11,10 +14,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
 #include <atomic>
+#include <thread>
 
 #include "brokers/net/https_client.h"
 #include "brokers/net/https_server.h"
+#include "brokers/net/tls_connect.h"
 #include "brokers/net/tls_identity.h"
 
 namespace tandem::brokers::net {
@@ -169,6 +178,98 @@ TEST(Https, DroppedConnectionIsDisconnected) {
     auto r = co_await client.request(get("/orders"));
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), StatusCode::disconnected);
+  });
+}
+
+TEST(Https, IdleConnectionOutlivesItsDeadlineAndIsReused) {
+  Loopback net;
+  net.run([&]() -> asio::awaitable<void> {
+    HttpsClient client(net.io.get_executor(), net.target(net.identity.ca_pem), 1,
+                       std::chrono::milliseconds(100));
+    auto first = co_await client.request(get("/1"));
+    EXPECT_TRUE(first.ok()) << first.status().to_string();
+    asio::steady_timer idle(net.io, std::chrono::milliseconds(300));  // 3 deadlines idle
+    co_await idle.async_wait(asio::use_awaitable);
+    auto second = co_await client.request(get("/2"));
+    EXPECT_TRUE(second.ok()) << second.status().to_string();
+    EXPECT_EQ(client.handshakes(), 1u);
+  });
+  EXPECT_EQ(net.requests.load(), 2);
+}
+
+// `tandem login dhan` runs an io_context per step and waits for the user between them: a
+// pooled connection's deadline must not keep run() waiting until it passes.
+TEST(Https, IdlePooledConnectionLeavesItsIoContextFree) {
+  Loopback net;
+  auto server_work = asio::make_work_guard(net.io);
+  std::thread server_thread([&] { net.io.run_for(std::chrono::seconds(20)); });
+  asio::io_context client_io;
+  auto client = std::make_unique<HttpsClient>(
+      client_io.get_executor(), net.target(net.identity.ca_pem), 1, std::chrono::seconds(60));
+  bool answered = false;
+  asio::co_spawn(
+      client_io,
+      [&]() -> asio::awaitable<void> { answered = (co_await client->request(get("/"))).ok(); },
+      asio::detached);
+  const auto start = std::chrono::steady_clock::now();
+  client_io.run();
+  EXPECT_TRUE(answered);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_EQ(client->idle_connections(), 1u);
+  client.reset();  // closes the pooled connection, which ends the server's side of it
+  server_work.reset();
+  asio::post(net.io, [&] { net.server->stop(); });
+  server_thread.join();
+}
+
+TEST(Https, AddressTargetIsCheckedAgainstTheCertificatesAddresses) {
+  Loopback net;  // a certificate for localhost and 127.0.0.1
+  net.run([&]() -> asio::awaitable<void> {
+    HttpsClient client(net.io.get_executor(),
+                       https_target("127.0.0.1", std::to_string(net.port), net.identity.ca_pem), 1,
+                       std::chrono::milliseconds(2000));
+    auto r = co_await client.request(get("/"));
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+  });
+  Loopback named({}, {"localhost"});  // no address in it
+  named.run([&]() -> asio::awaitable<void> {
+    HttpsClient client(named.io.get_executor(),
+                       https_target("127.0.0.1", std::to_string(named.port), named.identity.ca_pem),
+                       1, std::chrono::milliseconds(2000));
+    auto r = co_await client.request(get("/"));
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("TLS handshake"), std::string::npos)
+        << r.status().to_string();
+  });
+}
+
+// OpenSSL's own socket BIO writes with write(), which raises SIGPIPE on a socket the peer
+// has closed; without MSG_NOSIGNAL this test's process would end here.
+TEST(Https, WritingToAPeerThatHasGoneIsAnError) {
+  Loopback net([](const HttpRequest&) {
+    ServerReply reply;
+    reply.drop_connection = true;
+    return reply;
+  });
+  net.run([&]() -> asio::awaitable<void> {
+    auto tls = client_tls_context(net.identity.ca_pem);
+    EXPECT_TRUE(tls.ok());
+    auto socket = co_await connect_tls(net.io.get_executor(), **tls, "localhost",
+                                       std::to_string(net.port), "test");
+    EXPECT_TRUE(socket.ok()) << socket.status().to_string();
+    if (!socket.ok()) co_return;
+    const std::string request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    auto [ec, n] = co_await asio::async_write(**socket, asio::buffer(request),
+                                              asio::as_tuple(asio::use_awaitable));
+    EXPECT_FALSE(ec) << ec.message();
+    const std::string chunk(4096, 'x');
+    for (int i = 0; i < 50 && !ec; ++i) {  // the server closes; its reset arrives; then EPIPE
+      asio::steady_timer pause(net.io, std::chrono::milliseconds(20));
+      co_await pause.async_wait(asio::use_awaitable);
+      std::tie(ec, n) = co_await asio::async_write(**socket, asio::buffer(chunk),
+                                                   asio::as_tuple(asio::use_awaitable));
+    }
+    EXPECT_TRUE(ec) << "every write to a closed peer succeeded";
   });
 }
 
