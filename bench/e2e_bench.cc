@@ -1,9 +1,13 @@
 // `tandem-bench e2e`: the live engine end to end against the broker simulator over loopback
 // TLS, with N followers (Kite accounts on the simulator), a RocksDB journal on disk, and
 // 0 ms or 20 ms of simulated broker latency. For each leader order:
-//   internal — from the simulator pushing the leader's order update on its WebSocket to the
-//              last follower order arriving at the simulator (read off the socket, journaled
-//              with its decisions and intents in one synced batch, sent in parallel);
+//   internal — the engine's own time, as issue #6 defines it: from the leader's update read
+//              off its WebSocket to the last follower order written to its broker's socket
+//              (decided, journaled with its decisions and intents in one synced batch, sent
+//              in parallel); the engine's EngineStats::send_latency_ns;
+//   at broker — from the simulator pushing the leader's update to the last follower order
+//              arriving at the simulator: internal plus both loopback hops and the
+//              simulator's own reading, on the same two cores;
 //   total    — from the same push to the engine handling the last follower's ack.
 // A baseline places the same N orders one follower after another through the same
 // gateways, the way a copier that loops over followers would.
@@ -51,7 +55,7 @@ auto on(asio::io_context& io, F f) {
 }
 
 struct Figures {
-  Percentiles internal, total;
+  Percentiles internal, at_broker, total;
   double baseline_ms = -1;
   bool ok = true;
 };
@@ -156,7 +160,15 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
                         market_clock);
   std::atomic<int64_t> target_acks{0};
   std::atomic<int64_t> all_acked_ns{0};
+  std::mutex sends_mu;
+  std::vector<int64_t> sends;  // the engine's send latencies so far, in the order handled
   engine.on_progress([&](const engine::EngineStats& s) {
+    {
+      std::lock_guard lock(sends_mu);
+      for (size_t i = sends.size(); i < s.send_latency_ns.size(); ++i) {
+        sends.push_back(s.send_latency_ns[i]);
+      }
+    }
     if (s.acks >= target_acks.load() && all_acked_ns.load() == 0) {
       all_acked_ns = Steady::now().time_since_epoch().count();
     }
@@ -177,11 +189,16 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   order.order_type = d::OrderType::market;
   order.product = d::Product::intraday;
   order.quantity_units = 1;
-  std::vector<int64_t> internal, total;
+  std::vector<int64_t> internal, at_broker, total;
   for (int run = 0; run < runs; ++run) {
     {
       std::lock_guard lock(arrivals_mu);
       arrivals.clear();
+    }
+    size_t sends_before = 0;
+    {
+      std::lock_guard lock(sends_mu);
+      sends_before = sends.size();
     }
     all_acked_ns = 0;
     // The leader's market order: OPEN then COMPLETE; each is a leader update that copies
@@ -206,11 +223,20 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
       if (static_cast<int>(arrivals.size()) < followers) out.ok = false;
       for (const auto& t : arrivals) last_arrival = std::max(last_arrival, t);
     }
-    internal.push_back((last_arrival - pushed).count());
+    at_broker.push_back((last_arrival - pushed).count());
+    {
+      std::lock_guard lock(sends_mu);
+      if (sends.size() - sends_before < static_cast<size_t>(followers)) out.ok = false;
+      int64_t last_sent = 0;
+      for (size_t i = sends_before; i < sends.size(); ++i)
+        last_sent = std::max(last_sent, sends[i]);
+      internal.push_back(last_sent);
+    }
     total.push_back(all_acked_ns.load() - pushed.time_since_epoch().count());
     std::this_thread::sleep_for(std::chrono::milliseconds(120));  // within 10 orders/s
   }
   out.internal = percentiles(internal);
+  out.at_broker = percentiles(at_broker);
   out.total = percentiles(total);
   engine.request_stop();
   engine_thread.join();
@@ -254,14 +280,15 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
 int run_e2e_bench(const E2eBenchOptions& options) {
   fmt::print(
       "tandem-bench e2e: the engine against the simulator over loopback TLS, N Kite followers,\n"
-      "journal on disk ({} leader orders per row; internal = leader update pushed -> last\n"
-      "follower order at the broker; total = -> last ack handled; baseline = the same N orders\n"
-      "placed one follower after another; peak RSS = the whole process so far, simulator\n"
-      "included)\n\n",
+      "journal on disk ({} leader orders per row; internal = leader update read off the socket\n"
+      "-> last follower order written to its socket; at broker = leader update pushed by the\n"
+      "simulator -> last follower order read by it; total = pushed -> last ack handled;\n"
+      "baseline = the same N orders placed one follower after another; peak RSS = the whole\n"
+      "process so far, simulator included)\n\n",
       options.runs);
   fmt::print(
-      "  broker latency  followers  internal p50 ms  p99 ms   total p50 ms  p99 ms   "
-      "baseline ms  peak RSS MiB\n");
+      "  broker latency  followers  internal p50 ms  p99 ms   at broker p50 ms  p99 ms   "
+      "total p50 ms  p99 ms   baseline ms  peak RSS MiB\n");
   bool ok = true;
   for (const int latency : {0, 20}) {
     for (const int n : options.followers) {
@@ -269,9 +296,10 @@ int run_e2e_bench(const E2eBenchOptions& options) {
       const Figures f = measure(n, std::chrono::milliseconds(latency), options.runs, baseline);
       ok &= f.ok;
       fmt::print(
-          "  {:>11} ms  {:>9}  {:>15.2f}  {:>6.2f}   {:>12.2f}  {:>6.2f}   {:>11}  {:>11.0f}{}\n",
-          latency, n, f.internal.p50_us / 1000, f.internal.p99_us / 1000, f.total.p50_us / 1000,
-          f.total.p99_us / 1000,
+          "  {:>11} ms  {:>9}  {:>15.2f}  {:>6.2f}   {:>16.2f}  {:>6.2f}   {:>12.2f}  {:>6.2f}   "
+          "{:>11}  {:>11.0f}{}\n",
+          latency, n, f.internal.p50_us / 1000, f.internal.p99_us / 1000, f.at_broker.p50_us / 1000,
+          f.at_broker.p99_us / 1000, f.total.p50_us / 1000, f.total.p99_us / 1000,
           f.baseline_ms < 0 ? std::string("-") : fmt::format("{:.1f}", f.baseline_ms),
           peak_rss_mib(), f.ok ? "" : "  (FAILED)");
       std::fflush(stdout);

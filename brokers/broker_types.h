@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,9 @@ struct PlaceOptions {
   // The exchange's freeze quantity for the instrument (0: none). Above it the order is
   // sliced by the broker (Kite `autoslice`), never refused.
   int64_t freeze_quantity_units = 0;
+  // Called once the order has left for the broker: its request written to the broker's
+  // socket (on every attempt), or taken by a paper book. For measuring, never for deciding.
+  std::function<void()> on_sent;
 };
 
 // A placed order. With slicing, `order_id` is the parent the broker named and `slices`

@@ -257,9 +257,12 @@ void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_receiv
       broker_executor_,
       [inbox = inbox_, gateway, intent, options, leader_received,
        look_first]() -> asio::awaitable<void> {
-        IntentOutcome out = co_await execute_intent(*gateway, intent, options, look_first);
+        std::optional<std::chrono::steady_clock::time_point> sent;
+        brokers::PlaceOptions timed = options;
+        timed.on_sent = [&sent] { sent = std::chrono::steady_clock::now(); };
+        IntentOutcome out = co_await execute_intent(*gateway, intent, timed, look_first);
         inbox->push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
-                                out.message, leader_received});
+                                out.message, leader_received, sent});
       },
       asio::detached);
 }
@@ -335,6 +338,11 @@ Status Engine::handle(OutcomeFact& f) {
                                std::chrono::steady_clock::now() - *f.leader_received)
                                .count();
         stats_.ack_latency_ns.push_back(ns);
+        if (f.sent) {
+          stats_.send_latency_ns.push_back(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(*f.sent - *f.leader_received)
+                  .count());
+        }
         live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);
         record_outcome(f, static_cast<double>(ns) / 1e6);
       } else {

@@ -63,6 +63,9 @@ struct EngineStats {
   // Leader update read off the socket → follower ack handled, on the steady clock (real
   // time, whatever clock the decisions run on).
   std::vector<int64_t> ack_latency_ns;
+  // Leader update read off the socket → the copy's place request written to its broker's
+  // socket (the engine's own time: decide, journal durably, send), per copy placed.
+  std::vector<int64_t> send_latency_ns;
   size_t inbox_high_water = 0;
   int in_flight = 0;  // follower orders handed to brokers and not yet answered
   // Followers whose broker refused their token (Kite TokenException, Dhan DH-901), with the
@@ -122,6 +125,7 @@ class Engine {
     std::string error_class;
     std::string message;
     std::optional<std::chrono::steady_clock::time_point> leader_received;  // none: reconcile
+    std::optional<std::chrono::steady_clock::time_point> sent;  // a place written to its broker
   };
   struct FollowerFact {
     domain::FollowerId follower;

@@ -121,6 +121,7 @@ asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
 
   stream->expires_after(m.deadline);
   auto [wec, written] = co_await http::async_write(*stream, req, kUse);
+  if (!wec && r.on_written) r.on_written();
   http::response<http::string_body> res;
   beast::flat_buffer buffer;
   boost::system::error_code ec = wec;

@@ -13,6 +13,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -46,6 +47,9 @@ struct HttpRequest {
   std::string content_type;
   std::string body;
   std::string remote_address;  // server side: the peer's IP, as the server saw it
+  // Client side: called on the client's strand once the whole request has been written to
+  // the connection's socket (on every attempt), before the answer is read.
+  std::function<void()> on_written;
 };
 
 struct HttpResponse {

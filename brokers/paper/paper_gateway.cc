@@ -53,6 +53,7 @@ asio::awaitable<Result<Placement>> PaperGateway::place(d::OrderRequest order, d:
     if (!placed.ok()) co_return placed.status();
     p.order_id = placed->order_id;
   }
+  if (options.on_sent) options.on_sent();
   advance();
   co_return p;
 }

@@ -141,7 +141,9 @@ TEST(DhanGateway, AboveTheFreezeQuantityTheSlicingEndpointIsUsed) {
   loop.run([&](dhan::DhanGateway& g) -> asio::awaitable<void> {
     const d::ClientTag tag{"big1"};
     const auto big = market(kNifty, 75 * 50);
-    auto placed = co_await g.place(big, tag, PlaceOptions{1800});
+    PlaceOptions sliced;
+    sliced.freeze_quantity_units = 1800;
+    auto placed = co_await g.place(big, tag, sliced);
     EXPECT_TRUE(placed.ok()) << placed.status().to_string();
     if (placed.ok()) {
       EXPECT_EQ(placed->slices.size(), 3u);

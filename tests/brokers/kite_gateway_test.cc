@@ -110,7 +110,9 @@ TEST(KiteGateway, AboveTheFreezeQuantityTheOrderIsSlicedNotRefused) {
   loop.run([&](kite::KiteGateway& g) -> asio::awaitable<void> {
     const auto big = market(kNifty, 75 * 50);  // 3750 units, freeze 1800
     const d::ClientTag tag{"big1"};
-    auto placed = co_await g.place(big, tag, PlaceOptions{1800});
+    PlaceOptions sliced;
+    sliced.freeze_quantity_units = 1800;
+    auto placed = co_await g.place(big, tag, sliced);
     EXPECT_TRUE(placed.ok()) << placed.status().to_string();
     if (!placed.ok()) co_return;
     EXPECT_EQ(placed->slices.size(), 3u);

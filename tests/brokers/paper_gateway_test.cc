@@ -43,7 +43,9 @@ TEST(PaperGateway, OrdersFillAfterTheLatencyAndArePushedInOrder) {
         buy.instrument = infy;
         buy.quantity_units = 250;
         const d::ClientTag tag{"pg1"};
-        auto placed = co_await paper.place(buy, tag, PlaceOptions{100});
+        PlaceOptions sliced;
+        sliced.freeze_quantity_units = 100;
+        auto placed = co_await paper.place(buy, tag, sliced);
         EXPECT_TRUE(placed.ok()) << placed.status().to_string();
         EXPECT_EQ(placed->slices.size(), 3u);  // 100 + 100 + 50
         auto again = co_await paper.place(buy, tag, PlaceOptions{});
