@@ -48,8 +48,8 @@ class TlsSocket {
 
   // A socket not yet connected, whose TLS session will use `tls` (which must outlive it).
   TlsSocket(executor_type executor, boost::asio::ssl::context& tls);
-  TlsSocket(TlsSocket&&) noexcept = default;
-  TlsSocket& operator=(TlsSocket&&) noexcept = default;
+  TlsSocket(TlsSocket&&) noexcept = default;  // for websocket::stream, which takes it over
+  TlsSocket& operator=(TlsSocket&&) = delete;
   ~TlsSocket();  // closes the socket: pending operations end with operation_aborted
 
   executor_type get_executor() { return core_->socket.get_executor(); }
@@ -76,6 +76,9 @@ class TlsSocket {
           if (!started) {
             started = true;
             core->begin();
+            if (core->timed_out) {  // the deadline passed before: fail now, not at the OS's
+              return boost::asio::post(boost::asio::append(std::move(self), Core::timeout_error()));
+            }
             if constexpr (std::is_same_v<Endpoints, boost::asio::ip::tcp::endpoint>) {
               return core->socket.async_connect(endpoints, std::move(self));  // keeps a bind
             } else {
