@@ -4,9 +4,7 @@
 // them, so the figures can be judged against the disk (docs/performance.md).
 #include "bench/journal_bench.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +12,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "bench/fdatasync_probe.h"
 #include "bench/latency.h"
 #include "journal/record_reader.h"
 #include "journal/store.h"
@@ -43,23 +42,6 @@ d::Event sample_event(uint64_t n) {
   u.received_time_ns = u.exchange_time_ns + 2'000'000;
   u.raw_digest = std::string(64, 'a');
   return u;
-}
-
-Percentiles raw_fdatasync(const std::string& dir, int iterations) {
-  const std::string path = dir + "/fdatasync.probe";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return {};
-  std::vector<int64_t> ns;
-  const std::string block(256, 'x');  // about one record's bytes, appended like a WAL
-  for (int i = 0; i < iterations; ++i) {
-    const auto t0 = Clock::now();
-    if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size())) break;
-    if (::fdatasync(fd) != 0) break;
-    ns.push_back(since_ns(t0));
-  }
-  ::close(fd);
-  fs::remove(path);
-  return percentiles(std::move(ns));
 }
 
 struct AppendFigures {
