@@ -122,9 +122,13 @@ TlsSocket::Wait TlsSocket::Core::classify(int ssl_error, int saved_errno, error_
       break;
     default: {
       const unsigned long e = ERR_get_error();
-      ec = ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING
-               ? error_code(asio::ssl::error::stream_truncated)
-               : error_code(static_cast<int>(e), asio::error::get_ssl_category());
+      if (e == 0) {  // a failure with nothing queued: never report it as success
+        ec = asio::ssl::error::unspecified_system_error;
+      } else if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        ec = asio::ssl::error::stream_truncated;
+      } else {
+        ec = error_code(static_cast<int>(e), asio::error::get_ssl_category());
+      }
       break;
     }
   }
