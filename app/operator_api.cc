@@ -174,6 +174,10 @@ std::string metrics_text(const OperatorView& v) {
   histogram_text(out, "tandem_copy_latency_seconds",
                  "Leader update read off the socket to the follower's broker acknowledgement.",
                  v.counters.copy_latency);
+  histogram_text(out, "tandem_copy_send_latency_seconds",
+                 "Leader update read off the socket to the follower's order written to its "
+                 "broker's socket (the engine's own time: decide, journal, send).",
+                 v.counters.send_latency);
   counter(out, "tandem_leader_updates_total", "Leader order updates journaled.",
           v.counters.leader_updates);
   counter(out, "tandem_intents_total", "Follower orders decided and journaled before sending.",

@@ -339,9 +339,11 @@ Status Engine::handle(OutcomeFact& f) {
                                .count();
         stats_.ack_latency_ns.push_back(ns);
         if (f.sent) {
-          stats_.send_latency_ns.push_back(
+          const int64_t sent_ns =
               std::chrono::duration_cast<std::chrono::nanoseconds>(*f.sent - *f.leader_received)
-                  .count());
+                  .count();
+          stats_.send_latency_ns.push_back(sent_ns);
+          live_.counters.send_latency.add(static_cast<double>(sent_ns) / 1e6);
         }
         live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);
         record_outcome(f, static_cast<double>(ns) / 1e6);

@@ -103,6 +103,7 @@ struct OperatorCounters {
   std::map<std::pair<std::string, std::string>, int64_t> orders;  // (broker, acked|rejected)
   std::map<std::string, int64_t> skips;                           // by reason
   LatencyHistogram copy_latency;
+  LatencyHistogram send_latency;    // read off the socket → the place written to its broker
   LatencyHistogram journal_append;  // one synced write, ms
   int64_t journal_batches = 0;
   int64_t journal_records = 0;

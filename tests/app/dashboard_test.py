@@ -156,6 +156,9 @@ try:
     count = re.search(r"^tandem_copy_latency_seconds_count (\d+)$", metrics, re.M)
     check("/metrics in Prometheus text, with the copy latency histogram",
           status == 200 and count is not None and int(count.group(1)) > 0)
+    sent = re.search(r"^tandem_copy_send_latency_seconds_count (\d+)$", metrics, re.M)
+    check("…and the engine's own time to each order's sending",
+          sent is not None and 0 < int(sent.group(1)) <= int(count.group(1)))
     check("/metrics counts skips by reason",
           re.search(r'^tandem_skips_total\{reason="follower_paused"\} [1-9]', metrics, re.M) is not None)
     unauthorized = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + "api/state"],
