@@ -334,14 +334,14 @@ Status Engine::handle(OutcomeFact& f) {
     if (!f.acked.empty()) {
       ++stats_.acks;
       if (f.leader_received) {
-        const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::steady_clock::now() - *f.leader_received)
-                               .count();
+        const auto since_leader = [&](std::chrono::steady_clock::time_point t) {
+          return std::chrono::duration_cast<std::chrono::nanoseconds>(t - *f.leader_received)
+              .count();
+        };
+        const int64_t ns = since_leader(std::chrono::steady_clock::now());
         stats_.ack_latency_ns.push_back(ns);
         if (f.sent) {
-          const int64_t sent_ns =
-              std::chrono::duration_cast<std::chrono::nanoseconds>(*f.sent - *f.leader_received)
-                  .count();
+          const int64_t sent_ns = since_leader(*f.sent);
           stats_.send_latency_ns.push_back(sent_ns);
           live_.counters.send_latency.add(static_cast<double>(sent_ns) / 1e6);
         }

@@ -31,8 +31,7 @@ Result<std::shared_ptr<ssl::context>> client_tls_context(const std::string& ca_p
   if (!ec) tls->set_default_verify_paths(ec);
   if (!ec && !ca_pem.empty()) tls->add_certificate_authority(asio::buffer(ca_pem), ec);
   if (ec) return Status::invalid_argument("trust store: " + ec.message());
-  release_idle_buffers(*tls);
-  contexts[ca_pem] = tls;
+  contexts[ca_pem] = tls;  // TlsSocket gives idle record buffers back on each connection
   return tls;
 }
 
