@@ -5,11 +5,11 @@
 #pragma once
 
 #include <map>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "domain/events.h"
+#include "projections/id_map.h"
 
 namespace tandem::projections {
 
@@ -26,11 +26,9 @@ struct FollowerCopy {
 };
 
 struct CopyMappings {
-  std::unordered_map<domain::LeaderOrderId, std::map<domain::FollowerId, FollowerCopy>> by_leader;
-  std::unordered_map<domain::ClientTag, std::pair<domain::LeaderOrderId, domain::FollowerId>>
-      by_tag;
-  std::unordered_map<domain::ClientTag, domain::CopyAction>
-      action_of;  // what each tag's intent did
+  IdMap<domain::LeaderOrderId, std::map<domain::FollowerId, FollowerCopy>> by_leader;
+  IdMap<domain::ClientTag, std::pair<domain::LeaderOrderId, domain::FollowerId>> by_tag;
+  IdMap<domain::ClientTag, domain::CopyAction> action_of;  // what each tag's intent did
 
   [[nodiscard]] const FollowerCopy* find(const domain::LeaderOrderId& leader,
                                          const domain::FollowerId& follower) const;

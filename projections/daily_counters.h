@@ -4,11 +4,11 @@
 #pragma once
 
 #include <map>
-#include <unordered_map>
 #include <utility>
 
 #include "domain/events.h"
 #include "projections/fills.h"
+#include "projections/id_map.h"
 
 namespace tandem::projections {
 
@@ -23,7 +23,7 @@ struct DayCounters {
 struct DailyCounters {
   domain::TradingDay day = 0;
   std::map<std::pair<domain::FollowerId, domain::TradingDay>, DayCounters> by_follower_day;
-  std::unordered_map<domain::ClientTag, std::pair<domain::FollowerId, OrderFill>> placed;  // by tag
+  IdMap<domain::ClientTag, std::pair<domain::FollowerId, OrderFill>> placed;  // by tag
 
   // Today's counters of a follower (zeros when it has none).
   [[nodiscard]] DayCounters today(const domain::FollowerId& follower) const;

@@ -6,9 +6,9 @@
 #pragma once
 
 #include <map>
-#include <unordered_map>
 
 #include "domain/events.h"
+#include "projections/id_map.h"
 
 namespace tandem::projections {
 
@@ -32,8 +32,8 @@ struct OrderState {
 [[nodiscard]] OrderState merge(const OrderState& known, const OrderState& update);
 
 struct OrderStates {
-  std::unordered_map<domain::LeaderOrderId, OrderState> leader;
-  std::unordered_map<domain::ClientTag, OrderState> follower;  // by the tag of the placing intent
+  IdMap<domain::LeaderOrderId, OrderState> leader;
+  IdMap<domain::ClientTag, OrderState> follower;  // by the tag of the placing intent
   bool operator==(const OrderStates&) const = default;
 };
 

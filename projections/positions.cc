@@ -36,14 +36,14 @@ Position apply_fill(Position p, int64_t signed_units, int64_t cost_paise) {
 
 int64_t Positions::net(const d::AccountId& account, const d::InstrumentKey& i,
                        d::Product product) const {
-  const auto it = by_key.find(PositionKey{account, i, product});
+  const auto it = by_key.find(PositionKeyView{account, i, product});
   return it == by_key.end() ? 0 : it->second.net_qty_units;
 }
 
 int64_t Positions::working(const d::AccountId& account, const d::InstrumentKey& i,
                            d::Product product, d::Side side) const {
   const auto& units = side == d::Side::buy ? working_buy_units : working_sell_units;
-  const auto it = units.find(PositionKey{account, i, product});
+  const auto it = units.find(PositionKeyView{account, i, product});
   return it == units.end() ? 0 : it->second;
 }
 
@@ -52,7 +52,8 @@ namespace {
 int64_t signed_units(d::Side side, int64_t units) { return side == d::Side::buy ? units : -units; }
 
 void fill(Positions& s, const PositionKey& key, d::Side side, const FillDelta& delta) {
-  s.by_key[key] = apply_fill(s.by_key[key], signed_units(side, delta.units), delta.cost_paise);
+  Position& p = s.by_key[key];
+  p = apply_fill(p, signed_units(side, delta.units), delta.cost_paise);
 }
 
 // Applies `change` to a follower order and moves its working quantity accordingly.
@@ -82,11 +83,13 @@ void apply(Positions& s, const d::Event& event) {
       fill(s, PositionKey{s.leader, e->instrument, e->product}, e->side, *delta);
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
-    if (e->action == d::CopyAction::place && !s.follower_orders.contains(e->tag)) {
+    if (e->action == d::CopyAction::place) {
+      const auto [it, placed] = s.follower_orders.try_emplace(e->tag);
+      if (!placed) return;  // a repeated intent: the order is counted once
       const auto account = s.follower_accounts.find(e->follower);
       const d::AccountId owner =
           account == s.follower_accounts.end() ? d::AccountId{e->follower.value} : account->second;
-      auto& order = s.follower_orders[e->tag];
+      auto& order = it->second;
       order = {PositionKey{owner, e->order.instrument, e->order.product}, e->order.side, 0, false,
                OrderFill{}};
       change_order(s, order, [&](auto& o) { o.quantity_units = e->order.quantity_units; });

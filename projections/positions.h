@@ -5,10 +5,11 @@
 
 #include <compare>
 #include <map>
-#include <unordered_map>
+#include <tuple>
 
 #include "domain/events.h"
 #include "projections/fills.h"
+#include "projections/id_map.h"
 
 namespace tandem::projections {
 
@@ -18,6 +19,27 @@ struct PositionKey {
   domain::Product product = domain::Product::intraday;
   auto operator<=>(const PositionKey&) const = default;
 };
+
+// A position key's parts by reference, for lookups that would otherwise copy the account
+// and the tradingsymbol into a PositionKey (an allocation per lookup on decide's hot path).
+struct PositionKeyView {
+  const domain::AccountId& account;
+  const domain::InstrumentKey& instrument;
+  domain::Product product;
+};
+
+// Orders PositionKeys and PositionKeyViews alike, as PositionKey's own <=> does.
+struct PositionKeyLess {
+  using is_transparent = void;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return std::tie(a.account, a.instrument, a.product) <
+           std::tie(b.account, b.instrument, b.product);
+  }
+};
+
+template <class Value>
+using PositionMap = std::map<PositionKey, Value, PositionKeyLess>;
 
 struct Position {
   int64_t net_qty_units = 0;    // > 0 long, < 0 short
@@ -46,14 +68,14 @@ struct Positions {
   };
   domain::AccountId leader;
   std::map<domain::FollowerId, domain::AccountId> follower_accounts;
-  std::map<PositionKey, Position> by_key;
-  std::unordered_map<domain::LeaderOrderId, OrderFill> leader_fills;
-  std::unordered_map<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
+  PositionMap<Position> by_key;
+  IdMap<domain::LeaderOrderId, OrderFill> leader_fills;
+  IdMap<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
   // Quantity of follower orders still working (placed, not yet filled or final), buys and
   // sells apart: limits assume the worst — working entries all fill, working exits all fill
   // first — so no outcome of the orders in flight can overshoot a limit or open on an exit.
-  std::map<PositionKey, int64_t> working_buy_units;
-  std::map<PositionKey, int64_t> working_sell_units;
+  PositionMap<int64_t> working_buy_units;
+  PositionMap<int64_t> working_sell_units;
 
   // The net quantity of `account` in an instrument and product; 0 when flat or unknown.
   [[nodiscard]] int64_t net(const domain::AccountId& account, const domain::InstrumentKey& i,
