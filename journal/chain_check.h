@@ -22,10 +22,19 @@ class ChainChecker {
   // corruption naming the record's sequence when it does not chain.
   Status check(const Envelope& envelope);
 
+  // The same check in two halves, for readers that hash records on another thread:
+  // check_link follows the sequence and the stored hashes (cheap, in order) and leaves each
+  // record's own hash to check_contents, which may run later and in any order. Every record
+  // must pass both; the first failure in sequence order is the one `check` would report.
+  Status check_link(const Envelope& envelope);
+  static Status check_contents(const Envelope& envelope);
+
   uint64_t last_seq() const { return last_seq_; }
   const std::optional<Hash>& last_hash() const { return prev_; }
 
  private:
+  Status check_sequence(uint64_t seq) const;
+
   std::optional<Hash> prev_;
   uint64_t last_seq_ = 0;
 };

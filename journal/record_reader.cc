@@ -16,19 +16,35 @@ namespace tandem::journal {
 namespace {
 
 // Bounds: at most kChunks × kChunkRecords envelopes are in flight between the two threads.
-constexpr size_t kChunks = 4;
+constexpr size_t kChunks = 8;
 constexpr size_t kChunkRecords = 1024;
 
+// A chunk's second stage — each record's own hash checked and its event decoded — is done
+// by whichever thread gets to it first: the reader when it is ahead (no free chunk to fill),
+// the caller when it is (the next chunk is not done yet). The two stages cost about as much
+// as the caller's visit, but their share varies with the journal (decisions decode slower
+// than acks) and the visitor; letting either thread take a chunk keeps both cores busy.
+enum class Work { pending, claimed, done };
+
 struct Chunk {
-  std::vector<Envelope> envelopes;      // reused: copies into them keep their buffers' capacity
-  std::vector<Result<Record>> records;  // each envelope decoded, by the reader thread too
+  std::vector<Envelope> envelopes;      // reused: swapped with scan's, buffers and all
+  std::vector<Result<Record>> records;  // each envelope hash-checked and decoded
   size_t count = 0;
   Status status;  // set on the last chunk when the reader thread met an error
   bool last = false;
+  Work work = Work::pending;  // GUARDED_BY(ChunkQueue::mu_) once the chunk is full
 };
 
-// A bounded hand-off of chunks in both directions: full ones to the decoder, empty ones
-// back to the reader.
+void check_and_decode(Chunk& c) {
+  for (size_t i = 0; i < c.count; ++i) {
+    const Envelope& e = c.envelopes[i];
+    Status own = ChainChecker::check_contents(e);
+    c.records[i] = own.ok() ? to_record(e, HashCheck::already_done) : Result<Record>(own);
+  }
+}
+
+// A bounded hand-off of chunks in both directions: full ones to the caller, empty ones back
+// to the reader; and the claiming of each full chunk's second stage.
 class ChunkQueue {
  public:
   ChunkQueue() {
@@ -38,10 +54,52 @@ class ChunkQueue {
       free_.push_back(&c);
     }
   }
-  Chunk* take_free() { return pop(free_); }
-  void give_free(Chunk* c) { push(free_, c); }
-  Chunk* take_full() { return pop(full_); }
-  void give_full(Chunk* c) { push(full_, c); }
+
+  // The reader: a free chunk to fill, doing pending chunks' second stage while it waits.
+  // nullptr once stopped.
+  Chunk* take_free() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      if (stopped_) return nullptr;
+      if (!free_.empty()) {
+        Chunk* c = free_.front();
+        free_.pop_front();
+        return c;
+      }
+      if (!help(lock)) cv_.wait(lock);
+    }
+  }
+  // The reader, after the last chunk: helps with what is pending, then returns.
+  void help_until_none_pending() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopped_ && help(lock)) {
+    }
+  }
+  void give_full(Chunk* c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    c->work = Work::pending;
+    full_.push_back(c);
+    cv_.notify_all();
+  }
+
+  // The caller: the next full chunk, its second stage done (here, if nobody has started it).
+  Chunk* take_full() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !full_.empty(); });
+    Chunk* c = full_.front();
+    full_.pop_front();
+    if (c->work == Work::pending) {
+      run(c, lock);
+    } else {
+      cv_.wait(lock, [&] { return c->work == Work::done; });
+    }
+    return c;
+  }
+  void give_free(Chunk* c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(c);
+    cv_.notify_all();
+  }
   void stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stopped_ = true;
@@ -49,17 +107,23 @@ class ChunkQueue {
   }
 
  private:
-  Chunk* pop(std::deque<Chunk*>& q) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !q.empty() || stopped_; });
-    if (stopped_) return nullptr;
-    Chunk* c = q.front();
-    q.pop_front();
-    return c;
+  // Runs the newest pending chunk's second stage (the caller will want it last, so it will
+  // not wait for it); false when none is pending.
+  bool help(std::unique_lock<std::mutex>& lock) {
+    for (auto it = full_.rbegin(); it != full_.rend(); ++it) {
+      if ((*it)->work == Work::pending) {
+        run(*it, lock);
+        return true;
+      }
+    }
+    return false;
   }
-  void push(std::deque<Chunk*>& q, Chunk* c) {
-    std::lock_guard<std::mutex> lock(mu_);
-    q.push_back(c);
+  void run(Chunk* c, std::unique_lock<std::mutex>& lock) {
+    c->work = Work::claimed;
+    lock.unlock();
+    check_and_decode(*c);
+    lock.lock();
+    c->work = Work::done;
     cv_.notify_all();
   }
 
@@ -90,19 +154,16 @@ Result<Hash> anchor(const Store& store, uint64_t from_seq) {
 }
 
 void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queue) {
-  ChainChecker checker(prev);
+  ChainChecker links(prev);  // each record's own hash: check_and_decode
   Chunk* chunk = queue.take_free();
-  Status s = store.scan(range.from_seq, range.to_seq, [&](const Envelope& e) {
+  Status s = store.scan(range.from_seq, range.to_seq, [&](Envelope& e) {
     if (chunk == nullptr) return false;  // stopped
-    Status c = checker.check(e);
+    Status c = links.check_link(e);
     if (!c.ok()) {
       chunk->status = c;
       return false;
     }
-    chunk->envelopes[chunk->count] = e;
-    // Decoded here too: the two threads then share the work about evenly (the caller's
-    // visit is the other half).
-    chunk->records[chunk->count] = to_record(e, HashCheck::already_done);
+    std::swap(chunk->envelopes[chunk->count], e);  // scan reuses the slot's old buffer
     ++chunk->count;
     if (chunk->count == kChunkRecords) {
       queue.give_full(chunk);
@@ -115,6 +176,7 @@ void read_ahead(const Store& store, ReadRange range, Hash prev, ChunkQueue& queu
   if (chunk->status.ok()) chunk->status = s;
   chunk->last = true;
   queue.give_full(chunk);
+  queue.help_until_none_pending();
 }
 
 }  // namespace

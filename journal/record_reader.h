@@ -1,8 +1,9 @@
 // Reads records in order with the hash chain checked on every one and each event decoded:
 // what replay, backtest and the audit export consume (STYLE.md §4: replay/ checks the chain
-// on every read). Two stages on two threads: a reader thread scans RocksDB, copies,
-// hash-checks and decodes records a bounded number of chunks ahead; the calling thread runs
-// `visit`. Records reach `visit` in sequence order, each exactly once.
+// on every read). Two threads: a reader thread scans RocksDB, copies records and checks
+// their links a bounded number of chunks ahead; checking each record's own hash and decoding
+// it is done per chunk by whichever thread is free first; the calling thread runs `visit`.
+// Records reach `visit` in sequence order, each exactly once.
 #pragma once
 
 #include <cstdint>

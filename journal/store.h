@@ -91,8 +91,10 @@ class Store {
 
   // Calls `visit` for each record envelope from `from_seq` to `to_seq` inclusive (0 = head),
   // in order, stopping early when it returns false. A missing sequence inside the range is
-  // corruption naming it. Envelopes are shape-checked, not hash-checked (see ChainReader).
-  using EnvelopeVisitor = std::function<bool(const Envelope&)>;
+  // corruption naming it. Envelopes are shape-checked, not hash-checked (see ChainChecker).
+  // The envelope is scan's buffer, reused for the next record; a visitor that keeps records
+  // may swap it with one of its own instead of copying it.
+  using EnvelopeVisitor = std::function<bool(Envelope&)>;
   Status scan(uint64_t from_seq, uint64_t to_seq, const EnvelopeVisitor& visit) const;
 
   // The trading days in the day index, each with its first sequence, in day order.
