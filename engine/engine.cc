@@ -65,6 +65,14 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
 
 Engine::~Engine() { stop_poller(); }
 
+void add_latency_sample(std::vector<int64_t>& samples, int64_t ns) {
+  if (samples.size() >= kMaxLatencySamples) {
+    samples.erase(samples.begin(),
+                  samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 2));
+  }
+  samples.push_back(ns);
+}
+
 EngineStats Engine::stats() const {
   std::lock_guard lock(stats_mu_);
   EngineStats s = stats_;
@@ -339,10 +347,10 @@ Status Engine::handle(OutcomeFact& f) {
               .count();
         };
         const int64_t ns = since_leader(std::chrono::steady_clock::now());
-        stats_.ack_latency_ns.push_back(ns);
+        add_latency_sample(stats_.ack_latency_ns, ns);
         if (f.sent) {
           const int64_t sent_ns = since_leader(*f.sent);
-          stats_.send_latency_ns.push_back(sent_ns);
+          add_latency_sample(stats_.send_latency_ns, sent_ns);
           live_.counters.send_latency.add(static_cast<double>(sent_ns) / 1e6);
         }
         live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);

@@ -61,7 +61,8 @@ struct EngineStats {
   int64_t follower_updates = 0;
   std::map<std::string, int64_t> skips;  // by reason
   // Leader update read off the socket → follower ack handled, on the steady clock (real
-  // time, whatever clock the decisions run on).
+  // time, whatever clock the decisions run on). Both lists keep the latest samples only
+  // (add_latency_sample): an engine left running for weeks must not grow with every ack.
   std::vector<int64_t> ack_latency_ns;
   // Leader update read off the socket → the copy's place request written to its broker's
   // socket (the engine's own time: decide, journal durably, send), per copy placed.
@@ -72,6 +73,13 @@ struct EngineStats {
   // broker's words; cleared by the next order the account's broker accepts.
   std::map<std::string, std::string> stopped_followers;
 };
+
+// At most this many samples per latency list: 1 MiB each, a month of a busy advisor's
+// copies; the operator view's histograms cover the engine's whole life.
+inline constexpr size_t kMaxLatencySamples = size_t{1} << 17;
+
+// Appends `ns`; at the bound, first drops the older half (amortised O(1) per sample).
+void add_latency_sample(std::vector<int64_t>& samples, int64_t ns);
 
 class Engine {
  public:
