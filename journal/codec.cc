@@ -85,7 +85,10 @@ WordBytes encode_payload(const d::Event& event) {
   return to_words(canonical);
 }
 
-Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payload, uint64_t seq) {
+namespace {
+
+Status decode_payload_into(d::EventType type, std::span<const uint8_t> payload, uint64_t seq,
+                           d::Event& out) {
   if (payload.size() % 8 != 0 || payload.empty()) {
     return Status::corruption(seq_prefix(seq) + "payload is " + std::to_string(payload.size()) +
                               " bytes, not whole words");
@@ -97,13 +100,18 @@ Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payl
       aligned
           ? kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), payload.size() / 8)
           : as_segment(copy);
-  d::Event event;
-  Status s = catching(seq, [&] {
+  return catching(seq, [&] {
     kj::ArrayPtr<const capnp::word> segments[1] = {segment};
     capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), reader_options());
-    event = detail::read_event(reader, type);
+    detail::read_event(reader, type, out);
   });
-  if (!s.ok()) return s;
+}
+
+}  // namespace
+
+Result<d::Event> decode_payload(d::EventType type, std::span<const uint8_t> payload, uint64_t seq) {
+  d::Event event;
+  TANDEM_RETURN_IF_ERROR(decode_payload_into(type, payload, seq, event));
   return event;
 }
 
@@ -181,21 +189,27 @@ Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value) {
   return out;
 }
 
-Result<Record> to_record(const Envelope& envelope, HashCheck hash) {
+Status decode_into(const Envelope& envelope, Record& out) {
   const ChainHeader& h = envelope.header;
+  TANDEM_RETURN_IF_ERROR(decode_payload_into(static_cast<d::EventType>(h.event_type),
+                                             envelope.payload(), h.seq, out.event));
+  out.seq = h.seq;
+  out.recorded_at_ns = h.recorded_at_ns;
+  out.trading_day = h.trading_day;
+  out.schema_version = h.schema_version;
+  out.prev_hash = envelope.prev_hash;
+  out.hash = envelope.hash;
+  return Status();
+}
+
+Result<Record> to_record(const Envelope& envelope, HashCheck hash) {
   if (hash == HashCheck::check && !envelope.hash_matches()) {
-    return Status::corruption(seq_prefix(h.seq) + "hash does not match the record's contents");
+    return Status::corruption(seq_prefix(envelope.header.seq) +
+                              "hash does not match the record's contents");
   }
-  Result<d::Event> event =
-      decode_payload(static_cast<d::EventType>(h.event_type), envelope.payload(), h.seq);
-  if (!event.ok()) return event.status();
-  return Record{h.seq,
-                h.recorded_at_ns,
-                h.trading_day,
-                h.schema_version,
-                std::move(event).value(),
-                envelope.prev_hash,
-                envelope.hash};
+  Record out;
+  TANDEM_RETURN_IF_ERROR(decode_into(envelope, out));
+  return out;
 }
 
 Result<Record> decode_record(uint64_t key_seq, std::string_view value) {
@@ -225,7 +239,7 @@ Result<d::Event> event_from_json(d::EventType type, std::string_view json) {
                  detail::event_from_json(message, type, kj::StringPtr(text.c_str()));
                  auto segments = message.getSegmentsForOutput();
                  capnp::SegmentArrayMessageReader reader(segments, reader_options());
-                 event = detail::read_event(reader, type);
+                 detail::read_event(reader, type, event);
                })) {
     return Status::invalid_argument("not a " + std::string(d::to_string(type)) + " (" +
                                     std::string(e->getDescription().cStr()) + ")");

@@ -84,6 +84,9 @@ struct Envelope {
 // done so (a reader must not compute every SHA-256 twice).
 enum class HashCheck : uint8_t { check, already_done };
 [[nodiscard]] Result<Record> to_record(const Envelope& envelope, HashCheck hash = HashCheck::check);
+// The same into `out`, reusing its storage, the hash not checked: for readers that keep a
+// buffer of records. On error `out` is left as it was.
+[[nodiscard]] Status decode_into(const Envelope& envelope, Record& out);
 
 // One event as JSON, every field (for reports: replay's differences).
 [[nodiscard]] Result<std::string> event_to_json(const domain::Event& event);

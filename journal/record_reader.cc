@@ -27,8 +27,9 @@ constexpr size_t kChunkRecords = 1024;
 enum class Work { pending, claimed, done };
 
 struct Chunk {
-  std::vector<Envelope> envelopes;      // reused: swapped with scan's, buffers and all
-  std::vector<Result<Record>> records;  // each envelope hash-checked and decoded
+  std::vector<Envelope> envelopes;  // reused: swapped with scan's, buffers and all
+  std::vector<Record> records;      // each envelope decoded, reusing the slot's storage
+  std::vector<Status> errors;       // per record: why it could not be checked or decoded
   size_t count = 0;
   Status status;  // set on the last chunk when the reader thread met an error
   bool last = false;
@@ -38,8 +39,8 @@ struct Chunk {
 void check_and_decode(Chunk& c) {
   for (size_t i = 0; i < c.count; ++i) {
     const Envelope& e = c.envelopes[i];
-    Status own = ChainChecker::check_contents(e);
-    c.records[i] = own.ok() ? to_record(e, HashCheck::already_done) : Result<Record>(own);
+    c.errors[i] = ChainChecker::check_contents(e);
+    if (c.errors[i].ok()) c.errors[i] = decode_into(e, c.records[i]);
   }
 }
 
@@ -50,7 +51,8 @@ class ChunkQueue {
   ChunkQueue() {
     for (auto& c : storage_) {
       c.envelopes.resize(kChunkRecords);
-      c.records.resize(kChunkRecords, Status::failed_precondition("not read"));
+      c.records.resize(kChunkRecords);
+      c.errors.resize(kChunkRecords);
       free_.push_back(&c);
     }
   }
@@ -218,11 +220,10 @@ Status read_records_with_payload(const Store& store, ReadRange range, const Payl
     Chunk* chunk = queue.take_full();
     TANDEM_ASSERT(chunk != nullptr);  // only this thread stops the queue
     for (size_t i = 0; i < chunk->count && !done; ++i) {
-      Result<Record>& record = chunk->records[i];
-      if (!record.ok()) {
-        result = record.status();
+      if (!chunk->errors[i].ok()) {
+        result = chunk->errors[i];
         done = true;
-      } else if (!visit(std::move(record).value(), chunk->envelopes[i].payload())) {
+      } else if (!visit(std::move(chunk->records[i]), chunk->envelopes[i].payload())) {
         done = true;
       }
     }

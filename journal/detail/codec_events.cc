@@ -482,7 +482,7 @@ template <size_t I>
 using WireAt = std::tuple_element_t<I, WireStructs>;
 
 using Writer = void (*)(capnp::MessageBuilder&, const d::Event&);
-using Reader = d::Event (*)(capnp::MessageReader&);
+using Reader = void (*)(capnp::MessageReader&, d::Event&);
 using Jsoner = std::string (*)(capnp::MessageReader&);
 using Unjsoner = void (*)(capnp::MessageBuilder&, kj::StringPtr);
 
@@ -494,8 +494,8 @@ constexpr std::array<Writer, sizeof...(I)> make_writers(std::index_sequence<I...
 }
 template <size_t... I>
 constexpr std::array<Reader, sizeof...(I)> make_readers(std::index_sequence<I...>) {
-  return {[](capnp::MessageReader& m) -> d::Event {
-    return d::Event(std::in_place_index<I>, get(m.getRoot<WireAt<I>>()));
+  return {[](capnp::MessageReader& m, d::Event& out) {
+    out.emplace<I>(get(m.getRoot<WireAt<I>>()));
   }...};
 }
 template <size_t... I>
@@ -530,8 +530,8 @@ void write_event(capnp::MessageBuilder& message, const d::Event& event) {
   kWriters[event.index()](message, event);
 }
 
-d::Event read_event(capnp::MessageReader& message, d::EventType type) {
-  return kReaders[index_of(type)](message);
+void read_event(capnp::MessageReader& message, d::EventType type, d::Event& out) {
+  kReaders[index_of(type)](message, out);
 }
 
 std::string event_to_json(capnp::MessageReader& message, d::EventType type) {
