@@ -184,11 +184,9 @@ void put(s::CopyMappings::Builder b, const p::CopyMappings& v) {
   }
   put_list(b.initTags(v.by_tag.size()), v.by_tag, [&](auto e, const auto& kv) {
     e.setTag(kv.first.value);
-    e.setLeaderOrderId(kv.second.first.value);
-    e.setFollower(kv.second.second.value);
-    const auto action = v.action_of.find(kv.first);
-    e.setAction(
-        out<s::CopyAction>(action == v.action_of.end() ? d::CopyAction::skip : action->second));
+    e.setLeaderOrderId(kv.second.leader_order_id.value);
+    e.setFollower(kv.second.follower.value);
+    e.setAction(out<s::CopyAction>(kv.second.action));
   });
 }
 p::CopyMappings get(s::CopyMappings::Reader r) {
@@ -208,10 +206,9 @@ p::CopyMappings get(s::CopyMappings::Reader r) {
         std::move(c);
   }
   for (auto e : r.getTags()) {
-    const auto tag = id<d::ClientTag>(e.getTag());
-    v.by_tag[tag] = {id<d::LeaderOrderId>(e.getLeaderOrderId()),
-                     id<d::FollowerId>(e.getFollower())};
-    v.action_of[tag] = in(e.getAction(), d::CopyAction::skip);
+    v.by_tag[id<d::ClientTag>(e.getTag())] = {id<d::LeaderOrderId>(e.getLeaderOrderId()),
+                                              id<d::FollowerId>(e.getFollower()),
+                                              in(e.getAction(), d::CopyAction::skip)};
   }
   return v;
 }

@@ -21,7 +21,7 @@ namespace {
 FollowerCopy* copy_of_tag(CopyMappings& s, const d::ClientTag& tag) {
   const auto it = s.by_tag.find(tag);
   if (it == s.by_tag.end()) return nullptr;
-  return &s.by_leader[it->second.first][it->second.second];
+  return &s.by_leader[it->second.leader_order_id][it->second.follower];
 }
 
 }  // namespace
@@ -36,8 +36,7 @@ void apply(CopyMappings& s, const d::Event& event) {
     FollowerCopy& c = s.by_leader[e->leader_order_id][e->follower];
     c.next_ordinal = std::max(c.next_ordinal, e->ordinal + 1);
     c.tags.push_back(e->tag);
-    s.by_tag[e->tag] = {e->leader_order_id, e->follower};
-    s.action_of[e->tag] = e->action;
+    s.by_tag[e->tag] = {e->leader_order_id, e->follower, e->action};
     if (e->action == d::CopyAction::place) {
       c.placed_tag = e->tag;
       c.broker_order_id = {};

@@ -25,10 +25,17 @@ struct FollowerCopy {
   bool operator==(const FollowerCopy&) const = default;
 };
 
+// Whose copy an intent's tag belongs to, and what the intent did.
+struct TagOwner {
+  domain::LeaderOrderId leader_order_id;
+  domain::FollowerId follower;
+  domain::CopyAction action = domain::CopyAction::skip;
+  bool operator==(const TagOwner&) const = default;
+};
+
 struct CopyMappings {
   IdMap<domain::LeaderOrderId, std::map<domain::FollowerId, FollowerCopy>> by_leader;
-  IdMap<domain::ClientTag, std::pair<domain::LeaderOrderId, domain::FollowerId>> by_tag;
-  IdMap<domain::ClientTag, domain::CopyAction> action_of;  // what each tag's intent did
+  IdMap<domain::ClientTag, TagOwner> by_tag;  // every intent's tag
 
   [[nodiscard]] const FollowerCopy* find(const domain::LeaderOrderId& leader,
                                          const domain::FollowerId& follower) const;
