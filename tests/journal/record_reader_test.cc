@@ -57,14 +57,9 @@ class RecordReader : public ::testing::Test {
     v[v.size() - 10] ^= 0x20;
     put(seq, v);
   }
-  // Replaces record `seq`'s event and re-hashes it, as a careful forger would: only the next
-  // record's link shows it.
+  // Replaces record `seq`'s event and re-hashes it: only the next record's link shows it.
   void forge(uint64_t seq) {
-    auto env = decode_envelope(seq, get(seq));
-    ASSERT_TRUE(env.ok());
-    const WordBytes forged = encode_payload(testing::note("forged"));
-    const Hash h = chain_hash(env->prev_hash, env->header, forged.bytes());
-    put(seq, encode_envelope(env->header, forged.bytes(), env->prev_hash, h));
+    put(seq, testing::forged_value(seq, get(seq), testing::note("forged")));
   }
 
   testing::TempDir dir_;

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "journal/chain_check.h"
+#include "journal/codec.h"
+#include "journal/hash_chain.h"
 #include "journal/store.h"
 
 namespace tandem::testing {
@@ -30,6 +32,18 @@ inline std::unique_ptr<journal::Store> open_store(
   auto store = journal::Store::open(dir, options);
   EXPECT_TRUE(store.ok()) << store.status().to_string();
   return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// The stored value of record `seq` with its event replaced by `event` and its own hash
+// recomputed, as a careful forger would write it: only the next record's link shows it.
+inline std::string forged_value(uint64_t seq, const std::string& stored,
+                                const domain::Event& event) {
+  auto env = journal::decode_envelope(seq, stored);
+  EXPECT_TRUE(env.ok()) << env.status().to_string();
+  if (!env.ok()) return stored;
+  const journal::WordBytes payload = journal::encode_payload(event);
+  const journal::Hash h = journal::chain_hash(env->prev_hash, env->header, payload.bytes());
+  return journal::encode_envelope(env->header, payload.bytes(), env->prev_hash, h);
 }
 
 // Every record, decoded and chain-checked from seq 1.
