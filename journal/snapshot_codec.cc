@@ -178,8 +178,6 @@ void put(s::CopyMappings::Builder b, const p::CopyMappings& v) {
       cb.setStatus(out<s::OrderStatus>(c.status));
       cb.setFilledUnits(c.filled_units);
       cb.setCancelSent(c.cancel_sent);
-      auto tags = cb.initTags(c.tags.size());
-      for (size_t t = 0; t < c.tags.size(); ++t) tags.set(t, c.tags[t].value);
     }
   }
   put_list(b.initTags(v.by_tag.size()), v.by_tag, [&](auto e, const auto& kv) {
@@ -201,7 +199,6 @@ p::CopyMappings get(s::CopyMappings::Reader r) {
     c.status = in(cr.getStatus(), d::OrderStatus::expired);
     c.filled_units = cr.getFilledUnits();
     c.cancel_sent = cr.getCancelSent();
-    for (auto t : cr.getTags()) c.tags.push_back(d::ClientTag{text(t)});
     v.by_leader[id<d::LeaderOrderId>(e.getLeaderOrderId())][id<d::FollowerId>(e.getFollower())] =
         std::move(c);
   }

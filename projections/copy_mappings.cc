@@ -35,7 +35,6 @@ void apply(CopyMappings& s, const d::Event& event) {
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
     FollowerCopy& c = s.by_leader[e->leader_order_id][e->follower];
     c.next_ordinal = std::max(c.next_ordinal, e->ordinal + 1);
-    c.tags.push_back(e->tag);
     s.by_tag[e->tag] = {e->leader_order_id, e->follower, e->action};
     if (e->action == d::CopyAction::place) {
       c.placed_tag = e->tag;

@@ -6,7 +6,6 @@
 
 #include <map>
 #include <utility>
-#include <vector>
 
 #include "domain/events.h"
 #include "projections/id_map.h"
@@ -21,7 +20,6 @@ struct FollowerCopy {
   domain::OrderStatus status = domain::OrderStatus::pending;
   int64_t filled_units = 0;
   bool cancel_sent = false;
-  std::vector<domain::ClientTag> tags;  // every intent's tag, in order
   bool operator==(const FollowerCopy&) const = default;
 };
 

@@ -51,8 +51,24 @@ namespace {
 
 int64_t signed_units(d::Side side, int64_t units) { return side == d::Side::buy ? units : -units; }
 
-void fill(Positions& s, const PositionKey& key, d::Side side, const FillDelta& delta) {
-  Position& p = s.by_key[key];
+// The entry of `key` in `map`, value-initialised on first use. Found by the key's parts:
+// building a PositionKey copies the account and the tradingsymbol (often past the short-string
+// buffer), which the fold would otherwise do for every fill and order change.
+template <class Value>
+Value& entry(PositionMap<Value>& map, const PositionKeyView& key) {
+  auto it = map.lower_bound(key);
+  if (it == map.end() || PositionKeyLess{}(key, it->first)) {
+    it = map.emplace_hint(it, PositionKey{key.account, key.instrument, key.product}, Value{});
+  }
+  return it->second;
+}
+
+PositionKeyView view_of(const PositionKey& key) {
+  return {key.account, key.instrument, key.product};
+}
+
+void fill(Positions& s, const PositionKeyView& key, d::Side side, const FillDelta& delta) {
+  Position& p = entry(s.by_key, key);
   p = apply_fill(p, signed_units(side, delta.units), delta.cost_paise);
 }
 
@@ -64,10 +80,11 @@ void change_order(Positions& s, Positions::FollowerOrder& order, Change change) 
   const int64_t delta = order.working_units() - before;
   if (delta == 0) return;
   auto& units = order.side == d::Side::buy ? s.working_buy_units : s.working_sell_units;
-  int64_t& working = units[order.key];
+  // A key stays at 0 when its last order stops working: the next order in the same
+  // instrument would otherwise allocate its node again.
+  int64_t& working = entry(units, view_of(order.key));
   working += delta;
   TANDEM_ASSERT(working >= 0, working);
-  if (working == 0) units.erase(order.key);
 }
 
 }  // namespace
@@ -80,7 +97,7 @@ void apply(Positions& s, const d::Event& event) {
   } else if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
     if (auto delta =
             record_fill(s.leader_fills[e->order_id], e->filled_units, e->average_price_paise)) {
-      fill(s, PositionKey{s.leader, e->instrument, e->product}, e->side, *delta);
+      fill(s, PositionKeyView{s.leader, e->instrument, e->product}, e->side, *delta);
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
     if (e->action == d::CopyAction::place) {
@@ -118,7 +135,7 @@ void apply(Positions& s, const d::Event& event) {
         o.quantity_units = std::max(o.quantity_units, o.fill.filled_units);
         o.final = d::is_final(e->status);
       });
-      if (delta) fill(s, order.key, order.side, *delta);
+      if (delta) fill(s, view_of(order.key), order.side, *delta);
     }
   }
 }

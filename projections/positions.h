@@ -74,6 +74,7 @@ struct Positions {
   // Quantity of follower orders still working (placed, not yet filled or final), buys and
   // sells apart: limits assume the worst — working entries all fill, working exits all fill
   // first — so no outcome of the orders in flight can overshoot a limit or open on an exit.
+  // A key once worked in stays, at 0 when nothing works in it.
   PositionMap<int64_t> working_buy_units;
   PositionMap<int64_t> working_sell_units;
 

@@ -25,6 +25,14 @@ struct Context {
   std::vector<Event>& out;
 };
 
+// Appends to the outputs. The first one sizes the vector for every follower's decision and
+// intent: an input that decides anything mostly decides for all of them, and growing one
+// Event at a time would reallocate and move the outputs several times per input.
+void emit(const Context& c, Event event) {
+  if (c.out.empty()) c.out.reserve(2 * c.s.followers.size());
+  c.out.push_back(std::move(event));
+}
+
 int direction(Side side) { return side == Side::buy ? 1 : -1; }
 
 Side opposite(Side side) { return side == Side::buy ? Side::sell : Side::buy; }
@@ -69,13 +77,13 @@ void skip(const Context& c, CopyDecision d, SkipReason reason) {
   d.ordinal = 0;  // skips place nothing, so they take no tag
   d.quantity_units = 0;
   d.skip_reason = reason;
-  c.out.push_back(std::move(d));
+  emit(c, std::move(d));
 }
 
 void act(const Context& c, CopyDecision d, OrderRequest order) {
   FollowerOrderIntent intent = intent_of(d, std::move(order), c.copy);
-  c.out.push_back(std::move(d));
-  c.out.push_back(std::move(intent));
+  emit(c, std::move(d));
+  emit(c, std::move(intent));
 }
 
 // The first refusal that applies to a new follower order, before sizing.
@@ -113,12 +121,13 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
   const auto inst = c.s.instruments.find(c.u.instrument);
   const Instrument* instrument = inst == c.s.instruments.end() ? nullptr : &inst->second;
   if (SkipReason r = refuse_new(c, instrument, type, price); r != SkipReason::none) {
-    return skip(c, d, r);
+    return skip(c, std::move(d), r);
   }
   const Product product = *follower_product(c.f, c.u.product);
   const int64_t position = c.s.positions.net(c.f.account, c.u.instrument, product);
   const DayGuard* tripped = tripped_guard(c.s, c.f.follower);
-  if (guard_refuses(tripped, d.side, position)) return skip(c, d, SkipReason::loss_guard);
+  if (guard_refuses(tripped, d.side, position))
+    return skip(c, std::move(d), SkipReason::loss_guard);
   const int64_t unit = lot_unit(*instrument);
   const int dir = direction(d.side);
   const int64_t ref = reference_price(c, price);
@@ -135,7 +144,7 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
           : 0;
   const Sized sized = size_quantity(c.f, request);
   d.sizing = sized.inputs;
-  if (sized.skip != SkipReason::none) return skip(c, d, sized.skip);
+  if (sized.skip != SkipReason::none) return skip(c, std::move(d), sized.skip);
 
   LimitInput limits;
   limits.qty_units = sized.inputs.rounded_qty_units;
@@ -152,20 +161,20 @@ void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, 
   d.sizing.position_before_units = limits.position_units;
   d.sizing.final_qty_units = limited.qty_units;
   d.clamp = limited.clamp;
-  if (limited.skip != SkipReason::none) return skip(c, d, limited.skip);
+  if (limited.skip != SkipReason::none) return skip(c, std::move(d), limited.skip);
 
   d.action = CopyAction::place;
   d.quantity_units = limited.qty_units;
-  act(c, d,
-      OrderRequest{c.u.instrument, d.side, type, product, c.u.validity, limited.qty_units, price,
-                   trigger});
+  OrderRequest order{c.u.instrument,    d.side, type,   product, c.u.validity,
+                     limited.qty_units, price,  trigger};
+  act(c, std::move(d), std::move(order));
 }
 
 void cancel(const Context& c) {
   CopyDecision d = start_decision(c);
   d.action = CopyAction::cancel;
   d.ordinal = c.copy->next_ordinal;
-  act(c, d, c.copy->order);
+  act(c, std::move(d), c.copy->order);
 }
 
 // The leader changed a working order: rescale the follower's, never below what it filled,
@@ -175,7 +184,7 @@ void modify(const Context& c) {
   CopyDecision d = start_decision(c);
   d.ordinal = copy.next_ordinal;
   const auto inst = c.s.instruments.find(c.u.instrument);
-  if (inst == c.s.instruments.end()) return skip(c, d, SkipReason::unknown_instrument);
+  if (inst == c.s.instruments.end()) return skip(c, std::move(d), SkipReason::unknown_instrument);
   const int64_t unit = lot_unit(inst->second);
   const int dir = direction(d.side);
   const int64_t ref = reference_price(c, c.u.price_paise);
@@ -232,7 +241,7 @@ void modify(const Context& c) {
   order.order_type = c.u.order_type;
   order.price_paise = c.u.price_paise;
   order.trigger_price_paise = c.u.trigger_price_paise;
-  act(c, d, order);
+  act(c, std::move(d), std::move(order));
 }
 
 // copy_on = placement: mirror the order itself — place, modify, cancel.
@@ -263,7 +272,7 @@ void mirror_placement(const Context& c) {
   if (!changed) return;
   if (follower_final || c.copy->cancel_sent) {
     CopyDecision d = start_decision(c);
-    return skip(c, d,
+    return skip(c, std::move(d),
                 c.copy->status == OrderStatus::complete ? SkipReason::already_filled
                                                         : SkipReason::no_mapped_order);
   }
