@@ -4,7 +4,8 @@
 // from here after a restart; decide() finds the follower order to modify or cancel here.
 #pragma once
 
-#include <map>
+#include <boost/container/flat_map.hpp>
+
 #include <utility>
 
 #include "domain/events.h"
@@ -31,8 +32,13 @@ struct TagOwner {
   bool operator==(const TagOwner&) const = default;
 };
 
+// One leader order's copies, by follower: a sorted array, as few followers copy any one order
+// and decisions come in follower order (appends). Beside a std::map it saves a node per copy,
+// which replay builds and frees by the hundred thousand. Inserting moves the copies after it.
+using FollowerCopies = boost::container::flat_map<domain::FollowerId, FollowerCopy>;
+
 struct CopyMappings {
-  IdMap<domain::LeaderOrderId, std::map<domain::FollowerId, FollowerCopy>> by_leader;
+  IdMap<domain::LeaderOrderId, FollowerCopies> by_leader;
   IdMap<domain::ClientTag, TagOwner> by_tag;  // every intent's tag
 
   [[nodiscard]] const FollowerCopy* find(const domain::LeaderOrderId& leader,
