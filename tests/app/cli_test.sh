@@ -36,13 +36,14 @@ check "demo has an answer for every follower order it journaled" test "${intents
 [ "${intents:-0}" = "$answered" ] || echo "$out" | tail -40 >&2  # what the demo said, when not
 # The one rejection the demo may see: a leader's modify or cancel reaches the broker after the
 # follower's copy has filled (a race the real exchange has too; the sim's CPU load decides it).
-# Any other rejection (a placement, a bad field) is a bug.
+# The simulated brokers say so through their error envelopes ("kite OrderException (HTTP 400):
+# paper: order P451 is COMPLETE"). Any other rejection (a placement, a bad field) is a bug.
 "$tandem" journal dump --journal "$work/demo" >"$work/demo.jsonl"
 unexplained=0
 while read -r line; do
   tag=$(sed -n 's/.*"tag":"\([^"]*\)".*/\1/p' <<<"$line")
   intent=$(grep "\"type\":\"FollowerOrderIntent\".*\"tag\":\"$tag\"" "$work/demo.jsonl")
-  grep -Eq '"message":"paper: order [^"]* is (COMPLETE|CANCELLED|REJECTED)"' <<<"$line" &&
+  grep -Eq '"message":"[^"]*paper: order [^"]* is (COMPLETE|CANCELLED|REJECTED)"' <<<"$line" &&
     grep -Eq '"action":"(modify|cancel)"' <<<"$intent" || { unexplained=$((unexplained + 1)); echo "$line" >&2; }
 done < <(grep '"type":"FollowerOrderRejected"' "$work/demo.jsonl")
 check "…and rejects only a modify or cancel that lost the race with a fill" test "$unexplained" -eq 0
