@@ -8,12 +8,20 @@ namespace tandem::projections {
 
 namespace d = ::tandem::domain;
 
+const FollowerCopies* CopyMappings::copies_of(const d::LeaderOrderId& leader) const {
+  const auto l = by_leader.find(leader);
+  return l == by_leader.end() ? nullptr : &l->second;
+}
+
+const FollowerCopy* copy_in(const FollowerCopies* copies, const d::FollowerId& follower) {
+  if (copies == nullptr) return nullptr;
+  const auto f = copies->find(follower);
+  return f == copies->end() ? nullptr : &f->second;
+}
+
 const FollowerCopy* CopyMappings::find(const d::LeaderOrderId& leader,
                                        const d::FollowerId& follower) const {
-  const auto l = by_leader.find(leader);
-  if (l == by_leader.end()) return nullptr;
-  const auto f = l->second.find(follower);
-  return f == l->second.end() ? nullptr : &f->second;
+  return copy_in(copies_of(leader), follower);
 }
 
 namespace {

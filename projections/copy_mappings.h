@@ -43,8 +43,14 @@ struct CopyMappings {
 
   [[nodiscard]] const FollowerCopy* find(const domain::LeaderOrderId& leader,
                                          const domain::FollowerId& follower) const;
+  // A leader order's copies; nullptr when it has none.
+  [[nodiscard]] const FollowerCopies* copies_of(const domain::LeaderOrderId& leader) const;
   bool operator==(const CopyMappings&) const = default;
 };
+
+// `follower`'s copy among `copies` (nullptr for none); nullptr when it has none.
+[[nodiscard]] const FollowerCopy* copy_in(const FollowerCopies* copies,
+                                          const domain::FollowerId& follower);
 
 // The fold, in place (replay's hot loop); evolve() is the same as a pure function.
 void apply(CopyMappings& state, const domain::Event& event);

@@ -317,9 +317,10 @@ std::vector<Event> decide(const CopyState& state, const Event& event) {
   const auto known_it = state.orders.leader.find(u->order_id);
   const projections::OrderState* known =
       known_it == state.orders.leader.end() ? nullptr : &known_it->second;
+  const projections::FollowerCopies* copies = state.mappings.copies_of(u->order_id);
   std::vector<Event> out;
   for (const auto& [id, settings] : state.followers) {
-    const Context c{state, *u, settings, known, state.mappings.find(u->order_id, id), out};
+    const Context c{state, *u, settings, known, projections::copy_in(copies, id), out};
     if (settings.late_events == LateEvents::converge && first_seen_recovered(c)) {
       converge(c);
     } else if (settings.copy_on == CopyOn::placement) {
