@@ -12,9 +12,11 @@
 
 namespace tandem::journal {
 
-// Bumped when CopyState gains a field that older snapshots lack (1: the daily loss guard's
-// marks and guards); a snapshot of another version is not used.
-inline constexpr uint16_t kStateVersion = 1;
+// Bumped when CopyState gains a field that older snapshots lack, or when the fold changes
+// what it keeps (1: the daily loss guard's marks and guards; 2: the positions' working
+// quantities keep a key at 0, copies no longer list their tags); a snapshot of another
+// version is not used, so a restore always equals a rebuild by this binary's fold.
+inline constexpr uint16_t kStateVersion = 2;
 
 [[nodiscard]] WordBytes encode_snapshot(const domain::CopyState& state);
 [[nodiscard]] Result<domain::CopyState> decode_snapshot(std::span<const uint8_t> bytes,
