@@ -291,6 +291,9 @@ Status Engine::handle(LeaderFact& f) {
       projections::merge(known->second, order_state_of(update)) == known->second) {
     return Status();  // nothing new: a repeat from the stream or the gap fill
   }
+  // Ended on an earlier day and forgotten (forget_ended.h): as for a known final order, a
+  // later report changes nothing.
+  if (state_.ended_leader_orders.contains(update.order_id)) return Status();
   if (Status s = ensure_instrument(update.instrument); !s.ok()) return s;
   {
     std::lock_guard lock(stats_mu_);

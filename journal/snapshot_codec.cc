@@ -292,6 +292,11 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
     e.setTripped(kv.second.tripped);
     e.setAction(out<s::LossGuardAction>(kv.second.action));
   });
+  put_list(b.initEndedLeaderOrders(v.ended_leader_orders.size()), v.ended_leader_orders,
+           [](auto e, const auto& kv) {
+             e.setId(kv.first.value);
+             e.setDay(kv.second);
+           });
   b.setStateVersion(kStateVersion);
 }
 d::CopyState get(s::CopyState::Reader r) {
@@ -322,6 +327,9 @@ d::CopyState get(s::CopyState::Reader r) {
   for (auto e : r.getGuards()) {
     v.guards[id<d::FollowerId>(e.getFollower())] = {e.getOpeningValuePaise(), e.getTripped(),
                                                     in(e.getAction(), d::LossGuardAction::flatten)};
+  }
+  for (auto e : r.getEndedLeaderOrders()) {
+    v.ended_leader_orders[id<d::LeaderOrderId>(e.getId())] = e.getDay();
   }
   return v;
 }

@@ -14,7 +14,8 @@ namespace tandem::journal {
 
 // Bumped when CopyState gains a field that older snapshots lack, or when the fold changes
 // what it keeps (1: the daily loss guard's marks and guards; 2: the positions' working
-// quantities keep a key at 0, copies no longer list their tags); a snapshot of another
+// quantities keep a key at 0, copies no longer list their tags, ended orders are forgotten
+// as each day opens); a snapshot of another
 // version is not used, so a restore always equals a rebuild by this binary's fold.
 inline constexpr uint16_t kStateVersion = 2;
 

@@ -1,10 +1,16 @@
 #include "domain/copy/copy_state.h"
 
+#include "domain/copy/forget_ended.h"
 #include "domain/copy/loss_guard.h"
 
 namespace tandem::domain {
 
 void apply(CopyState& s, const Event& event) {
+  apply_keeping_ended(s, event);
+  if (std::holds_alternative<TradingDayOpened>(event)) forget_ended_orders(s);
+}
+
+void apply_keeping_ended(CopyState& s, const Event& event) {
   if (const auto* e = std::get_if<LeaderConfigured>(&event)) {
     s.leader = e->account;
   } else if (const auto* e = std::get_if<FollowerConfigured>(&event)) {

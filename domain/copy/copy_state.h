@@ -37,6 +37,8 @@ struct CopyState {
   std::map<std::pair<FollowerId, InstrumentKey>, int64_t> remainder_micro;  // carried today
   std::map<InstrumentKey, int64_t> marks_paise;  // the latest journaled prices (PriceSnapshot)
   std::map<FollowerId, DayGuard> guards;
+  // Leader orders forgotten as ended, with the day that forgot them (forget_ended.h).
+  projections::IdMap<LeaderOrderId, TradingDay> ended_leader_orders;
 
   projections::Positions positions;
   projections::DailyCounters counters;
@@ -49,6 +51,9 @@ struct CopyState {
 // The fold, in place (replay's and the engine's hot loops); evolve() is the same as a pure
 // function of the state.
 void apply(CopyState& state, const Event& event);
+// apply() without forget_ended_orders() as a day opens: a state that keeps every order, which
+// decides exactly as apply()'s does (a property test holds the two to that).
+void apply_keeping_ended(CopyState& state, const Event& event);
 [[nodiscard]] inline CopyState evolve(CopyState state, const Event& event) {
   apply(state, event);
   return state;

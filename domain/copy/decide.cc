@@ -314,6 +314,8 @@ std::vector<Event> decide(const CopyState& state, const Event& event) {
   if (u == nullptr) return {};
   // Pending orders are not yet working; a rejection places and cancels nothing.
   if (u->status == OrderStatus::pending || u->status == OrderStatus::rejected) return {};
+  // An order forgotten as ended is not new: a report of it now is stale (forget_ended.h).
+  if (state.ended_leader_orders.contains(u->order_id)) return {};
   const auto known_it = state.orders.leader.find(u->order_id);
   const projections::OrderState* known =
       known_it == state.orders.leader.end() ? nullptr : &known_it->second;

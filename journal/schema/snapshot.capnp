@@ -84,7 +84,9 @@ struct CopyState {
   # What the state holds: a snapshot from a binary whose state lacked fields a fold now
   # fills (0 before the loss guard) is not used; the state is rebuilt from the journal.
   stateVersion @15 :UInt16;
+  endedLeaderOrders @16 :List(EndedOrderEntry);
 }
+struct EndedOrderEntry { id @0 :Text; day @1 :UInt32; }
 struct DayGuardEntry {
   follower @0 :Text; openingValuePaise @1 :Int64; tripped @2 :Bool; action @3 :E.LossGuardAction;
 }

@@ -106,6 +106,30 @@ RC_GTEST_PROP(DecideProp, SameHistorySameJournalAndReplayReproducesEveryDecision
   RC_TAG(checked > 0 ? "with decisions" : "no decisions");
 }
 
+// Forgetting ended orders as each day opens (forget_ended.h) changes no decision: a state
+// that keeps every order decides each input of the journal exactly as recorded.
+RC_GTEST_PROP(DecideProp, ForgettingEndedOrdersChangesNoDecision, ()) {
+  const std::vector<Event> journal = play(*runs());
+  CopyState keeping, forgetting;
+  for (size_t i = 0; i < journal.size();) {
+    const std::vector<Event> again = decide(keeping, journal[i]);
+    apply_keeping_ended(keeping, journal[i]);
+    apply(forgetting, journal[i]);
+    for (size_t k = 0; k < again.size(); ++k) {
+      RC_ASSERT(i + 1 + k < journal.size());
+      RC_ASSERT(journal[i + 1 + k] == again[k]);
+      apply_keeping_ended(keeping, again[k]);
+      apply(forgetting, again[k]);
+    }
+    i += 1 + again.size();
+    const bool no_extra_decisions = i == journal.size() || !is_decision(journal[i]);
+    RC_ASSERT(no_extra_decisions);
+  }
+  // What it holds is never forgotten.
+  RC_ASSERT(forgetting.positions.by_key == keeping.positions.by_key);
+  RC_TAG(forgetting.ended_leader_orders.empty() ? "nothing forgotten" : "orders forgotten");
+}
+
 // Walks a journal, giving each event with the state before it.
 template <class Visit>
 void walk(const std::vector<Event>& journal, Visit visit) {
