@@ -28,9 +28,10 @@ struct Context {
 // Appends to the outputs. The first one sizes the vector for every follower's decision and
 // intent: an input that decides anything mostly decides for all of them, and growing one
 // Event at a time would reallocate and move the outputs several times per input.
-void emit(const Context& c, Event event) {
+template <class Decided>
+void emit(const Context& c, Decided&& decided) {
   if (c.out.empty()) c.out.reserve(2 * c.s.followers.size());
-  c.out.push_back(std::move(event));
+  c.out.emplace_back(std::forward<Decided>(decided));  // one move, straight into its slot
 }
 
 int direction(Side side) { return side == Side::buy ? 1 : -1; }
