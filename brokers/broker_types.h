@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,10 @@
 #include "domain/events.h"
 
 namespace tandem::brokers {
+
+namespace net {
+class SendGate;  // brokers/net/send_gate.h
+}  // namespace net
 
 // What the engine does about a failed call (issue: Brokers I, the broker interface).
 enum class ErrorClass : uint8_t {
@@ -85,6 +90,10 @@ struct PlaceOptions {
   // Called once the order has left for the broker: its request written to the broker's
   // socket (on every attempt), or taken by a paper book. For measuring, never for deciding.
   std::function<void()> on_sent;
+  // When set, nothing of the order may leave before the gate opens (write-ahead: its intent
+  // is still being journaled). A gateway whose place() waits at it says so
+  // (Gateway::holds_at_gate); for any other the caller waits before calling.
+  std::shared_ptr<net::SendGate> gate;
 };
 
 // A placed order. With slicing, `order_id` is the parent the broker named and `slices`

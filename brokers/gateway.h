@@ -41,6 +41,10 @@ class Gateway {
   // without connections (paper) is ready at once.
   virtual boost::asio::awaitable<Status> warm();
 
+  // True when place() itself waits at `options.gate`, as late as it can: after building
+  // the request, just before writing it. Otherwise the caller waits before calling.
+  virtual bool holds_at_gate() const { return false; }
+
   // Arguments by value: the coroutines start lazily, after the caller's temporaries die.
   virtual boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order,
                                                           domain::ClientTag tag,

@@ -25,6 +25,7 @@ class RenamedGateway final : public Gateway {
 
   std::string_view broker() const override { return inner_->broker(); }
   boost::asio::awaitable<Status> warm() override { return inner_->warm(); }
+  bool holds_at_gate() const override { return inner_->holds_at_gate(); }
   boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
                                                   PlaceOptions options) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,

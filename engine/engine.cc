@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "brokers/net/send_gate.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -83,24 +85,25 @@ EngineStats Engine::stats() const {
 
 void Engine::request_stop() { inbox_->push(StopFact{}); }
 
-Status Engine::append(std::vector<d::Event> events) {
-  if (events.empty()) return Status();
-  std::vector<journal::AppendItem> items;
-  items.reserve(events.size());
+void Engine::stage(std::vector<d::Event> events) {
   const d::TimeNs now = clock_();
   d::TradingDay day = state_.day;
+  unsynced_.reserve(unsynced_.size() + events.size());
   for (auto& e : events) {
     if (const auto* opened = std::get_if<d::TradingDayOpened>(&e)) day = opened->day;
-    items.push_back({now, day, std::move(e)});
+    unsynced_.push_back({now, day, std::move(e)});
   }
-  for (auto& item : items) {
-    d::apply(state_, item.event);
-    unsynced_.push_back(std::move(item));
-  }
+}
+
+Status Engine::append(std::vector<d::Event> events) {
+  if (events.empty()) return Status();
+  const size_t first = unsynced_.size();
+  stage(std::move(events));
+  for (size_t i = first; i < unsynced_.size(); ++i) d::apply(state_, unsynced_[i].event);
   return deferred_ ? Status() : flush();
 }
 
-Status Engine::flush() {
+Status Engine::flush(std::vector<journal::AppendItem>* written) {
   if (unsynced_.empty()) return Status();
   const auto t0 = std::chrono::steady_clock::now();
   auto appended = store_.append(unsynced_);
@@ -108,6 +111,7 @@ Status Engine::flush() {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   ++live_.counters.journal_batches;
   live_.counters.journal_records += static_cast<int64_t>(unsynced_.size());
+  if (written != nullptr) *written = std::move(unsynced_);
   unsynced_.clear();
   if (!appended.ok()) {
     live_.journal_ok = false;
@@ -228,11 +232,12 @@ Status Engine::reconcile_pending() {
       });
   if (!read.ok()) return read;
   for (const auto& [tag, intent] : pending) dispatch(intent, std::nullopt, true);
+  release_sends();
   return Status();
 }
 
 bool Engine::dispatch(const d::FollowerOrderIntent& intent, LeaderTime leader_received,
-                      bool look_first) {
+                      bool look_first, const std::shared_ptr<brokers::net::SendGate>& gate) {
   if (!followers_.contains(intent.follower)) return false;
   ++in_flight_;
   const bool needs_target =
@@ -246,33 +251,45 @@ bool Engine::dispatch(const d::FollowerOrderIntent& intent, LeaderTime leader_re
     }
     d::FollowerOrderIntent resolved = intent;
     resolved.target_order_id = acked->second;
-    send(resolved, leader_received, look_first);
+    send(resolved, leader_received, look_first, gate);
     return true;
   }
-  send(intent, leader_received, look_first);
+  send(intent, leader_received, look_first, gate);
   return true;
 }
 
-void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_received,
-                  bool look_first) {
-  brokers::Gateway* gateway = followers_.at(intent.follower);
+void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first,
+                  std::shared_ptr<brokers::net::SendGate> gate) {
   brokers::PlaceOptions options;
+  options.gate = std::move(gate);
   const auto inst = state_.instruments.find(intent.order.instrument);
   if (inst != state_.instruments.end()) {
     options.freeze_quantity_units = inst->second.freeze_qty_units;
   }
-  asio::co_spawn(
-      broker_executor_,
-      [inbox = inbox_, gateway, intent, options, leader_received,
-       look_first]() -> asio::awaitable<void> {
-        std::optional<std::chrono::steady_clock::time_point> sent;
-        brokers::PlaceOptions timed = options;
-        timed.on_sent = [&sent] { sent = std::chrono::steady_clock::now(); };
-        IntentOutcome out = co_await execute_intent(*gateway, intent, timed, look_first);
-        inbox->push(OutcomeFact{intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
-                                out.message, leader_received, sent});
-      },
-      asio::detached);
+  outgoing_.push_back(
+      {followers_.at(intent.follower), intent, std::move(options), leader_received, look_first});
+}
+
+void Engine::release_sends() {
+  if (outgoing_.empty()) return;
+  // Nothing of the engine is captured: the orders may outlive it (see inbox_).
+  asio::post(broker_executor_, [executor = broker_executor_, inbox = inbox_,
+                                orders = std::move(outgoing_)]() mutable {
+    for (Outgoing& o : orders) {
+      asio::co_spawn(
+          executor,
+          [inbox, o = std::move(o)]() -> asio::awaitable<void> {
+            std::optional<std::chrono::steady_clock::time_point> sent;
+            brokers::PlaceOptions timed = o.options;
+            timed.on_sent = [&sent] { sent = std::chrono::steady_clock::now(); };
+            IntentOutcome out = co_await execute_intent(*o.gateway, o.intent, timed, o.look_first);
+            inbox->push(OutcomeFact{o.intent, out.acked.value_or(d::BrokerOrderId{}),
+                                    out.error_class, out.message, o.leader_received, sent});
+          },
+          asio::detached);
+    }
+  });
+  outgoing_.clear();
 }
 
 void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) {
@@ -325,16 +342,28 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
     }
     stats_.intents += static_cast<int64_t>(intents.size());
   }
-  if (Status s = append(std::move(batch)); !s.ok()) return s;
-  if (Status s = flush(); !s.ok()) return s;  // write-ahead: durable, then sent
+  // Write-ahead, overlapped with the brokers' work: the orders go to the broker thread now
+  // and are built there while this thread journals them; each waits at the gate, just
+  // before its first byte is written, until the batch is durable (send_gate.h).
+  auto gate = std::make_shared<brokers::net::SendGate>(broker_executor_);
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
-    if (!dispatch(intent, received, false)) {
+    if (!dispatch(intent, received, false, gate)) {
       // A follower without a broker session in this run: say so, do not leave it pending.
       unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "input",
                                                 "no broker session for this follower"});
     }
   }
+  release_sends();
+  const size_t first = unsynced_.size();
+  stage(std::move(batch));
+  std::vector<journal::AppendItem> written;
+  const Status journaled = flush(&written);
+  asio::post(broker_executor_,
+             [gate, open = journaled.ok()] { open ? gate->open() : gate->close(); });
+  if (!journaled.ok()) return journaled;
+  // Folded once the orders are on their way: nothing reads the state before this returns.
+  for (size_t i = first; i < written.size(); ++i) d::apply(state_, written[i].event);
   return append(std::move(unsent));
 }
 
@@ -422,6 +451,7 @@ Status Engine::handle(OutcomeFact& f) {
         resolved.target_order_id = f.acked;
         send(resolved, p.leader_received, p.look_first);
       }
+      release_sends();
     }
   }
   return Status();

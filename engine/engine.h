@@ -162,7 +162,10 @@ class Engine {
   // drains a burst of facts (deferred_) — at flush(), one synced write for the burst.
   // Nothing is sent to a broker before the events that decided it are durable.
   Status append(std::vector<domain::Event> events);
-  Status flush();
+  // Queues the events for the journal, stamped with the time and trading day, unfolded.
+  void stage(std::vector<domain::Event> events);
+  // Journals everything queued in one synced write; `written` (if given) receives it.
+  Status flush(std::vector<journal::AppendItem>* written = nullptr);
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
   Status handle_fact(Fact& fact, bool& stopping, std::chrono::steady_clock::time_point& deadline);
   Status handle(LeaderFact& f);
@@ -197,9 +200,16 @@ class Engine {
   Status ensure_instrument(const domain::InstrumentKey& key);
   // Hands the intent to its broker — or, for a change to an order not acknowledged yet,
   // parks it until that ack; false when this run has no session for the follower.
+  // `gate`: held until the intent is durable (send_gate.h); none when it is already.
   bool dispatch(const domain::FollowerOrderIntent& intent, LeaderTime leader_received,
-                bool look_first);
-  void send(const domain::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first);
+                bool look_first, const std::shared_ptr<brokers::net::SendGate>& gate = nullptr);
+  // Queues the intent's order for its broker; release_sends() hands the queue over.
+  void send(const domain::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first,
+            std::shared_ptr<brokers::net::SendGate> gate = nullptr);
+  // Hands every queued order to the broker executor in one post: one wake-up of the broker
+  // thread per leader update, not one per follower, and its orders start back to back,
+  // ahead of the replies and stream messages that arrive meanwhile.
+  void release_sends();
   Status reconcile_pending();
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
 
@@ -234,7 +244,15 @@ class Engine {
     LeaderTime leader_received;
     bool look_first = false;
   };
-  std::map<domain::ClientTag, std::vector<Parked>> parked_;       // by the tag they wait for
+  std::map<domain::ClientTag, std::vector<Parked>> parked_;  // by the tag they wait for
+  struct Outgoing {
+    brokers::Gateway* gateway;
+    domain::FollowerOrderIntent intent;
+    brokers::PlaceOptions options;
+    LeaderTime leader_received;
+    bool look_first = false;
+  };
+  std::vector<Outgoing> outgoing_;  // sent: journaled, waiting for release_sends()
   std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;  // every ack heard
   std::set<domain::FollowerId> token_refused_;                    // alerted once; cleared by an ack
   EngineStats stats_;

@@ -1,5 +1,7 @@
 #include "engine/intent_executor.h"
 
+#include "brokers/net/send_gate.h"
+
 namespace tandem::engine {
 
 namespace d = ::tandem::domain;
@@ -31,6 +33,12 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
                                                      int max_attempts) {
   IntentOutcome out;
   if (intent.action == d::CopyAction::skip) co_return out;  // nothing to carry out
+  const bool gateway_holds = intent.action == d::CopyAction::place && gateway.holds_at_gate();
+  if (options.gate && !gateway_holds && !co_await options.gate->wait()) {
+    out.error_class = std::string(brokers::to_string(ErrorClass::input));
+    out.message = "not sent: its journal write failed";
+    co_return out;
+  }
   Status last;
   if (look_first && intent.action == d::CopyAction::place) {
     Result<std::vector<brokers::BrokerOrder>> found =

@@ -49,6 +49,7 @@ asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::
   target.exchange = order.instrument.exchange;
   r.body = place_order_json(order, target, tag.value);
   r.on_written = std::move(options.on_sent);
+  r.gate = std::move(options.gate);
   auto body = co_await call(std::move(r), true);
   if (!body.ok()) co_return body.status();
   if (slice) co_return parse_slices(*body);

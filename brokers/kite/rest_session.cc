@@ -37,6 +37,7 @@ asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::
   r.content_type = "application/x-www-form-urlencoded";
   r.body = place_order_form(order, tag, -1, slice);
   r.on_written = std::move(options.on_sent);
+  r.gate = std::move(options.gate);
   auto body = co_await call(std::move(r), true);
   if (!body.ok()) co_return body.status();
   co_return parse_placement(*body);

@@ -104,6 +104,27 @@ asio::awaitable<Status> HttpsClient::warm(size_t n) {
   co_return Status();
 }
 
+namespace {
+
+// The request's bytes as Beast writes them. Made before the send gate (send_gate.h), so that
+// only the write itself is left once it opens.
+std::string serialized(http::request<http::string_body>& req) {
+  http::request_serializer<http::string_body> sr{req};
+  std::string out;
+  boost::system::error_code ec;
+  while (!ec && !sr.is_done()) {
+    sr.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+      for (const asio::const_buffer b : beast::buffers_range_ref(buffers)) {
+        out.append(static_cast<const char*>(b.data()), b.size());
+      }
+      sr.consume(beast::buffer_bytes(buffers));
+    });
+  }
+  return out;  // a string body cannot fail to serialize
+}
+
+}  // namespace
+
 asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
   Impl& m = *impl_;
   auto acquired = co_await m.acquire();
@@ -118,9 +139,15 @@ asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
   req.body() = std::move(r.body);
   req.keep_alive(true);
   req.prepare_payload();
+  const std::string bytes = serialized(req);
 
+  if (r.gate && !co_await r.gate->wait()) {
+    m.release(std::move(stream));
+    co_return Status(StatusCode::failed_precondition,
+                     "https " + m.target.host + ": not sent, its journal write failed");
+  }
   stream->expires_after(m.deadline);
-  auto [wec, written] = co_await http::async_write(*stream, req, kUse);
+  auto [wec, written] = co_await asio::async_write(*stream, asio::buffer(bytes), kUse);
   if (!wec && r.on_written) r.on_written();
   http::response<http::string_body> res;
   beast::flat_buffer buffer;

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "brokers/net/send_gate.h"
 #include "domain/base/status.h"
 
 namespace tandem::brokers::net {
@@ -50,6 +51,9 @@ struct HttpRequest {
   // Client side: called on the client's strand once the whole request has been written to
   // the connection's socket (on every attempt), before the answer is read.
   std::function<void()> on_written;
+  // Client side: when set, the request is built and waits at the gate just before it is
+  // written; a closed gate ends it unsent (send_gate.h).
+  std::shared_ptr<SendGate> gate;
 };
 
 struct HttpResponse {

@@ -106,7 +106,7 @@ class TlsSocket {
 
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    return run(Write{coalesce(buffers)}, std::forward<Token>(token));
+    return run(write_of(buffers), std::forward<Token>(token));
   }
 
  private:
@@ -165,10 +165,15 @@ class TlsSocket {
       return buffer.size() == 0 ? 1 : SSL_read_ex(ssl, buffer.data(), buffer.size(), &n);
     }
   };
+  // One TLS record for the whole sequence, as Beast's flat_stream does: a single buffer is
+  // written from where it is (the caller keeps it until the handler runs, as Asio
+  // requires); several are copied into one.
   struct Write {
-    std::string bytes;  // one TLS record for the whole sequence, as Beast's flat_stream does
+    boost::asio::const_buffer single;
+    std::string joined;
     int operator()(SSL* ssl, size_t& n) {
-      return bytes.empty() ? 1 : SSL_write_ex(ssl, bytes.data(), bytes.size(), &n);
+      const boost::asio::const_buffer bytes = joined.empty() ? single : boost::asio::buffer(joined);
+      return bytes.size() == 0 ? 1 : SSL_write_ex(ssl, bytes.data(), bytes.size(), &n);
     }
   };
 
@@ -233,10 +238,23 @@ class TlsSocket {
     return {};
   }
 
-  // At most one record's worth (16 KB), so that a write_some is one TLS record.
+  // At most one record's worth, so that a write_some is one TLS record.
+  static constexpr size_t kRecord = 16 * 1024;
+  template <class ConstBuffers>
+  static Write write_of(const ConstBuffers& buffers) {
+    size_t non_empty = 0;
+    boost::asio::const_buffer first;
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers) && non_empty < 2; ++it) {
+      boost::asio::const_buffer b(*it);
+      if (b.size() == 0) continue;
+      if (non_empty++ == 0) first = b;
+    }
+    if (non_empty < 2) return Write{boost::asio::buffer(first, kRecord), {}};
+    return Write{{}, coalesce(buffers)};
+  }
   template <class ConstBuffers>
   static std::string coalesce(const ConstBuffers& buffers) {
-    constexpr size_t kRecord = 16 * 1024;
     std::string bytes;
     for (auto it = boost::asio::buffer_sequence_begin(buffers);
          it != boost::asio::buffer_sequence_end(buffers) && bytes.size() < kRecord; ++it) {

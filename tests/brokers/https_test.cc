@@ -4,7 +4,10 @@
 // deadline and a dropped connection both as `disconnected`, i.e. outcome unknown. The TLS
 // socket under them (TlsSocket): an idle pooled connection outlives its deadline and keeps
 // no work in its io_context; an IP-address target is checked against the certificate's
-// addresses; writing to a peer that has gone is an error, not SIGPIPE.
+// addresses; writing to a peer that has gone is an error, not SIGPIPE. The send gate
+// (write-ahead while orders are built ahead of their journal sync): a request held at it is
+// built, its connection taken, but not one byte reaches the server until it opens; a
+// closed gate ends it unsent with its connection back in the pool.
 // Method: HttpsServer with a made TlsIdentity on 127.0.0.1, HttpsClient trusting its CA.
 #include <gtest/gtest.h>
 
@@ -16,13 +19,17 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 
 #include <atomic>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "brokers/net/https_client.h"
 #include "brokers/net/https_server.h"
+#include "brokers/net/send_gate.h"
 #include "brokers/net/tls_connect.h"
 #include "brokers/net/tls_identity.h"
 
@@ -271,6 +278,126 @@ TEST(Https, WritingToAPeerThatHasGoneIsAnError) {
     }
     EXPECT_TRUE(ec) << "every write to a closed peer succeeded";
   });
+}
+
+HttpRequest gated_order(std::shared_ptr<SendGate> gate) {
+  HttpRequest r;
+  r.method = http::verb::post;
+  r.target = "/orders/regular";
+  r.content_type = "application/x-www-form-urlencoded";
+  r.body = "quantity=1";
+  r.gate = std::move(gate);
+  return r;
+}
+
+asio::awaitable<void> pause(std::chrono::milliseconds d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+// A warmed one-connection client with one order held at a gate.
+struct GatedOrder {
+  std::unique_ptr<HttpsClient> client;
+  std::shared_ptr<SendGate> gate;
+  std::optional<Result<HttpResponse>> answer;
+  explicit GatedOrder(Loopback& net)
+      : client(std::make_unique<HttpsClient>(net.io.get_executor(), net.target(net.identity.ca_pem),
+                                             1, std::chrono::milliseconds(2000))),
+        gate(std::make_shared<SendGate>(net.io.get_executor())) {}
+  // Warms the connection, then starts the order; its answer lands in `answer`.
+  asio::awaitable<void> start() {
+    const Status warmed = co_await client->warm(1);
+    EXPECT_TRUE(warmed.ok()) << warmed.to_string();
+    asio::co_spawn(
+        co_await asio::this_coro::executor,
+        [this]() -> asio::awaitable<void> {
+          HttpRequest order = gated_order(gate);  // named: GCC 12 and temporaries in co_await
+          answer = co_await client->request(std::move(order));
+        },
+        asio::detached);
+    co_await pause(std::chrono::milliseconds(100));
+  }
+  // Waits for the answer, then closes the client (so the server's run can end).
+  asio::awaitable<void> settle() {
+    for (int i = 0; i < 200 && !answer; ++i) co_await pause(std::chrono::milliseconds(10));
+  }
+  void close() { client.reset(); }
+};
+
+TEST(Https, RequestHeldAtTheSendGateIsBuiltButNotWrittenUntilItOpens) {
+  Loopback net;
+  GatedOrder held(net);
+  net.run([&]() -> asio::awaitable<void> {
+    co_await held.start();
+    EXPECT_EQ(held.client->idle_connections(), 0u);  // built: its connection is taken
+    EXPECT_EQ(net.requests.load(), 0);               // and nothing has reached the server
+    EXPECT_FALSE(held.answer.has_value());
+    held.gate->open();
+    co_await held.settle();
+    EXPECT_TRUE(held.answer.has_value() && held.answer->ok());
+    if (!held.answer || !held.answer->ok()) {
+      held.close();
+      co_return;
+    }
+    EXPECT_EQ((*held.answer)->body, "echo /orders/regular quantity=1");
+    EXPECT_EQ(net.requests.load(), 1);
+    EXPECT_EQ(held.client->handshakes(), 1u);
+    held.close();
+  });
+}
+
+TEST(Https, ClosedSendGateSendsNothingAndKeepsTheConnection) {
+  Loopback net;
+  GatedOrder held(net);
+  net.run([&]() -> asio::awaitable<void> {
+    co_await held.start();
+    held.gate->close();
+    co_await held.settle();
+    EXPECT_TRUE(held.answer.has_value());
+    if (!held.answer) {
+      held.close();
+      co_return;
+    }
+    EXPECT_EQ(held.answer->status().code(), StatusCode::failed_precondition);
+    EXPECT_NE(held.answer->status().message().find("not sent"), std::string::npos)
+        << held.answer->status().to_string();
+    co_await pause(std::chrono::milliseconds(100));
+    EXPECT_EQ(net.requests.load(), 0);
+    EXPECT_EQ(held.client->idle_connections(), 1u);
+    HttpRequest ungated = gated_order(nullptr);
+    auto later = co_await held.client->request(std::move(ungated));  // on the same connection
+    EXPECT_TRUE(later.ok()) << later.status().to_string();
+    EXPECT_EQ(net.requests.load(), 1);
+    EXPECT_EQ(held.client->handshakes(), 1u);
+    held.close();
+  });
+}
+
+TEST(Https, EverySendGateWaiterGoesOnOnceOpenAndLateOnesDoNotWait) {
+  asio::io_context io;
+  SendGate gate(io.get_executor());
+  int through = 0;
+  for (int i = 0; i < 3; ++i) {
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          if (co_await gate.wait()) ++through;
+        },
+        asio::detached);
+  }
+  io.run_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(through, 0);
+  gate.open();
+  gate.close();  // too late: an open gate stays open
+  io.restart();
+  io.run_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(through, 3);
+  bool late = false;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { late = co_await gate.wait(); }, asio::detached);
+  io.restart();
+  io.run_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(late);
 }
 
 }  // namespace
