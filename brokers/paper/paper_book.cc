@@ -186,7 +186,7 @@ std::vector<BrokerOrder> PaperBook::advance(d::TimeNs now) {
 
 std::vector<BrokerOrder> PaperBook::order_book() const {
   std::vector<BrokerOrder> out;
-  for (const auto& [seq, w] : orders_) out.push_back(w.order);
+  for_each_order([&](const BrokerOrder& o) { out.push_back(o); });
   return out;
 }
 

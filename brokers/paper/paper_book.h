@@ -50,6 +50,11 @@ class PaperBook {
   std::vector<BrokerOrder> advance(domain::TimeNs now);
 
   std::vector<BrokerOrder> order_book() const;
+  // Every order, in order id order, without copying the book.
+  template <class Visit>
+  void for_each_order(Visit&& visit) const {
+    for (const auto& [seq, w] : orders_) visit(w.order);
+  }
   std::vector<BrokerTrade> trades() const { return trades_; }
   // Net positions from the fills, per instrument and product; the average price is that of
   // the fills that built the open side.

@@ -71,17 +71,17 @@ Status KiteSim::set_faults(const std::string& user_id, Faults faults) {
 void KiteSim::publish(Account& a) {
   std::erase_if(a.sockets, [](const auto& s) { return !s->open(); });
   std::erase_if(a.dhan_sockets, [](const auto& s) { return !s->open(); });
-  for (const BrokerOrder& o : a.book.order_book()) {
+  a.book.for_each_order([&](const BrokerOrder& o) {
     auto& last = a.pushed[o.order_id];
-    if (last == o) continue;
+    if (last == o) return;
     last = o;
     const std::string frame = kite::order_update_text(o);
     for (const auto& s : a.sockets) s->send_text(frame);
-    if (a.dhan_sockets.empty()) continue;
+    if (a.dhan_sockets.empty()) return;
     const std::string dhan_frame =
         dhan::order_update_text(as_dhan(o), dhan_securities_, a.config.user_id);
     for (const auto& s : a.dhan_sockets) s->send_text(dhan_frame);
-  }
+  });
 }
 
 bool KiteSim::on_websocket(const net::HttpRequest& upgrade,

@@ -11,6 +11,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+
+#include <date/date.h>
 
 #include "brokers/json_reader.h"
 #include "brokers/kite/ticks.h"
@@ -441,6 +444,22 @@ TEST(KiteTicker, ClientMessagesParseBack) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().message().find("kite ticker request"), std::string::npos);
   }
+}
+
+// The brokers' "YYYY-MM-DD HH:MM:SS" IST text, as the simulator writes it: the same text
+// date::format gives, read back to the same second, for any time from 2000 to 2099.
+RC_GTEST_PROP(IstTimestampProp, WritesWhatDateFormatWritesAndReadsBack, ()) {
+  const int64_t from = 946'684'800;  // 2000-01-01 UTC, in seconds
+  const int64_t to = 4'102'444'800;  // 2100-01-01
+  const int64_t ns = *rc::gen::inRange<int64_t>(from, to) * 1'000'000'000 +
+                     *rc::gen::inRange<int64_t>(0, 1'000'000'000);
+  const boost::json::value v = ist_timestamp_value(ns);
+  RC_ASSERT(v.is_string());
+  const std::string text(v.as_string());
+  const auto ist = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns)) +
+                   domain::kIstOffset;
+  RC_ASSERT(text == date::format("%F %T", std::chrono::floor<std::chrono::seconds>(ist)));
+  RC_ASSERT(parse_ist_timestamp(text) == std::optional<domain::TimeNs>(ns - ns % 1'000'000'000));
 }
 
 }  // namespace
