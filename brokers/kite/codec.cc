@@ -526,6 +526,7 @@ json::value ist(d::TimeNs ns) { return ist_timestamp_value(ns); }
 
 json::object order_row(const BrokerOrder& o) {
   json::object row;
+  row.reserve(27);  // every field below: no rehash while the row grows
   row["order_id"] = o.order_id.value;
   row["exchange_order_id"] =
       o.exchange_order_id.empty() ? json::value(nullptr) : json::value(o.exchange_order_id);
