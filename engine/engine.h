@@ -252,7 +252,7 @@ class Engine {
     LeaderTime leader_received;
     bool look_first = false;
   };
-  std::vector<Outgoing> outgoing_;  // sent: journaled, waiting for release_sends()
+  std::vector<Outgoing> outgoing_;  // queued by send(), handed over by release_sends()
   std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;  // every ack heard
   std::set<domain::FollowerId> token_refused_;                    // alerted once; cleared by an ack
   EngineStats stats_;

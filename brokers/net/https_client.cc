@@ -2,6 +2,7 @@
 // so no exception leaves it (STYLE.md §3).
 #include "brokers/net/https_client.h"
 
+#include "brokers/net/send_gate.h"
 #include "brokers/net/tls_connect.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -13,6 +14,8 @@
 #include <boost/beast/http.hpp>
 
 #include <deque>
+#include <set>
+#include <utility>
 
 namespace tandem::brokers::net {
 
@@ -33,6 +36,12 @@ struct HttpsClient::Impl {
   size_t open = 0;  // idle + in use
   size_t handshakes = 0;
   std::deque<asio::steady_timer*> waiters;  // requests waiting for a connection
+  // In-sequence requests (HttpRequest::in_sequence) take a ticket as they start and write
+  // in ticket order.
+  uint64_t next_ticket = 0;
+  uint64_t turn = 0;              // the ticket that may write next
+  std::set<uint64_t> done_early;  // tickets done before their turn came
+  asio::steady_timer turn_moved{executor, asio::steady_timer::time_point::max()};
 
   Impl(asio::any_io_executor ex, HttpsTarget t, size_t max, std::chrono::milliseconds d)
       : executor(std::move(ex)),
@@ -40,6 +49,41 @@ struct HttpsClient::Impl {
         max_connections(max),
         deadline(d),
         tls(client_tls_context(target.ca_pem)) {}
+
+  // The ticket has written or given up: the turn moves past it and every ticket done before.
+  void ticket_done(uint64_t ticket) {
+    if (ticket != turn) {
+      done_early.insert(ticket);
+      return;
+    }
+    ++turn;
+    while (done_early.erase(turn) > 0) ++turn;
+    turn_moved.cancel();
+  }
+
+  asio::awaitable<void> wait_for_turn(uint64_t ticket) {
+    while (ticket != turn) co_await turn_moved.async_wait(kUse);
+  }
+
+  // An in-sequence request's place in line; its turn is given up however the request ends.
+  class Ticket {
+   public:
+    Ticket(Impl& m, bool in_sequence)
+        : m_(in_sequence ? &m : nullptr), number_(in_sequence ? m.next_ticket++ : 0) {}
+    ~Ticket() { done(); }
+    Ticket(const Ticket&) = delete;
+    Ticket& operator=(const Ticket&) = delete;
+    asio::awaitable<void> wait() {
+      if (m_ != nullptr) co_await m_->wait_for_turn(number_);
+    }
+    void done() {
+      if (m_ != nullptr) std::exchange(m_, nullptr)->ticket_done(number_);
+    }
+
+   private:
+    Impl* m_;
+    uint64_t number_;
+  };
 
   asio::awaitable<Result<std::unique_ptr<TlsSocket>>> connect() {
     if (!tls.ok())
@@ -127,10 +171,7 @@ std::string serialized(http::request<http::string_body>& req) {
 
 asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
   Impl& m = *impl_;
-  auto acquired = co_await m.acquire();
-  if (!acquired.ok()) co_return acquired.status();
-  std::unique_ptr<TlsSocket> stream = std::move(acquired).value();
-
+  Impl::Ticket ticket(m, r.in_sequence);
   http::request<http::string_body> req{r.method, r.target, 11};
   req.set(http::field::host, m.target.host);
   req.set(http::field::user_agent, "tandem");
@@ -141,13 +182,20 @@ asio::awaitable<Result<HttpResponse>> HttpsClient::request(HttpRequest r) {
   req.prepare_payload();
   const std::string bytes = serialized(req);
 
+  // The connection is taken after the gate, not before: a request held there must not keep
+  // one from the account's next order, which would then open a second connection and could
+  // reach the broker ahead of it. One connection keeps an account's orders in sequence.
   if (r.gate && !co_await r.gate->wait()) {
-    m.release(std::move(stream));
     co_return Status(StatusCode::failed_precondition,
                      "https " + m.target.host + ": not sent, its journal write failed");
   }
+  co_await ticket.wait();
+  auto acquired = co_await m.acquire();
+  if (!acquired.ok()) co_return acquired.status();
+  std::unique_ptr<TlsSocket> stream = std::move(acquired).value();
   stream->expires_after(m.deadline);
   auto [wec, written] = co_await asio::async_write(*stream, asio::buffer(bytes), kUse);
+  ticket.done();
   if (!wec && r.on_written) r.on_written();
   http::response<http::string_body> res;
   beast::flat_buffer buffer;

@@ -19,10 +19,11 @@
 #include <utility>
 #include <vector>
 
-#include "brokers/net/send_gate.h"
 #include "domain/base/status.h"
 
 namespace tandem::brokers::net {
+
+class SendGate;  // send_gate.h
 
 struct HttpsTarget {
   std::string host;  // for SNI and verification, e.g. "api.kite.trade" or "localhost"
@@ -54,6 +55,10 @@ struct HttpRequest {
   // Client side: when set, the request is built and waits at the gate just before it is
   // written; a closed gate ends it unsent (send_gate.h).
   std::shared_ptr<SendGate> gate;
+  // Client side: written only after every earlier in-sequence request of this client has
+  // been written (or given up). An account's orders then leave in the order they were made,
+  // even when an earlier one must open a connection and a later one finds one idle.
+  bool in_sequence = false;
 };
 
 struct HttpResponse {

@@ -23,6 +23,7 @@ RestCaller::RestCaller(HttpsClient& http, RateLimiter& limiter, Clock clock, Par
 
 asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool order_call) {
   if (!stopped_status_.ok()) co_return stopped_status_;  // reported once already: no hammering
+  request.in_sequence = order_call;  // an account's orders leave in the order they were made
   for (int attempt = 1;; ++attempt) {
     if (order_call) {
       const d::TimeNs now = clock_();

@@ -6,8 +6,9 @@
 // no work in its io_context; an IP-address target is checked against the certificate's
 // addresses; writing to a peer that has gone is an error, not SIGPIPE. The send gate
 // (write-ahead while orders are built ahead of their journal sync): a request held at it is
-// built, its connection taken, but not one byte reaches the server until it opens; a
-// closed gate ends it unsent with its connection back in the pool.
+// built, but not one byte reaches the server until it opens, and it holds no connection
+// meanwhile (the account's next order goes on the same one); a closed gate ends it unsent.
+// In-sequence requests (an account's orders) are written in the order they were made.
 // Method: HttpsServer with a made TlsIdentity on 127.0.0.1, HttpsClient trusting its CA.
 #include <gtest/gtest.h>
 
@@ -329,8 +330,13 @@ TEST(Https, RequestHeldAtTheSendGateIsBuiltButNotWrittenUntilItOpens) {
   GatedOrder held(net);
   net.run([&]() -> asio::awaitable<void> {
     co_await held.start();
-    EXPECT_EQ(held.client->idle_connections(), 0u);  // built: its connection is taken
-    EXPECT_EQ(net.requests.load(), 0);               // and nothing has reached the server
+    EXPECT_EQ(net.requests.load(), 0);  // nothing has reached the server
+    EXPECT_FALSE(held.answer.has_value());
+    // The held request keeps no connection: another goes out meanwhile, on the same one.
+    HttpRequest other = gated_order(nullptr);
+    auto other_answer = co_await held.client->request(std::move(other));
+    EXPECT_TRUE(other_answer.ok()) << other_answer.status().to_string();
+    EXPECT_EQ(net.requests.load(), 1);
     EXPECT_FALSE(held.answer.has_value());
     held.gate->open();
     co_await held.settle();
@@ -340,7 +346,7 @@ TEST(Https, RequestHeldAtTheSendGateIsBuiltButNotWrittenUntilItOpens) {
       co_return;
     }
     EXPECT_EQ((*held.answer)->body, "echo /orders/regular quantity=1");
-    EXPECT_EQ(net.requests.load(), 1);
+    EXPECT_EQ(net.requests.load(), 2);
     EXPECT_EQ(held.client->handshakes(), 1u);
     held.close();
   });
@@ -370,6 +376,45 @@ TEST(Https, ClosedSendGateSendsNothingAndKeepsTheConnection) {
     EXPECT_EQ(net.requests.load(), 1);
     EXPECT_EQ(held.client->handshakes(), 1u);
     held.close();
+  });
+}
+
+// An account's orders leave in the order they were made: one held at its gate holds back
+// the later in-sequence ones (not the others), and all go once it opens, in order.
+TEST(Https, InSequenceRequestsAreWrittenInTheOrderTheyWereMade) {
+  std::vector<std::string> seen;
+  Loopback net([&](const HttpRequest& r) {
+    seen.push_back(r.body);
+    return server_reply(200, "ok");
+  });
+  net.run([&]() -> asio::awaitable<void> {
+    HttpsClient client(net.io.get_executor(), net.target(net.identity.ca_pem), 3,
+                       std::chrono::milliseconds(2000));
+    const Status warmed = co_await client.warm(3);
+    EXPECT_TRUE(warmed.ok()) << warmed.to_string();
+    auto gate = std::make_shared<SendGate>(net.io.get_executor());
+    int answered = 0;
+    const auto start = [&](std::string body, bool in_sequence, std::shared_ptr<SendGate> g) {
+      HttpRequest r = gated_order(std::move(g));
+      r.body = std::move(body);
+      r.in_sequence = in_sequence;
+      asio::co_spawn(
+          net.io,
+          [&client, &answered, r]() -> asio::awaitable<void> {
+            auto answer = co_await client.request(r);
+            EXPECT_TRUE(answer.ok()) << answer.status().to_string();
+            ++answered;
+          },
+          asio::detached);
+    };
+    start("first", true, gate);
+    start("second", true, nullptr);
+    start("other", false, nullptr);
+    co_await pause(std::chrono::milliseconds(150));
+    EXPECT_EQ(seen, std::vector<std::string>{"other"});
+    gate->open();
+    for (int i = 0; i < 200 && answered < 3; ++i) co_await pause(std::chrono::milliseconds(10));
+    EXPECT_EQ(seen, (std::vector<std::string>{"other", "first", "second"}));
   });
 }
 
