@@ -345,7 +345,8 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
   // Write-ahead, overlapped with the brokers' work: the orders go to the broker thread now
   // and are built there while this thread journals them; each waits at the gate, just
   // before its first byte is written, until the batch is durable (send_gate.h).
-  auto gate = std::make_shared<brokers::net::SendGate>(broker_executor_);
+  auto gate =
+      intents.empty() ? nullptr : std::make_shared<brokers::net::SendGate>(broker_executor_);
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
     if (!dispatch(intent, received, false, gate)) {
@@ -359,8 +360,10 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
   stage(std::move(batch));
   std::vector<journal::AppendItem> written;
   const Status journaled = flush(&written);
-  asio::post(broker_executor_,
-             [gate, open = journaled.ok()] { open ? gate->open() : gate->close(); });
+  if (gate) {
+    asio::post(broker_executor_,
+               [gate, open = journaled.ok()] { open ? gate->open() : gate->close(); });
+  }
   if (!journaled.ok()) return journaled;
   // Folded once the orders are on their way: nothing reads the state before this returns.
   for (size_t i = first; i < written.size(); ++i) d::apply(state_, written[i].event);
