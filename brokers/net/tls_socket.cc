@@ -198,6 +198,16 @@ void TlsSocket::expires_never() {
   core_->disarm();
 }
 
+bool TlsSocket::try_write(asio::const_buffer bytes, error_code& ec) {
+  ec = {};
+  // Nothing is started that async_write could not finish with the same bytes.
+  if (core_->pending > 0 || bytes.size() > kRecord) return false;
+  Write write{bytes, {}};
+  size_t n = 0;
+  const Wait wait = core_->attempt(write, n, ec);
+  return wait == Wait::none && !ec && n == bytes.size();
+}
+
 void TlsSocket::shutdown_and_close() {
   Core& c = *core_;
   c.deadline.cancel();

@@ -109,6 +109,15 @@ class TlsSocket {
     return run(write_of(buffers), std::forward<Token>(token));
   }
 
+  // Writes all of `bytes` now, as one TLS record, if the socket takes them without waiting:
+  // true once the kernel has them. False with `ec` clear when it cannot: OpenSSL must wait
+  // for the socket, or `bytes` is over one record (16 KiB), or another operation is
+  // pending; the caller then writes the same bytes with async_write, which finishes a
+  // started record (OpenSSL requires the retry to pass the same bytes). False with `ec` set
+  // when the write failed. No timer is armed and nothing is posted, so a request written
+  // this way costs no handler, and the moment it was written is known exactly.
+  bool try_write(boost::asio::const_buffer bytes, boost::system::error_code& ec);
+
  private:
   enum class Wait { none, read, write };
 
