@@ -317,8 +317,7 @@ Status Engine::handle(LeaderFact& f) {
     ++stats_.leader_updates;
   }
   std::vector<d::Event> batch = decide_on(update);
-  record_copies(update, batch);
-  if (Status s = journal_and_send(std::move(batch), f.received_steady); !s.ok()) return s;
+  if (Status s = journal_and_send(std::move(batch), f.received_steady, &update); !s.ok()) return s;
   if (update.average_price_paise > 0)
     feed_paper_price(update.instrument, update.average_price_paise);
   return Status();
@@ -330,7 +329,8 @@ std::vector<d::Event> Engine::decide_on(const d::Event& input) {
   return batch;
 }
 
-Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received) {
+Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received,
+                                const d::LeaderOrderUpdate* copied) {
   std::vector<d::FollowerOrderIntent> intents;
   {
     std::lock_guard lock(stats_mu_);
@@ -365,6 +365,7 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
                [gate, open = journaled.ok()] { open ? gate->open() : gate->close(); });
   }
   if (!journaled.ok()) return journaled;
+  if (copied != nullptr) record_copies(*copied, std::span(written).subspan(first));
   // Folded once the orders are on their way: nothing reads the state before this returns.
   for (size_t i = first; i < written.size(); ++i) d::apply(state_, written[i].event);
   return append(std::move(unsent));
@@ -562,7 +563,8 @@ Status Engine::handle(OperatorFact& f) {
   return s;
 }
 
-void Engine::record_copies(const d::LeaderOrderUpdate& u, const std::vector<d::Event>& batch) {
+void Engine::record_copies(const d::LeaderOrderUpdate& u,
+                           std::span<const journal::AppendItem> batch) {
   CopyRow row;
   row.at_ns = u.received_time_ns;
   row.leader_order_id = u.order_id.value;
@@ -573,7 +575,8 @@ void Engine::record_copies(const d::LeaderOrderUpdate& u, const std::vector<d::E
   row.filled_units = u.filled_units;
   row.recovered = u.recovered;
   const d::CopyDecision* decision = nullptr;
-  for (const auto& e : batch) {
+  for (const journal::AppendItem& item : batch) {
+    const d::Event& e = item.event;
     if (const auto* c = std::get_if<d::CopyDecision>(&e)) {
       decision = c;
       if (c->action != d::CopyAction::skip) continue;  // its intent follows

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -184,11 +185,14 @@ class Engine {
   using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
   // The input event followed by everything decide() makes of it.
   std::vector<domain::Event> decide_on(const domain::Event& input);
-  // Journals the batch durably (write-ahead), then hands its intents to their brokers.
-  Status journal_and_send(std::vector<domain::Event> batch, LeaderTime received);
+  // Journals the batch durably (write-ahead), then hands its intents to their brokers. With
+  // `copied`, the leader update the batch decides on, the batch is shown in the operator
+  // view's copies once journaled (after the orders are released, off their path).
+  Status journal_and_send(std::vector<domain::Event> batch, LeaderTime received,
+                          const domain::LeaderOrderUpdate* copied = nullptr);
   // The operator view: rows recorded as facts are handled, published every kViewInterval.
   void record_copies(const domain::LeaderOrderUpdate& update,
-                     const std::vector<domain::Event>& batch);
+                     std::span<const journal::AppendItem> batch);
   void record_outcome(const OutcomeFact& f, double latency_ms);
   // Raises an alert: shown in the view, journaled (AlertRaised), handed to on_alert.
   void alert(std::string kind, std::string text, std::string key = {});
