@@ -96,6 +96,8 @@ Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d
   o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
   o.broker_status = stop ? "TRIGGER PENDING" : "OPEN";
   orders_[seq] = {o, now + config_.latency_ns + jitter(tag)};
+  working_.insert(seq);
+  changed_.insert(seq);
   if (!tag.empty()) by_tag_.emplace(tag, seq);  // the first slice, when sliced
   return o;
 }
@@ -120,6 +122,7 @@ Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::Order
     o.status = d::OrderStatus::open;
     o.broker_status = "OPEN";
   }
+  changed_.insert(it->first);
   return o;
 }
 
@@ -133,6 +136,8 @@ Result<BrokerOrder> PaperBook::cancel(const d::BrokerOrderId& id, d::TimeNs now)
   o.cancelled_units = o.quantity_units - o.filled_units;
   o.pending_units = 0;
   o.exchange_time_ns = now;
+  working_.erase(it->first);
+  changed_.insert(it->first);
   return o;
 }
 
@@ -178,8 +183,14 @@ bool PaperBook::try_fill(Working& w, d::TimeNs now) {
 
 std::vector<BrokerOrder> PaperBook::advance(d::TimeNs now) {
   std::vector<BrokerOrder> changed;
-  for (auto& [seq, w] : orders_) {
-    if (try_fill(w, now)) changed.push_back(w.order);
+  for (auto it = working_.begin(); it != working_.end();) {
+    const uint64_t seq = *it;
+    Working& w = orders_.at(seq);
+    if (try_fill(w, now)) {
+      changed.push_back(w.order);
+      changed_.insert(seq);
+    }
+    it = d::is_final(w.order.status) ? working_.erase(it) : std::next(it);
   }
   return changed;
 }

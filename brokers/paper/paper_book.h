@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "brokers/broker_types.h"
@@ -49,6 +50,16 @@ class PaperBook {
   // orders that changed, in order id order.
   std::vector<BrokerOrder> advance(domain::TimeNs now);
 
+  // Visits every order changed (placed, modified, cancelled, filled) since the last call, in
+  // order id order, once each in its latest state, and forgets them: what a broker pushes
+  // on its order stream. A book never asked keeps their sequence numbers, as it keeps the
+  // orders themselves.
+  template <class Visit>
+  void take_changed(Visit&& visit) {
+    for (uint64_t seq : changed_) visit(orders_.at(seq).order);
+    changed_.clear();
+  }
+
   std::vector<BrokerOrder> order_book() const;
   // Every order, in order id order, without copying the book.
   template <class Visit>
@@ -75,6 +86,9 @@ class PaperBook {
   PaperConfig config_;
   std::map<domain::InstrumentKey, int64_t> prices_;
   std::map<uint64_t, Working> orders_;  // by sequence: ids are "P<sequence>"
+  // Only these can still fill, so advance() costs the working orders, not the whole day's.
+  std::set<uint64_t> working_;
+  std::set<uint64_t> changed_;  // since the last take_changed()
   std::map<domain::ClientTag, uint64_t> by_tag_;
   std::vector<BrokerTrade> trades_;
   uint64_t next_ = 1;

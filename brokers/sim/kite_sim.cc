@@ -31,7 +31,7 @@ ServerReply ok(std::string body) { return net::server_reply(200, std::move(body)
 KiteSim::KiteSim(KiteSimConfig config, Clock clock)
     : config_(std::move(config)), clock_(std::move(clock)) {
   for (const auto& a : config_.accounts) {
-    Account account{a, PaperBook(config_.fills), false, -1, 0, a.faults.seed, {}, {}, {}};
+    Account account{a, PaperBook(config_.fills), false, -1, 0, a.faults.seed, {}, {}};
     accounts_.emplace(a.user_id, std::move(account));
   }
   build_dhan_names();
@@ -67,14 +67,12 @@ Status KiteSim::set_faults(const std::string& user_id, Faults faults) {
   return Status();
 }
 
-// Pushes every order whose state changed since it was last pushed, in order id order.
+// Pushes every order whose state changed since it was last pushed, in order id order (the
+// book keeps which: a push costs the orders changed, not the day's book).
 void KiteSim::publish(Account& a) {
   std::erase_if(a.sockets, [](const auto& s) { return !s->open(); });
   std::erase_if(a.dhan_sockets, [](const auto& s) { return !s->open(); });
-  a.book.for_each_order([&](const BrokerOrder& o) {
-    auto& last = a.pushed[o.order_id];
-    if (last == o) return;
-    last = o;
+  a.book.take_changed([&](const BrokerOrder& o) {
     const std::string frame = kite::order_update_text(o);
     for (const auto& s : a.sockets) s->send_text(frame);
     if (a.dhan_sockets.empty()) return;

@@ -86,7 +86,6 @@ class KiteSim {
     uint64_t rng = 1;  // latency jitter draws
     std::vector<std::shared_ptr<net::WsConnection>> sockets;
     std::vector<std::shared_ptr<net::WsConnection>> dhan_sockets;
-    std::map<domain::BrokerOrderId, BrokerOrder> pushed;  // the last state sent of each order
   };
   void publish(Account& account);
   // The ticker (kite_ticker.cc): a client's subscription, and ticks to every subscriber.

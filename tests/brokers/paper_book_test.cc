@@ -1,11 +1,17 @@
 // Goal: the paper broker fills deterministically — the same seed gives the same fills — and
 // as a real book would: market orders at the reference with slippage after the latency,
 // limits when the price reaches them, stops when it crosses their trigger; it refuses a
-// repeated tag, finds orders by tag, modifies and cancels working orders.
+// repeated tag, finds orders by tag, modifies and cancels working orders. Its change feed
+// (what the simulator pushes) names every order whose state changed, and advance() leaves
+// no working order that could fill at the current price.
 #include "brokers/paper/paper_book.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
 
 namespace tandem::brokers {
 namespace {
@@ -155,6 +161,97 @@ RC_GTEST_PROP(PaperBookProp, SameSeedSameFills, (uint64_t seed)) {
   RC_ASSERT(a.size() == static_cast<size_t>(n));
   RC_ASSERT(run(false) == a);
   RC_ASSERT(run(true) == a);
+}
+
+// Could `o` fill at `ref` now (no latency, no jitter, whole fills)? The fill rules, from the
+// trader's side: a market order always; a limit when the price is at or better than its
+// own; a stop once the price crosses its trigger.
+bool could_fill(const BrokerOrder& o, int64_t ref) {
+  if (d::is_final(o.status)) return false;
+  const bool buy = o.side == d::Side::buy;
+  if (o.status == d::OrderStatus::trigger_pending) {
+    return buy ? ref >= o.trigger_price_paise : ref <= o.trigger_price_paise;
+  }
+  if (o.order_type == d::OrderType::market || o.order_type == d::OrderType::stop_loss_market) {
+    return true;
+  }
+  return buy ? ref <= o.price_paise : ref >= o.price_paise;
+}
+
+// Random calls on a book: after each, take_changed() names exactly the orders whose state
+// differs from what it last gave (a modify may be named without a visible change), in id
+// order, and after each advance() no working order could still fill at the current price
+// (an order the book stopped considering would).
+RC_GTEST_PROP(PaperBookProp, ChangeFeedIsCompleteAndAdvanceMissesNoWorkingOrder, ()) {
+  PaperBook book({});
+  int64_t ref = 1000'00;
+  book.set_price(kInfy, ref);
+  std::map<std::string, BrokerOrder> last;  // by order id, as take_changed() last gave it
+  std::vector<std::string> ids;
+  d::TimeNs now = 0;
+  const int steps = *rc::gen::inRange(1, 80);
+  for (int step = 0; step < steps; ++step) {
+    std::string modified;
+    switch (*rc::gen::inRange(0, 5)) {
+      case 0: {  // place
+        const auto type =
+            *rc::gen::element(d::OrderType::market, d::OrderType::limit, d::OrderType::stop_loss,
+                              d::OrderType::stop_loss_market);
+        const auto side = *rc::gen::element(d::Side::buy, d::Side::sell);
+        const int64_t price = *rc::gen::inRange<int64_t>(950'00, 1050'00);
+        const int64_t trigger = *rc::gen::inRange<int64_t>(950'00, 1050'00);
+        auto placed = book.place(order(side, type, *rc::gen::inRange(1, 50), price, trigger),
+                                 {"t" + std::to_string(step)}, now);
+        if (placed.ok()) ids.push_back(placed->order_id.value);
+        break;
+      }
+      case 1:  // modify
+        if (!ids.empty()) {
+          modified = *rc::gen::elementOf(ids);
+          const int64_t price = *rc::gen::inRange<int64_t>(950'00, 1050'00);
+          (void)book.modify(
+              {modified},
+              order(d::Side::buy, *rc::gen::element(d::OrderType::limit, d::OrderType::market),
+                    *rc::gen::inRange(1, 50), price),
+              now);
+        }
+        break;
+      case 2:  // cancel
+        if (!ids.empty()) (void)book.cancel({*rc::gen::elementOf(ids)}, now);
+        break;
+      case 3:
+        ref = *rc::gen::inRange<int64_t>(950'00, 1050'00);
+        book.set_price(kInfy, ref);
+        break;
+      default: {
+        now += kMs;
+        (void)book.advance(now);
+        for (const BrokerOrder& o : book.order_book()) {
+          RC_ASSERT_FALSE(could_fill(o, ref));
+        }
+        break;
+      }
+    }
+    std::set<std::string> differs;
+    for (const BrokerOrder& o : book.order_book()) {
+      const auto it = last.find(o.order_id.value);
+      if (it == last.end() || !(it->second == o)) differs.insert(o.order_id.value);
+    }
+    std::vector<std::string> named;
+    book.take_changed([&](const BrokerOrder& o) {
+      named.push_back(o.order_id.value);
+      last[o.order_id.value] = o;
+    });
+    const std::set<std::string> named_set(named.begin(), named.end());
+    RC_ASSERT(named_set.size() == named.size());  // once each
+    for (const std::string& id : differs) RC_ASSERT(named_set.contains(id));
+    for (const std::string& id : named_set) RC_ASSERT(differs.contains(id) || id == modified);
+    std::vector<std::string> in_order = named;
+    std::sort(in_order.begin(), in_order.end(), [](const std::string& a, const std::string& b) {
+      return std::stoull(a.substr(1)) < std::stoull(b.substr(1));
+    });
+    RC_ASSERT(in_order == named);
+  }
 }
 
 }  // namespace
