@@ -7,6 +7,7 @@
 
 #include "app/gateway_factory.h"
 #include "app/text_file.h"
+#include "brokers/await_on.h"
 #include "brokers/paper/paper_gateway.h"
 #include "brokers/renamed_gateway.h"
 #include "domain/calendar/market_calendar.h"
@@ -16,9 +17,23 @@ namespace tandem::app {
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
+namespace {
+
+// A gateway's calls run on its own thread, wherever the caller is.
+asio::awaitable<Status> warm(brokers::Gateway& g) {
+  return brokers::await_on<Status>(g.executor(), [&g] { return g.warm(); });
+}
+
+asio::awaitable<Result<std::vector<d::Instrument>>> instruments_of(brokers::Gateway& g) {
+  return brokers::await_on<Result<std::vector<d::Instrument>>>(g.executor(),
+                                                               [&g] { return g.instruments(); });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfig& config,
                                                        SessionOptions options) {
-  std::unique_ptr<LiveSession> s(new LiveSession());
+  std::unique_ptr<LiveSession> s(new LiveSession(config.broker_threads));
   std::vector<d::TradingDay> holidays;
   if (!config.holidays_file.empty()) {
     auto text = read_text(config.holidays_file, "holidays");
@@ -63,7 +78,7 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
     brokers::PaperAccount account;
     account.funds.available_paise = f.paper_capital_paise;
     account.fills.slippage_bp = f.paper_slippage_bp;
-    auto g = std::make_unique<brokers::PaperGateway>(s->broker_io_.get_executor(), account,
+    auto g = std::make_unique<brokers::PaperGateway>(s->next_thread().get_executor(), account,
                                                      options.clock);
     settings.broker = d::Broker::paper;  // journaled as what it really is
     followers[settings.follower] = g.get();
@@ -77,13 +92,11 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   if (!store.ok()) return store.status();
   s->store_ = std::move(store).value();
 
-  s->work_.emplace(s->broker_io_.get_executor());
-  s->broker_thread_ = std::thread([io = &s->broker_io_] { io->run(); });
   // Warm every gateway before the engine starts: a copy never pays for a handshake.
   std::promise<void> built;
   Status build_status;
   asio::co_spawn(
-      s->broker_io_,
+      s->threads_.io(0),
       [&]() -> asio::awaitable<void> {
         build_status = co_await s->build_gateways(config, options, real_followers, followers);
         for (auto& g : paper) s->gateways_.push_back(std::move(g));
@@ -93,11 +106,12 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   built.get_future().wait();
   if (!build_status.ok()) return build_status;
   s->engine_ = std::make_unique<engine::Engine>(*s->store_, setup, *s->gateways_.front(), followers,
-                                                s->broker_io_.get_executor(), options.clock);
+                                                options.clock);
   return s;
 }
 
-// On the broker thread: the leader, then every follower on a real broker, each warmed.
+// On the first broker thread: the leader, then every follower on a real broker, each made
+// for the thread it is given and warmed there.
 asio::awaitable<Status> LiveSession::build_gateways(
     const config::TandemConfig& config, const SessionOptions& options,
     const std::vector<const config::FollowerConfig*>& real_followers,
@@ -106,22 +120,22 @@ asio::awaitable<Status> LiveSession::build_gateways(
   std::unique_ptr<brokers::Gateway> leader;
   if (config.leader.broker == d::Broker::dhan) {
     // A Dhan leader's names are Dhan's own: its whole scrip master.
-    auto master = co_await load_dhan_securities(broker_io_, lc, {});
+    auto master = co_await load_dhan_securities(threads_.io(0), lc, {});
     if (!master.ok()) co_return master.status();
-    auto g = make_dhan_gateway(broker_io_, config.leader.account, lc, options.secret, options.clock,
-                               std::move(master).value());
+    auto g = make_dhan_gateway(next_thread(), config.leader.account, lc, options.secret,
+                               options.clock, std::move(master).value());
     if (!g.ok()) co_return g.status();
     leader = std::move(g).value();
   } else {
     auto g =
-        make_kite_gateway(broker_io_, config.leader.account, lc, options.secret, options.clock);
+        make_kite_gateway(next_thread(), config.leader.account, lc, options.secret, options.clock);
     if (!g.ok()) co_return g.status();
     leader = std::move(g).value();
   }
-  (void)co_await leader->warm();
+  (void)co_await warm(*leader);
   std::vector<d::Instrument> names;  // the leader's instruments: the engine's names
   if (!real_followers.empty()) {
-    auto instruments = co_await leader->instruments();
+    auto instruments = co_await instruments_of(*leader);
     if (!instruments.ok()) co_return instruments.status();
     names = std::move(instruments).value();
   }
@@ -130,25 +144,25 @@ asio::awaitable<Status> LiveSession::build_gateways(
     const std::string& account = f->settings.account.value;
     std::unique_ptr<brokers::Gateway> g;
     if (f->settings.broker == d::Broker::dhan) {
-      auto securities = co_await load_dhan_securities(broker_io_, f->connection, names);
+      auto securities = co_await load_dhan_securities(threads_.io(0), f->connection, names);
       if (!securities.ok()) {
         co_return Status(securities.status().code(),
                          "dhan account " + account + ": " + securities.status().message());
       }
-      auto made = make_dhan_gateway(broker_io_, account, f->connection, options.secret,
+      auto made = make_dhan_gateway(next_thread(), account, f->connection, options.secret,
                                     options.clock, std::move(securities).value());
       if (!made.ok()) co_return made.status();
       g = std::move(made).value();
-      (void)co_await g->warm();
+      (void)co_await warm(*g);
     } else {
       auto made =
-          make_kite_gateway(broker_io_, account, f->connection, options.secret, options.clock);
+          make_kite_gateway(next_thread(), account, f->connection, options.secret, options.clock);
       if (!made.ok()) co_return made.status();
       g = std::move(made).value();
-      (void)co_await g->warm();
+      (void)co_await warm(*g);
       if (config.leader.broker != d::Broker::kite) {
         // Kite names contracts otherwise than the leader's broker: rename at the border.
-        auto own = co_await g->instruments();
+        auto own = co_await instruments_of(*g);
         if (!own.ok()) co_return own.status();
         g = std::make_unique<brokers::RenamedGateway>(std::move(g),
                                                       brokers::contract_names(names, *own));
@@ -167,17 +181,8 @@ Status LiveSession::run() {
 }
 
 LiveSession::~LiveSession() {
-  if (broker_thread_.joinable()) {
-    std::promise<void> stopped;
-    asio::post(broker_io_, [&] {
-      for (auto& g : gateways_) g->stop();
-      stopped.set_value();
-    });
-    stopped.get_future().wait();
-    work_.reset();
-    broker_io_.stop();
-    broker_thread_.join();
-  }
+  for (auto& g : gateways_) brokers::stop_and_wait(*g);  // before their threads end
+  threads_.stop();
 }
 
 }  // namespace tandem::app

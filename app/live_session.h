@@ -1,21 +1,20 @@
-// Everything `tandem run` and `tandem demo` start around the engine: the broker thread with
-// one gateway per account (Kite or Dhan over HTTPS, or paper), the journal, and the engine itself,
-// wired from a TandemConfig. Followers get paper accounts unless `live` is set — which the
-// caller sets only when the config says mode = "live" and the command line says --live.
-// Credentials come from a lookup (the secrets file), never from the config.
+// Everything `tandem run` and `tandem demo` start around the engine: the broker threads with
+// one gateway per account (Kite or Dhan over HTTPS, or paper) spread over them, the journal,
+// and the engine itself, wired from a TandemConfig. Followers get paper accounts unless `live` is
+// set — which the caller sets only when the config says mode = "live" and the command line says
+// --live. Credentials come from a lookup (the secrets file), never from the config.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "brokers/gateway.h"
 #include "config/tandem_config.h"
+#include "engine/broker_threads.h"
 #include "engine/engine.h"
 #include "journal/store.h"
 
@@ -38,21 +37,21 @@ class LiveSession {
 
   engine::Engine& engine() { return *engine_; }
   journal::Store& store() { return *store_; }
-  boost::asio::io_context& broker_io() { return broker_io_; }
-  // Start the engine (restore, configure, reconcile), run it until a stop, then shut the
-  // broker thread down.
+  // Start the engine (restore, configure, reconcile) and run it until a stop.
   Status run();
 
  private:
-  LiveSession() = default;
   boost::asio::awaitable<Status> build_gateways(
       const config::TandemConfig& config, const SessionOptions& options,
       const std::vector<const config::FollowerConfig*>& real_followers,
       engine::Engine::Followers& followers);
 
-  boost::asio::io_context broker_io_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  std::thread broker_thread_;
+  explicit LiveSession(int broker_threads) : threads_(broker_threads) {}
+  // Where the next account made goes: accounts are spread over the threads in turn.
+  boost::asio::io_context& next_thread() { return threads_.for_account(accounts_++); }
+
+  engine::BrokerThreads threads_;
+  size_t accounts_ = 0;
   std::unique_ptr<journal::Store> store_;
   std::vector<std::unique_ptr<brokers::Gateway>> gateways_;  // [0] is the leader
   std::unique_ptr<engine::Engine> engine_;

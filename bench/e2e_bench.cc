@@ -9,10 +9,12 @@
 //              arriving at the simulator: internal plus both loopback hops and the
 //              simulator's own reading, on the same two cores;
 //   total    — from the same push to the engine handling the last follower's ack.
-// A baseline places the same N orders one follower after another through the same
-// gateways, the way a copier that loops over followers would. The reference beside them is
-// this machine's raw fdatasync where the journal is, back to back and paced like the leader
-// orders here (the target is internal p99 <= raw fdatasync p99 + 0.5 ms).
+// `--broker-threads K` spreads the gateways over K broker threads as `tandem run` does with
+// `broker_threads = K` (the leader's on the first). A baseline places the same N orders one
+// follower after another through the same gateways, the way a copier that loops over
+// followers would. The reference beside them is this machine's raw fdatasync where the
+// journal is, back to back and paced like the leader orders here (the target is
+// internal p99 <= raw fdatasync p99 + 0.5 ms).
 #include "bench/e2e_bench.h"
 
 #include <fmt/format.h>
@@ -29,9 +31,11 @@
 
 #include "bench/fdatasync_probe.h"
 #include "bench/latency.h"
+#include "brokers/await_on.h"
 #include "brokers/kite/kite_gateway.h"
 #include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
+#include "engine/broker_threads.h"
 #include "engine/engine.h"
 
 namespace tandem::bench {
@@ -66,7 +70,8 @@ struct Figures {
   bool ok = true;
 };
 
-Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool baseline) {
+Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool baseline,
+                int broker_threads) {
   brokers::sim::KiteSimConfig config;
   config.api_key = "e2e";
   brokers::sim::Faults faults;
@@ -111,17 +116,19 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   auto sim_work = asio::make_work_guard(sim_io);
   std::thread sim_thread([&] { sim_io.run(); });
 
-  // The gateways on the broker thread, each with one warm connection.
-  asio::io_context broker_io;
-  auto broker_work = asio::make_work_guard(broker_io);
-  std::thread broker_thread([&] { broker_io.run(); });
+  // The gateways spread over the broker threads as `tandem run` spreads them, each with one
+  // warm connection.
+  engine::BrokerThreads threads(broker_threads);
+  size_t accounts = 0;
   auto gateway = [&](const std::string& user) {
     brokers::kite::KiteAccount a;
     a.rest = brokers::net::https_target("localhost", std::to_string(port), identity.ca_pem);
     a.stream = a.rest;
     a.credentials = {"e2e", "t" + user};
-    return std::make_unique<brokers::kite::KiteGateway>(broker_io.get_executor(), a, market_clock);
+    return std::make_unique<brokers::kite::KiteGateway>(
+        threads.for_account(accounts++).get_executor(), a, market_clock);
   };
+  asio::io_context& leader_io = threads.io(0);
   auto leader = gateway("LEADER");
   std::vector<std::unique_ptr<brokers::kite::KiteGateway>> gateways;
   engine::Engine::Followers engine_followers;
@@ -138,18 +145,15 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
     engine_followers[{id}] = gateways.back().get();
   }
   Figures out;
-  std::promise<void> warmed;
-  asio::co_spawn(
-      broker_io,
-      [&]() -> asio::awaitable<void> {
-        if (!(co_await leader->warm()).ok()) out.ok = false;
-        for (auto& g : gateways) {
-          if (!(co_await g->warm()).ok()) out.ok = false;
-        }
-        warmed.set_value();
-      },
-      asio::detached);
-  warmed.get_future().wait();
+  std::vector<brokers::kite::KiteGateway*> all = {leader.get()};
+  for (auto& g : gateways) all.push_back(g.get());
+  for (brokers::kite::KiteGateway* g : all) {
+    std::promise<Status> warmed;
+    asio::co_spawn(
+        g->executor(), [&]() -> asio::awaitable<void> { warmed.set_value(co_await g->warm()); },
+        asio::detached);
+    if (!warmed.get_future().get().ok()) out.ok = false;
+  }
 
   const auto dir =
       std::filesystem::temp_directory_path() / ("tandem-bench-e2e-" + std::to_string(::getpid()));
@@ -162,8 +166,7 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
     out.ok = false;
     return out;
   }
-  engine::Engine engine(**store, setup, *leader, engine_followers, broker_io.get_executor(),
-                        market_clock);
+  engine::Engine engine(**store, setup, *leader, engine_followers, market_clock);
   std::atomic<int64_t> target_acks{0};
   std::atomic<int64_t> all_acked_ns{0};
   std::mutex sends_mu;
@@ -186,7 +189,7 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   }
   std::thread engine_thread([&] { (void)engine.run(); });
   // Every stream connected (and gap-filled) before the first leader order.
-  while (on(broker_io, [&] { return leader->stream_connects(); }) < 1) {
+  while (on(leader_io, [&] { return leader->stream_connects(); }) < 1) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300 + followers));
@@ -252,12 +255,14 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
     // One follower after another, each waiting for its ack, through the same gateways.
     std::promise<int64_t> elapsed;
     asio::co_spawn(
-        broker_io,
+        leader_io,
         [&]() -> asio::awaitable<void> {
           const auto t0 = Steady::now();
           for (int i = 0; i < followers; ++i) {
             const d::ClientTag tag{"base" + std::to_string(i)};
-            auto r = co_await gateways[i]->place(order, tag, brokers::PlaceOptions{});
+            brokers::kite::KiteGateway* g = gateways[i].get();
+            Result<brokers::Placement> r = co_await brokers::await_on<Result<brokers::Placement>>(
+                g->executor(), [&] { return g->place(order, tag, brokers::PlaceOptions{}); });
             if (!r.ok()) out.ok = false;
           }
           elapsed.set_value((Steady::now() - t0).count());
@@ -265,14 +270,8 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
         asio::detached);
     out.baseline_ms = static_cast<double>(elapsed.get_future().get()) / 1e6;
   }
-  on(broker_io, [&] {
-    leader->stop();
-    for (auto& g : gateways) g->stop();
-    return 0;
-  });
-  broker_work.reset();
-  broker_io.stop();
-  broker_thread.join();
+  for (brokers::kite::KiteGateway* g : all) brokers::stop_and_wait(*g);
+  threads.stop();
   server.stop();
   sim_work.reset();
   sim_io.stop();
@@ -308,7 +307,8 @@ int run_e2e_bench(const E2eBenchOptions& options) {
   for (const int latency : {0, 20}) {
     for (const int n : options.followers) {
       const bool baseline = latency == 0 || n <= 100;
-      const Figures f = measure(n, std::chrono::milliseconds(latency), options.runs, baseline);
+      const Figures f = measure(n, std::chrono::milliseconds(latency), options.runs, baseline,
+                                options.broker_threads);
       ok &= f.ok;
       fmt::print(
           "  {:>11} ms  {:>9}  {:>15.2f}  {:>6.2f}   {:>16.2f}  {:>6.2f}   {:>12.2f}  {:>6.2f}   "

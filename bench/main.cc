@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   CLI::App* e = app.add_subcommand("e2e", "The engine end to end: N followers on the simulator");
   e->add_option("--followers", e2e.followers, "Follower counts to measure")->capture_default_str();
   e->add_option("--runs", e2e.runs, "Leader orders per configuration")->check(CLI::Range(1, 1000));
+  e->add_option("--broker-threads", e2e.broker_threads, "Threads the gateways are spread over")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
   e->callback([&] { exit_code = tandem::bench::run_e2e_bench(e2e); });
 
   tandem::bench::ReplayBenchOptions replay;

@@ -1,5 +1,9 @@
 #include "brokers/gateway.h"
 
+#include <boost/asio/post.hpp>
+
+#include <future>
+
 namespace tandem::brokers {
 
 ErrorClass error_class(const Status& status) {
@@ -30,6 +34,15 @@ boost::asio::awaitable<Result<std::vector<BrokerOrder>>> find_by_tag(Gateway& ga
     if (o.tag == tag.value) found.push_back(std::move(o));
   }
   co_return found;
+}
+
+void stop_and_wait(Gateway& gateway) {
+  std::promise<void> stopped;
+  boost::asio::post(gateway.executor(), [&] {
+    gateway.stop();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
 }
 
 }  // namespace tandem::brokers

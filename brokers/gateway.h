@@ -6,6 +6,7 @@
 // account); the engine posts to it and gets facts back through the callbacks.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
@@ -36,6 +37,8 @@ class Gateway {
   virtual ~Gateway() = default;
 
   virtual std::string_view broker() const = 0;  // "kite", "paper", ...
+  // Where every call and callback of this gateway runs.
+  virtual boost::asio::any_io_executor executor() const = 0;
 
   // Opens and handshakes connections ahead of need, so no order pays for it; a gateway
   // without connections (paper) is ready at once.
@@ -90,5 +93,9 @@ class Gateway {
 // with this tag — none means the request never arrived and the same tag may be sent again.
 boost::asio::awaitable<Result<std::vector<BrokerOrder>>> find_by_tag(Gateway& gateway,
                                                                      domain::ClientTag tag);
+
+// Stops the gateway on its own executor and waits until it has: for an owner, on another
+// thread, before the gateway's broker thread ends. Never from that executor itself.
+void stop_and_wait(Gateway& gateway);
 
 }  // namespace tandem::brokers

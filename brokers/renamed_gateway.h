@@ -24,6 +24,7 @@ class RenamedGateway final : public Gateway {
                  std::map<domain::InstrumentKey, domain::InstrumentKey> to_broker);
 
   std::string_view broker() const override { return inner_->broker(); }
+  boost::asio::any_io_executor executor() const override { return inner_->executor(); }
   boost::asio::awaitable<Status> warm() override { return inner_->warm(); }
   bool holds_at_gate() const override { return inner_->holds_at_gate(); }
   boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,

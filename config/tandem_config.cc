@@ -183,6 +183,7 @@ void apply_environment(toml::table& root) {
   set(root, "mode", "TANDEM_MODE");
   set(root, "journal", "TANDEM_JOURNAL");
   set(root, "http", "TANDEM_HTTP");
+  set(root, "broker_threads", "TANDEM_BROKER_THREADS");
   if (std::getenv("TANDEM_LOG_LEVEL") != nullptr && !root.contains("log")) {
     root.insert("log", toml::table{});
   }
@@ -219,7 +220,9 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   Reader r(name);
   TomlFields& f = r.fields();
   TandemConfig out;
-  f.only(root, "", {"mode", "journal", "holidays", "log", "http", "alerts", "leader", "follower"});
+  f.only(root, "",
+         {"mode", "journal", "holidays", "log", "http", "broker_threads", "alerts", "leader",
+          "follower"});
   const std::string mode = f.text(root, "mode", "", "paper");
   if (mode != "paper" && mode != "live")
     f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
@@ -227,6 +230,8 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   out.journal = f.text(root, "journal", "", out.journal);
   out.holidays_file = f.text(root, "holidays", "");
   out.http = f.text(root, "http", "", out.http);
+  out.broker_threads =
+      static_cast<int>(f.integer(root, "broker_threads", "", out.broker_threads, 1, 16));
   if (const toml::table* alerts = f.table(root, "alerts", "")) {
     f.only(*alerts, "alerts", {"telegram_chat_id", "ca_file"});
     out.alerts.telegram_chat_id = f.text(*alerts, "telegram_chat_id", "alerts");

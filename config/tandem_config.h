@@ -51,6 +51,10 @@ struct TandemConfig {
   // The operator's server (dashboard, /api/, /metrics): ADDRESS:PORT, or "off". Its access
   // token is the secret http.token; without one it binds to loopback only.
   std::string http = "127.0.0.1:8780";
+  // The threads the accounts' gateways are spread over. One is enough on two cores (more
+  // measured no faster there: docs/performance.md); more let a leader update's orders go
+  // out from several cores at once.
+  int broker_threads = 1;
   // Where alerts go besides the dashboard: the addresses are secrets (alerts.webhook_url,
   // alerts.slack_url, alerts.telegram_token); these are the rest.
   struct Alerts {

@@ -13,6 +13,7 @@
 #include <future>
 #include <set>
 
+#include "brokers/await_on.h"
 #include "brokers/net/call_counters.h"
 #include "crypto/sha256.h"
 #include "domain/copy/decide.h"
@@ -27,7 +28,7 @@ namespace d = ::tandem::domain;
 
 namespace {
 
-// Runs `make()`'s awaitable on the broker executor and waits for its result. Startup only:
+// Runs `make()`'s awaitable on a gateway's executor and waits for its result. Startup only:
 // the engine thread has nothing else to do until the state is in place.
 template <typename T, typename Make>
 T run_on(asio::any_io_executor executor, Make make) {
@@ -56,14 +57,34 @@ std::string digest_of(const brokers::BrokerOrder& o) {
 }  // namespace
 
 Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leader,
-               Followers followers, asio::any_io_executor broker_executor, Clock clock)
+               Followers followers, Clock clock)
     : store_(store),
       setup_(std::move(setup)),
       leader_(leader),
       followers_(std::move(followers)),
-      broker_executor_(std::move(broker_executor)),
+      leader_executor_(leader.executor()),
       clock_(std::move(clock)),
-      inbox_(std::make_shared<Inbox<Fact>>(setup_.inbox_capacity)) {}
+      inbox_(std::make_shared<Inbox<Fact>>(setup_.inbox_capacity)) {
+  broker_threads_.push_back({leader_executor_, {}});
+  for (const auto& [id, g] : followers_) {
+    const size_t t = thread_of(*g);
+    if (t == broker_threads_.size()) broker_threads_.push_back({g->executor(), {}});
+    broker_threads_[t].followers.emplace_back(id, g);
+  }
+}
+
+size_t Engine::thread_of(const brokers::Gateway& gateway) const {
+  const auto executor = gateway.executor();
+  size_t t = 0;
+  while (t < broker_threads_.size() && broker_threads_[t].executor != executor) ++t;
+  return t;
+}
+
+void Engine::on_each_thread(std::function<void(const ThreadFollowers&)> f) {
+  for (const BrokerThread& t : broker_threads_) {
+    asio::post(t.executor, [f, &followers = t.followers] { f(followers); });
+  }
+}
 
 Engine::~Engine() { stop_poller(); }
 
@@ -165,13 +186,13 @@ Status Engine::start() {
   // Instruments and funds, from the brokers (a failure here is reported, not fatal: a
   // follower without funds is skipped by decide() with that reason).
   auto instruments = run_on<Result<std::vector<d::Instrument>>>(
-      broker_executor_, [this] { return leader_.instruments(); });
+      leader_executor_, [this] { return leader_.instruments(); });
   if (instruments.ok()) {
     for (auto& i : *instruments) master_[i.key] = std::move(i);
   }
   std::vector<d::Event> funds;
   auto take_funds = [&](const d::AccountId& account, brokers::Gateway& g) {
-    auto f = run_on<Result<brokers::Funds>>(broker_executor_, [&g] { return g.funds(); });
+    auto f = run_on<Result<brokers::Funds>>(g.executor(), [&g] { return g.funds(); });
     if (f.ok()) funds.push_back(d::FundsSnapshot{account, f->available_paise});
   };
   take_funds(setup_.leader, leader_);
@@ -181,9 +202,9 @@ Status Engine::start() {
   }
   if (Status s = append(std::move(funds)); !s.ok()) return s;
 
-  // Streams: facts go to the inbox, from the broker executor.
+  // Streams: facts go to the inbox, from the broker threads.
   // The callbacks hold the inbox, not the engine: a late one finds no engine to touch.
-  asio::post(broker_executor_, [this] {
+  asio::post(leader_executor_, [this] {
     leader_.subscribe(
         [inbox = inbox_, clock = clock_](const brokers::BrokerOrder& o, bool recovered) {
           inbox->push(LeaderFact{o, recovered, clock(), std::chrono::steady_clock::now()});
@@ -191,9 +212,11 @@ Status Engine::start() {
         [inbox = inbox_, leader = setup_.leader](bool up, const Status& why) {
           inbox->push(ConnectionFact{leader, up, why.ok() ? "" : why.message()});
         });
-    for (const auto& [id, g] : followers_) {
+  });
+  on_each_thread([inbox = inbox_](const ThreadFollowers& followers) {
+    for (const auto& [id, g] : followers) {
       g->subscribe(
-          [inbox = inbox_, id = id](const brokers::BrokerOrder& o, bool) {
+          [inbox, id = id](const brokers::BrokerOrder& o, bool) {
             inbox->push(FollowerFact{id, o});
           },
           [](bool, const Status&) {});
@@ -237,7 +260,7 @@ Status Engine::reconcile_pending() {
 }
 
 bool Engine::dispatch(const d::FollowerOrderIntent& intent, LeaderTime leader_received,
-                      bool look_first, const std::shared_ptr<brokers::net::SendGate>& gate) {
+                      bool look_first, SendGates* gates) {
   if (!followers_.contains(intent.follower)) return false;
   ++in_flight_;
   const bool needs_target =
@@ -251,50 +274,62 @@ bool Engine::dispatch(const d::FollowerOrderIntent& intent, LeaderTime leader_re
     }
     d::FollowerOrderIntent resolved = intent;
     resolved.target_order_id = acked->second;
-    send(resolved, leader_received, look_first, gate);
+    send(resolved, leader_received, look_first, gates);
     return true;
   }
-  send(intent, leader_received, look_first, gate);
+  send(intent, leader_received, look_first, gates);
   return true;
 }
 
 void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first,
-                  std::shared_ptr<brokers::net::SendGate> gate) {
+                  SendGates* gates) {
+  brokers::Gateway* gateway = followers_.at(intent.follower);
+  const size_t thread = thread_of(*gateway);
   brokers::PlaceOptions options;
-  options.gate = std::move(gate);
+  if (gates != nullptr) {
+    gates->resize(broker_threads_.size());
+    auto& gate = (*gates)[thread];
+    if (!gate) gate = std::make_shared<brokers::net::SendGate>(broker_threads_[thread].executor);
+    options.gate = gate;
+  }
   const auto inst = state_.instruments.find(intent.order.instrument);
   if (inst != state_.instruments.end()) {
     options.freeze_quantity_units = inst->second.freeze_qty_units;
   }
-  outgoing_.push_back(
-      {followers_.at(intent.follower), intent, std::move(options), leader_received, look_first});
+  outgoing_.push_back({gateway, thread, intent, std::move(options), leader_received, look_first});
 }
 
 void Engine::release_sends() {
   if (outgoing_.empty()) return;
-  // Nothing of the engine is captured: the orders may outlive it (see inbox_).
-  asio::post(broker_executor_, [executor = broker_executor_, inbox = inbox_,
-                                orders = std::move(outgoing_)]() mutable {
-    for (Outgoing& o : orders) {
-      asio::co_spawn(
-          executor,
-          [inbox, o = std::move(o)]() -> asio::awaitable<void> {
-            std::optional<std::chrono::steady_clock::time_point> sent;
-            brokers::PlaceOptions timed = o.options;
-            timed.on_sent = [&sent] { sent = std::chrono::steady_clock::now(); };
-            IntentOutcome out = co_await execute_intent(*o.gateway, o.intent, timed, o.look_first);
-            inbox->push(OutcomeFact{o.intent, out.acked.value_or(d::BrokerOrderId{}),
-                                    out.error_class, out.message, o.leader_received, sent});
-          },
-          asio::detached);
-    }
-  });
+  std::vector<std::vector<Outgoing>> by_thread(broker_threads_.size());
+  for (Outgoing& o : outgoing_) by_thread[o.thread].push_back(std::move(o));
   outgoing_.clear();
+  for (size_t t = 0; t < by_thread.size(); ++t) {
+    if (by_thread[t].empty()) continue;
+    // Nothing of the engine is captured: the orders may outlive it (see inbox_).
+    const auto executor = broker_threads_[t].executor;
+    asio::post(executor, [executor, inbox = inbox_, orders = std::move(by_thread[t])]() mutable {
+      for (Outgoing& o : orders) {
+        asio::co_spawn(
+            executor,
+            [inbox, o = std::move(o)]() -> asio::awaitable<void> {
+              std::optional<std::chrono::steady_clock::time_point> sent;
+              brokers::PlaceOptions timed = o.options;
+              timed.on_sent = [&sent] { sent = std::chrono::steady_clock::now(); };
+              IntentOutcome out =
+                  co_await execute_intent(*o.gateway, o.intent, timed, o.look_first);
+              inbox->push(OutcomeFact{o.intent, out.acked.value_or(d::BrokerOrderId{}),
+                                      out.error_class, out.message, o.leader_received, sent});
+            },
+            asio::detached);
+      }
+    });
+  }
 }
 
 void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) {
-  asio::post(broker_executor_, [this, key, price_paise] {
-    for (const auto& [id, g] : followers_) g->reference_price(key, price_paise);
+  on_each_thread([key, price_paise](const ThreadFollowers& followers) {
+    for (const auto& [id, g] : followers) g->reference_price(key, price_paise);
   });
 }
 
@@ -342,14 +377,13 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
     }
     stats_.intents += static_cast<int64_t>(intents.size());
   }
-  // Write-ahead, overlapped with the brokers' work: the orders go to the broker thread now
-  // and are built there while this thread journals them; each waits at the gate, just
-  // before its first byte is written, until the batch is durable (send_gate.h).
-  auto gate =
-      intents.empty() ? nullptr : std::make_shared<brokers::net::SendGate>(broker_executor_);
+  // Write-ahead, overlapped with the brokers' work: the orders go to their broker threads
+  // now and are built there while this thread journals them; each waits at its thread's
+  // gate, just before its first byte is written, until the batch is durable (send_gate.h).
+  SendGates gates;
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
-    if (!dispatch(intent, received, false, gate)) {
+    if (!dispatch(intent, received, false, &gates)) {
       // A follower without a broker session in this run: say so, do not leave it pending.
       unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "input",
                                                 "no broker session for this follower"});
@@ -360,9 +394,10 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
   stage(std::move(batch));
   std::vector<journal::AppendItem> written;
   const Status journaled = flush(&written);
-  if (gate) {
-    asio::post(broker_executor_,
-               [gate, open = journaled.ok()] { open ? gate->open() : gate->close(); });
+  for (size_t t = 0; t < gates.size(); ++t) {
+    if (!gates[t]) continue;
+    asio::post(broker_threads_[t].executor,
+               [gate = gates[t], open = journaled.ok()] { open ? gate->open() : gate->close(); });
   }
   if (!journaled.ok()) return journaled;
   if (copied != nullptr) record_copies(*copied, std::span(written).subspan(first));
@@ -705,8 +740,9 @@ std::shared_ptr<const OperatorView> Engine::view() const {
   return published_;
 }
 
-// On the broker executor: every funds_interval, each account's funds, as facts, until
-// stop_poller() cancels the timer and waits for this to end.
+// On the leader's executor: every funds_interval, each account's funds, as facts, until
+// stop_poller() cancels the timer and waits for this to end. Each account is asked on its
+// own gateway's executor.
 asio::awaitable<void> Engine::poll_funds() {
   std::vector<std::pair<d::AccountId, brokers::Gateway*>> accounts = {{setup_.leader, &leader_}};
   for (const auto& f : setup_.followers) {
@@ -718,7 +754,9 @@ asio::awaitable<void> Engine::poll_funds() {
     co_await funds_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
     for (const auto& [account, gateway] : accounts) {
       if (stopping_) break;
-      auto funds = co_await gateway->funds();
+      brokers::Gateway* g = gateway;
+      Result<brokers::Funds> funds = co_await brokers::await_on<Result<brokers::Funds>>(
+          g->executor(), [g] { return g->funds(); });
       if (funds.ok() && !stopping_) inbox_->push(FundsFact{account, funds->available_paise});
     }
   }
@@ -727,7 +765,7 @@ asio::awaitable<void> Engine::poll_funds() {
 void Engine::stop_poller() {
   stopping_ = true;
   if (!poller_done_) return;
-  asio::post(broker_executor_, [this] { funds_timer_->cancel(); });
+  asio::post(leader_executor_, [this] { funds_timer_->cancel(); });
   poller_done_->get_future().wait();
   poller_done_.reset();
 }
@@ -762,9 +800,9 @@ Status Engine::handle_fact(Fact& fact, bool& stopping,
 
 Status Engine::run() {
   if (setup_.funds_interval.count() > 0) {
-    funds_timer_ = std::make_unique<asio::steady_timer>(broker_executor_);
+    funds_timer_ = std::make_unique<asio::steady_timer>(leader_executor_);
     poller_done_.emplace();
-    asio::co_spawn(broker_executor_, poll_funds(),
+    asio::co_spawn(leader_executor_, poll_funds(),
                    [this](std::exception_ptr) { poller_done_->set_value(); });
   }
   bool stopping = false;
@@ -806,15 +844,10 @@ Status Engine::run() {
     if (stopping && in_flight_ <= 0) break;
   }
   stop_poller();
-  // The streams stop on the broker executor; wait for it, so that nothing there runs
+  // The streams stop on their broker threads; wait for each, so that nothing there runs
   // against this engine once run() has returned.
-  std::promise<void> streams_stopped;
-  asio::post(broker_executor_, [this, &streams_stopped] {
-    leader_.stop();
-    for (const auto& [id, g] : followers_) g->stop();
-    streams_stopped.set_value();
-  });
-  streams_stopped.get_future().wait();
+  brokers::stop_and_wait(leader_);
+  for (const auto& [id, g] : followers_) brokers::stop_and_wait(*g);
   if (!failure.ok()) return failure;
   const int left = in_flight_.load();
   Status stopped = append({d::EngineStopped{

@@ -87,9 +87,10 @@ class Engine {
   using Clock = std::function<domain::TimeNs()>;
   using Followers = std::map<domain::FollowerId, brokers::Gateway*>;
 
-  // The gateways live on `broker_executor`; the engine never calls them from its thread.
+  // Each gateway runs on its own executor (Gateway::executor()), several may share a broker
+  // thread; the engine never calls them from its thread.
   Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leader, Followers followers,
-         boost::asio::any_io_executor broker_executor, Clock clock);
+         Clock clock);
   ~Engine();
 
   // Restores the state, journals the start and the configuration, takes funds and the
@@ -204,16 +205,24 @@ class Engine {
   Status ensure_instrument(const domain::InstrumentKey& key);
   // Hands the intent to its broker — or, for a change to an order not acknowledged yet,
   // parks it until that ack; false when this run has no session for the follower.
-  // `gate`: held until the intent is durable (send_gate.h); none when it is already.
+  // A batch's send gates (send_gate.h), one per broker thread that has orders in it, by
+  // index in broker_threads_: each is opened on its own thread once the batch is durable.
+  using SendGates = std::vector<std::shared_ptr<brokers::net::SendGate>>;
+  // `gates`: the orders are held until the intent is durable; none when it is already.
   bool dispatch(const domain::FollowerOrderIntent& intent, LeaderTime leader_received,
-                bool look_first, const std::shared_ptr<brokers::net::SendGate>& gate = nullptr);
+                bool look_first, SendGates* gates = nullptr);
   // Queues the intent's order for its broker; release_sends() hands the queue over.
   void send(const domain::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first,
-            std::shared_ptr<brokers::net::SendGate> gate = nullptr);
-  // Hands every queued order to the broker executor in one post: one wake-up of the broker
-  // thread per leader update, not one per follower, and its orders start back to back,
-  // ahead of the replies and stream messages that arrive meanwhile.
+            SendGates* gates = nullptr);
+  // Hands the queued orders to their broker threads, one post per thread: one wake-up of
+  // each per leader update, not one per follower, and its orders start back to back, ahead
+  // of the replies and stream messages that arrive meanwhile.
   void release_sends();
+  // The followers whose gateways run on one broker thread.
+  using ThreadFollowers = std::vector<std::pair<domain::FollowerId, brokers::Gateway*>>;
+  // Posts `f` to every broker thread, with that thread's followers.
+  void on_each_thread(std::function<void(const ThreadFollowers&)> f);
+  size_t thread_of(const brokers::Gateway& gateway) const;
   Status reconcile_pending();
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
 
@@ -221,13 +230,19 @@ class Engine {
   EngineSetup setup_;
   brokers::Gateway& leader_;
   Followers followers_;
-  boost::asio::any_io_executor broker_executor_;
+  boost::asio::any_io_executor leader_executor_;  // the leader's gateway's; the poller's
+  // The executors the gateways run on, each with its followers; [0] is the leader's.
+  struct BrokerThread {
+    boost::asio::any_io_executor executor;
+    ThreadFollowers followers;
+  };
+  std::vector<BrokerThread> broker_threads_;
   Clock clock_;
   domain::CopyState state_;
   std::vector<journal::AppendItem> unsynced_;  // folded into state_, not yet journaled
   bool deferred_ = false;
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
-  // Ticks land here from the broker executor; the engine takes them on a PricesFact.
+  // Ticks land here from the leader's executor; the engine takes them on a PricesFact.
   struct PriceBox {
     std::mutex mu;
     std::map<domain::InstrumentKey, int64_t> latest;  // GUARDED_BY(mu)
@@ -236,13 +251,14 @@ class Engine {
   std::shared_ptr<PriceBox> prices_ = std::make_shared<PriceBox>();
   std::map<domain::InstrumentKey, int64_t> unjournaled_prices_;  // changed since the snapshot
   domain::TimeNs price_snapshot_at_ = 0;
-  // Shared with the broker executor's callbacks and in-flight orders, which may outlive a
+  // Shared with the broker threads' callbacks and in-flight orders, which may outlive a
   // stopped engine (an order still unanswered at the shutdown bound).
   std::shared_ptr<Inbox<Fact>> inbox_;
   std::atomic<int> in_flight_{0};
-  std::atomic<bool> stopping_{false};  // read by the funds poller on the broker executor
-  std::unique_ptr<boost::asio::steady_timer> funds_timer_;  // the poller's, on the broker executor
-  std::optional<std::promise<void>> poller_done_;           // set when the poller has ended
+  std::atomic<bool> stopping_{false};  // read by the funds poller on the leader's executor
+  std::unique_ptr<boost::asio::steady_timer>
+      funds_timer_;                                // the poller's, on the leader's executor
+  std::optional<std::promise<void>> poller_done_;  // set when the poller has ended
   struct Parked {
     domain::FollowerOrderIntent intent;
     LeaderTime leader_received;
@@ -251,6 +267,7 @@ class Engine {
   std::map<domain::ClientTag, std::vector<Parked>> parked_;  // by the tag they wait for
   struct Outgoing {
     brokers::Gateway* gateway;
+    size_t thread;  // its gateway's, in broker_threads_
     domain::FollowerOrderIntent intent;
     brokers::PlaceOptions options;
     LeaderTime leader_received;

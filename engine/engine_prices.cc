@@ -12,9 +12,9 @@ namespace d = ::tandem::domain;
 
 void Engine::watch_prices(std::vector<d::Instrument> instruments) {
   if (instruments.empty()) return;
-  // On the broker executor, after the leader's subscribe(). However fast ticks come, one
+  // On the leader's executor, after its subscribe(). However fast ticks come, one
   // PricesFact at a time waits in the inbox: the box holds the latest price of each.
-  asio::post(broker_executor_, [&leader = leader_, box = prices_, inbox = inbox_,
+  asio::post(leader_executor_, [&leader = leader_, box = prices_, inbox = inbox_,
                                 instruments = std::move(instruments)]() mutable {
     leader.watch_prices(std::move(instruments),
                         [box, inbox](const std::vector<d::InstrumentPrice>& prices) {

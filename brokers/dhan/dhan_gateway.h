@@ -44,6 +44,7 @@ class DhanGateway final : public Gateway {
   int stream_connects() const { return stream_ ? stream_->connects() : 0; }
 
   std::string_view broker() const override { return "dhan"; }
+  boost::asio::any_io_executor executor() const override { return executor_; }
   bool holds_at_gate() const override { return true; }  // the HTTPS request waits
   boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
                                                   PlaceOptions options) override;

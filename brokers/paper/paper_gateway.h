@@ -31,6 +31,7 @@ class PaperGateway final : public Gateway {
   void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
 
   std::string_view broker() const override { return "paper"; }
+  boost::asio::any_io_executor executor() const override { return executor_; }
   boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
                                                   PlaceOptions options) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,

@@ -101,6 +101,18 @@ ratio = 1.5
   ::unsetenv("TANDEM_FOLLOWER_F_1_RATIO");
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("follower[0].ratio"), std::string::npos);
+  // The broker threads: one unless said, within 1..16.
+  EXPECT_EQ(base->broker_threads, 1);
+  ::setenv("TANDEM_BROKER_THREADS", "3", 1);
+  auto three = parse_tandem_config(text, "t.toml");
+  ::setenv("TANDEM_BROKER_THREADS", "0", 1);
+  auto none = parse_tandem_config(text, "t.toml");
+  ::unsetenv("TANDEM_BROKER_THREADS");
+  ASSERT_TRUE(three.ok()) << three.status().to_string();
+  EXPECT_EQ(three->broker_threads, 3);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("broker_threads"), std::string::npos)
+      << none.status().message();
 }
 
 TEST(TandemConfig, DhanAccountsGetDhansEndpointsAndAPaperLeaderIsRefused) {

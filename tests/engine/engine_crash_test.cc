@@ -3,7 +3,8 @@
 // order at the broker carries a tag that was journaled as an intent before it was sent, no
 // tag reaches the broker twice, every intent ends acknowledged (with the broker's id for
 // that tag) or rejected, and the journal's chain verifies.
-// Method: the real `tandem sim` and `tandem run` processes, the simulator living through
+// Method: the real `tandem sim` and `tandem run` processes (its gateways on two broker
+// threads, the leader's and the followers' on different ones), the simulator living through
 // every engine restart, one shared market clock (--clock-start/--clock-anchor); the
 // simulator's book read over HTTPS afterwards; the journal read with its chain checked.
 #include <gtest/gtest.h>
@@ -112,7 +113,8 @@ price = 1500.00
   const std::string port = out.substr(colon, out.find(' ', colon) - colon);
   const std::string url = "://localhost:" + port;
   write(dir.path("tandem.toml"),
-        "mode = \"live\"\njournal = \"journal\"\n[leader]\naccount = \"LEADER1\"\n"
+        "mode = \"live\"\njournal = \"journal\"\nbroker_threads = 2\n"
+        "[leader]\naccount = \"LEADER1\"\n"
         "api_url = \"https" +
             url + "\"\nws_url = \"wss" + url +
             "\"\nca_file = \"ca.pem\"\n"

@@ -207,8 +207,7 @@ inline std::unique_ptr<journal::Store> with_engine(Rig& rig, EngineSetup setup,
   if (!store) return nullptr;
   brokers::Gateway& leader = dhan_leader ? static_cast<brokers::Gateway&>(*rig.dhan_leader)
                                          : static_cast<brokers::Gateway&>(*rig.leader);
-  Engine engine(*store, std::move(setup), leader, std::move(followers),
-                rig.broker_io.get_executor(), market_clock);
+  Engine engine(*store, std::move(setup), leader, std::move(followers), market_clock);
   EXPECT_TRUE(engine.start().ok());
   Status run_status;
   std::thread engine_thread([&] { run_status = engine.run(); });
