@@ -222,6 +222,7 @@ class Engine {
   using ThreadFollowers = std::vector<std::pair<domain::FollowerId, brokers::Gateway*>>;
   // Posts `f` to every broker thread, with that thread's followers.
   void on_each_thread(std::function<void(const ThreadFollowers&)> f);
+  // The index in broker_threads_ of the gateway's executor; size() when not there yet.
   size_t thread_of(const brokers::Gateway& gateway) const;
   Status reconcile_pending();
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
@@ -256,9 +257,9 @@ class Engine {
   std::shared_ptr<Inbox<Fact>> inbox_;
   std::atomic<int> in_flight_{0};
   std::atomic<bool> stopping_{false};  // read by the funds poller on the leader's executor
-  std::unique_ptr<boost::asio::steady_timer>
-      funds_timer_;                                // the poller's, on the leader's executor
-  std::optional<std::promise<void>> poller_done_;  // set when the poller has ended
+  // The poller's timer, on the leader's executor; poller_done_ is set when it has ended.
+  std::unique_ptr<boost::asio::steady_timer> funds_timer_;
+  std::optional<std::promise<void>> poller_done_;
   struct Parked {
     domain::FollowerOrderIntent intent;
     LeaderTime leader_received;
