@@ -17,18 +17,34 @@ bool ended(const projections::Positions& p, const projections::FollowerCopies& c
   return true;
 }
 
+// An id is remembered for the day whose opening forgot its order, and dropped as the next
+// day opens: its order belongs to a day before that one, and a broker reports only the
+// day's orders (an order book is the day's), so the set stays one day of orders instead of
+// the journal's every one.
+void forget_earlier_ids(CopyState& s) {
+  boost::unordered::erase_if(s.ended_leader_orders,
+                             [&](const auto& entry) { return entry.second < s.day; });
+}
+
 }  // namespace
 
 void forget_ended_orders(CopyState& s) {
-  std::vector<LeaderOrderId> gone;
+  forget_earlier_ids(s);
+  projections::IdMap<LeaderOrderId, bool> gone;  // true: an order the leader placed
   for (const auto& [id, order] : s.orders.leader) {
     if (projections::status_rank(order.status) != 2) continue;
     const projections::FollowerCopies* copies = s.mappings.copies_of(id);
-    if (copies == nullptr || ended(s.positions, *copies)) gone.push_back(id);
+    if (copies == nullptr || ended(s.positions, *copies)) gone.emplace(id, true);
+  }
+  // Orders Tandem made itself (a flatten's closing orders, flatten.h) have copies and no
+  // leader order: they go once every copy has ended. No report of the leader's can name
+  // them, so their ids need not be remembered.
+  for (const auto& [id, copies] : s.mappings.by_leader) {
+    if (!s.orders.leader.contains(id) && ended(s.positions, copies)) gone.emplace(id, false);
   }
   if (gone.empty()) return;
-  for (const LeaderOrderId& id : gone) {
-    s.ended_leader_orders.emplace(id, s.day);
+  for (const auto& [id, leaders] : gone) {
+    if (leaders) s.ended_leader_orders.emplace(id, s.day);
     s.orders.leader.erase(id);
     s.positions.leader_fills.erase(id);
     s.mappings.by_leader.erase(id);
@@ -36,7 +52,7 @@ void forget_ended_orders(CopyState& s) {
   // Every tag of a forgotten order: its copies' intents, found through by_tag's owners.
   boost::unordered::erase_if(s.mappings.by_tag, [&](const auto& entry) {
     const auto& [tag, owner] = entry;
-    if (!s.ended_leader_orders.contains(owner.leader_order_id)) return false;
+    if (!gone.contains(owner.leader_order_id)) return false;
     s.orders.follower.erase(tag);
     s.positions.follower_orders.erase(tag);
     s.counters.placed.erase(tag);
