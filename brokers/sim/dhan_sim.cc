@@ -208,7 +208,7 @@ ServerReply KiteSim::dhan_consent(const net::HttpRequest& r, const std::string& 
     if (it == dhan_token_ids_.end()) return dhan_error(400, "DH-905", "Invalid or used tokenId");
     Account& a = *find(it->second);
     dhan_token_ids_.erase(it);  // a tokenId is good for one exchange
-    a.config.access_token = "dhan-at" + std::to_string(logins_) + a.config.user_id;
+    set_token(a, "dhan-at" + std::to_string(logins_) + a.config.user_id);
     a.expired = false;
     return dhan_ok(200, json::serialize(json::object{{"dhanClientId", a.config.user_id},
                                                      {"dhanClientName", "SIM CLIENT"},

@@ -32,7 +32,8 @@ KiteSim::KiteSim(KiteSimConfig config, Clock clock)
     : config_(std::move(config)), clock_(std::move(clock)) {
   for (const auto& a : config_.accounts) {
     Account account{a, PaperBook(config_.fills), false, -1, 0, a.faults.seed, {}, {}};
-    accounts_.emplace(a.user_id, std::move(account));
+    const auto [it, added] = accounts_.emplace(a.user_id, std::move(account));
+    if (added) by_token_.emplace(a.access_token, &it->second);
   }
   build_dhan_names();
 }
@@ -40,6 +41,19 @@ KiteSim::KiteSim(KiteSimConfig config, Clock clock)
 KiteSim::Account* KiteSim::find(const std::string& user_id) {
   const auto it = accounts_.find(user_id);
   return it == accounts_.end() ? nullptr : &it->second;
+}
+
+KiteSim::Account* KiteSim::by_token(std::string_view token) {
+  const auto it = by_token_.find(token);
+  if (it == by_token_.end() || it->second->expired) return nullptr;
+  return it->second;
+}
+
+void KiteSim::set_token(Account& a, std::string token) {
+  const auto old = by_token_.find(a.config.access_token);
+  if (old != by_token_.end() && old->second == &a) by_token_.erase(old);
+  a.config.access_token = std::move(token);
+  by_token_[a.config.access_token] = &a;
 }
 
 const d::Instrument* KiteSim::instrument(const d::InstrumentKey& key) const {
@@ -87,18 +101,14 @@ bool KiteSim::on_websocket(const net::HttpRequest& upgrade,
   const std::string query = query_of(upgrade.target);
   if (param(query, "api_key") != config_.api_key) return false;
   const std::string token = param(query, "access_token");
-  for (auto& [id, a] : accounts_) {
-    if (a.config.access_token == token && !a.expired) {
-      if (a.config.faults.streams_down) return false;
-      std::weak_ptr<net::WsConnection> weak = connection;
-      connection->on_text([this, weak](const std::string& text) {
-        if (auto socket = weak.lock()) on_ticker_request(socket, text);
-      });
-      a.sockets.push_back(std::move(connection));
-      return true;
-    }
-  }
-  return false;
+  Account* a = by_token(token);
+  if (a == nullptr || a->config.faults.streams_down) return false;
+  std::weak_ptr<net::WsConnection> weak = connection;
+  connection->on_text([this, weak](const std::string& text) {
+    if (auto socket = weak.lock()) on_ticker_request(socket, text);
+  });
+  a->sockets.push_back(std::move(connection));
+  return true;
 }
 
 Status KiteSim::drop_websockets(const std::string& user_id) {
@@ -167,11 +177,7 @@ KiteSim::Account* KiteSim::authenticate(const net::HttpRequest& r) {
   const std::string expected_prefix = "token " + config_.api_key + ":";
   const std::string_view auth = header(r, "authorization");
   if (auth.substr(0, expected_prefix.size()) != expected_prefix) return nullptr;
-  const std::string_view token = auth.substr(expected_prefix.size());
-  for (auto& [id, a] : accounts_) {
-    if (a.config.access_token == token && !a.expired) return &a;
-  }
-  return nullptr;
+  return by_token(auth.substr(expected_prefix.size()));
 }
 
 ServerReply KiteSim::handle(const net::HttpRequest& r) {
@@ -272,8 +278,8 @@ ServerReply KiteSim::session_token(const net::HttpRequest& r) {
   }
   Account& a = *find(it->second);
   request_tokens_.erase(it);  // a request token is good for one exchange
-  a.config.access_token = "at" + std::to_string(logins_) + a.config.user_id + "x" +
-                          std::to_string(mix64(static_cast<uint64_t>(clock_())) % 1'000'000);
+  set_token(a, "at" + std::to_string(logins_) + a.config.user_id + "x" +
+                   std::to_string(mix64(static_cast<uint64_t>(clock_())) % 1'000'000));
   a.expired = false;
   return ok(kite::session_body({a.config.user_id, a.config.access_token}));
 }

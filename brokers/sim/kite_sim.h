@@ -97,6 +97,10 @@ class KiteSim {
   void send_ticks(const domain::InstrumentKey& instrument, int64_t price_paise);
   std::string tick_packet(uint32_t token, kite::TickMode mode, int64_t price_paise) const;
   Account* find(const std::string& user_id);
+  // The account whose access token this is and has not expired; nullptr for none. A
+  // thousand accounts are looked up by token on every request, so tokens are indexed.
+  Account* by_token(std::string_view token);
+  void set_token(Account& account, std::string token);  // keeps the index
   Account* authenticate(const net::HttpRequest& request);
   net::ServerReply route(const net::HttpRequest& request, Account*& account);
   net::ServerReply login_redirect(const net::HttpRequest& request);
@@ -133,10 +137,11 @@ class KiteSim {
 
   KiteSimConfig config_;
   Clock clock_;
-  std::map<std::string, Account> accounts_;            // by user id
-  std::map<std::string, std::string> request_tokens_;  // request token -> user id
-  std::map<std::string, std::string> dhan_consents_;   // consentAppId -> client id
-  std::map<std::string, std::string> dhan_token_ids_;  // tokenId -> client id
+  std::map<std::string, Account> accounts_;                // by user id
+  std::map<std::string, Account*, std::less<>> by_token_;  // access token -> its account
+  std::map<std::string, std::string> request_tokens_;      // request token -> user id
+  std::map<std::string, std::string> dhan_consents_;       // consentAppId -> client id
+  std::map<std::string, std::string> dhan_token_ids_;      // tokenId -> client id
   std::map<domain::InstrumentKey, int64_t> prices_;
   std::map<const net::WsConnection*, TickerClient> ticker_clients_;
   int64_t requests_ = 0;

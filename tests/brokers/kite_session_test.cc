@@ -1,7 +1,8 @@
 // Goal: the Kite REST session works against the broker simulator over real loopback TLS as
 // against Kite: place/modify/cancel round trips show in the order book with our tag; a burst
 // past the broker's per-second limit gets 429s and still places every order exactly once;
-// an expired token is reported once, clearly, and the account is stopped, not hammered.
+// an expired token is reported once, clearly, and the account is stopped, not hammered; a
+// login gives a new token, and the one it replaces is refused.
 // Method: KiteSim behind HttpsServer on 127.0.0.1 with its own CA; RestSession over an
 // HttpsClient that trusts that CA; real clocks.
 #include <gtest/gtest.h>
@@ -10,10 +11,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
 
 #include <chrono>
 #include <set>
 
+#include "brokers/kite/codec.h"
 #include "brokers/kite/rest_session.h"
 #include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
@@ -180,6 +183,45 @@ TEST(KiteSim, MarketOrderWithoutMarketProtectionIsRejectedAsKiteDoesSince2026) {
   EXPECT_NE(reply.response.body.find("InputException"), std::string::npos);
   r.headers = {{"X-Kite-Version", "3"}, {"Authorization", "token k:wrong"}};
   EXPECT_EQ(kite.handle(r).response.status, 403u);
+}
+
+TEST(KiteSim, ALoginReplacesTheTokenAndTheOldOneIsRefused) {
+  sim::KiteSimConfig config;
+  config.api_key = "k";
+  config.api_secret = "s";
+  config.accounts = {testing::sim_account("U1", "t1", 0), testing::sim_account("U2", "t2", 0)};
+  sim::KiteSim kite(config, wall_clock);
+  const auto margins = [&](const std::string& token) {
+    net::HttpRequest r;
+    r.method = boost::beast::http::verb::get;
+    r.target = "/user/margins";
+    r.headers = {{"X-Kite-Version", "3"}, {"Authorization", "token k:" + token}};
+    return kite.handle(r).response.status;
+  };
+  ASSERT_EQ(margins("t1"), 200u);
+
+  net::HttpRequest login;
+  login.method = boost::beast::http::verb::get;
+  login.target = "/connect/login?v=3&api_key=k&user_id=U1";
+  const std::string location = kite.handle(login).response.location;
+  const auto request_token = kite::request_token_from(location);
+  ASSERT_TRUE(request_token.ok()) << location;
+  net::HttpRequest exchange;
+  exchange.method = boost::beast::http::verb::post;
+  exchange.target = "/session/token";
+  exchange.headers = {{"X-Kite-Version", "3"}};
+  exchange.body = "api_key=k&request_token=" + *request_token +
+                  "&checksum=" + kite::session_checksum("k", *request_token, "s");
+  const auto granted = kite.handle(exchange).response;
+  ASSERT_EQ(granted.status, 200u) << granted.body;
+  const auto body = boost::json::parse(granted.body);
+  const std::string token(body.at("data").at("access_token").as_string());
+
+  EXPECT_EQ(margins(token), 200u);
+  EXPECT_EQ(margins("t1"), 403u);  // replaced
+  EXPECT_EQ(margins("t2"), 200u);  // another account's is untouched
+  ASSERT_TRUE(kite.expire_token("U1").ok());
+  EXPECT_EQ(margins(token), 403u);
 }
 
 }  // namespace
