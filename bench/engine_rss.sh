@@ -4,7 +4,8 @@
 # connections and books are not counted), N Kite followers each with its own warm HTTPS
 # connection and order WebSocket, a leader placing 20 market orders. Prints the engine
 # process's peak and final resident set (VmHWM, VmRSS), how many follower orders were
-# acknowledged, and how big and how quick the dashboard's /api/state is at the end.
+# acknowledged, how big and how quick the dashboard's /api/state is at the end, and the
+# simulator's own peak beside it.
 #   bench/engine_rss.sh [N=1000]      (after scripts/build release)
 # KEEP=1 keeps the working directory (configs, logs, journal); RUN_WRAP=heaptrack (or any
 # wrapper) runs the engine under it to see where its memory goes.
@@ -88,6 +89,7 @@ if [[ -n "$api" ]] && command -v curl >/dev/null; then
 fi
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$run_pid/status")
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$run_pid/status")
+sim_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$sim_pid/status")
 kill -TERM -- "-$run_pid" 2>/dev/null || kill -TERM "$run_pid"
 wait "$run_pid" || true
 run_pid=""
@@ -95,3 +97,4 @@ acks=$("$bin" journal dump --journal journal 2>/dev/null | grep -c '"FollowerOrd
 echo "tandem run with $n Kite followers: peak RSS $((hwm / 1024)) MiB, RSS at the end" \
   "$((rss / 1024)) MiB; follower orders acknowledged: $acks of $((20 * n))"
 [[ -n "$state_figures" ]] && echo "GET /api/state: $state_figures"
+echo "tandem sim beside it (2 connections per account): peak RSS $((sim_hwm / 1024)) MiB"

@@ -11,13 +11,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <deque>
 #include <optional>
 
 #include "brokers/net/tls_connect.h"
+#include "brokers/net/tls_socket.h"
 
 namespace tandem::brokers::net {
 
@@ -31,7 +31,17 @@ constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 namespace websocket = beast::websocket;
-using TlsServerStream = beast::ssl_stream<beast::tcp_stream>;
+
+// The two streams a connection is served over: TlsSocket (the simulator's brokers: it holds
+// no record buffers of its own, as on the engine's side, and costs less per message than
+// Beast's ssl_stream) or plain TCP (the operator's dashboard on loopback).
+using Duration = std::chrono::steady_clock::duration;
+void set_deadline(beast::tcp_stream& s, Duration d) { s.expires_after(d); }
+void set_deadline(TlsSocket& s, Duration d) { s.expires_after(d); }
+void clear_deadline(beast::tcp_stream& s) { s.expires_never(); }
+void clear_deadline(TlsSocket& s) { s.expires_never(); }
+tcp::socket& socket_of(beast::tcp_stream& s) { return s.socket(); }
+tcp::socket& socket_of(TlsSocket& s) { return s.next_layer(); }
 
 // A WebSocket with a queue of frames to send and one writer coroutine draining it, over
 // TLS (the simulator's brokers) or plain TCP (the operator's dashboard on loopback).
@@ -49,8 +59,9 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn<S
   void close() override {
     open_ = false;
     boost::system::error_code ec;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(ws_).close();
+    tcp::socket& socket = socket_of(ws_.next_layer());
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
     wake_.cancel();
   }
   bool open() const override { return open_; }
@@ -159,9 +170,9 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
       co_await serve_requests(beast::tcp_stream(std::move(socket)), remote_address);
       co_return;
     }
-    TlsServerStream stream(std::move(socket), *tls);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
-    auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kUse);
+    TlsSocket stream(std::move(socket), *tls);
+    stream.expires_after(std::chrono::seconds(30));
+    auto [hec, unused] = co_await stream.async_accept_handshake(kUse);
     if (hec) co_return;
     co_await serve_requests(std::move(stream), remote_address);
   }
@@ -171,7 +182,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> serve_requests(Stream stream, std::string remote_address) {
     beast::flat_buffer buffer;
     for (;;) {
-      beast::get_lowest_layer(stream).expires_after(std::chrono::minutes(5));
+      set_deadline(stream, std::chrono::minutes(5));
       http::request<http::string_body> req;
       auto [rec, n] = co_await http::async_read(stream, buffer, req, kUse);
       if (rec) co_return;
@@ -195,7 +206,8 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
         co_await timer.async_wait(kUse);
       }
       if (reply.drop_connection) {
-        beast::get_lowest_layer(stream).close();
+        boost::system::error_code ignored;
+        socket_of(stream).close(ignored);
         co_return;
       }
       http::response<http::string_body> res{static_cast<http::status>(reply.response.status),
@@ -222,7 +234,7 @@ template <class Stream>
 asio::awaitable<void> HttpsServer::Impl::accept_websocket(Stream stream,
                                                           http::request<http::string_body> req,
                                                           const HttpRequest& request) {
-  beast::get_lowest_layer(stream).expires_never();
+  clear_deadline(stream);
   using Conn = WsConn<Stream>;
   auto conn =
       std::make_shared<Conn>(typename Conn::WsStream(std::move(stream)), executor, heartbeat);

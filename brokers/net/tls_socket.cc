@@ -72,12 +72,23 @@ const BIO_METHOD* socket_method() {
 
 }  // namespace
 
-TlsSocket::Core::Core(executor_type executor, SSL_CTX* tls)
-    : socket(executor), deadline(executor), ssl(SSL_new(tls)) {
+namespace {
+
+SSL* new_session(SSL_CTX* tls) {
+  SSL* ssl = SSL_new(tls);
   if (ssl != nullptr) {
     SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   }
+  return ssl;
 }
+
+}  // namespace
+
+TlsSocket::Core::Core(executor_type executor, SSL_CTX* tls)
+    : socket(executor), deadline(executor), ssl(new_session(tls)) {}
+
+TlsSocket::Core::Core(asio::ip::tcp::socket accepted, SSL_CTX* tls)
+    : socket(std::move(accepted)), deadline(socket.get_executor()), ssl(new_session(tls)) {}
 
 TlsSocket::Core::~Core() { SSL_free(ssl); }
 
@@ -144,6 +155,11 @@ error_code TlsSocket::Core::timeout_error() { return boost::beast::error::timeou
 
 TlsSocket::TlsSocket(executor_type executor, asio::ssl::context& tls)
     : core_(std::make_shared<Core>(std::move(executor), tls.native_handle())) {
+  core_->self = core_;
+}
+
+TlsSocket::TlsSocket(asio::ip::tcp::socket accepted, asio::ssl::context& tls)
+    : core_(std::make_shared<Core>(std::move(accepted), tls.native_handle())) {
   core_->self = core_;
 }
 

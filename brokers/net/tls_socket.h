@@ -1,4 +1,5 @@
-// A TLS client stream for Beast (HTTP and WebSocket) that holds no buffers of its own.
+// A TLS stream for Beast (HTTP and WebSocket) that holds no buffers of its own: the
+// engine's client connections, and the broker simulator's server side.
 //
 // Asio's ssl::stream keeps four 17 KB buffers for the life of every connection (its two
 // record buffers and an OpenSSL BIO pair). A thousand followers each hold a warm HTTPS
@@ -48,6 +49,8 @@ class TlsSocket {
 
   // A socket not yet connected, whose TLS session will use `tls` (which must outlive it).
   TlsSocket(executor_type executor, boost::asio::ssl::context& tls);
+  // A connection a server accepted, on the socket's executor; its handshake is the server's.
+  TlsSocket(boost::asio::ip::tcp::socket accepted, boost::asio::ssl::context& tls);
   TlsSocket(TlsSocket&&) noexcept = default;  // for websocket::stream, which takes it over
   TlsSocket& operator=(TlsSocket&&) = delete;
   ~TlsSocket();  // closes the socket: pending operations end with operation_aborted
@@ -96,7 +99,12 @@ class TlsSocket {
   // the host name to check are set on native_handle() before.
   template <class Token>
   auto async_handshake(Token&& token) {
-    return run(Handshake{}, std::forward<Token>(token));
+    return run(Handshake{false}, std::forward<Token>(token));
+  }
+  // The TLS server handshake, on an accepted socket (the context holds the certificate).
+  template <class Token>
+  auto async_accept_handshake(Token&& token) {
+    return run(Handshake{true}, std::forward<Token>(token));
   }
 
   template <class MutableBuffers, class Token>
@@ -123,6 +131,7 @@ class TlsSocket {
 
   struct Core {
     Core(executor_type executor, SSL_CTX* tls);
+    Core(boost::asio::ip::tcp::socket accepted, SSL_CTX* tls);
     ~Core();
     Core(const Core&) = delete;
     Core& operator=(const Core&) = delete;
@@ -166,7 +175,8 @@ class TlsSocket {
   };
 
   struct Handshake {
-    int operator()(SSL* ssl, size_t&) { return SSL_connect(ssl); }
+    bool server = false;
+    int operator()(SSL* ssl, size_t&) { return server ? SSL_accept(ssl) : SSL_connect(ssl); }
   };
   struct Read {
     boost::asio::mutable_buffer buffer;
