@@ -9,33 +9,21 @@
 // simulator's book read over HTTPS afterwards; the journal read with its chain checked.
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <fstream>
 #include <map>
 #include <random>
 #include <set>
 
-#include "brokers/kite/rest_session.h"
-#include "crypto/secret_store.h"
 #include "journal/record_reader.h"
 #include "tests/support/journal_helpers.h"
-#include "tests/support/process.h"
-#include "tests/support/sim_loop.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/live_day.h"
 
 namespace tandem::engine {
 namespace {
 
-namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 using namespace std::chrono_literals;
 
 constexpr int kKills = 30;
-
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // A day of leader orders, one every 300 ms of real time, with modifies and cancels.
 std::string leader_day() {
@@ -65,67 +53,10 @@ std::string leader_day() {
 
 TEST(EngineCrash, KilledThirtyTimesTheDayStillEndsWithEveryOrderOnceAndJournaledFirst) {
   testing::TempDir dir;
+  testing::LiveDay day(dir, {leader_day(), "", "broker_threads = 2"});
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
   const std::string cwd = dir.path();
-  write(dir.path("sim.toml"), R"([kite]
-api_key = "ck"
-api_secret = "cs"
-[[account]]
-user_id = "LEADER1"
-access_token = "tl"
-funds = 100000000.00
-[[account]]
-user_id = "FOLLOW1"
-access_token = "tf"
-funds = 100000000.00
-[[instrument]]
-exchange = "NSE"
-symbol = "INFY"
-price = 1500.00
-)");
-  write(dir.path("day.txt"), leader_day());
-  // Secrets for both accounts, in the real encrypted file.
-  ASSERT_TRUE(crypto::create_key_file(dir.path("tandem.key")).ok());
-  {
-    ::unsetenv("TANDEM_SECRET_KEY");
-    auto store = crypto::SecretStore::open(dir.path("tandem.secrets"),
-                                           *crypto::load_secret_key(dir.path("tandem.key")));
-    ASSERT_TRUE(store.ok());
-    for (const auto& [a, token] : {std::pair{"LEADER1", "tl"}, std::pair{"FOLLOW1", "tf"}}) {
-      ASSERT_TRUE(store->set(std::string("kite.") + a + ".api_key", "ck").ok());
-      ASSERT_TRUE(store->set(std::string("kite.") + a + ".access_token", token).ok());
-    }
-    ASSERT_TRUE(store->save().ok());
-  }
-  const std::string anchor = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count() +
-                                            1);
-  const std::vector<std::string> clock = {"--clock-start", "2026-11-20 10:00:00", "--clock-anchor",
-                                          anchor};
-  std::vector<std::string> sim_args = {"sim",      "--config",    "sim.toml",
-                                       "--listen", "127.0.0.1:0", "--ca-out",
-                                       "ca.pem",   "--script",    "day.txt"};
-  sim_args.insert(sim_args.end(), clock.begin(), clock.end());
-  testing::Process sim(TANDEM_BIN, sim_args, dir.path("sim.out"), cwd);
-  ASSERT_TRUE(testing::wait_for_text(dir.path("sim.out"), "Kite API at", 10s));
-  const std::string out = testing::read_file(dir.path("sim.out"));
-  const size_t colon = out.find("127.0.0.1:") + 10;
-  const std::string port = out.substr(colon, out.find(' ', colon) - colon);
-  const std::string url = "://localhost:" + port;
-  write(dir.path("tandem.toml"),
-        "mode = \"live\"\njournal = \"journal\"\nbroker_threads = 2\n"
-        "[leader]\naccount = \"LEADER1\"\n"
-        "api_url = \"https" +
-            url + "\"\nws_url = \"wss" + url +
-            "\"\nca_file = \"ca.pem\"\n"
-            "[[follower]]\nid = \"f1\"\naccount = \"FOLLOW1\"\nbroker = \"kite\"\nratio = 2\n"
-            "api_url = \"https" +
-            url + "\"\nws_url = \"wss" + url +
-            "\"\nca_file = \"ca.pem\"\n"
-            "[[follower]]\nid = \"p1\"\nbroker = \"paper\"\nratio = 1\n");
-  std::vector<std::string> run_args = {"run",    "--config", "tandem.toml",
-                                       "--live", "--http",   "127.0.0.1:0"};
-  run_args.insert(run_args.end(), clock.begin(), clock.end());
+  const std::vector<std::string> run_args = day.run_args();
 
   std::mt19937 rng(20261120);
   std::uniform_int_distribution<int> pause_ms(50, 600);
@@ -143,27 +74,8 @@ price = 1500.00
   ASSERT_EQ(last.wait(), 0) << testing::read_file(dir.path("run.out"));
 
   // The follower's book at the simulator, over HTTPS.
-  std::vector<brokers::BrokerOrder> book;
-  {
-    asio::io_context io;
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-          brokers::net::HttpsClient http(
-              io.get_executor(),
-              brokers::net::https_target("localhost", port, testing::read_file(dir.path("ca.pem"))),
-              1, 3000ms);
-          brokers::RateLimiter limiter(brokers::RateLimits::kite_orders());
-          brokers::kite::RestSession rest(http, {"ck", "tf"}, limiter, testing::wall_clock);
-          auto orders = co_await rest.orders();
-          EXPECT_TRUE(orders.ok()) << orders.status().to_string();
-          if (orders.ok()) book = *orders;
-        },
-        asio::detached);
-    io.run_for(10s);
-  }
-  sim.signal(SIGINT);
-  sim.wait();
+  const std::vector<brokers::BrokerOrder> book = day.follower_book();
+  day.stop_sim();
 
   // The journal, chain checked on every record.
   auto store = testing::open_store(dir.path("journal"), false, journal::OpenMode::read_only);

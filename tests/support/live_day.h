@@ -1,0 +1,147 @@
+// A live day on real processes, for tests that signal and kill them: `tandem sim` serving a
+// Kite leader (LEADER1) and follower (FOLLOW1) trading NSE:INFY from a script, the secrets
+// in the real encrypted store, and the `tandem run --live` arguments that reach it (FOLLOW1
+// as follower f1 at ratio 2, and a paper follower p1), on one market clock that reads
+// 10:00:00 IST within a second of construction.
+#pragma once
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "brokers/kite/rest_session.h"
+#include "crypto/secret_store.h"
+#include "tests/support/process.h"
+#include "tests/support/sim_loop.h"
+#include "tests/support/temp_dir.h"
+
+namespace tandem::testing {
+
+struct LiveDaySetup {
+  std::string script;           // the simulator's day (tandem sim --script)
+  std::string follower_faults;  // TOML lines of FOLLOW1's [account.faults]; none when empty
+  std::string engine_settings;  // top-level lines added to tandem.toml
+};
+
+class LiveDay {
+ public:
+  LiveDay(const TempDir& dir, const LiveDaySetup& setup) : dir_(dir) {
+    write("sim.toml", sim_toml(setup.follower_faults));
+    write("day.txt", setup.script);
+    if (!store_secrets()) return;
+    using namespace std::chrono;
+    const auto anchor = duration_cast<seconds>(system_clock::now().time_since_epoch()) + 1s;
+    clock_ = {"--clock-start", "2026-11-20 10:00:00", "--clock-anchor",
+              std::to_string(anchor.count())};
+    script_start_ = system_clock::now();
+    std::vector<std::string> sim_args = {"sim",      "--config",    "sim.toml",
+                                         "--listen", "127.0.0.1:0", "--ca-out",
+                                         "ca.pem",   "--script",    "day.txt"};
+    sim_args.insert(sim_args.end(), clock_.begin(), clock_.end());
+    sim_ = std::make_unique<Process>(TANDEM_BIN, sim_args, dir_.path("sim.out"), dir_.path());
+    if (!wait_for_text(dir_.path("sim.out"), "Kite API at", std::chrono::seconds(10))) return;
+    const std::string out = read_file(dir_.path("sim.out"));
+    const size_t colon = out.find("127.0.0.1:") + 10;
+    port_ = out.substr(colon, out.find(' ', colon) - colon);
+    write("tandem.toml", tandem_toml(setup.engine_settings));
+  }
+  ~LiveDay() { stop_sim(); }
+  LiveDay(const LiveDay&) = delete;
+  LiveDay& operator=(const LiveDay&) = delete;
+
+  // The secrets are stored and the simulator listens.
+  bool ready() const { return !port_.empty(); }
+  // About when the script's step `after` its first is played: the simulator plays its
+  // script from its own start (a little after this), not by the market clock.
+  std::chrono::system_clock::time_point at(std::chrono::milliseconds after) const {
+    return script_start_ + after;
+  }
+  std::vector<std::string> run_args() const {
+    std::vector<std::string> args = {"run",    "--config", "tandem.toml",
+                                     "--live", "--http",   "127.0.0.1:0"};
+    args.insert(args.end(), clock_.begin(), clock_.end());
+    return args;
+  }
+  void stop_sim() {
+    if (!sim_) return;
+    sim_->signal(SIGINT);
+    sim_->wait();
+    sim_.reset();
+  }
+
+  // FOLLOW1's order book at the simulator, over HTTPS (as the engine reads it).
+  std::vector<brokers::BrokerOrder> follower_book() const {
+    namespace asio = boost::asio;
+    std::vector<brokers::BrokerOrder> book;
+    asio::io_context io;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          brokers::net::HttpsClient http(
+              io.get_executor(),
+              brokers::net::https_target("localhost", port_, read_file(dir_.path("ca.pem"))), 1,
+              std::chrono::seconds(30));
+          brokers::RateLimiter limiter(brokers::RateLimits::kite_orders());
+          brokers::kite::RestSession rest(http, {"ck", "tf"}, limiter, wall_clock);
+          auto orders = co_await rest.orders();
+          if (orders.ok()) book = *orders;
+        },
+        asio::detached);
+    io.run_for(std::chrono::seconds(40));
+    return book;
+  }
+
+ private:
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_.path(name)) << text;
+  }
+
+  static std::string sim_toml(const std::string& follower_faults) {
+    return "[kite]\napi_key = \"ck\"\napi_secret = \"cs\"\n"
+           "[[account]]\nuser_id = \"LEADER1\"\naccess_token = \"tl\"\nfunds = 100000000.00\n"
+           "[[account]]\nuser_id = \"FOLLOW1\"\naccess_token = \"tf\"\nfunds = 100000000.00\n" +
+           (follower_faults.empty() ? "" : "[account.faults]\n" + follower_faults + "\n") +
+           "[[instrument]]\nexchange = \"NSE\"\nsymbol = \"INFY\"\nprice = 1500.00\n";
+  }
+
+  std::string tandem_toml(const std::string& engine_settings) const {
+    const std::string url = "://localhost:" + port_;
+    const std::string broker =
+        "api_url = \"https" + url + "\"\nws_url = \"wss" + url + "\"\nca_file = \"ca.pem\"\n";
+    return "mode = \"live\"\njournal = \"journal\"\n" + engine_settings +
+           "\n[leader]\naccount = \"LEADER1\"\n" + broker +
+           "[[follower]]\nid = \"f1\"\naccount = \"FOLLOW1\"\nbroker = \"kite\"\nratio = 2\n" +
+           broker + "[[follower]]\nid = \"p1\"\nbroker = \"paper\"\nratio = 1\n";
+  }
+
+  // Both accounts' credentials, in the real encrypted file.
+  bool store_secrets() const {
+    if (!crypto::create_key_file(dir_.path("tandem.key")).ok()) return false;
+    ::unsetenv("TANDEM_SECRET_KEY");
+    auto key = crypto::load_secret_key(dir_.path("tandem.key"));
+    if (!key.ok()) return false;
+    auto store = crypto::SecretStore::open(dir_.path("tandem.secrets"), *key);
+    if (!store.ok()) return false;
+    for (const auto& [account, token] : {std::pair{"LEADER1", "tl"}, std::pair{"FOLLOW1", "tf"}}) {
+      if (!store->set(std::string("kite.") + account + ".api_key", "ck").ok() ||
+          !store->set(std::string("kite.") + account + ".access_token", token).ok()) {
+        return false;
+      }
+    }
+    return store->save().ok();
+  }
+
+  const TempDir& dir_;
+  std::chrono::system_clock::time_point script_start_;
+  std::vector<std::string> clock_;
+  std::unique_ptr<Process> sim_;
+  std::string port_;
+};
+
+}  // namespace tandem::testing
