@@ -70,10 +70,6 @@ const BIO_METHOD* socket_method() {
   return method;
 }
 
-}  // namespace
-
-namespace {
-
 SSL* new_session(SSL_CTX* tls) {
   SSL* ssl = SSL_new(tls);
   if (ssl != nullptr) {
