@@ -355,6 +355,7 @@ Status Engine::handle(LeaderFact& f) {
   if (Status s = journal_and_send(std::move(batch), f.received_steady, &update); !s.ok()) return s;
   if (update.average_price_paise > 0)
     feed_paper_price(update.instrument, update.average_price_paise);
+  watch_left_open(update.instrument);
   return Status();
 }
 
@@ -521,6 +522,10 @@ Status Engine::handle(FollowerFact& f) {
   {
     std::lock_guard lock(stats_mu_);
     ++stats_.follower_updates;
+  }
+  if (const auto order = state_.positions.follower_orders.find(tag);
+      order != state_.positions.follower_orders.end()) {
+    watch_left_open(order->second.key.instrument);
   }
   return append({std::move(u)});
 }
@@ -703,6 +708,7 @@ void Engine::check_alert_rules() {
           "restart",
           "token_expiring:" + std::to_string(today));
   }
+  check_left_open(now);
 }
 
 void Engine::publish_view(bool force) {

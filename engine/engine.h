@@ -198,6 +198,11 @@ class Engine {
   // Raises an alert: shown in the view, journaled (AlertRaised), handed to on_alert.
   void alert(std::string kind, std::string text, std::string key = {});
   void check_alert_rules();
+  // The exit_left_open rule (left_open_alerts.cc): after a leader update or a follower order
+  // report in an instrument, once things have settled, an alert for each follower left
+  // holding it while the leader is flat (domain/copy/left_open.h), once until in step again.
+  void watch_left_open(const domain::InstrumentKey& instrument);
+  void check_left_open(std::chrono::steady_clock::time_point now);
   void publish_view(bool force);
   boost::asio::awaitable<void> poll_funds();
   void stop_poller();
@@ -292,6 +297,10 @@ class Engine {
   int64_t rejected_in_window_ = 0;
   std::optional<std::chrono::steady_clock::time_point> errors_alerted_at_;
   bool uses_kite_ = false;
+  std::set<domain::InstrumentKey> left_open_watched_;  // to look at once left_open_due_ passes
+  std::chrono::steady_clock::time_point left_open_due_{};
+  std::map<domain::InstrumentKey, std::set<std::pair<domain::FollowerId, domain::Product>>>
+      left_open_alerted_;
   domain::TradingDay token_alert_day_ = 0;
   std::function<void(const AlertRow&, const std::string& key)> on_alert_;
   std::chrono::steady_clock::time_point published_at_{};

@@ -3,7 +3,7 @@
 // account: multiplier, fixed ratio, capital-proportional and risk-based sizing, a quantity
 // that rounds to zero skipped, the daily trade limit, the maximum position, exits clamped to
 // the follower's position (and none without one), copy_on = fill with partial fills, and
-// nothing copied while the market is closed, and the order-errors alert.
+// nothing copied while the market is closed, and the order-errors and exit-left-open alerts.
 // Method: one simulator and engine per scenario (tests/support/engine_rig.h); the follower
 // book at the simulator and the decisions in the journal are what is checked.
 #include <gtest/gtest.h>
@@ -127,6 +127,22 @@ TEST(EngineScenarios, TheDailyTradeLimitStopsCopiesWithItsReason) {
   EXPECT_EQ(o.skips.at("daily_trade_limit"), 1);
 }
 
+// The daily limit refuses the exit too: the follower is left holding what the leader sold,
+// and the operator is told (exit_left_open), once.
+TEST(EngineScenarios, AnExitTheDailyLimitRefusedRaisesExitLeftOpen) {
+  auto f = kite_follower(d::SizingPolicy::multiplier);
+  f.max_daily_trades = 1;
+  const auto o = run_scenario(f, [](Rig& r, Engine& e) {
+    leader_trades(r, e, d::Side::buy, 5);
+    std::this_thread::sleep_for(700ms);  // past the rule's settling time: in step, no alert
+    leader_trades(r, e, d::Side::sell, 5);
+    std::this_thread::sleep_for(700ms);
+  });
+  EXPECT_EQ(o.book.size(), 1u);
+  EXPECT_EQ(o.skips.at("daily_trade_limit"), 1);
+  EXPECT_EQ(o.alerts.count("exit_left_open") ? o.alerts.at("exit_left_open") : 0, 1);
+}
+
 TEST(EngineScenarios, MaxPositionClampsEntriesAndExitsNeverOpenAPosition) {
   auto f = kite_follower(d::SizingPolicy::multiplier);
   f.max_position_units = 15;
@@ -135,6 +151,7 @@ TEST(EngineScenarios, MaxPositionClampsEntriesAndExitsNeverOpenAPosition) {
     leader_trades(r, e, d::Side::sell, 20);  // the exit: clamped to the 15 held
     leader_trades(r, e, d::Side::buy, 5);    // a new entry
     leader_trades(r, e, d::Side::sell, 5);   // exit
+    std::this_thread::sleep_for(700ms);      // the exit_left_open rule has looked
   });
   ASSERT_EQ(o.book.size(), 4u);
   EXPECT_EQ(o.book[0].quantity_units, 15);
@@ -147,6 +164,7 @@ TEST(EngineScenarios, MaxPositionClampsEntriesAndExitsNeverOpenAPosition) {
   }
   EXPECT_EQ(clamped_entry, 1);
   EXPECT_GE(clamped_exit, 1);
+  EXPECT_FALSE(o.alerts.contains("exit_left_open"));  // every exit closed what it could
   // Flat at the end: never short because of an exit.
   int64_t net = 0;
   for (const auto& order : o.book) {
