@@ -708,7 +708,6 @@ void Engine::check_alert_rules() {
           "restart",
           "token_expiring:" + std::to_string(today));
   }
-  check_left_open(now);
 }
 
 void Engine::publish_view(bool force) {
@@ -821,6 +820,8 @@ Status Engine::run() {
     auto fact = inbox_->pop(std::chrono::milliseconds(50));
     if (!fact) {
       check_alert_rules();
+      // Only when quiet: it reads every follower's positions, off the copy path.
+      check_left_open(std::chrono::steady_clock::now());
       // Prices held back by the snapshot interval go out once it has passed.
       if (Status s = snapshot_prices(); !s.ok()) {
         failure = s;

@@ -199,8 +199,9 @@ class Engine {
   void alert(std::string kind, std::string text, std::string key = {});
   void check_alert_rules();
   // The exit_left_open rule (left_open_alerts.cc): after a leader update or a follower order
-  // report in an instrument, once things have settled, an alert for each follower left
-  // holding it while the leader is flat (domain/copy/left_open.h), once until in step again.
+  // report in an instrument, once things have settled and the inbox is quiet, an alert for
+  // each follower left holding it while the leader is flat (domain/copy/left_open.h), once
+  // until in step again.
   void watch_left_open(const domain::InstrumentKey& instrument);
   void check_left_open(std::chrono::steady_clock::time_point now);
   void publish_view(bool force);
