@@ -25,9 +25,10 @@ void Engine::check_left_open(std::chrono::steady_clock::time_point now) {
   if (left_open_watched_.empty() || now < left_open_due_) return;
   for (const d::InstrumentKey& instrument : left_open_watched_) {
     std::set<std::pair<d::FollowerId, d::Product>> open;
+    const auto& alerted = left_open_alerted_[instrument];
     for (const d::LeftOpen& o : d::left_open(state_, instrument)) {
       open.emplace(o.follower, o.product);
-      if (left_open_alerted_[instrument].contains({o.follower, o.product})) continue;
+      if (alerted.contains({o.follower, o.product})) continue;
       const std::string where =
           d::to_text(instrument) + " (" + std::string(d::to_string(o.product)) + ")";
       alert("exit_left_open",

@@ -34,12 +34,8 @@ namespace websocket = beast::websocket;
 
 // The two streams a connection is served over: TlsSocket (the simulator's brokers: it holds
 // no record buffers of its own, as on the engine's side, and costs less per message than
-// Beast's ssl_stream) or plain TCP (the operator's dashboard on loopback).
-using Duration = std::chrono::steady_clock::duration;
-void set_deadline(beast::tcp_stream& s, Duration d) { s.expires_after(d); }
-void set_deadline(TlsSocket& s, Duration d) { s.expires_after(d); }
-void clear_deadline(beast::tcp_stream& s) { s.expires_never(); }
-void clear_deadline(TlsSocket& s) { s.expires_never(); }
+// Beast's ssl_stream) or plain TCP (the operator's dashboard on loopback). Both take
+// deadlines the same way; their sockets are reached differently.
 tcp::socket& socket_of(beast::tcp_stream& s) { return s.socket(); }
 tcp::socket& socket_of(TlsSocket& s) { return s.next_layer(); }
 
@@ -182,7 +178,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> serve_requests(Stream stream, std::string remote_address) {
     beast::flat_buffer buffer;
     for (;;) {
-      set_deadline(stream, std::chrono::minutes(5));
+      stream.expires_after(std::chrono::minutes(5));
       http::request<http::string_body> req;
       auto [rec, n] = co_await http::async_read(stream, buffer, req, kUse);
       if (rec) co_return;
@@ -234,7 +230,7 @@ template <class Stream>
 asio::awaitable<void> HttpsServer::Impl::accept_websocket(Stream stream,
                                                           http::request<http::string_body> req,
                                                           const HttpRequest& request) {
-  clear_deadline(stream);
+  stream.expires_never();
   using Conn = WsConn<Stream>;
   auto conn =
       std::make_shared<Conn>(typename Conn::WsStream(std::move(stream)), executor, heartbeat);
