@@ -6,15 +6,18 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <future>
 #include <filesystem>
 #include <map>
 #include <thread>
 
 #include "app/clock.h"
 #include "app/demo_data.h"
+#include "app/fidelity_report.h"
 #include "app/journal_commands.h"
 #include "app/live_session.h"
 #include "app/operator_server.h"
@@ -23,6 +26,7 @@
 #include "config/sim_config.h"
 #include "crypto/sha256.h"
 #include "journal/record_reader.h"
+#include "journal/state_restore.h"
 
 namespace tandem::app {
 
@@ -271,6 +275,19 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   fmt::print("{}{}\n\n", tty ? "\r" : "", progress_line(stats));
   dashboard.reset();
   session->reset();  // closes the journal
+  // Each account's positions as the simulated broker holds them, before it stops.
+  std::map<d::AccountId, std::vector<d::BrokerPosition>> at_brokers;
+  {
+    std::promise<void> read;
+    asio::post(sim_io, [&] {
+      for (const auto& f : config->followers) {
+        if (f.settings.broker == d::Broker::paper) continue;
+        at_brokers[f.settings.account] = (*sim)->kite().positions_of(f.settings.account.value);
+      }
+      read.set_value();
+    });
+    read.get_future().wait();
+  }
   work.reset();
   asio::post(sim_io, [&] { (*sim)->stop(); });
   sim_io.stop();
@@ -294,7 +311,12 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     fmt::print(stderr, "tandem: {}\n", s.message());
     return 1;
   }
+  auto final_state = journal::restore_state(**store);
   store->reset();
+  if (!final_state.ok()) {
+    fmt::print(stderr, "tandem: {}\n", final_state.status().message());
+    return 1;
+  }
   fmt::print("{:<16} {:>7} {:>7} {:>7} {:>7} {:>8} {:>7}  {}\n", "follower", "placed", "modify",
              "cancel", "acked", "rejected", "filled", "skipped (by reason)");
   for (const auto& f : config->followers) {
@@ -308,6 +330,8 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   }
   if (!alerts.empty()) fmt::print("\nalerts raised (journaled, and shown on the dashboard):\n");
   for (const auto& a : alerts) fmt::print("  {}\n", a);
+  fmt::print("\n");
+  print_fidelity(check_fidelity(final_state->state, at_brokers));
   fmt::print("\n");
   if (int rc = run_verify(dir); rc != 0) return rc;
   fmt::print("\n");

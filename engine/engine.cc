@@ -118,9 +118,20 @@ void Engine::stage(std::vector<d::Event> events) {
 
 Status Engine::append(std::vector<d::Event> events) {
   if (events.empty()) return Status();
-  const size_t first = unsynced_.size();
-  stage(std::move(events));
-  for (size_t i = first; i < unsynced_.size(); ++i) d::apply(state_, unsynced_[i].event);
+  for (d::Event& e : events) {
+    // Every input goes through the core: a follower's order report, a rejection or a resume
+    // may decide orders (convergence), which go out once the batch is durable.
+    std::vector<d::Event> batch = d::step(state_, e);
+    const bool orders = std::any_of(batch.begin(), batch.end(), [](const d::Event& o) {
+      return std::holds_alternative<d::FollowerOrderIntent>(o);
+    });
+    batch.insert(batch.begin(), std::move(e));
+    if (orders) {
+      if (Status s = journal_and_send(std::move(batch), std::nullopt); !s.ok()) return s;
+    } else {
+      stage(std::move(batch));
+    }
+  }
   return deferred_ ? Status() : flush();
 }
 
@@ -355,12 +366,12 @@ Status Engine::handle(LeaderFact& f) {
   if (Status s = journal_and_send(std::move(batch), f.received_steady, &update); !s.ok()) return s;
   if (update.average_price_paise > 0)
     feed_paper_price(update.instrument, update.average_price_paise);
-  watch_left_open(update.instrument);
+  watch_drift(update.instrument);
   return Status();
 }
 
 std::vector<d::Event> Engine::decide_on(const d::Event& input) {
-  std::vector<d::Event> batch = d::decide(state_, input);
+  std::vector<d::Event> batch = d::step(state_, input);
   batch.insert(batch.begin(), input);
   return batch;
 }
@@ -402,8 +413,6 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
   }
   if (!journaled.ok()) return journaled;
   if (copied != nullptr) record_copies(*copied, std::span(written).subspan(first));
-  // Folded once the orders are on their way: nothing reads the state before this returns.
-  for (size_t i = first; i < written.size(); ++i) d::apply(state_, written[i].event);
   return append(std::move(unsent));
 }
 
@@ -525,7 +534,7 @@ Status Engine::handle(FollowerFact& f) {
   }
   if (const auto order = state_.positions.follower_orders.find(tag);
       order != state_.positions.follower_orders.end()) {
-    watch_left_open(order->second.key.instrument);
+    watch_drift(order->second.key.instrument);
   }
   return append({std::move(u)});
 }
@@ -821,7 +830,7 @@ Status Engine::run() {
     if (!fact) {
       check_alert_rules();
       // Only when quiet: it reads every follower's positions, off the copy path.
-      check_left_open(std::chrono::steady_clock::now());
+      check_drift(std::chrono::steady_clock::now());
       // Prices held back by the snapshot interval go out once it has passed.
       if (Status s = snapshot_prices(); !s.ok()) {
         failure = s;

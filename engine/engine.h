@@ -160,9 +160,11 @@ class Engine {
   using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact,
                             StopFact, OperatorFact, PricesFact>;
 
-  // Folds the events in and journals them: durably at once, or — while the run loop
-  // drains a burst of facts (deferred_) — at flush(), one synced write for the burst.
-  // Nothing is sent to a broker before the events that decided it are durable.
+  // Steps each input through the core (domain/copy/decide.h) and journals it with what it
+  // decided: durably at once, or — while the run loop drains a burst of facts (deferred_) —
+  // at flush(), one synced write for the burst. Orders it decided go through
+  // journal_and_send(): nothing is sent to a broker before the events that decided it are
+  // durable.
   Status append(std::vector<domain::Event> events);
   // Queues the events for the journal, stamped with the time and trading day, unfolded.
   void stage(std::vector<domain::Event> events);
@@ -184,9 +186,10 @@ class Engine {
   Status snapshot_prices();
   void on_guard_tripped(const domain::LossGuardTripped& trip, size_t orders);
   using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
-  // The input event followed by everything decide() makes of it.
+  // The input event followed by everything step() decides on it (the state has both folded).
   std::vector<domain::Event> decide_on(const domain::Event& input);
-  // Journals the batch durably (write-ahead), then hands its intents to their brokers. With
+  // Journals the batch (already folded) durably (write-ahead), then hands its intents to
+  // their brokers. With
   // `copied`, the leader update the batch decides on, the batch is shown in the operator
   // view's copies once journaled (after the orders are released, off their path).
   Status journal_and_send(std::vector<domain::Event> batch, LeaderTime received,
@@ -198,12 +201,12 @@ class Engine {
   // Raises an alert: shown in the view, journaled (AlertRaised), handed to on_alert.
   void alert(std::string kind, std::string text, std::string key = {});
   void check_alert_rules();
-  // The exit_left_open rule (left_open_alerts.cc): after a leader update or a follower order
+  // The position_drift rule (drift_alerts.cc): after a leader update or a follower order
   // report in an instrument, once things have settled and the inbox is quiet, an alert for
-  // each follower left holding it while the leader is flat (domain/copy/left_open.h), once
-  // until in step again.
-  void watch_left_open(const domain::InstrumentKey& instrument);
-  void check_left_open(std::chrono::steady_clock::time_point now);
+  // each follower settled away from its target there (domain/copy/drift.h), once until it is
+  // on target again.
+  void watch_drift(const domain::InstrumentKey& instrument);
+  void check_drift(std::chrono::steady_clock::time_point now);
   void publish_view(bool force);
   boost::asio::awaitable<void> poll_funds();
   void stop_poller();
@@ -298,10 +301,10 @@ class Engine {
   int64_t rejected_in_window_ = 0;
   std::optional<std::chrono::steady_clock::time_point> errors_alerted_at_;
   bool uses_kite_ = false;
-  std::set<domain::InstrumentKey> left_open_watched_;  // to look at once left_open_due_ passes
-  std::chrono::steady_clock::time_point left_open_due_{};
+  std::set<domain::InstrumentKey> drift_watched_;  // to look at once drift_due_ passes
+  std::chrono::steady_clock::time_point drift_due_{};
   std::map<domain::InstrumentKey, std::set<std::pair<domain::FollowerId, domain::Product>>>
-      left_open_alerted_;
+      drift_alerted_;
   domain::TradingDay token_alert_day_ = 0;
   std::function<void(const AlertRow&, const std::string& key)> on_alert_;
   std::chrono::steady_clock::time_point published_at_{};

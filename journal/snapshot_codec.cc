@@ -117,6 +117,7 @@ p::Positions get(s::Positions::Reader r) {
   }
   for (auto e : r.getWorkingBuy()) v.working_buy_units[get(e.getKey())] = e.getAmount();
   for (auto e : r.getWorkingSell()) v.working_sell_units[get(e.getKey())] = e.getAmount();
+  p::index_working(v);
   return v;
 }
 
@@ -149,7 +150,7 @@ p::DailyCounters get(s::DailyCounters::Reader r) {
     c.orders_placed = e.getOrdersPlaced();
     c.orders_rejected = e.getOrdersRejected();
     for (auto rc : e.getSkipped()) {
-      c.skipped[in(rc.getReason(), d::SkipReason::loss_guard)] = rc.getCount();
+      c.skipped[in(rc.getReason(), d::SkipReason::flattened)] = rc.getCount();
     }
     c.turnover_paise = e.getTurnoverPaise();
   }
@@ -272,12 +273,6 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
              put(e.initInstrument(), kv.first);
              e.setAmount(kv.second);
            });
-  put_list(b.initRemainders(v.remainder_micro.size()), v.remainder_micro,
-           [](auto e, const auto& kv) {
-             e.setFollower(kv.first.first.value);
-             put(e.initInstrument(), kv.first.second);
-             e.setAmount(kv.second);
-           });
   put(b.initPositions(), v.positions);
   put(b.initCounters(), v.counters);
   put(b.initMappings(), v.mappings);
@@ -297,6 +292,29 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
              e.setId(kv.first.value);
              e.setDay(kv.second);
            });
+  put_list(b.initBases(v.bases.size()), v.bases, [](auto e, const auto& kv) {
+    const auto& [follower, instrument, product] = kv.first;
+    e.setFollower(follower.value);
+    put(e.initInstrument(), instrument);
+    e.setProduct(out<s::Product>(product));
+    e.setSign(static_cast<int8_t>(kv.second.sign));
+    e.setLeaderCapitalPaise(kv.second.leader_capital_paise);
+    e.setFollowerCapitalPaise(kv.second.follower_capital_paise);
+    e.setPricePaise(kv.second.price_paise);
+    e.setPeakUnits(kv.second.peak_units);
+  });
+  put_list(b.initLeaderWorking(v.leader_working.size()), v.leader_working,
+           [](auto e, const auto& kv) {
+             put(e.initInstrument(), kv.first.first);
+             e.setProduct(out<s::Product>(kv.first.second));
+             e.setBuyUnits(kv.second.buy_units);
+             e.setSellUnits(kv.second.sell_units);
+           });
+  put_list(b.initFlattened(v.flattened.size()), v.flattened, [](auto e, const auto& k) {
+    e.setFollower(k.first.value);
+    put(e.initInstrument(), k.second);
+  });
+  b.setClockNs(v.clock_ns);
   b.setStateVersion(kStateVersion);
 }
 d::CopyState get(s::CopyState::Reader r) {
@@ -316,9 +334,6 @@ d::CopyState get(s::CopyState::Reader r) {
   v.day = r.getDay();
   for (auto e : r.getReferencePrices())
     v.reference_price_paise[get(e.getInstrument())] = e.getAmount();
-  for (auto e : r.getRemainders()) {
-    v.remainder_micro[{id<d::FollowerId>(e.getFollower()), get(e.getInstrument())}] = e.getAmount();
-  }
   v.positions = get(r.getPositions());
   v.counters = get(r.getCounters());
   v.mappings = get(r.getMappings());
@@ -331,6 +346,20 @@ d::CopyState get(s::CopyState::Reader r) {
   for (auto e : r.getEndedLeaderOrders()) {
     v.ended_leader_orders[id<d::LeaderOrderId>(e.getId())] = e.getDay();
   }
+  for (auto e : r.getBases()) {
+    v.bases[{id<d::FollowerId>(e.getFollower()), get(e.getInstrument()),
+             in(e.getProduct(), d::Product::mtf)}] = {e.getSign(), e.getLeaderCapitalPaise(),
+                                                      e.getFollowerCapitalPaise(),
+                                                      e.getPricePaise(), e.getPeakUnits()};
+  }
+  for (auto e : r.getLeaderWorking()) {
+    v.leader_working[{get(e.getInstrument()), in(e.getProduct(), d::Product::mtf)}] = {
+        e.getBuyUnits(), e.getSellUnits()};
+  }
+  for (auto e : r.getFlattened()) {
+    v.flattened.insert({id<d::FollowerId>(e.getFollower()), get(e.getInstrument())});
+  }
+  v.clock_ns = r.getClockNs();
   return v;
 }
 

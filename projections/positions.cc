@@ -72,13 +72,30 @@ void fill(Positions& s, const PositionKeyView& key, d::Side side, const FillDelt
   p = apply_fill(p, signed_units(side, delta.units), delta.cost_paise);
 }
 
+void index_tag(Positions& s, const d::ClientTag& tag, const PositionKey& key, bool working) {
+  if (working) {
+    auto& tags = entry(s.working_tags, view_of(key));
+    const auto at = std::lower_bound(tags.begin(), tags.end(), tag);
+    if (at == tags.end() || !(*at == tag)) tags.insert(at, tag);
+    return;
+  }
+  const auto it = s.working_tags.find(view_of(key));
+  if (it == s.working_tags.end()) return;
+  std::erase(it->second, tag);
+  if (it->second.empty()) s.working_tags.erase(it);
+}
+
 // Applies `change` to a follower order and moves its working quantity accordingly.
 template <class Change>
-void change_order(Positions& s, Positions::FollowerOrder& order, Change change) {
+void change_order(Positions& s, const d::ClientTag& tag, Positions::FollowerOrder& order,
+                  Change change) {
   const int64_t before = order.working_units();
   change(order);
   const int64_t delta = order.working_units() - before;
   if (delta == 0) return;
+  if ((before == 0) != (order.working_units() == 0)) {
+    index_tag(s, tag, order.key, order.working_units() != 0);
+  }
   auto& units = order.side == d::Side::buy ? s.working_buy_units : s.working_sell_units;
   // A key stays at 0 when its last order stops working: the next order in the same
   // instrument would otherwise allocate its node again.
@@ -88,6 +105,13 @@ void change_order(Positions& s, Positions::FollowerOrder& order, Change change) 
 }
 
 }  // namespace
+
+void index_working(Positions& s) {
+  s.working_tags.clear();
+  for (const auto& [tag, order] : s.follower_orders) {
+    if (order.working_units() != 0) index_tag(s, tag, order.key, true);
+  }
+}
 
 void apply(Positions& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::LeaderConfigured>(&event)) {
@@ -109,26 +133,28 @@ void apply(Positions& s, const d::Event& event) {
       auto& order = it->second;
       order = {PositionKey{owner, e->order.instrument, e->order.product}, e->order.side, 0, false,
                OrderFill{}};
-      change_order(s, order, [&](auto& o) { o.quantity_units = e->order.quantity_units; });
+      change_order(s, e->tag, order, [&](auto& o) { o.quantity_units = e->order.quantity_units; });
     } else if (e->action == d::CopyAction::modify) {
       // Until the broker confirms, the order may still fill at its old size: count a larger
       // quantity at once, a smaller one only when the broker reports it.
       const auto it = s.follower_orders.find(e->target_tag);
       if (it != s.follower_orders.end()) {
-        change_order(s, it->second, [&](auto& o) {
+        change_order(s, e->target_tag, it->second, [&](auto& o) {
           o.quantity_units = std::max(o.quantity_units, e->order.quantity_units);
         });
       }
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderRejected>(&event)) {
     const auto it = s.follower_orders.find(e->tag);
-    if (it != s.follower_orders.end()) change_order(s, it->second, [](auto& o) { o.final = true; });
+    if (it != s.follower_orders.end()) {
+      change_order(s, e->tag, it->second, [](auto& o) { o.final = true; });
+    }
   } else if (const auto* e = std::get_if<d::FollowerOrderUpdate>(&event)) {
     const auto it = s.follower_orders.find(e->tag);
     if (it != s.follower_orders.end()) {
       auto& order = it->second;
       std::optional<FillDelta> delta;
-      change_order(s, order, [&](auto& o) {
+      change_order(s, e->tag, order, [&](auto& o) {
         if (o.final) return;
         delta = record_fill(o.fill, e->filled_units, e->average_price_paise);
         if (e->quantity_units > 0) o.quantity_units = e->quantity_units;

@@ -6,6 +6,7 @@
 #include <compare>
 #include <map>
 #include <tuple>
+#include <vector>
 
 #include "domain/events.h"
 #include "projections/fills.h"
@@ -77,6 +78,10 @@ struct Positions {
   // A key once worked in stays, at 0 when nothing works in it.
   PositionMap<int64_t> working_buy_units;
   PositionMap<int64_t> working_sell_units;
+  // The tags of the follower orders still working, per key, sorted: what convergence looks
+  // at for one position (domain/copy/converge.h). Derived from follower_orders (a snapshot
+  // rebuilds it with index_working()); a key leaves when nothing works in it.
+  PositionMap<std::vector<domain::ClientTag>> working_tags;
 
   // The net quantity of `account` in an instrument and product; 0 when flat or unknown.
   [[nodiscard]] int64_t net(const domain::AccountId& account, const domain::InstrumentKey& i,
@@ -85,6 +90,9 @@ struct Positions {
                                 domain::Product product, domain::Side side) const;
   bool operator==(const Positions&) const = default;
 };
+
+// Rebuilds working_tags from follower_orders.
+void index_working(Positions& state);
 
 // The fold, in place (replay's hot loop); evolve() is the same as a pure function.
 void apply(Positions& state, const domain::Event& event);

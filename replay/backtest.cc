@@ -122,7 +122,7 @@ class Simulation {
   d::CopyState state;
   std::map<d::FollowerId, Tally> tallies;
 
-  // decide() on the state before `event`, then the event and what was decided folded in,
+  // step() on `event`: the event and what was decided folded in,
   // then the decided orders sent: each follower-order event this causes is an input too.
   // Returns the decisions made on `event` itself.
   std::vector<d::CopyDecision> input(const d::Event& event, d::TimeNs at) {
@@ -139,10 +139,10 @@ class Simulation {
           book.set_price(leader->instrument, leader->average_price_paise);
         }
       }
-      const std::vector<d::Event> decided = d::decide(state, e);
-      fold(e);
+      const std::vector<d::Event> decided = d::step(state, e);
+      tally(e);
       for (const auto& out : decided) {
-        fold(out);
+        tally(out);
         if (const auto* c = std::get_if<d::CopyDecision>(&out); c != nullptr && top) {
           first.push_back(*c);
         }
@@ -165,8 +165,7 @@ class Simulation {
   }
 
  private:
-  void fold(const d::Event& e) {
-    d::apply(state, e);
+  void tally(const d::Event& e) {
     if (const auto* f = follower_of(e)) tallies[*f].add(e);
   }
 

@@ -65,10 +65,15 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
   // vector, not a deque: a deque holds one 376-byte Event per node, a malloc per output.
   std::vector<d::Event> expected;
   size_t matched = 0;
+  uint64_t old_schema = 0;  // the first record of the range an older core decided
   std::map<std::string, std::pair<uint64_t, crypto::Sha256>> digests;
   const Status read = journal::read_records_with_payload(
       store, {1, last},
       [&](journal::Record&& r, std::span<const uint8_t> payload) {
+        if (r.seq >= first && r.schema_version < journal::kFirstTargetingSchema) {
+          old_schema = r.seq;
+          return false;
+        }
         if (r.seq >= first) {
           if (is_output(r.event)) {
             const d::Event* next = matched < expected.size() ? &expected[matched] : nullptr;
@@ -86,16 +91,27 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
               report.divergence = differ(r.seq, nullptr, &expected[matched]);
               return false;
             }
-            // The state before this input, as the engine had it when it decided.
-            expected = d::decide(state, r.event);
+            // The input and what it decides, folded in as the engine did (step()).
+            expected = d::step(state, r.event);
             matched = 0;
             if (!expected.empty()) ++report.inputs;
+            return true;
           }
+          return true;  // a matched output: step() folded it already
         }
         d::apply(state, r.event);
         return true;
       },
       progress);
+  if (old_schema != 0) {
+    return Status::unsupported(
+        "record " + std::to_string(old_schema) +
+        " was decided by the order-mirroring core (journal schema before " +
+        std::to_string(journal::kFirstTargetingSchema) +
+        "); this tandem decides by position targets and cannot recompute it. journal verify, "
+        "dump, state and audit export still read it; replay --verify needs days recorded by "
+        "this core");
+  }
   if (!read.ok()) return read;
   if (!report.divergence && matched < expected.size()) {
     report.divergence = differ(last, nullptr, &expected[matched]);

@@ -173,6 +173,13 @@ std::vector<BrokerOrder> KiteSim::orders_of(const std::string& user_id) {
   return a->book.order_book();
 }
 
+std::vector<d::BrokerPosition> KiteSim::positions_of(const std::string& user_id) {
+  Account* a = find(user_id);
+  if (a == nullptr) return {};
+  a->book.advance(clock_());
+  return a->book.positions();
+}
+
 KiteSim::Account* KiteSim::authenticate(const net::HttpRequest& r) {
   const std::string expected_prefix = "token " + config_.api_key + ":";
   const std::string_view auth = header(r, "authorization");

@@ -73,6 +73,7 @@ class KiteSim {
 
   // Inspection, for tests and the demo.
   std::vector<BrokerOrder> orders_of(const std::string& user_id);
+  std::vector<domain::BrokerPosition> positions_of(const std::string& user_id);
   int64_t requests() const { return requests_; }
   int64_t rate_limited() const { return rate_limited_; }
 

@@ -11,7 +11,7 @@ std::string_view to_string(CopyAction v) {
 }
 
 std::string_view to_string(SkipReason v) {
-  return enum_name(std::array<std::string_view, 21>{"none",
+  return enum_name(std::array<std::string_view, 23>{"none",
                                                     "follower_disabled",
                                                     "follower_paused",
                                                     "market_closed",
@@ -31,14 +31,17 @@ std::string_view to_string(SkipReason v) {
                                                     "no_mapped_order",
                                                     "already_filled",
                                                     "no_reference_price",
-                                                    "loss_guard"},
+                                                    "loss_guard",
+                                                    "at_target",
+                                                    "flattened"},
                    v);
 }
 
 std::string_view to_string(Clamp v) {
-  return enum_name(std::array<std::string_view, 7>{"none", "max_position", "max_position_value",
+  return enum_name(std::array<std::string_view, 8>{"none", "max_position", "max_position_value",
                                                    "max_order_value", "exit_position",
-                                                   "already_filled", "loss_guard"},
+                                                   "already_filled", "loss_guard",
+                                                   "entry_limit"},
                    v);
 }
 

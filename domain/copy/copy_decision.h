@@ -36,6 +36,8 @@ enum class SkipReason : uint8_t {
   already_filled = 18,
   no_reference_price = 19,
   loss_guard = 20,  // the daily loss guard tripped (LossGuardTripped) and refuses this order
+  at_target = 21,   // the follower holds, or has working, what the leader's position calls for
+  flattened = 22,   // flattened by the operator: no entries until the leader is flat there
 };
 
 // Which limit cut the quantity down, if any.
@@ -47,6 +49,8 @@ enum class Clamp : uint8_t {
   exit_position = 4,
   already_filled = 5,
   loss_guard = 6,  // the daily loss guard refused to grow an order that adds to a position
+  entry_limit = 7,  // the part that would open or add was refused (skip_reason names why);
+                    // the part that closes goes
 };
 
 struct SizingInputs {
@@ -64,6 +68,7 @@ struct SizingInputs {
   int64_t remainder_out_micro = 0;    // what rounding dropped, carried when enabled
   int64_t position_before_units = 0;  // follower net position used by the clamps
   int64_t final_qty_units = 0;        // after clamps
+  int64_t target_units = 0;  // the follower's target (signed) this order was sized toward
   bool operator==(const SizingInputs&) const = default;
 };
 

@@ -1,9 +1,54 @@
 #include "domain/copy/copy_state.h"
 
+#include <algorithm>
+#include <array>
+
 #include "domain/copy/forget_ended.h"
 #include "domain/copy/loss_guard.h"
+#include "domain/copy/target.h"
 
 namespace tandem::domain {
+
+namespace {
+
+// The unfilled quantity an order still has working.
+int64_t working_of(const projections::OrderState* o) {
+  if (o == nullptr || projections::status_rank(o->status) != 1) return 0;
+  return std::max<int64_t>(o->quantity_units - o->filled_units, 0);
+}
+
+bool leader_flat_in(const CopyState& s, const InstrumentKey& instrument) {
+  constexpr std::array kProducts{Product::delivery, Product::intraday, Product::carry_forward,
+                                 Product::mtf};
+  return std::all_of(kProducts.begin(), kProducts.end(), [&](Product p) {
+    return s.positions.net(s.leader, instrument, p) == 0;
+  });
+}
+
+// A leader update moves its order's working quantity, its net and the targets' bases.
+void apply_leader(CopyState& s, const LeaderOrderUpdate& e) {
+  const auto known = s.orders.leader.find(e.order_id);
+  const int64_t working_before = working_of(known == s.orders.leader.end() ? nullptr : &known->second);
+  const int64_t net_before = s.positions.net(s.leader, e.instrument, e.product);
+  projections::apply(s.positions, e);
+  projections::apply(s.orders, e);
+  const int64_t working_after = working_of(&s.orders.leader.at(e.order_id));
+  if (working_after != working_before) {
+    LeaderWorking& w = s.leader_working[{e.instrument, e.product}];
+    (e.side == Side::buy ? w.buy_units : w.sell_units) += working_after - working_before;
+  }
+  const int64_t net_after = s.positions.net(s.leader, e.instrument, e.product);
+  update_bases(s, e, net_before, net_after);
+  if (net_after == 0 && net_before != 0 && leader_flat_in(s, e.instrument)) {
+    std::erase_if(s.flattened, [&](const auto& k) { return k.second == e.instrument; });
+  }
+  if (e.filled_units > 0 && e.average_price_paise > 0) {
+    s.reference_price_paise[e.instrument] = e.average_price_paise;
+  }
+  s.clock_ns = std::max(s.clock_ns, e.exchange_time_ns);
+}
+
+}  // namespace
 
 void apply(CopyState& s, const Event& event) {
   apply_keeping_ended(s, event);
@@ -11,6 +56,12 @@ void apply(CopyState& s, const Event& event) {
 }
 
 void apply_keeping_ended(CopyState& s, const Event& event) {
+  if (const auto* e = std::get_if<LeaderOrderUpdate>(&event)) {
+    apply_leader(s, *e);
+    projections::apply(s.counters, event);
+    projections::apply(s.mappings, event);
+    return;
+  }
   if (const auto* e = std::get_if<LeaderConfigured>(&event)) {
     s.leader = e->account;
   } else if (const auto* e = std::get_if<FollowerConfigured>(&event)) {
@@ -24,6 +75,13 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     s.paused.insert(e->follower);
   } else if (const auto* e = std::get_if<FollowerResumed>(&event)) {
     s.paused.erase(e->follower);
+  } else if (const auto* e = std::get_if<FollowerFlattenRequested>(&event)) {
+    // Out of every position the leader holds, until the leader is flat there (target.h).
+    for (const auto& [key, position] : s.positions.by_key) {
+      if (key.account == s.leader && position.net_qty_units != 0) {
+        s.flattened.insert({e->follower, key.instrument});
+      }
+    }
   } else if (const auto* e = std::get_if<InstrumentSnapshot>(&event)) {
     s.instruments[e->instrument.key] = e->instrument;
   } else if (const auto* e = std::get_if<FundsSnapshot>(&event)) {
@@ -32,13 +90,8 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     s.calendar.holidays = {e->holidays.begin(), e->holidays.end()};
   } else if (const auto* e = std::get_if<TradingDayOpened>(&event)) {
     s.day = e->day;
-    s.remainder_micro.clear();  // remainders belong to the trading day
     for (const auto& [id, f] : s.followers) {
       s.guards[id] = DayGuard{account_value_paise(s, f.account), false, {}};
-    }
-  } else if (const auto* e = std::get_if<LeaderOrderUpdate>(&event)) {
-    if (e->filled_units > 0 && e->average_price_paise > 0) {
-      s.reference_price_paise[e->instrument] = e->average_price_paise;
     }
   } else if (const auto* e = std::get_if<PriceSnapshot>(&event)) {
     for (const auto& p : e->prices) s.marks_paise[p.instrument] = p.last_price_paise;
@@ -46,15 +99,8 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     DayGuard& g = s.guards[e->follower];
     g.tripped = true;
     g.action = e->action;
-  } else if (const auto* e = std::get_if<CopyDecision>(&event)) {
-    // A new order's rounding remainder is carried when the follower asked for it.
-    const auto f = s.followers.find(e->follower);
-    const bool sized_new_order =
-        e->action == CopyAction::place ||
-        (e->action == CopyAction::skip && e->skip_reason == SkipReason::below_one_lot);
-    if (f != s.followers.end() && f->second.carry_remainder && sized_new_order) {
-      s.remainder_micro[{e->follower, e->instrument}] = e->sizing.remainder_out_micro;
-    }
+  } else if (const auto* e = std::get_if<FollowerOrderUpdate>(&event)) {
+    s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   }
   projections::apply(s.positions, event);
   projections::apply(s.counters, event);

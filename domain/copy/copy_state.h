@@ -6,6 +6,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "domain/calendar/market_calendar.h"
@@ -25,6 +26,25 @@ struct DayGuard {
   bool operator==(const DayGuard&) const = default;
 };
 
+// What a follower's target in a position was opened with (target.h): kept from the leader's
+// first fill from flat until it is flat again, so the target moves only with the leader's net.
+struct TargetBasis {
+  int sign = 0;                       // +1 the leader is long, -1 short
+  int64_t leader_capital_paise = 0;   // FundsSnapshots when it opened
+  int64_t follower_capital_paise = 0;
+  int64_t price_paise = 0;            // the leader's fill price that opened it
+  int64_t peak_units = 0;             // the leader's largest |net| since
+  bool operator==(const TargetBasis&) const = default;
+};
+using BasisKey = std::tuple<FollowerId, InstrumentKey, Product>;  // leader product
+
+// The leader's working (unfilled) quantity in one instrument and product.
+struct LeaderWorking {
+  int64_t buy_units = 0;
+  int64_t sell_units = 0;
+  bool operator==(const LeaderWorking&) const = default;
+};
+
 struct CopyState {
   AccountId leader;
   std::map<FollowerId, FollowerSettings> followers;  // ordered: decisions come in id order
@@ -34,7 +54,12 @@ struct CopyState {
   MarketCalendar calendar;
   TradingDay day = 0;
   std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
-  std::map<std::pair<FollowerId, InstrumentKey>, int64_t> remainder_micro;  // carried today
+  std::map<BasisKey, TargetBasis> bases;  // capital_proportional and risk_based followers
+  std::map<std::pair<InstrumentKey, Product>, LeaderWorking> leader_working;
+  // Instruments a follower was flattened in while the leader held them: its target there is
+  // zero until the leader is flat in the instrument (target.h).
+  std::set<std::pair<FollowerId, InstrumentKey>> flattened;
+  TimeNs clock_ns = 0;  // the latest exchange time of any leader or follower report
   std::map<InstrumentKey, int64_t> marks_paise;  // the latest journaled prices (PriceSnapshot)
   std::map<FollowerId, DayGuard> guards;
   // Leader orders forgotten as ended, with the day that forgot them (forget_ended.h).

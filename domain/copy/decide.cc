@@ -3,11 +3,12 @@
 #include <algorithm>
 
 #include "domain/base/assert.h"
+#include "domain/copy/converge.h"
 #include "domain/copy/flatten.h"
 #include "domain/copy/intent_of.h"
 #include "domain/copy/loss_guard.h"
+#include "domain/copy/target.h"
 #include "domain/risk/risk_checks.h"
-#include "domain/sizing/sizing.h"
 
 namespace tandem::domain {
 
@@ -15,7 +16,7 @@ namespace {
 
 using projections::status_rank;
 
-// One leader update, seen from one follower.
+// One leader update, seen from one follower, on the state with the update folded in.
 struct Context {
   const CopyState& s;
   const LeaderOrderUpdate& u;
@@ -26,15 +27,12 @@ struct Context {
 };
 
 // Appends to the outputs. The first one sizes the vector for every follower's decision and
-// intent: an input that decides anything mostly decides for all of them, and growing one
-// Event at a time would reallocate and move the outputs several times per input.
+// intent: an input that decides anything mostly decides for all of them.
 template <class Decided>
 void emit(const Context& c, Decided&& decided) {
   if (c.out.empty()) c.out.reserve(2 * c.s.followers.size());
-  c.out.emplace_back(std::forward<Decided>(decided));  // one move, straight into its slot
+  c.out.emplace_back(std::forward<Decided>(decided));
 }
-
-int direction(Side side) { return side == Side::buy ? 1 : -1; }
 
 Side opposite(Side side) { return side == Side::buy ? Side::sell : Side::buy; }
 
@@ -54,14 +52,12 @@ int64_t reference_price(const Context& c, int64_t order_price) {
   return last > 0 ? last : c.u.average_price_paise;
 }
 
-// The leader is reducing its position in this instrument and product.
+// The leader's order reduces the position it held before this update's fills.
 bool leader_exit(const Context& c) {
-  const int64_t net = c.s.positions.net(c.s.leader, c.u.instrument, c.u.product);
-  return (c.u.side == Side::sell && net > 0) || (c.u.side == Side::buy && net < 0);
-}
-
-int64_t lot_unit(const Instrument& i) {
-  return i.segment == Segment::equity ? 1 : std::max<int64_t>(i.lot_size_units, 1);
+  const int64_t filled_now = c.u.filled_units - (c.known != nullptr ? c.known->filled_units : 0);
+  const int64_t signed_fill = c.u.side == Side::buy ? filled_now : -filled_now;
+  const int64_t before = c.s.positions.net(c.s.leader, c.u.instrument, c.u.product) - signed_fill;
+  return (c.u.side == Side::sell && before > 0) || (c.u.side == Side::buy && before < 0);
 }
 
 CopyDecision start_decision(const Context& c) {
@@ -87,87 +83,113 @@ void act(const Context& c, CopyDecision d, OrderRequest order) {
   emit(c, std::move(intent));
 }
 
-// The first refusal that applies to a new follower order, before sizing.
-SkipReason refuse_new(const Context& c, const Instrument* instrument, OrderType type,
-                      int64_t price) {
-  const FollowerSettings& f = c.f;
-  if (!f.enabled) return SkipReason::follower_disabled;
-  if (c.s.paused.contains(f.follower)) return SkipReason::follower_paused;
-  if (!c.s.calendar.is_open(c.u.instrument.exchange, c.u.exchange_time_ns)) {
-    return SkipReason::market_closed;
-  }
-  if (!in_copy_window(f, c.u.exchange_time_ns)) return SkipReason::outside_copy_window;
-  // `copy` and `converge` take a recovered order whatever its age; `skip` leaves it to the limit.
-  const bool late_taken = c.u.recovered && f.late_events != LateEvents::skip;
-  if (!late_taken && is_stale(f, c.u.exchange_time_ns, c.u.received_time_ns)) {
-    return SkipReason::stale_event;
-  }
-  if (instrument == nullptr) return SkipReason::unknown_instrument;
-  if (!instrument_allowed(f, *instrument)) return SkipReason::instrument_not_allowed;
-  if (!follower_product(f, c.u.product)) return SkipReason::product_not_allowed;
-  if (f.max_daily_trades > 0 &&
-      c.s.counters.today(f.follower).orders_placed >= f.max_daily_trades) {
-    return SkipReason::daily_trade_limit;
-  }
-  const bool limit_like = type == OrderType::limit || type == OrderType::stop_loss;
-  const int64_t last_fill = value_or(c.s.reference_price_paise, c.u.instrument, int64_t{0});
-  if (limit_like && outside_price_guard(f, price, last_fill)) return SkipReason::price_guard;
-  return SkipReason::none;
+// The most a new or resized order on `side` may work: its share of the envelope, the target
+// the follower reaches if every working order of the leader's on that side fills, less what
+// the follower holds and already has working there (`mine`: this order's own working part,
+// when it is being resized).
+struct Room {
+  Target reach;
+  int64_t units = 0;
+  int64_t from_units = 0;  // the position this order moves, with the others working
+};
+Room room_for(const Context& c, Product product, Side side, int64_t price, int64_t mine) {
+  const CopyState& s = c.s;
+  const AccountId& account = c.f.account;
+  const int64_t held = s.positions.net(account, c.u.instrument, product);
+  const int64_t working = s.positions.working(account, c.u.instrument, product, side) - mine;
+  Room r;
+  r.reach = target_of(s, c.f, c.u.instrument, product,
+                      side == Side::buy ? LeaderReach::all_buys : LeaderReach::all_sells,
+                      reference_price(c, price));
+  const int64_t lot = lot_unit(s.instruments.at(c.u.instrument));
+  r.from_units = side == Side::buy ? held + working : held - working;
+  const int64_t room = side == Side::buy ? r.reach.units - r.from_units : r.from_units - r.reach.units;
+  r.units = std::max<int64_t>(room, 0) / lot * lot;
+  return r;
 }
 
-// A new follower order for `leader_qty` units of the leader's order.
-void place(const Context& c, int64_t leader_qty, OrderType type, int64_t price, int64_t trigger) {
+SizingInputs sizing_of(const Context& c, const Room& room, int64_t price) {
+  SizingInputs in;
+  in.policy = c.f.sizing;
+  in.ratio_ppm = c.f.ratio_ppm;
+  in.leader_qty_units = c.u.quantity_units;
+  in.leader_capital_paise = value_or(c.s.funds_paise, c.s.leader, int64_t{0});
+  in.follower_capital_paise = value_or(c.s.funds_paise, c.f.account, int64_t{0});
+  in.lot_size_units = lot_unit(c.s.instruments.at(c.u.instrument));
+  in.premium_paise = reference_price(c, price);
+  in.max_position_pct_bp = c.f.max_position_pct_bp;
+  in.raw_qty_micro = room.units * 1'000'000;
+  in.rounded_qty_units = room.units;
+  in.target_units = room.reach.units;
+  return in;
+}
+
+// A new follower order mirroring the leader's: sized to close the follower's share of the
+// envelope; its exit part always goes, its entry part through the entry limits.
+void place(const Context& c, OrderType type, int64_t price, int64_t trigger) {
   CopyDecision d = start_decision(c);
   d.ordinal = c.copy != nullptr ? c.copy->next_ordinal : 1;
   const auto inst = c.s.instruments.find(c.u.instrument);
-  const Instrument* instrument = inst == c.s.instruments.end() ? nullptr : &inst->second;
-  if (SkipReason r = refuse_new(c, instrument, type, price); r != SkipReason::none) {
+  if (inst == c.s.instruments.end()) return skip(c, std::move(d), SkipReason::unknown_instrument);
+  const TimeNs at = c.u.exchange_time_ns;
+  if (SkipReason r = hold_reason(c.s, c.f, c.u.instrument.exchange, at); r != SkipReason::none) {
     return skip(c, std::move(d), r);
   }
-  const Product product = *follower_product(c.f, c.u.product);
-  const int64_t position = c.s.positions.net(c.f.account, c.u.instrument, product);
-  const DayGuard* tripped = tripped_guard(c.s, c.f.follower);
-  if (guard_refuses(tripped, d.side, position))
-    return skip(c, std::move(d), SkipReason::loss_guard);
-  const int64_t unit = lot_unit(*instrument);
-  const int dir = direction(d.side);
-  const int64_t ref = reference_price(c, price);
-  SizingRequest request;
-  request.leader_qty_units = leader_qty;
-  request.direction = dir;
-  request.leader_capital_paise = value_or(c.s.funds_paise, c.s.leader, int64_t{0});
-  request.follower_capital_paise = value_or(c.s.funds_paise, c.f.account, int64_t{0});
-  request.lot_size_units = unit;
-  request.premium_paise = ref;
-  request.remainder_in_micro =
-      c.f.carry_remainder
-          ? value_or(c.s.remainder_micro, std::pair(c.f.follower, c.u.instrument), int64_t{0})
-          : 0;
-  const Sized sized = size_quantity(c.f, request);
-  d.sizing = sized.inputs;
-  if (sized.skip != SkipReason::none) return skip(c, std::move(d), sized.skip);
-
-  LimitInput limits;
-  limits.qty_units = sized.inputs.rounded_qty_units;
-  limits.unit = unit;
-  limits.direction = dir;
-  // Once the loss guard has tripped, what passes it is an exit of the follower's own.
-  limits.exit = leader_exit(c) || tripped != nullptr;
-  limits.position_units = position;
-  limits.working_same_units = c.s.positions.working(c.f.account, c.u.instrument, product, d.side);
-  limits.working_opposite_units =
-      c.s.positions.working(c.f.account, c.u.instrument, product, opposite(d.side));
-  limits.price_paise = ref;
-  const Limited limited = apply_limits(c.f, limits);
-  d.sizing.position_before_units = limits.position_units;
-  d.sizing.final_qty_units = limited.qty_units;
-  d.clamp = limited.clamp;
-  if (limited.skip != SkipReason::none) return skip(c, std::move(d), limited.skip);
-
+  const std::optional<Product> product = follower_product(c.f, c.u.product);
+  if (!product) return skip(c, std::move(d), SkipReason::product_not_allowed);
+  if (!instrument_allowed(c.f, inst->second)) {
+    return skip(c, std::move(d), SkipReason::instrument_not_allowed);
+  }
+  const Room room = room_for(c, *product, d.side, price, 0);
+  d.sizing = sizing_of(c, room, price);
+  d.sizing.position_before_units = c.s.positions.net(c.f.account, c.u.instrument, *product);
+  if (room.reach.why == SkipReason::max_position_reached) d.clamp = Clamp::max_position;
+  if (room.units == 0) {
+    SkipReason why = room.reach.why != SkipReason::none ? room.reach.why : SkipReason::at_target;
+    if (why == SkipReason::at_target && leader_exit(c) && exit_part(d.side, 1, room.from_units) == 0) {
+      why = SkipReason::no_position_to_exit;  // the leader reduces; the follower holds nothing
+    }
+    return skip(c, std::move(d), why);
+  }
+  const int64_t lot = d.sizing.lot_size_units;
+  const int64_t exits = exit_part(d.side, room.units, room.from_units) / lot * lot;
+  int64_t qty = room.units;
+  const bool scales = c.f.sizing == SizingPolicy::multiplier || c.f.sizing == SizingPolicy::fixed_ratio;
+  if (exits == qty && scales && __int128(c.u.quantity_units) * c.f.ratio_ppm > __int128(qty) * kPpm) {
+    d.clamp = Clamp::exit_position;  // cut to what the follower holds
+  }
+  if (exits < qty) {
+    SkipReason r = entry_refusal(c.s, c.f, at);
+    const bool late_taken = c.u.recovered && c.f.late_events != LateEvents::skip;
+    if (r == SkipReason::none && !late_taken && is_stale(c.f, at, c.u.received_time_ns)) {
+      r = SkipReason::stale_event;
+    }
+    const bool limit_like = type == OrderType::limit || type == OrderType::stop_loss;
+    const int64_t last_fill = value_or(c.s.reference_price_paise, c.u.instrument, int64_t{0});
+    if (r == SkipReason::none && limit_like && outside_price_guard(c.f, price, last_fill)) {
+      r = SkipReason::price_guard;
+    }
+    if (r != SkipReason::none) {
+      if (exits == 0) return skip(c, std::move(d), r);
+      qty = exits;
+      d.clamp = Clamp::entry_limit;
+      d.skip_reason = r;
+    }
+  }
+  if (c.f.max_order_value_paise > 0) {
+    const int64_t ref = d.sizing.premium_paise;
+    if (ref <= 0) return skip(c, std::move(d), SkipReason::no_reference_price);
+    const int64_t most = c.f.max_order_value_paise / ref / lot * lot;
+    if (most <= 0) return skip(c, std::move(d), SkipReason::max_order_value);
+    if (qty > most) {
+      qty = most;
+      d.clamp = Clamp::max_order_value;
+    }
+  }
   d.action = CopyAction::place;
-  d.quantity_units = limited.qty_units;
-  OrderRequest order{c.u.instrument,    d.side, type,   product, c.u.validity,
-                     limited.qty_units, price,  trigger};
+  d.quantity_units = qty;
+  d.sizing.final_qty_units = qty;
+  OrderRequest order{c.u.instrument, d.side, type, *product, c.u.validity, qty, price, trigger};
   act(c, std::move(d), std::move(order));
 }
 
@@ -178,56 +200,32 @@ void cancel(const Context& c) {
   act(c, std::move(d), c.copy->order);
 }
 
-// The leader changed a working order: rescale the follower's, never below what it filled,
-// never growing an order that reduces the follower's position.
+// The leader changed a working order (or reported a change with its final status): the
+// follower's copy is resized to its share of the envelope, never below what it filled; one
+// that would add to a position is not grown past the loss guard.
 void modify(const Context& c) {
   const projections::FollowerCopy& copy = *c.copy;
   CopyDecision d = start_decision(c);
   d.ordinal = copy.next_ordinal;
-  const auto inst = c.s.instruments.find(c.u.instrument);
-  if (inst == c.s.instruments.end()) return skip(c, std::move(d), SkipReason::unknown_instrument);
-  const int64_t unit = lot_unit(inst->second);
-  const int dir = direction(d.side);
-  const int64_t ref = reference_price(c, c.u.price_paise);
-  SizingRequest request;
-  request.leader_qty_units = std::max<int64_t>(c.u.quantity_units, 1);
-  request.direction = dir;
-  request.leader_capital_paise = value_or(c.s.funds_paise, c.s.leader, int64_t{0});
-  request.follower_capital_paise = value_or(c.s.funds_paise, c.f.account, int64_t{0});
-  request.lot_size_units = unit;
-  request.premium_paise = ref;
-  const Sized sized = size_quantity(c.f, request);
-  d.sizing = sized.inputs;
-  int64_t qty = sized.skip == SkipReason::none ? sized.inputs.rounded_qty_units : 0;
-
+  if (!c.s.instruments.contains(c.u.instrument)) {
+    return skip(c, std::move(d), SkipReason::unknown_instrument);
+  }
+  const Product product = copy.order.product;
+  const auto order = c.s.positions.follower_orders.find(copy.placed_tag);
+  const int64_t mine = order == c.s.positions.follower_orders.end() ? 0 : order->second.working_units();
+  const Room room = room_for(c, product, d.side, c.u.price_paise, mine);
+  d.sizing = sizing_of(c, room, c.u.price_paise);
+  const int64_t held = c.s.positions.net(c.f.account, c.u.instrument, product);
+  d.sizing.position_before_units = held;
   const int64_t old_qty = copy.order.quantity_units;
-  const int64_t position = c.s.positions.net(c.f.account, c.u.instrument, copy.order.product);
-  d.sizing.position_before_units = position;
-  if (position * dir < 0) {
-    if (qty > old_qty) d.clamp = Clamp::exit_position;
-    qty = std::min(qty, old_qty);
-  } else if (qty > old_qty && guard_refuses(tripped_guard(c.s, c.f.follower), d.side, position)) {
+  int64_t qty = copy.filled_units + room.units;
+  const int64_t wanted = (d.side == Side::buy ? room.reach.units - room.from_units
+                                              : room.from_units - room.reach.units);
+  if (wanted < 0 && copy.filled_units > 0) d.clamp = Clamp::already_filled;
+  const bool adds = held * (d.side == Side::buy ? 1 : -1) >= 0;
+  if (qty > old_qty && adds && tripped_guard(c.s, c.f.follower) != nullptr) {
     qty = old_qty;  // the loss guard lets nothing add to a position
     d.clamp = Clamp::loss_guard;
-  } else if (qty > old_qty) {
-    // The order's own working quantity is already among the working orders on its side.
-    const auto& account = c.f.account;
-    LimitInput limits{
-        qty - old_qty,
-        unit,
-        dir,
-        false,
-        position,
-        c.s.positions.working(account, c.u.instrument, copy.order.product, d.side),
-        c.s.positions.working(account, c.u.instrument, copy.order.product, opposite(d.side)),
-        ref};
-    const Limited limited = apply_limits(c.f, limits);
-    qty = old_qty + (limited.skip == SkipReason::none ? limited.qty_units : 0);
-    d.clamp = limited.skip == SkipReason::none ? limited.clamp : Clamp::max_position;
-  }
-  if (qty < copy.filled_units) {
-    qty = copy.filled_units;
-    d.clamp = Clamp::already_filled;
   }
   d.sizing.final_qty_units = qty;
   const bool same = qty == old_qty && c.u.price_paise == copy.order.price_paise &&
@@ -237,27 +235,28 @@ void modify(const Context& c) {
   if (qty == 0) return cancel(c);
   d.action = CopyAction::modify;
   d.quantity_units = qty;
-  OrderRequest order = copy.order;
-  order.quantity_units = qty;
-  order.order_type = c.u.order_type;
-  order.price_paise = c.u.price_paise;
-  order.trigger_price_paise = c.u.trigger_price_paise;
-  act(c, std::move(d), std::move(order));
+  OrderRequest request = copy.order;
+  request.quantity_units = qty;
+  request.order_type = c.u.order_type;
+  request.price_paise = c.u.price_paise;
+  request.trigger_price_paise = c.u.trigger_price_paise;
+  act(c, std::move(d), std::move(request));
 }
 
-// copy_on = placement: mirror the order itself — place, modify, cancel.
+// copy_on = placement: mirror the order itself — place, modify, cancel — for its prices.
 void mirror_placement(const Context& c) {
   const LeaderOrderUpdate& u = c.u;
   if (c.copy == nullptr || c.copy->placed_tag.empty()) {
-    // The chance to place is decided once, when the order is first seen working or done.
+    // The chance to place is decided once, when the order is first seen working or done;
+    // what the follower misses then, convergence makes up once the leader has filled.
     const bool first_sight = c.known == nullptr || status_rank(c.known->status) == 0;
     if (!first_sight) return;
-    if (status_rank(u.status) == 1 || u.status == OrderStatus::complete) {
-      return place(c, u.quantity_units, u.order_type, u.price_paise, u.trigger_price_paise);
+    if (status_rank(u.status) == 1) {
+      return place(c, u.order_type, u.price_paise, u.trigger_price_paise);
     }
-    if (status_rank(u.status) == 2 && u.filled_units > 0) {  // seen only after it ended
-      return place(c, u.filled_units, OrderType::market, 0, 0);
-    }
+    // Seen only after it executed (a market order's first report, a stop that triggered
+    // meanwhile): the leader's position has moved already, so the copy goes at market.
+    if (status_rank(u.status) == 2 && u.filled_units > 0) return place(c, OrderType::market, 0, 0);
     return;
   }
   const bool follower_final = status_rank(c.copy->status) == 2;
@@ -266,12 +265,15 @@ void mirror_placement(const Context& c) {
     if (!leader_was_final && !follower_final && !c.copy->cancel_sent) cancel(c);
     return;
   }
-  if (status_rank(u.status) != 1 || c.known == nullptr || leader_was_final) return;
+  if (c.known == nullptr || leader_was_final) return;
   const bool changed = u.quantity_units != c.known->quantity_units ||
                        u.price_paise != c.known->price_paise ||
                        u.trigger_price_paise != c.known->trigger_price_paise;
-  if (!changed) return;
+  // A change the broker reported together with the order's completion counts too.
+  const bool merged_final = u.status == OrderStatus::complete && changed;
+  if (!(status_rank(u.status) == 1 && changed) && !merged_final) return;
   if (follower_final || c.copy->cancel_sent) {
+    if (merged_final) return;  // convergence settles what the copy did
     CopyDecision d = start_decision(c);
     return skip(c, std::move(d),
                 c.copy->status == OrderStatus::complete ? SkipReason::already_filled
@@ -280,59 +282,116 @@ void mirror_placement(const Context& c) {
   modify(c);
 }
 
-// copy_on = fill: copy only what the leader has executed, as it executes.
-void mirror_fills(const Context& c) {
-  const int64_t before = c.known != nullptr ? c.known->filled_units : 0;
-  const int64_t delta = c.u.filled_units - before;
-  if (delta <= 0) return;
-  const bool limit_like =
-      c.u.order_type == OrderType::limit || c.u.order_type == OrderType::stop_loss;
-  place(c, delta, limit_like ? OrderType::limit : OrderType::market,
-        limit_like ? c.u.average_price_paise : 0, 0);
-}
-
 // The leader order was first seen working or done through a recovery, not live.
 bool first_seen_recovered(const Context& c) {
   const bool first_sight = c.known == nullptr || status_rank(c.known->status) == 0;
   return first_sight ? c.u.recovered : c.known->first_seen_recovered;
 }
 
-// late_events = converge, for an order first seen through a recovery: what the leader
-// executed of it is bought or sold at market, sized as usual (exits clamped to what the
-// follower holds); its working part is not mirrored, and later fills are caught up the same
-// way.
-void converge(const Context& c) {
-  const int64_t delta = c.u.filled_units - (c.known != nullptr ? c.known->filled_units : 0);
-  if (delta > 0) place(c, delta, OrderType::market, 0, 0);
+// One decision per follower per leader update: a mirror that acted or was refused has
+// said what there is to say (a refusal would refuse convergence the same way).
+bool decided_for_follower(const std::vector<Event>& out, size_t from) { return out.size() > from; }
+
+std::vector<Event> on_leader(const CopyState& s, const LeaderOrderUpdate& u,
+                             const projections::OrderState* known) {
+  // Pending orders are not yet working; a rejection places and cancels nothing.
+  if (u.status == OrderStatus::pending || u.status == OrderStatus::rejected) return {};
+  const bool moved = known == nullptr || known->filled_units != u.filled_units ||
+                     status_rank(known->status) != status_rank(u.status);
+  const projections::FollowerCopies* copies = s.mappings.copies_of(u.order_id);
+  std::vector<Event> out;
+  for (const auto& [id, settings] : s.followers) {
+    const size_t first = out.size();
+    const Context c{s, u, settings, known, projections::copy_in(copies, id), out};
+    // Late orders under `converge`, and every order under copy_on = fill, are not mirrored:
+    // convergence buys or sells at market what the leader has executed.
+    const bool mirrored = settings.copy_on == CopyOn::placement &&
+                          !(settings.late_events == LateEvents::converge && first_seen_recovered(c));
+    if (mirrored) mirror_placement(c);
+    if (!moved || decided_for_follower(out, first)) continue;
+    if (const auto product = follower_product(settings, u.product)) {
+      // A late report that the staleness limit would refuse opens or adds nothing here either.
+      const bool late_taken = u.recovered && settings.late_events != LateEvents::skip;
+      const bool stale =
+          !late_taken && is_stale(settings, u.exchange_time_ns, u.received_time_ns);
+      converge(s, settings, u.instrument, *product, u.exchange_time_ns, false, out, stale);
+    }
+  }
+  return out;
+}
+
+// A follower order changed at its broker: its position converges. (A broker's refusal is
+// not answered with another order — it would most likely be refused the same way: margin, a
+// stopped token; if it leaves the position off target, drift.h names it, and the next leader
+// fill there converges it again.)
+std::vector<Event> on_follower_order(const CopyState& s, const ClientTag& tag,
+                                     const FollowerId& follower) {
+  const auto settings = s.followers.find(follower);
+  if (settings == s.followers.end()) return {};
+  const auto owner = s.mappings.by_tag.find(tag);
+  if (owner == s.mappings.by_tag.end() || owner->second.action != CopyAction::place) return {};
+  const auto order = s.positions.follower_orders.find(tag);
+  if (order == s.positions.follower_orders.end()) return {};
+  std::vector<Event> out;
+  converge(s, settings->second, order->second.key.instrument, order->second.key.product,
+           s.clock_ns, /*top_up=*/true, out);
+  return out;
+}
+
+std::vector<Event> on_resumed(const CopyState& s, const FollowerId& follower) {
+  const auto settings = s.followers.find(follower);
+  if (settings == s.followers.end()) return {};
+  std::vector<Event> out;
+  for (const auto& [instrument, product] : positions_of(s, settings->second)) {
+    converge(s, settings->second, instrument, product, s.clock_ns, false, out);
+  }
+  return out;
+}
+
+// What the input decides, on the state with the input folded in; `known`: the leader order
+// a LeaderOrderUpdate reports, as it was before.
+std::vector<Event> decide_after(const CopyState& s, const Event& event,
+                                const projections::OrderState* known) {
+  if (const auto* u = std::get_if<LeaderOrderUpdate>(&event)) return on_leader(s, *u, known);
+  if (const auto* e = std::get_if<FollowerOrderUpdate>(&event)) {
+    return on_follower_order(s, e->tag, e->follower);
+  }
+  if (const auto* e = std::get_if<FollowerResumed>(&event)) return on_resumed(s, e->follower);
+  if (const auto* f = std::get_if<FollowerFlattenRequested>(&event)) return flatten(s, *f);
+  if (const auto* p = std::get_if<PriceSnapshot>(&event)) return loss_guard(s, *p);
+  return {};
+}
+
+// Whether the engine journals a report at all: a repeat, or a report of an order forgotten
+// as ended, decides nothing and moves nothing.
+bool decides_nothing(const CopyState& s, const Event& event) {
+  if (const auto* u = std::get_if<LeaderOrderUpdate>(&event)) {
+    return s.ended_leader_orders.contains(u->order_id);
+  }
+  return false;
 }
 
 }  // namespace
 
-std::vector<Event> decide(const CopyState& state, const Event& event) {
-  if (const auto* f = std::get_if<FollowerFlattenRequested>(&event)) return flatten(state, *f);
-  if (const auto* p = std::get_if<PriceSnapshot>(&event)) return loss_guard(state, *p);
-  const auto* u = std::get_if<LeaderOrderUpdate>(&event);
-  if (u == nullptr) return {};
-  // Pending orders are not yet working; a rejection places and cancels nothing.
-  if (u->status == OrderStatus::pending || u->status == OrderStatus::rejected) return {};
-  // An order forgotten as ended is not new: a report of it now is stale (forget_ended.h).
-  if (state.ended_leader_orders.contains(u->order_id)) return {};
-  const auto known_it = state.orders.leader.find(u->order_id);
-  const projections::OrderState* known =
-      known_it == state.orders.leader.end() ? nullptr : &known_it->second;
-  const projections::FollowerCopies* copies = state.mappings.copies_of(u->order_id);
-  std::vector<Event> out;
-  for (const auto& [id, settings] : state.followers) {
-    const Context c{state, *u, settings, known, projections::copy_in(copies, id), out};
-    if (settings.late_events == LateEvents::converge && first_seen_recovered(c)) {
-      converge(c);
-    } else if (settings.copy_on == CopyOn::placement) {
-      mirror_placement(c);
-    } else {
-      mirror_fills(c);
-    }
+std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
+  if (decides_nothing(state, event)) {
+    fold(state, event);
+    return {};
   }
+  std::optional<projections::OrderState> known;
+  if (const auto* u = std::get_if<LeaderOrderUpdate>(&event)) {
+    const auto it = state.orders.leader.find(u->order_id);
+    if (it != state.orders.leader.end()) known = it->second;
+  }
+  fold(state, event);
+  std::vector<Event> out = decide_after(state, event, known ? &*known : nullptr);
+  for (const Event& e : out) fold(state, e);
   return out;
+}
+
+std::vector<Event> decide(const CopyState& state, const Event& event) {
+  CopyState copy = state;
+  return step(copy, event);
 }
 
 }  // namespace tandem::domain

@@ -1,13 +1,21 @@
-// decide(): what to do for every follower when the leader's order changes (DESIGN.md, Order
-// lifecycle mirroring). Pure and deterministic: the same state and event give the same
-// decisions on every machine and in every replay. `state` is the state *before* `event` is
-// folded in; the engine and replay both call decide(state, e) and then evolve(state, e).
+// step(): the one transition of the copy core (DESIGN.md, the shape). It folds an input into
+// the state, decides what the input calls for, folds those decisions in too, and returns them.
+// The live engine, replay --verify, the backtest, the benchmarks and the test simulators all
+// run this one function, so a recorded day replays to the same decisions by construction.
+// Pure and deterministic: the same state and input give the same outputs everywhere.
 //
-// Returns, per follower in id order, a CopyDecision and — for place, modify and cancel — the
-// FollowerOrderIntent that carries it out, with its deterministic client tag. A refusal is a
-// CopyDecision with action skip and a SkipReason; it is journaled like any decision.
-// An operator's FollowerFlattenRequested is decided by flatten() (flatten.h), a
-// PriceSnapshot by the daily loss guard (loss_guard.h).
+// What decides:
+//  - a LeaderOrderUpdate: each follower, in id order, mirrors the leader's order for its
+//    prices (place, modify, cancel; sized to the follower's share of the leader's reach,
+//    target.h), then — when the leader's fills moved and no mirror acted — converges the
+//    position (converge.h);
+//  - a FollowerOrderUpdate: that follower's position converges (and a stop-loss decided
+//    while its entry was filling is topped up); a FollowerOrderRejected decides nothing;
+//  - FollowerResumed: every position of the follower converges (exits held while paused go);
+//  - FollowerFlattenRequested: flatten.h; PriceSnapshot: the daily loss guard (loss_guard.h).
+// Every output is a CopyDecision (a refusal is action skip with its SkipReason), followed for
+// place, modify and cancel by the FollowerOrderIntent that carries it out with its
+// deterministic client tag.
 #pragma once
 
 #include <vector>
@@ -17,6 +25,13 @@
 
 namespace tandem::domain {
 
+using Fold = void (*)(CopyState&, const Event&);
+
+// Folds `event`, decides, folds the decisions; returns the decisions. `fold`: apply, or
+// apply_keeping_ended (a property test holds the two to the same decisions).
+std::vector<Event> step(CopyState& state, const Event& event, Fold fold = apply);
+
+// What step() would decide on `state` (which is left as it is): for tests and what-if looks.
 [[nodiscard]] std::vector<Event> decide(const CopyState& state, const Event& event);
 
 }  // namespace tandem::domain

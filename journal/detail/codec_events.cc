@@ -137,6 +137,7 @@ void put(s::SizingInputs::Builder b, const d::SizingInputs& v) {
   b.setRemainderOutMicro(v.remainder_out_micro);
   b.setPositionBeforeUnits(v.position_before_units);
   b.setFinalQtyUnits(v.final_qty_units);
+  b.setTargetUnits(v.target_units);
 }
 d::SizingInputs get(s::SizingInputs::Reader r) {
   d::SizingInputs v;
@@ -154,6 +155,7 @@ d::SizingInputs get(s::SizingInputs::Reader r) {
   v.remainder_out_micro = r.getRemainderOutMicro();
   v.position_before_units = r.getPositionBeforeUnits();
   v.final_qty_units = r.getFinalQtyUnits();
+  v.target_units = r.getTargetUnits();
   return v;
 }
 
@@ -336,8 +338,8 @@ d::CopyDecision get(s::CopyDecision::Reader r) {
   v.ordinal = r.getOrdinal();
   v.quantity_units = r.getQuantityUnits();
   v.sizing = get(r.getSizing());
-  v.skip_reason = in(r.getSkipReason(), d::SkipReason::loss_guard);
-  v.clamp = in(r.getClamp(), d::Clamp::loss_guard);
+  v.skip_reason = in(r.getSkipReason(), d::SkipReason::flattened);
+  v.clamp = in(r.getClamp(), d::Clamp::entry_limit);
   v.instrument = get(r.getInstrument());
   v.side = in(r.getSide(), d::Side::sell);
   return v;

@@ -28,11 +28,11 @@ enum SkipReason {
   instrumentNotAllowed @5; productNotAllowed @6; dailyTradeLimit @7; maxPositionReached @8;
   maxOrderValue @9; priceGuard @10; staleEvent @11; belowOneLot @12; noPositionToExit @13;
   unknownInstrument @14; noCapitalSnapshot @15; leaderRejected @16; noMappedOrder @17;
-  alreadyFilled @18; noReferencePrice @19; lossGuard @20;
+  alreadyFilled @18; noReferencePrice @19; lossGuard @20; atTarget @21; flattened @22;
 }
 enum Clamp {
   none @0; maxPosition @1; maxPositionValue @2; maxOrderValue @3; exitPosition @4;
-  alreadyFilled @5; lossGuard @6;
+  alreadyFilled @5; lossGuard @6; entryLimit @7;
 }
 
 struct InstrumentKey {
@@ -102,6 +102,7 @@ struct SizingInputs {
   remainderOutMicro @11 :Int64;
   positionBeforeUnits @12 :Int64;
   finalQtyUnits @13 :Int64;
+  targetUnits @14 :Int64;  # schema 4: the position target the order was sized toward
 }
 
 struct OrderRequest {

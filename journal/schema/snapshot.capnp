@@ -74,7 +74,7 @@ struct CopyState {
   holidays @5 :List(UInt32);
   day @6 :UInt32;
   referencePrices @7 :List(InstrumentAmount);
-  remainders @8 :List(FollowerInstrumentAmount);
+  remainders @8 :List(FollowerInstrumentAmount);  # state version 2; no longer written
   positions @9 :Positions;
   counters @10 :DailyCounters;
   mappings @11 :CopyMappings;
@@ -85,7 +85,21 @@ struct CopyState {
   # fills (0 before the loss guard) is not used; the state is rebuilt from the journal.
   stateVersion @15 :UInt16;
   endedLeaderOrders @16 :List(EndedOrderEntry);
+  # State version 3: position targets (domain/copy/target.h).
+  bases @17 :List(BasisEntry);
+  leaderWorking @18 :List(LeaderWorkingEntry);
+  flattened @19 :List(FollowerInstrument);
+  clockNs @20 :Int64;
 }
+struct BasisEntry {
+  follower @0 :Text; instrument @1 :E.InstrumentKey; product @2 :E.Product; sign @3 :Int8;
+  leaderCapitalPaise @4 :Int64; followerCapitalPaise @5 :Int64; pricePaise @6 :Int64;
+  peakUnits @7 :Int64;
+}
+struct LeaderWorkingEntry {
+  instrument @0 :E.InstrumentKey; product @1 :E.Product; buyUnits @2 :Int64; sellUnits @3 :Int64;
+}
+struct FollowerInstrument { follower @0 :Text; instrument @1 :E.InstrumentKey; }
 struct EndedOrderEntry { id @0 :Text; day @1 :UInt32; }
 struct DayGuardEntry {
   follower @0 :Text; openingValuePaise @1 :Int64; tripped @2 :Bool; action @3 :E.LossGuardAction;

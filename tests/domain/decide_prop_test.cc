@@ -1,11 +1,11 @@
 // Goal: the invariants of DESIGN.md and the domain issue hold for any leader history:
 //   determinism and replay — the same history gives the same journal, and re-running
 //     decide() over a journal reproduces every recorded decision;
-//   exits never open — an order placed for a leader exit never turns the follower's
-//     position around when it fills, whatever else fills or is delayed meanwhile;
+//   settled means on target — once nothing works, every follower position is at its target
+//     or a named refusal keeps it off;
 //   max position — no fill takes a follower past its maximum position;
-//   daily trades — place decisions per follower per day never exceed the limit (a flatten's
-//     closing orders aside: they close whatever the limits), and the
+//   daily trades — orders that open or add never exceed the limit per follower per day
+//     (exits and a flatten's closing orders go whatever the limits), and the
 //     counters start from zero on each new trading day;
 //   carried remainders — a follower with carry_remainder stays within one lot of
 //     ratio × leader position.
@@ -19,6 +19,7 @@
 #include <set>
 
 #include "domain/copy/decide.h"
+#include "domain/copy/drift.h"
 #include "domain/sizing/sizing.h"
 #include "tests/support/leader_gen.h"
 
@@ -90,12 +91,10 @@ RC_GTEST_PROP(DecideProp, SameHistorySameJournalAndReplayReproducesEveryDecision
   for (size_t i = 0; i < journal.size();) {
     const Event& e = journal[i];
     RC_ASSERT(!is_decision(e));  // every decision follows the event that caused it
-    const std::vector<Event> again = decide(state, e);
-    state = evolve(std::move(state), e);
+    const std::vector<Event> again = step(state, e);
     for (size_t k = 0; k < again.size(); ++k) {
       RC_ASSERT(i + 1 + k < journal.size());
       RC_ASSERT(journal[i + 1 + k] == again[k]);
-      state = evolve(std::move(state), again[k]);
     }
     i += 1 + again.size();
     // (RC_ASSERT evaluates every operand, so short-circuit here, not inside it.)
@@ -112,13 +111,11 @@ RC_GTEST_PROP(DecideProp, ForgettingEndedOrdersChangesNoDecision, ()) {
   const std::vector<Event> journal = play(*runs());
   CopyState keeping, forgetting;
   for (size_t i = 0; i < journal.size();) {
-    const std::vector<Event> again = decide(keeping, journal[i]);
-    apply_keeping_ended(keeping, journal[i]);
+    const std::vector<Event> again = step(keeping, journal[i], apply_keeping_ended);
     apply(forgetting, journal[i]);
     for (size_t k = 0; k < again.size(); ++k) {
       RC_ASSERT(i + 1 + k < journal.size());
       RC_ASSERT(journal[i + 1 + k] == again[k]);
-      apply_keeping_ended(keeping, again[k]);
       apply(forgetting, again[k]);
     }
     i += 1 + again.size();
@@ -140,33 +137,49 @@ void walk(const std::vector<Event>& journal, Visit visit) {
   }
 }
 
-RC_GTEST_PROP(DecideProp, ExitsNeverOpen, ()) {
-  const std::vector<Event> journal = play(*runs());
-  std::set<ClientTag> exit_tags;
-  bool leader_exiting = false;
-  size_t exit_fills = 0;
-  walk(journal, [&](const CopyState& s, const Event& e) {
-    if (const auto* u = std::get_if<LeaderOrderUpdate>(&e)) {
-      const int64_t net = s.positions.net(s.leader, u->instrument, u->product);
-      leader_exiting = (u->side == Side::sell && net > 0) || (u->side == Side::buy && net < 0);
-    } else if (const auto* i = std::get_if<FollowerOrderIntent>(&e)) {
-      if (i->action == CopyAction::place && leader_exiting) exit_tags.insert(i->tag);
-    } else if (const auto* f = std::get_if<FollowerOrderUpdate>(&e)) {
-      if (!exit_tags.contains(f->tag)) return;
-      const auto& order = s.positions.follower_orders.at(f->tag);
-      const int64_t before =
-          s.positions.net(order.key.account, order.key.instrument, order.key.product);
-      const int64_t filled = f->filled_units - order.fill.filled_units;
-      if (filled <= 0) return;
-      const int64_t after = before + (order.side == Side::buy ? filled : -filled);
-      ++exit_fills;
-      RC_ASSERT(before != 0);
-      const bool not_reversed = before > 0 ? after >= 0 : after <= 0;
-      RC_ASSERT(not_reversed);  // reduced, maybe to zero, never past it
-      RC_ASSERT(std::abs(after) < std::abs(before));
+// The instrument a leader or follower order report is about (none for other inputs).
+std::optional<InstrumentKey> instrument_of(const CopyState& s, const Event& e) {
+  if (const auto* u = std::get_if<LeaderOrderUpdate>(&e)) return u->instrument;
+  const ClientTag* tag = nullptr;
+  if (const auto* u = std::get_if<FollowerOrderUpdate>(&e)) tag = &u->tag;
+  if (const auto* r = std::get_if<FollowerOrderRejected>(&e)) tag = &r->tag;
+  if (tag == nullptr) return std::nullopt;
+  const auto order = s.positions.follower_orders.find(*tag);
+  if (order == s.positions.follower_orders.end()) return std::nullopt;
+  return order->second.key.instrument;
+}
+
+const FollowerId* follower_of_report(const Event& e) {
+  if (const auto* u = std::get_if<FollowerOrderUpdate>(&e)) return &u->follower;
+  if (const auto* r = std::get_if<FollowerOrderRejected>(&e)) return &r->follower;
+  return nullptr;
+}
+
+// Settled means on target (DESIGN.md invariant 8): a position settles — nothing of the
+// leader's or the follower's working in it — on a report in its instrument; right after that
+// report's step, each settled follower position there is at its target, or drift() names the
+// refusal that keeps it off.
+RC_GTEST_PROP(DecideProp, SettledFollowersAreOnTargetOrTheRefusalIsNamed, ()) {
+  const Run run = *runs();
+  const std::vector<Event> journal = play(run);
+  CopyState state;
+  size_t off = 0;
+  for (const Event& e : journal) {
+    if (is_decision(e)) continue;  // folded by the step of its input
+    step(state, e);
+    const auto instrument = instrument_of(state, e);
+    if (!instrument) continue;
+    const FollowerId* reported = follower_of_report(e);
+    for (const Drift& d : drift(state, *instrument)) {
+      // A follower's report settles that follower; a leader's, every follower.
+      if (reported != nullptr && !(d.follower == *reported)) continue;
+      RC_LOG() << to_string(event_type(e)) << " " << d.follower.value << " " << to_text(*instrument) << " net " << d.net_units
+               << " target " << d.target_units << " reason " << to_string(d.reason) << "\n";
+      RC_ASSERT(d.reason != SkipReason::none);
+      ++off;
     }
-  });
-  RC_TAG(exit_fills > 0 ? "exits filled" : "no exit fills");
+  }
+  RC_TAG(off > 0 ? "a refusal kept one off" : "all on target");
 }
 
 RC_GTEST_PROP(DecideProp, FollowerPositionNeverExceedsItsMaximum, ()) {
@@ -192,8 +205,13 @@ RC_GTEST_PROP(DecideProp, DailyTradesStayWithinTheLimitAndResetEachDay, ()) {
   walk(journal, [&](const CopyState& s, const Event& e) {
     if (const auto* d = std::get_if<CopyDecision>(&e)) {
       if (d->action != CopyAction::place) return;
-      // A flatten (the operator's or the loss guard's) closes positions whatever the limits.
+      // A flatten (the operator's or the loss guard's) closes positions whatever the limits,
+      // and so does every exit (DESIGN.md invariant 8): only orders that open or add count.
       if (d->leader_order_id.value.starts_with("flatten:")) return;
+      const int64_t held = d->sizing.position_before_units;
+      const bool closes = held * (d->side == Side::buy ? 1 : -1) < 0 &&
+                          d->quantity_units <= (held < 0 ? -held : held);
+      if (closes) return;
       const int64_t n = ++placed[{d->follower, s.day}];
       const int64_t max = s.followers.at(d->follower).max_daily_trades;
       if (max > 0) RC_ASSERT(n <= max);

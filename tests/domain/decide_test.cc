@@ -149,8 +149,9 @@ TEST(Decide, ExitIsClampedToTheFollowersPosition) {
       sim.apply(leader_order("L2", sim_option(), Side::sell, 150, OrderStatus::complete, 150));
   const CopyDecision d = only_decision(out);
   EXPECT_EQ(d.action, CopyAction::place);
-  EXPECT_EQ(d.quantity_units, 75);
-  EXPECT_EQ(d.clamp, Clamp::exit_position);
+  EXPECT_EQ(d.quantity_units, 75);  // what it holds, not the leader's 150
+  EXPECT_EQ(d.sizing.target_units, 0);
+  EXPECT_EQ(d.sizing.position_before_units, 75);
   EXPECT_EQ(sim.position("a", kOption), 0);
 }
 
@@ -183,7 +184,9 @@ TEST(Decide, CopyOnFillCopiesEachFilledDelta) {
       sim.apply(leader_order("L1", sim_option(), Side::buy, 225, OrderStatus::complete, 225));
   const CopyDecision d = only_decision(second);
   EXPECT_EQ(d.quantity_units, 150);
-  EXPECT_EQ(d.ordinal, 2u);
+  // copy_on = fill is convergence: market orders of Tandem's own, each under its own id.
+  EXPECT_TRUE(d.leader_order_id.value.starts_with("converge:")) << d.leader_order_id.value;
+  EXPECT_NE(d.leader_order_id, only_decision(first).leader_order_id);
   EXPECT_EQ(sim.position("a", kOption), 225);
 }
 
@@ -410,13 +413,13 @@ TEST(Decide, LateEventsConvergeBuysWhatTheLeaderExecutedAtMarket) {
   filled.filled_units = 300;
   const FollowerOrderIntent second = only_intent(sim.apply(filled));
   EXPECT_EQ(second.order.quantity_units, 225);
-  EXPECT_EQ(second.ordinal, 2u);
+  EXPECT_NE(second.tag, first.tag);
   EXPECT_EQ(sim.position("a", kOption), 300);
-  // A recovered exit is clamped to what the follower holds.
+  // A recovered sell of more than the leader held turns it short: the follower follows.
   const auto exit = sim.apply(
       recovered(leader_order("L2", sim_option(), Side::sell, 450, OrderStatus::complete, 450)));
-  EXPECT_EQ(only_intent(exit).order.quantity_units, 300);
-  EXPECT_EQ(sim.position("a", kOption), 0);
+  EXPECT_EQ(only_intent(exit).order.quantity_units, 450);
+  EXPECT_EQ(sim.position("a", kOption), -150);
 }
 
 TEST(Decide, LateEventsConvergeLeavesOrdersSeenLiveToTheirMirror) {
@@ -507,6 +510,106 @@ TEST(Decide, FlattenHurriesAWorkingExitAndClosesOnlyTheRest) {
   EXPECT_EQ(intents[1].order.side, Side::sell);
   EXPECT_EQ(intents[1].order.quantity_units, 75);
 }
+
+
+// ---- The causes of drift found in the order-mirroring core (issue: position targets) ----
+
+namespace causes {
+
+const InstrumentKey kInfy = sim_equity().key;
+
+// The follower's broker answers an intent now: acknowledged, and filled `filled` of it.
+void answer(CopySim& sim, const FollowerOrderIntent& i, int64_t filled, OrderStatus status) {
+  sim.record(FollowerOrderAck{i.tag, i.follower, {"B" + i.tag.value}});
+  sim.record(FollowerOrderUpdate{i.tag, i.follower, {"B" + i.tag.value}, status, filled,
+                                 filled > 0 ? 100'00 : 0, 0, i.order.quantity_units});
+}
+
+TEST(DecideCauses, AReversalTurnsTheFollowerAroundToo) {
+  CopySim sim;
+  sim.setup({sim_follower("a")});
+  sim.apply(leader_order("L1", sim_equity(), Side::buy, 40, OrderStatus::complete, 40));
+  const auto out = sim.apply(leader_order("L2", sim_equity(), Side::sell, 80, OrderStatus::complete, 80));
+  EXPECT_EQ(only_intent(out).order.quantity_units, 80);
+  EXPECT_EQ(sim.position("a", kInfy), -40);
+}
+
+TEST(DecideCauses, AChangeReportedWithTheFinalStatusResizesTheCopy) {
+  CopySim sim(false);
+  sim.setup({sim_follower("a")});
+  LeaderOrderUpdate u = leader_order("L1", sim_equity(), Side::buy, 600, OrderStatus::open);
+  u.order_type = OrderType::limit;
+  u.price_paise = 99'00;
+  answer(sim, only_intent(sim.apply(u)), 0, OrderStatus::open);
+  u.quantity_units = 450;  // modified, and reported only together with its completion
+  u.filled_units = 450;
+  u.average_price_paise = 99'00;
+  u.status = OrderStatus::complete;
+  const FollowerOrderIntent resize = only_intent(sim.apply(u));
+  EXPECT_EQ(resize.action, CopyAction::modify);
+  EXPECT_EQ(resize.order.quantity_units, 450);
+}
+
+TEST(DecideCauses, AnExitHeldBackWhileAStopLossCancelIsInFlightGoesOnceItConfirms) {
+  CopySim sim(false);
+  sim.setup({sim_follower("a", SizingPolicy::multiplier, 2 * kPpm)});
+  answer(sim, only_intent(sim.apply(leader_order("L1", sim_equity(), Side::buy, 140, OrderStatus::complete, 140))),
+         280, OrderStatus::complete);
+  LeaderOrderUpdate sl = leader_order("L2", sim_equity(), Side::sell, 140, OrderStatus::trigger_pending);
+  sl.order_type = OrderType::stop_loss_market;
+  sl.trigger_price_paise = 95'00;
+  const FollowerOrderIntent stop = only_intent(sim.apply(sl));
+  EXPECT_EQ(stop.order.quantity_units, 280);
+  answer(sim, stop, 0, OrderStatus::trigger_pending);
+  sl.status = OrderStatus::cancelled;
+  EXPECT_EQ(only_intent(sim.apply(sl)).action, CopyAction::cancel);  // not confirmed yet
+  // The leader sells at market at once: the stop-loss may still fill, so nothing more now.
+  const auto exit = sim.apply(leader_order("L3", sim_equity(), Side::sell, 140, OrderStatus::complete, 140));
+  EXPECT_TRUE(std::none_of(exit.begin(), exit.end(), [](const Event& e) {
+    return std::holds_alternative<FollowerOrderIntent>(e);
+  }));
+  // The cancel confirms: the whole 280 goes at market.
+  const auto converged = sim.record_and_decide(FollowerOrderUpdate{
+      stop.tag, {"a"}, {"B" + stop.tag.value}, OrderStatus::cancelled, 0, 0, 0, 280});
+  const FollowerOrderIntent close = only_intent(converged);
+  EXPECT_EQ(close.order.order_type, OrderType::market);
+  EXPECT_EQ(close.order.quantity_units, 280);
+  answer(sim, close, 280, OrderStatus::complete);
+  EXPECT_EQ(sim.position("a", kInfy), 0);
+}
+
+TEST(DecideCauses, AStopLossDecidedWhileTheEntryFillsIsToppedUp) {
+  CopySim sim(false);
+  sim.setup({sim_follower("a", SizingPolicy::multiplier, 2 * kPpm)});
+  const FollowerOrderIntent entry =
+      only_intent(sim.apply(leader_order("L1", sim_equity(), Side::buy, 140, OrderStatus::complete, 140)));
+  answer(sim, entry, 100, OrderStatus::open);  // 100 of 280 so far
+  LeaderOrderUpdate sl = leader_order("L2", sim_equity(), Side::sell, 140, OrderStatus::trigger_pending);
+  sl.order_type = OrderType::stop_loss_market;
+  sl.trigger_price_paise = 95'00;
+  const FollowerOrderIntent stop = only_intent(sim.apply(sl));
+  EXPECT_EQ(stop.order.quantity_units, 100);  // what it holds, not more
+  answer(sim, stop, 0, OrderStatus::trigger_pending);
+  const auto topped = sim.record_and_decide(FollowerOrderUpdate{
+      entry.tag, {"a"}, {"B" + entry.tag.value}, OrderStatus::complete, 280, 100'00, 0, 280});
+  const FollowerOrderIntent up = only_intent(topped);
+  EXPECT_EQ(up.action, CopyAction::modify);
+  EXPECT_EQ(up.target_tag, stop.tag);
+  EXPECT_EQ(up.order.quantity_units, 280);
+}
+
+TEST(DecideCauses, AnExitTheDailyLimitWouldRefuseGoesOut) {
+  FollowerSettings f = sim_follower("a");
+  f.max_daily_trades = 1;
+  CopySim sim;
+  sim.setup({f});
+  sim.apply(leader_order("L1", sim_equity(), Side::buy, 10, OrderStatus::complete, 10));
+  const auto out = sim.apply(leader_order("L2", sim_equity(), Side::sell, 10, OrderStatus::complete, 10));
+  EXPECT_EQ(only_decision(out).action, CopyAction::place);
+  EXPECT_EQ(sim.position("a", kInfy), 0);
+}
+
+}  // namespace causes
 
 }  // namespace
 }  // namespace tandem::domain

@@ -133,7 +133,8 @@ TEST(LossGuard, ExitsOnlyCopiesExitsAndCancelsWorkingEntries) {
   EXPECT_EQ(cancels[0].leader_order_id.value, "L2");
   sim.broker_step();
 
-  // A new entry is refused by the guard; an exit is copied, clamped to what a holds.
+  // A new entry is refused by the guard; an exit is copied: what a holds closes, and the
+  // part past flat (the leader turns short) is an entry the guard refuses.
   auto refused = decisions_of(
       sim.apply(leader_order("L3", sim_option(), Side::buy, 75, OrderStatus::complete, 75)));
   ASSERT_EQ(refused.size(), 1u);
@@ -143,19 +144,27 @@ TEST(LossGuard, ExitsOnlyCopiesExitsAndCancelsWorkingEntries) {
   ASSERT_EQ(exit.size(), 1u);
   EXPECT_EQ(exit[0].action, CopyAction::place);
   EXPECT_EQ(exit[0].quantity_units, 150);
-  EXPECT_EQ(exit[0].clamp, Clamp::exit_position);
+  EXPECT_EQ(exit[0].clamp, Clamp::entry_limit);
+  EXPECT_EQ(exit[0].skip_reason, SkipReason::loss_guard);
+  sim.broker_step();
+  EXPECT_EQ(sim.position("a", kOption), 0);
 }
 
-TEST(LossGuard, StopCopiesNothingNotEvenExits) {
+// Exits always go out (DESIGN.md invariant 8): `stop` refuses every entry, not exits.
+TEST(LossGuard, StopCopiesNoEntryButExitsStillGo) {
   CopySim sim = long_150(guarded("a", 1'000'00, LossGuardAction::stop));
   const auto out = sim.apply(price(kOption, 90'00));
   ASSERT_EQ(trips_of(out).size(), 1u);
   EXPECT_TRUE(intents_of(out).empty());
+  auto entry = decisions_of(
+      sim.apply(leader_order("L2", sim_option(), Side::buy, 75, OrderStatus::complete, 75)));
+  ASSERT_EQ(entry.size(), 1u);
+  EXPECT_EQ(entry[0].skip_reason, SkipReason::loss_guard);
   auto exit = decisions_of(
-      sim.apply(leader_order("L2", sim_option(), Side::sell, 150, OrderStatus::complete, 150)));
+      sim.apply(leader_order("L3", sim_option(), Side::sell, 225, OrderStatus::complete, 225)));
   ASSERT_EQ(exit.size(), 1u);
-  EXPECT_EQ(exit[0].skip_reason, SkipReason::loss_guard);
-  EXPECT_EQ(sim.position("a", kOption), 150);
+  EXPECT_EQ(exit[0].action, CopyAction::place);
+  EXPECT_EQ(sim.position("a", kOption), 0);
 }
 
 TEST(LossGuard, FlattenClosesEveryPositionAtOnce) {
@@ -200,7 +209,7 @@ TEST(LossGuard, FollowersWithoutLimitsAreNeverGuarded) {
 
 // Over generated days: every trip is for a follower whose limit the snapshot's P&L really
 // crossed, and every crossing trips; at most once a day; after it, no copy adds to a
-// position (none at all under stop) until the next trading day.
+// position until the next trading day (exits always go, DESIGN.md invariant 8).
 RC_GTEST_PROP(LossGuardProp, TripsExactlyWhenCrossedOnceADayAndThenOnlyReduces, ()) {
   std::vector<FollowerSettings> followers;
   for (int i = 0; i < 3; ++i)
@@ -245,11 +254,11 @@ RC_GTEST_PROP(LossGuardProp, TripsExactlyWhenCrossedOnceADayAndThenOnlyReduces, 
       const auto g = state.guards.find(intent->follower);
       if (g != state.guards.end() && g->second.tripped) {
         const FollowerSettings& f = state.followers.at(intent->follower);
-        RC_ASSERT(g->second.action != LossGuardAction::stop);
         const int64_t held =
             state.positions.net(f.account, intent->order.instrument, intent->order.product);
         const int64_t dir = intent->order.side == Side::buy ? 1 : -1;
-        RC_ASSERT(held * dir < 0);  // reduces what the follower holds
+        RC_ASSERT(held * dir < 0);  // reduces what the follower holds, never past flat
+        RC_ASSERT(intent->order.quantity_units <= std::abs(held));
       }
     }
     state = evolve(std::move(state), e);

@@ -110,15 +110,15 @@ TEST(EngineLossGuard, TripsOnTickerPricesAppliesTheActionAndReplaysExactly) {
   EXPECT_EQ(book[1].side, d::Side::sell);
   EXPECT_EQ(book[1].quantity_units, 10);
   EXPECT_EQ(book[1].status, d::OrderStatus::complete);
-  // After the trip: the add refused for both; the exit refused for FOLLOW1 (flat), copied
-  // for PAPER1 (it holds 10).
+  // After the trip: the add refused for both; the exit has nothing to close for FOLLOW1
+  // (flattened), and is copied for PAPER1 (it holds 10).
   for (const char* id : {"FOLLOW1", "PAPER1"}) {
     const auto& ds = decisions[id];
     ASSERT_GE(ds.size(), 3u) << id;
     const auto& add = ds[ds.size() - 2];
     EXPECT_EQ(add.skip_reason, d::SkipReason::loss_guard) << id;
   }
-  EXPECT_EQ(decisions["FOLLOW1"].back().skip_reason, d::SkipReason::loss_guard);
+  EXPECT_EQ(decisions["FOLLOW1"].back().skip_reason, d::SkipReason::no_position_to_exit);
   EXPECT_EQ(decisions["PAPER1"].back().action, d::CopyAction::place);
   EXPECT_EQ(decisions["PAPER1"].back().quantity_units, 10);
   EXPECT_EQ(decisions["PAPER1"].back().clamp, d::Clamp::exit_position);

@@ -3,7 +3,7 @@
 // account: multiplier, fixed ratio, capital-proportional and risk-based sizing, a quantity
 // that rounds to zero skipped, the daily trade limit, the maximum position, exits clamped to
 // the follower's position (and none without one), copy_on = fill with partial fills, and
-// nothing copied while the market is closed, and the order-errors and exit-left-open alerts.
+// nothing copied while the market is closed, and the order-errors and position-drift alerts.
 // Method: one simulator and engine per scenario (tests/support/engine_rig.h); the follower
 // book at the simulator and the decisions in the journal are what is checked.
 #include <gtest/gtest.h>
@@ -127,20 +127,40 @@ TEST(EngineScenarios, TheDailyTradeLimitStopsCopiesWithItsReason) {
   EXPECT_EQ(o.skips.at("daily_trade_limit"), 1);
 }
 
-// The daily limit refuses the exit too: the follower is left holding what the leader sold,
-// and the operator is told (exit_left_open), once.
-TEST(EngineScenarios, AnExitTheDailyLimitRefusedRaisesExitLeftOpen) {
+// Exits always go out (DESIGN.md invariant 8): the daily limit refuses no exit.
+TEST(EngineScenarios, AnExitGoesOutPastTheDailyTradeLimit) {
   auto f = kite_follower(d::SizingPolicy::multiplier);
   f.max_daily_trades = 1;
   const auto o = run_scenario(f, [](Rig& r, Engine& e) {
     leader_trades(r, e, d::Side::buy, 5);
-    std::this_thread::sleep_for(700ms);  // past the rule's settling time: in step, no alert
     leader_trades(r, e, d::Side::sell, 5);
+    std::this_thread::sleep_for(700ms);  // past the drift rule's settling time
+  });
+  ASSERT_EQ(o.book.size(), 2u);
+  EXPECT_EQ(o.book[1].side, d::Side::sell);
+  EXPECT_EQ(o.book[1].filled_units, 5);  // flat at the broker, as the leader is
+  EXPECT_FALSE(o.skips.contains("daily_trade_limit"));
+  EXPECT_FALSE(o.alerts.contains("position_drift"));
+}
+
+// An entry the daily limit refused leaves the follower settled below its target: the
+// operator is told once, with the gap and the reason (position_drift); the leader's exit
+// then brings both flat, and nothing more is said.
+TEST(EngineScenarios, AnEntryTheDailyLimitRefusedRaisesPositionDriftOnce) {
+  auto f = kite_follower(d::SizingPolicy::multiplier);
+  f.max_daily_trades = 1;
+  const auto o = run_scenario(f, [](Rig& r, Engine& e) {
+    leader_trades(r, e, d::Side::buy, 5);
+    leader_trades(r, e, d::Side::buy, 5);  // refused: 5 held where the target is 10
+    std::this_thread::sleep_for(700ms);
+    leader_trades(r, e, d::Side::sell, 10);  // the exit goes: 5, to flat
     std::this_thread::sleep_for(700ms);
   });
-  EXPECT_EQ(o.book.size(), 1u);
+  ASSERT_EQ(o.book.size(), 2u);
+  EXPECT_EQ(o.book[1].side, d::Side::sell);
+  EXPECT_EQ(o.book[1].quantity_units, 5);
   EXPECT_EQ(o.skips.at("daily_trade_limit"), 1);
-  EXPECT_EQ(o.alerts.count("exit_left_open") ? o.alerts.at("exit_left_open") : 0, 1);
+  EXPECT_EQ(o.alerts.count("position_drift") ? o.alerts.at("position_drift") : 0, 1);
 }
 
 TEST(EngineScenarios, MaxPositionClampsEntriesAndExitsNeverOpenAPosition) {
@@ -151,7 +171,7 @@ TEST(EngineScenarios, MaxPositionClampsEntriesAndExitsNeverOpenAPosition) {
     leader_trades(r, e, d::Side::sell, 20);  // the exit: clamped to the 15 held
     leader_trades(r, e, d::Side::buy, 5);    // a new entry
     leader_trades(r, e, d::Side::sell, 5);   // exit
-    std::this_thread::sleep_for(700ms);      // the exit_left_open rule has looked
+    std::this_thread::sleep_for(700ms);      // the position_drift rule has looked
   });
   ASSERT_EQ(o.book.size(), 4u);
   EXPECT_EQ(o.book[0].quantity_units, 15);
@@ -164,7 +184,7 @@ TEST(EngineScenarios, MaxPositionClampsEntriesAndExitsNeverOpenAPosition) {
   }
   EXPECT_EQ(clamped_entry, 1);
   EXPECT_GE(clamped_exit, 1);
-  EXPECT_FALSE(o.alerts.contains("exit_left_open"));  // every exit closed what it could
+  EXPECT_FALSE(o.alerts.contains("position_drift"));  // on target whenever settled
   // Flat at the end: never short because of an exit.
   int64_t net = 0;
   for (const auto& order : o.book) {

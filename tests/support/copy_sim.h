@@ -77,23 +77,32 @@ class CopySim {
     }
   }
 
-  // decide, then fold the event and the decisions; returns the decisions.
+  // step(): the event and its decisions folded and journaled; returns the decisions.
   std::vector<domain::Event> apply(const domain::Event& event) {
-    std::vector<domain::Event> decisions = domain::decide(state_, event);
-    record(event);
+    std::vector<domain::Event> decisions = domain::step(state_, event);
+    journal_.push_back(event);
     for (const auto& d : decisions) {
-      record(d);
+      journal_.push_back(d);
       if (const auto* intent = std::get_if<domain::FollowerOrderIntent>(&d)) {
         pending_.push_back(*intent);
       }
     }
-    if (auto_fill_) broker_step();
+    if (auto_fill_ && !in_broker_) broker_step();
     return decisions;
   }
 
   // The broker works every intent it holds; with fill_places false it only acknowledges
   // new orders and leaves them open.
   void broker_step(bool fill_places = true) {
+    using namespace domain;
+    in_broker_ = true;
+    while (!pending_.empty()) broker_round(fill_places);
+    in_broker_ = false;
+  }
+
+  // Every broker answer is an input: it goes through step(), and what it decides (a
+  // convergence order) is worked in the next round.
+  void broker_round(bool fill_places) {
     using namespace domain;
     std::vector<FollowerOrderIntent> work;
     work.swap(pending_);
@@ -128,10 +137,9 @@ class CopySim {
     }
   }
 
-  void record(const domain::Event& e) {
-    state_ = domain::evolve(std::move(state_), e);
-    journal_.push_back(e);
-  }
+  void record(const domain::Event& e) { apply(e); }
+  // An input that may decide (a follower's order report): its decisions.
+  std::vector<domain::Event> record_and_decide(const domain::Event& e) { return apply(e); }
 
   const domain::CopyState& state() const { return state_; }
   const std::vector<domain::Event>& journal() const { return journal_; }
@@ -146,6 +154,7 @@ class CopySim {
   std::vector<domain::Event> journal_;
   std::vector<domain::FollowerOrderIntent> pending_;
   int64_t next_broker_id_ = 1;
+  bool in_broker_ = false;
 };
 
 // A leader order update with the usual defaults (intraday, day validity, at 10:00 IST).

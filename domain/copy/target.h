@@ -1,0 +1,69 @@
+// Targets (DESIGN.md invariant 8, docs/domain.md "Targets"): the position a follower should
+// hold in an instrument and product given the leader's *filled* position there and the
+// follower's policy. Pure, like decide(); every number it uses is a journaled fact (the
+// leader's fills, FundsSnapshots, the settings in force).
+//
+//   multiplier, fixed_ratio   leader net × ratio
+//   capital_proportional      leader net × follower capital ÷ leader capital
+//   risk_based                the leader's side; budget lots (max position % × follower
+//                             capital ÷ (entry price × lot)) × |leader net| ÷ the leader's
+//                             largest |net| since it opened — never above the budget, reduced
+//                             in proportion to the leader's exits
+//
+// Then: rounded to whole lots toward zero (to the nearest lot, ties toward zero, with
+// carry_remainder), so a flat leader always gives a flat target; capped by the maximum
+// position (units and value, rounded down to lots); zero where the follower does not trade
+// the instrument or product, or after a flatten until the leader is flat there; negated for
+// reverse. The capitals, price and peak a position was opened with are kept (TargetBasis)
+// until the leader is flat again, so a margin change during the day does not move a target.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "domain/copy/copy_state.h"
+
+namespace tandem::domain {
+
+// Lots are the rounding unit of derivatives; equities round to shares.
+[[nodiscard]] int64_t lot_unit(const Instrument& instrument);
+
+// The leader's side of one instrument and product, in leader terms: its filled net and the
+// unfilled quantity of its working buys and sells.
+struct LeaderSide {
+  int64_t net_units = 0;
+  int64_t working_buy_units = 0;
+  int64_t working_sell_units = 0;
+};
+[[nodiscard]] LeaderSide leader_side(const CopyState& state, const InstrumentKey& instrument,
+                                     Product leader_product);
+
+// A follower's target in one instrument and follower product, in follower terms (reverse
+// applied). `why` names what made it zero or cut it, when something did.
+struct Target {
+  int64_t units = 0;
+  SkipReason why = SkipReason::none;
+};
+
+// Which leader net to size: the filled one, or the envelope the leader's working orders can
+// reach (every working buy filled, or every working sell) — the most a mirror may reach.
+enum class LeaderReach : uint8_t { filled, all_buys, all_sells };
+
+// The target with the leader at `reach`. `price_hint`: the price per unit to size a new
+// position at when the leader has not opened one yet (a working order's limit price).
+[[nodiscard]] Target target_of(const CopyState& state, const FollowerSettings& follower,
+                               const InstrumentKey& instrument, Product follower_product,
+                               LeaderReach reach = LeaderReach::filled, int64_t price_hint = 0);
+
+// The leader products that map to `follower_product` for this follower (a product the
+// follower may not trade maps to its substitute, disallowed_product).
+[[nodiscard]] std::vector<Product> leader_products_of(const FollowerSettings& follower,
+                                                      Product follower_product);
+
+// The fold's part: keeps each position's TargetBasis as the leader's fills move its net
+// (called by apply() with the net before and after a leader fill).
+void update_bases(CopyState& state, const LeaderOrderUpdate& update, int64_t net_before,
+                  int64_t net_after);
+
+}  // namespace tandem::domain

@@ -1,0 +1,83 @@
+// Goal: followers end where the leader is (DESIGN.md invariant 8), over thousands of
+// generated trading days — every cause of drift found in the order-mirroring core and their
+// mixtures (reversals, changes reported with a final status, exits decided while a stop-loss
+// cancel is in flight, stop-losses decided while the entry still fills, fractional exits on
+// lots, remainders, late and merged reports, a dropped leader stream, engine restarts, broker
+// rejections), for every sizing policy, with and without carry and reverse.
+// Method: tests/support/fidelity_world.h — one seeded, single-threaded world per day, the
+// real step() against model brokers, the invariants checked at every settled point by the
+// broker's truth, and the journal replayed at the end of each day. A failure prints the seed;
+// TANDEM_FIDELITY_SEED=<seed> runs that one day again.
+// CI runs kCiDays days; the long mode runs more: TANDEM_FIDELITY_DAYS=100000 (docs/performance.md).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
+#include "tests/support/fidelity_world.h"
+
+namespace tandem::testing::fidelity {
+namespace {
+
+constexpr uint64_t kCiDays = 2000;
+constexpr uint64_t kFirstSeed = 0x5eed0000;
+
+uint64_t env_or(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? fallback : std::strtoull(v, nullptr, 10);
+}
+
+TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
+  const uint64_t only = env_or("TANDEM_FIDELITY_SEED", 0);
+  const uint64_t days = only != 0 ? 1 : env_or("TANDEM_FIDELITY_DAYS", kCiDays);
+  const auto t0 = std::chrono::steady_clock::now();
+  int64_t decisions = 0, checks = 0, named = 0;
+  World::Coverage hit;
+  for (uint64_t k = 0; k < days; ++k) {
+    const uint64_t seed = only != 0 ? only : kFirstSeed + k;
+    World world(seed, DayShape{});
+    const std::string violation = world.run();
+    ASSERT_TRUE(violation.empty()) << "day " << k << " seed=" << seed << ": " << violation;
+    decisions += world.decisions();
+    checks += world.settled_checks();
+    named += world.off_target_named();
+    const World::Coverage& c = world.coverage();
+    hit.reversals += c.reversals;
+    hit.merged_reports += c.merged_reports;
+    hit.merged_final_changes += c.merged_final_changes;
+    hit.stop_cancel_races += c.stop_cancel_races;
+    hit.stream_drops += c.stream_drops;
+    hit.restarts += c.restarts;
+    hit.broker_rejections += c.broker_rejections;
+    hit.pauses += c.pauses;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("fidelity: %llu days, %lld decisions, %lld settled checks, %lld off target with "
+              "a named refusal, 0 violations, %.1f s\n",
+              static_cast<unsigned long long>(days), static_cast<long long>(decisions),
+              static_cast<long long>(checks), static_cast<long long>(named), seconds);
+  std::printf("  causes: %lld reversals, %lld merged reports (%lld changes filled at once), "
+              "%lld stop-loss cancels raced by an exit, %lld stream drops, %lld restarts, "
+              "%lld broker rejections, %lld pauses\n",
+              (long long)hit.reversals, (long long)hit.merged_reports,
+              (long long)hit.merged_final_changes, (long long)hit.stop_cancel_races,
+              (long long)hit.stream_drops, (long long)hit.restarts,
+              (long long)hit.broker_rejections, (long long)hit.pauses);
+  EXPECT_GT(checks, static_cast<int64_t>(days));  // the checker really looked
+}
+
+// The checker can fail: a world whose oracle is told a different ratio finds the followers off.
+TEST(FidelitySim, TheCheckerCatchesAFollowerOffTarget) {
+  int caught = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    World world(seed, DayShape{});
+    world.TEST_skew_oracle();
+    caught += !world.run().empty();
+  }
+  EXPECT_GE(caught, 15);
+}
+
+}  // namespace
+}  // namespace tandem::testing::fidelity

@@ -1,0 +1,735 @@
+#include "tests/support/fidelity_world.h"
+
+#include <cstdlib>
+
+namespace tandem::testing::fidelity {
+
+namespace {
+
+int direction(d::Side side) { return side == d::Side::buy ? 1 : -1; }
+
+
+int64_t lot_of(const d::InstrumentKey& i) { return i.exchange == d::Exchange::nfo ? 75 : 1; }
+
+constexpr d::TimeNs kClose = kOpen + (6 * 60 + 15) * 60 * 1'000'000'000LL;  // 15:30 IST
+constexpr int64_t kLeaderFunds = 20'00'000'00;
+constexpr int64_t kPrice = 100'00;
+
+}  // namespace
+
+d::LeaderOrderUpdate update_of(const BookOrder& o, d::TimeNs at) {
+  d::LeaderOrderUpdate u;
+  u.order_id = {o.id};
+  u.status = o.status;
+  u.instrument = o.instrument;
+  u.side = o.side;
+  u.order_type = o.type;
+  u.product = o.product;
+  u.quantity_units = o.qty;
+  u.filled_units = o.filled;
+  u.price_paise = o.price;
+  u.average_price_paise = o.filled > 0 ? o.avg : 0;
+  u.exchange_time_ns = at;
+  u.received_time_ns = at;
+  return u;
+}
+
+// The order as the leader's order book shows it now, read after a gap.
+d::LeaderOrderUpdate World::recovered_report(const BookOrder& o) const {
+  d::LeaderOrderUpdate u = update_of(o, now_);
+  u.recovered = true;
+  return u;
+}
+
+std::string pair_key(const std::string& follower, const d::InstrumentKey& i, d::Product p) {
+  return follower + ":" + d::to_text(i) + ":" + std::string(d::to_string(p));
+}
+
+void World::fail(const std::string& what) {
+  if (!violation_.empty()) return;
+  std::ostringstream os;
+  os << what << "\n  at " << (now_ - kOpen) / kMs << " ms after the open; reproduce with "
+     << "TANDEM_FIDELITY_SEED=" << seed_ << "\n  followers:";
+  for (const auto& f : followers_) {
+    os << "\n    " << f.follower.value << " " << d::to_string(f.sizing) << " ratio_ppm "
+       << f.ratio_ppm << " pct_bp " << f.max_position_pct_bp << " carry " << f.carry_remainder
+       << " reverse " << f.reverse << " max_pos " << f.max_position_units << " max_trades "
+       << f.max_daily_trades << " copy_on " << (f.copy_on == d::CopyOn::fill ? "fill" : "placement")
+       << " late " << static_cast<int>(f.late_events);
+  }
+  violation_ = os.str();
+}
+
+// ---------------------------------------------------------------- setup
+
+void World::configure() {
+  const int n = static_cast<int>(uniform(2, 4));
+  const d::SizingPolicy policies[] = {d::SizingPolicy::multiplier, d::SizingPolicy::fixed_ratio,
+                                      d::SizingPolicy::capital_proportional,
+                                      d::SizingPolicy::risk_based};
+  const int64_t ratios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
+  for (int k = 0; k < n; ++k) {
+    d::FollowerSettings f = sim_follower("f" + std::to_string(k), policies[uniform(0, 3)],
+                                         ratios[uniform(0, 4)]);
+    f.max_position_pct_bp = 100 * uniform(1, 10);
+    f.carry_remainder = chance(0.5);
+    f.reverse = chance(0.15);
+    if (chance(0.25)) f.max_position_units = 75 * uniform(1, 6);
+    if (chance(0.2)) f.max_daily_trades = uniform(5, 30);
+    if (chance(0.15)) f.copy_on = d::CopyOn::fill;
+    f.late_events = static_cast<d::LateEvents>(uniform(0, 2));
+    followers_.push_back(f);
+  }
+  engine_step(d::LeaderConfigured{{"leader"}, d::Broker::kite});
+  engine_step(d::MarketCalendarConfigured{});
+  engine_step(d::TradingDayOpened{kSimDay});
+  engine_step(d::InstrumentSnapshot{option_});
+  engine_step(d::InstrumentSnapshot{equity_});
+  engine_step(d::FundsSnapshot{{"leader"}, kLeaderFunds});
+  for (const auto& f : followers_) {
+    engine_step(d::FollowerConfigured{f});
+    engine_step(d::FundsSnapshot{f.account, uniform(2, 20) * 1'00'000'00});
+  }
+}
+
+// ---------------------------------------------------------------- the leader
+
+int64_t World::leader_net(const d::InstrumentKey& i, d::Product p) const {
+  int64_t net = 0;
+  for (const auto& [id, o] : leader_book_) {
+    if (o.instrument == i && o.product == p) net += direction(o.side) * o.filled;
+  }
+  return net;
+}
+
+BookOrder& World::new_leader_order(const d::Instrument& i, d::Product p, d::Side side,
+                                   int64_t qty, d::OrderType type) {
+  BookOrder o;
+  o.id = "L" + std::to_string(leader_ids_++);
+  o.instrument = i.key;
+  o.product = p;
+  o.side = side;
+  o.type = type;
+  o.qty = qty;
+  o.price = type == d::OrderType::limit ? kPrice : 0;
+  o.status = type == d::OrderType::stop_loss_market ? d::OrderStatus::trigger_pending
+                                                     : d::OrderStatus::open;
+  BookOrder& placed = leader_book_[o.id] = o;
+  report_leader(placed);
+  return placed;
+}
+
+void World::fill_leader(const std::string& id, int64_t units) {
+  BookOrder& o = leader_book_.at(id);
+  if (!o.working()) return;
+  units = std::min(units, o.qty - o.filled);
+  if (units <= 0) return;
+  o.avg = kPrice + uniform(-50, 50) * 5;
+  o.filled += units;
+  if (o.filled == o.qty) o.status = d::OrderStatus::complete;
+  else o.status = d::OrderStatus::open;
+  report_leader(o);
+}
+
+// Fills an order in one to three parts, `first_ms` to `last_ms` from now.
+void World::report_leader(const BookOrder& o) {
+  const int version = ++leader_versions_[o.id];
+  ++leader_reports_in_flight_[o.id];
+  d::LeaderOrderUpdate u = update_of(o, now_);
+  at(later(1, 40), [this, u, version] {
+    --leader_reports_in_flight_[u.order_id.value];
+    const bool last = leader_versions_[u.order_id.value] == version;
+    if (!last && chance(shape_.merge_reports)) {  // folded into a later report
+      ++coverage_.merged_reports;
+      return;
+    }
+    if (!stream_up_) {
+      changed_while_down_.insert(u.order_id.value);
+      return;
+    }
+    d::LeaderOrderUpdate delivered = u;
+    delivered.received_time_ns = now_;
+    deliver(delivered);
+  });
+}
+
+void World::leader_action() {
+  const d::Instrument& inst = chance(0.5) ? option_ : equity_;
+  const d::Product product = chance(0.5) ? d::Product::intraday : d::Product::carry_forward;
+  const int64_t lot = inst.lot_size_units;
+  const int64_t net = leader_net(inst.key, product);
+  std::vector<std::string> working;
+  for (const auto& [id, o] : leader_book_) {
+    if (o.working() && o.instrument == inst.key && o.product == product) working.push_back(id);
+  }
+  const int kind = static_cast<int>(uniform(0, 9));
+  if (kind <= 2 || (net == 0 && kind <= 6)) {  // a market entry (or add)
+    const d::Side side = chance(0.5) ? d::Side::buy : d::Side::sell;
+    BookOrder& o = new_leader_order(inst, product, side, lot * uniform(1, 4), d::OrderType::market);
+    const std::string id = o.id;
+    const int parts = static_cast<int>(uniform(1, 3));
+    for (int k = 0; k < parts; ++k) {
+      at(later(1 + 5 * k, 10 + 20 * k), [this, id, lot, parts, k] {
+        const BookOrder& b = leader_book_.at(id);
+        fill_leader(id, k + 1 == parts ? b.qty : std::max<int64_t>(lot, (b.qty / parts) / lot * lot));
+      });
+    }
+    return;
+  }
+  if (kind <= 4) {  // an exit: half, all, or a reversal
+    const int64_t held = net < 0 ? -net : net;
+    const int64_t qty = std::max<int64_t>(lot, (uniform(0, 2) == 0 ? held / 2 : held * uniform(1, 2)) / lot * lot);
+    coverage_.reversals += qty > held;
+    BookOrder& o = new_leader_order(inst, product, net > 0 ? d::Side::sell : d::Side::buy, qty,
+                                    d::OrderType::market);
+    const std::string id = o.id;
+    at(later(1, 15), [this, id] { fill_leader(id, leader_book_.at(id).qty); });
+    return;
+  }
+  if (kind == 5) {  // a stop-loss for the position: it triggers, or is cancelled for an exit
+    const int64_t held = net < 0 ? -net : net;
+    BookOrder& o = new_leader_order(inst, product, net > 0 ? d::Side::sell : d::Side::buy, held,
+                                    d::OrderType::stop_loss_market);
+    const std::string id = o.id;
+    if (chance(0.5)) {
+      at(later(1'000, 400'000), [this, id] { fill_leader(id, leader_book_.at(id).qty); });
+    } else {
+      // Cancelled, and at once an exit at market (the stop-loss's cancel still in flight).
+      at(later(1'000, 400'000), [this, id, inst, product] {
+        BookOrder& sl = leader_book_.at(id);
+        if (!sl.working()) return;
+        sl.status = d::OrderStatus::cancelled;
+        report_leader(sl);
+        ++coverage_.stop_cancel_races;
+        const int64_t now_net = leader_net(inst.key, product);
+        if (now_net == 0) return;
+        BookOrder& exit = new_leader_order(inst, product, now_net > 0 ? d::Side::sell : d::Side::buy,
+                                           now_net > 0 ? now_net : -now_net, d::OrderType::market);
+        const std::string exit_id = exit.id;
+        at(later(0, 5), [this, exit_id] { fill_leader(exit_id, leader_book_.at(exit_id).qty); });
+      });
+    }
+    return;
+  }
+  if (kind == 6) {  // a limit order that fills in parts later
+    BookOrder& o = new_leader_order(inst, product, chance(0.5) ? d::Side::buy : d::Side::sell,
+                                    lot * uniform(1, 4), d::OrderType::limit);
+    const std::string id = o.id;
+    const int parts = static_cast<int>(uniform(1, 3));
+    for (int k = 0; k < parts; ++k) {
+      at(later(500, 300'000), [this, id, lot] { fill_leader(id, lot * uniform(1, 2)); });
+    }
+    return;
+  }
+  if (working.empty()) return;
+  BookOrder& o = leader_book_.at(working[uniform(0, static_cast<int64_t>(working.size()) - 1)]);
+  if (kind <= 8 && o.type != d::OrderType::market) {  // modified
+    const int64_t qty = std::max(o.filled + lot, lot * uniform(1, 5));
+    if (qty == o.qty) return;
+    o.qty = qty;
+    report_leader(o);
+    if (chance(0.3)) {  // and filled at once: the change may reach the engine with COMPLETE
+      const std::string id = o.id;
+      ++coverage_.merged_final_changes;
+      at(later(0, 3), [this, id] { fill_leader(id, leader_book_.at(id).qty); });
+    }
+    return;
+  }
+  o.status = d::OrderStatus::cancelled;  // cancelled
+  report_leader(o);
+}
+
+// ---------------------------------------------------------------- the followers' broker
+
+void World::report_follower(const BookOrder& o) {
+  const std::string pair = pair_key(o.follower, o.instrument, o.product);
+  ++follower_in_flight_[pair];
+  d::FollowerOrderUpdate u{d::ClientTag{o.id}, d::FollowerId{o.follower}, d::BrokerOrderId{"B" + o.id},
+                           o.status, o.filled, o.filled > 0 ? o.avg : 0, now_, o.qty};
+  at(later(1, 40), [this, u, pair] {
+    --follower_in_flight_[pair];
+    deliver(u);
+  });
+}
+
+void World::fill_follower(const std::string& tag, int64_t units) {
+  BookOrder& o = follower_book_.at(tag);
+  if (!o.working()) return;
+  units = std::min(units, o.qty - o.filled);
+  if (units <= 0) return;
+  o.avg = kPrice;
+  o.filled += units;
+  o.status = o.filled == o.qty ? d::OrderStatus::complete : d::OrderStatus::open;
+  report_follower(o);
+}
+
+void World::broker_receive(const d::FollowerOrderIntent& intent) {
+  const std::string pair = pair_key(intent.follower.value, intent.order.instrument, intent.order.product);
+  auto refuse = [&](const d::ClientTag& tag) {
+    ++coverage_.broker_rejections;
+    broker_rejected_.insert(tag.value);
+    rejected_pairs_.insert(pair);
+    ++follower_in_flight_[pair];
+    const d::FollowerOrderRejected r{tag, intent.follower, "rejected", "the simulated broker refused it"};
+    at(later(1, 30), [this, r, pair] {
+      --follower_in_flight_[pair];
+      deliver(r);
+    });
+  };
+  if (intent.action == d::CopyAction::place) {
+    if (follower_book_.contains(intent.tag.value) || broker_rejected_.contains(intent.tag.value)) {
+      return;  // a tag the broker has already: never a second order
+    }
+    if (chance(shape_.reject_follower)) return refuse(intent.tag);
+    BookOrder o;
+    o.id = intent.tag.value;
+    o.follower = intent.follower.value;
+    o.instrument = intent.order.instrument;
+    o.product = intent.order.product;
+    o.side = intent.order.side;
+    o.type = intent.order.order_type;
+    o.qty = intent.order.quantity_units;
+    o.price = intent.order.price_paise;
+    const bool stop = o.type == d::OrderType::stop_loss || o.type == d::OrderType::stop_loss_market;
+    o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
+    follower_book_[o.id] = o;
+    ++follower_in_flight_[pair];
+    const d::FollowerOrderAck ack{intent.tag, intent.follower, d::BrokerOrderId{"B" + o.id}};
+    at(later(1, 20), [this, ack, pair] {
+      --follower_in_flight_[pair];
+      deliver(ack);
+    });
+    report_follower(o);
+    const std::string tag = o.id;
+    const int64_t lot = lot_of(o.instrument);
+    if (o.type == d::OrderType::market) {
+      at(later(1, 30), [this, tag, lot] {
+        const BookOrder& b = follower_book_.at(tag);
+        fill_follower(tag, chance(0.3) ? std::max<int64_t>(lot, b.qty / 2 / lot * lot) : b.qty);
+      });
+      at(later(40, 80), [this, tag] { fill_follower(tag, follower_book_.at(tag).qty); });
+    } else {
+      // Whenever it likes: before or after the leader's own order fills.
+      const int parts = static_cast<int>(uniform(1, 3));
+      for (int k = 0; k < parts; ++k) {
+        at(later(50, 200'000), [this, tag, lot, parts, k] {
+          const BookOrder& b = follower_book_.at(tag);
+          fill_follower(tag, k + 1 == parts ? b.qty : lot);
+        });
+      }
+    }
+    return;
+  }
+  const auto target = follower_book_.find(intent.target_tag.value);
+  if (target == follower_book_.end() || !target->second.working()) return refuse(intent.tag);
+  BookOrder& o = target->second;
+  if (intent.action == d::CopyAction::cancel) {
+    o.status = d::OrderStatus::cancelled;
+  } else {
+    if (intent.order.quantity_units < o.filled) return refuse(intent.tag);
+    o.qty = intent.order.quantity_units;
+    o.type = intent.order.order_type;
+    o.price = intent.order.price_paise;
+    if (o.qty == o.filled) o.status = d::OrderStatus::complete;
+  }
+  report_follower(o);
+}
+
+// ---------------------------------------------------------------- the engine
+
+void World::deliver(const d::Event& input) {
+  if (!engine_up_ || !violation_.empty()) return;  // lost: the restart reconciles it
+  // What the engine journals at all (Engine::handle): a report that changes nothing is dropped.
+  if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&input)) {
+    if (state_.ended_leader_orders.contains(u->order_id)) return;
+    const auto known = state_.orders.leader.find(u->order_id);
+    const projections::OrderState update{u->status, u->quantity_units, u->filled_units,
+                                         u->average_price_paise, u->price_paise,
+                                         u->trigger_price_paise};
+    if (known != state_.orders.leader.end() &&
+        projections::merge(known->second, update) == known->second) {
+      return;
+    }
+    oracle_leader_report(*u);
+  } else if (const auto* f = std::get_if<d::FollowerOrderUpdate>(&input)) {
+    if (!state_.mappings.by_tag.contains(f->tag)) return;
+    const auto known = state_.orders.follower.find(f->tag);
+    if (known != state_.orders.follower.end()) {
+      const projections::OrderState update{f->status, f->quantity_units, f->filled_units,
+                                           f->average_price_paise, known->second.price_paise,
+                                           known->second.trigger_price_paise};
+      if (projections::merge(known->second, update) == known->second) return;
+    }
+  }
+  engine_step(input);
+}
+
+void World::engine_step(const d::Event& input) {
+  std::vector<d::Event> out = d::step(state_, input);
+  journal_.push_back(input);
+  for (const d::Event& e : out) {
+    journal_.push_back(e);
+    if (std::holds_alternative<d::CopyDecision>(e)) ++decisions_;
+    if (const auto* intent = std::get_if<d::FollowerOrderIntent>(&e)) {
+      ++follower_in_flight_[pair_key(intent->follower.value, intent->order.instrument,
+                                     intent->order.product)];
+      dispatch(*intent);
+    }
+  }
+  if (const auto* ack = std::get_if<d::FollowerOrderAck>(&input)) {
+    auto waiting = parked_.extract(ack->tag.value);
+    if (!waiting.empty()) {
+      for (d::FollowerOrderIntent i : waiting.mapped()) {
+        i.target_order_id = ack->broker_order_id;
+        dispatch(i);
+      }
+    }
+  } else if (const auto* r = std::get_if<d::FollowerOrderRejected>(&input)) {
+    auto waiting = parked_.extract(r->tag.value);
+    if (!waiting.empty()) {
+      for (const d::FollowerOrderIntent& i : waiting.mapped()) {
+        --follower_in_flight_[pair_key(i.follower.value, i.order.instrument, i.order.product)];
+        engine_step(d::FollowerOrderRejected{i.tag, i.follower, "rejected",
+                                             "the order it changes was not placed"});
+      }
+    }
+  }
+  check_settled();
+}
+
+// REQUIRES: the intent is counted in follower_in_flight_ until the broker receives it.
+void World::dispatch(const d::FollowerOrderIntent& intent) {
+  const std::string pair = pair_key(intent.follower.value, intent.order.instrument, intent.order.product);
+  if (intent.action != d::CopyAction::place && intent.target_order_id.empty()) {
+    parked_[intent.target_tag.value].push_back(intent);
+    return;
+  }
+  dispatched_.insert(intent.tag.value);
+  at(later(1, 30), [this, intent, pair] {
+    --follower_in_flight_[pair];
+    broker_receive(intent);
+  });
+}
+
+void World::crash() {
+  if (!engine_up_) return;
+  engine_up_ = false;
+  ++coverage_.restarts;
+  for (const auto& [tag, waiting] : parked_) {  // held in memory only: gone
+    for (const auto& i : waiting) {
+      --follower_in_flight_[pair_key(i.follower.value, i.order.instrument, i.order.product)];
+    }
+  }
+  parked_.clear();
+  at(later(200, 60'000), [this] { restart(); });
+}
+
+void World::restart() {
+  engine_up_ = true;
+  reconciling_ = true;  // what it reads back is checked once it has all of it
+  state_ = d::CopyState{};
+  for (const d::Event& e : journal_) d::apply(state_, e);  // everything the engine knew
+  engine_step(d::EngineStarted{"sim", ""});
+  // The broker's book is the last word (DESIGN.md invariant 3): every answer lost while the
+  // engine was down is read back by tag.
+  for (const auto& [tag, o] : follower_book_) {
+    const auto copy = state_.mappings.by_tag.find(d::ClientTag{tag});
+    if (copy == state_.mappings.by_tag.end()) continue;
+    const auto known = state_.orders.follower.find(d::ClientTag{tag});
+    if (known != state_.orders.follower.end() && known->second.status == d::OrderStatus::pending) {
+      engine_step(d::FollowerOrderAck{d::ClientTag{tag}, d::FollowerId{o.follower}, d::BrokerOrderId{"B" + tag}});
+    }
+    deliver(d::FollowerOrderUpdate{d::ClientTag{tag}, d::FollowerId{o.follower}, d::BrokerOrderId{"B" + tag},
+                                   o.status, o.filled, o.filled > 0 ? o.avg : 0, now_, o.qty});
+  }
+  for (const std::string& tag : broker_rejected_) {
+    const auto owner = state_.mappings.by_tag.find(d::ClientTag{tag});
+    if (owner == state_.mappings.by_tag.end()) continue;
+    bool answered = false;
+    for (const d::Event& e : journal_) {
+      if (const auto* r = std::get_if<d::FollowerOrderRejected>(&e); r && r->tag.value == tag) answered = true;
+    }
+    if (!answered) {
+      engine_step(d::FollowerOrderRejected{d::ClientTag{tag}, owner->second.follower, "rejected", "read back"});
+    }
+  }
+  // Intents journaled but never handed to the broker (held for an ack when it stopped) go now.
+  std::set<std::string> answered;
+  for (const d::Event& e : journal_) {
+    if (const auto* a = std::get_if<d::FollowerOrderAck>(&e)) answered.insert(a->tag.value);
+    if (const auto* r = std::get_if<d::FollowerOrderRejected>(&e)) answered.insert(r->tag.value);
+  }
+  for (const d::Event& e : std::vector<d::Event>(journal_)) {
+    const auto* i = std::get_if<d::FollowerOrderIntent>(&e);
+    if (i == nullptr || answered.contains(i->tag.value) || dispatched_.contains(i->tag.value)) continue;
+    d::FollowerOrderIntent again = *i;
+    const auto target = state_.mappings.by_tag.find(i->target_tag);
+    if (target != state_.mappings.by_tag.end()) {
+      const auto* copy = state_.mappings.find(target->second.leader_order_id, i->follower);
+      if (copy != nullptr && copy->placed_tag == i->target_tag) again.target_order_id = copy->broker_order_id;
+    }
+    ++follower_in_flight_[pair_key(i->follower.value, i->order.instrument, i->order.product)];
+    dispatch(again);
+  }
+  // The leader's order book, read after the gap: every order as it stands now.
+  for (const auto& [id, o] : leader_book_) {
+    if (!stream_up_) {
+      changed_while_down_.insert(id);
+      continue;
+    }
+    deliver(recovered_report(o));
+  }
+  reconciling_ = false;
+  check_settled();
+}
+
+// ---------------------------------------------------------------- the oracle and checker
+
+void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
+  int64_t& seen = oracle_filled_[u.order_id.value];
+  if (u.filled_units <= seen) return;
+  const int64_t delta = u.filled_units - seen;
+  seen = u.filled_units;
+  const auto key = std::pair(u.instrument, u.product);
+  int64_t& net = oracle_net_[key];
+  const int64_t before = net;
+  net += direction(u.side) * delta;
+  if (net == 0) {
+    oracle_basis_.erase(key);
+  } else if (before == 0 || (before > 0) != (net > 0)) {
+    oracle_basis_[key] = {net > 0 ? 1 : -1, u.average_price_paise, net > 0 ? net : -net};
+  } else {
+    oracle_basis_[key].peak = std::max(oracle_basis_[key].peak, net > 0 ? net : -net);
+  }
+}
+
+int64_t World::oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i,
+                             d::Product p) const {
+  const auto key = std::pair(i, p);
+  const auto it = oracle_net_.find(key);
+  const int64_t net = it == oracle_net_.end() ? 0 : it->second;
+  if (net == 0) return 0;
+  const int64_t lot = lot_of(i);
+  const int64_t abs_net = net < 0 ? -net : net;
+  const int sign = net < 0 ? -1 : 1;
+  int64_t units = 0;
+  const int64_t capital = state_.funds_paise.at(f.account);
+  if (f.sizing == d::SizingPolicy::risk_based) {
+    const Basis& b = oracle_basis_.at(key);
+    const __int128 budget_lots = __int128(f.max_position_pct_bp) * capital / (__int128(10'000) * b.price * lot);
+    units = static_cast<int64_t>(budget_lots * abs_net / std::max(b.peak, abs_net)) * lot * sign;
+  } else {
+    __int128 micro = f.sizing == d::SizingPolicy::capital_proportional
+                         ? __int128(net) * capital * 1'000'000 / kLeaderFunds
+                         : __int128(net) * f.ratio_ppm;
+    const __int128 unit = __int128(lot) * 1'000'000;
+    __int128 lots = micro / unit;
+    const __int128 rest = micro - lots * unit;
+    if (f.carry_remainder && 2 * rest > unit) ++lots;
+    if (f.carry_remainder && 2 * rest < -unit) --lots;
+    units = static_cast<int64_t>(lots * lot);
+  }
+  if (f.max_position_units > 0) {
+    const int64_t cap = f.max_position_units / lot * lot;
+    units = std::clamp(units, -cap, cap);
+  }
+  if (skew_) units += lot;
+  return f.reverse ? -units : units;
+}
+
+void World::check_settled() {
+  if (!engine_up_ || reconciling_ || !stream_up_ || !changed_while_down_.empty() ||
+      !violation_.empty()) {
+    return;
+  }
+  for (const auto& [id, report] : leader_reports_in_flight_) {
+    if (report != 0) return;  // the engine has not heard everything the leader did yet
+  }
+  for (const d::Instrument* i : {&option_, &equity_}) {
+    for (const d::Product p : {d::Product::intraday, d::Product::carry_forward}) {
+      bool leader_working = false;
+      for (const auto& [id, o] : leader_book_) {
+        leader_working |= o.working() && o.instrument == i->key && o.product == p;
+      }
+      if (leader_working) continue;
+      for (const auto& f : followers_) {
+        const std::string pair = pair_key(f.follower.value, i->key, p);
+        if (follower_in_flight_[pair] != 0) continue;
+        int64_t held = 0;
+        bool working = false;
+        for (const auto& [tag, o] : follower_book_) {
+          if (o.follower != f.follower.value || !(o.instrument == i->key) || o.product != p) continue;
+          working |= o.working();
+          held += direction(o.side) * o.filled;
+        }
+        if (working) continue;
+        ++settled_checks_;
+        const int64_t journaled = state_.positions.net(f.account, i->key, p);
+        if (journaled != held) {
+          return fail(pair + ": the journal folds " + std::to_string(journaled) +
+                      " where the broker holds " + std::to_string(held));
+        }
+        const int64_t target = oracle_target(f, i->key, p);
+        if (held == target) {
+          rejected_pairs_.erase(pair);
+          continue;
+        }
+        std::optional<d::Drift> named;
+        for (const d::Drift& drift : d::drift(state_, i->key)) {
+          if (drift.follower == f.follower && drift.product == p) named = drift;
+        }
+        const std::string where = pair + " holds " + std::to_string(held) + " where the target is " +
+                                  std::to_string(target);
+        if (!named) {
+          const d::LeaderSide side = d::leader_side(state_, i->key, p);
+          const auto tags = state_.positions.working_tags.find(
+              projections::PositionKeyView{f.account, i->key, p});
+          return fail(where + ", and the core sees no drift (its target is " +
+                      std::to_string(d::target_of(state_, f, i->key, p).units) +
+                      ", the leader's working buys " + std::to_string(side.working_buy_units) +
+                      " sells " + std::to_string(side.working_sell_units) + ", follower orders working " +
+                      std::to_string(tags == state_.positions.working_tags.end() ? 0 : tags->second.size()) +
+                      ")" + trace(f.follower, i->key));
+        }
+        if (named->target_units != target) {
+          return fail(where + ", but the core's target is " + std::to_string(named->target_units));
+        }
+        const bool exit_part = held != 0 && (target == 0 || (held > 0) != (target > 0) ||
+                                             (held > 0 ? held > target : held < target));
+        const d::SkipReason r = named->reason;
+        const bool holds_exits = r == d::SkipReason::follower_paused ||
+                                 r == d::SkipReason::follower_disabled ||
+                                 r == d::SkipReason::market_closed;
+        const bool entry_limit = r == d::SkipReason::daily_trade_limit ||
+                                 r == d::SkipReason::max_order_value ||
+                                 r == d::SkipReason::outside_copy_window ||
+                                 r == d::SkipReason::loss_guard || r == d::SkipReason::stale_event;
+        const bool refused_by_broker = r == d::SkipReason::none && rejected_pairs_.contains(pair);
+        if (!(refused_by_broker || holds_exits || (entry_limit && !exit_part))) {
+          return fail(where + ", held by " + std::string(d::to_string(r)) +
+                      (exit_part ? " (an exit part)" : " (an entry)") + trace(f.follower, i->key));
+        }
+        ++named_;
+      }
+    }
+  }
+}
+
+// With TANDEM_FIDELITY_TRACE set: the journal's records about one follower and instrument.
+std::string World::trace(const d::FollowerId& follower, const d::InstrumentKey& instrument) const {
+  if (std::getenv("TANDEM_FIDELITY_TRACE") == nullptr) return "";
+  std::ostringstream os;
+  std::set<std::string> tags;
+  for (size_t k = 0; k < journal_.size(); ++k) {
+    const d::Event& e = journal_[k];
+    if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&e); u && u->instrument == instrument) {
+      os << "\n  " << k << " L " << u->order_id.value << " " << d::to_string(u->status) << " "
+         << d::to_string(u->side) << " " << d::to_string(u->order_type) << " q " << u->quantity_units
+         << " f " << u->filled_units << " " << d::to_string(u->product) << (u->recovered ? " recovered" : "");
+    } else if (const auto* c = std::get_if<d::CopyDecision>(&e);
+               c && c->follower == follower && c->instrument == instrument) {
+      os << "\n  " << k << "   D " << c->leader_order_id.value << " " << d::to_string(c->action) << " "
+         << d::to_string(c->side) << " q " << c->quantity_units << " " << d::to_string(c->skip_reason)
+         << " target " << c->sizing.target_units << " held " << c->sizing.position_before_units;
+    } else if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e);
+               i && i->follower == follower && i->order.instrument == instrument) {
+      tags.insert(i->tag.value);
+      os << "\n  " << k << "   I " << i->tag.value << " " << d::to_string(i->action) << " target "
+         << i->target_tag.value << " q " << i->order.quantity_units << " " << d::to_string(i->order.product);
+    } else if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&e); u && tags.contains(u->tag.value)) {
+      os << "\n  " << k << "   U " << u->tag.value << " " << d::to_string(u->status) << " f "
+         << u->filled_units << " q " << u->quantity_units;
+    } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&e); a && tags.contains(a->tag.value)) {
+      os << "\n  " << k << "   A " << a->tag.value;
+    } else if (const auto* r = std::get_if<d::FollowerOrderRejected>(&e); r && tags.contains(r->tag.value)) {
+      os << "\n  " << k << "   R " << r->tag.value << " " << r->message;
+    } else if (std::holds_alternative<d::EngineStarted>(e)) {
+      os << "\n  " << k << " restart";
+    }
+  }
+  os << "\n  the leader's book:";
+  for (const auto& [id, o] : leader_book_) {
+    if (o.instrument == instrument) {
+      os << "\n    " << id << " " << d::to_string(o.status) << " " << d::to_string(o.side) << " q " << o.qty
+         << " f " << o.filled << " " << d::to_string(o.product);
+    }
+  }
+  return os.str();
+}
+
+void World::check_replay() {
+  d::CopyState s;
+  for (size_t k = 0; k < journal_.size();) {
+    if (d::decided_for(journal_[k]) != nullptr) return fail("replay: a decision without its input");
+    const std::vector<d::Event> again = d::step(s, journal_[k]);
+    for (size_t m = 0; m < again.size(); ++m) {
+      if (k + 1 + m >= journal_.size() || !(journal_[k + 1 + m] == again[m])) {
+        return fail("replay: the decision after journal record " + std::to_string(k) + " differs");
+      }
+    }
+    k += 1 + again.size();
+  }
+}
+
+// ---------------------------------------------------------------- the day
+
+std::string World::run() {
+  configure();
+  const d::TimeNs first = kOpen + 5 * 60 * 1'000'000'000LL;
+  const d::TimeNs last = kClose - 30 * 60 * 1'000'000'000LL;
+  for (int k = 0; k < shape_.leader_actions; ++k) {
+    at(first + (last - first) / shape_.leader_actions * k + uniform(0, 1000) * kMs,
+       [this] { leader_action(); });
+  }
+  if (shape_.stream_drops && chance(0.6)) {
+    at(first + uniform(0, (last - first) / kMs) * kMs, [this] {
+      stream_up_ = false;
+      ++coverage_.stream_drops;
+      at(later(500, 90'000), [this] {
+        stream_up_ = true;
+        std::set<std::string> changed;
+        changed.swap(changed_while_down_);
+        reconciling_ = true;  // checked once every recovered report is in
+        for (const std::string& id : changed) {
+          deliver(recovered_report(leader_book_.at(id)));
+        }
+        reconciling_ = false;
+        check_settled();
+      });
+    });
+  }
+  if (shape_.restarts) {
+    const int crashes = static_cast<int>(uniform(0, 2));
+    for (int k = 0; k < crashes; ++k) {
+      at(first + uniform(0, (last - first) / kMs) * kMs, [this] { crash(); });
+    }
+  }
+  // An operator pauses a follower for a while: its exits are held, and owed until the resume.
+  if (chance(0.3)) {
+    at(first + uniform(0, (last - first) / kMs) * kMs, [this] {
+      const d::FollowerId who = followers_[uniform(0, static_cast<int64_t>(followers_.size()) - 1)].follower;
+      ++coverage_.pauses;
+      deliver(d::FollowerPaused{who, "operator", "a look"});
+      at(later(1'000, 300'000), [this, who] { deliver(d::FollowerResumed{who, "operator"}); });
+    });
+  }
+  // At 15:20 the leader cancels what still works, as a trader does before the close.
+  at(kClose - 10 * 60 * 1'000'000'000LL, [this] {
+    for (auto& [id, o] : leader_book_) {
+      if (!o.working()) continue;
+      o.status = d::OrderStatus::cancelled;
+      report_leader(o);
+    }
+  });
+  while (!queue_.empty() && violation_.empty()) {
+    Timed next = queue_.top();
+    queue_.pop();
+    now_ = next.at;
+    if (now_ >= kClose) break;
+    next.action();
+  }
+  if (violation_.empty()) check_replay();
+  return violation_;
+}
+
+}  // namespace tandem::testing::fidelity

@@ -1,0 +1,189 @@
+// The copy-fidelity simulator (in the spirit of TigerBeetle's VOPR): one seeded, single-threaded
+// trading day in which a generated leader trades on a model exchange, the real core (step())
+// copies it to a few followers through a model broker, and a checker holds the followers to
+// DESIGN.md invariant 8 at every settled point — by the broker's truth, not the journal's.
+//
+// What the world does, all on one discrete-event clock drawn from the seed:
+//  - the leader: market entries and exits, reversals, limit orders that fill, are modified or
+//    cancelled, stop-losses that trigger or are cancelled just before a market exit; fills come
+//    in parts; its reports reach the engine late, sometimes merged (a change reported with the
+//    final status), and its stream drops for a while, after which the engine gets "recovered"
+//    reports of every order that changed meanwhile;
+//  - the followers' broker: acknowledges or rejects each order after a latency, fills market
+//    orders at once or in parts, fills limit and stop orders whenever it likes (before or after
+//    the leader's), applies modifies and cancels late (a cancel may lose the race to a fill),
+//    and reports late, sometimes merged;
+//  - the engine: step() on every input, its orders sent once journaled; it crashes now and then
+//    and restarts from its journal (the state folded again), reconciling by tag: intents the
+//    broker never saw are sent again, and every order whose state moved is reported again;
+//  - the checker: after every input, each follower position that is settled (nothing of the
+//    leader's working there, nothing of the follower's working or in flight, no report on its
+//    way, the engine up) must be at the target an independent oracle computes from the leader's
+//    reports, or drift() must name a refusal that may hold it (an entry limit for an entry; a
+//    broker rejection). The journal's position must equal the broker's. At the end of the day
+//    the journal must replay through step() to the same decisions.
+// Test code; the product's simulator (brokers/sim) speaks the brokers' real protocols.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <queue>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "domain/copy/decide.h"
+#include "domain/copy/drift.h"
+#include "domain/copy/target.h"
+#include "tests/support/copy_sim.h"
+
+namespace tandem::testing::fidelity {
+
+namespace d = ::tandem::domain;
+
+inline constexpr d::TimeNs kMs = 1'000'000;
+inline constexpr d::TimeNs kOpen = kSimTenAm - 45 * 60 * 1'000'000'000LL;  // 09:15 IST
+
+// What a day may contain; each seed draws its own mixture.
+struct DayShape {
+  int leader_actions = 60;
+  double merge_reports = 0.15;   // a report folded into the next one of the same order
+  double reject_follower = 0.02;  // the broker refuses a follower order
+  bool stream_drops = true;
+  bool restarts = true;
+};
+
+// A leader or follower order at its broker.
+struct BookOrder {
+  std::string id;        // leader order id, or the follower order's tag
+  std::string follower;  // empty for the leader's
+  d::InstrumentKey instrument;
+  d::Product product = d::Product::intraday;
+  d::Side side = d::Side::buy;
+  d::OrderType type = d::OrderType::market;
+  int64_t qty = 0;
+  int64_t filled = 0;
+  int64_t price = 0;  // limit price
+  int64_t avg = 0;
+  d::OrderStatus status = d::OrderStatus::open;
+  bool working() const { return !d::is_final(status); }
+};
+
+class World {
+ public:
+  World(uint64_t seed, DayShape shape) : seed_(seed), rng_(seed), shape_(shape) {}
+
+  // Runs the day; returns the first violation (empty when none), with the seed to reproduce it.
+  std::string run();
+
+  int64_t decisions() const { return decisions_; }
+  int64_t settled_checks() const { return settled_checks_; }
+  int64_t off_target_named() const { return named_; }
+  // How often the day hit each cause of drift (the test prints the totals).
+  struct Coverage {
+    int64_t reversals = 0, merged_reports = 0, merged_final_changes = 0, stop_cancel_races = 0,
+            stream_drops = 0, restarts = 0, broker_rejections = 0, pauses = 0;
+  };
+  const Coverage& coverage() const { return coverage_; }
+  // The oracle's targets one lot off: a world in which the checker must find a violation.
+  void TEST_skew_oracle() { skew_ = true; }
+
+ private:
+  using Action = std::function<void()>;
+  struct Timed {
+    d::TimeNs at;
+    uint64_t order;
+    Action action;
+    bool operator>(const Timed& o) const { return at != o.at ? at > o.at : order > o.order; }
+  };
+
+  // ---- plumbing ----
+  void at(d::TimeNs when, Action a) { queue_.push({when, next_++, std::move(a)}); }
+  d::TimeNs later(int lo_ms, int hi_ms) { return now_ + uniform(lo_ms, hi_ms) * kMs; }
+  int64_t uniform(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  void fail(const std::string& what);
+
+  // ---- setup ----
+  void configure();
+  std::vector<d::FollowerSettings> followers_;
+  d::Instrument option_ = sim_option();
+  d::Instrument equity_ = sim_equity();
+
+  // ---- the leader and its exchange ----
+  void leader_action();
+  BookOrder& new_leader_order(const d::Instrument& i, d::Product p, d::Side side, int64_t qty,
+                              d::OrderType type);
+  void fill_leader(const std::string& id, int64_t units);
+  void report_leader(const BookOrder& o);
+  d::LeaderOrderUpdate recovered_report(const BookOrder& o) const;
+  int64_t leader_net(const d::InstrumentKey& i, d::Product p) const;
+  std::map<std::string, BookOrder> leader_book_;
+  int leader_ids_ = 0;
+  bool stream_up_ = true;
+  std::set<std::string> changed_while_down_;
+  std::map<std::string, int> leader_reports_in_flight_;  // by order id
+  std::map<std::string, int> leader_versions_;          // reports made, by order id
+
+  // ---- the followers' broker ----
+  void broker_receive(const d::FollowerOrderIntent& intent);
+  void fill_follower(const std::string& tag, int64_t units);
+  void report_follower(const BookOrder& o);
+  std::map<std::string, BookOrder> follower_book_;  // by tag
+  std::set<std::string> broker_rejected_;           // tags the broker refused
+  std::map<std::string, int> follower_in_flight_;   // by follower:instrument:product
+
+  // ---- the engine ----
+  void deliver(const d::Event& input);  // an input reaches the engine (if it is up)
+  void engine_step(const d::Event& input);
+  // Sends an intent to the broker, or — a change to an order not acknowledged yet — holds it
+  // until that ack, as the engine does.
+  void dispatch(const d::FollowerOrderIntent& intent);
+  std::map<std::string, std::vector<d::FollowerOrderIntent>> parked_;  // by the tag they wait for
+  std::set<std::string> dispatched_;
+  void crash();
+  void restart();
+  bool engine_up_ = true;
+  bool reconciling_ = false;
+  d::CopyState state_;
+  std::vector<d::Event> journal_;
+
+  // ---- the oracle and the checker ----
+  void oracle_leader_report(const d::LeaderOrderUpdate& u);
+  int64_t oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i, d::Product p) const;
+  void check_settled();
+  void check_replay();
+  std::string trace(const d::FollowerId& follower, const d::InstrumentKey& instrument) const;
+  std::map<std::string, int64_t> oracle_filled_;  // leader order → filled, as reported
+  std::map<std::pair<d::InstrumentKey, d::Product>, int64_t> oracle_net_;
+  struct Basis {
+    int sign = 0;
+    int64_t price = 0;
+    int64_t peak = 0;
+  };
+  std::map<std::pair<d::InstrumentKey, d::Product>, Basis> oracle_basis_;
+  std::set<std::string> rejected_pairs_;  // follower:instrument:product with a refusal since
+
+  uint64_t seed_;
+  std::mt19937_64 rng_;
+  DayShape shape_;
+  std::priority_queue<Timed, std::vector<Timed>, std::greater<>> queue_;
+  uint64_t next_ = 0;
+  d::TimeNs now_ = kOpen;
+  std::string violation_;
+  int64_t decisions_ = 0;
+  int64_t settled_checks_ = 0;
+  int64_t named_ = 0;
+  bool skew_ = false;
+  Coverage coverage_;
+};
+
+std::string pair_key(const std::string& follower, const d::InstrumentKey& i, d::Product p);
+// A leader order's report as its broker would send it at `at`.
+d::LeaderOrderUpdate update_of(const BookOrder& o, d::TimeNs at);
+
+}  // namespace tandem::testing::fidelity
