@@ -5,12 +5,15 @@
 
 #include <future>
 
+#include "app/freeze_data.h"
 #include "app/gateway_factory.h"
 #include "app/text_file.h"
 #include "brokers/await_on.h"
 #include "brokers/paper/paper_gateway.h"
 #include "brokers/renamed_gateway.h"
+#include "domain/base/assert.h"
 #include "domain/calendar/market_calendar.h"
+#include "domain/instruments/freeze_limits.h"
 
 namespace tandem::app {
 
@@ -59,6 +62,9 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   setup.leader = {config.leader.account};
   setup.leader_broker = config.leader.broker;
   setup.holidays = holidays;
+  auto freeze = d::parse_freeze_limits(embedded_text(freeze_data::kFreezeQuantities));
+  TANDEM_ASSERT(freeze.ok(), freeze.status().message());  // shipped in the binary, tested
+  setup.freeze_limits = std::move(*freeze);
   setup.version = options.version;
   setup.config_hash = config.hash;
   engine::Engine::Followers followers;

@@ -85,8 +85,11 @@ struct Funds {
 
 struct PlaceOptions {
   // The exchange's freeze quantity for the instrument (0: none). Above it the order is
-  // sliced by the broker (Kite `autoslice`), never refused.
+  // sliced by the broker (Kite `autoslice`, Dhan /orders/slicing), never refused.
   int64_t freeze_quantity_units = 0;
+  // A derivative whose freeze quantity nobody told us (a stock's, not in our table): the
+  // broker's own slicing is asked for whatever the size, so the exchange never refuses it.
+  bool freeze_unknown = false;
   // Called once the order has left for the broker: its request written to the broker's
   // socket (on every attempt), or taken by a paper book. For measuring, never for deciding.
   std::function<void()> on_sent;

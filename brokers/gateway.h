@@ -83,6 +83,9 @@ class Gateway {
 
   // The leader's latest fill price of an instrument. A real broker has its own market and
   // ignores it; the paper broker fills against it.
+  // Puts back the orders the journal says this account had (after a restart). Only a book
+  // that lives in this process needs it (paper); a broker's own book is the last word.
+  virtual void restore_orders(const std::vector<BrokerOrder>& orders) { (void)orders; }
   virtual void reference_price(const domain::InstrumentKey& instrument, int64_t price_paise) {
     (void)instrument;
     (void)price_paise;

@@ -199,7 +199,10 @@ Status Engine::start() {
   auto instruments = run_on<Result<std::vector<d::Instrument>>>(
       leader_executor_, [this] { return leader_.instruments(); });
   if (instruments.ok()) {
-    for (auto& i : *instruments) master_[i.key] = std::move(i);
+    for (auto& i : *instruments) {
+      i.freeze_qty_units = d::freeze_units(setup_.freeze_limits, i);
+      master_[i.key] = std::move(i);
+    }
   }
   std::vector<d::Event> funds;
   auto take_funds = [&](const d::AccountId& account, brokers::Gateway& g) {
@@ -213,6 +216,7 @@ Status Engine::start() {
   }
   if (Status s = append(std::move(funds)); !s.ok()) return s;
 
+  restore_paper_books();
   // Streams: facts go to the inbox, from the broker threads.
   // The callbacks hold the inbox, not the engine: a late one finds no engine to touch.
   asio::post(leader_executor_, [this] {
@@ -239,6 +243,47 @@ Status Engine::start() {
   Status reconciled = reconcile_pending();
   publish_view(true);
   return reconciled;
+}
+
+// A paper follower's book lives in memory: its working orders are put back from the state
+// the journal rebuilt, so that the leader's later modifies and cancels find them.
+void Engine::restore_paper_books() {
+  std::map<d::FollowerId, std::vector<brokers::BrokerOrder>> working;
+  for (const auto& [leader, copies] : state_.mappings.by_leader) {
+    for (const auto& [follower, copy] : copies) {
+      if (copy.broker_order_id.empty() || projections::status_rank(copy.status) != 1) continue;
+      const auto known = state_.orders.follower.find(copy.placed_tag);
+      brokers::BrokerOrder o;
+      o.order_id = copy.broker_order_id;
+      o.status = copy.status;
+      o.instrument = copy.order.instrument;
+      o.side = copy.order.side;
+      o.order_type = copy.order.order_type;
+      o.product = copy.order.product;
+      o.validity = copy.order.validity;
+      o.quantity_units = copy.order.quantity_units;
+      o.filled_units = copy.filled_units;
+      o.pending_units = copy.order.quantity_units - copy.filled_units;
+      o.price_paise = copy.order.price_paise;
+      o.trigger_price_paise = copy.order.trigger_price_paise;
+      o.average_price_paise =
+          known == state_.orders.follower.end() ? 0 : known->second.average_price_paise;
+      o.tag = copy.placed_tag.value;
+      o.broker_status = o.status == d::OrderStatus::trigger_pending ? "TRIGGER PENDING" : "OPEN";
+      working[follower].push_back(std::move(o));
+    }
+  }
+  for (auto& [follower, orders] : working) {
+    const auto g = followers_.find(follower);
+    if (g == followers_.end() || g->second->broker() != "paper") continue;
+    brokers::Gateway* gateway = g->second;
+    std::promise<void> done;
+    asio::post(gateway->executor(), [&] {
+      gateway->restore_orders(orders);
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
 }
 
 // Every intent journaled without an ack or a rejection (an earlier run stopped between
@@ -305,7 +350,9 @@ void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_receiv
   }
   const auto inst = state_.instruments.find(intent.order.instrument);
   if (inst != state_.instruments.end()) {
-    options.freeze_quantity_units = inst->second.freeze_qty_units;
+    options.freeze_quantity_units = d::freeze_units(setup_.freeze_limits, inst->second);
+    options.freeze_unknown =
+        options.freeze_quantity_units == 0 && inst->second.segment != d::Segment::equity;
   }
   outgoing_.push_back({gateway, thread, intent, std::move(options), leader_received, look_first});
 }

@@ -28,6 +28,7 @@
 
 #include "brokers/gateway.h"
 #include "domain/copy/copy_state.h"
+#include "domain/instruments/freeze_limits.h"
 #include "engine/inbox.h"
 #include "engine/operator_view.h"
 #include "journal/store.h"
@@ -39,6 +40,9 @@ struct EngineSetup {
   domain::Broker leader_broker = domain::Broker::kite;
   std::vector<domain::FollowerSettings> followers;
   std::vector<domain::TradingDay> holidays;
+  // Index derivatives' freeze quantities by underlying (data/nse/freeze_quantities.txt):
+  // what the brokers' instrument lists do not say.
+  domain::FreezeLimits freeze_limits;
   std::string version;
   std::string config_hash;
   size_t inbox_capacity = 1 << 16;
@@ -234,6 +238,7 @@ class Engine {
   // The index in broker_threads_ of the gateway's executor; size() when not there yet.
   size_t thread_of(const brokers::Gateway& gateway) const;
   Status reconcile_pending();
+  void restore_paper_books();
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
 
   journal::Store& store_;

@@ -22,7 +22,8 @@ namespace tandem::journal {
 // 2: LateEvents in FollowerSettings, FollowerFlattenRequested (docs/journal_format.md).
 // 3: the daily loss guard: its FollowerSettings fields, PriceSnapshot, LossGuardTripped.
 // 4: position targets: SizingInputs.targetUnits, SkipReason atTarget and flattened, Clamp
-//    entryLimit; decisions now follow follower order reports too (docs/journal_format.md).
+//    entryLimit and freezeQuantity; decisions now follow follower order reports too
+//    (docs/journal_format.md).
 inline constexpr uint16_t kSchemaVersion = 4;
 // The oldest schema whose decisions today's core recomputes: older days were decided by the
 // order-mirroring core, which `replay --verify` names instead of reporting divergences.

@@ -1,6 +1,7 @@
 #include "brokers/paper/paper_book.h"
 
 #include "brokers/seeded_random.h"
+#include "domain/base/assert.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -100,6 +101,27 @@ Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d
   changed_.insert(seq);
   if (!tag.empty()) by_tag_.emplace(tag, seq);  // the first slice, when sliced
   return o;
+}
+
+void PaperBook::restore(const BrokerOrder& order, d::TimeNs now) {
+  const uint64_t seq = sequence_of(order.order_id);
+  TANDEM_REQUIRE(seq > 0 && !orders_.contains(seq), order.order_id.value);
+  orders_[seq] = {order, now};
+  if (!d::is_final(order.status)) working_.insert(seq);
+  if (!order.tag.empty()) by_tag_.emplace(d::ClientTag{order.tag}, seq);
+  if (order.filled_units > 0) {
+    BrokerTrade t;
+    t.trade_id = "R" + order.order_id.value;  // restored: one trade for what had filled
+    t.order_id = order.order_id;
+    t.instrument = order.instrument;
+    t.side = order.side;
+    t.product = order.product;
+    t.quantity_units = order.filled_units;
+    t.price_paise = order.average_price_paise;
+    t.fill_time_ns = now;
+    trades_.push_back(t);
+  }
+  next_ = std::max(next_, seq + 1);
 }
 
 Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::OrderRequest& request,

@@ -71,6 +71,11 @@ class PaperBook {
   // the fills that built the open side.
   std::vector<domain::BrokerPosition> positions() const;
   std::optional<BrokerOrder> find_by_tag(const domain::ClientTag& tag) const;
+  // Puts back an order as it was (its id, what had filled, its state), fillable from `now`:
+  // a paper book lives in memory, and after a restart the engine rebuilds it from the
+  // journal (Engine::start), so that later modifies and cancels find their orders.
+  // REQUIRES: order.order_id is "P<n>" and not in the book.
+  void restore(const BrokerOrder& order, domain::TimeNs now);
 
  private:
   struct Working {

@@ -106,4 +106,11 @@ void PaperGateway::subscribe(OnOrderUpdate on_order, OnConnectionChange on_conne
   });
 }
 
+void PaperGateway::restore_orders(const std::vector<BrokerOrder>& orders) {
+  const d::TimeNs now = clock_();
+  for (const BrokerOrder& o : orders) {
+    if (!book_.find_by_tag(d::ClientTag{o.tag})) book_.restore(o, now);
+  }
+}
+
 }  // namespace tandem::brokers

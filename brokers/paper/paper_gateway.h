@@ -47,6 +47,9 @@ class PaperGateway final : public Gateway {
   void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
   void stop() override { on_order_ = nullptr; }
   void set_access_token(std::string) override {}  // paper accounts have no token
+  void restore_orders(const std::vector<BrokerOrder>& orders) override;
+  // Inspection, for tests: on the gateway's executor only.
+  const PaperBook& book() const { return book_; }
   void reference_price(const domain::InstrumentKey& instrument, int64_t price_paise) override {
     set_price(instrument, price_paise);
   }

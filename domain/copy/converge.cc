@@ -55,7 +55,10 @@ void top_up_exits(const CopyState& s, const FollowerSettings& f, const Instrumen
     const int64_t mine = order.working_units();
     const int64_t others = working_closing - mine;
     const int64_t room = closing == Side::sell ? (held - others) - reach : reach - (held + others);
-    const int64_t wanted = std::min(room, held > 0 ? held - others : -held - others) / lot * lot;
+    int64_t wanted = std::min(room, held > 0 ? held - others : -held - others) / lot * lot;
+    if (const int64_t cap = order_cap_units(s.instruments.at(key)); cap > 0) {
+      wanted = std::min(wanted, cap - order.fill.filled_units);
+    }
     if (wanted <= mine) continue;
     CopyDecision d;
     d.leader_order_id = owner.leader_order_id;
@@ -192,9 +195,7 @@ void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey
   d.quantity_units = final_qty;
   d.sizing.final_qty_units = final_qty;
   const OrderRequest order{key, d.side, OrderType::market, product, Validity::day, final_qty, 0, 0};
-  FollowerOrderIntent intent = intent_of(d, order, nullptr);
-  out.emplace_back(std::move(d));
-  out.emplace_back(std::move(intent));
+  emit_places(std::move(d), order, order_cap_units(inst->second), out);
 }
 
 std::vector<std::pair<InstrumentKey, Product>> positions_of(const CopyState& s,

@@ -51,6 +51,7 @@ enum class Clamp : uint8_t {
   loss_guard = 6,  // the daily loss guard refused to grow an order that adds to a position
   entry_limit = 7,  // the part that would open or add was refused (skip_reason names why);
                     // the part that closes goes
+  freeze_quantity = 8,  // cut to the exchange's freeze quantity: the rest goes in more orders
 };
 
 struct SizingInputs {

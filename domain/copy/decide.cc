@@ -186,6 +186,10 @@ void place(const Context& c, OrderType type, int64_t price, int64_t trigger) {
       d.clamp = Clamp::max_order_value;
     }
   }
+  if (const int64_t cap = order_cap_units(inst->second); cap > 0 && qty > cap) {
+    qty = cap;  // the exchange refuses more in one order; convergence brings the rest
+    d.clamp = Clamp::freeze_quantity;
+  }
   d.action = CopyAction::place;
   d.quantity_units = qty;
   d.sizing.final_qty_units = qty;
@@ -226,6 +230,11 @@ void modify(const Context& c) {
   if (qty > old_qty && adds && tripped_guard(c.s, c.f.follower) != nullptr) {
     qty = old_qty;  // the loss guard lets nothing add to a position
     d.clamp = Clamp::loss_guard;
+  }
+  const int64_t cap = order_cap_units(c.s.instruments.at(c.u.instrument));
+  if (cap > 0 && qty > std::max(cap, old_qty)) {
+    qty = std::max(cap, old_qty);
+    d.clamp = Clamp::freeze_quantity;
   }
   d.sizing.final_qty_units = qty;
   const bool same = qty == old_qty && c.u.price_paise == copy.order.price_paise &&

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "domain/copy/intent_of.h"
+#include "domain/copy/target.h"
 
 namespace tandem::domain {
 
@@ -91,7 +92,9 @@ std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& r
                              d.quantity_units,
                              0,
                              0};
-    emit(out, std::move(d), order, nullptr);
+    const auto instrument = s.instruments.find(key.instrument);
+    const int64_t cap = instrument == s.instruments.end() ? 0 : order_cap_units(instrument->second);
+    emit_places(std::move(d), order, cap, out);
   }
   return out;
 }

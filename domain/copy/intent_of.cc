@@ -1,5 +1,8 @@
 #include "domain/copy/intent_of.h"
 
+#include <algorithm>
+#include <string>
+
 #include "domain/base/assert.h"
 #include "domain/copy/client_tag.h"
 
@@ -21,6 +24,26 @@ FollowerOrderIntent intent_of(const CopyDecision& d, OrderRequest order,
     intent.target_tag = target->placed_tag;
   }
   return intent;
+}
+
+void emit_places(CopyDecision d, OrderRequest order, int64_t cap, std::vector<Event>& out) {
+  TANDEM_REQUIRE(d.action == CopyAction::place && d.ordinal == 1, d.ordinal);
+  TANDEM_REQUIRE(order.quantity_units == d.quantity_units, order.quantity_units, d.quantity_units);
+  const LeaderOrderId first = d.leader_order_id;
+  int64_t left = d.quantity_units;
+  for (int part = 0; left > 0; ++part) {
+    const int64_t qty = cap > 0 ? std::min(left, cap) : left;
+    left -= qty;
+    CopyDecision slice = d;
+    if (part > 0) slice.leader_order_id = LeaderOrderId{first.value + ":" + std::to_string(part)};
+    if (qty < d.quantity_units && slice.clamp == Clamp::none) slice.clamp = Clamp::freeze_quantity;
+    slice.quantity_units = qty;
+    slice.sizing.final_qty_units = qty;
+    order.quantity_units = qty;
+    FollowerOrderIntent intent = intent_of(slice, order, nullptr);
+    out.emplace_back(std::move(slice));
+    out.emplace_back(std::move(intent));
+  }
 }
 
 }  // namespace tandem::domain

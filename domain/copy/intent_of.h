@@ -3,6 +3,8 @@
 // modify or cancel the follower order it changes.
 #pragma once
 
+#include <vector>
+
 #include "domain/copy/copy_state.h"
 #include "domain/events.h"
 
@@ -12,5 +14,13 @@ namespace tandem::domain {
 // modify or cancel changes (ignored for a place); may be null.
 [[nodiscard]] FollowerOrderIntent intent_of(const CopyDecision& decision, OrderRequest order,
                                             const projections::FollowerCopy* target);
+
+// Appends a place decision of Tandem's own (convergence, flatten) and its intent — as
+// several when the quantity is above `cap_units` (the exchange's freeze quantity; 0: none),
+// each at most that, under leader order ids "<id>:<k>" after the first (clamp
+// freeze_quantity), so each slice has a tag of its own and is followed like any order.
+// REQUIRES: decision.action is place, ordinal 1; order.quantity_units == decision.quantity_units.
+void emit_places(CopyDecision decision, OrderRequest order, int64_t cap_units,
+                 std::vector<Event>& out);
 
 }  // namespace tandem::domain

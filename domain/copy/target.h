@@ -29,6 +29,11 @@ namespace tandem::domain {
 // Lots are the rounding unit of derivatives; equities round to shares.
 [[nodiscard]] int64_t lot_unit(const Instrument& instrument);
 
+// The most one order may carry (the exchange's freeze quantity, in whole lots); 0: no limit.
+// A larger quantity goes as several orders (convergence, flatten) or is cut (a mirror; the
+// rest follows by convergence once the leader has filled).
+[[nodiscard]] int64_t order_cap_units(const Instrument& instrument);
+
 // The leader's side of one instrument and product, in leader terms: its filled net and the
 // unfilled quantity of its working buys and sells.
 struct LeaderSide {

@@ -339,7 +339,7 @@ d::CopyDecision get(s::CopyDecision::Reader r) {
   v.quantity_units = r.getQuantityUnits();
   v.sizing = get(r.getSizing());
   v.skip_reason = in(r.getSkipReason(), d::SkipReason::flattened);
-  v.clamp = in(r.getClamp(), d::Clamp::entry_limit);
+  v.clamp = in(r.getClamp(), d::Clamp::freeze_quantity);
   v.instrument = get(r.getInstrument());
   v.side = in(r.getSide(), d::Side::sell);
   return v;

@@ -32,7 +32,7 @@ enum SkipReason {
 }
 enum Clamp {
   none @0; maxPosition @1; maxPositionValue @2; maxOrderValue @3; exitPosition @4;
-  alreadyFilled @5; lossGuard @6; entryLimit @7;
+  alreadyFilled @5; lossGuard @6; entryLimit @7; freezeQuantity @8;
 }
 
 struct InstrumentKey {

@@ -28,12 +28,13 @@ using Script = std::function<void(Rig&, Engine&)>;
 
 Outcome run_scenario(d::FollowerSettings settings, const Script& script,
                      brokers::sim::KiteSimConfig config = sim_config(),
-                     std::vector<d::TradingDay> holidays = {}) {
+                     std::vector<d::TradingDay> holidays = {}, d::FreezeLimits freeze = {}) {
   Rig rig(std::move(config));
   EngineSetup setup;
   setup.leader = {"LEADER1"};
   setup.followers = {settings};
   setup.holidays = std::move(holidays);
+  setup.freeze_limits = std::move(freeze);
   auto store = with_engine(rig, setup, {{settings.follower, rig.follow1.get()}},
                            [&](Engine& engine) { script(rig, engine); });
   Outcome out;
@@ -232,6 +233,97 @@ TEST(EngineScenarios, RejectionsOverFivePercentRaiseOneOrderErrorsAlert) {
   EXPECT_EQ(o.decisions.size(), 25u);
   // 20 answers are the rule's minimum: raised once, not again for the next five.
   EXPECT_EQ(o.alerts.count("order_errors") ? o.alerts.at("order_errors") : 0, 1);
+}
+
+// The freeze quantity of an index option is not in Kite's instrument list: the engine takes
+// it from data/nse (here NIFTY's 1800) and a 2100-unit copy goes with autoslice, in two
+// orders, instead of being refused by the exchange.
+TEST(EngineScenarios, ACopyAboveTheFreezeQuantityIsSlicedNotRefused) {
+  const d::InstrumentKey call{d::Exchange::nfo, "NIFTY26N2423500CE"};
+  auto config = sim_config();
+  d::Instrument option;
+  option.key = call;
+  option.underlying = "NIFTY";
+  option.segment = d::Segment::derivatives;
+  option.lot_size_units = 75;
+  option.kite_token = 10001;
+  option.freeze_qty_units = 1800;  // the exchange's rule, which the simulator enforces
+  config.instruments.push_back(option);
+  const auto o = run_scenario(
+      kite_follower(d::SizingPolicy::multiplier, 2 * d::kPpm),
+      [&](Rig& r, Engine& e) {
+        r.on_brokers([&] {
+          r.sim->kite().set_price(call, 180'00);
+          return 0;
+        });
+        const int64_t before = e.stats().leader_updates;
+        d::OrderRequest order = r.order(d::Side::buy, d::OrderType::market, 1050);
+        order.instrument = call;
+        order.product = d::Product::carry_forward;
+        ASSERT_TRUE(r.on_brokers([&] { return r.sim->kite().place_as_owner("LEADER1", order); }).ok());
+        ASSERT_TRUE(wait_for([&] { return e.stats().leader_updates > before; }, 5s));
+        ASSERT_TRUE(wait_for([&] { return e.stats().in_flight == 0; }, 5s));
+        std::this_thread::sleep_for(200ms);
+      },
+      config, {}, {{"NIFTY", 1800}});
+  int64_t booked = 0;
+  for (const auto& b : o.book) {
+    EXPECT_NE(b.status, d::OrderStatus::rejected) << b.status_message;
+    booked += b.filled_units;
+  }
+  EXPECT_EQ(booked, 2100);
+  EXPECT_GE(o.book.size(), 2u) << "sliced at 1800";
+}
+
+// A paper follower's book lives in memory: after a restart the engine rebuilds it from the
+// journal, so that the leader's cancel of an order placed before the restart cancels the
+// paper copy instead of failing ("paper: no order P1").
+TEST(EngineScenarios, APaperFollowersWorkingOrdersSurviveARestart) {
+  Rig rig;
+  const auto paper = follower("PAPER1", d::Broker::paper, d::SizingPolicy::multiplier, d::kPpm);
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.followers = {paper};
+  d::BrokerOrderId leader_order;
+  auto first = with_engine(rig, setup, {{paper.follower, rig.paper1.get()}}, [&](Engine& e) {
+    const int64_t before = e.stats().leader_updates;
+    auto placed = rig.on_brokers([&] {
+      return rig.sim->kite().place_as_owner("LEADER1",
+                                            rig.order(d::Side::buy, d::OrderType::limit, 10, 1000'00));
+    });
+    ASSERT_TRUE(placed.ok());
+    leader_order = placed->order_id;
+    ASSERT_TRUE(wait_for([&] { return e.stats().leader_updates > before; }, 5s));
+    ASSERT_TRUE(wait_for([&] { return e.stats().acks >= 1 && e.stats().in_flight == 0; }, 5s));
+  });
+  ASSERT_TRUE(first);
+  first.reset();  // the first engine's journal closed, its paper book gone with it
+  brokers::PaperAccount account;
+  account.funds.available_paise = 5'00'000'00;
+  auto fresh = std::make_unique<brokers::PaperGateway>(rig.broker_io.get_executor(), account,
+                                                       market_clock);
+  auto second = with_engine(rig, setup, {{paper.follower, fresh.get()}}, [&](Engine& e) {
+    const int64_t before = e.stats().leader_updates;
+    ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().cancel_as_owner("LEADER1", leader_order); }).ok());
+    ASSERT_TRUE(wait_for([&] { return e.stats().leader_updates > before; }, 5s));
+    ASSERT_TRUE(wait_for([&] { return e.stats().in_flight == 0; }, 5s));
+    std::this_thread::sleep_for(200ms);
+  });
+  ASSERT_TRUE(second);
+  int cancels = 0, refused = 0;
+  for (const auto& r : testing::read_all(*second)) {
+    if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) cancels += i->action == d::CopyAction::cancel;
+    if (std::holds_alternative<d::FollowerOrderRejected>(r.event)) ++refused;
+  }
+  EXPECT_EQ(cancels, 1);
+  EXPECT_EQ(refused, 0);
+  const auto book = rig.on_brokers([&] { return fresh->book().order_book(); });
+  ASSERT_EQ(book.size(), 1u);
+  EXPECT_EQ(book[0].status, d::OrderStatus::cancelled);
+  rig.on_brokers([&] {
+    fresh->stop();
+    return 0;
+  });
 }
 
 }  // namespace
