@@ -44,6 +44,21 @@ struct LeaderWorking {
   int64_t sell_units = 0;
   bool operator==(const LeaderWorking&) const = default;
 };
+using InstrumentProduct = std::pair<InstrumentKey, Product>;
+// Orders InstrumentProducts, and finds one by its parts without copying the symbol.
+struct InstrumentProductLess {
+  using is_transparent = void;
+  struct View {
+    const InstrumentKey& instrument;
+    Product product;
+  };
+  static auto tie(const InstrumentProduct& k) { return std::tie(k.first, k.second); }
+  static auto tie(const View& k) { return std::tie(k.instrument, k.product); }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return tie(a) < tie(b);
+  }
+};
 
 struct CopyState {
   AccountId leader;
@@ -55,7 +70,7 @@ struct CopyState {
   TradingDay day = 0;
   std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
   std::map<BasisKey, TargetBasis> bases;  // capital_proportional and risk_based followers
-  std::map<std::pair<InstrumentKey, Product>, LeaderWorking> leader_working;
+  std::map<InstrumentProduct, LeaderWorking, InstrumentProductLess> leader_working;
   // Instruments a follower was flattened in while the leader held them: its target there is
   // zero until the leader is flat in the instrument (target.h).
   std::set<std::pair<FollowerId, InstrumentKey>> flattened;

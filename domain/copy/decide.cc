@@ -380,6 +380,13 @@ bool decides_nothing(const CopyState& s, const Event& event) {
   return false;
 }
 
+// What a follower order's report can change for convergence: its fills and what still works.
+std::pair<int64_t, int64_t> follower_order_progress(const CopyState& s, const ClientTag& tag) {
+  const auto it = s.positions.follower_orders.find(tag);
+  if (it == s.positions.follower_orders.end()) return {-1, -1};
+  return {it->second.fill.filled_units, it->second.working_units()};
+}
+
 }  // namespace
 
 std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
@@ -391,6 +398,15 @@ std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
   if (const auto* u = std::get_if<LeaderOrderUpdate>(&event)) {
     const auto it = state.orders.leader.find(u->order_id);
     if (it != state.orders.leader.end()) known = it->second;
+  } else if (const auto* f = std::get_if<FollowerOrderUpdate>(&event)) {
+    // A report that moves neither the order's fills nor what still works (an acknowledgement
+    // of an order as placed) changes nothing convergence looks at.
+    const auto before = follower_order_progress(state, f->tag);
+    fold(state, event);
+    if (follower_order_progress(state, f->tag) == before) return {};
+    std::vector<Event> out = decide_after(state, event, nullptr);
+    for (const Event& e : out) fold(state, e);
+    return out;
   }
   fold(state, event);
   std::vector<Event> out = decide_after(state, event, known ? &*known : nullptr);

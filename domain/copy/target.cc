@@ -50,10 +50,12 @@ int64_t round_to_lots(i128 micro, int64_t lot, bool nearest) {
 Target policy_target(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
                      Product leader_product, int64_t lot, int64_t net, int64_t price_hint) {
   if (net == 0) return {};
-  const auto basis_it = s.bases.find(BasisKey{f.follower, key, leader_product});
-  const TargetBasis* basis = basis_it != s.bases.end() && basis_it->second.sign == sign_of(net)
-                                 ? &basis_it->second
-                                 : nullptr;
+  // Only these two policies keep a basis (a lookup copies the key's strings: skip it).
+  const TargetBasis* basis = nullptr;
+  if (f.sizing == SizingPolicy::capital_proportional || f.sizing == SizingPolicy::risk_based) {
+    const auto it = s.bases.find(BasisKey{f.follower, key, leader_product});
+    if (it != s.bases.end() && it->second.sign == sign_of(net)) basis = &it->second;
+  }
   i128 micro = 0;
   switch (f.sizing) {
     case SizingPolicy::multiplier:
@@ -114,7 +116,7 @@ int64_t order_cap_units(const Instrument& i) {
 LeaderSide leader_side(const CopyState& s, const InstrumentKey& instrument, Product product) {
   LeaderSide out;
   out.net_units = s.positions.net(s.leader, instrument, product);
-  const auto w = s.leader_working.find({instrument, product});
+  const auto w = s.leader_working.find(InstrumentProductLess::View{instrument, product});
   if (w != s.leader_working.end()) {
     out.working_buy_units = w->second.buy_units;
     out.working_sell_units = w->second.sell_units;
@@ -135,7 +137,9 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
   const auto inst = s.instruments.find(key);
   if (inst == s.instruments.end()) return {0, SkipReason::unknown_instrument};
   if (!instrument_allowed(f, inst->second)) return {0, SkipReason::instrument_not_allowed};
-  if (s.flattened.contains({f.follower, key})) return {0, SkipReason::flattened};
+  if (!s.flattened.empty() && s.flattened.contains({f.follower, key})) {
+    return {0, SkipReason::flattened};
+  }
   const int64_t lot = lot_unit(inst->second);
   // In follower terms the leader's buys are the follower's sells under reverse.
   const LeaderReach leader_reach =
@@ -152,10 +156,14 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
     const Target t = policy_target(s, f, key, p, lot, net, price_hint);
     total.units += t.units;
     if (t.why != SkipReason::none) total.why = t.why;
-    const auto basis = s.bases.find(BasisKey{f.follower, key, p});
-    if (basis != s.bases.end() && basis->second.price_paise > 0) price = basis->second.price_paise;
+    if (f.max_position_value_paise > 0 && !s.bases.empty()) {  // the value cap's price
+      const auto basis = s.bases.find(BasisKey{f.follower, key, p});
+      if (basis != s.bases.end() && basis->second.price_paise > 0) price = basis->second.price_paise;
+    }
   }
-  if (price <= 0) price = value_or(s.reference_price_paise, key, int64_t{0});
+  if (price <= 0 && f.max_position_value_paise > 0) {
+    price = value_or(s.reference_price_paise, key, int64_t{0});
+  }
   Target capped = cap(f, total, lot, price);
   if (capped.units != 0 && capped.why == SkipReason::below_one_lot) capped.why = SkipReason::none;
   if (f.reverse) capped.units = -capped.units;
