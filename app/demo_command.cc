@@ -10,8 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
-#include <future>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <thread>
 

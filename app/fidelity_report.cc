@@ -29,7 +29,8 @@ Fidelity check_fidelity(const d::CopyState& state,
     for (const auto& [key, units] : held) keys.insert(key);
     for (const auto& [key, p] : state.positions.by_key) {
       if (key.account != state.leader || p.net_qty_units == 0) continue;
-      if (auto product = d::follower_product(f, key.product)) keys.insert({key.instrument, *product});
+      if (auto product = d::follower_product(f, key.product))
+        keys.insert({key.instrument, *product});
     }
     for (const auto& [instrument, product] : keys) {
       FidelityRow row;
@@ -43,7 +44,8 @@ Fidelity check_fidelity(const d::CopyState& state,
         ++out.on_target;
       } else {
         for (const d::Drift& drift : d::drift(state, instrument)) {
-          if (drift.follower == id && drift.product == product && drift.reason != d::SkipReason::none) {
+          if (drift.follower == id && drift.product == product &&
+              drift.reason != d::SkipReason::none) {
             row.held_by = std::string(d::to_string(drift.reason));
           }
         }

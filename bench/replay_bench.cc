@@ -105,10 +105,10 @@ class Recorder {
       TANDEM_RETURN_IF_ERROR(input(d::FollowerOrderAck{intent.tag, intent.follower, id}, at));
       const bool market = intent.order.order_type == d::OrderType::market;
       return input(d::FollowerOrderUpdate{intent.tag, intent.follower, id,
-                                        market ? d::OrderStatus::complete : d::OrderStatus::open,
-                                        market ? intent.order.quantity_units : 0,
-                                        market ? 100'00 : 0, at, intent.order.quantity_units},
-                 at);
+                                          market ? d::OrderStatus::complete : d::OrderStatus::open,
+                                          market ? intent.order.quantity_units : 0,
+                                          market ? 100'00 : 0, at, intent.order.quantity_units},
+                   at);
     }
     const auto known = state_.orders.follower.find(intent.target_tag);
     if (known == state_.orders.follower.end()) return Status();

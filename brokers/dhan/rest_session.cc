@@ -37,8 +37,9 @@ asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::
     co_return Status::invalid_argument("dhan: no securityId for " + d::to_text(order.instrument) +
                                        " in the scrip master");
   }
-  const bool slice = options.freeze_unknown || (options.freeze_quantity_units > 0 &&
-                                                order.quantity_units > options.freeze_quantity_units);
+  const bool slice =
+      options.freeze_unknown ||
+      (options.freeze_quantity_units > 0 && order.quantity_units > options.freeze_quantity_units);
   net::HttpRequest r;
   r.method = http::verb::post;
   r.target = slice ? "/orders/slicing" : "/orders";

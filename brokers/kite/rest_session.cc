@@ -29,8 +29,9 @@ asio::awaitable<Result<std::string>> RestSession::call(net::HttpRequest request,
 
 asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::ClientTag tag,
                                                       PlaceOptions options) {
-  const bool slice = options.freeze_unknown || (options.freeze_quantity_units > 0 &&
-                                                order.quantity_units > options.freeze_quantity_units);
+  const bool slice =
+      options.freeze_unknown ||
+      (options.freeze_quantity_units > 0 && order.quantity_units > options.freeze_quantity_units);
   net::HttpRequest r;
   r.method = http::verb::post;
   r.target = "/orders/regular";

@@ -15,7 +15,6 @@ namespace {
 
 using projections::status_rank;
 
-
 template <class Map, class Key>
 auto value_or(const Map& map, const Key& key, typename Map::mapped_type fallback) {
   const auto it = map.find(key);
@@ -38,12 +37,14 @@ void top_up_exits(const CopyState& s, const FollowerSettings& f, const Instrumen
                   Product product, std::vector<Event>& out) {
   const int64_t held = s.positions.net(f.account, key, product);
   if (held == 0) return;
-  const auto tags = s.positions.working_tags.find(projections::PositionKeyView{f.account, key, product});
+  const auto tags =
+      s.positions.working_tags.find(projections::PositionKeyView{f.account, key, product});
   if (tags == s.positions.working_tags.end()) return;
   const Side closing = held > 0 ? Side::sell : Side::buy;
   const int64_t lot = lot_unit(s.instruments.at(key));
   const int64_t reach =
-      target_of(s, f, key, product, closing == Side::sell ? LeaderReach::all_sells : LeaderReach::all_buys)
+      target_of(s, f, key, product,
+                closing == Side::sell ? LeaderReach::all_sells : LeaderReach::all_buys)
           .units;
   const int64_t working_closing = s.positions.working(f.account, key, product, closing);
   for (const ClientTag& tag : tags->second) {

@@ -48,9 +48,9 @@ enum class Clamp : uint8_t {
   max_order_value = 3,
   exit_position = 4,
   already_filled = 5,
-  loss_guard = 6,  // the daily loss guard refused to grow an order that adds to a position
-  entry_limit = 7,  // the part that would open or add was refused (skip_reason names why);
-                    // the part that closes goes
+  loss_guard = 6,       // the daily loss guard refused to grow an order that adds to a position
+  entry_limit = 7,      // the part that would open or add was refused (skip_reason names why);
+                        // the part that closes goes
   freeze_quantity = 8,  // cut to the exchange's freeze quantity: the rest goes in more orders
 };
 
@@ -69,7 +69,7 @@ struct SizingInputs {
   int64_t remainder_out_micro = 0;    // what rounding dropped, carried when enabled
   int64_t position_before_units = 0;  // follower net position used by the clamps
   int64_t final_qty_units = 0;        // after clamps
-  int64_t target_units = 0;  // the follower's target (signed) this order was sized toward
+  int64_t target_units = 0;           // the follower's target (signed) this order was sized toward
   bool operator==(const SizingInputs&) const = default;
 };
 

@@ -20,15 +20,15 @@ int64_t working_of(const projections::OrderState* o) {
 bool leader_flat_in(const CopyState& s, const InstrumentKey& instrument) {
   constexpr std::array kProducts{Product::delivery, Product::intraday, Product::carry_forward,
                                  Product::mtf};
-  return std::all_of(kProducts.begin(), kProducts.end(), [&](Product p) {
-    return s.positions.net(s.leader, instrument, p) == 0;
-  });
+  return std::all_of(kProducts.begin(), kProducts.end(),
+                     [&](Product p) { return s.positions.net(s.leader, instrument, p) == 0; });
 }
 
 // A leader update moves its order's working quantity, its net and the targets' bases.
 void apply_leader(CopyState& s, const LeaderOrderUpdate& e) {
   const auto known = s.orders.leader.find(e.order_id);
-  const int64_t working_before = working_of(known == s.orders.leader.end() ? nullptr : &known->second);
+  const int64_t working_before =
+      working_of(known == s.orders.leader.end() ? nullptr : &known->second);
   const int64_t net_before = s.positions.net(s.leader, e.instrument, e.product);
   projections::apply(s.positions, e);
   projections::apply(s.orders, e);

@@ -29,11 +29,11 @@ struct DayGuard {
 // What a follower's target in a position was opened with (target.h): kept from the leader's
 // first fill from flat until it is flat again, so the target moves only with the leader's net.
 struct TargetBasis {
-  int sign = 0;                       // +1 the leader is long, -1 short
-  int64_t leader_capital_paise = 0;   // FundsSnapshots when it opened
+  int sign = 0;                      // +1 the leader is long, -1 short
+  int64_t leader_capital_paise = 0;  // FundsSnapshots when it opened
   int64_t follower_capital_paise = 0;
-  int64_t price_paise = 0;            // the leader's fill price that opened it
-  int64_t peak_units = 0;             // the leader's largest |net| since
+  int64_t price_paise = 0;  // the leader's fill price that opened it
+  int64_t peak_units = 0;   // the leader's largest |net| since
   bool operator==(const TargetBasis&) const = default;
 };
 using BasisKey = std::tuple<FollowerId, InstrumentKey, Product>;  // leader product

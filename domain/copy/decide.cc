@@ -103,7 +103,8 @@ Room room_for(const Context& c, Product product, Side side, int64_t price, int64
                       reference_price(c, price));
   const int64_t lot = lot_unit(s.instruments.at(c.u.instrument));
   r.from_units = side == Side::buy ? held + working : held - working;
-  const int64_t room = side == Side::buy ? r.reach.units - r.from_units : r.from_units - r.reach.units;
+  const int64_t room =
+      side == Side::buy ? r.reach.units - r.from_units : r.from_units - r.reach.units;
   r.units = std::max<int64_t>(room, 0) / lot * lot;
   return r;
 }
@@ -146,7 +147,8 @@ void place(const Context& c, OrderType type, int64_t price, int64_t trigger) {
   if (room.reach.why == SkipReason::max_position_reached) d.clamp = Clamp::max_position;
   if (room.units == 0) {
     SkipReason why = room.reach.why != SkipReason::none ? room.reach.why : SkipReason::at_target;
-    if (why == SkipReason::at_target && leader_exit(c) && exit_part(d.side, 1, room.from_units) == 0) {
+    if (why == SkipReason::at_target && leader_exit(c) &&
+        exit_part(d.side, 1, room.from_units) == 0) {
       why = SkipReason::no_position_to_exit;  // the leader reduces; the follower holds nothing
     }
     return skip(c, std::move(d), why);
@@ -154,8 +156,10 @@ void place(const Context& c, OrderType type, int64_t price, int64_t trigger) {
   const int64_t lot = d.sizing.lot_size_units;
   const int64_t exits = exit_part(d.side, room.units, room.from_units) / lot * lot;
   int64_t qty = room.units;
-  const bool scales = c.f.sizing == SizingPolicy::multiplier || c.f.sizing == SizingPolicy::fixed_ratio;
-  if (exits == qty && scales && __int128(c.u.quantity_units) * c.f.ratio_ppm > __int128(qty) * kPpm) {
+  const bool scales =
+      c.f.sizing == SizingPolicy::multiplier || c.f.sizing == SizingPolicy::fixed_ratio;
+  if (exits == qty && scales &&
+      __int128(c.u.quantity_units) * c.f.ratio_ppm > __int128(qty) * kPpm) {
     d.clamp = Clamp::exit_position;  // cut to what the follower holds
   }
   if (exits < qty) {
@@ -216,7 +220,8 @@ void modify(const Context& c) {
   }
   const Product product = copy.order.product;
   const auto order = c.s.positions.follower_orders.find(copy.placed_tag);
-  const int64_t mine = order == c.s.positions.follower_orders.end() ? 0 : order->second.working_units();
+  const int64_t mine =
+      order == c.s.positions.follower_orders.end() ? 0 : order->second.working_units();
   const Room room = room_for(c, product, d.side, c.u.price_paise, mine);
   d.sizing = sizing_of(c, room, c.u.price_paise);
   const int64_t held = c.s.positions.net(c.f.account, c.u.instrument, product);
@@ -314,15 +319,15 @@ std::vector<Event> on_leader(const CopyState& s, const LeaderOrderUpdate& u,
     const Context c{s, u, settings, known, projections::copy_in(copies, id), out};
     // Late orders under `converge`, and every order under copy_on = fill, are not mirrored:
     // convergence buys or sells at market what the leader has executed.
-    const bool mirrored = settings.copy_on == CopyOn::placement &&
-                          !(settings.late_events == LateEvents::converge && first_seen_recovered(c));
+    const bool mirrored =
+        settings.copy_on == CopyOn::placement &&
+        !(settings.late_events == LateEvents::converge && first_seen_recovered(c));
     if (mirrored) mirror_placement(c);
     if (!moved || decided_for_follower(out, first)) continue;
     if (const auto product = follower_product(settings, u.product)) {
       // A late report that the staleness limit would refuse opens or adds nothing here either.
       const bool late_taken = u.recovered && settings.late_events != LateEvents::skip;
-      const bool stale =
-          !late_taken && is_stale(settings, u.exchange_time_ns, u.received_time_ns);
+      const bool stale = !late_taken && is_stale(settings, u.exchange_time_ns, u.received_time_ns);
       converge(s, settings, u.instrument, *product, u.exchange_time_ns, false, out, stale);
     }
   }
@@ -342,8 +347,8 @@ std::vector<Event> on_follower_order(const CopyState& s, const ClientTag& tag,
   const auto order = s.positions.follower_orders.find(tag);
   if (order == s.positions.follower_orders.end()) return {};
   std::vector<Event> out;
-  converge(s, settings->second, order->second.key.instrument, order->second.key.product,
-           s.clock_ns, /*top_up=*/true, out);
+  converge(s, settings->second, order->second.key.instrument, order->second.key.product, s.clock_ns,
+           /*top_up=*/true, out);
   return out;
 }
 

@@ -14,7 +14,8 @@ constexpr std::array kProducts{Product::delivery, Product::intraday, Product::ca
 
 bool settled(const CopyState& s, const FollowerSettings& f, const InstrumentKey& instrument,
              Product product) {
-  if (s.positions.working_tags.contains(projections::PositionKeyView{f.account, instrument, product})) {
+  if (s.positions.working_tags.contains(
+          projections::PositionKeyView{f.account, instrument, product})) {
     return false;
   }
   for (const Product p : leader_products_of(f, product)) {

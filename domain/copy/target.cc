@@ -63,22 +63,21 @@ Target policy_target(const CopyState& s, const FollowerSettings& f, const Instru
       micro = i128(net) * f.ratio_ppm;
       break;
     case SizingPolicy::capital_proportional: {
-      const int64_t leader_cap = basis ? basis->leader_capital_paise
-                                       : value_or(s.funds_paise, s.leader, int64_t{0});
-      const int64_t follower_cap = basis ? basis->follower_capital_paise
-                                         : value_or(s.funds_paise, f.account, int64_t{0});
+      const int64_t leader_cap =
+          basis ? basis->leader_capital_paise : value_or(s.funds_paise, s.leader, int64_t{0});
+      const int64_t follower_cap =
+          basis ? basis->follower_capital_paise : value_or(s.funds_paise, f.account, int64_t{0});
       if (leader_cap <= 0 || follower_cap <= 0) return {0, SkipReason::no_capital_snapshot};
       micro = i128(net) * follower_cap * 1'000'000 / leader_cap;
       break;
     }
     case SizingPolicy::risk_based: {
-      const int64_t capital = basis ? basis->follower_capital_paise
-                                    : value_or(s.funds_paise, f.account, int64_t{0});
+      const int64_t capital =
+          basis ? basis->follower_capital_paise : value_or(s.funds_paise, f.account, int64_t{0});
       const int64_t price = basis ? basis->price_paise : price_hint;
       if (capital <= 0) return {0, SkipReason::no_capital_snapshot};
       if (price <= 0) return {0, SkipReason::no_reference_price};
-      const i128 budget_lots =
-          i128(f.max_position_pct_bp) * capital / (i128(10'000) * price * lot);
+      const i128 budget_lots = i128(f.max_position_pct_bp) * capital / (i128(10'000) * price * lot);
       const int64_t peak = std::max(basis ? basis->peak_units : 0, abs64(net));
       // Whole lots of the budget in proportion to the leader's exits since its peak.
       const i128 lots = budget_lots * abs64(net) / peak;
@@ -158,7 +157,8 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
     if (t.why != SkipReason::none) total.why = t.why;
     if (f.max_position_value_paise > 0 && !s.bases.empty()) {  // the value cap's price
       const auto basis = s.bases.find(BasisKey{f.follower, key, p});
-      if (basis != s.bases.end() && basis->second.price_paise > 0) price = basis->second.price_paise;
+      if (basis != s.bases.end() && basis->second.price_paise > 0)
+        price = basis->second.price_paise;
     }
   }
   if (price <= 0 && f.max_position_value_paise > 0) {

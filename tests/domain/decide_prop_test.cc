@@ -173,8 +173,9 @@ RC_GTEST_PROP(DecideProp, SettledFollowersAreOnTargetOrTheRefusalIsNamed, ()) {
     for (const Drift& d : drift(state, *instrument)) {
       // A follower's report settles that follower; a leader's, every follower.
       if (reported != nullptr && !(d.follower == *reported)) continue;
-      RC_LOG() << to_string(event_type(e)) << " " << d.follower.value << " " << to_text(*instrument) << " net " << d.net_units
-               << " target " << d.target_units << " reason " << to_string(d.reason) << "\n";
+      RC_LOG() << to_string(event_type(e)) << " " << d.follower.value << " " << to_text(*instrument)
+               << " net " << d.net_units << " target " << d.target_units << " reason "
+               << to_string(d.reason) << "\n";
       RC_ASSERT(d.reason != SkipReason::none);
       ++off;
     }

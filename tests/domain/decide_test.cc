@@ -511,7 +511,6 @@ TEST(Decide, FlattenHurriesAWorkingExitAndClosesOnlyTheRest) {
   EXPECT_EQ(intents[1].order.quantity_units, 75);
 }
 
-
 // ---- The causes of drift found in the order-mirroring core (issue: position targets) ----
 
 namespace causes {
@@ -521,15 +520,22 @@ const InstrumentKey kInfy = sim_equity().key;
 // The follower's broker answers an intent now: acknowledged, and filled `filled` of it.
 void answer(CopySim& sim, const FollowerOrderIntent& i, int64_t filled, OrderStatus status) {
   sim.record(FollowerOrderAck{i.tag, i.follower, {"B" + i.tag.value}});
-  sim.record(FollowerOrderUpdate{i.tag, i.follower, {"B" + i.tag.value}, status, filled,
-                                 filled > 0 ? 100'00 : 0, 0, i.order.quantity_units});
+  sim.record(FollowerOrderUpdate{i.tag,
+                                 i.follower,
+                                 {"B" + i.tag.value},
+                                 status,
+                                 filled,
+                                 filled > 0 ? 100'00 : 0,
+                                 0,
+                                 i.order.quantity_units});
 }
 
 TEST(DecideCauses, AReversalTurnsTheFollowerAroundToo) {
   CopySim sim;
   sim.setup({sim_follower("a")});
   sim.apply(leader_order("L1", sim_equity(), Side::buy, 40, OrderStatus::complete, 40));
-  const auto out = sim.apply(leader_order("L2", sim_equity(), Side::sell, 80, OrderStatus::complete, 80));
+  const auto out =
+      sim.apply(leader_order("L2", sim_equity(), Side::sell, 80, OrderStatus::complete, 80));
   EXPECT_EQ(only_intent(out).order.quantity_units, 80);
   EXPECT_EQ(sim.position("a", kInfy), -40);
 }
@@ -553,9 +559,12 @@ TEST(DecideCauses, AChangeReportedWithTheFinalStatusResizesTheCopy) {
 TEST(DecideCauses, AnExitHeldBackWhileAStopLossCancelIsInFlightGoesOnceItConfirms) {
   CopySim sim(false);
   sim.setup({sim_follower("a", SizingPolicy::multiplier, 2 * kPpm)});
-  answer(sim, only_intent(sim.apply(leader_order("L1", sim_equity(), Side::buy, 140, OrderStatus::complete, 140))),
+  answer(sim,
+         only_intent(sim.apply(
+             leader_order("L1", sim_equity(), Side::buy, 140, OrderStatus::complete, 140))),
          280, OrderStatus::complete);
-  LeaderOrderUpdate sl = leader_order("L2", sim_equity(), Side::sell, 140, OrderStatus::trigger_pending);
+  LeaderOrderUpdate sl =
+      leader_order("L2", sim_equity(), Side::sell, 140, OrderStatus::trigger_pending);
   sl.order_type = OrderType::stop_loss_market;
   sl.trigger_price_paise = 95'00;
   const FollowerOrderIntent stop = only_intent(sim.apply(sl));
@@ -564,7 +573,8 @@ TEST(DecideCauses, AnExitHeldBackWhileAStopLossCancelIsInFlightGoesOnceItConfirm
   sl.status = OrderStatus::cancelled;
   EXPECT_EQ(only_intent(sim.apply(sl)).action, CopyAction::cancel);  // not confirmed yet
   // The leader sells at market at once: the stop-loss may still fill, so nothing more now.
-  const auto exit = sim.apply(leader_order("L3", sim_equity(), Side::sell, 140, OrderStatus::complete, 140));
+  const auto exit =
+      sim.apply(leader_order("L3", sim_equity(), Side::sell, 140, OrderStatus::complete, 140));
   EXPECT_TRUE(std::none_of(exit.begin(), exit.end(), [](const Event& e) {
     return std::holds_alternative<FollowerOrderIntent>(e);
   }));
@@ -581,10 +591,11 @@ TEST(DecideCauses, AnExitHeldBackWhileAStopLossCancelIsInFlightGoesOnceItConfirm
 TEST(DecideCauses, AStopLossDecidedWhileTheEntryFillsIsToppedUp) {
   CopySim sim(false);
   sim.setup({sim_follower("a", SizingPolicy::multiplier, 2 * kPpm)});
-  const FollowerOrderIntent entry =
-      only_intent(sim.apply(leader_order("L1", sim_equity(), Side::buy, 140, OrderStatus::complete, 140)));
+  const FollowerOrderIntent entry = only_intent(
+      sim.apply(leader_order("L1", sim_equity(), Side::buy, 140, OrderStatus::complete, 140)));
   answer(sim, entry, 100, OrderStatus::open);  // 100 of 280 so far
-  LeaderOrderUpdate sl = leader_order("L2", sim_equity(), Side::sell, 140, OrderStatus::trigger_pending);
+  LeaderOrderUpdate sl =
+      leader_order("L2", sim_equity(), Side::sell, 140, OrderStatus::trigger_pending);
   sl.order_type = OrderType::stop_loss_market;
   sl.trigger_price_paise = 95'00;
   const FollowerOrderIntent stop = only_intent(sim.apply(sl));
@@ -604,7 +615,8 @@ TEST(DecideCauses, AnExitTheDailyLimitWouldRefuseGoesOut) {
   CopySim sim;
   sim.setup({f});
   sim.apply(leader_order("L1", sim_equity(), Side::buy, 10, OrderStatus::complete, 10));
-  const auto out = sim.apply(leader_order("L2", sim_equity(), Side::sell, 10, OrderStatus::complete, 10));
+  const auto out =
+      sim.apply(leader_order("L2", sim_equity(), Side::sell, 10, OrderStatus::complete, 10));
   EXPECT_EQ(only_decision(out).action, CopyAction::place);
   EXPECT_EQ(sim.position("a", kInfy), 0);
 }

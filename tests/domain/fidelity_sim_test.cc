@@ -54,17 +54,18 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("fidelity: %llu days, %lld decisions, %lld settled checks, %lld off target with "
-              "a named refusal, 0 violations, %.1f s\n",
-              static_cast<unsigned long long>(days), static_cast<long long>(decisions),
-              static_cast<long long>(checks), static_cast<long long>(named), seconds);
-  std::printf("  causes: %lld reversals, %lld merged reports (%lld changes filled at once), "
-              "%lld stop-loss cancels raced by an exit, %lld stream drops, %lld restarts, "
-              "%lld broker rejections, %lld pauses\n",
-              (long long)hit.reversals, (long long)hit.merged_reports,
-              (long long)hit.merged_final_changes, (long long)hit.stop_cancel_races,
-              (long long)hit.stream_drops, (long long)hit.restarts,
-              (long long)hit.broker_rejections, (long long)hit.pauses);
+  std::printf(
+      "fidelity: %llu days, %lld decisions, %lld settled checks, %lld off target with "
+      "a named refusal, 0 violations, %.1f s\n",
+      static_cast<unsigned long long>(days), static_cast<long long>(decisions),
+      static_cast<long long>(checks), static_cast<long long>(named), seconds);
+  std::printf(
+      "  causes: %lld reversals, %lld merged reports (%lld changes filled at once), "
+      "%lld stop-loss cancels raced by an exit, %lld stream drops, %lld restarts, "
+      "%lld broker rejections, %lld pauses\n",
+      (long long)hit.reversals, (long long)hit.merged_reports, (long long)hit.merged_final_changes,
+      (long long)hit.stop_cancel_races, (long long)hit.stream_drops, (long long)hit.restarts,
+      (long long)hit.broker_rejections, (long long)hit.pauses);
   EXPECT_GT(checks, static_cast<int64_t>(days));  // the checker really looked
 }
 

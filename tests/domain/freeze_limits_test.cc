@@ -35,9 +35,9 @@ TEST(FreezeLimits, TheShippedTableParsesWithTheIndicesOfNseAndBse) {
 TEST(FreezeLimits, TheTableFillsWhatTheBrokerLeftOutInWholeLots) {
   const FreezeLimits limits{{"NIFTY", 1800}};
   EXPECT_EQ(freeze_units(limits, option("NIFTY", 75)), 1800);
-  EXPECT_EQ(freeze_units(limits, option("NIFTY", 65)), 1755);  // the largest lot multiple
+  EXPECT_EQ(freeze_units(limits, option("NIFTY", 65)), 1755);      // the largest lot multiple
   EXPECT_EQ(freeze_units(limits, option("NIFTY", 75, 900)), 900);  // the broker's own wins
-  EXPECT_EQ(freeze_units(limits, option("RELIANCE", 250)), 0);    // not known: broker slicing
+  EXPECT_EQ(freeze_units(limits, option("RELIANCE", 250)), 0);     // not known: broker slicing
   Instrument equity = option("NIFTY", 1);
   equity.segment = Segment::equity;
   EXPECT_EQ(freeze_units(limits, equity), 0);

@@ -23,8 +23,9 @@ int ids = 0;
 
 // The leader trades `qty` (signed) at market, filled at `price`.
 void leader_fills(CopySim& sim, const Instrument& i, int64_t qty, int64_t price = 100'00) {
-  LeaderOrderUpdate u = leader_order("T" + std::to_string(ids++), i, qty > 0 ? Side::buy : Side::sell,
-                                     qty > 0 ? qty : -qty, OrderStatus::complete, qty > 0 ? qty : -qty);
+  LeaderOrderUpdate u =
+      leader_order("T" + std::to_string(ids++), i, qty > 0 ? Side::buy : Side::sell,
+                   qty > 0 ? qty : -qty, OrderStatus::complete, qty > 0 ? qty : -qty);
   u.average_price_paise = price;
   sim.apply(u);
 }
@@ -110,7 +111,8 @@ TEST(Target, TheMaximumPositionCapsAndReverseMirrors) {
   CopySim sim;
   sim.setup({f});
   leader_fills(sim, sim_option(), 150);  // 300, capped to 75 (whole lots under 100), reversed
-  const Target t = target_of(sim.state(), sim.state().followers.at({"x"}), kOption, Product::intraday);
+  const Target t =
+      target_of(sim.state(), sim.state().followers.at({"x"}), kOption, Product::intraday);
   EXPECT_EQ(t.units, -75);
   EXPECT_EQ(t.why, SkipReason::max_position_reached);
 }
@@ -121,7 +123,8 @@ TEST(Target, AnInstrumentTheFollowerDoesNotTradeHasNoTarget) {
   CopySim sim;
   sim.setup({f});
   leader_fills(sim, sim_option(), 150);
-  const Target t = target_of(sim.state(), sim.state().followers.at({"n"}), kOption, Product::intraday);
+  const Target t =
+      target_of(sim.state(), sim.state().followers.at({"n"}), kOption, Product::intraday);
   EXPECT_EQ(t.units, 0);
   EXPECT_EQ(t.why, SkipReason::instrument_not_allowed);
 }

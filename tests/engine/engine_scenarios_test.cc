@@ -260,7 +260,8 @@ TEST(EngineScenarios, ACopyAboveTheFreezeQuantityIsSlicedNotRefused) {
         d::OrderRequest order = r.order(d::Side::buy, d::OrderType::market, 1050);
         order.instrument = call;
         order.product = d::Product::carry_forward;
-        ASSERT_TRUE(r.on_brokers([&] { return r.sim->kite().place_as_owner("LEADER1", order); }).ok());
+        ASSERT_TRUE(
+            r.on_brokers([&] { return r.sim->kite().place_as_owner("LEADER1", order); }).ok());
         ASSERT_TRUE(wait_for([&] { return e.stats().leader_updates > before; }, 5s));
         ASSERT_TRUE(wait_for([&] { return e.stats().in_flight == 0; }, 5s));
         std::this_thread::sleep_for(200ms);
@@ -288,8 +289,8 @@ TEST(EngineScenarios, APaperFollowersWorkingOrdersSurviveARestart) {
   auto first = with_engine(rig, setup, {{paper.follower, rig.paper1.get()}}, [&](Engine& e) {
     const int64_t before = e.stats().leader_updates;
     auto placed = rig.on_brokers([&] {
-      return rig.sim->kite().place_as_owner("LEADER1",
-                                            rig.order(d::Side::buy, d::OrderType::limit, 10, 1000'00));
+      return rig.sim->kite().place_as_owner(
+          "LEADER1", rig.order(d::Side::buy, d::OrderType::limit, 10, 1000'00));
     });
     ASSERT_TRUE(placed.ok());
     leader_order = placed->order_id;
@@ -300,11 +301,13 @@ TEST(EngineScenarios, APaperFollowersWorkingOrdersSurviveARestart) {
   first.reset();  // the first engine's journal closed, its paper book gone with it
   brokers::PaperAccount account;
   account.funds.available_paise = 5'00'000'00;
-  auto fresh = std::make_unique<brokers::PaperGateway>(rig.broker_io.get_executor(), account,
-                                                       market_clock);
+  auto fresh =
+      std::make_unique<brokers::PaperGateway>(rig.broker_io.get_executor(), account, market_clock);
   auto second = with_engine(rig, setup, {{paper.follower, fresh.get()}}, [&](Engine& e) {
     const int64_t before = e.stats().leader_updates;
-    ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().cancel_as_owner("LEADER1", leader_order); }).ok());
+    ASSERT_TRUE(
+        rig.on_brokers([&] { return rig.sim->kite().cancel_as_owner("LEADER1", leader_order); })
+            .ok());
     ASSERT_TRUE(wait_for([&] { return e.stats().leader_updates > before; }, 5s));
     ASSERT_TRUE(wait_for([&] { return e.stats().in_flight == 0; }, 5s));
     std::this_thread::sleep_for(200ms);
@@ -312,7 +315,8 @@ TEST(EngineScenarios, APaperFollowersWorkingOrdersSurviveARestart) {
   ASSERT_TRUE(second);
   int cancels = 0, refused = 0;
   for (const auto& r : testing::read_all(*second)) {
-    if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) cancels += i->action == d::CopyAction::cancel;
+    if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event))
+      cancels += i->action == d::CopyAction::cancel;
     if (std::holds_alternative<d::FollowerOrderRejected>(r.event)) ++refused;
   }
   EXPECT_EQ(cancels, 1);

@@ -8,7 +8,6 @@ namespace {
 
 int direction(d::Side side) { return side == d::Side::buy ? 1 : -1; }
 
-
 int64_t lot_of(const d::InstrumentKey& i) { return i.exchange == d::Exchange::nfo ? 75 : 1; }
 
 constexpr d::TimeNs kClose = kOpen + (6 * 60 + 15) * 60 * 1'000'000'000LL;  // 15:30 IST
@@ -69,8 +68,8 @@ void World::configure() {
                                       d::SizingPolicy::risk_based};
   const int64_t ratios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
   for (int k = 0; k < n; ++k) {
-    d::FollowerSettings f = sim_follower("f" + std::to_string(k), policies[uniform(0, 3)],
-                                         ratios[uniform(0, 4)]);
+    d::FollowerSettings f =
+        sim_follower("f" + std::to_string(k), policies[uniform(0, 3)], ratios[uniform(0, 4)]);
     f.max_position_pct_bp = 100 * uniform(1, 10);
     f.carry_remainder = chance(0.5);
     f.reverse = chance(0.15);
@@ -102,8 +101,8 @@ int64_t World::leader_net(const d::InstrumentKey& i, d::Product p) const {
   return net;
 }
 
-BookOrder& World::new_leader_order(const d::Instrument& i, d::Product p, d::Side side,
-                                   int64_t qty, d::OrderType type) {
+BookOrder& World::new_leader_order(const d::Instrument& i, d::Product p, d::Side side, int64_t qty,
+                                   d::OrderType type) {
   BookOrder o;
   o.id = "L" + std::to_string(leader_ids_++);
   o.instrument = i.key;
@@ -113,7 +112,7 @@ BookOrder& World::new_leader_order(const d::Instrument& i, d::Product p, d::Side
   o.qty = qty;
   o.price = type == d::OrderType::limit ? kPrice : 0;
   o.status = type == d::OrderType::stop_loss_market ? d::OrderStatus::trigger_pending
-                                                     : d::OrderStatus::open;
+                                                    : d::OrderStatus::open;
   BookOrder& placed = leader_book_[o.id] = o;
   report_leader(placed);
   return placed;
@@ -126,8 +125,10 @@ void World::fill_leader(const std::string& id, int64_t units) {
   if (units <= 0) return;
   o.avg = kPrice + uniform(-50, 50) * 5;
   o.filled += units;
-  if (o.filled == o.qty) o.status = d::OrderStatus::complete;
-  else o.status = d::OrderStatus::open;
+  if (o.filled == o.qty)
+    o.status = d::OrderStatus::complete;
+  else
+    o.status = d::OrderStatus::open;
   report_leader(o);
 }
 
@@ -171,14 +172,16 @@ void World::leader_action() {
     for (int k = 0; k < parts; ++k) {
       at(later(1 + 5 * k, 10 + 20 * k), [this, id, lot, parts, k] {
         const BookOrder& b = leader_book_.at(id);
-        fill_leader(id, k + 1 == parts ? b.qty : std::max<int64_t>(lot, (b.qty / parts) / lot * lot));
+        fill_leader(id,
+                    k + 1 == parts ? b.qty : std::max<int64_t>(lot, (b.qty / parts) / lot * lot));
       });
     }
     return;
   }
   if (kind <= 4) {  // an exit: half, all, or a reversal
     const int64_t held = net < 0 ? -net : net;
-    const int64_t qty = std::max<int64_t>(lot, (uniform(0, 2) == 0 ? held / 2 : held * uniform(1, 2)) / lot * lot);
+    const int64_t qty =
+        std::max<int64_t>(lot, (uniform(0, 2) == 0 ? held / 2 : held * uniform(1, 2)) / lot * lot);
     coverage_.reversals += qty > held;
     BookOrder& o = new_leader_order(inst, product, net > 0 ? d::Side::sell : d::Side::buy, qty,
                                     d::OrderType::market);
@@ -203,8 +206,9 @@ void World::leader_action() {
         ++coverage_.stop_cancel_races;
         const int64_t now_net = leader_net(inst.key, product);
         if (now_net == 0) return;
-        BookOrder& exit = new_leader_order(inst, product, now_net > 0 ? d::Side::sell : d::Side::buy,
-                                           now_net > 0 ? now_net : -now_net, d::OrderType::market);
+        BookOrder& exit =
+            new_leader_order(inst, product, now_net > 0 ? d::Side::sell : d::Side::buy,
+                             now_net > 0 ? now_net : -now_net, d::OrderType::market);
         const std::string exit_id = exit.id;
         at(later(0, 5), [this, exit_id] { fill_leader(exit_id, leader_book_.at(exit_id).qty); });
       });
@@ -244,8 +248,14 @@ void World::leader_action() {
 void World::report_follower(const BookOrder& o) {
   const std::string pair = pair_key(o.follower, o.instrument, o.product);
   ++follower_in_flight_[pair];
-  d::FollowerOrderUpdate u{d::ClientTag{o.id}, d::FollowerId{o.follower}, d::BrokerOrderId{"B" + o.id},
-                           o.status, o.filled, o.filled > 0 ? o.avg : 0, now_, o.qty};
+  d::FollowerOrderUpdate u{d::ClientTag{o.id},
+                           d::FollowerId{o.follower},
+                           d::BrokerOrderId{"B" + o.id},
+                           o.status,
+                           o.filled,
+                           o.filled > 0 ? o.avg : 0,
+                           now_,
+                           o.qty};
   at(later(1, 40), [this, u, pair] {
     --follower_in_flight_[pair];
     deliver(u);
@@ -264,13 +274,15 @@ void World::fill_follower(const std::string& tag, int64_t units) {
 }
 
 void World::broker_receive(const d::FollowerOrderIntent& intent) {
-  const std::string pair = pair_key(intent.follower.value, intent.order.instrument, intent.order.product);
+  const std::string pair =
+      pair_key(intent.follower.value, intent.order.instrument, intent.order.product);
   auto refuse = [&](const d::ClientTag& tag) {
     ++coverage_.broker_rejections;
     broker_rejected_.insert(tag.value);
     rejected_pairs_.insert(pair);
     ++follower_in_flight_[pair];
-    const d::FollowerOrderRejected r{tag, intent.follower, "rejected", "the simulated broker refused it"};
+    const d::FollowerOrderRejected r{tag, intent.follower, "rejected",
+                                     "the simulated broker refused it"};
     at(later(1, 30), [this, r, pair] {
       --follower_in_flight_[pair];
       deliver(r);
@@ -343,9 +355,9 @@ void World::deliver(const d::Event& input) {
   if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&input)) {
     if (state_.ended_leader_orders.contains(u->order_id)) return;
     const auto known = state_.orders.leader.find(u->order_id);
-    const projections::OrderState update{u->status, u->quantity_units, u->filled_units,
-                                         u->average_price_paise, u->price_paise,
-                                         u->trigger_price_paise};
+    const projections::OrderState update{u->status,       u->quantity_units,
+                                         u->filled_units, u->average_price_paise,
+                                         u->price_paise,  u->trigger_price_paise};
     if (known != state_.orders.leader.end() &&
         projections::merge(known->second, update) == known->second) {
       return;
@@ -355,8 +367,11 @@ void World::deliver(const d::Event& input) {
     if (!state_.mappings.by_tag.contains(f->tag)) return;
     const auto known = state_.orders.follower.find(f->tag);
     if (known != state_.orders.follower.end()) {
-      const projections::OrderState update{f->status, f->quantity_units, f->filled_units,
-                                           f->average_price_paise, known->second.price_paise,
+      const projections::OrderState update{f->status,
+                                           f->quantity_units,
+                                           f->filled_units,
+                                           f->average_price_paise,
+                                           known->second.price_paise,
                                            known->second.trigger_price_paise};
       if (projections::merge(known->second, update) == known->second) return;
     }
@@ -399,7 +414,8 @@ void World::engine_step(const d::Event& input) {
 
 // REQUIRES: the intent is counted in follower_in_flight_ until the broker receives it.
 void World::dispatch(const d::FollowerOrderIntent& intent) {
-  const std::string pair = pair_key(intent.follower.value, intent.order.instrument, intent.order.product);
+  const std::string pair =
+      pair_key(intent.follower.value, intent.order.instrument, intent.order.product);
   if (intent.action != d::CopyAction::place && intent.target_order_id.empty()) {
     parked_[intent.target_tag.value].push_back(intent);
     return;
@@ -437,20 +453,24 @@ void World::restart() {
     if (copy == state_.mappings.by_tag.end()) continue;
     const auto known = state_.orders.follower.find(d::ClientTag{tag});
     if (known != state_.orders.follower.end() && known->second.status == d::OrderStatus::pending) {
-      engine_step(d::FollowerOrderAck{d::ClientTag{tag}, d::FollowerId{o.follower}, d::BrokerOrderId{"B" + tag}});
+      engine_step(d::FollowerOrderAck{d::ClientTag{tag}, d::FollowerId{o.follower},
+                                      d::BrokerOrderId{"B" + tag}});
     }
-    deliver(d::FollowerOrderUpdate{d::ClientTag{tag}, d::FollowerId{o.follower}, d::BrokerOrderId{"B" + tag},
-                                   o.status, o.filled, o.filled > 0 ? o.avg : 0, now_, o.qty});
+    deliver(d::FollowerOrderUpdate{d::ClientTag{tag}, d::FollowerId{o.follower},
+                                   d::BrokerOrderId{"B" + tag}, o.status, o.filled,
+                                   o.filled > 0 ? o.avg : 0, now_, o.qty});
   }
   for (const std::string& tag : broker_rejected_) {
     const auto owner = state_.mappings.by_tag.find(d::ClientTag{tag});
     if (owner == state_.mappings.by_tag.end()) continue;
     bool answered = false;
     for (const d::Event& e : journal_) {
-      if (const auto* r = std::get_if<d::FollowerOrderRejected>(&e); r && r->tag.value == tag) answered = true;
+      if (const auto* r = std::get_if<d::FollowerOrderRejected>(&e); r && r->tag.value == tag)
+        answered = true;
     }
     if (!answered) {
-      engine_step(d::FollowerOrderRejected{d::ClientTag{tag}, owner->second.follower, "rejected", "read back"});
+      engine_step(d::FollowerOrderRejected{d::ClientTag{tag}, owner->second.follower, "rejected",
+                                           "read back"});
     }
   }
   // Intents journaled but never handed to the broker (held for an ack when it stopped) go now.
@@ -461,12 +481,14 @@ void World::restart() {
   }
   for (const d::Event& e : std::vector<d::Event>(journal_)) {
     const auto* i = std::get_if<d::FollowerOrderIntent>(&e);
-    if (i == nullptr || answered.contains(i->tag.value) || dispatched_.contains(i->tag.value)) continue;
+    if (i == nullptr || answered.contains(i->tag.value) || dispatched_.contains(i->tag.value))
+      continue;
     d::FollowerOrderIntent again = *i;
     const auto target = state_.mappings.by_tag.find(i->target_tag);
     if (target != state_.mappings.by_tag.end()) {
       const auto* copy = state_.mappings.find(target->second.leader_order_id, i->follower);
-      if (copy != nullptr && copy->placed_tag == i->target_tag) again.target_order_id = copy->broker_order_id;
+      if (copy != nullptr && copy->placed_tag == i->target_tag)
+        again.target_order_id = copy->broker_order_id;
     }
     ++follower_in_flight_[pair_key(i->follower.value, i->order.instrument, i->order.product)];
     dispatch(again);
@@ -516,7 +538,8 @@ int64_t World::oracle_target(const d::FollowerSettings& f, const d::InstrumentKe
   const int64_t capital = state_.funds_paise.at(f.account);
   if (f.sizing == d::SizingPolicy::risk_based) {
     const Basis& b = oracle_basis_.at(key);
-    const __int128 budget_lots = __int128(f.max_position_pct_bp) * capital / (__int128(10'000) * b.price * lot);
+    const __int128 budget_lots =
+        __int128(f.max_position_pct_bp) * capital / (__int128(10'000) * b.price * lot);
     units = static_cast<int64_t>(budget_lots * abs_net / std::max(b.peak, abs_net)) * lot * sign;
   } else {
     __int128 micro = f.sizing == d::SizingPolicy::capital_proportional
@@ -558,7 +581,8 @@ void World::check_settled() {
         int64_t held = 0;
         bool working = false;
         for (const auto& [tag, o] : follower_book_) {
-          if (o.follower != f.follower.value || !(o.instrument == i->key) || o.product != p) continue;
+          if (o.follower != f.follower.value || !(o.instrument == i->key) || o.product != p)
+            continue;
           working |= o.working();
           held += direction(o.side) * o.filled;
         }
@@ -578,8 +602,8 @@ void World::check_settled() {
         for (const d::Drift& drift : d::drift(state_, i->key)) {
           if (drift.follower == f.follower && drift.product == p) named = drift;
         }
-        const std::string where = pair + " holds " + std::to_string(held) + " where the target is " +
-                                  std::to_string(target);
+        const std::string where = pair + " holds " + std::to_string(held) +
+                                  " where the target is " + std::to_string(target);
         if (!named) {
           const d::LeaderSide side = d::leader_side(state_, i->key, p);
           const auto tags = state_.positions.working_tags.find(
@@ -587,8 +611,10 @@ void World::check_settled() {
           return fail(where + ", and the core sees no drift (its target is " +
                       std::to_string(d::target_of(state_, f, i->key, p).units) +
                       ", the leader's working buys " + std::to_string(side.working_buy_units) +
-                      " sells " + std::to_string(side.working_sell_units) + ", follower orders working " +
-                      std::to_string(tags == state_.positions.working_tags.end() ? 0 : tags->second.size()) +
+                      " sells " + std::to_string(side.working_sell_units) +
+                      ", follower orders working " +
+                      std::to_string(
+                          tags == state_.positions.working_tags.end() ? 0 : tags->second.size()) +
                       ")" + trace(f.follower, i->key));
         }
         if (named->target_units != target) {
@@ -624,24 +650,30 @@ std::string World::trace(const d::FollowerId& follower, const d::InstrumentKey& 
     const d::Event& e = journal_[k];
     if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&e); u && u->instrument == instrument) {
       os << "\n  " << k << " L " << u->order_id.value << " " << d::to_string(u->status) << " "
-         << d::to_string(u->side) << " " << d::to_string(u->order_type) << " q " << u->quantity_units
-         << " f " << u->filled_units << " " << d::to_string(u->product) << (u->recovered ? " recovered" : "");
+         << d::to_string(u->side) << " " << d::to_string(u->order_type) << " q "
+         << u->quantity_units << " f " << u->filled_units << " " << d::to_string(u->product)
+         << (u->recovered ? " recovered" : "");
     } else if (const auto* c = std::get_if<d::CopyDecision>(&e);
                c && c->follower == follower && c->instrument == instrument) {
-      os << "\n  " << k << "   D " << c->leader_order_id.value << " " << d::to_string(c->action) << " "
-         << d::to_string(c->side) << " q " << c->quantity_units << " " << d::to_string(c->skip_reason)
-         << " target " << c->sizing.target_units << " held " << c->sizing.position_before_units;
+      os << "\n  " << k << "   D " << c->leader_order_id.value << " " << d::to_string(c->action)
+         << " " << d::to_string(c->side) << " q " << c->quantity_units << " "
+         << d::to_string(c->skip_reason) << " target " << c->sizing.target_units << " held "
+         << c->sizing.position_before_units;
     } else if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e);
                i && i->follower == follower && i->order.instrument == instrument) {
       tags.insert(i->tag.value);
       os << "\n  " << k << "   I " << i->tag.value << " " << d::to_string(i->action) << " target "
-         << i->target_tag.value << " q " << i->order.quantity_units << " " << d::to_string(i->order.product);
-    } else if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&e); u && tags.contains(u->tag.value)) {
+         << i->target_tag.value << " q " << i->order.quantity_units << " "
+         << d::to_string(i->order.product);
+    } else if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&e);
+               u && tags.contains(u->tag.value)) {
       os << "\n  " << k << "   U " << u->tag.value << " " << d::to_string(u->status) << " f "
          << u->filled_units << " q " << u->quantity_units;
-    } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&e); a && tags.contains(a->tag.value)) {
+    } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&e);
+               a && tags.contains(a->tag.value)) {
       os << "\n  " << k << "   A " << a->tag.value;
-    } else if (const auto* r = std::get_if<d::FollowerOrderRejected>(&e); r && tags.contains(r->tag.value)) {
+    } else if (const auto* r = std::get_if<d::FollowerOrderRejected>(&e);
+               r && tags.contains(r->tag.value)) {
       os << "\n  " << k << "   R " << r->tag.value << " " << r->message;
     } else if (std::holds_alternative<d::EngineStarted>(e)) {
       os << "\n  " << k << " restart";
@@ -650,8 +682,8 @@ std::string World::trace(const d::FollowerId& follower, const d::InstrumentKey& 
   os << "\n  the leader's book:";
   for (const auto& [id, o] : leader_book_) {
     if (o.instrument == instrument) {
-      os << "\n    " << id << " " << d::to_string(o.status) << " " << d::to_string(o.side) << " q " << o.qty
-         << " f " << o.filled << " " << d::to_string(o.product);
+      os << "\n    " << id << " " << d::to_string(o.status) << " " << d::to_string(o.side) << " q "
+         << o.qty << " f " << o.filled << " " << d::to_string(o.product);
     }
   }
   return os.str();
@@ -707,7 +739,8 @@ std::string World::run() {
   // An operator pauses a follower for a while: its exits are held, and owed until the resume.
   if (chance(0.3)) {
     at(first + uniform(0, (last - first) / kMs) * kMs, [this] {
-      const d::FollowerId who = followers_[uniform(0, static_cast<int64_t>(followers_.size()) - 1)].follower;
+      const d::FollowerId who =
+          followers_[uniform(0, static_cast<int64_t>(followers_.size()) - 1)].follower;
       ++coverage_.pauses;
       deliver(d::FollowerPaused{who, "operator", "a look"});
       at(later(1'000, 300'000), [this, who] { deliver(d::FollowerResumed{who, "operator"}); });

@@ -51,7 +51,7 @@ inline constexpr d::TimeNs kOpen = kSimTenAm - 45 * 60 * 1'000'000'000LL;  // 09
 // What a day may contain; each seed draws its own mixture.
 struct DayShape {
   int leader_actions = 60;
-  double merge_reports = 0.15;   // a report folded into the next one of the same order
+  double merge_reports = 0.15;    // a report folded into the next one of the same order
   double reject_follower = 0.02;  // the broker refuses a follower order
   bool stream_drops = true;
   bool restarts = true;
@@ -104,7 +104,9 @@ class World {
   // ---- plumbing ----
   void at(d::TimeNs when, Action a) { queue_.push({when, next_++, std::move(a)}); }
   d::TimeNs later(int lo_ms, int hi_ms) { return now_ + uniform(lo_ms, hi_ms) * kMs; }
-  int64_t uniform(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  int64_t uniform(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
   void fail(const std::string& what);
 
@@ -127,7 +129,7 @@ class World {
   bool stream_up_ = true;
   std::set<std::string> changed_while_down_;
   std::map<std::string, int> leader_reports_in_flight_;  // by order id
-  std::map<std::string, int> leader_versions_;          // reports made, by order id
+  std::map<std::string, int> leader_versions_;           // reports made, by order id
 
   // ---- the followers' broker ----
   void broker_receive(const d::FollowerOrderIntent& intent);
@@ -154,7 +156,8 @@ class World {
 
   // ---- the oracle and the checker ----
   void oracle_leader_report(const d::LeaderOrderUpdate& u);
-  int64_t oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i, d::Product p) const;
+  int64_t oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i,
+                        d::Product p) const;
   void check_settled();
   void check_replay();
   std::string trace(const d::FollowerId& follower, const d::InstrumentKey& instrument) const;
