@@ -1,5 +1,7 @@
 #include "domain/calendar/market_calendar.h"
 
+#include "domain/base/text_lines.h"
+
 #include <date/date.h>
 
 #include <charconv>
@@ -29,14 +31,7 @@ bool MarketCalendar::is_open(Exchange exchange, TimeNs at) const {
 
 Result<std::set<TradingDay>> parse_holidays(std::string_view text) {
   std::set<TradingDay> out;
-  int line_no = 0;
-  while (!text.empty()) {
-    const size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    ++line_no;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
+  Status read = for_each_data_line(text, [&](std::string_view line, int line_no) -> Status {
     auto bad = [&] {
       return Status::invalid_argument("holiday list line " + std::to_string(line_no) +
                                       ": expected 'YYYY-MM-DD name', got '" + std::string(line) +
@@ -54,7 +49,9 @@ Result<std::set<TradingDay>> parse_holidays(std::string_view text) {
     const TradingDay day = static_cast<TradingDay>(y * 10000 + m * 100 + d);
     if (!is_valid_trading_day(day)) return bad();
     out.insert(day);
-  }
+    return Status();
+  });
+  if (!read.ok()) return read;
   return out;
 }
 

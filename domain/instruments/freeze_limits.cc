@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <charconv>
 
+#include "domain/base/text_lines.h"
+
 namespace tandem::domain {
 
 Result<FreezeLimits> parse_freeze_limits(std::string_view text) {
   FreezeLimits out;
-  int line_no = 0;
-  while (!text.empty()) {
-    const size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    ++line_no;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
+  Status read = for_each_data_line(text, [&](std::string_view line, int line_no) -> Status {
     const size_t space = line.find(' ');
     int64_t units = 0;
     const std::string_view number = space == std::string_view::npos ? "" : line.substr(space + 1);
@@ -26,7 +21,9 @@ Result<FreezeLimits> parse_freeze_limits(std::string_view text) {
                                       "'");
     }
     out[std::string(line.substr(0, space))] = units;
-  }
+    return Status();
+  });
+  if (!read.ok()) return read;
   return out;
 }
 
