@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "domain/copy/drift.h"
-#include "domain/copy/target.h"
+#include "copy/drift.h"
+#include "copy/target.h"
 #include "domain/risk/risk_checks.h"
 
 namespace tandem::app {

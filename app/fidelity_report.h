@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 
 namespace tandem::app {
 

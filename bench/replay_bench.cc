@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "domain/copy/decide.h"
+#include "copy/decide.h"
 #include "journal/record_reader.h"
 #include "journal/store.h"
 #include "replay/verify.h"

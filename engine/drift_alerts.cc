@@ -1,9 +1,9 @@
 // The position_drift alert rule (engine.h): a follower settled away from its target is
 // money at risk that no copy will close; the alert names the pair, the gap and the reason
-// (domain/copy/drift.h).
+// (copy/drift.h).
 #include <fmt/format.h>
 
-#include "domain/copy/drift.h"
+#include "copy/drift.h"
 #include "engine/engine.h"
 
 namespace tandem::engine {

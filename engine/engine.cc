@@ -15,8 +15,8 @@
 
 #include "brokers/await_on.h"
 #include "brokers/net/call_counters.h"
+#include "copy/decide.h"
 #include "crypto/sha256.h"
-#include "domain/copy/decide.h"
 #include "engine/intent_executor.h"
 #include "journal/record_reader.h"
 #include "journal/state_restore.h"

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "brokers/gateway.h"
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 #include "domain/instruments/freeze_limits.h"
 #include "engine/inbox.h"
 #include "engine/operator_view.h"
@@ -164,7 +164,7 @@ class Engine {
   using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact,
                             StopFact, OperatorFact, PricesFact>;
 
-  // Steps each input through the core (domain/copy/decide.h) and journals it with what it
+  // Steps each input through the core (copy/decide.h) and journals it with what it
   // decided: durably at once, or — while the run loop drains a burst of facts (deferred_) —
   // at flush(), one synced write for the burst. Orders it decided go through
   // journal_and_send(): nothing is sent to a broker before the events that decided it are
@@ -207,7 +207,7 @@ class Engine {
   void check_alert_rules();
   // The position_drift rule (drift_alerts.cc): after a leader update or a follower order
   // report in an instrument, once things have settled and the inbox is quiet, an alert for
-  // each follower settled away from its target there (domain/copy/drift.h), once until it is
+  // each follower settled away from its target there (copy/drift.h), once until it is
   // on target again.
   void watch_drift(const domain::InstrumentKey& instrument);
   void check_drift(std::chrono::steady_clock::time_point now);

@@ -1,5 +1,5 @@
 // The engine's side of the daily loss guard: the leader's market data watched, coalesced,
-// journaled as throttled PriceSnapshots and decided on (domain/copy/loss_guard.h).
+// journaled as throttled PriceSnapshots and decided on (copy/loss_guard.h).
 #include <boost/asio/post.hpp>
 
 #include "domain/base/money.h"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "domain/copy/loss_guard.h"
+#include "copy/loss_guard.h"
 
 namespace tandem::engine {
 

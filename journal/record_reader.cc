@@ -21,9 +21,12 @@ constexpr size_t kChunkRecords = 1024;
 
 // A chunk's second stage — each record's own hash checked and its event decoded — is done
 // by whichever thread gets to it first: the reader when it is ahead (no free chunk to fill),
-// the caller when it is (the next chunk is not done yet). The two stages cost about as much
-// as the caller's visit, but their share varies with the journal (decisions decode slower
-// than acks) and the visitor; letting either thread take a chunk keeps both cores busy.
+// oldest chunk first, so the caller finds its next chunk done; the caller when it is (the
+// next chunk is not started), and while it waits for the reader to finish its next chunk it
+// takes the newest pending one, the one furthest from both. The two stages cost about as
+// much as the caller's visit, but their share varies with the journal (decisions decode
+// slower than acks) and the visitor (replay --verify's core work per record is the larger);
+// letting either thread take a chunk keeps both cores busy.
 enum class Work { pending, claimed, done };
 
 struct Chunk {
@@ -68,13 +71,13 @@ class ChunkQueue {
         free_.pop_front();
         return c;
       }
-      if (!help(lock)) cv_.wait(lock);
+      if (!help(lock, Order::oldest_first)) cv_.wait(lock);
     }
   }
   // The reader, after the last chunk: helps with what is pending, then returns.
   void help_until_none_pending() {
     std::unique_lock<std::mutex> lock(mu_);
-    while (!stopped_ && help(lock)) {
+    while (!stopped_ && help(lock, Order::oldest_first)) {
     }
   }
   void give_full(Chunk* c) {
@@ -90,10 +93,12 @@ class ChunkQueue {
     cv_.wait(lock, [&] { return !full_.empty(); });
     Chunk* c = full_.front();
     full_.pop_front();
-    if (c->work == Work::pending) {
-      run(c, lock);
-    } else {
-      cv_.wait(lock, [&] { return c->work == Work::done; });
+    while (c->work != Work::done) {
+      if (c->work == Work::pending) {
+        run(c, lock);
+      } else if (!help(lock, Order::newest_first)) {
+        cv_.wait(lock);  // woken as any chunk's second stage ends, or a full one arrives
+      }
     }
     return c;
   }
@@ -109,16 +114,22 @@ class ChunkQueue {
   }
 
  private:
-  // Runs the newest pending chunk's second stage (the caller will want it last, so it will
-  // not wait for it); false when none is pending.
-  bool help(std::unique_lock<std::mutex>& lock) {
-    for (auto it = full_.rbegin(); it != full_.rend(); ++it) {
-      if ((*it)->work == Work::pending) {
-        run(*it, lock);
-        return true;
-      }
+  enum class Order { oldest_first, newest_first };
+  // Runs one pending chunk's second stage, the oldest or the newest; false when none is
+  // pending.
+  bool help(std::unique_lock<std::mutex>& lock, Order order) {
+    const auto pending = [](const Chunk* c) { return c->work == Work::pending; };
+    Chunk* c = nullptr;
+    if (order == Order::oldest_first) {
+      const auto it = std::find_if(full_.begin(), full_.end(), pending);
+      if (it != full_.end()) c = *it;
+    } else {
+      const auto it = std::find_if(full_.rbegin(), full_.rend(), pending);
+      if (it != full_.rend()) c = *it;
     }
-    return false;
+    if (c == nullptr) return false;
+    run(c, lock);
+    return true;
   }
   void run(Chunk* c, std::unique_lock<std::mutex>& lock) {
     c->work = Work::claimed;

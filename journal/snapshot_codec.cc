@@ -90,14 +90,16 @@ void put(s::Positions::Builder b, const p::Positions& v) {
              e.setFinal(kv.second.final);
              put(e.initFill(), kv.second.fill);
            });
-  auto amounts = [](auto list, const auto& map) {
-    put_list(list, map, [](auto e, const auto& kv) {
-      put(e.initKey(), kv.first);
-      e.setAmount(kv.second);
-    });
-  };
-  amounts(b.initWorkingBuy(v.working_buy_units.size()), v.working_buy_units);
-  amounts(b.initWorkingSell(v.working_sell_units.size()), v.working_sell_units);
+  // Both lists name every key worked in (the tags are rebuilt from the orders).
+  put_list(b.initWorkingBuy(v.working_by_key.size()), v.working_by_key, [](auto e, const auto& kv) {
+    put(e.initKey(), kv.first);
+    e.setAmount(kv.second.buy_units);
+  });
+  put_list(b.initWorkingSell(v.working_by_key.size()), v.working_by_key,
+           [](auto e, const auto& kv) {
+             put(e.initKey(), kv.first);
+             e.setAmount(kv.second.sell_units);
+           });
 }
 p::Positions get(s::Positions::Reader r) {
   p::Positions v;
@@ -115,8 +117,8 @@ p::Positions get(s::Positions::Reader r) {
         get(e.getKey()), in(e.getSide(), d::Side::sell), e.getQuantityUnits(), e.getFinal(),
         get(e.getFill())};
   }
-  for (auto e : r.getWorkingBuy()) v.working_buy_units[get(e.getKey())] = e.getAmount();
-  for (auto e : r.getWorkingSell()) v.working_sell_units[get(e.getKey())] = e.getAmount();
+  for (auto e : r.getWorkingBuy()) v.working_by_key[get(e.getKey())].buy_units = e.getAmount();
+  for (auto e : r.getWorkingSell()) v.working_by_key[get(e.getKey())].sell_units = e.getAmount();
   p::index_working(v);
   return v;
 }

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <span>
 
+#include "copy/copy_state.h"
 #include "domain/base/status.h"
-#include "domain/copy/copy_state.h"
 #include "journal/codec.h"
 
 namespace tandem::journal {

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 #include "journal/store.h"
 
 namespace tandem::journal {

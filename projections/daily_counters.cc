@@ -9,6 +9,11 @@ DayCounters DailyCounters::today(const d::FollowerId& follower) const {
   return it == by_follower_day.end() ? DayCounters{} : it->second;
 }
 
+int64_t DailyCounters::placed_today(const d::FollowerId& follower) const {
+  const auto it = by_follower_day.find({follower, day});
+  return it == by_follower_day.end() ? 0 : it->second.orders_placed;
+}
+
 void apply(DailyCounters& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::TradingDayOpened>(&event)) {
     s.day = e->day;

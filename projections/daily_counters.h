@@ -27,6 +27,9 @@ struct DailyCounters {
 
   // Today's counters of a follower (zeros when it has none).
   [[nodiscard]] DayCounters today(const domain::FollowerId& follower) const;
+  // Today's place decisions of a follower, without copying its counters (the core's entry
+  // limit asks on every decision).
+  [[nodiscard]] int64_t placed_today(const domain::FollowerId& follower) const;
   bool operator==(const DailyCounters&) const = default;
 };
 

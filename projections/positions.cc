@@ -40,11 +40,18 @@ int64_t Positions::net(const d::AccountId& account, const d::InstrumentKey& i,
   return it == by_key.end() ? 0 : it->second.net_qty_units;
 }
 
+const Positions::Working* Positions::working_in(const d::AccountId& account,
+                                                const d::InstrumentKey& i,
+                                                d::Product product) const {
+  const auto it = working_by_key.find(PositionKeyView{account, i, product});
+  return it == working_by_key.end() ? nullptr : &it->second;
+}
+
 int64_t Positions::working(const d::AccountId& account, const d::InstrumentKey& i,
                            d::Product product, d::Side side) const {
-  const auto& units = side == d::Side::buy ? working_buy_units : working_sell_units;
-  const auto it = units.find(PositionKeyView{account, i, product});
-  return it == units.end() ? 0 : it->second;
+  const Working* w = working_in(account, i, product);
+  if (w == nullptr) return 0;
+  return side == d::Side::buy ? w->buy_units : w->sell_units;
 }
 
 namespace {
@@ -72,17 +79,11 @@ void fill(Positions& s, const PositionKeyView& key, d::Side side, const FillDelt
   p = apply_fill(p, signed_units(side, delta.units), delta.cost_paise);
 }
 
-void index_tag(Positions& s, const d::ClientTag& tag, const PositionKey& key, bool working) {
-  if (working) {
-    auto& tags = entry(s.working_tags, view_of(key));
-    const auto at = std::lower_bound(tags.begin(), tags.end(), tag);
-    if (at == tags.end() || !(*at == tag)) tags.insert(at, tag);
-    return;
-  }
-  const auto it = s.working_tags.find(view_of(key));
-  if (it == s.working_tags.end()) return;
-  std::erase(it->second, tag);
-  if (it->second.empty()) s.working_tags.erase(it);
+void index_tag(Positions::Working& w, const d::ClientTag& tag, bool working) {
+  const auto at = std::lower_bound(w.tags.begin(), w.tags.end(), tag);
+  const bool listed = at != w.tags.end() && *at == tag;
+  if (working && !listed) w.tags.insert(at, tag);
+  if (!working && listed) w.tags.erase(at);
 }
 
 // Applies `change` to a follower order and moves its working quantity accordingly.
@@ -93,23 +94,24 @@ void change_order(Positions& s, const d::ClientTag& tag, Positions::FollowerOrde
   change(order);
   const int64_t delta = order.working_units() - before;
   if (delta == 0) return;
+  // A key stays when its last order stops working: the next order in the same instrument
+  // would otherwise allocate its node again.
+  Positions::Working& w = entry(s.working_by_key, view_of(order.key));
   if ((before == 0) != (order.working_units() == 0)) {
-    index_tag(s, tag, order.key, order.working_units() != 0);
+    index_tag(w, tag, order.working_units() != 0);
   }
-  auto& units = order.side == d::Side::buy ? s.working_buy_units : s.working_sell_units;
-  // A key stays at 0 when its last order stops working: the next order in the same
-  // instrument would otherwise allocate its node again.
-  int64_t& working = entry(units, view_of(order.key));
-  working += delta;
-  TANDEM_ASSERT(working >= 0, working);
+  int64_t& units = order.side == d::Side::buy ? w.buy_units : w.sell_units;
+  units += delta;
+  TANDEM_ASSERT(units >= 0, units);
 }
 
 }  // namespace
 
 void index_working(Positions& s) {
-  s.working_tags.clear();
+  for (auto& [key, w] : s.working_by_key) w.tags.clear();
   for (const auto& [tag, order] : s.follower_orders) {
-    if (order.working_units() != 0) index_tag(s, tag, order.key, true);
+    if (order.working_units() != 0)
+      index_tag(entry(s.working_by_key, view_of(order.key)), tag, true);
   }
 }
 

@@ -72,26 +72,34 @@ struct Positions {
   PositionMap<Position> by_key;
   IdMap<domain::LeaderOrderId, OrderFill> leader_fills;
   IdMap<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
-  // Quantity of follower orders still working (placed, not yet filled or final), buys and
-  // sells apart: limits assume the worst — working entries all fill, working exits all fill
-  // first — so no outcome of the orders in flight can overshoot a limit or open on an exit.
-  // A key once worked in stays, at 0 when nothing works in it.
-  PositionMap<int64_t> working_buy_units;
-  PositionMap<int64_t> working_sell_units;
-  // The tags of the follower orders still working, per key, sorted: what convergence looks
-  // at for one position (domain/copy/converge.h). Derived from follower_orders (a snapshot
-  // rebuilds it with index_working()); a key leaves when nothing works in it.
-  PositionMap<std::vector<domain::ClientTag>> working_tags;
+  // What follower orders still work per key (placed, not yet filled or final): their
+  // quantity, buys and sells apart, and their tags, sorted. Limits assume the worst —
+  // working entries all fill, working exits all fill first — so no outcome of the orders in
+  // flight can overshoot a limit or open on an exit; convergence looks at the tags of one
+  // position (copy/converge.h). One map, so an order's change is one lookup. A key once
+  // worked in stays, at 0 and no tags when nothing works in it. The tags are derived from
+  // follower_orders (a snapshot rebuilds them with index_working()).
+  struct Working {
+    int64_t buy_units = 0;
+    int64_t sell_units = 0;
+    std::vector<domain::ClientTag> tags;
+    bool operator==(const Working&) const = default;
+  };
+  PositionMap<Working> working_by_key;
 
   // The net quantity of `account` in an instrument and product; 0 when flat or unknown.
   [[nodiscard]] int64_t net(const domain::AccountId& account, const domain::InstrumentKey& i,
                             domain::Product product) const;
   [[nodiscard]] int64_t working(const domain::AccountId& account, const domain::InstrumentKey& i,
                                 domain::Product product, domain::Side side) const;
+  // What works in one key; null when nothing ever did.
+  [[nodiscard]] const Working* working_in(const domain::AccountId& account,
+                                          const domain::InstrumentKey& i,
+                                          domain::Product product) const;
   bool operator==(const Positions&) const = default;
 };
 
-// Rebuilds working_tags from follower_orders.
+// Rebuilds the working tags from follower_orders.
 void index_working(Positions& state);
 
 // The fold, in place (replay's hot loop); evolve() is the same as a pure function.

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "brokers/paper/paper_book.h"
-#include "domain/copy/decide.h"
-#include "domain/copy/loss_guard.h"
+#include "copy/decide.h"
+#include "copy/loss_guard.h"
 #include "journal/record_reader.h"
 
 namespace tandem::replay {

@@ -7,8 +7,8 @@
 
 #include <cstdint>
 
+#include "copy/copy_state.h"
 #include "domain/base/time.h"
-#include "domain/copy/copy_state.h"
 #include "journal/store.h"
 
 namespace tandem::replay {

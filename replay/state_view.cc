@@ -4,8 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "copy/loss_guard.h"
 #include "domain/base/money.h"
-#include "domain/copy/loss_guard.h"
 #include "journal/codec.h"
 
 namespace tandem::replay {

@@ -6,7 +6,7 @@
 
 #include <boost/json.hpp>
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 
 namespace tandem::replay {
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <vector>
 
+#include "copy/decide.h"
 #include "crypto/sha256.h"
-#include "domain/copy/decide.h"
 #include "journal/codec.h"
 #include "journal/record_reader.h"
 

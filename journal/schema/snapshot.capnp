@@ -85,7 +85,7 @@ struct CopyState {
   # fills (0 before the loss guard) is not used; the state is rebuilt from the journal.
   stateVersion @15 :UInt16;
   endedLeaderOrders @16 :List(EndedOrderEntry);
-  # State version 3: position targets (domain/copy/target.h).
+  # State version 3: position targets (copy/target.h).
   bases @17 :List(BasisEntry);
   leaderWorking @18 :List(LeaderWorkingEntry);
   flattened @19 :List(FollowerInstrument);

@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 #include "projections/fold.h"
 #include "tests/support/leader_gen.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/copy/decide.h"
+#include "copy/decide.h"
 
 namespace tandem::domain {
 // gtest printers: enum names instead of raw bytes in failure messages.

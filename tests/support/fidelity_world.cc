@@ -606,16 +606,14 @@ void World::check_settled() {
                                   " where the target is " + std::to_string(target);
         if (!named) {
           const d::LeaderSide side = d::leader_side(state_, i->key, p);
-          const auto tags = state_.positions.working_tags.find(
-              projections::PositionKeyView{f.account, i->key, p});
+          const auto* working = state_.positions.working_in(f.account, i->key, p);
           return fail(where + ", and the core sees no drift (its target is " +
                       std::to_string(d::target_of(state_, f, i->key, p).units) +
                       ", the leader's working buys " + std::to_string(side.working_buy_units) +
                       " sells " + std::to_string(side.working_sell_units) +
                       ", follower orders working " +
-                      std::to_string(
-                          tags == state_.positions.working_tags.end() ? 0 : tags->second.size()) +
-                      ")" + trace(f.follower, i->key));
+                      std::to_string(working == nullptr ? 0 : working->tags.size()) + ")" +
+                      trace(f.follower, i->key));
         }
         if (named->target_units != target) {
           return fail(where + ", but the core's target is " + std::to_string(named->target_units));

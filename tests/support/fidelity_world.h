@@ -36,9 +36,9 @@
 #include <string>
 #include <vector>
 
-#include "domain/copy/decide.h"
-#include "domain/copy/drift.h"
-#include "domain/copy/target.h"
+#include "copy/decide.h"
+#include "copy/drift.h"
+#include "copy/target.h"
 #include "tests/support/copy_sim.h"
 
 namespace tandem::testing::fidelity {

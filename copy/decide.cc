@@ -1,13 +1,13 @@
-#include "domain/copy/decide.h"
+#include "copy/decide.h"
 
 #include <algorithm>
 
+#include "copy/converge.h"
+#include "copy/flatten.h"
+#include "copy/intent_of.h"
+#include "copy/loss_guard.h"
+#include "copy/target.h"
 #include "domain/base/assert.h"
-#include "domain/copy/converge.h"
-#include "domain/copy/flatten.h"
-#include "domain/copy/intent_of.h"
-#include "domain/copy/loss_guard.h"
-#include "domain/copy/target.h"
 #include "domain/risk/risk_checks.h"
 
 namespace tandem::domain {

@@ -5,12 +5,12 @@
 // flatten's own closing orders leave once filled; a remembered id is dropped as the next day
 // opens, so the set holds one day's orders, not the journal's.
 // Method: CopySim drives decide()/apply() through a day and into the next.
-#include "domain/copy/forget_ended.h"
+#include "copy/forget_ended.h"
 
 #include <gtest/gtest.h>
 
+#include "copy/decide.h"
 #include "domain/copy/client_tag.h"
-#include "domain/copy/decide.h"
 #include "tests/support/copy_sim.h"
 
 namespace tandem::domain {

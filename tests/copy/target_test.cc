@@ -5,7 +5,7 @@
 // target_of() is read.
 #include <gtest/gtest.h>
 
-#include "domain/copy/target.h"
+#include "copy/target.h"
 #include "tests/support/copy_sim.h"
 
 namespace tandem::domain {

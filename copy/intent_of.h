@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 #include "domain/events.h"
 
 namespace tandem::domain {

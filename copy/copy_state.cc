@@ -1,11 +1,11 @@
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 
 #include <algorithm>
 #include <array>
 
-#include "domain/copy/forget_ended.h"
-#include "domain/copy/loss_guard.h"
-#include "domain/copy/target.h"
+#include "copy/forget_ended.h"
+#include "copy/loss_guard.h"
+#include "copy/target.h"
 
 namespace tandem::domain {
 

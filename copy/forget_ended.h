@@ -23,7 +23,7 @@
 // not change a final order (Engine::handle), as it drops those of tags it does not know.
 #pragma once
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 
 namespace tandem::domain {
 

@@ -37,6 +37,23 @@ struct TargetBasis {
   bool operator==(const TargetBasis&) const = default;
 };
 using BasisKey = std::tuple<FollowerId, InstrumentKey, Product>;  // leader product
+// Orders BasisKeys, and finds one by its parts without copying the follower id and symbol.
+struct BasisKeyLess {
+  using is_transparent = void;
+  struct View {
+    const FollowerId& follower;
+    const InstrumentKey& instrument;
+    Product product;
+  };
+  static auto tie(const BasisKey& k) {
+    return std::tie(std::get<0>(k), std::get<1>(k), std::get<2>(k));
+  }
+  static auto tie(const View& k) { return std::tie(k.follower, k.instrument, k.product); }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return tie(a) < tie(b);
+  }
+};
 
 // The leader's working (unfilled) quantity in one instrument and product.
 struct LeaderWorking {
@@ -69,7 +86,8 @@ struct CopyState {
   MarketCalendar calendar;
   TradingDay day = 0;
   std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
-  std::map<BasisKey, TargetBasis> bases;  // capital_proportional and risk_based followers
+  std::map<BasisKey, TargetBasis, BasisKeyLess>
+      bases;  // capital_proportional and risk_based followers
   std::map<InstrumentProduct, LeaderWorking, InstrumentProductLess> leader_working;
   // Instruments a follower was flattened in while the leader held them: its target there is
   // zero until the leader is flat in the instrument (target.h).

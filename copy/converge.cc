@@ -1,12 +1,12 @@
-#include "domain/copy/converge.h"
+#include "copy/converge.h"
 
 #include <algorithm>
 #include <set>
 #include <string>
 
+#include "copy/intent_of.h"
+#include "copy/loss_guard.h"
 #include "domain/base/assert.h"
-#include "domain/copy/intent_of.h"
-#include "domain/copy/loss_guard.h"
 #include "domain/risk/risk_checks.h"
 
 namespace tandem::domain {
@@ -34,20 +34,20 @@ const projections::OrderState* working_leader_order(const CopyState& s, const Cl
 // Raises each working copy of a working leader order that closes part of the position to
 // cover what it may now (a stop-loss decided while the entry was still filling).
 void top_up_exits(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
-                  Product product, std::vector<Event>& out) {
+                  Product product, TimeNs at, std::vector<Event>& out) {
   const int64_t held = s.positions.net(f.account, key, product);
   if (held == 0) return;
-  const auto tags =
-      s.positions.working_tags.find(projections::PositionKeyView{f.account, key, product});
-  if (tags == s.positions.working_tags.end()) return;
+  const auto* working = s.positions.working_in(f.account, key, product);
+  if (working == nullptr || working->tags.empty()) return;
+  if (hold_reason(s, f, key.exchange, at) != SkipReason::none) return;
   const Side closing = held > 0 ? Side::sell : Side::buy;
   const int64_t lot = lot_unit(s.instruments.at(key));
   const int64_t reach =
       target_of(s, f, key, product,
                 closing == Side::sell ? LeaderReach::all_sells : LeaderReach::all_buys)
           .units;
-  const int64_t working_closing = s.positions.working(f.account, key, product, closing);
-  for (const ClientTag& tag : tags->second) {
+  const int64_t working_closing = closing == Side::buy ? working->buy_units : working->sell_units;
+  for (const ClientTag& tag : working->tags) {
     const auto& order = s.positions.follower_orders.at(tag);
     if (order.side != closing || working_leader_order(s, tag) == nullptr) continue;
     const auto& owner = s.mappings.by_tag.at(tag);
@@ -94,7 +94,7 @@ SkipReason hold_reason(const CopyState& s, const FollowerSettings& f, Exchange e
 
 SkipReason entry_refusal(const CopyState& s, const FollowerSettings& f, TimeNs at) {
   if (!in_copy_window(f, at)) return SkipReason::outside_copy_window;
-  if (f.max_daily_trades > 0 && s.counters.today(f.follower).orders_placed >= f.max_daily_trades) {
+  if (f.max_daily_trades > 0 && s.counters.placed_today(f.follower) >= f.max_daily_trades) {
     return SkipReason::daily_trade_limit;
   }
   if (tripped_guard(s, f.follower) != nullptr) return SkipReason::loss_guard;
@@ -109,8 +109,9 @@ int64_t exit_part(Side side, int64_t qty, int64_t position) {
 Projected project(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
                   Product product) {
   const int64_t net = s.positions.net(f.account, key, product);
-  return {net - s.positions.working(f.account, key, product, Side::sell),
-          net + s.positions.working(f.account, key, product, Side::buy)};
+  const auto* working = s.positions.working_in(f.account, key, product);
+  if (working == nullptr) return {net, net};
+  return {net - working->sell_units, net + working->buy_units};
 }
 
 void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
@@ -118,8 +119,8 @@ void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey
   const auto inst = s.instruments.find(key);
   if (inst == s.instruments.end()) return;
   const size_t before = out.size();
-  if (top_up && hold_reason(s, f, key.exchange, at) == SkipReason::none) {
-    top_up_exits(s, f, key, product, out);
+  if (top_up) {
+    top_up_exits(s, f, key, product, at, out);
     if (out.size() != before) return;
   }
   const Target target = target_of(s, f, key, product);
@@ -145,8 +146,8 @@ void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey
   d.instrument = key;
   d.side = gap > 0 ? Side::buy : Side::sell;
   d.leader_order_id = LeaderOrderId{"converge:" + std::to_string(s.day) + ":" +
-                                    std::to_string(s.counters.today(f.follower).orders_placed) +
-                                    ":" + to_text(key) + ":" + std::string(to_string(product))};
+                                    std::to_string(s.counters.placed_today(f.follower)) + ":" +
+                                    to_text(key) + ":" + std::string(to_string(product))};
   d.sizing.policy = f.sizing;
   d.sizing.ratio_ppm = f.ratio_ppm;
   d.sizing.leader_qty_units = s.positions.net(s.leader, key, product);

@@ -2,7 +2,7 @@
 // cancel, fill deltas, exits clamped, rejections ignored — and refuses with the right
 // named reason in each scenario the seed copiers handle.
 // Method: CopySim feeds leader updates through decide/evolve with a broker that fills.
-#include "domain/copy/decide.h"
+#include "copy/decide.h"
 
 #include <gtest/gtest.h>
 

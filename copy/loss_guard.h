@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 #include "domain/events.h"
 
 namespace tandem::domain {

@@ -1,9 +1,9 @@
-#include "domain/copy/loss_guard.h"
+#include "copy/loss_guard.h"
 
 #include <algorithm>
 #include <string>
 
-#include "domain/copy/flatten.h"
+#include "copy/flatten.h"
 
 namespace tandem::domain {
 

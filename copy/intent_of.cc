@@ -1,4 +1,4 @@
-#include "domain/copy/intent_of.h"
+#include "copy/intent_of.h"
 
 #include <algorithm>
 #include <string>

@@ -24,8 +24,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "domain/copy/copy_state.h"
-#include "domain/copy/target.h"
+#include "copy/copy_state.h"
+#include "copy/target.h"
 #include "domain/events.h"
 
 namespace tandem::domain {

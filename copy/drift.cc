@@ -1,9 +1,9 @@
-#include "domain/copy/drift.h"
+#include "copy/drift.h"
 
 #include <array>
 
-#include "domain/copy/converge.h"
-#include "domain/copy/target.h"
+#include "copy/converge.h"
+#include "copy/target.h"
 
 namespace tandem::domain {
 
@@ -14,10 +14,8 @@ constexpr std::array kProducts{Product::delivery, Product::intraday, Product::ca
 
 bool settled(const CopyState& s, const FollowerSettings& f, const InstrumentKey& instrument,
              Product product) {
-  if (s.positions.working_tags.contains(
-          projections::PositionKeyView{f.account, instrument, product})) {
-    return false;
-  }
+  const auto* working = s.positions.working_in(f.account, instrument, product);
+  if (working != nullptr && !working->tags.empty()) return false;
   for (const Product p : leader_products_of(f, product)) {
     const LeaderSide side = leader_side(s, instrument, p);
     if (side.working_buy_units != 0 || side.working_sell_units != 0) return false;

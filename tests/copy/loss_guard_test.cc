@@ -1,4 +1,4 @@
-// Goal: the daily loss guard (domain/copy/loss_guard.h) trips exactly when a follower's P&L
+// Goal: the daily loss guard (copy/loss_guard.h) trips exactly when a follower's P&L
 // for the day — realised plus open positions at the journaled marks, less its value when
 // the day opened — reaches the maximum loss or the profit target; it trips once a day; its
 // action holds until the next trading day: exits_only and flatten copy only orders that
@@ -10,7 +10,7 @@
 
 #include <map>
 
-#include "domain/copy/loss_guard.h"
+#include "copy/loss_guard.h"
 #include "tests/support/leader_gen.h"
 
 namespace tandem::domain {

@@ -1,4 +1,4 @@
-#include "domain/copy/target.h"
+#include "copy/target.h"
 
 #include <algorithm>
 #include <array>
@@ -53,7 +53,7 @@ Target policy_target(const CopyState& s, const FollowerSettings& f, const Instru
   // Only these two policies keep a basis (a lookup copies the key's strings: skip it).
   const TargetBasis* basis = nullptr;
   if (f.sizing == SizingPolicy::capital_proportional || f.sizing == SizingPolicy::risk_based) {
-    const auto it = s.bases.find(BasisKey{f.follower, key, leader_product});
+    const auto it = s.bases.find(BasisKeyLess::View{f.follower, key, leader_product});
     if (it != s.bases.end() && it->second.sign == sign_of(net)) basis = &it->second;
   }
   i128 micro = 0;
@@ -123,10 +123,10 @@ LeaderSide leader_side(const CopyState& s, const InstrumentKey& instrument, Prod
   return out;
 }
 
-std::vector<Product> leader_products_of(const FollowerSettings& f, Product fproduct) {
-  std::vector<Product> out;
+LeaderProducts leader_products_of(const FollowerSettings& f, Product fproduct) {
+  LeaderProducts out;
   for (const Product p : kProducts) {
-    if (follower_product(f, p) == fproduct) out.push_back(p);
+    if (follower_product(f, p) == fproduct) out.items[out.count++] = p;
   }
   return out;
 }
@@ -156,7 +156,7 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
     total.units += t.units;
     if (t.why != SkipReason::none) total.why = t.why;
     if (f.max_position_value_paise > 0 && !s.bases.empty()) {  // the value cap's price
-      const auto basis = s.bases.find(BasisKey{f.follower, key, p});
+      const auto basis = s.bases.find(BasisKeyLess::View{f.follower, key, p});
       if (basis != s.bases.end() && basis->second.price_paise > 0)
         price = basis->second.price_paise;
     }
@@ -176,12 +176,12 @@ void update_bases(CopyState& s, const LeaderOrderUpdate& u, int64_t before, int6
     if (f.sizing != SizingPolicy::capital_proportional && f.sizing != SizingPolicy::risk_based) {
       continue;
     }
-    const BasisKey key{id, u.instrument, u.product};
+    const BasisKeyLess::View key{id, u.instrument, u.product};
+    auto it = s.bases.find(key);
     if (after == 0) {
-      s.bases.erase(key);
+      if (it != s.bases.end()) s.bases.erase(it);
       continue;
     }
-    auto it = s.bases.find(key);
     if (it == s.bases.end() || it->second.sign != sign_of(after)) {
       TargetBasis b;
       b.sign = sign_of(after);
@@ -189,7 +189,8 @@ void update_bases(CopyState& s, const LeaderOrderUpdate& u, int64_t before, int6
       b.follower_capital_paise = value_or(s.funds_paise, f.account, int64_t{0});
       b.price_paise = u.average_price_paise;
       b.peak_units = abs64(after);
-      s.bases[key] = b;
+      if (it == s.bases.end()) it = s.bases.emplace(BasisKey{id, u.instrument, u.product}, b).first;
+      it->second = b;
       continue;
     }
     it->second.peak_units = std::max(it->second.peak_units, abs64(after));

@@ -1,4 +1,4 @@
-#include "domain/copy/forget_ended.h"
+#include "copy/forget_ended.h"
 
 #include <vector>
 

@@ -1,10 +1,10 @@
-#include "domain/copy/flatten.h"
+#include "copy/flatten.h"
 
 #include <algorithm>
 #include <string>
 
-#include "domain/copy/intent_of.h"
-#include "domain/copy/target.h"
+#include "copy/intent_of.h"
+#include "copy/target.h"
 
 namespace tandem::domain {
 

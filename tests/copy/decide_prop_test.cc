@@ -18,8 +18,8 @@
 #include <map>
 #include <set>
 
-#include "domain/copy/decide.h"
-#include "domain/copy/drift.h"
+#include "copy/decide.h"
+#include "copy/drift.h"
 #include "domain/sizing/sizing.h"
 #include "tests/support/leader_gen.h"
 

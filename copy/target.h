@@ -18,11 +18,12 @@
 // until the leader is flat again, so a margin change during the day does not move a target.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
-#include "domain/copy/copy_state.h"
+#include "copy/copy_state.h"
 
 namespace tandem::domain {
 
@@ -62,9 +63,16 @@ enum class LeaderReach : uint8_t { filled, all_buys, all_sells };
                                LeaderReach reach = LeaderReach::filled, int64_t price_hint = 0);
 
 // The leader products that map to `follower_product` for this follower (a product the
-// follower may not trade maps to its substitute, disallowed_product).
-[[nodiscard]] std::vector<Product> leader_products_of(const FollowerSettings& follower,
-                                                      Product follower_product);
+// follower may not trade maps to its substitute, disallowed_product). A fixed array, not a
+// vector: target_of asks for every follower on every fill.
+struct LeaderProducts {
+  std::array<Product, 4> items{};
+  size_t count = 0;
+  const Product* begin() const { return items.data(); }
+  const Product* end() const { return items.data() + count; }
+};
+[[nodiscard]] LeaderProducts leader_products_of(const FollowerSettings& follower,
+                                                Product follower_product);
 
 // The fold's part: keeps each position's TargetBasis as the leader's fills move its net
 // (called by apply() with the net before and after a leader fill).
