@@ -3,7 +3,9 @@
 // mixtures (reversals, changes reported with a final status, exits decided while a stop-loss
 // cancel is in flight, stop-losses decided while the entry still fills, fractional exits on
 // lots, remainders, late and merged reports, a dropped leader stream, engine restarts, broker
-// rejections), for every sizing policy, with and without carry and reverse.
+// rejections, copies above the freeze quantity), for every sizing policy, with and without
+// carry and reverse, some followers behind entry limits (copy window, order value, staleness,
+// daily trades, position caps), and funds that change while positions are open.
 // Method: tests/support/fidelity_world.h — one seeded, single-threaded world per day, the
 // real step() against model brokers, the invariants checked at every settled point by the
 // broker's truth, and the journal replayed at the end of each day. A failure prints the seed;
@@ -51,6 +53,8 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
     hit.restarts += c.restarts;
     hit.broker_rejections += c.broker_rejections;
     hit.pauses += c.pauses;
+    hit.freeze_slices += c.freeze_slices;
+    hit.funds_moves += c.funds_moves;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -62,11 +66,16 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
   std::printf(
       "  causes: %lld reversals, %lld merged reports (%lld changes filled at once), "
       "%lld stop-loss cancels raced by an exit, %lld stream drops, %lld restarts, "
-      "%lld broker rejections, %lld pauses\n",
+      "%lld broker rejections, %lld pauses, %lld orders cut at the freeze quantity, "
+      "%lld funds changes\n",
       (long long)hit.reversals, (long long)hit.merged_reports, (long long)hit.merged_final_changes,
       (long long)hit.stop_cancel_races, (long long)hit.stream_drops, (long long)hit.restarts,
-      (long long)hit.broker_rejections, (long long)hit.pauses);
+      (long long)hit.broker_rejections, (long long)hit.pauses, (long long)hit.freeze_slices,
+      (long long)hit.funds_moves);
   EXPECT_GT(checks, static_cast<int64_t>(days));  // the checker really looked
+  if (days >= 200) {
+    EXPECT_GT(hit.freeze_slices, 0);  // and the days did reach the freeze
+  }
 }
 
 // The checker can fail: a world whose oracle is told a different ratio finds the followers off.

@@ -54,7 +54,9 @@ void World::fail(const std::string& what) {
        << f.ratio_ppm << " pct_bp " << f.max_position_pct_bp << " carry " << f.carry_remainder
        << " reverse " << f.reverse << " max_pos " << f.max_position_units << " max_trades "
        << f.max_daily_trades << " copy_on " << (f.copy_on == d::CopyOn::fill ? "fill" : "placement")
-       << " late " << static_cast<int>(f.late_events);
+       << " late " << static_cast<int>(f.late_events) << " window " << f.copy_window_start_min
+       << "-" << f.copy_window_end_min << " max_order_value " << f.max_order_value_paise
+       << " staleness_ms " << f.staleness_limit_ms;
   }
   violation_ = os.str();
 }
@@ -77,8 +79,26 @@ void World::configure() {
     if (chance(0.2)) f.max_daily_trades = uniform(5, 30);
     if (chance(0.15)) f.copy_on = d::CopyOn::fill;
     f.late_events = static_cast<d::LateEvents>(uniform(0, 2));
+    // Entry limits that a day crosses: a copy window that closes early, an order value cap
+    // that cuts orders (the rest goes as each part fills), a staleness limit that late reports
+    // exceed. Exits go through all of them. (A window that opens late is not generated: the
+    // core has no clock input to converge on at its opening; see docs/domain.md.)
+    if (chance(0.15)) {
+      f.copy_window_start_min = 9 * 60 + 15;
+      f.copy_window_end_min = static_cast<int32_t>(10 * 60 + uniform(0, 300));
+    }
+    // 5% above whole lots, so the leader's price noise (±2.5%) never takes a lot away: the cap
+    // cuts orders and never refuses one (a refusal that a later price lifts is not re-decided
+    // until the next leader fill there; see docs/domain.md).
+    if (chance(0.15)) {
+      f.max_order_value_paise = kPrice * option_.lot_size_units * uniform(1, 4) * 105 / 100;
+    }
+    if (chance(0.1)) f.staleness_limit_ms = uniform(1'000, 60'000);
     followers_.push_back(f);
   }
+  // Some days the option has a freeze quantity that the larger copies exceed: the core must
+  // slice them (the exchange refuses an order above it; here that is a violation).
+  if (chance(0.3)) option_.freeze_qty_units = option_.lot_size_units * uniform(2, 8);
   engine_step(d::LeaderConfigured{{"leader"}, d::Broker::kite});
   engine_step(d::MarketCalendarConfigured{});
   engine_step(d::TradingDayOpened{kSimDay});
@@ -288,6 +308,12 @@ void World::broker_receive(const d::FollowerOrderIntent& intent) {
       deliver(r);
     });
   };
+  if (intent.action != d::CopyAction::cancel && intent.order.instrument == option_.key &&
+      option_.freeze_qty_units > 0 && intent.order.quantity_units > option_.freeze_qty_units) {
+    return fail(pair + ": an order of " + std::to_string(intent.order.quantity_units) +
+                " units reached the broker, above the freeze quantity " +
+                std::to_string(option_.freeze_qty_units) + " (the exchange refuses it)");
+  }
   if (intent.action == d::CopyAction::place) {
     if (follower_book_.contains(intent.tag.value) || broker_rejected_.contains(intent.tag.value)) {
       return;  // a tag the broker has already: never a second order
@@ -384,7 +410,10 @@ void World::engine_step(const d::Event& input) {
   journal_.push_back(input);
   for (const d::Event& e : out) {
     journal_.push_back(e);
-    if (std::holds_alternative<d::CopyDecision>(e)) ++decisions_;
+    if (const auto* decision = std::get_if<d::CopyDecision>(&e)) {
+      ++decisions_;
+      coverage_.freeze_slices += decision->clamp == d::Clamp::freeze_quantity;
+    }
     if (const auto* intent = std::get_if<d::FollowerOrderIntent>(&e)) {
       ++follower_in_flight_[pair_key(intent->follower.value, intent->order.instrument,
                                      intent->order.product)];
@@ -519,7 +548,13 @@ void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
   if (net == 0) {
     oracle_basis_.erase(key);
   } else if (before == 0 || (before > 0) != (net > 0)) {
-    oracle_basis_[key] = {net > 0 ? 1 : -1, u.average_price_paise, net > 0 ? net : -net};
+    Basis b{net > 0 ? 1 : -1,
+            u.average_price_paise,
+            net > 0 ? net : -net,
+            state_.funds_paise.at(d::AccountId{"leader"}),
+            {}};
+    for (const auto& f : followers_) b.capital[f.account.value] = state_.funds_paise.at(f.account);
+    oracle_basis_[key] = std::move(b);
   } else {
     oracle_basis_[key].peak = std::max(oracle_basis_[key].peak, net > 0 ? net : -net);
   }
@@ -535,15 +570,15 @@ int64_t World::oracle_target(const d::FollowerSettings& f, const d::InstrumentKe
   const int64_t abs_net = net < 0 ? -net : net;
   const int sign = net < 0 ? -1 : 1;
   int64_t units = 0;
-  const int64_t capital = state_.funds_paise.at(f.account);
+  const Basis& b = oracle_basis_.at(key);  // a position the leader holds has one
+  const int64_t capital = b.capital.at(f.account.value);
   if (f.sizing == d::SizingPolicy::risk_based) {
-    const Basis& b = oracle_basis_.at(key);
     const __int128 budget_lots =
         __int128(f.max_position_pct_bp) * capital / (__int128(10'000) * b.price * lot);
     units = static_cast<int64_t>(budget_lots * abs_net / std::max(b.peak, abs_net)) * lot * sign;
   } else {
     __int128 micro = f.sizing == d::SizingPolicy::capital_proportional
-                         ? __int128(net) * capital * 1'000'000 / kLeaderFunds
+                         ? __int128(net) * capital * 1'000'000 / b.leader_capital
                          : __int128(net) * f.ratio_ppm;
     const __int128 unit = __int128(lot) * 1'000'000;
     __int128 lots = micro / unit;
@@ -742,6 +777,19 @@ std::string World::run() {
       ++coverage_.pauses;
       deliver(d::FollowerPaused{who, "operator", "a look"});
       at(later(1'000, 300'000), [this, who] { deliver(d::FollowerResumed{who, "operator"}); });
+    });
+  }
+  // Funds move during the day (a margin call, a transfer): the next poll journals them. A
+  // position open by then keeps the capitals it opened with; a new one takes the new ones.
+  for (int k = 0; k < 3; ++k) {
+    if (!chance(0.3)) continue;
+    at(first + uniform(0, (last - first) / kMs) * kMs, [this] {
+      const int64_t who = uniform(0, static_cast<int64_t>(followers_.size()));
+      const d::AccountId account = who == static_cast<int64_t>(followers_.size())
+                                       ? d::AccountId{"leader"}
+                                       : followers_[who].account;
+      ++coverage_.funds_moves;
+      deliver(d::FundsSnapshot{account, uniform(2, 40) * 1'00'000'00});
     });
   }
   // At 15:20 the leader cancels what still works, as a trader does before the close.

@@ -86,7 +86,8 @@ class World {
   // How often the day hit each cause of drift (the test prints the totals).
   struct Coverage {
     int64_t reversals = 0, merged_reports = 0, merged_final_changes = 0, stop_cancel_races = 0,
-            stream_drops = 0, restarts = 0, broker_rejections = 0, pauses = 0;
+            stream_drops = 0, restarts = 0, broker_rejections = 0, pauses = 0, freeze_slices = 0,
+            funds_moves = 0;
   };
   const Coverage& coverage() const { return coverage_; }
   // The oracle's targets one lot off: a world in which the checker must find a violation.
@@ -163,10 +164,14 @@ class World {
   std::string trace(const d::FollowerId& follower, const d::InstrumentKey& instrument) const;
   std::map<std::string, int64_t> oracle_filled_;  // leader order → filled, as reported
   std::map<std::pair<d::InstrumentKey, d::Product>, int64_t> oracle_net_;
+  // What a leader position opened with, as the oracle keeps it: a funds change while it is
+  // open moves no target.
   struct Basis {
     int sign = 0;
     int64_t price = 0;
     int64_t peak = 0;
+    int64_t leader_capital = 0;
+    std::map<std::string, int64_t> capital;  // by follower account
   };
   std::map<std::pair<d::InstrumentKey, d::Product>, Basis> oracle_basis_;
   std::set<std::string> rejected_pairs_;  // follower:instrument:product with a refusal since
