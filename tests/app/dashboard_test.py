@@ -109,6 +109,11 @@ try:
           wait_for(lambda: len(css("#copy-rows tr")) > 0 and len(css("#copy-rows .chip.acked")) > 0, 30))
     check("every follower is listed", wait_for(lambda: len(css("#follower-rows tr")) == 5, 10))
 
+    # A position to flatten later: waited for before the pause, since a paused follower places
+    # nothing (when the pause came while it was flat, it stayed flat and the flatten below had
+    # nothing to close).
+    check("f1-multiplier holds a position to flatten",
+          wait_for(lambda: "flat" not in text(css('tr[data-id="f1-multiplier"] td.wrap')[0]), 60))
     pause = css('tr[data-id="f1-multiplier"] button[data-action="pause"]')
     check("f1-multiplier has a pause button", len(pause) == 1 and text(pause[0]) == "pause")
     click('tr[data-id="f1-multiplier"] button[data-action="pause"]')
@@ -122,8 +127,6 @@ try:
     check("the alert names who paused it",
           wait_for(lambda: any("paused f1-multiplier by dashboard" in text(r) for r in css("#alerts tr")), 10))
     # Flatten, confirmed twice in the page: its positions close at market.
-    check("f1-multiplier holds a position to flatten",
-          wait_for(lambda: "flat" not in text(css('tr[data-id="f1-multiplier"] td.wrap')[0]), 30))
     click('tr[data-id="f1-multiplier"] button[data-action="flatten"]')
     for _ in range(2):
         check("the page asks to confirm", wait_for(lambda: request("GET", s + "/alert/text")["value"], 5) is not None)
