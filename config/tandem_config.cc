@@ -1,9 +1,13 @@
 #include "config/tandem_config.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <vector>
 
 #include "config/toml_fields.h"
 #include "crypto/sha256.h"
@@ -15,6 +19,12 @@ namespace tandem::config {
 namespace d = ::tandem::domain;
 
 namespace {
+
+bool is_ip_address(const std::string& text) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
 
 template <typename E, size_t N>
 std::optional<E> named(const std::array<std::pair<std::string_view, E>, N>& names,
@@ -124,7 +134,9 @@ class Reader {
     if (n->is_integer()) v = static_cast<double>(*n->value<int64_t>());
     if (n->is_floating_point()) v = *n->value<double>();
     const double scaled = v ? *v * 1e6 : -1;
-    if (!v || scaled < 0 || scaled > 1e12 || std::fabs(scaled - std::round(scaled)) > 1e-3) {
+    // NaN compares false with everything, so it is named before the range checks.
+    if (!v || !std::isfinite(scaled) || scaled < 0 || scaled > 1e12 ||
+        std::fabs(scaled - std::round(scaled)) > 1e-3) {
       f_.error(n, path + "." + std::string(key),
                "must be a non-negative number with at most 6 decimals");
       return fallback;
@@ -149,11 +161,30 @@ class Reader {
     s.copy_window_end_min = h2 * 60 + m2;
   }
 
+  // An id goes into logs, alerts, the journal and broker tags: printable ASCII letters,
+  // digits, '-', '_' and '.', so no control or bidi character can forge or hide text.
+  std::string id(const toml::table& t, std::string_view key, const std::string& path,
+                 const std::string& fallback, bool required) {
+    std::string v = f_.text(t, key, path, fallback, required);
+    const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+    if (t.contains(key) && (v.empty() || v.size() > 64 || !plain)) {
+      f_.error(t.get(key), path + "." + std::string(key),
+               "must be 1 to 64 letters, digits, '-', '_' or '.'");
+    }
+    return v;
+  }
+
   Connection connection(const toml::table& t, const std::string& path, Connection c = {}) {
     c.api_url = f_.text(t, "api_url", path, c.api_url);
     c.ws_url = f_.text(t, "ws_url", path, c.ws_url);
     c.ca_file = f_.text(t, "ca_file", path);
     c.source_ip = f_.text(t, "source_ip", path);
+    if (!c.source_ip.empty() && !is_ip_address(c.source_ip)) {
+      f_.error(t.get("source_ip"), path + ".source_ip",
+               "'" + c.source_ip + "' is not an IPv4 or IPv6 address");
+    }
     c.scrip_master_url = f_.text(t, "scrip_master_url", path, c.scrip_master_url);
     return c;
   }
@@ -164,8 +195,9 @@ class Reader {
 
 // Environment overrides, applied to the document before it is read, so that they are
 // checked like the file's own values. Values are parsed as TOML values ("2.5", "true",
-// "\"text\"") and taken as strings when they do not parse.
-void apply_environment(toml::table& root) {
+// "\"text\"") and taken as strings when they do not parse. Returns the follower variables
+// that name no configured follower (a typo there would otherwise change nothing, silently).
+std::vector<std::string> apply_environment(toml::table& root) {
   auto assign = [](toml::table& t, std::string_view key, const std::string& text) {
     try {
       toml::table parsed = toml::parse("v = " + text);
@@ -190,6 +222,7 @@ void apply_environment(toml::table& root) {
   if (toml::table* log = root["log"].as_table()) set(*log, "level", "TANDEM_LOG_LEVEL");
   if (toml::table* leader = root["leader"].as_table())
     set(*leader, "account", "TANDEM_LEADER_ACCOUNT");
+  std::vector<std::string> prefixes;
   if (toml::array* followers = root["follower"].as_array()) {
     for (toml::node& n : *followers) {
       toml::table* f = n.as_table();
@@ -201,6 +234,7 @@ void apply_environment(toml::table& root) {
                                         ? std::toupper(static_cast<unsigned char>(c))
                                         : '_');
       prefix += "_";
+      prefixes.push_back(prefix);
       for (char** env = environ; *env != nullptr; ++env) {
         const std::string_view e(*env);
         if (e.substr(0, prefix.size()) != prefix) continue;
@@ -211,14 +245,28 @@ void apply_environment(toml::table& root) {
       }
     }
   }
+  std::vector<std::string> unmatched;
+  const std::string_view any = "TANDEM_FOLLOWER_";
+  for (char** env = environ; *env != nullptr; ++env) {
+    const std::string_view e(*env);
+    if (e.substr(0, any.size()) != any) continue;
+    const bool matched = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
+      return e.substr(0, p.size()) == p;
+    });
+    if (!matched) unmatched.emplace_back(e.substr(0, e.find('=')));
+  }
+  return unmatched;
 }
 
 Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   if (!doc.ok()) return doc.status();
   toml::table& root = *doc;
-  apply_environment(root);
+  const std::vector<std::string> unmatched = apply_environment(root);
   Reader r(name);
   TomlFields& f = r.fields();
+  for (const std::string& variable : unmatched) {
+    f.error(nullptr, variable, "names no configured follower (ids: see [[follower]] id)");
+  }
   TandemConfig out;
   f.only(root, "",
          {"mode", "journal", "holidays", "log", "http", "broker_threads", "alerts", "leader",
@@ -228,6 +276,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
   out.live = mode == "live";
   out.journal = f.text(root, "journal", "", out.journal);
+  if (out.journal.empty()) f.error(root.get("journal"), "journal", "must name a directory");
   out.holidays_file = f.text(root, "holidays", "");
   out.http = f.text(root, "http", "", out.http);
   out.broker_threads =
@@ -254,7 +303,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
       f.error(leader->get("broker"), "leader.broker",
               "the leader is a real account: \"kite\" or \"dhan\"");
     }
-    out.leader.account = f.text(*leader, "account", "leader", "", true);
+    out.leader.account = r.id(*leader, "account", "leader", "", true);
     out.leader.connection = r.connection(
         *leader, "leader", out.leader.broker == d::Broker::dhan ? dhan_connection() : Connection{});
   } else {
@@ -304,13 +353,19 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
             "scrip_master_url"});
     FollowerConfig fc;
     d::FollowerSettings& s = fc.settings;
-    s.follower = {f.text(t, "id", path, "", true)};
-    s.account = {f.text(t, "account", path, s.follower.value)};
+    s.follower = {r.id(t, "id", path, "", true)};
+    s.account = {r.id(t, "account", path, s.follower.value, false)};
     s.broker = r.choice(t, "broker", path, d::Broker::paper, kBrokers);
     s.enabled = f.boolean(t, "enabled", path, true);
     s.sizing = r.choice(t, "sizing", path, d::SizingPolicy::multiplier, kSizing);
     s.ratio_ppm = r.ppm(t, "ratio", path, d::kPpm);
+    if (s.ratio_ppm == 0)
+      f.error(t.get("ratio"), path + ".ratio", "must be above 0 (0 copies nothing)");
     s.max_position_pct_bp = r.ppm(t, "max_position_pct", path, 0) / 10'000;
+    if (s.max_position_pct_bp > 10'000) {
+      f.error(t.get("max_position_pct"), path + ".max_position_pct",
+              "must be at most 100 (percent of capital)");
+    }
     if (s.sizing == d::SizingPolicy::risk_based && s.max_position_pct_bp == 0) {
       f.error(&t, path + ".max_position_pct", "risk_based sizing needs it (percent of capital)");
     }

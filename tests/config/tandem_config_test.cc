@@ -76,6 +76,59 @@ max_daily_loss = -5
   }
 }
 
+// Values that parsed and then stopped or skewed every copy (issue 23): refused by name.
+TEST(TandemConfig, ValuesThatWouldSilentlyStopCopiesAreRefused) {
+  auto c = parse_tandem_config(R"(journal = ""
+[leader]
+account = "L1"
+source_ip = "999.1.1.1"
+[[follower]]
+id = "nan"
+ratio = nan
+[[follower]]
+id = "zero"
+ratio = 0
+[[follower]]
+id = "huge"
+sizing = "risk_based"
+max_position_pct = 200
+[[follower]]
+id = ""
+[[follower]]
+id = "bell\u0007"
+[[follower]]
+id = "right\u202Eleft"
+[[follower]]
+id = "ok"
+ratio = inf
+)",
+                               "t.toml");
+  ASSERT_FALSE(c.ok());
+  const std::string m = c.status().message();
+  for (const char* expected :
+       {"t.toml:1: journal: must name a directory",
+        "t.toml:4: leader.source_ip: '999.1.1.1' is not an IPv4 or IPv6 address",
+        "t.toml:7: follower[0].ratio: must be a non-negative number",
+        "t.toml:10: follower[1].ratio: must be above 0",
+        "t.toml:14: follower[2].max_position_pct: must be at most 100",
+        "t.toml:16: follower[3].id: must be 1 to 64 letters",
+        "t.toml:18: follower[4].id: must be 1 to 64 letters",
+        "t.toml:20: follower[5].id: must be 1 to 64 letters",
+        "t.toml:23: follower[6].ratio: must be a non-negative number"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
+  }
+  // A valid address and a plain id pass.
+  auto ok = parse_tandem_config(R"([leader]
+account = "L1"
+source_ip = "2001:db8::1"
+[[follower]]
+id = "f-1.a_b"
+ratio = 0.5
+)",
+                                "t.toml");
+  EXPECT_TRUE(ok.ok()) << ok.status().to_string();
+}
+
 TEST(TandemConfig, EnvironmentOverridesAndTheHashFollowsTheConfiguration) {
   const char* text = R"([leader]
 account = "L1"
@@ -101,6 +154,14 @@ ratio = 1.5
   ::unsetenv("TANDEM_FOLLOWER_F_1_RATIO");
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("follower[0].ratio"), std::string::npos);
+  // A follower variable whose id matches no follower is a typo, not a no-op.
+  ::setenv("TANDEM_FOLLOWER_F_2_RATIO", "0.25", 1);
+  auto typo = parse_tandem_config(text, "t.toml");
+  ::unsetenv("TANDEM_FOLLOWER_F_2_RATIO");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("TANDEM_FOLLOWER_F_2_RATIO: names no configured follower"),
+            std::string::npos)
+      << typo.status().message();
   // The broker threads: one unless said, within 1..16.
   EXPECT_EQ(base->broker_threads, 1);
   ::setenv("TANDEM_BROKER_THREADS", "3", 1);
