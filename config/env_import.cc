@@ -35,6 +35,11 @@ bool truthy(const std::string& v) {
   return u == "TRUE" || u == "1" || u == "YES" || u == "ON";
 }
 
+bool falsy(const std::string& v) {
+  const std::string u = upper(v);
+  return u == "FALSE" || u == "0" || u == "NO" || u == "OFF";
+}
+
 // A number as the seed wrote it, checked: "0.5", "100".
 bool is_number(const std::string& v) {
   if (v.empty()) return false;
@@ -94,9 +99,15 @@ Result<EnvImport> import_zerodha(Env& env) {
     return Status::invalid_argument(
         "MASTER_USER_ID is needed: Tandem names the leader account by its Kite user id");
   }
+  // Live only when the seed says so in words: a value we cannot read keeps paper, the side
+  // on which a mistake costs nothing.
   const std::string paper = env.get("PAPER_TRADING");
+  if (!paper.empty() && !truthy(paper) && !falsy(paper)) {
+    out.warnings.push_back("PAPER_TRADING='" + paper +
+                           "' is neither true nor false: imported as mode = \"paper\"");
+  }
   t << "# Imported from the Zerodha copier's .env by `tandem config import-env`.\n";
-  t << "mode = " << quoted(paper.empty() || truthy(paper) ? "paper" : "live") << "\n";
+  t << "mode = " << quoted(falsy(paper) ? "live" : "paper") << "\n";
   t << "journal = \"tandem-journal\"\n";
   std::string level = upper(env.get("LOG_LEVEL"));
   if (!level.empty()) {

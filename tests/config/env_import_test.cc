@@ -80,6 +80,36 @@ TEST(EnvImport, TheZerodhaCopiersSettingsBecomeATandemConfigThatReads) {
   EXPECT_TRUE(noted_interval);
 }
 
+// Live only when PAPER_TRADING says false in words; a value it cannot read stays paper, with a
+// warning (a typo must not put real money at stake).
+TEST(EnvImport, OnlyAnExplicitFalseImportsLive) {
+  const std::string base(kZerodhaEnv);
+  const auto at = base.find("PAPER_TRADING=True");
+  ASSERT_NE(at, std::string::npos);
+  struct Case {
+    const char* value;
+    bool live;
+    bool warned;
+  };
+  for (const Case c : {Case{"False", true, false}, Case{"0", true, false}, Case{"off", true, false},
+                       Case{"True", false, false}, Case{"", false, false},
+                       Case{"Flase", false, true}, Case{"live", false, true}}) {
+    std::string text = base;
+    text.replace(at, std::string("PAPER_TRADING=True").size(),
+                 std::string("PAPER_TRADING=") + c.value);
+    auto env = parse_dotenv(text);
+    ASSERT_TRUE(env.ok()) << env.status().to_string();
+    auto imported = import_env(*env);
+    ASSERT_TRUE(imported.ok()) << imported.status().to_string();
+    auto config = parse_tandem_config(imported->toml, "imported.toml");
+    ASSERT_TRUE(config.ok()) << config.status().to_string();
+    EXPECT_EQ(config->live, c.live) << "PAPER_TRADING=" << c.value;
+    bool warned = false;
+    for (const auto& w : imported->warnings) warned |= w.find("PAPER_TRADING") == 0;
+    EXPECT_EQ(warned, c.warned) << "PAPER_TRADING=" << c.value;
+  }
+}
+
 TEST(EnvImport, TheDhanCopiersSettingsAndTheirMistakes) {
   auto imported = import_env({{"LEADER_CLIENT_ID", "1000000001"},
                               {"LEADER_ACCESS_TOKEN", "leadtok"},
