@@ -12,6 +12,7 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "app/dashboard_page.h"
@@ -51,6 +52,24 @@ bool same_token(const std::string& given, const std::string& expected) {
   const std::string a = crypto::sha256_hex(given);
   const std::string b = crypto::sha256_hex(expected);
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// Text an operator sends that goes into the journal, the log and alerts: no control byte (a
+// line break would forge a log line, an escape would drive a terminal), no bidi override
+// (U+202A-U+202E, U+2066-U+2069: it would reorder what a reader sees), and bounded.
+bool printable(std::string_view text, size_t max_bytes) {
+  if (text.size() > max_bytes) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x20 || b == 0x7f) return false;
+    if (b == 0xe2 && i + 2 < text.size()) {
+      const auto b1 = static_cast<unsigned char>(text[i + 1]);
+      const auto b2 = static_cast<unsigned char>(text[i + 2]);
+      if (b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) return false;
+      if (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -162,6 +181,18 @@ struct OperatorServer::Impl {
       if (!text("by").empty()) by = text("by");
       c.reason = text("reason");
       confirm = text("confirm");
+      // Both go into the journal, the log and alerts: a line break there would forge a log
+      // line, an escape byte would drive a terminal, and size is the journal's.
+      if (!printable(by, 64)) {
+        return error_reply(400,
+                           "by: printable text only (no control or bidi characters), at "
+                           "most 64 bytes");
+      }
+      if (!printable(c.reason, 500)) {
+        return error_reply(400,
+                           "reason: printable text only (no control or bidi characters), "
+                           "at most 500 bytes");
+      }
     }
     // Closing positions at market cannot be undone: the request must say so in words.
     if (c.kind == OperatorCommand::Kind::flatten && confirm != "flatten " + c.follower.value) {

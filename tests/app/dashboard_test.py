@@ -149,6 +149,20 @@ try:
     no_confirm = subprocess.run(["curl", "-s", "-X", "POST", "-H", "Authorization: Bearer " + token,
                                  base + "api/followers/f2-fixed-ratio/flatten"], capture_output=True, text=True).stdout
     check("flatten through the API needs its confirmation in words", "confirm" in no_confirm)
+    def pause_by(body):
+        out = subprocess.run(["curl", "-s", "-w", " %{http_code}", "-X", "POST", "-H", "Authorization: Bearer " + token,
+                              "-H", "Content-Type: application/json", "--data-binary", "@-",
+                              base + "api/followers/f2-fixed-ratio/pause"],
+                             input=json.dumps(body), capture_output=True, text=True).stdout
+        return out
+    forged = pause_by({"by": "ops\n[info] forged line", "reason": "x"})
+    check("a line break in `by` is refused by name", forged.endswith(" 400") and "by:" in forged)
+    check("so is an escape byte in `reason`", pause_by({"reason": "\u001b[2J"}).endswith(" 400"))
+    check("and a 200 KB reason", pause_by({"reason": "r" * 200_000}).endswith(" 400"))
+    after = subprocess.run([tandem, "journal", "dump", "--journal", os.path.join(work, "demo")],
+                           capture_output=True, text=True).stdout
+    check("none of the three reached the journal",
+          re.search(r'"type":"FollowerPaused".*"follower":"f2-fixed-ratio"', after) is None)
     def plain(path):
         with urllib.request.urlopen(base + path, timeout=10) as r:
             return r.status, r.read().decode()
