@@ -6,6 +6,7 @@
 
 #include "copy/intent_of.h"
 #include "copy/loss_guard.h"
+#include "copy/value_or.h"
 #include "domain/base/assert.h"
 #include "domain/risk/risk_checks.h"
 
@@ -14,12 +15,6 @@ namespace tandem::domain {
 namespace {
 
 using projections::status_rank;
-
-template <class Map, class Key>
-auto value_or(const Map& map, const Key& key, typename Map::mapped_type fallback) {
-  const auto it = map.find(key);
-  return it == map.end() ? fallback : it->second;
-}
 
 // The leader order a follower order copies, while it is still working; null for an order of
 // Tandem's own or one whose leader order ended.

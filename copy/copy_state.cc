@@ -18,9 +18,7 @@ int64_t working_of(const projections::OrderState* o) {
 }
 
 bool leader_flat_in(const CopyState& s, const InstrumentKey& instrument) {
-  constexpr std::array kProducts{Product::delivery, Product::intraday, Product::carry_forward,
-                                 Product::mtf};
-  return std::all_of(kProducts.begin(), kProducts.end(),
+  return std::all_of(kAllProducts.begin(), kAllProducts.end(),
                      [&](Product p) { return s.positions.net(s.leader, instrument, p) == 0; });
 }
 

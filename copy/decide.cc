@@ -7,6 +7,7 @@
 #include "copy/intent_of.h"
 #include "copy/loss_guard.h"
 #include "copy/target.h"
+#include "copy/value_or.h"
 #include "domain/base/assert.h"
 #include "domain/risk/risk_checks.h"
 
@@ -37,12 +38,6 @@ void emit(const Context& c, Decided&& decided) {
 Side opposite(Side side) { return side == Side::buy ? Side::sell : Side::buy; }
 
 Side follower_side(const Context& c) { return c.f.reverse ? opposite(c.u.side) : c.u.side; }
-
-template <class Map, class Key>
-auto value_or(const Map& map, const Key& key, typename Map::mapped_type fallback) {
-  const auto it = map.find(key);
-  return it == map.end() ? fallback : it->second;
-}
 
 // The price per unit that sizing and value limits use: the order's own limit price, else
 // the leader's latest fill in the instrument, else this update's average price.

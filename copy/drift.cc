@@ -9,9 +9,6 @@ namespace tandem::domain {
 
 namespace {
 
-constexpr std::array kProducts{Product::delivery, Product::intraday, Product::carry_forward,
-                               Product::mtf};
-
 bool settled(const CopyState& s, const FollowerSettings& f, const InstrumentKey& instrument,
              Product product) {
   const auto* working = s.positions.working_in(f.account, instrument, product);
@@ -29,7 +26,7 @@ std::vector<Drift> drift(const CopyState& s, const InstrumentKey& instrument) {
   std::vector<Drift> out;
   if (!s.instruments.contains(instrument)) return out;
   for (const auto& [id, f] : s.followers) {
-    for (const Product product : kProducts) {
+    for (const Product product : kAllProducts) {
       if (!settled(s, f, instrument, product)) continue;
       const int64_t net = s.positions.net(f.account, instrument, product);
       const Target target = target_of(s, f, instrument, product);

@@ -4,6 +4,7 @@
 #include <array>
 #include <limits>
 
+#include "copy/value_or.h"
 #include "domain/base/assert.h"
 #include "domain/risk/risk_checks.h"
 
@@ -12,9 +13,6 @@ namespace tandem::domain {
 namespace {
 
 using i128 = __int128;
-
-constexpr std::array kProducts{Product::delivery, Product::intraday, Product::carry_forward,
-                               Product::mtf};
 
 int64_t saturate(i128 v) {
   constexpr i128 kMax = std::numeric_limits<int64_t>::max();
@@ -26,12 +24,6 @@ int64_t saturate(i128 v) {
 int sign_of(int64_t v) { return v > 0 ? 1 : (v < 0 ? -1 : 0); }
 
 int64_t abs64(int64_t v) { return v < 0 ? -v : v; }
-
-template <class Map, class Key>
-auto value_or(const Map& map, const Key& key, typename Map::mapped_type fallback) {
-  const auto it = map.find(key);
-  return it == map.end() ? fallback : it->second;
-}
 
 // `micro` (millionths of a unit, signed) in whole lots: toward zero, or to the nearest lot
 // (ties toward zero) with carry_remainder. Either way zero stays zero.
@@ -125,7 +117,7 @@ LeaderSide leader_side(const CopyState& s, const InstrumentKey& instrument, Prod
 
 LeaderProducts leader_products_of(const FollowerSettings& f, Product fproduct) {
   LeaderProducts out;
-  for (const Product p : kProducts) {
+  for (const Product p : kAllProducts) {
     if (follower_product(f, p) == fproduct) out.items[out.count++] = p;
   }
   return out;

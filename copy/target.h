@@ -54,6 +54,10 @@ struct Target {
 
 // Which leader net to size: the filled one, or the envelope the leader's working orders can
 // reach (every working buy filled, or every working sell) — the most a mirror may reach.
+// Every product, for the loops over one instrument's positions.
+inline constexpr std::array kAllProducts{Product::delivery, Product::intraday,
+                                         Product::carry_forward, Product::mtf};
+
 enum class LeaderReach : uint8_t { filled, all_buys, all_sells };
 
 // The target with the leader at `reach`. `price_hint`: the price per unit to size a new
