@@ -180,10 +180,10 @@ asio::awaitable<Status> LiveSession::build_gateways(
   co_return Status();
 }
 
-Status LiveSession::run() {
-  Status started = engine_->start();
-  Status ran = started.ok() ? engine_->run() : started;
-  return ran;
+Status LiveSession::run(const std::function<void()>& on_started) {
+  if (Status started = engine_->start(); !started.ok()) return started;
+  if (on_started) on_started();
+  return engine_->run();
 }
 
 LiveSession::~LiveSession() {

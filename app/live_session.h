@@ -38,7 +38,8 @@ class LiveSession {
   engine::Engine& engine() { return *engine_; }
   journal::Store& store() { return *store_; }
   // Start the engine (restore, configure, reconcile) and run it until a stop.
-  Status run();
+  // `on_started` runs once EngineStarted is journaled, before the first leader event.
+  Status run(const std::function<void()>& on_started = {});
 
  private:
   boost::asio::awaitable<Status> build_gateways(

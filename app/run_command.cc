@@ -146,7 +146,7 @@ int run(const RunOptions& o) {
   g_engine = &(*session)->engine();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  const Status ran = (*session)->run();
+  const Status ran = (*session)->run([&] { log->info("event=engine_started"); });
   g_engine = nullptr;
   const auto stats = (*session)->engine().stats();
   log->info("event=stop leader_updates={} intents={} acks={} rejections={}", stats.leader_updates,

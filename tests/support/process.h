@@ -63,11 +63,19 @@ inline std::string read_file(const std::string& path) {
   return s.str();
 }
 
-// Waits until `path` contains `text`, up to `limit`.
+// How many times `text` occurs in the file at `path`.
+inline int count_text(const std::string& path, const std::string& text) {
+  const std::string s = read_file(path);
+  int n = 0;
+  for (size_t at = s.find(text); at != std::string::npos; at = s.find(text, at + text.size())) ++n;
+  return n;
+}
+
+// Waits until `path` contains `text` at least `times` times, up to `limit`.
 inline bool wait_for_text(const std::string& path, const std::string& text,
-                          std::chrono::milliseconds limit) {
+                          std::chrono::milliseconds limit, int times = 1) {
   const auto end = std::chrono::steady_clock::now() + limit;
-  while (read_file(path).find(text) == std::string::npos) {
+  while (count_text(path, text) < times) {
     if (std::chrono::steady_clock::now() > end) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
