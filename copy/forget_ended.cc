@@ -26,6 +26,17 @@ void forget_earlier_ids(CopyState& s) {
                              [&](const auto& entry) { return entry.second < s.day; });
 }
 
+// Keeps a tag-keyed map's arrays for the next day. After most of a map is erased, boost's
+// anti-drift rule shrinks it on the next insert, and the day then grows it back through a
+// dozen rehashes, each into fresh pages. clear() keeps the arrays and resets that rule; the
+// survivors (orders working across the opening) are few, so they are put back by copy.
+template <class Map>
+void keep_capacity(Map& map) {
+  const std::vector<typename Map::value_type> survivors(map.begin(), map.end());
+  map.clear();
+  map.insert(survivors.begin(), survivors.end());
+}
+
 }  // namespace
 
 void forget_ended_orders(CopyState& s) {
@@ -58,6 +69,10 @@ void forget_ended_orders(CopyState& s) {
     s.counters.placed.erase(tag);
     return true;
   });
+  keep_capacity(s.mappings.by_tag);
+  keep_capacity(s.orders.follower);
+  keep_capacity(s.positions.follower_orders);
+  keep_capacity(s.counters.placed);
 }
 
 }  // namespace tandem::domain
