@@ -47,6 +47,11 @@ std::shared_ptr<spdlog::logger> make_logger(const config::TandemConfig& c) {
   auto log = std::make_shared<spdlog::logger>("tandem", sinks.begin(), sinks.end());
   log->set_level(spdlog::level::from_str(c.log_level));
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  // A kill -9 loses at most the last second of lines, and never a warning or an error.
+  log->flush_on(spdlog::level::warn);
+  spdlog::drop(log->name());
+  spdlog::register_logger(log);
+  spdlog::flush_every(std::chrono::seconds(1));
   return log;
 }
 

@@ -141,5 +141,23 @@ TEST(EngineCrash, KilledThirtyTimesTheDayStillEndsWithEveryOrderOnceAndJournaled
   EXPECT_GT(follower_places, 20);
 }
 
+// log.file is flushed every second (and at every warning), so a kill -9 keeps what came
+// before the last second: here every line of the start.
+TEST(EngineCrash, AKilledEngineLeavesItsLogLinesInTheLogFile) {
+  testing::TempDir dir;
+  testing::LiveDay day(dir, {leader_day(), "", "log = { file = \"run.log\" }"});
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
+  testing::Process engine(TANDEM_BIN, day.run_args(), dir.path("run.out"), dir.path());
+  ASSERT_TRUE(testing::wait_for_text(dir.path("run.out"), "event=engine_started", 30s))
+      << testing::read_file(dir.path("run.out"));
+  std::this_thread::sleep_for(1500ms);
+  engine.signal(SIGKILL);
+  EXPECT_EQ(engine.wait(), 128 + SIGKILL);
+  const std::string log = testing::read_file(dir.path("run.log"));
+  for (const char* line : {"event=start ", "event=http ", "event=engine_started"}) {
+    EXPECT_NE(log.find(line), std::string::npos) << line << " is not in run.log:\n" << log;
+  }
+}
+
 }  // namespace
 }  // namespace tandem::engine
