@@ -1,7 +1,6 @@
 #include "app/demo_command.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 #include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,11 +19,11 @@
 #include "app/fidelity_report.h"
 #include "app/journal_commands.h"
 #include "app/live_session.h"
+#include "app/operator_access.h"
 #include "app/operator_server.h"
 #include "app/text_file.h"
 #include "brokers/sim/sim_server.h"
 #include "config/sim_config.h"
-#include "crypto/sha256.h"
 #include "journal/record_reader.h"
 #include "journal/state_restore.h"
 
@@ -37,12 +36,6 @@ namespace d = ::tandem::domain;
 
 constexpr std::string_view kDefaultHttp = "127.0.0.1:8780";
 
-// A fresh access token for this run's dashboard: the machine may be shared.
-std::string random_token() {
-  std::array<uint8_t, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return "";
-  return crypto::to_hex(bytes);
-}
 namespace fs = std::filesystem;
 
 double percentile_ms(std::vector<int64_t> v, double p) {
@@ -218,7 +211,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   if (http != "off") {
     OperatorServerOptions server_options;
     server_options.listen = http;
-    server_options.token = random_token();
+    server_options.token = random_access_token();
     auto started = OperatorServer::start(engine, server_options);
     if (!started.ok() && http == kDefaultHttp) {  // 8780 taken: any free port will do
       server_options.listen = "127.0.0.1:0";

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/dashboard_page.h"
+#include "app/operator_access.h"
 #include "app/operator_api.h"
 #include "app/text_file.h"
 #include "brokers/net/https_server.h"
@@ -112,17 +113,36 @@ struct OperatorServer::Impl {
 
   Impl(engine::Engine& e, OperatorServerOptions o) : engine(e), options(std::move(o)) {}
 
-  bool authorized(const net::HttpRequest& r) const {
-    if (options.token.empty()) return true;
-    const std::string_view auth = net::header(r, "authorization");
-    if (auth.starts_with("Bearer ") && same_token(std::string(auth.substr(7)), options.token)) {
-      return true;
+  bool authorized(const std::optional<std::string>& token) const {
+    return token && same_token(*token, options.token);
+  }
+
+  // Host and Origin (operator_access.h); empty when both are this server's.
+  std::string foreign(const net::HttpRequest& r) const {
+    const std::string_view host = net::header(r, "host");
+    if (!host_allowed(host, options.hosts)) {
+      return "Host '" + std::string(host).substr(0, 100) +
+             "' is not this server's name (an IP address, localhost, or one in http_hosts)";
     }
-    const std::string query_token = net::param(net::query_of(r.target), "token");
-    return !query_token.empty() && same_token(query_token, options.token);
+    const std::string_view origin = net::header(r, "origin");
+    if (!origin.empty() && !same_origin(origin, host)) return "a request from another site's page";
+    return "";
   }
 
   net::ServerReply handle(const net::HttpRequest& r) {
+    net::ServerReply out = answer(r);
+    out.headers = {{"X-Content-Type-Options", "nosniff"},
+                   {"X-Frame-Options", "DENY"},
+                   {"Referrer-Policy", "no-referrer"}};
+    if (out.content_type.starts_with("text/html")) {
+      out.headers.emplace_back("Content-Security-Policy",
+                               page_security_policy(page, net::header(r, "host")));
+    }
+    return out;
+  }
+
+  net::ServerReply answer(const net::HttpRequest& r) {
+    if (const std::string why = foreign(r); !why.empty()) return error_reply(403, why);
     const std::string path = r.target.substr(0, r.target.find('?'));
     const bool get = r.method == http::verb::get;
     if (get && path == "/healthz") return reply(200, "ok\n", "text/plain");
@@ -135,10 +155,11 @@ struct OperatorServer::Impl {
     if (get && path == "/metrics") {
       return reply(200, metrics_text(*engine.view()), "text/plain; version=0.0.4");
     }
-    if (!authorized(r))
-      return error_reply(401, "an access token is required (Authorization: Bearer)");
     if (get && (path == "/" || path == "/index.html")) {
       return reply(200, page, "text/html; charset=utf-8");
+    }
+    if (!authorized(bearer_token(net::header(r, "authorization")))) {
+      return error_reply(401, "an access token is required (Authorization: Bearer)");
     }
     if (get && path == "/api/state") {
       const bool full = net::param(net::query_of(r.target), "full") == "1";
@@ -210,7 +231,10 @@ struct OperatorServer::Impl {
   }
 
   bool accept_live(const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
-    if (r.target.substr(0, r.target.find('?')) != "/api/live" || !authorized(r)) return false;
+    if (r.target.substr(0, r.target.find('?')) != "/api/live" || !foreign(r).empty() ||
+        !authorized(websocket_token(net::header(r, "sec-websocket-protocol")))) {
+      return false;
+    }
     c->send_text(view_json(*engine.view()));
     sockets.push_back(std::move(c));
     return true;
@@ -237,12 +261,8 @@ Result<std::unique_ptr<OperatorServer>> OperatorServer::start(engine::Engine& en
                                                               OperatorServerOptions options) {
   auto listen = parse_listen(options.listen, "--http");
   if (!listen.ok()) return listen.status();
-  const auto ip = asio::ip::make_address(listen->first);
-  if (!ip.is_loopback() && options.token.empty()) {
-    return Status::invalid_argument(
-        "--http " + options.listen +
-        ": the dashboard binds beyond loopback only with an access token (tandem secrets set "
-        "http.token)");
+  if (options.token.empty()) {
+    return Status::invalid_argument("--http " + options.listen + ": no access token");
   }
   auto impl = std::make_unique<Impl>(engine, std::move(options));
   Impl& m = *impl;
@@ -286,7 +306,7 @@ std::string OperatorServer::url() const {
 }
 
 std::string OperatorServer::url_with_token() const {
-  return impl_->options.token.empty() ? url() : url() + "?token=" + impl_->options.token;
+  return url() + "#token=" + impl_->options.token;
 }
 
 uint16_t OperatorServer::port() const { return impl_->port; }

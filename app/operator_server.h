@@ -1,17 +1,20 @@
 // The operator's server inside `tandem run` and `tandem demo` (docs/api.md): plain HTTP and
 // a WebSocket on Boost.Beast, on its own thread, bound to 127.0.0.1:8780 by default.
-//   /healthz, /readyz, /metrics   — open, for systemd and Prometheus
-//   /, /api/state, /api/live (WS) — the dashboard and its data; the access token needed
-//   POST /api/followers/ID/pause|resume, /api/pause-all, /api/resume-all — journaled
-// With an access token, every request but the open three must carry it (Authorization:
-// Bearer, or ?token= for the page and its WebSocket), compared in constant time. Without
-// one the server refuses to bind anywhere but loopback. The page is embedded in the binary
-// and loads nothing from the internet.
+//   /healthz, /readyz, /metrics   — no token, for systemd and Prometheus
+//   /                             — the page (no data in it), no token
+//   /api/state, /api/live (WS)    — the dashboard's data; the access token needed
+//   POST /api/followers/ID/pause|resume|flatten, /api/pause-all, /api/resume-all — journaled
+// There is always an access token: an Authorization: Bearer header, or for the WebSocket a
+// subprotocol (operator_access.h), compared in constant time; never a query parameter. Every
+// request must name this server in its Host and, when it has an Origin, come from the page's
+// own. Every answer forbids framing and sniffing; the page's allows only its own script.
+// The page is embedded in the binary and loads nothing from the internet.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/base/status.h"
 #include "engine/engine.h"
@@ -20,21 +23,22 @@ namespace tandem::app {
 
 struct OperatorServerOptions {
   std::string listen = "127.0.0.1:8780";  // ADDRESS:PORT; port 0 = any free one
-  std::string token;                      // empty: none (loopback only)
+  std::string token;                      // required
+  std::vector<std::string> hosts;         // Host names allowed besides IPs and localhost
 };
 
 class OperatorServer {
  public:
   // Binds and starts serving `engine`'s view and commands. invalid_argument for a bad
-  // address or a non-loopback address without a token; io_error when it cannot bind.
+  // address or an empty token; io_error when it cannot bind.
   static Result<std::unique_ptr<OperatorServer>> start(engine::Engine& engine,
                                                        OperatorServerOptions options);
   ~OperatorServer();
   OperatorServer(const OperatorServer&) = delete;
   OperatorServer& operator=(const OperatorServer&) = delete;
 
-  // The dashboard's address; with the token in it (for the operator's own terminal only,
-  // never a log).
+  // The dashboard's address; with the token in its fragment (#token=, which a browser never
+  // sends), for the operator's own terminal only, never a log.
   [[nodiscard]] std::string url() const;
   [[nodiscard]] std::string url_with_token() const;
   [[nodiscard]] uint16_t port() const;

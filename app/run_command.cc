@@ -12,6 +12,7 @@
 #include "alerts/alert_dispatcher.h"
 #include "app/clock.h"
 #include "app/live_session.h"
+#include "app/operator_access.h"
 #include "app/operator_server.h"
 #include "app/secrets_commands.h"
 #include "app/text_file.h"
@@ -53,6 +54,21 @@ std::shared_ptr<spdlog::logger> make_logger(const config::TandemConfig& c) {
   spdlog::register_logger(log);
   spdlog::flush_every(std::chrono::seconds(1));
   return log;
+}
+
+// The operator server's access token: the stored secret http.token, or a new random one,
+// stored before it is used (so every later start has the same).
+Result<std::string> access_token(crypto::SecretStore& secrets) {
+  if (auto stored = secrets.get("http.token")) return *stored;
+  std::string token = random_access_token();
+  if (token.empty()) return Status::io_error("no randomness for the dashboard's access token");
+  Status s = secrets.set("http.token", token);
+  if (s.ok()) s = secrets.save();
+  if (!s.ok()) {
+    return Status(s.code(), "cannot store the generated dashboard token as http.token: " +
+                                s.message() + " (or set one: tandem secrets set http.token)");
+  }
+  return token;
 }
 
 // The alert destinations whose secrets are set; none: nullptr (alerts still reach the
@@ -138,15 +154,28 @@ int run(const RunOptions& o) {
   if (const std::string http = o.http.empty() ? config->http : o.http; http != "off") {
     OperatorServerOptions server_options;
     server_options.listen = http;
-    server_options.token = secrets->get("http.token").value_or("");
+    server_options.hosts = config->http_hosts;
+    const bool generated = !secrets->get("http.token").has_value();
+    auto token = access_token(*secrets);
+    if (!token.ok()) {
+      fmt::print(stderr, "tandem run: {}\n", token.status().message());
+      return 1;
+    }
+    server_options.token = *token;
     auto started = OperatorServer::start((*session)->engine(), server_options);
     if (!started.ok()) {
       fmt::print(stderr, "tandem run: {}\n", started.status().message());
       return 1;
     }
     server = std::move(*started);
-    log->info("event=http url={} token={}", server->url(),
-              server_options.token.empty() ? "none" : "required");
+    log->info("event=http url={} token={}", server->url(), generated ? "generated" : "stored");
+    if (generated) {  // to the terminal of whoever started it, never to the log
+      fmt::print(
+          "tandem run: the dashboard's access token was generated and stored as the secret "
+          "http.token; this once, with it: {}\n",
+          server->url_with_token());
+      std::fflush(stdout);
+    }
   }
   g_engine = &(*session)->engine();
   std::signal(SIGINT, on_signal);

@@ -269,8 +269,8 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   }
   TandemConfig out;
   f.only(root, "",
-         {"mode", "journal", "holidays", "log", "http", "broker_threads", "alerts", "leader",
-          "follower"});
+         {"mode", "journal", "holidays", "log", "http", "http_hosts", "broker_threads", "alerts",
+          "leader", "follower"});
   const std::string mode = f.text(root, "mode", "", "paper");
   if (mode != "paper" && mode != "live")
     f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
@@ -279,6 +279,15 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   if (out.journal.empty()) f.error(root.get("journal"), "journal", "must name a directory");
   out.holidays_file = f.text(root, "holidays", "");
   out.http = f.text(root, "http", "", out.http);
+  out.http_hosts = f.texts(root, "http_hosts", "");
+  for (const auto& host : out.http_hosts) {
+    if (host.empty() ||
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != std::string::npos) {
+      f.error(root.get("http_hosts"), "http_hosts",
+              "'" + host + "' is not a host name (letters, digits, dots and dashes; no port)");
+    }
+  }
   out.broker_threads =
       static_cast<int>(f.integer(root, "broker_threads", "", out.broker_threads, 1, 16));
   if (const toml::table* alerts = f.table(root, "alerts", "")) {

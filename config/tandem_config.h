@@ -49,8 +49,11 @@ struct TandemConfig {
   std::string log_level = "info";
   std::string log_file;  // empty: console only
   // The operator's server (dashboard, /api/, /metrics): ADDRESS:PORT, or "off". Its access
-  // token is the secret http.token; without one it binds to loopback only.
+  // token is the secret http.token, generated and stored at the first start without one.
   std::string http = "127.0.0.1:8780";
+  // Host names the operator's server answers to besides IP addresses and localhost (a
+  // reverse proxy's or a DNS name): any other Host header is refused, against DNS rebinding.
+  std::vector<std::string> http_hosts;
   // The threads the accounts' gateways are spread over. One is enough on two cores (more
   // measured no faster there: docs/performance.md); more let a leader update's orders go
   // out from several cores at once.

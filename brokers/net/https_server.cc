@@ -217,6 +217,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
       if (!reply.response.retry_after.empty()) {
         res.set(http::field::retry_after, reply.response.retry_after);
       }
+      for (const auto& [name, value] : reply.headers) res.set(name, value);
       res.keep_alive(req.keep_alive());
       res.body() = std::move(reply.response.body);
       res.prepare_payload();
@@ -245,6 +246,16 @@ asio::awaitable<void> HttpsServer::Impl::accept_websocket(Stream stream,
     res.prepare_payload();
     co_await http::async_write(conn->stream().next_layer(), res, kUse);  // best effort
     co_return;
+  }
+  // A browser that offers subprotocols (the dashboard carries its token in one, as it cannot
+  // set headers) fails a handshake that selects none: the first offered is selected.
+  if (const auto offered = req[http::field::sec_websocket_protocol]; !offered.empty()) {
+    std::string first(offered.substr(0, offered.find(',')));
+    std::erase(first, ' ');
+    conn->stream().set_option(
+        websocket::stream_base::decorator([first](websocket::response_type& res) {
+          res.set(http::field::sec_websocket_protocol, first);
+        }));
   }
   auto [ec] = co_await conn->stream().async_accept(req, kUse);
   if (ec) {

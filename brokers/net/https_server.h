@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "brokers/net/https_client.h"
 #include "brokers/net/tls_identity.h"
@@ -23,6 +25,7 @@ struct ServerReply {
   std::string content_type = "application/json";
   std::chrono::milliseconds delay{0};  // answer after this long (latency, a stall)
   bool drop_connection = false;        // close without answering (a reset)
+  std::vector<std::pair<std::string, std::string>> headers;  // added to the answer
 };
 
 inline ServerReply server_reply(unsigned status, std::string body) {

@@ -345,6 +345,32 @@ check "…resolving the allowed symbols" grep -q "instruments *ok" <<<"$out"
 check "…reading a Dhan follower's scrip master" grep -q "follower FOLLOW2 (dhan) scrip master *ok" <<<"$out"
 check "…and reaching it with the token login dhan stored" grep -q "follower FOLLOW2 (dhan) *ok *reached over TLS, token valid" <<<"$out"
 check "…saying where the loss guard's prices come from" grep -q "loss guard f1 *ok *max loss .*2500.00.*then flatten; positions marked at the leader's Kite ticker prices" <<<"$out"
+# The dashboard is locked from the first start: with no http.token, run makes one, stores
+# it, and shows it once, on its standard output only.
+start_engine() {  # → $work/run.out (stdout), $work/run.err (the log), $url
+  "$tandem" run --config "$work/tandem.toml" --http 127.0.0.1:0 "${sec[@]}" \
+    >"$work/run.out" 2>"$work/run.err" &
+  engine_pid=$!
+  for _ in $(seq 100); do grep -q "event=engine_started" "$work/run.err" && break; sleep 0.1; done
+  url=$(sed -n 's/.*event=http url=\(http:[^ ]*\).*/\1/p' "$work/run.err")
+}
+stop_engine() { kill -INT "$engine_pid"; wait "$engine_pid" 2>/dev/null; }
+api_state() { curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $1" "${url}api/state"; }
+if command -v curl >/dev/null; then
+  start_engine
+  token=$(sed -n 's/.*#token=\([0-9a-f]*\)$/\1/p' "$work/run.out")
+  check "run without http.token generates one (128 bits)" test "${#token}" -eq 32
+  check "…says so in the log without it" grep -q "token=generated" "$work/run.err"
+  check "…and the log never holds it" test "$(grep -c "$token" "$work/run.err")" -eq 0
+  check "…stores it" grep -qx "http.token" <<<"$("$tandem" secrets list "${sec[@]}")"
+  check "…and the API takes it" test "$(api_state "$token")" = 200
+  check "…and nothing else" test "$(api_state "x$token")" = 401
+  stop_engine
+  start_engine
+  check "the next start uses the stored one" test "$(api_state "$token")" = 200
+  check "…and shows it no more" test "$(grep -c "#token=" "$work/run.out")" -eq 0
+  stop_engine
+fi
 echo expired | "$tandem" secrets set kite.FOLLOW1.access_token "${sec[@]}" >/dev/null
 run "$tandem" check --config "$work/tandem.toml" "${sec[@]}"
 check "check with a dead token exits 1" test "$rc" -eq 1

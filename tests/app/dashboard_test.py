@@ -73,7 +73,7 @@ try:
     check("the demo prints the dashboard's address", url is not None)
     if url is None:
         raise SystemExit(1)
-    base, token = url.split("?token=")
+    base, token = url.split("#token=")
     api = {"Authorization": "Bearer " + token}
     check("the driver is up", wait_for(lambda: request("GET", wd + "/status")["value"]["ready"], 20))
     caps = {"capabilities": {"alwaysMatch": {"unhandledPromptBehavior": "ignore", "goog:chromeOptions": {
@@ -181,6 +181,45 @@ try:
     unauthorized = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + "api/state"],
                                   capture_output=True, text=True).stdout if shutil.which("curl") else "401"
     check("the API refuses a request without the token", unauthorized == "401")
+
+    # Locked against other sites' pages, DNS rebinding and leaked URLs (docs/api.md, Access).
+    def curl(*args):
+        return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", *args],
+                              capture_output=True, text=True).stdout
+    auth = ["-H", "Authorization: Bearer " + token]
+    pause_url = base + "api/followers/f3-capital/pause"
+    check("a cross-origin POST is refused, even with the token",
+          curl("-X", "POST", *auth, "-H", "Origin: http://attacker.example", "-H",
+               "Content-Type: text/plain", "--data", "{}", pause_url) == "403")
+    check("a foreign Host is refused, even with the token (DNS rebinding)",
+          curl(*auth, "-H", "Host: attacker.example:" + base.rsplit(":", 1)[1].strip("/"),
+               base + "api/state") == "403")
+    check("…and so is /metrics under a foreign Host",
+          curl("-H", "Host: rebound.example", base + "metrics") == "403")
+    check("a control with the token in its query is refused",
+          curl("-X", "POST", pause_url + "?token=" + token) == "401")
+    check("the WebSocket refuses a foreign Origin, with the token",
+          curl("--http1.1", "-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H",
+               "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "-H",
+               "Sec-WebSocket-Protocol: tandem, bearer." + token.encode().hex(), "-H",
+               "Origin: http://attacker.example", base + "api/live") == "403")
+    dump_after = subprocess.run([tandem, "journal", "dump", "--journal", os.path.join(work, "demo")],
+                                capture_output=True, text=True).stdout
+    check("none of them reached the journal",
+          re.search(r'"type":"FollowerPaused".*"follower":"f3-capital"', dump_after) is None)
+    headers = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", base], capture_output=True,
+                             text=True).stdout.lower()
+    check("the page forbids framing and sniffing and allows only its own script",
+          "x-frame-options: deny" in headers and "x-content-type-options: nosniff" in headers
+          and "content-security-policy: default-src 'none'; script-src 'sha256-" in headers
+          and "frame-ancestors 'none'" in headers)
+    api_headers = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", *auth, base + "api/state"],
+                                 capture_output=True, text=True).stdout.lower()
+    check("the API is never cached, framed or sniffed",
+          "cache-control: no-store" in api_headers and "x-frame-options: deny" in api_headers
+          and "x-content-type-options: nosniff" in api_headers)
+    logs = open(demo_out.name).read()
+    check("the token is in the printed address only", logs.count(token) == 1)
 finally:
     if session:
         try:

@@ -129,6 +129,21 @@ ratio = 0.5
   EXPECT_TRUE(ok.ok()) << ok.status().to_string();
 }
 
+// The dashboard's extra Host names: names only (a port or a URL would never match a Host).
+TEST(TandemConfig, HttpHostsAreNamesOnly) {
+  const char* base = "[leader]\naccount = \"L1\"\n[[follower]]\nid = \"f\"\n";
+  auto ok = parse_tandem_config(std::string("http_hosts = [\"desk.lan\", \"tandem-1\"]\n") + base,
+                                "t.toml");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->http_hosts, (std::vector<std::string>{"desk.lan", "tandem-1"}));
+  auto bad =
+      parse_tandem_config(std::string("http_hosts = [\"desk.lan:8780\"]\n") + base, "t.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("t.toml:1: http_hosts: 'desk.lan:8780' is not a host name"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 TEST(TandemConfig, EnvironmentOverridesAndTheHashFollowsTheConfiguration) {
   const char* text = R"([leader]
 account = "L1"

@@ -1,0 +1,73 @@
+// Goal: the operator server's access rules (app/operator_access.h) refuse what a hostile page
+// or a rebound DNS name would send, and keep what the dashboard, curl and Prometheus send.
+#include "app/operator_access.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "crypto/sha256.h"
+
+namespace tandem::app {
+namespace {
+
+TEST(OperatorAccess, HostsAreAddressesLocalhostOrConfiguredNames) {
+  const std::vector<std::string> names = {"desk.lan"};
+  for (const char* ok : {"127.0.0.1:8780", "localhost:8780", "LOCALHOST", "[::1]:8780",
+                         "10.0.0.5:80", "desk.lan:8780", "Desk.LAN"}) {
+    EXPECT_TRUE(host_allowed(ok, names)) << ok;
+  }
+  for (const char* bad : {"", "attacker.example:8780", "127.0.0.1.attacker.example",
+                          "desk.lan.evil:8780", "127.0.0.1:8780; script-src *",
+                          "127.0.0.1:", "127.0.0.1:87800", "[::1", "[::1]x", "localhost:80a"}) {
+    EXPECT_FALSE(host_allowed(bad, names)) << bad;
+  }
+}
+
+TEST(OperatorAccess, AnOriginMustBeTheHostsOwn) {
+  EXPECT_TRUE(same_origin("http://127.0.0.1:8780", "127.0.0.1:8780"));
+  EXPECT_TRUE(same_origin("https://desk.lan", "desk.lan"));
+  EXPECT_FALSE(same_origin("http://attacker.example", "127.0.0.1:8780"));
+  EXPECT_FALSE(same_origin("http://127.0.0.1:8781", "127.0.0.1:8780"));
+  EXPECT_FALSE(same_origin("null", "127.0.0.1:8780"));
+  EXPECT_FALSE(same_origin("http://127.0.0.1:8780.attacker.example", "127.0.0.1:8780"));
+}
+
+TEST(OperatorAccess, TokensComeFromTheHeaderOrTheSubprotocol) {
+  EXPECT_EQ(bearer_token("Bearer abc"), "abc");
+  EXPECT_EQ(bearer_token("Bearer "), std::nullopt);
+  EXPECT_EQ(bearer_token("Basic abc"), std::nullopt);
+  EXPECT_EQ(websocket_token("tandem, bearer.616263"), "abc");
+  EXPECT_EQ(websocket_token("bearer.616263,tandem"), "abc");
+  EXPECT_EQ(websocket_token("tandem"), std::nullopt);
+  EXPECT_EQ(websocket_token("tandem, bearer.zz"), std::nullopt);
+}
+
+RC_GTEST_PROP(OperatorAccess, AnyTokenTravelsAsASubprotocol, (const std::string& token)) {
+  const std::string hex =
+      crypto::to_hex({reinterpret_cast<const uint8_t*>(token.data()), token.size()});
+  RC_ASSERT(websocket_token("tandem, bearer." + hex) == token);
+}
+
+TEST(OperatorAccess, ThePagePolicyAllowsItsOwnScriptOnly) {
+  const std::string page = "<html><script>run();</script></html>";
+  const std::string policy = page_security_policy(page, "127.0.0.1:8780");
+  // sha256("run();") in base64, as a browser computes it (openssl dgst -sha256 | base64).
+  EXPECT_NE(policy.find("script-src 'sha256-vUOElbTHLp1UxxGV/I6teJfpCV5vgaasYjEhPKN2fqQ='"),
+            std::string::npos)
+      << policy;
+  EXPECT_EQ(policy.find("script-src 'unsafe-inline'"), std::string::npos);
+  EXPECT_NE(policy.find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(policy.find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(policy.find("connect-src 'self' ws://127.0.0.1:8780 wss://127.0.0.1:8780"),
+            std::string::npos);
+  EXPECT_NE(page_security_policy("<script>other();</script>", "h"), policy);
+}
+
+TEST(OperatorAccess, RandomTokensAre128BitsAndDiffer) {
+  const std::string a = random_access_token(), b = random_access_token();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace tandem::app
