@@ -31,6 +31,8 @@ constexpr const char* kFormatValue = "tandem-journal";
 constexpr const char* kSchemaKey = "schema_version";
 constexpr const char* kHeadSeqKey = "head_seq";
 constexpr const char* kHeadHashKey = "head_hash";
+// Present once the journal has a head anchor: from then on a missing anchor file is damage.
+constexpr const char* kAnchoredKey = "anchored";
 // Bounds on one group commit: enough to amortise a sync over many appenders, small enough
 // that one group never holds the others back for long.
 constexpr size_t kMaxGroupRecords = 4096;
@@ -48,6 +50,10 @@ Status from_rocks(const rocksdb::Status& s, const std::string& what) {
 rocksdb::Options db_options() {
   rocksdb::Options o;
   o.paranoid_checks = true;
+  // A damaged write-ahead log is an error, not a tail to drop: only an incomplete last record
+  // (a write cut short) is tolerated. A WAL that MANIFEST knows and the disk lacks is one too.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  o.track_and_verify_wals_in_manifest = true;
   o.max_background_jobs = 2;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   o.keep_log_file_num = 3;
@@ -177,6 +183,13 @@ Status Store::open_db(const StoreOptions& options) {
     cfs.emplace_back(name, cf);
   }
 
+  // Read before RocksDB opens: a writer moves the anchor only after RocksDB holds the
+  // records, so what is read here never runs ahead of what the open will find.
+  if (has_db && options.mode != OpenMode::follower) {
+    auto anchored = HeadAnchor::read(dir_);
+    if (!anchored.ok()) return anchored.status();
+    anchored_ = *anchored;
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   switch (options.mode) {
@@ -198,6 +211,7 @@ Status Store::open_db(const StoreOptions& options) {
       s = rocksdb::DB::OpenAsSecondary(o, dir_, options.follower_dir, cfs, &handles_, &raw);
       break;
   }
+  if (s.IsCorruption() && anchored_) return lost_past_damage(s, cfs);
   TANDEM_RETURN_IF_ERROR(from_rocks(s, "opening journal " + dir_));
   db_.reset(raw);
   log_cf_ = handles_[1];
@@ -217,9 +231,85 @@ Status Store::open_db(const StoreOptions& options) {
                       .Put(meta_cf_, kHeadHashKey,
                            rocksdb::Slice(reinterpret_cast<const char*>(kGenesisHash.data()), 32))
                       .ok());
+    TANDEM_ASSERT(batch.Put(meta_cf_, kAnchoredKey, "1").ok());
     rocksdb::WriteOptions wo;
     wo.sync = true;
     TANDEM_RETURN_IF_ERROR(from_rocks(db_->Write(wo, &batch), "initialising journal " + dir_));
+    TANDEM_RETURN_IF_ERROR(HeadAnchor::create(dir_, {0, kGenesisHash}));
+    anchored_ = AnchoredHead{0, kGenesisHash};
+  }
+  return Status();
+}
+
+// RocksDB refused its write-ahead log as damaged. What is lost, by sequence: a read-only
+// open that stops at the damage (RocksDB's point-in-time recovery; it writes nothing) finds
+// where the whole records end, and the anchor says where the journal ended.
+Status Store::lost_past_damage(const rocksdb::Status& refused,
+                               const std::vector<rocksdb::ColumnFamilyDescriptor>& cfs) const {
+  const Status plain = from_rocks(refused, "opening journal " + dir_);
+  rocksdb::Options o = db_options();
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(o, dir_, cfs, &handles, &raw).ok()) return plain;
+  uint64_t whole = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[1]));
+    it->SeekToLast();
+    if (it->Valid()) whole = decode_u64_key(it->key().ToStringView()).value_or(0);
+  }
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  delete raw;
+  if (whole >= anchored_->seq) return plain;
+  return Status::corruption(plain.message() + ": its write-ahead log is damaged; records " +
+                            std::to_string(whole + 1) + " to " + std::to_string(anchored_->seq) +
+                            " are missing past the damage (the journal's head anchor says it "
+                            "reached " +
+                            std::to_string(anchored_->seq) + ")");
+}
+
+// The head RocksDB recovered against the anchor read before it opened (head_anchor.h).
+Status Store::check_anchor(const Head& head) {
+  if (mode_ == OpenMode::follower) return Status();  // the writer may be ahead of its view
+  std::string flag;
+  const bool anchored_journal =
+      db_->Get(rocksdb::ReadOptions(), meta_cf_, kAnchoredKey, &flag).ok();
+  if (!anchored_) {
+    if (anchored_journal) {
+      return Status::corruption("journal " + dir_ + ": its head anchor " + HeadAnchor::kFileName +
+                                " is missing; records written last may be lost");
+    }
+    if (mode_ != OpenMode::read_write) return Status();  // older than anchors: anchored on write
+    TANDEM_RETURN_IF_ERROR(HeadAnchor::create(dir_, {head.seq, head.hash}));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    TANDEM_RETURN_IF_ERROR(
+        from_rocks(db_->Put(wo, meta_cf_, kAnchoredKey, "1"), "anchoring journal " + dir_));
+    anchored_ = AnchoredHead{head.seq, head.hash};
+  }
+  if (head.seq < anchored_->seq) {
+    return Status::corruption(
+        "records " + std::to_string(head.seq + 1) + " to " + std::to_string(anchored_->seq) +
+        " are missing: the journal's head anchor says it reached " +
+        std::to_string(anchored_->seq) + ", its log ends at " + std::to_string(head.seq) +
+        " (RocksDB's write-ahead log was damaged, truncated or deleted)");
+  }
+  if (anchored_->seq > 0) {
+    std::string value;
+    TANDEM_RETURN_IF_ERROR(from_rocks(
+        db_->Get(rocksdb::ReadOptions(), log_cf_, encode_u64_key(anchored_->seq), &value),
+        "reading record " + std::to_string(anchored_->seq) + " of " + dir_));
+    Result<Envelope> env = decode_envelope(anchored_->seq, value);
+    if (!env.ok()) return env.status();
+    if (env->hash != anchored_->hash) {
+      return Status::corruption("record " + std::to_string(anchored_->seq) +
+                                ": hash differs from the journal's head anchor");
+    }
+  }
+  if (mode_ == OpenMode::read_write) {
+    auto anchor = HeadAnchor::open(dir_);
+    if (!anchor.ok()) return anchor.status();
+    anchor_.emplace(std::move(*anchor));
   }
   return Status();
 }
@@ -276,6 +366,7 @@ Status Store::load_meta() {
                                 ": hash differs from the head hash recorded in meta");
     }
   }
+  TANDEM_RETURN_IF_ERROR(check_anchor(head));
   Result<std::map<domain::TradingDay, uint64_t>> known_days = days();
   if (!known_days.ok()) return known_days.status();
   std::lock_guard<std::mutex> lock(mu_);
@@ -392,6 +483,7 @@ Status Store::write_group(std::vector<Writer*>& group) {
   rocksdb::WriteOptions wo;
   wo.sync = true;  // durable before any caller acts on it (write-ahead)
   TANDEM_RETURN_IF_ERROR(from_rocks(db_->Write(wo, &batch), "appending to journal " + dir_));
+  TANDEM_RETURN_IF_ERROR(anchor_->write({seq, prev}));
   days_.merge(new_days);
   std::lock_guard<std::mutex> lock(mu_);
   commit_stats_.records += seq - head_.seq;
@@ -505,8 +597,10 @@ Status Store::checkpoint(const std::string& to) const {
   const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // UINT64_MAX: never flush the memtable first (a read-only instance cannot); the log is
   // copied instead, and replayed when the copy is opened.
-  return from_rocks(checkpoint->CreateCheckpoint(to, UINT64_MAX),
-                    "checkpoint of " + dir_ + " into " + to);
+  const Head at = head();  // the copy holds at least this much
+  TANDEM_RETURN_IF_ERROR(from_rocks(checkpoint->CreateCheckpoint(to, UINT64_MAX),
+                                    "checkpoint of " + dir_ + " into " + to));
+  return HeadAnchor::create(to, {at.seq, at.hash});
 }
 
 uint64_t Store::disk_bytes() const {

@@ -5,7 +5,9 @@
 //   day_index  4-byte big-endian YYYYMMDD → first seq of that trading day
 //   snapshots  8-byte big-endian seq → serialized projection state
 // A record, the new head and any new day index entry go in one synced WriteBatch, so the
-// head in `meta` always names the last record that exists, even after a crash.
+// head in `meta` always names the last record that exists, even after a crash. The head is
+// also anchored outside RocksDB (head_anchor.h), so a write-ahead log that lost records is
+// refused instead of recovered without them.
 //
 // Thread-safety: append() may be called from any number of threads; concurrent appends are
 // group-committed (one fdatasync serves every appender waiting at that moment, as LevelDB's
@@ -29,10 +31,13 @@
 #include "domain/base/status.h"
 #include "domain/events.h"
 #include "journal/codec.h"
+#include "journal/head_anchor.h"
 
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+struct ColumnFamilyDescriptor;
+class Status;
 }  // namespace rocksdb
 
 namespace tandem::journal {
@@ -142,12 +147,19 @@ class Store {
   static Status create(const std::string& dir);
   Status open_db(const StoreOptions& options);
   Status load_meta();
+  Status check_anchor(const Head& head);
+  Status lost_past_damage(const rocksdb::Status& refused,
+                          const std::vector<rocksdb::ColumnFamilyDescriptor>& cfs) const;
   Status check_tail(uint64_t records) const;
   Status write_group(std::vector<Writer*>& group);
 
   const std::string dir_;
   OpenMode mode_ = OpenMode::read_write;
   std::unique_ptr<rocksdb::DB> db_;
+  // The head anchor as read before RocksDB opened (nullopt: no anchor file), and for the
+  // writer, the file it keeps current (head_anchor.h).
+  std::optional<AnchoredHead> anchored_;
+  std::optional<HeadAnchor> anchor_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;

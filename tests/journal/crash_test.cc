@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "journal/verify.h"
+#include "tests/support/crash_child.h"
 #include "tests/support/journal_helpers.h"
 #include "tests/support/temp_dir.h"
 
@@ -26,55 +27,6 @@ namespace tandem::journal {
 namespace {
 
 constexpr int kTrials = 50;
-
-struct Child {
-  pid_t pid = -1;
-  int out_fd = -1;
-};
-
-Child spawn(const std::string& dir, int trial) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    const std::string t = std::to_string(trial);
-    execl(TANDEM_CRASH_CHILD, TANDEM_CRASH_CHILD, dir.c_str(), t.c_str(), nullptr);
-    _exit(127);
-  }
-  close(fds[1]);
-  return {pid, fds[0]};
-}
-
-// Blocks until the child's first acknowledgement (or its death); returns the bytes read.
-std::string wait_first_ack(int fd) {
-  std::string got;
-  char buf[16];
-  while (got.size() < sizeof(buf)) {
-    const ssize_t n = read(fd, buf, sizeof(buf) - got.size());
-    if (n <= 0) break;
-    got.append(buf, n);
-  }
-  return got;
-}
-
-// thread → highest acknowledged k
-std::map<uint64_t, uint64_t> read_acks(int fd, std::string pending) {
-  std::map<uint64_t, uint64_t> acked;
-  uint64_t ack[2];
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) pending.append(buf, n);
-  close(fd);
-  EXPECT_EQ(pending.size() % sizeof(ack), 0u);
-  for (size_t off = 0; off + sizeof(ack) <= pending.size(); off += sizeof(ack)) {
-    std::memcpy(ack, pending.data() + off, sizeof(ack));
-    acked[ack[0]] = std::max(acked[ack[0]], ack[1]);
-  }
-  return acked;
-}
 
 TEST(Crash, KilledAppenderLosesNothingAcknowledged) {
   const char* env_seed = std::getenv("TANDEM_CRASH_SEED");
@@ -88,7 +40,7 @@ TEST(Crash, KilledAppenderLosesNothingAcknowledged) {
 
   for (int trial = 0; trial < kTrials; ++trial) {
     SCOPED_TRACE("trial " + std::to_string(trial) + " seed " + std::to_string(seed));
-    Child child = spawn(path, trial);
+    testing::CrashChild child = testing::spawn_crash_child(path, trial);
     // One trial in five kills blindly, most likely during startup or creation; the others
     // wait for the first durable append (sanitizer builds start slowly) and then kill at a
     // random moment among the appends.
@@ -96,14 +48,14 @@ TEST(Crash, KilledAppenderLosesNothingAcknowledged) {
     if (std::uniform_int_distribution<int>(0, 4)(rng) == 0) {
       usleep(std::uniform_int_distribution<int>(0, 30'000)(rng));
     } else {
-      early = wait_first_ack(child.out_fd);
+      early = testing::wait_first_ack(child.out_fd);
       usleep(std::uniform_int_distribution<int>(0, 50'000)(rng));
     }
     ASSERT_EQ(kill(child.pid, SIGKILL), 0);
     int wstatus = 0;
     ASSERT_EQ(waitpid(child.pid, &wstatus, 0), child.pid);
     ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited by itself with " << WEXITSTATUS(wstatus);
-    const auto acked = read_acks(child.out_fd, std::move(early));
+    const auto acked = testing::read_acks(child.out_fd, std::move(early));
     if (!std::filesystem::exists(path)) {
       // Killed before the journal was created: creation is atomic, so there is no journal,
       // and nothing can have been acknowledged.
