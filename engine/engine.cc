@@ -18,6 +18,7 @@
 #include "copy/decide.h"
 #include "crypto/sha256.h"
 #include "engine/intent_executor.h"
+#include "engine/run_on.h"
 #include "journal/record_reader.h"
 #include "journal/state_restore.h"
 
@@ -27,18 +28,6 @@ namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
 namespace {
-
-// Runs `make()`'s awaitable on a gateway's executor and waits for its result. Startup only:
-// the engine thread has nothing else to do until the state is in place.
-template <typename T, typename Make>
-T run_on(asio::any_io_executor executor, Make make) {
-  std::promise<T> promise;
-  auto future = promise.get_future();
-  asio::co_spawn(
-      executor, [&]() -> asio::awaitable<void> { promise.set_value(co_await make()); },
-      asio::detached);
-  return future.get();
-}
 
 projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
   return {u.status,      u.quantity_units,     u.filled_units, u.average_price_paise,
@@ -217,6 +206,7 @@ Status Engine::start() {
   if (Status s = append(std::move(funds)); !s.ok()) return s;
 
   restore_paper_books();
+  read_broker_books();
   // Streams: facts go to the inbox, from the broker threads.
   // The callbacks hold the inbox, not the engine: a late one finds no engine to touch.
   asio::post(leader_executor_, [this] {
@@ -341,6 +331,7 @@ void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_receiv
                   SendGates* gates) {
   brokers::Gateway* gateway = followers_.at(intent.follower);
   const size_t thread = thread_of(*gateway);
+  look_first = look_first || (intent.action == d::CopyAction::place && at_broker(intent));
   brokers::PlaceOptions options;
   if (gates != nullptr) {
     gates->resize(broker_threads_.size());

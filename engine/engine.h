@@ -239,6 +239,10 @@ class Engine {
   size_t thread_of(const brokers::Gateway& gateway) const;
   Status reconcile_pending();
   void restore_paper_books();
+  // The broker's book as the last word (broker_books.cc): each follower's orders of the day,
+  // read at start; a place under a tag already there is looked up, never sent again.
+  void read_broker_books();
+  [[nodiscard]] bool at_broker(const domain::FollowerOrderIntent& intent) const;
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
 
   journal::Store& store_;
@@ -289,8 +293,10 @@ class Engine {
     bool look_first = false;
   };
   std::vector<Outgoing> outgoing_;  // queued by send(), handed over by release_sends()
-  std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;  // every ack heard
-  std::set<domain::FollowerId> token_refused_;                    // alerted once; cleared by an ack
+  std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;   // every ack heard
+  std::map<domain::FollowerId, std::set<std::string>> book_tags_;  // tags at the broker at start
+  std::set<domain::FollowerId> book_unread_;    // their book could not be read: look up every place
+  std::set<domain::FollowerId> token_refused_;  // alerted once; cleared by an ack
   EngineStats stats_;
   mutable std::mutex stats_mu_;
   OperatorView live_;  // engine thread: alerts and counters as they happen

@@ -1,0 +1,119 @@
+// Goal (issue 23, "the broker's book is the last word"): a journal that knows less than the
+// broker — here restored from a backup taken mid-day, after which more orders went out — is
+// not a licence to place them again. On restart the engine reads the follower's order book,
+// reports the orders it does not hold as orphans (a journaled alert), and when it decides
+// those copies again from the leader's recovered orders, it finds them at the broker by tag
+// instead of placing them a second time. (Not yet: folding an orphan that is not decided
+// again into the positions; see the known gap below.)
+// Method: the real `tandem sim` and `tandem run` processes (tests/support/live_day.h). The
+// engine runs, is stopped, its journal copied; it runs again while the leader trades on; it is
+// stopped, the copy put back, and it is started a third time. The simulator's book (read over
+// HTTPS) and the journal are compared afterwards. (The simulator refuses a tag it already has,
+// so a second send shows as a rejection of a tag that is at the broker; real Kite would place
+// the order twice.)
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "journal/record_reader.h"
+#include "tests/support/journal_helpers.h"
+#include "tests/support/live_day.h"
+
+namespace tandem::engine {
+namespace {
+
+namespace d = ::tandem::domain;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+TEST(BrokerBook, AJournalRestoredFromABackupPlacesNothingTwiceAndReportsTheOrphans) {
+  testing::TempDir dir;
+  std::string script = "10:00:00.000 price NSE:INFY 1500.00\n";
+  for (int i = 0; i < 8; ++i) {
+    script += "10:00:0" + std::to_string(i + 1) + ".000 place LEADER1 o" + std::to_string(i) +
+              (i % 3 == 2 ? " SELL" : " BUY") + " NSE:INFY " + std::to_string(1 + i) +
+              " MARKET MIS\n";
+  }
+  testing::LiveDay day(dir, {script, "", ""});
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
+  const auto run = [&] {
+    return std::make_unique<testing::Process>(TANDEM_BIN, day.run_args(), dir.path("run.out"),
+                                              dir.path());
+  };
+  const fs::path journal = dir.path("journal"), backup = dir.path("journal.bak");
+
+  // Orders o0..o2 are copied; then the engine stops and its journal is backed up.
+  auto first = run();
+  std::this_thread::sleep_until(day.at(3500ms));
+  first->signal(SIGINT);
+  ASSERT_EQ(first->wait(), 0) << testing::read_file(dir.path("run.out"));
+  fs::copy(journal, backup, fs::copy_options::recursive);
+
+  // o3..o7 are copied by a second run, whose records the backup does not hold.
+  auto second = run();
+  ASSERT_TRUE(testing::wait_for_text(dir.path("sim.out"), "script done", 30s));
+  std::this_thread::sleep_for(2s);
+  second->signal(SIGINT);
+  ASSERT_EQ(second->wait(), 0) << testing::read_file(dir.path("run.out"));
+  const size_t copied = day.follower_book().size();
+
+  // The backup is put back, and the engine starts on it.
+  fs::remove_all(journal);
+  fs::rename(backup, journal);
+  auto third = run();
+  ASSERT_TRUE(testing::wait_for_text(dir.path("run.out"), "event=engine_started", 30s, 3));
+  std::this_thread::sleep_for(4s);
+  third->signal(SIGINT);
+  ASSERT_EQ(third->wait(), 0) << testing::read_file(dir.path("run.out"));
+
+  const std::vector<brokers::BrokerOrder> book = day.follower_book();
+  day.stop_sim();
+  // Known gap (issue 23, orphans): the orphans are not yet folded into the positions. When the
+  // core decides a lost copy again differently (here the leader's sell, decided while the
+  // re-decided buys were still unanswered, is closed by a convergence order under a new tag),
+  // the follower gets that order as well as the orphan. Printed, not asserted, until orphans
+  // are journaled as found orders and folded.
+  if (book.size() != copied) {
+    std::printf("known gap: %zu orders at the broker after the restart, %zu before\n", book.size(),
+                copied);
+  }
+  std::map<std::string, int> at_broker;
+  for (const auto& o : book) ++at_broker[o.tag];
+  for (const auto& [tag, n] : at_broker) EXPECT_EQ(n, 1) << "tag sent twice: " << tag;
+
+  auto store = testing::open_store(journal.string(), false, journal::OpenMode::read_only);
+  ASSERT_TRUE(store);
+  std::map<std::string, std::string> acked;  // tag → broker order id
+  std::set<std::string> rejected;
+  std::string orphan_alert;
+  const Status read = journal::read_records(*store, {}, [&](journal::Record&& r) {
+    if (auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
+      acked[a->tag.value] = a->broker_order_id.value;
+    }
+    if (auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) rejected.insert(j->tag.value);
+    if (auto* a = std::get_if<d::AlertRaised>(&r.event); a && a->kind == "orphan_orders") {
+      orphan_alert = a->text;
+    }
+    return true;
+  });
+  ASSERT_TRUE(read.ok()) << read.to_string();
+  EXPECT_NE(orphan_alert.find("f1: "), std::string::npos)
+      << "the orders the backup does not hold were not reported";
+  size_t found_again = 0;
+  for (const auto& o : book) {
+    EXPECT_FALSE(rejected.contains(o.tag)) << "sent again, and refused by its tag: " << o.tag;
+    // A copy decided again is acknowledged with the broker's own order, found by its tag.
+    if (acked.contains(o.tag)) {
+      EXPECT_EQ(acked[o.tag], o.order_id.value);
+      found_again += orphan_alert.find(o.tag) != std::string::npos;
+    }
+  }
+  EXPECT_GE(found_again, 3u) << "the re-decided copies were not found at the broker";
+  EXPECT_GT(book.size(), 4u);
+}
+
+}  // namespace
+}  // namespace tandem::engine
