@@ -90,6 +90,15 @@ Status number_or_fail(const std::string& key, const std::string& value) {
   return Status::invalid_argument(key + "='" + value + "' is not a number");
 }
 
+// Both copiers' LOG_LEVEL (Python's names) as Tandem's [log] level.
+void write_log_level(Env& env, std::ostringstream& t) {
+  std::string level = upper(env.get("LOG_LEVEL"));
+  if (level.empty()) return;
+  level = level == "WARNING" ? "warn" : level == "CRITICAL" ? "error" : level;
+  for (char& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  t << "\n[log]\nlevel = " << quoted(level) << "\n";
+}
+
 Result<EnvImport> import_zerodha(Env& env) {
   EnvImport out;
   out.seed = "zerodha";
@@ -109,12 +118,7 @@ Result<EnvImport> import_zerodha(Env& env) {
   t << "# Imported from the Zerodha copier's .env by `tandem config import-env`.\n";
   t << "mode = " << quoted(falsy(paper) ? "live" : "paper") << "\n";
   t << "journal = \"tandem-journal\"\n";
-  std::string level = upper(env.get("LOG_LEVEL"));
-  if (!level.empty()) {
-    level = level == "WARNING" ? "warn" : level == "CRITICAL" ? "error" : level;
-    for (char& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    t << "\n[log]\nlevel = " << quoted(level) << "\n";
-  }
+  write_log_level(env, t);
   t << "\n[leader]\nbroker = \"kite\"\naccount = " << quoted(master) << "\n";
   auto keep_secrets = [&](const std::string& prefix, const std::string& user) {
     const std::string key = env.get(prefix + "API_KEY");
@@ -208,6 +212,7 @@ Result<EnvImport> import_dhan(Env& env) {
   if (follower.empty()) return Status::invalid_argument("FOLLOWER_CLIENT_ID is needed");
   t << "# Imported from the Dhan copier's .env by `tandem config import-env`.\n";
   t << "mode = \"paper\"\njournal = \"tandem-journal\"\n";
+  write_log_level(env, t);
   t << "\n[leader]\nbroker = \"dhan\"\naccount = " << quoted(leader) << "\n";
   t << "\n[[follower]]\nid = \"follower\"\naccount = " << quoted(follower)
     << "\nbroker = \"dhan\"\n";
@@ -234,6 +239,11 @@ Result<EnvImport> import_dhan(Env& env) {
     return Status::invalid_argument("SIZING_STRATEGY='" + strategy +
                                     "' is not FIXED_RATIO, CAPITAL_PROPORTIONAL or RISK_BASED");
   }
+  const bool uses_ratio = strategy.empty() || strategy == "FIXED_RATIO" || strategy == "FIXED";
+  if (!ratio.empty() && !uses_ratio) {
+    out.notes.push_back("COPY_RATIO=" + ratio + " not carried over: SIZING_STRATEGY=" + strategy +
+                        " sizes without a ratio");
+  }
   if (!pct.empty() && strategy != "RISK_BASED") {
     out.warnings.push_back("MAX_POSITION_SIZE_PCT=" + pct +
                            " caps positions only for risk-based sizing in Tandem; set "
@@ -243,9 +253,6 @@ Result<EnvImport> import_dhan(Env& env) {
   if (!leader_token.empty()) out.secrets["dhan." + leader + ".access_token"] = leader_token;
   const std::string follower_token = env.get("FOLLOWER_ACCESS_TOKEN");
   if (!follower_token.empty()) out.secrets["dhan." + follower + ".access_token"] = follower_token;
-  out.warnings.push_back(
-      "Dhan accounts run once the Dhan adapter lands; until then this configuration is read "
-      "but `tandem run` refuses a Dhan leader");
   for (const auto& k : env.unused())
     out.notes.push_back(k + " not carried over: no Tandem equivalent");
   out.toml = t.str();

@@ -125,6 +125,25 @@ TEST(EnvImport, TheDhanCopiersSettingsAndTheirMistakes) {
   EXPECT_EQ((*doc)["leader"]["broker"].value<std::string>(), "dhan");
   EXPECT_EQ(imported->secrets.at("dhan.1000000002.access_token"), "foltok");
   EXPECT_EQ(imported->toml.find("foltok"), std::string::npos);
+  // A Dhan leader runs: no warning says otherwise.
+  for (const auto& w : imported->warnings) EXPECT_EQ(w.find("refuses"), std::string::npos) << w;
+
+  // LOG_LEVEL carries over; a ratio the strategy does not use is named as dropped.
+  auto capital = import_env({{"LEADER_CLIENT_ID", "1"},
+                             {"FOLLOWER_CLIENT_ID", "2"},
+                             {"SIZING_STRATEGY", "CAPITAL_PROPORTIONAL"},
+                             {"COPY_RATIO", "0.5"},
+                             {"LOG_LEVEL", "WARNING"}});
+  ASSERT_TRUE(capital.ok()) << capital.status().to_string();
+  auto capital_doc = TomlFields::parse_text(capital->toml, "dhan.toml");
+  ASSERT_TRUE(capital_doc.ok()) << capital_doc.status().to_string();
+  EXPECT_EQ((*capital_doc)["log"]["level"].value<std::string>(), "warn");
+  bool ratio_noted = false;
+  for (const auto& n : capital->notes) {
+    ratio_noted |= n.starts_with("COPY_RATIO=0.5 not carried over");
+    EXPECT_EQ(n.find("LOG_LEVEL"), std::string::npos) << n;
+  }
+  EXPECT_TRUE(ratio_noted);
 
   auto fixed = import_env({{"LEADER_CLIENT_ID", "1"},
                            {"FOLLOWER_CLIENT_ID", "2"},
