@@ -16,6 +16,7 @@
 #include "domain/base/money.h"
 #include "domain/calendar/market_calendar.h"
 #include "journal/store.h"
+#include "journal/verify.h"
 
 namespace tandem::app {
 
@@ -60,10 +61,16 @@ int check(const CheckOptions& o) {
     journal::StoreOptions read_only;
     read_only.mode = journal::OpenMode::read_only;
     auto store = journal::Store::open(config->journal, read_only);
-    rows.push_back({"journal " + config->journal, store.ok(),
-                    store.ok()
-                        ? fmt::format("{} records, the last 1,024 chain", (*store)->head().seq)
-                        : store.status().message()});
+    // The whole chain, not only the tail an open checks: damage anywhere is found before a
+    // run (which checks only the last 1,024 records) would append to the journal.
+    const journal::VerifyReport report =
+        store.ok() ? journal::verify_journal(**store) : journal::VerifyReport{};
+    const Status verified = store.ok() ? report.status : store.status();
+    rows.push_back({"journal " + config->journal, verified.ok(),
+                    verified.ok() ? fmt::format("{} records, hash chain verified from genesis "
+                                                "to head",
+                                                report.records_checked)
+                                  : verified.message()});
   } else {
     rows.push_back({"journal " + config->journal, true, "absent: created on the first run"});
   }

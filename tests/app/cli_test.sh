@@ -196,6 +196,14 @@ run "$tandem" journal verify --journal "$work/damaged"
 check "verify of a flipped byte exits 1" test "$rc" -eq 1
 check "…naming corruption" grep -qi "corruption" <<<"$err"
 check "…and leaves the files as they were" test "$(md5sum "$work/damaged"/*.sst | md5sum)" = "$before"
+# The pre-flight walks the whole chain too (a run checks only the journal's last records).
+printf 'journal = "%s"\n[leader]\naccount = "L1"\n[[follower]]\nid = "p"\nbroker = "paper"\n' \
+  "$work/damaged" >"$work/damaged.toml"
+run "$tandem" check --config "$work/damaged.toml"
+check "check of a journal damaged anywhere exits 1" test "$rc" -eq 1
+check "…with the journal's row failed, naming corruption" \
+  grep -Eq "journal $work/damaged +FAIL +.*(corruption|Corruption|hash)" <<<"$out"
+check "…and leaves the files as they were" test "$(md5sum "$work/damaged"/*.sst | md5sum)" = "$before"
 
 # The broker simulator plays the shipped leader day and stops; it writes its CA out.
 run "$tandem" sim --config "$source_dir/data/sim/sim.toml" --listen 127.0.0.1:0 \
