@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -10,6 +11,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 
 #include "domain/base/assert.h"
@@ -47,8 +50,24 @@ Status from_rocks(const rocksdb::Status& s, const std::string& what) {
   return Status::io_error(msg);
 }
 
+// RocksDB's own log goes to standard error, warnings and errors only, instead of a LOG file in
+// the journal. On a full disk that file's writer fails, and RocksDB 7.8's space-recovery
+// thread then writes to it again and trips an assertion (the process aborted, exit 134).
+class StderrInfoLog : public rocksdb::Logger {
+ public:
+  StderrInfoLog() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    std::fprintf(stderr, "rocksdb: %s\n", line);
+  }
+};
+
 rocksdb::Options db_options() {
+  static const auto info_log = std::make_shared<StderrInfoLog>();
   rocksdb::Options o;
+  o.info_log = info_log;
   o.paranoid_checks = true;
   // A damaged write-ahead log is an error, not a tail to drop: only an incomplete last record
   // (a write cut short) is tolerated. A WAL that MANIFEST knows and the disk lacks is one too.
@@ -56,7 +75,6 @@ rocksdb::Options db_options() {
   o.track_and_verify_wals_in_manifest = true;
   o.max_background_jobs = 2;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  o.keep_log_file_num = 3;
   // One RocksDB writer at a time (the group leader), so concurrent memtable writes buy
   // nothing; turning them off lets the log's sequential-insert hint take effect.
   o.allow_concurrent_memtable_write = false;
