@@ -114,8 +114,10 @@ try:
     # nothing to close).
     check("f1-multiplier holds a position to flatten",
           wait_for(lambda: "flat" not in text(css('tr[data-id="f1-multiplier"] td.wrap')[0]), 60))
-    pause = css('tr[data-id="f1-multiplier"] button[data-action="pause"]')
-    check("f1-multiplier has a pause button", len(pause) == 1 and text(pause[0]) == "pause")
+    # Found and read in one try, retried: the table is re-rendered with every update, so an
+    # element found may be gone by the time its text is asked for.
+    check("f1-multiplier has a pause button",
+          wait_for(lambda: [text(b) for b in css('tr[data-id="f1-multiplier"] button[data-action="pause"]')] == ["pause"], 10))
     click('tr[data-id="f1-multiplier"] button[data-action="pause"]')
     check("the page shows it paused",
           wait_for(lambda: attribute(css('tr[data-id="f1-multiplier"]')[0], "data-paused") == "true", 10))
