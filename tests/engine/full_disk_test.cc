@@ -64,6 +64,9 @@ TEST(FullDisk, TheEngineStopsCleanlyAndARestartAfterSpaceIsFreedFinishesTheDay) 
   testing::Process first(TANDEM_BIN, day.run_args(), dir.path("run.out"), dir.path());
   ASSERT_TRUE(testing::wait_for_text(dir.path("run.out"), "event=engine_started", 30s));
   disk.fill(disk.path + "/ballast");
+  // Bounded: a failed wait ends the test, and the process with it (~Process kills it).
+  ASSERT_TRUE(testing::wait_for_text(dir.path("run.out"), "No space left on device", 60s))
+      << testing::read_file(dir.path("run.out"));
   const int status = first.wait();
   const std::string out = testing::read_file(dir.path("run.out"));
   EXPECT_EQ(status, 1) << out;
