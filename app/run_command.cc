@@ -56,10 +56,15 @@ std::shared_ptr<spdlog::logger> make_logger(const config::TandemConfig& c) {
   return log;
 }
 
+struct AccessToken {
+  std::string token;
+  bool generated = false;  // by this start: shown once
+};
+
 // The operator server's access token: the stored secret http.token, or a new random one,
 // stored before it is used (so every later start has the same).
-Result<std::string> access_token(crypto::SecretStore& secrets) {
-  if (auto stored = secrets.get("http.token")) return *stored;
+Result<AccessToken> access_token(crypto::SecretStore& secrets) {
+  if (auto stored = secrets.get("http.token")) return AccessToken{*stored, false};
   std::string token = random_access_token();
   if (token.empty()) return Status::io_error("no randomness for the dashboard's access token");
   Status s = secrets.set("http.token", token);
@@ -68,7 +73,7 @@ Result<std::string> access_token(crypto::SecretStore& secrets) {
     return Status(s.code(), "cannot store the generated dashboard token as http.token: " +
                                 s.message() + " (or set one: tandem secrets set http.token)");
   }
-  return token;
+  return AccessToken{std::move(token), true};
 }
 
 // The alert destinations whose secrets are set; none: nullptr (alerts still reach the
@@ -155,13 +160,13 @@ int run(const RunOptions& o) {
     OperatorServerOptions server_options;
     server_options.listen = http;
     server_options.hosts = config->http_hosts;
-    const bool generated = !secrets->get("http.token").has_value();
     auto token = access_token(*secrets);
     if (!token.ok()) {
       fmt::print(stderr, "tandem run: {}\n", token.status().message());
       return 1;
     }
-    server_options.token = *token;
+    server_options.token = token->token;
+    const bool generated = token->generated;
     auto started = OperatorServer::start((*session)->engine(), server_options);
     if (!started.ok()) {
       fmt::print(stderr, "tandem run: {}\n", started.status().message());

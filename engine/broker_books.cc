@@ -4,8 +4,6 @@
 // the day is read and its tags kept: a place decided again under a tag the broker already
 // has is looked up there (and acknowledged with the broker's order), never sent a second
 // time. Tags the journal does not hold at all are reported as orphans.
-#include <boost/asio/co_spawn.hpp>
-
 #include "engine/engine.h"
 #include "engine/run_on.h"
 

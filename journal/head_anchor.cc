@@ -45,9 +45,8 @@ Slot encode(const AnchoredHead& head) {
 
 std::optional<AnchoredHead> decode(const uint8_t* s) {
   if (std::memcmp(s, kMagic, 8) != 0) return std::nullopt;
-  if (check_of(s) != *reinterpret_cast<const std::array<uint8_t, 8>*>(s + kCheckedBytes)) {
-    return std::nullopt;
-  }
+  const auto check = check_of(s);
+  if (std::memcmp(check.data(), s + kCheckedBytes, check.size()) != 0) return std::nullopt;
   AnchoredHead head;
   for (int i = 0; i < 8; ++i) head.seq |= static_cast<uint64_t>(s[8 + i]) << (8 * i);
   std::memcpy(head.hash.data(), s + 16, 32);
