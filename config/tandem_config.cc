@@ -350,6 +350,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
             "late_events",
             "price_guard_bp",
             "copy_on",
+            "catch_up_ms",
             "max_daily_loss",
             "daily_profit_target",
             "loss_guard_action",
@@ -398,6 +399,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     s.late_events = r.choice(t, "late_events", path, d::LateEvents::skip, kLateEvents);
     s.price_guard_bp = f.integer(t, "price_guard_bp", path, 0, 0, 10'000);
     s.copy_on = r.choice(t, "copy_on", path, d::CopyOn::placement, kCopyOn);
+    s.catch_up_ms = f.integer(t, "catch_up_ms", path, 0, 0, 86'400'000);
     s.max_daily_loss_paise = f.paise(t, "max_daily_loss", path, 0);
     s.daily_profit_target_paise = f.paise(t, "daily_profit_target", path, 0);
     s.loss_guard_action =

@@ -99,6 +99,9 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     g.action = e->action;
   } else if (const auto* e = std::get_if<FollowerOrderUpdate>(&event)) {
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
+  } else if (const auto* e = std::get_if<ClockTick>(&event)) {
+    s.ticked_ns = e->exchange_time_ns;
+    s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   }
   projections::apply(s.positions, event);
   projections::apply(s.counters, event);

@@ -92,7 +92,8 @@ struct CopyState {
   // Instruments a follower was flattened in while the leader held them: its target there is
   // zero until the leader is flat in the instrument (target.h).
   std::set<std::pair<FollowerId, InstrumentKey>> flattened;
-  TimeNs clock_ns = 0;  // the latest exchange time of any leader or follower report
+  TimeNs clock_ns = 0;   // the latest exchange time of any leader or follower report or tick
+  TimeNs ticked_ns = 0;  // the latest ClockTick's (copy/clock.h)
   std::map<InstrumentKey, int64_t> marks_paise;  // the latest journaled prices (PriceSnapshot)
   std::map<FollowerId, DayGuard> guards;
   // Leader orders forgotten as ended, with the day that forgot them (forget_ended.h).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "copy/clock.h"
 #include "copy/converge.h"
 #include "copy/flatten.h"
 #include "copy/intent_of.h"
@@ -393,6 +394,14 @@ std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
   if (decides_nothing(state, event)) {
     fold(state, event);
     return {};
+  }
+  if (const auto* t = std::get_if<ClockTick>(&event)) {
+    const TimeNs from = state.ticked_ns;
+    fold(state, event);
+    std::vector<Event> out;
+    on_tick(state, from, t->exchange_time_ns, out);
+    for (const Event& e : out) fold(state, e);
+    return out;
   }
   std::optional<projections::OrderState> known;
   if (const auto* u = std::get_if<LeaderOrderUpdate>(&event)) {

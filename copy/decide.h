@@ -12,7 +12,9 @@
 //  - a FollowerOrderUpdate: that follower's position converges (and a stop-loss decided
 //    while its entry was filling is topped up); a FollowerOrderRejected decides nothing;
 //  - FollowerResumed: every position of the follower converges (exits held while paused go);
-//  - FollowerFlattenRequested: flatten.h; PriceSnapshot: the daily loss guard (loss_guard.h).
+//  - FollowerFlattenRequested: flatten.h; PriceSnapshot: the daily loss guard (loss_guard.h);
+//  - ClockTick: late copies caught up, positions converged where a session or copy window
+//    opened (clock.h).
 // Every output is a CopyDecision (a refusal is action skip with its SkipReason), followed for
 // place, modify and cancel by the FollowerOrderIntent that carries it out with its
 // deterministic client tag.

@@ -29,7 +29,8 @@ constexpr std::array<std::string_view, kMaxEventType> kNames = {"EngineStarted",
                                                                 "FollowerFlattenRequested",
                                                                 "AlertRaised",
                                                                 "PriceSnapshot",
-                                                                "LossGuardTripped"};
+                                                                "LossGuardTripped",
+                                                                "ClockTick"};
 // The variant lists the events in wire-id order, so wire id = index + 1.
 static_assert(std::variant_size_v<Event> == kMaxEventType);
 }  // namespace

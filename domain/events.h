@@ -205,12 +205,23 @@ struct LossGuardTripped {
   bool operator==(const LossGuardTripped&) const = default;
 };
 
+// ---- time ----
+// The exchange clock reached a point where time alone may call for a decision (copy/clock.h):
+// a copy whose leader order filled catch_up_ms ago and it has not, a copy window or a
+// market session that opened since the last tick. The engine journals one only when one is
+// due, so the core never reads a clock and a day replays to the same decisions.
+struct ClockTick {
+  TimeNs exchange_time_ns = 0;
+  bool operator==(const ClockTick&) const = default;
+};
+
 using Event = std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
                            LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
                            InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
                            CopyDecision, FollowerOrderIntent, FollowerOrderAck,
                            FollowerOrderRejected, FollowerOrderUpdate, MarketCalendarConfigured,
-                           FollowerFlattenRequested, AlertRaised, PriceSnapshot, LossGuardTripped>;
+                           FollowerFlattenRequested, AlertRaised, PriceSnapshot, LossGuardTripped,
+                           ClockTick>;
 
 // The stable wire id of each event type: part of the journal format, never renumbered.
 enum class EventType : uint16_t {
@@ -236,8 +247,9 @@ enum class EventType : uint16_t {
   alert_raised = 20,
   price_snapshot = 21,
   loss_guard_tripped = 22,
+  clock_tick = 23,
 };
-inline constexpr uint16_t kMaxEventType = 22;
+inline constexpr uint16_t kMaxEventType = 23;
 
 [[nodiscard]] EventType event_type(const Event& event);
 std::string_view to_string(EventType type);  // "LeaderOrderUpdate"

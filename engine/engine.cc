@@ -869,6 +869,10 @@ Status Engine::run() {
       check_alert_rules();
       // Only when quiet: it reads every follower's positions, off the copy path.
       check_drift(std::chrono::steady_clock::now());
+      if (Status s = stopping ? Status() : tick_clock(); !s.ok()) {
+        failure = s;
+        break;
+      }
       // Prices held back by the snapshot interval go out once it has passed.
       if (Status s = snapshot_prices(); !s.ok()) {
         failure = s;
@@ -892,6 +896,7 @@ Status Engine::run() {
     if (failure.ok()) check_alert_rules();
     deferred_ = false;
     if (failure.ok()) failure = flush();
+    if (failure.ok() && !stopping) failure = tick_clock();  // a busy engine is never quiet
     if (!failure.ok()) break;  // the journal failed: nothing more may be acted on
     publish_view(false);
     if (progress_) progress_(stats());

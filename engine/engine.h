@@ -189,6 +189,13 @@ class Engine {
   void watch_prices(std::vector<domain::Instrument> instruments);
   Status snapshot_prices();
   void on_guard_tripped(const domain::LossGuardTripped& trip, size_t orders);
+  // Time as an input (engine_clock.cc; copy/clock.h): at most every kTickInterval of the
+  // engine's clock (the demo's runs fast), the clock is offered to the core, and a ClockTick
+  // journaled and decided on when one is due (a late copy to catch up, a session or copy
+  // window that opened).
+  Status tick_clock();
+  static constexpr domain::TimeNs kTickInterval = 1'000'000'000;
+  domain::TimeNs tick_checked_at_ = 0;
   using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
   // The input event followed by everything step() decides on it (the state has both folded).
   std::vector<domain::Event> decide_on(const domain::Event& input);

@@ -221,6 +221,7 @@ void put(s::OrderState::Builder b, const p::OrderState& v) {
   b.setPricePaise(v.price_paise);
   b.setTriggerPricePaise(v.trigger_price_paise);
   b.setFirstSeenRecovered(v.first_seen_recovered);
+  b.setFinalTimeNs(v.final_time_ns);
 }
 p::OrderState get(s::OrderState::Reader r) {
   return {in(r.getStatus(), d::OrderStatus::expired),
@@ -229,7 +230,8 @@ p::OrderState get(s::OrderState::Reader r) {
           r.getAveragePricePaise(),
           r.getPricePaise(),
           r.getTriggerPricePaise(),
-          r.getFirstSeenRecovered()};
+          r.getFirstSeenRecovered(),
+          r.getFinalTimeNs()};
 }
 void put(s::OrderStates::Builder b, const p::OrderStates& v) {
   auto entries = [](auto list, const auto& map) {
@@ -317,6 +319,7 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
     put(e.initInstrument(), k.second);
   });
   b.setClockNs(v.clock_ns);
+  b.setTickedNs(v.ticked_ns);
   b.setStateVersion(kStateVersion);
 }
 d::CopyState get(s::CopyState::Reader r) {
@@ -362,6 +365,7 @@ d::CopyState get(s::CopyState::Reader r) {
     v.flattened.insert({id<d::FollowerId>(e.getFollower()), get(e.getInstrument())});
   }
   v.clock_ns = r.getClockNs();
+  v.ticked_ns = r.getTickedNs();
   return v;
 }
 

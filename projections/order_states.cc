@@ -45,13 +45,19 @@ void apply(OrderStates& s, const d::Event& event) {
     auto it = s.leader.find(e->order_id);
     if (it == s.leader.end()) {
       update.first_seen_recovered = e->recovered;
+      if (status_rank(update.status) == 2) update.final_time_ns = e->exchange_time_ns;
       s.leader.emplace(e->order_id, update);
     } else {
       // Seen only pending before (not yet an order to copy), it counts as first seen now.
       const bool recovered =
           it->second.first_seen_recovered || (status_rank(it->second.status) == 0 && e->recovered);
+      const bool was_final = status_rank(it->second.status) == 2;
+      const d::TimeNs final_time = it->second.final_time_ns;
       it->second = merge(it->second, update);
       it->second.first_seen_recovered = recovered;
+      it->second.final_time_ns = was_final                                ? final_time
+                                 : status_rank(it->second.status) == 2 ? e->exchange_time_ns
+                                                                        : 0;
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
     if (e->action == d::CopyAction::place) {

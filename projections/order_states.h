@@ -22,6 +22,9 @@ struct OrderState {
   // Leader orders: first seen working or done through a recovery (the order book read after
   // a gap), not on the live stream; the late-event policy applies to it.
   bool first_seen_recovered = false;
+  // Leader orders: the exchange time of the first report that showed it final (0 while it
+  // works): when a copy that has not filled starts to be late (FollowerSettings::catch_up_ms).
+  domain::TimeNs final_time_ns = 0;
   bool operator==(const OrderState&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "brokers/paper/paper_book.h"
+#include "copy/clock.h"
 #include "copy/decide.h"
 #include "copy/loss_guard.h"
 #include "journal/record_reader.h"
@@ -105,6 +106,27 @@ d::FollowerOrderUpdate update_of(const brokers::BrokerOrder& o, const d::Followe
                                  d::TimeNs at) {
   return {d::ClientTag{o.tag},   follower, o.order_id,      o.status, o.filled_units,
           o.average_price_paise, at,       o.quantity_units};
+}
+
+// Whether every backtested follower has only ever had the settings it is backtested with:
+// then the recorded ClockTicks are all the ticks the day has. (The engine ticks when its
+// clock, checked about once a second, finds one due; which records come before a tick
+// depends on when it looked, so the backtest cannot take the same ticks by itself.)
+bool settings_as_recorded(const BacktestRequest& request, const d::CopyState& before,
+                          const std::vector<journal::Record>& records) {
+  for (const auto& f : request.followers) {
+    const auto known = before.followers.find(f.settings.follower);
+    bool seen = known != before.followers.end();
+    if (seen && !(known->second == f.settings)) return false;
+    for (const auto& r : records) {
+      const auto* c = std::get_if<d::FollowerConfigured>(&r.event);
+      if (c == nullptr || !(c->settings.follower == f.settings.follower)) continue;
+      if (!(c->settings == f.settings)) return false;
+      seen = true;
+    }
+    if (!seen) return false;
+  }
+  return true;
 }
 
 class Simulation {
@@ -259,6 +281,7 @@ Result<BacktestReport> backtest(const journal::Store& store, const BacktestReque
   report.first_seq = first;
   report.last_seq = last;
 
+  const bool own_ticks = !settings_as_recorded(request, before, records);
   Simulation sim(request, std::move(recorded_intents));
   sim.state = before;
   sim.state.followers.clear();
@@ -295,6 +318,12 @@ Result<BacktestReport> backtest(const journal::Store& store, const BacktestReque
     if (is_follower_setting(r.event)) continue;  // the backtest's own settings rule
     const auto tag = answer_tag(r.event);
     if (tag && !sim.mirrors(*tag)) continue;  // an answer to an order the backtest did not send
+    // Time: the recorded ticks are inputs like any other. Other settings (a catch_up_ms, a
+    // copy window) make ticks due that the engine never had: the backtest then takes those
+    // too, at the time of the first record after they are due.
+    if (own_ticks && d::tick_due(sim.state, r.recorded_at_ns)) {
+      sim.input(d::ClockTick{r.recorded_at_ns}, r.recorded_at_ns);
+    }
 
     const std::vector<d::CopyDecision> decided = sim.input(r.event, r.recorded_at_ns);
     // The decisions recorded right after this input, for the followers backtested.

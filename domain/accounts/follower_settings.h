@@ -78,6 +78,9 @@ struct FollowerSettings {
   LateEvents late_events = LateEvents::skip;
   int64_t price_guard_bp = 0;  // max |limit − reference| in basis points; 0 = off
   CopyOn copy_on = CopyOn::placement;
+  // A copy of a leader limit or stop that has not filled this long after the leader's order
+  // did is cancelled, and convergence brings the rest at market (copy/clock.h); 0 = never.
+  int64_t catch_up_ms = 0;
 
   int64_t max_daily_loss_paise = 0;       // the day's P&L at or below −this trips; 0 = off
   int64_t daily_profit_target_paise = 0;  // the day's P&L at or above this trips; 0 = off

@@ -24,9 +24,12 @@ bool MarketCalendar::is_trading_day(TradingDay day) const {
 
 bool MarketCalendar::is_open(Exchange exchange, TimeNs at) const {
   if (!is_trading_day(ist_trading_day(at))) return false;
+  return in_session(exchange, ist_minute_of_day(at));
+}
+
+bool in_session(Exchange exchange, int ist_minute) {
   const Session s = session_of(exchange);
-  const int minute = ist_minute_of_day(at);
-  return minute >= s.open_minute && minute < s.close_minute;
+  return ist_minute >= s.open_minute && ist_minute < s.close_minute;
 }
 
 Result<std::set<TradingDay>> parse_holidays(std::string_view text) {

@@ -20,6 +20,8 @@ struct Session {
 };
 
 [[nodiscard]] Session session_of(Exchange exchange);
+// Whether an IST minute of a trading day is inside the exchange's session.
+[[nodiscard]] bool in_session(Exchange exchange, int ist_minute);
 
 struct MarketCalendar {
   std::set<TradingDay> holidays;

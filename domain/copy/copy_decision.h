@@ -52,6 +52,8 @@ enum class Clamp : uint8_t {
   entry_limit = 7,      // the part that would open or add was refused (skip_reason names why);
                         // the part that closes goes
   freeze_quantity = 8,  // cut to the exchange's freeze quantity: the rest goes in more orders
+  catch_up = 9,  // a cancel: the leader's order filled catch_up_ms ago and this copy had not;
+                 // convergence buys or sells the rest at market once it is cancelled
 };
 
 struct SizingInputs {

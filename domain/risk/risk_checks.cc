@@ -48,8 +48,11 @@ std::optional<Product> follower_product(const FollowerSettings& s, Product leade
 }
 
 bool in_copy_window(const FollowerSettings& s, TimeNs exchange_time_ns) {
+  return in_copy_window_at(s, ist_minute_of_day(exchange_time_ns));
+}
+
+bool in_copy_window_at(const FollowerSettings& s, int minute) {
   if (s.copy_window_start_min == 0 && s.copy_window_end_min == 0) return true;
-  const int minute = ist_minute_of_day(exchange_time_ns);
   return minute >= s.copy_window_start_min && minute < s.copy_window_end_min;
 }
 

@@ -19,6 +19,8 @@ namespace tandem::domain {
 [[nodiscard]] std::optional<Product> follower_product(const FollowerSettings& s, Product leader);
 
 // Inside the follower's copy window (IST minutes; 0/0 means the whole session).
+// The same, at an IST minute of the day.
+[[nodiscard]] bool in_copy_window_at(const FollowerSettings& s, int ist_minute);
 [[nodiscard]] bool in_copy_window(const FollowerSettings& s, TimeNs exchange_time_ns);
 
 // Older than the follower's staleness limit when it reached us.

@@ -86,6 +86,7 @@ void put(s::FollowerSettings::Builder b, const d::FollowerSettings& v) {
   b.setMaxDailyLossPaise(v.max_daily_loss_paise);
   b.setDailyProfitTargetPaise(v.daily_profit_target_paise);
   b.setLossGuardAction(out<s::LossGuardAction>(v.loss_guard_action));
+  b.setCatchUpMs(v.catch_up_ms);
 }
 d::FollowerSettings get(s::FollowerSettings::Reader r) {
   d::FollowerSettings v;
@@ -119,6 +120,7 @@ d::FollowerSettings get(s::FollowerSettings::Reader r) {
   v.max_daily_loss_paise = r.getMaxDailyLossPaise();
   v.daily_profit_target_paise = r.getDailyProfitTargetPaise();
   v.loss_guard_action = in(r.getLossGuardAction(), d::LossGuardAction::flatten);
+  v.catch_up_ms = r.getCatchUpMs();
   return v;
 }
 
@@ -339,7 +341,7 @@ d::CopyDecision get(s::CopyDecision::Reader r) {
   v.quantity_units = r.getQuantityUnits();
   v.sizing = get(r.getSizing());
   v.skip_reason = in(r.getSkipReason(), d::SkipReason::flattened);
-  v.clamp = in(r.getClamp(), d::Clamp::freeze_quantity);
+  v.clamp = in(r.getClamp(), d::Clamp::catch_up);
   v.instrument = get(r.getInstrument());
   v.side = in(r.getSide(), d::Side::sell);
   return v;
@@ -470,6 +472,11 @@ d::LossGuardTripped get(s::LossGuardTripped::Reader r) {
           in(r.getAction(), d::LossGuardAction::flatten)};
 }
 
+void put(s::ClockTick::Builder b, const d::ClockTick& v) {
+  b.setExchangeTimeNs(v.exchange_time_ns);
+}
+d::ClockTick get(s::ClockTick::Reader r) { return {r.getExchangeTimeNs()}; }
+
 // The wire struct of each domain event, in the order of domain::Event's alternatives.
 using WireStructs =
     std::tuple<s::EngineStarted, s::EngineStopped, s::TradingDayOpened, s::BrokerConnectionChanged,
@@ -477,7 +484,8 @@ using WireStructs =
                s::InstrumentSnapshot, s::LeaderOrderUpdate, s::FundsSnapshot, s::PositionsSnapshot,
                s::CopyDecision, s::FollowerOrderIntent, s::FollowerOrderAck,
                s::FollowerOrderRejected, s::FollowerOrderUpdate, s::MarketCalendarConfigured,
-               s::FollowerFlattenRequested, s::AlertRaised, s::PriceSnapshot, s::LossGuardTripped>;
+               s::FollowerFlattenRequested, s::AlertRaised, s::PriceSnapshot, s::LossGuardTripped,
+               s::ClockTick>;
 static_assert(std::tuple_size_v<WireStructs> == std::variant_size_v<d::Event>);
 
 template <size_t I>

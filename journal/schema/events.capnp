@@ -32,7 +32,7 @@ enum SkipReason {
 }
 enum Clamp {
   none @0; maxPosition @1; maxPositionValue @2; maxOrderValue @3; exitPosition @4;
-  alreadyFilled @5; lossGuard @6; entryLimit @7; freezeQuantity @8;
+  alreadyFilled @5; lossGuard @6; entryLimit @7; freezeQuantity @8; catchUp @9;
 }
 
 struct InstrumentKey {
@@ -85,6 +85,7 @@ struct FollowerSettings {
   maxDailyLossPaise @27 :Int64;
   dailyProfitTargetPaise @28 :Int64;
   lossGuardAction @29 :LossGuardAction;
+  catchUpMs @30 :Int64;  # schema 5
 }
 
 struct SizingInputs {
@@ -255,4 +256,7 @@ struct LossGuardTripped {  # 22
   dayPnlPaise @2 :Int64;
   thresholdPaise @3 :Int64;
   action @4 :LossGuardAction;
+}
+struct ClockTick {  # 23, schema 5
+  exchangeTimeNs @0 :Int64;
 }

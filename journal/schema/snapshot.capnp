@@ -61,6 +61,7 @@ struct OrderState {
   status @0 :E.OrderStatus; quantityUnits @1 :Int64; filledUnits @2 :Int64;
   averagePricePaise @3 :Int64; pricePaise @4 :Int64; triggerPricePaise @5 :Int64;
   firstSeenRecovered @6 :Bool;
+  finalTimeNs @7 :Int64;  # state version 4
 }
 struct OrderStateEntry { id @0 :Text; state @1 :OrderState; }
 struct OrderStates { leader @0 :List(OrderStateEntry); follower @1 :List(OrderStateEntry); }
@@ -90,6 +91,8 @@ struct CopyState {
   leaderWorking @18 :List(LeaderWorkingEntry);
   flattened @19 :List(FollowerInstrument);
   clockNs @20 :Int64;
+  # State version 4: time as an input (copy/clock.h).
+  tickedNs @21 :Int64;
 }
 struct BasisEntry {
   follower @0 :Text; instrument @1 :E.InstrumentKey; product @2 :E.Product; sign @3 :Int8;

@@ -31,6 +31,8 @@ TEST(TandemConfig, TheShippedExampleReadsAsWritten) {
   EXPECT_EQ(client.copy_window_end_min, 15 * 60);
   EXPECT_EQ(client.staleness_limit_ms, 60'000);
   EXPECT_EQ(client.late_events, d::LateEvents::converge);
+  EXPECT_EQ(client.catch_up_ms, 60'000);
+  EXPECT_EQ(c->followers[0].settings.catch_up_ms, 0);  // the default: copies wait for their price
   EXPECT_EQ(c->followers[0].settings.late_events, d::LateEvents::skip);  // the default
   EXPECT_EQ(client.max_daily_loss_paise, 25'000'00);
   EXPECT_EQ(client.loss_guard_action, d::LossGuardAction::flatten);
@@ -59,6 +61,7 @@ max_daily_trade = 3
 late_events = "sometimes"
 loss_guard_action = "panic"
 max_daily_loss = -5
+catch_up_ms = -1
 )",
                                "t.toml");
   ASSERT_FALSE(c.ok());
@@ -71,7 +74,7 @@ max_daily_loss = -5
         "t.toml:12: follower[1].max_daily_trade: unknown key",
         "t.toml:13: follower[1].late_events: 'sometimes' is not one of",
         "t.toml:14: follower[1].loss_guard_action: 'panic' is not one of",
-        "t.toml:15: follower[1].max_daily_loss"}) {
+        "t.toml:15: follower[1].max_daily_loss", "t.toml:16: follower[1].catch_up_ms"}) {
     EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
   }
 }

@@ -5,7 +5,8 @@
 // lots, remainders, late and merged reports, a dropped leader stream, engine restarts, broker
 // rejections, copies above the freeze quantity), for every sizing policy, with and without
 // carry and reverse, some followers behind entry limits (copy window, order value, staleness,
-// daily trades, position caps), and funds that change while positions are open.
+// daily trades, position caps), funds that change while positions are open, and time as an
+// input (limit copies the broker never fills, caught up at market; copy windows opening late).
 // Method: tests/support/fidelity_world.h — one seeded, single-threaded world per day, the
 // real step() against model brokers, the invariants checked at every settled point by the
 // broker's truth, and the journal replayed at the end of each day. A failure prints the seed;
@@ -55,6 +56,8 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
     hit.pauses += c.pauses;
     hit.freeze_slices += c.freeze_slices;
     hit.funds_moves += c.funds_moves;
+    hit.catch_ups += c.catch_ups;
+    hit.late_windows += c.late_windows;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -67,14 +70,16 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
       "  causes: %lld reversals, %lld merged reports (%lld changes filled at once), "
       "%lld stop-loss cancels raced by an exit, %lld stream drops, %lld restarts, "
       "%lld broker rejections, %lld pauses, %lld orders cut at the freeze quantity, "
-      "%lld funds changes\n",
+      "%lld funds changes, %lld copies caught up at market, %lld copy windows opening late\n",
       (long long)hit.reversals, (long long)hit.merged_reports, (long long)hit.merged_final_changes,
       (long long)hit.stop_cancel_races, (long long)hit.stream_drops, (long long)hit.restarts,
       (long long)hit.broker_rejections, (long long)hit.pauses, (long long)hit.freeze_slices,
-      (long long)hit.funds_moves);
+      (long long)hit.funds_moves, (long long)hit.catch_ups, (long long)hit.late_windows);
   EXPECT_GT(checks, static_cast<int64_t>(days));  // the checker really looked
   if (days >= 200) {
     EXPECT_GT(hit.freeze_slices, 0);  // and the days did reach the freeze
+    EXPECT_GT(hit.catch_ups, 0);      // copies caught up
+    EXPECT_GT(hit.late_windows, 0);
   }
 }
 

@@ -55,8 +55,8 @@ TANDEM_ENUM_ARBITRARY(td::CopyOn, fill);
 TANDEM_ENUM_ARBITRARY(td::LateEvents, converge);
 TANDEM_ENUM_ARBITRARY(td::DisallowedProductAction, use_delivery);
 TANDEM_ENUM_ARBITRARY(td::CopyAction, skip);
-TANDEM_ENUM_ARBITRARY(td::SkipReason, loss_guard);
-TANDEM_ENUM_ARBITRARY(td::Clamp, loss_guard);
+TANDEM_ENUM_ARBITRARY(td::SkipReason, flattened);
+TANDEM_ENUM_ARBITRARY(td::Clamp, catch_up);
 TANDEM_ENUM_ARBITRARY(td::LossGuardAction, flatten);
 TANDEM_ENUM_ARBITRARY(td::GuardLimit, profit_target);
 #undef TANDEM_ENUM_ARBITRARY
@@ -99,7 +99,7 @@ struct Arbitrary<td::FollowerSettings> {
         gen::set(&F::copy_window_end_min), gen::set(&F::staleness_limit_ms),
         gen::set(&F::price_guard_bp), gen::set(&F::copy_on), gen::set(&F::late_events),
         gen::set(&F::max_daily_loss_paise), gen::set(&F::daily_profit_target_paise),
-        gen::set(&F::loss_guard_action));
+        gen::set(&F::loss_guard_action), gen::set(&F::catch_up_ms));
   }
 };
 
@@ -227,7 +227,8 @@ struct Arbitrary<td::Event> {
         as_event(gen::build<LossGuardTripped>(
             gen::set(&LossGuardTripped::follower), gen::set(&LossGuardTripped::limit),
             gen::set(&LossGuardTripped::day_pnl_paise),
-            gen::set(&LossGuardTripped::threshold_paise), gen::set(&LossGuardTripped::action))));
+            gen::set(&LossGuardTripped::threshold_paise), gen::set(&LossGuardTripped::action))),
+        as_event(gen::build<ClockTick>(gen::set(&ClockTick::exchange_time_ns))));
   }
 };
 

@@ -56,7 +56,7 @@ void World::fail(const std::string& what) {
        << f.max_daily_trades << " copy_on " << (f.copy_on == d::CopyOn::fill ? "fill" : "placement")
        << " late " << static_cast<int>(f.late_events) << " window " << f.copy_window_start_min
        << "-" << f.copy_window_end_min << " max_order_value " << f.max_order_value_paise
-       << " staleness_ms " << f.staleness_limit_ms;
+       << " staleness_ms " << f.staleness_limit_ms << " catch_up_ms " << f.catch_up_ms;
   }
   violation_ = os.str();
 }
@@ -79,14 +79,18 @@ void World::configure() {
     if (chance(0.2)) f.max_daily_trades = uniform(5, 30);
     if (chance(0.15)) f.copy_on = d::CopyOn::fill;
     f.late_events = static_cast<d::LateEvents>(uniform(0, 2));
-    // Entry limits that a day crosses: a copy window that closes early, an order value cap
-    // that cuts orders (the rest goes as each part fills), a staleness limit that late reports
-    // exceed. Exits go through all of them. (A window that opens late is not generated: the
-    // core has no clock input to converge on at its opening; see docs/domain.md.)
+    // Entry limits that a day crosses: a copy window that opens late (a tick converges at its
+    // opening) or closes early, an order value cap that cuts orders (the rest goes as each
+    // part fills), a staleness limit that late reports exceed. Exits go through all of them.
     if (chance(0.15)) {
-      f.copy_window_start_min = 9 * 60 + 15;
-      f.copy_window_end_min = static_cast<int32_t>(10 * 60 + uniform(0, 300));
+      const bool late = chance(0.5);
+      coverage_.late_windows += late;
+      f.copy_window_start_min = static_cast<int32_t>(9 * 60 + 15 + (late ? uniform(1, 150) : 0));
+      f.copy_window_end_min = static_cast<int32_t>(f.copy_window_start_min + uniform(45, 360));
     }
+    // Some followers catch up at market on a copy that has not filled this long after the
+    // leader's order did (the broker below leaves some limit copies unfilled).
+    if (chance(0.3)) f.catch_up_ms = uniform(1'000, 120'000);
     // 5% above whole lots, so the leader's price noise (±2.5%) never takes a lot away: the cap
     // cuts orders and never refuses one (a refusal that a later price lifts is not re-decided
     // until the next leader fill there; see docs/domain.md).
@@ -145,9 +149,10 @@ void World::fill_leader(const std::string& id, int64_t units) {
   if (units <= 0) return;
   o.avg = kPrice + uniform(-50, 50) * 5;
   o.filled += units;
-  if (o.filled == o.qty)
+  if (o.filled == o.qty) {
     o.status = d::OrderStatus::complete;
-  else
+    leader_done_at_[id] = now_;
+  } else
     o.status = d::OrderStatus::open;
   report_leader(o);
 }
@@ -346,6 +351,8 @@ void World::broker_receive(const d::FollowerOrderIntent& intent) {
         fill_follower(tag, chance(0.3) ? std::max<int64_t>(lot, b.qty / 2 / lot * lot) : b.qty);
       });
       at(later(40, 80), [this, tag] { fill_follower(tag, follower_book_.at(tag).qty); });
+    } else if (chance(0.25)) {
+      // The market never comes to its price: it stays open until cancelled.
     } else {
       // Whenever it likes: before or after the leader's own order fills.
       const int parts = static_cast<int>(uniform(1, 3));
@@ -439,6 +446,17 @@ void World::engine_step(const d::Event& input) {
     }
   }
   check_settled();
+}
+
+void World::tick() {
+  if (engine_up_ && violation_.empty() && d::tick_due(state_, now_)) {
+    for (const d::Event& e : d::decide(state_, d::ClockTick{now_})) {
+      if (const auto* c = std::get_if<d::CopyDecision>(&e))
+        coverage_.catch_ups += c->clamp == d::Clamp::catch_up;
+    }
+    engine_step(d::ClockTick{now_});
+  }
+  at(now_ + tick_every_, [this] { tick(); });
 }
 
 // REQUIRES: the intent is counted in follower_in_flight_ until the broker receives it.
@@ -603,6 +621,7 @@ void World::check_settled() {
   for (const auto& [id, report] : leader_reports_in_flight_) {
     if (report != 0) return;  // the engine has not heard everything the leader did yet
   }
+  if (d::tick_due(state_, now_)) return;  // the engine's next tick has something to decide
   for (const d::Instrument* i : {&option_, &equity_}) {
     for (const d::Product p : {d::Product::intraday, d::Product::carry_forward}) {
       bool leader_working = false;
@@ -722,6 +741,30 @@ std::string World::trace(const d::FollowerId& follower, const d::InstrumentKey& 
   return os.str();
 }
 
+// No copy is left working long after its leader's order filled: catch-up cancelled it within
+// catch_up_ms, give or take what may hold it a while (the engine down, the leader's stream
+// down, a pause, the ticks' spacing).
+void World::check_caught_up() {
+  constexpr d::TimeNs kSlack = 500'000 * kMs;
+  for (const auto& f : followers_) {
+    if (f.catch_up_ms == 0) continue;
+    for (const auto& [tag, o] : follower_book_) {
+      if (o.follower != f.follower.value || !o.working() || o.type == d::OrderType::market)
+        continue;
+      const auto owner = state_.mappings.by_tag.find(d::ClientTag{tag});
+      if (owner == state_.mappings.by_tag.end()) continue;
+      const auto done = leader_done_at_.find(owner->second.leader_order_id.value);
+      if (done == leader_done_at_.end()) continue;
+      if (now_ - done->second > f.catch_up_ms * kMs + kSlack) {
+        return fail(pair_key(o.follower, o.instrument, o.product) + ": the copy " + tag +
+                    " still works " + std::to_string((now_ - done->second) / kMs) +
+                    " ms after its leader order filled (catch_up_ms " +
+                    std::to_string(f.catch_up_ms) + ")" + trace(f.follower, o.instrument));
+      }
+    }
+  }
+}
+
 void World::check_replay() {
   d::CopyState s;
   for (size_t k = 0; k < journal_.size();) {
@@ -740,6 +783,8 @@ void World::check_replay() {
 
 std::string World::run() {
   configure();
+  tick_every_ = uniform(500, 5'000) * kMs;
+  at(now_ + tick_every_, [this] { tick(); });
   const d::TimeNs first = kOpen + 5 * 60 * 1'000'000'000LL;
   const d::TimeNs last = kClose - 30 * 60 * 1'000'000'000LL;
   for (int k = 0; k < shape_.leader_actions; ++k) {
@@ -803,10 +848,11 @@ std::string World::run() {
   while (!queue_.empty() && violation_.empty()) {
     Timed next = queue_.top();
     queue_.pop();
+    if (next.at >= kClose) break;
     now_ = next.at;
-    if (now_ >= kClose) break;
     next.action();
   }
+  if (violation_.empty()) check_caught_up();
   if (violation_.empty()) check_replay();
   return violation_;
 }

@@ -13,15 +13,19 @@
 //    orders at once or in parts, fills limit and stop orders whenever it likes (before or after
 //    the leader's), applies modifies and cancels late (a cancel may lose the race to a fill),
 //    and reports late, sometimes merged;
-//  - the engine: step() on every input, its orders sent once journaled; it crashes now and then
-//    and restarts from its journal (the state folded again), reconciling by tag: intents the
-//    broker never saw are sent again, and every order whose state moved is reported again;
+//  - the engine: step() on every input, its orders sent once journaled; it offers the core its
+//    clock every second or few and steps a ClockTick when one is due (a limit copy the broker
+//    never fills is caught up at market catch_up_ms after the leader's filled; a copy window
+//    that opens late lets the entry in); it crashes now and then and restarts from its journal
+//    (the state folded again), reconciling by tag: intents the broker never saw are sent
+//    again, and every order whose state moved is reported again;
 //  - the checker: after every input, each follower position that is settled (nothing of the
 //    leader's working there, nothing of the follower's working or in flight, no report on its
 //    way, the engine up) must be at the target an independent oracle computes from the leader's
 //    reports, or drift() must name a refusal that may hold it (an entry limit for an entry; a
 //    broker rejection). The journal's position must equal the broker's. At the end of the day
-//    the journal must replay through step() to the same decisions.
+//    no copy is left working long after catch_up_ms, and the journal must replay through
+//    step() to the same decisions.
 // Test code; the product's simulator (brokers/sim) speaks the brokers' real protocols.
 #pragma once
 
@@ -36,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "copy/clock.h"
 #include "copy/decide.h"
 #include "copy/drift.h"
 #include "copy/target.h"
@@ -87,7 +92,7 @@ class World {
   struct Coverage {
     int64_t reversals = 0, merged_reports = 0, merged_final_changes = 0, stop_cancel_races = 0,
             stream_drops = 0, restarts = 0, broker_rejections = 0, pauses = 0, freeze_slices = 0,
-            funds_moves = 0;
+            funds_moves = 0, catch_ups = 0, late_windows = 0;
   };
   const Coverage& coverage() const { return coverage_; }
   // The oracle's targets one lot off: a world in which the checker must find a violation.
@@ -131,6 +136,7 @@ class World {
   std::set<std::string> changed_while_down_;
   std::map<std::string, int> leader_reports_in_flight_;  // by order id
   std::map<std::string, int> leader_versions_;           // reports made, by order id
+  std::map<std::string, d::TimeNs> leader_done_at_;      // when each order filled completely
 
   // ---- the followers' broker ----
   void broker_receive(const d::FollowerOrderIntent& intent);
@@ -148,6 +154,8 @@ class World {
   void dispatch(const d::FollowerOrderIntent& intent);
   std::map<std::string, std::vector<d::FollowerOrderIntent>> parked_;  // by the tag they wait for
   std::set<std::string> dispatched_;
+  void tick();  // the engine offers the core its clock (Engine::tick_clock)
+  d::TimeNs tick_every_ = 1000 * kMs;
   void crash();
   void restart();
   bool engine_up_ = true;
@@ -160,6 +168,7 @@ class World {
   int64_t oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i,
                         d::Product p) const;
   void check_settled();
+  void check_caught_up();
   void check_replay();
   std::string trace(const d::FollowerId& follower, const d::InstrumentKey& instrument) const;
   std::map<std::string, int64_t> oracle_filled_;  // leader order → filled, as reported
