@@ -46,6 +46,24 @@ void apply_leader(CopyState& s, const LeaderOrderUpdate& e) {
   s.clock_ns = std::max(s.clock_ns, e.exchange_time_ns);
 }
 
+// An order found at the broker is folded as the intent that placed it, its ack and its
+// latest report would have been: one fold for orders however they came to be known.
+void apply_found(CopyState& s, const FollowerOrderFound& e) {
+  if (s.mappings.by_tag.contains(e.tag)) return;  // known after all: its reports tell the rest
+  FollowerOrderIntent placed;
+  placed.tag = e.tag;
+  placed.follower = e.follower;
+  placed.leader_order_id = e.leader_order_id;
+  placed.action = CopyAction::place;
+  placed.ordinal = e.ordinal;
+  placed.order = e.order;
+  apply_keeping_ended(s, placed);
+  apply_keeping_ended(s, FollowerOrderAck{e.tag, e.follower, e.broker_order_id});
+  apply_keeping_ended(
+      s, FollowerOrderUpdate{e.tag, e.follower, e.broker_order_id, e.status, e.filled_units,
+                             e.average_price_paise, e.exchange_time_ns, e.order.quantity_units});
+}
+
 }  // namespace
 
 void apply(CopyState& s, const Event& event) {
@@ -102,6 +120,8 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
   } else if (const auto* e = std::get_if<ClockTick>(&event)) {
     s.ticked_ns = e->exchange_time_ns;
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
+  } else if (const auto* e = std::get_if<FollowerOrderFound>(&event)) {
+    return apply_found(s, *e);
   }
   projections::apply(s.positions, event);
   projections::apply(s.counters, event);

@@ -30,7 +30,8 @@ constexpr std::array<std::string_view, kMaxEventType> kNames = {"EngineStarted",
                                                                 "AlertRaised",
                                                                 "PriceSnapshot",
                                                                 "LossGuardTripped",
-                                                                "ClockTick"};
+                                                                "ClockTick",
+                                                                "FollowerOrderFound"};
 // The variant lists the events in wire-id order, so wire id = index + 1.
 static_assert(std::variant_size_v<Event> == kMaxEventType);
 }  // namespace

@@ -176,6 +176,27 @@ struct FollowerOrderUpdate {
   bool operator==(const FollowerOrderUpdate&) const = default;
 };
 
+// A follower order found at its broker under a tag the journal did not hold: the journal's
+// tail was lost after the order went out (a restore from a backup, a damaged disk), and the
+// broker's book, read at start, is the last word (DESIGN.md invariant 3). Folded as if the
+// intent, its ack and this report had been journaled: its fills count in the follower's
+// position, and what still works counts as working, so nothing is decided twice. An input;
+// it decides nothing by itself. `leader_order_id` and `ordinal`: the copy it was, when its
+// tag matches one of the leader's orders of the day; else "found:<tag>" and 1.
+struct FollowerOrderFound {
+  FollowerId follower;
+  ClientTag tag;
+  LeaderOrderId leader_order_id;
+  uint32_t ordinal = 1;
+  BrokerOrderId broker_order_id;
+  OrderRequest order;
+  OrderStatus status = OrderStatus::pending;
+  int64_t filled_units = 0;
+  int64_t average_price_paise = 0;
+  TimeNs exchange_time_ns = 0;
+  bool operator==(const FollowerOrderFound&) const = default;
+};
+
 // ---- prices ----
 struct InstrumentPrice {
   InstrumentKey instrument;
@@ -215,13 +236,13 @@ struct ClockTick {
   bool operator==(const ClockTick&) const = default;
 };
 
-using Event = std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
-                           LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
-                           InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
-                           CopyDecision, FollowerOrderIntent, FollowerOrderAck,
-                           FollowerOrderRejected, FollowerOrderUpdate, MarketCalendarConfigured,
-                           FollowerFlattenRequested, AlertRaised, PriceSnapshot, LossGuardTripped,
-                           ClockTick>;
+using Event =
+    std::variant<EngineStarted, EngineStopped, TradingDayOpened, BrokerConnectionChanged,
+                 LeaderConfigured, FollowerConfigured, FollowerPaused, FollowerResumed,
+                 InstrumentSnapshot, LeaderOrderUpdate, FundsSnapshot, PositionsSnapshot,
+                 CopyDecision, FollowerOrderIntent, FollowerOrderAck, FollowerOrderRejected,
+                 FollowerOrderUpdate, MarketCalendarConfigured, FollowerFlattenRequested,
+                 AlertRaised, PriceSnapshot, LossGuardTripped, ClockTick, FollowerOrderFound>;
 
 // The stable wire id of each event type: part of the journal format, never renumbered.
 enum class EventType : uint16_t {
@@ -248,8 +269,9 @@ enum class EventType : uint16_t {
   price_snapshot = 21,
   loss_guard_tripped = 22,
   clock_tick = 23,
+  follower_order_found = 24,
 };
-inline constexpr uint16_t kMaxEventType = 23;
+inline constexpr uint16_t kMaxEventType = 24;
 
 [[nodiscard]] EventType event_type(const Event& event);
 std::string_view to_string(EventType type);  // "LeaderOrderUpdate"

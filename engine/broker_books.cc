@@ -3,7 +3,12 @@
 // were lost, can say less than the brokers know. So at start every follower's order book of
 // the day is read and its tags kept: a place decided again under a tag the broker already
 // has is looked up there (and acknowledged with the broker's order), never sent a second
-// time. Tags the journal does not hold at all are reported as orphans.
+// time. Tags the journal does not hold at all are orphans: each is journaled as a
+// FollowerOrderFound, so its fills count in the follower's position and nothing is bought
+// twice, and an alert names them.
+#include <map>
+
+#include "domain/copy/client_tag.h"
 #include "engine/engine.h"
 #include "engine/run_on.h"
 
@@ -11,7 +16,49 @@ namespace tandem::engine {
 
 namespace d = ::tandem::domain;
 
+namespace {
+
+// A follower's copies of one leader order take ordinals 1, 2, … (a place, then modifies and
+// cancels); an orphan is matched against this many of each.
+constexpr uint32_t kOrdinalsMatched = 32;
+
+// The copy each of `follower`'s tags would be, for the leader's orders of the day.
+using CopyOfTag = std::map<std::string, std::pair<d::LeaderOrderId, uint32_t>>;
+CopyOfTag copies_of_leader(const std::vector<brokers::BrokerOrder>& leader_book,
+                           const d::FollowerId& follower) {
+  CopyOfTag out;
+  for (const auto& o : leader_book) {
+    const d::LeaderOrderId id{o.order_id.value};
+    for (uint32_t k = 1; k <= kOrdinalsMatched; ++k) {
+      out.emplace(d::client_tag(id, follower, k).value, std::pair(id, k));
+    }
+  }
+  return out;
+}
+
+d::FollowerOrderFound found_of(const d::FollowerId& follower, const brokers::BrokerOrder& o,
+                               const CopyOfTag& copies) {
+  d::FollowerOrderFound f;
+  f.follower = follower;
+  f.tag = d::ClientTag{o.tag};
+  const auto copy = copies.find(o.tag);
+  f.leader_order_id =
+      copy != copies.end() ? copy->second.first : d::LeaderOrderId{"found:" + o.tag};
+  f.ordinal = copy != copies.end() ? copy->second.second : 1;
+  f.broker_order_id = o.order_id;
+  f.order = {o.instrument, o.side,           o.order_type,  o.product,
+             o.validity,   o.quantity_units, o.price_paise, o.trigger_price_paise};
+  f.status = o.status;
+  f.filled_units = o.filled_units;
+  f.average_price_paise = o.average_price_paise;
+  f.exchange_time_ns = o.exchange_time_ns != 0 ? o.exchange_time_ns : o.order_time_ns;
+  return f;
+}
+
+}  // namespace
+
 void Engine::read_broker_books() {
+  std::vector<std::pair<d::FollowerId, brokers::BrokerOrder>> orphans;
   for (const auto& [follower, gateway] : followers_) {
     if (gateway->broker() == "paper") continue;  // its book is rebuilt from the journal
     auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
@@ -26,23 +73,70 @@ void Engine::read_broker_books() {
       continue;
     }
     std::set<std::string>& tags = book_tags_[follower];
-    std::vector<std::string> orphans;
+    std::vector<std::string> listed;
     for (const auto& order : *book) {
       if (order.tag.empty()) continue;  // placed by hand, not by Tandem
       tags.insert(order.tag);
-      if (!state_.mappings.by_tag.contains(d::ClientTag{order.tag})) orphans.push_back(order.tag);
+      if (state_.mappings.by_tag.contains(d::ClientTag{order.tag})) continue;
+      orphans.emplace_back(follower, order);
+      listed.push_back(order.tag);
     }
-    if (orphans.empty()) continue;
-    std::string listed;
-    for (size_t i = 0; i < orphans.size() && i < 10; ++i) listed += (i ? ", " : "") + orphans[i];
-    if (orphans.size() > 10) listed += ", …";
+    if (listed.empty()) continue;
+    std::string names;
+    for (size_t i = 0; i < listed.size() && i < 10; ++i) names += (i ? ", " : "") + listed[i];
+    if (listed.size() > 10) names += ", …";
     alert("orphan_orders",
-          follower.value + ": " + std::to_string(orphans.size()) +
-              " order(s) at the broker under tags this journal does not hold (" + listed +
-              "); a copy decided again under one of them is looked up there, not placed",
+          follower.value + ": " + std::to_string(listed.size()) +
+              " order(s) at the broker under tags this journal does not hold (" + names +
+              "); journaled as found, their fills counted in its positions: none is placed "
+              "again",
           "orphan_orders:" + follower.value);
   }
+  if (orphans.empty()) return;
+  // The journal lost its tail. The leader's book of the day goes in first, as a gap fill
+  // would bring it, and each found copy is journaled just before its leader order is decided
+  // again (handle(LeaderFact)): the leader's position and the follower's move together, and
+  // a copy already at the broker is mirrored, not placed. What no leader order claims is
+  // journaled after the book (FoundFact).
+  auto leader_book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
+      leader_executor_, [&g = leader_] { return g.orders(); });
+  std::map<d::FollowerId, CopyOfTag> copies;
+  for (const auto& [follower, order] : orphans) {
+    auto c = copies.find(follower);
+    if (c == copies.end()) {
+      c = copies
+              .emplace(follower,
+                       copies_of_leader(
+                           leader_book.ok() ? *leader_book : std::vector<brokers::BrokerOrder>{},
+                           follower))
+              .first;
+    }
+    d::FollowerOrderFound f = found_of(follower, order, c->second);
+    found_[f.leader_order_id].push_back(std::move(f));
+  }
+  if (leader_book.ok()) {
+    for (const auto& o : *leader_book) {
+      inbox_->push(LeaderFact{o, true, clock_(), std::chrono::steady_clock::now()});
+    }
+  }
+  inbox_->push(FoundFact{});
 }
+
+Status Engine::journal_found(const d::LeaderOrderId* leader_order) {
+  if (found_.empty()) return Status();
+  std::vector<d::Event> found;
+  for (auto it = found_.begin(); it != found_.end();) {
+    if (leader_order != nullptr && !(it->first == *leader_order)) {
+      ++it;
+      continue;
+    }
+    for (auto& f : it->second) found.push_back(std::move(f));
+    it = found_.erase(it);
+  }
+  return append(std::move(found));
+}
+
+Status Engine::handle(FoundFact&) { return journal_found(nullptr); }
 
 bool Engine::at_broker(const d::FollowerOrderIntent& intent) const {
   if (book_unread_.contains(intent.follower)) return true;

@@ -396,6 +396,8 @@ Status Engine::handle(LeaderFact& f) {
   // later report changes nothing.
   if (state_.ended_leader_orders.contains(update.order_id)) return Status();
   if (Status s = ensure_instrument(update.instrument); !s.ok()) return s;
+  // The copies of it found at the broker go in first: decided on, it is mirrored from them.
+  if (Status s = journal_found(&update.order_id); !s.ok()) return s;
   {
     std::lock_guard lock(stats_mu_);
     ++stats_.leader_updates;

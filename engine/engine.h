@@ -156,13 +156,16 @@ class Engine {
   };
   // Ticks arrived: the latest prices wait in prices_ (one fact however many ticks come).
   struct PricesFact {};
+  // After the leader's book of the day, read at start because orders were found at follower
+  // brokers under tags the journal lost: the found orders not journaled yet (broker_books.cc).
+  struct FoundFact {};
   struct StopFact {};
   struct OperatorFact {
     OperatorCommand command;
     std::shared_ptr<std::promise<Status>> done;
   };
   using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact,
-                            StopFact, OperatorFact, PricesFact>;
+                            StopFact, OperatorFact, PricesFact, FoundFact>;
 
   // Steps each input through the core (copy/decide.h) and journals it with what it
   // decided: durably at once, or — while the run loop drains a burst of facts (deferred_) —
@@ -183,6 +186,7 @@ class Engine {
   Status handle(FundsFact& f);
   Status handle(OperatorFact& f);
   Status handle(PricesFact& f);
+  Status handle(FoundFact& f);
   // The daily loss guard's inputs (engine_prices.cc): instruments watched on the leader's
   // market data, and the prices that changed journaled as a PriceSnapshot once the interval
   // has passed — decided like a leader update, so a tripped guard's orders go out at once.
@@ -247,9 +251,15 @@ class Engine {
   Status reconcile_pending();
   void restore_paper_books();
   // The broker's book as the last word (broker_books.cc): each follower's orders of the day,
-  // read at start; a place under a tag already there is looked up, never sent again.
+  // read at start; a place under a tag already there is looked up, never sent again, and an
+  // order under a tag the journal lost is journaled as found (FollowerOrderFound).
   void read_broker_books();
   [[nodiscard]] bool at_broker(const domain::FollowerOrderIntent& intent) const;
+  // Journals the found orders that copied `leader_order` (all that are left when null).
+  Status journal_found(const domain::LeaderOrderId* leader_order);
+  // Orders found at follower brokers under tags the journal lost, by the leader order they
+  // copied ("found:<tag>" when none matched), until journaled (FollowerOrderFound).
+  std::map<domain::LeaderOrderId, std::vector<domain::FollowerOrderFound>> found_;
   void feed_paper_price(const domain::InstrumentKey& key, int64_t price_paise);
 
   journal::Store& store_;

@@ -24,7 +24,8 @@ namespace tandem::journal {
 // 4: position targets: SizingInputs.targetUnits, SkipReason atTarget and flattened, Clamp
 //    entryLimit and freezeQuantity; decisions now follow follower order reports too
 //    (docs/journal_format.md).
-// 5: time as an input: ClockTick, FollowerSettings.catchUpMs, Clamp catchUp.
+// 5: time as an input: ClockTick, FollowerSettings.catchUpMs, Clamp catchUp; orders found at
+//    the broker under tags the journal lost: FollowerOrderFound.
 inline constexpr uint16_t kSchemaVersion = 5;
 // The oldest schema whose decisions today's core recomputes: older days were decided by the
 // order-mirroring core, which `replay --verify` names instead of reporting divergences.

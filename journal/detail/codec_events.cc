@@ -477,6 +477,33 @@ void put(s::ClockTick::Builder b, const d::ClockTick& v) {
 }
 d::ClockTick get(s::ClockTick::Reader r) { return {r.getExchangeTimeNs()}; }
 
+void put(s::FollowerOrderFound::Builder b, const d::FollowerOrderFound& v) {
+  b.setFollower(v.follower.value);
+  b.setTag(v.tag.value);
+  b.setLeaderOrderId(v.leader_order_id.value);
+  b.setOrdinal(v.ordinal);
+  b.setBrokerOrderId(v.broker_order_id.value);
+  put(b.initOrder(), v.order);
+  b.setStatus(out<s::OrderStatus>(v.status));
+  b.setFilledUnits(v.filled_units);
+  b.setAveragePricePaise(v.average_price_paise);
+  b.setExchangeTimeNs(v.exchange_time_ns);
+}
+d::FollowerOrderFound get(s::FollowerOrderFound::Reader r) {
+  d::FollowerOrderFound v;
+  v.follower = id<d::FollowerId>(r.getFollower());
+  v.tag = id<d::ClientTag>(r.getTag());
+  v.leader_order_id = id<d::LeaderOrderId>(r.getLeaderOrderId());
+  v.ordinal = r.getOrdinal();
+  v.broker_order_id = id<d::BrokerOrderId>(r.getBrokerOrderId());
+  v.order = get(r.getOrder());
+  v.status = in(r.getStatus(), d::OrderStatus::expired);
+  v.filled_units = r.getFilledUnits();
+  v.average_price_paise = r.getAveragePricePaise();
+  v.exchange_time_ns = r.getExchangeTimeNs();
+  return v;
+}
+
 // The wire struct of each domain event, in the order of domain::Event's alternatives.
 using WireStructs =
     std::tuple<s::EngineStarted, s::EngineStopped, s::TradingDayOpened, s::BrokerConnectionChanged,
@@ -485,7 +512,7 @@ using WireStructs =
                s::CopyDecision, s::FollowerOrderIntent, s::FollowerOrderAck,
                s::FollowerOrderRejected, s::FollowerOrderUpdate, s::MarketCalendarConfigured,
                s::FollowerFlattenRequested, s::AlertRaised, s::PriceSnapshot, s::LossGuardTripped,
-               s::ClockTick>;
+               s::ClockTick, s::FollowerOrderFound>;
 static_assert(std::tuple_size_v<WireStructs> == std::variant_size_v<d::Event>);
 
 template <size_t I>

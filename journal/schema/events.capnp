@@ -260,3 +260,15 @@ struct LossGuardTripped {  # 22
 struct ClockTick {  # 23, schema 5
   exchangeTimeNs @0 :Int64;
 }
+struct FollowerOrderFound {  # 24, schema 5
+  follower @0 :Text;
+  tag @1 :Text;
+  leaderOrderId @2 :Text;
+  ordinal @3 :UInt32;
+  brokerOrderId @4 :Text;
+  order @5 :OrderRequest;
+  status @6 :OrderStatus;
+  filledUnits @7 :Int64;
+  averagePricePaise @8 :Int64;
+  exchangeTimeNs @9 :Int64;
+}

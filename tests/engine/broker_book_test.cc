@@ -1,10 +1,10 @@
 // Goal (issue 23, "the broker's book is the last word"): a journal that knows less than the
 // broker — here restored from a backup taken mid-day, after which more orders went out — is
 // not a licence to place them again. On restart the engine reads the follower's order book,
-// reports the orders it does not hold as orphans (a journaled alert), and when it decides
-// those copies again from the leader's recovered orders, it finds them at the broker by tag
-// instead of placing them a second time. (Not yet: folding an orphan that is not decided
-// again into the positions; see the known gap below.)
+// reports the orders it does not hold as orphans (a journaled alert), decides the leader's
+// book of the day again (the lost copies under their own tags, found at the broker by tag
+// instead of placed a second time), and journals what is left as found (FollowerOrderFound),
+// its fills counted: the follower ends holding what the broker says, once.
 // Method: the real `tandem sim` and `tandem run` processes (tests/support/live_day.h). The
 // engine runs, is stopped, its journal copied; it runs again while the leader trades on; it is
 // stopped, the copy put back, and it is started a third time. The simulator's book (read over
@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "copy/copy_state.h"
 #include "journal/record_reader.h"
 #include "tests/support/journal_helpers.h"
 #include "tests/support/live_day.h"
@@ -71,15 +72,8 @@ TEST(BrokerBook, AJournalRestoredFromABackupPlacesNothingTwiceAndReportsTheOrpha
 
   const std::vector<brokers::BrokerOrder> book = day.follower_book();
   day.stop_sim();
-  // Known gap (issue 23, orphans): the orphans are not yet folded into the positions. When the
-  // core decides a lost copy again differently (here the leader's sell, decided while the
-  // re-decided buys were still unanswered, is closed by a convergence order under a new tag),
-  // the follower gets that order as well as the orphan. Printed, not asserted, until orphans
-  // are journaled as found orders and folded.
-  if (book.size() != copied) {
-    std::printf("known gap: %zu orders at the broker after the restart, %zu before\n", book.size(),
-                copied);
-  }
+  // Every copy was at the broker before the restart: nothing more is placed.
+  EXPECT_EQ(book.size(), copied) << "orders placed again after the restart";
   std::map<std::string, int> at_broker;
   for (const auto& o : book) ++at_broker[o.tag];
   for (const auto& [tag, n] : at_broker) EXPECT_EQ(n, 1) << "tag sent twice: " << tag;
@@ -89,7 +83,11 @@ TEST(BrokerBook, AJournalRestoredFromABackupPlacesNothingTwiceAndReportsTheOrpha
   std::map<std::string, std::string> acked;  // tag → broker order id
   std::set<std::string> rejected;
   std::string orphan_alert;
+  std::map<std::string, d::FollowerOrderFound> found;  // by tag
+  d::CopyState state;                                  // the journal's fold
   const Status read = journal::read_records(*store, {}, [&](journal::Record&& r) {
+    d::apply(state, r.event);
+    if (auto* f = std::get_if<d::FollowerOrderFound>(&r.event)) found[f->tag.value] = *f;
     if (auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
       acked[a->tag.value] = a->broker_order_id.value;
     }
@@ -102,17 +100,28 @@ TEST(BrokerBook, AJournalRestoredFromABackupPlacesNothingTwiceAndReportsTheOrpha
   ASSERT_TRUE(read.ok()) << read.to_string();
   EXPECT_NE(orphan_alert.find("f1: "), std::string::npos)
       << "the orders the backup does not hold were not reported";
-  size_t found_again = 0;
+  int64_t held = 0;  // the follower's INFY position, by the broker's book
+  size_t orphans_known = 0;
   for (const auto& o : book) {
     EXPECT_FALSE(rejected.contains(o.tag)) << "sent again, and refused by its tag: " << o.tag;
-    // A copy decided again is acknowledged with the broker's own order, found by its tag.
-    if (acked.contains(o.tag)) {
-      EXPECT_EQ(acked[o.tag], o.order_id.value);
-      found_again += orphan_alert.find(o.tag) != std::string::npos;
+    held += o.side == d::Side::buy ? o.filled_units : -o.filled_units;
+    // Each order is the journal's: acknowledged with the broker's own order (a copy decided
+    // again and found by its tag), or journaled as found at the broker.
+    const auto f = found.find(o.tag);
+    if (f == found.end()) {
+      EXPECT_EQ(acked[o.tag], o.order_id.value) << o.tag;
+      orphans_known += orphan_alert.find(o.tag) != std::string::npos;
+      continue;
     }
+    EXPECT_EQ(f->second.broker_order_id, o.order_id);
+    EXPECT_EQ(f->second.filled_units, o.filled_units);
+    orphans_known += orphan_alert.find(o.tag) != std::string::npos;
   }
-  EXPECT_GE(found_again, 3u) << "the re-decided copies were not found at the broker";
+  EXPECT_GE(orphans_known, 3u) << "the orders the backup lost were not reported and taken in";
   EXPECT_GT(book.size(), 4u);
+  // The journal's position is the broker's.
+  const d::InstrumentKey infy{d::Exchange::nse, "INFY"};
+  EXPECT_EQ(state.positions.net(d::AccountId{"FOLLOW1"}, infy, d::Product::intraday), held);
 }
 
 }  // namespace

@@ -228,7 +228,14 @@ struct Arbitrary<td::Event> {
             gen::set(&LossGuardTripped::follower), gen::set(&LossGuardTripped::limit),
             gen::set(&LossGuardTripped::day_pnl_paise),
             gen::set(&LossGuardTripped::threshold_paise), gen::set(&LossGuardTripped::action))),
-        as_event(gen::build<ClockTick>(gen::set(&ClockTick::exchange_time_ns))));
+        as_event(gen::build<ClockTick>(gen::set(&ClockTick::exchange_time_ns))),
+        as_event(gen::build<FollowerOrderFound>(
+            gen::set(&FollowerOrderFound::follower), gen::set(&FollowerOrderFound::tag),
+            gen::set(&FollowerOrderFound::leader_order_id), gen::set(&FollowerOrderFound::ordinal),
+            gen::set(&FollowerOrderFound::broker_order_id), gen::set(&FollowerOrderFound::order),
+            gen::set(&FollowerOrderFound::status), gen::set(&FollowerOrderFound::filled_units),
+            gen::set(&FollowerOrderFound::average_price_paise),
+            gen::set(&FollowerOrderFound::exchange_time_ns))));
   }
 };
 
