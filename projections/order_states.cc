@@ -55,9 +55,9 @@ void apply(OrderStates& s, const d::Event& event) {
       const d::TimeNs final_time = it->second.final_time_ns;
       it->second = merge(it->second, update);
       it->second.first_seen_recovered = recovered;
-      it->second.final_time_ns = was_final                                ? final_time
+      it->second.final_time_ns = was_final                             ? final_time
                                  : status_rank(it->second.status) == 2 ? e->exchange_time_ns
-                                                                        : 0;
+                                                                       : 0;
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
     if (e->action == d::CopyAction::place) {

@@ -40,8 +40,8 @@ std::string_view to_string(SkipReason v) {
 std::string_view to_string(Clamp v) {
   return enum_name(
       std::array<std::string_view, 10>{"none", "max_position", "max_position_value",
-                                      "max_order_value", "exit_position", "already_filled",
-                                      "loss_guard", "entry_limit", "freeze_quantity", "catch_up"},
+                                       "max_order_value", "exit_position", "already_filled",
+                                       "loss_guard", "entry_limit", "freeze_quantity", "catch_up"},
       v);
 }
 
