@@ -101,10 +101,11 @@ Result<std::unique_ptr<brokers::Gateway>> make_kite_gateway(asio::io_context& io
   const auto api_key = secret("kite." + account + ".api_key");
   const auto token = secret("kite." + account + ".access_token");
   if (!api_key || !token) {
+    // Both come from the morning login, which stores the API key the first time it is given.
     return Status(StatusCode::unauthenticated,
-                  what + ": no " + std::string(!api_key ? "api_key" : "access_token") +
-                      " in the secrets file (tandem secrets set kite." + account +
-                      ".api_key; tandem login kite)");
+                  what + ": no kite." + account + (!api_key ? ".api_key" : ".access_token") +
+                      " in the secrets file (tandem login kite --account " + account +
+                      (!api_key ? " --api-key KEY)" : ")"));
   }
   brokers::kite::KiteAccount a;
   a.rest = *rest;

@@ -33,22 +33,53 @@ int fail(const std::string& why) {
   return 1;
 }
 
+// The app's key and secret are stored under the account, as its token is: a name must not
+// carry the API key (`secrets list` shows names). A secret stored under the API key by an
+// earlier version (kite.<api_key>.api_secret) is moved to the account's name.
+Result<std::pair<std::string, std::string>> kite_app_of(const LoginOptions& o,
+                                                        crypto::SecretStore& store) {
+  const std::string key_name = "kite." + o.account + ".api_key";
+  const std::string secret_name = "kite." + o.account + ".api_secret";
+  std::string api_key = o.api_key;
+  if (api_key.empty()) {
+    const auto stored = store.get(key_name);
+    if (!stored) {
+      return Status::not_found("no API key stored for " + o.account + ": run once with --api-key " +
+                               "(it is then stored as " + key_name + ")");
+    }
+    api_key = *stored;
+  } else if (store.get(key_name) != api_key) {
+    TANDEM_RETURN_IF_ERROR(store.set(key_name, api_key));
+  }
+  auto api_secret = store.get(secret_name);
+  const std::string old_name = "kite." + api_key + ".api_secret";
+  if (!api_secret) {
+    api_secret = store.get(old_name);
+    if (api_secret) TANDEM_RETURN_IF_ERROR(store.set(secret_name, *api_secret));
+  }
+  if (!api_secret) {
+    return Status::not_found("no API secret stored for " + o.account +
+                             ": run `tandem secrets set " + secret_name + "` and paste it");
+  }
+  store.remove(old_name);
+  TANDEM_RETURN_IF_ERROR(store.save());
+  return std::pair{api_key, *api_secret};
+}
+
 int login_kite(const LoginOptions& o) {
   auto store = open_secrets(o.secrets);
   if (!store.ok()) return fail(store.status().message());
-  const std::string secret_name = "kite." + o.api_key + ".api_secret";
-  const auto api_secret = store->get(secret_name);
-  if (!api_secret) {
-    return fail("no API secret stored for this API key: run `tandem secrets set " + secret_name +
-                "` and paste it");
-  }
+  auto app = kite_app_of(o, *store);
+  if (!app.ok()) return fail(app.status().message());
+  const std::string api_key = app->first;
+  const std::string api_secret = app->second;
   config::Connection connection;
   connection.ca_file = o.ca_file;
   auto target = target_of(o.api_url, connection, "--api-url");
   if (!target.ok()) return fail(target.status().message());
   std::cout << "Open this address, log in to Kite, then paste the address it sends you to\n"
                "(or just its request_token):\n\n  "
-            << brokers::kite::login_url(o.api_key, o.login_base) << "\n\n> " << std::flush;
+            << brokers::kite::login_url(api_key, o.login_base) << "\n\n> " << std::flush;
   std::string pasted;
   std::getline(std::cin, pasted);
   auto request_token = brokers::kite::request_token_from(pasted);
@@ -60,15 +91,15 @@ int login_kite(const LoginOptions& o) {
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        answer = co_await brokers::kite::exchange_request_token(http, o.api_key, *request_token,
-                                                                *api_secret);
+        answer = co_await brokers::kite::exchange_request_token(http, api_key, *request_token,
+                                                                api_secret);
       },
       asio::detached);
   io.run();
   if (!answer) return fail("no answer from " + o.api_url);
   auto& grant = *answer;
   if (!grant.ok()) return fail(grant.status().message());
-  if (!o.account.empty() && grant->user_id != o.account) {
+  if (grant->user_id != o.account) {
     return fail("logged in as " + grant->user_id + ", not " + o.account + "; nothing stored");
   }
   const std::string token_name = "kite." + grant->user_id + ".access_token";
@@ -200,8 +231,9 @@ void add_login_command(CLI::App& app, int& exit_code) {
   CLI::App* login = app.add_subcommand("login", "Log in to a broker and store the access token");
   login->require_subcommand(1);
   CLI::App* kite = login->add_subcommand("kite", "Zerodha Kite Connect's daily login");
-  kite->add_option("--api-key", options->api_key, "The Kite Connect app's API key")->required();
-  kite->add_option("--account", options->account, "The Kite user id expected to log in");
+  kite->add_option("--account", options->account, "The Kite user id that logs in")->required();
+  kite->add_option("--api-key", options->api_key,
+                   "The Kite Connect app's API key (stored as kite.ACCOUNT.api_key; needed once)");
   kite->add_option("--api-url", options->api_url, "Kite's API root")->capture_default_str();
   kite->add_option("--login-base", options->login_base, "Kite's login site")->capture_default_str();
   kite->add_option("--ca", options->ca_file, "Also trust this CA (the simulator's)");

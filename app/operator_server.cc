@@ -1,7 +1,5 @@
 #include "app/operator_server.h"
 
-#include <openssl/crypto.h>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -18,10 +16,10 @@
 #include "app/dashboard_page.h"
 #include "app/operator_access.h"
 #include "app/operator_api.h"
+#include "app/operator_routes.h"
 #include "app/text_file.h"
 #include "brokers/net/https_server.h"
 #include "brokers/net/request_fields.h"
-#include "crypto/sha256.h"
 
 namespace tandem::app {
 
@@ -33,44 +31,8 @@ using engine::OperatorCommand;
 
 namespace {
 
-net::ServerReply reply(unsigned status, std::string body, std::string content_type) {
-  net::ServerReply r = net::server_reply(status, std::move(body));
-  r.content_type = std::move(content_type);
-  return r;
-}
-
 net::ServerReply json_reply(unsigned status, const json::value& body) {
   return reply(status, json::serialize(body), "application/json");
-}
-
-net::ServerReply error_reply(unsigned status, const std::string& message) {
-  return json_reply(status, json::object{{"error", message}});
-}
-
-// Equal tokens, in time that does not depend on where they differ (nor on their length:
-// the digests are compared).
-bool same_token(const std::string& given, const std::string& expected) {
-  const std::string a = crypto::sha256_hex(given);
-  const std::string b = crypto::sha256_hex(expected);
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-// Text an operator sends that goes into the journal, the log and alerts: no control byte (a
-// line break would forge a log line, an escape would drive a terminal), no bidi override
-// (U+202A-U+202E, U+2066-U+2069: it would reorder what a reader sees), and bounded.
-bool printable(std::string_view text, size_t max_bytes) {
-  if (text.size() > max_bytes) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x20 || b == 0x7f) return false;
-    if (b == 0xe2 && i + 2 < text.size()) {
-      const auto b1 = static_cast<unsigned char>(text[i + 1]);
-      const auto b2 = static_cast<unsigned char>(text[i + 2]);
-      if (b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) return false;
-      if (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9) return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -111,23 +73,10 @@ struct OperatorServer::Impl {
   std::string page = embedded_text(dashboard::kPage);
   std::thread thread;
 
-  Impl(engine::Engine& e, OperatorServerOptions o) : engine(e), options(std::move(o)) {}
+  OperatorAccess access;
 
-  bool authorized(const std::optional<std::string>& token) const {
-    return token && same_token(*token, options.token);
-  }
-
-  // Host and Origin (operator_access.h); empty when both are this server's.
-  std::string foreign(const net::HttpRequest& r) const {
-    const std::string_view host = net::header(r, "host");
-    if (!host_allowed(host, options.hosts)) {
-      return "Host '" + std::string(host).substr(0, 100) +
-             "' is not this server's name (an IP address, localhost, or one in http_hosts)";
-    }
-    const std::string_view origin = net::header(r, "origin");
-    if (!origin.empty() && !same_origin(origin, host)) return "a request from another site's page";
-    return "";
-  }
+  Impl(engine::Engine& e, OperatorServerOptions o)
+      : engine(e), options(std::move(o)), access{options.token, options.hosts} {}
 
   net::ServerReply handle(const net::HttpRequest& r) {
     net::ServerReply out = answer(r);
@@ -142,84 +91,32 @@ struct OperatorServer::Impl {
   }
 
   net::ServerReply answer(const net::HttpRequest& r) {
-    if (const std::string why = foreign(r); !why.empty()) return error_reply(403, why);
-    const std::string path = r.target.substr(0, r.target.find('?'));
-    const bool get = r.method == http::verb::get;
-    if (get && path == "/healthz") return reply(200, "ok\n", "text/plain");
-    if (get && path == "/readyz") {
-      const Readiness ready = readiness(*engine.view());
-      std::string body = ready.ready ? "ready\n" : "";
-      for (const auto& why : ready.reasons) body += "not ready: " + why + "\n";
-      return reply(ready.ready ? 200 : 503, body, "text/plain");
+    auto routed = route_request(r, access);
+    if (auto* refusal = std::get_if<net::ServerReply>(&routed)) return std::move(*refusal);
+    Route& route = std::get<Route>(routed);
+    switch (route.kind) {
+      case Route::Kind::health:
+        return reply(200, "ok\n", "text/plain");
+      case Route::Kind::ready: {
+        const Readiness ready = readiness(*engine.view());
+        std::string body = ready.ready ? "ready\n" : "";
+        for (const auto& why : ready.reasons) body += "not ready: " + why + "\n";
+        return reply(ready.ready ? 200 : 503, body, "text/plain");
+      }
+      case Route::Kind::metrics:
+        return reply(200, metrics_text(*engine.view()), "text/plain; version=0.0.4");
+      case Route::Kind::page:
+        return reply(200, page, "text/html; charset=utf-8");
+      case Route::Kind::state:
+        return reply(200, view_json(*engine.view(), route.full), "application/json");
+      case Route::Kind::command:
+        return command(std::move(route.command), r.remote_address);
     }
-    if (get && path == "/metrics") {
-      return reply(200, metrics_text(*engine.view()), "text/plain; version=0.0.4");
-    }
-    if (get && (path == "/" || path == "/index.html")) {
-      return reply(200, page, "text/html; charset=utf-8");
-    }
-    if (!authorized(bearer_token(net::header(r, "authorization")))) {
-      return error_reply(401, "an access token is required (Authorization: Bearer)");
-    }
-    if (get && path == "/api/state") {
-      const bool full = net::param(net::query_of(r.target), "full") == "1";
-      return reply(200, view_json(*engine.view(), full), "application/json");
-    }
-    if (r.method != http::verb::post)
-      return error_reply(path.starts_with("/api/") ? 405 : 404, "not found: " + path);
-    return command(r, path);
+    return error_reply(500, "unknown route");
   }
 
-  net::ServerReply command(const net::HttpRequest& r, const std::string& path) {
-    OperatorCommand c;
-    const std::string prefix = "/api/followers/";
-    if (path == "/api/pause-all") {
-      c.kind = OperatorCommand::Kind::pause_all;
-    } else if (path == "/api/resume-all") {
-      c.kind = OperatorCommand::Kind::resume_all;
-    } else if (path.starts_with(prefix) && path.ends_with("/pause")) {
-      c.kind = OperatorCommand::Kind::pause;
-      c.follower = {path.substr(prefix.size(), path.size() - prefix.size() - 6)};
-    } else if (path.starts_with(prefix) && path.ends_with("/resume")) {
-      c.kind = OperatorCommand::Kind::resume;
-      c.follower = {path.substr(prefix.size(), path.size() - prefix.size() - 7)};
-    } else if (path.starts_with(prefix) && path.ends_with("/flatten")) {
-      c.kind = OperatorCommand::Kind::flatten;
-      c.follower = {path.substr(prefix.size(), path.size() - prefix.size() - 8)};
-    } else {
-      return error_reply(404, "not found: " + path);
-    }
-    std::string by = "api";
-    std::string confirm;
-    if (!r.body.empty()) {
-      boost::system::error_code ec;
-      const json::value body = json::parse(r.body, ec);
-      if (ec || !body.is_object()) return error_reply(400, "the body must be a JSON object");
-      auto text = [&](const char* key) {
-        const auto* v = body.as_object().if_contains(key);
-        return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-      };
-      if (!text("by").empty()) by = text("by");
-      c.reason = text("reason");
-      confirm = text("confirm");
-      // Both go into the journal, the log and alerts: a line break there would forge a log
-      // line, an escape byte would drive a terminal, and size is the journal's.
-      if (!printable(by, 64)) {
-        return error_reply(400,
-                           "by: printable text only (no control or bidi characters), at "
-                           "most 64 bytes");
-      }
-      if (!printable(c.reason, 500)) {
-        return error_reply(400,
-                           "reason: printable text only (no control or bidi characters), "
-                           "at most 500 bytes");
-      }
-    }
-    // Closing positions at market cannot be undone: the request must say so in words.
-    if (c.kind == OperatorCommand::Kind::flatten && confirm != "flatten " + c.follower.value) {
-      return error_reply(400, "flatten needs {\"confirm\": \"flatten " + c.follower.value + "\"}");
-    }
-    c.by = by + (r.remote_address.empty() ? "" : " from " + r.remote_address);
+  net::ServerReply command(OperatorCommand c, const std::string& remote_address) {
+    if (!remote_address.empty()) c.by += " from " + remote_address;
     auto done = engine.command(std::move(c));
     if (done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
       return error_reply(503, "the engine did not answer within 5 s");
@@ -231,10 +128,7 @@ struct OperatorServer::Impl {
   }
 
   bool accept_live(const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
-    if (r.target.substr(0, r.target.find('?')) != "/api/live" || !foreign(r).empty() ||
-        !authorized(websocket_token(net::header(r, "sec-websocket-protocol")))) {
-      return false;
-    }
+    if (!live_allowed(r, access)) return false;
     c->send_text(view_json(*engine.view()));
     sockets.push_back(std::move(c));
     return true;

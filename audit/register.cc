@@ -280,6 +280,31 @@ class Builder {
       known = u.filled_units;
     }
   }
+  // An order found at the follower's broker under a tag the journal had lost (an orphan,
+  // folded into positions): the auditor sees it as placed, with what it has filled.
+  void on(const journal::Record& r, const d::FollowerOrderFound& f) {
+    if (!wanted(f.follower.value)) return;
+    Row row = header_row(r);
+    row.set("follower", f.follower.value)
+        .set("leader_order_id", f.leader_order_id.value)
+        .set("tag", f.tag.value)
+        .set("action", "found")
+        .set("ordinal", f.ordinal);
+    order_columns(row, f.order);
+    row.set("broker_order_id", f.broker_order_id.value)
+        .set("status", std::string(d::to_string(f.status)))
+        .set("filled_units", f.filled_units)
+        .set("average_price_paise", f.average_price_paise)
+        .set("exchange_time_ist", ist_text(f.exchange_time_ns));
+    add_for(r, f.follower.value, std::move(row));
+    auto& s = summary(r, f.follower.value);
+    ++s.counts["place"];
+    int64_t& known = filled_[f.tag.value];
+    if (f.filled_units > known) {
+      s.counts["filled_units"] += f.filled_units - known;
+      known = f.filled_units;
+    }
+  }
   void on(const journal::Record& r, const d::FollowerConfigured& c) {
     if (wanted(c.settings.follower.value))
       add(c.settings.follower.value, settings_row(r, c.settings.follower.value));

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace tandem::brokers {
@@ -34,6 +35,8 @@ std::optional<domain::TimeNs> parse_ist_timestamp(std::string_view t) {
       !num(17, 2, s)) {
     return std::nullopt;
   }
+  // Nanoseconds since 1970 in 64 bits end in 2262; a year outside these is not a broker's.
+  if (y < 1970 || y > 2200 || h < 0 || mi < 0 || s < 0) return std::nullopt;
   const date::year_month_day ymd{date::year(y), date::month(mo), date::day(d)};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
   const auto local = date::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
@@ -66,14 +69,31 @@ json::value rupees_value(int64_t paise) {
   return json::value(static_cast<double>(paise) / 100.0);
 }
 
+namespace {
+// No price or amount is near these; beyond them the paise would not fit in 64 bits (or a
+// double would not hold them exactly).
+constexpr double kMaxPaise = 9e15;
+constexpr int64_t kMaxRupees = 90'000'000'000'000;
+}  // namespace
+
+std::optional<int64_t> paise_of_rupees(int64_t rupees) {
+  if (rupees > kMaxRupees || rupees < -kMaxRupees) return std::nullopt;
+  return rupees * 100;
+}
+
+std::optional<int64_t> paise_of_rupees(double rupees) {
+  const double paise = rupees * 100.0;
+  if (!std::isfinite(paise) || std::fabs(paise) > kMaxPaise) return std::nullopt;
+  return std::llround(paise);  // exact for amounts with at most two decimals
+}
+
 std::optional<int64_t> rupees_to_paise(const json::value& v) {
-  if (v.is_int64()) return v.get_int64() * 100;
-  if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64()) * 100;
-  if (v.is_double()) {
-    const double paise = v.get_double() * 100.0;
-    if (!std::isfinite(paise) || std::fabs(paise) > 9e15) return std::nullopt;
-    return std::llround(paise);  // exact for prices with at most two decimals
+  if (v.is_int64()) return paise_of_rupees(v.get_int64());
+  if (v.is_uint64()) {
+    if (v.get_uint64() > static_cast<uint64_t>(kMaxRupees)) return std::nullopt;
+    return paise_of_rupees(static_cast<int64_t>(v.get_uint64()));
   }
+  if (v.is_double()) return paise_of_rupees(v.get_double());
   return std::nullopt;
 }
 
@@ -128,9 +148,18 @@ int64_t ObjectReader::integer_or(std::string_view key, int64_t fallback) {
   const json::value* v = find(key, false);
   if (v == nullptr) return fallback;
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-  if (v->is_double() && v->get_double() == std::floor(v->get_double())) {
+  // 2^63 as a double is the first value past int64; a NaN or an infinity fails both tests.
+  constexpr double kPastInt64 = 9223372036854775808.0;
+  const bool in_range =
+      (v->is_uint64() && v->get_uint64() <= INT64_MAX) ||
+      (v->is_double() && v->get_double() >= -kPastInt64 && v->get_double() < kPastInt64);
+  if (v->is_uint64() && in_range) return static_cast<int64_t>(v->get_uint64());
+  if (v->is_double() && in_range && v->get_double() == std::floor(v->get_double())) {
     return static_cast<int64_t>(v->get_double());
+  }
+  if (v->is_number() && !in_range) {
+    fail(key, "out of range");
+    return fallback;
   }
   fail(key, "not a whole number");
   return fallback;

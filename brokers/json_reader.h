@@ -29,6 +29,10 @@ namespace tandem::brokers {
 
 // A JSON number of rupees (int or decimal, up to two places) → paise.
 [[nodiscard]] std::optional<int64_t> rupees_to_paise(const boost::json::value& v);
+// Rupees as paise (a double rounded to the paisa); nullopt beyond ±9×10^15 paise, which
+// no price or amount comes near and past which 64 bits (or a double) would not hold them.
+[[nodiscard]] std::optional<int64_t> paise_of_rupees(int64_t rupees);
+[[nodiscard]] std::optional<int64_t> paise_of_rupees(double rupees);
 // The same from text ("1505.25", "0.05"); empty text is 0, anything else not a number fails.
 [[nodiscard]] std::optional<int64_t> decimal_paise(std::string_view text);
 

@@ -124,7 +124,7 @@ Result<EnvImport> import_zerodha(Env& env) {
     const std::string key = env.get(prefix + "API_KEY");
     if (!key.empty()) out.secrets["kite." + user + ".api_key"] = key;
     const std::string secret = env.get(prefix + "API_SECRET");
-    if (!secret.empty() && !key.empty()) out.secrets["kite." + key + ".api_secret"] = secret;
+    if (!secret.empty()) out.secrets["kite." + user + ".api_secret"] = secret;
     const std::string token = env.get(prefix + "ACCESS_TOKEN");
     if (!token.empty()) out.secrets["kite." + user + ".access_token"] = token;
   };

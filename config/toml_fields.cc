@@ -62,11 +62,14 @@ int64_t TomlFields::integer(const toml::table& t, std::string_view key, const st
                             int64_t fallback, int64_t min, int64_t max) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return fallback;
-  const auto v = n->value<int64_t>();
-  if (!n->is_integer() || !v) {
+  // Not value<int64_t>(): toml++ converts a float to an integer with a cast that is
+  // undefined past int64 (found by tests/fuzz).
+  const auto* integer = n->as_integer();
+  if (integer == nullptr) {
     error(n, dotted(path, key), "must be a whole number");
     return fallback;
   }
+  const std::optional<int64_t> v = integer->get();
   if (*v < min || *v > max) {
     error(n, dotted(path, key),
           "must be between " + std::to_string(min) + " and " + std::to_string(max));
@@ -105,14 +108,12 @@ int64_t TomlFields::paise(const toml::table& t, std::string_view key, const std:
   const toml::node* n = t.get(key);
   if (n == nullptr) return fallback;
   std::optional<int64_t> p;
-  if (n->is_integer()) {
-    p = *n->value<int64_t>() * 100;
-  } else if (n->is_floating_point()) {
+  if (const auto* integer = n->as_integer()) {
+    p = brokers::paise_of_rupees(integer->get());
+  } else if (const auto* floating = n->as_floating_point()) {
     // Whole paise only: 1500.255 is a mistake, not something to round.
-    const double paise = *n->value<double>() * 100.0;
-    if (std::isfinite(paise) && std::fabs(paise - std::round(paise)) < 1e-6) {
-      p = std::llround(paise);
-    }
+    const double paise = floating->get() * 100.0;
+    if (std::fabs(paise - std::round(paise)) < 1e-6) p = brokers::paise_of_rupees(floating->get());
   } else if (n->is_string()) {
     const std::string text = *n->value<std::string>();
     const size_t dot = text.find('.');

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,11 +69,36 @@ Result<Line> parse_line(const std::string& text) {
 
 }  // namespace
 
+Result<std::optional<AppendItem>> DumpChecker::check(const std::string& text) {
+  ++line_no_;
+  if (text.find_first_not_of(" \t\r") == std::string::npos) return std::optional<AppendItem>();
+  const std::string where = "line " + std::to_string(line_no_) + ": ";
+  auto line = parse_line(text);
+  if (!line.ok()) return Status::invalid_argument(where + line.status().message());
+  const ChainHeader& h = line->header;
+  if (h.seq != records_ + 1) {
+    return Status::invalid_argument(where + "holds seq " + std::to_string(h.seq) + ", expected " +
+                                    std::to_string(records_ + 1));
+  }
+  if (h.schema_version < 1 || h.schema_version > kSchemaVersion) {
+    return Status::unsupported(where + "schema version " + std::to_string(h.schema_version) +
+                               ", this tandem reads 1 to " + std::to_string(kSchemaVersion));
+  }
+  const Hash hash = chain_hash(prev_, h, encode_payload(line->event).bytes());
+  if (to_hex(hash) != line->hash_hex) {
+    return Status::corruption(where + "seq " + std::to_string(h.seq) +
+                              " does not re-create its recorded hash (the line was changed)");
+  }
+  prev_ = hash;
+  ++records_;
+  return std::optional<AppendItem>(
+      AppendItem{h.recorded_at_ns, h.trading_day, std::move(line->event), h.schema_version});
+}
+
 Result<ImportReport> import_dump(std::istream& dump, Store& store) {
   if (store.head().seq != 0)
     return Status::invalid_argument("the journal to import into is not empty");
-  ImportReport report;
-  Hash prev = kGenesisHash;
+  DumpChecker checker;
   std::vector<AppendItem> batch;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status();
@@ -82,38 +108,18 @@ Result<ImportReport> import_dump(std::istream& dump, Store& store) {
     return Status();
   };
   std::string text;
-  uint64_t line_no = 0;
   while (std::getline(dump, text)) {
-    ++line_no;
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = "line " + std::to_string(line_no) + ": ";
-    auto line = parse_line(text);
-    if (!line.ok()) return Status::invalid_argument(where + line.status().message());
-    const ChainHeader& h = line->header;
-    if (h.seq != report.records + 1) {
-      return Status::invalid_argument(where + "holds seq " + std::to_string(h.seq) + ", expected " +
-                                      std::to_string(report.records + 1));
-    }
-    if (h.schema_version < 1 || h.schema_version > kSchemaVersion) {
-      return Status::unsupported(where + "schema version " + std::to_string(h.schema_version) +
-                                 ", this tandem reads 1 to " + std::to_string(kSchemaVersion));
-    }
-    const Hash hash = chain_hash(prev, h, encode_payload(line->event).bytes());
-    if (to_hex(hash) != line->hash_hex) {
-      return Status::corruption(where + "seq " + std::to_string(h.seq) +
-                                " does not re-create its recorded hash (the line was changed)");
-    }
-    batch.push_back({h.recorded_at_ns, h.trading_day, std::move(line->event), h.schema_version});
-    prev = hash;
-    ++report.records;
+    auto item = checker.check(text);
+    if (!item.ok()) return item.status();
+    if (!item->has_value()) continue;
+    batch.push_back(std::move(**item));
     if (batch.size() == kBatchRecords) TANDEM_RETURN_IF_ERROR(flush());
   }
   TANDEM_RETURN_IF_ERROR(flush());
-  report.head = prev;
-  if (store.head().hash != prev) {
+  if (store.head().hash != checker.head()) {
     return Status::corruption("the imported journal's head differs from the dump's last hash");
   }
-  return report;
+  return ImportReport{checker.records(), checker.head()};
 }
 
 }  // namespace tandem::journal

@@ -75,7 +75,8 @@ std::optional<d::TradingDay> expiry_day(std::string_view text) {
 std::optional<int64_t> whole_number(std::string_view text) {
   double v = 0;
   const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < 0 || v != std::floor(v)) {
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < 0 || v > 1e15 ||
+      v != std::floor(v)) {
     return std::nullopt;
   }
   return static_cast<int64_t>(v);

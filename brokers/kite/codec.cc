@@ -3,7 +3,6 @@
 #include <date/date.h>
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
-#include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <array>
@@ -13,6 +12,7 @@
 #include <optional>
 
 #include "brokers/csv_fields.h"
+#include "brokers/form_query.h"
 #include "brokers/json_reader.h"
 #include "brokers/wire_names.h"
 #include "crypto/sha256.h"
@@ -450,10 +450,10 @@ std::string modify_order_form(const d::OrderRequest& o, int market_protection) {
 }
 
 Result<OrderForm> parse_order_form(std::string_view body, bool for_modify) {
-  auto params = boost::urls::parse_query(boost::urls::string_view(body.data(), body.size()));
+  auto params = parse_form(body);
   if (!params) return Status::invalid_argument("kite order form: not form-encoded");
   std::map<std::string, std::string> f;
-  for (const auto& p : *params) f[p.key.decode()] = p.has_value ? p.value.decode() : "";
+  for (const auto& p : *params) f[p.key] = p.value.value_or("");
   auto bad = [](std::string_view field, std::string_view why) {
     return Status::invalid_argument("kite order form '" + std::string(field) +
                                     "': " + std::string(why));
@@ -704,19 +704,16 @@ Result<std::string> request_token_from(std::string_view redirect_url) {
     if (alnum(redirect_url)) return std::string(redirect_url);  // the token pasted alone
     return Status::invalid_argument("kite login: not a redirect URL or a request token");
   }
-  auto params = boost::urls::parse_query(
-      boost::urls::string_view(redirect_url.substr(redirect_url.find('?') + 1)));
+  auto params = parse_form(redirect_url.substr(redirect_url.find('?') + 1));
   if (params) {
     for (const auto& p : *params) {
-      if (p.key.decode() == "status" && p.has_value && p.value.decode() != "success") {
+      if (p.key == "status" && p.value && *p.value != "success") {
         return Status(StatusCode::unauthenticated,
-                      "kite login: the redirect says status " + p.value.decode());
+                      "kite login: the redirect says status " + *p.value);
       }
     }
     for (const auto& p : *params) {
-      if (p.key.decode() == "request_token" && p.has_value && alnum(p.value.decode())) {
-        return p.value.decode();
-      }
+      if (p.key == "request_token" && p.value && alnum(*p.value)) return *p.value;
     }
   }
   return Status::invalid_argument("kite login: the redirect URL has no request_token");

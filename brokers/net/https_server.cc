@@ -16,6 +16,7 @@
 #include <deque>
 #include <optional>
 
+#include "brokers/net/server_request.h"
 #include "brokers/net/tls_connect.h"
 #include "brokers/net/tls_socket.h"
 
@@ -182,16 +183,8 @@ struct HttpsServer::Impl : std::enable_shared_from_this<Impl> {
       http::request<http::string_body> req;
       auto [rec, n] = co_await http::async_read(stream, buffer, req, kUse);
       if (rec) co_return;
-      HttpRequest request;
-      request.method = req.method();
       const bool upgrade = websocket::is_upgrade(req);
-      request.target = std::string(req.target());
-      for (const auto& field : req) {
-        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      }
-      request.content_type = std::string(req[http::field::content_type]);
-      request.body = std::move(req.body());
-      request.remote_address = remote_address;
+      HttpRequest request = request_from(req, remote_address);
       if (upgrade && ws_handler) {
         co_await accept_websocket(std::move(stream), std::move(req), request);
         co_return;

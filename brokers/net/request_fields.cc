@@ -1,9 +1,9 @@
 #include "brokers/net/request_fields.h"
 
-#include <boost/url/parse_query.hpp>
-
 #include <algorithm>
 #include <cctype>
+
+#include "brokers/form_query.h"
 
 namespace tandem::brokers::net {
 
@@ -20,10 +20,10 @@ std::string_view header(const HttpRequest& r, std::string_view name) {
 }
 
 std::string param(std::string_view query, std::string_view key) {
-  auto params = boost::urls::parse_query(boost::urls::string_view(query.data(), query.size()));
+  auto params = parse_form(query);
   if (!params) return {};
   for (const auto& p : *params) {
-    if (p.key.decode() == key) return p.has_value ? p.value.decode() : std::string();
+    if (p.key == key) return p.value.value_or("");
   }
   return {};
 }

@@ -258,14 +258,21 @@ c.request("GET", "/connect/login?v=3&api_key=simkey&user_id=FOLLOW1")
 print(c.getresponse().getheader("Location"))
 PY
 )
-  login=(login kite --api-key simkey --api-url "https://localhost:$port" --ca "$work/login-ca.pem"
+  login=(login kite --account FOLLOW1 --api-url "https://localhost:$port" --ca "$work/login-ca.pem"
          "${sec[@]}")
-  out=$(echo "$redirect" | "$tandem" "${login[@]}" --account FOLLOW1 2>&1); rc=$?
+  out=$(echo "$redirect" | "$tandem" "${login[@]}" 2>&1); rc=$?
+  check "login kite without a stored API key exits 1" test "$rc" -eq 1
+  check "…saying to give --api-key once" grep -q "run once with --api-key" <<<"$out"
+  out=$(echo "$redirect" | "$tandem" "${login[@]}" --api-key simkey 2>&1); rc=$?
   check "login kite exits 0" test "$rc" -eq 0
   check "…storing the token under the user" grep -q "kite.FOLLOW1.access_token" <<<"$out"
   check "…without printing it" test "$(grep -c "at[0-9]*FOLLOW1" <<<"$out")" -eq 0
   run "$tandem" secrets list "${sec[@]}"
   check "…and the store has it" grep -qx "kite.FOLLOW1.access_token" <<<"$out"
+  check "…with the API key stored under the account" grep -qx "kite.FOLLOW1.api_key" <<<"$out"
+  check "…and the secret moved from a name that held the API key" \
+    test "$(grep -c "simkey" <<<"$out")" -eq 0
+  check "…to the account's" grep -qx "kite.FOLLOW1.api_secret" <<<"$out"
   out=$(echo "$redirect" | "$tandem" "${login[@]}" 2>&1); rc=$?
   check "a used request token is refused" test "$rc" -eq 1
   check "…as Kite's TokenException" grep -q "TokenException" <<<"$out"
@@ -394,7 +401,8 @@ check "…writing a config tandem reads" grep -q 'ratio = 0.5' "$work/imported.t
 check "…warning about the multiplier it cannot keep" grep -q "WARNING: FOLLOWER_1_NFO_MULTIPLIER=0.2" <<<"$out"
 check "…keeping the secret out of the config and the output" test "$(cat "$work/imported.toml" - <<<"$out$err" | grep -c topsecret1)" -eq 0
 run "$tandem" secrets list "${sec[@]}"
-check "…and in the secrets file" grep -qx "kite.mk1.api_secret" <<<"$out"
+check "…and in the secrets file, under the account" grep -qx "kite.AB1234.api_secret" <<<"$out"
+check "…never under its API key" test "$(grep -c "mk1" <<<"$out")" -eq 0
 run "$tandem" config import-env "$work/seed.env" --out "$work/imported.toml" "${sec[@]}"
 check "import-env never replaces a config unasked" test "$rc" -eq 1
 

@@ -1,6 +1,7 @@
 // Goal: the operator server's access rules (app/operator_access.h) refuse what a hostile page
 // or a rebound DNS name would send, and keep what the dashboard, curl and Prometheus send.
 #include "app/operator_access.h"
+#include "app/operator_routes.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -67,6 +68,75 @@ TEST(OperatorAccess, RandomTokensAre128BitsAndDiffer) {
   const std::string a = random_access_token(), b = random_access_token();
   EXPECT_EQ(a.size(), 32u);
   EXPECT_NE(a, b);
+}
+
+namespace http = boost::beast::http;
+
+brokers::net::HttpRequest request(http::verb method, std::string target, std::string body = "",
+                                  std::vector<std::pair<std::string, std::string>> headers = {
+                                      {"Host", "127.0.0.1:8780"},
+                                      {"Authorization", "Bearer t0k"}}) {
+  brokers::net::HttpRequest r;
+  r.method = method;
+  r.target = std::move(target);
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+unsigned refused_with(const std::variant<Route, brokers::net::ServerReply>& routed) {
+  const auto* reply = std::get_if<brokers::net::ServerReply>(&routed);
+  return reply == nullptr ? 0 : reply->response.status;
+}
+
+TEST(OperatorRoutes, ControlsNeedTheHeaderTokenThisHostAndThisOrigin) {
+  const OperatorAccess access{.token = "t0k", .hosts = {}};
+  EXPECT_EQ(refused_with(route_request(request(http::verb::post, "/api/pause-all"), access)), 0u);
+  // A query token is not a token; a foreign Host or Origin is refused before the token.
+  EXPECT_EQ(refused_with(route_request(
+                request(http::verb::post, "/api/pause-all?token=t0k", "", {{"Host", "127.0.0.1"}}),
+                access)),
+            401u);
+  EXPECT_EQ(refused_with(route_request(
+                request(http::verb::post, "/api/pause-all", "",
+                        {{"Host", "attacker.example"}, {"Authorization", "Bearer t0k"}}),
+                access)),
+            403u);
+  EXPECT_EQ(refused_with(route_request(request(http::verb::post, "/api/pause-all", "",
+                                               {{"Host", "127.0.0.1:8780"},
+                                                {"Origin", "http://attacker.example"},
+                                                {"Authorization", "Bearer t0k"}}),
+                                       access)),
+            403u);
+  EXPECT_EQ(refused_with(route_request(request(http::verb::get, "/api/pause-all"), access)), 405u);
+}
+
+TEST(OperatorRoutes, ACommandBodyIsCheckedBeforeTheEngineSeesIt) {
+  const OperatorAccess access{.token = "t0k", .hosts = {}};
+  auto routed =
+      route_request(request(http::verb::post, "/api/followers/f1/flatten",
+                            R"({"by":"asha","reason":"end of day","confirm":"flatten f1"})"),
+                    access);
+  ASSERT_EQ(refused_with(routed), 0u);
+  const Route& route = std::get<Route>(routed);
+  EXPECT_EQ(route.command.kind, engine::OperatorCommand::Kind::flatten);
+  EXPECT_EQ(route.command.follower.value, "f1");
+  EXPECT_EQ(route.command.by, "asha");
+  EXPECT_EQ(route.command.reason, "end of day");
+  EXPECT_EQ(
+      refused_with(route_request(
+          request(http::verb::post, "/api/followers/f1/flatten", R"({"confirm":"yes"})"), access)),
+      400u);
+  EXPECT_EQ(
+      refused_with(route_request(
+          request(http::verb::post, "/api/followers/f1/pause", "{\"by\":\"x\\ny\"}"), access)),
+      400u);
+  EXPECT_EQ(refused_with(
+                route_request(request(http::verb::post, "/api/followers/f1/pause", "[1]"), access)),
+            400u);
+  EXPECT_FALSE(printable("a\u202eb", 64));
+  EXPECT_FALSE(printable(std::string(65, 'a'), 64));
+  EXPECT_TRUE(printable("Asha (desk 2)", 64));
 }
 
 }  // namespace

@@ -139,6 +139,54 @@ TEST(AuditExport, ALossGuardTripIsInTheFollowersRegister) {
   EXPECT_EQ(*(trip + 1), "CopyDecision");  // the flatten's closing order follows
 }
 
+// An orphan found at the broker (the journal's tail was lost) is in the register as placed,
+// and its fills in the day's summary.
+TEST(AuditExport, AnOrderFoundAtTheBrokerIsInTheRegisterAndTheSummary) {
+  testing::CopySim sim{/*auto_fill=*/false};
+  sim.setup({testing::sim_follower("a")});
+  d::FollowerOrderFound f;
+  f.follower = {"a"};
+  f.tag = {"T1"};
+  f.leader_order_id = {"L1"};
+  f.ordinal = 1;
+  f.broker_order_id = {"B9"};
+  f.order = {testing::sim_option().key,
+             d::Side::buy,
+             d::OrderType::market,
+             d::Product::intraday,
+             d::Validity::day,
+             75,
+             0,
+             0};
+  f.status = d::OrderStatus::complete;
+  f.filled_units = 75;
+  f.average_price_paise = 100'00;
+  f.exchange_time_ns = testing::kSimTenAm;
+  sim.apply(f);
+  testing::TempDir dir;
+  auto store = testing::open_store(dir.path("j"));
+  std::vector<journal::AppendItem> items;
+  for (const auto& e : sim.journal()) items.push_back(testing::item(e, kSimDay));
+  ASSERT_TRUE(store->append(items).ok());
+  auto content = build_export(*store, the_day(Format::jsonl));
+  ASSERT_TRUE(content.ok()) << content.status().to_string();
+  bool found = false;
+  for (const auto& line : lines(content->files.at("register-a.jsonl").bytes)) {
+    const auto row = boost::json::parse(line).as_object();
+    if (row.at("record").as_string() != "FollowerOrderFound") continue;
+    found = true;
+    EXPECT_EQ(row.at("action").as_string(), "found");
+    EXPECT_EQ(row.at("broker_order_id").as_string(), "B9");
+    EXPECT_EQ(row.at("filled_units").as_int64(), 75);
+  }
+  EXPECT_TRUE(found);
+  const auto summary = lines(content->files.at("summary.jsonl").bytes);
+  ASSERT_EQ(summary.size(), 1u);
+  const auto day = boost::json::parse(summary[0]).as_object();
+  EXPECT_EQ(day.at("place").as_int64(), 1);
+  EXPECT_EQ(day.at("filled_units").as_int64(), 75);
+}
+
 TEST(AuditExport, TheSameRangeGivesTheSameBytesAndAFollowerFilterOnlyItsOwn) {
   testing::TempDir dir;
   auto store = a_day(dir.path("j"));

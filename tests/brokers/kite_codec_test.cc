@@ -462,5 +462,39 @@ RC_GTEST_PROP(IstTimestampProp, WritesWhatDateFormatWritesAndReadsBack, ()) {
   RC_ASSERT(parse_ist_timestamp(text) == std::optional<domain::TimeNs>(ns - ns % 1'000'000'000));
 }
 
+// Inputs the fuzz targets (tests/fuzz) found, each once undefined behaviour: a year past
+// what nanoseconds since 1970 hold, numbers past int64 or past any price, and form bodies
+// Boost 1.81 read past the end of (an empty one, a key without '=').
+TEST(HostileInput, OutOfRangeTimesAndNumbersAreRefusedNotWrapped) {
+  EXPECT_EQ(parse_ist_timestamp("4044-03-03 09:24:25"), std::nullopt);
+  EXPECT_EQ(parse_ist_timestamp("1969-12-31 23:59:59"), std::nullopt);
+  EXPECT_EQ(parse_ist_timestamp("2026-12-05 -1:00:00"), std::nullopt);
+  EXPECT_NE(parse_ist_timestamp("2200-12-31 23:59:59"), std::nullopt);
+  EXPECT_EQ(rupees_to_paise(boost::json::value(int64_t{1} << 62)), std::nullopt);
+  EXPECT_EQ(rupees_to_paise(boost::json::value(uint64_t{1} << 63)), std::nullopt);
+  EXPECT_EQ(rupees_to_paise(boost::json::value(1e300)), std::nullopt);
+  EXPECT_EQ(rupees_to_paise(boost::json::value(int64_t{-12345})), -1'234'500);
+  const std::string update = fixture("kite/constructed/ws_text_order.json");
+  ASSERT_TRUE(parse_ws_text(update).ok());
+  for (const char* quantity : {"1e400", "18446744073709551615", "-1e19"}) {
+    std::string bad = update;
+    bad.replace(bad.find("\"quantity\": 1,"), 14, std::string("\"quantity\": ") + quantity + ",");
+    auto order = parse_ws_text(bad);
+    ASSERT_FALSE(order.ok()) << quantity;
+    EXPECT_NE(order.status().message().find("'quantity': out of range"), std::string::npos)
+        << order.status().message();
+  }
+}
+
+TEST(HostileInput, FormBodiesOfAnyShapeParseOrFailCleanly) {
+  const std::string empty;  // a view with no terminator after it: the form reads only its bytes
+  EXPECT_FALSE(parse_order_form(std::string_view(empty.data(), 0), false).ok());
+  const std::string keys = "atssb,&quantity";
+  auto form = parse_order_form(std::string_view(keys.data(), 6), true);
+  EXPECT_TRUE(form.ok() || !form.status().message().empty());
+  EXPECT_EQ(request_token_from("https://x/?").status().code(), StatusCode::invalid_argument);
+  EXPECT_EQ(*request_token_from("https://x/?status=success&request_token=abc123"), "abc123");
+}
+
 }  // namespace
 }  // namespace tandem::brokers::kite

@@ -67,7 +67,10 @@ TEST(EnvImport, TheZerodhaCopiersSettingsBecomeATandemConfigThatReads) {
   EXPECT_FALSE(f2.enabled);
   // Secrets apart, under the names `tandem run` and `tandem login kite` look for.
   EXPECT_EQ(imported->secrets.at("kite.AB1234.api_key"), "masterkey123");
-  EXPECT_EQ(imported->secrets.at("kite.masterkey123.api_secret"), "mastersecret456");
+  EXPECT_EQ(imported->secrets.at("kite.AB1234.api_secret"), "mastersecret456");
+  for (const auto& [name, value] : imported->secrets) {
+    EXPECT_EQ(name.find("masterkey123"), std::string::npos) << "an API key in a secret's name";
+  }
   EXPECT_EQ(imported->secrets.at("kite.CD5678.access_token"), "f1token");
   for (const auto& [name, value] : imported->secrets) {
     EXPECT_EQ(imported->toml.find(value), std::string::npos) << name << " leaked into the TOML";

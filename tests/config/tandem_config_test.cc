@@ -132,6 +132,28 @@ ratio = 0.5
   EXPECT_TRUE(ok.ok()) << ok.status().to_string();
 }
 
+// Numbers past what 64 bits hold (found by tests/fuzz: toml++ casts a float to an integer
+// with undefined behaviour, and rupees × 100 overflowed): refused, never wrapped.
+TEST(TandemConfig, NumbersPastSixtyFourBitsAreRefused) {
+  auto c = parse_tandem_config(R"([leader]
+account = "L1"
+[[follower]]
+id = "a"
+max_daily_trades = 1e25
+max_position_value = 9223372036854775807
+max_order_value = 1e300
+)",
+                               "t.toml");
+  ASSERT_FALSE(c.ok());
+  const std::string m = c.status().message();
+  for (const char* expected :
+       {"t.toml:5: follower[0].max_daily_trades: must be a whole number",
+        "t.toml:6: follower[0].max_position_value: must be an amount in rupees",
+        "t.toml:7: follower[0].max_order_value: must be an amount in rupees"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
+  }
+}
+
 // The dashboard's extra Host names: names only (a port or a URL would never match a Host).
 TEST(TandemConfig, HttpHostsAreNamesOnly) {
   const char* base = "[leader]\naccount = \"L1\"\n[[follower]]\nid = \"f\"\n";

@@ -1,0 +1,18 @@
+#include "brokers/form_query.h"
+
+#include <boost/url/parse_query.hpp>
+
+namespace tandem::brokers {
+
+std::optional<std::vector<FormParam>> parse_form(std::string_view text) {
+  const std::string owned(text);  // NUL-terminated, as Boost 1.81 needs (form_query.h)
+  auto params = boost::urls::parse_query(boost::urls::string_view(owned.data(), owned.size()));
+  if (!params) return std::nullopt;
+  std::vector<FormParam> out;
+  for (const auto& p : *params) {
+    out.push_back({p.key.decode(), p.has_value ? std::optional(p.value.decode()) : std::nullopt});
+  }
+  return out;
+}
+
+}  // namespace tandem::brokers

@@ -1,0 +1,21 @@
+// A form body or query string's parameters, decoded, by Boost.URL. The text is copied first:
+// Boost 1.81's parse_query reads its input's data() as a C string in places (strlen past the
+// end of a view that is not NUL-terminated, found by the fuzz targets, tests/fuzz).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tandem::brokers {
+
+struct FormParam {
+  std::string key;
+  std::optional<std::string> value;  // nullopt: the key stood alone ("a&b=1" gives a)
+};
+
+// nullopt when the text is not a query string.
+[[nodiscard]] std::optional<std::vector<FormParam>> parse_form(std::string_view text);
+
+}  // namespace tandem::brokers
