@@ -108,6 +108,7 @@ void catch_up(const CopyState& s, const FollowerSettings& f, TimeNs at, std::vec
 
 bool tick_due(const CopyState& s, TimeNs at) {
   if (at <= s.ticked_ns) return false;
+  if (!s.reconfigured.empty()) return true;
   const Instant from = instant_of(s, s.ticked_ns), now = instant_of(s, at);
   for (const Exchange e : kExchanges) {
     if (session_opened(e, from, now)) return true;
@@ -121,7 +122,8 @@ bool tick_due(const CopyState& s, TimeNs at) {
   return false;
 }
 
-void on_tick(const CopyState& s, TimeNs from, TimeNs at, std::vector<Event>& out) {
+void on_tick(const CopyState& s, TimeNs from, const std::set<FollowerId>& reconfigured, TimeNs at,
+             std::vector<Event>& out) {
   const Instant before = instant_of(s, from), now = instant_of(s, at);
   std::array<bool, kExchanges.size()> session{};
   for (size_t k = 0; k < kExchanges.size(); ++k) {
@@ -129,9 +131,9 @@ void on_tick(const CopyState& s, TimeNs from, TimeNs at, std::vector<Event>& out
   }
   for (const auto& [id, f] : s.followers) {
     catch_up(s, f, at, out);
-    const bool window = window_opened(f, before, now);
+    const bool all = window_opened(f, before, now) || reconfigured.contains(id);
     for (const auto& [instrument, product] : positions_of(s, f)) {
-      if (window || session[static_cast<size_t>(instrument.exchange)]) {
+      if (all || session[static_cast<size_t>(instrument.exchange)]) {
         converge(s, f, instrument, product, at, false, out);
       }
     }

@@ -9,9 +9,14 @@
 //    position still lacks at market;
 //  - an opening: a market session or a follower's copy window that opened since the last
 //    tick lifts the refusal that held the follower's positions there (market_closed, an
-//    exit owed; outside_copy_window, an entry), so each of them converges.
+//    exit owed; outside_copy_window, an entry), so each of them converges;
+//  - new settings: a follower whose settings changed (a restart with a new config) converges
+//    every position, since its targets moved. At the first tick after, not at once: the
+//    engine journals its settings before it reads the brokers' books, and the positions
+//    must be those the books say.
 #pragma once
 
+#include <set>
 #include <vector>
 
 #include "copy/copy_state.h"
@@ -22,8 +27,9 @@ namespace tandem::domain {
 // Whether a ClockTick at `at` would decide anything on `state`.
 [[nodiscard]] bool tick_due(const CopyState& state, TimeNs at);
 
-// What a ClockTick at `at` decides. `state` has the tick folded in; `from`: the previous
-// tick's time (state.ticked_ns before the fold). Appends to `out`.
-void on_tick(const CopyState& state, TimeNs from, TimeNs at, std::vector<Event>& out);
+// What a ClockTick at `at` decides. `state` has the tick folded in; `from` and `reconfigured`:
+// state.ticked_ns and state.reconfigured before the fold. Appends to `out`.
+void on_tick(const CopyState& state, TimeNs from, const std::set<FollowerId>& reconfigured,
+             TimeNs at, std::vector<Event>& out);
 
 }  // namespace tandem::domain

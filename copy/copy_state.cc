@@ -58,6 +58,9 @@ void apply_found(CopyState& s, const FollowerOrderFound& e) {
   placed.ordinal = e.ordinal;
   placed.order = e.order;
   apply_keeping_ended(s, placed);
+  // An order placed today, as far as the follower's daily trade limit goes (a decision to
+  // place counts there; this one's decision went with the journal's lost tail).
+  ++s.counters.by_follower_day[{e.follower, s.day}].orders_placed;
   apply_keeping_ended(s, FollowerOrderAck{e.tag, e.follower, e.broker_order_id});
   apply_keeping_ended(
       s, FollowerOrderUpdate{e.tag, e.follower, e.broker_order_id, e.status, e.filled_units,
@@ -81,6 +84,10 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
   if (const auto* e = std::get_if<LeaderConfigured>(&event)) {
     s.leader = e->account;
   } else if (const auto* e = std::get_if<FollowerConfigured>(&event)) {
+    const auto known = s.followers.find(e->settings.follower);
+    if (known != s.followers.end() && !(known->second == e->settings)) {
+      s.reconfigured.insert(e->settings.follower);
+    }
     s.followers[e->settings.follower] = e->settings;
     // A follower's day starts when it is first seen; a change of settings keeps its day.
     if (!s.guards.contains(e->settings.follower)) {
@@ -119,6 +126,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   } else if (const auto* e = std::get_if<ClockTick>(&event)) {
     s.ticked_ns = e->exchange_time_ns;
+    s.reconfigured.clear();  // step() read them before this fold (decide.cc)
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   } else if (const auto* e = std::get_if<FollowerOrderFound>(&event)) {
     return apply_found(s, *e);

@@ -87,13 +87,16 @@ struct CopyState {
   TradingDay day = 0;
   std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
   std::map<BasisKey, TargetBasis, BasisKeyLess>
-      bases;  // capital_proportional and risk_based followers
+      bases;  // every follower's; capital_proportional and risk_based size from them
   std::map<InstrumentProduct, LeaderWorking, InstrumentProductLess> leader_working;
   // Instruments a follower was flattened in while the leader held them: its target there is
   // zero until the leader is flat in the instrument (target.h).
   std::set<std::pair<FollowerId, InstrumentKey>> flattened;
   TimeNs clock_ns = 0;   // the latest exchange time of any leader or follower report or tick
   TimeNs ticked_ns = 0;  // the latest ClockTick's (copy/clock.h)
+  // Followers whose settings changed (a restart with a new config) since the last tick: their
+  // targets moved, so the next tick converges their positions (copy/clock.h).
+  std::set<FollowerId> reconfigured;
   std::map<InstrumentKey, int64_t> marks_paise;  // the latest journaled prices (PriceSnapshot)
   std::map<FollowerId, DayGuard> guards;
   // Leader orders forgotten as ended, with the day that forgot them (forget_ended.h).

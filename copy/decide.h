@@ -14,7 +14,7 @@
 //  - FollowerResumed: every position of the follower converges (exits held while paused go);
 //  - FollowerFlattenRequested: flatten.h; PriceSnapshot: the daily loss guard (loss_guard.h);
 //  - ClockTick: late copies caught up, positions converged where a session or copy window
-//    opened (clock.h).
+//    opened or a follower's settings changed (clock.h).
 // Every output is a CopyDecision (a refusal is action skip with its SkipReason), followed for
 // place, modify and cancel by the FollowerOrderIntent that carries it out with its
 // deterministic client tag.

@@ -38,13 +38,17 @@ int64_t round_to_lots(i128 micro, int64_t lot, bool nearest) {
   return saturate(lots * lot);
 }
 
+bool keeps_basis(const FollowerSettings& f) {
+  return f.sizing == SizingPolicy::capital_proportional || f.sizing == SizingPolicy::risk_based;
+}
+
 // The policy's target for a leader net of `net` (leader terms, before caps and reverse).
 Target policy_target(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
                      Product leader_product, int64_t lot, int64_t net, int64_t price_hint) {
   if (net == 0) return {};
-  // Only these two policies keep a basis (a lookup copies the key's strings: skip it).
+  // Only these two policies use a basis (every follower has one: update_bases).
   const TargetBasis* basis = nullptr;
-  if (f.sizing == SizingPolicy::capital_proportional || f.sizing == SizingPolicy::risk_based) {
+  if (keeps_basis(f)) {
     const auto it = s.bases.find(BasisKeyLess::View{f.follower, key, leader_product});
     if (it != s.bases.end() && it->second.sign == sign_of(net)) basis = &it->second;
   }
@@ -147,7 +151,7 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
     const Target t = policy_target(s, f, key, p, lot, net, price_hint);
     total.units += t.units;
     if (t.why != SkipReason::none) total.why = t.why;
-    if (f.max_position_value_paise > 0 && !s.bases.empty()) {  // the value cap's price
+    if (f.max_position_value_paise > 0 && keeps_basis(f)) {  // the value cap's price
       const auto basis = s.bases.find(BasisKeyLess::View{f.follower, key, p});
       if (basis != s.bases.end() && basis->second.price_paise > 0)
         price = basis->second.price_paise;
@@ -164,10 +168,10 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
 
 void update_bases(CopyState& s, const LeaderOrderUpdate& u, int64_t before, int64_t after) {
   if (before == after) return;
+  // Every follower's, whatever its policy: one that turns capital_proportional or risk_based
+  // while the leader holds the position (a restart with new settings) sizes it from the same
+  // basis as one that always was.
   for (const auto& [id, f] : s.followers) {
-    if (f.sizing != SizingPolicy::capital_proportional && f.sizing != SizingPolicy::risk_based) {
-      continue;
-    }
     const BasisKeyLess::View key{id, u.instrument, u.product};
     auto it = s.bases.find(key);
     if (after == 0) {

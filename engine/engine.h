@@ -64,6 +64,7 @@ struct EngineStats {
   int64_t acks = 0;
   int64_t rejections = 0;
   int64_t follower_updates = 0;
+  int64_t clock_ticks = 0;               // journaled ClockTicks (copy/clock.h)
   std::map<std::string, int64_t> skips;  // by reason
   // Leader update read off the socket → follower ack handled, on the steady clock (real
   // time, whatever clock the decisions run on). Both lists keep the latest samples only

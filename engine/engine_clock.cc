@@ -14,6 +14,7 @@ Status Engine::tick_clock() {
   tick_checked_at_ = now;
   if (!d::tick_due(state_, now)) return Status();
   if (Status s = open_day(now); !s.ok()) return s;
+  ++stats_.clock_ticks;
   return journal_and_send(decide_on(d::ClockTick{now}), std::nullopt);
 }
 

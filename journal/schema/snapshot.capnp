@@ -93,6 +93,8 @@ struct CopyState {
   clockNs @20 :Int64;
   # State version 4: time as an input (copy/clock.h).
   tickedNs @21 :Int64;
+  # State version 5: followers whose settings changed since the last tick.
+  reconfigured @22 :List(Text);
 }
 struct BasisEntry {
   follower @0 :Text; instrument @1 :E.InstrumentKey; product @2 :E.Product; sign @3 :Int8;

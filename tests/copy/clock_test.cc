@@ -79,6 +79,9 @@ TEST_F(LateCopy, IsLeftAloneWithoutCatchUpMs) {
   FollowerSettings f = sim.state().followers.at({"a"});
   f.catch_up_ms = 0;
   sim.apply(FollowerConfigured{f});
+  // New settings are due once (the follower converges: here, on target with its copy
+  // working, nothing to do); then nothing more.
+  EXPECT_TRUE(decisions_of(sim.apply(ClockTick{filled_at + kSecond})).empty());
   EXPECT_FALSE(tick_due(sim.state(), filled_at + 3600 * kSecond));
   EXPECT_TRUE(decisions_of(sim.apply(ClockTick{filled_at + 3600 * kSecond})).empty());
 }
@@ -138,6 +141,31 @@ TEST(ClockTick, NothingIsDueBeforeTheLastTickOrOnAQuietDay) {
   EXPECT_FALSE(tick_due(sim.state(), kSimTenAm));
   EXPECT_FALSE(tick_due(sim.state(), kSimTenAm + 60 * kMinute));
   EXPECT_TRUE(decisions_of(sim.apply(ClockTick{kSimTenAm + 60 * kMinute})).empty());
+}
+
+// A restart with a new config: the follower's targets move with its settings. Nothing is
+// decided on the settings themselves (the engine journals them before it reads the brokers'
+// books); the next tick converges every position of the follower, and only its.
+TEST(ClockTick, NewSettingsBringTheFollowerToItsNewTargetAtTheNextTick) {
+  CopySim sim;
+  sim.setup({sim_follower("a"), sim_follower("b")});
+  sim.apply(ClockTick{kSimTenAm - kMinute});
+  sim.apply(leader_order("L1", sim_option(), Side::buy, 150, OrderStatus::complete, 150));
+  ASSERT_EQ(sim.position("a", sim_option().key), 150);
+  FollowerSettings same = sim.state().followers.at({"b"});
+  EXPECT_TRUE(decisions_of(sim.apply(FollowerConfigured{same})).empty());
+  EXPECT_FALSE(tick_due(sim.state(), kSimTenAm + kMinute));  // unchanged settings: nothing
+  FollowerSettings doubled = sim.state().followers.at({"a"});
+  doubled.ratio_ppm = 2 * kPpm;
+  EXPECT_TRUE(decisions_of(sim.apply(FollowerConfigured{doubled})).empty());
+  ASSERT_TRUE(tick_due(sim.state(), kSimTenAm + kMinute));
+  const auto out = sim.apply(ClockTick{kSimTenAm + kMinute});
+  const FollowerOrderIntent* more = only_intent(out);
+  ASSERT_NE(more, nullptr);
+  EXPECT_EQ(more->follower.value, "a");
+  EXPECT_EQ(sim.position("a", sim_option().key), 300);
+  EXPECT_EQ(sim.position("b", sim_option().key), 150);
+  EXPECT_FALSE(tick_due(sim.state(), kSimTenAm + 2 * kMinute));
 }
 
 }  // namespace

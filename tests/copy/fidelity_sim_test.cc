@@ -58,6 +58,7 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
     hit.funds_moves += c.funds_moves;
     hit.catch_ups += c.catch_ups;
     hit.late_windows += c.late_windows;
+    hit.reconfigures += c.reconfigures;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -70,16 +71,19 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
       "  causes: %lld reversals, %lld merged reports (%lld changes filled at once), "
       "%lld stop-loss cancels raced by an exit, %lld stream drops, %lld restarts, "
       "%lld broker rejections, %lld pauses, %lld orders cut at the freeze quantity, "
-      "%lld funds changes, %lld copies caught up at market, %lld copy windows opening late\n",
+      "%lld funds changes, %lld copies caught up at market, %lld copy windows opening late, "
+      "%lld restarts with new settings\n",
       (long long)hit.reversals, (long long)hit.merged_reports, (long long)hit.merged_final_changes,
       (long long)hit.stop_cancel_races, (long long)hit.stream_drops, (long long)hit.restarts,
       (long long)hit.broker_rejections, (long long)hit.pauses, (long long)hit.freeze_slices,
-      (long long)hit.funds_moves, (long long)hit.catch_ups, (long long)hit.late_windows);
+      (long long)hit.funds_moves, (long long)hit.catch_ups, (long long)hit.late_windows,
+      (long long)hit.reconfigures);
   EXPECT_GT(checks, static_cast<int64_t>(days));  // the checker really looked
   if (days >= 200) {
     EXPECT_GT(hit.freeze_slices, 0);  // and the days did reach the freeze
     EXPECT_GT(hit.catch_ups, 0);      // copies caught up
     EXPECT_GT(hit.late_windows, 0);
+    EXPECT_GT(hit.reconfigures, 0);  // and settings changed mid-day
   }
 }
 

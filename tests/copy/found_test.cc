@@ -40,8 +40,10 @@ FollowerOrderFound found_limit(const std::string& leader_order_id, int64_t qty, 
 TEST(FollowerOrderFound, CountsItsFillsAndWhatStillWorksAndDecidesNothing) {
   CopySim sim{/*auto_fill=*/false};
   sim.setup({sim_follower("a")});
+  ASSERT_EQ(sim.state().counters.placed_today({"a"}), 0);
   EXPECT_TRUE(sim.apply(found_limit("L1", 150, 75, OrderStatus::open)).empty());
   EXPECT_EQ(sim.position("a", sim_option().key), 75);
+  EXPECT_EQ(sim.state().counters.placed_today({"a"}), 1);  // it counts against max_daily_trades
   EXPECT_EQ(sim.state().positions.working({"a"}, sim_option().key, Product::intraday, Side::buy),
             75);
   // Its later reports fold like any order's.
@@ -52,6 +54,7 @@ TEST(FollowerOrderFound, CountsItsFillsAndWhatStillWorksAndDecidesNothing) {
   const CopyState before = sim.state();
   sim.apply(found_limit("L1", 150, 75, OrderStatus::open));
   EXPECT_EQ(sim.state().positions, before.positions);
+  EXPECT_EQ(sim.state().counters.placed_today({"a"}), before.counters.placed_today({"a"}));
 }
 
 TEST(FollowerOrderFound, TheLeaderOrderItCopiedIsMirroredFromItNotPlacedAgain) {

@@ -487,12 +487,38 @@ void World::crash() {
   at(later(200, 60'000), [this] { restart(); });
 }
 
+void World::reconfigure(d::FollowerSettings& f) {
+  const d::SizingPolicy policies[] = {d::SizingPolicy::multiplier, d::SizingPolicy::fixed_ratio,
+                                      d::SizingPolicy::capital_proportional,
+                                      d::SizingPolicy::risk_based};
+  const int64_t ratios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
+  switch (uniform(0, 3)) {
+    case 0:
+      f.ratio_ppm = ratios[uniform(0, 4)];
+      break;
+    case 1:
+      f.sizing = policies[uniform(0, 3)];
+      break;
+    case 2:
+      f.carry_remainder = !f.carry_remainder;
+      break;
+    default:
+      f.reverse = !f.reverse;
+      break;
+  }
+  ++coverage_.reconfigures;
+  engine_step(d::FollowerConfigured{f});
+}
+
 void World::restart() {
   engine_up_ = true;
   reconciling_ = true;  // what it reads back is checked once it has all of it
   state_ = d::CopyState{};
   for (const d::Event& e : journal_) d::apply(state_, e);  // everything the engine knew
   engine_step(d::EngineStarted{"sim", ""});
+  // Some restarts come with a new config: a follower's ratio, policy, carry or direction
+  // changed, journaled before the books are read, as the engine does. Its targets move.
+  if (chance(0.3)) reconfigure(followers_[uniform(0, static_cast<int64_t>(followers_.size()) - 1)]);
   // The broker's book is the last word (DESIGN.md invariant 3): every answer lost while the
   // engine was down is read back by tag.
   for (const auto& [tag, o] : follower_book_) {

@@ -92,7 +92,7 @@ class World {
   struct Coverage {
     int64_t reversals = 0, merged_reports = 0, merged_final_changes = 0, stop_cancel_races = 0,
             stream_drops = 0, restarts = 0, broker_rejections = 0, pauses = 0, freeze_slices = 0,
-            funds_moves = 0, catch_ups = 0, late_windows = 0;
+            funds_moves = 0, catch_ups = 0, late_windows = 0, reconfigures = 0;
   };
   const Coverage& coverage() const { return coverage_; }
   // The oracle's targets one lot off: a world in which the checker must find a violation.
@@ -118,6 +118,7 @@ class World {
 
   // ---- setup ----
   void configure();
+  void reconfigure(d::FollowerSettings& f);  // a restart's new config for this follower
   std::vector<d::FollowerSettings> followers_;
   d::Instrument option_ = sim_option();
   d::Instrument equity_ = sim_equity();
