@@ -69,13 +69,13 @@ int64_t TomlFields::integer(const toml::table& t, std::string_view key, const st
     error(n, dotted(path, key), "must be a whole number");
     return fallback;
   }
-  const std::optional<int64_t> v = integer->get();
-  if (*v < min || *v > max) {
+  const int64_t v = integer->get();
+  if (v < min || v > max) {
     error(n, dotted(path, key),
           "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return fallback;
   }
-  return *v;
+  return v;
 }
 
 std::string TomlFields::text(const toml::table& t, std::string_view key, const std::string& path,

@@ -87,6 +87,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     const auto known = s.followers.find(e->settings.follower);
     if (known != s.followers.end() && !(known->second == e->settings)) {
       s.reconfigured.insert(e->settings.follower);
+      rebase(s, known->second, e->settings);
     }
     s.followers[e->settings.follower] = e->settings;
     // A follower's day starts when it is first seen; a change of settings keeps its day.

@@ -87,7 +87,7 @@ struct CopyState {
   TradingDay day = 0;
   std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
   std::map<BasisKey, TargetBasis, BasisKeyLess>
-      bases;  // every follower's; capital_proportional and risk_based size from them
+      bases;  // capital_proportional and risk_based followers
   std::map<InstrumentProduct, LeaderWorking, InstrumentProductLess> leader_working;
   // Instruments a follower was flattened in while the leader held them: its target there is
   // zero until the leader is flat in the instrument (target.h).

@@ -38,15 +38,11 @@ int64_t round_to_lots(i128 micro, int64_t lot, bool nearest) {
   return saturate(lots * lot);
 }
 
-bool keeps_basis(const FollowerSettings& f) {
-  return f.sizing == SizingPolicy::capital_proportional || f.sizing == SizingPolicy::risk_based;
-}
-
 // The policy's target for a leader net of `net` (leader terms, before caps and reverse).
 Target policy_target(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
                      Product leader_product, int64_t lot, int64_t net, int64_t price_hint) {
   if (net == 0) return {};
-  // Only these two policies use a basis (every follower has one: update_bases).
+  // Only these two policies keep a basis (a lookup copies the key's strings: skip it).
   const TargetBasis* basis = nullptr;
   if (keeps_basis(f)) {
     const auto it = s.bases.find(BasisKeyLess::View{f.follower, key, leader_product});
@@ -168,10 +164,8 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
 
 void update_bases(CopyState& s, const LeaderOrderUpdate& u, int64_t before, int64_t after) {
   if (before == after) return;
-  // Every follower's, whatever its policy: one that turns capital_proportional or risk_based
-  // while the leader holds the position (a restart with new settings) sizes it from the same
-  // basis as one that always was.
   for (const auto& [id, f] : s.followers) {
+    if (!keeps_basis(f)) continue;  // a lookup per follower and fill: only those that use one
     const BasisKeyLess::View key{id, u.instrument, u.product};
     auto it = s.bases.find(key);
     if (after == 0) {
@@ -190,6 +184,29 @@ void update_bases(CopyState& s, const LeaderOrderUpdate& u, int64_t before, int6
       continue;
     }
     it->second.peak_units = std::max(it->second.peak_units, abs64(after));
+  }
+}
+
+bool keeps_basis(const FollowerSettings& f) {
+  return f.sizing == SizingPolicy::capital_proportional || f.sizing == SizingPolicy::risk_based;
+}
+
+void rebase(CopyState& s, const FollowerSettings& before, const FollowerSettings& after) {
+  if (keeps_basis(before) == keeps_basis(after)) return;
+  std::erase_if(s.bases, [&](const auto& kv) { return std::get<0>(kv.first) == after.follower; });
+  if (!keeps_basis(after)) return;
+  const auto& positions = s.positions.by_key;
+  for (auto it = positions.lower_bound(projections::PositionKey{s.leader, {}, Product{}});
+       it != positions.end() && it->first.account == s.leader; ++it) {
+    const int64_t net = it->second.net_qty_units;
+    if (net == 0) continue;
+    TargetBasis b;
+    b.sign = sign_of(net);
+    b.leader_capital_paise = value_or(s.funds_paise, s.leader, int64_t{0});
+    b.follower_capital_paise = value_or(s.funds_paise, after.account, int64_t{0});
+    b.price_paise = value_or(s.reference_price_paise, it->first.instrument, int64_t{0});
+    b.peak_units = abs64(net);
+    s.bases.emplace(BasisKey{after.follower, it->first.instrument, it->first.product}, b);
   }
 }
 

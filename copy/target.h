@@ -83,4 +83,13 @@ struct LeaderProducts {
 void update_bases(CopyState& state, const LeaderOrderUpdate& update, int64_t net_before,
                   int64_t net_after);
 
+// Whether a follower's policy sizes from a basis (capital_proportional, risk_based).
+[[nodiscard]] bool keeps_basis(const FollowerSettings& follower);
+
+// A follower's settings changed (a restart with a new config). One that now sizes from a
+// basis and did not gets one for each position the leader holds, as of now (today's
+// capitals, the leader's latest fill price, the leader's net as its peak); one that no
+// longer does loses its own.
+void rebase(CopyState& state, const FollowerSettings& before, const FollowerSettings& after);
+
 }  // namespace tandem::domain

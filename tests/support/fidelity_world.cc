@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "copy/value_or.h"
+
 namespace tandem::testing::fidelity {
 
 namespace {
@@ -492,6 +494,7 @@ void World::reconfigure(d::FollowerSettings& f) {
                                       d::SizingPolicy::capital_proportional,
                                       d::SizingPolicy::risk_based};
   const int64_t ratios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
+  const d::FollowerSettings before = f;
   switch (uniform(0, 3)) {
     case 0:
       f.ratio_ppm = ratios[uniform(0, 4)];
@@ -507,6 +510,24 @@ void World::reconfigure(d::FollowerSettings& f) {
       break;
   }
   ++coverage_.reconfigures;
+  // Into a policy that sizes from a basis: one as of now for each position the leader holds
+  // (the leader's latest fill price is the core's fold of the leader's reports).
+  const bool had = d::keeps_basis(before), has = d::keeps_basis(f);
+  if (had != has) {
+    std::erase_if(oracle_rebased_,
+                  [&](const auto& kv) { return kv.first.first == f.follower.value; });
+  }
+  if (!had && has) {
+    for (const auto& [key, net] : oracle_net_) {
+      if (net == 0) continue;
+      oracle_rebased_[{f.follower.value, key}] =
+          Basis{net > 0 ? 1 : -1,
+                d::value_or(state_.reference_price_paise, key.first, int64_t{0}),
+                net > 0 ? net : -net,
+                state_.funds_paise.at(d::AccountId{"leader"}),
+                {{f.account.value, state_.funds_paise.at(f.account)}}};
+    }
+  }
   engine_step(d::FollowerConfigured{f});
 }
 
@@ -589,6 +610,13 @@ void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
   int64_t& net = oracle_net_[key];
   const int64_t before = net;
   net += direction(u.side) * delta;
+  if (net == 0 || before == 0 || (before > 0) != (net > 0)) {
+    std::erase_if(oracle_rebased_, [&](const auto& kv) { return kv.first.second == key; });
+  } else {
+    for (auto& [who, b] : oracle_rebased_) {
+      if (who.second == key) b.peak = std::max(b.peak, net > 0 ? net : -net);
+    }
+  }
   if (net == 0) {
     oracle_basis_.erase(key);
   } else if (before == 0 || (before > 0) != (net > 0)) {
@@ -614,7 +642,10 @@ int64_t World::oracle_target(const d::FollowerSettings& f, const d::InstrumentKe
   const int64_t abs_net = net < 0 ? -net : net;
   const int sign = net < 0 ? -1 : 1;
   int64_t units = 0;
-  const Basis& b = oracle_basis_.at(key);  // a position the leader holds has one
+  const Basis* basis = &oracle_basis_.at(key);  // a position the leader holds has one
+  if (const auto it = oracle_rebased_.find({f.follower.value, key}); it != oracle_rebased_.end())
+    basis = &it->second;
+  const Basis& b = *basis;
   const int64_t capital = b.capital.at(f.account.value);
   if (f.sizing == d::SizingPolicy::risk_based) {
     const __int128 budget_lots =

@@ -184,6 +184,9 @@ class World {
     std::map<std::string, int64_t> capital;  // by follower account
   };
   std::map<std::pair<d::InstrumentKey, d::Product>, Basis> oracle_basis_;
+  // A follower that turned capital_proportional or risk_based while the leader held a
+  // position sizes it from a basis as of the change (copy/target.h, rebase), by follower.
+  std::map<std::pair<std::string, std::pair<d::InstrumentKey, d::Product>>, Basis> oracle_rebased_;
   std::set<std::string> rejected_pairs_;  // follower:instrument:product with a refusal since
 
   uint64_t seed_;
