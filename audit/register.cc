@@ -259,6 +259,14 @@ class Builder {
     add_for(r, j.follower.value, std::move(row));
     ++summary(r, j.follower.value).counts["rejected"];
   }
+  // Filled units grow per order; count the growth so the day total is the units filled.
+  void count_fills(Summary& s, const d::ClientTag& tag, int64_t filled_units) {
+    int64_t& known = filled_[tag.value];
+    if (filled_units > known) {
+      s.counts["filled_units"] += filled_units - known;
+      known = filled_units;
+    }
+  }
   void on(const journal::Record& r, const d::FollowerOrderUpdate& u) {
     Row row = header_row(r);
     row.set("follower", u.follower.value)
@@ -273,12 +281,7 @@ class Builder {
     add_for(r, u.follower.value, std::move(row));
     auto& s = summary(r, u.follower.value);
     ++s.counts["order_updates"];
-    // Filled units grow per order; count the growth so the day total is the units filled.
-    int64_t& known = filled_[u.tag.value];
-    if (u.filled_units > known) {
-      s.counts["filled_units"] += u.filled_units - known;
-      known = u.filled_units;
-    }
+    count_fills(s, u.tag, u.filled_units);
   }
   // An order found at the follower's broker under a tag the journal had lost (an orphan,
   // folded into positions): the auditor sees it as placed, with what it has filled.
@@ -299,11 +302,7 @@ class Builder {
     add_for(r, f.follower.value, std::move(row));
     auto& s = summary(r, f.follower.value);
     ++s.counts["place"];
-    int64_t& known = filled_[f.tag.value];
-    if (f.filled_units > known) {
-      s.counts["filled_units"] += f.filled_units - known;
-      known = f.filled_units;
-    }
+    count_fills(s, f.tag, f.filled_units);
   }
   void on(const journal::Record& r, const d::FollowerConfigured& c) {
     if (wanted(c.settings.follower.value))

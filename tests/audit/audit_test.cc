@@ -25,6 +25,15 @@ namespace {
 namespace d = ::tandem::domain;
 using testing::kSimDay;
 
+// A simulated day's journal, through the real store.
+std::unique_ptr<journal::Store> journaled(const testing::CopySim& sim, const std::string& dir) {
+  auto store = testing::open_store(dir);
+  std::vector<journal::AppendItem> items;
+  for (const auto& e : sim.journal()) items.push_back(testing::item(e, kSimDay));
+  EXPECT_TRUE(store->append(items).ok());
+  return store;
+}
+
 std::unique_ptr<journal::Store> a_day(const std::string& dir) {
   testing::CopySim sim;
   sim.setup({testing::sim_follower("a", d::SizingPolicy::multiplier, 2 * d::kPpm),
@@ -32,11 +41,7 @@ std::unique_ptr<journal::Store> a_day(const std::string& dir) {
   const auto option = testing::sim_option();
   sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
   sim.apply(testing::leader_order("L2", option, d::Side::sell, 150, d::OrderStatus::complete, 150));
-  auto store = testing::open_store(dir);
-  std::vector<journal::AppendItem> items;
-  for (const auto& e : sim.journal()) items.push_back(testing::item(e, kSimDay));
-  EXPECT_TRUE(store->append(items).ok());
-  return store;
+  return journaled(sim, dir);
 }
 
 ExportRequest the_day(Format format = Format::csv) {
@@ -117,10 +122,7 @@ TEST(AuditExport, ALossGuardTripIsInTheFollowersRegister) {
   sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
   sim.apply(d::PriceSnapshot{{{option.key, 90'00}}, testing::kSimTenAm});
   testing::TempDir dir;
-  auto store = testing::open_store(dir.path("j"));
-  std::vector<journal::AppendItem> items;
-  for (const auto& e : sim.journal()) items.push_back(testing::item(e, kSimDay));
-  ASSERT_TRUE(store->append(items).ok());
+  auto store = journaled(sim, dir.path("j"));
   auto content = build_export(*store, the_day(Format::jsonl));
   ASSERT_TRUE(content.ok()) << content.status().to_string();
   std::vector<std::string> records;
@@ -164,10 +166,7 @@ TEST(AuditExport, AnOrderFoundAtTheBrokerIsInTheRegisterAndTheSummary) {
   f.exchange_time_ns = testing::kSimTenAm;
   sim.apply(f);
   testing::TempDir dir;
-  auto store = testing::open_store(dir.path("j"));
-  std::vector<journal::AppendItem> items;
-  for (const auto& e : sim.journal()) items.push_back(testing::item(e, kSimDay));
-  ASSERT_TRUE(store->append(items).ok());
+  auto store = journaled(sim, dir.path("j"));
   auto content = build_export(*store, the_day(Format::jsonl));
   ASSERT_TRUE(content.ok()) << content.status().to_string();
   bool found = false;
