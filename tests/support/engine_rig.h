@@ -218,6 +218,10 @@ inline std::unique_ptr<journal::Store> with_engine(Rig& rig, EngineSetup setup,
         }) >= 1;
       },
       5s));
+  // The session's opening tick before the body trades (on a trading day: the market clock
+  // reads 10:00): taken after a refused copy, it would converge that pair once more, a
+  // decision more than the body's trades, as busy machines showed.
+  wait_for([&] { return engine.stats().clock_ticks > 0; }, 2s);
   body(engine);
   engine.request_stop();
   engine_thread.join();
