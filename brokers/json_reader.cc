@@ -148,18 +148,20 @@ int64_t ObjectReader::integer_or(std::string_view key, int64_t fallback) {
   const json::value* v = find(key, false);
   if (v == nullptr) return fallback;
   if (v->is_int64()) return v->get_int64();
-  // 2^63 as a double is the first value past int64; a NaN or an infinity fails both tests.
-  constexpr double kPastInt64 = 9223372036854775808.0;
-  const bool in_range =
-      (v->is_uint64() && v->get_uint64() <= INT64_MAX) ||
-      (v->is_double() && v->get_double() >= -kPastInt64 && v->get_double() < kPastInt64);
-  if (v->is_uint64() && in_range) return static_cast<int64_t>(v->get_uint64());
-  if (v->is_double() && in_range && v->get_double() == std::floor(v->get_double())) {
-    return static_cast<int64_t>(v->get_double());
-  }
-  if (v->is_number() && !in_range) {
+  if (v->is_uint64()) {
+    if (v->get_uint64() <= INT64_MAX) return static_cast<int64_t>(v->get_uint64());
     fail(key, "out of range");
     return fallback;
+  }
+  if (v->is_double()) {
+    // 2^63 as a double is the first value past int64; a NaN or an infinity fails the test.
+    constexpr double kPastInt64 = 9223372036854775808.0;
+    const double d = v->get_double();
+    if (!(d >= -kPastInt64 && d < kPastInt64)) {
+      fail(key, "out of range");
+      return fallback;
+    }
+    if (d == std::floor(d)) return static_cast<int64_t>(d);
   }
   fail(key, "not a whole number");
   return fallback;

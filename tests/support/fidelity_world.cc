@@ -65,15 +65,17 @@ void World::fail(const std::string& what) {
 
 // ---------------------------------------------------------------- setup
 
+// What a follower's sizing is drawn from, at the start and at a restart with new settings.
+constexpr d::SizingPolicy kPolicies[] = {d::SizingPolicy::multiplier, d::SizingPolicy::fixed_ratio,
+                                         d::SizingPolicy::capital_proportional,
+                                         d::SizingPolicy::risk_based};
+constexpr int64_t kRatios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
+
 void World::configure() {
   const int n = static_cast<int>(uniform(2, 4));
-  const d::SizingPolicy policies[] = {d::SizingPolicy::multiplier, d::SizingPolicy::fixed_ratio,
-                                      d::SizingPolicy::capital_proportional,
-                                      d::SizingPolicy::risk_based};
-  const int64_t ratios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
   for (int k = 0; k < n; ++k) {
     d::FollowerSettings f =
-        sim_follower("f" + std::to_string(k), policies[uniform(0, 3)], ratios[uniform(0, 4)]);
+        sim_follower("f" + std::to_string(k), kPolicies[uniform(0, 3)], kRatios[uniform(0, 4)]);
     f.max_position_pct_bp = 100 * uniform(1, 10);
     f.carry_remainder = chance(0.5);
     f.reverse = chance(0.15);
@@ -490,17 +492,13 @@ void World::crash() {
 }
 
 void World::reconfigure(d::FollowerSettings& f) {
-  const d::SizingPolicy policies[] = {d::SizingPolicy::multiplier, d::SizingPolicy::fixed_ratio,
-                                      d::SizingPolicy::capital_proportional,
-                                      d::SizingPolicy::risk_based};
-  const int64_t ratios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
   const d::FollowerSettings before = f;
   switch (uniform(0, 3)) {
     case 0:
-      f.ratio_ppm = ratios[uniform(0, 4)];
+      f.ratio_ppm = kRatios[uniform(0, 4)];
       break;
     case 1:
-      f.sizing = policies[uniform(0, 3)];
+      f.sizing = kPolicies[uniform(0, 3)];
       break;
     case 2:
       f.carry_remainder = !f.carry_remainder;
