@@ -67,6 +67,7 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   setup.freeze_limits = std::move(*freeze);
   setup.version = options.version;
   setup.config_hash = config.hash;
+  setup.max_queue = std::chrono::milliseconds(config.max_queue_ms);
   engine::Engine::Followers followers;
   // Accounts on a real broker are made on the broker thread below, once the leader's
   // instruments are known: a Dhan follower's security ids, and a follower whose broker names

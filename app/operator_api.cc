@@ -193,6 +193,9 @@ std::string metrics_text(const OperatorView& v) {
           v.counters.leader_reconnects);
   counter(out, "tandem_rate_limit_waits_total",
           "Order calls that waited for their account's rate limiter.", v.counters.rate_limit_waits);
+  counter(out, "tandem_send_queue_waits_total",
+          "Follower orders that waited in their account's send queue (4 at its broker already).",
+          v.counters.send_queue_waits);
   counter(out, "tandem_rate_limited_total",
           "Broker answers 'too many requests' (the call is sent again).",
           v.counters.rate_limited_answers);

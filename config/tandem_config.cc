@@ -269,8 +269,8 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   }
   TandemConfig out;
   f.only(root, "",
-         {"mode", "journal", "holidays", "log", "http", "http_hosts", "broker_threads", "alerts",
-          "leader", "follower"});
+         {"mode", "journal", "holidays", "log", "http", "http_hosts", "broker_threads",
+          "max_queue_ms", "alerts", "leader", "follower"});
   const std::string mode = f.text(root, "mode", "", "paper");
   if (mode != "paper" && mode != "live")
     f.error(root.get("mode"), "mode", "must be \"paper\" or \"live\"");
@@ -290,6 +290,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   }
   out.broker_threads =
       static_cast<int>(f.integer(root, "broker_threads", "", out.broker_threads, 1, 16));
+  out.max_queue_ms = f.integer(root, "max_queue_ms", "", out.max_queue_ms, 0, 3'600'000);
   if (const toml::table* alerts = f.table(root, "alerts", "")) {
     f.only(*alerts, "alerts", {"telegram_chat_id", "ca_file"});
     out.alerts.telegram_chat_id = f.text(*alerts, "telegram_chat_id", "alerts");

@@ -58,6 +58,9 @@ struct TandemConfig {
   // measured no faster there: docs/performance.md); more let a leader update's orders go
   // out from several cores at once.
   int broker_threads = 1;
+  // An entry copy queued behind its account's rate limit longer than this is dropped, and
+  // journaled as not sent (engine/send_queue.h); 0 = never. Exits and cancels never are.
+  int64_t max_queue_ms = 30'000;
   // Where alerts go besides the dashboard: the addresses are secrets (alerts.webhook_url,
   // alerts.slack_url, alerts.telegram_token); these are the rest.
   struct Alerts {

@@ -50,13 +50,12 @@ bool window_opened(const FollowerSettings& f, const Instant& from, const Instant
          opened(in_copy_window_at(f, from.minute), in_copy_window_at(f, at.minute), from, at);
 }
 
-// Calls `late(copy, leader order id)` for each of the follower's copies that catch-up
-// cancels at `at`: a limit or stop of a leader order that has filled and ended at least
-// catch_up_ms before, still working, no cancel sent, the follower not held.
-template <class Late>
-void for_each_late_copy(const CopyState& s, const FollowerSettings& f, TimeNs at, Late&& late) {
-  if (f.catch_up_ms <= 0) return;
-  const TimeNs after = f.catch_up_ms * 1'000'000;
+// Calls `found(copy, leader order id)` for each copy of the follower still working at its
+// broker with no cancel sent, the follower not held there, whose leader order `wanted`
+// accepts.
+template <class Wanted, class Found>
+void for_each_working_copy(const CopyState& s, const FollowerSettings& f, TimeNs at,
+                           Wanted&& wanted, Found&& found) {
   const auto& working = s.positions.working_by_key;
   for (auto it = working.lower_bound(projections::PositionKey{f.account, {}, Product{}});
        it != working.end() && it->first.account == f.account; ++it) {
@@ -67,40 +66,73 @@ void for_each_late_copy(const CopyState& s, const FollowerSettings& f, TimeNs at
       if (owner == s.mappings.by_tag.end() || owner->second.action != CopyAction::place) continue;
       const auto leader = s.orders.leader.find(owner->second.leader_order_id);
       if (leader == s.orders.leader.end()) continue;  // Tandem's own order
-      const projections::OrderState& l = leader->second;
-      if (status_rank(l.status) != 2 || l.filled_units == 0 || at - l.final_time_ns < after) {
-        continue;
-      }
+      if (!wanted(leader->second)) continue;
       const projections::FollowerCopy* copy = s.mappings.find(leader->first, f.follower);
-      if (copy == nullptr || !(copy->placed_tag == tag) || copy->cancel_sent ||
-          copy->order.order_type == OrderType::market) {
-        continue;
-      }
-      late(*copy, owner->second.leader_order_id);
+      if (copy == nullptr || !(copy->placed_tag == tag) || copy->cancel_sent) continue;
+      found(*copy, owner->second.leader_order_id);
     }
   }
 }
 
+// Calls `late(copy, leader order id)` for each of the follower's copies that catch-up
+// cancels at `at`: a limit or stop of a leader order that has filled and ended at least
+// catch_up_ms before, still working, no cancel sent, the follower not held.
+template <class Late>
+void for_each_late_copy(const CopyState& s, const FollowerSettings& f, TimeNs at, Late&& late) {
+  if (f.catch_up_ms <= 0) return;
+  const TimeNs after = f.catch_up_ms * 1'000'000;
+  for_each_working_copy(
+      s, f, at,
+      [&](const projections::OrderState& l) {
+        return status_rank(l.status) == 2 && l.filled_units > 0 && at - l.final_time_ns >= after;
+      },
+      [&](const projections::FollowerCopy& copy, const LeaderOrderId& leader_order) {
+        if (copy.order.order_type != OrderType::market) late(copy, leader_order);
+      });
+}
+
+// A cancel of the follower's `copy` of `leader_order`, with what the audit needs: where the
+// position is, and where it goes.
+void cancel_copy(const CopyState& s, const FollowerSettings& f,
+                 const projections::FollowerCopy& copy, const LeaderOrderId& leader_order,
+                 Clamp clamp, std::vector<Event>& out) {
+  CopyDecision d;
+  d.leader_order_id = leader_order;
+  d.follower = f.follower;
+  d.instrument = copy.order.instrument;
+  d.side = copy.order.side;
+  d.action = CopyAction::cancel;
+  d.ordinal = copy.next_ordinal;
+  d.clamp = clamp;
+  const InstrumentKey& key = copy.order.instrument;
+  d.sizing.policy = f.sizing;
+  d.sizing.lot_size_units = lot_unit(s.instruments.at(key));
+  d.sizing.position_before_units = s.positions.net(f.account, key, copy.order.product);
+  d.sizing.target_units = target_of(s, f, key, copy.order.product).units;
+  FollowerOrderIntent intent = intent_of(d, copy.order, &copy);
+  out.emplace_back(std::move(d));
+  out.emplace_back(std::move(intent));
+}
+
 void catch_up(const CopyState& s, const FollowerSettings& f, TimeNs at, std::vector<Event>& out) {
-  for_each_late_copy(
-      s, f, at, [&](const projections::FollowerCopy& copy, const LeaderOrderId& leader_order) {
-        CopyDecision d;
-        d.leader_order_id = leader_order;
-        d.follower = f.follower;
-        d.instrument = copy.order.instrument;
-        d.side = copy.order.side;
-        d.action = CopyAction::cancel;
-        d.ordinal = copy.next_ordinal;
-        d.clamp = Clamp::catch_up;
-        // For the audit: where the position is, and where it goes once the rest is at market.
-        const InstrumentKey& key = copy.order.instrument;
-        d.sizing.policy = f.sizing;
-        d.sizing.lot_size_units = lot_unit(s.instruments.at(key));
-        d.sizing.position_before_units = s.positions.net(f.account, key, copy.order.product);
-        d.sizing.target_units = target_of(s, f, key, copy.order.product).units;
-        FollowerOrderIntent intent = intent_of(d, copy.order, &copy);
-        out.emplace_back(std::move(d));
-        out.emplace_back(std::move(intent));
+  for_each_late_copy(s, f, at,
+                     [&](const projections::FollowerCopy& copy, const LeaderOrderId& leader_order) {
+                       cancel_copy(s, f, copy, leader_order, Clamp::catch_up, out);
+                     });
+}
+
+// The copies still working of leader orders the leader cancelled (or that expired): their
+// cancel was decided and never sent (an engine stopped with it queued), so it is decided
+// again.
+void cancel_orphaned_copies(const CopyState& s, const FollowerSettings& f, TimeNs at,
+                            std::vector<Event>& out) {
+  for_each_working_copy(
+      s, f, at,
+      [](const projections::OrderState& l) {
+        return l.status == OrderStatus::cancelled || l.status == OrderStatus::expired;
+      },
+      [&](const projections::FollowerCopy& copy, const LeaderOrderId& leader_order) {
+        cancel_copy(s, f, copy, leader_order, Clamp::none, out);
       });
 }
 
@@ -108,7 +140,7 @@ void catch_up(const CopyState& s, const FollowerSettings& f, TimeNs at, std::vec
 
 bool tick_due(const CopyState& s, TimeNs at) {
   if (at <= s.ticked_ns) return false;
-  if (!s.reconfigured.empty()) return true;
+  if (!s.converge_all.empty()) return true;
   const Instant from = instant_of(s, s.ticked_ns), now = instant_of(s, at);
   for (const Exchange e : kExchanges) {
     if (session_opened(e, from, now)) return true;
@@ -122,7 +154,7 @@ bool tick_due(const CopyState& s, TimeNs at) {
   return false;
 }
 
-void on_tick(const CopyState& s, TimeNs from, const std::set<FollowerId>& reconfigured, TimeNs at,
+void on_tick(const CopyState& s, TimeNs from, const std::set<FollowerId>& converge_all, TimeNs at,
              std::vector<Event>& out) {
   const Instant before = instant_of(s, from), now = instant_of(s, at);
   std::array<bool, kExchanges.size()> session{};
@@ -131,7 +163,9 @@ void on_tick(const CopyState& s, TimeNs from, const std::set<FollowerId>& reconf
   }
   for (const auto& [id, f] : s.followers) {
     catch_up(s, f, at, out);
-    const bool all = window_opened(f, before, now) || reconfigured.contains(id);
+    const bool again = converge_all.contains(id);
+    if (again) cancel_orphaned_copies(s, f, at, out);
+    const bool all = again || window_opened(f, before, now);
     for (const auto& [instrument, product] : positions_of(s, f)) {
       if (all || session[static_cast<size_t>(instrument.exchange)]) {
         converge(s, f, instrument, product, at, false, out);

@@ -13,7 +13,10 @@
 //  - new settings: a follower whose settings changed (a restart with a new config) converges
 //    every position, since its targets moved. At the first tick after, not at once: the
 //    engine journals its settings before it reads the brokers' books, and the positions
-//    must be those the books say.
+//    must be those the books say;
+//  - orders not sent: a follower with an order the engine stopped before sending (journaled
+//    as rejected "unsent") converges every position at the first tick of the next run, so
+//    a cancel or an exit left in the queue is decided again rather than forgotten.
 #pragma once
 
 #include <set>
@@ -27,9 +30,9 @@ namespace tandem::domain {
 // Whether a ClockTick at `at` would decide anything on `state`.
 [[nodiscard]] bool tick_due(const CopyState& state, TimeNs at);
 
-// What a ClockTick at `at` decides. `state` has the tick folded in; `from` and `reconfigured`:
-// state.ticked_ns and state.reconfigured before the fold. Appends to `out`.
-void on_tick(const CopyState& state, TimeNs from, const std::set<FollowerId>& reconfigured,
+// What a ClockTick at `at` decides. `state` has the tick folded in; `from` and `converge_all`:
+// state.ticked_ns and state.converge_all before the fold. Appends to `out`.
+void on_tick(const CopyState& state, TimeNs from, const std::set<FollowerId>& converge_all,
              TimeNs at, std::vector<Event>& out);
 
 }  // namespace tandem::domain

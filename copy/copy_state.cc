@@ -86,7 +86,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
   } else if (const auto* e = std::get_if<FollowerConfigured>(&event)) {
     const auto known = s.followers.find(e->settings.follower);
     if (known != s.followers.end() && !(known->second == e->settings)) {
-      s.reconfigured.insert(e->settings.follower);
+      s.converge_all.insert(e->settings.follower);
       rebase(s, known->second, e->settings);
     }
     s.followers[e->settings.follower] = e->settings;
@@ -123,11 +123,13 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     DayGuard& g = s.guards[e->follower];
     g.tripped = true;
     g.action = e->action;
+  } else if (const auto* e = std::get_if<FollowerOrderRejected>(&event)) {
+    if (e->error_class == kUnsent) s.converge_all.insert(e->follower);
   } else if (const auto* e = std::get_if<FollowerOrderUpdate>(&event)) {
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   } else if (const auto* e = std::get_if<ClockTick>(&event)) {
     s.ticked_ns = e->exchange_time_ns;
-    s.reconfigured.clear();  // step() read them before this fold (decide.cc)
+    s.converge_all.clear();  // step() read them before this fold (decide.cc)
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   } else if (const auto* e = std::get_if<FollowerOrderFound>(&event)) {
     return apply_found(s, *e);

@@ -94,9 +94,11 @@ struct CopyState {
   std::set<std::pair<FollowerId, InstrumentKey>> flattened;
   TimeNs clock_ns = 0;   // the latest exchange time of any leader or follower report or tick
   TimeNs ticked_ns = 0;  // the latest ClockTick's (copy/clock.h)
-  // Followers whose settings changed (a restart with a new config) since the last tick: their
-  // targets moved, so the next tick converges their positions (copy/clock.h).
-  std::set<FollowerId> reconfigured;
+  // Followers whose every position the next tick converges (copy/clock.h): their settings
+  // changed (a restart with a new config), so their targets moved; or an order of theirs was
+  // not sent (a stop with orders still queued, FollowerOrderRejected "unsent"), so what it
+  // was to do is decided again once the engine runs.
+  std::set<FollowerId> converge_all;
   std::map<InstrumentKey, int64_t> marks_paise;  // the latest journaled prices (PriceSnapshot)
   std::map<FollowerId, DayGuard> guards;
   // Leader orders forgotten as ended, with the day that forgot them (forget_ended.h).

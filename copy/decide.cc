@@ -397,10 +397,10 @@ std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
   }
   if (const auto* t = std::get_if<ClockTick>(&event)) {
     const TimeNs from = state.ticked_ns;
-    const std::set<FollowerId> reconfigured = state.reconfigured;  // the fold clears them
+    const std::set<FollowerId> converge_all = state.converge_all;  // the fold clears them
     fold(state, event);
     std::vector<Event> out;
-    on_tick(state, from, reconfigured, t->exchange_time_ns, out);
+    on_tick(state, from, converge_all, t->exchange_time_ns, out);
     for (const Event& e : out) fold(state, e);
     return out;
   }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -157,10 +158,15 @@ struct FollowerOrderAck {
   BrokerOrderId broker_order_id;
   bool operator==(const FollowerOrderAck&) const = default;
 };
+// The error classes the engine gives an order it did not send (engine/send_queue.h): the
+// engine stopped before its turn came, or an entry waited behind the account's rate limit
+// longer than max_queue_ms.
+inline constexpr std::string_view kUnsent = "unsent";
+inline constexpr std::string_view kQueueTimeout = "queue_timeout";
 struct FollowerOrderRejected {
   ClientTag tag;
   FollowerId follower;
-  std::string error_class;  // rate_limited, rejected, unauthenticated, …
+  std::string error_class;  // rate_limited, rejected, unauthenticated, unsent, …
   std::string message;
   bool operator==(const FollowerOrderRejected&) const = default;
 };

@@ -59,6 +59,7 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
     const size_t t = thread_of(*g);
     if (t == broker_threads_.size()) broker_threads_.push_back({g->executor(), {}});
     broker_threads_[t].followers.emplace_back(id, g);
+    if (!queues_.contains(g)) queues_[g] = std::make_shared<SendQueue>(setup_.max_at_broker);
   }
 }
 
@@ -305,77 +306,6 @@ Status Engine::reconcile_pending() {
   return Status();
 }
 
-bool Engine::dispatch(const d::FollowerOrderIntent& intent, LeaderTime leader_received,
-                      bool look_first, SendGates* gates) {
-  if (!followers_.contains(intent.follower)) return false;
-  ++in_flight_;
-  const bool needs_target =
-      intent.action == d::CopyAction::modify || intent.action == d::CopyAction::cancel;
-  if (needs_target && intent.target_order_id.empty()) {
-    // Decided before the order it changes was acknowledged: it goes once that ack comes.
-    const auto acked = acked_ids_.find(intent.target_tag);
-    if (acked == acked_ids_.end()) {
-      parked_[intent.target_tag].push_back({intent, leader_received, look_first});
-      return true;
-    }
-    d::FollowerOrderIntent resolved = intent;
-    resolved.target_order_id = acked->second;
-    send(resolved, leader_received, look_first, gates);
-    return true;
-  }
-  send(intent, leader_received, look_first, gates);
-  return true;
-}
-
-void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first,
-                  SendGates* gates) {
-  brokers::Gateway* gateway = followers_.at(intent.follower);
-  const size_t thread = thread_of(*gateway);
-  look_first = look_first || (intent.action == d::CopyAction::place && at_broker(intent));
-  brokers::PlaceOptions options;
-  if (gates != nullptr) {
-    gates->resize(broker_threads_.size());
-    auto& gate = (*gates)[thread];
-    if (!gate) gate = std::make_shared<brokers::net::SendGate>(broker_threads_[thread].executor);
-    options.gate = gate;
-  }
-  const auto inst = state_.instruments.find(intent.order.instrument);
-  if (inst != state_.instruments.end()) {
-    options.freeze_quantity_units = d::freeze_units(setup_.freeze_limits, inst->second);
-    options.freeze_unknown =
-        options.freeze_quantity_units == 0 && inst->second.segment != d::Segment::equity;
-  }
-  outgoing_.push_back({gateway, thread, intent, std::move(options), leader_received, look_first});
-}
-
-void Engine::release_sends() {
-  if (outgoing_.empty()) return;
-  std::vector<std::vector<Outgoing>> by_thread(broker_threads_.size());
-  for (Outgoing& o : outgoing_) by_thread[o.thread].push_back(std::move(o));
-  outgoing_.clear();
-  for (size_t t = 0; t < by_thread.size(); ++t) {
-    if (by_thread[t].empty()) continue;
-    // Nothing of the engine is captured: the orders may outlive it (see inbox_).
-    const auto executor = broker_threads_[t].executor;
-    asio::post(executor, [executor, inbox = inbox_, orders = std::move(by_thread[t])]() mutable {
-      for (Outgoing& o : orders) {
-        asio::co_spawn(
-            executor,
-            [inbox, o = std::move(o)]() -> asio::awaitable<void> {
-              std::optional<std::chrono::steady_clock::time_point> sent;
-              brokers::PlaceOptions timed = o.options;
-              timed.on_sent = [&sent] { sent = std::chrono::steady_clock::now(); };
-              IntentOutcome out =
-                  co_await execute_intent(*o.gateway, o.intent, timed, o.look_first);
-              inbox->push(OutcomeFact{o.intent, out.acked.value_or(d::BrokerOrderId{}),
-                                      out.error_class, out.message, o.leader_received, sent});
-            },
-            asio::detached);
-      }
-    });
-  }
-}
-
 void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) {
   on_each_thread([key, price_paise](const ThreadFollowers& followers) {
     for (const auto& [id, g] : followers) g->reference_price(key, price_paise);
@@ -494,6 +424,14 @@ Status Engine::handle(OutcomeFact& f) {
   } else {
     events.push_back(
         d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message});
+    if (f.error_class == d::kUnsent || f.error_class == d::kQueueTimeout) {
+      // One alert per follower and kind: each order is in the journal, the operator needs
+      // to know that some were not sent, not each one.
+      alert(f.error_class == d::kUnsent ? "orders_unsent" : "orders_dropped",
+            f.intent.follower.value + " " + std::string(d::to_string(f.intent.action)) + " " +
+                f.intent.tag.value + " " + f.message,
+            std::string(f.error_class) + ":" + f.intent.follower.value);
+    }
     if (f.error_class == "unauthenticated" && token_refused_.insert(f.intent.follower).second) {
       // One alert per follower, not one per order: the session has stopped calling the
       // broker, and every later order of this account is refused the same way until a new
@@ -777,6 +715,8 @@ void Engine::publish_view(bool force) {
   view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
   view->counters.rate_limit_waits = brokers::net::call_counters().rate_limit_waits;
   view->counters.rate_limited_answers = brokers::net::call_counters().rate_limited_answers;
+  view->counters.send_queue_waits = 0;
+  for (const auto& [gateway, queue] : queues_) view->counters.send_queue_waits += queue->waits();
   {
     std::lock_guard lock(stats_mu_);
     view->counters.leader_updates = stats_.leader_updates;
@@ -833,7 +773,10 @@ Status Engine::handle(FundsFact& f) {
 Status Engine::handle_fact(Fact& fact, bool& stopping,
                            std::chrono::steady_clock::time_point& deadline) {
   if (std::holds_alternative<StopFact>(fact)) {
-    if (!stopping) deadline = std::chrono::steady_clock::now() + setup_.shutdown_bound;
+    if (!stopping) {
+      deadline = std::chrono::steady_clock::now() + setup_.shutdown_bound;
+      drop_queued_entries();
+    }
     stopping = true;
     stopping_ = true;
     return Status();
@@ -904,6 +847,9 @@ Status Engine::run() {
     if (progress_) progress_(stats());
     if (stopping && in_flight_ <= 0) break;
   }
+  // Still queued at the bound (the brokers' threads still run): journaled as not sent.
+  const int unsent = failure.ok() ? journal_unsent() : 0;
+  if (failure.ok()) failure = flush();
   stop_poller();
   // The streams stop on their broker threads; wait for each, so that nothing there runs
   // against this engine once run() has returned.
@@ -911,9 +857,13 @@ Status Engine::run() {
   for (const auto& [id, g] : followers_) brokers::stop_and_wait(*g);
   if (!failure.ok()) return failure;
   const int left = in_flight_.load();
-  Status stopped = append({d::EngineStopped{
-      left > 0 ? std::to_string(left) + " orders in flight at stop: reconciled on restart"
-               : "stopped"}});
+  std::string how;
+  if (left > 0) how = std::to_string(left) + " orders in flight at stop: reconciled on restart";
+  if (unsent > 0) {
+    how += std::string(how.empty() ? "" : "; ") + std::to_string(unsent) +
+           " queued orders not sent (journaled as unsent)";
+  }
+  Status stopped = append({d::EngineStopped{how.empty() ? "stopped" : how}});
   publish_view(true);
   return stopped;
 }

@@ -31,6 +31,7 @@
 #include "domain/instruments/freeze_limits.h"
 #include "engine/inbox.h"
 #include "engine/operator_view.h"
+#include "engine/send_queue.h"
 #include "journal/store.h"
 
 namespace tandem::engine {
@@ -46,7 +47,15 @@ struct EngineSetup {
   std::string version;
   std::string config_hash;
   size_t inbox_capacity = 1 << 16;
-  std::chrono::milliseconds shutdown_bound{5000};  // in-flight orders get this long at stop
+  // At a stop, queued cancels and exits and the orders at the brokers get this long; what is
+  // still queued then is journaled as not sent (engine_sends.cc).
+  std::chrono::milliseconds shutdown_bound{5000};
+  // An entry queued behind its account's rate limit longer than this is dropped, journaled
+  // as not sent (send_queue.h); 0 = never. Exits and cancels are never dropped.
+  std::chrono::milliseconds max_queue{30000};
+  // Orders of one account with its broker at once; the rest wait in its send queue, where
+  // cancels and exits go first.
+  int max_at_broker = 4;
   // Funds are taken again this often (capital-proportional and risk-based sizing read
   // them); a change is journaled as a FundsSnapshot. 0 = only at start.
   std::chrono::milliseconds funds_interval{std::chrono::minutes(5)};
@@ -243,6 +252,22 @@ class Engine {
   // each per leader update, not one per follower, and its orders start back to back, ahead
   // of the replies and stream messages that arrive meanwhile.
   void release_sends();
+  // The queue lane of an order: a change (cancel or modify); an exit (a place that reduces
+  // the follower's position); else an entry.
+  [[nodiscard]] SendLane lane_of(const domain::FollowerOrderIntent& intent) const;
+  // On a queue's broker thread: starts what the queue lets go, drops expired entries.
+  static void pump(const std::shared_ptr<SendQueue>& queue,
+                   const boost::asio::any_io_executor& executor,
+                   const std::shared_ptr<Inbox<Fact>>& inbox, std::chrono::milliseconds max_queue);
+  static OutcomeFact not_sent(QueuedOrder&& order, std::string_view error_class,
+                              std::string message);
+  // At a stop request: the queued entries come back as not sent (their outcomes, via the
+  // inbox); cancels and exits stay queued and go out within the shutdown bound.
+  void drop_queued_entries();
+  // At the shutdown bound: whatever is still queued, or parked for the ack of the order it
+  // changes, is journaled as not sent (each a
+  // FollowerOrderRejected "unsent", with an alert per follower); returns how many.
+  int journal_unsent();
   // The followers whose gateways run on one broker thread.
   using ThreadFollowers = std::vector<std::pair<domain::FollowerId, brokers::Gateway*>>;
   // Posts `f` to every broker thread, with that thread's followers.
@@ -303,14 +328,14 @@ class Engine {
   };
   std::map<domain::ClientTag, std::vector<Parked>> parked_;  // by the tag they wait for
   struct Outgoing {
-    brokers::Gateway* gateway;
     size_t thread;  // its gateway's, in broker_threads_
-    domain::FollowerOrderIntent intent;
-    brokers::PlaceOptions options;
-    LeaderTime leader_received;
-    bool look_first = false;
+    std::shared_ptr<SendQueue> queue;
+    QueuedOrder order;
   };
   std::vector<Outgoing> outgoing_;  // queued by send(), handed over by release_sends()
+  // Each follower gateway's send queue, used on the gateway's broker thread only (the map
+  // itself is fixed at construction).
+  std::map<const brokers::Gateway*, std::shared_ptr<SendQueue>> queues_;
   std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;   // every ack heard
   std::map<domain::FollowerId, std::set<std::string>> book_tags_;  // tags at the broker at start
   std::set<domain::FollowerId> book_unread_;    // their book could not be read: look up every place

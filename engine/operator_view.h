@@ -111,6 +111,7 @@ struct OperatorCounters {
   int64_t inbox_depth = 0;
   int64_t rate_limit_waits = 0;      // order calls that waited for their account's limiter
   int64_t rate_limited_answers = 0;  // HTTP 429 / DH-904 answers (sent again)
+  int64_t send_queue_waits = 0;      // orders that queued behind their account's (send_queue.h)
 };
 
 struct OperatorView {

@@ -321,9 +321,9 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
   b.setClockNs(v.clock_ns);
   b.setTickedNs(v.ticked_ns);
   {
-    auto list = b.initReconfigured(v.reconfigured.size());
+    auto list = b.initReconfigured(v.converge_all.size());
     size_t i = 0;
-    for (const auto& f : v.reconfigured) list.set(i++, f.value);
+    for (const auto& f : v.converge_all) list.set(i++, f.value);
   }
   b.setStateVersion(kStateVersion);
 }
@@ -371,7 +371,7 @@ d::CopyState get(s::CopyState::Reader r) {
   }
   v.clock_ns = r.getClockNs();
   v.ticked_ns = r.getTickedNs();
-  for (auto f : r.getReconfigured()) v.reconfigured.insert(d::FollowerId{text(f)});
+  for (auto f : r.getReconfigured()) v.converge_all.insert(d::FollowerId{text(f)});
   return v;
 }
 

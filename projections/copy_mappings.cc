@@ -60,9 +60,16 @@ void apply(CopyMappings& s, const d::Event& event) {
     FollowerCopy* c = copy_of_tag(s, e->tag);
     if (c != nullptr && c->placed_tag == e->tag) c->broker_order_id = e->broker_order_id;
   } else if (const auto* e = std::get_if<d::FollowerOrderRejected>(&event)) {
+    const auto owner = s.by_tag.find(e->tag);
     FollowerCopy* c = copy_of_tag(s, e->tag);
     if (c != nullptr && c->placed_tag == e->tag && status_rank(c->status) < 2) {
       c->status = d::OrderStatus::rejected;
+    }
+    // A cancel the engine never sent (it stopped first) was not made: the copy may be
+    // cancelled again (copy/clock.h). A broker's refusal of a cancel stands.
+    if (c != nullptr && e->error_class == d::kUnsent &&
+        owner->second.action == d::CopyAction::cancel) {
+      c->cancel_sent = false;
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderUpdate>(&event)) {
     FollowerCopy* c = copy_of_tag(s, e->tag);

@@ -93,7 +93,8 @@ struct CopyState {
   clockNs @20 :Int64;
   # State version 4: time as an input (copy/clock.h).
   tickedNs @21 :Int64;
-  # State version 5: followers whose settings changed since the last tick.
+  # State version 5: followers whose every position the next tick converges (their settings
+  # changed, or an order of theirs was not sent at a stop).
   reconfigured @22 :List(Text);
 }
 struct BasisEntry {

@@ -168,5 +168,42 @@ TEST(ClockTick, NewSettingsBringTheFollowerToItsNewTargetAtTheNextTick) {
   EXPECT_FALSE(tick_due(sim.state(), kSimTenAm + 2 * kMinute));
 }
 
+// A cancel the engine stopped before sending (journaled rejected "unsent") is decided again
+// at the first tick of the next run; one the broker refused is not.
+TEST(ClockTick, ACancelNotSentAtAStopIsDecidedAgainAtTheNextTick) {
+  for (const std::string_view error : {kUnsent, std::string_view("rejected")}) {
+    SCOPED_TRACE(error);
+    CopySim sim{/*auto_fill=*/false};
+    sim.setup({sim_follower("a")});
+    sim.apply(ClockTick{kSimTenAm - kMinute});
+    sim.apply(limit_buy(75, OrderStatus::open, 0, kSimTenAm));
+    sim.broker_step(/*fill_places=*/false);  // the copy is open at the broker
+    const auto cancelled = sim.apply(limit_buy(75, OrderStatus::cancelled, 0, kSimTenAm + 1));
+    const FollowerOrderIntent* cancel = only_intent(cancelled);
+    ASSERT_NE(cancel, nullptr);
+    ASSERT_EQ(cancel->action, CopyAction::cancel);
+    const ClientTag copy_tag = cancel->target_tag;
+    EXPECT_TRUE(decisions_of(sim.apply(FollowerOrderRejected{
+                                 cancel->tag, {"a"}, std::string(error), "stopped"}))
+                    .empty());
+    const bool again = error == kUnsent;
+    EXPECT_EQ(tick_due(sim.state(), kSimTenAm + kMinute), again);
+    const auto out = sim.apply(ClockTick{kSimTenAm + kMinute});
+    const FollowerOrderIntent* retry = only_intent(out);
+    if (!again) {
+      EXPECT_EQ(retry, nullptr) << "a cancel the broker refused was sent again";
+      continue;
+    }
+    ASSERT_NE(retry, nullptr);
+    EXPECT_EQ(retry->action, CopyAction::cancel);
+    EXPECT_EQ(retry->target_tag, copy_tag);
+    EXPECT_NE(retry->tag, cancel->tag);
+    EXPECT_FALSE(tick_due(sim.state(), kSimTenAm + 2 * kMinute)) << "decided more than once";
+    sim.broker_step();
+    EXPECT_EQ(sim.state().orders.follower.at(copy_tag).status, OrderStatus::cancelled);
+    EXPECT_EQ(sim.position("a", sim_option().key), 0);
+  }
+}
+
 }  // namespace
 }  // namespace tandem::domain

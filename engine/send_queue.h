@@ -1,0 +1,69 @@
+// One follower account's orders on their way to its broker (issue 23, throttling). The
+// broker's rate limiter (brokers/net/rate_limiter.h) paces what is handed to it, first come
+// first served; this queue decides what is handed over next, so that behind a rate limit a
+// cancel or an exit never waits for entries decided before it:
+//  - at most `max_started` orders of the account are with its broker at once (sending,
+//    waiting for the limiter, or waiting for their answer); the rest wait here;
+//  - the next one started is the oldest of the highest lane: changes to working orders
+//    (cancels and modifies, in one lane so that the changes of one order keep their order),
+//    then exits (places that reduce the follower's position), then entries;
+//  - an entry that waited here longer than the engine's max_queue is dropped (expire()):
+//    copied late, at a price the leader left long ago, it would be worse than not at all.
+//    Exits and cancels are never dropped (DESIGN.md: exits always go out).
+// At a stop, queued entries are taken out unsent, and at the shutdown bound everything still
+// queued (take()); the engine journals each as not sent. Pure: no executor, no clock —
+// the engine's broker thread drives it (engine_sends.cc). Thread-safety: one thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "brokers/gateway.h"
+#include "domain/events.h"
+
+namespace tandem::engine {
+
+enum class SendLane : uint8_t { change = 0, exit = 1, entry = 2 };
+
+struct QueuedOrder {
+  brokers::Gateway* gateway = nullptr;
+  domain::FollowerOrderIntent intent;
+  brokers::PlaceOptions options;
+  std::optional<std::chrono::steady_clock::time_point> leader_received;  // none: reconcile
+  bool look_first = false;
+  SendLane lane = SendLane::entry;
+  std::chrono::steady_clock::time_point queued;
+};
+
+class SendQueue {
+ public:
+  explicit SendQueue(int max_started);
+
+  void push(QueuedOrder order);
+  // The order to hand to the broker now: none when `max_started` are out or nothing waits.
+  [[nodiscard]] std::optional<QueuedOrder> start_next();
+  // A started order has its outcome: its slot is free.
+  void finished();
+  // Entries queued at or before `now - max_wait`, taken out.
+  [[nodiscard]] std::vector<QueuedOrder> expire(std::chrono::steady_clock::time_point now,
+                                                std::chrono::milliseconds max_wait);
+  // What still waits, taken out: entries only, or every lane.
+  [[nodiscard]] std::vector<QueuedOrder> take(bool entries_only);
+
+  [[nodiscard]] size_t waiting() const;
+  [[nodiscard]] int started() const { return started_; }
+  // Orders that could not start when pushed (for /metrics): readable from any thread.
+  [[nodiscard]] int64_t waits() const { return waits_.load(std::memory_order_relaxed); }
+
+ private:
+  std::array<std::deque<QueuedOrder>, 3> lanes_;  // by SendLane, oldest first
+  int max_started_;
+  int started_ = 0;
+  std::atomic<int64_t> waits_{0};
+};
+
+}  // namespace tandem::engine
