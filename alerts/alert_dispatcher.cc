@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -68,6 +69,14 @@ struct AlertDispatcher::Impl {
   std::deque<Steady::time_point> recent;                // deliveries in the last minute
   mutable std::mutex stats_mu;
   DispatchStats stats;  // GUARDED_BY(stats_mu)
+  // Alerts sent and not yet accepted, plus deliveries not yet ended; drain() waits for 0.
+  int busy = 0;  // GUARDED_BY(stats_mu)
+  std::condition_variable idle;
+
+  void done() {
+    std::lock_guard lock(stats_mu);
+    if (--busy == 0) idle.notify_all();
+  }
   std::thread thread;
 
   void count(int64_t DispatchStats::*field) {
@@ -78,6 +87,10 @@ struct AlertDispatcher::Impl {
   // On the io thread: deduplicated and rate-limited, then one delivery per endpoint.
   void accept(Alert alert) {
     const auto now = Steady::now();
+    struct Accepted {  // the alert's own part of `busy`, on every way out
+      Impl& m;
+      ~Accepted() { m.done(); }
+    } accepted{*this};
     const auto last = last_sent.find(alert.key);
     while (!recent.empty() && now - recent.front() > std::chrono::minutes(1)) recent.pop_front();
     if ((last != last_sent.end() && now - last->second < options.dedupe) ||
@@ -88,7 +101,11 @@ struct AlertDispatcher::Impl {
     last_sent[alert.key] = now;
     recent.push_back(now);
     for (auto& e : endpoints) {
-      asio::co_spawn(io, deliver(e, alert), asio::detached);
+      {
+        std::lock_guard lock(stats_mu);
+        ++busy;
+      }
+      asio::co_spawn(io, deliver(e, alert), [this](std::exception_ptr) { done(); });
     }
   }
 
@@ -149,8 +166,18 @@ AlertDispatcher::~AlertDispatcher() {
 }
 
 void AlertDispatcher::send(Alert alert) {
+  {
+    std::lock_guard lock(impl_->stats_mu);
+    ++impl_->busy;
+  }
   asio::post(impl_->io,
              [this, alert = std::move(alert)]() mutable { impl_->accept(std::move(alert)); });
+}
+
+int AlertDispatcher::drain(std::chrono::milliseconds bound) {
+  std::unique_lock lock(impl_->stats_mu);
+  impl_->idle.wait_for(lock, bound, [&] { return impl_->busy == 0; });
+  return impl_->busy;
 }
 
 DispatchStats AlertDispatcher::stats() const {

@@ -58,12 +58,18 @@ class AlertDispatcher {
   // invalid_argument naming the channel when a URL is not https://host/...
   static Result<std::unique_ptr<AlertDispatcher>> start(std::vector<Destination> destinations,
                                                         DispatchOptions options = {});
-  ~AlertDispatcher();  // waits for nothing: undelivered alerts are dropped (they are journaled)
+  // Waits for nothing: what is undelivered then is dropped (it is journaled); call drain()
+  // first to give it a bounded chance.
+  ~AlertDispatcher();
   AlertDispatcher(const AlertDispatcher&) = delete;
   AlertDispatcher& operator=(const AlertDispatcher&) = delete;
 
   void send(Alert alert);
   [[nodiscard]] DispatchStats stats() const;
+  // Waits until every alert sent so far is delivered, suppressed or given up on, or `bound`
+  // has passed; returns how many are still on their way. For a stopping process: the alert
+  // that says why it stops (journal_failed, orders_unsent) should reach the operator.
+  int drain(std::chrono::milliseconds bound);
 
  private:
   struct Impl;

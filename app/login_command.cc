@@ -33,43 +33,56 @@ int fail(const std::string& why) {
   return 1;
 }
 
+// How a broker names an app's key and secret among the secrets, and the flag that gives the key.
+struct AppNames {
+  std::string broker;        // kite, dhan
+  std::string key_field;     // api_key, app_id
+  std::string secret_field;  // api_secret, app_secret
+  std::string key_flag;      // --api-key, --app-id
+};
+const AppNames kKiteApp{"kite", "api_key", "api_secret", "--api-key"};
+const AppNames kDhanApp{"dhan", "app_id", "app_secret", "--app-id"};
+
 // The app's key and secret are stored under the account, as its token is: a name must not
-// carry the API key (`secrets list` shows names). A secret stored under the API key by an
-// earlier version (kite.<api_key>.api_secret) is moved to the account's name.
-Result<std::pair<std::string, std::string>> kite_app_of(const LoginOptions& o,
-                                                        crypto::SecretStore& store) {
-  const std::string key_name = "kite." + o.account + ".api_key";
-  const std::string secret_name = "kite." + o.account + ".api_secret";
-  std::string api_key = o.api_key;
-  if (api_key.empty()) {
+// carry the key (`secrets list` shows names). `given_key` (the flag's value) is stored once;
+// later logins read it. A secret stored under the key by an earlier version
+// (<broker>.<key>.<secret_field>) is moved to the account's name.
+Result<std::pair<std::string, std::string>> app_credentials(crypto::SecretStore& store,
+                                                            const AppNames& n,
+                                                            const std::string& account,
+                                                            const std::string& given_key) {
+  const std::string key_name = n.broker + "." + account + "." + n.key_field;
+  const std::string secret_name = n.broker + "." + account + "." + n.secret_field;
+  std::string key = given_key;
+  if (key.empty()) {
     const auto stored = store.get(key_name);
     if (!stored) {
-      return Status::not_found("no API key stored for " + o.account + ": run once with --api-key " +
-                               "(it is then stored as " + key_name + ")");
+      return Status::not_found("no " + n.key_field + " stored for " + account + ": run once with " +
+                               n.key_flag + " (it is then stored as " + key_name + ")");
     }
-    api_key = *stored;
-  } else if (store.get(key_name) != api_key) {
-    TANDEM_RETURN_IF_ERROR(store.set(key_name, api_key));
+    key = *stored;
+  } else if (store.get(key_name) != key) {
+    TANDEM_RETURN_IF_ERROR(store.set(key_name, key));
   }
-  auto api_secret = store.get(secret_name);
-  const std::string old_name = "kite." + api_key + ".api_secret";
-  if (!api_secret) {
-    api_secret = store.get(old_name);
-    if (api_secret) TANDEM_RETURN_IF_ERROR(store.set(secret_name, *api_secret));
+  auto secret = store.get(secret_name);
+  const std::string old_name = n.broker + "." + key + "." + n.secret_field;
+  if (!secret) {
+    secret = store.get(old_name);
+    if (secret) TANDEM_RETURN_IF_ERROR(store.set(secret_name, *secret));
   }
-  if (!api_secret) {
-    return Status::not_found("no API secret stored for " + o.account +
+  if (!secret) {
+    return Status::not_found("no " + n.secret_field + " stored for " + account +
                              ": run `tandem secrets set " + secret_name + "` and paste it");
   }
   store.remove(old_name);
   TANDEM_RETURN_IF_ERROR(store.save());
-  return std::pair{api_key, *api_secret};
+  return std::pair{key, *secret};
 }
 
 int login_kite(const LoginOptions& o) {
   auto store = open_secrets(o.secrets);
   if (!store.ok()) return fail(store.status().message());
-  auto app = kite_app_of(o, *store);
+  auto app = app_credentials(*store, kKiteApp, o.account, o.api_key);
   if (!app.ok()) return fail(app.status().message());
   const std::string api_key = app->first;
   const std::string api_secret = app->second;
@@ -115,21 +128,21 @@ struct DhanLoginOptions {
   SecretsPaths secrets;
   std::string account;  // the dhanClientId
   std::string api_url = "https://api.dhan.co/v2";
-  std::string app_id;  // with it: the API-key consent flow; without: a pasted token
+  // With either: the API-key consent flow; without: a pasted token. The app id given is
+  // stored as dhan.<account>.app_id; --consent uses the stored one.
+  std::string app_id;
+  bool consent = false;
   std::string auth_url = "https://auth.dhan.co";
   std::string ca_file;
 };
 
-// With an API key (app_id, its secret in dhan.<app_id>.app_secret): a consent for the
-// client, the browser login, then the consent traded for the client's access token.
-Result<std::string> dhan_token_by_consent(const DhanLoginOptions& o,
-                                          const crypto::SecretStore& store) {
-  const std::string secret_name = "dhan." + o.app_id + ".app_secret";
-  const auto app_secret = store.get(secret_name);
-  if (!app_secret) {
-    return Status::not_found("no app secret stored for this app_id: run `tandem secrets set " +
-                             secret_name + "` and paste it");
-  }
+// With an API key (dhan.<account>.app_id, its secret dhan.<account>.app_secret): a consent
+// for the client, the browser login, then the consent traded for the client's access token.
+Result<std::string> dhan_token_by_consent(const DhanLoginOptions& o, crypto::SecretStore& store) {
+  auto app = app_credentials(store, kDhanApp, o.account, o.app_id);
+  if (!app.ok()) return app.status();
+  const std::string app_id = app->first;
+  const std::string app_secret = app->second;
   config::Connection connection;
   connection.ca_file = o.ca_file;
   auto target = target_of(o.auth_url, connection, "--auth-url");
@@ -140,7 +153,7 @@ Result<std::string> dhan_token_by_consent(const DhanLoginOptions& o,
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        consent = co_await brokers::dhan::generate_consent(auth, o.app_id, *app_secret, o.account);
+        consent = co_await brokers::dhan::generate_consent(auth, app_id, app_secret, o.account);
       },
       asio::detached);
   io.run();
@@ -158,7 +171,7 @@ Result<std::string> dhan_token_by_consent(const DhanLoginOptions& o,
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        consumed = co_await brokers::dhan::consume_consent(auth, o.app_id, *app_secret, *token_id);
+        consumed = co_await brokers::dhan::consume_consent(auth, app_id, app_secret, *token_id);
       },
       asio::detached);
   io.run();
@@ -185,7 +198,7 @@ int login_dhan(const DhanLoginOptions& o) {
   auto target = target_of(o.api_url, connection, "--api-url");
   if (!target.ok()) return dhan_fail(target.status().message());
   std::string token;
-  if (!o.app_id.empty()) {
+  if (!o.app_id.empty() || o.consent) {
     auto consented = dhan_token_by_consent(o, *store);
     if (!consented.ok()) return dhan_fail(consented.status().message());
     token = *consented;
@@ -246,14 +259,16 @@ void add_login_command(CLI::App& app, int& exit_code) {
   dhan->add_option("--api-url", dhan_options->api_url, "Dhan's API root")->capture_default_str();
   dhan->add_option("--app-id", dhan_options->app_id,
                    "An API key: log in through Dhan's consent flow instead of pasting a token "
-                   "(its secret in dhan.<app-id>.app_secret)");
+                   "(stored as dhan.ACCOUNT.app_id; its secret in dhan.ACCOUNT.app_secret)");
+  dhan->add_flag("--consent", dhan_options->consent,
+                 "The consent flow with the app id stored by an earlier --app-id");
   dhan->add_option("--auth-url", dhan_options->auth_url, "Dhan's consent site")
       ->capture_default_str();
   dhan->add_option("--ca", dhan_options->ca_file, "Also trust this CA (the simulator's)");
   add_secrets_options(*dhan, dhan_options->secrets);
   dhan->footer(
       "Examples: echo \"$DHAN_TOKEN\" | tandem login dhan --account 1000000009\n"
-      "          tandem login dhan --account 1000000009 --app-id APPID");
+      "          tandem login dhan --account 1000000009 --app-id APPID   (then: --consent)");
   dhan->callback([dhan_options, &exit_code] { exit_code = login_dhan(*dhan_options); });
 }
 

@@ -187,6 +187,14 @@ int run(const RunOptions& o) {
   std::signal(SIGTERM, on_signal);
   const Status ran = (*session)->run([&] { log->info("event=engine_started"); });
   g_engine = nullptr;
+  // The alerts of the stop (journal_failed, orders_unsent) reach the operator before exit,
+  // if their endpoint answers within 5 s.
+  if (*dispatcher) {
+    if (const int left = (*dispatcher)->drain(std::chrono::seconds(5)); left > 0) {
+      log->warn("event=alerts_undelivered count={} (journaled; see the dashboard or the audit)",
+                left);
+    }
+  }
   const auto stats = (*session)->engine().stats();
   log->info("event=stop leader_updates={} intents={} acks={} rejections={}", stats.leader_updates,
             stats.intents, stats.acks, stats.rejections);

@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "brokers/sim/kite_sim.h"
+#include "brokers/sim/sim_settings.h"
 #include "domain/base/status.h"
 
 namespace tandem::config {

@@ -20,24 +20,10 @@
 #include "brokers/net/https_server.h"
 #include "brokers/paper/paper_book.h"
 #include "brokers/sim/faults.h"
+#include "brokers/sim/sim_settings.h"
 #include "domain/instruments/instrument.h"
 
 namespace tandem::brokers::sim {
-
-struct SimAccount {
-  std::string user_id;
-  std::string access_token;  // the token valid at start; a login replaces it
-  int64_t funds_paise = 10'00'000'00;
-  Faults faults;
-};
-
-struct KiteSimConfig {
-  std::string api_key;
-  std::string api_secret;  // checks the login checksum
-  std::vector<SimAccount> accounts;
-  std::vector<domain::Instrument> instruments;  // served at /instruments; freeze quantities
-  PaperConfig fills;
-};
 
 class KiteSim {
  public:

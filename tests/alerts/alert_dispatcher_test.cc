@@ -139,6 +139,31 @@ TEST(AlertDispatcher, TheSameKeyOncePerWindowAndBurstsCutAtTheRateLimit) {
   EXPECT_EQ((*d)->stats().suppressed, 7);
 }
 
+// A stopping process drains: what it sent last arrives before it exits; an endpoint that
+// keeps failing costs at most the bound.
+TEST(AlertDispatcher, DrainWaitsForDeliveryWithinItsBound) {
+  Receiver r(1);  // one 503 first: the delivery needs a retry
+  DispatchOptions o;
+  o.backoff_first = 50ms;
+  auto d = AlertDispatcher::start({{Channel::webhook, r.url("/hook"), "", r.identity.ca_pem}}, o);
+  ASSERT_TRUE(d.ok());
+  (*d)->send(alert("journal_failed"));
+  (*d)->send(alert("journal_failed"));  // suppressed: drained all the same
+  EXPECT_EQ((*d)->drain(5s), 0);
+  EXPECT_EQ(r.count(), 1u) << "drain returned before the delivery";
+  EXPECT_EQ((*d)->stats().delivered, 1);
+
+  Receiver dead(1000);
+  o.backoff_first = 1s;
+  auto stuck =
+      AlertDispatcher::start({{Channel::webhook, dead.url("/hook"), "", dead.identity.ca_pem}}, o);
+  ASSERT_TRUE(stuck.ok());
+  (*stuck)->send(alert("k"));
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ((*stuck)->drain(300ms), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s) << "drain outlived its bound";
+}
+
 TEST(AlertDispatcher, ABadAddressIsRefusedWithoutPrintingIt) {
   auto d =
       AlertDispatcher::start({{Channel::telegram, "http://api.telegram.org/botSECRET/x", "1", ""}});

@@ -317,6 +317,11 @@ PY
   check "login dhan through the consent flow exits 0" test "$rc" -eq 0
   check "…storing FOLLOW2's new token" grep -q "dhan.FOLLOW2.access_token" <<<"$consent_out"
   check "…without printing it" test "$(grep -c "dhan-at" <<<"$consent_out")" -eq 0
+  out=$("$tandem" secrets list "${sec[@]}")
+  check "…the app secret moved from under the app id to the account" \
+    grep -qx "dhan.FOLLOW2.app_secret" <<<"$out"
+  check "…the app id stored under the account" grep -qx "dhan.FOLLOW2.app_id" <<<"$out"
+  check "…no secret name carries the app id" test "$(grep -c "simkey" <<<"$out")" -eq 0
 else
   echo "SKIP: login dhan consent flow (python3 is needed to play the browser)"
 fi
