@@ -1,6 +1,8 @@
 #include "copy/clock.h"
 
+#include <algorithm>
 #include <array>
+#include <span>
 
 #include "copy/converge.h"
 #include "copy/intent_of.h"
@@ -121,17 +123,26 @@ void catch_up(const CopyState& s, const FollowerSettings& f, TimeNs at, std::vec
                      });
 }
 
+// Whether `decided` holds a cancel of the order placed under `tag`.
+bool cancels(std::span<const Event> decided, const ClientTag& tag) {
+  return std::any_of(decided.begin(), decided.end(), [&](const Event& e) {
+    const auto* i = std::get_if<FollowerOrderIntent>(&e);
+    return i != nullptr && i->action == CopyAction::cancel && i->target_tag == tag;
+  });
+}
+
 // The copies still working of leader orders the leader cancelled (or that expired): their
 // cancel was decided and never sent (an engine stopped with it queued), so it is decided
-// again.
+// again — once: not for a copy catch-up has just cancelled (`out` from `first` on).
 void cancel_orphaned_copies(const CopyState& s, const FollowerSettings& f, TimeNs at,
-                            std::vector<Event>& out) {
+                            std::vector<Event>& out, size_t first) {
   for_each_working_copy(
       s, f, at,
       [](const projections::OrderState& l) {
         return l.status == OrderStatus::cancelled || l.status == OrderStatus::expired;
       },
       [&](const projections::FollowerCopy& copy, const LeaderOrderId& leader_order) {
+        if (cancels(std::span(out).subspan(first), copy.placed_tag)) return;
         cancel_copy(s, f, copy, leader_order, Clamp::none, out);
       });
 }
@@ -162,9 +173,10 @@ void on_tick(const CopyState& s, TimeNs from, const std::set<FollowerId>& conver
     session[k] = session_opened(kExchanges[k], before, now);
   }
   for (const auto& [id, f] : s.followers) {
+    const size_t first = out.size();
     catch_up(s, f, at, out);
     const bool again = converge_all.contains(id);
-    if (again) cancel_orphaned_copies(s, f, at, out);
+    if (again) cancel_orphaned_copies(s, f, at, out, first);
     const bool all = again || window_opened(f, before, now);
     for (const auto& [instrument, product] : positions_of(s, f)) {
       if (all || session[static_cast<size_t>(instrument.exchange)]) {

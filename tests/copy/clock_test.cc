@@ -205,5 +205,28 @@ TEST(ClockTick, ACancelNotSentAtAStopIsDecidedAgainAtTheNextTick) {
   }
 }
 
+// A copy both late (its leader order filled in part, then was cancelled, catch_up_ms ago) and
+// orphaned by an unsent cancel is cancelled once, not twice under one tag.
+TEST(ClockTick, ACopyBothLateAndOrphanedIsCancelledOnce) {
+  CopySim sim{/*auto_fill=*/false};
+  FollowerSettings f = sim_follower("a");
+  f.catch_up_ms = 30'000;
+  sim.setup({f});
+  sim.apply(ClockTick{kSimTenAm - kMinute});
+  sim.apply(limit_buy(75, OrderStatus::open, 0, kSimTenAm));
+  sim.broker_step(/*fill_places=*/false);
+  sim.apply(limit_buy(75, OrderStatus::open, 25, kSimTenAm + kSecond));
+  const auto cancelled =
+      sim.apply(limit_buy(75, OrderStatus::cancelled, 25, kSimTenAm + 2 * kSecond));
+  const FollowerOrderIntent* cancel = only_intent(cancelled);
+  ASSERT_NE(cancel, nullptr);
+  sim.apply(FollowerOrderRejected{cancel->tag, {"a"}, std::string(kUnsent), "stopped"});
+  const auto out = sim.apply(ClockTick{kSimTenAm + kMinute});
+  const FollowerOrderIntent* again = only_intent(out);  // fails on a second intent
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->action, CopyAction::cancel);
+  EXPECT_EQ(again->target_tag, cancel->target_tag);
+}
+
 }  // namespace
 }  // namespace tandem::domain
