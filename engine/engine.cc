@@ -425,8 +425,9 @@ Status Engine::handle(OutcomeFact& f) {
     events.push_back(
         d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message});
     if (f.error_class == d::kUnsent || f.error_class == d::kQueueTimeout) {
-      // One alert per follower and kind: each order is in the journal, the operator needs
-      // to know that some were not sent, not each one.
+      // Raised (journaled, shown) per order; delivered once per follower and kind within
+      // the dispatcher's dedupe window, by its key: the operator needs to know that some
+      // were not sent, the journal has each one.
       alert(f.error_class == d::kUnsent ? "orders_unsent" : "orders_dropped",
             f.intent.follower.value + " " + std::string(d::to_string(f.intent.action)) + " " +
                 f.intent.tag.value + " " + f.message,
