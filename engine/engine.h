@@ -255,10 +255,15 @@ class Engine {
   // The queue lane of an order: a change (cancel or modify); an exit (a place that reduces
   // the follower's position); else an entry.
   [[nodiscard]] SendLane lane_of(const domain::FollowerOrderIntent& intent) const;
-  // On a queue's broker thread: starts what the queue lets go, drops expired entries.
+  // On a queue's broker thread: starts what the queue lets go, drops expired entries, and
+  // arms a timer for the oldest entry still waiting.
   static void pump(const std::shared_ptr<SendQueue>& queue,
                    const boost::asio::any_io_executor& executor,
                    const std::shared_ptr<Inbox<Fact>>& inbox, std::chrono::milliseconds max_queue);
+  static void arm_expiry(const std::shared_ptr<SendQueue>& queue,
+                         const boost::asio::any_io_executor& executor,
+                         const std::shared_ptr<Inbox<Fact>>& inbox,
+                         std::chrono::milliseconds max_queue);
   static OutcomeFact not_sent(QueuedOrder&& order, std::string_view error_class,
                               std::string message);
   // At a stop request: the queued entries come back as not sent (their outcomes, via the

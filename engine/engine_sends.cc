@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <future>
@@ -109,7 +110,8 @@ Engine::OutcomeFact Engine::not_sent(QueuedOrder&& o, std::string_view error_cla
 
 // On the queue's broker thread: entries queued past max_queue are dropped (reported as not
 // sent), then orders start while the account has room at its broker. Each started order
-// pumps again once its outcome is in.
+// pumps again once its outcome is in; if none comes (a broker that hangs until its request
+// times out), the expiry timer pumps at the oldest entry's deadline.
 void Engine::pump(const std::shared_ptr<SendQueue>& queue, const asio::any_io_executor& executor,
                   const std::shared_ptr<Inbox<Fact>>& inbox, std::chrono::milliseconds max_queue) {
   if (max_queue.count() > 0) {
@@ -135,6 +137,20 @@ void Engine::pump(const std::shared_ptr<SendQueue>& queue, const asio::any_io_ex
         },
         asio::detached);
   }
+  if (max_queue.count() > 0) arm_expiry(queue, executor, inbox, max_queue);
+}
+
+void Engine::arm_expiry(const std::shared_ptr<SendQueue>& queue,
+                        const asio::any_io_executor& executor,
+                        const std::shared_ptr<Inbox<Fact>>& inbox,
+                        std::chrono::milliseconds max_queue) {
+  const auto due = queue->next_expiry(max_queue);
+  if (!due || !queue->arm_expiry()) return;
+  auto timer = std::make_shared<asio::steady_timer>(executor, *due);
+  timer->async_wait([timer, queue, executor, inbox, max_queue](const boost::system::error_code&) {
+    queue->expiry_fired();
+    pump(queue, executor, inbox, max_queue);
+  });
 }
 
 void Engine::drop_queued_entries() {

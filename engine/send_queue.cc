@@ -41,6 +41,13 @@ std::vector<QueuedOrder> SendQueue::expire(std::chrono::steady_clock::time_point
   return out;
 }
 
+std::optional<std::chrono::steady_clock::time_point> SendQueue::next_expiry(
+    std::chrono::milliseconds max_wait) const {
+  const auto& entries = lanes_[static_cast<size_t>(SendLane::entry)];
+  if (entries.empty()) return std::nullopt;
+  return entries.front().queued + max_wait;
+}
+
 std::vector<QueuedOrder> SendQueue::take(bool entries_only) {
   std::vector<QueuedOrder> out;
   for (size_t l = entries_only ? static_cast<size_t>(SendLane::entry) : 0; l < lanes_.size(); ++l) {

@@ -9,7 +9,9 @@
 //    then exits (places that reduce the follower's position), then entries;
 //  - an entry that waited here longer than the engine's max_queue is dropped (expire()):
 //    copied late, at a price the leader left long ago, it would be worse than not at all.
-//    Exits and cancels are never dropped (DESIGN.md: exits always go out).
+//    Exits and cancels are never dropped (DESIGN.md: exits always go out). The engine
+//    expires entries whenever the queue moves, and at the oldest entry's deadline
+//    (next_expiry(), one timer armed at a time) when nothing moves.
 // At a stop, queued entries are taken out unsent, and at the shutdown bound everything still
 // queued (take()); the engine journals each as not sent. Pure: no executor, no clock —
 // the engine's broker thread drives it (engine_sends.cc). Thread-safety: one thread.
@@ -20,6 +22,7 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "brokers/gateway.h"
@@ -51,6 +54,13 @@ class SendQueue {
   // Entries queued at or before `now - max_wait`, taken out.
   [[nodiscard]] std::vector<QueuedOrder> expire(std::chrono::steady_clock::time_point now,
                                                 std::chrono::milliseconds max_wait);
+  // When the oldest waiting entry is due to expire; none when no entry waits.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> next_expiry(
+      std::chrono::milliseconds max_wait) const;
+  // Arms the expiry timer: false when one is armed already (it fires no later than a new
+  // one would: entries are queued oldest first). expiry_fired() when it has.
+  [[nodiscard]] bool arm_expiry() { return !std::exchange(expiry_armed_, true); }
+  void expiry_fired() { expiry_armed_ = false; }
   // What still waits, taken out: entries only, or every lane.
   [[nodiscard]] std::vector<QueuedOrder> take(bool entries_only);
 
@@ -63,6 +73,7 @@ class SendQueue {
   std::array<std::deque<QueuedOrder>, 3> lanes_;  // by SendLane, oldest first
   int max_started_;
   int started_ = 0;
+  bool expiry_armed_ = false;
   std::atomic<int64_t> waits_{0};
 };
 

@@ -62,6 +62,10 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn<S
     wake_.cancel();
   }
   bool open() const override { return open_; }
+  void heartbeat_by_ping(std::chrono::milliseconds every) override {
+    pings_ = true;
+    heartbeat_ = every;
+  }
   void on_text(std::function<void(const std::string&)> handler) override {
     on_text_ = std::move(handler);
   }
@@ -73,8 +77,16 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn<S
         wake_.expires_after(heartbeat_.count() > 0 ? heartbeat_ : std::chrono::hours(24));
         auto [ec] = co_await wake_.async_wait(kUse);
         if (!open_) co_return;
-        if (!ec && queue_.empty() && heartbeat_.count() > 0)
+        if (ec || !queue_.empty() || heartbeat_.count() == 0) continue;
+        if (!pings_) {
           queue_.push_back({std::string(1, '\0'), true});
+          continue;
+        }
+        auto [ping_ec] = co_await ws_.async_ping({}, kUse);
+        if (ping_ec) {
+          open_ = false;
+          co_return;
+        }
         continue;
       }
       auto [text, binary] = std::move(queue_.front());
@@ -113,6 +125,7 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn<S
   WsStream ws_;
   asio::steady_timer wake_;
   std::chrono::milliseconds heartbeat_;
+  bool pings_ = false;  // heartbeats are WebSocket pings, not binary messages
   std::deque<std::pair<std::string, bool>> queue_;
   bool open_ = true;
   std::function<void(const std::string&)> on_text_;

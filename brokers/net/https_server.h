@@ -38,7 +38,9 @@ inline ServerReply server_reply(unsigned status, std::string body) {
 using RequestHandler = std::function<ServerReply(const HttpRequest& request)>;
 
 // One accepted WebSocket, server side. Sends are queued and written in order; a connection
-// idle for the heartbeat interval sends a 1-byte binary heartbeat, as Kite's ticker does.
+// idle for the heartbeat interval sends a 1-byte binary heartbeat, as Kite's ticker does,
+// or a WebSocket ping once heartbeat_by_ping() chose that (Dhan's sockets: a client that
+// parses every message as JSON must never see a binary frame).
 class WsConnection {
  public:
   virtual ~WsConnection() = default;
@@ -46,6 +48,8 @@ class WsConnection {
   virtual void send_binary(std::string bytes) = 0;
   virtual void close() = 0;  // drop it (a fault the simulator injects)
   virtual bool open() const = 0;
+  // Idle heartbeats are WebSocket pings, every `every`. Call it from the WsHandler.
+  virtual void heartbeat_by_ping(std::chrono::milliseconds every) = 0;
   // Text messages from the client (Dhan's login) go here; without a handler they are read
   // and dropped.
   virtual void on_text(std::function<void(const std::string& text)> handler) = 0;

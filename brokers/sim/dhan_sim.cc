@@ -73,6 +73,9 @@ std::vector<BrokerOrder> KiteSim::as_dhan(std::vector<BrokerOrder> orders) const
 bool KiteSim::on_dhan_websocket(std::shared_ptr<net::WsConnection> connection) {
   // Accepted at once; it joins an account's updates when its login message names a valid
   // client id and token, and is closed otherwise (Dhan documents no login reply).
+  // No binary heartbeats here: Dhan's official client parses every message as JSON.
+  // brokers.md §2: Dhan's market feed pings every 10 s; this socket is taken to do the same.
+  connection->heartbeat_by_ping(std::chrono::seconds(10));
   std::weak_ptr<net::WsConnection> weak = connection;
   connection->on_text([this, weak](const std::string& text) {
     auto c = weak.lock();

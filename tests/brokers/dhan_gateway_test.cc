@@ -8,7 +8,11 @@
 // each exactly once.
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
+#include "brokers/dhan/codec.h"
 #include "brokers/dhan/dhan_gateway.h"
+#include "brokers/net/order_stream.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {
@@ -231,6 +235,52 @@ TEST(DhanGateway, OrderUpdatesAfterLoginAndGapFillAfterADropExactlyOnce) {
     co_await testing::sleep_for(300ms);
     for (const auto& [key, n] : seen) EXPECT_EQ(n, 1) << key << " emitted " << n << " times";
   });
+}
+
+// Goal (issue 24): Dhan's order-update socket carries JSON text only. DhanHQ-py parses every
+// message with json.loads, so one binary frame (Kite's 1-byte heartbeat) ends its stream.
+// Method: the engine's own stream client with Dhan's login, counting every binary message
+// and parsing every text one, over 2.5 s of idle socket (two of Kite's heartbeats) and an
+// order update.
+TEST(DhanGateway, TheOrderUpdateSocketSendsNoBinaryFrameOnlyJsonText) {
+  DhanLoop loop;
+  int binary = 0, texts = 0, not_json = 0;
+  bool connected = false;
+  net::StreamDialect dialect;
+  dialect.name = "dhan order stream (test)";
+  dialect.path = [] { return std::string("/"); };
+  dialect.login = [] {
+    return std::optional<std::string>(dhan::order_update_login("1000000009", "dhantok"));
+  };
+  dialect.read_text = [&](std::string_view text) -> std::optional<BrokerOrder> {
+    ++texts;
+    boost::system::error_code ec;
+    boost::json::parse(text, ec);
+    if (ec) ++not_json;
+    return std::nullopt;
+  };
+  dialect.read_binary = [&](std::span<const uint8_t>) { ++binary; };
+  dialect.order_book = []() -> asio::awaitable<Result<std::vector<BrokerOrder>>> {
+    co_return std::vector<BrokerOrder>{};
+  };
+  dialect.broker_heartbeats = false;
+  net::StreamOptions options;
+  options.backoff_first = 50ms;
+  const bool done = loop.KiteSimLoop::run([&]() -> asio::awaitable<void> {
+    net::OrderStream stream(
+        loop.io.get_executor(), loop.target(), options, dialect, [](const BrokerOrder&, bool) {},
+        [&](bool up, const Status&) { connected = up; });
+    stream.start();
+    EXPECT_TRUE(co_await testing::wait_until([&] { return connected; }, 3000ms));
+    co_await testing::sleep_for(2500ms);
+    EXPECT_TRUE(loop.kite.place_as_owner("1000000009", market(kInfy, 3)).ok());
+    EXPECT_TRUE(co_await testing::wait_until([&] { return texts > 0; }, 3000ms));
+    stream.stop();
+  });
+  EXPECT_TRUE(done);
+  EXPECT_EQ(binary, 0) << "binary frames on Dhan's order-update socket";
+  EXPECT_GT(texts, 0) << "no order update came";
+  EXPECT_EQ(not_json, 0);
 }
 
 }  // namespace

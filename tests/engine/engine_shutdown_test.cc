@@ -214,5 +214,62 @@ TEST(EngineShutdown, QueuedCancelsGoFirstEntriesAreNotSentAndTheRestIsJournaledA
   EXPECT_EQ(buys, 12);
 }
 
+// Goal (issue 23, throttling): an entry that waits behind its account's orders at the broker
+// longer than max_queue_ms is dropped at its deadline, even while those orders hang (no
+// outcome comes to move the queue), and is journaled as a queue_timeout with an alert.
+// Method: 8 leader entries at once; the follower's broker holds its first 4 order calls for
+// 5 s, so 4 copies are with it (max_at_broker) and 4 wait; max_queue_ms = 1000. The 4 that
+// wait must be dropped before the first held call is answered, and never reach the broker.
+TEST(EngineSendQueue, AnEntryQueuedPastMaxQueueIsDroppedAtItsDeadlineWhileTheOrdersAheadHang) {
+  testing::TempDir dir;
+  std::string script = "10:00:00.000 price NSE:INFY 1500.00\n";
+  for (int i = 1; i <= 8; ++i) {
+    script += "10:00:01." + std::to_string(100 + i) + " place LEADER1 b" + std::to_string(i) +
+              " BUY NSE:INFY 1 LIMIT MIS 1400.00\n";
+  }
+  testing::LiveDay day(dir,
+                       {script, "stall_next_orders = 4\nstall_ms = 5000", "max_queue_ms = 1000"});
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
+  testing::Process run(TANDEM_BIN, day.run_args(), dir.path("run.out"), dir.path());
+  std::this_thread::sleep_until(day.at(9000ms));
+  run.signal(SIGINT);
+  ASSERT_EQ(run.wait(), 0) << testing::read_file(dir.path("run.out"));
+  const std::vector<brokers::BrokerOrder> book = day.follower_book();
+  day.stop_sim();
+
+  std::set<std::string> dropped;
+  uint64_t first_ack = 0, last_drop = 0;
+  int alerts = 0;
+  {
+    auto store = testing::open_store(dir.path("journal"), false, journal::OpenMode::read_only);
+    ASSERT_TRUE(store);
+    const Status read = journal::read_records(*store, {}, [&](journal::Record&& r) {
+      if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
+        if (j->follower.value == "f1" && j->error_class == d::kQueueTimeout) {
+          dropped.insert(j->tag.value);
+          last_drop = r.seq;
+        }
+      } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
+        if (a->follower.value == "f1" && first_ack == 0) first_ack = r.seq;
+      } else if (const auto* a = std::get_if<d::AlertRaised>(&r.event)) {
+        if (a->kind == "orders_dropped") ++alerts;
+      }
+      return true;
+    });
+    ASSERT_TRUE(read.ok()) << read.to_string();
+  }
+  EXPECT_EQ(dropped.size(), 4u) << "the entries beyond max_at_broker were not all dropped";
+  ASSERT_NE(first_ack, 0u) << "no held order was answered";
+  EXPECT_LT(last_drop, first_ack)
+      << "dropped only when a held order was answered, not at the entries' deadline";
+  EXPECT_GE(alerts, 1) << "no orders_dropped alert";
+  int at_broker = 0;
+  for (const auto& o : book) {
+    EXPECT_FALSE(dropped.contains(o.tag)) << "a dropped entry reached the broker: " << o.tag;
+    ++at_broker;
+  }
+  EXPECT_EQ(at_broker, 4);
+}
+
 }  // namespace
 }  // namespace tandem::engine

@@ -77,6 +77,23 @@ TEST(SendQueue, OnlyEntriesExpire) {
   EXPECT_EQ(q.waiting(), 2u);
 }
 
+TEST(SendQueue, TheNextExpiryIsTheOldestEntrysAndOneTimerIsArmedAtATime) {
+  SendQueue q(1);
+  const Time t0{};
+  EXPECT_FALSE(q.next_expiry(10s).has_value()) << "nothing waits";
+  q.push(order("x1", SendLane::exit, t0));
+  EXPECT_FALSE(q.next_expiry(10s).has_value()) << "an exit never expires";
+  q.push(order("e1", SendLane::entry, t0 + 1s));
+  q.push(order("e2", SendLane::entry, t0 + 3s));
+  EXPECT_EQ(q.next_expiry(10s), t0 + 11s);
+  EXPECT_TRUE(q.arm_expiry());
+  EXPECT_FALSE(q.arm_expiry()) << "a second timer armed while the first waits";
+  q.expiry_fired();
+  EXPECT_EQ(q.expire(t0 + 11s, 10s).size(), 1u);
+  EXPECT_EQ(q.next_expiry(10s), t0 + 13s);
+  EXPECT_TRUE(q.arm_expiry());
+}
+
 TEST(SendQueue, AStopTakesEntriesFirstThenEverything) {
   SendQueue q(1);
   q.push(order("e1", SendLane::entry));
