@@ -41,7 +41,7 @@ d::TimeNs PaperBook::jitter(const d::ClientTag& tag) const {
 }
 
 Status PaperBook::check_new(const d::OrderRequest& request, const d::ClientTag& tag) const {
-  if (!tag.empty() && by_tag_.contains(tag)) {
+  if (config_.unique_tags && !tag.empty() && by_tag_.contains(tag)) {
     return rejected("paper: an order with tag " + tag.value + " exists already").status();
   }
   if (request.quantity_units <= 0) return rejected("paper: quantity must be positive").status();
@@ -99,7 +99,7 @@ Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d
   orders_[seq] = {o, now + config_.latency_ns + jitter(tag)};
   working_.insert(seq);
   changed_.insert(seq);
-  if (!tag.empty()) by_tag_.emplace(tag, seq);  // the first slice, when sliced
+  if (!tag.empty()) by_tag_.emplace(tag, seq);  // the first order with it (slice, when sliced)
   return o;
 }
 

@@ -24,6 +24,9 @@ struct PaperConfig {
   domain::TimeNs jitter_ns = 0;   // plus up to this much more, per order, from the seed
   uint64_t seed = 1;
   int64_t max_fill_units = 0;  // at most this much of an order fills per price step (0: all)
+  // Paper trading refuses a second order with a tag it holds (a guard of its own against a
+  // second order for one intent); the simulated brokers accept it, as Kite and Dhan do.
+  bool unique_tags = true;
 };
 
 class PaperBook {
@@ -32,12 +35,12 @@ class PaperBook {
 
   void set_price(const domain::InstrumentKey& instrument, int64_t price_paise);
 
-  // Accepts an order (OPEN, or TRIGGER PENDING for stop orders). Refuses a repeated tag
-  // (the broker-side guard against a second order for the same intent) and a bad quantity.
+  // Accepts an order (OPEN, or TRIGGER PENDING for stop orders). Refuses a bad quantity,
+  // and a repeated tag when the config's unique_tags says so.
   Result<BrokerOrder> place(const domain::OrderRequest& order, const domain::ClientTag& tag,
                             domain::TimeNs now);
   // Places the order as slices of at most `slice_units` (a broker's autoslice above the
-  // freeze quantity); every slice carries the tag, which is refused again afterwards.
+  // freeze quantity); every slice carries the tag.
   Result<std::vector<BrokerOrder>> place_sliced(const domain::OrderRequest& order,
                                                 const domain::ClientTag& tag, int64_t slice_units,
                                                 domain::TimeNs now);
@@ -70,6 +73,7 @@ class PaperBook {
   // Net positions from the fills, per instrument and product; the average price is that of
   // the fills that built the open side.
   std::vector<domain::BrokerPosition> positions() const;
+  // The first order placed with `tag`.
   std::optional<BrokerOrder> find_by_tag(const domain::ClientTag& tag) const;
   // Puts back an order as it was (its id, what had filled, its state), fillable from `now`:
   // a paper book lives in memory, and after a restart the engine rebuilds it from the

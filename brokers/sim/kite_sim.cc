@@ -30,8 +30,10 @@ ServerReply ok(std::string body) { return net::server_reply(200, std::move(body)
 
 KiteSim::KiteSim(KiteSimConfig config, Clock clock)
     : config_(std::move(config)), clock_(std::move(clock)) {
+  PaperConfig fills = config_.fills;
+  fills.unique_tags = false;  // Kite and Dhan accept a repeated tag (correlationId)
   for (const auto& a : config_.accounts) {
-    Account account{a, PaperBook(config_.fills), false, -1, 0, a.faults.seed, {}, {}};
+    Account account{a, PaperBook(fills), false, -1, 0, a.faults.seed, {}, {}};
     const auto [it, added] = accounts_.emplace(a.user_id, std::move(account));
     if (added) by_token_.emplace(a.access_token, &it->second);
   }
