@@ -203,12 +203,29 @@ bool PaperBook::try_fill(Working& w, d::TimeNs now) {
   return true;
 }
 
+// An IOC order that reached the market (fillable, not waiting for a trigger) and did not
+// fill whole: the rest is cancelled, as the exchange does at once.
+bool PaperBook::cancel_ioc_rest(Working& w, d::TimeNs now) {
+  BrokerOrder& o = w.order;
+  if (o.validity != d::Validity::ioc || d::is_final(o.status) || now < w.fillable_at ||
+      o.status == d::OrderStatus::trigger_pending) {
+    return false;
+  }
+  o.status = d::OrderStatus::cancelled;
+  o.broker_status = "CANCELLED";
+  o.cancelled_units = o.quantity_units - o.filled_units;
+  o.pending_units = 0;
+  o.exchange_time_ns = now;
+  return true;
+}
+
 std::vector<BrokerOrder> PaperBook::advance(d::TimeNs now) {
   std::vector<BrokerOrder> changed;
   for (auto it = working_.begin(); it != working_.end();) {
     const uint64_t seq = *it;
     Working& w = orders_.at(seq);
-    if (try_fill(w, now)) {
+    const bool filled = try_fill(w, now);
+    if (cancel_ioc_rest(w, now) || filled) {
       changed.push_back(w.order);
       changed_.insert(seq);
     }

@@ -4,7 +4,8 @@
 // calls arrive in). Fills follow a reference price stream — ticks, or the leader's own fill
 // prices: market orders fill at the reference moved against them by the slippage; limit
 // orders when the reference reaches their price; stop orders trigger when it crosses their
-// trigger. Time is a parameter. Thread-safety: not thread-safe.
+// trigger. An IOC order fills what it can when it becomes fillable, and the rest is cancelled
+// (as the exchange does). Time is a parameter. Thread-safety: not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -90,6 +91,7 @@ class PaperBook {
                                 domain::TimeNs now);
   Status check_new(const domain::OrderRequest& order, const domain::ClientTag& tag) const;
   bool try_fill(Working& w, domain::TimeNs now);
+  bool cancel_ioc_rest(Working& w, domain::TimeNs now);
   domain::TimeNs jitter(const domain::ClientTag& tag) const;
 
   PaperConfig config_;

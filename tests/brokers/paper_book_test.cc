@@ -125,6 +125,45 @@ TEST(PaperBook, RepeatedTagIsRefusedAndFoundForReconciliation) {
   EXPECT_EQ(book.order_book().size(), 1u);
 }
 
+TEST(PaperBook, ASimulatedBrokersBookAcceptsARepeatedTagAndFindsTheFirst) {
+  PaperBook book({.unique_tags = false});
+  auto first = book.place(order(d::Side::buy, d::OrderType::market, 1), {"dup"}, 0);
+  auto second = book.place(order(d::Side::buy, d::OrderType::market, 2), {"dup"}, 0);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first->order_id, second->order_id);
+  EXPECT_EQ(book.find_by_tag({"dup"})->order_id, first->order_id);
+  EXPECT_EQ(book.order_book().size(), 2u);
+}
+
+TEST(PaperBook, AnIocOrderFillsWhatItCanAtOnceAndTheRestIsCancelled) {
+  PaperBook book({.latency_ns = 5 * kMs, .max_fill_units = 4});
+  book.set_price(kInfy, 100'00);
+  auto ioc = [](d::OrderRequest o) {
+    o.validity = d::Validity::ioc;
+    return o;
+  };
+  const auto below = book.place(ioc(order(d::Side::buy, d::OrderType::limit, 3, 99'00)), {"l"}, 0);
+  const auto part = book.place(ioc(order(d::Side::buy, d::OrderType::market, 10)), {"m"}, 0);
+  const auto stop =
+      book.place(ioc(order(d::Side::sell, d::OrderType::stop_loss_market, 2, 0, 90'00)), {"s"}, 0);
+  ASSERT_TRUE(below.ok() && part.ok() && stop.ok());
+  EXPECT_TRUE(book.advance(1 * kMs).empty()) << "an IOC order ended before it reached the market";
+  std::map<std::string, BrokerOrder> after;
+  for (const auto& o : book.advance(5 * kMs)) after[o.tag] = o;
+  ASSERT_EQ(after.size(), 2u) << "the untriggered stop changed";
+  EXPECT_EQ(after["l"].status, d::OrderStatus::cancelled)
+      << "an IOC limit away from the price stayed";
+  EXPECT_EQ(after["l"].cancelled_units, 3);
+  EXPECT_EQ(after["m"].status, d::OrderStatus::cancelled);
+  EXPECT_EQ(after["m"].filled_units, 4) << "what could fill at once did not";
+  EXPECT_EQ(after["m"].cancelled_units, 6);
+  EXPECT_EQ(book.find_by_tag({"s"})->status, d::OrderStatus::trigger_pending);
+  book.set_price(kInfy, 89'00);
+  const auto triggered = book.advance(6 * kMs);
+  ASSERT_EQ(triggered.size(), 1u);
+  EXPECT_EQ(triggered[0].status, d::OrderStatus::complete);  // triggered, then filled whole
+}
+
 TEST(PaperBook, ModifyAndCancelWorkingOrders) {
   PaperBook book({});
   auto placed = book.place(order(d::Side::buy, d::OrderType::limit, 10, 100'00), {"m"}, 0);
