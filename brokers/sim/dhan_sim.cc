@@ -253,7 +253,8 @@ ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
       d::OrderRequest order = body->order;
       order.instrument = sim_key_of_.at(named->key);
       if (const auto refusal = refuse(a, order)) {
-        return dhan_error(400, "DH-906", refusal->message);
+        const bool input = refusal->kind == Refusal::Kind::input;
+        return dhan_error(400, input ? "DH-905" : "DH-906", refusal->message);
       }
       const d::Instrument* inst = instrument(order.instrument);
       const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;

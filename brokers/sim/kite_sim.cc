@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 #include "brokers/dhan/codec.h"
 #include "brokers/kite/codec.h"
 #include "brokers/net/request_fields.h"
 #include "brokers/seeded_random.h"
+#include "domain/base/money.h"
 
 namespace tandem::brokers::sim {
 
@@ -314,9 +316,36 @@ KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {
 
 std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
                                                 const d::OrderRequest& order) const {
+  // The input checks' words are the simulator's own: neither broker documents them
+  // (docs/simulator.md).
+  const d::Instrument* inst = instrument(order.instrument);
+  if (inst == nullptr) {
+    return Refusal{Refusal::Kind::input,
+                   "Invalid instrument: " + order.instrument.tradingsymbol + " is not listed"};
+  }
+  const int64_t lot = inst->segment == d::Segment::equity ? 1 : inst->lot_size_units;
+  if (lot > 1 && order.quantity_units % lot != 0) {
+    return Refusal{Refusal::Kind::input, "Quantity " + std::to_string(order.quantity_units) +
+                                             " is not a multiple of the lot size (" +
+                                             std::to_string(lot) + ")"};
+  }
+  const int64_t tick = inst->tick_size_paise;
+  const bool priced =
+      order.order_type == d::OrderType::limit || order.order_type == d::OrderType::stop_loss;
+  const bool triggered = order.order_type == d::OrderType::stop_loss ||
+                         order.order_type == d::OrderType::stop_loss_market;
+  for (const auto& [uses, price, name] :
+       {std::tuple(priced, order.price_paise, "Price"),
+        std::tuple(triggered, order.trigger_price_paise, "Trigger price")}) {
+    if (uses && tick > 0 && price % tick != 0) {
+      return Refusal{Refusal::Kind::input, std::string(name) + " " + d::paise_text(price) +
+                                               " is not a multiple of the tick size (" +
+                                               d::paise_text(tick) + ")"};
+    }
+  }
   const Faults& f = a.config.faults;
   if (f.reject_symbols.contains(order.instrument.tradingsymbol)) {
-    return Refusal{false,
+    return Refusal{Refusal::Kind::order,
                    "RMS:Blocked for " + order.instrument.tradingsymbol + " (simulated rule)"};
   }
   if (f.check_funds && order.side == d::Side::buy) {
@@ -326,9 +355,10 @@ std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
                                                  : 0;
     const int64_t required = price * order.quantity_units;
     if (required > a.config.funds_paise) {
-      return Refusal{true, "Insufficient funds. Required margin is " +
-                               std::to_string(required / 100) + " but available margin is " +
-                               std::to_string(a.config.funds_paise / 100) + "."};
+      return Refusal{Refusal::Kind::margin, "Insufficient funds. Required margin is " +
+                                                std::to_string(required / 100) +
+                                                " but available margin is " +
+                                                std::to_string(a.config.funds_paise / 100) + "."};
     }
   }
   return std::nullopt;
@@ -396,7 +426,12 @@ ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
     return error(400, "InputException", "market_protection is required for MARKET and SL-M orders");
   }
   if (const auto refusal = refuse(a, order)) {
-    return error(400, refusal->margin ? "MarginException" : "OrderException", refusal->message);
+    using Kind = Refusal::Kind;
+    return error(400,
+                 refusal->kind == Kind::input    ? "InputException"
+                 : refusal->kind == Kind::margin ? "MarginException"
+                                                 : "OrderException",
+                 refusal->message);
   }
   const d::Instrument* inst = instrument(order.instrument);
   const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;

@@ -101,9 +101,10 @@ class KiteSim {
   // refuse it (each dialect words the refusal its own way).
   enum class Gate : uint8_t { pass, wrong_ip, reset, rate_limited };
   Gate gate(Account& account, const net::HttpRequest& request);
-  // A new order the simulated broker refuses: a blocked symbol or too little margin.
+  // A new order the simulated broker refuses: a bad input (an instrument it does not list, a
+  // quantity that is not whole lots), a blocked symbol, or too little margin.
   struct Refusal {
-    bool margin = false;
+    enum class Kind : uint8_t { input, order, margin } kind = Kind::order;
     std::string message;
   };
   std::optional<Refusal> refuse(const Account& account, const domain::OrderRequest& order) const;

@@ -198,7 +198,28 @@ TEST(KiteGateway, RuleRejectionsAreFinalWithTheBrokersWords) {
     const d::ClientTag tag3{"ok3"};
     auto r3 = co_await g.place(within_funds, tag3, PlaceOptions{});
     EXPECT_TRUE(r3.ok()) << r3.status().to_string();
+    // Input the real brokers refuse: part of a lot, an instrument they do not list, a price
+    // off the tick. (Named locals: GCC 12 may destroy a temporary of a co_await twice.)
+    const auto part_lot = market(kNifty, 1801);
+    const d::ClientTag tag4{"rj4"};
+    auto r4 = co_await g.place(part_lot, tag4, PlaceOptions{});
+    EXPECT_EQ(error_class(r4.status()), ErrorClass::input) << r4.status().to_string();
+    EXPECT_NE(r4.status().message().find("lot size"), std::string::npos);
+    const auto unlisted = market(d::InstrumentKey{d::Exchange::nse, "NOSUCH"}, 1);
+    const d::ClientTag tag5{"rj5"};
+    auto r5 = co_await g.place(unlisted, tag5, PlaceOptions{});
+    EXPECT_EQ(error_class(r5.status()), ErrorClass::input) << r5.status().to_string();
+    EXPECT_NE(r5.status().message().find("NOSUCH"), std::string::npos);
+    auto off_tick = market(kNifty, 75);
+    off_tick.order_type = d::OrderType::limit;
+    off_tick.price_paise = 120'03;  // the tick is 5 paise
+    const d::ClientTag tag6{"rj6"};
+    auto r6 = co_await g.place(off_tick, tag6, PlaceOptions{});
+    EXPECT_EQ(error_class(r6.status()), ErrorClass::input) << r6.status().to_string();
+    EXPECT_NE(r6.status().message().find("tick size (0.05)"), std::string::npos)
+        << r6.status().message();
   });
+  EXPECT_EQ(loop.kite.orders_of("F1").size(), 1u);  // r3 only
 }
 
 TEST(KiteGateway, OrderCallsLeaveFromTheRegisteredSourceAddress) {

@@ -49,6 +49,7 @@ sim::KiteSimConfig one_account(int orders_per_second) {
   sim::KiteSimConfig config;
   config.api_key = "simkey";
   config.accounts = {account};
+  config.instruments = testing::test_instruments();  // the simulator refuses what it does not list
   return config;
 }
 
