@@ -580,20 +580,71 @@ std::string order_id_body(const d::BrokerOrderId& id) {
   return success(std::move(data));
 }
 
-std::string margins_body(const Funds& funds) {
+namespace {
+
+// One segment of GET /user/margins, every field of Kite's (margins_equity.json): what is
+// available is the account's funds; nothing is utilised.
+json::object margin_segment(const Funds& funds) {
   const json::value rupees = money(funds.available_paise);
   json::object available;
+  available["adhoc_margin"] = 0;
   available["cash"] = rupees;
-  available["live_balance"] = rupees;
   available["opening_balance"] = rupees;
-  json::object equity;
-  equity["enabled"] = true;
-  equity["net"] = rupees;
-  equity["available"] = std::move(available);
+  available["live_balance"] = rupees;
+  available["collateral"] = 0;
+  available["intraday_payin"] = 0;
+  json::object utilised;
+  for (const char* k :
+       {"debits", "exposure", "m2m_realised", "m2m_unrealised", "option_premium", "payout", "span",
+        "holding_sales", "turnover", "liquid_collateral", "stock_collateral", "delivery"}) {
+    utilised[k] = 0;
+  }
+  json::object segment;
+  segment["enabled"] = true;
+  segment["net"] = rupees;
+  segment["available"] = std::move(available);
+  segment["utilised"] = std::move(utilised);
+  return segment;
+}
+
+}  // namespace
+
+std::string margins_body(const Funds& funds) {
   json::object data;
-  data["equity"] = std::move(equity);
+  data["equity"] = margin_segment(funds);
+  data["commodity"] = margin_segment(Funds{0});
   return success(std::move(data));
 }
+
+std::string margin_segment_body(const Funds& funds) { return success(margin_segment(funds)); }
+
+namespace {
+
+// The user's fields that GET /user/profile and POST /session/token share (profile.json,
+// generate_session.json); the name and email are made up.
+json::object profile_fields(std::string_view user_id) {
+  json::object data;
+  data["user_id"] = user_id;
+  data["user_type"] = "individual";
+  data["email"] = std::string(user_id) + "@sim.invalid";
+  data["user_name"] = "Simulated " + std::string(user_id);
+  data["user_shortname"] = user_id;
+  data["broker"] = "ZERODHA";
+  data["exchanges"] = json::array{"NSE", "BSE", "NFO", "BFO", "CDS", "BCD", "MCX"};
+  data["products"] = json::array{"CNC", "NRML", "MIS"};
+  data["order_types"] = json::array{"MARKET", "LIMIT", "SL", "SL-M"};
+  data["avatar_url"] = nullptr;
+  data["meta"] = json::object{{"demat_consent", "physical"}};
+  return data;
+}
+
+}  // namespace
+
+std::string profile_body(std::string_view user_id) { return success(profile_fields(user_id)); }
+
+std::string logout_body() { return success(true); }
+
+std::string holdings_body() { return success(json::array{}); }
 
 std::string placement_body(const Placement& p) {
   json::object data;
@@ -719,11 +770,16 @@ Result<std::string> request_token_from(std::string_view redirect_url) {
   return Status::invalid_argument("kite login: the redirect URL has no request_token");
 }
 
-std::string session_body(const SessionGrant& grant) {
-  json::object data;
-  data["user_id"] = grant.user_id;
+std::string session_body(const SessionGrant& grant, std::string_view api_key,
+                         d::TimeNs login_time) {
+  json::object data = profile_fields(grant.user_id);
+  data["api_key"] = api_key;
   data["access_token"] = grant.access_token;
-  data["user_type"] = "individual";
+  data["public_token"] = "pt-" + grant.access_token.substr(0, 8);
+  data["enctoken"] = "";
+  data["refresh_token"] = "";
+  data["silo"] = "";
+  data["login_time"] = ist(login_time);
   return success(std::move(data));
 }
 

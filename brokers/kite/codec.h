@@ -74,7 +74,15 @@ struct OrderForm {
 // Kite's JSON: an order row as GET /orders has it, and the two envelopes.
 [[nodiscard]] std::string orders_body(const std::vector<BrokerOrder>& orders);
 [[nodiscard]] std::string order_id_body(const domain::BrokerOrderId& id);
+// GET /user/margins (equity and commodity) and GET /user/margins/{segment} (the segment
+// alone, as Kite answers it).
 [[nodiscard]] std::string margins_body(const Funds& funds);
+[[nodiscard]] std::string margin_segment_body(const Funds& funds);
+// GET /user/profile, with the fields of Kite's own (profile.json).
+[[nodiscard]] std::string profile_body(std::string_view user_id);
+// DELETE /session/token's answer (`data: true`), and GET /portfolio/holdings with none.
+[[nodiscard]] std::string logout_body();
+[[nodiscard]] std::string holdings_body();
 [[nodiscard]] std::string placement_body(const Placement& placement);
 [[nodiscard]] std::string trades_body(const std::vector<BrokerTrade>& trades);
 [[nodiscard]] std::string positions_body(const std::vector<domain::BrokerPosition>& positions);
@@ -98,7 +106,9 @@ struct SessionGrant {
 [[nodiscard]] std::string login_url(std::string_view api_key,
                                     std::string_view base = "https://kite.zerodha.com");
 [[nodiscard]] Result<std::string> request_token_from(std::string_view redirect_url);
-[[nodiscard]] std::string session_body(const SessionGrant& grant);
+// POST /session/token's answer, with every field of Kite's (generate_session.json).
+[[nodiscard]] std::string session_body(const SessionGrant& grant, std::string_view api_key,
+                                       domain::TimeNs login_time);
 
 // ---- checksums (lowercase hex SHA-256 of plain concatenations) ----
 [[nodiscard]] std::string session_checksum(std::string_view api_key, std::string_view request_token,

@@ -230,6 +230,16 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
     book.advance(clock_());
     return ok(kite::orders_body(book.order_book()));
   }
+  if (r.method == verb::get && path.rfind("/orders/", 0) == 0 && path.ends_with("/trades") &&
+      path.find('/', 8) == path.size() - 7) {
+    // GET /orders/{id}/trades: a read, not an order call (no rate limit of orders).
+    const d::BrokerOrderId id{path.substr(8, path.size() - 15)};
+    std::vector<BrokerTrade> of_order;
+    for (const BrokerTrade& t : book.trades()) {
+      if (t.order_id == id) of_order.push_back(t);
+    }
+    return ok(kite::trades_body(of_order));
+  }
   if (r.method == verb::get && path.rfind("/orders/", 0) == 0 &&
       path.find('/', 8) == std::string::npos) {
     // GET /orders/{id}: the order's history; the simulator keeps its latest state only.
@@ -243,11 +253,35 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
   if (r.method == verb::get && path == "/portfolio/positions") {
     return ok(kite::positions_body(book.positions()));
   }
-  if (r.method == verb::get && (path == "/user/margins" || path == "/user/margins/equity")) {
+  if (r.method == verb::get && path == "/user/margins") {
     return ok(kite::margins_body(Funds{account->config.funds_paise}));
   }
-  if (r.method == verb::get && path == "/instruments") {
-    ServerReply reply = ok(kite::instruments_csv(config_.instruments));
+  if (r.method == verb::get && path == "/user/margins/equity") {
+    return ok(kite::margin_segment_body(Funds{account->config.funds_paise}));
+  }
+  if (r.method == verb::get && path == "/user/margins/commodity") {
+    return ok(kite::margin_segment_body(Funds{0}));
+  }
+  if (r.method == verb::get && path == "/user/profile") {
+    return ok(kite::profile_body(account->config.user_id));
+  }
+  if (r.method == verb::get && path == "/portfolio/holdings") return ok(kite::holdings_body());
+  if (r.method == verb::delete_ && path == "/session/token") {
+    account->expired = true;  // logged out: the access token is dead
+    return ok(kite::logout_body());
+  }
+  if (r.method == verb::get && (path == "/instruments" || path.rfind("/instruments/", 0) == 0)) {
+    // GET /instruments, or /instruments/{exchange}: that exchange's rows only.
+    const std::string exchange = path.size() > 13 ? path.substr(13) : "";
+    const auto only = kite::exchange_from_wire(exchange);
+    if (!exchange.empty() && !only) {
+      return error(400, "InputException", "Invalid exchange " + exchange);
+    }
+    std::vector<d::Instrument> listed;
+    for (const d::Instrument& i : config_.instruments) {
+      if (!only || i.key.exchange == *only) listed.push_back(i);
+    }
+    ServerReply reply = ok(kite::instruments_csv(listed));
     reply.content_type = "text/csv";
     return reply;
   }
@@ -292,7 +326,7 @@ ServerReply KiteSim::session_token(const net::HttpRequest& r) {
   set_token(a, "at" + std::to_string(logins_) + a.config.user_id + "x" +
                    std::to_string(mix64(static_cast<uint64_t>(clock_())) % 1'000'000));
   a.expired = false;
-  return ok(kite::session_body({a.config.user_id, a.config.access_token}));
+  return ok(kite::session_body({a.config.user_id, a.config.access_token}, api_key, clock_()));
 }
 
 KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include <date/date.h>
 
@@ -285,6 +286,41 @@ TEST(KiteCodec, AutosliceResponseGivesParentChildrenAndRefusedSlices) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->slices, p->slices);
   EXPECT_EQ(again->slice_errors[0].message, p->slice_errors[0].message);
+}
+
+// The paths of every object key under `v` ("data.available.cash"), arrays' first element.
+void key_paths(const boost::json::value& v, const std::string& at, std::set<std::string>& out) {
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.as_object()) {
+      const std::string path = at.empty() ? std::string(k) : at + "." + std::string(k);
+      out.insert(path);
+      key_paths(child, path, out);
+    }
+  } else if (v.is_array() && !v.as_array().empty()) {
+    key_paths(v.as_array()[0], at, out);
+  }
+}
+
+// Every field of Kite's own answer (the fixture) is in the simulator's.
+void expect_fields_of(const std::string& fixture_name, const std::string& ours) {
+  std::set<std::string> theirs, mine;
+  key_paths(boost::json::parse(fixture(fixture_name)), "", theirs);
+  key_paths(boost::json::parse(ours), "", mine);
+  for (const auto& k : theirs) EXPECT_TRUE(mine.contains(k)) << fixture_name << ": no " << k;
+}
+
+TEST(KiteCodec, TheSimulatorsSessionProfileAndMarginsCarryEveryFieldOfKites) {
+  expect_fields_of("kite/generate_session.json",
+                   session_body({"AB1234", "token-1234567890"}, "key", 1'790'000'000'000'000'000));
+  expect_fields_of("kite/profile.json", profile_body("AB1234"));
+  expect_fields_of("kite/margins_equity.json", margin_segment_body(Funds{100'00}));
+  expect_fields_of("kite/margins.json", margins_body(Funds{100'00}));
+  auto grant = parse_session(session_body({"AB1234", "tok"}, "key", 0));
+  ASSERT_TRUE(grant.ok());
+  EXPECT_EQ(grant->access_token, "tok");
+  auto funds = parse_margins(margin_segment_body(Funds{123'45}));
+  ASSERT_TRUE(funds.ok()) << funds.status().to_string();
+  EXPECT_EQ(funds->available_paise, 123'45);
 }
 
 TEST(KiteCodec, SessionGrantAndLoginRedirect) {

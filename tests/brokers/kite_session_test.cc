@@ -14,6 +14,7 @@
 #include <boost/json/parse.hpp>
 
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "brokers/kite/codec.h"
@@ -118,6 +119,79 @@ TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
         EXPECT_EQ(funds->available_paise, 5'00'000'00);
       },
       RateLimits::kite_orders());
+}
+
+// Goal (issue 24): the reads Kite's official clients make are served in Kite's shapes:
+// profile, margins of one segment (the segment object itself), an order's trades (a read,
+// not an order call answering "Unsupported variety"), holdings, instruments of one exchange, and
+// logout, after which the token is dead.
+TEST(KiteSession, ProfileMarginsTradesHoldingsInstrumentsAndLogoutAreServedInKitesShapes) {
+  namespace http = boost::beast::http;
+  KiteLoop loop;
+  std::map<std::string, std::string> bodies;  // "METHOD target" → body, read after the loop
+  int orders_status_after_logout = 0;
+  loop.run(
+      [&](kite::RestSession& s) -> asio::awaitable<void> {
+        net::HttpsClient raw(loop.io.get_executor(), loop.target(), 1, std::chrono::seconds(3));
+        const d::OrderRequest market3 = order(d::OrderType::market, 3);
+        const d::ClientTag tag{"trades1"};
+        auto placed = co_await s.place(market3, tag);
+        EXPECT_TRUE(placed.ok()) << placed.status().to_string();
+        if (!placed.ok()) co_return;
+        const std::vector<std::pair<http::verb, std::string>> calls = {
+            {http::verb::get, "/user/profile"},
+            {http::verb::get, "/user/margins/equity"},
+            {http::verb::get, "/orders/" + placed->order_id.value + "/trades"},
+            {http::verb::get, "/portfolio/holdings"},
+            {http::verb::get, "/instruments/NSE"},
+            {http::verb::delete_, "/session/token"},
+            {http::verb::get, "/orders"}};
+        for (const auto& [method, target] : calls) {
+          net::HttpRequest r;
+          r.method = method;
+          r.target = target;
+          r.headers = {{"X-Kite-Version", "3"}, {"Authorization", "token simkey:tok-secret-1"}};
+          auto answer = co_await raw.request(std::move(r));
+          EXPECT_TRUE(answer.ok()) << target << ": " << answer.status().to_string();
+          if (!answer.ok()) continue;
+          if (target == "/orders")
+            orders_status_after_logout = static_cast<int>(answer->status);
+          else
+            bodies[target] = answer->body;
+        }
+      },
+      RateLimits::kite_orders());
+  const auto data_of = [&](const std::string& target) -> boost::json::value {
+    boost::system::error_code ec;
+    const auto v = boost::json::parse(bodies[target], ec);
+    EXPECT_FALSE(ec) << target << ": " << bodies[target];
+    if (ec || !v.is_object() || !v.as_object().contains("data")) return nullptr;
+    return v.as_object().at("data");
+  };
+  const auto profile = data_of("/user/profile");
+  ASSERT_TRUE(profile.is_object()) << bodies["/user/profile"];
+  for (const char* k : {"user_id", "user_type", "email", "user_name", "user_shortname", "broker",
+                        "exchanges", "products", "order_types", "meta"}) {
+    EXPECT_TRUE(profile.as_object().contains(k)) << "profile lacks " << k;
+  }
+  EXPECT_EQ(profile.at("user_id"), "AB1234");
+  const auto equity = data_of("/user/margins/equity");
+  ASSERT_TRUE(equity.is_object());
+  EXPECT_TRUE(equity.as_object().contains("net")) << "not the segment itself: " << equity;
+  EXPECT_TRUE(equity.at("utilised").as_object().contains("span"));
+  std::string trades_target;
+  for (const auto& [target, body] : bodies) {
+    if (target.ends_with("/trades")) trades_target = target;
+  }
+  const auto trades = data_of(trades_target);
+  ASSERT_TRUE(trades.is_array()) << bodies[trades_target];
+  ASSERT_EQ(trades.as_array().size(), 1u);
+  EXPECT_EQ(trades.as_array()[0].at("quantity"), 3);
+  EXPECT_TRUE(data_of("/portfolio/holdings").is_array());
+  EXPECT_NE(bodies["/instruments/NSE"].find("INFY"), std::string::npos);
+  EXPECT_EQ(bodies["/instruments/NSE"].find("NIFTY"), std::string::npos) << "another exchange";
+  EXPECT_EQ(data_of("/session/token"), true);
+  EXPECT_EQ(orders_status_after_logout, 403) << "the token still worked after logout";
 }
 
 TEST(KiteSession, RateLimitedBurstPlacesEveryOrderExactlyOnce) {
