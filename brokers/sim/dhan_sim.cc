@@ -100,10 +100,18 @@ bool KiteSim::on_dhan_websocket(std::shared_ptr<net::WsConnection> connection) {
 }
 
 ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
-  const std::string path = r.target.substr(3, r.target.find('?') - 3);  // after "/v2"
+  std::string path = r.target.substr(3, r.target.find('?') - 3);  // after "/v2"
+  if (path.size() > 1 && path.back() == '/') path.pop_back();     // DhanHQ-py asks for /trades/
   const std::string client = std::string(header(r, "client-id"));
   const std::string_view token = header(r, "access-token");
-  account = find(client);
+  // The official client sends the client id with most calls, but only the token with some
+  // (profile): the token alone names the account then.
+  if (client.empty()) {
+    const auto it = by_token_.find(std::string(token));
+    account = it == by_token_.end() ? nullptr : it->second;
+  } else {
+    account = find(client);
+  }
   if (account == nullptr || account->expired || token != account->config.access_token) {
     account = nullptr;
     return dhan_error(401, "DH-901",
@@ -127,9 +135,13 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
     }
     return dhan_error(404, "DH-907", "No order found");
   }
-  if (r.method == verb::get && path == "/trades") {
+  if (r.method == verb::get && (path == "/trades" || path.rfind("/trades/", 0) == 0)) {
+    // All of the day's trades, or one order's (/trades/{order-id}: an array, a choice:
+    // brokers.md §4).
+    const std::string only = path.size() > 8 ? path.substr(8) : "";
     json::array rows;
     for (const BrokerTrade& t : book.trades()) {
+      if (!only.empty() && t.order_id.value != only) continue;
       const BrokerOrder o = [&] {
         BrokerOrder shell;
         shell.instrument = t.instrument;
@@ -163,6 +175,7 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
     }
     return dhan_ok(200, dhan::positions_body(positions, dhan_securities_, id));
   }
+  if (r.method == verb::get && path == "/holdings") return dhan_ok(200, "[]");  // none kept
   if (r.method == verb::get && path == "/fundlimit") {
     return dhan_ok(200, dhan::fund_limit_body(id, Funds{a.config.funds_paise}));
   }

@@ -8,10 +8,13 @@
 // each exactly once.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <boost/json/parse.hpp>
 
 #include "brokers/dhan/codec.h"
 #include "brokers/dhan/dhan_gateway.h"
+#include "brokers/net/https_client.h"
 #include "brokers/net/order_stream.h"
 #include "tests/support/sim_loop.h"
 
@@ -235,6 +238,51 @@ TEST(DhanGateway, OrderUpdatesAfterLoginAndGapFillAfterADropExactlyOnce) {
     co_await testing::sleep_for(300ms);
     for (const auto& [key, n] : seen) EXPECT_EQ(n, 1) << key << " emitted " << n << " times";
   });
+}
+
+// Goal (issue 24): the reads DhanHQ-py makes, as it makes them, are served: /trades/ with
+// its trailing slash, one order's trades, holdings, and the profile with only the
+// access-token header (no client-id).
+TEST(DhanGateway, TheOfficialClientsReadsAreServedAsItSendsThem) {
+  DhanLoop loop;
+  std::map<std::string, std::pair<unsigned, std::string>> answers;  // target → status, body
+  std::string order_id;
+  const bool done = loop.KiteSimLoop::run([&]() -> asio::awaitable<void> {
+    auto placed = loop.kite.place_as_owner("1000000009", market(kInfy, 3));
+    EXPECT_TRUE(placed.ok());
+    if (!placed.ok()) co_return;
+    order_id = placed->order_id.value;
+    net::HttpsClient raw(loop.io.get_executor(), loop.target(), 1, std::chrono::seconds(3));
+    const std::vector<std::string> targets = {"/v2/trades/", "/v2/trades/" + order_id,
+                                              "/v2/trades/NOSUCH", "/v2/holdings", "/v2/profile"};
+    for (const std::string& target : targets) {
+      net::HttpRequest r;
+      r.target = target;
+      r.headers = {{"access-token", "dhantok"}};
+      if (target != "/v2/profile") r.headers.emplace_back("client-id", "1000000009");
+      auto answer = co_await raw.request(std::move(r));
+      EXPECT_TRUE(answer.ok()) << target << ": " << answer.status().to_string();
+      if (answer.ok()) answers[target] = {answer->status, answer->body};
+    }
+  });
+  EXPECT_TRUE(done);
+  const auto array_of = [&](const std::string& target) -> boost::json::array {
+    const auto& [status, body] = answers[target];
+    EXPECT_EQ(status, 200u) << target << ": " << body;
+    boost::system::error_code ec;
+    const auto v = boost::json::parse(body, ec);
+    EXPECT_TRUE(!ec && v.is_array()) << target << ": " << body;
+    return !ec && v.is_array() ? v.as_array() : boost::json::array{};
+  };
+  EXPECT_EQ(array_of("/v2/trades/").size(), 1u);
+  const auto one = array_of("/v2/trades/" + order_id);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].at("orderId"), boost::json::value(order_id));
+  EXPECT_EQ(one[0].at("tradedQuantity"), 3);
+  EXPECT_TRUE(array_of("/v2/trades/NOSUCH").empty());
+  EXPECT_TRUE(array_of("/v2/holdings").empty());
+  EXPECT_EQ(answers["/v2/profile"].first, 200u) << answers["/v2/profile"].second;
+  EXPECT_NE(answers["/v2/profile"].second.find("1000000009"), std::string::npos);
 }
 
 // Goal (issue 24): Dhan's order-update socket carries JSON text only. DhanHQ-py parses every
