@@ -96,7 +96,7 @@ Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d
                     request.order_type == d::OrderType::stop_loss_market;
   o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
   o.broker_status = stop ? "TRIGGER PENDING" : "OPEN";
-  orders_[seq] = {o, now + config_.latency_ns + jitter(tag)};
+  orders_[seq] = {o, now + config_.latency_ns + jitter(tag), {o}};
   working_.insert(seq);
   changed_.insert(seq);
   if (!tag.empty()) by_tag_.emplace(tag, seq);  // the first order with it (slice, when sliced)
@@ -106,7 +106,7 @@ Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d
 void PaperBook::restore(const BrokerOrder& order, d::TimeNs now) {
   const uint64_t seq = sequence_of(order.order_id);
   TANDEM_REQUIRE(seq > 0 && !orders_.contains(seq), order.order_id.value);
-  orders_[seq] = {order, now};
+  orders_[seq] = {order, now, {order}};
   if (!d::is_final(order.status)) working_.insert(seq);
   if (!order.tag.empty()) by_tag_.emplace(d::ClientTag{order.tag}, seq);
   if (order.filled_units > 0) {
@@ -144,6 +144,7 @@ Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::Order
     o.status = d::OrderStatus::open;
     o.broker_status = "OPEN";
   }
+  it->second.history.push_back(o);
   changed_.insert(it->first);
   return o;
 }
@@ -158,6 +159,7 @@ Result<BrokerOrder> PaperBook::cancel(const d::BrokerOrderId& id, d::TimeNs now)
   o.cancelled_units = o.quantity_units - o.filled_units;
   o.pending_units = 0;
   o.exchange_time_ns = now;
+  it->second.history.push_back(o);
   working_.erase(it->first);
   changed_.insert(it->first);
   return o;
@@ -224,8 +226,11 @@ std::vector<BrokerOrder> PaperBook::advance(d::TimeNs now) {
   for (auto it = working_.begin(); it != working_.end();) {
     const uint64_t seq = *it;
     Working& w = orders_.at(seq);
-    const bool filled = try_fill(w, now);
-    if (cancel_ioc_rest(w, now) || filled) {
+    const bool filled = try_fill(w, now);  // or triggered
+    if (filled) w.history.push_back(w.order);
+    const bool ioc_ended = cancel_ioc_rest(w, now);
+    if (ioc_ended) w.history.push_back(w.order);
+    if (filled || ioc_ended) {
       changed.push_back(w.order);
       changed_.insert(seq);
     }
@@ -263,6 +268,11 @@ std::vector<d::BrokerPosition> PaperBook::positions() const {
   std::vector<d::BrokerPosition> out;
   for (auto& [key, p] : net) out.push_back(p);
   return out;
+}
+
+std::vector<BrokerOrder> PaperBook::history_of(const d::BrokerOrderId& id) const {
+  const auto it = orders_.find(sequence_of(id));
+  return it == orders_.end() ? std::vector<BrokerOrder>{} : it->second.history;
 }
 
 std::optional<BrokerOrder> PaperBook::find_by_tag(const d::ClientTag& tag) const {

@@ -76,6 +76,9 @@ class PaperBook {
   std::vector<domain::BrokerPosition> positions() const;
   // The first order placed with `tag`.
   std::optional<BrokerOrder> find_by_tag(const domain::ClientTag& tag) const;
+  // Every state the order was in (placed, each fill, each modify, its end), oldest first, as
+  // a broker's order history lists them; empty when the book has no such order.
+  std::vector<BrokerOrder> history_of(const domain::BrokerOrderId& id) const;
   // Puts back an order as it was (its id, what had filled, its state), fillable from `now`:
   // a paper book lives in memory, and after a restart the engine rebuilds it from the
   // journal (Engine::start), so that later modifies and cancels find their orders.
@@ -86,6 +89,7 @@ class PaperBook {
   struct Working {
     BrokerOrder order;
     domain::TimeNs fillable_at = 0;
+    std::vector<BrokerOrder> history;  // every state it was in, oldest first
   };
   Result<BrokerOrder> place_one(const domain::OrderRequest& order, const domain::ClientTag& tag,
                                 domain::TimeNs now);

@@ -78,10 +78,9 @@ asio::awaitable<Result<std::vector<BrokerOrder>>> PaperGateway::orders() {
 }
 
 asio::awaitable<Result<std::vector<BrokerOrder>>> PaperGateway::order_history(d::BrokerOrderId id) {
-  for (BrokerOrder& o : book_.order_book()) {
-    if (o.order_id == id) co_return std::vector<BrokerOrder>{std::move(o)};
-  }
-  co_return Status(StatusCode::rejected, "paper: no order " + id.value);
+  std::vector<BrokerOrder> history = book_.history_of(id);
+  if (history.empty()) co_return Status(StatusCode::rejected, "paper: no order " + id.value);
+  co_return history;
 }
 
 asio::awaitable<Result<std::vector<BrokerTrade>>> PaperGateway::trades() {

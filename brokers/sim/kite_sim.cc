@@ -242,12 +242,11 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
   }
   if (r.method == verb::get && path.rfind("/orders/", 0) == 0 &&
       path.find('/', 8) == std::string::npos) {
-    // GET /orders/{id}: the order's history; the simulator keeps its latest state only.
-    const d::BrokerOrderId id{path.substr(8)};
-    for (const BrokerOrder& o : book.order_book()) {
-      if (o.order_id == id) return ok(kite::orders_body({o}));
-    }
-    return error(400, "OrderException", "Couldn't find that order_id.");
+    // GET /orders/{id}: the order's history, every state it was in, oldest first.
+    book.advance(clock_());
+    const std::vector<BrokerOrder> history = book.history_of(d::BrokerOrderId{path.substr(8)});
+    if (history.empty()) return error(400, "OrderException", "Couldn't find that order_id.");
+    return ok(kite::orders_body(history));
   }
   if (r.method == verb::get && path == "/trades") return ok(kite::trades_body(book.trades()));
   if (r.method == verb::get && path == "/portfolio/positions") {

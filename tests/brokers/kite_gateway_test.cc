@@ -76,7 +76,10 @@ TEST(KiteGateway, EveryReadOfTheBrokerInterfaceDecodes) {
     if (!placed.ok()) co_return;
     const d::BrokerOrderId id = placed->order_id;
     auto history = co_await g.order_history(id);
-    EXPECT_TRUE(history.ok() && history->size() == 1 && history->at(0).tag == "r1");
+    // Placed, then filled: both states, each with its tag.
+    EXPECT_TRUE(history.ok() && history->size() == 2 && history->at(0).tag == "r1" &&
+                history->at(0).status == d::OrderStatus::open &&
+                history->at(1).status == d::OrderStatus::complete);
     auto trades = co_await g.trades();
     EXPECT_TRUE(trades.ok()) << trades.status().to_string();
     EXPECT_EQ(trades.ok() ? trades->size() : 0u, 1u);

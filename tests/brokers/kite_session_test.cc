@@ -104,6 +104,16 @@ TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
         EXPECT_EQ(book->at(0).status, d::OrderStatus::cancelled);
         auto again = co_await s.cancel(placed);
         EXPECT_EQ(again.status().code(), StatusCode::rejected);  // OrderException: already final
+        // The order's history: every state it was in, oldest first (issue 24).
+        auto history = co_await s.order_history(placed);
+        EXPECT_TRUE(history.ok()) << history.status().to_string();
+        EXPECT_EQ(history->size(), 3u) << "placed, modified, cancelled";
+        if (!history.ok() || history->size() != 3) co_return;
+        EXPECT_EQ(history->at(0).quantity_units, 10);
+        EXPECT_EQ(history->at(0).status, d::OrderStatus::open);
+        EXPECT_EQ(history->at(1).quantity_units, 4);
+        EXPECT_EQ(history->at(1).price_paise, 1495'00);
+        EXPECT_EQ(history->at(2).status, d::OrderStatus::cancelled);
 
         const d::OrderRequest market3 = order(d::OrderType::market, 3);
         const d::ClientTag tag2{"tagA2"};

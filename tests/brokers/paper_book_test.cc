@@ -64,6 +64,14 @@ TEST(PaperBook, PartialFillsTradesAndNetPositions) {
   EXPECT_EQ(step[0].status, d::OrderStatus::complete);
   EXPECT_EQ(step[0].average_price_paise, (4 * 100'00 + 6 * 110'00) / 10);
   EXPECT_EQ(book.trades().size(), 3u);
+  // Its history: placed, then each of its three fills.
+  const auto history = book.history_of(step[0].order_id);
+  ASSERT_EQ(history.size(), 4u);
+  EXPECT_EQ(history[0].filled_units, 0);
+  EXPECT_EQ(history[1].filled_units, 4);
+  EXPECT_EQ(history[2].filled_units, 8);
+  EXPECT_EQ(history[3].status, d::OrderStatus::complete);
+  EXPECT_TRUE(book.history_of(d::BrokerOrderId{"P999"}).empty());
   ASSERT_TRUE(book.place(order(d::Side::sell, d::OrderType::market, 4), {"s"}, 3).ok());
   book.advance(3);
   auto positions = book.positions();
