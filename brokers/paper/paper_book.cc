@@ -23,6 +23,15 @@ uint64_t sequence_of(const d::BrokerOrderId& id) {
   return v;
 }
 
+// What is left of `o` ends cancelled at `now` (a cancel, or an IOC order's rest).
+void mark_cancelled(BrokerOrder& o, d::TimeNs now) {
+  o.status = d::OrderStatus::cancelled;
+  o.broker_status = "CANCELLED";
+  o.cancelled_units = o.quantity_units - o.filled_units;
+  o.pending_units = 0;
+  o.exchange_time_ns = now;
+}
+
 Result<BrokerOrder> rejected(std::string why) {
   return Status(StatusCode::rejected, std::move(why));
 }
@@ -154,11 +163,7 @@ Result<BrokerOrder> PaperBook::cancel(const d::BrokerOrderId& id, d::TimeNs now)
   if (it == orders_.end()) return rejected("paper: no order " + id.value);
   BrokerOrder& o = it->second.order;
   if (d::is_final(o.status)) return rejected("paper: order " + id.value + " is " + o.broker_status);
-  o.status = d::OrderStatus::cancelled;
-  o.broker_status = "CANCELLED";
-  o.cancelled_units = o.quantity_units - o.filled_units;
-  o.pending_units = 0;
-  o.exchange_time_ns = now;
+  mark_cancelled(o, now);
   it->second.history.push_back(o);
   working_.erase(it->first);
   changed_.insert(it->first);
@@ -213,11 +218,7 @@ bool PaperBook::cancel_ioc_rest(Working& w, d::TimeNs now) {
       o.status == d::OrderStatus::trigger_pending) {
     return false;
   }
-  o.status = d::OrderStatus::cancelled;
-  o.broker_status = "CANCELLED";
-  o.cancelled_units = o.quantity_units - o.filled_units;
-  o.pending_units = 0;
-  o.exchange_time_ns = now;
+  mark_cancelled(o, now);
   return true;
 }
 
