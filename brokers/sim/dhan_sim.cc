@@ -107,7 +107,7 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
   // The official client sends the client id with most calls, but only the token with some
   // (profile): the token alone names the account then.
   if (client.empty()) {
-    const auto it = by_token_.find(std::string(token));
+    const auto it = by_token_.find(token);  // a transparent map: no string built
     account = it == by_token_.end() ? nullptr : it->second;
   } else {
     account = find(client);
