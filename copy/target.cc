@@ -95,10 +95,6 @@ Target cap(const FollowerSettings& f, Target t, int64_t lot, int64_t price) {
 
 }  // namespace
 
-int64_t lot_unit(const Instrument& i) {
-  return i.segment == Segment::equity ? 1 : std::max<int64_t>(i.lot_size_units, 1);
-}
-
 int64_t order_cap_units(const Instrument& i) {
   const int64_t lot = lot_unit(i);
   return i.freeze_qty_units <= 0 ? 0 : i.freeze_qty_units / lot * lot;

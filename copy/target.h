@@ -27,9 +27,6 @@
 
 namespace tandem::domain {
 
-// Lots are the rounding unit of derivatives; equities round to shares.
-[[nodiscard]] int64_t lot_unit(const Instrument& instrument);
-
 // The most one order may carry (the exchange's freeze quantity, in whole lots); 0: no limit.
 // A larger quantity goes as several orders (convergence, flatten) or is cut (a mirror; the
 // rest follows by convergence once the leader has filled).

@@ -356,7 +356,7 @@ std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
     return Refusal{Refusal::Kind::input,
                    "Invalid instrument: " + order.instrument.tradingsymbol + " is not listed"};
   }
-  const int64_t lot = inst->segment == d::Segment::equity ? 1 : inst->lot_size_units;
+  const int64_t lot = d::lot_unit(*inst);
   if (lot > 1 && order.quantity_units % lot != 0) {
     return Refusal{Refusal::Kind::input, "Quantity " + std::to_string(order.quantity_units) +
                                              " is not a multiple of the lot size (" +

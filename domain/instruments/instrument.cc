@@ -1,8 +1,13 @@
 #include "domain/instruments/instrument.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace tandem::domain {
+
+int64_t lot_unit(const Instrument& i) {
+  return i.segment == Segment::equity ? 1 : std::max<int64_t>(i.lot_size_units, 1);
+}
 
 std::string to_text(const InstrumentKey& key) {
   std::string out(to_string(key.exchange));

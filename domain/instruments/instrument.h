@@ -36,6 +36,10 @@ struct Instrument {
   bool operator==(const Instrument&) const = default;
 };
 
+// Lots are the rounding unit of derivatives; equities round to shares: what an order's
+// quantity must be a multiple of.
+[[nodiscard]] int64_t lot_unit(const Instrument& instrument);
+
 // True when `a` and `b` are the same contract as two brokers name it: the same key, or a
 // derivative on the same exchange with the same underlying, expiry, strike and option type
 // (Kite's NIFTY26N2423500CE is Dhan's NIFTY-Nov2026-23500-CE).
