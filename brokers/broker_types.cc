@@ -1,5 +1,6 @@
 #include "brokers/broker_types.h"
 
+#include <algorithm>
 #include <array>
 
 #include "domain/base/enum_names.h"
@@ -58,6 +59,29 @@ domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs 
   u.received_time_ns = received_time_ns;
   u.raw_digest = std::move(raw_digest);
   return u;
+}
+
+domain::OrderRequest request_of(const BrokerOrder& o) {
+  return domain::OrderRequest{o.instrument, o.side,           o.order_type,  o.product,
+                              o.validity,   o.quantity_units, o.price_paise, o.trigger_price_paise};
+}
+
+int64_t PositionDetail::average_buy_paise() const {
+  return bought_units == 0 ? 0 : bought_value_paise / bought_units;
+}
+
+int64_t PositionDetail::average_sell_paise() const {
+  return sold_units == 0 ? 0 : sold_value_paise / sold_units;
+}
+
+int64_t PositionDetail::realised_paise() const {
+  return std::min(bought_units, sold_units) * (average_sell_paise() - average_buy_paise());
+}
+
+int64_t PositionDetail::pnl_paise() const {
+  // Without a mark the open units are valued at their own average: no P&L on them yet.
+  const int64_t mark = last_price_paise > 0 ? last_price_paise : net.average_price_paise;
+  return sold_value_paise - bought_value_paise + net.net_qty_units * mark;
 }
 
 }  // namespace tandem::brokers

@@ -61,10 +61,15 @@ struct BrokerOrder {
   int64_t trigger_price_paise = 0;
   int64_t average_price_paise = 0;
   std::string tag;                      // our client tag when we placed it
+  std::string placed_by;                // the user id that placed it (Kite's placed_by)
+  bool modified = false;                // changed since it was placed (Kite's modified)
   domain::TimeNs order_time_ns = 0;     // when the broker took it (UTC ns)
   domain::TimeNs exchange_time_ns = 0;  // when the exchange last touched it; 0 if never
   bool operator==(const BrokerOrder&) const = default;
 };
+
+// The order as it stands, as a request: what a modify starts from.
+[[nodiscard]] domain::OrderRequest request_of(const BrokerOrder& order);
 
 struct BrokerTrade {
   std::string trade_id;
@@ -75,7 +80,31 @@ struct BrokerTrade {
   int64_t quantity_units = 0;
   int64_t price_paise = 0;
   domain::TimeNs fill_time_ns = 0;
+  uint32_t instrument_token = 0;     // Kite's; 0 when unknown
+  std::string exchange_order_id;     // empty when unknown
+  domain::TimeNs order_time_ns = 0;  // when the broker took the order; 0 when unknown
   bool operator==(const BrokerTrade&) const = default;
+};
+
+// A position with the day's trading behind it, as a broker's position book shows it (Kite's
+// buy_*, sell_* and pnl; Dhan's buyQty, dayBuyValue, realizedProfit): the net position, what
+// was bought and sold, and the price its P&L is marked at.
+struct PositionDetail {
+  domain::BrokerPosition net;
+  uint32_t instrument_token = 0;  // Kite's; 0 when unknown
+  int64_t bought_units = 0;
+  int64_t bought_value_paise = 0;  // the sum of units × price of the buys
+  int64_t sold_units = 0;
+  int64_t sold_value_paise = 0;
+  int64_t last_price_paise = 0;  // the mark; 0 when there is none
+
+  int64_t average_buy_paise() const;   // 0 when nothing was bought
+  int64_t average_sell_paise() const;  // 0 when nothing was sold
+  // What the closed units made: min(bought, sold) × (average sell − average buy).
+  int64_t realised_paise() const;
+  // Everything at the mark: sold value − bought value + net units × mark.
+  int64_t pnl_paise() const;
+  bool operator==(const PositionDetail&) const = default;
 };
 
 struct Funds {

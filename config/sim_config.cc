@@ -2,6 +2,7 @@
 
 #include "brokers/kite/codec.h"
 #include "config/toml_fields.h"
+#include "domain/base/time.h"
 
 namespace tandem::config {
 
@@ -33,6 +34,38 @@ brokers::sim::Faults read_faults(TomlFields& f, const toml::table* t, const std:
   out.registered_ip = f.text(*t, "registered_ip", path);
   out.streams_down = f.boolean(*t, "streams_down", path, false);
   return out;
+}
+
+// A derivative's contract: `expiry` (a TOML date), `strike` (rupees) and `option` (CE or PE;
+// none for a future). The Kite instruments CSV and Dhan's scrip master are written from
+// them, and contracts are matched across the two brokers by them.
+void read_contract(TomlFields& f, const toml::table& t, const std::string& path,
+                   d::Instrument& inst) {
+  const bool derivative = inst.segment == d::Segment::derivatives;
+  for (const char* key : {"expiry", "strike", "option"}) {
+    if (t.contains(key) && !derivative) {
+      f.error(t.get(key), path + "." + key, "only a derivative (NFO, BFO) has one");
+    }
+  }
+  if (const toml::node* expiry = t.get("expiry")) {
+    const auto date = expiry->value<toml::date>();
+    const d::TradingDay day =
+        date ? static_cast<d::TradingDay>(date->year * 10000 + date->month * 100 + date->day) : 0;
+    if (!date || !d::is_valid_trading_day(day)) {
+      f.error(expiry, path + ".expiry", "wants a date, e.g. expiry = 2026-12-29");
+    }
+    inst.expiry_day = day;
+  }
+  inst.strike_paise = f.paise(t, "strike", path, 0);
+  const std::string option = f.text(t, "option", path);
+  if (option == "CE" || option == "PE") {
+    inst.option_type = option == "CE" ? d::OptionType::call : d::OptionType::put;
+    if (inst.expiry_day == 0 || inst.strike_paise <= 0) {
+      f.error(t.get("option"), path + ".option", "an option needs an expiry and a strike");
+    }
+  } else if (!option.empty()) {
+    f.error(t.get("option"), path + ".option", "wants CE or PE, got '" + option + "'");
+  }
 }
 
 Result<SimSettings> read(const Result<toml::table>& doc, const std::string& name) {
@@ -80,7 +113,8 @@ Result<SimSettings> read(const Result<toml::table>& doc, const std::string& name
     const std::string path = "instrument[" + std::to_string(i) + "]";
     const toml::table& t = *instruments[i];
     f.only(t, path,
-           {"exchange", "symbol", "underlying", "token", "lot", "tick", "freeze", "price"});
+           {"exchange", "symbol", "underlying", "token", "lot", "tick", "freeze", "price", "expiry",
+            "strike", "option"});
     d::Instrument inst;
     const std::string exchange = f.text(t, "exchange", path, "", true);
     const auto e = brokers::kite::exchange_from_wire(exchange);
@@ -94,6 +128,7 @@ Result<SimSettings> read(const Result<toml::table>& doc, const std::string& name
     inst.freeze_qty_units = f.integer(t, "freeze", path, 0, 0, INT64_MAX);
     inst.segment = e && (*e == d::Exchange::nfo || *e == d::Exchange::bfo) ? d::Segment::derivatives
                                                                            : d::Segment::equity;
+    read_contract(f, t, path, inst);
     const int64_t price = f.paise(t, "price", path, 0);
     if (price > 0) out.opening_prices[inst.key] = price;
     out.kite.instruments.push_back(std::move(inst));

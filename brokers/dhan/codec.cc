@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 
 #include "brokers/json_reader.h"
 #include "brokers/wire_names.h"
@@ -490,10 +491,32 @@ Result<OrderRequestBody> read_request(std::string_view body, bool for_modify) {
       });
 }
 
+// Dhan's drv* fields: a derivative's expiry (a date; the exact form Dhan writes is not
+// documented, brokers.md §4), option type and strike. Anything else has `no_expiry` (null in
+// order and trade rows, 0001-01-01 in positions, as Dhan's own examples write them), no
+// option type and strike 0.
+void add_contract_fields(json::object& row, const d::Instrument* i, json::value no_expiry) {
+  const bool derivative = i != nullptr && i->segment == d::Segment::derivatives;
+  if (derivative && i->expiry_day != 0) {
+    char day[16];
+    std::snprintf(day, sizeof day, "%04u-%02u-%02u", i->expiry_day / 10000,
+                  i->expiry_day / 100 % 100, i->expiry_day % 100);
+    row["drvExpiryDate"] = day;
+  } else {
+    row["drvExpiryDate"] = std::move(no_expiry);
+  }
+  const bool call = derivative && i->option_type == d::OptionType::call;
+  const bool put = derivative && i->option_type == d::OptionType::put;
+  row["drvOptionType"] = call  ? json::value("CALL")
+                         : put ? json::value("PUT")
+                               : json::value(nullptr);
+  row["drvStrikePrice"] = number_of_rupees(derivative ? i->strike_paise : 0);
+}
+
 json::object order_row(const BrokerOrder& o, const SecurityMap& securities,
                        std::string_view client_id) {
   const auto* i = securities.by_key(o.instrument);
-  return json::object{
+  json::object row{
       {"dhanClientId", client_id},
       {"orderId", o.order_id.value},
       {"exchangeOrderId", o.exchange_order_id},
@@ -520,7 +543,12 @@ json::object order_row(const BrokerOrder& o, const SecurityMap& securities,
       {"omsErrorDescription", o.status_message},
       {"remainingQuantity", o.quantity_units - o.filled_units},
       {"averageTradedPrice", number_of_rupees(o.average_price_paise)},
-      {"filledQty", o.filled_units}};
+      {"filledQty", o.filled_units},
+      {"boProfitValue", 0.0},
+      {"boStopLossValue", 0.0},
+      {"algoId", nullptr}};
+  add_contract_fields(row, i, nullptr);
+  return row;
 }
 
 }  // namespace
@@ -548,24 +576,43 @@ std::string order_ack_body(const d::BrokerOrderId& id, std::string_view status) 
   return json::serialize(json::object{{"orderId", id.value}, {"orderStatus", status}});
 }
 
-std::string positions_body(const std::vector<d::BrokerPosition>& positions,
+std::string positions_body(const std::vector<PositionDetail>& positions,
                            const SecurityMap& securities, std::string_view client_id) {
   json::array rows;
-  for (const auto& p : positions) {
-    const auto* i = securities.by_key(p.instrument);
-    const bool long_side = p.net_qty_units >= 0;
-    rows.push_back(
-        json::object{{"dhanClientId", client_id},
-                     {"tradingSymbol", p.instrument.tradingsymbol},
+  for (const PositionDetail& p : positions) {
+    const d::BrokerPosition& net = p.net;
+    const auto* i = securities.by_key(net.instrument);
+    const int64_t realised = p.realised_paise();
+    json::object row{{"dhanClientId", client_id},
+                     {"tradingSymbol", net.instrument.tradingsymbol},
                      {"securityId", i == nullptr ? std::string() : i->dhan_security_id},
-                     {"positionType", p.net_qty_units == 0 ? "CLOSED"
-                                      : long_side          ? "LONG"
-                                                           : "SHORT"},
-                     {"exchangeSegment", segment_of(p.instrument.exchange)},
-                     {"productType", to_wire(kProducts, p.product)},
-                     {"buyAvg", number_of_rupees(long_side ? p.average_price_paise : 0)},
-                     {"sellAvg", number_of_rupees(long_side ? 0 : p.average_price_paise)},
-                     {"netQty", p.net_qty_units}});
+                     {"positionType", net.net_qty_units == 0  ? "CLOSED"
+                                      : net.net_qty_units > 0 ? "LONG"
+                                                              : "SHORT"},
+                     {"exchangeSegment", segment_of(net.instrument.exchange)},
+                     {"productType", to_wire(kProducts, net.product)},
+                     {"buyAvg", number_of_rupees(p.average_buy_paise())},
+                     {"buyQty", p.bought_units},
+                     {"costPrice", number_of_rupees(net.average_price_paise)},
+                     {"sellAvg", number_of_rupees(p.average_sell_paise())},
+                     {"sellQty", p.sold_units},
+                     {"netQty", net.net_qty_units},
+                     {"realizedProfit", number_of_rupees(realised)},
+                     {"unrealizedProfit", number_of_rupees(p.pnl_paise() - realised)},
+                     {"rbiReferenceRate", 1.0},
+                     {"multiplier", 1},
+                     // One day's book: nothing carried forward, everything bought and sold today.
+                     {"carryForwardBuyQty", 0},
+                     {"carryForwardSellQty", 0},
+                     {"carryForwardBuyValue", 0.0},
+                     {"carryForwardSellValue", 0.0},
+                     {"dayBuyQty", p.bought_units},
+                     {"daySellQty", p.sold_units},
+                     {"dayBuyValue", number_of_rupees(p.bought_value_paise)},
+                     {"daySellValue", number_of_rupees(p.sold_value_paise)},
+                     {"crossCurrency", false}};
+    add_contract_fields(row, i, "0001-01-01");
+    rows.push_back(std::move(row));
   }
   return json::serialize(rows);
 }

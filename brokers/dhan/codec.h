@@ -110,7 +110,8 @@ struct OrderRequestBody {
 [[nodiscard]] std::string order_body(const BrokerOrder& order, const SecurityMap& securities,
                                      std::string_view client_id);
 [[nodiscard]] std::string order_ack_body(const domain::BrokerOrderId& id, std::string_view status);
-[[nodiscard]] std::string positions_body(const std::vector<domain::BrokerPosition>& positions,
+// GET /v2/positions: every field of Dhan's row, from one day's trading.
+[[nodiscard]] std::string positions_body(const std::vector<PositionDetail>& positions,
                                          const SecurityMap& securities, std::string_view client_id);
 [[nodiscard]] std::string fund_limit_body(std::string_view client_id, const Funds& funds);
 [[nodiscard]] std::string error_body(std::string_view code, std::string_view message);

@@ -87,6 +87,8 @@ Result<BrokerOrder> read_order(const json::object& o) {
   out.trigger_price_paise = r.paise_or("trigger_price", 0);
   out.average_price_paise = r.paise_or("average_price", 0);
   out.tag = r.text_or("tag");
+  out.placed_by = r.text_or("placed_by");
+  out.modified = r.boolean_or("modified", false);
   out.order_time_ns = r.ist_time_or("order_timestamp", 0);
   out.exchange_time_ns = r.ist_time_or("exchange_update_timestamp", 0);
   if (out.exchange_time_ns == 0) out.exchange_time_ns = r.ist_time_or("exchange_timestamp", 0);
@@ -204,6 +206,9 @@ Result<std::vector<BrokerTrade>> parse_trades(std::string_view body) {
         t.quantity_units = r.integer("quantity");
         t.price_paise = r.paise("average_price");
         t.fill_time_ns = r.ist_time_or("fill_timestamp", 0);
+        t.instrument_token = static_cast<uint32_t>(r.integer_or("instrument_token", 0));
+        t.exchange_order_id = r.text_or("exchange_order_id");
+        // order_timestamp is a time of day without its date (trades.json): not read.
         if (!r.status().ok()) return r.status();
         return t;
       });
@@ -449,71 +454,116 @@ std::string modify_order_form(const d::OrderRequest& o, int market_protection) {
   return form;
 }
 
-Result<OrderForm> parse_order_form(std::string_view body, bool for_modify) {
+namespace {
+
+// A form's fields by name; the last of a repeated key wins, an empty value is absent.
+using FormFields = std::map<std::string, std::string>;
+
+std::optional<FormFields> form_fields(std::string_view body) {
   auto params = parse_form(body);
-  if (!params) return Status::invalid_argument("kite order form: not form-encoded");
-  std::map<std::string, std::string> f;
-  for (const auto& p : *params) f[p.key] = p.value.value_or("");
-  auto bad = [](std::string_view field, std::string_view why) {
-    return Status::invalid_argument("kite order form '" + std::string(field) +
-                                    "': " + std::string(why));
-  };
-  auto get = [&](const char* key) -> std::optional<std::string> {
+  if (!params) return std::nullopt;
+  FormFields f;
+  for (const auto& p : *params) {
+    if (p.value && !p.value->empty()) f[p.key] = *p.value;
+  }
+  return f;
+}
+
+Status bad_field(std::string_view field, std::string_view why) {
+  return Status::invalid_argument("kite order form '" + std::string(field) +
+                                  "': " + std::string(why));
+}
+
+// The fields a place and a modify share, read over `o`: a field the form does not name
+// keeps the value `o` has; a place must carry order_type and quantity.
+Status read_order_fields(const FormFields& f, bool place, OrderForm& out) {
+  d::OrderRequest& o = out.order;
+  auto get = [&](const char* key) -> const std::string* {
     const auto it = f.find(key);
-    if (it == f.end() || it->second.empty()) return std::nullopt;
-    return it->second;
+    return it == f.end() ? nullptr : &it->second;
   };
-  auto number = [&](const char* key, int64_t& out) -> bool {
-    const auto v = get(key);
-    if (!v) return true;
-    const auto r = std::from_chars(v->data(), v->data() + v->size(), out);
+  auto number = [&](const char* key, int64_t& into) -> bool {
+    const std::string* v = get(key);
+    if (v == nullptr) return true;
+    const auto r = std::from_chars(v->data(), v->data() + v->size(), into);
     return r.ec == std::errc() && r.ptr == v->data() + v->size();
   };
-  auto price = [&](const char* key, int64_t& out) -> bool {
-    const auto v = get(key);
-    if (!v) return true;
+  auto price = [&](const char* key, int64_t& into) -> bool {
+    const std::string* v = get(key);
+    if (v == nullptr) return true;
     const auto p = decimal_paise(*v);
     if (!p) return false;
-    out = *p;
+    into = *p;
     return true;
+  };
+  if (const std::string* type = get("order_type"); type != nullptr || place) {
+    const auto known = from_wire(kOrderTypes, type != nullptr ? *type : "");
+    if (!known) return bad_field("order_type", "missing or unknown");
+    o.order_type = *known;
+  }
+  if (const std::string* validity = get("validity")) {
+    const auto known = from_wire(kValidities, *validity);
+    if (!known) return bad_field("validity", "unknown");
+    o.validity = *known;
+  }
+  if (place && get("quantity") == nullptr) return bad_field("quantity", "missing");
+  if (!number("quantity", o.quantity_units) || o.quantity_units <= 0) {
+    return bad_field("quantity", "must be a positive whole number");
+  }
+  if (!price("price", o.price_paise)) return bad_field("price", "not a price");
+  if (!price("trigger_price", o.trigger_price_paise)) {
+    return bad_field("trigger_price", "not a price");
+  }
+  if (get("market_protection") != nullptr) {
+    int64_t protection = 0;
+    if (!number("market_protection", protection)) {
+      return bad_field("market_protection", "not a number");
+    }
+    out.market_protection = static_cast<int>(protection);
+  }
+  return Status();
+}
+
+}  // namespace
+
+Result<OrderForm> parse_order_form(std::string_view body) {
+  const auto f = form_fields(body);
+  if (!f) return Status::invalid_argument("kite order form: not form-encoded");
+  auto get = [&](const char* key) {
+    const auto it = f->find(key);
+    return it == f->end() ? std::string() : it->second;
   };
   OrderForm out;
   d::OrderRequest& o = out.order;
-  if (!for_modify) {
-    const auto symbol = get("tradingsymbol");
-    if (!symbol) return bad("tradingsymbol", "missing");
-    const auto exchange = from_wire(kExchanges, get("exchange").value_or(""));
-    const auto side = from_wire(kSides, get("transaction_type").value_or(""));
-    const auto product = from_wire(kProducts, get("product").value_or(""));
-    if (!exchange) return bad("exchange", "missing or unknown");
-    if (!side) return bad("transaction_type", "missing or unknown");
-    if (!product) return bad("product", "missing or unknown");
-    o.instrument = {*exchange, *symbol};
-    o.side = *side;
-    o.product = *product;
-    const std::string tag = get("tag").value_or("");
-    if (tag.size() > 20 ||
-        tag.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                              "0123456789") != std::string::npos) {
-      return bad("tag", "at most 20 alphanumeric characters");
-    }
-    out.tag = d::ClientTag{tag};
+  const std::string symbol = get("tradingsymbol");
+  if (symbol.empty()) return bad_field("tradingsymbol", "missing");
+  const auto exchange = from_wire(kExchanges, get("exchange"));
+  const auto side = from_wire(kSides, get("transaction_type"));
+  const auto product = from_wire(kProducts, get("product"));
+  if (!exchange) return bad_field("exchange", "missing or unknown");
+  if (!side) return bad_field("transaction_type", "missing or unknown");
+  if (!product) return bad_field("product", "missing or unknown");
+  o.instrument = {*exchange, symbol};
+  o.side = *side;
+  o.product = *product;
+  const std::string tag = get("tag");
+  if (tag.size() > 20 ||
+      tag.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "0123456789") != std::string::npos) {
+    return bad_field("tag", "at most 20 alphanumeric characters");
   }
-  const auto type = from_wire(kOrderTypes, get("order_type").value_or(""));
-  if (!type) return bad("order_type", "missing or unknown");
-  o.order_type = *type;
-  o.validity = from_wire(kValidities, get("validity").value_or("DAY")).value_or(d::Validity::day);
-  if (!number("quantity", o.quantity_units) || o.quantity_units <= 0) {
-    return bad("quantity", "must be a positive whole number");
-  }
-  if (!price("price", o.price_paise)) return bad("price", "not a price");
-  if (!price("trigger_price", o.trigger_price_paise)) return bad("trigger_price", "not a price");
-  int64_t protection = 0;
-  if (get("market_protection")) {
-    if (!number("market_protection", protection)) return bad("market_protection", "not a number");
-    out.market_protection = static_cast<int>(protection);
-  }
-  out.autoslice = get("autoslice").value_or("") == "true";
+  out.tag = d::ClientTag{tag};
+  if (Status s = read_order_fields(*f, true, out); !s.ok()) return s;
+  out.autoslice = get("autoslice") == "true";
+  return out;
+}
+
+Result<OrderForm> parse_modify_form(std::string_view body, const d::OrderRequest& current) {
+  const auto f = form_fields(body);
+  if (!f) return Status::invalid_argument("kite order form: not form-encoded");
+  OrderForm out;
+  out.order = current;
+  if (Status s = read_order_fields(*f, false, out); !s.ok()) return s;
   return out;
 }
 
@@ -526,7 +576,8 @@ json::value ist(d::TimeNs ns) { return ist_timestamp_value(ns); }
 
 json::object order_row(const BrokerOrder& o) {
   json::object row;
-  row.reserve(27);  // every field below: no rehash while the row grows
+  row.reserve(32);  // every field below: no rehash while the row grows
+  row["placed_by"] = o.placed_by;
   row["order_id"] = o.order_id.value;
   row["exchange_order_id"] =
       o.exchange_order_id.empty() ? json::value(nullptr) : json::value(o.exchange_order_id);
@@ -534,6 +585,7 @@ json::object order_row(const BrokerOrder& o) {
   row["status"] = o.broker_status;
   row["status_message"] =
       o.status_message.empty() ? json::value(nullptr) : json::value(o.status_message);
+  row["status_message_raw"] = row["status_message"];
   row["order_timestamp"] = ist(o.order_time_ns);
   row["exchange_timestamp"] = ist(o.exchange_time_ns);
   row["exchange_update_timestamp"] = ist(o.exchange_time_ns);
@@ -556,6 +608,9 @@ json::object order_row(const BrokerOrder& o) {
   row["market_protection"] = 0;
   row["meta"] = json::object();
   row["tag"] = o.tag.empty() ? json::value(nullptr) : json::value(o.tag);
+  row["modified"] = o.modified;
+  // Kite's guid names the request that placed the order; one per order here.
+  row["guid"] = "sim-" + o.order_id.value;
   return row;
 }
 
@@ -676,32 +731,65 @@ std::string trades_body(const std::vector<BrokerTrade>& trades) {
     row["quantity"] = t.quantity_units;
     row["average_price"] = money(t.price_paise);
     row["fill_timestamp"] = ist(t.fill_time_ns);
+    row["instrument_token"] = t.instrument_token;
+    row["exchange_order_id"] =
+        t.exchange_order_id.empty() ? json::value(nullptr) : json::value(t.exchange_order_id);
+    // Kite writes the order's time here as the time of day alone (trades.json).
+    const json::value placed = ist(t.order_time_ns);
+    row["order_timestamp"] =
+        placed.is_string() ? json::value(json::string(placed.get_string().subview(11))) : placed;
+    row["exchange_timestamp"] = ist(t.fill_time_ns);
     rows.push_back(std::move(row));
   }
   return success(std::move(rows));
 }
 
-std::string positions_body(const std::vector<d::BrokerPosition>& positions) {
+std::string positions_body(const std::vector<PositionDetail>& positions) {
   json::array net;
-  for (const auto& p : positions) {
+  for (const PositionDetail& p : positions) {
+    // An intraday book: everything was traded today (nothing overnight), multiplier 1, and
+    // the previous close is unknown, so m2m is the P&L.
+    const int64_t pnl = p.pnl_paise();
+    const int64_t realised = p.realised_paise();
     json::object row;
-    row["exchange"] = wire(p.instrument.exchange);
-    row["tradingsymbol"] = p.instrument.tradingsymbol;
-    row["product"] = wire(p.product);
-    row["quantity"] = p.net_qty_units;
-    row["average_price"] = money(p.average_price_paise);
+    row["tradingsymbol"] = p.net.instrument.tradingsymbol;
+    row["exchange"] = wire(p.net.instrument.exchange);
+    row["instrument_token"] = p.instrument_token;
+    row["product"] = wire(p.net.product);
+    row["quantity"] = p.net.net_qty_units;
+    row["overnight_quantity"] = 0;
+    row["multiplier"] = 1;
+    row["average_price"] = money(p.net.average_price_paise);
+    row["close_price"] = 0;
+    row["last_price"] = money(p.last_price_paise);
+    row["value"] = money(p.sold_value_paise - p.bought_value_paise);
+    row["pnl"] = money(pnl);
+    row["m2m"] = money(pnl);
+    row["unrealised"] = money(pnl - realised);
+    row["realised"] = money(realised);
+    for (const char* day : {"", "day_"}) {
+      const std::string prefix(day);
+      row[prefix + "buy_quantity"] = p.bought_units;
+      row[prefix + "buy_price"] = money(p.average_buy_paise());
+      row[prefix + "buy_value"] = money(p.bought_value_paise);
+      row[prefix + "sell_quantity"] = p.sold_units;
+      row[prefix + "sell_price"] = money(p.average_sell_paise());
+      row[prefix + "sell_value"] = money(p.sold_value_paise);
+    }
+    row["buy_m2m"] = money(p.bought_value_paise);
+    row["sell_m2m"] = money(p.sold_value_paise);
     net.push_back(std::move(row));
   }
   json::object data;
+  data["day"] = net;
   data["net"] = std::move(net);
-  data["day"] = json::array();
   return success(std::move(data));
 }
 
 std::string instruments_csv(const std::vector<d::Instrument>& instruments) {
   std::string out =
       "instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,"
-      "lot_size,instrument_type,segment,exchange\n";
+      "lot_size,instrument_type,segment,exchange\r\n";
   for (const auto& i : instruments) {
     const bool future =
         i.segment == d::Segment::derivatives && i.option_type == d::OptionType::none;
@@ -725,7 +813,7 @@ std::string instruments_csv(const std::vector<d::Instrument>& instruments) {
            i.key.tradingsymbol + ",\"" + i.underlying + "\",0.0," + expiry + "," +
            rupees(i.strike_paise) + "," + rupees(i.tick_size_paise) + "," +
            std::to_string(i.lot_size_units) + "," + type + "," + segment + "," +
-           std::string(wire(i.key.exchange)) + "\n";
+           std::string(wire(i.key.exchange)) + "\r\n";  // CRLF, as Kite's own CSV
   }
   return out;
 }
@@ -780,13 +868,24 @@ std::string session_body(const SessionGrant& grant, std::string_view api_key,
   data["refresh_token"] = "";
   data["silo"] = "";
   data["login_time"] = ist(login_time);
+  data["avatar_url"] = "";  // a string here (generate_session.json), null in the profile
   return success(std::move(data));
 }
 
-std::string order_update_text(const BrokerOrder& order) {
+std::string order_update_text(const BrokerOrder& order, std::string_view api_secret) {
+  json::object data = order_row(order);
+  // The postback's own fields (postback.json): whose order, what is left, which app, and
+  // the checksum parse_postback verifies.
+  data["user_id"] = order.placed_by;
+  data["unfilled_quantity"] = order.quantity_units - order.filled_units;
+  data["app_id"] = 1;  // the simulator stands for one Kite Connect app
+  const std::string timestamp(data["order_timestamp"].is_string()
+                                  ? std::string_view(data["order_timestamp"].get_string())
+                                  : std::string_view());
+  data["checksum"] = crypto::sha256_hex(order.order_id.value + timestamp + std::string(api_secret));
   json::object frame;
   frame["type"] = "order";
-  frame["data"] = order_row(order);
+  frame["data"] = std::move(data);
   return json::serialize(frame);
 }
 

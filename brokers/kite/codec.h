@@ -68,9 +68,13 @@ struct OrderForm {
   std::optional<int> market_protection;
   bool autoslice = false;
 };
-// Decodes a place (or, without instrument fields, a modify) form body; `for_modify` skips
-// the fields a modify does not carry. Errors name the field as Kite's InputException would.
-[[nodiscard]] Result<OrderForm> parse_order_form(std::string_view body, bool for_modify);
+// Decodes a place form body. Errors name the field as Kite's InputException would.
+[[nodiscard]] Result<OrderForm> parse_order_form(std::string_view body);
+// Decodes a modify form body over the order as it stands: Kite's modify takes any of
+// quantity, price, trigger_price, order_type, validity and disclosed_quantity, and keeps
+// what the body does not name.
+[[nodiscard]] Result<OrderForm> parse_modify_form(std::string_view body,
+                                                  const domain::OrderRequest& current);
 // Kite's JSON: an order row as GET /orders has it, and the two envelopes.
 [[nodiscard]] std::string orders_body(const std::vector<BrokerOrder>& orders);
 [[nodiscard]] std::string order_id_body(const domain::BrokerOrderId& id);
@@ -85,12 +89,15 @@ struct OrderForm {
 [[nodiscard]] std::string holdings_body();
 [[nodiscard]] std::string placement_body(const Placement& placement);
 [[nodiscard]] std::string trades_body(const std::vector<BrokerTrade>& trades);
-[[nodiscard]] std::string positions_body(const std::vector<domain::BrokerPosition>& positions);
+// GET /portfolio/positions: `net` and `day` alike (the simulator's book holds one day).
+[[nodiscard]] std::string positions_body(const std::vector<PositionDetail>& positions);
 // GET /instruments: the 12-column CSV parse_instruments reads.
 [[nodiscard]] std::string instruments_csv(const std::vector<domain::Instrument>& instruments);
 [[nodiscard]] std::string error_body(std::string_view error_type, std::string_view message);
-// A WebSocket text frame carrying an order update: {"type": "order", "data": <row>}.
-[[nodiscard]] std::string order_update_text(const BrokerOrder& order);
+// A WebSocket text frame carrying an order update: {"type": "order", "data": <row>}, the
+// row with the postback's fields: user_id (the order's placed_by), unfilled_quantity, app_id
+// and the checksum over order_id, order_timestamp and the app's secret.
+[[nodiscard]] std::string order_update_text(const BrokerOrder& order, std::string_view api_secret);
 
 // ---- login (brokers.md §1.3): POST /session/token with api_key, request_token, checksum ----
 struct SessionGrant {

@@ -128,6 +128,7 @@ void PaperBook::restore(const BrokerOrder& order, d::TimeNs now) {
     t.quantity_units = order.filled_units;
     t.price_paise = order.average_price_paise;
     t.fill_time_ns = now;
+    t.order_time_ns = order.order_time_ns;
     trades_.push_back(t);
   }
   next_ = std::max(next_, seq + 1);
@@ -144,6 +145,7 @@ Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::Order
   o.order_type = request.order_type;
   o.price_paise = request.price_paise;
   o.trigger_price_paise = request.trigger_price_paise;
+  o.modified = true;
   o.exchange_time_ns = now;
   // A stop order changed to MARKET or LIMIT waits for no trigger any more (Kite converts
   // it; a flatten hurries working exits this way).
@@ -205,8 +207,17 @@ bool PaperBook::try_fill(Working& w, d::TimeNs now) {
     o.broker_status = "COMPLETE";
   }
   o.exchange_time_ns = now;
-  trades_.push_back(BrokerTrade{"T" + std::to_string(trades_.size() + 1), o.order_id, o.instrument,
-                                o.side, o.product, step, fill, now});
+  BrokerTrade t;
+  t.trade_id = "T" + std::to_string(trades_.size() + 1);
+  t.order_id = o.order_id;
+  t.instrument = o.instrument;
+  t.side = o.side;
+  t.product = o.product;
+  t.quantity_units = step;
+  t.price_paise = fill;
+  t.fill_time_ns = now;
+  t.order_time_ns = o.order_time_ns;
+  trades_.push_back(std::move(t));
   return true;
 }
 
@@ -246,19 +257,26 @@ std::vector<BrokerOrder> PaperBook::order_book() const {
   return out;
 }
 
-std::vector<d::BrokerPosition> PaperBook::positions() const {
-  std::map<std::pair<d::InstrumentKey, d::Product>, d::BrokerPosition> net;
+std::vector<PositionDetail> PaperBook::position_details() const {
+  std::map<std::pair<d::InstrumentKey, d::Product>, PositionDetail> by_key;
   for (const BrokerTrade& t : trades_) {
-    d::BrokerPosition& p = net[{t.instrument, t.product}];
+    PositionDetail& detail = by_key[{t.instrument, t.product}];
+    d::BrokerPosition& p = detail.net;
     p.instrument = t.instrument;
     p.product = t.product;
+    const int64_t value = t.price_paise * t.quantity_units;
+    if (t.side == d::Side::buy) {
+      detail.bought_units += t.quantity_units;
+      detail.bought_value_paise += value;
+    } else {
+      detail.sold_units += t.quantity_units;
+      detail.sold_value_paise += value;
+    }
     const int64_t signed_qty = t.side == d::Side::buy ? t.quantity_units : -t.quantity_units;
     const int64_t before = p.net_qty_units;
     const int64_t after = before + signed_qty;
     if (before == 0 || (before > 0) == (signed_qty > 0)) {  // opening or adding
-      p.average_price_paise =
-          (p.average_price_paise * std::abs(before) + t.price_paise * t.quantity_units) /
-          std::abs(after);
+      p.average_price_paise = (p.average_price_paise * std::abs(before) + value) / std::abs(after);
     } else if (after != 0 && (after > 0) != (before > 0)) {  // flipped: the rest is new
       p.average_price_paise = t.price_paise;
     } else if (after == 0) {
@@ -266,8 +284,18 @@ std::vector<d::BrokerPosition> PaperBook::positions() const {
     }
     p.net_qty_units = after;
   }
+  std::vector<PositionDetail> out;
+  for (auto& [key, detail] : by_key) {
+    const auto price = prices_.find(key.first);
+    detail.last_price_paise = price == prices_.end() ? 0 : price->second;
+    out.push_back(detail);
+  }
+  return out;
+}
+
+std::vector<d::BrokerPosition> PaperBook::positions() const {
   std::vector<d::BrokerPosition> out;
-  for (auto& [key, p] : net) out.push_back(p);
+  for (const PositionDetail& detail : position_details()) out.push_back(detail.net);
   return out;
 }
 

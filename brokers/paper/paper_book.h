@@ -74,6 +74,9 @@ class PaperBook {
   // Net positions from the fills, per instrument and product; the average price is that of
   // the fills that built the open side.
   std::vector<domain::BrokerPosition> positions() const;
+  // The same positions with what was bought and sold behind each, marked at the current
+  // reference price (a broker's position book).
+  std::vector<PositionDetail> position_details() const;
   // The first order placed with `tag`.
   std::optional<BrokerOrder> find_by_tag(const domain::ClientTag& tag) const;
   // Every state the order was in (placed, each fill, each modify, its end), oldest first, as

@@ -168,10 +168,11 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
     return dhan_ok(200, json::serialize(rows));
   }
   if (r.method == verb::get && path == "/positions") {
-    std::vector<d::BrokerPosition> positions = book.positions();
-    for (auto& p : positions) {
-      const auto it = dhan_key_of_.find(p.instrument);
-      if (it != dhan_key_of_.end()) p.instrument = it->second;
+    book.advance(clock_());
+    std::vector<PositionDetail> positions = book.position_details();
+    for (PositionDetail& p : positions) {
+      const auto it = dhan_key_of_.find(p.net.instrument);
+      if (it != dhan_key_of_.end()) p.net.instrument = it->second;
     }
     return dhan_ok(200, dhan::positions_body(positions, dhan_securities_, id));
   }
@@ -297,6 +298,14 @@ ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
       auto body = dhan::parse_modify_json(r.body);
       if (!body.ok()) return dhan_error(400, "DH-905", body.status().message());
       if (body->order_id != id) return dhan_error(400, "DH-905", "orderId differs from the path");
+      const std::vector<BrokerOrder> history = a.book.history_of(id);
+      if (!history.empty()) {
+        d::OrderRequest changed = body->order;  // lots and ticks, checked as on a new order
+        changed.instrument = history.back().instrument;
+        if (const auto refusal = refuse_input(changed)) {
+          return dhan_error(400, "DH-905", refusal->message);
+        }
+      }
       // The book keeps the order's instrument, side and product; quantity is the whole order.
       auto modified = a.book.modify(id, body->order, now);
       if (!modified.ok()) return dhan_error(400, "DH-906", modified.status().message());

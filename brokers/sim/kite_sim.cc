@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <tuple>
 
 #include "brokers/dhan/codec.h"
@@ -67,6 +68,56 @@ const d::Instrument* KiteSim::instrument(const d::InstrumentKey& key) const {
   return nullptr;
 }
 
+uint32_t KiteSim::kite_token(const d::InstrumentKey& key) const {
+  const d::Instrument* i = instrument(key);
+  return i == nullptr ? 0 : i->kite_token;
+}
+
+namespace {
+
+// The exchange's order id for one of the paper book's (P<n>): a 16-digit number from the
+// same n, as NSE's look. Empty for an id not of that form.
+std::string exchange_order_id_of(const d::BrokerOrderId& id) {
+  uint64_t n = 0;
+  const char* first = id.value.data() + 1;
+  const char* last = id.value.data() + id.value.size();
+  if (id.value.size() < 2 || id.value[0] != 'P' || std::from_chars(first, last, n).ptr != last) {
+    return {};
+  }
+  return std::to_string(1'000'000'000'000'000ULL + n);
+}
+
+}  // namespace
+
+BrokerOrder KiteSim::as_kite(BrokerOrder order, const Account& account) const {
+  order.instrument_token = kite_token(order.instrument);
+  order.placed_by = account.config.user_id;
+  const bool at_exchange =
+      order.status != d::OrderStatus::rejected && order.status != d::OrderStatus::pending;
+  if (order.exchange_order_id.empty() && at_exchange) {
+    order.exchange_order_id = exchange_order_id_of(order.order_id);
+  }
+  return order;
+}
+
+std::vector<BrokerOrder> KiteSim::as_kite(std::vector<BrokerOrder> orders,
+                                          const Account& account) const {
+  for (BrokerOrder& o : orders) o = as_kite(std::move(o), account);
+  return orders;
+}
+
+std::vector<BrokerTrade> KiteSim::kite_trades(const Account& account,
+                                              const d::BrokerOrderId* only) const {
+  std::vector<BrokerTrade> out;
+  for (BrokerTrade t : account.book.trades()) {
+    if (only != nullptr && t.order_id != *only) continue;
+    t.instrument_token = kite_token(t.instrument);
+    t.exchange_order_id = exchange_order_id_of(t.order_id);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 void KiteSim::set_price(const d::InstrumentKey& instrument, int64_t price_paise) {
   prices_[instrument] = price_paise;
   send_ticks(instrument, price_paise);
@@ -91,7 +142,7 @@ void KiteSim::publish(Account& a) {
   std::erase_if(a.sockets, [](const auto& s) { return !s->open(); });
   std::erase_if(a.dhan_sockets, [](const auto& s) { return !s->open(); });
   a.book.take_changed([&](const BrokerOrder& o) {
-    const std::string frame = kite::order_update_text(o);
+    const std::string frame = kite::order_update_text(as_kite(o, a), config_.api_secret);
     for (const auto& s : a.sockets) s->send_text(frame);
     if (a.dhan_sockets.empty()) return;
     const std::string dhan_frame =
@@ -228,17 +279,13 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
   PaperBook& book = account->book;
   if (r.method == verb::get && path == "/orders") {
     book.advance(clock_());
-    return ok(kite::orders_body(book.order_book()));
+    return ok(kite::orders_body(as_kite(book.order_book(), *account)));
   }
   if (r.method == verb::get && path.rfind("/orders/", 0) == 0 && path.ends_with("/trades") &&
       path.find('/', 8) == path.size() - 7) {
     // GET /orders/{id}/trades: a read, not an order call (no rate limit of orders).
     const d::BrokerOrderId id{path.substr(8, path.size() - 15)};
-    std::vector<BrokerTrade> of_order;
-    for (const BrokerTrade& t : book.trades()) {
-      if (t.order_id == id) of_order.push_back(t);
-    }
-    return ok(kite::trades_body(of_order));
+    return ok(kite::trades_body(kite_trades(*account, &id)));
   }
   if (r.method == verb::get && path.rfind("/orders/", 0) == 0 &&
       path.find('/', 8) == std::string::npos) {
@@ -246,11 +293,16 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
     book.advance(clock_());
     const std::vector<BrokerOrder> history = book.history_of(d::BrokerOrderId{path.substr(8)});
     if (history.empty()) return error(400, "OrderException", "Couldn't find that order_id.");
-    return ok(kite::orders_body(history));
+    return ok(kite::orders_body(as_kite(history, *account)));
   }
-  if (r.method == verb::get && path == "/trades") return ok(kite::trades_body(book.trades()));
+  if (r.method == verb::get && path == "/trades") {
+    return ok(kite::trades_body(kite_trades(*account)));
+  }
   if (r.method == verb::get && path == "/portfolio/positions") {
-    return ok(kite::positions_body(book.positions()));
+    book.advance(clock_());
+    std::vector<PositionDetail> positions = book.position_details();
+    for (PositionDetail& p : positions) p.instrument_token = kite_token(p.net.instrument);
+    return ok(kite::positions_body(positions));
   }
   if (r.method == verb::get && path == "/user/margins") {
     return ok(kite::margins_body(Funds{account->config.funds_paise}));
@@ -347,8 +399,7 @@ KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {
   return Gate::pass;
 }
 
-std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
-                                                const d::OrderRequest& order) const {
+std::optional<KiteSim::Refusal> KiteSim::refuse_input(const d::OrderRequest& order) const {
   // The input checks' words are the simulator's own: neither broker documents them
   // (docs/simulator.md).
   const d::Instrument* inst = instrument(order.instrument);
@@ -376,6 +427,12 @@ std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
                                                d::paise_text(tick) + ")"};
     }
   }
+  return std::nullopt;
+}
+
+std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
+                                                const d::OrderRequest& order) const {
+  if (auto input = refuse_input(order)) return input;
   const Faults& f = a.config.faults;
   if (f.reject_symbols.contains(order.instrument.tradingsymbol)) {
     return Refusal{Refusal::Kind::order,
@@ -427,8 +484,13 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
     }
     if (r.method == verb::post && id.empty()) return place(a, r);
     if (r.method == verb::put && !id.empty()) {
-      auto form = kite::parse_order_form(r.body, true);
+      const std::vector<BrokerOrder> history = a.book.history_of(id);
+      if (history.empty()) return error(400, "OrderException", "Couldn't find that order_id.");
+      auto form = kite::parse_modify_form(r.body, request_of(history.back()));
       if (!form.ok()) return error(400, "InputException", form.status().message());
+      if (const auto refusal = refuse_input(form->order)) {
+        return error(400, "InputException", refusal->message);
+      }
       auto modified = a.book.modify(id, form->order, now);
       if (!modified.ok()) return error(400, "OrderException", modified.status().message());
       a.book.advance(now);
@@ -450,7 +512,7 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
 
 ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
   const d::TimeNs now = clock_();
-  auto form = kite::parse_order_form(r.body, false);
+  auto form = kite::parse_order_form(r.body);
   if (!form.ok()) return error(400, "InputException", form.status().message());
   const d::OrderRequest& order = form->order;
   const bool needs_protection = order.order_type == d::OrderType::market ||

@@ -108,6 +108,17 @@ class KiteSim {
     std::string message;
   };
   std::optional<Refusal> refuse(const Account& account, const domain::OrderRequest& order) const;
+  // The checks of the order's own fields alone (listed instrument, lots, ticks): a modify's
+  // too.
+  std::optional<Refusal> refuse_input(const domain::OrderRequest& order) const;
+
+  // What Kite's rows carry that the paper book does not know: the instrument token, who
+  // placed the order, and the exchange's order id once the order reached it.
+  BrokerOrder as_kite(BrokerOrder order, const Account& account) const;
+  std::vector<BrokerOrder> as_kite(std::vector<BrokerOrder> orders, const Account& account) const;
+  std::vector<BrokerTrade> kite_trades(const Account& account,
+                                       const domain::BrokerOrderId* only = nullptr) const;
+  uint32_t kite_token(const domain::InstrumentKey& key) const;
 
   // Dhan's side (dhan_sim.cc).
   void build_dhan_names();

@@ -106,7 +106,7 @@ Result<std::vector<ScriptStep>> parse_leader_script(std::string_view text) {
       } else {
         form += "&product=MIS";
       }
-      auto parsed = kite::parse_order_form(form, false);
+      auto parsed = kite::parse_order_form(form);
       if (!parsed.ok()) return bad(parsed.status().message());
       const d::InstrumentKey instrument = o.instrument;
       o = parsed->order;

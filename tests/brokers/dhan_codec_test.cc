@@ -178,6 +178,58 @@ TEST(DhanCodec, TradesPositionsHoldingsAndFunds) {
   EXPECT_NE(placeholder.status().message().find("availabelBalance"), std::string::npos);
 }
 
+// Every key of Dhan's own row (the first of the fixture's list) is in the simulator's.
+void expect_keys_of(const std::string& fixture_name, const json::value& ours) {
+  const json::value theirs = json::parse(constructed(fixture_name));
+  const json::object& row =
+      theirs.is_array() ? theirs.as_array().at(0).as_object() : theirs.as_object();
+  for (const auto& [key, value] : row) {
+    EXPECT_TRUE(ours.as_object().contains(key)) << fixture_name << ": no " << key;
+  }
+}
+
+TEST(DhanCodec, TheSimulatorsOrderAndPositionRowsCarryEveryFieldAndTheContract) {
+  d::Instrument option;
+  option.key = {d::Exchange::nfo, "NIFTY-Dec2026-24000-CE"};
+  option.underlying = "NIFTY";
+  option.segment = d::Segment::derivatives;
+  option.dhan_security_id = "35001";
+  option.lot_size_units = 75;
+  option.expiry_day = 20261229;
+  option.strike_paise = 24000'00;
+  option.option_type = d::OptionType::call;
+  const SecurityMap securities({option});
+  BrokerOrder o;
+  o.order_id = d::BrokerOrderId{"P1"};
+  o.instrument = option.key;
+  o.status = d::OrderStatus::open;
+  o.quantity_units = 75;
+  const json::value row = json::parse(orders_body({o}, securities, "1000000001")).at(0);
+  expect_keys_of("order_book_response.json", row);
+  EXPECT_EQ(row.at("drvExpiryDate"), "2026-12-29");
+  EXPECT_EQ(row.at("drvOptionType"), "CALL");
+  EXPECT_EQ(row.at("drvStrikePrice").to_number<double>(), 24000.0);
+
+  PositionDetail p;
+  p.net = {option.key, d::Product::carry_forward, -75, 120'00};
+  p.bought_units = 75;
+  p.bought_value_paise = 75 * 100'00;
+  p.sold_units = 150;
+  p.sold_value_paise = 150 * 120'00;
+  p.last_price_paise = 110'00;
+  const json::value position = json::parse(positions_body({p}, securities, "1000000001")).at(0);
+  expect_keys_of("positions_response.json", position);
+  EXPECT_EQ(position.at("positionType"), "SHORT");
+  EXPECT_EQ(position.at("buyQty"), 75);
+  EXPECT_EQ(position.at("sellQty"), 150);
+  // 75 closed at 120 − 100; the 75 short open at 120, marked at 110.
+  EXPECT_EQ(position.at("realizedProfit").to_number<double>(), 1500.0);
+  EXPECT_EQ(position.at("unrealizedProfit").to_number<double>(), 750.0);
+  auto read = parse_positions(json::serialize(json::array{position}), securities);
+  ASSERT_TRUE(read.ok()) << read.status().to_string();
+  EXPECT_EQ(read->at(0).net_qty_units, -75);
+}
+
 TEST(DhanCodec, OrderRepliesSlicesAndErrors) {
   auto placed = parse_order_ack(constructed("place_order_response.json"));
   ASSERT_TRUE(placed.ok());

@@ -261,7 +261,7 @@ TEST(KiteCodec, PlaceFormCarriesTagAndMarketProtection) {
             "tradingsymbol=M%26M&exchange=NSE&transaction_type=SELL&product=MIS&"
             "order_type=MARKET&quantity=10&validity=DAY&market_protection=-1&tag=abc123");
   EXPECT_TRUE(place_order_form(o, {"abc123"}, -1, true).ends_with("&autoslice=true"));
-  EXPECT_TRUE(parse_order_form(place_order_form(o, {"abc123"}, -1, true), false)->autoslice);
+  EXPECT_TRUE(parse_order_form(place_order_form(o, {"abc123"}, -1, true))->autoslice);
   o.order_type = d::OrderType::stop_loss;
   o.price_paise = 123405;
   o.trigger_price_paise = 123000;
@@ -323,6 +323,54 @@ TEST(KiteCodec, TheSimulatorsSessionProfileAndMarginsCarryEveryFieldOfKites) {
   EXPECT_EQ(funds->available_paise, 123'45);
 }
 
+TEST(KiteCodec, TheSimulatorsOrdersTradesPositionsAndUpdatesCarryEveryFieldOfKites) {
+  BrokerOrder o;
+  o.order_id = d::BrokerOrderId{"P7"};
+  o.exchange_order_id = "1000000000000007";
+  o.status = d::OrderStatus::open;
+  o.broker_status = "OPEN";
+  o.instrument = {d::Exchange::nse, "INFY"};
+  o.instrument_token = 408065;
+  o.order_type = d::OrderType::limit;
+  o.quantity_units = 10;
+  o.pending_units = 10;
+  o.price_paise = 1400'00;
+  o.placed_by = "AB1234";
+  o.order_time_ns = 1'790'000'000'000'000'000;
+  expect_fields_of("kite/order_info.json", orders_body({o}));
+  expect_fields_of("kite/orders.json", orders_body({o}));
+  BrokerTrade t;
+  t.trade_id = "T1";
+  t.order_id = o.order_id;
+  t.instrument = o.instrument;
+  t.quantity_units = 10;
+  t.price_paise = 1400'00;
+  t.fill_time_ns = o.order_time_ns + 1'000'000'000;
+  t.order_time_ns = o.order_time_ns;
+  expect_fields_of("kite/trades.json", trades_body({t}));
+  PositionDetail p;
+  p.net = {o.instrument, d::Product::intraday, 10, 1400'00};
+  p.bought_units = 10;
+  p.bought_value_paise = 14000'00;
+  p.last_price_paise = 1410'00;
+  expect_fields_of("kite/positions.json", positions_body({p}));
+  const auto positions = boost::json::parse(positions_body({p})).at("data").at("net").at(0);
+  EXPECT_EQ(positions.at("pnl").to_number<double>(), 100.0) << "10 units, 10 rupees up";
+  EXPECT_EQ(positions.at("value").to_number<double>(), -14000.0);
+
+  // The update is Kite's postback, and its checksum verifies with the app's secret.
+  const auto update = boost::json::parse(order_update_text(o, "secret"));
+  const std::string data = boost::json::serialize(update.at("data"));
+  std::set<std::string> theirs, mine;
+  key_paths(boost::json::parse(fixture("kite/postback.json")), "", theirs);
+  key_paths(update.at("data"), "", mine);
+  for (const auto& k : theirs) EXPECT_TRUE(mine.contains(k)) << "postback.json: no " << k;
+  auto verified = parse_postback(data, "secret");
+  ASSERT_TRUE(verified.ok()) << verified.status().to_string();
+  EXPECT_EQ(verified->placed_by, "AB1234");
+  EXPECT_FALSE(parse_postback(data, "other").ok());
+}
+
 TEST(KiteCodec, SessionGrantAndLoginRedirect) {
   auto grant = parse_session(fixture("kite/generate_session.json"));
   ASSERT_TRUE(grant.ok()) << grant.status().to_string();
@@ -343,13 +391,16 @@ TEST(KiteCodec, SessionGrantAndLoginRedirect) {
 
 TEST(KiteCodec, SimulatorBodiesDecodeToWhatTheyEncode) {
   BrokerTrade t{"T1", {"P1"},  {d::Exchange::nse, "INFY"}, d::Side::sell, d::Product::delivery,
-                7,    1500'05, 1'700'000'000'000'000'000};
+                7,    1500'05, 1'700'000'000'000'000'000,  408065,        "1000000000000001",
+                0};  // the order's time is not read back: Kite writes it without its date
   auto trades = parse_trades(trades_body({t}));
   ASSERT_TRUE(trades.ok()) << trades.status().to_string();
   EXPECT_EQ(trades->at(0), t);
   d::BrokerPosition p{
       {d::Exchange::nfo, "NIFTY26DECFUT"}, d::Product::carry_forward, -75, 24000'50};
-  auto positions = parse_positions(positions_body({p}));
+  PositionDetail detail;
+  detail.net = p;
+  auto positions = parse_positions(positions_body({detail}));
   ASSERT_TRUE(positions.ok()) << positions.status().to_string();
   EXPECT_EQ(positions->at(0), p);
   auto all = parse_instruments(fixture("kite/instruments_all.csv"));
@@ -524,9 +575,9 @@ TEST(HostileInput, OutOfRangeTimesAndNumbersAreRefusedNotWrapped) {
 
 TEST(HostileInput, FormBodiesOfAnyShapeParseOrFailCleanly) {
   const std::string empty;  // a view with no terminator after it: the form reads only its bytes
-  EXPECT_FALSE(parse_order_form(std::string_view(empty.data(), 0), false).ok());
+  EXPECT_FALSE(parse_order_form(std::string_view(empty.data(), 0)).ok());
   const std::string keys = "atssb,&quantity";
-  auto form = parse_order_form(std::string_view(keys.data(), 6), true);
+  auto form = parse_modify_form(std::string_view(keys.data(), 6), d::OrderRequest{});
   EXPECT_TRUE(form.ok() || !form.status().message().empty());
   EXPECT_EQ(request_token_from("https://x/?").status().code(), StatusCode::invalid_argument);
   EXPECT_EQ(*request_token_from("https://x/?status=success&request_token=abc123"), "abc123");

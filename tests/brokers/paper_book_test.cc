@@ -212,6 +212,37 @@ RC_GTEST_PROP(PaperBookProp, SameSeedSameFills, (uint64_t seed)) {
   RC_ASSERT(run(true) == a);
 }
 
+// Random buys and sells at random prices: each position's detail agrees with its trades —
+// bought − sold is the net position, the values are the sums of units × price, and the P&L
+// at the mark is what closing the position there would leave.
+RC_GTEST_PROP(PaperBookProp, PositionDetailsAgreeWithTheTrades, ()) {
+  PaperBook book({});
+  const int n = *rc::gen::inRange(1, 30);
+  int64_t cash = 0, units = 0;
+  int64_t price = 0;
+  for (int k = 0; k < n; ++k) {
+    price = *rc::gen::inRange<int64_t>(900'00, 1100'00);
+    book.set_price(kInfy, price);
+    const bool buy = *rc::gen::arbitrary<bool>();
+    const int64_t qty = *rc::gen::inRange<int64_t>(1, 50);
+    RC_ASSERT(book.place(order(buy ? d::Side::buy : d::Side::sell, d::OrderType::market, qty),
+                         {"t" + std::to_string(k)}, 0)
+                  .ok());
+    book.advance(0);
+    units += buy ? qty : -qty;
+    cash += buy ? -qty * price : qty * price;
+  }
+  const auto details = book.position_details();
+  RC_ASSERT(details.size() == 1u);
+  const PositionDetail& p = details[0];
+  RC_ASSERT(p.net == book.positions().at(0));
+  RC_ASSERT(p.bought_units - p.sold_units == units);
+  RC_ASSERT(p.net.net_qty_units == units);
+  RC_ASSERT(p.sold_value_paise - p.bought_value_paise == cash);
+  RC_ASSERT(p.last_price_paise == price);
+  RC_ASSERT(p.pnl_paise() == cash + units * price);
+}
+
 // Could `o` fill at `ref` now (no latency, no jitter, whole fills)? The fill rules, from the
 // trader's side: a market order always; a limit when the price is at or better than its
 // own; a stop once the price crosses its trigger.

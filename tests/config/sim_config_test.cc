@@ -22,6 +22,54 @@ TEST(SimConfig, TheShippedExampleReads) {
   EXPECT_EQ(s->kite.instruments[1].tick_size_paise, 5);
   EXPECT_EQ(s->opening_prices.at({d::Exchange::nfo, "NIFTY26DEC24000CE"}), 120'00);
   EXPECT_EQ(s->kite.fills.slippage_bp, 2);
+  const d::Instrument& option = s->kite.instruments[1];
+  EXPECT_EQ(option.expiry_day, 20261229u);
+  EXPECT_EQ(option.strike_paise, 24000'00);
+  EXPECT_EQ(option.option_type, d::OptionType::call);
+}
+
+TEST(SimConfig, AContractIsADerivativesAndAnOptionHasItsExpiryAndStrike) {
+  auto s = parse_sim_settings(R"([kite]
+api_key = "k"
+api_secret = "s"
+
+[[account]]
+user_id = "A"
+access_token = "t"
+
+[[instrument]]
+exchange = "NSE"
+symbol = "INFY"
+strike = 1500
+
+[[instrument]]
+exchange = "NFO"
+symbol = "NIFTY26DEC24000XE"
+option = "XE"
+
+[[instrument]]
+exchange = "NFO"
+symbol = "NIFTY26DEC24000PE"
+expiry = "soon"
+strike = 24000
+option = "PE"
+
+[[instrument]]
+exchange = "NFO"
+symbol = "NIFTY26DECFUT"
+expiry = 2026-12-29
+)",
+                              "sim.toml");
+  ASSERT_FALSE(s.ok());
+  const std::string m = s.status().message();
+  for (const char* expected :
+       {"sim.toml:12: instrument[0].strike: only a derivative (NFO, BFO) has one",
+        "sim.toml:17: instrument[1].option: wants CE or PE, got 'XE'",
+        "sim.toml:22: instrument[2].expiry: wants a date",
+        "sim.toml:24: instrument[2].option: an option needs an expiry and a strike"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
+  }
+  EXPECT_EQ(m.find("instrument[3]"), std::string::npos) << "a future needs no option: " << m;
 }
 
 TEST(SimConfig, EveryMistakeIsReportedWithLineAndKey) {

@@ -26,7 +26,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body = tandem::fuzz::text_of(data, size);
   renders_back(body, kite::parse_orders, kite::orders_body);
   renders_back(body, kite::parse_trades, kite::trades_body);
-  renders_back(body, kite::parse_positions, kite::positions_body);
+  renders_back(body, kite::parse_positions,
+               [](const std::vector<tandem::domain::BrokerPosition>& net) {
+                 std::vector<PositionDetail> positions;
+                 for (const auto& p : net) {
+                   PositionDetail detail;
+                   detail.net = p;
+                   positions.push_back(detail);
+                 }
+                 return kite::positions_body(positions);
+               });
   renders_back(body, kite::parse_margins, kite::margins_body);
   renders_back(body, kite::parse_order_id, kite::order_id_body);
   (void)kite::parse_placement(body);
@@ -34,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)kite::parse_instruments(body);
   (void)kite::parse_error(400, body);
   (void)kite::parse_error(429, body);
-  (void)kite::parse_order_form(body, false);
-  (void)kite::parse_order_form(body, true);
+  (void)kite::parse_order_form(body);
+  (void)kite::parse_modify_form(body, tandem::domain::OrderRequest{});
   (void)kite::request_token_from(body);
   return 0;
 }

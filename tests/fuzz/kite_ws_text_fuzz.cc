@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (frame.ok()) {
     if (const auto* order = std::get_if<BrokerOrder>(&*frame)) {
       // The simulator's own rendering of an update must read back as one.
-      auto again = kite::parse_ws_text(kite::order_update_text(*order));
+      auto again = kite::parse_ws_text(kite::order_update_text(*order, "fuzz-secret"));
       FUZZ_CHECK(again.ok());
       FUZZ_CHECK(std::holds_alternative<BrokerOrder>(*again));
     }
