@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -37,6 +38,47 @@ struct Row {
 };
 
 std::string rupees(int64_t paise) { return "₹" + d::paise_text(paise); }
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// What the broker says about the account: its segments, when its token ends, and whether
+// order calls from this machine's source address would pass the static-IP rule (SEBI 2026:
+// orders only from a registered IP). Fails when the broker lists its registered IPs and the
+// configured source_ip is not one of them, or none is registered.
+Row account_row(const std::string& what, const config::Connection& connection,
+                const Result<brokers::AccountFacts>& facts) {
+  if (!facts.ok()) return {what + " account", false, facts.status().message()};
+  std::string detail =
+      "segments " + (facts->segments.empty() ? "not told" : joined(facts->segments));
+  if (!facts->token_valid_until.empty())
+    detail += "; token valid until " + facts->token_valid_until;
+  const std::string from =
+      connection.source_ip.empty() ? "this machine's default address" : connection.source_ip;
+  if (!facts->registered_ips) {
+    return {what + " account", true,
+            detail + "; the broker lists no static IP: orders go from " + from +
+                ", which must be the one registered with it"};
+  }
+  const std::vector<std::string>& ips = *facts->registered_ips;
+  if (ips.empty()) {
+    return {what + " account", false,
+            detail +
+                "; no static IP is registered with the broker: it refuses order calls "
+                "(register this machine's, then set source_ip)"};
+  }
+  const bool listed = std::find(ips.begin(), ips.end(), connection.source_ip) != ips.end();
+  if (!listed) {
+    return {what + " account", false,
+            detail + "; orders would go from " + from + ", but the broker has " + joined(ips) +
+                " registered: set source_ip to one of them"};
+  }
+  return {what + " account", true,
+          detail + "; orders go from " + connection.source_ip + ", registered"};
+}
 
 int check(const CheckOptions& o) {
   std::vector<Row> rows;
@@ -165,6 +207,8 @@ int check(const CheckOptions& o) {
           rows.push_back(
               {what, true,
                "reached over TLS, token valid, funds " + rupees(funds->available_paise)});
+          auto facts = co_await account_gateway->account_facts();
+          rows.push_back(account_row(what, *a.connection, facts));
           if (!leader) co_return;
           auto instruments = co_await account_gateway->instruments();
           if (!instruments.ok()) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -105,6 +106,17 @@ struct PositionDetail {
   // Everything at the mark: sold value − bought value + net units × mark.
   int64_t pnl_paise() const;
   bool operator==(const PositionDetail&) const = default;
+};
+
+// What an account's broker says about the account itself, for `tandem check`: the segments
+// it may trade, when its token stops working, and the static IPs its order calls must come
+// from. Each is empty when the broker does not say; `registered_ips` is nullopt when the
+// broker has no call that tells.
+struct AccountFacts {
+  std::vector<std::string> segments;  // as the broker names them (Kite: NFO; Dhan: Derivative)
+  std::string token_valid_until;      // as the broker writes it
+  std::optional<std::vector<std::string>> registered_ips;
+  bool operator==(const AccountFacts&) const = default;
 };
 
 struct Funds {

@@ -25,6 +25,8 @@ ErrorClass error_class(const Status& status) {
 
 boost::asio::awaitable<Status> Gateway::warm() { co_return Status(); }
 
+boost::asio::awaitable<Result<AccountFacts>> Gateway::account_facts() { co_return AccountFacts{}; }
+
 boost::asio::awaitable<Result<std::vector<BrokerOrder>>> find_by_tag(Gateway& gateway,
                                                                      domain::ClientTag tag) {
   Result<std::vector<BrokerOrder>> book = co_await gateway.orders();

@@ -64,6 +64,9 @@ class Gateway {
   virtual boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() = 0;
   virtual boost::asio::awaitable<Result<Funds>> funds() = 0;
   virtual boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() = 0;
+  // The account's segments, token validity and registered static IPs, as far as the broker
+  // tells them (`tandem check`); a broker that tells nothing answers them empty.
+  virtual boost::asio::awaitable<Result<AccountFacts>> account_facts();
 
   // Starts the order-update stream; the callbacks run on the gateway's executor.
   virtual void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) = 0;

@@ -316,9 +316,29 @@ BrokerError parse_error(int http_status, std::string_view body) {
 Result<Profile> parse_profile(std::string_view body) {
   return read_object<Profile>(body, "dhan profile", [](const json::object& o) {
     ObjectReader r(o, "dhan profile");
-    Profile p{r.text("dhanClientId"), r.text_or("tokenValidity")};
+    Profile p{r.text("dhanClientId"), r.text_or("tokenValidity"), {}};
+    const std::string segments = r.text_or("activeSegment");
     if (!r.status().ok()) throw r.status();
+    for (size_t at = 0; at < segments.size();) {
+      const size_t comma = std::min(segments.find(',', at), segments.size());
+      const size_t first = segments.find_first_not_of(' ', at);
+      if (first < comma) p.segments.push_back(segments.substr(first, comma - first));
+      at = comma + 1;
+    }
     return p;
+  });
+}
+
+Result<std::vector<std::string>> parse_registered_ips(std::string_view body) {
+  return read_object<std::vector<std::string>>(body, "dhan ip", [](const json::object& o) {
+    ObjectReader r(o, "dhan ip");
+    std::vector<std::string> ips;
+    for (const char* key : {"primaryIP", "secondaryIP"}) {
+      std::string ip = r.text_or(key);
+      if (!ip.empty()) ips.push_back(std::move(ip));
+    }
+    if (!r.status().ok()) throw r.status();
+    return ips;
   });
 }
 

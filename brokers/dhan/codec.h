@@ -55,9 +55,12 @@ struct OrderAck {
 // GET /profile: the account and when its token stops working (as Dhan writes it).
 struct Profile {
   std::string client_id;
-  std::string token_validity;
+  std::string token_validity;         // "dd/MM/yyyy HH:mm", as Dhan writes it
+  std::vector<std::string> segments;  // activeSegment: "Equity, Derivative, …" split
 };
 [[nodiscard]] Result<Profile> parse_profile(std::string_view body);
+// GET /v2/ip/getIP: the primary and secondary static IPs that are set (none, one or two).
+[[nodiscard]] Result<std::vector<std::string>> parse_registered_ips(std::string_view body);
 
 // The API key flow (brokers.md §2.3): generate-consent gives a consentAppId; after the
 // browser login, consumeApp-consent gives the account's access token.

@@ -49,6 +49,18 @@ asio::awaitable<Result<std::vector<d::BrokerPosition>>> DhanGateway::positions()
 
 asio::awaitable<Result<Funds>> DhanGateway::funds() { return rest_.funds(); }
 
+asio::awaitable<Result<AccountFacts>> DhanGateway::account_facts() {
+  auto profile = co_await rest_.profile();
+  if (!profile.ok()) co_return profile.status();
+  auto ips = co_await rest_.registered_ips();
+  if (!ips.ok()) co_return ips.status();
+  AccountFacts facts;
+  facts.segments = std::move(profile->segments);
+  facts.token_valid_until = std::move(profile->token_validity);
+  facts.registered_ips = std::move(ips).value();
+  co_return facts;
+}
+
 asio::awaitable<Result<std::vector<d::Instrument>>> DhanGateway::instruments() {
   co_return account_.securities.instruments();
 }

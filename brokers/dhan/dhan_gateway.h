@@ -57,6 +57,8 @@ class DhanGateway final : public Gateway {
   boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades() override;
   boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() override;
   boost::asio::awaitable<Result<Funds>> funds() override;
+  // The profile's segments and token validity, and the static IPs from getIP.
+  boost::asio::awaitable<Result<AccountFacts>> account_facts() override;
   boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() override;
   void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
   void stop() override;

@@ -141,6 +141,14 @@ asio::awaitable<Result<Profile>> RestSession::profile() {
   co_return parse_profile(*body);
 }
 
+asio::awaitable<Result<std::vector<std::string>>> RestSession::registered_ips() {
+  net::HttpRequest r;
+  r.target = "/ip/getIP";
+  auto body = co_await call(std::move(r), false);
+  if (!body.ok()) co_return body.status();
+  co_return parse_registered_ips(*body);
+}
+
 namespace {
 
 asio::awaitable<Result<std::string>> auth_call(net::HttpsClient& auth, net::HttpRequest request,

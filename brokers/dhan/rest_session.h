@@ -45,6 +45,8 @@ class RestSession {
   boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions();
   boost::asio::awaitable<Result<Funds>> funds();
   boost::asio::awaitable<Result<Profile>> profile();
+  // GET /v2/ip/getIP: the static IPs order calls must come from.
+  boost::asio::awaitable<Result<std::vector<std::string>>> registered_ips();
 
   void set_access_token(std::string token);
   bool stopped() const { return caller_.stopped(); }

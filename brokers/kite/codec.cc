@@ -232,6 +232,22 @@ Result<std::vector<d::BrokerPosition>> parse_positions(std::string_view body) {
       });
 }
 
+Result<std::vector<std::string>> parse_profile_exchanges(std::string_view body) {
+  Result<json::value> data = data_of(body, "kite profile");
+  if (!data.ok()) return data.status();
+  const json::value* exchanges =
+      data->is_object() ? data->get_object().if_contains("exchanges") : nullptr;
+  if (exchanges == nullptr || !exchanges->is_array()) {
+    return Status::invalid_argument("kite profile 'exchanges': missing or not a list");
+  }
+  std::vector<std::string> out;
+  for (const json::value& e : exchanges->get_array()) {
+    if (!e.is_string()) return Status::invalid_argument("kite profile 'exchanges': not names");
+    out.emplace_back(e.get_string());
+  }
+  return out;
+}
+
 Result<Funds> parse_margins(std::string_view body) {
   Result<json::value> data = data_of(body, "kite margins");
   if (!data.ok()) return data.status();

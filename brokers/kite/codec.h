@@ -84,6 +84,8 @@ struct OrderForm {
 [[nodiscard]] std::string margin_segment_body(const Funds& funds);
 // GET /user/profile, with the fields of Kite's own (profile.json).
 [[nodiscard]] std::string profile_body(std::string_view user_id);
+// The exchanges GET /user/profile says the account may trade on.
+[[nodiscard]] Result<std::vector<std::string>> parse_profile_exchanges(std::string_view body);
 // DELETE /session/token's answer (`data: true`), and GET /portfolio/holdings with none.
 [[nodiscard]] std::string logout_body();
 [[nodiscard]] std::string holdings_body();

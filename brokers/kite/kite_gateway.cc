@@ -45,6 +45,15 @@ asio::awaitable<Result<std::vector<d::BrokerPosition>>> KiteGateway::positions()
 
 asio::awaitable<Result<Funds>> KiteGateway::funds() { return rest_.funds(); }
 
+asio::awaitable<Result<AccountFacts>> KiteGateway::account_facts() {
+  auto exchanges = co_await rest_.exchanges();
+  if (!exchanges.ok()) co_return exchanges.status();
+  AccountFacts facts;
+  facts.segments = std::move(exchanges).value();
+  facts.token_valid_until = "about 06:00 IST after the login (Kite's rule)";
+  co_return facts;
+}
+
 asio::awaitable<Result<std::vector<d::Instrument>>> KiteGateway::instruments() {
   return rest_.instruments();
 }

@@ -55,6 +55,9 @@ class KiteGateway final : public Gateway {
   boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades() override;
   boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() override;
   boost::asio::awaitable<Result<Funds>> funds() override;
+  // The profile's exchanges; the token's end is Kite's rule (brokers.md §1.3), and Kite has
+  // no call that lists the registered static IP.
+  boost::asio::awaitable<Result<AccountFacts>> account_facts() override;
   boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() override;
   void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
   void stop() override;

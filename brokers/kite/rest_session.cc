@@ -131,4 +131,12 @@ asio::awaitable<Result<Funds>> RestSession::funds() {
   co_return parse_margins(*body);
 }
 
+asio::awaitable<Result<std::vector<std::string>>> RestSession::exchanges() {
+  net::HttpRequest r;
+  r.target = "/user/profile";
+  auto body = co_await call(std::move(r), false);
+  if (!body.ok()) co_return body.status();
+  co_return parse_profile_exchanges(*body);
+}
+
 }  // namespace tandem::brokers::kite

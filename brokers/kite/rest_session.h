@@ -44,6 +44,8 @@ class RestSession {
   boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades();
   boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions();
   boost::asio::awaitable<Result<Funds>> funds();
+  // GET /user/profile: the exchanges the account may trade on.
+  boost::asio::awaitable<Result<std::vector<std::string>>> exchanges();
   boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments();
 
   // A new token (after `tandem login kite`) starts the session again.

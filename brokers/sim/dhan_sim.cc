@@ -8,6 +8,7 @@
 #include "brokers/dhan/codec.h"
 #include "brokers/json_reader.h"
 #include "brokers/net/request_fields.h"
+#include "brokers/sim/dhan_replies.h"
 #include "brokers/sim/kite_sim.h"
 
 namespace tandem::brokers::sim {
@@ -21,14 +22,6 @@ using net::query_of;
 using net::ServerReply;
 
 namespace {
-
-ServerReply dhan_error(unsigned status, std::string_view code, std::string_view message) {
-  return net::server_reply(status, dhan::error_body(code, message));
-}
-
-ServerReply dhan_ok(unsigned status, std::string body) {
-  return net::server_reply(status, std::move(body));
-}
 
 // Dhan's trading symbols: NIFTY-Nov2026-23500-CE for options, NIFTY-Nov2026-FUT for
 // futures; equities keep the exchange symbol.
@@ -180,10 +173,7 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
   if (r.method == verb::get && path == "/fundlimit") {
     return dhan_ok(200, dhan::fund_limit_body(id, Funds{a.config.funds_paise}));
   }
-  if (r.method == verb::get && path == "/profile") {
-    return dhan_ok(200, json::serialize(json::object{{"dhanClientId", id},
-                                                     {"tokenValidity", "30/12/2026 15:37"}}));
-  }
+  if (auto control = dhan_controls(a, r, path)) return std::move(*control);
   if (path == "/orders" || path == "/orders/slicing" || path.rfind("/orders/", 0) == 0) {
     ServerReply reply = dhan_order_call(a, r, path);
     publish(a);
@@ -226,6 +216,7 @@ ServerReply KiteSim::dhan_consent(const net::HttpRequest& r, const std::string& 
     Account& a = *find(it->second);
     dhan_token_ids_.erase(it);  // a tokenId is good for one exchange
     set_token(a, "dhan-at" + std::to_string(logins_) + a.config.user_id);
+    a.token_issued_ns = clock_();
     a.expired = false;
     return dhan_ok(200, json::serialize(json::object{{"dhanClientId", a.config.user_id},
                                                      {"dhanClientName", "SIM CLIENT"},
@@ -251,6 +242,8 @@ ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
       return dhan_error(429, "DH-904",
                         "Too many requests on server from single user breaching rate limits. "
                         "Try throttling API calls.");
+    case Gate::kill_switch:
+      return dhan_error(400, "DH-906", "Kill Switch is active: trading is disabled for the day");
     case Gate::pass:
       break;
   }

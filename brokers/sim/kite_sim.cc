@@ -36,7 +36,9 @@ KiteSim::KiteSim(KiteSimConfig config, Clock clock)
   PaperConfig fills = config_.fills;
   fills.unique_tags = false;  // Kite and Dhan accept a repeated tag (correlationId)
   for (const auto& a : config_.accounts) {
-    Account account{a, PaperBook(fills), false, -1, 0, a.faults.seed, {}, {}};
+    Account account{.config = a, .book = PaperBook(fills)};
+    account.rng = a.faults.seed;
+    account.token_issued_ns = clock_();
     const auto [it, added] = accounts_.emplace(a.user_id, std::move(account));
     if (added) by_token_.emplace(a.access_token, &it->second);
   }
@@ -382,7 +384,11 @@ ServerReply KiteSim::session_token(const net::HttpRequest& r) {
 
 KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {
   Faults& f = a.config.faults;
-  if (!f.registered_ip.empty() && r.remote_address != f.registered_ip) return Gate::wrong_ip;
+  const bool ip_set = !f.registered_ip.empty() || !a.secondary_ip.empty();
+  if (ip_set && r.remote_address != f.registered_ip && r.remote_address != a.secondary_ip) {
+    return Gate::wrong_ip;
+  }
+  if (a.kill_switch) return Gate::kill_switch;
   if (f.reset_next_orders > 0) {
     --f.reset_next_orders;
     return Gate::reset;
@@ -469,6 +475,8 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
     }
     case Gate::rate_limited:
       return error(429, "NetworkException", "Too many requests");
+    case Gate::kill_switch:  // thrown on Dhan's side of the account (dhan_controls.cc)
+      return error(400, "OrderException", "Trading is disabled for the day (kill switch).");
     case Gate::pass:
       break;
   }

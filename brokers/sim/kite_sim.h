@@ -71,8 +71,15 @@ class KiteSim {
     int64_t second = -1;  // the calendar second of the last order request
     int orders_this_second = 0;
     uint64_t rng = 1;  // latency jitter draws
-    std::vector<std::shared_ptr<net::WsConnection>> sockets;
-    std::vector<std::shared_ptr<net::WsConnection>> dhan_sockets;
+    std::vector<std::shared_ptr<net::WsConnection>> sockets{};
+    std::vector<std::shared_ptr<net::WsConnection>> dhan_sockets{};
+    domain::TimeNs token_issued_ns = 0;  // Dhan's profile says when it stops working
+    // Dhan's account controls (dhan_controls.cc): the secondary static IP (the primary is
+    // faults.registered_ip), the days from which each may be changed, the day's kill switch.
+    std::string secondary_ip{};
+    domain::TradingDay primary_ip_fixed_until = 0;
+    domain::TradingDay secondary_ip_fixed_until = 0;
+    bool kill_switch = false;
   };
   void publish(Account& account);
   // The ticker (kite_ticker.cc): a client's subscription, and ticks to every subscriber.
@@ -99,7 +106,7 @@ class KiteSim {
 
   // What both dialects do before an order call: the registered IP, a reset or a rate limit
   // refuse it (each dialect words the refusal its own way).
-  enum class Gate : uint8_t { pass, wrong_ip, reset, rate_limited };
+  enum class Gate : uint8_t { pass, wrong_ip, reset, rate_limited, kill_switch };
   Gate gate(Account& account, const net::HttpRequest& request);
   // A new order the simulated broker refuses: a bad input (an instrument it does not list, a
   // quantity that is not whole lots), a blocked symbol, or too little margin.
@@ -128,6 +135,9 @@ class KiteSim {
   net::ServerReply dhan_consent(const net::HttpRequest& request, const std::string& path);
   net::ServerReply dhan_order_call(Account& account, const net::HttpRequest& request,
                                    const std::string& path);
+  // Profile, RenewToken, the static-IP routes and the kill switch; nullopt for other paths.
+  std::optional<net::ServerReply> dhan_controls(Account& account, const net::HttpRequest& request,
+                                                const std::string& path);
   BrokerOrder as_dhan(BrokerOrder order) const;
   std::vector<BrokerOrder> as_dhan(std::vector<BrokerOrder> orders) const;
   dhan::SecurityMap dhan_securities_;

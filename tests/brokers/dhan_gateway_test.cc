@@ -8,6 +8,8 @@
 // each exactly once.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <map>
 
 #include <boost/json/parse.hpp>
@@ -283,6 +285,126 @@ TEST(DhanGateway, TheOfficialClientsReadsAreServedAsItSendsThem) {
   EXPECT_TRUE(array_of("/v2/holdings").empty());
   EXPECT_EQ(answers["/v2/profile"].first, 200u) << answers["/v2/profile"].second;
   EXPECT_NE(answers["/v2/profile"].second.find("1000000009"), std::string::npos);
+}
+
+// Goal (issue 24): the account controls DhanHQ-py calls (auth.py, _trader_control.py) are
+// served as it sends them, and they act: the static IPs (set once, then fixed for 7 days),
+// the kill switch (refused while anything is open; order calls refused while it is on),
+// and RenewToken (a new token, the old one refused from then on).
+// Method: DhanHQ-py's own requests over loopback TLS (its headers, paths and JSON bodies),
+// and an order placed through the engine's Dhan gateway while the switch is on.
+TEST(DhanGateway, TheAccountControlsAreServedAsDhanHQPySendsThemAndAct) {
+  using boost::beast::http::verb;
+  DhanLoop loop;
+  std::string token = "dhantok";
+  // DhanHQ-py's request: its two headers and a JSON body.
+  const auto request = [&](verb method, std::string target, std::string body = {}) {
+    net::HttpRequest r;
+    r.method = method;
+    r.target = std::move(target);
+    r.headers = {
+        {"access-token", token}, {"client-id", "1000000009"}, {"Content-Type", "application/json"}};
+    r.body = std::move(body);
+    return r;
+  };
+  const auto ip_body = [](const char* ip, const char* flag) {
+    return boost::json::serialize(
+        boost::json::object{{"dhanClientId", "1000000009"}, {"ip", ip}, {"ipFlag", flag}});
+  };
+  // The status and the JSON body of each answer, in the order asked (GCC 12: every awaited
+  // call on its own line, with named arguments).
+  std::vector<std::pair<unsigned, boost::json::value>> got;
+  const auto keep = [&](const Result<net::HttpResponse>& answer) {
+    EXPECT_TRUE(answer.ok()) << answer.status().to_string();
+    boost::system::error_code ec;
+    got.emplace_back(answer.ok() ? answer->status : 0u,
+                     answer.ok() ? boost::json::parse(answer->body, ec) : boost::json::value());
+  };
+  bool placed_while_on = true;
+  loop.run([&](dhan::DhanGateway& g) -> asio::awaitable<void> {
+    net::HttpsClient raw(loop.io.get_executor(), loop.target(), 1, std::chrono::seconds(3));
+    std::vector<net::HttpRequest> ip_calls;
+    ip_calls.push_back(request(verb::get, "/v2/ip/getIP"));                                    // 0
+    ip_calls.push_back(request(verb::post, "/v2/ip/setIP", ip_body("127.0.0.1", "PRIMARY")));  // 1
+    ip_calls.push_back(request(verb::post, "/v2/ip/setIP", ip_body("127.0.0.1", "PRIMARY")));  // 2
+    ip_calls.push_back(request(verb::put, "/v2/ip/modifyIP", ip_body("127.0.0.2", "PRIMARY")));
+    ip_calls.push_back(request(verb::post, "/v2/ip/setIP", ip_body("not-an-ip", "SECONDARY")));
+    ip_calls.push_back(request(verb::post, "/v2/ip/setIP", ip_body("10.0.0.9", "SECONDARY")));
+    ip_calls.push_back(request(verb::get, "/v2/ip/getIP"));  // 6
+    for (net::HttpRequest& r : ip_calls) {
+      auto answer = co_await raw.request(std::move(r));
+      keep(answer);
+    }
+    // The switch: refused with an order pending, then on, and an order is refused.
+    d::OrderRequest resting = market(kInfy, 5);
+    resting.order_type = d::OrderType::limit;
+    resting.price_paise = 1400'00;
+    const d::ClientTag first{"ks1"};
+    auto open = co_await g.place(resting, first, PlaceOptions{});
+    EXPECT_TRUE(open.ok()) << open.status().to_string() << " (from the registered IP)";
+    net::HttpRequest activate = request(verb::post, "/v2/killswitch?killSwitchStatus=ACTIVATE");
+    auto busy = co_await raw.request(std::move(activate));
+    keep(busy);  // 7
+    if (open.ok()) {
+      auto cancelled = co_await g.cancel(open->order_id);
+      EXPECT_TRUE(cancelled.ok()) << cancelled.status().to_string();
+    }
+    net::HttpRequest activate_again =
+        request(verb::post, "/v2/killswitch?killSwitchStatus=ACTIVATE");
+    auto on = co_await raw.request(std::move(activate_again));
+    keep(on);  // 8
+    net::HttpRequest status = request(verb::get, "/v2/killswitch");
+    auto state = co_await raw.request(std::move(status));
+    keep(state);  // 9
+    const d::ClientTag second{"ks2"};
+    auto refused = co_await g.place(resting, second, PlaceOptions{});
+    placed_while_on = refused.ok();
+    if (!refused.ok()) {
+      EXPECT_EQ(error_class(refused.status()), ErrorClass::rejected);
+    }
+    net::HttpRequest deactivate = request(verb::post, "/v2/killswitch?killSwitchStatus=DEACTIVATE");
+    auto off = co_await raw.request(std::move(deactivate));
+    keep(off);  // 10
+    // RenewToken as auth.py sends it: the token and a dhanClientId header.
+    net::HttpRequest renew;
+    renew.target = "/v2/RenewToken";
+    renew.headers = {{"access-token", token}, {"dhanClientId", "1000000009"}};
+    auto renewed = co_await raw.request(std::move(renew));
+    keep(renewed);  // 11
+    net::HttpRequest stale = request(verb::get, "/v2/profile");
+    auto with_old = co_await raw.request(std::move(stale));
+    keep(with_old);  // 12
+    const boost::json::value& fresh = got[11].second;
+    if (fresh.is_object() && fresh.as_object().contains("accessToken")) {
+      token = std::string(fresh.at("accessToken").as_string());
+    }
+    net::HttpRequest current = request(verb::get, "/v2/profile");
+    auto with_new = co_await raw.request(std::move(current));
+    keep(with_new);  // 13
+  });
+  ASSERT_EQ(got.size(), 14u);
+  const auto body = [&](size_t n) { return boost::json::serialize(got[n].second); };
+  EXPECT_EQ(got[0].first, 200u);
+  EXPECT_EQ(got[0].second.at("primaryIP"), "") << body(0);
+  EXPECT_EQ(got[1].first, 200u) << body(1);
+  EXPECT_EQ(got[2].first, 400u) << "set twice: " << body(2);
+  EXPECT_EQ(got[2].second.at("errorCode"), "DH-905");
+  EXPECT_EQ(got[3].first, 400u) << "an IP is fixed for 7 days once set: " << body(3);
+  EXPECT_EQ(got[4].first, 400u) << body(4);
+  EXPECT_EQ(got[5].first, 200u) << body(5);
+  EXPECT_EQ(got[6].second.at("primaryIP"), "127.0.0.1") << body(6);
+  EXPECT_EQ(got[6].second.at("secondaryIP"), "10.0.0.9");
+  EXPECT_NE(got[6].second.at("modifyDatePrimary"), "");
+  EXPECT_EQ(got[7].first, 400u) << "an order is pending: " << body(7);
+  EXPECT_EQ(got[8].first, 200u) << body(8);
+  EXPECT_EQ(got[9].second.at("killSwitchStatus"), "ACTIVATE") << body(9);
+  EXPECT_FALSE(placed_while_on) << "an order went through the kill switch";
+  EXPECT_EQ(got[10].first, 200u) << body(10);
+  EXPECT_EQ(got[11].first, 200u) << body(11);
+  EXPECT_TRUE(got[11].second.is_object() && got[11].second.as_object().contains("accessToken"));
+  EXPECT_EQ(got[12].first, 401u) << "the renewed token replaces the old one: " << body(12);
+  EXPECT_EQ(got[13].first, 200u) << body(13);
+  EXPECT_TRUE(got[13].second.is_object() && got[13].second.as_object().contains("tokenValidity"));
 }
 
 // Goal (issue 24): Dhan's order-update socket carries JSON text only. DhanHQ-py parses every
