@@ -16,7 +16,10 @@
 //    must be those the books say;
 //  - orders not sent: a follower with an order the engine stopped before sending (journaled
 //    as rejected "unsent") converges every position at the first tick of the next run, so
-//    a cancel or an exit left in the queue is decided again rather than forgotten.
+//    a cancel or an exit left in the queue is decided again rather than forgotten;
+//  - orders found: an order at a follower's broker that no decision placed (an orphan of a
+//    lost journal tail, a second order under one of our tags) converges that follower's
+//    positions at the next tick, since its fills moved them.
 #pragma once
 
 #include <set>

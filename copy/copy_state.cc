@@ -65,6 +65,9 @@ void apply_found(CopyState& s, const FollowerOrderFound& e) {
   apply_keeping_ended(
       s, FollowerOrderUpdate{e.tag, e.follower, e.broker_order_id, e.status, e.filled_units,
                              e.average_price_paise, e.exchange_time_ns, e.order.quantity_units});
+  // An order nobody decided moved the follower's position: every position of it converges at
+  // the next tick (copy/clock.h).
+  s.converge_all.insert(e.follower);
 }
 
 }  // namespace

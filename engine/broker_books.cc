@@ -5,7 +5,9 @@
 // has is looked up there (and acknowledged with the broker's order), never sent a second
 // time. Tags the journal does not hold at all are orphans: each is journaled as a
 // FollowerOrderFound, so its fills count in the follower's position and nothing is bought
-// twice, and an alert names them.
+// twice, and an alert names them. A second order under one of our tags (the tag reused by
+// hand, an autoslice child) is journaled as found under a key of its own, so its fills count
+// too, and not as the first order's.
 #include <map>
 
 #include "domain/copy/client_tag.h"
@@ -77,7 +79,20 @@ void Engine::read_broker_books() {
     for (const auto& order : *book) {
       if (order.tag.empty()) continue;  // placed by hand, not by Tandem
       tags.insert(order.tag);
-      if (state_.mappings.by_tag.contains(d::ClientTag{order.tag})) continue;
+      const d::ClientTag tag{order.tag};
+      if (state_.mappings.by_tag.contains(tag)) {
+        // Ours. The broker lists orders oldest first: with the ack lost, the first under the
+        // tag is the one it placed; any other is a second order, counted on its own.
+        const d::BrokerOrderId* ours = order_of_tag(tag);
+        if (ours == nullptr) {
+          acked_ids_[tag] = order.order_id;
+        } else if (!(*ours == order.order_id) &&
+                   !state_.mappings.by_tag.contains(d::second_order_tag(tag, order.order_id))) {
+          // A refused append alerts and stops the engine itself (Engine::append).
+          (void)found_second_order(follower, order);
+        }
+        continue;
+      }
       orphans.emplace_back(follower, order);
       listed.push_back(order.tag);
     }
@@ -137,6 +152,32 @@ Status Engine::journal_found(const d::LeaderOrderId* leader_order) {
 }
 
 Status Engine::handle(FoundFact&) { return journal_found(nullptr); }
+
+const d::BrokerOrderId* Engine::order_of_tag(const d::ClientTag& tag) const {
+  if (const auto acked = acked_ids_.find(tag); acked != acked_ids_.end()) return &acked->second;
+  const auto owner = state_.mappings.by_tag.find(tag);
+  if (owner == state_.mappings.by_tag.end()) return nullptr;
+  const projections::FollowerCopy* copy =
+      state_.mappings.find(owner->second.leader_order_id, owner->second.follower);
+  if (copy == nullptr || !(copy->placed_tag == tag) || copy->broker_order_id.empty()) {
+    return nullptr;
+  }
+  return &copy->broker_order_id;
+}
+
+Status Engine::found_second_order(const d::FollowerId& follower, const brokers::BrokerOrder& o) {
+  d::FollowerOrderFound f = found_of(follower, o, CopyOfTag{});
+  f.tag = d::second_order_tag(d::ClientTag{o.tag}, o.order_id);
+  f.leader_order_id = d::LeaderOrderId{"found:" + f.tag.value};
+  alert("duplicate_order",
+        follower.value + ": a second order " + o.order_id.value + " at its broker under tag " +
+            o.tag + " (" + std::string(d::to_string(o.side)) + " " +
+            std::to_string(o.quantity_units) + " " + o.instrument.tradingsymbol +
+            "); journaled as found: its fills count in the follower's position, which is "
+            "brought back to its target",
+        "duplicate_order:" + f.tag.value);
+  return append({std::move(f)});
+}
 
 bool Engine::at_broker(const d::FollowerOrderIntent& intent) const {
   if (book_unread_.contains(intent.follower)) return true;

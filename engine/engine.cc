@@ -17,6 +17,7 @@
 #include "brokers/net/call_counters.h"
 #include "copy/decide.h"
 #include "crypto/sha256.h"
+#include "domain/copy/client_tag.h"
 #include "engine/intent_executor.h"
 #include "engine/run_on.h"
 #include "journal/record_reader.h"
@@ -487,8 +488,14 @@ Status Engine::handle(OutcomeFact& f) {
 
 Status Engine::handle(FollowerFact& f) {
   if (f.order.tag.empty()) return Status();
-  const d::ClientTag tag{f.order.tag};
+  d::ClientTag tag{f.order.tag};
   if (!state_.mappings.by_tag.contains(tag)) return Status();  // not an order of ours
+  if (const d::BrokerOrderId* ours = order_of_tag(tag);
+      ours != nullptr && !(*ours == f.order.order_id)) {
+    const d::ClientTag second = d::second_order_tag(tag, f.order.order_id);
+    if (!state_.mappings.by_tag.contains(second)) return found_second_order(f.follower, f.order);
+    tag = second;  // found before: its reports fold under its own key
+  }
   d::FollowerOrderUpdate u{tag,
                            f.follower,
                            f.order.order_id,

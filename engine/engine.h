@@ -288,6 +288,13 @@ class Engine {
   [[nodiscard]] bool at_broker(const domain::FollowerOrderIntent& intent) const;
   // Journals the found orders that copied `leader_order` (all that are left when null).
   Status journal_found(const domain::LeaderOrderId* leader_order);
+  // The broker order a tag's place was acknowledged with: this run's acks, the journal's of
+  // the last two days, or the copy's mapping; nullptr when none is known.
+  const domain::BrokerOrderId* order_of_tag(const domain::ClientTag& tag) const;
+  // A second order under one of our tags at a follower's broker (the tag reused by hand, or
+  // a broker's autoslice child): journaled as found under a key of its own, with an alert,
+  // so that its fills count in the follower's position and not as the first order's.
+  Status found_second_order(const domain::FollowerId& follower, const brokers::BrokerOrder& order);
   // Orders found at follower brokers under tags the journal lost, by the leader order they
   // copied ("found:<tag>" when none matched), until journaled (FollowerOrderFound).
   std::map<domain::LeaderOrderId, std::vector<domain::FollowerOrderFound>> found_;
@@ -341,7 +348,9 @@ class Engine {
   // Each follower gateway's send queue, used on the gateway's broker thread only (the map
   // itself is fixed at construction).
   std::map<const brokers::Gateway*, std::shared_ptr<SendQueue>> queues_;
-  std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;   // every ack heard
+  // Every ack heard; at start also, for a tag whose ack the journal lost, the first order the
+  // broker holds under it (read_broker_books), so that a second one is told apart.
+  std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;
   std::map<domain::FollowerId, std::set<std::string>> book_tags_;  // tags at the broker at start
   std::set<domain::FollowerId> book_unread_;    // their book could not be read: look up every place
   std::set<domain::FollowerId> token_refused_;  // alerted once; cleared by an ack

@@ -42,4 +42,8 @@ ClientTag client_tag(const LeaderOrderId& leader_order, const FollowerId& follow
   return ClientTag{tag};
 }
 
+ClientTag second_order_tag(const ClientTag& tag, const BrokerOrderId& order) {
+  return ClientTag{tag.value + "+" + order.value};
+}
+
 }  // namespace tandem::domain

@@ -16,4 +16,9 @@ inline constexpr size_t kMaxClientTagLength = 20;
 [[nodiscard]] ClientTag client_tag(const LeaderOrderId& leader_order, const FollowerId& follower,
                                    uint32_t ordinal);
 
+// The journal's key for a second order a broker holds under one of our tags (a tag reused by
+// hand, an autoslice child): "<tag>+<its broker order id>". Never sent to a broker; it keeps
+// that order's reports and fills apart from those of the order the tag placed.
+[[nodiscard]] ClientTag second_order_tag(const ClientTag& tag, const BrokerOrderId& order);
+
 }  // namespace tandem::domain

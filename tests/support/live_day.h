@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,8 +78,34 @@ class LiveDay {
 
   // FOLLOW1's order book at the simulator, over HTTPS (as the engine reads it).
   std::vector<brokers::BrokerOrder> follower_book() const {
-    namespace asio = boost::asio;
     std::vector<brokers::BrokerOrder> book;
+    as_account("tf", [&](brokers::kite::RestSession& rest) -> boost::asio::awaitable<void> {
+      auto orders = co_await rest.orders();
+      if (orders.ok()) book = *orders;
+    });
+    return book;
+  }
+  // Places an order at FOLLOW1's broker (or, `leader`, at LEADER1's) as someone other than
+  // the engine would (by hand, another program), under whatever tag it is given.
+  Result<brokers::Placement> place(const domain::OrderRequest& order, const domain::ClientTag& tag,
+                                   bool leader = false) const {
+    Result<brokers::Placement> placed = Status(StatusCode::unavailable, "not sent");
+    as_account(
+        leader ? "tl" : "tf",
+        [&](brokers::kite::RestSession& rest) -> boost::asio::awaitable<void> {
+          const brokers::PlaceOptions options;  // GCC 12: no temporary in a co_await expression
+          placed = co_await rest.place(order, tag, options);
+        });
+    return placed;
+  }
+
+ private:
+  // Runs `body` with a Kite REST session of the account whose token this is, over HTTPS, to
+  // its end.
+  void as_account(
+      const char* token,
+      const std::function<boost::asio::awaitable<void>(brokers::kite::RestSession&)>& body) const {
+    namespace asio = boost::asio;
     asio::io_context io;
     asio::co_spawn(
         io,
@@ -88,16 +115,13 @@ class LiveDay {
               brokers::net::https_target("localhost", port_, read_file(dir_.path("ca.pem"))), 1,
               std::chrono::seconds(30));
           brokers::RateLimiter limiter(brokers::RateLimits::kite_orders());
-          brokers::kite::RestSession rest(http, {"ck", "tf"}, limiter, wall_clock);
-          auto orders = co_await rest.orders();
-          if (orders.ok()) book = *orders;
+          brokers::kite::RestSession rest(http, {"ck", token}, limiter, wall_clock);
+          co_await body(rest);
         },
         asio::detached);
     io.run_for(std::chrono::seconds(40));
-    return book;
   }
 
- private:
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_.path(name)) << text;
   }
