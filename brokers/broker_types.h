@@ -63,6 +63,8 @@ struct BrokerOrder {
   int64_t average_price_paise = 0;
   std::string tag;                      // our client tag when we placed it
   std::string placed_by;                // the user id that placed it (Kite's placed_by)
+  int64_t disclosed_units = 0;          // the quantity shown to the market (0: all)
+  int market_protection = 0;            // as placed (Kite; -1: the broker's choice)
   bool modified = false;                // changed since it was placed (Kite's modified)
   domain::TimeNs order_time_ns = 0;     // when the broker took it (UTC ns)
   domain::TimeNs exchange_time_ns = 0;  // when the exchange last touched it; 0 if never

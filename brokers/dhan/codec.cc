@@ -504,6 +504,8 @@ Result<OrderRequestBody> read_request(std::string_view body, bool for_modify) {
           out.exchange = read_segment(r, "exchangeSegment");
           out.order.product = read_enum(r, "productType", kProducts);
           out.security_id = r.text("securityId");
+          out.after_market = r.boolean_or("afterMarketOrder", false);
+          out.amo_time = r.text_or("amoTime");
         }
         if (out.order.quantity_units <= 0 && r.status().ok()) r.fail("quantity", "must be > 0");
         if (!r.status().ok()) throw r.status();
@@ -554,7 +556,7 @@ json::object order_row(const BrokerOrder& o, const SecurityMap& securities,
       {"disclosedQuantity", 0},
       {"price", number_of_rupees(o.price_paise)},
       {"triggerPrice", number_of_rupees(o.trigger_price_paise)},
-      {"afterMarketOrder", false},
+      {"afterMarketOrder", o.variety == "amo"},
       {"legName", nullptr},
       {"createTime", ist_timestamp_value(o.order_time_ns)},
       {"updateTime", ist_timestamp_value(o.exchange_time_ns)},

@@ -104,6 +104,8 @@ struct OrderRequestBody {
   domain::Exchange exchange = domain::Exchange::nse;
   domain::OrderRequest order;      // its instrument is left empty: the caller maps security_id
   domain::BrokerOrderId order_id;  // modify only
+  bool after_market = false;       // afterMarketOrder: held until the open (place only)
+  std::string amo_time;            // PRE_OPEN, OPEN, OPEN_30, OPEN_60; empty when not sent
 };
 [[nodiscard]] Result<OrderRequestBody> parse_place_json(std::string_view body);
 [[nodiscard]] Result<OrderRequestBody> parse_modify_json(std::string_view body);

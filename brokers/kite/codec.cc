@@ -88,6 +88,8 @@ Result<BrokerOrder> read_order(const json::object& o) {
   out.average_price_paise = r.paise_or("average_price", 0);
   out.tag = r.text_or("tag");
   out.placed_by = r.text_or("placed_by");
+  out.disclosed_units = r.integer_or("disclosed_quantity", 0);
+  out.market_protection = static_cast<int>(r.integer_or("market_protection", 0));
   out.modified = r.boolean_or("modified", false);
   out.order_time_ns = r.ist_time_or("order_timestamp", 0);
   out.exchange_time_ns = r.ist_time_or("exchange_update_timestamp", 0);
@@ -537,6 +539,13 @@ Status read_order_fields(const FormFields& f, bool place, OrderForm& out) {
     }
     out.market_protection = static_cast<int>(protection);
   }
+  if (get("disclosed_quantity") != nullptr) {
+    int64_t disclosed = 0;
+    if (!number("disclosed_quantity", disclosed) || disclosed < 0 || disclosed > o.quantity_units) {
+      return bad_field("disclosed_quantity", "must be a whole number from 0 to the quantity");
+    }
+    out.disclosed_units = disclosed;
+  }
   return Status();
 }
 
@@ -614,14 +623,15 @@ json::object order_row(const BrokerOrder& o) {
   row["validity"] = std::string(wire(o.validity));
   row["product"] = std::string(wire(o.product));
   row["quantity"] = o.quantity_units;
-  row["disclosed_quantity"] = 0;
+  row["disclosed_quantity"] = o.disclosed_units;
   row["price"] = money(o.price_paise);
   row["trigger_price"] = money(o.trigger_price_paise);
   row["average_price"] = money(o.average_price_paise);
   row["filled_quantity"] = o.filled_units;
   row["pending_quantity"] = o.pending_units;
   row["cancelled_quantity"] = o.cancelled_units;
-  row["market_protection"] = 0;
+  row["market_protection"] = o.market_protection;
+  row["validity_ttl"] = 0;  // minutes of a TTL order; the simulator takes none
   row["meta"] = json::object();
   row["tag"] = o.tag.empty() ? json::value(nullptr) : json::value(o.tag);
   row["modified"] = o.modified;

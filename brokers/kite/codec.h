@@ -66,6 +66,7 @@ struct OrderForm {
   domain::OrderRequest order;
   domain::ClientTag tag;
   std::optional<int> market_protection;
+  std::optional<int64_t> disclosed_units;  // disclosed_quantity, when the form names it
   bool autoslice = false;
 };
 // Decodes a place form body. Errors name the field as Kite's InputException would.

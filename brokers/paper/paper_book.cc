@@ -84,8 +84,15 @@ Result<std::vector<BrokerOrder>> PaperBook::place_sliced(const d::OrderRequest& 
   return slices;
 }
 
+Result<BrokerOrder> PaperBook::place_after_market(const d::OrderRequest& request,
+                                                  const d::ClientTag& tag, d::TimeNs now,
+                                                  d::TimeNs opens_at) {
+  if (Status s = check_new(request, tag); !s.ok()) return s;
+  return place_one(request, tag, now, std::max(opens_at, now));
+}
+
 Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d::ClientTag& tag,
-                                         d::TimeNs now) {
+                                         d::TimeNs now, d::TimeNs opens_at) {
   const uint64_t seq = next_++;
   BrokerOrder o;
   o.order_id = d::BrokerOrderId{"P" + std::to_string(seq)};
@@ -105,7 +112,12 @@ Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d
                     request.order_type == d::OrderType::stop_loss_market;
   o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
   o.broker_status = stop ? "TRIGGER PENDING" : "OPEN";
-  orders_[seq] = {o, now + config_.latency_ns + jitter(tag), {o}};
+  if (opens_at > 0) {  // held by the broker until the market opens (release_at_open)
+    o.status = d::OrderStatus::pending;
+    o.broker_status = "AMO REQ RECEIVED";
+    o.variety = "amo";
+  }
+  orders_[seq] = {o, std::max(opens_at, now) + config_.latency_ns + jitter(tag), {o}};
   working_.insert(seq);
   changed_.insert(seq);
   if (!tag.empty()) by_tag_.emplace(tag, seq);  // the first order with it (slice, when sliced)
@@ -175,6 +187,15 @@ Result<BrokerOrder> PaperBook::cancel(const d::BrokerOrderId& id, d::TimeNs now)
 bool PaperBook::try_fill(Working& w, d::TimeNs now) {
   BrokerOrder& o = w.order;
   if (d::is_final(o.status) || now < w.fillable_at) return false;
+  if (o.status == d::OrderStatus::pending) {  // an after-market order, at the open
+    const bool stop =
+        o.order_type == d::OrderType::stop_loss || o.order_type == d::OrderType::stop_loss_market;
+    o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
+    o.broker_status = stop ? "TRIGGER PENDING" : "OPEN";
+    o.exchange_time_ns = now;
+    try_fill(w, now);
+    return true;  // changed, filled or not
+  }
   const auto price = prices_.find(o.instrument);
   if (price == prices_.end()) return false;
   const int64_t ref = price->second;

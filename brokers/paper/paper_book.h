@@ -45,6 +45,12 @@ class PaperBook {
   Result<std::vector<BrokerOrder>> place_sliced(const domain::OrderRequest& order,
                                                 const domain::ClientTag& tag, int64_t slice_units,
                                                 domain::TimeNs now);
+  // An after-market order (Kite's AMO variety, Dhan's afterMarketOrder): AMO REQ RECEIVED
+  // until `opens_at`, when it reaches the exchange as a new order does (OPEN, or TRIGGER
+  // PENDING) and may fill.
+  Result<BrokerOrder> place_after_market(const domain::OrderRequest& order,
+                                         const domain::ClientTag& tag, domain::TimeNs now,
+                                         domain::TimeNs opens_at);
   // Changes quantity, price or trigger of a working order; never below what has filled.
   Result<BrokerOrder> modify(const domain::BrokerOrderId& id, const domain::OrderRequest& order,
                              domain::TimeNs now);
@@ -95,7 +101,7 @@ class PaperBook {
     std::vector<BrokerOrder> history;  // every state it was in, oldest first
   };
   Result<BrokerOrder> place_one(const domain::OrderRequest& order, const domain::ClientTag& tag,
-                                domain::TimeNs now);
+                                domain::TimeNs now, domain::TimeNs opens_at = 0);
   Status check_new(const domain::OrderRequest& order, const domain::ClientTag& tag) const;
   bool try_fill(Working& w, domain::TimeNs now);
   bool cancel_ioc_rest(Working& w, domain::TimeNs now);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <array>
+#include <map>
 
 #include "brokers/dhan/codec.h"
 #include "brokers/json_reader.h"
@@ -262,6 +263,23 @@ ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
       if (const auto refusal = refuse(a, order)) {
         const bool input = refusal->kind == Refusal::Kind::input;
         return dhan_error(400, input ? "DH-905" : "DH-906", refusal->message);
+      }
+      if (body->after_market) {
+        // amoTime: when, after the open, the order goes to the exchange (PRE_OPEN: 09:00).
+        static const std::map<std::string, int> kAmoMinutes = {
+            {"PRE_OPEN", -15}, {"OPEN", 0}, {"OPEN_30", 30}, {"OPEN_60", 60}};
+        const auto minutes = kAmoMinutes.find(body->amo_time.empty() ? "OPEN" : body->amo_time);
+        if (minutes == kAmoMinutes.end()) {
+          return dhan_error(400, "DH-905", "amoTime must be PRE_OPEN, OPEN, OPEN_30 or OPEN_60");
+        }
+        if (in_market_hours(now)) {
+          return dhan_error(400, "DH-905", "After market orders are taken outside market hours");
+        }
+        auto held =
+            a.book.place_after_market(order, d::ClientTag{body->correlation_id}, now,
+                                      next_open(now, std::chrono::minutes(minutes->second)));
+        if (!held.ok()) return dhan_error(400, "DH-906", held.status().message());
+        return dhan_ok(200, dhan::order_ack_body(held->order_id, "TRANSIT"));
       }
       const d::Instrument* inst = instrument(order.instrument);
       const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;

@@ -94,6 +94,11 @@ std::string exchange_order_id_of(const d::BrokerOrderId& id) {
 BrokerOrder KiteSim::as_kite(BrokerOrder order, const Account& account) const {
   order.instrument_token = kite_token(order.instrument);
   order.placed_by = account.config.user_id;
+  if (const auto placed = account.as_placed.find(order.order_id.value);
+      placed != account.as_placed.end()) {
+    order.disclosed_units = placed->second.disclosed_units;
+    order.market_protection = placed->second.market_protection;
+  }
   const bool at_exchange =
       order.status != d::OrderStatus::rejected && order.status != d::OrderStatus::pending;
   if (order.exchange_order_id.empty() && at_exchange) {
@@ -487,10 +492,10 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
     const size_t slash = rest.find('/');
     const std::string variety = rest.substr(0, slash);
     const d::BrokerOrderId id{slash == std::string::npos ? "" : rest.substr(slash + 1)};
-    if (variety != "regular") {
+    if (variety != "regular" && variety != "amo") {
       return error(400, "InputException", "Unsupported variety " + variety);
     }
-    if (r.method == verb::post && id.empty()) return place(a, r);
+    if (r.method == verb::post && id.empty()) return place(a, r, variety == "amo");
     if (r.method == verb::put && !id.empty()) {
       const std::vector<BrokerOrder> history = a.book.history_of(id);
       if (history.empty()) return error(400, "OrderException", "Couldn't find that order_id.");
@@ -501,6 +506,7 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
       }
       auto modified = a.book.modify(id, form->order, now);
       if (!modified.ok()) return error(400, "OrderException", modified.status().message());
+      if (form->disclosed_units) a.as_placed[id.value].disclosed_units = *form->disclosed_units;
       a.book.advance(now);
       return ok(kite::order_id_body(id));
     }
@@ -518,7 +524,19 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
   return reply;
 }
 
-ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
+bool KiteSim::in_market_hours(d::TimeNs now) {
+  const int minute = d::ist_minute_of_day(now);
+  return minute >= 9 * 60 + 15 && minute < 15 * 60 + 30;
+}
+
+d::TimeNs KiteSim::next_open(d::TimeNs now, std::chrono::minutes after_open) {
+  constexpr d::TimeNs kMinute = 60'000'000'000;
+  const d::TimeNs midnight = now - d::ist_minute_of_day(now) * kMinute - now % kMinute;
+  const d::TimeNs open = midnight + (9 * 60 + 15 + after_open.count()) * kMinute;
+  return open > now ? open : open + 24 * 60 * kMinute;
+}
+
+ServerReply KiteSim::place(Account& a, const net::HttpRequest& r, bool after_market) {
   const d::TimeNs now = clock_();
   auto form = kite::parse_order_form(r.body);
   if (!form.ok()) return error(400, "InputException", form.status().message());
@@ -536,6 +554,19 @@ ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
                                                  : "OrderException",
                  refusal->message);
   }
+  const Account::AsPlaced as_placed{form->disclosed_units.value_or(0),
+                                    form->market_protection.value_or(0)};
+  if (after_market) {
+    // Kite documents no words for an AMO in market hours (docs/simulator.md).
+    if (in_market_hours(now)) {
+      return error(400, "InputException", "AMO orders are accepted only outside market hours.");
+    }
+    auto held =
+        a.book.place_after_market(order, form->tag, now, next_open(now, std::chrono::minutes(0)));
+    if (!held.ok()) return error(400, "OrderException", held.status().message());
+    a.as_placed[held->order_id.value] = as_placed;
+    return ok(kite::order_id_body(held->order_id));
+  }
   const d::Instrument* inst = instrument(order.instrument);
   const int64_t freeze = inst != nullptr ? inst->freeze_qty_units : 0;
   if (freeze > 0 && order.quantity_units > freeze) {
@@ -549,11 +580,15 @@ ServerReply KiteSim::place(Account& a, const net::HttpRequest& r) {
     a.book.advance(now);
     Placement p;
     p.order_id = slices->front().order_id;  // the simulator names the first slice as parent
-    for (const BrokerOrder& s : *slices) p.slices.push_back(s.order_id);
+    for (const BrokerOrder& s : *slices) {
+      p.slices.push_back(s.order_id);
+      a.as_placed[s.order_id.value] = as_placed;
+    }
     return ok(kite::placement_body(p));
   }
   auto placed = a.book.place(order, form->tag, now);
   if (!placed.ok()) return error(400, "OrderException", placed.status().message());
+  a.as_placed[placed->order_id.value] = as_placed;
   a.book.advance(now);
   return ok(kite::order_id_body(placed->order_id));
 }

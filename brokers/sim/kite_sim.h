@@ -80,6 +80,12 @@ class KiteSim {
     domain::TradingDay primary_ip_fixed_until = 0;
     domain::TradingDay secondary_ip_fixed_until = 0;
     bool kill_switch = false;
+    // What Kite's rows echo that the paper book does not keep, by order id (as_kite).
+    struct AsPlaced {
+      int64_t disclosed_units = 0;
+      int market_protection = 0;
+    };
+    std::map<std::string, AsPlaced> as_placed{};
   };
   void publish(Account& account);
   // The ticker (kite_ticker.cc): a client's subscription, and ticks to every subscriber.
@@ -101,7 +107,12 @@ class KiteSim {
   net::ServerReply session_token(const net::HttpRequest& request);
   net::ServerReply order_call(Account& account, const net::HttpRequest& request,
                               const std::string& path);
-  net::ServerReply place(Account& account, const net::HttpRequest& request);
+  net::ServerReply place(Account& account, const net::HttpRequest& request, bool after_market);
+  // After-market orders (both dialects): taken only outside market hours (09:15 to 15:30
+  // IST), and held until the next open, `after_open` later (Dhan's amoTime). The simulator
+  // keeps no holiday calendar: every next day opens.
+  static bool in_market_hours(domain::TimeNs now);
+  static domain::TimeNs next_open(domain::TimeNs now, std::chrono::minutes after_open);
   const domain::Instrument* instrument(const domain::InstrumentKey& key) const;
 
   // What both dialects do before an order call: the registered IP, a reset or a rate limit

@@ -309,5 +309,129 @@ TEST(KiteSim, ALoginReplacesTheTokenAndTheOldOneIsRefused) {
   EXPECT_EQ(margins(token), 403u);
 }
 
+// Goal (issue 24): an after-market order is taken outside market hours only, held as AMO REQ
+// RECEIVED until the open (Dhan: its amoTime after the open), and then fills like any order;
+// in both dialects. Method: the simulator's handler on a clock the test moves.
+TEST(KiteSim, AnAfterMarketOrderWaitsForTheOpenAndIsRefusedInMarketHours) {
+  constexpr d::TimeNs kMinute = 60'000'000'000;
+  constexpr d::TimeNs kMidnightIst = 1'795'113'000'000'000'000;  // 2026-11-20 00:00 IST
+  d::TimeNs now = kMidnightIst + 8 * 60 * kMinute;               // 08:00 IST
+  sim::KiteSimConfig config;
+  config.api_key = "k";
+  config.accounts = {testing::sim_account("U1", "t", 100'000'00)};
+  config.instruments = testing::test_instruments();
+  sim::KiteSim kite(config, [&] { return now; });
+  kite.set_price(testing::kTestInfy, 1500'00);
+  const auto kite_call = [&](boost::beast::http::verb method, const std::string& target,
+                             const std::string& body = {}) {
+    net::HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.headers = {{"X-Kite-Version", "3"}, {"Authorization", "token k:t"}};
+    r.body = body;
+    return kite.handle(r).response;
+  };
+  const std::string form =
+      "tradingsymbol=INFY&exchange=NSE&transaction_type=BUY&order_type=MARKET&quantity=2&"
+      "product=CNC&validity=DAY&market_protection=-1&tag=amo1";
+  const auto placed = kite_call(boost::beast::http::verb::post, "/orders/amo", form);
+  ASSERT_EQ(placed.status, 200u) << placed.body;
+  const std::string id(boost::json::parse(placed.body).at("data").at("order_id").as_string());
+  const auto state = [&] {
+    const auto history = kite_call(boost::beast::http::verb::get, "/orders/" + id);
+    const auto rows = boost::json::parse(history.body).at("data").as_array();
+    return std::pair(std::string(rows.back().at("status").as_string()),
+                     std::string(rows.back().at("variety").as_string()));
+  };
+  EXPECT_EQ(state(), std::pair(std::string("AMO REQ RECEIVED"), std::string("amo")));
+
+  // Dhan's afterMarketOrder, OPEN_30: at the exchange half an hour after the open.
+  const std::string security = kite.dhan_securities().by_key(testing::kTestInfy)->dhan_security_id;
+  net::HttpRequest dhan;
+  dhan.method = boost::beast::http::verb::post;
+  dhan.target = "/v2/orders";
+  dhan.headers = {{"access-token", "t"}, {"client-id", "U1"}};
+  dhan.body = R"({"transactionType":"BUY","exchangeSegment":"NSE_EQ","productType":"CNC",)"
+              R"("orderType":"MARKET","validity":"DAY","securityId":")" +
+              security +
+              R"(","quantity":3,"disclosedQuantity":0,"price":0.0,"afterMarketOrder":true,)"
+              R"("amoTime":"OPEN_30","boProfitValue":null,"boStopLossValue":null,)"
+              R"("triggerPrice":0.0,"correlationId":"amo2","dhanClientId":"U1"})";
+  const auto dhan_placed = kite.handle(dhan).response;
+  ASSERT_EQ(dhan_placed.status, 200u) << dhan_placed.body;
+
+  now = kMidnightIst + (9 * 60 + 16) * kMinute;  // 09:16: the open has passed
+  kite.set_price(testing::kTestInfy, 1501'00);
+  EXPECT_EQ(state().first, "COMPLETE");
+  int64_t held = 0;
+  for (const auto& p : kite.positions_of("U1")) held += p.net_qty_units;
+  EXPECT_EQ(held, 2) << "the Dhan order waits for 09:45";
+  now = kMidnightIst + (9 * 60 + 46) * kMinute;
+  kite.set_price(testing::kTestInfy, 1502'00);
+  held = 0;
+  for (const auto& p : kite.positions_of("U1")) held += p.net_qty_units;
+  EXPECT_EQ(held, 5);
+
+  // In market hours an after-market order is refused, in both dialects.
+  const auto refused = kite_call(boost::beast::http::verb::post, "/orders/amo", form);
+  EXPECT_EQ(refused.status, 400u);
+  EXPECT_NE(refused.body.find("InputException"), std::string::npos) << refused.body;
+  EXPECT_EQ(kite.handle(dhan).response.status, 400u);
+}
+
+// Goal (issue 24): DhanHQ-py's own order calls (dhanhq/_order.py, dhan_http.py) work as it
+// sends them: its place body (nulls for the bracket fields, floats for prices, dhanClientId
+// added by its HTTP layer), its modify body (legName null), the lookup by correlationId, and
+// its cancel, a DELETE with no body. Method: the simulator's handler, the bodies verbatim.
+TEST(KiteSim, DhanHQPysOwnOrderCallsPlaceModifyFindAndCancel) {
+  constexpr d::TimeNs kTenIst = 1'795'113'000'000'000'000 + 10 * 3'600'000'000'000;
+  sim::KiteSimConfig config;
+  config.api_key = "k";
+  config.accounts = {testing::sim_account("U1", "t", 100'000'00)};
+  config.instruments = testing::test_instruments();
+  sim::KiteSim kite(config, [] { return kTenIst; });
+  kite.set_price(testing::kTestInfy, 1500'00);
+  const std::string security = kite.dhan_securities().by_key(testing::kTestInfy)->dhan_security_id;
+  const auto call = [&](boost::beast::http::verb method, const std::string& target,
+                        const std::string& body) {
+    net::HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.headers = {{"access-token", "t"},
+                 {"client-id", "U1"},
+                 {"Content-type", "application/json"},
+                 {"Accept", "application/json"}};
+    r.body = body;
+    return kite.handle(r).response;
+  };
+  using boost::beast::http::verb;
+  const auto placed =
+      call(verb::post, "/v2/orders",
+           R"({"transactionType":"BUY","exchangeSegment":"NSE_EQ","productType":"INTRADAY",)"
+           R"("orderType":"LIMIT","validity":"DAY","securityId":")" +
+               security +
+               R"(","quantity":5,"disclosedQuantity":0,"price":1400.0,"afterMarketOrder":false,)"
+               R"("boProfitValue":null,"boStopLossValue":null,"triggerPrice":0.0,)"
+               R"("correlationId":"py1","dhanClientId":"U1"})");
+  ASSERT_EQ(placed.status, 200u) << placed.body;
+  const std::string id(boost::json::parse(placed.body).at("orderId").as_string());
+  const auto modified =
+      call(verb::put, "/v2/orders/" + id,
+           R"({"orderId":")" + id +
+               R"(","orderType":"LIMIT","legName":null,"quantity":10,"price":1401.5,)"
+               R"("disclosedQuantity":0,"triggerPrice":0.0,"validity":"DAY","dhanClientId":"U1"})");
+  EXPECT_EQ(modified.status, 200u) << modified.body;
+  const auto found = call(verb::get, "/v2/orders/external/py1", "");
+  ASSERT_EQ(found.status, 200u) << found.body;
+  const auto row = boost::json::parse(found.body);
+  EXPECT_EQ(row.at("orderId"), boost::json::value(id));
+  EXPECT_EQ(row.at("quantity"), 10);
+  EXPECT_EQ(row.at("price").to_number<double>(), 1401.5);
+  EXPECT_EQ(row.at("afterMarketOrder"), false);
+  EXPECT_EQ(call(verb::delete_, "/v2/orders/" + id, "").status, 202u);
+  const auto ended = call(verb::get, "/v2/orders/" + id, "");
+  EXPECT_EQ(boost::json::parse(ended.body).at("orderStatus"), "CANCELLED") << ended.body;
+}
+
 }  // namespace
 }  // namespace tandem::brokers

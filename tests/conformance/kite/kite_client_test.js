@@ -156,6 +156,9 @@ test('a market order fills: the book, its history, its trades and the position',
   assert.equal(row.status, 'COMPLETE');
   assert.equal(row.filled_quantity, 10);
   assert.equal(row.tag, 'conf1');
+  assert.equal(row.market_protection, -1, 'market_protection as placed');
+  assert.equal(row.placed_by, userId);
+  assert.match(row.exchange_order_id, /^\d{16}$/);
   assert.equal(row.instrument_token, INFY.token);
   assert.ok(row.order_timestamp instanceof Date, 'order_timestamp parsed by the client');
 
@@ -195,8 +198,12 @@ test('a limit order: placed, modified in part (price only, then quantity only), 
   const { order_id: id } = await kc.placeOrder('regular', {
     exchange: INFY.exchange, tradingsymbol: INFY.tradingsymbol, transaction_type: 'BUY',
     quantity: 5, product: 'CNC', order_type: 'LIMIT', price: 1400, tag: 'conf2',
+    disclosed_quantity: 2,
   });
-  assert.equal((await lastState(id)).status, 'OPEN');
+  const placed = await lastState(id);
+  assert.equal(placed.status, 'OPEN');
+  assert.equal(placed.disclosed_quantity, 2, 'disclosed_quantity as placed');
+  assert.equal(placed.modified, false);
 
   const modified = await kc.modifyOrder('regular', id, { price: 1401.5 });
   assert.equal(modified.order_id, id);
@@ -204,6 +211,7 @@ test('a limit order: placed, modified in part (price only, then quantity only), 
   assert.equal(now.price, 1401.5);
   assert.equal(now.quantity, 5, 'a partial modify keeps what it does not name');
   assert.equal(now.order_type, 'LIMIT');
+  assert.equal(now.modified, true);
 
   await kc.modifyOrder('regular', id, { quantity: 7 });
   now = await lastState(id);
@@ -292,6 +300,14 @@ test('autoslice above the freeze quantity: the parent and its children', async (
   }
   assert.equal(total, quantity, 'the slices add up to the order');
   for (const child of placed.children) await kc.cancelOrder('regular', child.order_id);
+});
+
+test('AMO: refused in market hours (the simulator\'s clock reads 09:15 IST)', async () => {
+  const error = await refusal(kc.placeOrder('amo', {
+    exchange: INFY.exchange, tradingsymbol: INFY.tradingsymbol, transaction_type: 'BUY',
+    quantity: 1, product: 'CNC', order_type: 'LIMIT', price: 1400,
+  }));
+  assert.equal(error.error_type, 'InputException', JSON.stringify(error));
 });
 
 test('a repeated tag is a second order, as on Kite', async () => {

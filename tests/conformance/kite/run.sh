@@ -19,8 +19,9 @@ for s in $(seq 0 119); do
   printf '09:%02d:%02d.000  price NSE:INFY %d.%02d\n' $((15 + s / 60)) $((s % 60)) \
     $((1500 + (s % 7) - 3)) $(( (s * 35) % 100 / 5 * 5 ))
 done >"$work/day.txt"
+# The market clock reads 09:15 IST on a Friday whatever the hour CI runs at: in market hours.
 "$tandem" sim --config "$here/sim.toml" --listen 127.0.0.1:0 --ca-out "$work/ca.pem" \
-  --script "$work/day.txt" --speed 1 >"$work/sim.log" 2>&1 &
+  --script "$work/day.txt" --speed 1 --clock-start "2026-11-20 09:15:00" >"$work/sim.log" 2>&1 &
 sim=$!
 for _ in $(seq 1 100); do
   grep -q "Kite API at" "$work/sim.log" && break
