@@ -32,6 +32,32 @@ void mark_cancelled(BrokerOrder& o, d::TimeNs now) {
   o.exchange_time_ns = now;
 }
 
+bool is_stop(const BrokerOrder& o) {
+  return o.order_type == d::OrderType::stop_loss || o.order_type == d::OrderType::stop_loss_market;
+}
+
+// At the exchange: a stop waits for its trigger, anything else is open.
+void mark_at_exchange(BrokerOrder& o) {
+  o.status = is_stop(o) ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
+  o.broker_status = is_stop(o) ? "TRIGGER PENDING" : "OPEN";
+}
+
+// One trade of `units` of `o` at `price`: the book's record of a fill.
+BrokerTrade trade_of(const BrokerOrder& o, std::string id, int64_t units, int64_t price,
+                     d::TimeNs at) {
+  BrokerTrade t;
+  t.trade_id = std::move(id);
+  t.order_id = o.order_id;
+  t.instrument = o.instrument;
+  t.side = o.side;
+  t.product = o.product;
+  t.quantity_units = units;
+  t.price_paise = price;
+  t.fill_time_ns = at;
+  t.order_time_ns = o.order_time_ns;
+  return t;
+}
+
 Result<BrokerOrder> rejected(std::string why) {
   return Status(StatusCode::rejected, std::move(why));
 }
@@ -108,11 +134,8 @@ Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d
   o.tag = tag.value;
   o.order_time_ns = now;
   o.exchange_time_ns = now;
-  const bool stop = request.order_type == d::OrderType::stop_loss ||
-                    request.order_type == d::OrderType::stop_loss_market;
-  o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
-  o.broker_status = stop ? "TRIGGER PENDING" : "OPEN";
-  if (opens_at > 0) {  // held by the broker until the market opens (release_at_open)
+  mark_at_exchange(o);
+  if (opens_at > 0) {  // held by the broker until the market opens (try_fill)
     o.status = d::OrderStatus::pending;
     o.broker_status = "AMO REQ RECEIVED";
     o.variety = "amo";
@@ -131,17 +154,9 @@ void PaperBook::restore(const BrokerOrder& order, d::TimeNs now) {
   if (!d::is_final(order.status)) working_.insert(seq);
   if (!order.tag.empty()) by_tag_.emplace(d::ClientTag{order.tag}, seq);
   if (order.filled_units > 0) {
-    BrokerTrade t;
-    t.trade_id = "R" + order.order_id.value;  // restored: one trade for what had filled
-    t.order_id = order.order_id;
-    t.instrument = order.instrument;
-    t.side = order.side;
-    t.product = order.product;
-    t.quantity_units = order.filled_units;
-    t.price_paise = order.average_price_paise;
-    t.fill_time_ns = now;
-    t.order_time_ns = order.order_time_ns;
-    trades_.push_back(t);
+    // Restored: one trade for what had filled.
+    trades_.push_back(trade_of(order, "R" + order.order_id.value, order.filled_units,
+                               order.average_price_paise, now));
   }
   next_ = std::max(next_, seq + 1);
 }
@@ -161,12 +176,7 @@ Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::Order
   o.exchange_time_ns = now;
   // A stop order changed to MARKET or LIMIT waits for no trigger any more (Kite converts
   // it; a flatten hurries working exits this way).
-  const bool stop =
-      o.order_type == d::OrderType::stop_loss || o.order_type == d::OrderType::stop_loss_market;
-  if (!stop && o.status == d::OrderStatus::trigger_pending) {
-    o.status = d::OrderStatus::open;
-    o.broker_status = "OPEN";
-  }
+  if (!is_stop(o) && o.status == d::OrderStatus::trigger_pending) mark_at_exchange(o);
   it->second.history.push_back(o);
   changed_.insert(it->first);
   return o;
@@ -188,10 +198,7 @@ bool PaperBook::try_fill(Working& w, d::TimeNs now) {
   BrokerOrder& o = w.order;
   if (d::is_final(o.status) || now < w.fillable_at) return false;
   if (o.status == d::OrderStatus::pending) {  // an after-market order, at the open
-    const bool stop =
-        o.order_type == d::OrderType::stop_loss || o.order_type == d::OrderType::stop_loss_market;
-    o.status = stop ? d::OrderStatus::trigger_pending : d::OrderStatus::open;
-    o.broker_status = stop ? "TRIGGER PENDING" : "OPEN";
+    mark_at_exchange(o);
     o.exchange_time_ns = now;
     try_fill(w, now);
     return true;  // changed, filled or not
@@ -228,17 +235,7 @@ bool PaperBook::try_fill(Working& w, d::TimeNs now) {
     o.broker_status = "COMPLETE";
   }
   o.exchange_time_ns = now;
-  BrokerTrade t;
-  t.trade_id = "T" + std::to_string(trades_.size() + 1);
-  t.order_id = o.order_id;
-  t.instrument = o.instrument;
-  t.side = o.side;
-  t.product = o.product;
-  t.quantity_units = step;
-  t.price_paise = fill;
-  t.fill_time_ns = now;
-  t.order_time_ns = o.order_time_ns;
-  trades_.push_back(std::move(t));
+  trades_.push_back(trade_of(o, "T" + std::to_string(trades_.size() + 1), step, fill, now));
   return true;
 }
 
