@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <map>
 
 #include "brokers/json_reader.h"
 #include "brokers/wire_names.h"
@@ -596,6 +597,38 @@ std::string order_body(const BrokerOrder& order, const SecurityMap& securities,
 
 std::string order_ack_body(const d::BrokerOrderId& id, std::string_view status) {
   return json::serialize(json::object{{"orderId", id.value}, {"orderStatus", status}});
+}
+
+std::string trades_body(const std::vector<BrokerTrade>& trades,
+                        const std::vector<BrokerOrder>& orders, const SecurityMap& securities,
+                        std::string_view client_id) {
+  std::map<std::string, const BrokerOrder*> by_id;
+  for (const BrokerOrder& o : orders) by_id[o.order_id.value] = &o;
+  json::array rows;
+  for (const BrokerTrade& t : trades) {
+    const auto* i = securities.by_key(t.instrument);
+    const auto order = by_id.find(t.order_id.value);
+    const BrokerOrder* o = order == by_id.end() ? nullptr : order->second;
+    json::object row{
+        {"dhanClientId", client_id},
+        {"orderId", t.order_id.value},
+        {"exchangeOrderId", o != nullptr ? o->exchange_order_id : std::string()},
+        {"exchangeTradeId", t.trade_id},
+        {"transactionType", to_wire(kSides, t.side)},
+        {"exchangeSegment", segment_of(t.instrument.exchange)},
+        {"productType", to_wire(kProducts, t.product)},
+        {"orderType", to_wire(kOrderTypes, o != nullptr ? o->order_type : d::OrderType::market)},
+        {"tradingSymbol", t.instrument.tradingsymbol},
+        {"securityId", i == nullptr ? std::string() : i->dhan_security_id},
+        {"tradedQuantity", t.quantity_units},
+        {"tradedPrice", number_of_rupees(t.price_paise)},
+        {"createTime", ist_timestamp_value(t.order_time_ns)},
+        {"updateTime", ist_timestamp_value(t.fill_time_ns)},
+        {"exchangeTime", ist_timestamp_value(t.fill_time_ns)}};
+    add_contract_fields(row, i, nullptr);
+    rows.push_back(std::move(row));
+  }
+  return json::serialize(rows);
 }
 
 std::string positions_body(const std::vector<PositionDetail>& positions,

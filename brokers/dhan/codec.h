@@ -115,6 +115,11 @@ struct OrderRequestBody {
 [[nodiscard]] std::string order_body(const BrokerOrder& order, const SecurityMap& securities,
                                      std::string_view client_id);
 [[nodiscard]] std::string order_ack_body(const domain::BrokerOrderId& id, std::string_view status);
+// GET /v2/trades (and /trades/{order-id}): every field of Dhan's row; each trade's order
+// (from `orders`, by id) gives its type, times and exchange order id.
+[[nodiscard]] std::string trades_body(const std::vector<BrokerTrade>& trades,
+                                      const std::vector<BrokerOrder>& orders,
+                                      const SecurityMap& securities, std::string_view client_id);
 // GET /v2/positions: every field of Dhan's row, from one day's trading.
 [[nodiscard]] std::string positions_body(const std::vector<PositionDetail>& positions,
                                          const SecurityMap& securities, std::string_view client_id);

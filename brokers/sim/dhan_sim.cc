@@ -56,6 +56,10 @@ void KiteSim::build_dhan_names() {
 BrokerOrder KiteSim::as_dhan(BrokerOrder o) const {
   const auto it = dhan_key_of_.find(o.instrument);
   if (it != dhan_key_of_.end()) o.instrument = it->second;
+  if (o.exchange_order_id.empty() && o.status != d::OrderStatus::pending &&
+      o.status != d::OrderStatus::rejected) {
+    o.exchange_order_id = exchange_order_id_of(o.order_id);
+  }
   return o;
 }
 
@@ -133,33 +137,17 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
     // All of the day's trades, or one order's (/trades/{order-id}: an array, a choice:
     // brokers.md §4).
     const std::string only = path.size() > 8 ? path.substr(8) : "";
-    json::array rows;
-    for (const BrokerTrade& t : book.trades()) {
+    book.advance(clock_());
+    std::vector<BrokerTrade> trades;
+    for (BrokerTrade t : book.trades()) {
       if (!only.empty() && t.order_id.value != only) continue;
-      const BrokerOrder o = [&] {
-        BrokerOrder shell;
-        shell.instrument = t.instrument;
-        return as_dhan(shell);
-      }();
-      const auto* i = dhan_securities_.by_key(o.instrument);
-      rows.push_back(
-          json::object{{"dhanClientId", id},
-                       {"orderId", t.order_id.value},
-                       {"exchangeOrderId", ""},
-                       {"exchangeTradeId", t.trade_id},
-                       {"transactionType", t.side == d::Side::buy ? "BUY" : "SELL"},
-                       {"exchangeSegment", dhan::segment_of(t.instrument.exchange)},
-                       {"productType", t.product == d::Product::delivery        ? "CNC"
-                                       : t.product == d::Product::carry_forward ? "MARGIN"
-                                                                                : "INTRADAY"},
-                       {"orderType", "MARKET"},
-                       {"tradingSymbol", o.instrument.tradingsymbol},
-                       {"securityId", i == nullptr ? "" : i->dhan_security_id},
-                       {"tradedQuantity", t.quantity_units},
-                       {"tradedPrice", rupees_value(t.price_paise)},
-                       {"exchangeTime", ist_timestamp_value(t.fill_time_ns)}});
+      BrokerOrder shell;
+      shell.instrument = t.instrument;
+      t.instrument = as_dhan(shell).instrument;
+      trades.push_back(std::move(t));
     }
-    return dhan_ok(200, json::serialize(rows));
+    return dhan_ok(200,
+                   dhan::trades_body(trades, as_dhan(book.order_book()), dhan_securities_, id));
   }
   if (r.method == verb::get && path == "/positions") {
     book.advance(clock_());

@@ -75,11 +75,9 @@ uint32_t KiteSim::kite_token(const d::InstrumentKey& key) const {
   return i == nullptr ? 0 : i->kite_token;
 }
 
-namespace {
-
 // The exchange's order id for one of the paper book's (P<n>): a 16-digit number from the
 // same n, as NSE's look. Empty for an id not of that form.
-std::string exchange_order_id_of(const d::BrokerOrderId& id) {
+std::string KiteSim::exchange_order_id_of(const d::BrokerOrderId& id) {
   uint64_t n = 0;
   const char* first = id.value.data() + 1;
   const char* last = id.value.data() + id.value.size();
@@ -88,8 +86,6 @@ std::string exchange_order_id_of(const d::BrokerOrderId& id) {
   }
   return std::to_string(1'000'000'000'000'000ULL + n);
 }
-
-}  // namespace
 
 BrokerOrder KiteSim::as_kite(BrokerOrder order, const Account& account) const {
   order.instrument_token = kite_token(order.instrument);

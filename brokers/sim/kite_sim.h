@@ -133,6 +133,8 @@ class KiteSim {
   // What Kite's rows carry that the paper book does not know: the instrument token, who
   // placed the order, and the exchange's order id once the order reached it.
   BrokerOrder as_kite(BrokerOrder order, const Account& account) const;
+  // The exchange's id for an order of the paper book's, once it is at the exchange.
+  static std::string exchange_order_id_of(const domain::BrokerOrderId& id);
   std::vector<BrokerOrder> as_kite(std::vector<BrokerOrder> orders, const Account& account) const;
   std::vector<BrokerTrade> kite_trades(const Account& account,
                                        const domain::BrokerOrderId* only = nullptr) const;

@@ -225,6 +225,20 @@ TEST(DhanCodec, TheSimulatorsOrderAndPositionRowsCarryEveryFieldAndTheContract) 
   // 75 closed at 120 − 100; the 75 short open at 120, marked at 110.
   EXPECT_EQ(position.at("realizedProfit").to_number<double>(), 1500.0);
   EXPECT_EQ(position.at("unrealizedProfit").to_number<double>(), 750.0);
+  BrokerTrade t;
+  t.trade_id = "T1";
+  t.order_id = o.order_id;
+  t.instrument = option.key;
+  t.quantity_units = 75;
+  t.price_paise = 100'00;
+  o.order_type = d::OrderType::limit;
+  const json::value trade = json::parse(trades_body({t}, {o}, securities, "1000000001")).at(0);
+  expect_keys_of("trade_book_response.json", trade);
+  EXPECT_EQ(trade.at("orderType"), "LIMIT") << "the trade's order's type";
+  EXPECT_EQ(trade.at("drvOptionType"), "CALL");
+  auto read_trades = parse_trades(json::serialize(json::array{trade}), securities);
+  ASSERT_TRUE(read_trades.ok()) << read_trades.status().to_string();
+  EXPECT_EQ(read_trades->at(0).quantity_units, 75);
   auto read = parse_positions(json::serialize(json::array{position}), securities);
   ASSERT_TRUE(read.ok()) << read.status().to_string();
   EXPECT_EQ(read->at(0).net_qty_units, -75);
