@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "app/clock.h"
@@ -45,15 +47,57 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// The kinds of market a broker's segment names stand for: Kite names exchanges (NSE, NFO,
+// CDS, MCX, …), Dhan names segments (Equity, Derivative, Currency, Commodity).
+std::set<d::Segment> segments_of(const std::vector<std::string>& names) {
+  static const std::map<std::string, d::Segment> kKinds = {
+      {"NSE", d::Segment::equity},         {"BSE", d::Segment::equity},
+      {"Equity", d::Segment::equity},      {"NFO", d::Segment::derivatives},
+      {"BFO", d::Segment::derivatives},    {"Derivative", d::Segment::derivatives},
+      {"CDS", d::Segment::currency},       {"BCD", d::Segment::currency},
+      {"Currency", d::Segment::currency},  {"MCX", d::Segment::commodity},
+      {"Commodity", d::Segment::commodity}};
+  std::set<d::Segment> out;
+  for (const auto& n : names) {
+    if (const auto kind = kKinds.find(n); kind != kKinds.end()) out.insert(kind->second);
+  }
+  return out;
+}
+
+// The kinds of market the leader's account may trade that a follower's may not, and that the
+// follower's own settings do not keep it out of: its copies there would be refused.
+std::vector<std::string> segments_missing(const std::set<d::Segment>& leader,
+                                          const std::vector<std::string>& follower_names,
+                                          const d::FollowerSettings& settings) {
+  const std::set<d::Segment> follower = segments_of(follower_names);
+  std::vector<std::string> missing;
+  for (const d::Segment s : leader) {
+    const auto& allow = settings.allow_segments;
+    const auto& deny = settings.deny_segments;
+    const bool kept_out =
+        std::find(deny.begin(), deny.end(), s) != deny.end() ||
+        (!allow.empty() && std::find(allow.begin(), allow.end(), s) == allow.end());
+    if (!follower.contains(s) && !kept_out) missing.emplace_back(d::to_string(s));
+  }
+  return missing;
+}
+
 // What the broker says about the account: its segments, when its token ends, and whether
 // order calls from this machine's source address would pass the static-IP rule (SEBI 2026:
 // orders only from a registered IP). Fails when the broker lists its registered IPs and the
 // configured source_ip is not one of them, or none is registered.
 Row account_row(const std::string& what, const config::Connection& connection,
-                const Result<brokers::AccountFacts>& facts) {
+                const Result<brokers::AccountFacts>& facts,
+                const std::vector<std::string>& missing_segments) {
   if (!facts.ok()) return {what + " account", false, facts.status().message()};
   std::string detail =
       "segments " + (facts->segments.empty() ? "not told" : joined(facts->segments));
+  if (!missing_segments.empty()) {
+    return {what + " account", false,
+            detail + "; the leader's account trades " + joined(missing_segments) +
+                ", which this one has not enabled: its copies there would be refused (enable "
+                "it at the broker, or deny_segments it)"};
+  }
   if (!facts->token_valid_until.empty())
     detail += "; token valid until " + facts->token_valid_until;
   const std::string from =
@@ -126,13 +170,15 @@ int check(const CheckOptions& o) {
     std::string id;
     const config::Connection* connection;
     d::Broker broker;
+    const d::FollowerSettings* settings;  // nullptr for the leader
   };
   std::vector<Account> accounts = {
-      {config->leader.account, &config->leader.connection, config->leader.broker}};
+      {config->leader.account, &config->leader.connection, config->leader.broker, nullptr}};
   for (const auto& f : config->followers) {
     if (f.settings.broker != d::Broker::paper)
-      accounts.push_back({f.settings.account.value, &f.connection, f.settings.broker});
+      accounts.push_back({f.settings.account.value, &f.connection, f.settings.broker, &f.settings});
   }
+  std::optional<std::set<d::Segment>> leader_segments;  // once the leader's are read
   std::set<std::string> allowed;
   for (const auto& f : config->followers) {
     allowed.insert(f.settings.allow_symbols.begin(), f.settings.allow_symbols.end());
@@ -208,7 +254,12 @@ int check(const CheckOptions& o) {
               {what, true,
                "reached over TLS, token valid, funds " + rupees(funds->available_paise)});
           auto facts = co_await account_gateway->account_facts();
-          rows.push_back(account_row(what, *a.connection, facts));
+          std::vector<std::string> unenabled;
+          if (leader && facts.ok()) leader_segments = segments_of(facts->segments);
+          if (!leader && facts.ok() && leader_segments && !facts->segments.empty()) {
+            unenabled = segments_missing(*leader_segments, facts->segments, *a.settings);
+          }
+          rows.push_back(account_row(what, *a.connection, facts, unenabled));
           if (!leader) co_return;
           auto instruments = co_await account_gateway->instruments();
           if (!instruments.ok()) {

@@ -95,12 +95,20 @@ Result<SimSettings> read(const Result<toml::table>& doc, const std::string& name
   for (size_t i = 0; i < accounts.size(); ++i) {
     const std::string path = "account[" + std::to_string(i) + "]";
     const toml::table& a = *accounts[i];
-    f.only(a, path, {"user_id", "access_token", "funds", "faults"});
+    f.only(a, path, {"user_id", "access_token", "funds", "faults", "exchanges"});
     brokers::sim::SimAccount account;
     account.user_id = f.text(a, "user_id", path, "", true);
     account.access_token = f.text(a, "access_token", path, "", true);
     account.funds_paise = f.paise(a, "funds", path, account.funds_paise);
     account.faults = read_faults(f, f.table(a, "faults", path), path + ".faults");
+    if (a.contains("exchanges")) {
+      account.exchanges = f.texts(a, "exchanges", path);
+      for (const auto& e : account.exchanges) {
+        if (!brokers::kite::exchange_from_wire(e)) {
+          f.error(a.get("exchanges"), path + ".exchanges", "unknown exchange '" + e + "'");
+        }
+      }
+    }
     for (const auto& earlier : out.kite.accounts) {
       if (earlier.user_id == account.user_id && !account.user_id.empty()) {
         f.error(&a, path + ".user_id", "'" + account.user_id + "' appears twice");

@@ -703,7 +703,7 @@ namespace {
 
 // The user's fields that GET /user/profile and POST /session/token share (profile.json,
 // generate_session.json); the name and email are made up.
-json::object profile_fields(std::string_view user_id) {
+json::object profile_fields(std::string_view user_id, const std::vector<std::string>& exchanges) {
   json::object data;
   data["user_id"] = user_id;
   data["user_type"] = "individual";
@@ -711,7 +711,9 @@ json::object profile_fields(std::string_view user_id) {
   data["user_name"] = "Simulated " + std::string(user_id);
   data["user_shortname"] = user_id;
   data["broker"] = "ZERODHA";
-  data["exchanges"] = json::array{"NSE", "BSE", "NFO", "BFO", "CDS", "BCD", "MCX"};
+  json::array listed;
+  for (const auto& e : exchanges) listed.emplace_back(e);
+  data["exchanges"] = std::move(listed);
   data["products"] = json::array{"CNC", "NRML", "MIS"};
   data["order_types"] = json::array{"MARKET", "LIMIT", "SL", "SL-M"};
   data["avatar_url"] = nullptr;
@@ -721,7 +723,9 @@ json::object profile_fields(std::string_view user_id) {
 
 }  // namespace
 
-std::string profile_body(std::string_view user_id) { return success(profile_fields(user_id)); }
+std::string profile_body(std::string_view user_id, const std::vector<std::string>& exchanges) {
+  return success(profile_fields(user_id, exchanges));
+}
 
 std::string logout_body() { return success(true); }
 
@@ -884,9 +888,9 @@ Result<std::string> request_token_from(std::string_view redirect_url) {
   return Status::invalid_argument("kite login: the redirect URL has no request_token");
 }
 
-std::string session_body(const SessionGrant& grant, std::string_view api_key,
-                         d::TimeNs login_time) {
-  json::object data = profile_fields(grant.user_id);
+std::string session_body(const SessionGrant& grant, std::string_view api_key, d::TimeNs login_time,
+                         const std::vector<std::string>& exchanges) {
+  json::object data = profile_fields(grant.user_id, exchanges);
   data["api_key"] = api_key;
   data["access_token"] = grant.access_token;
   data["public_token"] = "pt-" + grant.access_token.substr(0, 8);

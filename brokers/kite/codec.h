@@ -84,7 +84,11 @@ struct OrderForm {
 [[nodiscard]] std::string margins_body(const Funds& funds);
 [[nodiscard]] std::string margin_segment_body(const Funds& funds);
 // GET /user/profile, with the fields of Kite's own (profile.json).
-[[nodiscard]] std::string profile_body(std::string_view user_id);
+// Every exchange Kite names; an account may have fewer enabled.
+inline const std::vector<std::string> kKiteExchanges = {"NSE", "BSE", "NFO", "BFO",
+                                                        "CDS", "BCD", "MCX"};
+[[nodiscard]] std::string profile_body(std::string_view user_id,
+                                       const std::vector<std::string>& exchanges = kKiteExchanges);
 // The exchanges GET /user/profile says the account may trade on.
 [[nodiscard]] Result<std::vector<std::string>> parse_profile_exchanges(std::string_view body);
 // DELETE /session/token's answer (`data: true`), and GET /portfolio/holdings with none.
@@ -118,7 +122,8 @@ struct SessionGrant {
 [[nodiscard]] Result<std::string> request_token_from(std::string_view redirect_url);
 // POST /session/token's answer, with every field of Kite's (generate_session.json).
 [[nodiscard]] std::string session_body(const SessionGrant& grant, std::string_view api_key,
-                                       domain::TimeNs login_time);
+                                       domain::TimeNs login_time,
+                                       const std::vector<std::string>& exchanges = kKiteExchanges);
 
 // ---- checksums (lowercase hex SHA-256 of plain concatenations) ----
 [[nodiscard]] std::string session_checksum(std::string_view api_key, std::string_view request_token,

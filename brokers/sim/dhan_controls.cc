@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "brokers/json_reader.h"
@@ -37,6 +38,20 @@ std::string validity_text(d::TimeNs ns) {
   return buf;
 }
 
+// Dhan's activeSegment ("Equity, Derivative, …") for the exchanges the account may trade on.
+std::string active_segments(const std::vector<std::string>& exchanges) {
+  std::string out;
+  for (const auto& [segment, names] :
+       {std::pair{"Equity", "NSE BSE"}, std::pair{"Derivative", "NFO BFO"},
+        std::pair{"Currency", "CDS BCD"}, std::pair{"Commodity", "MCX"}}) {
+    const bool on = std::any_of(exchanges.begin(), exchanges.end(), [&](const std::string& e) {
+      return std::string_view(names).find(e) != std::string_view::npos;
+    });
+    if (on) out += std::string(out.empty() ? "" : ", ") + segment;
+  }
+  return out;
+}
+
 std::string day_text(d::TradingDay day) {
   if (day == 0) return {};
   char buf[16];
@@ -56,7 +71,7 @@ std::optional<ServerReply> KiteSim::dhan_controls(Account& a, const net::HttpReq
         json::serialize(json::object{
             {"dhanClientId", id},
             {"tokenValidity", validity_text(a.token_issued_ns + kTokenLifeNs)},
-            {"activeSegment", "Equity, Derivative, Currency, Commodity"},
+            {"activeSegment", active_segments(a.config.exchanges)},
             {"ddpi", "Active"},
             {"mtf", "Active"},
             {"dataPlan", "Active"},

@@ -317,7 +317,7 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
     return ok(kite::margin_segment_body(Funds{0}));
   }
   if (r.method == verb::get && path == "/user/profile") {
-    return ok(kite::profile_body(account->config.user_id));
+    return ok(kite::profile_body(account->config.user_id, account->config.exchanges));
   }
   if (r.method == verb::get && path == "/portfolio/holdings") return ok(kite::holdings_body());
   if (r.method == verb::delete_ && path == "/session/token") {
@@ -380,7 +380,8 @@ ServerReply KiteSim::session_token(const net::HttpRequest& r) {
   set_token(a, "at" + std::to_string(logins_) + a.config.user_id + "x" +
                    std::to_string(mix64(static_cast<uint64_t>(clock_())) % 1'000'000));
   a.expired = false;
-  return ok(kite::session_body({a.config.user_id, a.config.access_token}, api_key, clock_()));
+  return ok(kite::session_body({a.config.user_id, a.config.access_token}, api_key, clock_(),
+                               a.config.exchanges));
 }
 
 KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {
@@ -440,6 +441,13 @@ std::optional<KiteSim::Refusal> KiteSim::refuse_input(const d::OrderRequest& ord
 std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
                                                 const d::OrderRequest& order) const {
   if (auto input = refuse_input(order)) return input;
+  const std::string exchange(kite::wire(order.instrument.exchange));
+  const auto& enabled = a.config.exchanges;
+  if (std::find(enabled.begin(), enabled.end(), exchange) == enabled.end()) {
+    return Refusal{Refusal::Kind::order, "The " + exchange +
+                                             " segment is not enabled for this "
+                                             "account (simulated rule)"};
+  }
   const Faults& f = a.config.faults;
   if (f.reject_symbols.contains(order.instrument.tradingsymbol)) {
     return Refusal{Refusal::Kind::order,

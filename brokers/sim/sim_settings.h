@@ -18,6 +18,9 @@ struct SimAccount {
   std::string access_token;  // the token valid at start; a login replaces it
   int64_t funds_paise = 10'00'000'00;
   Faults faults;
+  // The exchanges the account may trade on, by Kite's names (its profile's `exchanges`; Dhan's
+  // `activeSegment` says the same as segments); an order elsewhere is refused.
+  std::vector<std::string> exchanges = {"NSE", "BSE", "NFO", "BFO", "CDS", "BCD", "MCX"};  // all
 };
 
 struct KiteSimConfig {

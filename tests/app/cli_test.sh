@@ -357,6 +357,7 @@ ws_url = "wss://localhost:$port"
 scrip_master_url = "https://localhost:$port/api-scrip-master.csv"
 ca_file = "$work/login-ca.pem"
 source_ip = "127.0.0.1"
+deny_segments = ["derivatives"]   # FOLLOW2 has no F&O enabled (data/sim/sim.toml)
 TOML
 run "$tandem" check --config "$work/tandem.toml" "${sec[@]}"
 test "$rc" -eq 0 || echo "$out$err" >&2
@@ -366,13 +367,17 @@ check "…resolving the allowed symbols" grep -q "instruments *ok" <<<"$out"
 check "…reading a Dhan follower's scrip master" grep -q "follower FOLLOW2 (dhan) scrip master *ok" <<<"$out"
 check "…and reaching it with the token login dhan stored" grep -q "follower FOLLOW2 (dhan) *ok *reached over TLS, token valid" <<<"$out"
 check "…with the Dhan follower's segments, token validity and registered static IP" \
-  grep -q "follower FOLLOW2 (dhan) account *ok *segments Equity, Derivative.*; token valid until [0-9/]* [0-9:]*; orders go from 127.0.0.1, registered" <<<"$out"
+  grep -q "follower FOLLOW2 (dhan) account *ok *segments Equity, Currency, Commodity; token valid until [0-9/]* [0-9:]*; orders go from 127.0.0.1, registered" <<<"$out"
 check "…saying where the loss guard's prices come from" grep -q "loss guard f1 *ok *max loss .*2500.00.*then flatten; positions marked at the leader's Kite ticker prices" <<<"$out"
 sed 's/^source_ip = "127.0.0.1"/source_ip = "127.0.0.2"/' "$work/tandem.toml" >"$work/wrong-ip.toml"
 run "$tandem" check --config "$work/wrong-ip.toml" "${sec[@]}"
 check "check with a source_ip the broker has not registered exits 1" test "$rc" -eq 1
 check "…naming both addresses" grep -q "follower FOLLOW2 (dhan) account *FAIL .*orders would go from 127.0.0.2, but the broker has 127.0.0.1 registered" <<<"$out"
 check "…the rest still ok" grep -q "follower FOLLOW2 (dhan) *ok *reached over TLS" <<<"$out"
+grep -v '^deny_segments' "$work/tandem.toml" >"$work/no-fno.toml"
+run "$tandem" check --config "$work/no-fno.toml" "${sec[@]}"
+check "check of a follower without the leader's F&O segment exits 1" test "$rc" -eq 1
+check "…saying its copies there would be refused" grep -q "follower FOLLOW2 (dhan) account *FAIL *segments Equity, Currency, Commodity; the leader's account trades derivatives, which this one has not enabled" <<<"$out"
 # The dashboard is locked from the first start: with no http.token, run makes one, stores
 # it, and shows it once, on its standard output only.
 start_engine() {  # → $work/run.out (stdout), $work/run.err (the log), $url
