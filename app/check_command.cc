@@ -298,6 +298,7 @@ int check(const CheckOptions& o) {
 void add_check_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand("check", "Pre-flight: config, journal, secrets, brokers");
+  cmd->footer("Example: tandem check --config tandem.toml   # every morning, after the logins");
   cmd->add_option("--config", options->config, "The engine's settings")->capture_default_str();
   add_secrets_options(*cmd, options->secrets);
   cmd->callback([options, &exit_code] { exit_code = check(*options); });

@@ -72,6 +72,7 @@ void add_config_commands(CLI::App& app, int& exit_code) {
   cmd->add_option("env_file", options->env_file, "The copier's .env file")->required();
   cmd->add_option("--out", options->out, "The tandem.toml to write")->capture_default_str();
   cmd->add_flag("--force", options->force, "Replace --out when it exists");
+  cmd->footer("Example: tandem config import-env ../copier/.env --out tandem.toml");
   add_secrets_options(*cmd, options->secrets);
   cmd->callback([options, &exit_code] { exit_code = import_env(*options); });
 }

@@ -244,6 +244,9 @@ void add_login_command(CLI::App& app, int& exit_code) {
   CLI::App* login = app.add_subcommand("login", "Log in to a broker and store the access token");
   login->require_subcommand(1);
   CLI::App* kite = login->add_subcommand("kite", "Zerodha Kite Connect's daily login");
+  kite->footer(
+      "Example: tandem login kite --account AB1234 --api-key APIKEY   # the key only the first "
+      "time");
   kite->add_option("--account", options->account, "The Kite user id that logs in")->required();
   kite->add_option("--api-key", options->api_key,
                    "The Kite Connect app's API key (stored as kite.ACCOUNT.api_key; needed once)");

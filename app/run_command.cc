@@ -213,6 +213,7 @@ int run(const RunOptions& o) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run the live engine (paper unless --live)");
+  cmd->footer("Example: tandem run --config tandem.toml --live --http 127.0.0.1:8780");
   cmd->add_option("--config", options->config, "The engine's settings")->capture_default_str();
   cmd->add_flag("--live", options->live,
                 "Send real orders (the config must also say mode = \"live\")");

@@ -35,6 +35,7 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   secrets->require_subcommand(1);
 
   CLI::App* init = secrets->add_subcommand("init", "Create a new random key file (mode 0600)");
+  init->footer("Example: tandem secrets init --key-file /var/lib/tandem/tandem.key");
   add_secrets_options(*init, *paths);
   init->callback([paths, &exit_code] {
     const Status s = crypto::create_key_file(paths->key_file);
@@ -47,6 +48,7 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   });
 
   CLI::App* set = secrets->add_subcommand("set", "Store a secret read from standard input");
+  set->footer("Example: echo \"$API_SECRET\" | tandem secrets set kite.AB1234.api_secret");
   add_secrets_options(*set, *paths);
   set->add_option("name", *name, "e.g. kite.LEADER1.access_token")->required();
   set->callback([paths, name, &exit_code] {
@@ -71,6 +73,7 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   });
 
   CLI::App* list = secrets->add_subcommand("list", "List the names of stored secrets");
+  list->footer("Example: tandem secrets list   # names only, never values");
   add_secrets_options(*list, *paths);
   list->callback([paths, &exit_code] {
     auto store = open_secrets(*paths);
@@ -82,6 +85,7 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   });
 
   CLI::App* remove = secrets->add_subcommand("remove", "Remove a stored secret");
+  remove->footer("Example: tandem secrets remove kite.AB1234.access_token");
   add_secrets_options(*remove, *paths);
   remove->add_option("name", *name)->required();
   remove->callback([paths, name, &exit_code] {

@@ -193,6 +193,9 @@ int run_sim(const SimOptions& o) {
 void add_sim_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<SimOptions>();
   CLI::App* sim = app.add_subcommand("sim", "Run the broker simulator (Kite REST + WebSocket)");
+  sim->footer(
+      "Example: tandem sim --config data/sim/sim.toml --ca-out sim-ca.pem --script "
+      "data/sim/leader_day.txt --speed 10");
   sim->add_option("--config", options->config, "Simulator settings (TOML)")->required();
   sim->add_option("--listen", options->listen, "ADDRESS:PORT to serve on (port 0: any free)")
       ->capture_default_str();

@@ -19,6 +19,25 @@ run() {  # run CMD... → sets out, err, rc
 }
 
 cd "$work"
+# A word that is no command gets the nearest one and the list; `tandem help` is the help.
+run "$tandem" jornal verify
+check "a typo'd command exits 2" test "$rc" -eq 2
+check "…suggesting the command meant" grep -q "Did you mean 'tandem journal'?" <<<"$err"
+check "…and listing them all" grep -q "^Commands: journal demo sim" <<<"$err"
+run "$tandem" help
+check "tandem help exits 0 with the commands" test "$rc" -eq 0 -a -n "$(grep -o "^Usage: tandem" <<<"$out")"
+run "$tandem" help check
+check "tandem help COMMAND shows that command's options" grep -q "^Pre-flight: config, journal, secrets, brokers" <<<"$out"
+# Every command a user runs shows an example of itself in its help.
+without_example=""
+for c in demo sim run check replay state backtest "audit export" "audit verify" \
+  "journal verify" "journal stats" "journal dump" "journal import" "journal tail" \
+  "journal backup" "journal restore" "secrets init" "secrets set" "secrets list" \
+  "secrets remove" "login kite" "login dhan" "config import-env"; do
+  # shellcheck disable=SC2086
+  "$tandem" $c --help 2>&1 | grep -q "^Examples\?:" || without_example="$without_example [$c]"
+done
+check "every command's help has an example${without_example:+ (not:$without_example)}" test -z "$without_example"
 run "$tandem" demo --dir "$work/demo" --speed 2000
 check "demo exits 0" test "$rc" -eq 0
 check "demo verifies its journal" grep -q "OK, .* records, hash chain verified" <<<"$out"
