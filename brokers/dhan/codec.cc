@@ -521,10 +521,7 @@ Result<OrderRequestBody> read_request(std::string_view body, bool for_modify) {
 void add_contract_fields(json::object& row, const d::Instrument* i, json::value no_expiry) {
   const bool derivative = i != nullptr && i->segment == d::Segment::derivatives;
   if (derivative && i->expiry_day != 0) {
-    char day[16];
-    std::snprintf(day, sizeof day, "%04u-%02u-%02u", i->expiry_day / 10000,
-                  i->expiry_day / 100 % 100, i->expiry_day % 100);
-    row["drvExpiryDate"] = day;
+    row["drvExpiryDate"] = d::day_text(i->expiry_day);
   } else {
     row["drvExpiryDate"] = std::move(no_expiry);
   }

@@ -82,12 +82,9 @@ std::optional<int64_t> whole_number(std::string_view text) {
   return static_cast<int64_t>(v);
 }
 
-std::string day_text(d::TradingDay day) {
-  if (day == 0) return {};
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%04u-%02u-%02u 14:30:00", day / 10000, day / 100 % 100,
-                day % 100);
-  return buf;
+// The scrip master's expiry: the date and the close, "2026-11-24 14:30:00".
+std::string expiry_text(d::TradingDay day) {
+  return day == 0 ? std::string() : d::day_text(day) + " 14:30:00";
 }
 
 }  // namespace
@@ -190,9 +187,9 @@ std::string scrip_master_csv(const std::vector<d::Instrument>& instruments) {
                                                                      : "";
     out += std::string(exchange) + "," + std::string(segment) + "," + i.dhan_security_id + "," +
            kind + ",," + i.key.tradingsymbol + "," + std::to_string(i.lot_size_units) + ",," +
-           day_text(i.expiry_day) + "," + (derivative ? d::paise_text(i.strike_paise) : "") + "," +
-           option + "," + std::to_string(i.tick_size_paise) + ",,," + (derivative ? "" : "EQ") +
-           "," + (derivative ? i.underlying : "") + "\n";
+           expiry_text(i.expiry_day) + "," + (derivative ? d::paise_text(i.strike_paise) : "") +
+           "," + option + "," + std::to_string(i.tick_size_paise) + ",,," +
+           (derivative ? "" : "EQ") + "," + (derivative ? i.underlying : "") + "\n";
   }
   return out;
 }

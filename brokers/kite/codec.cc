@@ -827,14 +827,7 @@ std::string instruments_csv(const std::vector<d::Instrument>& instruments) {
                              : i.option_type == d::OptionType::put ? "PE"
                              : future                              ? "FUT"
                                                                    : "EQ";
-    std::string expiry;
-    if (i.expiry_day != 0) {
-      const uint32_t y = i.expiry_day / 10000, m = i.expiry_day / 100 % 100,
-                     dd = i.expiry_day % 100;
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", y, m, dd);
-      expiry = buf;
-    }
+    const std::string expiry = d::day_text(i.expiry_day);
     const std::string segment =
         i.segment == d::Segment::index ? "INDICES"
         : type == "EQ"                 ? std::string(wire(i.key.exchange))

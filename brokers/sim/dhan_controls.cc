@@ -52,13 +52,6 @@ std::string active_segments(const std::vector<std::string>& exchanges) {
   return out;
 }
 
-std::string day_text(d::TradingDay day) {
-  if (day == 0) return {};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", day / 10000, day / 100 % 100, day % 100);
-  return buf;
-}
-
 }  // namespace
 
 std::optional<ServerReply> KiteSim::dhan_controls(Account& a, const net::HttpRequest& r,
@@ -75,7 +68,7 @@ std::optional<ServerReply> KiteSim::dhan_controls(Account& a, const net::HttpReq
             {"ddpi", "Active"},
             {"mtf", "Active"},
             {"dataPlan", "Active"},
-            {"dataValidity", day_text(d::ist_trading_day(now + 30 * kDayNs)) + " 09:00:00.0"}}));
+            {"dataValidity", d::day_text(d::ist_trading_day(now + 30 * kDayNs)) + " 09:00:00.0"}}));
   }
   if (r.method == verb::get && path == "/RenewToken") {
     // A fresh 24-hour token; the one it was asked with stops working.
@@ -93,8 +86,8 @@ std::optional<ServerReply> KiteSim::dhan_controls(Account& a, const net::HttpReq
     return dhan_ok(200, json::serialize(json::object{
                             {"primaryIP", a.config.faults.registered_ip},
                             {"secondaryIP", a.secondary_ip},
-                            {"modifyDatePrimary", day_text(a.primary_ip_fixed_until)},
-                            {"modifyDateSecondary", day_text(a.secondary_ip_fixed_until)}}));
+                            {"modifyDatePrimary", d::day_text(a.primary_ip_fixed_until)},
+                            {"modifyDateSecondary", d::day_text(a.secondary_ip_fixed_until)}}));
   }
   if ((path == "/ip/setIP" && r.method == verb::post) ||
       (path == "/ip/modifyIP" && r.method == verb::put)) {
@@ -126,7 +119,7 @@ std::optional<ServerReply> KiteSim::dhan_controls(Account& a, const net::HttpReq
     if (modify && d::ist_trading_day(now) < fixed_until) {
       return dhan_error(
           400, "DH-905",
-          std::string(flag->as_string()) + " IP can be modified from " + day_text(fixed_until));
+          std::string(flag->as_string()) + " IP can be modified from " + d::day_text(fixed_until));
     }
     slot = address;
     fixed_until = d::ist_trading_day(now + kIpFixedNs);

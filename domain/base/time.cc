@@ -28,4 +28,10 @@ bool is_valid_trading_day(TradingDay day) {
   return day >= 19700101 && ymd.ok();
 }
 
+std::string day_text(TradingDay day) {
+  if (day == 0) return {};
+  const std::string digits = std::to_string(day);  // YYYYMMDD
+  return digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
+}
+
 }  // namespace tandem::domain

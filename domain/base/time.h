@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace tandem::domain {
 
@@ -22,5 +23,8 @@ inline constexpr std::chrono::minutes kIstOffset{5 * 60 + 30};
 
 // True when `day` is a valid calendar date written as YYYYMMDD.
 [[nodiscard]] bool is_valid_trading_day(TradingDay day);
+
+// "2026-11-20" for 20261120, as the brokers write dates; empty for 0 (no date).
+[[nodiscard]] std::string day_text(TradingDay day);
 
 }  // namespace tandem::domain
