@@ -70,6 +70,16 @@ void apply_found(CopyState& s, const FollowerOrderFound& e) {
   s.converge_all.insert(e.follower);
 }
 
+// A flattened follower's target is zero in every instrument the leader holds now, until the
+// leader is flat there (target.h).
+void hold_flat(CopyState& s, const FollowerId& follower) {
+  for (const auto& [key, position] : s.positions.by_key) {
+    if (key.account == s.leader && position.net_qty_units != 0) {
+      s.flattened.insert({follower, key.instrument});
+    }
+  }
+}
+
 }  // namespace
 
 void apply(CopyState& s, const Event& event) {
@@ -103,12 +113,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
   } else if (const auto* e = std::get_if<FollowerResumed>(&event)) {
     s.paused.erase(e->follower);
   } else if (const auto* e = std::get_if<FollowerFlattenRequested>(&event)) {
-    // Out of every position the leader holds, until the leader is flat there (target.h).
-    for (const auto& [key, position] : s.positions.by_key) {
-      if (key.account == s.leader && position.net_qty_units != 0) {
-        s.flattened.insert({e->follower, key.instrument});
-      }
-    }
+    hold_flat(s, e->follower);
   } else if (const auto* e = std::get_if<InstrumentSnapshot>(&event)) {
     s.instruments[e->instrument.key] = e->instrument;
   } else if (const auto* e = std::get_if<FundsSnapshot>(&event)) {
@@ -126,6 +131,9 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     DayGuard& g = s.guards[e->follower];
     g.tripped = true;
     g.action = e->action;
+    // A guard's flatten holds like an operator's: a close the broker refused, or a copy whose
+    // cancel lost the race to a fill, is still off target afterwards (schema 6).
+    if (e->action == LossGuardAction::flatten) hold_flat(s, e->follower);
   } else if (const auto* e = std::get_if<FollowerOrderRejected>(&event)) {
     if (e->error_class == kUnsent) s.converge_all.insert(e->follower);
   } else if (const auto* e = std::get_if<FollowerOrderUpdate>(&event)) {

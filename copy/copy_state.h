@@ -89,8 +89,9 @@ struct CopyState {
   std::map<BasisKey, TargetBasis, BasisKeyLess>
       bases;  // capital_proportional and risk_based followers
   std::map<InstrumentProduct, LeaderWorking, InstrumentProductLess> leader_working;
-  // Instruments a follower was flattened in while the leader held them: its target there is
-  // zero until the leader is flat in the instrument (target.h).
+  // Instruments a follower was flattened in (by an operator, or by its loss guard's flatten)
+  // while the leader held them: its target there is zero until the leader is flat in the
+  // instrument (target.h).
   std::set<std::pair<FollowerId, InstrumentKey>> flattened;
   TimeNs clock_ns = 0;   // the latest exchange time of any leader or follower report or tick
   TimeNs ticked_ns = 0;  // the latest ClockTick's (copy/clock.h)

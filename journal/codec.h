@@ -26,10 +26,15 @@ namespace tandem::journal {
 //    (docs/journal_format.md).
 // 5: time as an input: ClockTick, FollowerSettings.catchUpMs, Clamp catchUp; orders found at
 //    the broker under tags the journal lost: FollowerOrderFound.
-inline constexpr uint16_t kSchemaVersion = 5;
+// 6: a loss guard's flatten holds the follower's targets at zero, as an operator's flatten does
+//    (no field changed: decisions after such a trip differ from schema 5's).
+inline constexpr uint16_t kSchemaVersion = 6;
 // The oldest schema whose decisions today's core recomputes: older days were decided by the
 // order-mirroring core, which `replay --verify` names instead of reporting divergences.
 inline constexpr uint16_t kFirstTargetingSchema = 4;
+// The oldest schema whose loss-guard flatten today's core folds the same way: a day with a
+// flatten trip recorded before it is named by `replay --verify` too.
+inline constexpr uint16_t kFirstGuardHoldSchema = 6;
 inline constexpr size_t kMaxRecordBytes = 4u << 20;
 
 struct Record {

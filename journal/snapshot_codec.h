@@ -17,8 +17,9 @@ namespace tandem::journal {
 // quantities keep a key at 0, copies no longer list their tags, ended orders are forgotten
 // as each day opens); a snapshot of another
 // version is not used, so a restore always equals a rebuild by this binary's fold.
-// 3: position targets; 4: time as an input; 5: followers the next tick converges
-inline constexpr uint16_t kStateVersion = 5;
+// 3: position targets; 4: time as an input; 5: followers the next tick converges;
+// 6: a loss guard's flatten holds the follower's targets at zero (`flattened`)
+inline constexpr uint16_t kStateVersion = 6;
 
 [[nodiscard]] WordBytes encode_snapshot(const domain::CopyState& state);
 [[nodiscard]] Result<domain::CopyState> decode_snapshot(std::span<const uint8_t> bytes,

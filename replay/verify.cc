@@ -18,6 +18,15 @@ namespace {
 
 bool is_output(const d::Event& e) { return d::decided_for(e) != nullptr; }
 
+// A record whose consequences an older core decided by rules this one no longer has: anything
+// before position targets, and a loss guard's flatten before it held the targets at zero.
+bool decided_by_an_older_core(const journal::Record& r) {
+  if (r.schema_version < journal::kFirstTargetingSchema) return true;
+  const auto* trip = std::get_if<d::LossGuardTripped>(&r.event);
+  return trip != nullptr && trip->action == d::LossGuardAction::flatten &&
+         r.schema_version < journal::kFirstGuardHoldSchema;
+}
+
 std::string json_of(const d::Event& e) {
   auto j = journal::event_to_json(e);
   return j.ok() ? *j : "{\"error\":\"" + j.status().message() + "\"}";
@@ -66,12 +75,14 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
   std::vector<d::Event> expected;
   size_t matched = 0;
   uint64_t old_schema = 0;  // the first record of the range an older core decided
+  uint16_t old_schema_version = 0;
   std::map<std::string, std::pair<uint64_t, crypto::Sha256>> digests;
   const Status read = journal::read_records_with_payload(
       store, {1, last},
       [&](journal::Record&& r, std::span<const uint8_t> payload) {
-        if (r.seq >= first && r.schema_version < journal::kFirstTargetingSchema) {
+        if (r.seq >= first && decided_by_an_older_core(r)) {
           old_schema = r.seq;
+          old_schema_version = r.schema_version;
           return false;
         }
         if (r.seq >= first) {
@@ -104,13 +115,20 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
       },
       progress);
   if (old_schema != 0) {
-    return Status::unsupported(
-        "record " + std::to_string(old_schema) +
-        " was decided by the order-mirroring core (journal schema before " +
-        std::to_string(journal::kFirstTargetingSchema) +
-        "); this tandem decides by position targets and cannot recompute it. journal verify, "
-        "dump, state and audit export still read it; replay --verify needs days recorded by "
-        "this core");
+    const std::string by =
+        old_schema_version < journal::kFirstTargetingSchema
+            ? " was decided by the order-mirroring core (journal schema before " +
+                  std::to_string(journal::kFirstTargetingSchema) +
+                  "); this tandem decides by position targets"
+            : " is a loss guard's flatten recorded under journal schema " +
+                  std::to_string(old_schema_version) + " (before " +
+                  std::to_string(journal::kFirstGuardHoldSchema) +
+                  "), after which that core let the follower's targets follow the leader; this "
+                  "tandem holds them at zero";
+    return Status::unsupported("record " + std::to_string(old_schema) + by +
+                               " and cannot recompute what came after it. journal verify, dump, "
+                               "state and audit export still read it; replay --verify needs days "
+                               "recorded by this core");
   }
   if (!read.ok()) return read;
   if (!report.divergence && matched < expected.size()) {

@@ -5,13 +5,13 @@
 // lots, remainders, late and merged reports, a dropped leader stream, engine restarts, broker
 // rejections, copies above the freeze quantity), for every sizing policy, with and without
 // carry and reverse, some followers behind entry limits (copy window, order value, staleness,
-// daily trades, position caps), funds that change while positions are open, and time as an
-// input (limit copies the broker never fills, caught up at market; copy windows opening late).
-// Method: tests/support/fidelity_world.h — one seeded, single-threaded world per day, the
-// real step() against model brokers, the invariants checked at every settled point by the
-// broker's truth, and the journal replayed at the end of each day. A failure prints the seed;
-// TANDEM_FIDELITY_SEED=<seed> runs that one day again.
-// CI runs kCiDays days; the long mode runs more: TANDEM_FIDELITY_DAYS=100000 (docs/performance.md).
+// daily trades, position caps, a daily loss guard under each action), funds that change while
+// positions are open, and time as an input (limit copies the broker never fills, caught up at
+// market; copy windows opening late). Method: tests/support/fidelity_world.h — one seeded,
+// single-threaded world per day, the real step() against model brokers, the invariants checked at
+// every settled point by the broker's truth, and the journal replayed at the end of each day. A
+// failure prints the seed; TANDEM_FIDELITY_SEED=<seed> runs that one day again. CI runs kCiDays
+// days; the long mode runs more: TANDEM_FIDELITY_DAYS=100000 (docs/performance.md).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -59,6 +59,8 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
     hit.catch_ups += c.catch_ups;
     hit.late_windows += c.late_windows;
     hit.reconfigures += c.reconfigures;
+    hit.guard_trips += c.guard_trips;
+    hit.guard_flattens += c.guard_flattens;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -72,18 +74,19 @@ TEST(FidelitySim, EveryFollowerSettlesOnItsTargetOrARefusalIsNamed) {
       "%lld stop-loss cancels raced by an exit, %lld stream drops, %lld restarts, "
       "%lld broker rejections, %lld pauses, %lld orders cut at the freeze quantity, "
       "%lld funds changes, %lld copies caught up at market, %lld copy windows opening late, "
-      "%lld restarts with new settings\n",
+      "%lld restarts with new settings, %lld loss guards tripped (%lld flattened)\n",
       (long long)hit.reversals, (long long)hit.merged_reports, (long long)hit.merged_final_changes,
       (long long)hit.stop_cancel_races, (long long)hit.stream_drops, (long long)hit.restarts,
       (long long)hit.broker_rejections, (long long)hit.pauses, (long long)hit.freeze_slices,
       (long long)hit.funds_moves, (long long)hit.catch_ups, (long long)hit.late_windows,
-      (long long)hit.reconfigures);
+      (long long)hit.reconfigures, (long long)hit.guard_trips, (long long)hit.guard_flattens);
   EXPECT_GT(checks, static_cast<int64_t>(days));  // the checker really looked
   if (days >= 200) {
     EXPECT_GT(hit.freeze_slices, 0);  // and the days did reach the freeze
     EXPECT_GT(hit.catch_ups, 0);      // copies caught up
     EXPECT_GT(hit.late_windows, 0);
-    EXPECT_GT(hit.reconfigures, 0);  // and settings changed mid-day
+    EXPECT_GT(hit.reconfigures, 0);    // and settings changed mid-day
+    EXPECT_GT(hit.guard_flattens, 0);  // and loss guards tripped, flattening some
   }
 }
 

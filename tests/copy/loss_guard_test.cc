@@ -10,7 +10,9 @@
 
 #include <map>
 
+#include "copy/drift.h"
 #include "copy/loss_guard.h"
+#include "copy/target.h"
 #include "tests/support/leader_gen.h"
 
 namespace tandem::domain {
@@ -182,6 +184,35 @@ TEST(LossGuard, FlattenClosesEveryPositionAtOnce) {
   EXPECT_EQ(sim.position("a", kOption), 0);
   // The same state and snapshot decide the same (replay).
   EXPECT_EQ(decide(sim.state(), price(kOption, 80'00)), decide(sim.state(), price(kOption, 80'00)));
+}
+
+// A guard's flatten holds like an operator's: when the broker refuses the close, the
+// follower's target stays zero, drift names the gap, and the leader's next fill there closes
+// it (before schema 6 the target followed the leader again, and the position was "on target").
+TEST(LossGuard, AFlattenTheBrokerRefusedIsStillOwed) {
+  CopySim sim(false);
+  sim.setup({guarded("a", 1'000'00, LossGuardAction::flatten)});
+  sim.apply(leader_order("L1", sim_option(), Side::buy, 150, OrderStatus::complete, 150));
+  sim.broker_step();
+  ASSERT_EQ(sim.position("a", kOption), 150);
+  const auto closing = intents_of(sim.apply(price(kOption, 90'00)));
+  ASSERT_EQ(closing.size(), 1u);
+  sim.apply(FollowerOrderRejected{closing[0].tag, closing[0].follower, "rejected", "RMS"});
+  const FollowerSettings& a = sim.state().followers.at(FollowerId{"a"});
+  EXPECT_EQ(target_of(sim.state(), a, kOption, Product::intraday).units, 0);
+  const auto gaps = drift(sim.state(), kOption);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].net_units, 150);
+  EXPECT_EQ(gaps[0].target_units, 0);
+  // The leader sells half: the follower sells everything it holds.
+  const auto out =
+      sim.apply(leader_order("L2", sim_option(), Side::sell, 75, OrderStatus::complete, 75));
+  const auto sells = intents_of(out);
+  ASSERT_EQ(sells.size(), 1u);
+  EXPECT_EQ(sells[0].order.side, Side::sell);
+  EXPECT_EQ(sells[0].order.quantity_units, 150);
+  sim.broker_step();
+  EXPECT_EQ(sim.position("a", kOption), 0);
 }
 
 TEST(LossGuard, TheNextTradingDayStartsAgainFromItsOpeningValue) {

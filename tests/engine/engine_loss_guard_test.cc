@@ -110,14 +110,14 @@ TEST(EngineLossGuard, TripsOnTickerPricesAppliesTheActionAndReplaysExactly) {
   EXPECT_EQ(book[1].side, d::Side::sell);
   EXPECT_EQ(book[1].quantity_units, 10);
   EXPECT_EQ(book[1].status, d::OrderStatus::complete);
-  // After the trip: the add refused for both; the exit has nothing to close for FOLLOW1
-  // (flattened), and is copied for PAPER1 (it holds 10).
-  for (const char* id : {"FOLLOW1", "PAPER1"}) {
-    const auto& ds = decisions[id];
-    ASSERT_GE(ds.size(), 3u) << id;
-    const auto& add = ds[ds.size() - 2];
-    EXPECT_EQ(add.skip_reason, d::SkipReason::loss_guard) << id;
-  }
+  // After the trip: the add refused for both — FOLLOW1's target is held at zero by the
+  // guard's flatten (as an operator's flatten holds it), PAPER1's entry by exits_only; the
+  // exit has nothing to close for FOLLOW1, and is copied for PAPER1 (it holds 10).
+  for (const char* id : {"FOLLOW1", "PAPER1"}) ASSERT_GE(decisions[id].size(), 3u) << id;
+  EXPECT_EQ(decisions["FOLLOW1"][decisions["FOLLOW1"].size() - 2].skip_reason,
+            d::SkipReason::flattened);
+  EXPECT_EQ(decisions["PAPER1"][decisions["PAPER1"].size() - 2].skip_reason,
+            d::SkipReason::loss_guard);
   EXPECT_EQ(decisions["FOLLOW1"].back().skip_reason, d::SkipReason::no_position_to_exit);
   EXPECT_EQ(decisions["PAPER1"].back().action, d::CopyAction::place);
   EXPECT_EQ(decisions["PAPER1"].back().quantity_units, 10);

@@ -105,5 +105,45 @@ TEST(ReplayVerify, AMissingOrAnExtraDecisionIsADivergence) {
   ASSERT_TRUE(r.ok() && r->divergence);
 }
 
+// A loss guard's flatten recorded under schema 5 was followed by decisions of a core that let
+// the follower's targets follow the leader again; this core holds them at zero, so such a day
+// is named rather than reported as a divergence. The same day recorded now replays exactly.
+TEST(ReplayVerify, ALossGuardFlattenOfSchema5IsNamed) {
+  testing::TempDir dir;
+  d::FollowerSettings a = testing::sim_follower("a");
+  a.max_daily_loss_paise = 1'000'00;
+  a.loss_guard_action = d::LossGuardAction::flatten;
+  testing::CopySim sim;
+  sim.setup({a});
+  const auto option = testing::sim_option();
+  sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
+  sim.apply(d::PriceSnapshot{{{option.key, 90'00}}, testing::kSimTenAm});
+  sim.apply(testing::leader_order("L2", option, d::Side::sell, 75, d::OrderStatus::complete, 75));
+  size_t trip = 0;
+  for (size_t i = 0; i < sim.journal().size() && trip == 0; ++i) {
+    if (std::holds_alternative<d::LossGuardTripped>(sim.journal()[i])) trip = i + 1;
+  }
+  ASSERT_GT(trip, 0u);
+  auto now = write(dir.path("now"), sim.journal());
+  auto r = verify_days(*now, kSimDay, kSimDay);
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_FALSE(r->divergence);
+
+  auto old = testing::open_store(dir.path("old"));
+  std::vector<journal::AppendItem> items;
+  for (const auto& e : sim.journal()) {
+    items.push_back(testing::item(e, kSimDay));
+    items.back().schema_version = 5;
+  }
+  ASSERT_TRUE(old->append(items).ok());
+  r = verify_days(*old, kSimDay, kSimDay);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::unsupported);
+  EXPECT_NE(r.status().message().find("record " + std::to_string(trip) +
+                                      " is a loss guard's flatten recorded under journal schema 5"),
+            std::string::npos)
+      << r.status().message();
+}
+
 }  // namespace
 }  // namespace tandem::replay

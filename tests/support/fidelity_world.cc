@@ -58,7 +58,9 @@ void World::fail(const std::string& what) {
        << f.max_daily_trades << " copy_on " << (f.copy_on == d::CopyOn::fill ? "fill" : "placement")
        << " late " << static_cast<int>(f.late_events) << " window " << f.copy_window_start_min
        << "-" << f.copy_window_end_min << " max_order_value " << f.max_order_value_paise
-       << " staleness_ms " << f.staleness_limit_ms << " catch_up_ms " << f.catch_up_ms;
+       << " staleness_ms " << f.staleness_limit_ms << " catch_up_ms " << f.catch_up_ms
+       << " max_daily_loss " << f.max_daily_loss_paise << " profit_target "
+       << f.daily_profit_target_paise << " guard_action " << static_cast<int>(f.loss_guard_action);
   }
   violation_ = os.str();
 }
@@ -102,6 +104,13 @@ void World::configure() {
       f.max_order_value_paise = kPrice * option_.lot_size_units * uniform(1, 4) * 105 / 100;
     }
     if (chance(0.1)) f.staleness_limit_ms = uniform(1'000, 60'000);
+    // A daily loss guard that the day's prices may trip: its action holds entries (or, with
+    // flatten, closes every position the leader holds); exits still go.
+    if (chance(0.25)) {
+      f.max_daily_loss_paise = uniform(200, 5'000) * 100;
+      if (chance(0.3)) f.daily_profit_target_paise = uniform(500, 10'000) * 100;
+      f.loss_guard_action = static_cast<d::LossGuardAction>(uniform(0, 2));
+    }
     followers_.push_back(f);
   }
   // Some days the option has a freeze quantity that the larger copies exceed: the core must
@@ -425,6 +434,7 @@ void World::engine_step(const d::Event& input) {
       ++decisions_;
       coverage_.freeze_slices += decision->clamp == d::Clamp::freeze_quantity;
     }
+    if (const auto* trip = std::get_if<d::LossGuardTripped>(&e)) oracle_guard_tripped(*trip);
     if (const auto* intent = std::get_if<d::FollowerOrderIntent>(&e)) {
       ++follower_in_flight_[pair_key(intent->follower.value, intent->order.instrument,
                                      intent->order.product)];
@@ -449,7 +459,25 @@ void World::engine_step(const d::Event& input) {
       }
     }
   }
+  // A price that decides nothing moves no position: nothing new to check.
+  if (std::holds_alternative<d::PriceSnapshot>(input) && out.empty()) return;
   check_settled();
+}
+
+// The operator resumes; with the engine down (its dashboard too) the click is made again a
+// little later, as an operator would, rather than lost.
+void World::resume(const d::FollowerId& who) {
+  if (!engine_up_) return at(later(5'000, 30'000), [this, who] { resume(who); });
+  deliver(d::FollowerResumed{who, "operator"});
+}
+
+void World::prices() {
+  mark_ = std::clamp<int64_t>(mark_ + uniform(-300, 300), kPrice * 7 / 10, kPrice * 13 / 10);
+  d::PriceSnapshot snapshot{{{equity_.key, mark_}, {option_.key, mark_}}, now_};
+  std::sort(snapshot.prices.begin(), snapshot.prices.end(),
+            [](const auto& a, const auto& b) { return a.instrument < b.instrument; });
+  deliver(snapshot);
+  at(later(5'000, 120'000), [this] { prices(); });
 }
 
 void World::tick() {
@@ -615,6 +643,12 @@ void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
       if (who.second == key) b.peak = std::max(b.peak, net > 0 ? net : -net);
     }
   }
+  if (net == 0 && before != 0) {
+    bool flat = true;
+    for (const auto& [k, n] : oracle_net_) flat &= !(k.first == u.instrument) || n == 0;
+    if (flat)
+      std::erase_if(oracle_flattened_, [&](const auto& k) { return k.second == u.instrument; });
+  }
   if (net == 0) {
     oracle_basis_.erase(key);
   } else if (before == 0 || (before > 0) != (net > 0)) {
@@ -630,8 +664,18 @@ void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
   }
 }
 
+void World::oracle_guard_tripped(const d::LossGuardTripped& trip) {
+  ++coverage_.guard_trips;
+  if (trip.action != d::LossGuardAction::flatten) return;
+  ++coverage_.guard_flattens;
+  for (const auto& [key, net] : oracle_net_) {
+    if (net != 0) oracle_flattened_.insert({trip.follower.value, key.first});
+  }
+}
+
 int64_t World::oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i,
                              d::Product p) const {
+  if (oracle_flattened_.contains({f.follower.value, i})) return skew_ ? lot_of(i) : 0;
   const auto key = std::pair(i, p);
   const auto it = oracle_net_.find(key);
   const int64_t net = it == oracle_net_.end() ? 0 : it->second;
@@ -840,6 +884,8 @@ std::string World::run() {
   configure();
   tick_every_ = uniform(500, 5'000) * kMs;
   at(now_ + tick_every_, [this] { tick(); });
+  mark_ = kPrice;
+  at(later(2'000, 60'000), [this] { prices(); });
   const d::TimeNs first = kOpen + 5 * 60 * 1'000'000'000LL;
   const d::TimeNs last = kClose - 30 * 60 * 1'000'000'000LL;
   for (int k = 0; k < shape_.leader_actions; ++k) {
@@ -876,7 +922,7 @@ std::string World::run() {
           followers_[uniform(0, static_cast<int64_t>(followers_.size()) - 1)].follower;
       ++coverage_.pauses;
       deliver(d::FollowerPaused{who, "operator", "a look"});
-      at(later(1'000, 300'000), [this, who] { deliver(d::FollowerResumed{who, "operator"}); });
+      at(later(1'000, 300'000), [this, who] { resume(who); });
     });
   }
   // Funds move during the day (a margin call, a transfer): the next poll journals them. A

@@ -92,7 +92,8 @@ class World {
   struct Coverage {
     int64_t reversals = 0, merged_reports = 0, merged_final_changes = 0, stop_cancel_races = 0,
             stream_drops = 0, restarts = 0, broker_rejections = 0, pauses = 0, freeze_slices = 0,
-            funds_moves = 0, catch_ups = 0, late_windows = 0, reconfigures = 0;
+            funds_moves = 0, catch_ups = 0, late_windows = 0, reconfigures = 0, guard_trips = 0,
+            guard_flattens = 0;
   };
   const Coverage& coverage() const { return coverage_; }
   // The oracle's targets one lot off: a world in which the checker must find a violation.
@@ -156,6 +157,10 @@ class World {
   std::map<std::string, std::vector<d::FollowerOrderIntent>> parked_;  // by the tag they wait for
   std::set<std::string> dispatched_;
   void tick();  // the engine offers the core its clock (Engine::tick_clock)
+  void resume(const d::FollowerId& who);
+  // The ticker's prices move; the engine journals a PriceSnapshot, the daily loss guard's marks.
+  void prices();
+  int64_t mark_ = 0;  // the instruments' latest price, a random walk around the fills'
   d::TimeNs tick_every_ = 1000 * kMs;
   void crash();
   void restart();
@@ -188,6 +193,10 @@ class World {
   // position sizes it from a basis as of the change (copy/target.h, rebase), by follower.
   std::map<std::pair<std::string, std::pair<d::InstrumentKey, d::Product>>, Basis> oracle_rebased_;
   std::set<std::string> rejected_pairs_;  // follower:instrument:product with a refusal since
+  // A loss guard that tripped with `flatten`: the follower's target is zero in every
+  // instrument the leader held then, until the leader is flat there (docs/domain.md).
+  void oracle_guard_tripped(const d::LossGuardTripped& trip);
+  std::set<std::pair<std::string, d::InstrumentKey>> oracle_flattened_;
 
   uint64_t seed_;
   std::mt19937_64 rng_;
