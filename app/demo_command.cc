@@ -12,13 +12,16 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "app/clock.h"
+#include "app/day_log.h"
 #include "app/demo_data.h"
 #include "app/fidelity_report.h"
 #include "app/journal_commands.h"
 #include "app/live_session.h"
+#include "app/log_setup.h"
 #include "app/operator_access.h"
 #include "app/operator_server.h"
 #include "app/text_file.h"
@@ -101,8 +104,15 @@ Status summarise(const journal::Store& store, std::map<std::string, FollowerSumm
   });
 }
 
+// The path this binary runs from, for the commands the summary suggests.
+std::string self_path() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("tandem") : self.string();
+}
+
 int run_demo(const std::string& dir, double speed, const std::string& script_path,
-             const std::string& http) {
+             const std::string& http, const std::string& log_file, LogFormat log_format) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
@@ -261,7 +271,19 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
       }
     }
   });
+  // With --log-file, the day's story as `tandem run` logs it (day_log.h), in that file only.
+  std::shared_ptr<spdlog::logger> log;
+  std::optional<DayLog> day_log;
+  if (!log_file.empty()) {
+    log = make_logger({"info", log_file, /*console=*/false, log_format});
+    engine.on_alert([log](const engine::AlertRow& a, const std::string&) {
+      log->warn("event=alert kind={} text={}", a.kind, logfmt_value(a.text));
+    });
+    day_log.emplace((*session)->store(), log);
+  }
   const Status ran = (*session)->run();
+  day_log.reset();
+  if (log) log->flush();
   running = false;
   progress.join();
   const auto stats = engine.stats();
@@ -330,10 +352,11 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   fmt::print("\n");
   if (int rc = run_stats(dir); rc != 0) return rc;
   fmt::print("\nThe journal stays in {}. Try:\n", dir);
-  fmt::print("  build/release/app/tandem journal verify --journal {}\n", dir);
-  fmt::print("  build/release/app/tandem journal dump --journal {} --from 1 --to 20\n", dir);
-  fmt::print("  build/release/app/tandem journal stats --journal {}\n", dir);
-  fmt::print("  build/release/app/tandem replay --journal {} --day 2026-11-20 --verify\n", dir);
+  const std::string self = self_path();
+  fmt::print("  {} journal verify --journal {}\n", self, dir);
+  fmt::print("  {} journal dump --journal {} --from 1 --to 20\n", self, dir);
+  fmt::print("  {} journal stats --journal {}\n", self, dir);
+  fmt::print("  {} replay --journal {} --day 2026-11-20 --verify\n", self, dir);
   return 0;
 }
 
@@ -344,6 +367,8 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   static double speed = 400;
   static std::string script;
   static std::string http = std::string(kDefaultHttp);
+  static std::string log_file;
+  static std::string log_format = "text";
   CLI::App* demo =
       app.add_subcommand("demo", "Copy a scripted NSE day to five followers (simulated brokers)");
   demo->add_option("--dir", dir, "Where the demo journal goes (replaced on each run)")
@@ -358,8 +383,17 @@ void add_demo_command(CLI::App& app, int& exit_code) {
                    "The dashboard on ADDRESS:PORT, or off (another free port if the default is "
                    "taken)")
       ->capture_default_str();
+  demo->add_option("--log-file", log_file,
+                   "Also log the day as `tandem run` does (a line per leader order, copy, "
+                   "order and broker answer), to this file");
+  demo->add_option("--log-format", log_format, "text (logfmt, IST times) or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   demo->footer("Example: tandem demo --dir ./tandem-demo --speed 400");
-  demo->callback([&] { exit_code = run_demo(dir, speed, script, http); });
+  demo->callback([&] {
+    exit_code = run_demo(dir, speed, script, http, log_file,
+                         log_format == "json" ? LogFormat::json : LogFormat::text);
+  });
 }
 
 }  // namespace tandem::app

@@ -149,6 +149,17 @@ int run_dump(const std::string& dir, uint64_t from, uint64_t to, const std::stri
     from = std::max(from, range->first);
     to = to == 0 ? range->second : std::min(to, range->second);
   }
+  const uint64_t head = (*store)->head().seq;
+  if (head == 0 && to == 0) return 0;  // an empty journal dumps as nothing
+  if (from == 0) return fail(Status::invalid_argument("--from 0: sequences start at 1"));
+  if (to != 0 && from > to) {
+    return fail(
+        Status::invalid_argument(fmt::format("--from {} --to {} is an empty range", from, to)));
+  }
+  if (from > head) {
+    return fail(Status::invalid_argument(
+        fmt::format("--from {} is past this journal's head, {}", from, head)));
+  }
   Status bad;
   std::string line;
   Status s = (*store)->scan(from, to, [&](const Envelope& e) {

@@ -1,8 +1,6 @@
 #include "app/run_command.h"
 
 #include <fmt/format.h>
-#include <spdlog/sinks/rotating_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -11,7 +9,9 @@
 
 #include "alerts/alert_dispatcher.h"
 #include "app/clock.h"
+#include "app/day_log.h"
 #include "app/live_session.h"
+#include "app/log_setup.h"
 #include "app/operator_access.h"
 #include "app/operator_server.h"
 #include "app/secrets_commands.h"
@@ -26,7 +26,8 @@ namespace d = ::tandem::domain;
 struct RunOptions {
   std::string config = "tandem.toml";
   bool live = false;
-  std::string http;  // overrides the config's `http`
+  std::string http;        // overrides the config's `http`
+  std::string log_format;  // overrides the config's [log] format
   SecretsPaths secrets;
   ClockOptions clock;
 };
@@ -37,23 +38,6 @@ std::atomic<int> g_signals{0};
 extern "C" void on_signal(int) {
   if (g_signals.fetch_add(1) > 0) std::_Exit(130);  // the second signal: at once
   if (engine::Engine* e = g_engine.load()) e->request_stop();
-}
-
-std::shared_ptr<spdlog::logger> make_logger(const config::TandemConfig& c) {
-  std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_color_sink_mt>()};
-  if (!c.log_file.empty()) {
-    sinks.push_back(
-        std::make_shared<spdlog::sinks::rotating_file_sink_mt>(c.log_file, 64 << 20, 5));
-  }
-  auto log = std::make_shared<spdlog::logger>("tandem", sinks.begin(), sinks.end());
-  log->set_level(spdlog::level::from_str(c.log_level));
-  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
-  // A kill -9 loses at most the last second of lines, and never a warning or an error.
-  log->flush_on(spdlog::level::warn);
-  spdlog::drop(log->name());
-  spdlog::register_logger(log);
-  spdlog::flush_every(std::chrono::seconds(1));
-  return log;
 }
 
 struct AccessToken {
@@ -112,7 +96,12 @@ int run(const RunOptions& o) {
     fmt::print(stderr, "tandem run: {}\n", config.status().message());
     return 1;
   }
-  auto log = make_logger(*config);
+  const auto format = parse_log_format(o.log_format.empty() ? config->log_format : o.log_format);
+  if (!format.ok()) {
+    fmt::print(stderr, "tandem run: {}\n", format.status().message());
+    return 2;
+  }
+  auto log = make_logger({config->log_level, config->log_file, true, *format});
   const bool live = config->live && o.live;
   if (config->live && !o.live) {
     log->warn("event=paper_mode reason=\"mode = live in {} but --live not given\"", o.config);
@@ -138,7 +127,7 @@ int run(const RunOptions& o) {
     return 1;
   }
   log->info("event=start mode={} journal={} followers={} config_hash={}", live ? "live" : "paper",
-            config->journal, config->followers.size(), config->hash.substr(0, 16));
+            logfmt_value(config->journal), config->followers.size(), config->hash.substr(0, 16));
   auto dispatcher = start_alerts(*config, *secrets);
   if (!dispatcher.ok()) {
     fmt::print(stderr, "tandem run: {}\n", dispatcher.status().message());
@@ -147,12 +136,12 @@ int run(const RunOptions& o) {
   if (*dispatcher) {
     (*session)->engine().on_alert(
         [d = dispatcher->get(), log](const engine::AlertRow& a, const std::string& key) {
-          log->warn("event=alert kind={} text=\"{}\"", a.kind, a.text);
+          log->warn("event=alert kind={} text={}", a.kind, logfmt_value(a.text));
           d->send({a.kind, key, a.text, a.at_ns});
         });
   } else {
     (*session)->engine().on_alert([log](const engine::AlertRow& a, const std::string&) {
-      log->warn("event=alert kind={} text=\"{}\"", a.kind, a.text);
+      log->warn("event=alert kind={} text={}", a.kind, logfmt_value(a.text));
     });
   }
   std::unique_ptr<OperatorServer> server;
@@ -185,24 +174,28 @@ int run(const RunOptions& o) {
   g_engine = &(*session)->engine();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::optional<DayLog> day_log;  // the day's story, from the journal (day_log.h)
+  day_log.emplace((*session)->store(), log);
   const Status ran = (*session)->run([&] { log->info("event=engine_started"); });
+  day_log.reset();
   g_engine = nullptr;
   // The alerts of the stop (journal_failed, orders_unsent) reach the operator before exit,
   // if their endpoint answers within 5 s.
   if (*dispatcher) {
     if (const int left = (*dispatcher)->drain(std::chrono::seconds(5)); left > 0) {
-      log->warn("event=alerts_undelivered count={} (journaled; see the dashboard or the audit)",
-                left);
+      log->warn(
+          "event=alerts_undelivered count={} where=\"journaled; see the dashboard or the audit\"",
+          left);
     }
   }
   const auto stats = (*session)->engine().stats();
   log->info("event=stop leader_updates={} intents={} acks={} rejections={}", stats.leader_updates,
             stats.intents, stats.acks, stats.rejections);
   for (const auto& [follower, why] : stats.stopped_followers) {
-    log->error("event=follower_stopped follower={} reason=\"{}\"", follower, why);
+    log->error("event=follower_stopped follower={} reason={}", follower, logfmt_value(why));
   }
   if (!ran.ok()) {
-    log->error("event=engine_failed reason=\"{}\"", ran.message());
+    log->error("event=engine_failed reason={}", logfmt_value(ran.message()));
     return 1;
   }
   return 0;
@@ -220,6 +213,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--http", options->http,
                   "The dashboard, /api/ and /metrics on ADDRESS:PORT, or off (default: the "
                   "config's http, else 127.0.0.1:8780)");
+  cmd->add_option("--log-format", options->log_format,
+                  "text (logfmt, IST times) or json (one object a line, for log shippers); "
+                  "default: the config's [log] format, else text");
   add_clock_options(*cmd, options->clock);
   add_secrets_options(*cmd, options->secrets);
   cmd->callback([options, &exit_code] { exit_code = run(*options); });

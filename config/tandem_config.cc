@@ -297,13 +297,17 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
     out.alerts.ca_file = f.text(*alerts, "ca_file", "alerts");
   }
   if (const toml::table* log = f.table(root, "log", "")) {
-    f.only(*log, "log", {"level", "file"});
+    f.only(*log, "log", {"level", "file", "format"});
     out.log_level = f.text(*log, "level", "log", out.log_level);
     if (out.log_level != "debug" && out.log_level != "info" && out.log_level != "warn" &&
         out.log_level != "error") {
       f.error(log->get("level"), "log.level", "must be debug, info, warn or error");
     }
     out.log_file = f.text(*log, "file", "log");
+    out.log_format = f.text(*log, "format", "log", out.log_format);
+    if (out.log_format != "text" && out.log_format != "json") {
+      f.error(log->get("format"), "log.format", "must be text or json");
+    }
   }
   if (const toml::table* leader = f.table(root, "leader", "")) {
     f.only(*leader, "leader",

@@ -47,7 +47,8 @@ struct TandemConfig {
   std::string journal = "tandem-journal";
   std::string holidays_file;  // empty: no holidays beyond weekends
   std::string log_level = "info";
-  std::string log_file;  // empty: console only
+  std::string log_file;             // empty: console only
+  std::string log_format = "text";  // or "json" (app/log_setup.h)
   // The operator's server (dashboard, /api/, /metrics): ADDRESS:PORT, or "off". Its access
   // token is the secret http.token, generated and stored at the first start without one.
   std::string http = "127.0.0.1:8780";

@@ -29,11 +29,27 @@ std::optional<AeadKey> key_from_hex(std::string_view hex) {
   return key;
 }
 
+// Written whole or not at all (a synced temporary file renamed over it). A file rewritten keeps
+// its owner, group and mode (never wider than 0660): `tandem secrets set` run as root on the
+// service user's file must leave it readable by the service.
 Status write_private_file(const std::string& path, std::string_view bytes) {
+  struct stat before {};
+  const bool rewrite = ::stat(path.c_str(), &before) == 0;
+  const mode_t mode = rewrite ? (before.st_mode & 0660) | 0600 : 0600;
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status(StatusCode::io_error, tmp + ": " + std::strerror(errno));
-  bool ok = ::fchmod(fd, 0600) == 0;
+  if (rewrite && (before.st_uid != ::geteuid() || before.st_gid != ::getegid()) &&
+      ::fchown(fd, before.st_uid, before.st_gid) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Status(StatusCode::io_error,
+                  path + ": cannot keep its owner (uid " + std::to_string(before.st_uid) +
+                      ", gid " + std::to_string(before.st_gid) + "): " + std::strerror(err) +
+                      "; run this as that user, or as root");
+  }
+  bool ok = ::fchmod(fd, mode) == 0;
   size_t done = 0;
   while (ok && done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);

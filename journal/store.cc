@@ -137,9 +137,10 @@ Status Store::create(const std::string& dir) {
   const fs::path staging = target.string() + ".creating";
   std::error_code ec;
   fs::remove_all(staging, ec);
-  fs::create_directories(target.parent_path(), ec);
-  if (ec)
-    return Status::io_error("cannot create " + target.parent_path().string() + ": " + ec.message());
+  // The staging directory exists before RocksDB opens it: RocksDB reads a missing directory
+  // first and logs that as an [ERROR] on standard error, which an operator would take for one.
+  fs::create_directories(staging, ec);
+  if (ec) return Status::io_error("cannot create " + staging.string() + ": " + ec.message());
   {
     Store fresh(staging.string());
     StoreOptions options;

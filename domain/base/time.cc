@@ -34,4 +34,9 @@ std::string day_text(TradingDay day) {
   return digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
 }
 
+std::string ist_timestamp_text(TimeNs utc_ns) {
+  const auto ist = date::floor<std::chrono::milliseconds>(SysNs(Ns(utc_ns)) + kIstOffset);
+  return date::format("%FT%T+05:30", ist);
+}
+
 }  // namespace tandem::domain

@@ -27,4 +27,7 @@ inline constexpr std::chrono::minutes kIstOffset{5 * 60 + 30};
 // "2026-11-20" for 20261120, as the brokers write dates; empty for 0 (no date).
 [[nodiscard]] std::string day_text(TradingDay day);
 
+// "2026-11-20T10:00:01.234+05:30": an instant in IST, to the millisecond (logs, exports).
+[[nodiscard]] std::string ist_timestamp_text(TimeNs utc_ns);
+
 }  // namespace tandem::domain

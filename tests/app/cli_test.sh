@@ -38,7 +38,7 @@ for c in demo sim run check replay state backtest "audit export" "audit verify" 
   "$tandem" $c --help 2>&1 | grep -q "^Examples\?:" || without_example="$without_example [$c]"
 done
 check "every command's help has an example${without_example:+ (not:$without_example)}" test -z "$without_example"
-run "$tandem" demo --dir "$work/demo" --speed 2000
+run "$tandem" demo --dir "$work/demo" --speed 2000 --log-file "$work/demo.log" --log-format json
 check "demo exits 0" test "$rc" -eq 0
 check "demo verifies its journal" grep -q "OK, .* records, hash chain verified" <<<"$out"
 check "demo prints the next commands" grep -q "tandem journal verify --journal" <<<"$out"
@@ -67,7 +67,44 @@ while read -r line; do
 done < <(grep '"type":"FollowerOrderRejected"' "$work/demo.jsonl")
 check "…and rejects only a modify or cancel that lost the race with a fill" test "$unexplained" -eq 0
 
+# The log tells the day (app/day_log.h): a line for every leader order report, copy decision,
+# order sent and broker answer the journal holds, each a JSON object stamped in IST, and no
+# line carries a secret: the simulator's API key and secret, any access token, the dashboard's.
+count_records() { grep -c "\"type\":\"$1\"" "$work/demo.jsonl"; }
+count_lines() { grep -c "\"event\":\"$1\"" "$work/demo.log"; }
+check "the demo's log exists" test -s "$work/demo.log"
+for pair in LeaderOrderUpdate:leader_order CopyDecision:copy FollowerOrderIntent:order \
+  FollowerOrderAck:broker_ack FollowerOrderRejected:broker_reject FollowerOrderUpdate:broker_update; do
+  records=$(count_records "${pair%%:*}"); lines=$(count_lines "${pair#*:}")
+  check "…has a line for each of the journal's ${pair%%:*} records ($records records, $lines lines)" \
+    test "$records" = "$lines"
+done
+check "…and the day had them" test "$(count_records LeaderOrderUpdate)" -gt 50 -a "$(count_records FollowerOrderAck)" -gt 500
+check "…with the copy decisions' skip reasons" grep -q '"event":"copy".*"skip":"daily_trade_limit"' "$work/demo.log"
+check "…the loss guard's trip" grep -q '"event":"loss_guard_tripped","seq":"[0-9]*".*"follower":"f5-tight"' "$work/demo.log"
+check "…and the alerts" grep -q '"event":"alert","kind":"loss_guard"' "$work/demo.log"
+if command -v python3 >/dev/null; then
+  check "…every line a JSON object with an IST time" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert o["time"].endswith("+05:30") and o["level"] and o["event"], line
+' "$work/demo.log"
+fi
+dashboard_token=$(sed -n 's/.*#token=\([0-9a-f]*\)$/\1/p' <<<"$out")
+leaked=""
+for secret in demokey demosecret demo-leader demo-follow1 demo-follow2 demo-follow3 ${dashboard_token:-no-token-printed}; do
+  grep -q -- "$secret" "$work/demo.log" && leaked="$leaked $secret"
+done
+check "…and no line holds a secret's value${leaked:+ (found:$leaked)}" test -z "$leaked"
+check "…(the dashboard's token was printed, so the check saw it)" test -n "$dashboard_token"
+
 check "demo prints the replay command" grep -q "tandem replay --journal .* --day 2026-11-20 --verify" <<<"$out"
+run "$tandem" journal dump --journal "$work/demo" --from 50 --to 10
+check "journal dump of an empty range exits 1" test "$rc" -eq 1
+check "…saying so" grep -q "tandem: invalid_argument: --from 50 --to 10 is an empty range" <<<"$err"
+run "$tandem" journal dump --journal "$work/demo" --from 99999999
+check "journal dump from past the head exits 1, naming the head" grep -q "past this journal's head, [0-9]" <<<"$err"
 run "$tandem" replay --journal "$work/demo" --day 2026-11-20 --verify
 check "replay of the demo day exits 0" test "$rc" -eq 0
 check "…every decision recomputed equal" grep -q "decisions and intents equal to the recorded ones" <<<"$out"
@@ -260,6 +297,14 @@ chmod 644 "$work/s.key"
 run "$tandem" secrets list "${sec[@]}"
 check "a key file others can read is refused" grep -q "chmod 600" <<<"$err"
 chmod 600 "$work/s.key"
+# A secrets file rewritten keeps its owner and mode: root running `secrets set` on the service
+# user's file must not leave it root's (the service then cannot start).
+if [ "$(id -u)" -eq 0 ]; then
+  cp "$work/s.bin" "$work/svc.bin"; cp "$work/s.key" "$work/svc.key"
+  chown 65534:65534 "$work/svc.bin" "$work/svc.key"; chmod 640 "$work/svc.bin"
+  echo v | "$tandem" secrets set alerts.slack_url --secrets "$work/svc.bin" --key-file "$work/svc.key" >/dev/null 2>&1
+  check "secrets set as root keeps the file's owner and mode" test "$(stat -c '%u:%g %a' "$work/svc.bin")" = "65534:65534 640"
+fi
 
 # Kite login against the simulator: the redirect's request_token becomes a stored token.
 "$tandem" sim --config "$source_dir/data/sim/sim.toml" --listen 127.0.0.1:0 \
@@ -414,6 +459,10 @@ if command -v curl >/dev/null; then
   check "run without http.token generates one (128 bits)" test "${#token}" -eq 32
   check "…says so in the log without it" grep -q "token=generated" "$work/run.err"
   check "…and the log never holds it" test "$(grep -c "$token" "$work/run.err")" -eq 0
+  check "the log's lines are stamped in IST, as the dashboard shows times" \
+    grep -Eq '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\+05:30 info event=engine_started$' "$work/run.err"
+  for _ in $(seq 50); do grep -q "event=connected .*account=LEADER1" "$work/run.err" && break; sleep 0.1; done
+  check "…and say when the leader's stream connects" grep -q "event=connected seq=[0-9]* at=[^ ]*+05:30 account=LEADER1 broker=kite" "$work/run.err"
   check "…stores it" grep -qx "http.token" <<<"$("$tandem" secrets list "${sec[@]}")"
   check "…and the API takes it" test "$(api_state "$token")" = 200
   check "…and nothing else" test "$(api_state "x$token")" = 401
