@@ -66,6 +66,7 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   TANDEM_ASSERT(freeze.ok(), freeze.status().message());  // shipped in the binary, tested
   setup.freeze_limits = std::move(*freeze);
   setup.version = options.version;
+  setup.live = options.live;
   setup.config_hash = config.hash;
   setup.max_queue = std::chrono::milliseconds(config.max_queue_ms);
   engine::Engine::Followers followers;

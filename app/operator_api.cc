@@ -47,6 +47,10 @@ json::array followers_json(const OperatorView& v) {
                                {"max_daily_loss_paise", f.max_daily_loss_paise},
                                {"daily_profit_target_paise", f.daily_profit_target_paise},
                                {"guard", f.guard},
+                               {"latency_p50_ms", f.latency_p50_ms},
+                               {"latency_p99_ms", f.latency_p99_ms},
+                               {"last_answer", f.last_answer},
+                               {"last_answer_ns", f.last_answer_ns},
                                {"positions", std::move(positions)}});
   }
   return out;
@@ -121,6 +125,7 @@ std::string view_json(const OperatorView& v, bool full) {
       {"version", v.version},
       {"at_ns", v.at_ns},
       {"day", v.day},
+      {"mode", v.live ? "live" : "paper"},
       {"leader",
        json::object{
            {"account", v.leader}, {"broker", v.leader_broker}, {"connected", v.leader_connected}}},

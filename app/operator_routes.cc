@@ -28,8 +28,21 @@ bool same_token(const std::string& given, const std::string& expected) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// Who a token is: "" for the shared http.token, an operator's name, or nullopt for nobody.
+// Every known token is compared, so the time taken does not tell which one matched.
+std::optional<std::string> operator_of(const std::optional<std::string>& token,
+                                       const OperatorAccess& access) {
+  if (!token) return std::nullopt;
+  std::optional<std::string> who;
+  if (same_token(*token, access.token)) who = "";
+  for (const auto& [name, expected] : access.operators) {
+    if (same_token(*token, expected)) who = name;
+  }
+  return who;
+}
+
 bool authorized(const std::optional<std::string>& token, const OperatorAccess& access) {
-  return token && same_token(*token, access.token);
+  return operator_of(token, access).has_value();
 }
 
 // Host and Origin (operator_access.h); empty when both are this server's.
@@ -52,7 +65,8 @@ Route to(Route::Kind kind) {
 
 // POST /api/followers/ID/pause|resume|flatten, /api/pause-all, /api/resume-all.
 std::variant<Route, net::ServerReply> command_route(const net::HttpRequest& r,
-                                                    const std::string& path) {
+                                                    const std::string& path,
+                                                    const std::string& operator_name) {
   Route route = to(Route::Kind::command);
   OperatorCommand& c = route.command;
   const std::string prefix = "/api/followers/";
@@ -78,6 +92,7 @@ std::variant<Route, net::ServerReply> command_route(const net::HttpRequest& r,
   }
   c.by = "api";
   std::string confirm;
+  bool pause_given = false;
   if (!r.body.empty()) {
     boost::system::error_code ec;
     const json::value body = json::parse(r.body, ec);
@@ -89,6 +104,9 @@ std::variant<Route, net::ServerReply> command_route(const net::HttpRequest& r,
     if (!text("by").empty()) c.by = text("by");
     c.reason = text("reason");
     confirm = text("confirm");
+    const auto* pause = body.as_object().if_contains("pause");
+    pause_given = pause != nullptr && pause->is_bool();
+    c.pause_first = pause_given && pause->as_bool();
     // Both go into the journal, the log and alerts; size is the journal's.
     if (!printable(c.by, 64)) {
       return error_reply(400,
@@ -101,11 +119,19 @@ std::variant<Route, net::ServerReply> command_route(const net::HttpRequest& r,
                          "500 bytes");
     }
   }
-  // Closing positions at market cannot be undone: the request must say so in words.
+  // Closing positions at market cannot be undone: the request must say so in words, and say
+  // whether the follower keeps copying (a flattened follower still copying re-enters the
+  // leader's new positions): "pause": true pauses it in the same batch, false keeps it on.
   if (c.kind == OperatorCommand::Kind::flatten && confirm != "flatten " + c.follower.value) {
     return error_reply(
         400, "flatten needs {\"confirm\": \"flatten " + c.follower.value.substr(0, 200) + "\"}");
   }
+  if (c.kind == OperatorCommand::Kind::flatten && !pause_given) {
+    return error_reply(400,
+                       "flatten needs \"pause\": true (pause the follower first, so that it does "
+                       "not copy the leader's next orders) or \"pause\": false (it keeps copying)");
+  }
+  if (!operator_name.empty()) c.by = operator_name;  // a named operator's token says who
   return route;
 }
 
@@ -145,9 +171,8 @@ std::variant<Route, net::ServerReply> route_request(const net::HttpRequest& r,
   if (get && path == "/readyz") return to(Route::Kind::ready);
   if (get && path == "/metrics") return to(Route::Kind::metrics);
   if (get && (path == "/" || path == "/index.html")) return to(Route::Kind::page);
-  if (!authorized(bearer_token(net::header(r, "authorization")), access)) {
-    return error_reply(401, "an access token is required (Authorization: Bearer)");
-  }
+  const auto who = operator_of(bearer_token(net::header(r, "authorization")), access);
+  if (!who) return error_reply(401, "an access token is required (Authorization: Bearer)");
   if (get && path == "/api/state") {
     Route state = to(Route::Kind::state);
     state.full = net::param(net::query_of(r.target), "full") == "1";
@@ -156,7 +181,7 @@ std::variant<Route, net::ServerReply> route_request(const net::HttpRequest& r,
   if (r.method != http::verb::post) {
     return error_reply(path.starts_with("/api/") ? 405 : 404, "not found: " + path.substr(0, 200));
   }
-  return command_route(r, path);
+  return command_route(r, path, *who);
 }
 
 bool live_allowed(const net::HttpRequest& r, const OperatorAccess& access) {

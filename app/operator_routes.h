@@ -4,6 +4,7 @@
 // bytes the HTTP parser accepts, and the server only carries out a route.
 #pragma once
 
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,6 +17,9 @@ namespace tandem::app {
 struct OperatorAccess {
   std::string token;               // required: the server refuses to start without one
   std::vector<std::string> hosts;  // Host names allowed besides IPs and localhost
+  // Named operators (config `operators`, secrets http.token.NAME): a command given with one
+  // of these tokens is journaled by that name, whatever its body says.
+  std::map<std::string, std::string> operators{};  // name → token
 };
 
 struct Route {

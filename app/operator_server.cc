@@ -76,7 +76,7 @@ struct OperatorServer::Impl {
   OperatorAccess access;
 
   Impl(engine::Engine& e, OperatorServerOptions o)
-      : engine(e), options(std::move(o)), access{options.token, options.hosts} {}
+      : engine(e), options(std::move(o)), access{options.token, options.hosts, options.operators} {}
 
   net::ServerReply handle(const net::HttpRequest& r) {
     net::ServerReply out = answer(r);
@@ -121,10 +121,14 @@ struct OperatorServer::Impl {
     if (done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
       return error_reply(503, "the engine did not answer within 5 s");
     }
-    const Status s = done.get();
-    if (s.code() == StatusCode::not_found) return error_reply(404, s.message());
-    if (!s.ok()) return error_reply(500, s.message());
-    return json_reply(200, json::object{{"ok", true}});
+    const Result<engine::CommandDone> result = done.get();
+    if (result.status().code() == StatusCode::not_found) {
+      return error_reply(404, result.status().message());
+    }
+    if (!result.ok()) return error_reply(500, result.status().message());
+    return json_reply(
+        200,
+        json::object{{"ok", true}, {"changed", result->changed}, {"journal_seq", result->seq}});
   }
 
   bool accept_live(const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {

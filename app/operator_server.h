@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,9 +23,10 @@
 namespace tandem::app {
 
 struct OperatorServerOptions {
-  std::string listen = "127.0.0.1:8780";  // ADDRESS:PORT; port 0 = any free one
-  std::string token;                      // required
-  std::vector<std::string> hosts;         // Host names allowed besides IPs and localhost
+  std::string listen = "127.0.0.1:8780";         // ADDRESS:PORT; port 0 = any free one
+  std::string token;                             // required
+  std::vector<std::string> hosts;                // Host names allowed besides IPs and localhost
+  std::map<std::string, std::string> operators;  // named operators' tokens (operator_routes.h)
 };
 
 class OperatorServer {

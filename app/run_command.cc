@@ -14,6 +14,7 @@
 #include "app/log_setup.h"
 #include "app/operator_access.h"
 #include "app/operator_server.h"
+#include "app/sd_notify.h"
 #include "app/secrets_commands.h"
 #include "app/text_file.h"
 
@@ -45,17 +46,17 @@ struct AccessToken {
   bool generated = false;  // by this start: shown once
 };
 
-// The operator server's access token: the stored secret http.token, or a new random one,
-// stored before it is used (so every later start has the same).
-Result<AccessToken> access_token(crypto::SecretStore& secrets) {
-  if (auto stored = secrets.get("http.token")) return AccessToken{*stored, false};
+// A dashboard access token: the stored secret `name` (http.token, or http.token.OPERATOR),
+// or a new random one, stored before it is used (so every later start has the same).
+Result<AccessToken> access_token(crypto::SecretStore& secrets, const std::string& name) {
+  if (auto stored = secrets.get(name)) return AccessToken{*stored, false};
   std::string token = random_access_token();
   if (token.empty()) return Status::io_error("no randomness for the dashboard's access token");
-  Status s = secrets.set("http.token", token);
+  Status s = secrets.set(name, token);
   if (s.ok()) s = secrets.save();
   if (!s.ok()) {
-    return Status(s.code(), "cannot store the generated dashboard token as http.token: " +
-                                s.message() + " (or set one: tandem secrets set http.token)");
+    return Status(s.code(), "cannot store the generated dashboard token as " + name + ": " +
+                                s.message() + " (or set one: tandem secrets set " + name + ")");
   }
   return AccessToken{std::move(token), true};
 }
@@ -149,13 +150,23 @@ int run(const RunOptions& o) {
     OperatorServerOptions server_options;
     server_options.listen = http;
     server_options.hosts = config->http_hosts;
-    auto token = access_token(*secrets);
+    auto token = access_token(*secrets, "http.token");
     if (!token.ok()) {
       fmt::print(stderr, "tandem run: {}\n", token.status().message());
       return 1;
     }
     server_options.token = token->token;
     const bool generated = token->generated;
+    std::vector<std::string> new_operators;  // their tokens shown once, below
+    for (const std::string& name : config->operators) {
+      auto mine = access_token(*secrets, "http.token." + name);
+      if (!mine.ok()) {
+        fmt::print(stderr, "tandem run: {}\n", mine.status().message());
+        return 1;
+      }
+      server_options.operators[name] = mine->token;
+      if (mine->generated) new_operators.push_back(name);
+    }
     auto started = OperatorServer::start((*session)->engine(), server_options);
     if (!started.ok()) {
       fmt::print(stderr, "tandem run: {}\n", started.status().message());
@@ -170,13 +181,24 @@ int run(const RunOptions& o) {
           server->url_with_token());
       std::fflush(stdout);
     }
+    for (const std::string& name : new_operators) {
+      fmt::print(
+          "tandem run: operator {}'s access token was generated and stored as the secret "
+          "http.token.{}; this once, with it: {}#token={}\n",
+          name, name, server->url(), server_options.operators[name]);
+    }
+    std::fflush(stdout);
   }
   g_engine = &(*session)->engine();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::optional<DayLog> day_log;  // the day's story, from the journal (day_log.h)
   day_log.emplace((*session)->store(), log);
-  const Status ran = (*session)->run([&] { log->info("event=engine_started"); });
+  const Status ran = (*session)->run([&] {
+    log->info("event=engine_started");
+    if (!notify_systemd("READY=1")) log->warn("event=sd_notify_failed state=ready");
+  });
+  notify_systemd("STOPPING=1");
   day_log.reset();
   g_engine = nullptr;
   // The alerts of the stop (journal_failed, orders_unsent) reach the operator before exit,

@@ -269,7 +269,7 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   }
   TandemConfig out;
   f.only(root, "",
-         {"mode", "journal", "holidays", "log", "http", "http_hosts", "broker_threads",
+         {"mode", "journal", "holidays", "log", "http", "http_hosts", "operators", "broker_threads",
           "max_queue_ms", "alerts", "leader", "follower"});
   const std::string mode = f.text(root, "mode", "", "paper");
   if (mode != "paper" && mode != "live")
@@ -286,6 +286,15 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != std::string::npos) {
       f.error(root.get("http_hosts"), "http_hosts",
               "'" + host + "' is not a host name (letters, digits, dots and dashes; no port)");
+    }
+  }
+  out.operators = f.texts(root, "operators", "");
+  for (const auto& name : out.operators) {
+    if (name.empty() || name.size() > 32 ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos) {
+      f.error(root.get("operators"), "operators",
+              "'" + name + "' is not an operator's name (letters, digits, _ and -, at most 32)");
     }
   }
   out.broker_threads =

@@ -55,6 +55,9 @@ struct TandemConfig {
   // Host names the operator's server answers to besides IP addresses and localhost (a
   // reverse proxy's or a DNS name): any other Host header is refused, against DNS rebinding.
   std::vector<std::string> http_hosts;
+  // Named operators: each has its own dashboard token (secret http.token.NAME), and what it
+  // does is journaled under its name (docs/api.md, "Controls").
+  std::vector<std::string> operators;
   // The threads the accounts' gateways are spread over. One is enough on two cores (more
   // measured no faster there: docs/performance.md); more let a leader update's orders go
   // out from several cores at once.

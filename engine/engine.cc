@@ -539,62 +539,68 @@ Status Engine::handle(ConnectionFact& f) {
       {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
 }
 
-std::future<Status> Engine::command(OperatorCommand command) {
-  auto done = std::make_shared<std::promise<Status>>();
+std::future<Result<CommandDone>> Engine::command(OperatorCommand command) {
+  auto done = std::make_shared<std::promise<Result<CommandDone>>>();
   auto result = done->get_future();
   inbox_->push(OperatorFact{std::move(command), std::move(done)});
   return result;
 }
 
+// Controls are idempotent: a pause of a paused follower (a resume of a running one, a kill
+// switch with everyone paused) journals nothing and raises no alert; the answer says so.
 Status Engine::handle(OperatorFact& f) {
   using Kind = OperatorCommand::Kind;
   const OperatorCommand& c = f.command;
-  std::vector<d::Event> events;
-  std::string what;
   const bool one = c.kind == Kind::pause || c.kind == Kind::resume || c.kind == Kind::flatten;
   if (one && !state_.followers.contains(c.follower)) {
     f.done->set_value(Status::not_found("no follower " + c.follower.value));
     return Status();
   }
-  if (c.kind == Kind::flatten) {
+  std::vector<d::Event> events;
+  const bool paused = one && state_.paused.contains(c.follower);
+  if ((c.kind == Kind::pause || (c.kind == Kind::flatten && c.pause_first)) && !paused) {
+    events.push_back(d::FollowerPaused{c.follower, c.by, c.reason});
+  } else if (c.kind == Kind::resume && paused) {
+    events.push_back(d::FollowerResumed{c.follower, c.by});
+  } else if (c.kind == Kind::pause_all || c.kind == Kind::resume_all) {
+    // The kill switch: every follower paused in one durable batch (and back again).
+    for (const auto& [id, settings] : state_.followers) {
+      const bool is_paused = state_.paused.contains(id);
+      if (c.kind == Kind::pause_all && !is_paused) {
+        events.push_back(d::FollowerPaused{id, c.by, c.reason.empty() ? "kill switch" : c.reason});
+      } else if (c.kind == Kind::resume_all && is_paused) {
+        events.push_back(d::FollowerResumed{id, c.by});
+      }
+    }
+  }
+  std::string what;
+  const bool changed = !events.empty() || c.kind == Kind::flatten;
+  Status s = append(std::move(events));
+  if (s.ok() && c.kind == Kind::flatten) {
     // The request's time makes its tags unique; decide() turns it into the orders.
     const d::FollowerFlattenRequested request{c.follower, c.by, std::to_string(clock_())};
     std::vector<d::Event> batch = decide_on(request);
     const size_t orders = (batch.size() - 1) / 2;
-    Status s = journal_and_send(std::move(batch), std::nullopt);
-    if (s.ok()) {
-      alert("operator", "flatten " + c.follower.value + " by " + c.by + ": " +
-                            std::to_string(orders) + " orders (cancels and closing orders)");
-    }
-    f.done->set_value(s);
-    return s;
+    s = journal_and_send(std::move(batch), std::nullopt);
+    what = std::string(c.pause_first && !paused ? "paused and flattened " : "flatten ") +
+           c.follower.value + ": " + std::to_string(orders) +
+           " orders (cancels and closing orders)";
+  } else if (s.ok()) {
+    s = flush();  // reported done only once durable
+    what = c.kind == Kind::pause       ? "paused " + c.follower.value
+           : c.kind == Kind::resume    ? "resumed " + c.follower.value
+           : c.kind == Kind::pause_all ? "kill switch: every follower paused"
+                                       : "every follower resumed";
   }
-  if (c.kind == Kind::pause || c.kind == Kind::resume) {
-    const bool paused = state_.paused.contains(c.follower);
-    if (c.kind == Kind::pause && !paused) {
-      events.push_back(d::FollowerPaused{c.follower, c.by, c.reason});
-    } else if (c.kind == Kind::resume && paused) {
-      events.push_back(d::FollowerResumed{c.follower, c.by});
-    }
-    what = std::string(c.kind == Kind::pause ? "paused " : "resumed ") + c.follower.value;
-  } else {
-    // The kill switch: every follower paused in one durable batch (and back again).
-    for (const auto& [id, settings] : state_.followers) {
-      const bool paused = state_.paused.contains(id);
-      if (c.kind == Kind::pause_all && !paused) {
-        events.push_back(d::FollowerPaused{id, c.by, c.reason.empty() ? "kill switch" : c.reason});
-      } else if (c.kind == Kind::resume_all && paused) {
-        events.push_back(d::FollowerResumed{id, c.by});
-      }
-    }
-    what =
-        c.kind == Kind::pause_all ? "kill switch: every follower paused" : "every follower resumed";
-  }
-  Status s = append(std::move(events));
-  if (s.ok()) s = flush();  // reported done only once durable
-  if (s.ok())
+  if (s.ok() && changed) {
     alert("operator", what + " by " + c.by + (c.reason.empty() ? "" : " (" + c.reason + ")"));
-  f.done->set_value(s);
+  }
+  if (s.ok()) {
+    publish_view(true);  // the answer and the view agree: a page polling after it sees it
+    f.done->set_value(CommandDone{changed, store_.head().seq});
+  } else {
+    f.done->set_value(s);
+  }
   return s;
 }
 
@@ -642,6 +648,13 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
                                       : std::string(d::to_string(settings->second.broker));
   ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
   outcomes_.emplace_back(std::chrono::steady_clock::now(), f.acked.empty() ? 1 : 0);
+  FollowerAnswers& answers = answers_[f.intent.follower.value];
+  answers.last = f.acked.empty() ? "rejected: " + f.message : "acked " + f.acked.value;
+  answers.at_ns = clock_();
+  if (latency_ms >= 0) {
+    answers.latencies_ms.push_back(latency_ms);
+    if (answers.latencies_ms.size() > FollowerAnswers::kKept) answers.latencies_ms.pop_front();
+  }
   rejected_in_window_ += f.acked.empty() ? 1 : 0;
   const auto where = copy_of_tag_.find(f.intent.tag.value);
   if (where == copy_of_tag_.end()) return;  // older than the rows kept
@@ -731,6 +744,18 @@ void Engine::publish_view(bool force) {
     view->counters.intents = stats_.intents;
     view->counters.skips = stats_.skips;
     view->followers = follower_rows(state_, stats_.stopped_followers);
+  }
+  view->live = setup_.live;
+  for (FollowerRow& row : view->followers) {
+    const auto it = answers_.find(row.id);
+    if (it == answers_.end()) continue;
+    row.last_answer = it->second.last;
+    row.last_answer_ns = it->second.at_ns;
+    std::vector<double> sorted(it->second.latencies_ms.begin(), it->second.latencies_ms.end());
+    if (sorted.empty()) continue;
+    std::sort(sorted.begin(), sorted.end());
+    row.latency_p50_ms = sorted[(sorted.size() - 1) / 2];
+    row.latency_p99_ms = sorted[(sorted.size() - 1) * 99 / 100];
   }
   std::lock_guard lock(view_mu_);
   view->version = published_->version + 1;

@@ -46,6 +46,7 @@ struct EngineSetup {
   domain::FreezeLimits freeze_limits;
   std::string version;
   std::string config_hash;
+  bool live = false;  // the followers' real brokers; false: paper accounts (shown to operators)
   size_t inbox_capacity = 1 << 16;
   // At a stop, queued cancels and exits and the orders at the brokers get this long; what is
   // still queued then is journaled as not sent (engine_sends.cc).
@@ -125,7 +126,7 @@ class Engine {
   // From any thread: the engine journals the operator's command (FollowerPaused/Resumed
   // with who gave it) and folds it in; the future holds the outcome once it is durable —
   // not_found for an unknown follower, failed_precondition once the engine has stopped.
-  std::future<Status> command(OperatorCommand command);
+  std::future<Result<CommandDone>> command(OperatorCommand command);
   // From any thread: the latest operator view (rebuilt at most every kViewInterval while
   // facts arrive, and when idle); never null.
   std::shared_ptr<const OperatorView> view() const;
@@ -172,7 +173,7 @@ class Engine {
   struct StopFact {};
   struct OperatorFact {
     OperatorCommand command;
-    std::shared_ptr<std::promise<Status>> done;
+    std::shared_ptr<std::promise<Result<CommandDone>>> done;
   };
   using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact,
                             StopFact, OperatorFact, PricesFact, FoundFact>;
@@ -361,6 +362,14 @@ class Engine {
   uint64_t first_copy_id_ = 0;                   // the id of copies_.front()
   // Where each sent order's row is: (row id, index in its followers), for its outcome.
   std::unordered_map<std::string, std::pair<uint64_t, size_t>> copy_of_tag_;
+  // Each follower's latest broker answers, for its row on the dashboard.
+  struct FollowerAnswers {
+    static constexpr size_t kKept = 200;
+    std::deque<double> latencies_ms;  // leader update → ack, the last kKept
+    std::string last;
+    domain::TimeNs at_ns = 0;
+  };
+  std::unordered_map<std::string, FollowerAnswers> answers_;
   bool leader_connected_ = false;
   bool leader_was_connected_ = false;
   std::optional<std::chrono::steady_clock::time_point> leader_down_since_;

@@ -37,6 +37,15 @@ struct OperatorCommand {
   domain::FollowerId follower;  // pause, resume and flatten only
   std::string by;               // who: the operator's name and where the request came from
   std::string reason;
+  bool pause_first = false;  // flatten: pause the follower in the same durable batch first
+};
+
+// What a command did, once durable: `changed` false when it found things as it asked (a
+// pause of a paused follower journals nothing and alerts no one); `seq` the journal's head
+// after it.
+struct CommandDone {
+  bool changed = false;
+  uint64_t seq = 0;
 };
 
 // One leader order update as it arrived, and what each follower did with it.
@@ -94,6 +103,12 @@ struct FollowerRow {
   int64_t daily_profit_target_paise = 0;
   std::string guard;  // the loss guard's action once it tripped today, else empty
   std::vector<PositionRow> positions;
+  // Leader update → broker ack of its recent copies (the engine's, not the journal's): -1
+  // when none yet. The last broker answer: "acked B123", "rejected: …".
+  double latency_p50_ms = -1;
+  double latency_p99_ms = -1;
+  std::string last_answer;
+  domain::TimeNs last_answer_ns = 0;
 };
 
 // Counters for /metrics, since the engine started.
@@ -119,6 +134,7 @@ struct OperatorView {
   domain::TimeNs at_ns = 0;
   std::string leader;
   std::string leader_broker;
+  bool live = false;  // orders reach the followers' brokers; false: paper accounts
   bool leader_connected = false;
   bool journal_ok = true;
   uint64_t journal_head = 0;

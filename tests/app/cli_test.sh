@@ -398,6 +398,7 @@ echo sim-leader-token | "$tandem" secrets set kite.LEADER1.access_token "${sec[@
   echo sim-follower1-token | "$tandem" secrets set kite.FOLLOW1.access_token "${sec[@]}" >/dev/null
 cat >"$work/tandem.toml" <<TOML
 journal = "$work/run-journal"
+operators = ["asha"]
 [leader]
 account = "LEADER1"
 api_url = "https://localhost:$port"
@@ -445,7 +446,7 @@ check "…saying its copies there would be refused" grep -q "follower FOLLOW2 (d
 # The dashboard is locked from the first start: with no http.token, run makes one, stores
 # it, and shows it once, on its standard output only.
 start_engine() {  # → $work/run.out (stdout), $work/run.err (the log), $url
-  "$tandem" run --config "$work/tandem.toml" --http 127.0.0.1:0 "${sec[@]}" \
+  NOTIFY_SOCKET="${notify_socket:-}" "$tandem" run --config "$work/tandem.toml" --http 127.0.0.1:0 "${sec[@]}" \
     >"$work/run.out" 2>"$work/run.err" &
   engine_pid=$!
   for _ in $(seq 100); do grep -q "event=engine_started" "$work/run.err" && break; sleep 0.1; done
@@ -454,8 +455,18 @@ start_engine() {  # → $work/run.out (stdout), $work/run.err (the log), $url
 stop_engine() { kill -INT "$engine_pid"; wait "$engine_pid" 2>/dev/null; }
 api_state() { curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $1" "${url}api/state"; }
 if command -v curl >/dev/null; then
+  # systemd's Type=notify: a datagram socket where systemd would listen for READY=1.
+  notify_socket="$work/notify.sock"
+  python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(30)
+print(s.recv(256).decode(), flush=True)' "$notify_socket" >"$work/notify.out" 2>&1 &
+  for _ in $(seq 30); do [ -S "$notify_socket" ] && break; sleep 0.1; done
   start_engine
-  token=$(sed -n 's/.*#token=\([0-9a-f]*\)$/\1/p' "$work/run.out")
+  unset notify_socket
+  for _ in $(seq 50); do grep -q READY=1 "$work/notify.out" && break; sleep 0.1; done
+  check "run tells systemd it is ready (Type=notify) once the engine has started" grep -qx "READY=1" "$work/notify.out"
+  token=$(sed -n 's/.*stored as the secret http\.token;.*#token=\([0-9a-f]*\)$/\1/p' "$work/run.out")
+  asha=$(sed -n "s/.*operator asha's access token.*#token=\([0-9a-f]*\)\$/\1/p" "$work/run.out")
   check "run without http.token generates one (128 bits)" test "${#token}" -eq 32
   check "…says so in the log without it" grep -q "token=generated" "$work/run.err"
   check "…and the log never holds it" test "$(grep -c "$token" "$work/run.err")" -eq 0
@@ -466,7 +477,18 @@ if command -v curl >/dev/null; then
   check "…stores it" grep -qx "http.token" <<<"$("$tandem" secrets list "${sec[@]}")"
   check "…and the API takes it" test "$(api_state "$token")" = 200
   check "…and nothing else" test "$(api_state "x$token")" = 401
+  # A named operator: a token of their own, and what they do journaled under their name.
+  check "an operator named in the config gets a token of their own, shown once" test "${#asha}" -eq 32
+  pause_f1() { curl -s -X POST -H "Authorization: Bearer $asha" -H "Content-Type: application/json" \
+                 -d '{"by":"someone else"}' "${url}api/followers/f1/pause"; }
+  check "…with which a pause is done" grep -q '"changed":true' <<<"$(pause_f1)"
+  check "…and a second pause of the paused follower changes nothing" grep -q '"changed":false' <<<"$(pause_f1)"
   stop_engine
+  run "$tandem" journal dump --journal "$work/run-journal"
+  check "…journaled once, by the token's name, not the body's" \
+    test "$(grep -c '"type":"FollowerPaused".*"by":"asha from 127.0.0.1"' <<<"$out")" -eq 1
+  check "…and alerted once" test "$(grep -c '"type":"AlertRaised".*paused f1 by asha' <<<"$out")" -eq 1
+  check "…and nobody else paused it" test "$(grep -c '"type":"FollowerPaused"' <<<"$out")" -eq 1
   start_engine
   check "the next start uses the stored one" test "$(api_state "$token")" = 200
   check "…and shows it no more" test "$(grep -c "#token=" "$work/run.out")" -eq 0

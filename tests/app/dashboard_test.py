@@ -2,11 +2,15 @@
 """Goal: the operator's dashboard works in a real browser against a running engine — the
 page loads from the binary, copies appear live, the pause button pauses a follower, the
 pause takes effect (its next copies are skipped as follower_paused) and is journaled with
-who gave it.
+who gave it; no click is lost while the page updates (20 real mouse presses of 10 to 300 ms
+on pause/resume, each acknowledged on the page and journaled); every control is on screen
+from 1280 px wide down to a phone's 390.
 Method: `tandem demo` (the real engine, the simulator over loopback) with its dashboard on
-a free port; headless Chromium driven through chromedriver's WebDriver HTTP API (Debian's
-chromium and chromium-driver, no other client library). A screenshot is kept as an
-artifact. Usage: dashboard_test.py TANDEM_BIN ARTIFACT_DIR
+a free port; headless Chromium driven through chromedriver's WebDriver HTTP API, and real
+mouse events through the DevTools protocol (Input.dispatchMouseEvent, via chromedriver's
+goog/cdp/execute) — Debian's chromium and chromium-driver, no other client library.
+Screenshots at 1500, 1280 and 390 px are kept as artifacts.
+Usage: dashboard_test.py TANDEM_BIN ARTIFACT_DIR
 """
 import base64
 import json
@@ -90,12 +94,38 @@ try:
         key = next(iter(element))
         return request("GET", f"{s}/element/{element[key]}/text")["value"]
 
+    def run(script, *args):
+        return request("POST", s + "/execute/sync", {"script": script, "args": list(args)})["value"]
+
+    def cdp(cmd, params):
+        return request("POST", s + "/goog/cdp/execute", {"cmd": cmd, "params": params})
+
+    def press(selector, hold_ms):
+        # A real mouse press through the DevTools protocol, held hold_ms before its release:
+        # what a person's click is, and what a page that redraws its buttons loses.
+        box = run("const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+                  " return [r.left + r.width / 2, r.top + r.height / 2];", selector)
+        at = {"x": box[0], "y": box[1], "button": "left", "clickCount": 1}
+        cdp("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": box[0], "y": box[1]})
+        cdp("Input.dispatchMouseEvent", {"type": "mousePressed", **at})
+        time.sleep(hold_ms / 1000)
+        cdp("Input.dispatchMouseEvent", {"type": "mouseReleased", **at})
+
     def click(selector):
-        # In the page, as the user's click: the table is re-rendered with every update, so
-        # a found element may be gone by the time a separate click request arrives.
-        request("POST", s + "/execute/sync", {
-            "script": "const e = document.querySelector(arguments[0]); if (!e) return false;"
-                      " setTimeout(() => e.click(), 0); return true;", "args": [selector]})
+        press(selector, 60)
+
+    def screenshot(name):
+        png = request("GET", s + "/screenshot")["value"]
+        path = os.path.join(artifacts, name)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(png))
+        return os.path.getsize(path)
+
+    def card(follower):
+        return f'.card[data-id="{follower}"]'
+
+    def quantities(follower):
+        return [text(q) for q in css(card(follower) + " tr.position td:nth-child(2)")]
 
     def attribute(element, name):
         key = next(iter(element))
@@ -107,39 +137,75 @@ try:
           wait_for(lambda: text(css("#link")[0]) == "live", 15))
     check("copies appear with their acknowledged follower orders",
           wait_for(lambda: len(css("#copy-rows tr")) > 0 and len(css("#copy-rows .chip.acked")) > 0, 30))
-    check("every follower is listed", wait_for(lambda: len(css("#follower-rows tr")) == 5, 10))
+    check("every follower is listed", wait_for(lambda: len(css("#cards .card")) == 5, 10))
+    check("the page says the mode: LIVE (the demo's orders go to its simulated brokers)",
+          wait_for(lambda: text(css("#mode")[0]).startswith("LIVE"), 10))
 
     # A position to flatten later: waited for before the pause, since a paused follower places
     # nothing (when the pause came while it was flat, it stayed flat and the flatten below had
     # nothing to close).
     check("f1-multiplier holds a position to flatten",
-          wait_for(lambda: "flat" not in text(css('tr[data-id="f1-multiplier"] td.wrap')[0]), 60))
-    # Found and read in one try, retried: the table is re-rendered with every update, so an
-    # element found may be gone by the time its text is asked for.
+          wait_for(lambda: any(q not in ("0", "") for q in quantities("f1-multiplier")), 60))
+    check("…shown with its average, mark and P&L",
+          wait_for(lambda: len(css(card("f1-multiplier") + " tr.position td")) >= 5, 10))
     check("f1-multiplier has a pause button",
-          wait_for(lambda: [text(b) for b in css('tr[data-id="f1-multiplier"] button[data-action="pause"]')] == ["pause"], 10))
-    click('tr[data-id="f1-multiplier"] button[data-action="pause"]')
+          wait_for(lambda: [text(b) for b in css(card("f1-multiplier") + ' button[data-action="pause"]')] == ["pause"], 10))
+    click(card("f1-multiplier") + ' button[data-action="pause"]')
+    check("the page acknowledges the click once journaled",
+          wait_for(lambda: "pause done · journal #" in text(css(card("f1-multiplier") + " .ack")[0]), 10))
     check("the page shows it paused",
-          wait_for(lambda: attribute(css('tr[data-id="f1-multiplier"]')[0], "data-paused") == "true", 10))
-    state = request("GET", base + "api/state", headers=api)
-    f1 = next(f for f in state["followers"] if f["id"] == "f1-multiplier")
-    check("the engine has it paused", f1["paused"] is True)
+          wait_for(lambda: attribute(css(card("f1-multiplier"))[0], "data-paused") == "true", 10))
+    def f1_paused():
+        state = request("GET", base + "api/state", headers=api)
+        return next(f for f in state["followers"] if f["id"] == "f1-multiplier")["paused"] is True
+    check("the engine has it paused", wait_for(f1_paused, 5))
     check("the pause takes effect: its next copies are skipped as follower_paused",
           wait_for(lambda: any("f1-multiplier follower_paused" in text(c) for c in css("#copy-rows .chip.skipped")), 60))
     check("the alert names who paused it",
           wait_for(lambda: any("paused f1-multiplier by dashboard" in text(r) for r in css("#alerts tr")), 10))
     # Flatten, confirmed twice in the page: its positions close at market.
-    click('tr[data-id="f1-multiplier"] button[data-action="flatten"]')
+    click(card("f1-multiplier") + ' button[data-part="flatten"]')
     for _ in range(2):
         check("the page asks to confirm", wait_for(lambda: request("GET", s + "/alert/text")["value"], 5) is not None)
         request("POST", s + "/alert/accept", {})
-    check("flatten closes its positions: the page shows it flat",
-          wait_for(lambda: text(css('tr[data-id="f1-multiplier"] td.wrap')[0]) == "flat", 20))
-    png = request("GET", s + "/screenshot")["value"]
-    shot = os.path.join(artifacts, "dashboard.png")
-    with open(shot, "wb") as f:
-        f.write(base64.b64decode(png))
-    check("a screenshot is kept", os.path.getsize(shot) > 10000)
+    check("flatten closes its positions: the page shows every quantity 0",
+          wait_for(lambda: quantities("f1-multiplier") and all(q == "0" for q in quantities("f1-multiplier")), 20))
+    check("a screenshot is kept", screenshot("dashboard.png") > 10000)
+
+    # No click lost: 20 real presses on f4-risk's pause/resume while the page updates four
+    # times a second, held 10 to 300 ms; each acknowledged on the page before the next.
+    holds = [10 + round(290 * k / 19) for k in range(20)]
+    toggle = card("f4-risk") + ' button[data-part="toggle"]'
+    landed = 0
+    for k, hold in enumerate(holds):
+        expected = "resume" if k % 2 == 0 else "pause"  # the label after this click
+        before = text(css(card("f4-risk") + " .ack")[0])
+        press(toggle, hold)
+        ok = wait_for(lambda: text(css(toggle)[0]) == expected
+                      and "journal #" in text(css(card("f4-risk") + " .ack")[0])
+                      and text(css(card("f4-risk") + " .ack")[0]) != before, 5)
+        landed += 1 if ok else 0
+        if not ok:
+            print(f"  press {k + 1} held {hold} ms did not land")
+    check(f"20 presses of 10–300 ms on pause/resume: all land ({landed} did)", landed == 20)
+    toggles = subprocess.run([tandem, "journal", "dump", "--journal", os.path.join(work, "demo")],
+                             capture_output=True, text=True).stdout
+    journaled = re.findall(r'"type":"Follower(?:Paused|Resumed)".*"follower":"f4-risk".*"by":"dashboard from 127\.0\.0\.1"', toggles)
+    check(f"…and all 20 are journaled, by who gave them ({len(journaled)})", len(journaled) == 20)
+
+    # Every control on screen, at a laptop's width and a phone's: no control off to the right
+    # behind a scrollbar, nothing wider than the window.
+    for width, height in ((1280, 900), (390, 844)):
+        request("POST", s + "/window/rect", {"width": width, "height": height})
+        time.sleep(0.5)
+        off = run("""const w = document.documentElement.clientWidth;
+            const out = [...document.querySelectorAll('button')].filter((b) => {
+              const r = b.getBoundingClientRect(); return r.width === 0 || r.right > w || r.left < 0; })
+              .map((b) => (b.closest('.card') ? b.closest('.card').dataset.id + ' ' : '') + b.textContent);
+            if (document.documentElement.scrollWidth > w + 1) out.push('page ' + document.documentElement.scrollWidth + ' > ' + w);
+            return out;""")
+        check(f"at {width} px every control is on screen{(' (not: ' + ', '.join(off) + ')') if off else ''}", off == [])
+        check(f"…a screenshot at {width} px is kept", screenshot(f"dashboard-{width}.png") > 10000)
     dump = subprocess.run([tandem, "journal", "dump", "--journal", os.path.join(work, "demo")],
                           capture_output=True, text=True).stdout
     check("the pause is journaled with who gave it",

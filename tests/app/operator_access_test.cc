@@ -111,18 +111,44 @@ TEST(OperatorRoutes, ControlsNeedTheHeaderTokenThisHostAndThisOrigin) {
   EXPECT_EQ(refused_with(route_request(request(http::verb::get, "/api/pause-all"), access)), 405u);
 }
 
+// A named operator's token says who acted: the body's `by` cannot claim another name. The
+// shared token still takes `by` from the body; a token of nobody is refused.
+TEST(OperatorRoutes, ANamedOperatorsTokenSaysWhoActed) {
+  const OperatorAccess access{
+      .token = "shared", .hosts = {}, .operators = {{"asha", "tok-a"}, {"ravi", "tok-r"}}};
+  auto as = [&](const std::string& token) {
+    return route_request(
+        request(http::verb::post, "/api/followers/f1/pause", R"({"by":"ravi"})",
+                {{"Host", "127.0.0.1:8780"}, {"Authorization", "Bearer " + token}}),
+        access);
+  };
+  auto asha = as("tok-a");
+  ASSERT_EQ(refused_with(asha), 0u);
+  EXPECT_EQ(std::get<Route>(asha).command.by, "asha");
+  auto shared = as("shared");
+  ASSERT_EQ(refused_with(shared), 0u);
+  EXPECT_EQ(std::get<Route>(shared).command.by, "ravi");
+  EXPECT_EQ(refused_with(as("tok-x")), 401u);
+}
+
 TEST(OperatorRoutes, ACommandBodyIsCheckedBeforeTheEngineSeesIt) {
   const OperatorAccess access{.token = "t0k", .hosts = {}};
-  auto routed =
-      route_request(request(http::verb::post, "/api/followers/f1/flatten",
-                            R"({"by":"asha","reason":"end of day","confirm":"flatten f1"})"),
-                    access);
+  auto routed = route_request(
+      request(http::verb::post, "/api/followers/f1/flatten",
+              R"({"by":"asha","reason":"end of day","confirm":"flatten f1","pause":true})"),
+      access);
   ASSERT_EQ(refused_with(routed), 0u);
   const Route& route = std::get<Route>(routed);
   EXPECT_EQ(route.command.kind, engine::OperatorCommand::Kind::flatten);
   EXPECT_EQ(route.command.follower.value, "f1");
   EXPECT_EQ(route.command.by, "asha");
   EXPECT_EQ(route.command.reason, "end of day");
+  EXPECT_TRUE(route.command.pause_first);
+  // A flatten must say whether the follower keeps copying.
+  EXPECT_EQ(refused_with(route_request(request(http::verb::post, "/api/followers/f1/flatten",
+                                               R"({"confirm":"flatten f1"})"),
+                                       access)),
+            400u);
   EXPECT_EQ(
       refused_with(route_request(
           request(http::verb::post, "/api/followers/f1/flatten", R"({"confirm":"yes"})"), access)),
