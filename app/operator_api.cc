@@ -146,17 +146,84 @@ std::string view_json(const OperatorView& v, bool full) {
 
 namespace {
 
-void histogram_text(std::string& out, const std::string& name, const std::string& help,
-                    const engine::LatencyHistogram& h) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+// A label's value in the exposition format: \\, \" and \n escaped.
+std::string label_value(std::string_view v) {
+  std::string out;
+  for (const char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c == '\n' ? 'n' : c;
+  }
+  return out;
+}
+
+// One histogram's series; `labels` ("follower=\"f1\",") go before `le`.
+void histogram_series(std::string& out, const std::string& name, const std::string& labels,
+                      const engine::LatencyHistogram& h) {
   int64_t cumulative = 0;
   for (size_t i = 0; i < h.buckets.size(); ++i) {
     cumulative += h.buckets[i];
-    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, engine::kLatencyBucketsMs[i] / 1000.0,
-                       cumulative);
+    out += fmt::format("{}_bucket{{{}le=\"{}\"}} {}\n", name, labels,
+                       engine::kLatencyBucketsMs[i] / 1000.0, cumulative);
   }
-  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n{}_sum {}\n{}_count {}\n", name, h.count, name,
-                     h.sum_ms / 1000.0, name, h.count);
+  const std::string plain = labels.empty() ? "" : "{" + labels.substr(0, labels.size() - 1) + "}";
+  out += fmt::format("{}_bucket{{{}le=\"+Inf\"}} {}\n{}_sum{} {}\n{}_count{} {}\n", name, labels,
+                     h.count, name, plain, h.sum_ms / 1000.0, name, plain, h.count);
+}
+
+void histogram_text(std::string& out, const std::string& name, const std::string& help,
+                    const engine::LatencyHistogram& h) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  histogram_series(out, name, "", h);
+}
+
+// Each follower's own series, labelled follower="ID" (docs/operations.md, "Watching it").
+void follower_metrics(std::string& out, const OperatorView& v) {
+  auto family = [&](const char* name, const char* help, const char* type) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  };
+  family("tandem_follower_orders_total",
+         "The follower's orders answered by its broker, by outcome.", "counter");
+  for (const auto& f : v.followers) {
+    const std::string who = label_value(f.id);
+    out += fmt::format("tandem_follower_orders_total{{follower=\"{}\",status=\"acked\"}} {}\n", who,
+                       f.acked_total);
+    out += fmt::format("tandem_follower_orders_total{{follower=\"{}\",status=\"rejected\"}} {}\n",
+                       who, f.rejected_total);
+  }
+  family("tandem_follower_skips_total", "The follower's copies refused, by reason.", "counter");
+  for (const auto& f : v.followers) {
+    for (const auto& [reason, n] : f.skips_total) {
+      out += fmt::format("tandem_follower_skips_total{{follower=\"{}\",reason=\"{}\"}} {}\n",
+                         label_value(f.id), label_value(reason), n);
+    }
+  }
+  family("tandem_follower_day_pnl_paise",
+         "The follower's P&L today in paise: realised plus open positions at the ticker's prices.",
+         "gauge");
+  for (const auto& f : v.followers) {
+    out += fmt::format("tandem_follower_day_pnl_paise{{follower=\"{}\"}} {}\n", label_value(f.id),
+                       f.day_pnl_paise);
+  }
+  family("tandem_follower_position_value_paise",
+         "What the follower's open positions are worth at their marks (else their average), in "
+         "paise, long and short alike.",
+         "gauge");
+  for (const auto& f : v.followers) {
+    int64_t value = 0;
+    for (const auto& p : f.positions) {
+      const int64_t price = p.mark_paise > 0 ? p.mark_paise : p.average_price_paise;
+      value += (p.net_units < 0 ? -p.net_units : p.net_units) * price;
+    }
+    out += fmt::format("tandem_follower_position_value_paise{{follower=\"{}\"}} {}\n",
+                       label_value(f.id), value);
+  }
+  family("tandem_follower_copy_latency_seconds",
+         "Leader update read off the socket to this follower's broker acknowledgement.",
+         "histogram");
+  for (const auto& f : v.followers) {
+    histogram_series(out, "tandem_follower_copy_latency_seconds",
+                     "follower=\"" + label_value(f.id) + "\",", f.latency);
+  }
 }
 
 void counter(std::string& out, const std::string& name, const std::string& help, int64_t value,
@@ -176,6 +243,10 @@ void labeled_counter(std::string& out, const std::string& name, const std::strin
 
 std::string metrics_text(const OperatorView& v) {
   std::string out;
+  out += fmt::format(
+      "# HELP tandem_build_info The running tandem's version.\n# TYPE tandem_build_info "
+      "gauge\ntandem_build_info{{version=\"{}\"}} 1\n",
+      label_value(v.build_version));
   histogram_text(out, "tandem_copy_latency_seconds",
                  "Leader update read off the socket to the follower's broker acknowledgement.",
                  v.counters.copy_latency);
@@ -228,6 +299,7 @@ std::string metrics_text(const OperatorView& v) {
   counter(out, "tandem_followers_loss_guard_tripped",
           "Followers whose daily loss guard tripped today (max loss or profit target).", guarded,
           "gauge");
+  follower_metrics(out, v);
   return out;
 }
 

@@ -355,6 +355,7 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
     for (const auto& e : batch) {
       if (const auto* c = std::get_if<d::CopyDecision>(&e); c && c->action == d::CopyAction::skip) {
         ++stats_.skips[std::string(d::to_string(c->skip_reason))];
+        ++answers_[c->follower.value].skips[std::string(d::to_string(c->skip_reason))];
       }
       if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) intents.push_back(*i);
     }
@@ -651,7 +652,9 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
   FollowerAnswers& answers = answers_[f.intent.follower.value];
   answers.last = f.acked.empty() ? "rejected: " + f.message : "acked " + f.acked.value;
   answers.at_ns = clock_();
+  ++(f.acked.empty() ? answers.rejected : answers.acked);
   if (latency_ms >= 0) {
+    answers.latency.add(latency_ms);
     answers.latencies_ms.push_back(latency_ms);
     if (answers.latencies_ms.size() > FollowerAnswers::kKept) answers.latencies_ms.pop_front();
   }
@@ -746,11 +749,16 @@ void Engine::publish_view(bool force) {
     view->followers = follower_rows(state_, stats_.stopped_followers);
   }
   view->live = setup_.live;
+  view->build_version = setup_.version;
   for (FollowerRow& row : view->followers) {
     const auto it = answers_.find(row.id);
     if (it == answers_.end()) continue;
     row.last_answer = it->second.last;
     row.last_answer_ns = it->second.at_ns;
+    row.acked_total = it->second.acked;
+    row.rejected_total = it->second.rejected;
+    row.skips_total = it->second.skips;
+    row.latency = it->second.latency;
     std::vector<double> sorted(it->second.latencies_ms.begin(), it->second.latencies_ms.end());
     if (sorted.empty()) continue;
     std::sort(sorted.begin(), sorted.end());

@@ -368,6 +368,10 @@ class Engine {
     std::deque<double> latencies_ms;  // leader update → ack, the last kKept
     std::string last;
     domain::TimeNs at_ns = 0;
+    int64_t acked = 0;
+    int64_t rejected = 0;
+    std::map<std::string, int64_t> skips;  // by reason
+    LatencyHistogram latency;
   };
   std::unordered_map<std::string, FollowerAnswers> answers_;
   bool leader_connected_ = false;

@@ -109,6 +109,12 @@ struct FollowerRow {
   double latency_p99_ms = -1;
   std::string last_answer;
   domain::TimeNs last_answer_ns = 0;
+  // Since the engine started, for /metrics: its orders' answers, its skips by reason, and
+  // leader update → ack of each acknowledged copy.
+  int64_t acked_total = 0;
+  int64_t rejected_total = 0;
+  std::map<std::string, int64_t> skips_total;
+  LatencyHistogram latency;
 };
 
 // Counters for /metrics, since the engine started.
@@ -134,7 +140,8 @@ struct OperatorView {
   domain::TimeNs at_ns = 0;
   std::string leader;
   std::string leader_broker;
-  bool live = false;  // orders reach the followers' brokers; false: paper accounts
+  bool live = false;          // orders reach the followers' brokers; false: paper accounts
+  std::string build_version;  // tandem's version (tandem_build_info)
   bool leader_connected = false;
   bool journal_ok = true;
   uint64_t journal_head = 0;

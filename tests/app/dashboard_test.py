@@ -246,6 +246,26 @@ try:
           sent is not None and 0 < int(sent.group(1)) <= int(count.group(1)))
     check("/metrics counts skips by reason",
           re.search(r'^tandem_skips_total\{reason="follower_paused"\} [1-9]', metrics, re.M) is not None)
+    check("…and each follower's own: orders, skips, P&L, position value, latency",
+          all(re.search(pattern, metrics, re.M) is not None for pattern in (
+              r'^tandem_follower_orders_total\{follower="f1-multiplier",status="acked"\} [1-9]',
+              r'^tandem_follower_skips_total\{follower="f1-multiplier",reason="follower_paused"\} [1-9]',
+              r'^tandem_follower_day_pnl_paise\{follower="f5-tight"\} -?[0-9]+$',
+              r'^tandem_follower_position_value_paise\{follower="f2-fixed-ratio"\} [0-9]+$',
+              r'^tandem_follower_copy_latency_seconds_count\{follower="f2-fixed-ratio"\} [1-9]')))
+    check("…and the build's version", re.search(r'^tandem_build_info\{version="[^"]+"\} 1$', metrics, re.M) is not None)
+    grafana = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../data/grafana/tandem.json")))
+    wanted = {re.sub(r"_(bucket|sum|count)$", "", m) for p in grafana["panels"] for t in p["targets"]
+              for m in re.findall(r"tandem_[a-z_]+", t["expr"])}
+    missing = sorted(m for m in wanted if re.search(r"^" + m + r"(_bucket|_sum|_count)?[{ ]", metrics, re.M) is None)
+    check("every series the Grafana dashboard (data/grafana) plots is in /metrics" + (f" (not: {missing})" if missing else ""),
+          not missing and len(wanted) > 10)
+    promtool = shutil.which("promtool")
+    check("promtool (Debian's prometheus, scripts/install-deps) is installed", promtool is not None)
+    if promtool:
+        linted = subprocess.run([promtool, "check", "metrics"], input=metrics, capture_output=True, text=True)
+        check("promtool check metrics passes on /metrics" + (": " + linted.stdout + linted.stderr if linted.returncode else ""),
+              linted.returncode == 0)
     unauthorized = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + "api/state"],
                                   capture_output=True, text=True).stdout if shutil.which("curl") else "401"
     check("the API refuses a request without the token", unauthorized == "401")
