@@ -36,6 +36,81 @@ std::string text_of(const json::value& v) {
   return json::serialize(v);
 }
 
+// snake_case of a camelCase key.
+std::string snake(std::string_view camel) {
+  std::string out;
+  for (const char c : camel) {
+    if (c >= 'A' && c <= 'Z') {
+      out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A fixed-point number with `digits` decimals as the config writes it: "2", "0.5", "1500.25".
+std::string decimal(int64_t value, int64_t scale) {
+  const std::string sign = value < 0 ? "-" : "";
+  const int64_t abs = value < 0 ? -value : value;
+  std::string frac = std::to_string(abs % scale);
+  frac = std::string(std::to_string(scale).size() - 1 - frac.size(), '0') + frac;
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return sign + std::to_string(abs / scale) + (frac.empty() ? "" : "." + frac);
+}
+
+// The settings in the words and units of tandem.toml (docs/configuration.md): `ratio = 2`,
+// not ratioPpm; rupees, not paise; the copy window as "HH:MM-HH:MM". Limits that are off and
+// empty lists are left out.
+std::vector<std::string> settings_words(const json::object& settings) {
+  auto number = [](const json::value& v) {
+    return v.is_string() ? std::stoll(std::string(v.as_string())) : v.to_number<int64_t>();
+  };
+  std::vector<std::string> out;
+  int64_t window_start = 0, window_end = 0;
+  for (const auto& [key_view, v] : settings) {
+    const std::string key(key_view);
+    if (key == "follower" || key == "account" || key == "broker") continue;
+    if (key == "copyWindowStartMin") {
+      window_start = number(v);
+      continue;
+    }
+    if (key == "copyWindowEndMin") {
+      window_end = number(v);
+      continue;
+    }
+    if (v.is_array()) {
+      if (v.as_array().empty()) continue;
+      std::string list;
+      for (const auto& item : v.as_array())
+        list += (list.empty() ? "" : ", ") + json::serialize(item);
+      out.push_back(snake(key) + " = [" + list + "]");
+    } else if (v.is_bool()) {
+      out.push_back(snake(key) + " = " + (v.as_bool() ? "true" : "false"));
+    } else if (key == "ratioPpm") {
+      out.push_back("ratio = " + decimal(number(v), 1'000'000));
+    } else if (key.ends_with("Paise")) {
+      if (number(v) == 0) continue;  // 0 = none
+      out.push_back(snake(key.substr(0, key.size() - 5)) + " = " + decimal(number(v), 100));
+    } else if (key == "maxPositionPctBp") {
+      if (number(v) == 0) continue;
+      out.push_back("max_position_pct = " + decimal(number(v), 100));
+    } else if (v.is_string() && !std::string(v.as_string()).empty() &&
+               std::string(v.as_string()).find_first_not_of("0123456789-") != std::string::npos) {
+      out.push_back(snake(key) + " = \"" + std::string(v.as_string()) + "\"");
+    } else {
+      if (number(v) == 0) continue;  // a limit that is off
+      out.push_back(snake(key) + " = " + std::to_string(number(v)));
+    }
+  }
+  if (window_start != 0 || window_end != 0) {
+    out.push_back(fmt::format("copy_window = \"{:02}:{:02}-{:02}:{:02}\"", window_start / 60,
+                              window_start % 60, window_end / 60, window_end % 60));
+  }
+  return out;
+}
+
 void print_table(const json::object& f) {
   fmt::print("{}  (account {}, {})  {}  funds {}\n", text_of(f.at("follower")),
              text_of(f.at("account")), text_of(f.at("broker")),
@@ -66,7 +141,11 @@ void print_table(const json::object& f) {
                c.at("quantity_units").as_int64(), text_of(c.at("instrument")),
                text_of(c.at("price")), text_of(c.at("status")), c.at("filled_units").as_int64());
   }
-  fmt::print("  settings {}\n\n", json::serialize(f.at("settings")));
+  fmt::print("  settings (as in tandem.toml):\n");
+  for (const std::string& line : settings_words(f.at("settings").as_object())) {
+    fmt::print("    {}\n", line);
+  }
+  fmt::print("\n");
 }
 
 int state(const StateOptions& o) {

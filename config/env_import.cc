@@ -99,6 +99,20 @@ void write_log_level(Env& env, std::ostringstream& t) {
   t << "\n[log]\nlevel = " << quoted(level) << "\n";
 }
 
+// Telegram alerts, as both copiers configure them: the bot token is a secret
+// (alerts.telegram_token), the chat id goes in [alerts]. Written last: [alerts] is a table.
+void keep_alerts(Env& env, std::ostringstream& t, EnvImport& out) {
+  const std::string token = env.get("TELEGRAM_BOT_TOKEN");
+  const std::string chat = env.get("TELEGRAM_CHAT_ID");
+  if (!token.empty()) out.secrets["alerts.telegram_token"] = token;
+  if (!chat.empty()) t << "\n[alerts]\ntelegram_chat_id = " << quoted(chat) << "\n";
+  if (!token.empty() && chat.empty()) {
+    out.warnings.push_back(
+        "TELEGRAM_BOT_TOKEN without TELEGRAM_CHAT_ID: set [alerts] telegram_chat_id, or tandem "
+        "run refuses to start");
+  }
+}
+
 Result<EnvImport> import_zerodha(Env& env) {
   EnvImport out;
   out.seed = "zerodha";
@@ -197,6 +211,7 @@ Result<EnvImport> import_zerodha(Env& env) {
     }
     keep_secrets(p, user);
   }
+  keep_alerts(env, t, out);
   for (const auto& k : env.unused())
     out.notes.push_back(k + " not carried over: no Tandem equivalent");
   out.toml = t.str();
@@ -253,6 +268,7 @@ Result<EnvImport> import_dhan(Env& env) {
   if (!leader_token.empty()) out.secrets["dhan." + leader + ".access_token"] = leader_token;
   const std::string follower_token = env.get("FOLLOWER_ACCESS_TOKEN");
   if (!follower_token.empty()) out.secrets["dhan." + follower + ".access_token"] = follower_token;
+  keep_alerts(env, t, out);
   for (const auto& k : env.unused())
     out.notes.push_back(k + " not carried over: no Tandem equivalent");
   out.toml = t.str();

@@ -117,6 +117,9 @@ run "$tandem" state --journal "$work/demo" --at "2026-11-20 12:00:00"
 check "state at noon exits 0" test "$rc" -eq 0
 check "…with every follower" test "$(grep -c "^f[1-5]-.*(account" <<<"$out")" -eq 5
 check "…naming the record it stopped at" grep -q "^state at 2026-11-20 12:00:00.000 IST: record [0-9]" <<<"$out"
+check "…with settings in the config's words" grep -q "^    ratio = 2$" <<<"$out"
+check "…and units (rupees, HH:MM)" grep -q '^    max_daily_loss = 3000$' <<<"$out"
+check "…never the journal's field names" test "$(grep -c "ratioPpm\|Paise" <<<"$out")" -eq 0
 run "$tandem" state --journal "$work/demo" --at "2026-11-20 12:00:00" --follower f1-multiplier --format json
 check "state as JSON has one object per follower" test "$(grep -o '"follower":"' <<<"$out" | wc -l)" -eq 2
 run "$tandem" state --journal "$work/demo" --at "2026-11-19 12:00:00"

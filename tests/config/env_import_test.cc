@@ -38,6 +38,8 @@ PAPER_TRADING=True
 LOG_LEVEL=INFO
 MAX_DAILY_TRADES=100
 CHECK_INTERVAL=1
+TELEGRAM_BOT_TOKEN=123456:telegramsecret
+TELEGRAM_CHAT_ID=-1001234567890
 )";
 
 TEST(EnvImport, TheZerodhaCopiersSettingsBecomeATandemConfigThatReads) {
@@ -72,6 +74,10 @@ TEST(EnvImport, TheZerodhaCopiersSettingsBecomeATandemConfigThatReads) {
     EXPECT_EQ(name.find("masterkey123"), std::string::npos) << "an API key in a secret's name";
   }
   EXPECT_EQ(imported->secrets.at("kite.CD5678.access_token"), "f1token");
+  // Telegram alerts: the bot token a secret, the chat id in [alerts], neither a "no equivalent".
+  EXPECT_EQ(imported->secrets.at("alerts.telegram_token"), "123456:telegramsecret");
+  EXPECT_EQ(config->alerts.telegram_chat_id, "-1001234567890");
+  for (const auto& n : imported->notes) EXPECT_EQ(n.find("TELEGRAM"), std::string::npos) << n;
   for (const auto& [name, value] : imported->secrets) {
     EXPECT_EQ(imported->toml.find(value), std::string::npos) << name << " leaked into the TOML";
   }
