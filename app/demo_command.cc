@@ -17,6 +17,7 @@
 
 #include "app/clock.h"
 #include "app/day_log.h"
+#include "app/demo_close.h"
 #include "app/demo_data.h"
 #include "app/fidelity_report.h"
 #include "app/journal_commands.h"
@@ -48,14 +49,15 @@ double percentile_ms(std::vector<int64_t> v, double p) {
   return static_cast<double>(v[i]) / 1e6;
 }
 
-std::string progress_line(const engine::EngineStats& s) {
+// `done`: how far through the scripted day, 0 to 1; `ist`: the market clock's time of day.
+std::string progress_line(const engine::EngineStats& s, const std::string& ist, double done) {
   int64_t skipped = 0;
   for (const auto& [reason, n] : s.skips) skipped += n;
   return fmt::format(
-      "leader updates {:5} | follower orders {:5} acked {:5} rejected {:3} | skipped {:5} | "
-      "copy latency p50 {:.1f} ms p99 {:.1f} ms",
-      s.leader_updates, s.intents, s.acks, s.rejections, skipped,
-      percentile_ms(s.ack_latency_ns, 0.5), percentile_ms(s.ack_latency_ns, 0.99));
+      "{} IST {:3.0f}% | leader updates {:5} | follower orders {:5} acked {:5} rejected {:3} | "
+      "skipped {:5} | copy latency p50 {:.1f} ms p99 {:.1f} ms",
+      ist, 100 * std::clamp(done, 0.0, 1.0), s.leader_updates, s.intents, s.acks, s.rejections,
+      skipped, percentile_ms(s.ack_latency_ns, 0.5), percentile_ms(s.ack_latency_ns, 0.99));
 }
 
 std::string ist_clock(d::TimeNs since_midnight) {
@@ -71,7 +73,7 @@ struct FollowerSummary {
 // What each follower got, and the alerts raised, read back from the journal (chain checked
 // on the way).
 Status summarise(const journal::Store& store, std::map<std::string, FollowerSummary>& out,
-                 std::vector<std::string>& alerts) {
+                 std::vector<RaisedAlert>& alerts) {
   return journal::read_records(store, {}, [&](journal::Record&& r) {
     if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
       auto& f = out[c->follower.value];
@@ -97,8 +99,7 @@ Status summarise(const journal::Store& store, std::map<std::string, FollowerSumm
       if (u->status == d::OrderStatus::complete) ++out[u->follower.value].fills;
     } else if (const auto* a = std::get_if<d::AlertRaised>(&r.event)) {
       const d::TimeNs minute = d::ist_minute_of_day(r.recorded_at_ns);
-      alerts.push_back(
-          fmt::format("{} IST  {}: {}", ist_clock(minute * 60'000'000'000), a->kind, a->text));
+      alerts.push_back({ist_clock(minute * 60'000'000'000), a->kind, a->text});
     }
     return true;
   });
@@ -256,16 +257,23 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
 
   const bool tty = ::isatty(STDOUT_FILENO) != 0;
   std::atomic<bool> running{true};
+  // Where the day is: the market clock's time of day, and the share of the script played.
+  const d::TimeNs first = script->front().at_ns, span = script->back().at_ns - first;
+  auto progress_now = [&] {
+    const d::TimeNs since_midnight = clock() - kMidnightIst;
+    return progress_line(engine.stats(), ist_clock(since_midnight),
+                         span <= 0 ? 1.0 : static_cast<double>(since_midnight - first) / span);
+  };
   std::thread progress([&] {
     auto last = std::chrono::steady_clock::now();
     while (running) {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       const auto now = std::chrono::steady_clock::now();
       if (tty) {
-        fmt::print("\r{}", progress_line(engine.stats()));
+        fmt::print("\r{}", progress_now());
         std::fflush(stdout);
       } else if (now - last > std::chrono::seconds(5)) {
-        fmt::print("{}\n", progress_line(engine.stats()));
+        fmt::print("{}\n", progress_now());
         std::fflush(stdout);
         last = now;
       }
@@ -287,7 +295,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   running = false;
   progress.join();
   const auto stats = engine.stats();
-  fmt::print("{}{}\n\n", tty ? "\r" : "", progress_line(stats));
+  fmt::print("{}{}\n\n", tty ? "\r" : "", progress_now());
   dashboard.reset();
   session->reset();  // closes the journal
   // Each account's positions as the simulated broker holds them, before it stops.
@@ -321,7 +329,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     return 1;
   }
   std::map<std::string, FollowerSummary> summary;
-  std::vector<std::string> alerts;
+  std::vector<RaisedAlert> alerts;
   if (Status s = summarise(**store, summary, alerts); !s.ok()) {
     fmt::print(stderr, "tandem: {}\n", s.message());
     return 1;
@@ -343,8 +351,9 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
                s.placed, s.modified, s.cancelled, s.acked, s.rejected, s.fills,
                skips.empty() ? "-" : skips);
   }
-  if (!alerts.empty()) fmt::print("\nalerts raised (journaled, and shown on the dashboard):\n");
-  for (const auto& a : alerts) fmt::print("  {}\n", a);
+  fmt::print("\n");
+  print_followers_at_close(final_state->state);
+  print_alerts_by_kind(alerts);
   fmt::print("\n");
   print_fidelity(check_fidelity(final_state->state, at_brokers));
   fmt::print("\n");

@@ -46,7 +46,12 @@ for f in f1-multiplier f2-fixed-ratio f3-capital f4-risk f5-tight; do
   check "demo copies to $f" grep -Eq "^$f +[1-9][0-9]* " <<<"$out"
 done
 check "demo's tight follower hits its limits" grep -Eq "^f5-tight .*daily_trade_limit" <<<"$out"
-check "…and its daily loss guard, at the ticker's prices" grep -q "loss_guard: follower f5-tight: day P&L -[0-9.]* reached its maximum daily loss of 3000.00; action flatten" <<<"$out"
+check "…and its daily loss guard, at the ticker's prices" grep -q "loss_guard .* IST; the last: follower f5-tight: day P&L -[0-9.]* reached its maximum daily loss of 3000.00; action flatten" <<<"$out"
+check "demo's summary gives each follower's P&L, turnover and positions at the close" \
+  grep -Eq "^f1-multiplier +-?₹[0-9,]+\.[0-9]{2} +₹[0-9,]+\.[0-9]{2}  (NSE|NFO):" <<<"$out"
+check "…groups the alerts by kind, with counts" grep -Eq "^  position_drift +[0-9]+ × [0-9:]{5}" <<<"$out"
+check "…and its progress says the market's time of day and how far the day is" \
+  grep -Eq "^[0-9]{2}:[0-9]{2} IST 100% \| leader updates" <<<"$out"
 intents=$(sed -n 's/^FollowerOrderIntent *\([0-9]*\)$/\1/p' <<<"$out")
 acks=$(sed -n 's/^FollowerOrderAck *\([0-9]*\)$/\1/p' <<<"$out")
 rejected=$(sed -n 's/^FollowerOrderRejected *\([0-9]*\)$/\1/p' <<<"$out")
