@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 
 #include <future>
 
@@ -147,6 +148,7 @@ asio::awaitable<Status> LiveSession::build_gateways(
     if (!instruments.ok()) co_return instruments.status();
     names = std::move(instruments).value();
   }
+  keep_token(*leader, config.leader.account, config.leader.broker, options);
   gateways_.push_back(std::move(leader));
   for (const config::FollowerConfig* f : real_followers) {
     const std::string& account = f->settings.account.value;
@@ -177,9 +179,32 @@ asio::awaitable<Status> LiveSession::build_gateways(
       }
     }
     followers[f->settings.follower] = g.get();
+    keep_token(*g, account, f->settings.broker, options);
     gateways_.push_back(std::move(g));
   }
   co_return Status();
+}
+
+void LiveSession::keep_token(brokers::Gateway& gateway, const std::string& account,
+                             d::Broker broker, const SessionOptions& options) {
+  const std::string secret =
+      std::string(broker == d::Broker::dhan ? "dhan." : "kite.") + account + ".access_token";
+  tokens_.push_back({&gateway, account, secret, options.secret(secret).value_or("")});
+}
+
+std::vector<std::string> LiveSession::reload_tokens(
+    const std::function<std::optional<std::string>(const std::string& name)>& secret) {
+  std::vector<std::string> given;
+  for (TokenSlot& slot : tokens_) {
+    const std::optional<std::string> token = secret(slot.secret);
+    if (!token || token->empty() || *token == slot.token) continue;
+    slot.token = *token;
+    boost::asio::post(slot.gateway->executor(), [gateway = slot.gateway, token = *token] {
+      gateway->set_access_token(token);
+    });
+    given.push_back(slot.account);
+  }
+  return given;
 }
 
 Status LiveSession::run(const std::function<void()>& on_started) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "brokers/gateway.h"
 #include "config/tandem_config.h"
@@ -41,6 +42,13 @@ class LiveSession {
   // `on_started` runs once EngineStarted is journaled, before the first leader event.
   Status run(const std::function<void()>& on_started = {});
 
+  // The morning's new tokens without a restart (tandem run on SIGHUP): every broker account
+  // whose access token in `secret` differs from the one it has is given it, on its own
+  // thread; an account its broker had stopped calls again. Returns those accounts' ids.
+  // From one thread at a time, while the session lives.
+  std::vector<std::string> reload_tokens(
+      const std::function<std::optional<std::string>(const std::string& name)>& secret);
+
  private:
   boost::asio::awaitable<Status> build_gateways(
       const config::TandemConfig& config, const SessionOptions& options,
@@ -56,6 +64,16 @@ class LiveSession {
   std::unique_ptr<journal::Store> store_;
   std::vector<std::unique_ptr<brokers::Gateway>> gateways_;  // [0] is the leader
   std::unique_ptr<engine::Engine> engine_;
+  // Each broker account's gateway, the secret its token is stored under, and the token.
+  struct TokenSlot {
+    brokers::Gateway* gateway = nullptr;
+    std::string account;
+    std::string secret;
+    std::string token;
+  };
+  std::vector<TokenSlot> tokens_;
+  void keep_token(brokers::Gateway& gateway, const std::string& account, domain::Broker broker,
+                  const SessionOptions& options);
 };
 
 }  // namespace tandem::app

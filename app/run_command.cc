@@ -1,11 +1,14 @@
 #include "app/run_command.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <memory>
+#include <thread>
 
 #include "alerts/alert_dispatcher.h"
 #include "app/clock.h"
@@ -35,6 +38,9 @@ struct RunOptions {
 
 std::atomic<engine::Engine*> g_engine{nullptr};
 std::atomic<int> g_signals{0};
+std::atomic<bool> g_reload{false};  // SIGHUP: read the secrets file's tokens again
+
+extern "C" void on_hup(int) { g_reload = true; }
 
 extern "C" void on_signal(int) {
   if (g_signals.fetch_add(1) > 0) std::_Exit(130);  // the second signal: at once
@@ -192,6 +198,24 @@ int run(const RunOptions& o) {
   g_engine = &(*session)->engine();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_hup);
+  // `systemctl reload tandem` after the morning's tandem login: the new tokens, no restart.
+  std::atomic<bool> running{true};
+  std::thread reloader([&] {
+    while (running) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (!g_reload.exchange(false)) continue;
+      auto fresh = open_secrets(o.secrets);
+      if (!fresh.ok()) {
+        log->error("event=tokens_reload_failed error={}", logfmt_value(fresh.status().message()));
+        continue;
+      }
+      const std::vector<std::string> given =
+          (*session)->reload_tokens([&](const std::string& name) { return fresh->get(name); });
+      log->info("event=tokens_reloaded accounts={}",
+                given.empty() ? "none" : fmt::format("{}", fmt::join(given, ",")));
+    }
+  });
   std::optional<DayLog> day_log;  // the day's story, from the journal (day_log.h)
   day_log.emplace((*session)->store(), log);
   const Status ran = (*session)->run([&] {
@@ -199,6 +223,8 @@ int run(const RunOptions& o) {
     if (!notify_systemd("READY=1")) log->warn("event=sd_notify_failed state=ready");
   });
   notify_systemd("STOPPING=1");
+  running = false;
+  reloader.join();
   day_log.reset();
   g_engine = nullptr;
   // The alerts of the stop (journal_failed, orders_unsent) reach the operator before exit,

@@ -449,7 +449,8 @@ Status Engine::handle(OutcomeFact& f) {
           settings == setup_.followers.end() ? d::Broker::paper : settings->broker;
       const std::string why = "stopped: the broker refused the access token (" + f.message +
                               "); store a new one with tandem login " +
-                              std::string(d::to_string(broker));
+                              std::string(d::to_string(broker)) +
+                              ", then systemctl reload tandem (SIGHUP)";
       events.push_back(d::BrokerConnectionChanged{account, broker, false, why});
       alert("follower_stopped", f.intent.follower.value + " " + why,
             "follower_stopped:" + f.intent.follower.value);
@@ -716,7 +717,7 @@ void Engine::check_alert_rules() {
     token_alert_day_ = today;
     alert("token_expiring",
           "Kite access tokens expire at 06:00 IST: run tandem login for each Kite account, then "
-          "restart",
+          "systemctl reload tandem (SIGHUP: the new tokens, no restart)",
           "token_expiring:" + std::to_string(today));
   }
 }
