@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/clock.h"
+#include "app/command_error.h"
 #include "app/day_log.h"
 #include "app/demo_close.h"
 #include "app/demo_data.h"
@@ -117,7 +118,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
-      fmt::print(stderr, "tandem: {} exists and is not a Tandem journal; not touching it\n", dir);
+      command_error("demo", dir + " exists and is not a Tandem journal; not touching it");
       return 1;
     }
     fs::remove_all(dir, ec);  // the demo's own journal from an earlier run
@@ -130,17 +131,17 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   auto script_text = script_path.empty() ? Result<std::string>(embedded_text(demo_data::kLeaderDay))
                                          : read_text(script_path, "the leader script");
   if (!script_text.ok()) {
-    fmt::print(stderr, "tandem: {}\n", script_text.status().message());
+    command_error("demo", script_text.status().message());
     return 1;
   }
   auto script = brokers::sim::parse_leader_script(*script_text);
   if (script.ok() && script->empty()) script = Status::invalid_argument("it has no steps");
   if (!script_path.empty() && !script.ok()) {
-    fmt::print(stderr, "tandem: {}: {}\n", script_path, script.status().message());
+    command_error("demo", script_path + ": " + script.status().message());
     return 1;
   }
   if (!sim_settings.ok() || !config.ok() || !script.ok()) {
-    fmt::print(stderr, "tandem: the embedded demo data does not read: {}{}{}\n",
+    fmt::print(stderr, "tandem demo: the embedded demo data does not read: {}{}{}\n",
                sim_settings.status().message(), config.status().message(),
                script.status().message());
     return 1;
@@ -155,14 +156,14 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   asio::io_context sim_io;
   auto sim = brokers::sim::SimServer::create(sim_io.get_executor(), sim_settings->kite, clock);
   if (!sim.ok()) {
-    fmt::print(stderr, "tandem: {}\n", sim.status().message());
+    command_error("demo", sim.status().message());
     return 1;
   }
   for (const auto& [key, price] : sim_settings->opening_prices)
     (*sim)->kite().set_price(key, price);
   auto port = (*sim)->listen("127.0.0.1", 0);
   if (!port.ok()) {
-    fmt::print(stderr, "tandem: {}\n", port.status().message());
+    command_error("demo", port.status().message());
     return 1;
   }
   auto work = asio::make_work_guard(sim_io);
@@ -211,7 +212,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
 
   auto session = LiveSession::open(*config, options);
   if (!session.ok()) {
-    fmt::print(stderr, "tandem: {}\n", session.status().message());
+    command_error("demo", session.status().message());
     work.reset();
     sim_io.stop();
     sim_thread.join();
@@ -229,7 +230,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
       started = OperatorServer::start(engine, server_options);
     }
     if (!started.ok()) {
-      fmt::print(stderr, "tandem demo: {}\n", started.status().message());
+      command_error("demo", started.status());
     } else {
       dashboard = std::move(*started);
       fmt::print("  dashboard: {}\n\n", dashboard->url_with_token());
@@ -316,7 +317,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   sim_io.stop();
   sim_thread.join();
   if (!ran.ok()) {
-    fmt::print(stderr, "tandem: the engine stopped: {}\n", ran.message());
+    command_error("demo", "the engine stopped: " + ran.message());
     return 1;
   }
   if (!script_done) fmt::print("(stopped before the end of the scripted day)\n");
@@ -325,19 +326,19 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
   read_only.mode = journal::OpenMode::read_only;
   auto store = journal::Store::open(dir, read_only);
   if (!store.ok()) {
-    fmt::print(stderr, "tandem: {}\n", store.status().message());
+    command_error("demo", store.status().message());
     return 1;
   }
   std::map<std::string, FollowerSummary> summary;
   std::vector<RaisedAlert> alerts;
   if (Status s = summarise(**store, summary, alerts); !s.ok()) {
-    fmt::print(stderr, "tandem: {}\n", s.message());
+    command_error("demo", s.message());
     return 1;
   }
   auto final_state = journal::restore_state(**store);
   store->reset();
   if (!final_state.ok()) {
-    fmt::print(stderr, "tandem: {}\n", final_state.status().message());
+    command_error("demo", final_state.status().message());
     return 1;
   }
   fmt::print("{:<16} {:>7} {:>7} {:>7} {:>7} {:>8} {:>7}  {}\n", "follower", "placed", "modify",

@@ -1,5 +1,7 @@
 #include "app/journal_commands.h"
 
+#include "app/command_error.h"
+
 #include <date/date.h>
 #include <fmt/format.h>
 #include <signal.h>
@@ -31,11 +33,6 @@ using journal::OpenMode;
 using journal::Store;
 using journal::StoreOptions;
 
-int fail(const Status& s) {
-  fmt::print(stderr, "tandem: {}\n", s.to_string());
-  return 1;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_read_only(const std::string& dir, bool check_tail) {
@@ -64,7 +61,7 @@ int run_verify(const std::string& dir) {
   // The whole chain is walked below, so the open-time tail check would only repeat it and
   // could name a later bad record than the first.
   auto store = open_read_only(dir, false);
-  if (!store.ok()) return fail(store.status());
+  if (!store.ok()) return command_error("journal verify", store.status());
   const bool tty = isatty(STDERR_FILENO);
   const journal::VerifyReport report = journal::verify_journal(**store, [&](uint64_t seq) {
     if (tty) fmt::print(stderr, "\rverified {} records…", seq);
@@ -95,7 +92,7 @@ std::string utc(domain::TimeNs ns) {
 
 int run_stats(const std::string& dir) {
   auto store = open_read_only(dir);
-  if (!store.ok()) return fail(store.status());
+  if (!store.ok()) return command_error("journal stats", store.status());
   std::map<uint16_t, uint64_t> by_type;
   std::map<domain::TradingDay, uint64_t> by_day;
   domain::TimeNs first_at = 0, last_at = 0;
@@ -108,9 +105,9 @@ int run_stats(const std::string& dir) {
     payload_bytes += e.payload_size;
     return true;
   });
-  if (!s.ok()) return fail(s);
+  if (!s.ok()) return command_error("journal stats", s);
   auto days = (*store)->days();
-  if (!days.ok()) return fail(days.status());
+  if (!days.ok()) return command_error("journal stats", days.status());
   const journal::Head head = (*store)->head();
   fmt::print("journal        {}\n", dir);
   fmt::print("schema         {}\n", journal::kSchemaVersion);
@@ -138,27 +135,31 @@ namespace {
 
 int run_dump(const std::string& dir, uint64_t from, uint64_t to, const std::string& format,
              const std::string& day) {
-  if (format != "jsonl") return fail(Status::invalid_argument("--format must be jsonl"));
+  if (format != "jsonl")
+    return command_error("journal dump", Status::invalid_argument("--format must be jsonl"));
   auto store = open_read_only(dir);
-  if (!store.ok()) return fail(store.status());
+  if (!store.ok()) return command_error("journal dump", store.status());
   if (!day.empty()) {
     const auto d = parse_day_option(day, "--day");
-    if (!d.ok()) return fail(d.status());
+    if (!d.ok()) return command_error("journal dump", d.status());
     auto range = (*store)->day_range(*d);
-    if (!range.ok()) return fail(range.status());
+    if (!range.ok()) return command_error("journal dump", range.status());
     from = std::max(from, range->first);
     to = to == 0 ? range->second : std::min(to, range->second);
   }
   const uint64_t head = (*store)->head().seq;
   if (head == 0 && to == 0) return 0;  // an empty journal dumps as nothing
-  if (from == 0) return fail(Status::invalid_argument("--from 0: sequences start at 1"));
+  if (from == 0)
+    return command_error("journal dump",
+                         Status::invalid_argument("--from 0: sequences start at 1"));
   if (to != 0 && from > to) {
-    return fail(
-        Status::invalid_argument(fmt::format("--from {} --to {} is an empty range", from, to)));
+    return command_error("journal dump", Status::invalid_argument(fmt::format(
+                                             "--from {} --to {} is an empty range", from, to)));
   }
   if (from > head) {
-    return fail(Status::invalid_argument(
-        fmt::format("--from {} is past this journal's head, {}", from, head)));
+    return command_error("journal dump",
+                         Status::invalid_argument(
+                             fmt::format("--from {} is past this journal's head, {}", from, head)));
   }
   Status bad;
   std::string line;
@@ -174,8 +175,8 @@ int run_dump(const std::string& dir, uint64_t from, uint64_t to, const std::stri
     return true;
   });
   std::fflush(stdout);
-  if (!s.ok()) return fail(s);
-  if (!bad.ok()) return fail(bad);
+  if (!s.ok()) return command_error("journal dump", s);
+  if (!bad.ok()) return command_error("journal dump", bad);
   return 0;
 }
 
@@ -186,7 +187,8 @@ std::atomic<bool> g_stop{false};
 int run_tail(const std::string& dir, bool from_start, uint64_t count, int64_t poll_ms) {
   std::string follower_dir = (fs::temp_directory_path() / "tandem-tail-XXXXXX").string();
   if (mkdtemp(follower_dir.data()) == nullptr) {
-    return fail(Status::io_error("cannot create a temporary directory for tail"));
+    return command_error("journal tail",
+                         Status::io_error("cannot create a temporary directory for tail"));
   }
   struct Cleanup {
     std::string path;
@@ -199,7 +201,7 @@ int run_tail(const std::string& dir, bool from_start, uint64_t count, int64_t po
   options.mode = OpenMode::follower;
   options.follower_dir = follower_dir;
   auto store = Store::open(dir, options);
-  if (!store.ok()) return fail(store.status());
+  if (!store.ok()) return command_error("journal tail", store.status());
   signal(SIGINT, [](int) { g_stop = true; });
   signal(SIGTERM, [](int) { g_stop = true; });
   uint64_t next = from_start ? 1 : (*store)->head().seq + 1;
@@ -217,38 +219,37 @@ int run_tail(const std::string& dir, bool from_start, uint64_t count, int64_t po
       return count == 0 || ++printed < count;
     });
     std::fflush(stdout);
-    if (!s.ok()) return fail(s);
-    if (!bad.ok()) return fail(bad);
+    if (!s.ok()) return command_error("journal tail", s);
+    if (!bad.ok()) return command_error("journal tail", bad);
     if (count != 0 && printed >= count) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
-    if (Status c = (*store)->catch_up(); !c.ok()) return fail(c);
+    if (Status c = (*store)->catch_up(); !c.ok()) return command_error("journal tail", c);
   }
   return 0;
 }
 
 // A new journal from a dump; it must not exist yet, and a failed import leaves nothing.
 int run_import(const std::string& dir, const std::string& from) {
-  auto fail = [&](const Status& s) {
-    fmt::print(stderr, "tandem journal import: {}\n", s.message());
-    return 1;
-  };
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) {
-    return fail(Status::invalid_argument(dir + " already exists; import makes a new journal"));
+    return command_error(
+        "journal import",
+        Status::invalid_argument(dir + " already exists; import makes a new journal"));
   }
   std::ifstream in(from);
-  if (!in) return fail(Status::not_found("cannot read " + from));
+  if (!in) return command_error("journal import", Status::not_found("cannot read " + from));
   Result<ImportReport> report = Status::failed_precondition("not run");
   {
     journal::StoreOptions options;
     options.create_if_missing = true;
     auto store = Store::open(dir, options);
-    if (!store.ok()) return fail(store.status());
+    if (!store.ok()) return command_error("journal import", store.status());
     report = journal::import_dump(in, **store);
   }
   if (!report.ok()) {
     std::filesystem::remove_all(dir, ec);
-    return fail(Status(report.status().code(), from + ": " + report.status().message()));
+    return command_error("journal import",
+                         Status(report.status().code(), from + ": " + report.status().message()));
   }
   fmt::print("imported {} records into {}; head hash {} (the dump's own)\n", report->records, dir,
              journal::to_hex(report->head));
@@ -259,10 +260,7 @@ int run_import(const std::string& dir, const std::string& from) {
 // a journal directory that does not exist (the damaged one moved aside first).
 int run_copy(const std::string& verb, const std::string& from, const std::string& to) {
   auto report = journal::copy_journal(from, to);
-  if (!report.ok()) {
-    fmt::print(stderr, "tandem journal {}: {}\n", verb, report.status().message());
-    return 1;
-  }
+  if (!report.ok()) return command_error("journal " + verb, report.status());
   fmt::print("{} {} -> {}: {} records, hash chain verified; head seq {} hash {}\n", verb, from, to,
              report->records_checked, report->head.seq, journal::to_hex(report->head.hash));
   return 0;

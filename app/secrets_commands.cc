@@ -1,5 +1,7 @@
 #include "app/secrets_commands.h"
 
+#include "app/command_error.h"
+
 #include <iostream>
 #include <memory>
 
@@ -19,15 +21,6 @@ Result<crypto::SecretStore> open_secrets(const SecretsPaths& paths) {
   return crypto::SecretStore::open(paths.file, *key);
 }
 
-namespace {
-
-int fail(const Status& s) {
-  std::cerr << "tandem secrets: " << s.message() << "\n";
-  return 1;
-}
-
-}  // namespace
-
 void add_secrets_commands(CLI::App& app, int& exit_code) {
   auto paths = std::make_shared<SecretsPaths>();
   auto name = std::make_shared<std::string>();
@@ -40,7 +33,7 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   init->callback([paths, &exit_code] {
     const Status s = crypto::create_key_file(paths->key_file);
     if (!s.ok()) {
-      exit_code = fail(s);
+      exit_code = command_error("secrets init", s);
       return;
     }
     std::cout << "wrote a new key to " << paths->key_file
@@ -54,19 +47,20 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   set->callback([paths, name, &exit_code] {
     auto store = open_secrets(*paths);
     if (!store.ok()) {
-      exit_code = fail(store.status());
+      exit_code = command_error("secrets set", store.status());
       return;
     }
     std::string value;
     std::getline(std::cin, value);
     if (value.empty()) {
-      exit_code = fail(Status::invalid_argument("no value on standard input for " + *name));
+      exit_code = command_error(
+          "secrets set", Status::invalid_argument("no value on standard input for " + *name));
       return;
     }
     Status s = store->set(*name, std::move(value));
     if (s.ok()) s = store->save();
     if (!s.ok()) {
-      exit_code = fail(s);
+      exit_code = command_error("secrets set", s);
       return;
     }
     std::cout << "stored " << *name << " in " << paths->file << "\n";
@@ -78,7 +72,7 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   list->callback([paths, &exit_code] {
     auto store = open_secrets(*paths);
     if (!store.ok()) {
-      exit_code = fail(store.status());
+      exit_code = command_error("secrets list", store.status());
       return;
     }
     for (const auto& n : store->names()) std::cout << n << "\n";
@@ -91,14 +85,15 @@ void add_secrets_commands(CLI::App& app, int& exit_code) {
   remove->callback([paths, name, &exit_code] {
     auto store = open_secrets(*paths);
     if (!store.ok()) {
-      exit_code = fail(store.status());
+      exit_code = command_error("secrets remove", store.status());
       return;
     }
     if (!store->remove(*name)) {
-      exit_code = fail(Status::not_found("no secret named " + *name + " in " + paths->file));
+      exit_code = command_error(
+          "secrets remove", Status::not_found("no secret named " + *name + " in " + paths->file));
       return;
     }
-    if (const Status s = store->save(); !s.ok()) exit_code = fail(s);
+    if (const Status s = store->save(); !s.ok()) exit_code = command_error("secrets remove", s);
   });
 }
 

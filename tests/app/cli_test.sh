@@ -107,7 +107,7 @@ check "…(the dashboard's token was printed, so the check saw it)" test -n "$da
 check "demo prints the replay command" grep -q "tandem replay --journal .* --day 2026-11-20 --verify" <<<"$out"
 run "$tandem" journal dump --journal "$work/demo" --from 50 --to 10
 check "journal dump of an empty range exits 1" test "$rc" -eq 1
-check "…saying so" grep -q "tandem: invalid_argument: --from 50 --to 10 is an empty range" <<<"$err"
+check "…saying so" grep -q "^tandem journal dump: --from 50 --to 10 is an empty range$" <<<"$err"
 run "$tandem" journal dump --journal "$work/demo" --from 99999999
 check "journal dump from past the head exits 1, naming the head" grep -q "past this journal's head, [0-9]" <<<"$err"
 run "$tandem" replay --journal "$work/demo" --day 2026-11-20 --verify
