@@ -4,23 +4,12 @@
 
 #include <map>
 
+#include "domain/base/money.h"
 #include "engine/operator_view.h"
 
 namespace tandem::app {
 
-std::string rupees_text(int64_t paise) {
-  const uint64_t abs = paise < 0 ? 0 - static_cast<uint64_t>(paise) : static_cast<uint64_t>(paise);
-  std::string whole = std::to_string(abs / 100);
-  // Indian grouping: the last three digits, then pairs (12,34,567).
-  std::string grouped;
-  const size_t n = whole.size();
-  for (size_t i = 0; i < n; ++i) {
-    const size_t left = n - i;
-    if (i > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0))) grouped += ',';
-    grouped += whole[i];
-  }
-  return fmt::format("{}₹{}.{:02}", paise < 0 ? "-" : "", grouped, abs % 100);
-}
+using domain::rupees_text;
 
 void print_followers_at_close(const domain::CopyState& state) {
   fmt::print("{:<16} {:>16} {:>18}  {}\n", "follower", "P&L today", "turnover",

@@ -10,9 +10,6 @@
 
 namespace tandem::app {
 
-// ₹ with Indian grouping from paise: "-₹12,34,567.50".
-[[nodiscard]] std::string rupees_text(int64_t paise);
-
 void print_followers_at_close(const domain::CopyState& state);
 
 struct RaisedAlert {

@@ -246,7 +246,45 @@ class Simulation {
   std::map<d::FollowerId, int64_t> paper_orders_;
 };
 
+// The events the charts mark: a loss guard that tripped with this input, an operator's action.
+void note_events(const d::CopyState& state, const journal::Record& r,
+                 const std::set<d::FollowerId>& guarded_before,
+                 std::map<d::FollowerId, FollowerBacktest>& results) {
+  for (auto& [id, result] : results) {
+    const d::DayGuard* guard = d::tripped_guard(state, id);
+    if (guard != nullptr && !guarded_before.contains(id)) {
+      result.events.emplace_back(r.recorded_at_ns,
+                                 "loss guard: " + std::string(d::to_string(guard->action)));
+    }
+  }
+  auto note = [&](const d::FollowerId& id, std::string what) {
+    if (auto it = results.find(id); it != results.end()) {
+      it->second.events.emplace_back(r.recorded_at_ns, std::move(what));
+    }
+  };
+  if (const auto* p = std::get_if<d::FollowerPaused>(&r.event)) note(p->follower, "paused");
+  if (const auto* p = std::get_if<d::FollowerResumed>(&r.event)) note(p->follower, "resumed");
+  if (const auto* p = std::get_if<d::FollowerFlattenRequested>(&r.event)) {
+    note(p->follower, "flatten");
+  }
+}
+
 }  // namespace
+
+int64_t max_drawdown_paise(const std::vector<Sample>& series) {
+  int64_t peak = 0, worst = 0;  // the day starts at 0 P&L
+  for (const Sample& s : series) {
+    peak = std::max(peak, s.pnl_paise);
+    worst = std::max(worst, peak - s.pnl_paise);
+  }
+  return worst;
+}
+
+int64_t peak_exposure_paise(const std::vector<Sample>& series) {
+  int64_t peak = 0;
+  for (const Sample& s : series) peak = std::max(peak, s.exposure_paise);
+  return peak;
+}
 
 Result<BacktestReport> backtest(const journal::Store& store, const BacktestRequest& request,
                                 const journal::ReadProgress& progress) {
@@ -325,7 +363,13 @@ Result<BacktestReport> backtest(const journal::Store& store, const BacktestReque
       sim.input(d::ClockTick{r.recorded_at_ns}, r.recorded_at_ns);
     }
 
+    std::set<d::FollowerId> guarded_before;
+    for (const auto& f : request.followers) {
+      if (d::tripped_guard(sim.state, f.settings.follower))
+        guarded_before.insert(f.settings.follower);
+    }
     const std::vector<d::CopyDecision> decided = sim.input(r.event, r.recorded_at_ns);
+    note_events(sim.state, r, guarded_before, results);
     // The decisions recorded right after this input, for the followers backtested.
     std::vector<d::CopyDecision> recorded;
     for (size_t k = n + 1; k < records.size() && is_output(records[k].event); ++k) {

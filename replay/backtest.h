@@ -61,6 +61,9 @@ struct FollowerBacktest {
   int64_t decisions_equal = 0;      // simulated decisions equal to the recorded ones
   int64_t decisions_different = 0;  // simulated decisions with no equal recorded one
   int64_t paper_orders = 0;         // simulated orders the recorded answers did not cover
+  // What the backtest's day went through, for the charts: its loss guard tripping, an
+  // operator's pause, resume or flatten.
+  std::vector<std::pair<domain::TimeNs, std::string>> events;
 };
 
 struct BacktestReport {
@@ -70,6 +73,11 @@ struct BacktestReport {
   std::vector<FollowerBacktest> followers;  // in the request's order
   std::vector<int64_t> ack_latency_ns;      // recorded: intent journaled → ack journaled
 };
+
+// The largest fall of P&L from an earlier peak (≥ 0, paise): what a follower had to sit
+// through. The largest exposure of the series: the peak capital its positions used.
+[[nodiscard]] int64_t max_drawdown_paise(const std::vector<Sample>& series);
+[[nodiscard]] int64_t peak_exposure_paise(const std::vector<Sample>& series);
 
 [[nodiscard]] Result<BacktestReport> backtest(const journal::Store& store,
                                               const BacktestRequest& request,

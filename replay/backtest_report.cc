@@ -28,8 +28,33 @@ std::string skip_text(const Outcome& o) {
 
 std::string signed_diff(int64_t simulated, int64_t actual, bool money) {
   const int64_t diff = simulated - actual;
-  const std::string text = money ? d::paise_text(diff) : std::to_string(diff);
+  const std::string text = money ? d::rupees_text(diff) : std::to_string(diff);
   return diff > 0 ? "+" + text : text;
+}
+
+// Every candidate side by side, to choose between them: what each made, what it had to sit
+// through, what capital it used, how much it traded and what it refused.
+std::string comparison_table(const BacktestReport& report) {
+  std::string out =
+      "<h2>The candidates side by side</h2><table class=\"cmp\"><tr><th>follower</th><th>P&amp;L "
+      "at the close</th><th>max drawdown</th><th>peak capital in positions</th><th>turnover</th>"
+      "<th>orders</th><th>skipped, by reason</th></tr>";
+  for (const auto& f : report.followers) {
+    std::string reasons;
+    for (const auto& [reason, n] : f.simulated.skips) {
+      reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", html_escape(reason), n);
+    }
+    out += fmt::format(
+        "<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td><small>{}</small></td></tr>",
+        html_escape(f.follower), f.simulated.pnl_paise < 0 ? "down" : "up",
+        d::rupees_text(f.simulated.pnl_paise),
+        d::rupees_text(max_drawdown_paise(f.simulated_series)),
+        d::rupees_text(peak_exposure_paise(f.simulated_series)),
+        d::rupees_text(f.simulated.turnover_paise), f.simulated.placed,
+        reasons.empty() ? "none" : reasons);
+  }
+  return out + "</table>";
 }
 
 std::string outcome_rows(const FollowerBacktest& f) {
@@ -44,11 +69,11 @@ std::string outcome_rows(const FollowerBacktest& f) {
       {"cancelled", &Outcome::cancelled, false},
       {"rejected", &Outcome::rejected, false},
       {"units filled", &Outcome::filled_units, false},
-      {"turnover (₹)", &Outcome::turnover_paise, true},
-      {"realised P&amp;L (₹)", &Outcome::realized_pnl_paise, true},
-      {"P&amp;L marked at the leader's last prices (₹)", &Outcome::pnl_paise, true}};
+      {"turnover", &Outcome::turnover_paise, true},
+      {"realised P&amp;L", &Outcome::realized_pnl_paise, true},
+      {"P&amp;L marked at the leader's last prices", &Outcome::pnl_paise, true}};
   std::string out;
-  auto cell = [](int64_t v, bool money) { return money ? d::paise_text(v) : std::to_string(v); };
+  auto cell = [](int64_t v, bool money) { return money ? d::rupees_text(v) : std::to_string(v); };
   for (const auto& l : lines) {
     const int64_t s = f.simulated.*l.field;
     out += fmt::format("<tr><td>{}</td><td>{}</td>", l.name, cell(s, l.money));
@@ -99,7 +124,11 @@ std::string latency_chart(const std::vector<int64_t>& latencies) {
     }
   }
   return bar_chart("Recorded copy latency: follower order journaled → broker ack journaled", bars,
-                   {{"follower orders", "#3b6ea5"}});
+                   {{"follower orders", "#3b6ea5"}}) +
+         "<p class=\"note\">In the engine's clock, as journaled: market time. A day recorded by "
+         "<code>tandem demo</code> ran that clock <code>--speed</code> times faster than real time "
+         "(400 by default), so each of these is that many times the real wait; a day recorded "
+         "by <code>tandem run</code> reads in real milliseconds.</p>";
 }
 
 }  // namespace
@@ -113,7 +142,9 @@ h1{font-size:22px}h2{font-size:17px;margin-top:30px;border-bottom:1px solid #ccd
 table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom:1px solid #e4e6ea;text-align:right}
 td:first-child,th:first-child{text-align:left;width:45%}td{vertical-align:top}.note{color:#555}
 svg .t{font:600 13px system-ui,sans-serif}svg .a{font:11px system-ui,sans-serif;fill:#444}
-svg .f{fill:none;stroke:#ccd}svg .z{stroke:#999;stroke-dasharray:2 2}
+svg .f{fill:none;stroke:#ccd}svg .z{stroke:#999;stroke-dasharray:2 2}svg .g{stroke:#eceef2}
+.up{color:#1f7a4a}.down{color:#b3261e}table.cmp td:first-child{width:auto}
+table.cmp td{white-space:nowrap}table.cmp td:last-child{white-space:normal;text-align:left}
 </style></head><body>)";
   html += fmt::format(
       "<h1>Backtest of {} to {}</h1><p class=\"note\">Journal <code>{}</code>, records {}..{}, "
@@ -122,6 +153,7 @@ svg .f{fill:none;stroke:#ccd}svg .z{stroke:#999;stroke-dasharray:2 2}
       "paper at the leader's fill price plus the follower's slippage.</p>",
       report.from, report.to, html_escape(journal), report.first_seq, report.last_seq,
       report.leader_updates, html_escape(config));
+  html += comparison_table(report);
   std::vector<Bar> skip_bars;
   for (const auto& f : report.followers) {
     html += fmt::format("<h2>{}</h2>", html_escape(f.follower));
@@ -145,8 +177,13 @@ svg .f{fill:none;stroke:#ccd}svg .z{stroke:#999;stroke-dasharray:2 2}
       exposure.push_back(
           {"recorded", "#555", true, points(f.actual_series, &Sample::exposure_paise)});
     }
-    html += line_chart(f.follower + ": P&L through the day", pnl, 100, "₹");
-    html += line_chart(f.follower + ": open positions at the leader's prices", exposure, 100, "₹");
+    std::vector<Marker> marks;
+    for (const auto& [at, what] : f.events) {
+      marks.push_back({at, what, what.starts_with("loss guard") ? "#b3261e" : "#a86b00"});
+    }
+    html += line_chart(f.follower + ": P&L through the day", pnl, 100, "₹", marks);
+    html += line_chart(f.follower + ": open positions at the leader's prices", exposure, 100, "₹",
+                       marks);
     std::set<std::string> reasons;
     for (const auto& [r, n] : f.simulated.skips) reasons.insert(r);
     for (const auto& [r, n] : f.actual.skips) reasons.insert(r);

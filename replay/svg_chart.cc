@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "domain/base/money.h"
+
 namespace tandem::replay {
 
 namespace {
@@ -12,6 +14,30 @@ constexpr double kWidth = 720, kHeight = 240, kLeft = 70, kRight = 130, kTop = 2
 
 // At most this many points per line: enough for the eye, small enough for a busy day.
 constexpr size_t kMaxPoints = 600;
+
+constexpr int64_t kMinuteNs = 60'000'000'000;
+constexpr int64_t kIstNs = 330 * kMinuteNs;  // IST is UTC+05:30
+
+// "14:30" for an instant, in IST.
+std::string ist_hhmm(int64_t ns) {
+  const int64_t minutes = ((ns + kIstNs) / kMinuteNs) % (24 * 60);
+  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
+
+// The time axis's tick: an hour over a long span, down to five minutes over a short one.
+int64_t time_step(int64_t span_ns) {
+  for (const int64_t minutes : {5, 15, 30, 60}) {
+    if (span_ns <= 8 * minutes * kMinuteNs) return minutes * kMinuteNs;
+  }
+  return 120 * kMinuteNs;
+}
+
+// A y label: rupees with Indian grouping for paise, else the plain number.
+std::string axis_value(int64_t y, int64_t divisor) {
+  if (divisor != 100) return std::to_string(y / divisor);
+  const std::string text = domain::rupees_text(y / 100 * 100);  // whole rupees
+  return text.substr(0, text.size() - 3);
+}
 
 }  // namespace
 
@@ -39,7 +65,8 @@ std::string html_escape(const std::string& text) {
 }
 
 std::string line_chart(const std::string& title, const std::vector<LineSeries>& series,
-                       int64_t y_unit_divisor, const std::string& y_label) {
+                       int64_t y_unit_divisor, const std::string& y_label,
+                       const std::vector<Marker>& markers) {
   int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = 0, y1 = 0;
   for (const auto& s : series) {
     for (const auto& [x, y] : s.points) {
@@ -62,14 +89,33 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
   auto py = [&](int64_t y) {
     return kTop + ph * static_cast<double>(y1 - y) / static_cast<double>(y1 - y0);
   };
-  // Axes: zero line, the extremes of y.
+  // Gridlines: five levels of y, labelled; the zero line; an IST time axis.
+  for (int k = 0; k <= 4; ++k) {
+    const int64_t y = y0 + (y1 - y0) * k / 4;
+    svg += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" class=\"g\"/>",
+                       kLeft, py(y), kLeft + pw);
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"a\" text-anchor=\"end\">{}</text>",
+                       kLeft - 4, py(y) + 4, axis_value(y, y_unit_divisor));
+  }
   svg += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" class=\"z\"/>",
                      kLeft, py(0), kLeft + pw);
   svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"f\"/>", kLeft,
                      kTop, pw, ph);
-  for (const int64_t y : {y0, y1}) {
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"a\" text-anchor=\"end\">{}</text>",
-                       kLeft - 4, py(y) + 4, y / y_unit_divisor);
+  const int64_t step = time_step(x1 - x0);
+  for (int64_t t = (x0 + kIstNs + step - 1) / step * step - kIstNs; t <= x1; t += step) {
+    svg += fmt::format(
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" class=\"g\"/>"
+        "<text x=\"{0:.1f}\" y=\"{3}\" class=\"a\" text-anchor=\"middle\">{4}</text>",
+        px(t), kTop, kTop + ph, kTop + ph + 14, ist_hhmm(t));
+  }
+  for (const Marker& m : markers) {
+    if (m.x < x0 || m.x > x1) continue;
+    svg += fmt::format(
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
+        "stroke-dasharray=\"4 3\"/><text x=\"{4:.1f}\" y=\"{5}\" class=\"a\" fill=\"{3}\">{6} "
+        "{7}</text>",
+        px(m.x), kTop, kTop + ph, m.color, px(m.x) + 3, kTop + 10, ist_hhmm(m.x),
+        html_escape(m.label));
   }
   svg += fmt::format("<text x=\"4\" y=\"{:.1f}\" class=\"a\">{}</text>", kTop + ph / 2,
                      html_escape(y_label));
@@ -103,13 +149,19 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars,
   for (const auto& b : bars) {
     for (const int64_t v : b.values) top = std::max(top, v);
   }
-  const double bar_h = 12, gap = 8, label_w = 190, plot_w = 420;
+  // The labels' column fits the longest (about 6.5 px a character at the axis font).
+  size_t longest = 10;
+  for (const auto& b : bars) longest = std::max(longest, b.label.size());
+  const double bar_h = 12, gap = 8, label_w = 12 + 6.5 * static_cast<double>(longest), plot_w = 420;
+  const double width = label_w + plot_w + 80;
   const double row_h = bar_h * static_cast<double>(groups.size()) + gap;
   const double height = 40 + row_h * static_cast<double>(bars.size()) + 10;
   std::string svg = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"{0:.0f}\" viewBox=\"0 0 "
-      "720 {0:.0f}\" role=\"img\"><title>{1}</title><text x=\"4\" y=\"16\" class=\"t\">{1}</text>",
-      height, html_escape(title));
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{2:.0f}\" height=\"{0:.0f}\" viewBox=\"0 "
+      "0 "
+      "{2:.0f} {0:.0f}\" role=\"img\"><title>{1}</title><text x=\"4\" y=\"16\" "
+      "class=\"t\">{1}</text>",
+      height, html_escape(title), width);
   for (size_t g = 0; g < groups.size(); ++g) {
     svg += fmt::format(
         "<rect x=\"{}\" y=\"22\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"31\" "

@@ -15,10 +15,20 @@ struct LineSeries {
   std::vector<std::pair<int64_t, int64_t>> points;  // (x, y), x ascending
 };
 
-// A line chart; `y_unit_divisor` turns y into the axis's unit (100: paise → rupees).
+// Something that happened at an instant, drawn over a line chart (a loss guard's trip, a pause).
+struct Marker {
+  int64_t x = 0;
+  std::string label;
+  std::string color;
+};
+
+// A line chart over the day: x is an instant (ns since the epoch), drawn on an IST time axis
+// with gridlines; `y_unit_divisor` turns y into the axis's unit (100: paise → rupees, labelled
+// with Indian grouping).
 [[nodiscard]] std::string line_chart(const std::string& title,
                                      const std::vector<LineSeries>& series, int64_t y_unit_divisor,
-                                     const std::string& y_label);
+                                     const std::string& y_label,
+                                     const std::vector<Marker>& markers = {});
 
 struct Bar {
   std::string label;

@@ -15,4 +15,18 @@ std::string paise_text(int64_t paise) {
   return out;
 }
 
+std::string rupees_text(int64_t paise) {
+  const std::string plain = paise_text(paise);  // "-1234567.50"
+  const bool negative = plain[0] == '-';
+  const std::string whole = plain.substr(negative ? 1 : 0, plain.size() - 3 - (negative ? 1 : 0));
+  // The last three digits, then pairs: 12,34,567.
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    const size_t left = whole.size() - i;
+    if (i > 0 && left >= 3 && (left - 3) % 2 == 0) grouped += ',';
+    grouped += whole[i];
+  }
+  return (negative ? "-₹" : "₹") + grouped + plain.substr(plain.size() - 3);
+}
+
 }  // namespace tandem::domain

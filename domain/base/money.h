@@ -9,4 +9,7 @@ namespace tandem::domain {
 
 [[nodiscard]] std::string paise_text(int64_t paise);
 
+// For people reading reports: "-₹12,34,567.50", with Indian digit grouping (lakh, crore).
+[[nodiscard]] std::string rupees_text(int64_t paise);
+
 }  // namespace tandem::domain

@@ -139,6 +139,11 @@ run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$source
 check "backtest with the recorded settings exits 0" test "$rc" -eq 0
 check "…and every follower's decisions equal the recorded ones" \
   test "$(grep -cE "^f[1-5]-[a-z-]+ +test .* [1-9][0-9]* / 0$" <<<"$out")" -eq 5
+check "…its report compares the candidates side by side (P&L, drawdown, peak capital, turnover)" \
+  test "$(grep -oE '<tr><td>f[1-5]-[a-z-]+</td><td class="(up|down)">-?₹[0-9,]+\.[0-9]{2}</td><td>₹[0-9,]+\.[0-9]{2}</td><td>₹[0-9,]+\.[0-9]{2}</td><td>₹[0-9,]+\.[0-9]{2}</td>' "$work/bt/same.html" | wc -l)" -eq 5
+check "…its charts have an IST time axis" grep -q '>10:00</text>' "$work/bt/same.html"
+check "…and mark the loss guard's trip" grep -q '[0-9]:[0-9][0-9] loss guard: flatten</text>' "$work/bt/same.html"
+check "…and say what the latency's clock was" grep -q "times faster than real time" "$work/bt/same.html"
 sed -e 's/^ratio = 2.0/ratio = 1.0/' "$source_dir/data/demo/tandem.toml" >"$work/whatif.toml"
 printf '\n[[follower]]\nid = "f6-new"\nbroker = "paper"\nratio = 3.0\npaper_slippage_bp = 10\n' >>"$work/whatif.toml"
 run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$work/whatif.toml" --report "$work/bt/whatif.html"

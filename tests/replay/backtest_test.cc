@@ -6,6 +6,7 @@
 #include "replay/backtest.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include "tests/support/copy_sim.h"
 #include "tests/support/journal_helpers.h"
@@ -98,6 +99,25 @@ TEST(Backtest, ADayNotInTheJournalIsNotFound) {
   auto request = with(recorded_followers());
   request.from = request.to = kSimDay + 1;
   EXPECT_EQ(backtest(*store, request).status().code(), StatusCode::not_found);
+}
+
+// The report's comparison columns: the largest fall from an earlier peak (the day starting at
+// 0), and the largest exposure — against the definitions computed the slow way.
+RC_GTEST_PROP(BacktestProp, DrawdownIsTheLargestFallFromAnEarlierPeak, ()) {
+  const auto pnls =
+      *rc::gen::container<std::vector<int64_t>>(rc::gen::inRange<int64_t>(-10'000'00, 10'000'00));
+  std::vector<Sample> series;
+  for (size_t i = 0; i < pnls.size(); ++i) {
+    series.push_back({static_cast<d::TimeNs>(i), (pnls[i] < 0 ? -pnls[i] : pnls[i]) * 3, pnls[i]});
+  }
+  int64_t worst = 0, widest = 0;
+  for (size_t j = 0; j < pnls.size(); ++j) {
+    worst = std::max(worst, 0 - pnls[j]);  // from the day's start at 0
+    for (size_t i = 0; i < j; ++i) worst = std::max(worst, pnls[i] - pnls[j]);
+    widest = std::max(widest, series[j].exposure_paise);
+  }
+  RC_ASSERT(max_drawdown_paise(series) == worst);
+  RC_ASSERT(peak_exposure_paise(series) == widest);
 }
 
 }  // namespace
