@@ -658,6 +658,7 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
     answers.latency.add(latency_ms);
     answers.latencies_ms.push_back(latency_ms);
     if (answers.latencies_ms.size() > FollowerAnswers::kKept) answers.latencies_ms.pop_front();
+    answers.changed = true;
   }
   rejected_in_window_ += f.acked.empty() ? 1 : 0;
   const auto where = copy_of_tag_.find(f.intent.tag.value);
@@ -754,17 +755,27 @@ void Engine::publish_view(bool force) {
   for (FollowerRow& row : view->followers) {
     const auto it = answers_.find(row.id);
     if (it == answers_.end()) continue;
-    row.last_answer = it->second.last;
-    row.last_answer_ns = it->second.at_ns;
-    row.acked_total = it->second.acked;
-    row.rejected_total = it->second.rejected;
-    row.skips_total = it->second.skips;
-    row.latency = it->second.latency;
-    std::vector<double> sorted(it->second.latencies_ms.begin(), it->second.latencies_ms.end());
-    if (sorted.empty()) continue;
-    std::sort(sorted.begin(), sorted.end());
-    row.latency_p50_ms = sorted[(sorted.size() - 1) / 2];
-    row.latency_p99_ms = sorted[(sorted.size() - 1) * 99 / 100];
+    FollowerAnswers& a = it->second;
+    if (a.changed && !a.latencies_ms.empty()) {
+      // Only for followers answered since the last view: a view every 200 ms must not sort
+      // a thousand followers' latencies on the engine thread.
+      std::vector<double> v(a.latencies_ms.begin(), a.latencies_ms.end());
+      const auto at = [&v](size_t k) {
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+        return v[k];
+      };
+      a.p50_ms = at((v.size() - 1) / 2);
+      a.p99_ms = at((v.size() - 1) * 99 / 100);
+      a.changed = false;
+    }
+    row.last_answer = a.last;
+    row.last_answer_ns = a.at_ns;
+    row.acked_total = a.acked;
+    row.rejected_total = a.rejected;
+    row.skips_total = a.skips;
+    row.latency = a.latency;
+    row.latency_p50_ms = a.p50_ms;
+    row.latency_p99_ms = a.p99_ms;
   }
   std::lock_guard lock(view_mu_);
   view->version = published_->version + 1;

@@ -366,6 +366,8 @@ class Engine {
   struct FollowerAnswers {
     static constexpr size_t kKept = 200;
     std::deque<double> latencies_ms;  // leader update → ack, the last kKept
+    double p50_ms = -1, p99_ms = -1;  // of latencies_ms, computed at a view after a change
+    bool changed = false;
     std::string last;
     domain::TimeNs at_ns = 0;
     int64_t acked = 0;
