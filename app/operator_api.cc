@@ -190,9 +190,11 @@ void follower_metrics(std::string& out, const OperatorView& v) {
     out += fmt::format("tandem_follower_orders_total{{follower=\"{}\",status=\"rejected\"}} {}\n",
                        who, f.rejected_total);
   }
-  family("tandem_follower_skips_total", "The follower's copies refused, by reason.", "counter");
+  family("tandem_follower_skips_total",
+         "The follower's copies refused today, by reason (from 0 at each trading day's opening).",
+         "counter");
   for (const auto& f : v.followers) {
-    for (const auto& [reason, n] : f.skips_total) {
+    for (const auto& [reason, n] : f.skipped_today_by_reason) {
       out += fmt::format("tandem_follower_skips_total{{follower=\"{}\",reason=\"{}\"}} {}\n",
                          label_value(f.id), label_value(reason), n);
     }

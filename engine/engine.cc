@@ -355,7 +355,6 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
     for (const auto& e : batch) {
       if (const auto* c = std::get_if<d::CopyDecision>(&e); c && c->action == d::CopyAction::skip) {
         ++stats_.skips[std::string(d::to_string(c->skip_reason))];
-        ++answers_[c->follower.value].skips[std::string(d::to_string(c->skip_reason))];
       }
       if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) intents.push_back(*i);
     }
@@ -772,7 +771,6 @@ void Engine::publish_view(bool force) {
     row.last_answer_ns = a.at_ns;
     row.acked_total = a.acked;
     row.rejected_total = a.rejected;
-    row.skips_total = a.skips;
     row.latency = a.latency;
     row.latency_p50_ms = a.p50_ms;
     row.latency_p99_ms = a.p99_ms;

@@ -372,7 +372,6 @@ class Engine {
     domain::TimeNs at_ns = 0;
     int64_t acked = 0;
     int64_t rejected = 0;
-    std::map<std::string, int64_t> skips;  // by reason
     LatencyHistogram latency;
   };
   std::unordered_map<std::string, FollowerAnswers> answers_;

@@ -32,7 +32,10 @@ std::vector<FollowerRow> follower_rows(const d::CopyState& state,
     const auto today = state.counters.today(id);
     row.orders_today = today.orders_placed;
     row.rejected_today = today.orders_rejected;
-    for (const auto& [reason, n] : today.skipped) row.skipped_today += n;
+    for (const auto& [reason, n] : today.skipped) {
+      row.skipped_today += n;
+      row.skipped_today_by_reason[std::string(d::to_string(reason))] = n;
+    }
     row.turnover_today_paise = today.turnover_paise;
     if (const auto funds = state.funds_paise.find(f.account); funds != state.funds_paise.end()) {
       row.funds_paise = funds->second;

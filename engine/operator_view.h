@@ -109,11 +109,11 @@ struct FollowerRow {
   double latency_p99_ms = -1;
   std::string last_answer;
   domain::TimeNs last_answer_ns = 0;
-  // Since the engine started, for /metrics: its orders' answers, its skips by reason, and
-  // leader update → ack of each acknowledged copy.
+  std::map<std::string, int64_t> skipped_today_by_reason;  // the journal's daily counters
+  // Since the engine started, for /metrics: its orders' answers, and leader update → ack of
+  // each acknowledged copy.
   int64_t acked_total = 0;
   int64_t rejected_total = 0;
-  std::map<std::string, int64_t> skips_total;
   LatencyHistogram latency;
 };
 
