@@ -52,6 +52,12 @@ int replay(const ReplayOptions& o) {
       "replay {} {}..{}: records {}..{}, {} leader updates decided again, {} decisions "
       "and intents equal to the recorded ones\n",
       o.journal, *from, *to, report->first_seq, report->last_seq, report->inputs, report->outputs);
+  if (report->undecided_head != 0) {
+    fmt::print(
+        "  record {} (the head) is an input whose decisions are not journaled yet: the engine "
+        "stopped between its sync and their append; the next tandem run decides them again\n",
+        report->undecided_head);
+  }
   for (const auto& f : report->digests) {
     fmt::print("  {:<20} {:>6} decisions and intents  digest {}\n", f.follower, f.decisions,
                f.sha256);

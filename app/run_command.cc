@@ -219,6 +219,12 @@ int run(const RunOptions& o) {
   std::optional<DayLog> day_log;  // the day's story, from the journal (day_log.h)
   day_log.emplace((*session)->store(), log);
   const Status ran = (*session)->run([&] {
+    const size_t decided_again = (*session)->engine().stats().decided_again;
+    if (decided_again > 0) {
+      // DESIGN.md invariant 1: the last run died between an input's sync and its decisions'
+      // append; they were decided again (the same tags) and looked up at the brokers.
+      log->warn("event=decisions_recovered records={}", decided_again);
+    }
     log->info("event=engine_started");
     if (!notify_systemd("READY=1")) log->warn("event=sd_notify_failed state=ready");
   });

@@ -3,8 +3,9 @@
 // 0 ms or 20 ms of simulated broker latency. For each leader order:
 //   internal — the engine's own time, as issue #6 defines it: from the leader's update read
 //              off its WebSocket to the last follower order written to its broker's socket
-//              (decided, journaled with its decisions and intents in one synced batch, sent
-//              in parallel); the engine's EngineStats::send_latency_ns;
+//              (decided, its input synced, sent in parallel; the decisions and intents
+//              follow in the journal without a sync); the engine's
+//              EngineStats::send_latency_ns;
 //   at broker — from the simulator pushing the leader's update to the last follower order
 //              arriving at the simulator: internal plus both loopback hops and the
 //              simulator's own reading, on the same two cores;
@@ -70,6 +71,8 @@ auto on(asio::io_context& io, F f) {
 struct Figures {
   Percentiles internal, at_broker, total;
   double baseline_ms = -1;
+  // Bytes synced before a leader update's orders leave, per update that decided orders.
+  uint64_t synced_bytes = 0;
   bool ok = true;
 };
 
@@ -253,6 +256,10 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   out.total = percentiles(total);
   engine.request_stop();
   engine_thread.join();
+  const engine::EngineStats stats = engine.stats();
+  if (stats.leader_syncs > 0) {
+    out.synced_bytes = stats.leader_sync_bytes / static_cast<uint64_t>(stats.leader_syncs);
+  }
 
   if (baseline) {
     // One follower after another, each waiting for its ack, through the same gateways.
@@ -312,7 +319,7 @@ int run_e2e_bench(const E2eBenchOptions& options) {
       paced_batch.p50_us / 1000, paced_batch.p99_us / 1000);
   fmt::print(
       "  broker latency  followers  internal p50 ms  p99 ms   at broker p50 ms  p99 ms   "
-      "total p50 ms  p99 ms   baseline ms  peak RSS MiB\n");
+      "total p50 ms  p99 ms   baseline ms  peak RSS MiB  synced B/update\n");
   bool ok = true;
   for (const int latency : {0, 20}) {
     for (const int n : options.followers) {
@@ -322,11 +329,11 @@ int run_e2e_bench(const E2eBenchOptions& options) {
       ok &= f.ok;
       fmt::print(
           "  {:>11} ms  {:>9}  {:>15.2f}  {:>6.2f}   {:>16.2f}  {:>6.2f}   {:>12.2f}  {:>6.2f}   "
-          "{:>11}  {:>11.0f}{}\n",
+          "{:>11}  {:>11.0f}  {:>15}{}\n",
           latency, n, f.internal.p50_us / 1000, f.internal.p99_us / 1000, f.at_broker.p50_us / 1000,
           f.at_broker.p99_us / 1000, f.total.p50_us / 1000, f.total.p99_us / 1000,
           f.baseline_ms < 0 ? std::string("-") : fmt::format("{:.1f}", f.baseline_ms),
-          peak_rss_mib(), f.ok ? "" : "  (FAILED)");
+          peak_rss_mib(), f.synced_bytes, f.ok ? "" : "  (FAILED)");
       std::fflush(stdout);
     }
   }

@@ -17,8 +17,10 @@
 #include "brokers/net/call_counters.h"
 #include "copy/decide.h"
 #include "crypto/sha256.h"
+#include "domain/base/assert.h"
 #include "domain/copy/client_tag.h"
 #include "engine/intent_executor.h"
+#include "engine/lost_outputs.h"
 #include "engine/run_on.h"
 #include "journal/record_reader.h"
 #include "journal/state_restore.h"
@@ -126,23 +128,30 @@ Status Engine::append(std::vector<d::Event> events) {
   return deferred_ ? Status() : flush();
 }
 
-Status Engine::flush(std::vector<journal::AppendItem>* written) {
+Status Engine::flush(std::vector<journal::AppendItem>* written, journal::Durability durability) {
   if (unsynced_.empty()) return Status();
   const auto t0 = std::chrono::steady_clock::now();
-  auto appended = store_.append(unsynced_);
-  live_.counters.journal_append.add(
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  ++live_.counters.journal_batches;
-  live_.counters.journal_records += static_cast<int64_t>(unsynced_.size());
+  auto appended = store_.append(unsynced_, durability);
+  const size_t records = unsynced_.size();
   if (written != nullptr) *written = std::move(unsynced_);
   unsynced_.clear();
+  note_append(appended, t0, records);
+  return appended.status();
+}
+
+void Engine::note_append(const Result<journal::AppendResult>& appended,
+                         std::chrono::steady_clock::time_point began, size_t records) {
+  live_.counters.journal_append.add(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
+  ++live_.counters.journal_batches;
+  live_.counters.journal_records += static_cast<int64_t>(records);
+  flushed_bytes_ = appended.ok() ? appended->bytes : 0;
   if (!appended.ok()) {
     live_.journal_ok = false;
     alert("journal_failed",
           "the journal refused a write; the engine stopped: " + appended.status().message());
     publish_view(true);
   }
-  return appended.status();
 }
 
 Status Engine::open_day(d::TimeNs at) {
@@ -163,9 +172,16 @@ Status Engine::start() {
   uses_kite_ = setup_.leader_broker == d::Broker::kite ||
                std::any_of(setup_.followers.begin(), setup_.followers.end(),
                            [](const auto& f) { return f.broker == d::Broker::kite; });
-  auto restored = journal::restore_state(store_);
+  // A crash between an input's sync and its decisions' append left them missing: they are
+  // decided again and appended first (lost_outputs.h); reconcile_pending() below finds
+  // their tags at the brokers.
+  auto restored = restore_deciding_lost_outputs(store_);
   if (!restored.ok()) return restored.status();
-  state_ = std::move(restored->state);
+  state_ = std::move(restored->restored.state);
+  {
+    std::lock_guard lock(stats_mu_);
+    stats_.decided_again = restored->decided_again;
+  }
 
   std::vector<d::Event> config;
   config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
@@ -333,26 +349,54 @@ Status Engine::handle(LeaderFact& f) {
     std::lock_guard lock(stats_mu_);
     ++stats_.leader_updates;
   }
-  std::vector<d::Event> batch = decide_on(update);
-  if (Status s = journal_and_send(std::move(batch), f.received_steady, &update); !s.ok()) return s;
+  Status journaled;
+  decide_and_send(update, f.received_steady, &update, &journaled);
+  if (!journaled.ok()) return journaled;
   if (update.average_price_paise > 0)
     feed_paper_price(update.instrument, update.average_price_paise);
   watch_drift(update.instrument);
   return Status();
 }
 
-std::vector<d::Event> Engine::decide_on(const d::Event& input) {
-  std::vector<d::Event> batch = d::step(state_, input);
-  batch.insert(batch.begin(), input);
-  return batch;
+Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received,
+                                const d::LeaderOrderUpdate* copied) {
+  TANDEM_REQUIRE(!batch.empty() && d::decided_for(batch.front()) == nullptr);
+  std::vector<d::Event> outputs(std::make_move_iterator(batch.begin() + 1),
+                                std::make_move_iterator(batch.end()));
+  batch.resize(1);
+  begin_input_sync(std::move(batch.front()));
+  return send_and_journal(std::move(outputs), received, copied);
 }
 
-Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received,
+std::vector<d::Event> Engine::decide_and_send(const d::Event& input, LeaderTime received,
+                                              const d::LeaderOrderUpdate* copied,
+                                              Status* journaled) {
+  begin_input_sync(input);
+  std::vector<d::Event> outputs = d::step(state_, input);  // while the disk syncs the input
+  *journaled = send_and_journal(outputs, received, copied);
+  return outputs;
+}
+
+void Engine::begin_input_sync(d::Event input) {
+  // What was staged before the input goes with it: the journal keeps the engine's order.
+  stage({std::move(input)});
+  input_sync_started_ = std::chrono::steady_clock::now();
+  input_sync_.begin(std::exchange(unsynced_, {}));
+}
+
+Status Engine::end_input_sync() {
+  std::vector<journal::AppendItem> items;
+  auto appended = input_sync_.end(&items);
+  note_append(appended, input_sync_started_, items.size());
+  return appended.status();
+}
+
+Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime received,
                                 const d::LeaderOrderUpdate* copied) {
   std::vector<d::FollowerOrderIntent> intents;
   {
     std::lock_guard lock(stats_mu_);
-    for (const auto& e : batch) {
+    for (const auto& e : outputs) {
       if (const auto* c = std::get_if<d::CopyDecision>(&e); c && c->action == d::CopyAction::skip) {
         ++stats_.skips[std::string(d::to_string(c->skip_reason))];
       }
@@ -360,9 +404,13 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
     }
     stats_.intents += static_cast<int64_t>(intents.size());
   }
-  // Write-ahead, overlapped with the brokers' work: the orders go to their broker threads
-  // now and are built there while this thread journals them; each waits at its thread's
-  // gate, just before its first byte is written, until the batch is durable (send_gate.h).
+  // Input before effect (DESIGN.md invariant 1), overlapped with the brokers' work: the
+  // orders go to their broker threads now and are built there while the input syncs; each
+  // waits at its thread's gate, just before its first byte is written, until the input is
+  // durable (send_gate.h). The decisions and intents follow in the journal at once, written
+  // without a sync of their own (a kill -9 cannot lose them; after a power cut the next
+  // start decides them again, lost_outputs.h), so the bytes synced before the orders leave
+  // do not grow with the number of followers.
   SendGates gates;
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
@@ -373,17 +421,31 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
     }
   }
   release_sends();
-  const size_t first = unsynced_.size();
-  stage(std::move(batch));
-  std::vector<journal::AppendItem> written;
-  const Status journaled = flush(&written);
+  // Anything staged meanwhile (an alert) goes after the decisions: they follow their input.
+  std::vector<journal::AppendItem> staged_meanwhile = std::exchange(unsynced_, {});
+  const Status journaled = end_input_sync();
   for (size_t t = 0; t < gates.size(); ++t) {
     if (!gates[t]) continue;
     asio::post(broker_threads_[t].executor,
                [gate = gates[t], open = journaled.ok()] { open ? gate->open() : gate->close(); });
   }
   if (!journaled.ok()) return journaled;
-  if (copied != nullptr) record_copies(*copied, std::span(written).subspan(first));
+  if (!intents.empty()) {
+    if (copied != nullptr) {
+      std::lock_guard lock(stats_mu_);
+      stats_.leader_sync_bytes += flushed_bytes_;
+      ++stats_.leader_syncs;
+    }
+    crash_after_input_sync_.pass();
+  }
+  if (!outputs.empty()) {
+    stage(std::move(outputs));
+    std::vector<journal::AppendItem> written;
+    if (Status s = flush(&written, journal::Durability::written); !s.ok()) return s;
+    if (copied != nullptr) record_copies(*copied, written);
+  }
+  unsynced_.insert(unsynced_.end(), std::make_move_iterator(staged_meanwhile.begin()),
+                   std::make_move_iterator(staged_meanwhile.end()));
   return append(std::move(unsent));
 }
 
@@ -580,9 +642,7 @@ Status Engine::handle(OperatorFact& f) {
   if (s.ok() && c.kind == Kind::flatten) {
     // The request's time makes its tags unique; decide() turns it into the orders.
     const d::FollowerFlattenRequested request{c.follower, c.by, std::to_string(clock_())};
-    std::vector<d::Event> batch = decide_on(request);
-    const size_t orders = (batch.size() - 1) / 2;
-    s = journal_and_send(std::move(batch), std::nullopt);
+    const size_t orders = decide_and_send(request, std::nullopt, nullptr, &s).size() / 2;
     what = std::string(c.pause_first && !paused ? "paused and flattened " : "flatten ") +
            c.follower.value + ": " + std::to_string(orders) +
            " orders (cancels and closing orders)";

@@ -1,10 +1,11 @@
 // The live engine (DESIGN.md, the shape): one thread owns the state and is the only caller
 // of decide(); broker gateways run on their own executor and only post facts into the
-// bounded inbox. For each leader update: journal it with its decisions and intents in one
-// group-committed batch (write-ahead), fold them in, then hand every follower order to its
-// broker at once. Acks, rejections and follower fills come back as facts and are journaled
-// and folded as they arrive. Startup restores the state from the journal, journals what
-// changed in the configuration, and reconciles every unacknowledged intent by its tag.
+// bounded inbox. For each leader update: decide, hand every follower order to its broker
+// at once, held at its send gate until the update itself is synced (input before effect),
+// then append the decisions and intents without a sync of their own (lost_outputs.h decides
+// them again after a crash in between). Acks, rejections and follower fills come back as facts and
+// are journaled and folded as they arrive. Startup restores the state from the journal, journals
+// what changed in the configuration, and reconciles every unacknowledged intent by its tag.
 // Thread-safety: run() on one thread; post_*() and request_stop() from any thread.
 #pragma once
 
@@ -29,7 +30,9 @@
 #include "brokers/gateway.h"
 #include "copy/copy_state.h"
 #include "domain/instruments/freeze_limits.h"
+#include "engine/crash_point.h"
 #include "engine/inbox.h"
+#include "engine/input_sync.h"
 #include "engine/operator_view.h"
 #include "engine/send_queue.h"
 #include "journal/store.h"
@@ -88,6 +91,14 @@ struct EngineStats {
   // Followers whose broker refused their token (Kite TokenException, Dhan DH-901), with the
   // broker's words; cleared by the next order the account's broker accepts.
   std::map<std::string, std::string> stopped_followers;
+  // At start: decisions and intents of a crashed run's last input, decided again because
+  // the crash came between the input's sync and their append (lost_outputs.h).
+  size_t decided_again = 0;
+  // The bytes synced before a leader update's orders leave (its input record, and anything
+  // staged before it), summed over the leader updates that decided orders: independent of
+  // the number of followers (the decisions and intents follow without a sync).
+  uint64_t leader_sync_bytes = 0;
+  int64_t leader_syncs = 0;
 };
 
 // At most this many samples per latency list: 1 MiB each, about a month at 6,000 copies a
@@ -181,13 +192,19 @@ class Engine {
   // Steps each input through the core (copy/decide.h) and journals it with what it
   // decided: durably at once, or — while the run loop drains a burst of facts (deferred_) —
   // at flush(), one synced write for the burst. Orders it decided go through
-  // journal_and_send(): nothing is sent to a broker before the events that decided it are
+  // journal_and_send(): nothing is sent to a broker before the input that decided it is
   // durable.
   Status append(std::vector<domain::Event> events);
   // Queues the events for the journal, stamped with the time and trading day, unfolded.
   void stage(std::vector<domain::Event> events);
-  // Journals everything queued in one synced write; `written` (if given) receives it.
-  Status flush(std::vector<journal::AppendItem>* written = nullptr);
+  // Journals everything queued in one write, synced unless told otherwise; `written` (if
+  // given) receives it.
+  Status flush(std::vector<journal::AppendItem>* written = nullptr,
+               journal::Durability durability = journal::Durability::synced);
+  // Counts an append in the metrics; a failed one stops the engine (journal_failed).
+  void note_append(const Result<journal::AppendResult>& appended,
+                   std::chrono::steady_clock::time_point began, size_t records);
+  uint64_t flushed_bytes_ = 0;  // the last append's records as stored
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
   Status handle_fact(Fact& fact, bool& stopping, std::chrono::steady_clock::time_point& deadline);
   Status handle(LeaderFact& f);
@@ -210,16 +227,27 @@ class Engine {
   // window that opened).
   Status tick_clock();
   static constexpr domain::TimeNs kTickInterval = 1'000'000'000;
+  // The crash tests' kill between an input's sync and its decisions' append (crash_point.h).
+  CrashPoint crash_after_input_sync_{"TANDEM_CRASH_AFTER_INPUT_SYNC"};
   domain::TimeNs tick_checked_at_ = 0;
   using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
-  // The input event followed by everything step() decides on it (the state has both folded).
-  std::vector<domain::Event> decide_on(const domain::Event& input);
-  // Journals the batch (already folded) durably (write-ahead), then hands its intents to
-  // their brokers. With
-  // `copied`, the leader update the batch decides on, the batch is shown in the operator
-  // view's copies once journaled (after the orders are released, off their path).
+  // The copy path, input before effect (DESIGN.md invariant 1): the input's synced append
+  // begins on input_sync_'s thread; the core decides on it meanwhile; the orders go to their
+  // broker threads, held at their send gates until the input is durable; then the decisions
+  // and intents are appended without a sync of their own. With `copied`, the leader update
+  // decided on, the decisions are shown in the operator view's copies. Returns the
+  // decisions; `journaled` receives the journal's answer (an error stops the engine).
+  std::vector<domain::Event> decide_and_send(const domain::Event& input, LeaderTime received,
+                                             const domain::LeaderOrderUpdate* copied,
+                                             Status* journaled);
+  // The same for a batch step() has already decided: its input (batch.front()), then its
+  // decisions (append(), which must decide first to know whether orders follow).
   Status journal_and_send(std::vector<domain::Event> batch, LeaderTime received,
                           const domain::LeaderOrderUpdate* copied = nullptr);
+  void begin_input_sync(domain::Event input);
+  Status end_input_sync();
+  Status send_and_journal(std::vector<domain::Event> outputs, LeaderTime received,
+                          const domain::LeaderOrderUpdate* copied);
   // The operator view: rows recorded as facts are handled, published every kViewInterval.
   void record_copies(const domain::LeaderOrderUpdate& update,
                      std::span<const journal::AppendItem> batch);
@@ -315,6 +343,8 @@ class Engine {
   Clock clock_;
   domain::CopyState state_;
   std::vector<journal::AppendItem> unsynced_;  // folded into state_, not yet journaled
+  InputSync input_sync_{store_};               // the copy path's input append (input_sync.h)
+  std::chrono::steady_clock::time_point input_sync_started_;
   bool deferred_ = false;
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
   // Ticks land here from the leader's executor; the engine takes them on a PricesFact.

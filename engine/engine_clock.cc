@@ -15,7 +15,9 @@ Status Engine::tick_clock() {
   if (!d::tick_due(state_, now)) return Status();
   if (Status s = open_day(now); !s.ok()) return s;
   ++stats_.clock_ticks;
-  return journal_and_send(decide_on(d::ClockTick{now}), std::nullopt);
+  Status journaled;
+  decide_and_send(d::ClockTick{now}, std::nullopt, nullptr, &journaled);
+  return journaled;
 }
 
 }  // namespace tandem::engine

@@ -62,18 +62,21 @@ Status Engine::snapshot_prices() {
   for (const auto& [key, price] : unjournaled_prices_) snapshot.prices.push_back({key, price});
   unjournaled_prices_.clear();
   price_snapshot_at_ = now;
-  std::vector<d::Event> batch = decide_on(snapshot);
-  std::vector<d::LossGuardTripped> trips;
+  // Paper followers fill at the market's price, as a broker would: posted before the
+  // orders decided below, so a flatten on paper fills at the price that tripped it.
+  for (const auto& p : snapshot.prices) feed_paper_price(p.instrument, p.last_price_paise);
+  Status journaled;
+  const std::vector<d::Event> decided =
+      decide_and_send(snapshot, std::nullopt, nullptr, &journaled);
+  if (!journaled.ok()) return journaled;
   std::map<d::FollowerId, size_t> orders;  // each trip's own orders, for its alert
-  for (const auto& e : batch) {
-    if (const auto* t = std::get_if<d::LossGuardTripped>(&e)) trips.push_back(*t);
+  for (const auto& e : decided) {
     if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) ++orders[i->follower];
   }
-  // Paper followers fill at the market's price, as a broker would: posted before the
-  // orders below, so a flatten on paper fills at the price that tripped it.
-  for (const auto& p : snapshot.prices) feed_paper_price(p.instrument, p.last_price_paise);
-  if (Status s = journal_and_send(std::move(batch), std::nullopt); !s.ok()) return s;
-  for (const auto& trip : trips) on_guard_tripped(trip, orders[trip.follower]);
+  for (const auto& e : decided) {
+    if (const auto* t = std::get_if<d::LossGuardTripped>(&e))
+      on_guard_tripped(*t, orders[t->follower]);
+  }
   return Status();
 }
 

@@ -85,6 +85,7 @@ rocksdb::Options db_options() {
 
 struct Store::Writer {
   std::span<const AppendItem> items;
+  Durability durability = Durability::synced;
   std::vector<WordBytes> payloads;  // encoded by the caller's thread, outside the lock
   Status status;
   AppendResult result;
@@ -407,11 +408,12 @@ Status Store::check_tail(uint64_t records) const {
   return bad;
 }
 
-Result<AppendResult> Store::append(std::span<const AppendItem> items) {
+Result<AppendResult> Store::append(std::span<const AppendItem> items, Durability durability) {
   TANDEM_REQUIRE(!items.empty());
   TANDEM_REQUIRE(mode_ == OpenMode::read_write);
   Writer w;
   w.items = items;
+  w.durability = durability;
   w.payloads.reserve(items.size());
   for (const AppendItem& item : items) {
     if (!domain::is_valid_trading_day(item.trading_day)) {
@@ -434,15 +436,17 @@ Result<AppendResult> Store::append(std::span<const AppendItem> items) {
   // This thread leads a group: everyone queued behind it, up to the bound.
   std::vector<Writer*> group;
   size_t records = 0;
+  Durability durable = Durability::written;
   for (Writer* other : writers_) {
     if (!group.empty() && records + other->items.size() > kMaxGroupRecords) break;
     group.push_back(other);
     records += other->items.size();
+    if (other->durability == Durability::synced) durable = Durability::synced;
   }
   Status s = bg_error_;
   if (s.ok()) {
     lock.unlock();  // others may queue up for the next group while this one syncs
-    s = write_group(group);
+    s = write_group(group, durable);
     lock.lock();
     if (!s.ok()) bg_error_ = s;  // fail closed: nothing more is written
   }
@@ -468,7 +472,7 @@ Result<AppendResult> Store::append(std::span<const AppendItem> items) {
 
 // Called by the group leader only, without mu_: head_ and days_ change only here (and
 // head_ under mu_ at the end), so reading them unlocked is safe.
-Status Store::write_group(std::vector<Writer*>& group) {
+Status Store::write_group(std::vector<Writer*>& group, Durability durability) {
   rocksdb::WriteBatch batch;
   uint64_t seq = head_.seq;
   Hash prev = head_.hash;
@@ -482,9 +486,9 @@ Status Store::write_group(std::vector<Writer*>& group) {
                                static_cast<uint16_t>(domain::event_type(item.event))};
       const auto payload = w->payloads[i].bytes();
       const Hash hash = chain_hash(prev, header, payload);
-      TANDEM_ASSERT(
-          batch.Put(log_cf_, encode_u64_key(seq), encode_envelope(header, payload, prev, hash))
-              .ok());
+      const std::string envelope = encode_envelope(header, payload, prev, hash);
+      w->result.bytes += envelope.size();
+      TANDEM_ASSERT(batch.Put(log_cf_, encode_u64_key(seq), envelope).ok());
       if (!days_.contains(item.trading_day) && !new_days.contains(item.trading_day)) {
         new_days.emplace(item.trading_day, seq);
         TANDEM_ASSERT(
@@ -500,9 +504,11 @@ Status Store::write_group(std::vector<Writer*>& group) {
                          rocksdb::Slice(reinterpret_cast<const char*>(prev.data()), prev.size()))
                     .ok());
   rocksdb::WriteOptions wo;
-  wo.sync = true;  // durable before any caller acts on it (write-ahead)
+  // Durable before any caller acts on it (DESIGN.md invariant 1). The anchor moves only with
+  // a sync: it names a head that a power cut cannot take back.
+  wo.sync = durability == Durability::synced;
   TANDEM_RETURN_IF_ERROR(from_rocks(db_->Write(wo, &batch), "appending to journal " + dir_));
-  TANDEM_RETURN_IF_ERROR(anchor_->write({seq, prev}));
+  if (wo.sync) TANDEM_RETURN_IF_ERROR(anchor_->write({seq, prev}));
   days_.merge(new_days);
   std::lock_guard<std::mutex> lock(mu_);
   commit_stats_.records += seq - head_.seq;

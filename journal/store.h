@@ -4,8 +4,9 @@
 //   meta       "format", "schema_version", "head_seq", "head_hash"
 //   day_index  4-byte big-endian YYYYMMDD → first seq of that trading day
 //   snapshots  8-byte big-endian seq → serialized projection state
-// A record, the new head and any new day index entry go in one synced WriteBatch, so the
-// head in `meta` always names the last record that exists, even after a crash. The head is
+// A record, the new head and any new day index entry go in one WriteBatch (synced unless the
+// appender said Durability::written), so the head in `meta` always names the last record
+// that exists, even after a crash. The head is
 // also anchored outside RocksDB (head_anchor.h), so a write-ahead log that lost records is
 // refused instead of recovered without them.
 //
@@ -66,9 +67,21 @@ struct AppendItem {
   uint16_t schema_version = kSchemaVersion;
 };
 
+// How durable an append is when append() returns.
+enum class Durability : uint8_t {
+  // fdatasync'd, and the head anchor moved (head_anchor.h): survives a power cut.
+  synced,
+  // In RocksDB's write-ahead log without a sync: it survives the process's death (the kernel
+  // holds the bytes), not a power cut, until the next synced append, which syncs the log it
+  // is in. For records that can be derived again from synced ones (DESIGN.md invariant 1:
+  // the decisions and intents of a journaled input).
+  written,
+};
+
 struct AppendResult {
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
+  uint64_t bytes = 0;  // the records' envelopes as stored (payloads, headers and hashes)
 };
 
 struct Head {
@@ -87,9 +100,11 @@ class Store {
   // (the head and the log disagree, or the tail does not chain; names the first bad seq).
   static Result<std::unique_ptr<Store>> open(const std::string& dir, const StoreOptions& options);
 
-  // Appends `items` as consecutive records and returns once they are durable.
-  // REQUIRES: items is not empty; valid trading days. Thread-safe.
-  Result<AppendResult> append(std::span<const AppendItem> items);
+  // Appends `items` as consecutive records and returns once they are as durable as asked.
+  // REQUIRES: items is not empty; valid trading days. Thread-safe. A group of appenders is
+  // synced when any of them asked for it.
+  Result<AppendResult> append(std::span<const AppendItem> items,
+                              Durability durability = Durability::synced);
 
   Head head() const;
   const std::string& dir() const { return dir_; }
@@ -151,7 +166,7 @@ class Store {
   Status lost_past_damage(const rocksdb::Status& refused,
                           const std::vector<rocksdb::ColumnFamilyDescriptor>& cfs) const;
   Status check_tail(uint64_t records) const;
-  Status write_group(std::vector<Writer*>& group);
+  Status write_group(std::vector<Writer*>& group, Durability durability);
 
   const std::string dir_;
   OpenMode mode_ = OpenMode::read_write;

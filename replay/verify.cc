@@ -76,6 +76,7 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
   size_t matched = 0;
   uint64_t old_schema = 0;  // the first record of the range an older core decided
   uint16_t old_schema_version = 0;
+  uint64_t last_input_seq = 0;
   std::map<std::string, std::pair<uint64_t, crypto::Sha256>> digests;
   const Status read = journal::read_records_with_payload(
       store, {1, last},
@@ -105,6 +106,7 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
             // The input and what it decides, folded in as the engine did (step()).
             expected = d::step(state, r.event);
             matched = 0;
+            last_input_seq = r.seq;
             if (!expected.empty()) ++report.inputs;
             return true;
           }
@@ -132,7 +134,12 @@ Result<ReplayReport> verify_days(const journal::Store& store, d::TradingDay from
   }
   if (!read.ok()) return read;
   if (!report.divergence && matched < expected.size()) {
-    report.divergence = differ(last, nullptr, &expected[matched]);
+    const bool head_input = matched == 0 && last == store.head().seq && last_input_seq == last;
+    if (head_input) {
+      report.undecided_head = last;
+    } else {
+      report.divergence = differ(last, nullptr, &expected[matched]);
+    }
   }
   // Each follower's final positions close its digest.
   for (auto& [follower, entry] : digests) {

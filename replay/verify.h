@@ -37,6 +37,10 @@ struct ReplayReport {
   uint64_t inputs = 0;                   // leader updates fed through decide()
   uint64_t outputs = 0;                  // decisions and intents compared
   std::optional<Divergence> divergence;
+  // The journal's head when it is an input whose decisions are not appended yet: the engine
+  // died between the input's sync and their append (DESIGN.md invariant 1), and its next
+  // start decides them again (engine/lost_outputs.h). 0 otherwise. Not a divergence.
+  uint64_t undecided_head = 0;
   std::vector<FollowerDigest> digests;  // by follower id
 };
 

@@ -2,6 +2,9 @@
 // Four threads append batches "TRIAL:THREAD:K:J" (J = 0..K%3) to the journal in DIR; after
 // each append returns success, the thread writes {thread, k} as two uint64 to stdout. A
 // 16-byte write to a pipe is atomic, so the parent reads exactly what was acknowledged.
+// Thread 3 appends with Durability::written (no sync of its own), as the engine appends an
+// input's decisions: a kill -9 must not lose those either (the kernel holds them), and they
+// share groups with the synced appends of the others.
 #include <unistd.h>
 
 #include <cstdint>
@@ -33,7 +36,8 @@ int main(int argc, char** argv) {
               trial + ":" + std::to_string(t) + ":" + std::to_string(k) + ":" + std::to_string(j);
           batch.push_back({1'795'146'300'000'000'000, 20261120, domain::EngineStopped{reason}});
         }
-        if (!(*store)->append(batch).ok()) _exit(4);
+        const auto durability = t == 3 ? journal::Durability::written : journal::Durability::synced;
+        if (!(*store)->append(batch, durability).ok()) _exit(4);
         const uint64_t ack[2] = {t, k};
         if (write(STDOUT_FILENO, ack, sizeof(ack)) != sizeof(ack)) _exit(5);
       }

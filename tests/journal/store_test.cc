@@ -42,6 +42,33 @@ TEST(Store, AppendGivesConsecutiveSequencesAndChains) {
   EXPECT_EQ(store->head().hash, records[2].hash);
 }
 
+// Goal (DESIGN.md invariants 1 and 7): an append without a sync of its own is in the journal
+// at once, and the head anchor moves only with a synced one, so it never names a record a
+// power cut could take back.
+TEST(Store, AWrittenAppendIsReadAtOnceAndTheAnchorMovesOnlyWithASync) {
+  testing::TempDir dir;
+  {
+    auto store = open_store(dir.path("j"));
+    const std::vector<AppendItem> synced = {item(note("input"))};
+    const std::vector<AppendItem> written = {item(note("decision")), item(note("intent"))};
+    ASSERT_TRUE(store->append(synced).ok());
+    ASSERT_TRUE(store->append(written, Durability::written).ok());
+    EXPECT_EQ(store->head().seq, 3u);
+    EXPECT_EQ(testing::read_all(*store).size(), 3u);
+    auto anchor = HeadAnchor::read(dir.path("j"));
+    ASSERT_TRUE(anchor.ok() && anchor->has_value());
+    EXPECT_EQ((*anchor)->seq, 1u) << "not moved by the written append";
+    ASSERT_TRUE(store->append(synced).ok());
+    anchor = HeadAnchor::read(dir.path("j"));
+    ASSERT_TRUE(anchor.ok() && anchor->has_value());
+    EXPECT_EQ((*anchor)->seq, 4u);
+    EXPECT_EQ((*anchor)->hash, store->head().hash);
+  }
+  auto reopened = open_store(dir.path("j"), false);
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->head().seq, 4u);
+}
+
 TEST(Store, ReopenKeepsHeadAndContinuesTheChain) {
   TempDir dir;
   Hash head_hash;

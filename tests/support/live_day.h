@@ -76,13 +76,15 @@ class LiveDay {
     sim_.reset();
   }
 
-  // FOLLOW1's order book at the simulator, over HTTPS (as the engine reads it).
-  std::vector<brokers::BrokerOrder> follower_book() const {
+  // FOLLOW1's (or, `leader`, LEADER1's) order book at the simulator, over HTTPS (as the
+  // engine reads it).
+  std::vector<brokers::BrokerOrder> follower_book(bool leader = false) const {
     std::vector<brokers::BrokerOrder> book;
-    as_account("tf", [&](brokers::kite::RestSession& rest) -> boost::asio::awaitable<void> {
-      auto orders = co_await rest.orders();
-      if (orders.ok()) book = *orders;
-    });
+    as_account(leader ? "tl" : "tf",
+               [&](brokers::kite::RestSession& rest) -> boost::asio::awaitable<void> {
+                 auto orders = co_await rest.orders();
+                 if (orders.ok()) book = *orders;
+               });
     return book;
   }
   // Places an order at FOLLOW1's broker (or, `leader`, at LEADER1's) as someone other than

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -18,10 +19,13 @@ namespace tandem::testing {
 
 class Process {
  public:
+  // `env`: variables set in the child only, as NAME=VALUE.
   Process(const std::string& binary, const std::vector<std::string>& args,
-          const std::string& output_file, const std::string& cwd) {
+          const std::string& output_file, const std::string& cwd,
+          const std::vector<std::string>& env = {}) {
     pid_ = fork();
     if (pid_ == 0) {
+      for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
       const int fd = open(output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
@@ -49,6 +53,19 @@ class Process {
     waitpid(pid_, &status, 0);
     waited_ = true;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  // The exit status once it has ended, if it ends within `limit`.
+  std::optional<int> wait_for(std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        waited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
   }
 
  private:
