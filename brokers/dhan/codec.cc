@@ -73,7 +73,7 @@ d::Exchange read_segment(ObjectReader& r, std::string_view key) {
   return e.value_or(d::Exchange::nse);
 }
 
-BrokerOrder read_order(const json::object& o, const SecurityMap& securities) {
+Result<BrokerOrder> read_order(const json::object& o, const SecurityMap& securities) {
   ObjectReader r(o, "dhan order");
   BrokerOrder out;
   out.order_id = {r.text("orderId")};
@@ -102,11 +102,12 @@ BrokerOrder read_order(const json::object& o, const SecurityMap& securities) {
   if (out.filled_units < 0 || out.filled_units > out.quantity_units) {
     r.fail("filledQty", "outside 0..quantity");
   }
-  if (!r.status().ok()) throw r.status();
+  if (!r.status().ok()) return r.status();
   return out;
 }
 
-// Applies `read` to every element of a bare JSON array body.
+// Applies `read` (an object → Result<T>) to every element of a bare JSON array body; the
+// first element that does not read is the answer.
 template <class T, class Read>
 Result<std::vector<T>> read_array(std::string_view body, std::string_view what, Read read) {
   auto v = parse_json(body, what);
@@ -117,11 +118,9 @@ Result<std::vector<T>> read_array(std::string_view body, std::string_view what, 
     if (!e.is_object()) {
       return Status::invalid_argument(std::string(what) + ": an element is not an object");
     }
-    try {
-      out.push_back(read(e.get_object()));
-    } catch (const Status& s) {
-      return s;
-    }
+    auto item = read(e.get_object());
+    if (!item.ok()) return item.status();
+    out.push_back(std::move(item).value());
   }
   return out;
 }
@@ -131,14 +130,10 @@ Result<T> read_object(std::string_view body, std::string_view what, Read read) {
   auto v = parse_json(body, what);
   if (!v.ok()) return v.status();
   if (!v->is_object()) return Status::invalid_argument(std::string(what) + ": not a JSON object");
-  try {
-    return read(v->get_object());
-  } catch (const Status& s) {
-    return s;
-  }
+  return read(v->get_object());
 }
 
-BrokerTrade read_trade(const json::object& o, const SecurityMap& securities) {
+Result<BrokerTrade> read_trade(const json::object& o, const SecurityMap& securities) {
   ObjectReader r(o, "dhan trade");
   BrokerTrade out;
   out.trade_id = r.text("exchangeTradeId");
@@ -151,11 +146,11 @@ BrokerTrade read_trade(const json::object& o, const SecurityMap& securities) {
   out.quantity_units = r.integer("tradedQuantity");
   out.price_paise = r.paise("tradedPrice");
   out.fill_time_ns = time_or_zero(o, "exchangeTime");
-  if (!r.status().ok()) throw r.status();
+  if (!r.status().ok()) return r.status();
   return out;
 }
 
-d::BrokerPosition read_position(const json::object& o, const SecurityMap& securities) {
+Result<d::BrokerPosition> read_position(const json::object& o, const SecurityMap& securities) {
   ObjectReader r(o, "dhan position");
   d::BrokerPosition out;
   const d::Exchange exchange = read_segment(r, "exchangeSegment");
@@ -165,7 +160,7 @@ d::BrokerPosition read_position(const json::object& o, const SecurityMap& securi
   out.net_qty_units = r.integer("netQty");
   out.average_price_paise =
       out.net_qty_units >= 0 ? r.paise_or("buyAvg", 0) : r.paise_or("sellAvg", 0);
-  if (!r.status().ok()) throw r.status();
+  if (!r.status().ok()) return r.status();
   return out;
 }
 
@@ -204,28 +199,32 @@ std::string_view status_wire(d::OrderStatus status, int64_t filled_units) {
 }
 
 Result<std::vector<BrokerOrder>> parse_orders(std::string_view body, const SecurityMap& s) {
-  return read_array<BrokerOrder>(body, "dhan order book",
-                                 [&](const json::object& o) { return read_order(o, s); });
+  return read_array<BrokerOrder>(
+      body, "dhan order book",
+      [&](const json::object& o) -> Result<BrokerOrder> { return read_order(o, s); });
 }
 
 Result<BrokerOrder> parse_order(std::string_view body, const SecurityMap& s) {
-  return read_object<BrokerOrder>(body, "dhan order",
-                                  [&](const json::object& o) { return read_order(o, s); });
+  return read_object<BrokerOrder>(
+      body, "dhan order",
+      [&](const json::object& o) -> Result<BrokerOrder> { return read_order(o, s); });
 }
 
 Result<std::vector<BrokerTrade>> parse_trades(std::string_view body, const SecurityMap& s) {
-  return read_array<BrokerTrade>(body, "dhan trades",
-                                 [&](const json::object& o) { return read_trade(o, s); });
+  return read_array<BrokerTrade>(
+      body, "dhan trades",
+      [&](const json::object& o) -> Result<BrokerTrade> { return read_trade(o, s); });
 }
 
 Result<std::vector<d::BrokerPosition>> parse_positions(std::string_view body,
                                                        const SecurityMap& s) {
-  return read_array<d::BrokerPosition>(body, "dhan positions",
-                                       [&](const json::object& o) { return read_position(o, s); });
+  return read_array<d::BrokerPosition>(
+      body, "dhan positions",
+      [&](const json::object& o) -> Result<d::BrokerPosition> { return read_position(o, s); });
 }
 
 Result<std::vector<Holding>> parse_holdings(std::string_view body) {
-  return read_array<Holding>(body, "dhan holdings", [](const json::object& o) {
+  return read_array<Holding>(body, "dhan holdings", [](const json::object& o) -> Result<Holding> {
     ObjectReader r(o, "dhan holding");
     Holding h;
     h.security_id = r.text("securityId");
@@ -234,42 +233,44 @@ Result<std::vector<Holding>> parse_holdings(std::string_view body) {
     h.total_units = r.integer("totalQty");
     h.available_units = r.integer_or("availableQty", 0);
     h.average_cost_paise = r.paise_or("avgCostPrice", 0);
-    if (!r.status().ok()) throw r.status();
+    if (!r.status().ok()) return r.status();
     return h;
   });
 }
 
 Result<Funds> parse_fund_limit(std::string_view body) {
-  return read_object<Funds>(body, "dhan fund limit", [](const json::object& o) {
+  return read_object<Funds>(body, "dhan fund limit", [](const json::object& o) -> Result<Funds> {
     ObjectReader r(o, "dhan fund limit");
     Funds f;
     f.available_paise = r.paise("availabelBalance");  // sic: Dhan's own spelling
-    if (!r.status().ok()) throw r.status();
+    if (!r.status().ok()) return r.status();
     return f;
   });
 }
 
 Result<OrderAck> parse_order_ack(std::string_view body) {
-  return read_object<OrderAck>(body, "dhan order reply", [](const json::object& o) {
-    ObjectReader r(o, "dhan order reply");
-    OrderAck a;
-    a.order_id = {r.text("orderId")};
-    a.broker_status = r.text_or("orderStatus");
-    a.status = status_from_wire(a.broker_status);
-    if (!r.status().ok()) throw r.status();
-    return a;
-  });
+  return read_object<OrderAck>(body, "dhan order reply",
+                               [](const json::object& o) -> Result<OrderAck> {
+                                 ObjectReader r(o, "dhan order reply");
+                                 OrderAck a;
+                                 a.order_id = {r.text("orderId")};
+                                 a.broker_status = r.text_or("orderStatus");
+                                 a.status = status_from_wire(a.broker_status);
+                                 if (!r.status().ok()) return r.status();
+                                 return a;
+                               });
 }
 
 Result<Placement> parse_slices(std::string_view body) {
-  auto acks = read_array<OrderAck>(body, "dhan slicing reply", [](const json::object& o) {
-    ObjectReader r(o, "dhan slice");
-    OrderAck a;
-    a.order_id = {r.text("orderId")};
-    a.broker_status = r.text_or("orderStatus");
-    if (!r.status().ok()) throw r.status();
-    return a;
-  });
+  auto acks = read_array<OrderAck>(body, "dhan slicing reply",
+                                   [](const json::object& o) -> Result<OrderAck> {
+                                     ObjectReader r(o, "dhan slice");
+                                     OrderAck a;
+                                     a.order_id = {r.text("orderId")};
+                                     a.broker_status = r.text_or("orderStatus");
+                                     if (!r.status().ok()) return r.status();
+                                     return a;
+                                   });
   if (!acks.ok()) return acks.status();
   if (acks->empty()) return Status::invalid_argument("dhan slicing reply: no orders");
   Placement p;
@@ -315,11 +316,11 @@ BrokerError parse_error(int http_status, std::string_view body) {
 }
 
 Result<Profile> parse_profile(std::string_view body) {
-  return read_object<Profile>(body, "dhan profile", [](const json::object& o) {
+  return read_object<Profile>(body, "dhan profile", [](const json::object& o) -> Result<Profile> {
     ObjectReader r(o, "dhan profile");
     Profile p{r.text("dhanClientId"), r.text_or("tokenValidity"), {}};
     const std::string segments = r.text_or("activeSegment");
-    if (!r.status().ok()) throw r.status();
+    if (!r.status().ok()) return r.status();
     for (size_t at = 0; at < segments.size();) {
       const size_t comma = std::min(segments.find(',', at), segments.size());
       const size_t first = segments.find_first_not_of(' ', at);
@@ -331,34 +332,37 @@ Result<Profile> parse_profile(std::string_view body) {
 }
 
 Result<std::vector<std::string>> parse_registered_ips(std::string_view body) {
-  return read_object<std::vector<std::string>>(body, "dhan ip", [](const json::object& o) {
-    ObjectReader r(o, "dhan ip");
-    std::vector<std::string> ips;
-    for (const char* key : {"primaryIP", "secondaryIP"}) {
-      std::string ip = r.text_or(key);
-      if (!ip.empty()) ips.push_back(std::move(ip));
-    }
-    if (!r.status().ok()) throw r.status();
-    return ips;
-  });
+  return read_object<std::vector<std::string>>(
+      body, "dhan ip", [](const json::object& o) -> Result<std::vector<std::string>> {
+        ObjectReader r(o, "dhan ip");
+        std::vector<std::string> ips;
+        for (const char* key : {"primaryIP", "secondaryIP"}) {
+          std::string ip = r.text_or(key);
+          if (!ip.empty()) ips.push_back(std::move(ip));
+        }
+        if (!r.status().ok()) return r.status();
+        return ips;
+      });
 }
 
 Result<std::string> parse_consent_id(std::string_view body) {
-  return read_object<std::string>(body, "dhan consent", [](const json::object& o) {
-    ObjectReader r(o, "dhan consent");
-    std::string id = r.text("consentAppId");
-    if (!r.status().ok()) throw r.status();
-    return id;
-  });
+  return read_object<std::string>(body, "dhan consent",
+                                  [](const json::object& o) -> Result<std::string> {
+                                    ObjectReader r(o, "dhan consent");
+                                    std::string id = r.text("consentAppId");
+                                    if (!r.status().ok()) return r.status();
+                                    return id;
+                                  });
 }
 
 Result<ConsumedConsent> parse_consumed_consent(std::string_view body) {
-  return read_object<ConsumedConsent>(body, "dhan consent", [](const json::object& o) {
-    ObjectReader r(o, "dhan consent");
-    ConsumedConsent c{r.text("dhanClientId"), r.text("accessToken"), r.text_or("expiryTime")};
-    if (!r.status().ok()) throw r.status();
-    return c;
-  });
+  return read_object<ConsumedConsent>(
+      body, "dhan consent", [](const json::object& o) -> Result<ConsumedConsent> {
+        ObjectReader r(o, "dhan consent");
+        ConsumedConsent c{r.text("dhanClientId"), r.text("accessToken"), r.text_or("expiryTime")};
+        if (!r.status().ok()) return r.status();
+        return c;
+      });
 }
 
 std::string consent_login_url(std::string_view auth_base, std::string_view consent_id) {
@@ -487,7 +491,8 @@ namespace {
 
 Result<OrderRequestBody> read_request(std::string_view body, bool for_modify) {
   return read_object<OrderRequestBody>(
-      body, for_modify ? "dhan modify request" : "dhan place request", [&](const json::object& o) {
+      body, for_modify ? "dhan modify request" : "dhan place request",
+      [&](const json::object& o) -> Result<OrderRequestBody> {
         ObjectReader r(o, for_modify ? "dhan modify request" : "dhan place request");
         OrderRequestBody out;
         out.client_id = r.text("dhanClientId");
@@ -509,7 +514,7 @@ Result<OrderRequestBody> read_request(std::string_view body, bool for_modify) {
           out.amo_time = r.text_or("amoTime");
         }
         if (out.order.quantity_units <= 0 && r.status().ok()) r.fail("quantity", "must be > 0");
-        if (!r.status().ok()) throw r.status();
+        if (!r.status().ok()) return r.status();
         return out;
       });
 }

@@ -1,0 +1,195 @@
+// What the brokers answer: a follower order's outcome (acknowledged, rejected, not sent),
+// a follower's order reports, a connection that changed. Each is journaled and stepped
+// through the core, which may decide more orders (convergence).
+#include "engine/engine.h"
+
+#include <algorithm>
+#include "domain/copy/client_tag.h"
+
+namespace tandem::engine {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+Status Engine::handle(OutcomeFact& f) {
+  --in_flight_;
+  {
+    std::lock_guard lock(stats_mu_);
+    if (!f.acked.empty()) {
+      ++stats_.acks;
+      if (f.leader_received) {
+        const auto since_leader = [&](std::chrono::steady_clock::time_point t) {
+          return std::chrono::duration_cast<std::chrono::nanoseconds>(t - *f.leader_received)
+              .count();
+        };
+        const int64_t ns = since_leader(std::chrono::steady_clock::now());
+        add_latency_sample(stats_.ack_latency_ns, ns);
+        if (f.sent) {
+          const int64_t sent_ns = since_leader(*f.sent);
+          add_latency_sample(stats_.send_latency_ns, sent_ns);
+          live_.counters.send_latency.add(static_cast<double>(sent_ns) / 1e6);
+        }
+        live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);
+        record_outcome(f, static_cast<double>(ns) / 1e6);
+      } else {
+        record_outcome(f, -1);
+      }
+    } else {
+      record_outcome(f, -1);
+      ++stats_.rejections;
+    }
+  }
+  std::vector<d::Event> events;
+  if (!f.acked.empty()) {
+    events.push_back(d::FollowerOrderAck{f.intent.tag, f.intent.follower, f.acked});
+    if (token_refused_.erase(f.intent.follower) > 0) {
+      std::lock_guard lock(stats_mu_);
+      stats_.stopped_followers.erase(f.intent.follower.value);
+    }
+  } else {
+    events.push_back(
+        d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message});
+    if (f.error_class == d::kUnsent || f.error_class == d::kQueueTimeout) {
+      // Raised (journaled, shown) per order; delivered once per follower and kind within
+      // the dispatcher's dedupe window, by its key: the operator needs to know that some
+      // were not sent, the journal has each one.
+      alert(f.error_class == d::kUnsent ? "orders_unsent" : "orders_dropped",
+            f.intent.follower.value + " " + std::string(d::to_string(f.intent.action)) + " " +
+                f.intent.tag.value + " " + f.message,
+            std::string(f.error_class) + ":" + f.intent.follower.value);
+    }
+    if (f.error_class == "unauthenticated" && token_refused_.insert(f.intent.follower).second) {
+      // One alert per follower, not one per order: the session has stopped calling the
+      // broker, and every later order of this account is refused the same way until a new
+      // token is stored (tandem login).
+      const auto settings =
+          std::find_if(setup_.followers.begin(), setup_.followers.end(),
+                       [&](const auto& s) { return s.follower == f.intent.follower; });
+      const d::AccountId account = settings == setup_.followers.end()
+                                       ? d::AccountId{f.intent.follower.value}
+                                       : settings->account;
+      const d::Broker broker =
+          settings == setup_.followers.end() ? d::Broker::paper : settings->broker;
+      const std::string why = "stopped: the broker refused the access token (" + f.message +
+                              "); store a new one with tandem login " +
+                              std::string(d::to_string(broker)) +
+                              ", then systemctl reload tandem (SIGHUP)";
+      events.push_back(d::BrokerConnectionChanged{account, broker, false, why});
+      alert("follower_stopped", f.intent.follower.value + " " + why,
+            "follower_stopped:" + f.intent.follower.value);
+      std::lock_guard lock(stats_mu_);
+      stats_.stopped_followers[f.intent.follower.value] = why;
+    }
+  }
+  // Changes that waited for this order: sent now, or refused with it.
+  const auto parked = parked_.extract(f.intent.tag);
+  if (!parked.empty()) {
+    for (const Parked& p : parked.mapped()) {
+      if (f.acked.empty()) {
+        --in_flight_;
+        events.push_back(
+            d::FollowerOrderRejected{p.intent.tag, p.intent.follower, f.error_class,
+                                     "the order it changes was not placed: " + f.message});
+      }
+    }
+  }
+  if (Status s = append(std::move(events)); !s.ok()) return s;
+  if (!f.acked.empty()) {
+    acked_ids_[f.intent.tag] = f.acked;
+    if (!parked.empty()) {
+      if (Status s = flush(); !s.ok()) return s;  // the ack is durable before the change goes
+    }
+    if (!parked.empty()) {
+      for (const Parked& p : parked.mapped()) {
+        d::FollowerOrderIntent resolved = p.intent;
+        resolved.target_order_id = f.acked;
+        send(resolved, p.leader_received, p.look_first);
+      }
+      release_sends();
+    }
+  }
+  return Status();
+}
+
+Status Engine::handle(FollowerFact& f) {
+  if (f.order.tag.empty()) return Status();
+  d::ClientTag tag{f.order.tag};
+  if (!state_.mappings.by_tag.contains(tag)) return Status();  // not an order of ours
+  if (const d::BrokerOrderId* ours = order_of_tag(tag);
+      ours != nullptr && !(*ours == f.order.order_id)) {
+    const d::ClientTag second = d::second_order_tag(tag, f.order.order_id);
+    if (!state_.mappings.by_tag.contains(second)) return found_second_order(f.follower, f.order);
+    tag = second;  // found before: its reports fold under its own key
+  }
+  d::FollowerOrderUpdate u{tag,
+                           f.follower,
+                           f.order.order_id,
+                           f.order.status,
+                           f.order.filled_units,
+                           f.order.average_price_paise,
+                           f.order.exchange_time_ns,
+                           f.order.quantity_units};
+  const auto known = state_.orders.follower.find(tag);
+  if (known != state_.orders.follower.end()) {
+    projections::OrderState update{u.status,
+                                   u.quantity_units,
+                                   u.filled_units,
+                                   u.average_price_paise,
+                                   known->second.price_paise,
+                                   known->second.trigger_price_paise};
+    if (projections::merge(known->second, update) == known->second) return Status();
+  }
+  {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.follower_updates;
+  }
+  if (const auto order = state_.positions.follower_orders.find(tag);
+      order != state_.positions.follower_orders.end()) {
+    watch_drift(order->second.key.instrument);
+  }
+  return append({std::move(u)});
+}
+
+Status Engine::handle(ConnectionFact& f) {
+  leader_connected_ = f.connected;
+  if (f.connected) {
+    if (leader_was_connected_) ++live_.counters.leader_reconnects;
+    leader_was_connected_ = true;
+    leader_down_since_.reset();
+    leader_down_alerted_ = false;
+  } else if (!leader_down_since_) {
+    leader_down_since_ = std::chrono::steady_clock::now();  // alerted if it lasts (rules)
+  }
+  return append(
+      {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
+}
+
+void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
+  const auto settings = state_.followers.find(f.intent.follower);
+  const std::string broker_name = settings == state_.followers.end()
+                                      ? "unknown"
+                                      : std::string(d::to_string(settings->second.broker));
+  ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
+  outcomes_.emplace_back(std::chrono::steady_clock::now(), f.acked.empty() ? 1 : 0);
+  FollowerAnswers& answers = answers_[f.intent.follower.value];
+  answers.last = f.acked.empty() ? "rejected: " + f.message : "acked " + f.acked.value;
+  answers.at_ns = clock_();
+  ++(f.acked.empty() ? answers.rejected : answers.acked);
+  if (latency_ms >= 0) {
+    answers.latency.add(latency_ms);
+    answers.latencies_ms.push_back(latency_ms);
+    if (answers.latencies_ms.size() > FollowerAnswers::kKept) answers.latencies_ms.pop_front();
+    answers.changed = true;
+  }
+  rejected_in_window_ += f.acked.empty() ? 1 : 0;
+  const auto where = copy_of_tag_.find(f.intent.tag.value);
+  if (where == copy_of_tag_.end()) return;  // older than the rows kept
+  auto& row = copies_[where->second.first - first_copy_id_];
+  if (row.use_count() > 1) row = std::make_shared<CopyRow>(*row);  // a published view holds it
+  auto& follower = row->followers[where->second.second];
+  follower.state = f.acked.empty() ? "rejected" : "acked";
+  follower.detail = f.acked.empty() ? f.message : f.acked.value;
+  follower.latency_ms = latency_ms;
+}
+
+}  // namespace tandem::engine

@@ -1,0 +1,156 @@
+// The copy path, input before effect (DESIGN.md invariant 1): a leader update read off its
+// stream is synced on input_sync.h's thread while the core decides on it; the orders go to
+// their broker threads at once, held at their send gates until the input is durable; the
+// decisions and intents follow in the journal without a sync of their own.
+#include "engine/engine.h"
+
+#include <boost/asio/post.hpp>
+#include "brokers/net/send_gate.h"
+#include "copy/decide.h"
+#include "crypto/sha256.h"
+#include "domain/base/assert.h"
+
+namespace tandem::engine {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+namespace {
+
+projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
+  return {u.status,      u.quantity_units,     u.filled_units, u.average_price_paise,
+          u.price_paise, u.trigger_price_paise};
+}
+
+// What the broker sent, in a canonical text: the digest the journal keeps of it.
+std::string digest_of(const brokers::BrokerOrder& o) {
+  return crypto::sha256_hex(
+      o.order_id.value + "|" + o.broker_status + "|" + std::to_string(o.quantity_units) + "|" +
+      std::to_string(o.filled_units) + "|" + std::to_string(o.price_paise) + "|" +
+      std::to_string(o.trigger_price_paise) + "|" + std::to_string(o.average_price_paise) + "|" +
+      std::to_string(o.exchange_time_ns) + "|" + o.tag);
+}
+
+}  // namespace
+
+Status Engine::handle(LeaderFact& f) {
+  if (Status s = open_day(f.received_ns); !s.ok()) return s;
+  d::LeaderOrderUpdate update =
+      brokers::to_leader_update(f.order, f.received_ns, digest_of(f.order));
+  update.recovered = f.recovered;
+  const auto known = state_.orders.leader.find(update.order_id);
+  if (known != state_.orders.leader.end() &&
+      projections::merge(known->second, order_state_of(update)) == known->second) {
+    return Status();  // nothing new: a repeat from the stream or the gap fill
+  }
+  // Ended on an earlier day and forgotten (forget_ended.h): as for a known final order, a
+  // later report changes nothing.
+  if (state_.ended_leader_orders.contains(update.order_id)) return Status();
+  if (Status s = ensure_instrument(update.instrument); !s.ok()) return s;
+  // The copies of it found at the broker go in first: decided on, it is mirrored from them.
+  if (Status s = journal_found(&update.order_id); !s.ok()) return s;
+  {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.leader_updates;
+  }
+  Status journaled;
+  decide_and_send(update, f.received_steady, &update, &journaled);
+  if (!journaled.ok()) return journaled;
+  if (update.average_price_paise > 0)
+    feed_paper_price(update.instrument, update.average_price_paise);
+  watch_drift(update.instrument);
+  return Status();
+}
+
+Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received,
+                                const d::LeaderOrderUpdate* copied) {
+  TANDEM_REQUIRE(!batch.empty() && d::decided_for(batch.front()) == nullptr);
+  std::vector<d::Event> outputs(std::make_move_iterator(batch.begin() + 1),
+                                std::make_move_iterator(batch.end()));
+  batch.resize(1);
+  begin_input_sync(std::move(batch.front()));
+  return send_and_journal(std::move(outputs), received, copied);
+}
+
+std::vector<d::Event> Engine::decide_and_send(const d::Event& input, LeaderTime received,
+                                              const d::LeaderOrderUpdate* copied,
+                                              Status* journaled) {
+  begin_input_sync(input);
+  std::vector<d::Event> outputs = d::step(state_, input);  // while the disk syncs the input
+  *journaled = send_and_journal(outputs, received, copied);
+  return outputs;
+}
+
+void Engine::begin_input_sync(d::Event input) {
+  // What was staged before the input goes with it: the journal keeps the engine's order.
+  stage({std::move(input)});
+  input_sync_started_ = std::chrono::steady_clock::now();
+  input_sync_.begin(std::exchange(unsynced_, {}));
+}
+
+Status Engine::end_input_sync() {
+  std::vector<journal::AppendItem> items;
+  auto appended = input_sync_.end(&items);
+  note_append(appended, input_sync_started_, items.size());
+  return appended.status();
+}
+
+Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime received,
+                                const d::LeaderOrderUpdate* copied) {
+  std::vector<d::FollowerOrderIntent> intents;
+  {
+    std::lock_guard lock(stats_mu_);
+    for (const auto& e : outputs) {
+      if (const auto* c = std::get_if<d::CopyDecision>(&e); c && c->action == d::CopyAction::skip) {
+        ++stats_.skips[std::string(d::to_string(c->skip_reason))];
+      }
+      if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) intents.push_back(*i);
+    }
+    stats_.intents += static_cast<int64_t>(intents.size());
+  }
+  // Input before effect (DESIGN.md invariant 1), overlapped with the brokers' work: the
+  // orders go to their broker threads now and are built there while the input syncs; each
+  // waits at its thread's gate, just before its first byte is written, until the input is
+  // durable (send_gate.h). The decisions and intents follow in the journal at once, written
+  // without a sync of their own (a kill -9 cannot lose them; after a power cut the next
+  // start decides them again, lost_outputs.h), so the bytes synced before the orders leave
+  // do not grow with the number of followers.
+  SendGates gates;
+  std::vector<d::Event> unsent;
+  for (const auto& intent : intents) {
+    if (!dispatch(intent, received, false, &gates)) {
+      // A follower without a broker session in this run: say so, do not leave it pending.
+      unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "input",
+                                                "no broker session for this follower"});
+    }
+  }
+  release_sends();
+  // Anything staged meanwhile (an alert) goes after the decisions: they follow their input.
+  std::vector<journal::AppendItem> staged_meanwhile = std::exchange(unsynced_, {});
+  const Status journaled = end_input_sync();
+  for (size_t t = 0; t < gates.size(); ++t) {
+    if (!gates[t]) continue;
+    asio::post(broker_threads_[t].executor,
+               [gate = gates[t], open = journaled.ok()] { open ? gate->open() : gate->close(); });
+  }
+  if (!journaled.ok()) return journaled;
+  if (!intents.empty()) {
+    if (copied != nullptr) {
+      std::lock_guard lock(stats_mu_);
+      stats_.leader_sync_bytes += flushed_bytes_;
+      ++stats_.leader_syncs;
+    }
+    crash_after_input_sync_.pass();
+  }
+  if (!outputs.empty()) {
+    stage(std::move(outputs));
+    std::vector<journal::AppendItem> written;
+    if (Status s = flush(&written, journal::Durability::written); !s.ok()) return s;
+    if (copied != nullptr) record_copies(*copied, written);
+  }
+  unsynced_.insert(unsynced_.end(), std::make_move_iterator(staged_meanwhile.begin()),
+                   std::make_move_iterator(staged_meanwhile.end()));
+  return append(std::move(unsent));
+}
+
+}  // namespace tandem::engine

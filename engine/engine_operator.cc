@@ -1,0 +1,230 @@
+// The operator's side: commands (pause, resume, flatten, the kill switch) journaled and
+// answered once durable, alerts raised and their rules, and the view the dashboard and
+// /metrics read.
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <future>
+#include "brokers/net/call_counters.h"
+
+namespace tandem::engine {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+std::future<Result<CommandDone>> Engine::command(OperatorCommand command) {
+  auto done = std::make_shared<std::promise<Result<CommandDone>>>();
+  auto result = done->get_future();
+  inbox_->push(OperatorFact{std::move(command), std::move(done)});
+  return result;
+}
+
+// Controls are idempotent: a pause of a paused follower (a resume of a running one, a kill
+// switch with everyone paused) journals nothing and raises no alert; the answer says so.
+Status Engine::handle(OperatorFact& f) {
+  using Kind = OperatorCommand::Kind;
+  const OperatorCommand& c = f.command;
+  const bool one = c.kind == Kind::pause || c.kind == Kind::resume || c.kind == Kind::flatten;
+  if (one && !state_.followers.contains(c.follower)) {
+    f.done->set_value(Status::not_found("no follower " + c.follower.value));
+    return Status();
+  }
+  std::vector<d::Event> events;
+  const bool paused = one && state_.paused.contains(c.follower);
+  if ((c.kind == Kind::pause || (c.kind == Kind::flatten && c.pause_first)) && !paused) {
+    events.push_back(d::FollowerPaused{c.follower, c.by, c.reason});
+  } else if (c.kind == Kind::resume && paused) {
+    events.push_back(d::FollowerResumed{c.follower, c.by});
+  } else if (c.kind == Kind::pause_all || c.kind == Kind::resume_all) {
+    // The kill switch: every follower paused in one durable batch (and back again).
+    for (const auto& [id, settings] : state_.followers) {
+      const bool is_paused = state_.paused.contains(id);
+      if (c.kind == Kind::pause_all && !is_paused) {
+        events.push_back(d::FollowerPaused{id, c.by, c.reason.empty() ? "kill switch" : c.reason});
+      } else if (c.kind == Kind::resume_all && is_paused) {
+        events.push_back(d::FollowerResumed{id, c.by});
+      }
+    }
+  }
+  std::string what;
+  const bool changed = !events.empty() || c.kind == Kind::flatten;
+  Status s = append(std::move(events));
+  if (s.ok() && c.kind == Kind::flatten) {
+    // The request's time makes its tags unique; decide() turns it into the orders.
+    const d::FollowerFlattenRequested request{c.follower, c.by, std::to_string(clock_())};
+    const size_t orders = decide_and_send(request, std::nullopt, nullptr, &s).size() / 2;
+    what = std::string(c.pause_first && !paused ? "paused and flattened " : "flatten ") +
+           c.follower.value + ": " + std::to_string(orders) +
+           " orders (cancels and closing orders)";
+  } else if (s.ok()) {
+    s = flush();  // reported done only once durable
+    what = c.kind == Kind::pause       ? "paused " + c.follower.value
+           : c.kind == Kind::resume    ? "resumed " + c.follower.value
+           : c.kind == Kind::pause_all ? "kill switch: every follower paused"
+                                       : "every follower resumed";
+  }
+  if (s.ok() && changed) {
+    alert("operator", what + " by " + c.by + (c.reason.empty() ? "" : " (" + c.reason + ")"));
+  }
+  if (s.ok()) {
+    publish_view(true);  // the answer and the view agree: a page polling after it sees it
+    f.done->set_value(CommandDone{changed, store_.head().seq});
+  } else {
+    f.done->set_value(s);
+  }
+  return s;
+}
+
+void Engine::record_copies(const d::LeaderOrderUpdate& u,
+                           std::span<const journal::AppendItem> batch) {
+  CopyRow row;
+  row.at_ns = u.received_time_ns;
+  row.leader_order_id = u.order_id.value;
+  row.instrument = d::to_text(u.instrument);
+  row.side = std::string(d::to_string(u.side));
+  row.status = std::string(d::to_string(u.status));
+  row.quantity_units = u.quantity_units;
+  row.filled_units = u.filled_units;
+  row.recovered = u.recovered;
+  const d::CopyDecision* decision = nullptr;
+  for (const journal::AppendItem& item : batch) {
+    const d::Event& e = item.event;
+    if (const auto* c = std::get_if<d::CopyDecision>(&e)) {
+      decision = c;
+      if (c->action != d::CopyAction::skip) continue;  // its intent follows
+      row.followers.push_back({c->follower.value, "skip", std::string(d::to_string(c->skip_reason)),
+                               0, "", "skipped", "", -1});
+    } else if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) {
+      row.followers.push_back({i->follower.value, std::string(d::to_string(i->action)), "",
+                               decision != nullptr ? decision->quantity_units : 0, i->tag.value,
+                               "sent", "", -1});
+    }
+  }
+  const uint64_t id = first_copy_id_ + copies_.size();
+  for (size_t i = 0; i < row.followers.size(); ++i) {
+    if (!row.followers[i].tag.empty()) copy_of_tag_[row.followers[i].tag] = {id, i};
+  }
+  copies_.push_back(std::make_shared<CopyRow>(std::move(row)));
+  while (copies_.size() > kRecentCopies) {
+    for (const auto& f : copies_.front()->followers) copy_of_tag_.erase(f.tag);
+    copies_.pop_front();
+    ++first_copy_id_;
+  }
+}
+
+void Engine::alert(std::string kind, std::string text, std::string key) {
+  if (key.empty()) key = kind;
+  const d::TimeNs now = clock_();
+  live_.alerts.push_back({now, kind, text});
+  while (live_.alerts.size() > kRecentAlerts) live_.alerts.pop_front();
+  // Journaled with the next write (but for the journal's own failure: nothing can be).
+  if (live_.journal_ok) {
+    std::vector<d::Event> raised{d::AlertRaised{kind, key, text}};
+    (void)append(std::move(raised));  // a failure surfaces from flush()
+  }
+  if (on_alert_) on_alert_(AlertRow{now, std::move(kind), std::move(text)}, key);
+}
+
+// The rules that look at time rather than at one fact (DESIGN.md; docs/operations.md).
+void Engine::check_alert_rules() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!leader_connected_ && leader_down_since_ && !leader_down_alerted_ &&
+      now - *leader_down_since_ >= setup_.leader_down_alert_after) {
+    leader_down_alerted_ = true;
+    alert("leader_disconnected",
+          "the leader's order stream has been down for " +
+              std::to_string(
+                  std::chrono::duration_cast<std::chrono::seconds>(now - *leader_down_since_)
+                      .count()) +
+              " s; orders it places meanwhile are recovered from its order book on reconnect");
+  }
+  // Order errors over 5% of the last 5 minutes' answers (at least 20 of them).
+  while (!outcomes_.empty() && now - outcomes_.front().first > std::chrono::minutes(5)) {
+    rejected_in_window_ -= outcomes_.front().second;
+    outcomes_.pop_front();
+  }
+  const auto answered = static_cast<int64_t>(outcomes_.size());
+  if (answered >= 20 && rejected_in_window_ * 20 > answered &&
+      (!errors_alerted_at_ || now - *errors_alerted_at_ > std::chrono::minutes(5))) {
+    errors_alerted_at_ = now;
+    alert("order_errors", std::to_string(rejected_in_window_) + " of the last " +
+                              std::to_string(answered) +
+                              " follower orders were rejected (over 5% in 5 minutes)");
+  }
+  // Kite access tokens die at 06:00 IST every day: say so from 05:30 while running.
+  const d::TimeNs t = clock_();
+  const int minute = d::ist_minute_of_day(t);
+  const d::TradingDay today = d::ist_trading_day(t);
+  if (uses_kite_ && minute >= 5 * 60 + 30 && minute < 6 * 60 && token_alert_day_ != today) {
+    token_alert_day_ = today;
+    alert("token_expiring",
+          "Kite access tokens expire at 06:00 IST: run tandem login for each Kite account, then "
+          "systemctl reload tandem (SIGHUP: the new tokens, no restart)",
+          "token_expiring:" + std::to_string(today));
+  }
+}
+
+void Engine::publish_view(bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - published_at_ < kViewInterval) return;
+  published_at_ = now;
+  auto view = std::make_shared<OperatorView>();
+  view->at_ns = clock_();
+  view->leader = setup_.leader.value;
+  view->leader_broker = std::string(d::to_string(setup_.leader_broker));
+  view->leader_connected = leader_connected_;
+  view->journal_ok = live_.journal_ok;
+  view->journal_head = store_.head().seq;
+  view->day = state_.day;
+  view->copies.assign(copies_.begin(), copies_.end());
+  view->alerts = live_.alerts;
+  view->counters = live_.counters;
+  view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
+  view->counters.rate_limit_waits = brokers::net::call_counters().rate_limit_waits;
+  view->counters.rate_limited_answers = brokers::net::call_counters().rate_limited_answers;
+  view->counters.send_queue_waits = 0;
+  for (const auto& [gateway, queue] : queues_) view->counters.send_queue_waits += queue->waits();
+  {
+    std::lock_guard lock(stats_mu_);
+    view->counters.leader_updates = stats_.leader_updates;
+    view->counters.intents = stats_.intents;
+    view->counters.skips = stats_.skips;
+    view->followers = follower_rows(state_, stats_.stopped_followers);
+  }
+  view->live = setup_.live;
+  view->build_version = setup_.version;
+  for (FollowerRow& row : view->followers) {
+    const auto it = answers_.find(row.id);
+    if (it == answers_.end()) continue;
+    FollowerAnswers& a = it->second;
+    if (a.changed && !a.latencies_ms.empty()) {
+      // Only for followers answered since the last view: a view every 200 ms must not sort
+      // a thousand followers' latencies on the engine thread.
+      std::vector<double> v(a.latencies_ms.begin(), a.latencies_ms.end());
+      const auto at = [&v](size_t k) {
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+        return v[k];
+      };
+      a.p50_ms = at((v.size() - 1) / 2);
+      a.p99_ms = at((v.size() - 1) * 99 / 100);
+      a.changed = false;
+    }
+    row.last_answer = a.last;
+    row.last_answer_ns = a.at_ns;
+    row.acked_total = a.acked;
+    row.rejected_total = a.rejected;
+    row.latency = a.latency;
+    row.latency_p50_ms = a.p50_ms;
+    row.latency_p99_ms = a.p99_ms;
+  }
+  std::lock_guard lock(view_mu_);
+  view->version = published_->version + 1;
+  published_ = std::move(view);
+}
+
+std::shared_ptr<const OperatorView> Engine::view() const {
+  std::lock_guard lock(view_mu_);
+  return published_;
+}
+
+}  // namespace tandem::engine

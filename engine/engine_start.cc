@@ -1,0 +1,175 @@
+// The engine's start: the state restored from the journal (an input's lost decisions decided
+// again, lost_outputs.h), the configuration, instruments and funds journaled, the streams
+// subscribed, and every intent without an answer looked up at its broker by its tag.
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <future>
+#include <set>
+#include "domain/copy/client_tag.h"
+#include "engine/lost_outputs.h"
+#include "engine/run_on.h"
+#include "journal/record_reader.h"
+
+namespace tandem::engine {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+
+Status Engine::start() {
+  uses_kite_ = setup_.leader_broker == d::Broker::kite ||
+               std::any_of(setup_.followers.begin(), setup_.followers.end(),
+                           [](const auto& f) { return f.broker == d::Broker::kite; });
+  // A crash between an input's sync and its decisions' append left them missing: they are
+  // decided again and appended first (lost_outputs.h); reconcile_pending() below finds
+  // their tags at the brokers.
+  auto restored = restore_deciding_lost_outputs(store_);
+  if (!restored.ok()) return restored.status();
+  state_ = std::move(restored->restored.state);
+  {
+    std::lock_guard lock(stats_mu_);
+    stats_.decided_again = restored->decided_again;
+  }
+
+  std::vector<d::Event> config;
+  config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
+  if (state_.leader != setup_.leader) {
+    config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker});
+  }
+  const std::set<d::TradingDay> holidays(setup_.holidays.begin(), setup_.holidays.end());
+  if (state_.calendar.holidays != holidays || state_.day == 0) {
+    config.push_back(d::MarketCalendarConfigured{{holidays.begin(), holidays.end()}});
+  }
+  for (const auto& f : setup_.followers) {
+    const auto it = state_.followers.find(f.follower);
+    if (it == state_.followers.end() || !(it->second == f)) {
+      config.push_back(d::FollowerConfigured{f});
+    }
+  }
+  if (Status s = open_day(clock_()); !s.ok()) return s;
+  if (Status s = append(std::move(config)); !s.ok()) return s;
+
+  // Instruments and funds, from the brokers (a failure here is reported, not fatal: a
+  // follower without funds is skipped by decide() with that reason).
+  auto instruments = run_on<Result<std::vector<d::Instrument>>>(
+      leader_executor_, [this] { return leader_.instruments(); });
+  if (instruments.ok()) {
+    for (auto& i : *instruments) {
+      i.freeze_qty_units = d::freeze_units(setup_.freeze_limits, i);
+      master_[i.key] = std::move(i);
+    }
+  }
+  std::vector<d::Event> funds;
+  auto take_funds = [&](const d::AccountId& account, brokers::Gateway& g) {
+    auto f = run_on<Result<brokers::Funds>>(g.executor(), [&g] { return g.funds(); });
+    if (f.ok()) funds.push_back(d::FundsSnapshot{account, f->available_paise});
+  };
+  take_funds(setup_.leader, leader_);
+  for (const auto& f : setup_.followers) {
+    const auto g = followers_.find(f.follower);
+    if (g != followers_.end()) take_funds(f.account, *g->second);
+  }
+  if (Status s = append(std::move(funds)); !s.ok()) return s;
+
+  restore_paper_books();
+  read_broker_books();
+  // Streams: facts go to the inbox, from the broker threads.
+  // The callbacks hold the inbox, not the engine: a late one finds no engine to touch.
+  asio::post(leader_executor_, [this] {
+    leader_.subscribe(
+        [inbox = inbox_, clock = clock_](const brokers::BrokerOrder& o, bool recovered) {
+          inbox->push(LeaderFact{o, recovered, clock(), std::chrono::steady_clock::now()});
+        },
+        [inbox = inbox_, leader = setup_.leader](bool up, const Status& why) {
+          inbox->push(ConnectionFact{leader, up, why.ok() ? "" : why.message()});
+        });
+  });
+  on_each_thread([inbox = inbox_](const ThreadFollowers& followers) {
+    for (const auto& [id, g] : followers) {
+      g->subscribe(
+          [inbox, id = id](const brokers::BrokerOrder& o, bool) {
+            inbox->push(FollowerFact{id, o});
+          },
+          [](bool, const Status&) {});
+    }
+  });
+  std::vector<d::Instrument> in_use;
+  for (const auto& [key, instrument] : state_.instruments) in_use.push_back(instrument);
+  watch_prices(std::move(in_use));
+  Status reconciled = reconcile_pending();
+  publish_view(true);
+  return reconciled;
+}
+
+// A paper follower's book lives in memory: its working orders are put back from the state
+// the journal rebuilt, so that the leader's later modifies and cancels find them.
+void Engine::restore_paper_books() {
+  std::map<d::FollowerId, std::vector<brokers::BrokerOrder>> working;
+  for (const auto& [leader, copies] : state_.mappings.by_leader) {
+    for (const auto& [follower, copy] : copies) {
+      if (copy.broker_order_id.empty() || projections::status_rank(copy.status) != 1) continue;
+      const auto known = state_.orders.follower.find(copy.placed_tag);
+      brokers::BrokerOrder o;
+      o.order_id = copy.broker_order_id;
+      o.status = copy.status;
+      o.instrument = copy.order.instrument;
+      o.side = copy.order.side;
+      o.order_type = copy.order.order_type;
+      o.product = copy.order.product;
+      o.validity = copy.order.validity;
+      o.quantity_units = copy.order.quantity_units;
+      o.filled_units = copy.filled_units;
+      o.pending_units = copy.order.quantity_units - copy.filled_units;
+      o.price_paise = copy.order.price_paise;
+      o.trigger_price_paise = copy.order.trigger_price_paise;
+      o.average_price_paise =
+          known == state_.orders.follower.end() ? 0 : known->second.average_price_paise;
+      o.tag = copy.placed_tag.value;
+      o.broker_status = o.status == d::OrderStatus::trigger_pending ? "TRIGGER PENDING" : "OPEN";
+      working[follower].push_back(std::move(o));
+    }
+  }
+  for (auto& [follower, orders] : working) {
+    const auto g = followers_.find(follower);
+    if (g == followers_.end() || g->second->broker() != "paper") continue;
+    brokers::Gateway* gateway = g->second;
+    std::promise<void> done;
+    asio::post(gateway->executor(), [&] {
+      gateway->restore_orders(orders);
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+}
+
+// Every intent journaled without an ack or a rejection (an earlier run stopped between
+// writing it and hearing back) is looked up by tag at its broker, then acknowledged or
+// sent again under the same tag.
+Status Engine::reconcile_pending() {
+  const auto days = store_.days();
+  if (!days.ok()) return days.status();
+  if (days->empty()) return Status();
+  // Intents live at most a trading day; the last two days cover a restart after midnight.
+  auto from_day = days->rbegin();
+  if (days->size() > 1) ++from_day;
+  std::map<d::ClientTag, d::FollowerOrderIntent> pending;
+  const Status read =
+      journal::read_records(store_, {from_day->second, 0}, [&](journal::Record&& r) {
+        if (auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
+          pending[i->tag] = std::move(*i);
+        } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
+          pending.erase(a->tag);
+          acked_ids_[a->tag] = a->broker_order_id;
+        } else if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
+          pending.erase(j->tag);
+        }
+        return true;
+      });
+  if (!read.ok()) return read;
+  for (const auto& [tag, intent] : pending) dispatch(intent, std::nullopt, true);
+  release_sends();
+  return Status();
+}
+
+}  // namespace tandem::engine
