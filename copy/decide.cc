@@ -388,9 +388,37 @@ std::pair<int64_t, int64_t> follower_order_progress(const CopyState& s, const Cl
   return {it->second.fill.filled_units, it->second.working_units()};
 }
 
+// The shape every step() answers with (decide.h): each intent carries out the decision
+// right before it, for the same follower and action, a place of a positive quantity, for a
+// follower the state knows. Checked on every step, in every build: an intent that breaks it
+// would reach a broker.
+void check_outputs(const CopyState& state, const std::vector<Event>& out) {
+  for (size_t k = 0; k < out.size(); ++k) {
+    const auto* intent = std::get_if<FollowerOrderIntent>(&out[k]);
+    if (intent == nullptr) continue;
+    const auto* decision = k > 0 ? std::get_if<CopyDecision>(&out[k - 1]) : nullptr;
+    TANDEM_ASSERT(decision != nullptr, "an intent without its decision", intent->tag.value);
+    TANDEM_ASSERT(decision->follower == intent->follower && decision->action == intent->action,
+                  intent->tag.value);
+    TANDEM_ASSERT(intent->action != CopyAction::place || intent->order.quantity_units > 0,
+                  intent->tag.value, intent->order.quantity_units);
+    TANDEM_ASSERT(state.followers.contains(intent->follower), intent->follower.value);
+  }
+}
+
+std::vector<Event> step_unchecked(CopyState& state, const Event& event, Fold fold);
+
 }  // namespace
 
 std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
+  std::vector<Event> out = step_unchecked(state, event, fold);
+  check_outputs(state, out);
+  return out;
+}
+
+namespace {
+
+std::vector<Event> step_unchecked(CopyState& state, const Event& event, Fold fold) {
   if (decides_nothing(state, event)) {
     fold(state, event);
     return {};
@@ -423,6 +451,8 @@ std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
   for (const Event& e : out) fold(state, e);
   return out;
 }
+
+}  // namespace
 
 std::vector<Event> decide(const CopyState& state, const Event& event) {
   CopyState copy = state;

@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include "domain/base/assert.h"
 #include "domain/copy/client_tag.h"
 
 namespace tandem::engine {
@@ -13,6 +14,8 @@ namespace d = ::tandem::domain;
 
 Status Engine::handle(OutcomeFact& f) {
   --in_flight_;
+  TANDEM_ASSERT(in_flight_ >= 0, "an outcome for an order never handed to a broker",
+                f.intent.tag.value);
   {
     std::lock_guard lock(stats_mu_);
     if (!f.acked.empty()) {
@@ -87,6 +90,7 @@ Status Engine::handle(OutcomeFact& f) {
     for (const Parked& p : parked.mapped()) {
       if (f.acked.empty()) {
         --in_flight_;
+        TANDEM_ASSERT(in_flight_ >= 0, p.intent.tag.value);
         events.push_back(
             d::FollowerOrderRejected{p.intent.tag, p.intent.follower, f.error_class,
                                      "the order it changes was not placed: " + f.message});

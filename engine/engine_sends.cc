@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "brokers/net/send_gate.h"
+#include "domain/base/assert.h"
 #include "engine/engine.h"
 #include "engine/intent_executor.h"
 
@@ -29,7 +30,11 @@ bool Engine::dispatch(const d::FollowerOrderIntent& intent, LeaderTime leader_re
     // Decided before the order it changes was acknowledged: it goes once that ack comes.
     const auto acked = acked_ids_.find(intent.target_tag);
     if (acked == acked_ids_.end()) {
-      parked_[intent.target_tag].push_back({intent, leader_received, look_first});
+      auto& waiting = parked_[intent.target_tag];
+      waiting.push_back({intent, leader_received, look_first});
+      // Each parked change is an order in flight: their count is bounded by in_flight_.
+      TANDEM_ASSERT(waiting.size() <= static_cast<size_t>(in_flight_.load()),
+                    intent.target_tag.value, waiting.size());
       return true;
     }
     d::FollowerOrderIntent resolved = intent;

@@ -11,17 +11,20 @@
 #include <mutex>
 #include <optional>
 
+#include "domain/base/assert.h"
+
 namespace tandem::engine {
 
 template <typename T>
 class Inbox {
  public:
-  explicit Inbox(size_t capacity) : capacity_(capacity) {}
+  explicit Inbox(size_t capacity) : capacity_(capacity) { TANDEM_REQUIRE(capacity > 0, capacity); }
 
   void push(T item) {
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return items_.size() < capacity_; });
     items_.push_back(std::move(item));
+    TANDEM_ASSERT(items_.size() <= capacity_, items_.size(), capacity_);
     high_water_ = std::max(high_water_, items_.size());
     not_empty_.notify_one();
   }

@@ -1,6 +1,7 @@
 #include "engine/intent_executor.h"
 
 #include "brokers/net/send_gate.h"
+#include "domain/base/assert.h"
 
 namespace tandem::engine {
 
@@ -53,8 +54,10 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
       co_return out;
     }
   }
+  TANDEM_REQUIRE(max_attempts > 0, max_attempts);
   while (out.attempts < max_attempts) {
     ++out.attempts;
+    TANDEM_ASSERT(out.attempts <= max_attempts);
     Result<d::BrokerOrderId> done = co_await send_once(gateway, intent, options);
     if (done.ok()) {
       out.acked = *done;

@@ -20,6 +20,7 @@ std::optional<QueuedOrder> SendQueue::start_next() {
     QueuedOrder next = std::move(lane.front());
     lane.pop_front();
     ++started_;
+    TANDEM_ASSERT(started_ <= max_started_, started_, max_started_);
     return next;
   }
   return std::nullopt;
