@@ -121,11 +121,7 @@ TEST(InputCrash,
     return true;
   });
   ASSERT_TRUE(read.ok()) << read.to_string();
-  std::map<std::string, int> at_broker;
-  for (const auto& o : book) {
-    EXPECT_EQ(++at_broker[o.tag], 1) << "tag sent twice: " << o.tag;
-    EXPECT_TRUE(intents.contains(o.tag)) << "an order at the broker without an intent: " << o.tag;
-  }
+  testing::expect_each_tag_once_and_journaled(book, intents);
   for (const auto& tag : intents) EXPECT_TRUE(resolved.contains(tag)) << "unresolved " << tag;
 
   // The journal reads as one uninterrupted run's: every decision recomputes.

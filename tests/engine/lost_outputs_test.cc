@@ -21,28 +21,9 @@ namespace {
 namespace d = ::tandem::domain;
 using testing::kSimDay;
 
-// Two followers; a leader buy, then a sell: each decides a copy per follower.
-std::vector<d::Event> a_day() {
-  testing::CopySim sim;
-  sim.setup({testing::sim_follower("a", d::SizingPolicy::multiplier, 2 * d::kPpm),
-             testing::sim_follower("b", d::SizingPolicy::fixed_ratio, d::kPpm / 2)});
-  const auto option = testing::sim_option();
-  sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
-  sim.apply(testing::leader_order("L2", option, d::Side::sell, 150, d::OrderStatus::complete, 150));
-  return sim.journal();
-}
-
-std::unique_ptr<journal::Store> write(const std::string& dir, const std::vector<d::Event>& events) {
-  auto store = testing::open_store(dir);
-  std::vector<journal::AppendItem> items;
-  for (const auto& e : events) items.push_back(testing::item(e, kSimDay));
-  EXPECT_TRUE(store->append(items).ok());
-  return store;
-}
-
 TEST(LostOutputs, TheLastInputsDecisionsAreDecidedAgainExactlyAsJournaledBefore) {
   testing::TempDir dir;
-  const std::vector<d::Event> whole = a_day();
+  const std::vector<d::Event> whole = testing::two_follower_day();
   // The day as the engine had journaled it when it died: up to the last leader update, its
   // decisions cut off.
   size_t input = whole.size() - 1;
@@ -53,7 +34,7 @@ TEST(LostOutputs, TheLastInputsDecisionsAreDecidedAgainExactlyAsJournaledBefore)
   const std::vector<d::Event> day(whole.begin(), whole.begin() + static_cast<long>(end));
   const size_t lost = day.size() - cut.size();
   ASSERT_GE(lost, 4u) << "a decision and an intent per follower";
-  auto store = write(dir.path("j"), cut);
+  auto store = testing::journal_of(dir.path("j"), cut, kSimDay);
 
   auto named = replay::verify_days(*store, kSimDay, kSimDay);
   ASSERT_TRUE(named.ok()) << named.status().to_string();
@@ -86,9 +67,9 @@ TEST(LostOutputs, TheLastInputsDecisionsAreDecidedAgainExactlyAsJournaledBefore)
 
 TEST(LostOutputs, AJournalThatEndsOnAnInputThatDecidesNothingIsLeftAsItIs) {
   testing::TempDir dir;
-  std::vector<d::Event> day = a_day();
+  std::vector<d::Event> day = testing::two_follower_day();
   day.push_back(d::EngineStopped{"stopped"});
-  auto store = write(dir.path("j"), day);
+  auto store = testing::journal_of(dir.path("j"), day, kSimDay);
   auto recovered = restore_deciding_lost_outputs(*store);
   ASSERT_TRUE(recovered.ok());
   EXPECT_EQ(recovered->decided_again, 0u);

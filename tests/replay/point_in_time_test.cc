@@ -22,15 +22,7 @@ using testing::kSimDay;
 constexpr d::TimeNs kStart = testing::kSimTenAm;
 constexpr d::TimeNs kSecond = 1'000'000'000;
 
-std::vector<d::Event> a_day() {
-  testing::CopySim sim;
-  sim.setup({testing::sim_follower("a", d::SizingPolicy::multiplier, 2 * d::kPpm),
-             testing::sim_follower("b", d::SizingPolicy::fixed_ratio, d::kPpm / 2)});
-  const auto option = testing::sim_option();
-  sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
-  sim.apply(testing::leader_order("L2", option, d::Side::sell, 75, d::OrderStatus::complete, 75));
-  return sim.journal();
-}
+std::vector<d::Event> a_day() { return testing::two_follower_day(/*sold=*/75); }
 
 TEST(PointInTime, EachInstantSeesExactlyTheRecordsJournaledByThen) {
   testing::TempDir dir;

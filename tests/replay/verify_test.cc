@@ -20,22 +20,10 @@ namespace d = ::tandem::domain;
 using testing::kSimDay;
 
 // A day: two followers, a leader buy then sell, as the engine would journal them.
-std::vector<d::Event> a_day() {
-  testing::CopySim sim;
-  sim.setup({testing::sim_follower("a", d::SizingPolicy::multiplier, 2 * d::kPpm),
-             testing::sim_follower("b", d::SizingPolicy::fixed_ratio, d::kPpm / 2)});
-  const auto option = testing::sim_option();
-  sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
-  sim.apply(testing::leader_order("L2", option, d::Side::sell, 150, d::OrderStatus::complete, 150));
-  return sim.journal();
-}
+std::vector<d::Event> a_day() { return testing::two_follower_day(); }
 
 std::unique_ptr<journal::Store> write(const std::string& dir, const std::vector<d::Event>& events) {
-  auto store = testing::open_store(dir);
-  std::vector<journal::AppendItem> items;
-  for (const auto& e : events) items.push_back(testing::item(e, kSimDay));
-  EXPECT_TRUE(store->append(items).ok());
-  return store;
+  return testing::journal_of(dir, events, kSimDay);
 }
 
 TEST(ReplayVerify, AFaithfulJournalReplaysExactlyWithStableDigests) {

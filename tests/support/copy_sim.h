@@ -186,4 +186,17 @@ inline std::vector<domain::CopyDecision> decisions_of(const std::vector<domain::
   return out;
 }
 
+// The short day the replay tests share: followers a (multiplier 2) and b (fixed ratio 1/2);
+// the leader buys 150 of an option, then sells `sold`, both filled.
+inline std::vector<domain::Event> two_follower_day(int64_t sold = 150) {
+  CopySim sim;
+  sim.setup({sim_follower("a", domain::SizingPolicy::multiplier, 2 * domain::kPpm),
+             sim_follower("b", domain::SizingPolicy::fixed_ratio, domain::kPpm / 2)});
+  const auto option = sim_option();
+  sim.apply(leader_order("L1", option, domain::Side::buy, 150, domain::OrderStatus::complete, 150));
+  sim.apply(
+      leader_order("L2", option, domain::Side::sell, sold, domain::OrderStatus::complete, sold));
+  return sim.journal();
+}
+
 }  // namespace tandem::testing

@@ -62,4 +62,15 @@ inline std::vector<journal::Record> read_all(const journal::Store& store) {
   return out;
 }
 
+// A new journal in `dir` holding `events`, all on trading day `day`, in one append.
+inline std::unique_ptr<journal::Store> journal_of(const std::string& dir,
+                                                  const std::vector<domain::Event>& events,
+                                                  domain::TradingDay day = kDay) {
+  auto store = open_store(dir);
+  std::vector<journal::AppendItem> items;
+  for (const auto& e : events) items.push_back(item(e, day));
+  EXPECT_TRUE(store->append(items).ok());
+  return store;
+}
+
 }  // namespace tandem::testing

@@ -5,6 +5,8 @@
 // 10:00:00 IST within a second of construction.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,7 +14,9 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -169,5 +173,16 @@ class LiveDay {
   std::unique_ptr<Process> sim_;
   std::string port_;
 };
+
+// Exactly once at the broker (DESIGN.md invariant 2): every order in `book` carries a tag
+// journaled as an intent (`intents`), and no tag is there twice.
+inline void expect_each_tag_once_and_journaled(const std::vector<brokers::BrokerOrder>& book,
+                                               const std::set<std::string>& intents) {
+  std::map<std::string, int> at_broker;
+  for (const auto& o : book) {
+    EXPECT_EQ(++at_broker[o.tag], 1) << "tag sent twice: " << o.tag;
+    EXPECT_TRUE(intents.contains(o.tag)) << "an order at the broker without an intent: " << o.tag;
+  }
+}
 
 }  // namespace tandem::testing
