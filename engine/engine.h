@@ -235,11 +235,11 @@ class Engine {
   // begins on input_sync_'s thread; the core decides on it meanwhile; the orders go to their
   // broker threads, held at their send gates until the input is durable; then the decisions
   // and intents are appended without a sync of their own. With `copied`, the leader update
-  // decided on, the decisions are shown in the operator view's copies. Returns the
-  // decisions; `journaled` receives the journal's answer (an error stops the engine).
-  std::vector<domain::Event> decide_and_send(const domain::Event& input, LeaderTime received,
-                                             const domain::LeaderOrderUpdate* copied,
-                                             Status* journaled);
+  // decided on, the decisions are shown in the operator view's copies; `decided` (if given)
+  // receives the decisions. An error is the journal's (it stops the engine).
+  Status decide_and_send(const domain::Event& input, LeaderTime received,
+                         const domain::LeaderOrderUpdate* copied,
+                         std::vector<domain::Event>* decided = nullptr);
   // The same for a batch step() has already decided: its input (batch.front()), then its
   // decisions (append(), which must decide first to know whether orders follow).
   Status journal_and_send(std::vector<domain::Event> batch, LeaderTime received,

@@ -15,9 +15,7 @@ Status Engine::tick_clock() {
   if (!d::tick_due(state_, now)) return Status();
   if (Status s = open_day(now); !s.ok()) return s;
   ++stats_.clock_ticks;
-  Status journaled;
-  decide_and_send(d::ClockTick{now}, std::nullopt, nullptr, &journaled);
-  return journaled;
+  return decide_and_send(d::ClockTick{now}, std::nullopt, nullptr);
 }
 
 }  // namespace tandem::engine

@@ -53,9 +53,7 @@ Status Engine::handle(LeaderFact& f) {
     std::lock_guard lock(stats_mu_);
     ++stats_.leader_updates;
   }
-  Status journaled;
-  decide_and_send(update, f.received_steady, &update, &journaled);
-  if (!journaled.ok()) return journaled;
+  if (Status s = decide_and_send(update, f.received_steady, &update); !s.ok()) return s;
   if (update.average_price_paise > 0)
     feed_paper_price(update.instrument, update.average_price_paise);
   watch_drift(update.instrument);
@@ -72,13 +70,12 @@ Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received
   return send_and_journal(std::move(outputs), received, copied);
 }
 
-std::vector<d::Event> Engine::decide_and_send(const d::Event& input, LeaderTime received,
-                                              const d::LeaderOrderUpdate* copied,
-                                              Status* journaled) {
+Status Engine::decide_and_send(const d::Event& input, LeaderTime received,
+                               const d::LeaderOrderUpdate* copied, std::vector<d::Event>* decided) {
   begin_input_sync(input);
   std::vector<d::Event> outputs = d::step(state_, input);  // while the disk syncs the input
-  *journaled = send_and_journal(outputs, received, copied);
-  return outputs;
+  if (decided != nullptr) *decided = outputs;
+  return send_and_journal(std::move(outputs), received, copied);
 }
 
 void Engine::begin_input_sync(d::Event input) {

@@ -52,7 +52,9 @@ Status Engine::handle(OperatorFact& f) {
   if (s.ok() && c.kind == Kind::flatten) {
     // The request's time makes its tags unique; decide() turns it into the orders.
     const d::FollowerFlattenRequested request{c.follower, c.by, std::to_string(clock_())};
-    const size_t orders = decide_and_send(request, std::nullopt, nullptr, &s).size() / 2;
+    std::vector<d::Event> decided;
+    s = decide_and_send(request, std::nullopt, nullptr, &decided);
+    const size_t orders = decided.size() / 2;
     what = std::string(c.pause_first && !paused ? "paused and flattened " : "flatten ") +
            c.follower.value + ": " + std::to_string(orders) +
            " orders (cancels and closing orders)";

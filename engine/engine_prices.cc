@@ -65,10 +65,8 @@ Status Engine::snapshot_prices() {
   // Paper followers fill at the market's price, as a broker would: posted before the
   // orders decided below, so a flatten on paper fills at the price that tripped it.
   for (const auto& p : snapshot.prices) feed_paper_price(p.instrument, p.last_price_paise);
-  Status journaled;
-  const std::vector<d::Event> decided =
-      decide_and_send(snapshot, std::nullopt, nullptr, &journaled);
-  if (!journaled.ok()) return journaled;
+  std::vector<d::Event> decided;
+  if (Status s = decide_and_send(snapshot, std::nullopt, nullptr, &decided); !s.ok()) return s;
   std::map<d::FollowerId, size_t> orders;  // each trip's own orders, for its alert
   for (const auto& e : decided) {
     if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) ++orders[i->follower];

@@ -20,7 +20,10 @@ Result<RecoveredState> restore_deciding_lost_outputs(journal::Store& store) {
     if (!read.ok()) return read;
   }
   // A decision at the head closes its input's batch: the batch is appended whole or not at all.
-  if (!last || d::decided_for(last->event) != nullptr) {
+  // A head of an older schema was written whole with its decisions (before inputs were synced
+  // on their own), by a core that may have decided otherwise: it is left as it is.
+  if (!last || d::decided_for(last->event) != nullptr ||
+      last->schema_version != journal::kSchemaVersion) {
     auto restored = journal::restore_state(store);
     if (!restored.ok()) return restored.status();
     return RecoveredState{std::move(*restored), 0};
