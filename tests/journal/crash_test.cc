@@ -1,10 +1,11 @@
 // Goal: a crash at any moment loses nothing that was acknowledged (DESIGN.md invariant 6).
 // Method: 50 trials on one journal. Each trial starts journal_crash_child (4 appending
-// threads, acknowledging each durable append on a pipe), kills it with SIGKILL at a random
-// moment, then reopens the journal and checks: it opens and verifies, sequences have no
-// gap, every acknowledged append is present, each append is whole (all of its records or
-// none), and each thread's appends are in order with none missing before its last.
-// The random seed is printed; TANDEM_CRASH_SEED=<seed> reproduces a run.
+// threads, acknowledging each durable append on a pipe; the fourth appends without a sync of
+// its own, Durability::written, which a kill must not lose either), kills it with SIGKILL at a
+// random moment, then reopens the journal and checks: it opens and verifies, sequences have no gap,
+// every acknowledged append is present, each append is whole (all of its records or none), and each
+// thread's appends are in order with none missing before its last. The random seed is printed;
+// TANDEM_CRASH_SEED=<seed> reproduces a run.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,7 +41,7 @@ TEST(Crash, KilledAppenderLosesNothingAcknowledged) {
 
   for (int trial = 0; trial < kTrials; ++trial) {
     SCOPED_TRACE("trial " + std::to_string(trial) + " seed " + std::to_string(seed));
-    testing::CrashChild child = testing::spawn_crash_child(path, trial);
+    testing::CrashChild child = testing::spawn_crash_child(path, trial, /*written=*/true);
     // One trial in five kills blindly, most likely during startup or creation; the others
     // wait for the first durable append (sanitizer builds start slowly) and then kill at a
     // random moment among the appends.

@@ -17,7 +17,8 @@ struct CrashChild {
   int out_fd = -1;
 };
 
-inline CrashChild spawn_crash_child(const std::string& dir, int trial) {
+// `written`: the child's fourth thread appends with Durability::written (no sync of its own).
+inline CrashChild spawn_crash_child(const std::string& dir, int trial, bool written = false) {
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
   const pid_t pid = fork();
@@ -26,7 +27,8 @@ inline CrashChild spawn_crash_child(const std::string& dir, int trial) {
     close(fds[0]);
     close(fds[1]);
     const std::string t = std::to_string(trial);
-    execl(TANDEM_CRASH_CHILD, TANDEM_CRASH_CHILD, dir.c_str(), t.c_str(), nullptr);
+    execl(TANDEM_CRASH_CHILD, TANDEM_CRASH_CHILD, dir.c_str(), t.c_str(),
+          written ? "written" : "synced", nullptr);
     _exit(127);
   }
   close(fds[1]);
