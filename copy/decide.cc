@@ -406,18 +406,6 @@ void check_outputs(const CopyState& state, const std::vector<Event>& out) {
   }
 }
 
-std::vector<Event> step_unchecked(CopyState& state, const Event& event, Fold fold);
-
-}  // namespace
-
-std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
-  std::vector<Event> out = step_unchecked(state, event, fold);
-  check_outputs(state, out);
-  return out;
-}
-
-namespace {
-
 std::vector<Event> step_unchecked(CopyState& state, const Event& event, Fold fold) {
   if (decides_nothing(state, event)) {
     fold(state, event);
@@ -453,6 +441,12 @@ std::vector<Event> step_unchecked(CopyState& state, const Event& event, Fold fol
 }
 
 }  // namespace
+
+std::vector<Event> step(CopyState& state, const Event& event, Fold fold) {
+  std::vector<Event> out = step_unchecked(state, event, fold);
+  check_outputs(state, out);
+  return out;
+}
 
 std::vector<Event> decide(const CopyState& state, const Event& event) {
   CopyState copy = state;

@@ -191,8 +191,8 @@ class Engine {
 
   // Steps each input through the core (copy/decide.h) and journals it with what it
   // decided: durably at once, or — while the run loop drains a burst of facts (deferred_) —
-  // at flush(), one synced write for the burst. Orders it decided go through
-  // journal_and_send(): nothing is sent to a broker before the input that decided it is
+  // at flush(), one synced write for the burst. An input that decided orders goes through
+  // begin_input_sync() and send_and_journal(): nothing is sent to a broker before it is
   // durable.
   Status append(std::vector<domain::Event> events);
   // Queues the events for the journal, stamped with the time and trading day, unfolded.
@@ -204,7 +204,6 @@ class Engine {
   // Counts an append in the metrics; a failed one stops the engine (journal_failed).
   void note_append(const Result<journal::AppendResult>& appended,
                    std::chrono::steady_clock::time_point began, size_t records);
-  uint64_t flushed_bytes_ = 0;  // the last append's records as stored
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
   Status handle_fact(Fact& fact, bool& stopping, std::chrono::steady_clock::time_point& deadline);
   Status handle(LeaderFact& f);
@@ -240,12 +239,9 @@ class Engine {
   Status decide_and_send(const domain::Event& input, LeaderTime received,
                          const domain::LeaderOrderUpdate* copied,
                          std::vector<domain::Event>* decided = nullptr);
-  // The same for a batch step() has already decided: its input (batch.front()), then its
-  // decisions (append(), which must decide first to know whether orders follow).
-  Status journal_and_send(std::vector<domain::Event> batch, LeaderTime received,
-                          const domain::LeaderOrderUpdate* copied = nullptr);
+  // Its steps, also taken by append() for an input it has already decided.
   void begin_input_sync(domain::Event input);
-  Status end_input_sync();
+  Result<journal::AppendResult> end_input_sync();
   Status send_and_journal(std::vector<domain::Event> outputs, LeaderTime received,
                           const domain::LeaderOrderUpdate* copied);
   // The operator view: rows recorded as facts are handled, published every kViewInterval.
@@ -345,6 +341,7 @@ class Engine {
   std::vector<journal::AppendItem> unsynced_;  // folded into state_, not yet journaled
   InputSync input_sync_{store_};               // the copy path's input append (input_sync.h)
   std::chrono::steady_clock::time_point input_sync_started_;
+  size_t input_sync_records_ = 0;
   bool deferred_ = false;
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
   // Ticks land here from the leader's executor; the engine takes them on a PricesFact.

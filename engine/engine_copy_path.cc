@@ -60,16 +60,6 @@ Status Engine::handle(LeaderFact& f) {
   return Status();
 }
 
-Status Engine::journal_and_send(std::vector<d::Event> batch, LeaderTime received,
-                                const d::LeaderOrderUpdate* copied) {
-  TANDEM_REQUIRE(!batch.empty() && d::decided_for(batch.front()) == nullptr);
-  std::vector<d::Event> outputs(std::make_move_iterator(batch.begin() + 1),
-                                std::make_move_iterator(batch.end()));
-  batch.resize(1);
-  begin_input_sync(std::move(batch.front()));
-  return send_and_journal(std::move(outputs), received, copied);
-}
-
 Status Engine::decide_and_send(const d::Event& input, LeaderTime received,
                                const d::LeaderOrderUpdate* copied, std::vector<d::Event>* decided) {
   begin_input_sync(input);
@@ -82,14 +72,14 @@ void Engine::begin_input_sync(d::Event input) {
   // What was staged before the input goes with it: the journal keeps the engine's order.
   stage({std::move(input)});
   input_sync_started_ = std::chrono::steady_clock::now();
+  input_sync_records_ = unsynced_.size();
   input_sync_.begin(std::exchange(unsynced_, {}));
 }
 
-Status Engine::end_input_sync() {
-  std::vector<journal::AppendItem> items;
-  auto appended = input_sync_.end(&items);
-  note_append(appended, input_sync_started_, items.size());
-  return appended.status();
+Result<journal::AppendResult> Engine::end_input_sync() {
+  Result<journal::AppendResult> appended = input_sync_.end();
+  note_append(appended, input_sync_started_, input_sync_records_);
+  return appended;
 }
 
 Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime received,
@@ -124,17 +114,17 @@ Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime receiv
   release_sends();
   // Anything staged meanwhile (an alert) goes after the decisions: they follow their input.
   std::vector<journal::AppendItem> staged_meanwhile = std::exchange(unsynced_, {});
-  const Status journaled = end_input_sync();
+  const Result<journal::AppendResult> journaled = end_input_sync();
   for (size_t t = 0; t < gates.size(); ++t) {
     if (!gates[t]) continue;
     asio::post(broker_threads_[t].executor,
                [gate = gates[t], open = journaled.ok()] { open ? gate->open() : gate->close(); });
   }
-  if (!journaled.ok()) return journaled;
+  if (!journaled.ok()) return journaled.status();
   if (!intents.empty()) {
     if (copied != nullptr) {
       std::lock_guard lock(stats_mu_);
-      stats_.leader_sync_bytes += flushed_bytes_;
+      stats_.leader_sync_bytes += journaled->bytes;
       ++stats_.leader_syncs;
     }
     crash_after_input_sync_.pass();

@@ -26,15 +26,18 @@ Status Engine::append(std::vector<d::Event> events) {
   for (d::Event& e : events) {
     // Every input goes through the core: a follower's order report, a rejection or a resume
     // may decide orders (convergence), which go out once the batch is durable.
-    std::vector<d::Event> batch = d::step(state_, e);
-    const bool orders = std::any_of(batch.begin(), batch.end(), [](const d::Event& o) {
+    std::vector<d::Event> decided = d::step(state_, e);
+    const bool orders = std::any_of(decided.begin(), decided.end(), [](const d::Event& o) {
       return std::holds_alternative<d::FollowerOrderIntent>(o);
     });
-    batch.insert(batch.begin(), std::move(e));
     if (orders) {
-      if (Status s = journal_and_send(std::move(batch), std::nullopt); !s.ok()) return s;
+      begin_input_sync(std::move(e));
+      if (Status s = send_and_journal(std::move(decided), std::nullopt, nullptr); !s.ok()) {
+        return s;
+      }
     } else {
-      stage(std::move(batch));
+      decided.insert(decided.begin(), std::move(e));
+      stage(std::move(decided));
     }
   }
   return deferred_ ? Status() : flush();
@@ -57,7 +60,6 @@ void Engine::note_append(const Result<journal::AppendResult>& appended,
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
   ++live_.counters.journal_batches;
   live_.counters.journal_records += static_cast<int64_t>(records);
-  flushed_bytes_ = appended.ok() ? appended->bytes : 0;
   if (!appended.ok()) {
     live_.journal_ok = false;
     alert("journal_failed",

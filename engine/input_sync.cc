@@ -27,12 +27,11 @@ void InputSync::begin(std::vector<journal::AppendItem> items) {
   wake_.notify_all();
 }
 
-Result<journal::AppendResult> InputSync::end(std::vector<journal::AppendItem>* items) {
+Result<journal::AppendResult> InputSync::end() {
   std::unique_lock lock(mu_);
   TANDEM_REQUIRE(begun_, "no input's append was begun");
   wake_.wait(lock, [this] { return result_.has_value(); });
   begun_ = false;
-  if (items != nullptr) *items = std::move(items_);
   items_.clear();
   return *std::move(result_);
 }

@@ -23,8 +23,8 @@ class InputSync {
 
   // Starts appending `items` (synced). REQUIRES: not empty; no append begun and not ended.
   void begin(std::vector<journal::AppendItem> items);
-  // Waits for the append begun and returns its result; `items` receives what was appended.
-  Result<journal::AppendResult> end(std::vector<journal::AppendItem>* items = nullptr);
+  // Waits for the append begun and returns its result.
+  Result<journal::AppendResult> end();
 
  private:
   void loop();
