@@ -137,7 +137,7 @@ void Engine::pump(const std::shared_ptr<SendQueue>& queue, const asio::any_io_ex
           IntentOutcome out = co_await execute_intent(*o.gateway, o.intent, timed, o.look_first);
           inbox->push(OutcomeFact{o.intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
                                   out.message, o.leader_received, sent});
-          queue->finished();
+          queue->finished(o);
           pump(queue, executor, inbox, max_queue);
         },
         asio::detached);

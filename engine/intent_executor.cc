@@ -26,6 +26,85 @@ boost::asio::awaitable<Result<d::BrokerOrderId>> send_once(brokers::Gateway& gat
   co_return placed->order_id;
 }
 
+// After a change's unknown outcome: whether the broker's order already shows it (cancelled,
+// or at the asked size and prices). Sent again blindly, a cancel that took is refused
+// ("order is cancelled") and would be reported as refused.
+boost::asio::awaitable<Result<bool>> change_taken(brokers::Gateway& gateway,
+                                                  d::FollowerOrderIntent intent) {
+  Result<std::vector<brokers::BrokerOrder>> history =
+      co_await gateway.order_history(intent.target_order_id);
+  if (!history.ok()) co_return history.status();
+  if (history->empty()) co_return false;
+  const brokers::BrokerOrder& now = history->back();
+  if (intent.action == d::CopyAction::cancel) {
+    co_return now.status == d::OrderStatus::cancelled;
+  }
+  co_return now.quantity_units == intent.order.quantity_units&& now.price_paise ==
+      intent.order.price_paise&& now.trigger_price_paise ==
+      intent.order.trigger_price_paise&& now.order_type == intent.order.order_type;
+}
+
+// An unknown outcome that a lookup could not settle.
+Status still_unknown(const Status& sent, const Status& lookup) {
+  return Status(StatusCode::disconnected,
+                sent.message() + "; looking it up failed: " + lookup.message());
+}
+
+// A place: sent again under its tag only once the broker's book shows no order with it.
+boost::asio::awaitable<Result<d::BrokerOrderId>> place_at_most_once(brokers::Gateway& gateway,
+                                                                    d::FollowerOrderIntent intent,
+                                                                    brokers::PlaceOptions options,
+                                                                    int max_attempts,
+                                                                    int& attempts) {
+  Status last;
+  while (attempts < max_attempts) {
+    ++attempts;
+    Result<d::BrokerOrderId> done = co_await send_once(gateway, intent, options);
+    if (done.ok() || brokers::error_class(done.status()) != ErrorClass::network) co_return done;
+    last = done.status();
+    Result<std::vector<brokers::BrokerOrder>> found =
+        co_await brokers::find_by_tag(gateway, intent.tag);
+    // Cannot tell (the token refused since, say): no second order is risked, and the order
+    // may be at the broker, so the outcome stays unknown rather than refused.
+    if (!found.ok()) co_return still_unknown(last, found.status());
+    if (!found->empty()) co_return found->front().order_id;
+  }
+  co_return last;
+}
+
+// A modify or cancel: sent again after an unknown outcome unless the broker's order already
+// shows it. A refusal after an unknown outcome is checked the same way: the earlier one may
+// have taken ("order is cancelled").
+boost::asio::awaitable<Result<d::BrokerOrderId>> change(brokers::Gateway& gateway,
+                                                        d::FollowerOrderIntent intent,
+                                                        int max_attempts, int& attempts) {
+  Status last;
+  bool unknown_before = false;
+  while (attempts < max_attempts) {
+    ++attempts;
+    Result<d::BrokerOrderId> done = co_await send_once(gateway, intent, {});
+    if (done.ok()) co_return done;
+    const bool unknown = brokers::error_class(done.status()) == ErrorClass::network;
+    if (!unknown && !unknown_before) co_return done;
+    last = done.status();
+    Result<bool> taken = co_await change_taken(gateway, intent);
+    if (taken.ok() && *taken) co_return intent.target_order_id;
+    if (!unknown) co_return taken.ok() ? last : still_unknown(last, taken.status());
+    unknown_before = true;
+  }
+  co_return last;
+}
+
+boost::asio::awaitable<Result<d::BrokerOrderId>> carry_out(brokers::Gateway& gateway,
+                                                           d::FollowerOrderIntent intent,
+                                                           brokers::PlaceOptions options,
+                                                           int max_attempts, int& attempts) {
+  if (intent.action == d::CopyAction::place) {
+    co_return co_await place_at_most_once(gateway, intent, options, max_attempts, attempts);
+  }
+  co_return co_await change(gateway, intent, max_attempts, attempts);
+}
+
 }  // namespace
 
 boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
@@ -40,7 +119,6 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
     out.message = "not sent: its journal write failed";
     co_return out;
   }
-  Status last;
   if (look_first && intent.action == d::CopyAction::place) {
     Result<std::vector<brokers::BrokerOrder>> found =
         co_await brokers::find_by_tag(gateway, intent.tag);
@@ -55,31 +133,15 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
     }
   }
   TANDEM_REQUIRE(max_attempts > 0, max_attempts);
-  while (out.attempts < max_attempts) {
-    ++out.attempts;
-    TANDEM_ASSERT(out.attempts <= max_attempts);
-    Result<d::BrokerOrderId> done = co_await send_once(gateway, intent, options);
-    if (done.ok()) {
-      out.acked = *done;
-      co_return out;
-    }
-    last = done.status();
-    if (brokers::error_class(last) != ErrorClass::network) break;
-    if (intent.action != d::CopyAction::place) continue;  // modify/cancel repeat harmlessly
-    // Unknown outcome: look for the tag before sending it again.
-    Result<std::vector<brokers::BrokerOrder>> found =
-        co_await brokers::find_by_tag(gateway, intent.tag);
-    if (found.ok() && !found->empty()) {
-      out.acked = found->front().order_id;
-      co_return out;
-    }
-    if (!found.ok()) {  // cannot tell: do not risk a second order
-      last = found.status();
-      break;
-    }
+  Result<d::BrokerOrderId> done =
+      co_await carry_out(gateway, intent, options, max_attempts, out.attempts);
+  TANDEM_ASSERT(out.attempts <= max_attempts, out.attempts, max_attempts);
+  if (done.ok()) {
+    out.acked = *done;
+  } else {
+    out.error_class = std::string(brokers::to_string(brokers::error_class(done.status())));
+    out.message = done.status().message();
   }
-  out.error_class = std::string(brokers::to_string(brokers::error_class(last)));
-  out.message = last.message();
   co_return out;
 }
 

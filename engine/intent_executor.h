@@ -2,7 +2,10 @@
 // exactly-once rule (DESIGN.md invariant 2): a `network` error means the outcome is unknown,
 // so before the same tag is sent again the broker's book is searched for it — found means
 // the order exists (acknowledge it), absent means it never arrived (send it again, same
-// tag). Every other error is final and reported with its class.
+// tag). A lookup that fails leaves the outcome unknown (`network`): nothing is sent again.
+// A modify or cancel with an unknown outcome is sent again unless the broker's order
+// already shows it.
+// Every other error is final and reported with its class.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

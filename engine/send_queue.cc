@@ -1,5 +1,7 @@
 #include "engine/send_queue.h"
 
+#include <algorithm>
+
 #include "domain/base/assert.h"
 
 namespace tandem::engine {
@@ -16,19 +18,29 @@ void SendQueue::push(QueuedOrder order) {
 std::optional<QueuedOrder> SendQueue::start_next() {
   if (started_ >= max_started_) return std::nullopt;
   for (auto& lane : lanes_) {
-    if (lane.empty()) continue;
-    QueuedOrder next = std::move(lane.front());
-    lane.pop_front();
+    // The oldest that may go: in the change lane, the oldest change of an order that has
+    // none with the broker (the later changes of that order wait behind it, in order).
+    const auto next = std::find_if(lane.begin(), lane.end(), [&](const QueuedOrder& o) {
+      return o.lane != SendLane::change || !changing_.contains(o.intent.target_tag);
+    });
+    if (next == lane.end()) continue;
+    QueuedOrder started = std::move(*next);
+    lane.erase(next);
+    if (started.lane == SendLane::change) changing_.insert(started.intent.target_tag);
     ++started_;
     TANDEM_ASSERT(started_ <= max_started_, started_, max_started_);
-    return next;
+    return started;
   }
   return std::nullopt;
 }
 
-void SendQueue::finished() {
+void SendQueue::finished(const QueuedOrder& order) {
   TANDEM_ASSERT(started_ > 0);
   --started_;
+  if (order.lane == SendLane::change) {
+    const size_t erased = changing_.erase(order.intent.target_tag);
+    TANDEM_ASSERT(erased == 1, order.intent.target_tag.value);
+  }
 }
 
 std::vector<QueuedOrder> SendQueue::expire(std::chrono::steady_clock::time_point now,

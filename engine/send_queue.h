@@ -7,6 +7,9 @@
 //  - the next one started is the oldest of the highest lane: changes to working orders
 //    (cancels and modifies, in one lane so that the changes of one order keep their order),
 //    then exits (places that reduce the follower's position), then entries;
+//  - one order's changes go one at a time: a change waits while another change of the same
+//    order is with the broker. Two at once, a retry of the first (its answer lost) could land
+//    after the second and leave the order at the older price or size;
 //  - an entry that waited here longer than the engine's max_queue is dropped (expire()):
 //    copied late, at a price the leader left long ago, it would be worse than not at all.
 //    Exits and cancels are never dropped (DESIGN.md: exits always go out). The engine
@@ -22,6 +25,7 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -47,10 +51,11 @@ class SendQueue {
   explicit SendQueue(int max_started);
 
   void push(QueuedOrder order);
-  // The order to hand to the broker now: none when `max_started` are out or nothing waits.
+  // The order to hand to the broker now: none when `max_started` are out or nothing waits
+  // that may start.
   [[nodiscard]] std::optional<QueuedOrder> start_next();
-  // A started order has its outcome: its slot is free.
-  void finished();
+  // A started order has its outcome: its slot is free (and its order's next change may go).
+  void finished(const QueuedOrder& order);
   // Entries queued at or before `now - max_wait`, taken out.
   [[nodiscard]] std::vector<QueuedOrder> expire(std::chrono::steady_clock::time_point now,
                                                 std::chrono::milliseconds max_wait);
@@ -73,6 +78,7 @@ class SendQueue {
   std::array<std::deque<QueuedOrder>, 3> lanes_;  // by SendLane, oldest first
   int max_started_;
   int started_ = 0;
+  std::unordered_set<domain::ClientTag> changing_;  // orders (by tag) with a change started
   bool expiry_armed_ = false;
   std::atomic<int64_t> waits_{0};
 };

@@ -37,7 +37,10 @@ struct DhanAccount {
 
 class DhanGateway final : public Gateway {
  public:
-  DhanGateway(boost::asio::any_io_executor executor, DhanAccount account, RestSession::Clock clock);
+  // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`
+  // (the simulated shell's tests give one of scripted streams).
+  DhanGateway(boost::asio::any_io_executor executor, DhanAccount account, RestSession::Clock clock,
+              std::unique_ptr<net::HttpsClient::Pool> rest = nullptr);
   ~DhanGateway() override;
 
   boost::asio::awaitable<Status> warm() override;

@@ -6,10 +6,11 @@ namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
 KiteGateway::KiteGateway(asio::any_io_executor executor, KiteAccount account,
-                         RestSession::Clock clock)
+                         RestSession::Clock clock, std::unique_ptr<net::HttpsClient::Pool> rest)
     : executor_(executor),
       account_(std::move(account)),
-      http_(executor, account_.rest, account_.connections, account_.deadline),
+      http_(rest ? std::move(rest)
+                 : net::tls_pool(executor, account_.rest, account_.connections, account_.deadline)),
       limiter_(account_.limits),
       rest_(http_, account_.credentials, limiter_, std::move(clock)) {}
 

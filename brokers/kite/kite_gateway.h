@@ -34,7 +34,10 @@ struct KiteAccount {
 
 class KiteGateway final : public Gateway {
  public:
-  KiteGateway(boost::asio::any_io_executor executor, KiteAccount account, RestSession::Clock clock);
+  // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`
+  // (the simulated shell's tests give one of scripted streams).
+  KiteGateway(boost::asio::any_io_executor executor, KiteAccount account, RestSession::Clock clock,
+              std::unique_ptr<net::HttpsClient::Pool> rest = nullptr);
   ~KiteGateway() override;
 
   // Opens and TLS-handshakes the pool ahead of need.

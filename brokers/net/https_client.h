@@ -5,7 +5,8 @@
 // in parallel on separate connections, up to the pool size, then wait for one to free up.
 // A transport failure is `disconnected`: the request's outcome is unknown, and callers
 // reconcile (by client tag) before any retry. Never logs a URL or a header: they can carry
-// credentials. Thread-safety: use from one strand (the session's).
+// credentials. The pool itself is https_pool.h, on any stream type. Thread-safety: use from one
+// strand (the session's).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -70,22 +71,42 @@ struct HttpResponse {
 
 class HttpsClient {
  public:
+  // The connections requests run on (https_pool.h): TLS sockets to the target in the
+  // product, scripted streams in the simulated shell's tests.
+  class Pool {
+   public:
+    virtual ~Pool() = default;
+    virtual boost::asio::awaitable<Status> warm(size_t n) = 0;
+    virtual boost::asio::awaitable<Result<HttpResponse>> request(HttpRequest request) = 0;
+    virtual size_t idle_connections() const = 0;
+    virtual size_t handshakes() const = 0;
+  };
+
+  // Verified TLS connections to `target` (tls_pool() below).
   HttpsClient(boost::asio::any_io_executor executor, HttpsTarget target, size_t max_connections,
               std::chrono::milliseconds deadline);
+  explicit HttpsClient(std::unique_ptr<Pool> pool);
   ~HttpsClient();
   HttpsClient(const HttpsClient&) = delete;
   HttpsClient& operator=(const HttpsClient&) = delete;
 
   // Opens and handshakes connections until `n` are idle (bounded by the pool size).
-  boost::asio::awaitable<Status> warm(size_t n);
-  boost::asio::awaitable<Result<HttpResponse>> request(HttpRequest request);
+  boost::asio::awaitable<Status> warm(size_t n) { return pool_->warm(n); }
+  boost::asio::awaitable<Result<HttpResponse>> request(HttpRequest request) {
+    return pool_->request(std::move(request));
+  }
 
-  size_t idle_connections() const;
-  size_t handshakes() const;  // how many TLS handshakes this client has made in all
+  size_t idle_connections() const { return pool_->idle_connections(); }
+  size_t handshakes() const { return pool_->handshakes(); }  // TLS handshakes made in all
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Pool> pool_;
 };
+
+// Verified TLS connections to `target`, at most `max_connections` at once; `deadline` bounds
+// each request from its write to the end of its answer.
+std::unique_ptr<HttpsClient::Pool> tls_pool(boost::asio::any_io_executor executor,
+                                            HttpsTarget target, size_t max_connections,
+                                            std::chrono::milliseconds deadline);
 
 }  // namespace tandem::brokers::net

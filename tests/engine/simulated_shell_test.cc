@@ -1,0 +1,396 @@
+// Goal: wherever a follower's REST call fails — refused connect, failed TLS handshake, a
+// write that breaks, an answer lost after the broker carried the order out, an answer past
+// the deadline — and whatever the broker answers (429, an expired token), an order intent
+// ends at the broker exactly once, or not at all with a final error; never twice. Checked
+// against the simulated broker's own book, on Kite and on Dhan.
+// Method: the product's gateways (KiteGateway, DhanGateway: codec, RestSession, RestCaller,
+// HttpsPool) on scripted streams (tests/support/scripted_stream.h) whose far end is the
+// broker simulator's own handler; engine::execute_intent carries each intent out as the
+// engine does. One thread, no socket, a clock that moves only when read: a run is a function
+// of its seed, and a failure prints `seed=` (or the fault point `n=`) that reproduces it.
+// EveryFaultPointInTurn fails each point of a fixed day, one per run (Beast's fail_count
+// loop); ManySeededDays runs TANDEM_SHELL_SEEDS days (1000 in CI) with faults everywhere.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "brokers/dhan/dhan_gateway.h"
+#include "brokers/kite/kite_gateway.h"
+#include "brokers/net/https_pool.h"
+#include "brokers/sim/kite_sim.h"
+#include "engine/intent_executor.h"
+#include "tests/support/scripted_stream.h"
+#include "tests/support/sim_loop.h"
+
+namespace tandem::engine {
+namespace {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+using brokers::net::HttpsPool;
+using testing::FaultPlan;
+using testing::ScriptedBroker;
+using testing::ScriptedConnector;
+
+constexpr const char* kKiteUser = "AB1234";
+constexpr const char* kDhanUser = "1000000009";
+constexpr size_t kConnections = 3;
+
+// One step of a follower's day: a new order, or a change to the order step `of` placed.
+struct Step {
+  d::CopyAction action = d::CopyAction::place;
+  size_t of = 0;         // modify, cancel: the place step whose order they change
+  bool market = false;   // place: a market order (fills at once) or a limit that rests
+  bool refused = false;  // place: in an instrument the broker refuses (OrderException)
+  int64_t lots = 1;
+  int64_t price_paise = 0;     // limit, modify
+  bool with_previous = false;  // sent while the previous step is still in flight
+  bool expire_token_before = false;
+};
+
+std::vector<Step> day_of(uint64_t seed) {
+  std::mt19937_64 r(seed);
+  std::vector<Step> steps;
+  std::vector<size_t> limits;  // place steps of resting orders
+  const size_t n = 8 + r() % 10;
+  for (size_t i = 0; i < n; ++i) {
+    Step s;
+    const int roll = static_cast<int>(r() % 10);
+    if (roll < 6 || limits.empty()) {
+      s.market = roll == 0;
+      s.refused = roll == 1;
+      s.lots = 1 + static_cast<int64_t>(r() % 4);
+      s.price_paise = (1400 - static_cast<int64_t>(r() % 50)) * 100;
+      if (!s.market && !s.refused) limits.push_back(i);
+    } else {
+      // Each change asks for a price of its own, and an order is cancelled at most once: a
+      // change reported refused must then have left the order as it was.
+      s.action = roll < 8 ? d::CopyAction::modify : d::CopyAction::cancel;
+      const size_t pick = r() % limits.size();
+      s.of = limits[pick];
+      s.price_paise = (1350 - static_cast<int64_t>(i)) * 100;
+      if (s.action == d::CopyAction::cancel) limits.erase(limits.begin() + static_cast<long>(pick));
+    }
+    s.with_previous = i > 0 && r() % 3 == 0;
+    s.expire_token_before = r() % 40 == 0;
+    steps.push_back(s);
+  }
+  return steps;
+}
+
+// The broker simulator with one Kite and one Dhan account, in market hours, on a clock that
+// moves a millisecond each time anything reads it.
+struct World {
+  std::shared_ptr<d::TimeNs> now =
+      std::make_shared<d::TimeNs>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      (std::chrono::sys_days{std::chrono::year{2026} / 11 / 20} +
+                                       std::chrono::hours(4) + std::chrono::minutes(30))
+                                          .time_since_epoch())
+                                      .count());  // 10:00 IST
+  std::function<d::TimeNs()> clock = [t = now] { return *t += 1'000'000; };
+  brokers::sim::KiteSim sim{config(), clock};
+
+  static brokers::sim::KiteSimConfig config() {
+    brokers::sim::KiteSimConfig c;
+    c.api_key = "simkey";
+    c.accounts = {testing::sim_account(kKiteUser, "kite-token", 50'00'000'00),
+                  testing::sim_account(kDhanUser, "dhan-token", 50'00'000'00)};
+    for (auto& a : c.accounts) a.faults.reject_symbols = {testing::kTestNifty.tradingsymbol};
+    c.instruments = testing::test_instruments();
+    return c;
+  }
+  World() { sim.set_price(testing::kTestInfy, 1500'00); }
+};
+
+struct Outcome {
+  bool ran = false;
+  IntentOutcome result;
+  d::ClientTag tag;
+};
+
+// The first answer that the token was refused, and what the broker had handled by then.
+struct Refusal {
+  bool seen = false;
+  int64_t handled = 0;
+  int in_flight = 0;  // calls of other steps under way at that moment
+};
+
+// The far end the gateway's pool connects to: the simulator's handler, behind `faults`.
+std::unique_ptr<brokers::net::HttpsClient::Pool> scripted_pool(asio::io_context& io,
+                                                               std::shared_ptr<ScriptedBroker> far,
+                                                               std::chrono::milliseconds deadline) {
+  return std::make_unique<HttpsPool<ScriptedConnector>>(
+      io.get_executor(), ScriptedConnector(io.get_executor(), std::move(far)), kConnections,
+      deadline);
+}
+
+std::unique_ptr<brokers::Gateway> gateway_for(bool dhan, World& w, asio::io_context& io,
+                                              std::shared_ptr<ScriptedBroker> far) {
+  const std::chrono::milliseconds deadline(5000);
+  brokers::RateLimits
+      no_pacing;  // the simulator's own 429s pace it; a real wait would need a clock
+  no_pacing.backoff_first_ns = 0;
+  no_pacing.backoff_max_ns = 0;
+  if (dhan) {
+    brokers::dhan::DhanAccount a;
+    a.credentials = {kDhanUser, "dhan-token"};
+    a.securities = w.sim.dhan_securities().for_instruments(testing::test_instruments());
+    a.limits = no_pacing;
+    a.connections = kConnections;
+    a.deadline = deadline;
+    return std::make_unique<brokers::dhan::DhanGateway>(io.get_executor(), a, w.clock,
+                                                        scripted_pool(io, far, deadline));
+  }
+  brokers::kite::KiteAccount a;
+  a.credentials = {"simkey", "kite-token"};
+  a.limits = no_pacing;
+  a.connections = kConnections;
+  a.deadline = deadline;
+  return std::make_unique<brokers::kite::KiteGateway>(io.get_executor(), a, w.clock,
+                                                      scripted_pool(io, far, deadline));
+}
+
+d::OrderRequest order_of(const Step& s) {
+  d::OrderRequest o;
+  o.instrument = s.refused ? testing::kTestNifty : testing::kTestInfy;
+  o.side = d::Side::buy;
+  o.product = d::Product::intraday;
+  o.order_type = s.market ? d::OrderType::market : d::OrderType::limit;
+  o.quantity_units = s.refused ? 75 * s.lots : s.lots;  // NIFTY's lot is 75
+  o.price_paise = s.market ? 0 : s.price_paise;
+  return o;
+}
+
+// Runs one follower's day through the gateway; the outcome of each step, in order.
+std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w,
+                             std::shared_ptr<ScriptedBroker> far, Refusal& refusal) {
+  asio::io_context io;
+  std::unique_ptr<brokers::Gateway> gateway = gateway_for(dhan, w, io, far);
+  std::vector<Outcome> outcomes(steps.size());
+  bool finished = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        int in_flight = 0;
+        std::set<size_t> changing;  // orders (by place step) with a change under way
+        asio::steady_timer one_done(io, asio::steady_timer::time_point::max());
+        const auto wait_one = [&]() {
+          return one_done.async_wait(asio::as_tuple(asio::use_awaitable));
+        };
+        for (size_t i = 0; i < steps.size(); ++i) {
+          const Step& s = steps[i];
+          if (!s.with_previous) {
+            while (in_flight > 0) co_await wait_one();
+          }
+          // As the engine's send queue does (engine/send_queue.h): one change of an order at
+          // a time.
+          const bool is_change = s.action != d::CopyAction::place;
+          while (is_change && changing.contains(s.of)) co_await wait_one();
+          if (s.expire_token_before) {
+            EXPECT_TRUE(w.sim.expire_token(dhan ? kDhanUser : kKiteUser).ok());
+          }
+          d::FollowerOrderIntent intent;
+          intent.action = s.action;
+          intent.tag = d::ClientTag{"shell" + std::to_string(i)};
+          intent.order = order_of(s);
+          if (s.action != d::CopyAction::place) {
+            const Outcome& placed = outcomes[s.of];
+            if (!placed.ran || !placed.result.acked) continue;  // nothing there to change
+            intent.target_order_id = *placed.result.acked;
+            intent.order = order_of(steps[s.of]);
+            intent.order.price_paise = s.price_paise;
+          }
+          outcomes[i].tag = intent.tag;
+          ++in_flight;
+          if (is_change) changing.insert(s.of);
+          asio::co_spawn(
+              io,
+              [&, i, intent, is_change]() -> asio::awaitable<void> {
+                outcomes[i].result = co_await execute_intent(*gateway, intent, {});
+                outcomes[i].ran = true;
+                --in_flight;
+                if (is_change) changing.erase(steps[i].of);
+                one_done.cancel();
+                if (outcomes[i].result.error_class == "unauthenticated" && !refusal.seen) {
+                  refusal = {true, far->handled, in_flight};
+                }
+              },
+              asio::detached);
+        }
+        while (in_flight > 0) co_await wait_one();
+        gateway->stop();
+        finished = true;
+      },
+      asio::detached);
+  io.run_for(std::chrono::seconds(20));
+  EXPECT_TRUE(finished) << "the day did not finish: a call is waiting for ever";
+  return outcomes;
+}
+
+std::string to_text(const Outcome& o) {
+  std::ostringstream out;
+  out << o.tag.value << ": "
+      << (o.result.acked ? "acked " + o.result.acked->value : o.result.error_class) << " after "
+      << o.result.attempts << " attempt(s)" << (o.result.message.empty() ? "" : ", ")
+      << o.result.message;
+  return out.str();
+}
+
+void print_day(const std::vector<Step>& steps, const std::vector<Outcome>& outcomes) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    std::cout << i << " " << d::to_string(s.action);
+    if (s.action != d::CopyAction::place) std::cout << " of " << s.of;
+    std::cout << (s.with_previous ? " (with the previous)" : "")
+              << (s.expire_token_before ? " (token expired before)" : "") << ": "
+              << (outcomes[i].ran ? to_text(outcomes[i]) : "not run") << "\n";
+  }
+}
+
+// The broker's book against what each step was told.
+void check_book(const std::vector<Step>& steps, const std::vector<Outcome>& outcomes, bool dhan,
+                World& w, const ScriptedBroker& far, const Refusal& refusal) {
+  std::map<std::string, std::vector<brokers::BrokerOrder>> by_tag;
+  std::map<std::string, brokers::BrokerOrder> by_id;
+  for (const brokers::BrokerOrder& o : w.sim.orders_of(dhan ? kDhanUser : kKiteUser)) {
+    by_tag[o.tag].push_back(o);
+    by_id[o.order_id.value] = o;
+  }
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Outcome& o = outcomes[i];
+    if (!o.ran) continue;
+    SCOPED_TRACE(to_text(o));
+    const std::string& error = o.result.error_class;
+    if (steps[i].action == d::CopyAction::place) {
+      const auto& found = by_tag[o.tag.value];
+      EXPECT_LE(found.size(), 1u) << "the tag is at the broker " << found.size() << " times";
+      if (o.result.acked) {
+        ASSERT_EQ(found.size(), 1u) << "acknowledged, but not at the broker";
+        EXPECT_EQ(found.front().order_id, *o.result.acked);
+      } else if (error != "network") {
+        EXPECT_TRUE(found.empty()) << "refused (" << error << "), yet at the broker";
+      }
+      continue;
+    }
+    const auto at = by_id.find(outcomes[steps[i].of].result.acked->value);
+    ASSERT_NE(at, by_id.end()) << "the changed order is not at the broker";
+    const brokers::BrokerOrder& now = at->second;
+    const bool cancelled = now.status == d::OrderStatus::cancelled;
+    if (steps[i].action == d::CopyAction::cancel) {
+      if (o.result.acked) {
+        EXPECT_TRUE(cancelled) << "cancel acknowledged, order " << d::to_string(now.status);
+      } else if (error != "network") {
+        EXPECT_FALSE(cancelled) << "cancel refused (" << error << "), yet the order is cancelled";
+      }
+    } else if (!o.result.acked && error != "network") {
+      EXPECT_NE(now.price_paise, steps[i].price_paise) << "modify refused, yet at the broker";
+    }
+  }
+  // Each order's price is its own or one a modify asked for that was acknowledged or whose
+  // outcome is unknown; and the last modify of an order, when acknowledged, is its price.
+  std::map<size_t, std::set<int64_t>> prices;  // by place step
+  std::map<size_t, size_t> last_modify;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (!outcomes[i].ran) continue;
+    if (steps[i].action == d::CopyAction::place) prices[i].insert(steps[i].price_paise);
+    if (steps[i].action != d::CopyAction::modify) continue;
+    last_modify[steps[i].of] = i;
+    if (outcomes[i].result.acked || outcomes[i].result.error_class == "network") {
+      prices[steps[i].of].insert(steps[i].price_paise);
+    }
+  }
+  for (const auto& [place, allowed] : prices) {
+    if (!outcomes[place].result.acked || steps[place].market) continue;
+    const brokers::BrokerOrder& now = by_id[outcomes[place].result.acked->value];
+    SCOPED_TRACE(to_text(outcomes[place]));
+    EXPECT_TRUE(allowed.count(now.price_paise) > 0)
+        << "a price no one asked for: " << now.price_paise;
+    const auto last = last_modify.find(place);
+    if (last != last_modify.end() && outcomes[last->second].result.acked &&
+        now.status != d::OrderStatus::cancelled) {
+      EXPECT_EQ(now.price_paise, steps[last->second].price_paise)
+          << "the last modify was acknowledged, but the order is not at its price";
+    }
+  }
+  // Once the token is refused the account stops: only calls already under way may still
+  // reach the broker (one request each), nothing new.
+  if (refusal.seen) {
+    EXPECT_LE(far.handled - refusal.handled, refusal.in_flight)
+        << "calls reached the broker after its token was refused";
+  }
+  EXPECT_LE(far.most_open, static_cast<int>(kConnections)) << "the pool opened past its bound";
+  EXPECT_EQ(far.open, 0) << "connections left open after the gateway stopped";
+}
+
+TEST(SimulatedShell, EveryFaultPointInTurn) {
+  const std::vector<Step> steps = day_of(7);
+  for (bool dhan : {false, true}) {
+    uint64_t n = 1;
+    for (;; ++n) {
+      SCOPED_TRACE((dhan ? "dhan" : "kite") + std::string(" n=") + std::to_string(n));
+      World w;
+      auto far = std::make_shared<ScriptedBroker>();
+      far->handler = [&](const brokers::net::HttpRequest& r) { return w.sim.handle(r); };
+      far->faults = FaultPlan::nth(n);
+      Refusal refusal;
+      const std::vector<Outcome> outcomes = run_day(steps, dhan, w, far, refusal);
+      check_book(steps, outcomes, dhan, w, *far, refusal);
+      if (HasFailure()) return print_day(steps, outcomes);
+      if (far->faults.failed() == 0) break;  // the day met fewer than n points
+    }
+    std::cout << (dhan ? "dhan" : "kite") << ": " << n - 1
+              << " fault points, each failed in turn\n";
+    EXPECT_GT(n, 20u) << "a day of " << steps.size() << " steps met only " << n - 1 << " points";
+  }
+}
+
+TEST(SimulatedShell, ManySeededDays) {
+  const char* env = std::getenv("TANDEM_SHELL_SEEDS");
+  const uint64_t seeds = env != nullptr ? std::strtoull(env, nullptr, 10) : 1000;
+  std::map<std::string, int> faults;
+  std::map<std::string, int> outcomes_by_class;  // "acked", "network", "rate_limited", …
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    const bool dhan = seed % 2 == 0;
+    SCOPED_TRACE("seed=" + std::to_string(seed) + (dhan ? " (dhan)" : " (kite)"));
+    const std::vector<Step> steps = day_of(seed);
+    World w;
+    auto far = std::make_shared<ScriptedBroker>();
+    far->handler = [&](const brokers::net::HttpRequest& r) { return w.sim.handle(r); };
+    far->faults = FaultPlan::seeded(seed, 15);
+    Refusal refusal;
+    const std::vector<Outcome> outcomes = run_day(steps, dhan, w, far, refusal);
+    check_book(steps, outcomes, dhan, w, *far, refusal);
+    if (HasFailure()) return print_day(steps, outcomes);
+    for (const std::string& f : far->faults.failures()) ++faults[f];
+    for (const Outcome& o : outcomes) {
+      if (o.ran) ++outcomes_by_class[o.result.acked ? "acked" : o.result.error_class];
+    }
+  }
+  std::cout << seeds << " days; faults:";
+  for (const auto& [point, count] : faults) std::cout << " " << point << " " << count;
+  std::cout << "; outcomes:";
+  for (const auto& [what, count] : outcomes_by_class) std::cout << " " << what << " " << count;
+  std::cout << "\n";
+  for (const char* point : {"connect", "handshake", "write", "answer_lost", "stall"}) {
+    if (seeds >= 100) {
+      EXPECT_GT(faults[point], 0) << point << " never failed";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tandem::engine
