@@ -59,53 +59,61 @@ d::FollowerOrderFound found_of(const d::FollowerId& follower, const brokers::Bro
 
 }  // namespace
 
+// One follower's book: its tags kept, a lost ack taken from it, a second order under one of
+// our tags journaled, and what the journal does not hold added to `orphans` (alerted).
+void Engine::read_broker_book(
+    const d::FollowerId& follower, brokers::Gateway* gateway,
+    std::vector<std::pair<d::FollowerId, brokers::BrokerOrder>>& orphans) {
+  auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
+      gateway->executor(), [g = gateway] { return g->orders(); });
+  if (!book.ok()) {
+    book_unread_.insert(follower);
+    alert("broker_book_unread",
+          follower.value + ": its order book could not be read at start (" +
+              book.status().message() +
+              "); every order placed for it today is looked up by its tag before it is sent",
+          "broker_book_unread:" + follower.value);
+    return;
+  }
+  std::set<std::string>& tags = book_tags_[follower];
+  std::vector<std::string> listed;
+  for (const auto& order : *book) {
+    if (order.tag.empty()) continue;  // placed by hand, not by Tandem
+    tags.insert(order.tag);
+    const d::ClientTag tag{order.tag};
+    if (state_.mappings.by_tag.contains(tag)) {
+      // Ours. The broker lists orders oldest first: with the ack lost, the first under the
+      // tag is the one it placed; any other is a second order, counted on its own.
+      const d::BrokerOrderId* ours = order_of_tag(tag);
+      if (ours == nullptr) {
+        acked_ids_[tag] = order.order_id;
+      } else if (!(*ours == order.order_id) &&
+                 !state_.mappings.by_tag.contains(d::second_order_tag(tag, order.order_id))) {
+        // A refused append alerts and stops the engine itself (Engine::append).
+        (void)found_second_order(follower, order);
+      }
+      continue;
+    }
+    orphans.emplace_back(follower, order);
+    listed.push_back(order.tag);
+  }
+  if (listed.empty()) return;
+  std::string names;
+  for (size_t i = 0; i < listed.size() && i < 10; ++i) names += (i ? ", " : "") + listed[i];
+  if (listed.size() > 10) names += ", …";
+  alert("orphan_orders",
+        follower.value + ": " + std::to_string(listed.size()) +
+            " order(s) at the broker under tags this journal does not hold (" + names +
+            "); journaled as found, their fills counted in its positions: none is placed "
+            "again",
+        "orphan_orders:" + follower.value);
+}
+
 void Engine::read_broker_books() {
   std::vector<std::pair<d::FollowerId, brokers::BrokerOrder>> orphans;
   for (const auto& [follower, gateway] : followers_) {
     if (gateway->broker() == "paper") continue;  // its book is rebuilt from the journal
-    auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
-        gateway->executor(), [g = gateway] { return g->orders(); });
-    if (!book.ok()) {
-      book_unread_.insert(follower);
-      alert("broker_book_unread",
-            follower.value + ": its order book could not be read at start (" +
-                book.status().message() +
-                "); every order placed for it today is looked up by its tag before it is sent",
-            "broker_book_unread:" + follower.value);
-      continue;
-    }
-    std::set<std::string>& tags = book_tags_[follower];
-    std::vector<std::string> listed;
-    for (const auto& order : *book) {
-      if (order.tag.empty()) continue;  // placed by hand, not by Tandem
-      tags.insert(order.tag);
-      const d::ClientTag tag{order.tag};
-      if (state_.mappings.by_tag.contains(tag)) {
-        // Ours. The broker lists orders oldest first: with the ack lost, the first under the
-        // tag is the one it placed; any other is a second order, counted on its own.
-        const d::BrokerOrderId* ours = order_of_tag(tag);
-        if (ours == nullptr) {
-          acked_ids_[tag] = order.order_id;
-        } else if (!(*ours == order.order_id) &&
-                   !state_.mappings.by_tag.contains(d::second_order_tag(tag, order.order_id))) {
-          // A refused append alerts and stops the engine itself (Engine::append).
-          (void)found_second_order(follower, order);
-        }
-        continue;
-      }
-      orphans.emplace_back(follower, order);
-      listed.push_back(order.tag);
-    }
-    if (listed.empty()) continue;
-    std::string names;
-    for (size_t i = 0; i < listed.size() && i < 10; ++i) names += (i ? ", " : "") + listed[i];
-    if (listed.size() > 10) names += ", …";
-    alert("orphan_orders",
-          follower.value + ": " + std::to_string(listed.size()) +
-              " order(s) at the broker under tags this journal does not hold (" + names +
-              "); journaled as found, their fills counted in its positions: none is placed "
-              "again",
-          "orphan_orders:" + follower.value);
+    read_broker_book(follower, gateway, orphans);
   }
   if (orphans.empty()) return;
   // The journal lost its tail. The leader's book of the day goes in first, as a gap fill

@@ -147,23 +147,8 @@ Status Engine::run() {
   while (true) {
     auto fact = inbox_->pop(std::chrono::milliseconds(50));
     if (!fact) {
-      check_alert_rules();
-      // Only when quiet: it reads every follower's positions, off the copy path.
-      check_drift(std::chrono::steady_clock::now());
-      if (Status s = stopping ? Status() : tick_clock(); !s.ok()) {
-        failure = s;
-        break;
-      }
-      // Prices held back by the snapshot interval go out once it has passed.
-      if (Status s = snapshot_prices(); !s.ok()) {
-        failure = s;
-        break;
-      }
-      if (Status s = flush(); !s.ok()) {
-        failure = s;
-        break;
-      }
-      publish_view(false);  // quiet: what changed last shows within kViewInterval
+      failure = when_quiet(stopping);
+      if (!failure.ok()) break;
       if (stopping && (in_flight_ <= 0 || std::chrono::steady_clock::now() > deadline)) break;
       continue;
     }
@@ -183,6 +168,25 @@ Status Engine::run() {
     if (progress_) progress_(stats());
     if (stopping && in_flight_ <= 0) break;
   }
+  return wind_down(failure);
+}
+
+// The work of a quiet moment (no fact for 50 ms): alert rules, drift, the clock, prices
+// held back by the snapshot interval, and the journal's pending writes.
+Status Engine::when_quiet(bool stopping) {
+  check_alert_rules();
+  // Only when quiet: it reads every follower's positions, off the copy path.
+  check_drift(std::chrono::steady_clock::now());
+  if (Status s = stopping ? Status() : tick_clock(); !s.ok()) return s;
+  if (Status s = snapshot_prices(); !s.ok()) return s;
+  if (Status s = flush(); !s.ok()) return s;
+  publish_view(false);  // quiet: what changed last shows within kViewInterval
+  return Status();
+}
+
+// After the loop: what is still queued is journaled as not sent, every stream stopped, and
+// EngineStopped journaled with what was left (unless the journal failed).
+Status Engine::wind_down(Status failure) {
   // Still queued at the bound (the brokers' threads still run): journaled as not sent.
   const int unsent = failure.ok() ? journal_unsent() : 0;
   if (failure.ok()) failure = flush();

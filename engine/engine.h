@@ -204,10 +204,16 @@ class Engine {
   // Counts an append in the metrics; a failed one stops the engine (journal_failed).
   void note_append(const Result<journal::AppendResult>& appended,
                    std::chrono::steady_clock::time_point began, size_t records);
+  // run()'s steps (engine.cc).
+  Status when_quiet(bool stopping);
+  Status wind_down(Status failure);
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
   Status handle_fact(Fact& fact, bool& stopping, std::chrono::steady_clock::time_point& deadline);
   Status handle(LeaderFact& f);
   Status handle(OutcomeFact& f);
+  void count_outcome(const OutcomeFact& f);
+  void token_refused(const domain::FollowerId& follower, const std::string& message,
+                     std::vector<domain::Event>& events);
   Status handle(FollowerFact& f);
   Status handle(ConnectionFact& f);
   Status handle(FundsFact& f);
@@ -305,11 +311,17 @@ class Engine {
   // The index in broker_threads_ of the gateway's executor; size() when not there yet.
   size_t thread_of(const brokers::Gateway& gateway) const;
   Status reconcile_pending();
+  // start()'s steps (engine_start.cc).
+  std::vector<domain::Event> configuration_changes() const;
+  Status take_master_and_funds();
+  void subscribe_streams();
   void restore_paper_books();
   // The broker's book as the last word (broker_books.cc): each follower's orders of the day,
   // read at start; a place under a tag already there is looked up, never sent again, and an
   // order under a tag the journal lost is journaled as found (FollowerOrderFound).
   void read_broker_books();
+  void read_broker_book(const domain::FollowerId& follower, brokers::Gateway* gateway,
+                        std::vector<std::pair<domain::FollowerId, brokers::BrokerOrder>>& orphans);
   [[nodiscard]] bool at_broker(const domain::FollowerOrderIntent& intent) const;
   // Journals the found orders that copied `leader_order` (all that are left when null).
   Status journal_found(const domain::LeaderOrderId* leader_order);

@@ -12,36 +12,62 @@ namespace tandem::engine {
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
+// Counts the outcome in the stats and the live view: acks with their latency from the leader
+// update (to the ack, and to the request's write), rejections.
+void Engine::count_outcome(const OutcomeFact& f) {
+  std::lock_guard lock(stats_mu_);
+  if (!f.acked.empty()) {
+    ++stats_.acks;
+    if (f.leader_received) {
+      const auto since_leader = [&](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(t - *f.leader_received).count();
+      };
+      const int64_t ns = since_leader(std::chrono::steady_clock::now());
+      add_latency_sample(stats_.ack_latency_ns, ns);
+      if (f.sent) {
+        const int64_t sent_ns = since_leader(*f.sent);
+        add_latency_sample(stats_.send_latency_ns, sent_ns);
+        live_.counters.send_latency.add(static_cast<double>(sent_ns) / 1e6);
+      }
+      live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);
+      record_outcome(f, static_cast<double>(ns) / 1e6);
+    } else {
+      record_outcome(f, -1);
+    }
+  } else {
+    record_outcome(f, -1);
+    ++stats_.rejections;
+  }
+}
+
+// A follower's token was refused: once per follower (until an ack), the connection change
+// journaled with what to do, an alert, and the follower counted as stopped.
+void Engine::token_refused(const d::FollowerId& follower, const std::string& message,
+                           std::vector<d::Event>& events) {
+  if (!token_refused_.insert(follower).second) return;
+  // One alert per follower, not one per order: the session has stopped calling the
+  // broker, and every later order of this account is refused the same way until a new
+  // token is stored (tandem login).
+  const auto settings = std::find_if(setup_.followers.begin(), setup_.followers.end(),
+                                     [&](const auto& s) { return s.follower == follower; });
+  const d::AccountId account =
+      settings == setup_.followers.end() ? d::AccountId{follower.value} : settings->account;
+  const d::Broker broker = settings == setup_.followers.end() ? d::Broker::paper : settings->broker;
+  const std::string why = "stopped: the broker refused the access token (" + message +
+                          "); store a new one with tandem login " +
+                          std::string(d::to_string(broker)) +
+                          ", then systemctl reload tandem (SIGHUP)";
+  events.push_back(d::BrokerConnectionChanged{account, broker, false, why});
+  alert("follower_stopped", follower.value + " " + why, "follower_stopped:" + follower.value);
+  std::lock_guard lock(stats_mu_);
+  stats_.stopped_followers[follower.value] = why;
+}
+
 Status Engine::handle(OutcomeFact& f) {
   --in_flight_;
   TANDEM_ASSERT(in_flight_ >= 0, "an outcome for an order never handed to a broker",
                 f.intent.tag.value);
-  {
-    std::lock_guard lock(stats_mu_);
-    if (!f.acked.empty()) {
-      ++stats_.acks;
-      if (f.leader_received) {
-        const auto since_leader = [&](std::chrono::steady_clock::time_point t) {
-          return std::chrono::duration_cast<std::chrono::nanoseconds>(t - *f.leader_received)
-              .count();
-        };
-        const int64_t ns = since_leader(std::chrono::steady_clock::now());
-        add_latency_sample(stats_.ack_latency_ns, ns);
-        if (f.sent) {
-          const int64_t sent_ns = since_leader(*f.sent);
-          add_latency_sample(stats_.send_latency_ns, sent_ns);
-          live_.counters.send_latency.add(static_cast<double>(sent_ns) / 1e6);
-        }
-        live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);
-        record_outcome(f, static_cast<double>(ns) / 1e6);
-      } else {
-        record_outcome(f, -1);
-      }
-    } else {
-      record_outcome(f, -1);
-      ++stats_.rejections;
-    }
-  }
+  count_outcome(f);
   std::vector<d::Event> events;
   if (!f.acked.empty()) {
     events.push_back(d::FollowerOrderAck{f.intent.tag, f.intent.follower, f.acked});
@@ -61,28 +87,7 @@ Status Engine::handle(OutcomeFact& f) {
                 f.intent.tag.value + " " + f.message,
             std::string(f.error_class) + ":" + f.intent.follower.value);
     }
-    if (f.error_class == "unauthenticated" && token_refused_.insert(f.intent.follower).second) {
-      // One alert per follower, not one per order: the session has stopped calling the
-      // broker, and every later order of this account is refused the same way until a new
-      // token is stored (tandem login).
-      const auto settings =
-          std::find_if(setup_.followers.begin(), setup_.followers.end(),
-                       [&](const auto& s) { return s.follower == f.intent.follower; });
-      const d::AccountId account = settings == setup_.followers.end()
-                                       ? d::AccountId{f.intent.follower.value}
-                                       : settings->account;
-      const d::Broker broker =
-          settings == setup_.followers.end() ? d::Broker::paper : settings->broker;
-      const std::string why = "stopped: the broker refused the access token (" + f.message +
-                              "); store a new one with tandem login " +
-                              std::string(d::to_string(broker)) +
-                              ", then systemctl reload tandem (SIGHUP)";
-      events.push_back(d::BrokerConnectionChanged{account, broker, false, why});
-      alert("follower_stopped", f.intent.follower.value + " " + why,
-            "follower_stopped:" + f.intent.follower.value);
-      std::lock_guard lock(stats_mu_);
-      stats_.stopped_followers[f.intent.follower.value] = why;
-    }
+    if (f.error_class == "unauthenticated") token_refused(f.intent.follower, f.message, events);
   }
   // Changes that waited for this order: sent now, or refused with it.
   const auto parked = parked_.extract(f.intent.tag);

@@ -32,6 +32,24 @@ Status Engine::start() {
     stats_.decided_again = restored->decided_again;
   }
 
+  std::vector<d::Event> config = configuration_changes();  // against the state before the day opens
+  if (Status s = open_day(clock_()); !s.ok()) return s;
+  if (Status s = append(std::move(config)); !s.ok()) return s;
+  if (Status s = take_master_and_funds(); !s.ok()) return s;
+  restore_paper_books();
+  read_broker_books();
+  subscribe_streams();
+  std::vector<d::Instrument> in_use;
+  for (const auto& [key, instrument] : state_.instruments) in_use.push_back(instrument);
+  watch_prices(std::move(in_use));
+  Status reconciled = reconcile_pending();
+  publish_view(true);
+  return reconciled;
+}
+
+// EngineStarted, and what changed in the setup since the journal's state: the leader, the
+// calendar, each follower whose settings differ.
+std::vector<d::Event> Engine::configuration_changes() const {
   std::vector<d::Event> config;
   config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
   if (state_.leader != setup_.leader) {
@@ -47,11 +65,12 @@ Status Engine::start() {
       config.push_back(d::FollowerConfigured{f});
     }
   }
-  if (Status s = open_day(clock_()); !s.ok()) return s;
-  if (Status s = append(std::move(config)); !s.ok()) return s;
+  return config;
+}
 
-  // Instruments and funds, from the brokers (a failure here is reported, not fatal: a
-  // follower without funds is skipped by decide() with that reason).
+// The instrument master and every account's funds, from the brokers (a failure here is
+// reported, not fatal: a follower without funds is skipped by decide() with that reason).
+Status Engine::take_master_and_funds() {
   auto instruments = run_on<Result<std::vector<d::Instrument>>>(
       leader_executor_, [this] { return leader_.instruments(); });
   if (instruments.ok()) {
@@ -70,12 +89,12 @@ Status Engine::start() {
     const auto g = followers_.find(f.follower);
     if (g != followers_.end()) take_funds(f.account, *g->second);
   }
-  if (Status s = append(std::move(funds)); !s.ok()) return s;
+  return append(std::move(funds));
+}
 
-  restore_paper_books();
-  read_broker_books();
-  // Streams: facts go to the inbox, from the broker threads.
-  // The callbacks hold the inbox, not the engine: a late one finds no engine to touch.
+// Every order stream: facts go to the inbox, from the broker threads. The callbacks hold
+// the inbox, not the engine: a late one finds no engine to touch.
+void Engine::subscribe_streams() {
   asio::post(leader_executor_, [this] {
     leader_.subscribe(
         [inbox = inbox_, clock = clock_](const brokers::BrokerOrder& o, bool recovered) {
@@ -94,12 +113,6 @@ Status Engine::start() {
           [](bool, const Status&) {});
     }
   });
-  std::vector<d::Instrument> in_use;
-  for (const auto& [key, instrument] : state_.instruments) in_use.push_back(instrument);
-  watch_prices(std::move(in_use));
-  Status reconciled = reconcile_pending();
-  publish_view(true);
-  return reconciled;
 }
 
 // A paper follower's book lives in memory: its working orders are put back from the state
