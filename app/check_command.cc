@@ -245,7 +245,7 @@ int check(const CheckOptions& o) {
           if (!funds.ok()) {
             rows.push_back(
                 {what, false,
-                 brokers::error_class(funds.status()) == brokers::ErrorClass::unauthenticated
+                 domain::failure_of(funds.status()) == domain::OrderFailure::unauthenticated
                      ? "token expired or invalid: tandem login " + broker
                      : funds.status().message()});
             co_return;

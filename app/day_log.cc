@@ -80,9 +80,9 @@ struct LineOf {
   }
   std::optional<DayLine> operator()(const d::FollowerOrderRejected& x) const {
     return DayLine{Level::warn,
-                   head(r, "broker_reject") + fmt::format(" follower={} tag={} class={} message={}",
-                                                          q(x.follower.value), q(x.tag.value),
-                                                          q(x.error_class), q(x.message))};
+                   head(r, "broker_reject") +
+                       fmt::format(" follower={} tag={} class={} message={}", q(x.follower.value),
+                                   q(x.tag.value), q(d::to_string(x.error_class)), q(x.message))};
   }
   std::optional<DayLine> operator()(const d::FollowerOrderUpdate& u) const {
     std::string s = head(r, "broker_update") +

@@ -253,7 +253,7 @@ class Builder {
     Row row = header_row(r);
     row.set("follower", j.follower.value)
         .set("tag", j.tag.value)
-        .set("error_class", j.error_class)
+        .set("error_class", std::string(d::to_string(j.error_class)))
         .set("message", j.message);
     if (!wanted(j.follower.value)) return;
     add_for(r, j.follower.value, std::move(row));

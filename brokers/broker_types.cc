@@ -1,43 +1,12 @@
 #include "brokers/broker_types.h"
 
 #include <algorithm>
-#include <array>
-
-#include "domain/base/enum_names.h"
 
 namespace tandem::brokers {
 
-std::string_view to_string(ErrorClass c) {
-  return domain::enum_name(
-      std::array<std::string_view, 6>{"rate_limited", "unauthenticated", "rejected", "input",
-                                      "network", "broker_down"},
-      c);
-}
-
 Status to_status(const BrokerError& e, std::string_view broker) {
-  StatusCode code = StatusCode::unavailable;
-  switch (e.error_class) {
-    case ErrorClass::rate_limited:
-      code = StatusCode::rate_limited;
-      break;
-    case ErrorClass::unauthenticated:
-      code = StatusCode::unauthenticated;
-      break;
-    case ErrorClass::rejected:
-      code = StatusCode::rejected;
-      break;
-    case ErrorClass::input:
-      code = StatusCode::invalid_argument;
-      break;
-    case ErrorClass::network:
-      code = StatusCode::disconnected;
-      break;
-    case ErrorClass::broker_down:
-      code = StatusCode::unavailable;
-      break;
-  }
-  return Status(code, std::string(broker) + " " + e.type + " (HTTP " +
-                          std::to_string(e.http_status) + "): " + e.message);
+  return domain::status_of(e.error_class, std::string(broker) + " " + e.type + " (HTTP " +
+                                              std::to_string(e.http_status) + "): " + e.message);
 }
 
 domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs received_time_ns,

@@ -12,6 +12,7 @@
 
 #include "domain/base/status.h"
 #include "domain/events.h"
+#include "domain/orders/order_failure.h"
 
 namespace tandem::brokers {
 
@@ -19,20 +20,8 @@ namespace net {
 class SendGate;  // brokers/net/send_gate.h
 }  // namespace net
 
-// What the engine does about a failed call (issue: Brokers I, the broker interface).
-enum class ErrorClass : uint8_t {
-  rate_limited = 0,     // wait and retry (HTTP 429, Dhan DH-904)
-  unauthenticated = 1,  // the token expired: stop that account and alert (Kite TokenException)
-  rejected = 2,         // final, with the broker's message (order, margin, holding errors)
-  input = 3,            // our request was bad: a bug or bad data
-  network = 4,          // the outcome is unknown: reconcile by tag before any retry
-  broker_down = 5,      // the broker failed on its side
-};
-
-std::string_view to_string(ErrorClass c);
-
 struct BrokerError {
-  ErrorClass error_class = ErrorClass::broker_down;
+  domain::OrderFailure error_class = domain::OrderFailure::broker_down;
   std::string type;  // the broker's own name for it: Kite error_type, Dhan errorCode
   std::string message;
   int http_status = 0;

@@ -6,23 +6,6 @@
 
 namespace tandem::brokers {
 
-ErrorClass error_class(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::rate_limited:
-      return ErrorClass::rate_limited;
-    case StatusCode::unauthenticated:
-      return ErrorClass::unauthenticated;
-    case StatusCode::rejected:
-      return ErrorClass::rejected;
-    case StatusCode::disconnected:
-      return ErrorClass::network;
-    case StatusCode::unavailable:
-      return ErrorClass::broker_down;
-    default:
-      return ErrorClass::input;
-  }
-}
-
 boost::asio::awaitable<Status> Gateway::warm() { co_return Status(); }
 
 boost::asio::awaitable<Result<AccountFacts>> Gateway::account_facts() { co_return AccountFacts{}; }

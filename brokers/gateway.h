@@ -1,9 +1,9 @@
 // The one interface the engine talks to, whatever the broker (DESIGN.md, Brokers): orders in
 // domain terms, errors as Status values whose code is the class the engine acts on
-// (error_class() below), and a stream of order updates. Leader and follower accounts alike.
-// Implementations: KiteGateway (Kite Connect v3 over HTTPS), PaperGateway (paper trading).
-// Thread-safety: every call and callback runs on the gateway's executor (one strand per
-// account); the engine posts to it and gets facts back through the callbacks.
+// (domain::failure_of(), domain/orders/order_failure.h), and a stream of order updates. Leader and
+// follower accounts alike. Implementations: KiteGateway (Kite Connect v3 over HTTPS), PaperGateway
+// (paper trading). Thread-safety: every call and callback runs on the gateway's executor (one
+// strand per account); the engine posts to it and gets facts back through the callbacks.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,10 +19,6 @@
 #include "domain/events.h"
 
 namespace tandem::brokers {
-
-// What the engine does with a failed call, read back from the Status code that to_status()
-// gave it. Codes that no broker call returns count as `input` (a bug on our side).
-[[nodiscard]] ErrorClass error_class(const Status& status);
 
 // Every order update the account's stream reports, in the order received. `recovered`
 // marks a state found by the gap fill after a reconnect rather than pushed live.

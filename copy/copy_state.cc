@@ -135,7 +135,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     // cancel lost the race to a fill, is still off target afterwards (schema 6).
     if (e->action == LossGuardAction::flatten) hold_flat(s, e->follower);
   } else if (const auto* e = std::get_if<FollowerOrderRejected>(&event)) {
-    if (e->error_class == kUnsent) s.converge_all.insert(e->follower);
+    if (e->error_class == OrderFailure::unsent) s.converge_all.insert(e->follower);
   } else if (const auto* e = std::get_if<FollowerOrderUpdate>(&event)) {
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   } else if (const auto* e = std::get_if<ClockTick>(&event)) {

@@ -14,6 +14,7 @@
 #include "domain/base/time.h"
 #include "domain/copy/copy_decision.h"
 #include "domain/instruments/instrument.h"
+#include "domain/orders/order_failure.h"
 #include "domain/orders/order_types.h"
 
 namespace tandem::domain {
@@ -158,15 +159,10 @@ struct FollowerOrderAck {
   BrokerOrderId broker_order_id;
   bool operator==(const FollowerOrderAck&) const = default;
 };
-// The error classes the engine gives an order it did not send (engine/send_queue.h): the
-// engine stopped before its turn came, or an entry waited behind the account's rate limit
-// longer than max_queue_ms.
-inline constexpr std::string_view kUnsent = "unsent";
-inline constexpr std::string_view kQueueTimeout = "queue_timeout";
 struct FollowerOrderRejected {
   ClientTag tag;
   FollowerId follower;
-  std::string error_class;  // rate_limited, rejected, unauthenticated, unsent, …
+  OrderFailure error_class = OrderFailure::rejected;  // journaled by name
   std::string message;
   bool operator==(const FollowerOrderRejected&) const = default;
 };

@@ -158,7 +158,7 @@ class Engine {
   struct OutcomeFact {
     domain::FollowerOrderIntent intent;
     domain::BrokerOrderId acked;
-    std::string error_class;
+    domain::OrderFailure error_class = domain::OrderFailure::input;  // when not acked
     std::string message;
     std::optional<std::chrono::steady_clock::time_point> leader_received;  // none: reconcile
     std::optional<std::chrono::steady_clock::time_point> sent;  // a place written to its broker
@@ -295,7 +295,7 @@ class Engine {
                          const boost::asio::any_io_executor& executor,
                          const std::shared_ptr<Inbox<Fact>>& inbox,
                          std::chrono::milliseconds max_queue);
-  static OutcomeFact not_sent(QueuedOrder&& order, std::string_view error_class,
+  static OutcomeFact not_sent(QueuedOrder&& order, domain::OrderFailure error_class,
                               std::string message);
   // At a stop request: the queued entries come back as not sent (their outcomes, via the
   // inbox); cancels and exits stay queued and go out within the shutdown bound.

@@ -78,16 +78,18 @@ Status Engine::handle(OutcomeFact& f) {
   } else {
     events.push_back(
         d::FollowerOrderRejected{f.intent.tag, f.intent.follower, f.error_class, f.message});
-    if (f.error_class == d::kUnsent || f.error_class == d::kQueueTimeout) {
+    if (f.error_class == d::OrderFailure::unsent ||
+        f.error_class == d::OrderFailure::queue_timeout) {
       // Raised (journaled, shown) per order; delivered once per follower and kind within
       // the dispatcher's dedupe window, by its key: the operator needs to know that some
       // were not sent, the journal has each one.
-      alert(f.error_class == d::kUnsent ? "orders_unsent" : "orders_dropped",
+      alert(f.error_class == d::OrderFailure::unsent ? "orders_unsent" : "orders_dropped",
             f.intent.follower.value + " " + std::string(d::to_string(f.intent.action)) + " " +
                 f.intent.tag.value + " " + f.message,
-            std::string(f.error_class) + ":" + f.intent.follower.value);
+            std::string(d::to_string(f.error_class)) + ":" + f.intent.follower.value);
     }
-    if (f.error_class == "unauthenticated") token_refused(f.intent.follower, f.message, events);
+    if (f.error_class == d::OrderFailure::unauthenticated)
+      token_refused(f.intent.follower, f.message, events);
   }
   // Changes that waited for this order: sent now, or refused with it.
   const auto parked = parked_.extract(f.intent.tag);

@@ -107,7 +107,7 @@ Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime receiv
   for (const auto& intent : intents) {
     if (!dispatch(intent, received, false, &gates)) {
       // A follower without a broker session in this run: say so, do not leave it pending.
-      unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "input",
+      unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, d::OrderFailure::input,
                                                 "no broker session for this follower"});
     }
   }

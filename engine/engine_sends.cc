@@ -107,9 +107,9 @@ void Engine::release_sends() {
   }
 }
 
-Engine::OutcomeFact Engine::not_sent(QueuedOrder&& o, std::string_view error_class,
+Engine::OutcomeFact Engine::not_sent(QueuedOrder&& o, d::OrderFailure error_class,
                                      std::string message) {
-  return OutcomeFact{std::move(o.intent), {},          std::string(error_class), std::move(message),
+  return OutcomeFact{std::move(o.intent), {},          error_class, std::move(message),
                      o.leader_received,   std::nullopt};
 }
 
@@ -121,7 +121,7 @@ void Engine::pump(const std::shared_ptr<SendQueue>& queue, const asio::any_io_ex
                   const std::shared_ptr<Inbox<Fact>>& inbox, std::chrono::milliseconds max_queue) {
   if (max_queue.count() > 0) {
     for (QueuedOrder& o : queue->expire(std::chrono::steady_clock::now(), max_queue)) {
-      inbox->push(not_sent(std::move(o), d::kQueueTimeout,
+      inbox->push(not_sent(std::move(o), d::OrderFailure::queue_timeout,
                            "dropped: this entry waited more than " +
                                std::to_string(max_queue.count()) +
                                " ms behind the account's rate limit (max_queue_ms)"));
@@ -162,7 +162,7 @@ void Engine::drop_queued_entries() {
   for (const auto& [gateway, queue] : queues_) {
     asio::post(gateway->executor(), [queue, inbox = inbox_] {
       for (QueuedOrder& o : queue->take(/*entries_only=*/true)) {
-        inbox->push(not_sent(std::move(o), d::kUnsent,
+        inbox->push(not_sent(std::move(o), d::OrderFailure::unsent,
                              "not sent: the engine was stopping (no entry goes out after a stop "
                              "is asked; the next run decides it again)"));
       }
@@ -183,13 +183,14 @@ int Engine::journal_unsent() {
                           " ms shutdown bound); the next run decides it again";
   std::vector<OutcomeFact> unsent;
   for (auto& f : taken) {
-    for (QueuedOrder& o : f.get()) unsent.push_back(not_sent(std::move(o), d::kUnsent, why));
+    for (QueuedOrder& o : f.get())
+      unsent.push_back(not_sent(std::move(o), d::OrderFailure::unsent, why));
   }
   // Changes still waiting for the ack of the order they change (dispatch()).
   for (auto& [target, waiting] : std::exchange(parked_, {})) {
     for (Parked& p : waiting) {
       unsent.push_back(OutcomeFact{
-          std::move(p.intent), {}, std::string(d::kUnsent), why, p.leader_received, std::nullopt});
+          std::move(p.intent), {}, d::OrderFailure::unsent, why, p.leader_received, std::nullopt});
     }
   }
   for (OutcomeFact& fact : unsent) {

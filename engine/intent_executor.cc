@@ -6,7 +6,6 @@
 namespace tandem::engine {
 
 namespace d = ::tandem::domain;
-using brokers::ErrorClass;
 
 namespace {
 
@@ -60,7 +59,7 @@ boost::asio::awaitable<Result<d::BrokerOrderId>> place_at_most_once(brokers::Gat
   while (attempts < max_attempts) {
     ++attempts;
     Result<d::BrokerOrderId> done = co_await send_once(gateway, intent, options);
-    if (done.ok() || brokers::error_class(done.status()) != ErrorClass::network) co_return done;
+    if (done.ok() || d::failure_of(done.status()) != d::OrderFailure::network) co_return done;
     last = done.status();
     Result<std::vector<brokers::BrokerOrder>> found =
         co_await brokers::find_by_tag(gateway, intent.tag);
@@ -84,7 +83,7 @@ boost::asio::awaitable<Result<d::BrokerOrderId>> change(brokers::Gateway& gatewa
     ++attempts;
     Result<d::BrokerOrderId> done = co_await send_once(gateway, intent, {});
     if (done.ok()) co_return done;
-    const bool unknown = brokers::error_class(done.status()) == ErrorClass::network;
+    const bool unknown = d::failure_of(done.status()) == d::OrderFailure::network;
     if (!unknown && !unknown_before) co_return done;
     last = done.status();
     Result<bool> taken = co_await change_taken(gateway, intent);
@@ -115,7 +114,7 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
   if (intent.action == d::CopyAction::skip) co_return out;  // nothing to carry out
   const bool gateway_holds = intent.action == d::CopyAction::place && gateway.holds_at_gate();
   if (options.gate && !gateway_holds && !co_await options.gate->wait()) {
-    out.error_class = std::string(brokers::to_string(ErrorClass::input));
+    out.error_class = d::OrderFailure::input;
     out.message = "not sent: its journal write failed";
     co_return out;
   }
@@ -123,7 +122,7 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
     Result<std::vector<brokers::BrokerOrder>> found =
         co_await brokers::find_by_tag(gateway, intent.tag);
     if (!found.ok()) {
-      out.error_class = std::string(brokers::to_string(brokers::error_class(found.status())));
+      out.error_class = d::failure_of(found.status());
       out.message = "cannot reconcile: " + found.status().message();
       co_return out;
     }
@@ -139,7 +138,7 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
   if (done.ok()) {
     out.acked = *done;
   } else {
-    out.error_class = std::string(brokers::to_string(brokers::error_class(done.status())));
+    out.error_class = d::failure_of(done.status());
     out.message = done.status().message();
   }
   co_return out;

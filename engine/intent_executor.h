@@ -19,8 +19,8 @@
 namespace tandem::engine {
 
 struct IntentOutcome {
-  std::optional<domain::BrokerOrderId> acked;  // the broker's order id
-  std::string error_class;                     // when not acked: rate_limited, rejected, …
+  std::optional<domain::BrokerOrderId> acked;                      // the broker's order id
+  domain::OrderFailure error_class = domain::OrderFailure::input;  // when not acked
   std::string message;
   int attempts = 0;
 };

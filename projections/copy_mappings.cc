@@ -67,7 +67,7 @@ void apply(CopyMappings& s, const d::Event& event) {
     }
     // A cancel the engine never sent (it stopped first) was not made: the copy may be
     // cancelled again (copy/clock.h). A broker's refusal of a cancel stands.
-    if (c != nullptr && e->error_class == d::kUnsent &&
+    if (c != nullptr && e->error_class == d::OrderFailure::unsent &&
         owner->second.action == d::CopyAction::cancel) {
       c->cancel_sent = false;
     }

@@ -204,8 +204,8 @@ class Simulation {
       ++paper_orders_[intent.follower];
       auto placed = book.place(intent.order, intent.tag, at);
       if (!placed.ok()) {
-        out.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, "rejected",
-                                               placed.status().message()});
+        out.push_back(d::FollowerOrderRejected{
+            intent.tag, intent.follower, d::OrderFailure::rejected, placed.status().message()});
         return;
       }
       out.push_back(d::FollowerOrderAck{intent.tag, intent.follower, placed->order_id});

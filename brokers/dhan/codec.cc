@@ -300,17 +300,17 @@ BrokerError parse_error(int http_status, std::string_view body) {
     e.message = "HTTP " + std::to_string(http_status) + " without a Dhan error";
   const std::string& c = e.type;
   if (http_status == 429 || c == "DH-904") {
-    e.error_class = ErrorClass::rate_limited;
+    e.error_class = domain::OrderFailure::rate_limited;
   } else if (c == "DH-901") {
-    e.error_class = ErrorClass::unauthenticated;
+    e.error_class = domain::OrderFailure::unauthenticated;
   } else if (c == "DH-902" || c == "DH-903" || c == "DH-906") {
-    e.error_class = ErrorClass::rejected;
+    e.error_class = domain::OrderFailure::rejected;
   } else if (c == "DH-905" || c == "DH-907") {
-    e.error_class = ErrorClass::input;
+    e.error_class = domain::OrderFailure::input;
   } else if (c == "DH-909") {
-    e.error_class = ErrorClass::network;
+    e.error_class = domain::OrderFailure::network;
   } else {
-    e.error_class = ErrorClass::broker_down;  // DH-908, DH-910, an unknown code, no body
+    e.error_class = domain::OrderFailure::broker_down;  // DH-908, DH-910, an unknown code, no body
   }
   return e;
 }

@@ -296,21 +296,21 @@ BrokerError parse_error(int http_status, std::string_view body) {
   if (e.type.empty()) e.type = "GeneralException";  // as pykiteconnect does for unknown errors
   if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status);
   if (http_status == 429) {
-    e.error_class = ErrorClass::rate_limited;
+    e.error_class = domain::OrderFailure::rate_limited;
   } else if (e.type == "TokenException") {
-    e.error_class = ErrorClass::unauthenticated;
+    e.error_class = domain::OrderFailure::unauthenticated;
   } else if (e.type == "InputException") {
-    e.error_class = ErrorClass::input;
+    e.error_class = domain::OrderFailure::input;
   } else if (e.type == "OrderException" || e.type == "MarginException" ||
              e.type == "HoldingException" || e.type == "UserException" ||
              e.type == "PermissionException" || e.type == "PermissionError" ||
              e.type == "TwoFAException") {
-    e.error_class = ErrorClass::rejected;
+    e.error_class = domain::OrderFailure::rejected;
   } else if (e.type == "NetworkException" || e.type == "DataException") {
     // The OMS was unreachable or answered unintelligibly: the order may or may not exist.
-    e.error_class = ErrorClass::network;
+    e.error_class = domain::OrderFailure::network;
   } else {
-    e.error_class = ErrorClass::broker_down;
+    e.error_class = domain::OrderFailure::broker_down;
   }
   return e;
 }

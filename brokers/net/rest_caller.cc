@@ -42,13 +42,14 @@ asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool 
       co_return std::move(response->body);
     }
     const BrokerError error = parse_error_(static_cast<int>(response->status), response->body);
-    if (error.error_class == ErrorClass::rate_limited) ++call_counters().rate_limited_answers;
-    if (error.error_class == ErrorClass::rate_limited && attempt < max_attempts_) {
+    if (error.error_class == domain::OrderFailure::rate_limited)
+      ++call_counters().rate_limited_answers;
+    if (error.error_class == domain::OrderFailure::rate_limited && attempt < max_attempts_) {
       limiter_.on_rate_limited(clock_());
       continue;  // not processed by the broker: safe to send again
     }
     Status status = to_status(error, broker_);
-    if (error.error_class == ErrorClass::unauthenticated) stopped_status_ = status;
+    if (error.error_class == domain::OrderFailure::unauthenticated) stopped_status_ = status;
     co_return status;
   }
 }

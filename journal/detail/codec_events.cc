@@ -383,11 +383,14 @@ d::FollowerOrderAck get(s::FollowerOrderAck::Reader r) {
 void put(s::FollowerOrderRejected::Builder b, const d::FollowerOrderRejected& v) {
   b.setTag(v.tag.value);
   b.setFollower(v.follower.value);
-  b.setErrorClass(v.error_class);
+  b.setErrorClass(std::string(d::to_string(v.error_class)));
   b.setMessage(v.message);
 }
 d::FollowerOrderRejected get(s::FollowerOrderRejected::Reader r) {
-  return {id<d::ClientTag>(r.getTag()), id<d::FollowerId>(r.getFollower()), text(r.getErrorClass()),
+  const std::string name = text(r.getErrorClass());
+  const std::optional<d::OrderFailure> failure = d::order_failure_named(name);
+  KJ_REQUIRE(failure.has_value(), "unknown error class", name);
+  return {id<d::ClientTag>(r.getTag()), id<d::FollowerId>(r.getFollower()), *failure,
           text(r.getMessage())};
 }
 

@@ -264,23 +264,23 @@ TEST(DhanCodec, OrderRepliesSlicesAndErrors) {
   EXPECT_EQ(slices->slices.size(), 1u);  // Dhan's sample repeats the one id
   EXPECT_TRUE(parse_slices(sdk_data("place_slice_order.json")).ok());
 
-  const std::pair<const char*, ErrorClass> errors[] = {
-      {"error_dh901.json", ErrorClass::unauthenticated},
-      {"error_dh904.json", ErrorClass::rate_limited},
-      {"error_dh905.json", ErrorClass::input},
-      {"error_dh906.json", ErrorClass::rejected}};
+  const std::pair<const char*, domain::OrderFailure> errors[] = {
+      {"error_dh901.json", domain::OrderFailure::unauthenticated},
+      {"error_dh904.json", domain::OrderFailure::rate_limited},
+      {"error_dh905.json", domain::OrderFailure::input},
+      {"error_dh906.json", domain::OrderFailure::rejected}};
   for (const auto& [file, expected] : errors) {
     const BrokerError e = parse_error(400, constructed(file));
     EXPECT_EQ(e.error_class, expected) << file;
     EXPECT_EQ(e.type.substr(0, 3), "DH-") << file;
     EXPECT_FALSE(e.message.empty()) << file;
   }
-  EXPECT_EQ(parse_error(429, "").error_class, ErrorClass::rate_limited);
-  EXPECT_EQ(parse_error(502, "<html>").error_class, ErrorClass::broker_down);
+  EXPECT_EQ(parse_error(429, "").error_class, domain::OrderFailure::rate_limited);
+  EXPECT_EQ(parse_error(502, "<html>").error_class, domain::OrderFailure::broker_down);
   // The class follows errorCode whatever errorType says.
   EXPECT_EQ(parse_error(400, R"({"errorType":"Whatever","errorCode":"DH-901","errorMessage":"x"})")
                 .error_class,
-            ErrorClass::unauthenticated);
+            domain::OrderFailure::unauthenticated);
 }
 
 TEST(DhanCodec, RequestsAgreeWithDhansSamples) {

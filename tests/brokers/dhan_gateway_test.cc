@@ -115,7 +115,7 @@ TEST(DhanGateway, EveryReadRoundTripsAndKiteNamesReachTheSameContract) {
     const auto nosuch = market({d::Exchange::nse, "NOSUCH"}, 1);
     const d::ClientTag unknown_tag{"u"};
     auto unknown = co_await g.place(nosuch, unknown_tag, PlaceOptions{});
-    EXPECT_EQ(error_class(unknown.status()), ErrorClass::input);
+    EXPECT_EQ(domain::failure_of(unknown.status()), domain::OrderFailure::input);
   });
   // The simulator's book (shared with the Kite dialect) holds the order under Kite's name.
   const auto book = loop.kite.orders_of("1000000009");
@@ -176,7 +176,8 @@ TEST(DhanGateway, StalledOrderCallReconcilesByCorrelationIdWithoutADuplicate) {
         const d::ClientTag tag{"stall1"};
         const auto buy = market(kInfy, 5);
         auto placed = co_await g.place(buy, tag, PlaceOptions{});
-        EXPECT_EQ(error_class(placed.status()), ErrorClass::network) << placed.status().to_string();
+        EXPECT_EQ(domain::failure_of(placed.status()), domain::OrderFailure::network)
+            << placed.status().to_string();
         auto found = co_await find_by_tag(g, tag);
         EXPECT_TRUE(found.ok() && found->size() == 1u);
       },
@@ -201,11 +202,11 @@ TEST(DhanGateway, RateLimitIsWaitedOutAndAnExpiredTokenStopsTheSession) {
         EXPECT_GT(loop.kite.rate_limited(), 0);  // DH-904 came, and was retried
         EXPECT_TRUE(loop.kite.expire_token("1000000009").ok());
         auto refused = co_await g.orders();
-        EXPECT_EQ(error_class(refused.status()), ErrorClass::unauthenticated);
+        EXPECT_EQ(domain::failure_of(refused.status()), domain::OrderFailure::unauthenticated);
         EXPECT_NE(refused.status().message().find("DH-901"), std::string::npos);
         const int64_t requests = loop.kite.requests();
         auto again = co_await g.funds();  // stopped: nothing more reaches Dhan
-        EXPECT_EQ(error_class(again.status()), ErrorClass::unauthenticated);
+        EXPECT_EQ(domain::failure_of(again.status()), domain::OrderFailure::unauthenticated);
         EXPECT_EQ(loop.kite.requests(), requests);
       },
       account);
@@ -360,7 +361,7 @@ TEST(DhanGateway, TheAccountControlsAreServedAsDhanHQPySendsThemAndAct) {
     auto refused = co_await g.place(resting, second, PlaceOptions{});
     placed_while_on = refused.ok();
     if (!refused.ok()) {
-      EXPECT_EQ(error_class(refused.status()), ErrorClass::rejected);
+      EXPECT_EQ(domain::failure_of(refused.status()), domain::OrderFailure::rejected);
     }
     net::HttpRequest deactivate = request(verb::post, "/v2/killswitch?killSwitchStatus=DEACTIVATE");
     auto off = co_await raw.request(std::move(deactivate));

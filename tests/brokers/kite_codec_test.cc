@@ -167,19 +167,21 @@ TEST(KiteCodec, ErrorEnvelopesAreClassifiedByErrorType) {
   struct Case {
     const char* file;
     int http;
-    ErrorClass expected;
+    domain::OrderFailure expected;
   };
   for (const Case c :
-       {Case{"kite/constructed/error_token_exception.json", 403, ErrorClass::unauthenticated},
-        Case{"kite/constructed/error_input_exception.json", 400, ErrorClass::input},
-        Case{"kite/constructed/error_order_exception.json", 500, ErrorClass::rejected},
-        Case{"kite/constructed/error_margin_exception.json", 400, ErrorClass::rejected},
-        Case{"kite/constructed/error_general_exception.json", 500, ErrorClass::broker_down}}) {
+       {Case{"kite/constructed/error_token_exception.json", 403,
+             domain::OrderFailure::unauthenticated},
+        Case{"kite/constructed/error_input_exception.json", 400, domain::OrderFailure::input},
+        Case{"kite/constructed/error_order_exception.json", 500, domain::OrderFailure::rejected},
+        Case{"kite/constructed/error_margin_exception.json", 400, domain::OrderFailure::rejected},
+        Case{"kite/constructed/error_general_exception.json", 500,
+             domain::OrderFailure::broker_down}}) {
     const BrokerError e = parse_error(c.http, fixture(c.file));
     EXPECT_EQ(e.error_class, c.expected) << c.file;
     EXPECT_FALSE(e.message.empty()) << c.file;
   }
-  EXPECT_EQ(parse_error(429, "").error_class, ErrorClass::rate_limited);
+  EXPECT_EQ(parse_error(429, "").error_class, domain::OrderFailure::rate_limited);
   // An error body where success was expected is reported, not parsed as data.
   auto r = parse_orders(fixture("kite/constructed/error_token_exception.json"));
   ASSERT_FALSE(r.ok());
@@ -277,7 +279,7 @@ TEST(KiteCodec, AutosliceResponseGivesParentChildrenAndRefusedSlices) {
   EXPECT_EQ(p->slices[2].value, "1914227164681625600");
   ASSERT_EQ(p->slice_errors.size(), 1u);
   EXPECT_EQ(p->slice_errors[0].type, "MarginException");
-  EXPECT_EQ(p->slice_errors[0].error_class, ErrorClass::rejected);
+  EXPECT_EQ(p->slice_errors[0].error_class, domain::OrderFailure::rejected);
   auto plain = parse_placement(fixture("kite/order_response.json"));
   ASSERT_TRUE(plain.ok());
   EXPECT_TRUE(plain->slices.empty());

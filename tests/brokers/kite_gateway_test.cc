@@ -131,7 +131,7 @@ TEST(KiteGateway, AboveTheFreezeQuantityTheOrderIsSlicedNotRefused) {
     // Without slicing the simulator refuses it, as the exchange would.
     const d::ClientTag tag2{"big2"};
     auto refused = co_await g.place(big, tag2, PlaceOptions{});
-    EXPECT_EQ(error_class(refused.status()), ErrorClass::input);
+    EXPECT_EQ(domain::failure_of(refused.status()), domain::OrderFailure::input);
   });
 }
 
@@ -147,7 +147,8 @@ TEST(KiteGateway, StalledOrderCallIsNetworkAndReconcilesByTagWithoutADuplicate) 
         const auto buy = market(kInfy, 5);
         const d::ClientTag tag{"stall1"};
         auto placed = co_await g.place(buy, tag, PlaceOptions{});
-        EXPECT_EQ(error_class(placed.status()), ErrorClass::network) << placed.status().to_string();
+        EXPECT_EQ(domain::failure_of(placed.status()), domain::OrderFailure::network)
+            << placed.status().to_string();
         // Outcome unknown: look it up by tag before anything else.
         auto found = co_await find_by_tag(g, tag);
         EXPECT_TRUE(found.ok()) << found.status().to_string();
@@ -165,7 +166,8 @@ TEST(KiteGateway, ResetOrderCallIsNetworkAndAbsentSoTheSameTagGoesAgainOnce) {
     const auto buy = market(kInfy, 5);
     const d::ClientTag tag{"reset1"};
     auto placed = co_await g.place(buy, tag, PlaceOptions{});
-    EXPECT_EQ(error_class(placed.status()), ErrorClass::network) << placed.status().to_string();
+    EXPECT_EQ(domain::failure_of(placed.status()), domain::OrderFailure::network)
+        << placed.status().to_string();
     auto found = co_await find_by_tag(g, tag);
     EXPECT_TRUE(found.ok() && found->empty());  // never arrived
     auto again = co_await g.place(buy, tag, PlaceOptions{});
@@ -188,7 +190,7 @@ TEST(KiteGateway, RuleRejectionsAreFinalWithTheBrokersWords) {
     const auto blocked = market(kInfy, 1);
     const d::ClientTag tag1{"rj1"};
     auto r1 = co_await g.place(blocked, tag1, PlaceOptions{});
-    EXPECT_EQ(error_class(r1.status()), ErrorClass::rejected);
+    EXPECT_EQ(domain::failure_of(r1.status()), domain::OrderFailure::rejected);
     EXPECT_NE(r1.status().message().find("OrderException"), std::string::npos);
     const auto within_funds = market(kNifty, 1800);  // 1800 × ₹120 = ₹2.16 lakh
     auto far_too_big = market(kNifty, 1800);
@@ -196,7 +198,7 @@ TEST(KiteGateway, RuleRejectionsAreFinalWithTheBrokersWords) {
     far_too_big.price_paise = 50'000'00;  // ₹9 crore of premium
     const d::ClientTag tag2{"rj2"};
     auto r2 = co_await g.place(far_too_big, tag2, PlaceOptions{});
-    EXPECT_EQ(error_class(r2.status()), ErrorClass::rejected);
+    EXPECT_EQ(domain::failure_of(r2.status()), domain::OrderFailure::rejected);
     EXPECT_NE(r2.status().message().find("Insufficient funds"), std::string::npos);
     const d::ClientTag tag3{"ok3"};
     auto r3 = co_await g.place(within_funds, tag3, PlaceOptions{});
@@ -206,19 +208,22 @@ TEST(KiteGateway, RuleRejectionsAreFinalWithTheBrokersWords) {
     const auto part_lot = market(kNifty, 1801);
     const d::ClientTag tag4{"rj4"};
     auto r4 = co_await g.place(part_lot, tag4, PlaceOptions{});
-    EXPECT_EQ(error_class(r4.status()), ErrorClass::input) << r4.status().to_string();
+    EXPECT_EQ(domain::failure_of(r4.status()), domain::OrderFailure::input)
+        << r4.status().to_string();
     EXPECT_NE(r4.status().message().find("lot size"), std::string::npos);
     const auto unlisted = market(d::InstrumentKey{d::Exchange::nse, "NOSUCH"}, 1);
     const d::ClientTag tag5{"rj5"};
     auto r5 = co_await g.place(unlisted, tag5, PlaceOptions{});
-    EXPECT_EQ(error_class(r5.status()), ErrorClass::input) << r5.status().to_string();
+    EXPECT_EQ(domain::failure_of(r5.status()), domain::OrderFailure::input)
+        << r5.status().to_string();
     EXPECT_NE(r5.status().message().find("NOSUCH"), std::string::npos);
     auto off_tick = market(kNifty, 75);
     off_tick.order_type = d::OrderType::limit;
     off_tick.price_paise = 120'03;  // the tick is 5 paise
     const d::ClientTag tag6{"rj6"};
     auto r6 = co_await g.place(off_tick, tag6, PlaceOptions{});
-    EXPECT_EQ(error_class(r6.status()), ErrorClass::input) << r6.status().to_string();
+    EXPECT_EQ(domain::failure_of(r6.status()), domain::OrderFailure::input)
+        << r6.status().to_string();
     EXPECT_NE(r6.status().message().find("tick size (0.05)"), std::string::npos)
         << r6.status().message();
   });
@@ -244,8 +249,9 @@ TEST(KiteGateway, OrderCallsLeaveFromTheRegisteredSourceAddress) {
     const auto buy = market(kInfy, 1);
     const d::ClientTag tag{"ip2"};
     auto placed = co_await g.place(buy, tag, PlaceOptions{});
-    EXPECT_EQ(error_class(placed.status()), ErrorClass::rejected);  // from 127.0.0.1
-    auto book = co_await g.orders();                                // reads work from any address
+    EXPECT_EQ(domain::failure_of(placed.status()),
+              domain::OrderFailure::rejected);  // from 127.0.0.1
+    auto book = co_await g.orders();            // reads work from any address
     EXPECT_TRUE(book.ok()) << book.status().to_string();
   });
   EXPECT_EQ(loop.kite.orders_of("F1").size(), 1u);

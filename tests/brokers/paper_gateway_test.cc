@@ -49,7 +49,7 @@ TEST(PaperGateway, OrdersFillAfterTheLatencyAndArePushedInOrder) {
         EXPECT_TRUE(placed.ok()) << placed.status().to_string();
         EXPECT_EQ(placed->slices.size(), 3u);  // 100 + 100 + 50
         auto again = co_await paper.place(buy, tag, PlaceOptions{});
-        EXPECT_EQ(error_class(again.status()), ErrorClass::rejected);
+        EXPECT_EQ(domain::failure_of(again.status()), domain::OrderFailure::rejected);
         EXPECT_EQ(pushed.size(), 3u);  // acknowledged, not yet fillable
         EXPECT_TRUE(co_await testing::wait_until([&] { return pushed.size() == 6; }, 2000ms));
         auto positions = co_await paper.positions();

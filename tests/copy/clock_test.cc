@@ -171,8 +171,8 @@ TEST(ClockTick, NewSettingsBringTheFollowerToItsNewTargetAtTheNextTick) {
 // A cancel the engine stopped before sending (journaled rejected "unsent") is decided again
 // at the first tick of the next run; one the broker refused is not.
 TEST(ClockTick, ACancelNotSentAtAStopIsDecidedAgainAtTheNextTick) {
-  for (const std::string_view error : {kUnsent, std::string_view("rejected")}) {
-    SCOPED_TRACE(error);
+  for (const OrderFailure error : {OrderFailure::unsent, OrderFailure::rejected}) {
+    SCOPED_TRACE(to_string(error));
     CopySim sim{/*auto_fill=*/false};
     sim.setup({sim_follower("a")});
     sim.apply(ClockTick{kSimTenAm - kMinute});
@@ -183,10 +183,9 @@ TEST(ClockTick, ACancelNotSentAtAStopIsDecidedAgainAtTheNextTick) {
     ASSERT_NE(cancel, nullptr);
     ASSERT_EQ(cancel->action, CopyAction::cancel);
     const ClientTag copy_tag = cancel->target_tag;
-    EXPECT_TRUE(decisions_of(sim.apply(FollowerOrderRejected{
-                                 cancel->tag, {"a"}, std::string(error), "stopped"}))
+    EXPECT_TRUE(decisions_of(sim.apply(FollowerOrderRejected{cancel->tag, {"a"}, error, "stopped"}))
                     .empty());
-    const bool again = error == kUnsent;
+    const bool again = error == OrderFailure::unsent;
     EXPECT_EQ(tick_due(sim.state(), kSimTenAm + kMinute), again);
     const auto out = sim.apply(ClockTick{kSimTenAm + kMinute});
     const FollowerOrderIntent* retry = only_intent(out);
@@ -220,7 +219,7 @@ TEST(ClockTick, ACopyBothLateAndOrphanedIsCancelledOnce) {
       sim.apply(limit_buy(75, OrderStatus::cancelled, 25, kSimTenAm + 2 * kSecond));
   const FollowerOrderIntent* cancel = only_intent(cancelled);
   ASSERT_NE(cancel, nullptr);
-  sim.apply(FollowerOrderRejected{cancel->tag, {"a"}, std::string(kUnsent), "stopped"});
+  sim.apply(FollowerOrderRejected{cancel->tag, {"a"}, OrderFailure::unsent, "stopped"});
   const auto out = sim.apply(ClockTick{kSimTenAm + kMinute});
   const FollowerOrderIntent* again = only_intent(out);  // fails on a second intent
   ASSERT_NE(again, nullptr);

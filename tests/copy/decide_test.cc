@@ -310,7 +310,8 @@ TEST(Decide, LeaderChangeAfterTheFollowerOrderWasRejectedHasNoOrderToChange) {
   sim.setup({sim_follower("a")});
   auto u = limit_buy(75);
   const FollowerOrderIntent placed = only_intent(sim.apply(u));
-  sim.record(FollowerOrderRejected{placed.tag, {"a"}, "rejected", "insufficient funds"});
+  sim.record(
+      FollowerOrderRejected{placed.tag, {"a"}, OrderFailure::rejected, "insufficient funds"});
   u.quantity_units = 150;
   const CopyDecision d = only_decision(sim.apply(u));
   EXPECT_EQ(d.skip_reason, SkipReason::no_mapped_order);

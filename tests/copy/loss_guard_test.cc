@@ -197,7 +197,8 @@ TEST(LossGuard, AFlattenTheBrokerRefusedIsStillOwed) {
   ASSERT_EQ(sim.position("a", kOption), 150);
   const auto closing = intents_of(sim.apply(price(kOption, 90'00)));
   ASSERT_EQ(closing.size(), 1u);
-  sim.apply(FollowerOrderRejected{closing[0].tag, closing[0].follower, "rejected", "RMS"});
+  sim.apply(
+      FollowerOrderRejected{closing[0].tag, closing[0].follower, OrderFailure::rejected, "RMS"});
   const FollowerSettings& a = sim.state().followers.at(FollowerId{"a"});
   EXPECT_EQ(target_of(sim.state(), a, kOption, Product::intraday).units, 0);
   const auto gaps = drift(sim.state(), kOption);

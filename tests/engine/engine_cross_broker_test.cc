@@ -150,7 +150,7 @@ TEST(EngineCrossBroker, AnExpiredDhanTokenStopsTheFollowerWithOneAlert) {
                   EXPECT_EQ(c->broker, d::Broker::dhan);
                 }
                 if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
-                  refused += j->error_class == "unauthenticated";
+                  refused += j->error_class == d::OrderFailure::unauthenticated;
                 }
                 return true;
               }).ok());

@@ -149,7 +149,7 @@ TEST(EngineShutdown, QueuedCancelsGoFirstEntriesAreNotSentAndTheRestIsJournaledA
       if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
         if (i->follower.value == "f1") intents[i->tag.value] = *i;
       } else if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
-        if (j->error_class != d::kUnsent) return true;
+        if (j->error_class != d::OrderFailure::unsent) return true;
         const d::FollowerOrderIntent& i = intents.at(j->tag.value);
         unsent[j->tag.value] = std::string(d::to_string(i.action));
         if (i.action == d::CopyAction::cancel) cancel_unsent.insert(i.target_tag.value);
@@ -245,7 +245,7 @@ TEST(EngineSendQueue, AnEntryQueuedPastMaxQueueIsDroppedAtItsDeadlineWhileTheOrd
     ASSERT_TRUE(store);
     const Status read = journal::read_records(*store, {}, [&](journal::Record&& r) {
       if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
-        if (j->follower.value == "f1" && j->error_class == d::kQueueTimeout) {
+        if (j->follower.value == "f1" && j->error_class == d::OrderFailure::queue_timeout) {
           dropped.insert(j->tag.value);
           last_drop = r.seq;
         }

@@ -101,7 +101,7 @@ TEST(IntentGate, ClosedGateReportsTheIntentUnsentAndPlacesNothing) {
   run.io.run_for(50ms);
   ASSERT_TRUE(outcome->has_value());
   EXPECT_FALSE((*outcome)->acked.has_value());
-  EXPECT_EQ((*outcome)->error_class, "input");
+  EXPECT_EQ((*outcome)->error_class, domain::OrderFailure::input);
   EXPECT_EQ((*outcome)->attempts, 0);
   EXPECT_NE((*outcome)->message.find("not sent"), std::string::npos);
   EXPECT_EQ(run.book_size(), 0u);

@@ -225,7 +225,8 @@ std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w
                 --in_flight;
                 if (is_change) changing.erase(steps[i].of);
                 one_done.cancel();
-                if (outcomes[i].result.error_class == "unauthenticated" && !refusal.seen) {
+                if (outcomes[i].result.error_class == d::OrderFailure::unauthenticated &&
+                    !refusal.seen) {
                   refusal = {true, far->handled, in_flight};
                 }
               },
@@ -244,8 +245,9 @@ std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w
 std::string to_text(const Outcome& o) {
   std::ostringstream out;
   out << o.tag.value << ": "
-      << (o.result.acked ? "acked " + o.result.acked->value : o.result.error_class) << " after "
-      << o.result.attempts << " attempt(s)" << (o.result.message.empty() ? "" : ", ")
+      << (o.result.acked ? "acked " + o.result.acked->value
+                         : std::string(d::to_string(o.result.error_class)))
+      << " after " << o.result.attempts << " attempt(s)" << (o.result.message.empty() ? "" : ", ")
       << o.result.message;
   return out.str();
 }
@@ -274,7 +276,7 @@ void check_book(const std::vector<Step>& steps, const std::vector<Outcome>& outc
     const Outcome& o = outcomes[i];
     if (!o.ran) continue;
     SCOPED_TRACE(to_text(o));
-    const std::string& error = o.result.error_class;
+    const std::string error(d::to_string(o.result.error_class));
     if (steps[i].action == d::CopyAction::place) {
       const auto& found = by_tag[o.tag.value];
       EXPECT_LE(found.size(), 1u) << "the tag is at the broker " << found.size() << " times";
@@ -309,7 +311,7 @@ void check_book(const std::vector<Step>& steps, const std::vector<Outcome>& outc
     if (steps[i].action == d::CopyAction::place) prices[i].insert(steps[i].price_paise);
     if (steps[i].action != d::CopyAction::modify) continue;
     last_modify[steps[i].of] = i;
-    if (outcomes[i].result.acked || outcomes[i].result.error_class == "network") {
+    if (outcomes[i].result.acked || outcomes[i].result.error_class == d::OrderFailure::network) {
       prices[steps[i].of].insert(steps[i].price_paise);
     }
   }
@@ -377,7 +379,9 @@ TEST(SimulatedShell, ManySeededDays) {
     if (HasFailure()) return print_day(steps, outcomes);
     for (const std::string& f : far->faults.failures()) ++faults[f];
     for (const Outcome& o : outcomes) {
-      if (o.ran) ++outcomes_by_class[o.result.acked ? "acked" : o.result.error_class];
+      if (o.ran)
+        ++outcomes_by_class[o.result.acked ? "acked"
+                                           : std::string(d::to_string(o.result.error_class))];
     }
   }
   std::cout << seeds << " days; faults:";

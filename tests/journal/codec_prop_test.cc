@@ -43,6 +43,20 @@ TEST(Codec, JsonThatDoesNotFitItsTypeIsAClearError) {
   EXPECT_FALSE(event_type_named("NoSuchEvent").ok());
 }
 
+// A rejection's error class is written by name (domain/orders/order_failure.h); a name this
+// binary does not know is refused, naming it, never read as some other failure.
+TEST(Codec, AnErrorClassOfNoKnownNameIsAClearError) {
+  const auto known = event_from_json(d::EventType::follower_order_rejected,
+                                     R"({"tag":"t1","follower":"f1","errorClass":"unsent"})");
+  ASSERT_TRUE(known.ok()) << known.status().to_string();
+  EXPECT_EQ(std::get<d::FollowerOrderRejected>(*known).error_class, d::OrderFailure::unsent);
+  const auto unknown = event_from_json(d::EventType::follower_order_rejected,
+                                       R"({"tag":"t1","follower":"f1","errorClass":"bogus"})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("bogus"), std::string::npos)
+      << unknown.status().to_string();
+}
+
 RC_GTEST_PROP(CodecProp, EnvelopeRoundTripsAndHashCoversEveryByte,
               (const d::Event& event, uint64_t seq_raw, int64_t at, uint8_t flip_bit)) {
   const uint64_t seq = seq_raw % 1'000'000'000 + 1;

@@ -59,6 +59,7 @@ TANDEM_ENUM_ARBITRARY(td::SkipReason, flattened);
 TANDEM_ENUM_ARBITRARY(td::Clamp, catch_up);
 TANDEM_ENUM_ARBITRARY(td::LossGuardAction, flatten);
 TANDEM_ENUM_ARBITRARY(td::GuardLimit, profit_target);
+TANDEM_ENUM_ARBITRARY(td::OrderFailure, queue_timeout);
 #undef TANDEM_ENUM_ARBITRARY
 
 template <>
@@ -206,7 +207,7 @@ rc::Gen<tandem::domain::Event> tandem::testing::event_gen() {
         as_event(gen::build<FollowerOrderRejected>(
             gen::set(&FollowerOrderRejected::tag),
             gen::set(&FollowerOrderRejected::follower),
-            gen::set(&FollowerOrderRejected::error_class, tt::text()),
+            gen::set(&FollowerOrderRejected::error_class),
             gen::set(&FollowerOrderRejected::message, tt::text()))),
         as_event(gen::build<FollowerOrderUpdate>(
             gen::set(&FollowerOrderUpdate::tag),

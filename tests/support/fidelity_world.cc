@@ -319,7 +319,7 @@ void World::broker_receive(const d::FollowerOrderIntent& intent) {
     broker_rejected_.insert(tag.value);
     rejected_pairs_.insert(pair);
     ++follower_in_flight_[pair];
-    const d::FollowerOrderRejected r{tag, intent.follower, "rejected",
+    const d::FollowerOrderRejected r{tag, intent.follower, d::OrderFailure::rejected,
                                      "the simulated broker refused it"};
     at(later(1, 30), [this, r, pair] {
       --follower_in_flight_[pair];
@@ -454,7 +454,7 @@ void World::engine_step(const d::Event& input) {
     if (!waiting.empty()) {
       for (const d::FollowerOrderIntent& i : waiting.mapped()) {
         --follower_in_flight_[pair_key(i.follower.value, i.order.instrument, i.order.product)];
-        engine_step(d::FollowerOrderRejected{i.tag, i.follower, "rejected",
+        engine_step(d::FollowerOrderRejected{i.tag, i.follower, d::OrderFailure::rejected,
                                              "the order it changes was not placed"});
       }
     }
@@ -589,8 +589,8 @@ void World::restart() {
         answered = true;
     }
     if (!answered) {
-      engine_step(d::FollowerOrderRejected{d::ClientTag{tag}, owner->second.follower, "rejected",
-                                           "read back"});
+      engine_step(d::FollowerOrderRejected{d::ClientTag{tag}, owner->second.follower,
+                                           d::OrderFailure::rejected, "read back"});
     }
   }
   // Intents journaled but never handed to the broker (held for an ack when it stopped) go now.
