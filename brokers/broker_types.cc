@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crypto/sha256.h"
+
 namespace tandem::brokers {
 
 Status to_status(const BrokerError& e, std::string_view broker) {
@@ -9,8 +11,12 @@ Status to_status(const BrokerError& e, std::string_view broker) {
                                               std::to_string(e.http_status) + "): " + e.message);
 }
 
-domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs received_time_ns,
-                                           std::string raw_digest) {
+void stamp_frame(std::vector<BrokerOrder>& orders, std::string_view frame) {
+  const std::string digest = crypto::sha256_hex(frame);
+  for (BrokerOrder& o : orders) o.raw_digest = digest;
+}
+
+domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs received_time_ns) {
   domain::LeaderOrderUpdate u;
   u.order_id = domain::LeaderOrderId{o.order_id.value};
   u.status = o.status;
@@ -26,7 +32,7 @@ domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs 
   u.average_price_paise = o.average_price_paise;
   u.exchange_time_ns = o.exchange_time_ns != 0 ? o.exchange_time_ns : o.order_time_ns;
   u.received_time_ns = received_time_ns;
-  u.raw_digest = std::move(raw_digest);
+  u.raw_digest = o.raw_digest;
   return u;
 }
 

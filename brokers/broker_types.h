@@ -57,6 +57,9 @@ struct BrokerOrder {
   bool modified = false;                // changed since it was placed (Kite's modified)
   domain::TimeNs order_time_ns = 0;     // when the broker took it (UTC ns)
   domain::TimeNs exchange_time_ns = 0;  // when the exchange last touched it; 0 if never
+  // Hex SHA-256 of the bytes it was read from, as received (the codec takes it): the
+  // WebSocket message, or the whole REST answer or postback. Empty for an order made here.
+  std::string raw_digest;
   bool operator==(const BrokerOrder&) const = default;
 };
 
@@ -144,10 +147,12 @@ struct Placement {
 // rejected, invalid_argument (input), disconnected (network: outcome unknown), unavailable.
 [[nodiscard]] Status to_status(const BrokerError& e, std::string_view broker);
 
-// The leader update the engine journals for a broker order seen at `received_time_ns`;
-// `raw_digest` is the hex SHA-256 of the payload as received.
+// Every order read from one frame (a REST answer listing them) carries that frame's digest.
+void stamp_frame(std::vector<BrokerOrder>& orders, std::string_view frame);
+
+// The leader update the engine journals for a broker order seen at `received_time_ns`, with
+// the digest of the bytes it came in.
 [[nodiscard]] domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& order,
-                                                         domain::TimeNs received_time_ns,
-                                                         std::string raw_digest);
+                                                         domain::TimeNs received_time_ns);
 
 }  // namespace tandem::brokers

@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include "brokers/net/send_gate.h"
 #include "copy/decide.h"
-#include "crypto/sha256.h"
 #include "domain/base/assert.h"
 
 namespace tandem::engine {
@@ -22,21 +21,11 @@ projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
           u.price_paise, u.trigger_price_paise};
 }
 
-// What the broker sent, in a canonical text: the digest the journal keeps of it.
-std::string digest_of(const brokers::BrokerOrder& o) {
-  return crypto::sha256_hex(
-      o.order_id.value + "|" + o.broker_status + "|" + std::to_string(o.quantity_units) + "|" +
-      std::to_string(o.filled_units) + "|" + std::to_string(o.price_paise) + "|" +
-      std::to_string(o.trigger_price_paise) + "|" + std::to_string(o.average_price_paise) + "|" +
-      std::to_string(o.exchange_time_ns) + "|" + o.tag);
-}
-
 }  // namespace
 
 Status Engine::handle(LeaderFact& f) {
   if (Status s = open_day(f.received_ns); !s.ok()) return s;
-  d::LeaderOrderUpdate update =
-      brokers::to_leader_update(f.order, f.received_ns, digest_of(f.order));
+  d::LeaderOrderUpdate update = brokers::to_leader_update(f.order, f.received_ns);
   update.recovered = f.recovered;
   const auto known = state_.orders.leader.find(update.order_id);
   if (known != state_.orders.leader.end() &&

@@ -10,6 +10,7 @@
 
 #include "brokers/json_reader.h"
 #include "brokers/wire_names.h"
+#include "crypto/sha256.h"
 
 namespace tandem::brokers::dhan {
 
@@ -199,15 +200,19 @@ std::string_view status_wire(d::OrderStatus status, int64_t filled_units) {
 }
 
 Result<std::vector<BrokerOrder>> parse_orders(std::string_view body, const SecurityMap& s) {
-  return read_array<BrokerOrder>(
+  Result<std::vector<BrokerOrder>> orders = read_array<BrokerOrder>(
       body, "dhan order book",
       [&](const json::object& o) -> Result<BrokerOrder> { return read_order(o, s); });
+  if (orders.ok()) stamp_frame(*orders, body);
+  return orders;
 }
 
 Result<BrokerOrder> parse_order(std::string_view body, const SecurityMap& s) {
-  return read_object<BrokerOrder>(
+  Result<BrokerOrder> order = read_object<BrokerOrder>(
       body, "dhan order",
       [&](const json::object& o) -> Result<BrokerOrder> { return read_order(o, s); });
+  if (order.ok()) order->raw_digest = crypto::sha256_hex(body);
+  return order;
 }
 
 Result<std::vector<BrokerTrade>> parse_trades(std::string_view body, const SecurityMap& s) {
@@ -482,6 +487,7 @@ Result<std::optional<BrokerOrder>> parse_order_update(std::string_view text,
     r.fail("TradedQty", "outside 0..Quantity");
   }
   if (!r.status().ok()) return r.status();
+  out.raw_digest = crypto::sha256_hex(text);
   return std::optional<BrokerOrder>(std::move(out));
 }
 

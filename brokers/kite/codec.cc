@@ -190,7 +190,10 @@ d::OrderStatus status_from_wire(std::string_view s) {
 Result<std::vector<BrokerOrder>> parse_orders(std::string_view body) {
   Result<json::value> data = data_of(body, "kite orders");
   if (!data.ok()) return data.status();
-  return read_list<BrokerOrder>(*data, "kite orders", read_order);
+  Result<std::vector<BrokerOrder>> orders =
+      read_list<BrokerOrder>(*data, "kite orders", read_order);
+  if (orders.ok()) stamp_frame(*orders, body);
+  return orders;
 }
 
 Result<std::vector<BrokerTrade>> parse_trades(std::string_view body) {
@@ -330,6 +333,7 @@ Result<WsText> parse_ws_text(std::string_view text) {
     }
     Result<BrokerOrder> order = read_order(data->get_object());
     if (!order.ok()) return order.status();
+    order->raw_digest = crypto::sha256_hex(text);
     return WsText(std::move(order).value());
   }
   const std::string message =
@@ -391,7 +395,9 @@ Result<BrokerOrder> parse_postback(std::string_view body, std::string_view api_s
     return Status(StatusCode::unauthenticated,
                   "kite postback for order " + order_id + ": checksum does not verify");
   }
-  return read_order(v->get_object());
+  Result<BrokerOrder> order = read_order(v->get_object());
+  if (order.ok()) order->raw_digest = crypto::sha256_hex(body);
+  return order;
 }
 
 Result<std::vector<d::Instrument>> parse_instruments(std::string_view csv) {

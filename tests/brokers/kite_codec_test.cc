@@ -18,6 +18,7 @@
 
 #include "brokers/json_reader.h"
 #include "brokers/kite/ticks.h"
+#include "crypto/sha256.h"
 #include "tests/support/fixtures.h"
 
 namespace tandem::brokers::kite {
@@ -68,10 +69,15 @@ TEST(KiteCodec, OrderHistoryMapsTransientStates) {
   EXPECT_EQ((*history)[4].broker_status, "MODIFY VALIDATION PENDING");
 }
 
-TEST(KiteCodec, LeaderUpdateCarriesTheOrder) {
-  auto orders = parse_orders(fixture("kite/orders.json"));
+// The digest the journal keeps of a leader update is of the bytes it came in: the whole
+// answer for an order-book row, the message for a WebSocket update.
+TEST(KiteCodec, LeaderUpdateCarriesTheOrderAndTheDigestOfItsFrame) {
+  const std::string body = fixture("kite/orders.json");
+  auto orders = parse_orders(body);
   ASSERT_TRUE(orders.ok());
-  const d::LeaderOrderUpdate u = to_leader_update((*orders)[9], 42, "digest");
+  const d::LeaderOrderUpdate u = to_leader_update((*orders)[9], 42);
+  EXPECT_EQ(u.raw_digest, crypto::sha256_hex(body));
+  EXPECT_EQ((*orders)[0].raw_digest, u.raw_digest) << "one answer, one frame";
   EXPECT_EQ(u.order_id.value, "1953367517686685697");
   EXPECT_EQ(u.status, d::OrderStatus::complete);
   EXPECT_EQ(u.filled_units, 150);
@@ -189,10 +195,15 @@ TEST(KiteCodec, ErrorEnvelopesAreClassifiedByErrorType) {
 }
 
 TEST(KiteCodec, WebSocketTextFrames) {
-  auto order = parse_ws_text(fixture("kite/constructed/ws_text_order.json"));
+  const std::string frame = fixture("kite/constructed/ws_text_order.json");
+  auto order = parse_ws_text(frame);
   ASSERT_TRUE(order.ok()) << order.status().to_string();
   const auto* o = std::get_if<BrokerOrder>(&*order);
   ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->raw_digest, crypto::sha256_hex(frame));
+  auto spaced = parse_ws_text(frame + " ");  // the same order in other bytes
+  ASSERT_TRUE(spaced.ok());
+  EXPECT_NE(std::get<BrokerOrder>(*spaced).raw_digest, o->raw_digest);
   EXPECT_EQ(o->order_id.value, "220303000308932");
   EXPECT_EQ(o->status, d::OrderStatus::complete);
   EXPECT_EQ(o->product, d::Product::delivery);

@@ -157,10 +157,17 @@ TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
   for (const auto& o : book) quantities.insert(o.quantity_units);
   EXPECT_EQ(quantities, (std::set<int64_t>{1, 2, 3, 4, 5, 6}));
   int recovered = 0;
+  std::set<std::string> digests;
   for (const auto& r : testing::read_all(*store)) {
-    if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) recovered += u->recovered;
+    if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) {
+      recovered += u->recovered;
+      // The digest of the frame it came in (a socket message, or the gap fill's order book).
+      EXPECT_EQ(u->raw_digest.size(), 64u) << u->order_id.value;
+      digests.insert(u->raw_digest);
+    }
   }
   EXPECT_GE(recovered, 1);  // what was missed came from the gap fill, marked as such
+  EXPECT_GE(digests.size(), 2u) << "socket messages and the gap fill's answer are other frames";
   int64_t last_funds = 0, snapshots = 0;
   for (const auto& r : testing::read_all(*store)) {
     if (const auto* f = std::get_if<d::FundsSnapshot>(&r.event);
