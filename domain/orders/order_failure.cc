@@ -14,6 +14,15 @@ constexpr std::array<std::string_view, 8> kNames{"rate_limited", "unauthenticate
                                                  "input",        "network",         "broker_down",
                                                  "unsent",       "queue_timeout"};
 
+// The status code each failure of a broker call travels as; any other code is `input`.
+constexpr std::array<std::pair<OrderFailure, StatusCode>, 5> kCodes{{
+    {OrderFailure::rate_limited, StatusCode::rate_limited},
+    {OrderFailure::unauthenticated, StatusCode::unauthenticated},
+    {OrderFailure::rejected, StatusCode::rejected},
+    {OrderFailure::network, StatusCode::disconnected},
+    {OrderFailure::broker_down, StatusCode::unavailable},
+}};
+
 }  // namespace
 
 std::string_view to_string(OrderFailure failure) { return enum_name(kNames, failure); }
@@ -26,47 +35,17 @@ std::optional<OrderFailure> order_failure_named(std::string_view name) {
 }
 
 OrderFailure failure_of(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::rate_limited:
-      return OrderFailure::rate_limited;
-    case StatusCode::unauthenticated:
-      return OrderFailure::unauthenticated;
-    case StatusCode::rejected:
-      return OrderFailure::rejected;
-    case StatusCode::disconnected:
-      return OrderFailure::network;
-    case StatusCode::unavailable:
-      return OrderFailure::broker_down;
-    default:
-      return OrderFailure::input;
+  for (const auto& [failure, code] : kCodes) {
+    if (status.code() == code) return failure;
   }
+  return OrderFailure::input;
 }
 
 Status status_of(OrderFailure failure, std::string message) {
-  StatusCode code = StatusCode::invalid_argument;
-  switch (failure) {
-    case OrderFailure::rate_limited:
-      code = StatusCode::rate_limited;
-      break;
-    case OrderFailure::unauthenticated:
-      code = StatusCode::unauthenticated;
-      break;
-    case OrderFailure::rejected:
-      code = StatusCode::rejected;
-      break;
-    case OrderFailure::network:
-      code = StatusCode::disconnected;
-      break;
-    case OrderFailure::broker_down:
-      code = StatusCode::unavailable;
-      break;
-    case OrderFailure::input:
-    case OrderFailure::unsent:
-    case OrderFailure::queue_timeout:
-      code = StatusCode::invalid_argument;
-      break;
+  for (const auto& [f, code] : kCodes) {
+    if (f == failure) return Status(code, std::move(message));
   }
-  return Status(code, std::move(message));
+  return Status(StatusCode::invalid_argument, std::move(message));  // input, and the engine's own
 }
 
 }  // namespace tandem::domain
