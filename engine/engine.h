@@ -31,6 +31,7 @@
 #include "copy/copy_state.h"
 #include "domain/instruments/freeze_limits.h"
 #include "engine/crash_point.h"
+#include "engine/facts.h"
 #include "engine/inbox.h"
 #include "engine/input_sync.h"
 #include "engine/operator_view.h"
@@ -149,46 +150,6 @@ class Engine {
   static constexpr std::chrono::milliseconds kViewInterval{200};
 
  private:
-  struct LeaderFact {
-    brokers::BrokerOrder order;
-    bool recovered = false;
-    domain::TimeNs received_ns = 0;
-    std::chrono::steady_clock::time_point received_steady;
-  };
-  struct OutcomeFact {
-    domain::FollowerOrderIntent intent;
-    domain::BrokerOrderId acked;
-    domain::OrderFailure error_class = domain::OrderFailure::input;  // when not acked
-    std::string message;
-    std::optional<std::chrono::steady_clock::time_point> leader_received;  // none: reconcile
-    std::optional<std::chrono::steady_clock::time_point> sent;  // a place written to its broker
-  };
-  struct FollowerFact {
-    domain::FollowerId follower;
-    brokers::BrokerOrder order;
-  };
-  struct ConnectionFact {
-    domain::AccountId account;
-    bool connected = false;
-    std::string detail;
-  };
-  struct FundsFact {
-    domain::AccountId account;
-    int64_t available_paise = 0;
-  };
-  // Ticks arrived: the latest prices wait in prices_ (one fact however many ticks come).
-  struct PricesFact {};
-  // After the leader's book of the day, read at start because orders were found at follower
-  // brokers under tags the journal lost: the found orders not journaled yet (broker_books.cc).
-  struct FoundFact {};
-  struct StopFact {};
-  struct OperatorFact {
-    OperatorCommand command;
-    std::shared_ptr<std::promise<Result<CommandDone>>> done;
-  };
-  using Fact = std::variant<LeaderFact, OutcomeFact, FollowerFact, ConnectionFact, FundsFact,
-                            StopFact, OperatorFact, PricesFact, FoundFact>;
-
   // Steps each input through the core (copy/decide.h) and journals it with what it
   // decided: durably at once, or — while the run loop drains a burst of facts (deferred_) —
   // at flush(), one synced write for the burst. An input that decided orders goes through
@@ -286,17 +247,6 @@ class Engine {
   // The queue lane of an order: a change (cancel or modify); an exit (a place that reduces
   // the follower's position); else an entry.
   [[nodiscard]] SendLane lane_of(const domain::FollowerOrderIntent& intent) const;
-  // On a queue's broker thread: starts what the queue lets go, drops expired entries, and
-  // arms a timer for the oldest entry still waiting.
-  static void pump(const std::shared_ptr<SendQueue>& queue,
-                   const boost::asio::any_io_executor& executor,
-                   const std::shared_ptr<Inbox<Fact>>& inbox, std::chrono::milliseconds max_queue);
-  static void arm_expiry(const std::shared_ptr<SendQueue>& queue,
-                         const boost::asio::any_io_executor& executor,
-                         const std::shared_ptr<Inbox<Fact>>& inbox,
-                         std::chrono::milliseconds max_queue);
-  static OutcomeFact not_sent(QueuedOrder&& order, domain::OrderFailure error_class,
-                              std::string message);
   // At a stop request: the queued entries come back as not sent (their outcomes, via the
   // inbox); cancels and exits stay queued and go out within the shutdown bound.
   void drop_queued_entries();

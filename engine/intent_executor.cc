@@ -38,9 +38,11 @@ boost::asio::awaitable<Result<bool>> change_taken(brokers::Gateway& gateway,
   if (intent.action == d::CopyAction::cancel) {
     co_return now.status == d::OrderStatus::cancelled;
   }
-  co_return now.quantity_units == intent.order.quantity_units&& now.price_paise ==
-      intent.order.price_paise&& now.trigger_price_paise ==
-      intent.order.trigger_price_paise&& now.order_type == intent.order.order_type;
+  const d::OrderRequest& asked = intent.order;
+  const bool shows_it =
+      now.quantity_units == asked.quantity_units && now.price_paise == asked.price_paise &&
+      now.trigger_price_paise == asked.trigger_price_paise && now.order_type == asked.order_type;
+  co_return shows_it;
 }
 
 // An unknown outcome that a lookup could not settle.
