@@ -8,9 +8,11 @@
 #include <boost/beast/http/write.hpp>  // operator<< of a message
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 #include "brokers/net/server_request.h"
+#include "domain/base/enum_names.h"
 
 namespace tandem::testing {
 
@@ -19,19 +21,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 std::string_view to_string(FaultPoint point) {
-  switch (point) {
-    case FaultPoint::connect:
-      return "connect";
-    case FaultPoint::handshake:
-      return "handshake";
-    case FaultPoint::write:
-      return "write";
-    case FaultPoint::answer_lost:
-      return "answer_lost";
-    case FaultPoint::stall:
-      return "stall";
-  }
-  return "?";
+  return domain::enum_name(
+      std::array<std::string_view, 5>{"connect", "handshake", "write", "answer_lost", "stall"},
+      point);
 }
 
 bool FaultPlan::fail(FaultPoint point) {
