@@ -2,7 +2,11 @@
 // (send_queue.h) to its broker, on the account's broker thread. pump() starts what the
 // queue lets go, each order through execute_intent() (intent_executor.h: the exactly-once
 // rule), drops entries that waited past max_queue, and arms one timer for the oldest entry
-// still waiting; every outcome goes to the engine's inbox as an OutcomeFact. No engine
+// still waiting; every outcome goes to the engine's inbox as an OutcomeFact. A place whose
+// outcome is unknown (`network`: the sends and the lookups by tag failed) keeps its slot and
+// is looked up again a few times before that is reported: reported unknown, the engine
+// journals it rejected, and an order that is at the broker after all would then count for
+// nothing in the follower's position. No engine
 // state: the engine queues, the broker thread pumps, the inbox answers. Thread-safety: call
 // on the queue's broker thread (`executor`).
 #pragma once
@@ -20,8 +24,17 @@
 
 namespace tandem::engine {
 
+// How the dispatcher waits: an entry dropped after `max_queue` behind the rate limit (0:
+// never); a place whose outcome is unknown looked up again by its tag after
+// `look_again_after`, up to kLookAgain times, before it is reported unknown.
+struct DispatchTimes {
+  std::chrono::milliseconds max_queue{30000};
+  std::chrono::milliseconds look_again_after{2000};
+};
+inline constexpr int kLookAgain = 3;
+
 void pump(const std::shared_ptr<SendQueue>& queue, const boost::asio::any_io_executor& executor,
-          const std::shared_ptr<Inbox<Fact>>& inbox, std::chrono::milliseconds max_queue);
+          const std::shared_ptr<Inbox<Fact>>& inbox, DispatchTimes times);
 
 // The outcome of an order the engine did not send: `unsent` or `queue_timeout`.
 OutcomeFact not_sent(QueuedOrder&& order, domain::OrderFailure error_class, std::string message);

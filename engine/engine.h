@@ -58,6 +58,9 @@ struct EngineSetup {
   // An entry queued behind its account's rate limit longer than this is dropped, journaled
   // as not sent (send_queue.h); 0 = never. Exits and cancels are never dropped.
   std::chrono::milliseconds max_queue{30000};
+  // A place whose outcome is unknown is looked up again by its tag this long after, a few
+  // times, before it is journaled as unknown (dispatch.h).
+  std::chrono::milliseconds look_again_after{2000};
   // Orders of one account with its broker at once; the rest wait in its send queue, where
   // cancels and exits go first.
   int max_at_broker = 4;

@@ -88,6 +88,15 @@ Status Engine::handle(OutcomeFact& f) {
                 f.intent.tag.value + " " + f.message,
             std::string(d::to_string(f.error_class)) + ":" + f.intent.follower.value);
     }
+    if (f.error_class == d::OrderFailure::network && f.intent.action == d::CopyAction::place) {
+      // Looked up again and again (dispatch.h) and still unknown: journaled rejected, the
+      // order counts for nothing here, so the operator must look at the broker's book.
+      alert("order_outcome_unknown",
+            f.intent.follower.value + " " + f.intent.tag.value +
+                ": neither its answer nor a lookup by its tag came back (" + f.message +
+                "); it may be at the broker, where Tandem does not count it",
+            "order_outcome_unknown:" + f.intent.follower.value);
+    }
     if (f.error_class == d::OrderFailure::unauthenticated)
       token_refused(f.intent.follower, f.message, events);
   }

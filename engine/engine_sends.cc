@@ -94,17 +94,18 @@ void Engine::release_sends() {
     if (by_thread[t].empty()) continue;
     // Nothing of the engine is captured: the orders may outlive it (see inbox_).
     const auto executor = broker_threads_[t].executor;
-    asio::post(executor, [executor, inbox = inbox_, max_queue = setup_.max_queue,
-                          orders = std::move(by_thread[t])]() mutable {
-      std::vector<std::shared_ptr<SendQueue>> touched;
-      for (Outgoing& o : orders) {
-        o.queue->push(std::move(o.order));
-        if (std::find(touched.begin(), touched.end(), o.queue) == touched.end()) {
-          touched.push_back(o.queue);
-        }
-      }
-      for (const auto& queue : touched) pump(queue, executor, inbox, max_queue);
-    });
+    const DispatchTimes times{setup_.max_queue, setup_.look_again_after};
+    asio::post(executor,
+               [executor, inbox = inbox_, times, orders = std::move(by_thread[t])]() mutable {
+                 std::vector<std::shared_ptr<SendQueue>> touched;
+                 for (Outgoing& o : orders) {
+                   o.queue->push(std::move(o.order));
+                   if (std::find(touched.begin(), touched.end(), o.queue) == touched.end()) {
+                     touched.push_back(o.queue);
+                   }
+                 }
+                 for (const auto& queue : touched) pump(queue, executor, inbox, times);
+               });
   }
 }
 

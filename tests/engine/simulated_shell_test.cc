@@ -52,6 +52,9 @@ constexpr const char* kKiteUser = "AB1234";
 constexpr const char* kDhanUser = "1000000009";
 constexpr size_t kConnections = 3;
 constexpr int kMaxAtBroker = 4;  // the engine's default max_at_broker
+// The dispatcher's wait before it looks an unknown outcome up again: none here (a real wait
+// would need a clock), the same rounds.
+constexpr std::chrono::milliseconds kLookAgainAfter{0};
 
 // One step of a follower's day: a new order, or a change to the order step `of` placed.
 struct Step {
@@ -239,7 +242,7 @@ std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w
     step_of[q.intent.tag] = i;
     ++in_flight;
     queue->push(std::move(q));
-    pump(queue, io.get_executor(), inbox, std::chrono::milliseconds(0));
+    pump(queue, io.get_executor(), inbox, {std::chrono::milliseconds(0), kLookAgainAfter});
   }
   EXPECT_TRUE(settle()) << "the day did not finish: a call is waiting for ever";
   gateway->stop();
@@ -361,6 +364,38 @@ TEST(SimulatedShell, EveryFaultPointInTurn) {
     std::cout << (dhan ? "dhan" : "kite") << ": " << n - 1
               << " fault points, each failed in turn\n";
     EXPECT_GT(n, 20u) << "a day of " << steps.size() << " steps met only " << n - 1 << " points";
+  }
+}
+
+// A place whose answer is lost, and whose lookups by tag fail after it, is looked up again by
+// the dispatcher (engine/dispatch.h) before it is reported unknown: three more times. On a
+// fresh pool the place meets connect (1), handshake (2), write (3), answer_lost (4), stall
+// (5); each lookup after it opens a new connection, at 6, 7, 8, 9.
+TEST(SimulatedShell, AnUnknownOutcomeIsLookedUpAgainBeforeItIsReported) {
+  Step place;
+  place.price_paise = 1400'00;
+  const std::vector<Step> steps{place};
+  const std::vector<std::pair<std::set<uint64_t>, bool>> cases{
+      {{4, 6}, true}, {{4, 6, 7, 8}, true}, {{4, 6, 7, 8, 9}, false}};
+  for (bool dhan : {false, true}) {
+    for (const auto& [failing, acked] : cases) {
+      SCOPED_TRACE(std::string(dhan ? "dhan" : "kite") + ", failing " +
+                   std::to_string(failing.size()) + " points");
+      World w;
+      auto far = std::make_shared<ScriptedBroker>();
+      far->handler = [&](const brokers::net::HttpRequest& r) { return w.sim.handle(r); };
+      far->faults = FaultPlan::at(failing);
+      Refusal refusal;
+      const std::vector<Outcome> outcomes = run_day(steps, dhan, w, far, refusal);
+      check_book(steps, outcomes, dhan, w, *far, refusal);
+      ASSERT_TRUE(outcomes[0].ran);
+      EXPECT_EQ(outcomes[0].result.acked.has_value(), acked) << to_text(outcomes[0]);
+      if (!acked) {
+        EXPECT_EQ(outcomes[0].result.error_class, d::OrderFailure::network);
+      }
+      EXPECT_EQ(w.sim.orders_of(dhan ? kDhanUser : kKiteUser).size(), 1u)
+          << "the broker carried it out once, whatever we were told";
+    }
   }
 }
 

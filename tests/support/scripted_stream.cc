@@ -28,8 +28,14 @@ std::string_view to_string(FaultPoint point) {
 
 bool FaultPlan::fail(FaultPoint point) {
   ++met_;
-  const bool fails =
-      nth_ > 0 ? met_ == nth_ : percent_ > 0 && static_cast<int>(random_() % 100) < percent_;
+  bool fails = false;
+  if (nth_ > 0) {
+    fails = met_ == nth_;
+  } else if (!at_.empty()) {
+    fails = at_.contains(met_);
+  } else {
+    fails = percent_ > 0 && static_cast<int>(random_() % 100) < percent_;
+  }
   if (fails) {
     ++failed_;
     failures_.emplace_back(to_string(point));

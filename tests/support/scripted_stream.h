@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,12 @@ class FaultPlan {
   static FaultPlan none() { return FaultPlan(0, 0, 1); }
   static FaultPlan nth(uint64_t n) { return FaultPlan(n, 0, n); }  // n counts from 1
   static FaultPlan seeded(uint64_t seed, int percent) { return FaultPlan(0, percent, seed); }
+  // The points met at these places in the order (from 1) fail, and no others.
+  static FaultPlan at(std::set<uint64_t> points) {
+    FaultPlan plan(0, 0, 1);
+    plan.at_ = std::move(points);
+    return plan;
+  }
 
   // Called at each point met: true when it fails there.
   bool fail(FaultPoint point);
@@ -65,6 +72,7 @@ class FaultPlan {
       : nth_(nth), percent_(percent), random_(seed) {}
 
   uint64_t nth_;
+  std::set<uint64_t> at_;
   int percent_;
   std::mt19937_64 random_;
   uint64_t met_ = 0;
