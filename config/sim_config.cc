@@ -15,8 +15,8 @@ brokers::sim::Faults read_faults(TomlFields& f, const toml::table* t, const std:
   if (t == nullptr) return out;
   f.only(*t, path,
          {"latency_ms", "latency_jitter_ms", "seed", "orders_per_second", "stall_next_orders",
-          "stall_ms", "reset_next_orders", "reject_symbols", "check_funds", "registered_ip",
-          "streams_down"});
+          "stall_ms", "reset_next_orders", "reset_next_books", "reject_symbols", "check_funds",
+          "registered_ip", "streams_down"});
   constexpr int64_t kDay = 86'400'000;
   out.latency = std::chrono::milliseconds(f.integer(*t, "latency_ms", path, 0, 0, kDay));
   out.latency_jitter =
@@ -29,6 +29,7 @@ brokers::sim::Faults read_faults(TomlFields& f, const toml::table* t, const std:
   out.stall = std::chrono::milliseconds(f.integer(*t, "stall_ms", path, 60'000, 0, kDay));
   out.reset_next_orders =
       static_cast<int>(f.integer(*t, "reset_next_orders", path, 0, 0, 1'000'000));
+  out.reset_next_books = static_cast<int>(f.integer(*t, "reset_next_books", path, 0, 0, 1'000'000));
   for (auto& s : f.texts(*t, "reject_symbols", path)) out.reject_symbols.insert(std::move(s));
   out.check_funds = f.boolean(*t, "check_funds", path, true);
   out.registered_ip = f.text(*t, "registered_ip", path);

@@ -119,6 +119,7 @@ ServerReply KiteSim::dhan_route(const net::HttpRequest& r, Account*& account) {
   PaperBook& book = a.book;
   const std::string& id = a.config.user_id;
   if (r.method == verb::get && path == "/orders") {
+    if (book_reset(a)) return dropped();
     book.advance(clock_());
     return dhan_ok(200, dhan::orders_body(as_dhan(book.order_book()), dhan_securities_, id));
   }
@@ -222,11 +223,8 @@ ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
   switch (gate(a, r)) {
     case Gate::wrong_ip:  // third parties report DH-905 for a non-whitelisted IP (brokers.md)
       return dhan_error(400, "DH-905", "Order requests are allowed only from the static IP.");
-    case Gate::reset: {
-      ServerReply dropped;
-      dropped.drop_connection = true;
-      return dropped;
-    }
+    case Gate::reset:
+      return dropped();
     case Gate::rate_limited:
       return dhan_error(429, "DH-904",
                         "Too many requests on server from single user breaching rate limits. "

@@ -23,6 +23,9 @@ struct Faults {
   std::chrono::milliseconds stall{60'000};
   // The next N order calls lose their connection before the broker reads them.
   int reset_next_orders = 0;
+  // The next N reads of the order book (GET /orders) lose their connection: a lookup by tag
+  // after an unknown outcome fails.
+  int reset_next_books = 0;
   // Rejections by rule: orders in these trading symbols (OrderException), and orders whose
   // value exceeds the account's funds (MarginException) when check_funds is on.
   std::set<std::string> reject_symbols;

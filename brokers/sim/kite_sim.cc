@@ -281,6 +281,7 @@ ServerReply KiteSim::route(const net::HttpRequest& r, Account*& account) {
     return error(403, "TokenException", "Incorrect `api_key` or `access_token`.");
   PaperBook& book = account->book;
   if (r.method == verb::get && path == "/orders") {
+    if (book_reset(*account)) return dropped();
     book.advance(clock_());
     return ok(kite::orders_body(as_kite(book.order_book(), *account)));
   }
@@ -384,6 +385,19 @@ ServerReply KiteSim::session_token(const net::HttpRequest& r) {
                                a.config.exchanges));
 }
 
+bool KiteSim::book_reset(Account& a) {
+  int& left = a.config.faults.reset_next_books;
+  if (left == 0) return false;
+  --left;
+  return true;
+}
+
+ServerReply KiteSim::dropped() {
+  ServerReply reply;
+  reply.drop_connection = true;
+  return reply;
+}
+
 KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {
   Faults& f = a.config.faults;
   const bool ip_set = !f.registered_ip.empty() || !a.secondary_ip.empty();
@@ -477,11 +491,8 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
       // error.
       return error(403, "PermissionException",
                    "Order requests are allowed only from the registered static IP.");
-    case Gate::reset: {
-      ServerReply dropped;
-      dropped.drop_connection = true;
-      return dropped;
-    }
+    case Gate::reset:
+      return dropped();
     case Gate::rate_limited:
       return error(429, "NetworkException", "Too many requests");
     case Gate::kill_switch:  // thrown on Dhan's side of the account (dhan_controls.cc)

@@ -119,6 +119,9 @@ class KiteSim {
   // refuse it (each dialect words the refusal its own way).
   enum class Gate : uint8_t { pass, wrong_ip, reset, rate_limited, kill_switch };
   Gate gate(Account& account, const net::HttpRequest& request);
+  // The account's next order-book read is to lose its connection (Faults::reset_next_books).
+  static bool book_reset(Account& account);
+  static net::ServerReply dropped();  // the connection closed, no answer
   // A new order the simulated broker refuses: a bad input (an instrument it does not list, a
   // quantity that is not whole lots), a blocked symbol, or too little margin.
   struct Refusal {

@@ -28,9 +28,9 @@ using Script = std::function<void(Rig&, Engine&)>;
 
 Outcome run_scenario(d::FollowerSettings settings, const Script& script,
                      brokers::sim::KiteSimConfig config = sim_config(),
-                     std::vector<d::TradingDay> holidays = {}, d::FreezeLimits freeze = {}) {
+                     std::vector<d::TradingDay> holidays = {}, d::FreezeLimits freeze = {},
+                     EngineSetup setup = {}) {
   Rig rig(std::move(config));
-  EngineSetup setup;
   setup.leader = {"LEADER1"};
   setup.followers = {settings};
   setup.holidays = std::move(holidays);
@@ -219,6 +219,31 @@ TEST(EngineScenarios, CopyOnFillCopiesEachPartialFillOfTheLeader) {
   for (const auto& order : o.book) total += order.quantity_units;
   EXPECT_EQ(total, 10);
   EXPECT_EQ(o.book.size(), 3u) << "one follower order per leader fill";
+}
+
+// A copy whose place lost its connection, and whose lookups by tag lost theirs too, is looked
+// up again (engine/dispatch.h): found absent, it is sent again under its tag, once. Still
+// unknown after the last lookup, it is journaled rejected `network` with an alert.
+TEST(EngineScenarios, AnUnknownPlaceIsLookedUpAgainAndAlertedWhenItStaysUnknown) {
+  // Two lost reads: the place's own lookup and the first look again; the second finds none.
+  for (const auto& [lost_reads, found_in_time] : {std::pair{2, true}, std::pair{10, false}}) {
+    SCOPED_TRACE("order-book reads lost: " + std::to_string(lost_reads));
+    EngineSetup setup;
+    setup.look_again_after = 50ms;
+    const auto o = run_scenario(
+        kite_follower(d::SizingPolicy::multiplier),
+        [&](Rig& r, Engine& e) {
+          brokers::sim::Faults faults;
+          faults.reset_next_orders = 1;
+          faults.reset_next_books = lost_reads;
+          ASSERT_TRUE(
+              r.on_brokers([&] { return r.sim->kite().set_faults("FOLLOW1", faults); }).ok());
+          leader_trades(r, e, d::Side::buy, 1);
+        },
+        sim_config(), {}, {}, setup);
+    EXPECT_EQ(o.book.size(), found_in_time ? 1u : 0u) << "sent again once the book was read";
+    EXPECT_EQ(o.alerts.count("order_outcome_unknown"), found_in_time ? 0u : 1u);
+  }
 }
 
 TEST(EngineScenarios, RejectionsOverFivePercentRaiseOneOrderErrorsAlert) {
