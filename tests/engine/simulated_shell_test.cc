@@ -119,7 +119,16 @@ struct World {
     c.instruments = testing::test_instruments();
     return c;
   }
-  World() { sim.set_price(testing::kTestInfy, 1500'00); }
+  // The far end every scripted connection reaches: the simulator, behind `far->faults`.
+  std::shared_ptr<ScriptedBroker> far = std::make_shared<ScriptedBroker>();
+
+  explicit World(FaultPlan faults) {
+    sim.set_price(testing::kTestInfy, 1500'00);
+    far->handler = [this](const brokers::net::HttpRequest& r) { return sim.handle(r); };
+    far->faults = std::move(faults);
+  }
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
 };
 
 struct Outcome {
@@ -345,21 +354,24 @@ void check_book(const std::vector<Step>& steps, const std::vector<Outcome>& outc
   EXPECT_EQ(far.open, 0) << "connections left open after the gateway stopped";
 }
 
+// Runs the day against the world's simulator and checks the simulator's book.
+std::vector<Outcome> run_checked_day(const std::vector<Step>& steps, bool dhan, World& w) {
+  Refusal refusal;
+  std::vector<Outcome> outcomes = run_day(steps, dhan, w, w.far, refusal);
+  check_book(steps, outcomes, dhan, w, *w.far, refusal);
+  return outcomes;
+}
+
 TEST(SimulatedShell, EveryFaultPointInTurn) {
   const std::vector<Step> steps = day_of(7);
   for (bool dhan : {false, true}) {
     uint64_t n = 1;
     for (;; ++n) {
       SCOPED_TRACE((dhan ? "dhan" : "kite") + std::string(" n=") + std::to_string(n));
-      World w;
-      auto far = std::make_shared<ScriptedBroker>();
-      far->handler = [&](const brokers::net::HttpRequest& r) { return w.sim.handle(r); };
-      far->faults = FaultPlan::nth(n);
-      Refusal refusal;
-      const std::vector<Outcome> outcomes = run_day(steps, dhan, w, far, refusal);
-      check_book(steps, outcomes, dhan, w, *far, refusal);
+      World w(FaultPlan::nth(n));
+      const std::vector<Outcome> outcomes = run_checked_day(steps, dhan, w);
       if (HasFailure()) return print_day(steps, outcomes);
-      if (far->faults.failed() == 0) break;  // the day met fewer than n points
+      if (w.far->faults.failed() == 0) break;  // the day met fewer than n points
     }
     std::cout << (dhan ? "dhan" : "kite") << ": " << n - 1
               << " fault points, each failed in turn\n";
@@ -381,13 +393,8 @@ TEST(SimulatedShell, AnUnknownOutcomeIsLookedUpAgainBeforeItIsReported) {
     for (const auto& [failing, acked] : cases) {
       SCOPED_TRACE(std::string(dhan ? "dhan" : "kite") + ", failing " +
                    std::to_string(failing.size()) + " points");
-      World w;
-      auto far = std::make_shared<ScriptedBroker>();
-      far->handler = [&](const brokers::net::HttpRequest& r) { return w.sim.handle(r); };
-      far->faults = FaultPlan::at(failing);
-      Refusal refusal;
-      const std::vector<Outcome> outcomes = run_day(steps, dhan, w, far, refusal);
-      check_book(steps, outcomes, dhan, w, *far, refusal);
+      World w(FaultPlan::at(failing));
+      const std::vector<Outcome> outcomes = run_checked_day(steps, dhan, w);
       ASSERT_TRUE(outcomes[0].ran);
       EXPECT_EQ(outcomes[0].result.acked.has_value(), acked) << to_text(outcomes[0]);
       if (!acked) {
@@ -408,15 +415,10 @@ TEST(SimulatedShell, ManySeededDays) {
     const bool dhan = seed % 2 == 0;
     SCOPED_TRACE("seed=" + std::to_string(seed) + (dhan ? " (dhan)" : " (kite)"));
     const std::vector<Step> steps = day_of(seed);
-    World w;
-    auto far = std::make_shared<ScriptedBroker>();
-    far->handler = [&](const brokers::net::HttpRequest& r) { return w.sim.handle(r); };
-    far->faults = FaultPlan::seeded(seed, 15);
-    Refusal refusal;
-    const std::vector<Outcome> outcomes = run_day(steps, dhan, w, far, refusal);
-    check_book(steps, outcomes, dhan, w, *far, refusal);
+    World w(FaultPlan::seeded(seed, 15));
+    const std::vector<Outcome> outcomes = run_checked_day(steps, dhan, w);
     if (HasFailure()) return print_day(steps, outcomes);
-    for (const std::string& f : far->faults.failures()) ++faults[f];
+    for (const std::string& f : w.far->faults.failures()) ++faults[f];
     for (const Outcome& o : outcomes) {
       if (o.ran)
         ++outcomes_by_class[o.result.acked ? "acked"
