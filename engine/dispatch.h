@@ -2,13 +2,14 @@
 // (send_queue.h) to its broker, on the account's broker thread. pump() starts what the
 // queue lets go, each order through execute_intent() (intent_executor.h: the exactly-once
 // rule), drops entries that waited past max_queue, and arms one timer for the oldest entry
-// still waiting; every outcome goes to the engine's inbox as an OutcomeFact. A place whose
-// outcome is unknown (`network`: the sends and the lookups by tag failed) keeps its slot and
-// is looked up again a few times before that is reported: reported unknown, the engine
-// journals it rejected, and an order that is at the broker after all would then count for
-// nothing in the follower's position. No engine
-// state: the engine queues, the broker thread pumps, the inbox answers. Thread-safety: call
-// on the queue's broker thread (`executor`).
+// still waiting; every outcome goes to the engine's inbox as an OutcomeFact. No engine
+// state: the engine queues, the broker thread pumps, the inbox answers.
+//
+// A place whose outcome is unknown (`network`: its sends and the lookups by tag failed)
+// keeps its slot and is looked up again a few times before that is reported. Reported
+// unknown, the engine journals it rejected, and an order that is at the broker after all
+// would then count for nothing in the follower's position.
+// Thread-safety: call on the queue's broker thread (`executor`).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

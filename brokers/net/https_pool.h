@@ -69,7 +69,6 @@ class HttpsPool final : public HttpsClient::Pool {
 
   size_t idle_connections() const override { return idle_.size(); }
   size_t handshakes() const override { return handshakes_; }
-  const Connector& connector() const { return connector_; }
 
  private:
   static constexpr auto kUse = boost::asio::as_tuple(boost::asio::use_awaitable);
