@@ -33,8 +33,9 @@ bool unknown_place(const QueuedOrder& o, const IntentOutcome& out) {
 
 // Carries the order out; a place whose outcome stays unknown is looked up again (and sent
 // again under its tag only if the broker has none) after each wait, kLookAgain times.
-asio::awaitable<IntentOutcome> carry_out(const QueuedOrder& o, brokers::PlaceOptions options,
-                                         std::chrono::milliseconds look_again_after) {
+asio::awaitable<IntentOutcome> carry_out_looking_again(const QueuedOrder& o,
+                                                       brokers::PlaceOptions options,
+                                                       std::chrono::milliseconds look_again_after) {
   IntentOutcome out = co_await execute_intent(*o.gateway, o.intent, options, o.look_first);
   for (int round = 1; round <= kLookAgain && unknown_place(o, out); ++round) {
     if (look_again_after.count() > 0) {
@@ -77,7 +78,7 @@ void pump(const std::shared_ptr<SendQueue>& queue, const asio::any_io_executor& 
           std::optional<std::chrono::steady_clock::time_point> sent;
           brokers::PlaceOptions timed = o.options;
           timed.on_sent = [&sent] { sent = std::chrono::steady_clock::now(); };
-          IntentOutcome out = co_await carry_out(o, timed, times.look_again_after);
+          IntentOutcome out = co_await carry_out_looking_again(o, timed, times.look_again_after);
           inbox->push(OutcomeFact{o.intent, out.acked.value_or(d::BrokerOrderId{}), out.error_class,
                                   out.message, o.leader_received, sent});
           queue->finished(o);

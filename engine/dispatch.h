@@ -25,12 +25,13 @@
 
 namespace tandem::engine {
 
-// How the dispatcher waits: an entry dropped after `max_queue` behind the rate limit (0:
-// never); a place whose outcome is unknown looked up again by its tag after
-// `look_again_after`, up to kLookAgain times, before it is reported unknown.
+// How the dispatcher waits (the engine's settings, EngineSetup): an entry dropped after
+// `max_queue` behind the rate limit (0: never); a place whose outcome is unknown looked up
+// again by its tag after `look_again_after`, up to kLookAgain times, before it is reported
+// unknown.
 struct DispatchTimes {
-  std::chrono::milliseconds max_queue{30000};
-  std::chrono::milliseconds look_again_after{2000};
+  std::chrono::milliseconds max_queue{};
+  std::chrono::milliseconds look_again_after{};
 };
 inline constexpr int kLookAgain = 3;
 
