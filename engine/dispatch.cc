@@ -31,12 +31,19 @@ bool unknown_place(const QueuedOrder& o, const IntentOutcome& out) {
          o.intent.action == d::CopyAction::place;
 }
 
+// A place an earlier send may have placed, whose lookup by tag failed: unknown, whatever the
+// lookup's own failure (a token refused since must not make it read as refused).
+void unknown_if_maybe_sent(IntentOutcome& out, bool may_be_sent) {
+  if (out.lookup_failed && may_be_sent) out.error_class = d::OrderFailure::network;
+}
+
 // Carries the order out; a place whose outcome stays unknown is looked up again (and sent
 // again under its tag only if the broker has none) after each wait, kLookAgain times.
 asio::awaitable<IntentOutcome> carry_out_looking_again(const QueuedOrder& o,
                                                        brokers::PlaceOptions options,
                                                        std::chrono::milliseconds look_again_after) {
   IntentOutcome out = co_await execute_intent(*o.gateway, o.intent, options, o.look_first);
+  unknown_if_maybe_sent(out, o.may_be_sent);
   for (int round = 1; round <= kLookAgain && unknown_place(o, out); ++round) {
     if (look_again_after.count() > 0) {
       asio::steady_timer wait(co_await asio::this_coro::executor, look_again_after);
@@ -45,6 +52,7 @@ asio::awaitable<IntentOutcome> carry_out_looking_again(const QueuedOrder& o,
       co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     }
     out = co_await execute_intent(*o.gateway, o.intent, options, /*look_first=*/true);
+    unknown_if_maybe_sent(out, /*may_be_sent=*/true);
   }
   co_return out;
 }

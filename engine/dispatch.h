@@ -7,8 +7,7 @@
 //
 // A place whose outcome is unknown (`network`: its sends and the lookups by tag failed)
 // keeps its slot and is looked up again a few times before that is reported. Reported
-// unknown, the engine journals it rejected, and an order that is at the broker after all
-// would then count for nothing in the follower's position.
+// unknown, the engine keeps it unanswered and looks it up again later (unknown_places.h).
 // Thread-safety: call on the queue's broker thread (`executor`).
 #pragma once
 

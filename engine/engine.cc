@@ -149,7 +149,9 @@ Status Engine::run() {
     if (!fact) {
       failure = when_quiet(stopping);
       if (!failure.ok()) break;
-      if (stopping && (in_flight_ <= 0 || std::chrono::steady_clock::now() > deadline)) break;
+      if (stopping && (answers_awaited() <= 0 || std::chrono::steady_clock::now() > deadline)) {
+        break;
+      }
       continue;
     }
     deferred_ = true;
@@ -163,10 +165,11 @@ Status Engine::run() {
     deferred_ = false;
     if (failure.ok()) failure = flush();
     if (failure.ok() && !stopping) failure = tick_clock();  // a busy engine is never quiet
+    if (failure.ok() && !stopping) look_up_unknown_places();
     if (!failure.ok()) break;  // the journal failed: nothing more may be acted on
     publish_view(false);
     if (progress_) progress_(stats());
-    if (stopping && in_flight_ <= 0) break;
+    if (stopping && answers_awaited() <= 0) break;
   }
   return wind_down(failure);
 }
@@ -178,6 +181,7 @@ Status Engine::when_quiet(bool stopping) {
   // Only when quiet: it reads every follower's positions, off the copy path.
   check_drift(std::chrono::steady_clock::now());
   if (Status s = stopping ? Status() : tick_clock(); !s.ok()) return s;
+  if (!stopping) look_up_unknown_places();
   if (Status s = snapshot_prices(); !s.ok()) return s;
   if (Status s = flush(); !s.ok()) return s;
   publish_view(false);  // quiet: what changed last shows within kViewInterval
@@ -202,6 +206,10 @@ Status Engine::wind_down(Status failure) {
   if (unsent > 0) {
     how += std::string(how.empty() ? "" : "; ") + std::to_string(unsent) +
            " queued orders not sent (journaled as unsent)";
+  }
+  if (unknown_places_.size() > 0) {
+    how += std::string(how.empty() ? "" : "; ") + std::to_string(unknown_places_.size()) +
+           " places of unknown outcome (looked up by their tags on restart)";
   }
   Status stopped = append({d::EngineStopped{how.empty() ? "stopped" : how}});
   publish_view(true);

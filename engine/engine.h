@@ -36,6 +36,7 @@
 #include "engine/input_sync.h"
 #include "engine/operator_view.h"
 #include "engine/send_queue.h"
+#include "engine/unknown_places.h"
 #include "journal/store.h"
 
 namespace tandem::engine {
@@ -59,8 +60,10 @@ struct EngineSetup {
   // as not sent (send_queue.h); 0 = never. Exits and cancels are never dropped.
   std::chrono::milliseconds max_queue{30000};
   // A place whose outcome is unknown is looked up again by its tag this long after, a few
-  // times, before it is journaled as unknown (dispatch.h).
+  // times, before it is reported unknown (dispatch.h); then, kept unanswered, it is looked
+  // up every recheck_unknown_after until its broker answers (unknown_places.h).
   std::chrono::milliseconds look_again_after{2000};
+  std::chrono::milliseconds recheck_unknown_after{30000};
   // Orders of one account with its broker at once; the rest wait in its send queue, where
   // cancels and exits go first.
   int max_at_broker = 4;
@@ -92,6 +95,9 @@ struct EngineStats {
   std::vector<int64_t> send_latency_ns;
   size_t inbox_high_water = 0;
   int in_flight = 0;  // follower orders handed to brokers and not yet answered
+  // Places whose outcome stayed unknown after the look-again, kept unanswered and looked up
+  // again (unknown_places.h).
+  int64_t unknown_outcomes = 0;
   // Followers whose broker refused their token (Kite TokenException, Dhan DH-901), with the
   // broker's words; cleared by the next order the account's broker accepts.
   std::map<std::string, std::string> stopped_followers;
@@ -175,6 +181,15 @@ class Engine {
   Status handle_fact(Fact& fact, bool& stopping, std::chrono::steady_clock::time_point& deadline);
   Status handle(LeaderFact& f);
   Status handle(OutcomeFact& f);
+  Status keep_unknown(const OutcomeFact& f);
+  Status answered(OutcomeFact& f);
+  Status settle_by_report(const domain::ClientTag& tag, const domain::BrokerOrderId& order_id);
+  // The places of unknown outcome that are due, handed to the dispatcher to be looked up by
+  // their tags (and sent under them if the broker has none).
+  void look_up_unknown_places();
+  // Orders in flight whose answer a stop waits for: all, less the changes parked behind a
+  // place of unknown outcome (the next start looks that place up).
+  [[nodiscard]] int answers_awaited() const;
   void count_outcome(const OutcomeFact& f);
   void token_refused(const domain::FollowerId& follower, const std::string& message,
                      std::vector<domain::Event>& events);
@@ -275,7 +290,10 @@ class Engine {
   void read_broker_books();
   void read_broker_book(const domain::FollowerId& follower, brokers::Gateway* gateway,
                         std::vector<std::pair<domain::FollowerId, brokers::BrokerOrder>>& orphans);
+  // Whether a place is looked up before it is sent: its tag in the book read at start, or
+  // that book unread.
   [[nodiscard]] bool at_broker(const domain::FollowerOrderIntent& intent) const;
+  [[nodiscard]] bool in_broker_book(const domain::FollowerOrderIntent& intent) const;
   // Journals the found orders that copied `leader_order` (all that are left when null).
   Status journal_found(const domain::LeaderOrderId* leader_order);
   // The broker order a tag's place was acknowledged with: this run's acks, the journal's of
@@ -332,6 +350,7 @@ class Engine {
     bool look_first = false;
   };
   std::map<domain::ClientTag, std::vector<Parked>> parked_;  // by the tag they wait for
+  UnknownPlaces unknown_places_{setup_.recheck_unknown_after};
   struct Outgoing {
     size_t thread;  // its gateway's, in broker_threads_
     std::shared_ptr<SendQueue> queue;

@@ -67,6 +67,44 @@ Status Engine::handle(OutcomeFact& f) {
   --in_flight_;
   TANDEM_ASSERT(in_flight_ >= 0, "an outcome for an order never handed to a broker",
                 f.intent.tag.value);
+  const bool unknown = f.acked.empty() && f.error_class == d::OrderFailure::network &&
+                       f.intent.action == d::CopyAction::place;
+  if (unknown) return keep_unknown(f);
+  unknown_places_.settle(f.intent.tag);
+  return answered(f);
+}
+
+// A place whose outcome stayed unknown (dispatch.h): acknowledged if its broker reported it
+// meanwhile; else nothing journaled, its changes still parked, looked up again later
+// (unknown_places.h), and the operator told once.
+Status Engine::keep_unknown(const OutcomeFact& f) {
+  if (const d::BrokerOrderId* reported = order_of_tag(f.intent.tag)) {
+    // Its broker reported the order under its tag meanwhile (handle(FollowerFact)).
+    OutcomeFact ack = f;
+    ack.acked = *reported;
+    unknown_places_.settle(f.intent.tag);
+    return answered(ack);
+  }
+  if (!unknown_places_.keep(f.intent, f.leader_received, std::chrono::steady_clock::now())) {
+    return Status();  // looked up again, still unknown: kept, already alerted
+  }
+  {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.unknown_outcomes;
+  }
+  alert("order_outcome_unknown",
+        f.intent.follower.value + " " + f.intent.tag.value +
+            ": neither its answer nor a lookup by its tag came back (" + f.message +
+            "); it counts as working and is looked up by its tag every " +
+            std::to_string(setup_.recheck_unknown_after.count() / 1000) +
+            " s until its broker answers",
+        "order_outcome_unknown:" + f.intent.follower.value);
+  return Status();
+}
+
+// A settled outcome: the ack or the rejection journaled, and the changes that waited for the
+// order sent now or refused with it.
+Status Engine::answered(OutcomeFact& f) {
   count_outcome(f);
   std::vector<d::Event> events;
   if (!f.acked.empty()) {
@@ -88,15 +126,6 @@ Status Engine::handle(OutcomeFact& f) {
                 f.intent.tag.value + " " + f.message,
             std::string(d::to_string(f.error_class)) + ":" + f.intent.follower.value);
     }
-    if (f.error_class == d::OrderFailure::network && f.intent.action == d::CopyAction::place) {
-      // Looked up again and again (dispatch.h) and still unknown: journaled rejected, the
-      // order counts for nothing here, so the operator must look at the broker's book.
-      alert("order_outcome_unknown",
-            f.intent.follower.value + " " + f.intent.tag.value +
-                ": neither its answer nor a lookup by its tag came back (" + f.message +
-                "); it may be at the broker, where Tandem does not count it",
-            "order_outcome_unknown:" + f.intent.follower.value);
-    }
     if (f.error_class == d::OrderFailure::unauthenticated)
       token_refused(f.intent.follower, f.message, events);
   }
@@ -114,21 +143,27 @@ Status Engine::handle(OutcomeFact& f) {
     }
   }
   if (Status s = append(std::move(events)); !s.ok()) return s;
-  if (!f.acked.empty()) {
-    acked_ids_[f.intent.tag] = f.acked;
-    if (!parked.empty()) {
-      if (Status s = flush(); !s.ok()) return s;  // the ack is durable before the change goes
-    }
-    if (!parked.empty()) {
-      for (const Parked& p : parked.mapped()) {
-        d::FollowerOrderIntent resolved = p.intent;
-        resolved.target_order_id = f.acked;
-        send(resolved, p.leader_received, p.look_first);
-      }
-      release_sends();
-    }
+  if (f.acked.empty()) return Status();
+  acked_ids_[f.intent.tag] = f.acked;
+  if (parked.empty()) return Status();
+  if (Status s = flush(); !s.ok()) return s;  // the ack is durable before the change goes
+  for (const Parked& p : parked.mapped()) {
+    d::FollowerOrderIntent resolved = p.intent;
+    resolved.target_order_id = f.acked;
+    send(resolved, p.leader_received, p.look_first);
   }
+  release_sends();
   return Status();
+}
+
+// A report under the tag of a place whose outcome was unknown: the order is at its broker.
+// Acknowledged with the reported order, unless a lookup is on its way (its answer will be).
+Status Engine::settle_by_report(const d::ClientTag& tag, const d::BrokerOrderId& order_id) {
+  const UnknownPlaces::Place* place = unknown_places_.find(tag);
+  if (place == nullptr || place->looking) return Status();
+  OutcomeFact ack{place->intent, order_id, {}, {}, std::nullopt, std::nullopt};
+  unknown_places_.settle(tag);
+  return answered(ack);
 }
 
 Status Engine::handle(FollowerFact& f) {
@@ -141,6 +176,7 @@ Status Engine::handle(FollowerFact& f) {
     if (!state_.mappings.by_tag.contains(second)) return found_second_order(f.follower, f.order);
     tag = second;  // found before: its reports fold under its own key
   }
+  if (Status s = settle_by_report(tag, f.order.order_id); !s.ok()) return s;
   d::FollowerOrderUpdate u{tag,
                            f.follower,
                            f.order.order_id,

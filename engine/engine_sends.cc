@@ -62,12 +62,16 @@ void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_receiv
                   SendGates* gates) {
   brokers::Gateway* gateway = followers_.at(intent.follower);
   const size_t thread = thread_of(*gateway);
-  look_first = look_first || (intent.action == d::CopyAction::place && at_broker(intent));
+  // `look_first` from the callers: an earlier send may have placed it (reconcile, a place
+  // of unknown outcome). at_broker(): the tag is in the broker's book read at start, or that
+  // book could not be read (looked up as a precaution).
+  const bool place = intent.action == d::CopyAction::place;
   QueuedOrder order{gateway,
                     intent,
                     {},
                     leader_received,
-                    look_first,
+                    look_first || (place && at_broker(intent)),
+                    place && (look_first || in_broker_book(intent)),
                     lane_of(intent),
                     std::chrono::steady_clock::now()};
   if (gates != nullptr) {
@@ -107,6 +111,23 @@ void Engine::release_sends() {
                  for (const auto& queue : touched) pump(queue, executor, inbox, times);
                });
   }
+}
+
+void Engine::look_up_unknown_places() {
+  if (unknown_places_.size() == 0) return;
+  for (const UnknownPlaces::Place& p : unknown_places_.take_due(std::chrono::steady_clock::now())) {
+    dispatch(p.intent, p.leader_received, /*look_first=*/true);
+  }
+  release_sends();
+}
+
+int Engine::answers_awaited() const {
+  int parked_behind_unknown = 0;
+  for (const auto& [tag, place] : unknown_places_.all()) {
+    const auto waiting = parked_.find(tag);
+    if (waiting != parked_.end()) parked_behind_unknown += static_cast<int>(waiting->second.size());
+  }
+  return in_flight_.load() - parked_behind_unknown;
 }
 
 void Engine::drop_queued_entries() {

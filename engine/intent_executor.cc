@@ -126,6 +126,7 @@ boost::asio::awaitable<IntentOutcome> execute_intent(brokers::Gateway& gateway,
     if (!found.ok()) {
       out.error_class = d::failure_of(found.status());
       out.message = "cannot reconcile: " + found.status().message();
+      out.lookup_failed = true;
       co_return out;
     }
     if (!found->empty()) {

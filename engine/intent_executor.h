@@ -23,6 +23,9 @@ struct IntentOutcome {
   domain::OrderFailure error_class = domain::OrderFailure::input;  // when not acked
   std::string message;
   int attempts = 0;
+  // `look_first`'s lookup failed, and its failure is the outcome: nothing was sent. The
+  // caller knows whether an earlier send may have placed the order (then it is unknown).
+  bool lookup_failed = false;
 };
 
 // `look_first`: search the book for the tag before the first send (after a restart, when

@@ -42,6 +42,10 @@ struct QueuedOrder {
   brokers::PlaceOptions options;
   std::optional<std::chrono::steady_clock::time_point> leader_received;  // none: reconcile
   bool look_first = false;
+  // An earlier send of this place (this run's, with its outcome unknown, or an earlier
+  // run's) may have reached the broker: a lookup by its tag that fails leaves the outcome
+  // unknown, whatever the lookup's own failure (dispatch.cc).
+  bool may_be_sent = false;
   SendLane lane = SendLane::entry;
   std::chrono::steady_clock::time_point queued;
 };

@@ -21,7 +21,9 @@ struct Outcome {
   std::vector<brokers::BrokerOrder> book;  // FOLLOW1's orders at the simulator
   std::vector<d::CopyDecision> decisions;  // for FOLLOW1, from the journal
   std::map<std::string, int> skips;
-  std::map<std::string, int> alerts;  // AlertRaised, by kind
+  std::map<std::string, int> alerts;    // AlertRaised, by kind
+  std::map<std::string, int> acks;      // FollowerOrderAck, by tag
+  std::map<std::string, int> rejected;  // FollowerOrderRejected, by failure class
 };
 
 using Script = std::function<void(Rig&, Engine&)>;
@@ -29,8 +31,9 @@ using Script = std::function<void(Rig&, Engine&)>;
 Outcome run_scenario(d::FollowerSettings settings, const Script& script,
                      brokers::sim::KiteSimConfig config = sim_config(),
                      std::vector<d::TradingDay> holidays = {}, d::FreezeLimits freeze = {},
-                     EngineSetup setup = {}) {
-  Rig rig(std::move(config));
+                     EngineSetup setup = {},
+                     std::chrono::milliseconds rest_deadline = std::chrono::seconds(5)) {
+  Rig rig(std::move(config), rest_deadline);
   setup.leader = {"LEADER1"};
   setup.followers = {settings};
   setup.holidays = std::move(holidays);
@@ -42,6 +45,10 @@ Outcome run_scenario(d::FollowerSettings settings, const Script& script,
   out.book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
   for (const auto& r : testing::read_all(*store)) {
     if (const auto* a = std::get_if<d::AlertRaised>(&r.event)) ++out.alerts[a->kind];
+    if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) ++out.acks[a->tag.value];
+    if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
+      ++out.rejected[std::string(d::to_string(j->error_class))];
+    }
     if (const auto* c = std::get_if<d::CopyDecision>(&r.event)) {
       out.decisions.push_back(*c);
       if (c->action == d::CopyAction::skip) ++out.skips[std::string(d::to_string(c->skip_reason))];
@@ -223,13 +230,17 @@ TEST(EngineScenarios, CopyOnFillCopiesEachPartialFillOfTheLeader) {
 
 // A copy whose place lost its connection, and whose lookups by tag lost theirs too, is looked
 // up again (engine/dispatch.h): found absent, it is sent again under its tag, once. Still
-// unknown after the last lookup, it is journaled rejected `network` with an alert.
-TEST(EngineScenarios, AnUnknownPlaceIsLookedUpAgainAndAlertedWhenItStaysUnknown) {
+// unknown after the last lookup, it is kept unanswered with an alert, never journaled
+// rejected (it may be at the broker), and looked up again until the book is read
+// (engine/unknown_places.h): then it is sent under its tag, once.
+TEST(EngineScenarios, AnUnknownPlaceIsLookedUpAgainUntilItsBrokerAnswers) {
   // Two lost reads: the place's own lookup and the first look again; the second finds none.
+  // Ten: the place and three looks again, then two rechecks of four reads each, all lost.
   for (const auto& [lost_reads, found_in_time] : {std::pair{2, true}, std::pair{10, false}}) {
     SCOPED_TRACE("order-book reads lost: " + std::to_string(lost_reads));
     EngineSetup setup;
     setup.look_again_after = 50ms;
+    setup.recheck_unknown_after = 100ms;
     const auto o = run_scenario(
         kite_follower(d::SizingPolicy::multiplier),
         [&](Rig& r, Engine& e) {
@@ -239,10 +250,59 @@ TEST(EngineScenarios, AnUnknownPlaceIsLookedUpAgainAndAlertedWhenItStaysUnknown)
           ASSERT_TRUE(
               r.on_brokers([&] { return r.sim->kite().set_faults("FOLLOW1", faults); }).ok());
           leader_trades(r, e, d::Side::buy, 1);
+          ASSERT_TRUE(wait_for([&] { return e.stats().acks == 1; }, 5s)) << describe(e.stats());
         },
         sim_config(), {}, {}, setup);
-    EXPECT_EQ(o.book.size(), found_in_time ? 1u : 0u) << "sent again once the book was read";
+    ASSERT_EQ(o.book.size(), 1u) << "sent under its tag once the book was read";
+    ASSERT_EQ(o.acks.size(), 1u);
+    EXPECT_EQ(o.acks.at(o.book[0].tag), 1) << "acknowledged once";
+    EXPECT_TRUE(o.rejected.empty()) << "an unknown outcome is not a rejection";
     EXPECT_EQ(o.alerts.count("order_outcome_unknown"), found_in_time ? 0u : 1u);
+  }
+}
+
+// The place reached the broker but its answer never came back (the broker stalls past the
+// request's deadline) and every lookup by its tag fails: the follower's order stream reports
+// the order under its tag, and that report settles it, whether it came before the outcome
+// was given up as unknown or after (the stream down meanwhile, its gap fill on reconnect).
+// It is acknowledged with the reported order, its fill counts, and nothing is placed twice.
+TEST(EngineScenarios, AnUnknownPlaceReportedByTheFollowersStreamIsAcknowledgedOnce) {
+  for (const bool stream_down : {false, true}) {
+    SCOPED_TRACE(stream_down ? "reported after" : "reported before");
+    EngineSetup setup;
+    setup.look_again_after = 50ms;
+    setup.recheck_unknown_after = std::chrono::hours(1);  // only the report can settle it
+    const auto o = run_scenario(
+        kite_follower(d::SizingPolicy::multiplier),
+        [&](Rig& r, Engine& e) {
+          brokers::sim::Faults faults;
+          faults.stall_next_orders = 1;
+          faults.stall = 5s;  // past the request's deadline (below)
+          faults.reset_next_books = 100;
+          faults.streams_down = stream_down;
+          ASSERT_TRUE(r.on_brokers([&] {
+                         Status s = r.sim->kite().set_faults("FOLLOW1", faults);
+                         return s.ok() && stream_down ? r.sim->kite().drop_websockets("FOLLOW1")
+                                                      : s;
+                       }).ok());
+          leader_trades(r, e, d::Side::buy, 3);
+          if (stream_down) {
+            EXPECT_EQ(e.stats().unknown_outcomes, 1) << describe(e.stats());
+            EXPECT_EQ(e.stats().acks, 0);
+            ASSERT_TRUE(r.on_brokers([&] {
+                           return r.sim->kite().set_faults("FOLLOW1", brokers::sim::Faults{});
+                         }).ok());
+          }
+          ASSERT_TRUE(wait_for([&] { return e.stats().acks == 1; }, 10s)) << describe(e.stats());
+          ASSERT_TRUE(wait_for([&] { return e.stats().follower_updates >= 1; }, 5s));
+        },
+        sim_config(), {}, {}, setup, 500ms);
+    ASSERT_EQ(o.book.size(), 1u) << "placed once";
+    EXPECT_EQ(o.book[0].filled_units, 3);
+    ASSERT_EQ(o.acks.size(), 1u);
+    EXPECT_EQ(o.acks.at(o.book[0].tag), 1);
+    EXPECT_TRUE(o.rejected.empty());
+    EXPECT_EQ(o.alerts.count("order_outcome_unknown"), stream_down ? 1u : 0u);
   }
 }
 

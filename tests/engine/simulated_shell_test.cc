@@ -66,6 +66,8 @@ struct Step {
   int64_t price_paise = 0;     // limit, modify
   bool with_previous = false;  // sent while the previous step is still in flight
   bool expire_token_before = false;
+  bool look_first = false;   // place: looked up by its tag before it is sent
+  bool may_be_sent = false;  // place: an earlier send may have placed it (a restart's)
 };
 
 std::vector<Step> day_of(uint64_t seed) {
@@ -238,6 +240,8 @@ std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w
     q.intent.tag = d::ClientTag{"shell" + std::to_string(i)};
     q.intent.order = order_of(s);
     q.lane = SendLane::entry;
+    q.look_first = s.look_first;
+    q.may_be_sent = s.may_be_sent;
     if (s.action != d::CopyAction::place) {
       const Outcome& placed = outcomes[s.of];
       if (!placed.ran || !placed.result.acked) continue;  // nothing there to change
@@ -402,6 +406,30 @@ TEST(SimulatedShell, AnUnknownOutcomeIsLookedUpAgainBeforeItIsReported) {
       }
       EXPECT_EQ(w.sim.orders_of(dhan ? kDhanUser : kKiteUser).size(), 1u)
           << "the broker carried it out once, whatever we were told";
+    }
+  }
+}
+
+// A place looked up before it is sent, whose lookup meets a refused token: the refusal is its
+// outcome when nothing was sent before (a precaution: the book was unread at start); when an
+// earlier run may have sent it, its outcome is unknown, since it may be at the broker.
+TEST(SimulatedShell, AFailedLookupIsTheOutcomeOnlyWhenNoEarlierSendMayHavePlacedIt) {
+  for (bool dhan : {false, true}) {
+    for (bool may_be_sent : {false, true}) {
+      SCOPED_TRACE(std::string(dhan ? "dhan" : "kite") + (may_be_sent ? ", maybe sent" : ""));
+      Step place;
+      place.price_paise = 1400'00;
+      place.expire_token_before = true;
+      place.look_first = true;
+      place.may_be_sent = may_be_sent;
+      World w(FaultPlan::none());
+      const std::vector<Outcome> outcomes = run_checked_day({place}, dhan, w);
+      ASSERT_TRUE(outcomes[0].ran);
+      EXPECT_FALSE(outcomes[0].result.acked.has_value());
+      EXPECT_EQ(outcomes[0].result.error_class,
+                may_be_sent ? d::OrderFailure::network : d::OrderFailure::unauthenticated)
+          << to_text(outcomes[0]);
+      EXPECT_TRUE(w.sim.orders_of(dhan ? kDhanUser : kKiteUser).empty());
     }
   }
 }

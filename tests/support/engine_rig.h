@@ -100,7 +100,9 @@ struct Rig {
     return done.get();
   }
 
-  explicit Rig(brokers::sim::KiteSimConfig config = sim_config()) {
+  // `rest_deadline`: the Kite gateways' deadline for a REST answer.
+  explicit Rig(brokers::sim::KiteSimConfig config = sim_config(),
+               std::chrono::milliseconds rest_deadline = std::chrono::seconds(5)) {
     const std::vector<d::Instrument> instruments = config.instruments;
     sim = std::move(brokers::sim::SimServer::create(broker_io.get_executor(), std::move(config),
                                                     market_clock))
@@ -113,6 +115,7 @@ struct Rig {
       a.stream = a.rest;
       a.credentials = {"e2ekey", token};
       a.stream_options.backoff_first = 50ms;
+      a.deadline = rest_deadline;
       return a;
     };
     leader = std::make_unique<brokers::kite::KiteGateway>(broker_io.get_executor(), account("tokL"),
@@ -182,7 +185,10 @@ struct Rig {
 inline std::string describe(const EngineStats& s) {
   std::string out = "leader updates " + std::to_string(s.leader_updates) + ", intents " +
                     std::to_string(s.intents) + ", acks " + std::to_string(s.acks) +
-                    ", rejections " + std::to_string(s.rejections) + ", skips:";
+                    ", rejections " + std::to_string(s.rejections) + ", follower updates " +
+                    std::to_string(s.follower_updates) + ", unknown outcomes " +
+                    std::to_string(s.unknown_outcomes) + ", in flight " +
+                    std::to_string(s.in_flight) + ", skips:";
   for (const auto& [reason, n] : s.skips) out += " " + reason + "=" + std::to_string(n);
   return out;
 }
