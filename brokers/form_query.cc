@@ -1,6 +1,8 @@
 #include "brokers/form_query.h"
 
+#include <boost/url/encode.hpp>
 #include <boost/url/parse_query.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace tandem::brokers {
 
@@ -13,6 +15,14 @@ std::optional<std::vector<FormParam>> parse_form(std::string_view text) {
     out.push_back({p.key.decode(), p.has_value ? std::optional(p.value.decode()) : std::nullopt});
   }
   return out;
+}
+
+void add_form_field(std::string& form, std::string_view key, std::string_view value) {
+  if (!form.empty()) form.push_back('&');
+  form.append(key);
+  form.push_back('=');
+  form.append(boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
+                                  boost::urls::unreserved_chars));
 }
 
 }  // namespace tandem::brokers

@@ -18,4 +18,8 @@ struct FormParam {
 // nullopt when the text is not a query string.
 [[nodiscard]] std::optional<std::vector<FormParam>> parse_form(std::string_view text);
 
+// Appends `key=value` to a form body or query string, the value percent-encoded (all but
+// RFC 3986's unreserved characters), after a '&' unless `form` is empty.
+void add_form_field(std::string& form, std::string_view key, std::string_view value);
+
 }  // namespace tandem::brokers

@@ -1,6 +1,6 @@
 #include "config/sim_config.h"
 
-#include "brokers/kite/codec.h"
+#include "brokers/kite/wire.h"
 #include "config/toml_fields.h"
 #include "domain/base/time.h"
 

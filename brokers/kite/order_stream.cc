@@ -3,7 +3,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-#include "brokers/kite/codec.h"
+#include "brokers/kite/parse.h"
 
 namespace tandem::brokers::kite {
 

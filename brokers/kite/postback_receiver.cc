@@ -1,6 +1,6 @@
 #include "brokers/kite/postback_receiver.h"
 
-#include "brokers/kite/codec.h"
+#include "brokers/kite/parse.h"
 
 namespace tandem::brokers::kite {
 

@@ -2,7 +2,8 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
-#include "brokers/kite/codec.h"
+#include "brokers/kite/parse.h"
+#include "brokers/kite/requests.h"
 
 namespace tandem::brokers::kite {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "brokers/broker_types.h"
-#include "brokers/kite/codec.h"
+#include "brokers/kite/login.h"
 #include "brokers/net/https_client.h"
 #include "brokers/net/rate_limiter.h"
 #include "brokers/net/rest_caller.h"

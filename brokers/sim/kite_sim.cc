@@ -6,7 +6,9 @@
 #include <tuple>
 
 #include "brokers/dhan/codec.h"
-#include "brokers/kite/codec.h"
+#include "brokers/kite/parse.h"
+#include "brokers/kite/wire.h"
+#include "brokers/sim/kite_wire.h"
 #include "brokers/net/request_fields.h"
 #include "brokers/seeded_random.h"
 #include "domain/base/money.h"

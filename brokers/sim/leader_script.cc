@@ -3,7 +3,8 @@
 #include <sstream>
 
 #include "brokers/json_reader.h"
-#include "brokers/kite/codec.h"
+#include "brokers/kite/wire.h"
+#include "brokers/sim/kite_wire.h"
 
 namespace tandem::brokers::sim {
 

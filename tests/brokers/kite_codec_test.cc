@@ -3,7 +3,11 @@
 // Kite expects them, verifies checksums, and names the field when a payload is wrong.
 // Method: every relevant fixture is decoded and its values checked; bad payloads are
 // derived from good ones by removing or corrupting one field.
-#include "brokers/kite/codec.h"
+#include "brokers/kite/login.h"
+#include "brokers/kite/parse.h"
+#include "brokers/kite/requests.h"
+#include "brokers/kite/wire.h"
+#include "brokers/sim/kite_wire.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

@@ -17,7 +17,8 @@
 #include <map>
 #include <set>
 
-#include "brokers/kite/codec.h"
+#include "brokers/kite/parse.h"
+#include "brokers/sim/kite_wire.h"
 #include "brokers/kite/rest_session.h"
 #include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"

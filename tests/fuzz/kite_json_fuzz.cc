@@ -1,6 +1,8 @@
-// Kite's REST bodies (brokers/kite/codec.h): every parser on every input, and what the
-// simulator renders from a parsed value parses back to the same value.
-#include "brokers/kite/codec.h"
+// Kite's REST bodies (brokers/kite/parse.h, login.h): every parser on every input, and what the
+// simulator renders from a parsed value (brokers/sim/kite_wire.h) parses back to the same value.
+#include "brokers/kite/login.h"
+#include "brokers/kite/parse.h"
+#include "brokers/sim/kite_wire.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace tandem::brokers;
