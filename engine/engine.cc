@@ -209,7 +209,7 @@ Status Engine::wind_down(Status failure) {
   }
   if (unknown_places_.size() > 0) {
     how += std::string(how.empty() ? "" : "; ") + std::to_string(unknown_places_.size()) +
-           " places of unknown outcome (looked up by their tags on restart)";
+           " place(s) of unknown outcome (looked up by their tags at the next start)";
   }
   Status stopped = append({d::EngineStopped{how.empty() ? "stopped" : how}});
   publish_view(true);

@@ -1,6 +1,7 @@
 #include "brokers/dhan/order_stream.h"
 
-#include "brokers/dhan/codec.h"
+#include "brokers/dhan/parse.h"
+#include "brokers/dhan/requests.h"
 
 namespace tandem::brokers::dhan {
 

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "brokers/broker_types.h"
-#include "brokers/dhan/codec.h"
+#include "brokers/dhan/login.h"
+#include "brokers/dhan/parse.h"
+#include "brokers/dhan/requests.h"
 #include "brokers/net/https_client.h"
 #include "brokers/net/rest_caller.h"
 

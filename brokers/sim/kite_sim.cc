@@ -5,12 +5,12 @@
 #include <charconv>
 #include <tuple>
 
-#include "brokers/dhan/codec.h"
 #include "brokers/kite/parse.h"
 #include "brokers/kite/wire.h"
-#include "brokers/sim/kite_wire.h"
 #include "brokers/net/request_fields.h"
 #include "brokers/seeded_random.h"
+#include "brokers/sim/dhan_wire.h"
+#include "brokers/sim/kite_wire.h"
 #include "domain/base/money.h"
 
 namespace tandem::brokers::sim {

@@ -13,7 +13,11 @@
 #include <filesystem>
 #include <set>
 
-#include "brokers/dhan/codec.h"
+#include "brokers/dhan/login.h"
+#include "brokers/dhan/parse.h"
+#include "brokers/dhan/requests.h"
+#include "brokers/dhan/wire.h"
+#include "brokers/sim/dhan_wire.h"
 #include "crypto/sha256.h"
 #include "tests/support/fixtures.h"
 

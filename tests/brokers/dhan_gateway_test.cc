@@ -14,8 +14,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include "brokers/dhan/codec.h"
 #include "brokers/dhan/dhan_gateway.h"
+#include "brokers/dhan/requests.h"
 #include "brokers/net/https_client.h"
 #include "brokers/net/order_stream.h"
 #include "tests/support/sim_loop.h"

@@ -306,6 +306,59 @@ TEST(EngineScenarios, AnUnknownPlaceReportedByTheFollowersStreamIsAcknowledgedOn
   }
 }
 
+// A place still of unknown outcome when the engine stops is left unanswered (the stop does
+// not wait for it, and EngineStopped says so); the next start looks it up by its tag: found,
+// it is acknowledged with the broker's order, never placed a second time.
+TEST(EngineScenarios, AnUnknownPlaceLeftAtAStopIsLookedUpAtTheNextStart) {
+  Rig rig(sim_config(), 500ms);
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.followers = {kite_follower(d::SizingPolicy::multiplier)};
+  setup.look_again_after = 50ms;
+  setup.recheck_unknown_after = std::chrono::hours(1);
+  const Engine::Followers followers{{setup.followers[0].follower, rig.follow1.get()}};
+  auto first = with_engine(rig, setup, followers, [&](Engine& e) {
+    brokers::sim::Faults faults;
+    faults.stall_next_orders = 1;
+    faults.stall = 5s;  // carried out, answered past the 500 ms deadline
+    faults.reset_next_books = 100;
+    faults.streams_down = true;  // and no report of it comes
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     Status s = rig.sim->kite().set_faults("FOLLOW1", faults);
+                     return s.ok() ? rig.sim->kite().drop_websockets("FOLLOW1") : s;
+                   })
+                    .ok());
+    leader_trades(rig, e, d::Side::buy, 3);
+    EXPECT_EQ(e.stats().unknown_outcomes, 1) << describe(e.stats());
+  });
+  ASSERT_TRUE(first);
+  std::string stopped;
+  for (const auto& r : testing::read_all(*first)) {
+    if (const auto* s = std::get_if<d::EngineStopped>(&r.event)) stopped = s->reason;
+    EXPECT_FALSE(std::holds_alternative<d::FollowerOrderAck>(r.event));
+    EXPECT_FALSE(std::holds_alternative<d::FollowerOrderRejected>(r.event));
+  }
+  EXPECT_NE(stopped.find("1 place(s) of unknown outcome"), std::string::npos) << stopped;
+  first.reset();
+  ASSERT_TRUE(
+      rig.on_brokers([&] { return rig.sim->kite().set_faults("FOLLOW1", brokers::sim::Faults{}); })
+          .ok());
+  auto second = with_engine(rig, setup, followers, [&](Engine& e) {
+    ASSERT_TRUE(wait_for([&] { return e.stats().acks == 1; }, 5s)) << describe(e.stats());
+  });
+  ASSERT_TRUE(second);
+  int acks = 0, rejections = 0;
+  for (const auto& r : testing::read_all(*second)) {
+    acks += std::holds_alternative<d::FollowerOrderAck>(r.event);
+    rejections += std::holds_alternative<d::FollowerOrderRejected>(r.event);
+  }
+  EXPECT_EQ(acks, 1);
+  EXPECT_EQ(rejections, 0);
+  const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
+  ASSERT_EQ(book.size(), 1u) << "placed once";
+  EXPECT_EQ(book[0].filled_units, 3);
+}
+
 TEST(EngineScenarios, RejectionsOverFivePercentRaiseOneOrderErrorsAlert) {
   const auto o = run_scenario(kite_follower(d::SizingPolicy::multiplier), [](Rig& r, Engine& e) {
     brokers::sim::Faults faults;

@@ -1,10 +1,13 @@
-// Dhan's REST bodies and order-update socket messages (brokers/dhan/codec.h), read against
-// the security ids of the fixtures' scrip master, and the scrip master itself.
+// Dhan's REST bodies and order-update socket messages (brokers/dhan/parse.h, login.h; the
+// simulator's bodies, brokers/sim/dhan_wire.h), read against the security ids of the fixtures'
+// scrip master, and the scrip master itself.
 #include <fstream>
 #include <sstream>
 
-#include "brokers/dhan/codec.h"
+#include "brokers/dhan/login.h"
+#include "brokers/dhan/parse.h"
 #include "brokers/dhan/scrip_master.h"
+#include "brokers/sim/dhan_wire.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace tandem::brokers;

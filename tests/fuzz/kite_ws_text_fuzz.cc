@@ -1,6 +1,7 @@
 // Kite's WebSocket text frames (order updates, errors, messages) and postback bodies, whose
 // checksum is verified before anything in them is trusted.
 #include "brokers/kite/parse.h"
+#include "brokers/sim/kite_wire.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace tandem::brokers;
