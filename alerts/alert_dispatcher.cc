@@ -17,13 +17,12 @@
 #include <mutex>
 #include <thread>
 
-#include "brokers/net/https_client.h"
+#include "net/https_client.h"
 
 namespace tandem::alerts {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-namespace net = brokers::net;
 using Steady = std::chrono::steady_clock;
 
 std::string_view to_string(Channel channel) {

@@ -14,13 +14,13 @@ namespace tandem::app {
 namespace asio = boost::asio;
 
 // "https://host[:port]" or "wss://host[:port]" → a target; the CA file's contents if any.
-Result<brokers::net::HttpsTarget> target_of(const std::string& url, const config::Connection& c,
-                                            const std::string& what) {
+Result<net::HttpsTarget> target_of(const std::string& url, const config::Connection& c,
+                                   const std::string& what) {
   const auto u = boost::urls::parse_uri(url);
   if (!u || (u->scheme() != "https" && u->scheme() != "wss") || u->host().empty()) {
     return Status::invalid_argument(what + ": '" + url + "' is not an https:// or wss:// URL");
   }
-  auto t = brokers::net::https_target(u->host(), u->has_port() ? std::string(u->port()) : "443");
+  auto t = net::https_target(u->host(), u->has_port() ? std::string(u->port()) : "443");
   t.ca_pem = c.ca_pem;
   if (!c.ca_file.empty()) {
     auto pem = read_text(c.ca_file, what + " ca_file");
@@ -43,8 +43,8 @@ asio::awaitable<Result<brokers::dhan::SecurityMap>> load_dhan_securities(
     std::vector<domain::Instrument> engine_instruments) {
   auto target = target_of(c.scrip_master_url, c, "dhan scrip_master_url");
   if (!target.ok()) co_return target.status();
-  brokers::net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(60));
-  brokers::net::HttpRequest request;
+  net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(60));
+  net::HttpRequest request;
   request.target = path_of(c.scrip_master_url);
   auto response = co_await http.request(request);
   if (!response.ok()) co_return response.status();

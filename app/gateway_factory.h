@@ -14,17 +14,17 @@
 
 #include "brokers/dhan/scrip_master.h"
 #include "brokers/gateway.h"
-#include "brokers/net/https_client.h"
 #include "config/tandem_config.h"
+#include "net/https_client.h"
 
 namespace tandem::app {
 
 using SecretLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 // "https://host[:port]" or "wss://host[:port]", with the connection's CA, as a target.
-[[nodiscard]] Result<brokers::net::HttpsTarget> target_of(const std::string& url,
-                                                          const config::Connection& c,
-                                                          const std::string& what);
+[[nodiscard]] Result<net::HttpsTarget> target_of(const std::string& url,
+                                                 const config::Connection& c,
+                                                 const std::string& what);
 
 // The path part of a URL ("/v2" of https://api.dhan.co/v2); empty when none.
 [[nodiscard]] std::string path_of(const std::string& url);

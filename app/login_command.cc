@@ -99,7 +99,7 @@ int login_kite(const LoginOptions& o) {
   if (!request_token.ok()) return fail(request_token.status().message());
 
   asio::io_context io;
-  brokers::net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
+  net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
   std::optional<Result<brokers::kite::SessionGrant>> answer;
   asio::co_spawn(
       io,
@@ -148,7 +148,7 @@ Result<std::string> dhan_token_by_consent(const DhanLoginOptions& o, crypto::Sec
   auto target = target_of(o.auth_url, connection, "--auth-url");
   if (!target.ok()) return target.status();
   asio::io_context io;
-  brokers::net::HttpsClient auth(io.get_executor(), *target, 1, std::chrono::seconds(15));
+  net::HttpsClient auth(io.get_executor(), *target, 1, std::chrono::seconds(15));
   std::optional<Result<std::string>> consent;
   asio::co_spawn(
       io,
@@ -212,7 +212,7 @@ int login_dhan(const DhanLoginOptions& o) {
   }
 
   asio::io_context io;
-  brokers::net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
+  net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
   brokers::RateLimiter limiter(brokers::RateLimits{});
   brokers::dhan::RestSession session(
       http, {o.account, token}, limiter, [] { return domain::TimeNs{0}; },

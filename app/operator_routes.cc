@@ -8,14 +8,13 @@
 #include <string_view>
 
 #include "app/operator_access.h"
-#include "brokers/net/request_fields.h"
 #include "crypto/sha256.h"
+#include "net/request_fields.h"
 
 namespace tandem::app {
 
 namespace http = boost::beast::http;
 namespace json = boost::json;
-namespace net = brokers::net;
 using engine::OperatorCommand;
 
 namespace {

@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "brokers/net/https_server.h"
 #include "engine/operator_view.h"
+#include "net/https_server.h"
 
 namespace tandem::app {
 
@@ -31,16 +31,14 @@ struct Route {
 
 // The route to carry out, or the answer that refuses the request (403 a foreign Host or
 // Origin, 401 no valid token, 404/405 no such route, 400 a bad command body).
-[[nodiscard]] std::variant<Route, brokers::net::ServerReply> route_request(
-    const brokers::net::HttpRequest& request, const OperatorAccess& access);
+[[nodiscard]] std::variant<Route, net::ServerReply> route_request(const net::HttpRequest& request,
+                                                                  const OperatorAccess& access);
 
 // Whether a WebSocket upgrade may become a /api/live stream.
-[[nodiscard]] bool live_allowed(const brokers::net::HttpRequest& request,
-                                const OperatorAccess& access);
+[[nodiscard]] bool live_allowed(const net::HttpRequest& request, const OperatorAccess& access);
 
-[[nodiscard]] brokers::net::ServerReply reply(unsigned status, std::string body,
-                                              std::string content_type);
-[[nodiscard]] brokers::net::ServerReply error_reply(unsigned status, const std::string& message);
+[[nodiscard]] net::ServerReply reply(unsigned status, std::string body, std::string content_type);
+[[nodiscard]] net::ServerReply error_reply(unsigned status, const std::string& message);
 
 // Text an operator sends that goes into the journal, the log and alerts: no control byte (a
 // line break would forge a log line, an escape would drive a terminal), no bidi override

@@ -18,15 +18,14 @@
 #include "app/operator_api.h"
 #include "app/operator_routes.h"
 #include "app/text_file.h"
-#include "brokers/net/https_server.h"
-#include "brokers/net/request_fields.h"
+#include "net/https_server.h"
+#include "net/request_fields.h"
 
 namespace tandem::app {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
-namespace net = brokers::net;
 using engine::OperatorCommand;
 
 namespace {

@@ -19,8 +19,8 @@
 #include "bench/latency.h"
 #include "brokers/dhan/rest_session.h"
 #include "brokers/kite/rest_session.h"
-#include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
+#include "net/https_server.h"
 
 namespace tandem::bench {
 
@@ -62,10 +62,9 @@ Figures measure(d::Broker broker, int accounts, std::chrono::milliseconds latenc
   kite.set_price({d::Exchange::nse, "INFY"}, 1500'00);
 
   asio::io_context server_io;
-  const auto identity = *brokers::net::make_tls_identity({"localhost"});
-  brokers::net::HttpsServer server(
-      server_io.get_executor(), identity,
-      [&](const brokers::net::HttpRequest& r) { return kite.handle(r); });
+  const auto identity = *net::make_tls_identity({"localhost"});
+  net::HttpsServer server(server_io.get_executor(), identity,
+                          [&](const net::HttpRequest& r) { return kite.handle(r); });
   const uint16_t port = *server.listen("127.0.0.1", 0);
   auto guard = asio::make_work_guard(server_io);
   std::thread server_thread([&] { server_io.run(); });
@@ -75,15 +74,15 @@ Figures measure(d::Broker broker, int accounts, std::chrono::milliseconds latenc
   asio::co_spawn(
       client_io,
       [&]() -> asio::awaitable<void> {
-        std::vector<std::unique_ptr<brokers::net::HttpsClient>> clients;
+        std::vector<std::unique_ptr<net::HttpsClient>> clients;
         std::vector<std::unique_ptr<brokers::RateLimiter>> limiters;
         std::vector<std::unique_ptr<brokers::kite::RestSession>> sessions;
         std::vector<std::unique_ptr<brokers::dhan::RestSession>> dhan_sessions;
         const auto securities = kite.dhan_securities().for_instruments(config.instruments);
         for (int i = 0; i < accounts; ++i) {
-          clients.push_back(std::make_unique<brokers::net::HttpsClient>(
+          clients.push_back(std::make_unique<net::HttpsClient>(
               client_io.get_executor(),
-              brokers::net::https_target("localhost", std::to_string(port), identity.ca_pem), 1,
+              net::https_target("localhost", std::to_string(port), identity.ca_pem), 1,
               std::chrono::milliseconds(5000)));
           if (!(co_await clients.back()->warm(1)).ok()) out.ok = false;
           // Repetitions come faster than Kite's 10 orders/s per account; pacing them is the

@@ -34,10 +34,10 @@
 #include "bench/latency.h"
 #include "brokers/await_on.h"
 #include "brokers/kite/kite_gateway.h"
-#include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
 #include "engine/broker_threads.h"
 #include "engine/engine.h"
+#include "net/https_server.h"
 
 namespace tandem::bench {
 
@@ -104,17 +104,16 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   kite.set_price(infy.key, 1500'00);
   std::mutex arrivals_mu;
   std::vector<Steady::time_point> arrivals;
-  const auto identity = *brokers::net::make_tls_identity({"localhost"});
-  brokers::net::HttpsServer server(sim_io.get_executor(), identity,
-                                   [&](const brokers::net::HttpRequest& r) {
-                                     if (r.method == boost::beast::http::verb::post) {
-                                       std::lock_guard lock(arrivals_mu);
-                                       arrivals.push_back(Steady::now());
-                                     }
-                                     return kite.handle(r);
-                                   });
+  const auto identity = *net::make_tls_identity({"localhost"});
+  net::HttpsServer server(sim_io.get_executor(), identity, [&](const net::HttpRequest& r) {
+    if (r.method == boost::beast::http::verb::post) {
+      std::lock_guard lock(arrivals_mu);
+      arrivals.push_back(Steady::now());
+    }
+    return kite.handle(r);
+  });
   server.on_websocket(
-      [&](const brokers::net::HttpRequest& r, std::shared_ptr<brokers::net::WsConnection> c) {
+      [&](const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
         return kite.on_websocket(r, std::move(c));
       },
       std::chrono::milliseconds(1000));
@@ -128,7 +127,7 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   size_t accounts = 0;
   auto gateway = [&](const std::string& user) {
     brokers::kite::KiteAccount a;
-    a.rest = brokers::net::https_target("localhost", std::to_string(port), identity.ca_pem);
+    a.rest = net::https_target("localhost", std::to_string(port), identity.ca_pem);
     a.stream = a.rest;
     a.credentials = {"e2e", "t" + user};
     return std::make_unique<brokers::kite::KiteGateway>(

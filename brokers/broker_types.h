@@ -14,11 +14,11 @@
 #include "domain/events.h"
 #include "domain/orders/order_failure.h"
 
-namespace tandem::brokers {
+namespace tandem::net {
+class SendGate;  // net/send_gate.h
+}  // namespace tandem::net
 
-namespace net {
-class SendGate;  // brokers/net/send_gate.h
-}  // namespace net
+namespace tandem::brokers {
 
 struct BrokerError {
   domain::OrderFailure error_class = domain::OrderFailure::broker_down;

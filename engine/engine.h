@@ -251,7 +251,7 @@ class Engine {
   // parks it until that ack; false when this run has no session for the follower.
   // A batch's send gates (send_gate.h), one per broker thread that has orders in it, by
   // index in broker_threads_: each is opened on its own thread once the batch is durable.
-  using SendGates = std::vector<std::shared_ptr<brokers::net::SendGate>>;
+  using SendGates = std::vector<std::shared_ptr<net::SendGate>>;
   // `gates`: the orders are held until the intent is durable; none when it is already.
   bool dispatch(const domain::FollowerOrderIntent& intent, LeaderTime leader_received,
                 bool look_first, SendGates* gates = nullptr);

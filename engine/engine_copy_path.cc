@@ -5,9 +5,9 @@
 #include "engine/engine.h"
 
 #include <boost/asio/post.hpp>
-#include "brokers/net/send_gate.h"
 #include "copy/decide.h"
 #include "domain/base/assert.h"
+#include "net/send_gate.h"
 
 namespace tandem::engine {
 

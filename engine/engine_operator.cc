@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <future>
-#include "brokers/net/call_counters.h"
+#include "brokers/call_counters.h"
 
 namespace tandem::engine {
 
@@ -182,8 +182,8 @@ void Engine::publish_view(bool force) {
   view->alerts = live_.alerts;
   view->counters = live_.counters;
   view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
-  view->counters.rate_limit_waits = brokers::net::call_counters().rate_limit_waits;
-  view->counters.rate_limited_answers = brokers::net::call_counters().rate_limited_answers;
+  view->counters.rate_limit_waits = brokers::call_counters().rate_limit_waits;
+  view->counters.rate_limited_answers = brokers::call_counters().rate_limited_answers;
   view->counters.send_queue_waits = 0;
   for (const auto& [gateway, queue] : queues_) view->counters.send_queue_waits += queue->waits();
   {

@@ -10,11 +10,11 @@
 #include <future>
 #include <utility>
 
-#include "brokers/net/send_gate.h"
 #include "domain/base/assert.h"
 #include "engine/dispatch.h"
 #include "engine/engine.h"
 #include "engine/intent_executor.h"
+#include "net/send_gate.h"
 
 namespace tandem::engine {
 
@@ -77,7 +77,7 @@ void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_receiv
   if (gates != nullptr) {
     gates->resize(broker_threads_.size());
     auto& gate = (*gates)[thread];
-    if (!gate) gate = std::make_shared<brokers::net::SendGate>(broker_threads_[thread].executor);
+    if (!gate) gate = std::make_shared<net::SendGate>(broker_threads_[thread].executor);
     order.options.gate = gate;
   }
   const auto inst = state_.instruments.find(intent.order.instrument);

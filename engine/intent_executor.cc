@@ -1,7 +1,7 @@
 #include "engine/intent_executor.h"
 
-#include "brokers/net/send_gate.h"
 #include "domain/base/assert.h"
+#include "net/send_gate.h"
 
 namespace tandem::engine {
 

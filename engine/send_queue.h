@@ -1,5 +1,5 @@
 // One follower account's orders on their way to its broker (issue 23, throttling). The
-// broker's rate limiter (brokers/net/rate_limiter.h) paces what is handed to it, first come
+// broker's rate limiter (brokers/rate_limiter.h) paces what is handed to it, first come
 // first served; this queue decides what is handed over next, so that behind a rate limit a
 // cancel or an exit never waits for entries decided before it:
 //  - at most `max_started` orders of the account are with its broker at once (sending,

@@ -13,8 +13,8 @@
 #include "brokers/dhan/order_stream.h"
 #include "brokers/dhan/rest_session.h"
 #include "brokers/gateway.h"
-#include "brokers/net/https_client.h"
-#include "brokers/net/rate_limiter.h"
+#include "brokers/rate_limiter.h"
+#include "net/https_client.h"
 
 namespace tandem::brokers::dhan {
 
@@ -32,7 +32,7 @@ struct DhanAccount {
   size_t connections = 4;
   size_t warm_connections = 1;
   std::chrono::milliseconds deadline{5000};
-  net::StreamOptions stream_options;
+  brokers::StreamOptions stream_options;
 };
 
 class DhanGateway final : public Gateway {

@@ -7,8 +7,8 @@ namespace tandem::brokers::dhan {
 
 namespace {
 
-net::StreamDialect dhan_dialect(std::shared_ptr<Credentials> credentials, RestSession& rest) {
-  net::StreamDialect d;
+brokers::StreamDialect dhan_dialect(std::shared_ptr<Credentials> credentials, RestSession& rest) {
+  brokers::StreamDialect d;
   d.name = "dhan order stream";
   d.path = [] { return std::string("/"); };
   d.login = [credentials] {
@@ -28,7 +28,7 @@ net::StreamDialect dhan_dialect(std::shared_ptr<Credentials> credentials, RestSe
 }  // namespace
 
 OrderStream::OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
-                         Credentials credentials, RestSession& rest, net::StreamOptions options,
+                         Credentials credentials, RestSession& rest, brokers::StreamOptions options,
                          OnOrder on_order, OnConnection on_connection)
     : credentials_(std::make_shared<Credentials>(std::move(credentials))),
       stream_(std::move(executor), std::move(target), options, dhan_dialect(credentials_, rest),

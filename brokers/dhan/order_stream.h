@@ -11,17 +11,17 @@
 #include <memory>
 
 #include "brokers/dhan/rest_session.h"
-#include "brokers/net/order_stream.h"
+#include "brokers/order_stream.h"
 
 namespace tandem::brokers::dhan {
 
 class OrderStream {
  public:
-  using OnOrder = net::OrderStream::OnOrder;
-  using OnConnection = net::OrderStream::OnConnection;
+  using OnOrder = brokers::OrderStream::OnOrder;
+  using OnConnection = brokers::OrderStream::OnConnection;
 
   OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
-              Credentials credentials, RestSession& rest, net::StreamOptions options,
+              Credentials credentials, RestSession& rest, brokers::StreamOptions options,
               OnOrder on_order, OnConnection on_connection);
 
   void start() { stream_.start(); }
@@ -31,7 +31,7 @@ class OrderStream {
 
  private:
   std::shared_ptr<Credentials> credentials_;  // read by the dialect at each connect
-  net::OrderStream stream_;
+  brokers::OrderStream stream_;
 };
 
 }  // namespace tandem::brokers::dhan

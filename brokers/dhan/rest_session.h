@@ -16,8 +16,8 @@
 #include "brokers/dhan/login.h"
 #include "brokers/dhan/parse.h"
 #include "brokers/dhan/requests.h"
-#include "brokers/net/https_client.h"
-#include "brokers/net/rest_caller.h"
+#include "brokers/rest_caller.h"
+#include "net/https_client.h"
 
 namespace tandem::brokers::dhan {
 
@@ -60,7 +60,7 @@ class RestSession {
   Credentials credentials_;
   SecurityMap securities_;
   std::string prefix_;
-  net::RestCaller caller_;
+  brokers::RestCaller caller_;
 };
 
 // The API-key consent flow (brokers.md §2.3) on auth.dhan.co, headers app_id/app_secret:

@@ -12,8 +12,8 @@
 #include "brokers/gateway.h"
 #include "brokers/kite/order_stream.h"
 #include "brokers/kite/rest_session.h"
-#include "brokers/net/https_client.h"
-#include "brokers/net/rate_limiter.h"
+#include "brokers/rate_limiter.h"
+#include "net/https_client.h"
 
 namespace tandem::brokers::kite {
 

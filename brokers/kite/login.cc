@@ -2,10 +2,10 @@
 
 #include <boost/json.hpp>
 
-#include "brokers/form_query.h"
 #include "brokers/json_reader.h"
 #include "brokers/kite/parse.h"
 #include "crypto/sha256.h"
+#include "net/form_query.h"
 
 namespace tandem::brokers::kite {
 
@@ -24,15 +24,15 @@ Result<SessionGrant> parse_session(std::string_view body) {
 std::string session_token_form(std::string_view api_key, std::string_view request_token,
                                std::string_view api_secret) {
   std::string form;
-  add_form_field(form, "api_key", api_key);
-  add_form_field(form, "request_token", request_token);
-  add_form_field(form, "checksum", session_checksum(api_key, request_token, api_secret));
+  net::add_form_field(form, "api_key", api_key);
+  net::add_form_field(form, "request_token", request_token);
+  net::add_form_field(form, "checksum", session_checksum(api_key, request_token, api_secret));
   return form;
 }
 
 std::string login_url(std::string_view api_key, std::string_view base) {
   std::string url = std::string(base) + "/connect/login?v=3";
-  add_form_field(url, "api_key", api_key);
+  net::add_form_field(url, "api_key", api_key);
   return url;
 }
 
@@ -46,7 +46,7 @@ Result<std::string> request_token_from(std::string_view redirect_url) {
     if (alnum(redirect_url)) return std::string(redirect_url);  // the token pasted alone
     return Status::invalid_argument("kite login: not a redirect URL or a request token");
   }
-  auto params = parse_form(redirect_url.substr(redirect_url.find('?') + 1));
+  auto params = net::parse_form(redirect_url.substr(redirect_url.find('?') + 1));
   if (params) {
     for (const auto& p : *params) {
       if (p.key == "status" && p.value && *p.value != "success") {

@@ -10,9 +10,9 @@ namespace tandem::brokers::kite {
 namespace {
 
 template <class Ticker>
-net::StreamDialect kite_dialect(std::shared_ptr<Credentials> credentials, RestSession& rest,
-                                std::shared_ptr<Ticker> ticker) {
-  net::StreamDialect d;
+brokers::StreamDialect kite_dialect(std::shared_ptr<Credentials> credentials, RestSession& rest,
+                                    std::shared_ptr<Ticker> ticker) {
+  brokers::StreamDialect d;
   d.name = "kite order stream";
   d.path = [credentials] {
     auto enc = [](const std::string& v) {

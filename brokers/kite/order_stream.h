@@ -15,16 +15,16 @@
 
 #include "brokers/kite/rest_session.h"
 #include "brokers/kite/ticks.h"
-#include "brokers/net/order_stream.h"
+#include "brokers/order_stream.h"
 
 namespace tandem::brokers::kite {
 
-using net::StreamOptions;
+using brokers::StreamOptions;
 
 class OrderStream {
  public:
-  using OnOrder = net::OrderStream::OnOrder;
-  using OnConnection = net::OrderStream::OnConnection;
+  using OnOrder = brokers::OrderStream::OnOrder;
+  using OnConnection = brokers::OrderStream::OnConnection;
 
   OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
               Credentials credentials, RestSession& rest, StreamOptions options, OnOrder on_order,
@@ -48,7 +48,7 @@ class OrderStream {
   };
   std::shared_ptr<Credentials> credentials_;  // read by the dialect at each connect
   std::shared_ptr<Ticker> ticker_;            // read by the dialect: subscriptions, ticks
-  net::OrderStream stream_;
+  brokers::OrderStream stream_;
 };
 
 }  // namespace tandem::brokers::kite

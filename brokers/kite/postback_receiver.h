@@ -11,7 +11,7 @@
 #include <string>
 
 #include "brokers/broker_types.h"
-#include "brokers/net/https_server.h"
+#include "net/https_server.h"
 
 namespace tandem::brokers::kite {
 

@@ -1,7 +1,7 @@
 #include "brokers/kite/requests.h"
 
-#include "brokers/form_query.h"
 #include "brokers/kite/wire.h"
+#include "net/form_query.h"
 
 namespace tandem::brokers::kite {
 
@@ -10,17 +10,17 @@ namespace d = ::tandem::domain;
 namespace {
 
 void add_order_fields(std::string& form, const d::OrderRequest& o, int market_protection) {
-  add_form_field(form, "order_type", wire(o.order_type));
-  add_form_field(form, "quantity", std::to_string(o.quantity_units));
-  add_form_field(form, "validity", wire(o.validity));
+  net::add_form_field(form, "order_type", wire(o.order_type));
+  net::add_form_field(form, "quantity", std::to_string(o.quantity_units));
+  net::add_form_field(form, "validity", wire(o.validity));
   if (o.order_type == d::OrderType::limit || o.order_type == d::OrderType::stop_loss) {
-    add_form_field(form, "price", rupees(o.price_paise));
+    net::add_form_field(form, "price", rupees(o.price_paise));
   }
   if (o.order_type == d::OrderType::stop_loss || o.order_type == d::OrderType::stop_loss_market) {
-    add_form_field(form, "trigger_price", rupees(o.trigger_price_paise));
+    net::add_form_field(form, "trigger_price", rupees(o.trigger_price_paise));
   }
   if (o.order_type == d::OrderType::market || o.order_type == d::OrderType::stop_loss_market) {
-    add_form_field(form, "market_protection", std::to_string(market_protection));
+    net::add_form_field(form, "market_protection", std::to_string(market_protection));
   }
 }
 
@@ -29,13 +29,13 @@ void add_order_fields(std::string& form, const d::OrderRequest& o, int market_pr
 std::string place_order_form(const d::OrderRequest& o, const d::ClientTag& tag,
                              int market_protection, bool autoslice) {
   std::string form;
-  add_form_field(form, "tradingsymbol", o.instrument.tradingsymbol);
-  add_form_field(form, "exchange", wire(o.instrument.exchange));
-  add_form_field(form, "transaction_type", wire(o.side));
-  add_form_field(form, "product", wire(o.product));
+  net::add_form_field(form, "tradingsymbol", o.instrument.tradingsymbol);
+  net::add_form_field(form, "exchange", wire(o.instrument.exchange));
+  net::add_form_field(form, "transaction_type", wire(o.side));
+  net::add_form_field(form, "product", wire(o.product));
   add_order_fields(form, o, market_protection);
-  add_form_field(form, "tag", tag.value);
-  if (autoslice) add_form_field(form, "autoslice", "true");
+  net::add_form_field(form, "tag", tag.value);
+  if (autoslice) net::add_form_field(form, "autoslice", "true");
   return form;
 }
 

@@ -14,9 +14,9 @@
 
 #include "brokers/broker_types.h"
 #include "brokers/kite/login.h"
-#include "brokers/net/https_client.h"
-#include "brokers/net/rate_limiter.h"
-#include "brokers/net/rest_caller.h"
+#include "brokers/rate_limiter.h"
+#include "brokers/rest_caller.h"
+#include "net/https_client.h"
 
 namespace tandem::brokers::kite {
 
@@ -57,7 +57,7 @@ class RestSession {
   boost::asio::awaitable<Result<std::string>> call(net::HttpRequest request, bool order_call);
 
   Credentials credentials_;
-  net::RestCaller caller_;
+  brokers::RestCaller caller_;
 };
 
 // The last step of Kite's login (brokers.md §1.3): trades a request_token for an access

@@ -10,9 +10,9 @@
 #include <cstdio>
 
 #include "brokers/json_reader.h"
-#include "brokers/net/request_fields.h"
 #include "brokers/sim/dhan_replies.h"
 #include "brokers/sim/kite_sim.h"
+#include "net/request_fields.h"
 
 namespace tandem::brokers::sim {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "brokers/net/https_server.h"
 #include "brokers/sim/dhan_wire.h"
+#include "net/https_server.h"
 
 namespace tandem::brokers::sim {
 

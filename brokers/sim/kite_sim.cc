@@ -7,11 +7,11 @@
 
 #include "brokers/kite/parse.h"
 #include "brokers/kite/wire.h"
-#include "brokers/net/request_fields.h"
 #include "brokers/seeded_random.h"
 #include "brokers/sim/dhan_wire.h"
 #include "brokers/sim/kite_wire.h"
 #include "domain/base/money.h"
+#include "net/request_fields.h"
 
 namespace tandem::brokers::sim {
 

@@ -17,11 +17,11 @@
 
 #include "brokers/dhan/scrip_master.h"
 #include "brokers/kite/ticks.h"
-#include "brokers/net/https_server.h"
 #include "brokers/paper/paper_book.h"
 #include "brokers/sim/faults.h"
 #include "brokers/sim/sim_settings.h"
 #include "domain/instruments/instrument.h"
+#include "net/https_server.h"
 
 namespace tandem::brokers::sim {
 

@@ -5,10 +5,10 @@
 #include <charconv>
 #include <map>
 
-#include "brokers/form_query.h"
 #include "brokers/json_reader.h"
 #include "brokers/kite/wire.h"
 #include "crypto/sha256.h"
+#include "net/form_query.h"
 
 namespace tandem::brokers::kite {
 
@@ -21,7 +21,7 @@ namespace {
 using FormFields = std::map<std::string, std::string>;
 
 std::optional<FormFields> form_fields(std::string_view body) {
-  auto params = parse_form(body);
+  auto params = net::parse_form(body);
   if (!params) return std::nullopt;
   FormFields f;
   for (const auto& p : *params) {

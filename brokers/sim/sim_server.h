@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "brokers/net/https_server.h"
-#include "brokers/net/tls_identity.h"
 #include "brokers/sim/kite_sim.h"
 #include "brokers/sim/leader_script.h"
+#include "net/https_server.h"
+#include "net/tls_identity.h"
 
 namespace tandem::brokers::sim {
 

@@ -15,14 +15,13 @@
 #include <mutex>
 #include <thread>
 
-#include "brokers/net/https_server.h"
-#include "brokers/net/tls_identity.h"
+#include "net/https_server.h"
+#include "net/tls_identity.h"
 
 namespace tandem::alerts {
 namespace {
 
 namespace asio = boost::asio;
-namespace net = brokers::net;
 using namespace std::chrono_literals;
 
 // A webhook receiver: answers 503 to the first `failures` requests, then 200.

@@ -72,11 +72,10 @@ TEST(OperatorAccess, RandomTokensAre128BitsAndDiffer) {
 
 namespace http = boost::beast::http;
 
-brokers::net::HttpRequest request(http::verb method, std::string target, std::string body = "",
-                                  std::vector<std::pair<std::string, std::string>> headers = {
-                                      {"Host", "127.0.0.1:8780"},
-                                      {"Authorization", "Bearer t0k"}}) {
-  brokers::net::HttpRequest r;
+net::HttpRequest request(http::verb method, std::string target, std::string body = "",
+                         std::vector<std::pair<std::string, std::string>> headers = {
+                             {"Host", "127.0.0.1:8780"}, {"Authorization", "Bearer t0k"}}) {
+  net::HttpRequest r;
   r.method = method;
   r.target = std::move(target);
   r.body = std::move(body);
@@ -84,8 +83,8 @@ brokers::net::HttpRequest request(http::verb method, std::string target, std::st
   return r;
 }
 
-unsigned refused_with(const std::variant<Route, brokers::net::ServerReply>& routed) {
-  const auto* reply = std::get_if<brokers::net::ServerReply>(&routed);
+unsigned refused_with(const std::variant<Route, net::ServerReply>& routed) {
+  const auto* reply = std::get_if<net::ServerReply>(&routed);
   return reply == nullptr ? 0 : reply->response.status;
 }
 

@@ -16,8 +16,8 @@
 
 #include "brokers/dhan/dhan_gateway.h"
 #include "brokers/dhan/requests.h"
-#include "brokers/net/https_client.h"
-#include "brokers/net/order_stream.h"
+#include "brokers/order_stream.h"
+#include "net/https_client.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {
@@ -417,7 +417,7 @@ TEST(DhanGateway, TheOrderUpdateSocketSendsNoBinaryFrameOnlyJsonText) {
   DhanLoop loop;
   int binary = 0, texts = 0, not_json = 0;
   bool connected = false;
-  net::StreamDialect dialect;
+  brokers::StreamDialect dialect;
   dialect.name = "dhan order stream (test)";
   dialect.path = [] { return std::string("/"); };
   dialect.login = [] {
@@ -435,10 +435,10 @@ TEST(DhanGateway, TheOrderUpdateSocketSendsNoBinaryFrameOnlyJsonText) {
     co_return std::vector<BrokerOrder>{};
   };
   dialect.broker_heartbeats = false;
-  net::StreamOptions options;
+  brokers::StreamOptions options;
   options.backoff_first = 50ms;
   const bool done = loop.KiteSimLoop::run([&]() -> asio::awaitable<void> {
-    net::OrderStream stream(
+    brokers::OrderStream stream(
         loop.io.get_executor(), loop.target(), options, dialect, [](const BrokerOrder&, bool) {},
         [&](bool up, const Status&) { connected = up; });
     stream.start();

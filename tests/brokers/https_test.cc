@@ -28,13 +28,13 @@
 #include <optional>
 #include <thread>
 
-#include "brokers/net/https_client.h"
-#include "brokers/net/https_server.h"
-#include "brokers/net/send_gate.h"
-#include "brokers/net/tls_connect.h"
-#include "brokers/net/tls_identity.h"
+#include "net/https_client.h"
+#include "net/https_server.h"
+#include "net/send_gate.h"
+#include "net/tls_connect.h"
+#include "net/tls_identity.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -446,4 +446,4 @@ TEST(Https, EverySendGateWaiterGoesOnOnceOpenAndLateOnesDoNotWait) {
 }
 
 }  // namespace
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

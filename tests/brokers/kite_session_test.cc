@@ -18,10 +18,10 @@
 #include <set>
 
 #include "brokers/kite/parse.h"
-#include "brokers/sim/kite_wire.h"
 #include "brokers/kite/rest_session.h"
-#include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
+#include "brokers/sim/kite_wire.h"
+#include "net/https_server.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {

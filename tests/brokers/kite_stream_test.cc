@@ -14,8 +14,8 @@
 #include <map>
 
 #include "brokers/kite/order_stream.h"
-#include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
+#include "net/https_server.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {

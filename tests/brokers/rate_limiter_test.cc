@@ -2,7 +2,7 @@
 // the earliest allowed moment, and backs off exponentially on 429s.
 // Method: reservations at chosen instants (time is a parameter), plus a property over
 // generated request times that checks every window over the schedule it produced.
-#include "brokers/net/rate_limiter.h"
+#include "brokers/rate_limiter.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

@@ -12,9 +12,9 @@
 #include <memory>
 #include <optional>
 
-#include "brokers/net/send_gate.h"
 #include "brokers/paper/paper_gateway.h"
 #include "engine/intent_executor.h"
+#include "net/send_gate.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::engine {
@@ -59,8 +59,8 @@ struct PaperRun {
   }
 
   // Starts the intent behind `gate`; its outcome lands in the returned slot.
-  std::shared_ptr<std::optional<IntentOutcome>> start(
-      d::FollowerOrderIntent intent, std::shared_ptr<brokers::net::SendGate> gate) {
+  std::shared_ptr<std::optional<IntentOutcome>> start(d::FollowerOrderIntent intent,
+                                                      std::shared_ptr<net::SendGate> gate) {
     auto outcome = std::make_shared<std::optional<IntentOutcome>>();
     brokers::PlaceOptions options;
     options.gate = std::move(gate);
@@ -80,7 +80,7 @@ TEST(IntentGate, PaperOrderWaitsForTheGateThenIsPlaced) {
   PaperRun run;
   ASSERT_FALSE(run.paper.holds_at_gate());
   run.paper.set_price({d::Exchange::nse, "INFY"}, 1500'00);
-  auto gate = std::make_shared<brokers::net::SendGate>(run.io.get_executor());
+  auto gate = std::make_shared<net::SendGate>(run.io.get_executor());
   auto outcome = run.start(buy_intent("g1"), gate);
   EXPECT_FALSE(outcome->has_value());
   EXPECT_EQ(run.book_size(), 0u);  // held: nothing placed
@@ -94,7 +94,7 @@ TEST(IntentGate, PaperOrderWaitsForTheGateThenIsPlaced) {
 
 TEST(IntentGate, ClosedGateReportsTheIntentUnsentAndPlacesNothing) {
   PaperRun run;
-  auto gate = std::make_shared<brokers::net::SendGate>(run.io.get_executor());
+  auto gate = std::make_shared<net::SendGate>(run.io.get_executor());
   auto outcome = run.start(buy_intent("g2"), gate);
   gate->close();
   run.io.restart();

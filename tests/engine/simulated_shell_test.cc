@@ -31,10 +31,10 @@
 
 #include "brokers/dhan/dhan_gateway.h"
 #include "brokers/kite/kite_gateway.h"
-#include "brokers/net/https_pool.h"
 #include "brokers/sim/kite_sim.h"
 #include "engine/dispatch.h"
 #include "engine/intent_executor.h"
+#include "net/https_pool.h"
 #include "tests/support/scripted_stream.h"
 #include "tests/support/sim_loop.h"
 
@@ -43,7 +43,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
-using brokers::net::HttpsPool;
+using net::HttpsPool;
 using testing::FaultPlan;
 using testing::ScriptedBroker;
 using testing::ScriptedConnector;
@@ -126,7 +126,7 @@ struct World {
 
   explicit World(FaultPlan faults) {
     sim.set_price(testing::kTestInfy, 1500'00);
-    far->handler = [this](const brokers::net::HttpRequest& r) { return sim.handle(r); };
+    far->handler = [this](const net::HttpRequest& r) { return sim.handle(r); };
     far->faults = std::move(faults);
   }
   World(const World&) = delete;
@@ -147,9 +147,9 @@ struct Refusal {
 };
 
 // The far end the gateway's pool connects to: the simulator's handler, behind `faults`.
-std::unique_ptr<brokers::net::HttpsClient::Pool> scripted_pool(asio::io_context& io,
-                                                               std::shared_ptr<ScriptedBroker> far,
-                                                               std::chrono::milliseconds deadline) {
+std::unique_ptr<net::HttpsClient::Pool> scripted_pool(asio::io_context& io,
+                                                      std::shared_ptr<ScriptedBroker> far,
+                                                      std::chrono::milliseconds deadline) {
   return std::make_unique<HttpsPool<ScriptedConnector>>(
       io.get_executor(), ScriptedConnector(io.get_executor(), std::move(far)), kConnections,
       deadline);

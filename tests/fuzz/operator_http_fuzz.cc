@@ -1,16 +1,16 @@
 // Requests to the operator's server: raw bytes through the HTTP parser the server reads with
-// (brokers/net/server_request.h), then the access checks and routes it applies before the
+// (net/server_request.h), then the access checks and routes it applies before the
 // engine (app/operator_routes.h). A request without this server's Host and the token must
 // never reach a route past the open ones.
 #include "app/operator_routes.h"
-#include "brokers/net/request_fields.h"
-#include "brokers/net/server_request.h"
+#include "net/request_fields.h"
+#include "net/server_request.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace tandem;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto request = brokers::net::parse_request(fuzz::text_of(data, size));
+  auto request = net::parse_request(fuzz::text_of(data, size));
   if (!request.ok()) return 0;
   const app::OperatorAccess access{.token = "0123456789abcdef", .hosts = {"desk.lan"}};
   auto routed = app::route_request(*request, access);
@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         route->kind == app::Route::Kind::health || route->kind == app::Route::Kind::ready ||
         route->kind == app::Route::Kind::metrics || route->kind == app::Route::Kind::page;
     if (!open) {
-      FUZZ_CHECK(brokers::net::header(*request, "authorization") == "Bearer 0123456789abcdef");
+      FUZZ_CHECK(net::header(*request, "authorization") == "Bearer 0123456789abcdef");
     }
     if (route->kind == app::Route::Kind::command) {
       FUZZ_CHECK(app::printable(route->command.by, 64));

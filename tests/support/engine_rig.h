@@ -111,7 +111,7 @@ struct Rig {
     sim->kite().set_price(kInfy, 1500'00);
     auto account = [&](const std::string& token) {
       brokers::kite::KiteAccount a;
-      a.rest = brokers::net::https_target("localhost", std::to_string(port), sim->ca_pem());
+      a.rest = net::https_target("localhost", std::to_string(port), sim->ca_pem());
       a.stream = a.rest;
       a.credentials = {"e2ekey", token};
       a.stream_options.backoff_first = 50ms;
@@ -123,7 +123,7 @@ struct Rig {
     follow1 = std::make_unique<brokers::kite::KiteGateway>(broker_io.get_executor(),
                                                            account("tokF"), market_clock);
     brokers::dhan::DhanAccount dhan;
-    dhan.rest = brokers::net::https_target("localhost", std::to_string(port), sim->ca_pem());
+    dhan.rest = net::https_target("localhost", std::to_string(port), sim->ca_pem());
     dhan.stream = dhan.rest;
     dhan.credentials = {"FOLLOW1", "tokF"};
     dhan.securities = sim->kite().dhan_securities().for_instruments(instruments);

@@ -116,9 +116,9 @@ class LiveDay {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          brokers::net::HttpsClient http(
+          net::HttpsClient http(
               io.get_executor(),
-              brokers::net::https_target("localhost", port_, read_file(dir_.path("ca.pem"))), 1,
+              net::https_target("localhost", port_, read_file(dir_.path("ca.pem"))), 1,
               std::chrono::seconds(30));
           brokers::RateLimiter limiter(brokers::RateLimits::kite_orders());
           brokers::kite::RestSession rest(http, {"ck", token}, limiter, wall_clock);

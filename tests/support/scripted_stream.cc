@@ -11,8 +11,8 @@
 #include <array>
 #include <sstream>
 
-#include "brokers/net/server_request.h"
 #include "domain/base/enum_names.h"
+#include "net/server_request.h"
 
 namespace tandem::testing {
 
@@ -85,7 +85,7 @@ size_t ScriptedStream::write(std::string_view bytes, bool split, boost::system::
   request_.append(bytes.substr(0, n));
   // Whole once Beast parses it (the client's serializer writes nothing Beast cannot read; a
   // request never made whole shows as a read before its answer).
-  if (Result<brokers::net::HttpRequest> whole = brokers::net::parse_request(request_); whole.ok()) {
+  if (Result<net::HttpRequest> whole = net::parse_request(request_); whole.ok()) {
     writing_ = false;
     whole->remote_address = broker_->remote_address;
     carry_out(*whole);
@@ -93,10 +93,10 @@ size_t ScriptedStream::write(std::string_view bytes, bool split, boost::system::
   return n;
 }
 
-void ScriptedStream::carry_out(const brokers::net::HttpRequest& request) {
+void ScriptedStream::carry_out(const net::HttpRequest& request) {
   // The broker acts on the request whatever happens to its answer after.
   ++broker_->handled;
-  brokers::net::ServerReply reply = broker_->handler(request);
+  net::ServerReply reply = broker_->handler(request);
   if (broker_->faults.fail(FaultPoint::answer_lost)) {
     after_ = After::answer_lost;
     return;

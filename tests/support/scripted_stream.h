@@ -1,7 +1,7 @@
 // The simulated shell's transport: HTTPS connections whose far end is a request handler in
 // this process (the broker simulator's own, KiteSim::handle, both dialects), with no socket,
 // no TLS, no thread and no clock, which fail at the points a real connection fails. Plugged
-// under the real HttpsPool (brokers/net/https_pool.h) in place of TLS sockets, it runs the
+// under the real HttpsPool (net/https_pool.h) in place of TLS sockets, it runs the
 // product's codecs, sessions and gateways as they run live, and each run is a function of
 // its seed.
 //
@@ -29,8 +29,8 @@
 #include <string_view>
 #include <vector>
 
-#include "brokers/net/https_server.h"
 #include "domain/base/status.h"
+#include "net/https_server.h"
 
 namespace tandem::testing {
 
@@ -83,7 +83,7 @@ class FaultPlan {
 // The far end of every scripted connection of one client: the broker's handler, the faults,
 // and what it saw.
 struct ScriptedBroker {
-  brokers::net::RequestHandler handler;
+  net::RequestHandler handler;
   FaultPlan faults = FaultPlan::none();
   std::string host = "broker.scripted";
   std::string remote_address = "127.0.0.1";  // the client's address, as the broker sees it
@@ -142,7 +142,7 @@ class ScriptedStream {
   size_t write(std::string_view bytes, bool split, boost::system::error_code& ec);
   size_t read(size_t room, boost::system::error_code& ec);
   // The broker takes the whole request; what the client will read is decided here.
-  void carry_out(const brokers::net::HttpRequest& request);
+  void carry_out(const net::HttpRequest& request);
 
   // Asio's rule: a handler is never called from inside the function that started it.
   template <class Token>

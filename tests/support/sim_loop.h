@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "brokers/kite/kite_gateway.h"
-#include "brokers/net/https_server.h"
 #include "brokers/sim/kite_sim.h"
+#include "net/https_server.h"
 
 namespace tandem::testing {
 
@@ -82,19 +82,18 @@ inline std::vector<domain::Instrument> test_instruments() {
 struct KiteSimLoop {
   boost::asio::io_context io;
   brokers::sim::KiteSim kite;
-  brokers::net::TlsIdentity identity;
-  std::unique_ptr<brokers::net::HttpsServer> server;
+  net::TlsIdentity identity;
+  std::unique_ptr<net::HttpsServer> server;
   uint16_t port = 0;
 
   explicit KiteSimLoop(brokers::sim::KiteSimConfig config,
                        std::chrono::milliseconds heartbeat = std::chrono::milliseconds(1000))
       : kite(std::move(config), wall_clock) {
-    identity = *brokers::net::make_tls_identity({"localhost", "127.0.0.1"});
-    server = std::make_unique<brokers::net::HttpsServer>(
-        io.get_executor(), identity,
-        [this](const brokers::net::HttpRequest& r) { return kite.handle(r); });
+    identity = *net::make_tls_identity({"localhost", "127.0.0.1"});
+    server = std::make_unique<net::HttpsServer>(
+        io.get_executor(), identity, [this](const net::HttpRequest& r) { return kite.handle(r); });
     server->on_websocket(
-        [this](const brokers::net::HttpRequest& r, std::shared_ptr<brokers::net::WsConnection> c) {
+        [this](const net::HttpRequest& r, std::shared_ptr<net::WsConnection> c) {
           if (r.target.find("api_key=") == std::string::npos) {
             return kite.on_dhan_websocket(std::move(c));  // Dhan's socket logs in by message
           }
@@ -104,8 +103,8 @@ struct KiteSimLoop {
     port = *server->listen("127.0.0.1", 0);
   }
 
-  brokers::net::HttpsTarget target() const {
-    return brokers::net::https_target("localhost", std::to_string(port), identity.ca_pem);
+  net::HttpsTarget target() const {
+    return net::https_target("localhost", std::to_string(port), identity.ca_pem);
   }
 
   // A gateway account for the simulated `api_key`/`token`, pointed at this server.

@@ -1,4 +1,4 @@
-#include "brokers/net/rate_limiter.h"
+#include "brokers/rate_limiter.h"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
-#include "brokers/form_query.h"
+#include "net/form_query.h"
 
 #include <boost/url/encode.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-namespace tandem::brokers {
+namespace tandem::net {
 
 std::optional<std::vector<FormParam>> parse_form(std::string_view text) {
   const std::string owned(text);  // NUL-terminated, as Boost 1.81 needs (form_query.h)
@@ -25,4 +25,4 @@ void add_form_field(std::string& form, std::string_view key, std::string_view va
                                   boost::urls::unreserved_chars));
 }
 
-}  // namespace tandem::brokers
+}  // namespace tandem::net

@@ -1,11 +1,11 @@
-#include "brokers/net/request_fields.h"
+#include "net/request_fields.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "brokers/form_query.h"
+#include "net/form_query.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 std::string_view header(const HttpRequest& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
@@ -33,4 +33,4 @@ std::string query_of(const std::string& target) {
   return q == std::string::npos ? std::string() : target.substr(q + 1);
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -1,4 +1,4 @@
-#include "brokers/net/order_stream.h"
+#include "brokers/order_stream.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,10 +10,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "brokers/net/tls_connect.h"
 #include "brokers/seeded_random.h"
+#include "net/tls_connect.h"
 
-namespace tandem::brokers::net {
+namespace tandem::brokers {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -24,15 +24,16 @@ constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
 struct OrderStream::Socket {
   std::shared_ptr<ssl::context> tls;  // outlives the stream that uses it
-  std::unique_ptr<websocket::stream<TlsSocket>> ws;
+  std::unique_ptr<websocket::stream<net::TlsSocket>> ws;
   void close() {
     if (!ws) return;
     ws->next_layer().shutdown_and_close();
   }
 };
 
-OrderStream::OrderStream(asio::any_io_executor executor, HttpsTarget target, StreamOptions options,
-                         StreamDialect dialect, OnOrder on_order, OnConnection on_connection)
+OrderStream::OrderStream(asio::any_io_executor executor, net::HttpsTarget target,
+                         StreamOptions options, StreamDialect dialect, OnOrder on_order,
+                         OnConnection on_connection)
     : executor_(std::move(executor)),
       target_(std::move(target)),
       options_(options),
@@ -92,17 +93,17 @@ asio::awaitable<Status> OrderStream::connect_and_read() {
   auto socket = std::make_shared<Socket>();
   socket_ = socket;
   connected_ = false;
-  auto tls = client_tls_context(target_.ca_pem);
+  auto tls = net::client_tls_context(target_.ca_pem);
   if (!tls.ok()) co_return tls.status();
   socket->tls = *tls;
   auto tls_stream =
-      co_await connect_tls(executor_, *socket->tls, target_.host, target_.port, dialect_.name);
+      co_await net::connect_tls(executor_, *socket->tls, target_.host, target_.port, dialect_.name);
   if (!tls_stream.ok()) co_return tls_stream.status();
   auto fail = [&](const char* step, const boost::system::error_code& e) {
     return Status(StatusCode::disconnected,
                   dialect_.name + " " + target_.host + ": " + step + ": " + e.message());
   };
-  socket->ws = std::make_unique<websocket::stream<TlsSocket>>(std::move(**tls_stream));
+  socket->ws = std::make_unique<websocket::stream<net::TlsSocket>>(std::move(**tls_stream));
   auto& ws = *socket->ws;
   // The broker's heartbeats are the liveness signal where it sends them; otherwise Beast
   // pings at half the idle timeout and closes a socket that does not answer.
@@ -185,4 +186,4 @@ asio::awaitable<void> OrderStream::run() {
   }
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::brokers

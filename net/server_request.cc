@@ -1,9 +1,9 @@
-#include "brokers/net/server_request.h"
+#include "net/server_request.h"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 namespace http = boost::beast::http;
 
@@ -39,4 +39,4 @@ Result<HttpRequest> parse_request(std::string_view bytes) {
   return request_from(parser.get(), "");
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

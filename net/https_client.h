@@ -22,7 +22,7 @@
 
 #include "domain/base/status.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 class SendGate;  // send_gate.h
 
@@ -109,4 +109,4 @@ std::unique_ptr<HttpsClient::Pool> tls_pool(boost::asio::any_io_executor executo
                                             HttpsTarget target, size_t max_connections,
                                             std::chrono::milliseconds deadline);
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

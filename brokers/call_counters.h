@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
-namespace tandem::brokers::net {
+namespace tandem::brokers {
 
 struct CallCounters {
   std::atomic<int64_t> rate_limit_waits{0};
@@ -18,4 +18,4 @@ inline CallCounters& call_counters() {
   return counters;
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::brokers

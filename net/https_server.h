@@ -14,11 +14,11 @@
 #include <utility>
 #include <vector>
 
-#include "brokers/net/https_client.h"
-#include "brokers/net/tls_identity.h"
 #include "domain/base/status.h"
+#include "net/https_client.h"
+#include "net/tls_identity.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 struct ServerReply {
   HttpResponse response;
@@ -82,4 +82,4 @@ class HttpsServer {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "brokers/broker_types.h"
-#include "brokers/net/https_client.h"
+#include "net/https_client.h"
 
-namespace tandem::brokers::net {
+namespace tandem::brokers {
 
 struct StreamOptions {
   std::chrono::milliseconds liveness_timeout{5000};  // as gokiteconnect: 5 s without a message
@@ -59,7 +59,7 @@ class OrderStream {
   using OnOrder = std::function<void(const BrokerOrder& order, bool recovered)>;
   using OnConnection = std::function<void(bool connected, const Status& why)>;
 
-  OrderStream(boost::asio::any_io_executor executor, HttpsTarget target, StreamOptions options,
+  OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target, StreamOptions options,
               StreamDialect dialect, OnOrder on_order, OnConnection on_connection);
   ~OrderStream();
 
@@ -79,7 +79,7 @@ class OrderStream {
   void emit(const BrokerOrder& order, bool recovered);
 
   boost::asio::any_io_executor executor_;
-  HttpsTarget target_;
+  net::HttpsTarget target_;
   StreamOptions options_;
   StreamDialect dialect_;
   OnOrder on_order_;
@@ -98,4 +98,4 @@ class OrderStream {
       seen_;
 };
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::brokers

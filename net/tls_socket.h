@@ -39,7 +39,7 @@
 #include <string>
 #include <type_traits>
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 class TlsSocket {
  public:
@@ -297,4 +297,4 @@ void async_teardown(boost::beast::role_type, TlsSocket& socket, TeardownHandler&
       boost::asio::append(std::forward<TeardownHandler>(handler), boost::system::error_code()));
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

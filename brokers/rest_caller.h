@@ -11,29 +11,29 @@
 #include <string>
 
 #include "brokers/broker_types.h"
-#include "brokers/net/https_client.h"
-#include "brokers/net/rate_limiter.h"
+#include "brokers/rate_limiter.h"
+#include "net/https_client.h"
 
-namespace tandem::brokers::net {
+namespace tandem::brokers {
 
 class RestCaller {
  public:
   using Clock = std::function<domain::TimeNs()>;
   using ParseError = BrokerError (*)(int http_status, std::string_view body);
 
-  RestCaller(HttpsClient& http, RateLimiter& limiter, Clock clock, ParseError parse_error,
+  RestCaller(net::HttpsClient& http, RateLimiter& limiter, Clock clock, ParseError parse_error,
              std::string broker, int max_attempts);
 
   // The body of a 2xx answer; otherwise the broker's error as a Status (to_status), or the
   // transport's (outcome unknown). `request` already carries the broker's headers.
-  boost::asio::awaitable<Result<std::string>> call(HttpRequest request, bool order_call);
+  boost::asio::awaitable<Result<std::string>> call(net::HttpRequest request, bool order_call);
 
   void restart() { stopped_status_ = Status(); }
   bool stopped() const { return !stopped_status_.ok(); }
   domain::TimeNs now() const { return clock_(); }
 
  private:
-  HttpsClient& http_;
+  net::HttpsClient& http_;
   RateLimiter& limiter_;
   Clock clock_;
   ParseError parse_error_;
@@ -42,4 +42,4 @@ class RestCaller {
   Status stopped_status_;
 };
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::brokers

@@ -1,4 +1,4 @@
-#include "brokers/net/tls_identity.h"
+#include "net/tls_identity.h"
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -8,7 +8,7 @@
 
 #include <memory>
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 namespace {
 
@@ -113,4 +113,4 @@ Result<TlsIdentity> make_tls_identity(const std::vector<std::string>& hosts, int
   return out;
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tandem::brokers {
+namespace tandem::net {
 
 struct FormParam {
   std::string key;
@@ -22,4 +22,4 @@ struct FormParam {
 // RFC 3986's unreserved characters), after a '&' unless `form` is empty.
 void add_form_field(std::string& form, std::string_view key, std::string_view value);
 
-}  // namespace tandem::brokers
+}  // namespace tandem::net

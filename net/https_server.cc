@@ -1,6 +1,6 @@
 // The only file that drives Beast as an HTTPS server; every call uses as_tuple, so no
 // exception leaves it.
-#include "brokers/net/https_server.h"
+#include "net/https_server.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -16,11 +16,11 @@
 #include <deque>
 #include <optional>
 
-#include "brokers/net/server_request.h"
-#include "brokers/net/tls_connect.h"
-#include "brokers/net/tls_socket.h"
+#include "net/server_request.h"
+#include "net/tls_connect.h"
+#include "net/tls_socket.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -313,4 +313,4 @@ void HttpsServer::stop() {
   impl_->acceptor.close(ec);
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

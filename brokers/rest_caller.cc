@@ -1,19 +1,19 @@
-#include "brokers/net/rest_caller.h"
+#include "brokers/rest_caller.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "brokers/net/call_counters.h"
+#include "brokers/call_counters.h"
 
-namespace tandem::brokers::net {
+namespace tandem::brokers {
 
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
-RestCaller::RestCaller(HttpsClient& http, RateLimiter& limiter, Clock clock, ParseError parse_error,
-                       std::string broker, int max_attempts)
+RestCaller::RestCaller(net::HttpsClient& http, RateLimiter& limiter, Clock clock,
+                       ParseError parse_error, std::string broker, int max_attempts)
     : http_(http),
       limiter_(limiter),
       clock_(std::move(clock)),
@@ -21,7 +21,7 @@ RestCaller::RestCaller(HttpsClient& http, RateLimiter& limiter, Clock clock, Par
       broker_(std::move(broker)),
       max_attempts_(max_attempts) {}
 
-asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool order_call) {
+asio::awaitable<Result<std::string>> RestCaller::call(net::HttpRequest request, bool order_call) {
   if (!stopped_status_.ok()) co_return stopped_status_;  // reported once already: no hammering
   request.in_sequence = order_call;  // an account's orders leave in the order they were made
   for (int attempt = 1;; ++attempt) {
@@ -35,7 +35,7 @@ asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool 
         co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
       }
     }
-    Result<HttpResponse> response = co_await http_.request(request);
+    Result<net::HttpResponse> response = co_await http_.request(request);
     if (!response.ok()) co_return response.status();  // transport: outcome unknown
     if (response->status >= 200 && response->status < 300) {
       if (order_call) limiter_.on_success();
@@ -54,4 +54,4 @@ asio::awaitable<Result<std::string>> RestCaller::call(HttpRequest request, bool 
   }
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::brokers

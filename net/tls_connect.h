@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
-#include "brokers/net/tls_socket.h"
 #include "domain/base/status.h"
+#include "net/tls_socket.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 // A client context that verifies peers against the system trust store plus `ca_pem`
 // (empty: the system store only), shared by every caller with the same `ca_pem` while any
@@ -33,4 +33,4 @@ void release_idle_buffers(boost::asio::ssl::context& tls);
     boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, std::string host,
     std::string port, std::string what, std::string local_address = {});
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

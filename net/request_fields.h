@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "brokers/net/https_client.h"
+#include "net/https_client.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 [[nodiscard]] std::string_view header(const HttpRequest& r, std::string_view name);
 // The decoded value of `key` in a query string or form body; empty when absent.
@@ -16,4 +16,4 @@ namespace tandem::brokers::net {
 // The query string of a request target ("" when none).
 [[nodiscard]] std::string query_of(const std::string& target);
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -28,11 +28,11 @@
 #include <utility>
 #include <vector>
 
-#include "brokers/net/https_client.h"
-#include "brokers/net/send_gate.h"
 #include "domain/base/assert.h"
+#include "net/https_client.h"
+#include "net/send_gate.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 // The request's bytes as Beast writes them, with the Host header; made before the send gate
 // (send_gate.h), so that only the write itself is left once it opens.
@@ -212,4 +212,4 @@ boost::asio::awaitable<Result<HttpResponse>> HttpsPool<Connector>::request(HttpR
   co_return out;
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -1,15 +1,15 @@
 // The product's HttpsClient: HttpsPool (https_pool.h) on verified TLS sockets. Every Asio
 // and Beast call uses as_tuple, so no exception leaves it (STYLE.md §3).
-#include "brokers/net/https_client.h"
+#include "net/https_client.h"
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/serializer.hpp>
 
-#include "brokers/net/https_pool.h"
-#include "brokers/net/tls_connect.h"
+#include "net/https_pool.h"
+#include "net/tls_connect.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -81,4 +81,4 @@ HttpsClient::HttpsClient(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
 HttpsClient::~HttpsClient() = default;
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

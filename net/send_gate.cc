@@ -1,9 +1,9 @@
-#include "brokers/net/send_gate.h"
+#include "net/send_gate.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 namespace asio = boost::asio;
 
@@ -29,4 +29,4 @@ asio::awaitable<bool> SendGate::wait() {
   co_return state_ == State::open;
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

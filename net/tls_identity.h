@@ -9,7 +9,7 @@
 
 #include "domain/base/status.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 struct TlsIdentity {
   std::string ca_pem;           // the CA certificate clients add to their trust store
@@ -22,4 +22,4 @@ struct TlsIdentity {
 [[nodiscard]] Result<TlsIdentity> make_tls_identity(const std::vector<std::string>& hosts,
                                                     int days = 30);
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

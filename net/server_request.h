@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "brokers/net/https_client.h"
 #include "domain/base/status.h"
+#include "net/https_client.h"
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 [[nodiscard]] HttpRequest request_from(
     const boost::beast::http::request<boost::beast::http::string_body>& request,
@@ -23,4 +23,4 @@ namespace tandem::brokers::net {
 // before the request does.
 [[nodiscard]] Result<HttpRequest> parse_request(std::string_view bytes);
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -11,7 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 class SendGate {
  public:
@@ -28,4 +28,4 @@ class SendGate {
   boost::asio::steady_timer wake_;  // never expires: open() and close() cancel its waits
 };
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -1,4 +1,4 @@
-#include "brokers/net/tls_connect.h"
+#include "net/tls_connect.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -10,7 +10,7 @@
 #include <map>
 #include <mutex>
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -95,4 +95,4 @@ asio::awaitable<Result<std::unique_ptr<TlsSocket>>> connect_tls(asio::any_io_exe
   co_return std::move(stream);
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net

@@ -1,4 +1,4 @@
-#include "brokers/net/tls_socket.h"
+#include "net/tls_socket.h"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 
-namespace tandem::brokers::net {
+namespace tandem::net {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -239,4 +239,4 @@ void teardown(boost::beast::role_type, TlsSocket& socket, error_code& ec) {
   ec = {};
 }
 
-}  // namespace tandem::brokers::net
+}  // namespace tandem::net
