@@ -285,6 +285,9 @@ std::string metrics_text(const OperatorView& v) {
           v.counters.journal_records);
   counter(out, "tandem_inbox_depth", "Facts waiting for the engine thread.", v.counters.inbox_depth,
           "gauge");
+  counter(out, "tandem_orders_outcome_unknown",
+          "Follower places whose answer and lookups by tag failed, kept and looked up again.",
+          v.counters.unknown_places, "gauge");
   counter(out, "tandem_leader_connected", "1 while the leader's order stream is up.",
           v.leader_connected ? 1 : 0, "gauge");
   int64_t paused = 0, stopped = 0, guarded = 0;

@@ -186,6 +186,7 @@ void Engine::publish_view(bool force) {
   view->counters.rate_limited_answers = brokers::call_counters().rate_limited_answers;
   view->counters.send_queue_waits = 0;
   for (const auto& [gateway, queue] : queues_) view->counters.send_queue_waits += queue->waits();
+  view->counters.unknown_places = static_cast<int64_t>(unknown_places_.size());
   {
     std::lock_guard lock(stats_mu_);
     view->counters.leader_updates = stats_.leader_updates;

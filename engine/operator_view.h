@@ -133,6 +133,7 @@ struct OperatorCounters {
   int64_t rate_limit_waits = 0;      // order calls that waited for their account's limiter
   int64_t rate_limited_answers = 0;  // HTTP 429 / DH-904 answers (sent again)
   int64_t send_queue_waits = 0;      // orders that queued behind their account's (send_queue.h)
+  int64_t unknown_places = 0;        // now: places of unknown outcome kept (unknown_places.h)
 };
 
 struct OperatorView {

@@ -330,6 +330,8 @@ TEST(EngineScenarios, AnUnknownPlaceLeftAtAStopIsLookedUpAtTheNextStart) {
                     .ok());
     leader_trades(rig, e, d::Side::buy, 3);
     EXPECT_EQ(e.stats().unknown_outcomes, 1) << describe(e.stats());
+    // Shown to the operator (/metrics: tandem_orders_outcome_unknown) within a view interval.
+    EXPECT_TRUE(wait_for([&] { return e.view()->counters.unknown_places == 1; }, 2s));
   });
   ASSERT_TRUE(first);
   std::string stopped;
