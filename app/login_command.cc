@@ -215,7 +215,7 @@ int login_dhan(const DhanLoginOptions& o) {
   net::HttpsClient http(io.get_executor(), *target, 1, std::chrono::seconds(15));
   brokers::RateLimiter limiter(brokers::RateLimits{});
   brokers::dhan::RestSession session(
-      http, {o.account, token}, limiter, [] { return domain::TimeNs{0}; },
+      io.get_executor(), http, {o.account, token}, limiter, [] { return domain::TimeNs{0}; },
       brokers::dhan::SecurityMap(), path_of(o.api_url));
   std::optional<Result<brokers::dhan::Profile>> answer;
   asio::co_spawn(

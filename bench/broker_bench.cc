@@ -94,11 +94,13 @@ Figures measure(d::Broker broker, int accounts, std::chrono::milliseconds latenc
             credentials.client_id = "U" + std::to_string(i);
             credentials.access_token = "tok" + std::to_string(i);
             dhan_sessions.push_back(std::make_unique<brokers::dhan::RestSession>(
-                *clients.back(), credentials, *limiters.back(), wall_clock, securities));
+                client_io.get_executor(), *clients.back(), credentials, *limiters.back(),
+                wall_clock, securities));
           } else {
             sessions.push_back(std::make_unique<brokers::kite::RestSession>(
-                *clients.back(), brokers::kite::Credentials{"benchkey", "tok" + std::to_string(i)},
-                *limiters.back(), wall_clock));
+                client_io.get_executor(), *clients.back(),
+                brokers::kite::Credentials{"benchkey", "tok" + std::to_string(i)}, *limiters.back(),
+                wall_clock));
           }
         }
         size_t handshakes_before = 0;

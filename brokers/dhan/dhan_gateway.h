@@ -1,8 +1,8 @@
-// The Gateway for one DhanHQ v2 account: REST over a warm HTTPS pool (optionally bound to
-// the account's registered static IP), order calls paced by the 10 orders/s limiter, the
-// live order-update socket with gap fill, and the account's SecurityMap (from the scrip
-// master) to name instruments as Dhan does. Reconciliation after a network error looks the
-// order up by its correlationId (GET /orders/external/{id}). Thread-safety: one strand.
+// The Gateway for one DhanHQ v2 account: its REST calls (RestSession, over a warm HTTPS pool
+// optionally bound to the account's registered static IP, order calls paced by the
+// 10 orders/s limiter, the account's SecurityMap from the scrip master naming instruments as
+// Dhan does), and the live order-update socket with gap fill. Reconciliation after a network error
+// looks the order up by its correlationId (GET /orders/external/{id}). Thread-safety: one strand.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 
+#include "brokers/account_connection.h"
 #include "brokers/dhan/order_stream.h"
 #include "brokers/dhan/rest_session.h"
 #include "brokers/gateway.h"
@@ -35,7 +36,7 @@ struct DhanAccount {
   brokers::StreamOptions stream_options;
 };
 
-class DhanGateway final : public Gateway {
+class DhanGateway final : private AccountConnection<DhanAccount>, public RestSession {
  public:
   // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`
   // (the simulated shell's tests give one of scripted streams).
@@ -46,33 +47,11 @@ class DhanGateway final : public Gateway {
   boost::asio::awaitable<Status> warm() override;
   int stream_connects() const { return stream_ ? stream_->connects() : 0; }
 
-  std::string_view broker() const override { return "dhan"; }
-  boost::asio::any_io_executor executor() const override { return executor_; }
-  bool holds_at_gate() const override { return true; }  // the HTTPS request waits
-  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
-                                                  PlaceOptions options) override;
-  boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
-                                                               domain::OrderRequest order) override;
-  boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override;
-  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() override;
-  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(
-      domain::BrokerOrderId id) override;
-  boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades() override;
-  boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() override;
-  boost::asio::awaitable<Result<Funds>> funds() override;
-  // The profile's segments and token validity, and the static IPs from getIP.
-  boost::asio::awaitable<Result<AccountFacts>> account_facts() override;
-  boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() override;
   void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
   void stop() override;
   void set_access_token(std::string token) override;
 
  private:
-  boost::asio::any_io_executor executor_;
-  DhanAccount account_;
-  net::HttpsClient http_;
-  RateLimiter limiter_;
-  RestSession rest_;
   std::unique_ptr<OrderStream> stream_;
 };
 

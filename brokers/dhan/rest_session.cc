@@ -8,10 +8,11 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace d = ::tandem::domain;
 
-RestSession::RestSession(net::HttpsClient& http, Credentials credentials, RateLimiter& limiter,
-                         Clock clock, SecurityMap securities, std::string path_prefix,
-                         int max_attempts)
-    : credentials_(std::move(credentials)),
+RestSession::RestSession(asio::any_io_executor executor, net::HttpsClient& http,
+                         Credentials credentials, RateLimiter& limiter, Clock clock,
+                         SecurityMap securities, std::string path_prefix, int max_attempts)
+    : executor_(std::move(executor)),
+      credentials_(std::move(credentials)),
       securities_(std::move(securities)),
       prefix_(std::move(path_prefix)),
       caller_(http, limiter, std::move(clock), &parse_error, "dhan", max_attempts) {}
@@ -19,6 +20,30 @@ RestSession::RestSession(net::HttpsClient& http, Credentials credentials, RateLi
 void RestSession::set_access_token(std::string token) {
   credentials_.access_token = std::move(token);
   caller_.restart();
+}
+
+void RestSession::subscribe(OnOrderUpdate, OnConnectionChange) {}  // REST only: no stream
+
+asio::awaitable<Result<std::vector<BrokerOrder>>> RestSession::order_history(d::BrokerOrderId id) {
+  auto now = co_await order(std::move(id));
+  if (!now.ok()) co_return now.status();
+  co_return std::vector<BrokerOrder>{std::move(now).value()};
+}
+
+asio::awaitable<Result<AccountFacts>> RestSession::account_facts() {
+  auto account = co_await profile();
+  if (!account.ok()) co_return account.status();
+  auto ips = co_await registered_ips();
+  if (!ips.ok()) co_return ips.status();
+  AccountFacts facts;
+  facts.segments = std::move(account->segments);
+  facts.token_valid_until = std::move(account->token_validity);
+  facts.registered_ips = std::move(ips).value();
+  co_return facts;
+}
+
+asio::awaitable<Result<std::vector<d::Instrument>>> RestSession::instruments() {
+  co_return securities_.instruments();
 }
 
 asio::awaitable<Result<std::string>> RestSession::call(net::HttpRequest request, bool order_call) {

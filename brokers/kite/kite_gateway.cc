@@ -7,61 +7,16 @@ namespace d = ::tandem::domain;
 
 KiteGateway::KiteGateway(asio::any_io_executor executor, KiteAccount account,
                          RestSession::Clock clock, std::unique_ptr<net::HttpsClient::Pool> rest)
-    : executor_(executor),
-      account_(std::move(account)),
-      http_(rest ? std::move(rest)
-                 : net::tls_pool(executor, account_.rest, account_.connections, account_.deadline)),
-      limiter_(account_.limits),
-      rest_(http_, account_.credentials, limiter_, std::move(clock)) {}
+    : AccountConnection(executor, std::move(account), std::move(rest)),
+      RestSession(executor, http_, account_.credentials, limiter_, std::move(clock)) {}
 
 KiteGateway::~KiteGateway() { stop(); }
 
 asio::awaitable<Status> KiteGateway::warm() { return http_.warm(account_.warm_connections); }
 
-asio::awaitable<Result<Placement>> KiteGateway::place(d::OrderRequest order, d::ClientTag tag,
-                                                      PlaceOptions options) {
-  return rest_.place(std::move(order), std::move(tag), options);
-}
-
-asio::awaitable<Result<d::BrokerOrderId>> KiteGateway::modify(d::BrokerOrderId id,
-                                                              d::OrderRequest order) {
-  return rest_.modify(std::move(id), std::move(order));
-}
-
-asio::awaitable<Result<d::BrokerOrderId>> KiteGateway::cancel(d::BrokerOrderId id) {
-  return rest_.cancel(std::move(id));
-}
-
-asio::awaitable<Result<std::vector<BrokerOrder>>> KiteGateway::orders() { return rest_.orders(); }
-
-asio::awaitable<Result<std::vector<BrokerOrder>>> KiteGateway::order_history(d::BrokerOrderId id) {
-  return rest_.order_history(std::move(id));
-}
-
-asio::awaitable<Result<std::vector<BrokerTrade>>> KiteGateway::trades() { return rest_.trades(); }
-
-asio::awaitable<Result<std::vector<d::BrokerPosition>>> KiteGateway::positions() {
-  return rest_.positions();
-}
-
-asio::awaitable<Result<Funds>> KiteGateway::funds() { return rest_.funds(); }
-
-asio::awaitable<Result<AccountFacts>> KiteGateway::account_facts() {
-  auto exchanges = co_await rest_.exchanges();
-  if (!exchanges.ok()) co_return exchanges.status();
-  AccountFacts facts;
-  facts.segments = std::move(exchanges).value();
-  facts.token_valid_until = "about 06:00 IST after the login (Kite's rule)";
-  co_return facts;
-}
-
-asio::awaitable<Result<std::vector<d::Instrument>>> KiteGateway::instruments() {
-  return rest_.instruments();
-}
-
 void KiteGateway::subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) {
   if (stream_) stream_->stop();
-  stream_ = std::make_unique<OrderStream>(executor_, account_.stream, account_.credentials, rest_,
+  stream_ = std::make_unique<OrderStream>(executor(), account_.stream, account_.credentials, *this,
                                           account_.stream_options, std::move(on_order),
                                           std::move(on_connection));
   if (!watched_.empty()) {  // a new stream keeps the instruments watched on the last one
@@ -103,7 +58,7 @@ void KiteGateway::stop() {
 void KiteGateway::set_access_token(std::string token) {
   account_.credentials.access_token = token;
   if (stream_) stream_->set_access_token(token);
-  rest_.set_access_token(std::move(token));
+  RestSession::set_access_token(std::move(token));
 }
 
 }  // namespace tandem::brokers::kite

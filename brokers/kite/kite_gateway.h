@@ -1,6 +1,7 @@
-// The Gateway for one Kite Connect v3 account: REST over a warm HTTPS pool (optionally
-// bound to the account's registered static IP), order calls paced by the account's rate
-// limiter, and the order-update WebSocket with gap fill. Thread-safety: one strand.
+// The Gateway for one Kite Connect v3 account: its REST calls (RestSession, over a warm
+// HTTPS pool optionally bound to the account's registered static IP, order calls paced by
+// the account's rate limiter), and the order-update WebSocket with gap fill and the ticker.
+// Thread-safety: one strand.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -9,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "brokers/account_connection.h"
 #include "brokers/gateway.h"
 #include "brokers/kite/order_stream.h"
 #include "brokers/kite/rest_session.h"
@@ -32,7 +34,7 @@ struct KiteAccount {
   StreamOptions stream_options;
 };
 
-class KiteGateway final : public Gateway {
+class KiteGateway final : private AccountConnection<KiteAccount>, public RestSession {
  public:
   // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`
   // (the simulated shell's tests give one of scripted streams).
@@ -44,35 +46,12 @@ class KiteGateway final : public Gateway {
   boost::asio::awaitable<Status> warm() override;
   int stream_connects() const { return stream_ ? stream_->connects() : 0; }
 
-  std::string_view broker() const override { return "kite"; }
-  boost::asio::any_io_executor executor() const override { return executor_; }
-  bool holds_at_gate() const override { return true; }  // the HTTPS request waits
-  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
-                                                  PlaceOptions options) override;
-  boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
-                                                               domain::OrderRequest order) override;
-  boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override;
-  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() override;
-  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(
-      domain::BrokerOrderId id) override;
-  boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades() override;
-  boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() override;
-  boost::asio::awaitable<Result<Funds>> funds() override;
-  // The profile's exchanges; the token's end is Kite's rule (brokers.md §1.3), and Kite has
-  // no call that lists the registered static IP.
-  boost::asio::awaitable<Result<AccountFacts>> account_facts() override;
-  boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() override;
   void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
   void stop() override;
   bool watch_prices(std::vector<domain::Instrument> instruments, OnPrices on_prices) override;
   void set_access_token(std::string token) override;
 
  private:
-  boost::asio::any_io_executor executor_;
-  KiteAccount account_;
-  net::HttpsClient http_;
-  RateLimiter limiter_;
-  RestSession rest_;
   std::unique_ptr<OrderStream> stream_;
   void on_ticks(const std::vector<Tick>& ticks);
   std::map<uint32_t, domain::InstrumentKey> watched_;  // instrument token → our name

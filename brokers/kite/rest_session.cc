@@ -11,9 +11,11 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace d = ::tandem::domain;
 
-RestSession::RestSession(net::HttpsClient& http, Credentials credentials, RateLimiter& limiter,
-                         Clock clock, int max_attempts)
-    : credentials_(std::move(credentials)),
+RestSession::RestSession(asio::any_io_executor executor, net::HttpsClient& http,
+                         Credentials credentials, RateLimiter& limiter, Clock clock,
+                         int max_attempts)
+    : executor_(std::move(executor)),
+      credentials_(std::move(credentials)),
       caller_(http, limiter, std::move(clock), &parse_error, "kite", max_attempts) {}
 
 void RestSession::set_access_token(std::string token) {
@@ -139,5 +141,16 @@ asio::awaitable<Result<std::vector<std::string>>> RestSession::exchanges() {
   if (!body.ok()) co_return body.status();
   co_return parse_profile_exchanges(*body);
 }
+
+asio::awaitable<Result<AccountFacts>> RestSession::account_facts() {
+  auto exchanges_now = co_await exchanges();
+  if (!exchanges_now.ok()) co_return exchanges_now.status();
+  AccountFacts facts;
+  facts.segments = std::move(exchanges_now).value();
+  facts.token_valid_until = "about 06:00 IST after the login (Kite's rule)";
+  co_return facts;
+}
+
+void RestSession::subscribe(OnOrderUpdate, OnConnectionChange) {}  // REST only: no stream
 
 }  // namespace tandem::brokers::kite

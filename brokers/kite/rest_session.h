@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "brokers/broker_types.h"
+#include "brokers/gateway.h"
 #include "brokers/kite/login.h"
 #include "brokers/rate_limiter.h"
 #include "brokers/rest_caller.h"
@@ -25,37 +26,51 @@ struct Credentials {
   std::string access_token;  // secret: never logged, never in an error message
 };
 
-class RestSession {
+// A Kite account's REST calls, as the Gateway they are: KiteGateway adds the order stream
+// and the ticker on top. Used alone (tests, benchmarks), it has no stream: subscribe()
+// reports nothing.
+class RestSession : public Gateway {
  public:
   using Clock = std::function<domain::TimeNs()>;
-  RestSession(net::HttpsClient& http, Credentials credentials, RateLimiter& limiter, Clock clock,
-              int max_attempts = 5);
+  // Calls run on `executor`, the executor of `http`'s connections.
+  RestSession(boost::asio::any_io_executor executor, net::HttpsClient& http,
+              Credentials credentials, RateLimiter& limiter, Clock clock, int max_attempts = 5);
 
+  std::string_view broker() const override { return "kite"; }
+  boost::asio::any_io_executor executor() const override { return executor_; }
+  bool holds_at_gate() const override { return true; }  // the HTTPS request waits
   // Arguments are taken by value: these coroutines start lazily, after the caller's
   // temporaries are gone.
   // Above the freeze quantity the order goes with `autoslice=true`.
   boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
-                                                  PlaceOptions options = {});
+                                                  PlaceOptions options = {}) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
-                                                               domain::OrderRequest order);
-  boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id);
-  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders();
-  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(domain::BrokerOrderId id);
-  boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades();
-  boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions();
-  boost::asio::awaitable<Result<Funds>> funds();
+                                                               domain::OrderRequest order) override;
+  boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override;
+  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() override;
+  boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(
+      domain::BrokerOrderId id) override;
+  boost::asio::awaitable<Result<std::vector<BrokerTrade>>> trades() override;
+  boost::asio::awaitable<Result<std::vector<domain::BrokerPosition>>> positions() override;
+  boost::asio::awaitable<Result<Funds>> funds() override;
+  // The profile's exchanges; the token's end is Kite's rule (brokers.md §1.3), and Kite has
+  // no call that lists the registered static IP.
+  boost::asio::awaitable<Result<AccountFacts>> account_facts() override;
+  boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments() override;
   // GET /user/profile: the exchanges the account may trade on.
   boost::asio::awaitable<Result<std::vector<std::string>>> exchanges();
-  boost::asio::awaitable<Result<std::vector<domain::Instrument>>> instruments();
+  void subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) override;
+  void stop() override {}
 
   // A new token (after `tandem login kite`) starts the session again.
-  void set_access_token(std::string token);
+  void set_access_token(std::string token) override;
   bool stopped() const { return caller_.stopped(); }
 
  private:
   // Kite's headers on `request`, then the shared call discipline.
   boost::asio::awaitable<Result<std::string>> call(net::HttpRequest request, bool order_call);
 
+  boost::asio::any_io_executor executor_;
   Credentials credentials_;
   brokers::RestCaller caller_;
 };

@@ -66,7 +66,8 @@ struct KiteLoop : testing::KiteSimLoop {
       net::HttpsClient http(io.get_executor(), target(), 8, std::chrono::milliseconds(3000));
       EXPECT_TRUE((co_await http.warm(2)).ok());
       RateLimiter limiter(std::move(limits));
-      kite::RestSession session(http, {"simkey", "tok-secret-1"}, limiter, wall_clock);
+      kite::RestSession session(io.get_executor(), http, {"simkey", "tok-secret-1"}, limiter,
+                                wall_clock);
       co_await body(session);
     });
     EXPECT_TRUE(done) << "the session did not finish";

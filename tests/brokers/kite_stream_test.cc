@@ -50,7 +50,7 @@ struct StreamLoop : testing::KiteSimLoop {
     const bool done = KiteSimLoop::run([&]() -> asio::awaitable<void> {
       net::HttpsClient http(io.get_executor(), target(), 2, 3000ms);
       RateLimiter limiter(RateLimits::kite_orders());
-      kite::RestSession rest(http, {"k", "tokL"}, limiter, wall_clock);
+      kite::RestSession rest(io.get_executor(), http, {"k", "tokL"}, limiter, wall_clock);
       kite::OrderStream stream(
           io.get_executor(), target(), {"k", "tokL"}, rest, options,
           [this](const BrokerOrder& o, bool recovered) { got.emplace_back(o, recovered); },

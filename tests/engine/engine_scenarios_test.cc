@@ -81,6 +81,12 @@ d::FollowerSettings kite_follower(d::SizingPolicy policy, int64_t ratio_ppm = d:
   return follower("FOLLOW1", d::Broker::kite, policy, ratio_ppm);
 }
 
+// How many alerts of `kind` were raised (journaled).
+int alerts_of(const Outcome& o, const std::string& kind) {
+  const auto it = o.alerts.find(kind);
+  return it == o.alerts.end() ? 0 : it->second;
+}
+
 std::vector<int64_t> quantities(const Outcome& o) {
   std::vector<int64_t> q;
   for (const auto& order : o.book) q.push_back(order.quantity_units);
@@ -257,7 +263,7 @@ TEST(EngineScenarios, AnUnknownPlaceIsLookedUpAgainUntilItsBrokerAnswers) {
     ASSERT_EQ(o.acks.size(), 1u);
     EXPECT_EQ(o.acks.at(o.book[0].tag), 1) << "acknowledged once";
     EXPECT_TRUE(o.rejected.empty()) << "an unknown outcome is not a rejection";
-    EXPECT_EQ(o.alerts.count("order_outcome_unknown"), found_in_time ? 0u : 1u);
+    EXPECT_EQ(alerts_of(o, "order_outcome_unknown"), found_in_time ? 0 : 1) << "alerted once";
   }
 }
 
@@ -302,7 +308,13 @@ TEST(EngineScenarios, AnUnknownPlaceReportedByTheFollowersStreamIsAcknowledgedOn
     ASSERT_EQ(o.acks.size(), 1u);
     EXPECT_EQ(o.acks.at(o.book[0].tag), 1);
     EXPECT_TRUE(o.rejected.empty());
-    EXPECT_EQ(o.alerts.count("order_outcome_unknown"), stream_down ? 1u : 0u);
+    // Given up before any report: alerted once. With the stream up the report usually comes
+    // first (no alert), but a loaded machine can deliver it after the give-up: at most once.
+    if (stream_down) {
+      EXPECT_EQ(alerts_of(o, "order_outcome_unknown"), 1);
+    } else {
+      EXPECT_LE(alerts_of(o, "order_outcome_unknown"), 1);
+    }
   }
 }
 

@@ -121,7 +121,8 @@ class LiveDay {
               net::https_target("localhost", port_, read_file(dir_.path("ca.pem"))), 1,
               std::chrono::seconds(30));
           brokers::RateLimiter limiter(brokers::RateLimits::kite_orders());
-          brokers::kite::RestSession rest(http, {"ck", token}, limiter, wall_clock);
+          brokers::kite::RestSession rest(io.get_executor(), http, {"ck", token}, limiter,
+                                          wall_clock);
           co_await body(rest);
         },
         asio::detached);
