@@ -187,10 +187,6 @@ Status Engine::found_second_order(const d::FollowerId& follower, const brokers::
   return append({std::move(f)});
 }
 
-bool Engine::at_broker(const d::FollowerOrderIntent& intent) const {
-  return book_unread_.contains(intent.follower) || in_broker_book(intent);
-}
-
 bool Engine::in_broker_book(const d::FollowerOrderIntent& intent) const {
   const auto tags = book_tags_.find(intent.follower);
   return tags != book_tags_.end() && tags->second.contains(intent.tag.value);

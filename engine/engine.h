@@ -184,6 +184,9 @@ class Engine {
   Status keep_unknown(const OutcomeFact& f);
   Status answered(OutcomeFact& f);
   Status settle_by_report(const domain::ClientTag& tag, const domain::BrokerOrderId& order_id);
+  // A place of unknown outcome that its broker reported under its tag: `ack` (its outcome)
+  // acknowledged with that order, the place settled.
+  Status acknowledge_reported(OutcomeFact ack, const domain::BrokerOrderId& id);
   // The places of unknown outcome that are due, handed to the dispatcher to be looked up by
   // their tags (and sent under them if the broker has none).
   void look_up_unknown_places();
@@ -290,9 +293,8 @@ class Engine {
   void read_broker_books();
   void read_broker_book(const domain::FollowerId& follower, brokers::Gateway* gateway,
                         std::vector<std::pair<domain::FollowerId, brokers::BrokerOrder>>& orphans);
-  // Whether a place is looked up before it is sent: its tag in the book read at start, or
-  // that book unread.
-  [[nodiscard]] bool at_broker(const domain::FollowerOrderIntent& intent) const;
+  // Whether the place's tag is in its follower's book read at start (a place is looked up
+  // before it is sent then, and when that book could not be read: book_unread_).
   [[nodiscard]] bool in_broker_book(const domain::FollowerOrderIntent& intent) const;
   // Journals the found orders that copied `leader_order` (all that are left when null).
   Status journal_found(const domain::LeaderOrderId* leader_order);

@@ -80,10 +80,7 @@ Status Engine::handle(OutcomeFact& f) {
 Status Engine::keep_unknown(const OutcomeFact& f) {
   if (const d::BrokerOrderId* reported = order_of_tag(f.intent.tag)) {
     // Its broker reported the order under its tag meanwhile (handle(FollowerFact)).
-    OutcomeFact ack = f;
-    ack.acked = *reported;
-    unknown_places_.settle(f.intent.tag);
-    return answered(ack);
+    return acknowledge_reported(f, *reported);
   }
   if (!unknown_places_.keep(f.intent, f.leader_received, std::chrono::steady_clock::now())) {
     return Status();  // looked up again, still unknown: kept, already alerted
@@ -161,8 +158,12 @@ Status Engine::answered(OutcomeFact& f) {
 Status Engine::settle_by_report(const d::ClientTag& tag, const d::BrokerOrderId& order_id) {
   const UnknownPlaces::Place* place = unknown_places_.find(tag);
   if (place == nullptr || place->looking) return Status();
-  OutcomeFact ack{place->intent, order_id, {}, {}, std::nullopt, std::nullopt};
-  unknown_places_.settle(tag);
+  return acknowledge_reported({place->intent, {}, {}, {}, std::nullopt, std::nullopt}, order_id);
+}
+
+Status Engine::acknowledge_reported(OutcomeFact ack, const d::BrokerOrderId& id) {
+  ack.acked = id;
+  unknown_places_.settle(ack.intent.tag);
   return answered(ack);
 }
 

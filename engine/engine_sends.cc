@@ -63,15 +63,17 @@ void Engine::send(const d::FollowerOrderIntent& intent, LeaderTime leader_receiv
   brokers::Gateway* gateway = followers_.at(intent.follower);
   const size_t thread = thread_of(*gateway);
   // `look_first` from the callers: an earlier send may have placed it (reconcile, a place
-  // of unknown outcome). at_broker(): the tag is in the broker's book read at start, or that
-  // book could not be read (looked up as a precaution).
+  // of unknown outcome), or the tag is in the broker's book read at start. Looked up too,
+  // as a precaution only, when that book could not be read.
   const bool place = intent.action == d::CopyAction::place;
+  const bool in_book = place && in_broker_book(intent);
+  const bool book_unread = place && book_unread_.contains(intent.follower);
   QueuedOrder order{gateway,
                     intent,
                     {},
                     leader_received,
-                    look_first || (place && at_broker(intent)),
-                    place && (look_first || in_broker_book(intent)),
+                    look_first || in_book || book_unread,
+                    place && (look_first || in_book),
                     lane_of(intent),
                     std::chrono::steady_clock::now()};
   if (gates != nullptr) {
