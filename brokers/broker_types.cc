@@ -16,7 +16,8 @@ void stamp_frame(std::vector<BrokerOrder>& orders, std::string_view frame) {
   for (BrokerOrder& o : orders) o.raw_digest = digest;
 }
 
-domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs received_time_ns) {
+domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs received_time_ns,
+                                           bool recovered) {
   domain::LeaderOrderUpdate u;
   u.order_id = domain::LeaderOrderId{o.order_id.value};
   u.status = o.status;
@@ -33,6 +34,7 @@ domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs 
   u.exchange_time_ns = o.exchange_time_ns != 0 ? o.exchange_time_ns : o.order_time_ns;
   u.received_time_ns = received_time_ns;
   u.raw_digest = o.raw_digest;
+  u.recovered = recovered;
   return u;
 }
 

@@ -151,8 +151,9 @@ struct Placement {
 void stamp_frame(std::vector<BrokerOrder>& orders, std::string_view frame);
 
 // The leader update the engine journals for a broker order seen at `received_time_ns`, with
-// the digest of the bytes it came in.
+// the digest of the bytes it came in; `recovered`: found by a gap fill, not pushed live.
 [[nodiscard]] domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& order,
-                                                         domain::TimeNs received_time_ns);
+                                                         domain::TimeNs received_time_ns,
+                                                         bool recovered = false);
 
 }  // namespace tandem::brokers

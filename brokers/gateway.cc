@@ -21,6 +21,14 @@ boost::asio::awaitable<Result<std::vector<BrokerOrder>>> find_by_tag(Gateway& ga
   co_return found;
 }
 
+void subscribe_leader(Gateway& gateway, std::function<domain::TimeNs()> clock,
+                      OnLeaderUpdate on_update, OnConnectionChange on_connection) {
+  gateway.subscribe([clock = std::move(clock), on_update = std::move(on_update)](
+                        const BrokerOrder& o,
+                        bool recovered) { on_update(to_leader_update(o, clock(), recovered)); },
+                    std::move(on_connection));
+}
+
 void stop_and_wait(Gateway& gateway) {
   std::promise<void> stopped;
   boost::asio::post(gateway.executor(), [&] {

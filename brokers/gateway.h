@@ -96,6 +96,14 @@ class Gateway {
 boost::asio::awaitable<Result<std::vector<BrokerOrder>>> find_by_tag(Gateway& gateway,
                                                                      domain::ClientTag tag);
 
+// The leader's account as the engine's input: every order its stream reports (live, or found
+// by the gap fill: `recovered`) handed on as a domain LeaderOrderUpdate, stamped with
+// `clock`'s time of receipt, with the digest of the frame it came in (taken by the codec).
+// Call on the gateway's executor; the handlers run there.
+using OnLeaderUpdate = std::function<void(domain::LeaderOrderUpdate update)>;
+void subscribe_leader(Gateway& gateway, std::function<domain::TimeNs()> clock,
+                      OnLeaderUpdate on_update, OnConnectionChange on_connection);
+
 // Stops the gateway on its own executor and waits until it has: for an owner, on another
 // thread, before the gateway's broker thread ends. Never from that executor itself.
 void stop_and_wait(Gateway& gateway);

@@ -67,7 +67,7 @@ void Engine::read_broker_book(
   auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
       gateway->executor(), [g = gateway] { return g->orders(); });
   if (!book.ok()) {
-    book_unread_.insert(follower);
+    dispatcher_.book_unread(follower);
     alert("broker_book_unread",
           follower.value + ": its order book could not be read at start (" +
               book.status().message() +
@@ -75,7 +75,7 @@ void Engine::read_broker_book(
           "broker_book_unread:" + follower.value);
     return;
   }
-  std::set<std::string>& tags = book_tags_[follower];
+  std::set<std::string> tags;
   std::vector<std::string> listed;
   for (const auto& order : *book) {
     if (order.tag.empty()) continue;  // placed by hand, not by Tandem
@@ -86,7 +86,7 @@ void Engine::read_broker_book(
       // tag is the one it placed; any other is a second order, counted on its own.
       const d::BrokerOrderId* ours = order_of_tag(tag);
       if (ours == nullptr) {
-        acked_ids_[tag] = order.order_id;
+        dispatcher_.acknowledged(tag, order.order_id);
       } else if (!(*ours == order.order_id) &&
                  !state_.mappings.by_tag.contains(d::second_order_tag(tag, order.order_id))) {
         // A refused append alerts and stops the engine itself (Engine::append).
@@ -97,6 +97,7 @@ void Engine::read_broker_book(
     orphans.emplace_back(follower, order);
     listed.push_back(order.tag);
   }
+  dispatcher_.book_read(follower, std::move(tags));
   if (listed.empty()) return;
   std::string names;
   for (size_t i = 0; i < listed.size() && i < 10; ++i) names += (i ? ", " : "") + listed[i];
@@ -139,7 +140,8 @@ void Engine::read_broker_books() {
   }
   if (leader_book.ok()) {
     for (const auto& o : *leader_book) {
-      inbox_->push(LeaderFact{o, true, clock_(), std::chrono::steady_clock::now()});
+      inbox_->push(
+          LeaderFact{brokers::to_leader_update(o, clock_(), /*recovered=*/true), setup_.steady()});
     }
   }
   inbox_->push(FoundFact{});
@@ -162,7 +164,7 @@ Status Engine::journal_found(const d::LeaderOrderId* leader_order) {
 Status Engine::handle(FoundFact&) { return journal_found(nullptr); }
 
 const d::BrokerOrderId* Engine::order_of_tag(const d::ClientTag& tag) const {
-  if (const auto acked = acked_ids_.find(tag); acked != acked_ids_.end()) return &acked->second;
+  if (const d::BrokerOrderId* acked = dispatcher_.acked_order(tag)) return acked;
   const auto owner = state_.mappings.by_tag.find(tag);
   if (owner == state_.mappings.by_tag.end()) return nullptr;
   const projections::FollowerCopy* copy =
@@ -185,11 +187,6 @@ Status Engine::found_second_order(const d::FollowerId& follower, const brokers::
             "brought back to its target",
         "duplicate_order:" + f.tag.value);
   return append({std::move(f)});
-}
-
-bool Engine::in_broker_book(const d::FollowerOrderIntent& intent) const {
-  const auto tags = book_tags_.find(intent.follower);
-  return tags != book_tags_.end() && tags->second.contains(intent.tag.value);
 }
 
 }  // namespace tandem::engine

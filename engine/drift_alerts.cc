@@ -25,11 +25,11 @@ std::string reason_text(d::SkipReason reason) {
 }  // namespace
 
 void Engine::watch_drift(const d::InstrumentKey& instrument) {
-  if (drift_watched_.empty()) drift_due_ = std::chrono::steady_clock::now() + kSettle;
+  if (drift_watched_.empty()) drift_due_ = setup_.steady() + kSettle;
   drift_watched_.insert(instrument);
 }
 
-void Engine::check_drift(std::chrono::steady_clock::time_point now) {
+void Engine::check_drift(SteadyTime now) {
   if (drift_watched_.empty() || now < drift_due_) return;
   for (const d::InstrumentKey& instrument : drift_watched_) {
     std::set<std::pair<d::FollowerId, d::Product>> off;

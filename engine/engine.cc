@@ -21,28 +21,12 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
       followers_(std::move(followers)),
       leader_executor_(leader.executor()),
       clock_(std::move(clock)),
-      inbox_(std::make_shared<Inbox<Fact>>(setup_.inbox_capacity)) {
-  broker_threads_.push_back({leader_executor_, {}});
-  for (const auto& [id, g] : followers_) {
-    const size_t t = thread_of(*g);
-    if (t == broker_threads_.size()) broker_threads_.push_back({g->executor(), {}});
-    broker_threads_[t].followers.emplace_back(id, g);
-    if (!queues_.contains(g)) queues_[g] = std::make_shared<SendQueue>(setup_.max_at_broker);
-  }
-}
-
-size_t Engine::thread_of(const brokers::Gateway& gateway) const {
-  const auto executor = gateway.executor();
-  size_t t = 0;
-  while (t < broker_threads_.size() && broker_threads_[t].executor != executor) ++t;
-  return t;
-}
-
-void Engine::on_each_thread(std::function<void(const ThreadFollowers&)> f) {
-  for (const BrokerThread& t : broker_threads_) {
-    asio::post(t.executor, [f, &followers = t.followers] { f(followers); });
-  }
-}
+      inbox_(std::make_shared<Inbox<Fact>>(setup_.inbox_capacity)),
+      dispatcher_({setup_.max_at_broker,
+                   {setup_.max_queue, setup_.look_again_after},
+                   setup_.recheck_unknown_after,
+                   setup_.freeze_limits},
+                  state_, followers_, leader_executor_, inbox_, setup_.steady) {}
 
 Engine::~Engine() { stop_poller(); }
 
@@ -58,14 +42,14 @@ EngineStats Engine::stats() const {
   std::lock_guard lock(stats_mu_);
   EngineStats s = stats_;
   s.inbox_high_water = inbox_->high_water();
-  s.in_flight = in_flight_.load();
+  s.in_flight = dispatcher_.in_flight();
   return s;
 }
 
 void Engine::request_stop() { inbox_->push(StopFact{}); }
 
 void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) {
-  on_each_thread([key, price_paise](const ThreadFollowers& followers) {
+  dispatcher_.on_each_thread([key, price_paise](const Dispatcher::ThreadFollowers& followers) {
     for (const auto& [id, g] : followers) g->reference_price(key, price_paise);
   });
 }
@@ -106,12 +90,11 @@ Status Engine::handle(FundsFact& f) {
   return append({d::FundsSnapshot{f.account, f.available_paise}});
 }
 
-Status Engine::handle_fact(Fact& fact, bool& stopping,
-                           std::chrono::steady_clock::time_point& deadline) {
+Status Engine::handle_fact(Fact& fact, bool& stopping, SteadyTime& deadline) {
   if (std::holds_alternative<StopFact>(fact)) {
     if (!stopping) {
-      deadline = std::chrono::steady_clock::now() + setup_.shutdown_bound;
-      drop_queued_entries();
+      deadline = setup_.steady() + setup_.shutdown_bound;
+      dispatcher_.drop_queued_entries();
     }
     stopping = true;
     stopping_ = true;
@@ -139,7 +122,7 @@ Status Engine::run() {
                    [this](std::exception_ptr) { poller_done_->set_value(); });
   }
   bool stopping = false;
-  auto deadline = std::chrono::steady_clock::time_point::max();
+  auto deadline = SteadyTime::max();
   Status failure;
   // A burst of facts (100 followers' acks and fills arrive together) is handled as one
   // group: every fact folded in order, one synced journal write at the end.
@@ -149,7 +132,7 @@ Status Engine::run() {
     if (!fact) {
       failure = when_quiet(stopping);
       if (!failure.ok()) break;
-      if (stopping && (answers_awaited() <= 0 || std::chrono::steady_clock::now() > deadline)) {
+      if (stopping && (dispatcher_.answers_awaited() <= 0 || setup_.steady() > deadline)) {
         break;
       }
       continue;
@@ -165,11 +148,11 @@ Status Engine::run() {
     deferred_ = false;
     if (failure.ok()) failure = flush();
     if (failure.ok() && !stopping) failure = tick_clock();  // a busy engine is never quiet
-    if (failure.ok() && !stopping) look_up_unknown_places();
+    if (failure.ok() && !stopping) dispatcher_.look_up_unknown_places();
     if (!failure.ok()) break;  // the journal failed: nothing more may be acted on
     publish_view(false);
     if (progress_) progress_(stats());
-    if (stopping && answers_awaited() <= 0) break;
+    if (stopping && dispatcher_.answers_awaited() <= 0) break;
   }
   return wind_down(failure);
 }
@@ -179,9 +162,9 @@ Status Engine::run() {
 Status Engine::when_quiet(bool stopping) {
   check_alert_rules();
   // Only when quiet: it reads every follower's positions, off the copy path.
-  check_drift(std::chrono::steady_clock::now());
+  check_drift(setup_.steady());
   if (Status s = stopping ? Status() : tick_clock(); !s.ok()) return s;
-  if (!stopping) look_up_unknown_places();
+  if (!stopping) dispatcher_.look_up_unknown_places();
   if (Status s = snapshot_prices(); !s.ok()) return s;
   if (Status s = flush(); !s.ok()) return s;
   publish_view(false);  // quiet: what changed last shows within kViewInterval
@@ -200,20 +183,32 @@ Status Engine::wind_down(Status failure) {
   brokers::stop_and_wait(leader_);
   for (const auto& [id, g] : followers_) brokers::stop_and_wait(*g);
   if (!failure.ok()) return failure;
-  const int left = in_flight_.load();
+  const int left = dispatcher_.in_flight();
   std::string how;
   if (left > 0) how = std::to_string(left) + " orders in flight at stop: reconciled on restart";
   if (unsent > 0) {
     how += std::string(how.empty() ? "" : "; ") + std::to_string(unsent) +
            " queued orders not sent (journaled as unsent)";
   }
-  if (unknown_places_.size() > 0) {
-    how += std::string(how.empty() ? "" : "; ") + std::to_string(unknown_places_.size()) +
+  if (const size_t unknown = dispatcher_.unknown_places(); unknown > 0) {
+    how += std::string(how.empty() ? "" : "; ") + std::to_string(unknown) +
            " place(s) of unknown outcome (looked up by their tags at the next start)";
   }
   Status stopped = append({d::EngineStopped{how.empty() ? "stopped" : how}});
   publish_view(true);
   return stopped;
+}
+
+int Engine::journal_unsent() {
+  const std::string why = "not sent: the engine stopped before its turn at the broker (" +
+                          std::to_string(setup_.shutdown_bound.count()) +
+                          " ms shutdown bound); the next run decides it again";
+  int count = 0;
+  for (OutcomeFact& fact : dispatcher_.take_unsent(why)) {
+    if (!handle(fact).ok()) return count;  // the journal failed: run() reports it
+    ++count;
+  }
+  return count;
 }
 
 }  // namespace tandem::engine

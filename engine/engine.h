@@ -31,12 +31,12 @@
 #include "copy/copy_state.h"
 #include "domain/instruments/freeze_limits.h"
 #include "engine/crash_point.h"
+#include "engine/dispatcher.h"
 #include "engine/facts.h"
 #include "engine/inbox.h"
 #include "engine/input_sync.h"
 #include "engine/operator_view.h"
-#include "engine/send_queue.h"
-#include "engine/unknown_places.h"
+#include "engine/steady_clock.h"
 #include "journal/store.h"
 
 namespace tandem::engine {
@@ -54,13 +54,13 @@ struct EngineSetup {
   bool live = false;  // the followers' real brokers; false: paper accounts (shown to operators)
   size_t inbox_capacity = 1 << 16;
   // At a stop, queued cancels and exits and the orders at the brokers get this long; what is
-  // still queued then is journaled as not sent (engine_sends.cc).
+  // still queued then is journaled as not sent (dispatcher.cc).
   std::chrono::milliseconds shutdown_bound{5000};
   // An entry queued behind its account's rate limit longer than this is dropped, journaled
   // as not sent (send_queue.h); 0 = never. Exits and cancels are never dropped.
   std::chrono::milliseconds max_queue{30000};
   // A place whose outcome is unknown is looked up again by its tag this long after, a few
-  // times, before it is reported unknown (dispatch.h); then, kept unanswered, it is looked
+  // times, before it is reported unknown (dispatcher.h); then, kept unanswered, it is looked
   // up every recheck_unknown_after until its broker answers (unknown_places.h).
   std::chrono::milliseconds look_again_after{2000};
   std::chrono::milliseconds recheck_unknown_after{30000};
@@ -76,6 +76,8 @@ struct EngineSetup {
   // that changed at most this often, in the engine clock's time: the daily loss guard's
   // marks. 0 = every batch of ticks.
   std::chrono::milliseconds price_snapshot_interval{1000};
+  // Real time for the shell's time-based rules (steady_clock.h); a test may move it by hand.
+  SteadyClock steady = steady_now;
 };
 
 struct EngineStats {
@@ -172,13 +174,12 @@ class Engine {
   Status flush(std::vector<journal::AppendItem>* written = nullptr,
                journal::Durability durability = journal::Durability::synced);
   // Counts an append in the metrics; a failed one stops the engine (journal_failed).
-  void note_append(const Result<journal::AppendResult>& appended,
-                   std::chrono::steady_clock::time_point began, size_t records);
+  void note_append(const Result<journal::AppendResult>& appended, SteadyTime began, size_t records);
   // run()'s steps (engine.cc).
   Status when_quiet(bool stopping);
   Status wind_down(Status failure);
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
-  Status handle_fact(Fact& fact, bool& stopping, std::chrono::steady_clock::time_point& deadline);
+  Status handle_fact(Fact& fact, bool& stopping, SteadyTime& deadline);
   Status handle(LeaderFact& f);
   Status handle(OutcomeFact& f);
   Status keep_unknown(const OutcomeFact& f);
@@ -187,12 +188,6 @@ class Engine {
   // A place of unknown outcome that its broker reported under its tag: `ack` (its outcome)
   // acknowledged with that order, the place settled.
   Status acknowledge_reported(OutcomeFact ack, const domain::BrokerOrderId& id);
-  // The places of unknown outcome that are due, handed to the dispatcher to be looked up by
-  // their tags (and sent under them if the broker has none).
-  void look_up_unknown_places();
-  // Orders in flight whose answer a stop waits for: all, less the changes parked behind a
-  // place of unknown outcome (the next start looks that place up).
-  [[nodiscard]] int answers_awaited() const;
   void count_outcome(const OutcomeFact& f);
   void token_refused(const domain::FollowerId& follower, const std::string& message,
                      std::vector<domain::Event>& events);
@@ -217,7 +212,7 @@ class Engine {
   // The crash tests' kill between an input's sync and its decisions' append (crash_point.h).
   CrashPoint crash_after_input_sync_{"TANDEM_CRASH_AFTER_INPUT_SYNC"};
   domain::TimeNs tick_checked_at_ = 0;
-  using LeaderTime = std::optional<std::chrono::steady_clock::time_point>;
+  using LeaderTime = Dispatcher::LeaderTime;
   // The copy path, input before effect (DESIGN.md invariant 1): the input's synced append
   // begins on input_sync_'s thread; the core decides on it meanwhile; the orders go to their
   // broker threads, held at their send gates until the input is durable; then the decisions
@@ -244,43 +239,16 @@ class Engine {
   // each follower settled away from its target there (copy/drift.h), once until it is
   // on target again.
   void watch_drift(const domain::InstrumentKey& instrument);
-  void check_drift(std::chrono::steady_clock::time_point now);
+  void check_drift(SteadyTime now);
   void publish_view(bool force);
   boost::asio::awaitable<void> poll_funds();
   void stop_poller();
   Status open_day(domain::TimeNs at);
   Status ensure_instrument(const domain::InstrumentKey& key);
-  // Hands the intent to its broker — or, for a change to an order not acknowledged yet,
-  // parks it until that ack; false when this run has no session for the follower.
-  // A batch's send gates (send_gate.h), one per broker thread that has orders in it, by
-  // index in broker_threads_: each is opened on its own thread once the batch is durable.
-  using SendGates = std::vector<std::shared_ptr<net::SendGate>>;
-  // `gates`: the orders are held until the intent is durable; none when it is already.
-  bool dispatch(const domain::FollowerOrderIntent& intent, LeaderTime leader_received,
-                bool look_first, SendGates* gates = nullptr);
-  // Queues the intent's order for its broker; release_sends() hands the queue over.
-  void send(const domain::FollowerOrderIntent& intent, LeaderTime leader_received, bool look_first,
-            SendGates* gates = nullptr);
-  // Hands the queued orders to their broker threads, one post per thread: one wake-up of
-  // each per leader update, not one per follower, and its orders start back to back, ahead
-  // of the replies and stream messages that arrive meanwhile.
-  void release_sends();
-  // The queue lane of an order: a change (cancel or modify); an exit (a place that reduces
-  // the follower's position); else an entry.
-  [[nodiscard]] SendLane lane_of(const domain::FollowerOrderIntent& intent) const;
-  // At a stop request: the queued entries come back as not sent (their outcomes, via the
-  // inbox); cancels and exits stay queued and go out within the shutdown bound.
-  void drop_queued_entries();
   // At the shutdown bound: whatever is still queued, or parked for the ack of the order it
-  // changes, is journaled as not sent (each a
-  // FollowerOrderRejected "unsent", with an alert per follower); returns how many.
+  // changes, is journaled as not sent (each a FollowerOrderRejected "unsent", with an alert
+  // per follower); returns how many.
   int journal_unsent();
-  // The followers whose gateways run on one broker thread.
-  using ThreadFollowers = std::vector<std::pair<domain::FollowerId, brokers::Gateway*>>;
-  // Posts `f` to every broker thread, with that thread's followers.
-  void on_each_thread(std::function<void(const ThreadFollowers&)> f);
-  // The index in broker_threads_ of the gateway's executor; size() when not there yet.
-  size_t thread_of(const brokers::Gateway& gateway) const;
   Status reconcile_pending();
   // start()'s steps (engine_start.cc).
   std::vector<domain::Event> configuration_changes() const;
@@ -293,9 +261,6 @@ class Engine {
   void read_broker_books();
   void read_broker_book(const domain::FollowerId& follower, brokers::Gateway* gateway,
                         std::vector<std::pair<domain::FollowerId, brokers::BrokerOrder>>& orphans);
-  // Whether the place's tag is in its follower's book read at start (a place is looked up
-  // before it is sent then, and when that book could not be read: book_unread_).
-  [[nodiscard]] bool in_broker_book(const domain::FollowerOrderIntent& intent) const;
   // Journals the found orders that copied `leader_order` (all that are left when null).
   Status journal_found(const domain::LeaderOrderId* leader_order);
   // The broker order a tag's place was acknowledged with: this run's acks, the journal's of
@@ -315,17 +280,11 @@ class Engine {
   brokers::Gateway& leader_;
   Followers followers_;
   boost::asio::any_io_executor leader_executor_;  // the leader's gateway's; the poller's
-  // The executors the gateways run on, each with its followers; [0] is the leader's.
-  struct BrokerThread {
-    boost::asio::any_io_executor executor;
-    ThreadFollowers followers;
-  };
-  std::vector<BrokerThread> broker_threads_;
   Clock clock_;
   domain::CopyState state_;
   std::vector<journal::AppendItem> unsynced_;  // folded into state_, not yet journaled
   InputSync input_sync_{store_};               // the copy path's input append (input_sync.h)
-  std::chrono::steady_clock::time_point input_sync_started_;
+  SteadyTime input_sync_started_;
   size_t input_sync_records_ = 0;
   bool deferred_ = false;
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
@@ -341,32 +300,11 @@ class Engine {
   // Shared with the broker threads' callbacks and in-flight orders, which may outlive a
   // stopped engine (an order still unanswered at the shutdown bound).
   std::shared_ptr<Inbox<Fact>> inbox_;
-  std::atomic<int> in_flight_{0};
+  Dispatcher dispatcher_;              // the follower orders on their way (dispatcher.h)
   std::atomic<bool> stopping_{false};  // read by the funds poller on the leader's executor
   // The poller's timer, on the leader's executor; poller_done_ is set when it has ended.
   std::unique_ptr<boost::asio::steady_timer> funds_timer_;
   std::optional<std::promise<void>> poller_done_;
-  struct Parked {
-    domain::FollowerOrderIntent intent;
-    LeaderTime leader_received;
-    bool look_first = false;
-  };
-  std::map<domain::ClientTag, std::vector<Parked>> parked_;  // by the tag they wait for
-  UnknownPlaces unknown_places_{setup_.recheck_unknown_after};
-  struct Outgoing {
-    size_t thread;  // its gateway's, in broker_threads_
-    std::shared_ptr<SendQueue> queue;
-    QueuedOrder order;
-  };
-  std::vector<Outgoing> outgoing_;  // queued by send(), handed over by release_sends()
-  // Each follower gateway's send queue, used on the gateway's broker thread only (the map
-  // itself is fixed at construction).
-  std::map<const brokers::Gateway*, std::shared_ptr<SendQueue>> queues_;
-  // Every ack heard; at start also, for a tag whose ack the journal lost, the first order the
-  // broker holds under it (read_broker_books), so that a second one is told apart.
-  std::map<domain::ClientTag, domain::BrokerOrderId> acked_ids_;
-  std::map<domain::FollowerId, std::set<std::string>> book_tags_;  // tags at the broker at start
-  std::set<domain::FollowerId> book_unread_;    // their book could not be read: look up every place
   std::set<domain::FollowerId> token_refused_;  // alerted once; cleared by an ack
   EngineStats stats_;
   mutable std::mutex stats_mu_;
@@ -390,19 +328,19 @@ class Engine {
   std::unordered_map<std::string, FollowerAnswers> answers_;
   bool leader_connected_ = false;
   bool leader_was_connected_ = false;
-  std::optional<std::chrono::steady_clock::time_point> leader_down_since_;
+  std::optional<SteadyTime> leader_down_since_;
   bool leader_down_alerted_ = false;
-  std::deque<std::pair<std::chrono::steady_clock::time_point, int>> outcomes_;  // 1 = rejected
+  std::deque<std::pair<SteadyTime, int>> outcomes_;  // 1 = rejected
   int64_t rejected_in_window_ = 0;
-  std::optional<std::chrono::steady_clock::time_point> errors_alerted_at_;
+  std::optional<SteadyTime> errors_alerted_at_;
   bool uses_kite_ = false;
   std::set<domain::InstrumentKey> drift_watched_;  // to look at once drift_due_ passes
-  std::chrono::steady_clock::time_point drift_due_{};
+  SteadyTime drift_due_{};
   std::map<domain::InstrumentKey, std::set<std::pair<domain::FollowerId, domain::Product>>>
       drift_alerted_;
   domain::TradingDay token_alert_day_ = 0;
   std::function<void(const AlertRow&, const std::string& key)> on_alert_;
-  std::chrono::steady_clock::time_point published_at_{};
+  SteadyTime published_at_{};
   std::shared_ptr<const OperatorView> published_ = std::make_shared<OperatorView>();
   mutable std::mutex view_mu_;
   std::function<void(const EngineStats&)> progress_;

@@ -22,7 +22,7 @@ void Engine::count_outcome(const OutcomeFact& f) {
       const auto since_leader = [&](std::chrono::steady_clock::time_point t) {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(t - *f.leader_received).count();
       };
-      const int64_t ns = since_leader(std::chrono::steady_clock::now());
+      const int64_t ns = since_leader(setup_.steady());
       add_latency_sample(stats_.ack_latency_ns, ns);
       if (f.sent) {
         const int64_t sent_ns = since_leader(*f.sent);
@@ -64,17 +64,15 @@ void Engine::token_refused(const d::FollowerId& follower, const std::string& mes
 }
 
 Status Engine::handle(OutcomeFact& f) {
-  --in_flight_;
-  TANDEM_ASSERT(in_flight_ >= 0, "an outcome for an order never handed to a broker",
-                f.intent.tag.value);
+  dispatcher_.finished(f.intent);
   const bool unknown = f.acked.empty() && f.error_class == d::OrderFailure::network &&
                        f.intent.action == d::CopyAction::place;
   if (unknown) return keep_unknown(f);
-  unknown_places_.settle(f.intent.tag);
+  dispatcher_.settle_unknown(f.intent.tag);
   return answered(f);
 }
 
-// A place whose outcome stayed unknown (dispatch.h): acknowledged if its broker reported it
+// A place whose outcome stayed unknown (dispatcher.h): acknowledged if its broker reported it
 // meanwhile; else nothing journaled, its changes still parked, looked up again later
 // (unknown_places.h), and the operator told once.
 Status Engine::keep_unknown(const OutcomeFact& f) {
@@ -82,7 +80,7 @@ Status Engine::keep_unknown(const OutcomeFact& f) {
     // Its broker reported the order under its tag meanwhile (handle(FollowerFact)).
     return acknowledge_reported(f, *reported);
   }
-  if (!unknown_places_.keep(f.intent, f.leader_received, std::chrono::steady_clock::now())) {
+  if (!dispatcher_.keep_unknown(f.intent, f.leader_received)) {
     return Status();  // looked up again, still unknown: kept, already alerted
   }
   {
@@ -127,43 +125,35 @@ Status Engine::answered(OutcomeFact& f) {
       token_refused(f.intent.follower, f.message, events);
   }
   // Changes that waited for this order: sent now, or refused with it.
-  const auto parked = parked_.extract(f.intent.tag);
-  if (!parked.empty()) {
-    for (const Parked& p : parked.mapped()) {
-      if (f.acked.empty()) {
-        --in_flight_;
-        TANDEM_ASSERT(in_flight_ >= 0, p.intent.tag.value);
-        events.push_back(
-            d::FollowerOrderRejected{p.intent.tag, p.intent.follower, f.error_class,
-                                     "the order it changes was not placed: " + f.message});
-      }
+  std::vector<Dispatcher::Parked> parked = dispatcher_.take_parked(f.intent.tag);
+  if (f.acked.empty()) {
+    for (const Dispatcher::Parked& p : parked) {
+      dispatcher_.finished(p.intent);
+      events.push_back(
+          d::FollowerOrderRejected{p.intent.tag, p.intent.follower, f.error_class,
+                                   "the order it changes was not placed: " + f.message});
     }
   }
   if (Status s = append(std::move(events)); !s.ok()) return s;
   if (f.acked.empty()) return Status();
-  acked_ids_[f.intent.tag] = f.acked;
+  dispatcher_.acknowledged(f.intent.tag, f.acked);
   if (parked.empty()) return Status();
   if (Status s = flush(); !s.ok()) return s;  // the ack is durable before the change goes
-  for (const Parked& p : parked.mapped()) {
-    d::FollowerOrderIntent resolved = p.intent;
-    resolved.target_order_id = f.acked;
-    send(resolved, p.leader_received, p.look_first);
-  }
-  release_sends();
+  dispatcher_.send_parked(std::move(parked), f.acked);
   return Status();
 }
 
 // A report under the tag of a place whose outcome was unknown: the order is at its broker.
 // Acknowledged with the reported order, unless a lookup is on its way (its answer will be).
 Status Engine::settle_by_report(const d::ClientTag& tag, const d::BrokerOrderId& order_id) {
-  const UnknownPlaces::Place* place = unknown_places_.find(tag);
+  const UnknownPlaces::Place* place = dispatcher_.unknown_place(tag);
   if (place == nullptr || place->looking) return Status();
   return acknowledge_reported({place->intent, {}, {}, {}, std::nullopt, std::nullopt}, order_id);
 }
 
 Status Engine::acknowledge_reported(OutcomeFact ack, const d::BrokerOrderId& id) {
   ack.acked = id;
-  unknown_places_.settle(ack.intent.tag);
+  dispatcher_.settle_unknown(ack.intent.tag);
   return answered(ack);
 }
 
@@ -215,7 +205,7 @@ Status Engine::handle(ConnectionFact& f) {
     leader_down_since_.reset();
     leader_down_alerted_ = false;
   } else if (!leader_down_since_) {
-    leader_down_since_ = std::chrono::steady_clock::now();  // alerted if it lasts (rules)
+    leader_down_since_ = setup_.steady();  // alerted if it lasts (rules)
   }
   return append(
       {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
@@ -227,7 +217,7 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
                                       ? "unknown"
                                       : std::string(d::to_string(settings->second.broker));
   ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
-  outcomes_.emplace_back(std::chrono::steady_clock::now(), f.acked.empty() ? 1 : 0);
+  outcomes_.emplace_back(setup_.steady(), f.acked.empty() ? 1 : 0);
   FollowerAnswers& answers = answers_[f.intent.follower.value];
   answers.last = f.acked.empty() ? "rejected: " + f.message : "acked " + f.acked.value;
   answers.at_ns = clock_();

@@ -24,9 +24,8 @@ projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
 }  // namespace
 
 Status Engine::handle(LeaderFact& f) {
-  if (Status s = open_day(f.received_ns); !s.ok()) return s;
-  d::LeaderOrderUpdate update = brokers::to_leader_update(f.order, f.received_ns);
-  update.recovered = f.recovered;
+  const d::LeaderOrderUpdate& update = f.update;
+  if (Status s = open_day(update.received_time_ns); !s.ok()) return s;
   const auto known = state_.orders.leader.find(update.order_id);
   if (known != state_.orders.leader.end() &&
       projections::merge(known->second, order_state_of(update)) == known->second) {
@@ -60,7 +59,7 @@ Status Engine::decide_and_send(const d::Event& input, LeaderTime received,
 void Engine::begin_input_sync(d::Event input) {
   // What was staged before the input goes with it: the journal keeps the engine's order.
   stage({std::move(input)});
-  input_sync_started_ = std::chrono::steady_clock::now();
+  input_sync_started_ = setup_.steady();
   input_sync_records_ = unsynced_.size();
   input_sync_.begin(std::exchange(unsynced_, {}));
 }
@@ -91,24 +90,20 @@ Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime receiv
   // without a sync of their own (a kill -9 cannot lose them; after a power cut the next
   // start decides them again, lost_outputs.h), so the bytes synced before the orders leave
   // do not grow with the number of followers.
-  SendGates gates;
+  Dispatcher::SendGates gates;
   std::vector<d::Event> unsent;
   for (const auto& intent : intents) {
-    if (!dispatch(intent, received, false, &gates)) {
+    if (!dispatcher_.dispatch(intent, received, false, &gates)) {
       // A follower without a broker session in this run: say so, do not leave it pending.
       unsent.push_back(d::FollowerOrderRejected{intent.tag, intent.follower, d::OrderFailure::input,
                                                 "no broker session for this follower"});
     }
   }
-  release_sends();
+  dispatcher_.release();
   // Anything staged meanwhile (an alert) goes after the decisions: they follow their input.
   std::vector<journal::AppendItem> staged_meanwhile = std::exchange(unsynced_, {});
   const Result<journal::AppendResult> journaled = end_input_sync();
-  for (size_t t = 0; t < gates.size(); ++t) {
-    if (!gates[t]) continue;
-    asio::post(broker_threads_[t].executor,
-               [gate = gates[t], open = journaled.ok()] { open ? gate->open() : gate->close(); });
-  }
+  dispatcher_.open_gates(gates, journaled.ok());
   if (!journaled.ok()) return journaled.status();
   if (!intents.empty()) {
     if (copied != nullptr) {

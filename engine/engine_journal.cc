@@ -45,7 +45,7 @@ Status Engine::append(std::vector<d::Event> events) {
 
 Status Engine::flush(std::vector<journal::AppendItem>* written, journal::Durability durability) {
   if (unsynced_.empty()) return Status();
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = setup_.steady();
   auto appended = store_.append(unsynced_, durability);
   const size_t records = unsynced_.size();
   if (written != nullptr) *written = std::move(unsynced_);
@@ -54,10 +54,10 @@ Status Engine::flush(std::vector<journal::AppendItem>* written, journal::Durabil
   return appended.status();
 }
 
-void Engine::note_append(const Result<journal::AppendResult>& appended,
-                         std::chrono::steady_clock::time_point began, size_t records) {
+void Engine::note_append(const Result<journal::AppendResult>& appended, SteadyTime began,
+                         size_t records) {
   live_.counters.journal_append.add(
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
+      std::chrono::duration<double, std::milli>(setup_.steady() - began).count());
   ++live_.counters.journal_batches;
   live_.counters.journal_records += static_cast<int64_t>(records);
   if (!appended.ok()) {

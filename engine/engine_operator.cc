@@ -129,7 +129,7 @@ void Engine::alert(std::string kind, std::string text, std::string key) {
 
 // The rules that look at time rather than at one fact (DESIGN.md; docs/operations.md).
 void Engine::check_alert_rules() {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = setup_.steady();
   if (!leader_connected_ && leader_down_since_ && !leader_down_alerted_ &&
       now - *leader_down_since_ >= setup_.leader_down_alert_after) {
     leader_down_alerted_ = true;
@@ -167,7 +167,7 @@ void Engine::check_alert_rules() {
 }
 
 void Engine::publish_view(bool force) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = setup_.steady();
   if (!force && now - published_at_ < kViewInterval) return;
   published_at_ = now;
   auto view = std::make_shared<OperatorView>();
@@ -184,9 +184,8 @@ void Engine::publish_view(bool force) {
   view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
   view->counters.rate_limit_waits = brokers::call_counters().rate_limit_waits;
   view->counters.rate_limited_answers = brokers::call_counters().rate_limited_answers;
-  view->counters.send_queue_waits = 0;
-  for (const auto& [gateway, queue] : queues_) view->counters.send_queue_waits += queue->waits();
-  view->counters.unknown_places = static_cast<int64_t>(unknown_places_.size());
+  view->counters.send_queue_waits = dispatcher_.queue_waits();
+  view->counters.unknown_places = static_cast<int64_t>(dispatcher_.unknown_places());
   {
     std::lock_guard lock(stats_mu_);
     view->counters.leader_updates = stats_.leader_updates;

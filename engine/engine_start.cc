@@ -96,15 +96,16 @@ Status Engine::take_master_and_funds() {
 // the inbox, not the engine: a late one finds no engine to touch.
 void Engine::subscribe_streams() {
   asio::post(leader_executor_, [this] {
-    leader_.subscribe(
-        [inbox = inbox_, clock = clock_](const brokers::BrokerOrder& o, bool recovered) {
-          inbox->push(LeaderFact{o, recovered, clock(), std::chrono::steady_clock::now()});
+    brokers::subscribe_leader(
+        leader_, clock_,
+        [inbox = inbox_, steady = setup_.steady](d::LeaderOrderUpdate update) {
+          inbox->push(LeaderFact{std::move(update), steady()});
         },
         [inbox = inbox_, leader = setup_.leader](bool up, const Status& why) {
           inbox->push(ConnectionFact{leader, up, why.ok() ? "" : why.message()});
         });
   });
-  on_each_thread([inbox = inbox_](const ThreadFollowers& followers) {
+  dispatcher_.on_each_thread([inbox = inbox_](const Dispatcher::ThreadFollowers& followers) {
     for (const auto& [id, g] : followers) {
       g->subscribe(
           [inbox, id = id](const brokers::BrokerOrder& o, bool) {
@@ -173,15 +174,15 @@ Status Engine::reconcile_pending() {
           pending[i->tag] = std::move(*i);
         } else if (const auto* a = std::get_if<d::FollowerOrderAck>(&r.event)) {
           pending.erase(a->tag);
-          acked_ids_[a->tag] = a->broker_order_id;
+          dispatcher_.acknowledged(a->tag, a->broker_order_id);
         } else if (const auto* j = std::get_if<d::FollowerOrderRejected>(&r.event)) {
           pending.erase(j->tag);
         }
         return true;
       });
   if (!read.ok()) return read;
-  for (const auto& [tag, intent] : pending) dispatch(intent, std::nullopt, true);
-  release_sends();
+  for (const auto& [tag, intent] : pending) dispatcher_.dispatch(intent, std::nullopt, true);
+  dispatcher_.release();
   return Status();
 }
 

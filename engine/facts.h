@@ -17,10 +17,10 @@
 
 namespace tandem::engine {
 
+// A leader order update as its gateway reported it (brokers::subscribe_leader), received at
+// `received_steady` in real time (for the latency figures).
 struct LeaderFact {
-  brokers::BrokerOrder order;
-  bool recovered = false;
-  domain::TimeNs received_ns = 0;
+  domain::LeaderOrderUpdate update;
   std::chrono::steady_clock::time_point received_steady;
 };
 struct OutcomeFact {

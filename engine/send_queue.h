@@ -17,7 +17,7 @@
 //    (next_expiry(), one timer armed at a time) when nothing moves.
 // At a stop, queued entries are taken out unsent, and at the shutdown bound everything still
 // queued (take()); the engine journals each as not sent. Pure: no executor, no clock —
-// the engine's broker thread drives it (engine_sends.cc). Thread-safety: one thread.
+// the engine's broker thread drives it (dispatcher.cc). Thread-safety: one thread.
 #pragma once
 
 #include <array>
@@ -44,7 +44,7 @@ struct QueuedOrder {
   bool look_first = false;
   // An earlier send of this place (this run's, with its outcome unknown, or an earlier
   // run's) may have reached the broker: a lookup by its tag that fails leaves the outcome
-  // unknown, whatever the lookup's own failure (dispatch.cc).
+  // unknown, whatever the lookup's own failure (dispatcher.cc).
   bool may_be_sent = false;
   SendLane lane = SendLane::entry;
   std::chrono::steady_clock::time_point queued;

@@ -1,5 +1,5 @@
 // Follower places whose outcome stayed unknown after the dispatcher's look-again
-// (dispatch.h): their sends and every lookup by tag failed, so the order may be at the
+// (dispatcher.h): their sends and every lookup by tag failed, so the order may be at the
 // broker. Nothing is journaled for one: its intent stays unanswered, which the core counts
 // as a working order (so nothing is placed in its stead), and the changes that wait for its
 // ack stay parked. Each is looked up by its tag again every `every` until an answer settles

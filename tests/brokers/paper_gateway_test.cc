@@ -72,5 +72,44 @@ TEST(PaperGateway, OrdersFillAfterTheLatencyAndArePushedInOrder) {
   }
 }
 
+// The leader's side of a stream: subscribe_leader() hands each reported order on as the
+// domain's LeaderOrderUpdate, stamped with the engine clock's time of receipt.
+TEST(PaperGateway, ALeadersStreamEmitsLeaderOrderUpdates) {
+  asio::io_context io;
+  PaperAccount account;
+  account.fills.latency_ns = 10'000'000;  // 10 ms: acknowledged first, filled after
+  account.funds.available_paise = 1'00'000'00;
+  PaperGateway paper(io.get_executor(), account, testing::wall_clock);
+  const d::InstrumentKey infy{d::Exchange::nse, "INFY"};
+  std::vector<d::LeaderOrderUpdate> updates;
+  d::TimeNs now = 1'000;
+  subscribe_leader(
+      paper, [&] { return now++; }, [&](d::LeaderOrderUpdate u) { updates.push_back(u); },
+      [](bool, const Status&) {});
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        paper.set_price(infy, 1000'00);
+        d::OrderRequest buy;
+        buy.instrument = infy;
+        buy.quantity_units = 5;
+        const d::ClientTag tag{"L1"};  // named: GCC 12 mishandles temporaries in co_await
+        const PlaceOptions options;
+        auto placed = co_await paper.place(buy, tag, options);
+        EXPECT_TRUE(placed.ok());
+        EXPECT_TRUE(co_await testing::wait_until([&] { return updates.size() == 2; }, 2000ms));
+      },
+      asio::detached);
+  io.run();
+  ASSERT_EQ(updates.size(), 2u);  // acknowledged, then filled
+  EXPECT_EQ(updates[0].received_time_ns, 1'000);
+  EXPECT_EQ(updates[1].received_time_ns, 1'001);
+  EXPECT_EQ(updates[1].instrument, infy);
+  EXPECT_EQ(updates[1].status, d::OrderStatus::complete);
+  EXPECT_EQ(updates[1].filled_units, 5);
+  EXPECT_FALSE(updates[1].order_id.value.empty());
+  EXPECT_FALSE(updates[1].recovered);
+}
+
 }  // namespace
 }  // namespace tandem::brokers

@@ -235,7 +235,7 @@ TEST(EngineScenarios, CopyOnFillCopiesEachPartialFillOfTheLeader) {
 }
 
 // A copy whose place lost its connection, and whose lookups by tag lost theirs too, is looked
-// up again (engine/dispatch.h): found absent, it is sent again under its tag, once. Still
+// up again (engine/dispatcher.h): found absent, it is sent again under its tag, once. Still
 // unknown after the last lookup, it is kept unanswered with an alert, never journaled
 // rejected (it may be at the broker), and looked up again until the book is read
 // (engine/unknown_places.h): then it is sent under its tag, once.

@@ -32,7 +32,7 @@
 #include "brokers/dhan/dhan_gateway.h"
 #include "brokers/kite/kite_gateway.h"
 #include "brokers/sim/kite_sim.h"
-#include "engine/dispatch.h"
+#include "engine/dispatcher.h"
 #include "engine/intent_executor.h"
 #include "net/https_pool.h"
 #include "tests/support/scripted_stream.h"
@@ -194,7 +194,7 @@ d::OrderRequest order_of(const Step& s) {
 
 // Runs one follower's day as the engine sends it: each step's intent queued on the
 // account's send queue (engine/send_queue.h: changes first, one change of an order at a
-// time, at most kMaxAtBroker out) and carried out by the dispatcher (engine/dispatch.h:
+// time, at most kMaxAtBroker out) and carried out by the dispatcher (engine/dispatcher.h:
 // execute_intent on the gateway), its outcome read from the inbox. The outcome of each step,
 // in order.
 std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w,
@@ -384,7 +384,7 @@ TEST(SimulatedShell, EveryFaultPointInTurn) {
 }
 
 // A place whose answer is lost, and whose lookups by tag fail after it, is looked up again by
-// the dispatcher (engine/dispatch.h) before it is reported unknown: three more times. On a
+// the dispatcher (engine/dispatcher.h) before it is reported unknown: three more times. On a
 // fresh pool the place meets connect (1), handshake (2), write (3), answer_lost (4), stall
 // (5); each lookup after it opens a new connection, at 6, 7, 8, 9.
 TEST(SimulatedShell, AnUnknownOutcomeIsLookedUpAgainBeforeItIsReported) {
