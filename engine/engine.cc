@@ -6,12 +6,25 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 #include "brokers/await_on.h"
 
 namespace tandem::engine {
 
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
+
+namespace {
+
+// Kite's tokens die at 06:00 IST: the token_expiring rule watches only when it is used.
+bool uses_kite(const EngineSetup& setup) {
+  return setup.leader_broker == d::Broker::kite ||
+         std::any_of(setup.followers.begin(), setup.followers.end(),
+                     [](const auto& f) { return f.broker == d::Broker::kite; });
+}
+
+}  // namespace
 
 Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leader,
                Followers followers, Clock clock)
@@ -26,7 +39,8 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
                    {setup_.max_queue, setup_.look_again_after},
                    setup_.recheck_unknown_after,
                    setup_.freeze_limits},
-                  state_, followers_, leader_executor_, inbox_, setup_.steady) {}
+                  state_, followers_, leader_executor_, inbox_, setup_.steady),
+      rules_(setup_.leader_down_alert_after, uses_kite(setup_)) {}
 
 Engine::~Engine() { stop_poller(); }
 
@@ -160,9 +174,8 @@ Status Engine::run() {
 // The work of a quiet moment (no fact for 50 ms): alert rules, drift, the clock, prices
 // held back by the snapshot interval, and the journal's pending writes.
 Status Engine::when_quiet(bool stopping) {
-  check_alert_rules();
-  // Only when quiet: it reads every follower's positions, off the copy path.
-  check_drift(setup_.steady());
+  // The drift rule only when quiet: it reads every follower's positions, off the copy path.
+  check_alert_rules(/*quiet=*/true);
   if (Status s = stopping ? Status() : tick_clock(); !s.ok()) return s;
   if (!stopping) dispatcher_.look_up_unknown_places();
   if (Status s = snapshot_prices(); !s.ok()) return s;

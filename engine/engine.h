@@ -30,6 +30,7 @@
 #include "brokers/gateway.h"
 #include "copy/copy_state.h"
 #include "domain/instruments/freeze_limits.h"
+#include "engine/alert_rules.h"
 #include "engine/crash_point.h"
 #include "engine/dispatcher.h"
 #include "engine/facts.h"
@@ -233,13 +234,8 @@ class Engine {
   void record_outcome(const OutcomeFact& f, double latency_ms);
   // Raises an alert: shown in the view, journaled (AlertRaised), handed to on_alert.
   void alert(std::string kind, std::string text, std::string key = {});
-  void check_alert_rules();
-  // The position_drift rule (drift_alerts.cc): after a leader update or a follower order
-  // report in an instrument, once things have settled and the inbox is quiet, an alert for
-  // each follower settled away from its target there (copy/drift.h), once until it is
-  // on target again.
-  void watch_drift(const domain::InstrumentKey& instrument);
-  void check_drift(SteadyTime now);
+  // The rules' alerts due now (alert_rules.h), raised; the drift rule's only when quiet.
+  void check_alert_rules(bool quiet = false);
   void publish_view(bool force);
   boost::asio::awaitable<void> poll_funds();
   void stop_poller();
@@ -328,17 +324,7 @@ class Engine {
   std::unordered_map<std::string, FollowerAnswers> answers_;
   bool leader_connected_ = false;
   bool leader_was_connected_ = false;
-  std::optional<SteadyTime> leader_down_since_;
-  bool leader_down_alerted_ = false;
-  std::deque<std::pair<SteadyTime, int>> outcomes_;  // 1 = rejected
-  int64_t rejected_in_window_ = 0;
-  std::optional<SteadyTime> errors_alerted_at_;
-  bool uses_kite_ = false;
-  std::set<domain::InstrumentKey> drift_watched_;  // to look at once drift_due_ passes
-  SteadyTime drift_due_{};
-  std::map<domain::InstrumentKey, std::set<std::pair<domain::FollowerId, domain::Product>>>
-      drift_alerted_;
-  domain::TradingDay token_alert_day_ = 0;
+  AlertRules rules_;
   std::function<void(const AlertRow&, const std::string& key)> on_alert_;
   SteadyTime published_at_{};
   std::shared_ptr<const OperatorView> published_ = std::make_shared<OperatorView>();

@@ -192,7 +192,7 @@ Status Engine::handle(FollowerFact& f) {
   }
   if (const auto order = state_.positions.follower_orders.find(tag);
       order != state_.positions.follower_orders.end()) {
-    watch_drift(order->second.key.instrument);
+    rules_.watch_drift(order->second.key.instrument, setup_.steady());
   }
   return append({std::move(u)});
 }
@@ -202,11 +202,8 @@ Status Engine::handle(ConnectionFact& f) {
   if (f.connected) {
     if (leader_was_connected_) ++live_.counters.leader_reconnects;
     leader_was_connected_ = true;
-    leader_down_since_.reset();
-    leader_down_alerted_ = false;
-  } else if (!leader_down_since_) {
-    leader_down_since_ = setup_.steady();  // alerted if it lasts (rules)
   }
+  rules_.leader_connection(f.connected, setup_.steady());  // down too long: alerted
   return append(
       {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
 }
@@ -217,7 +214,7 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
                                       ? "unknown"
                                       : std::string(d::to_string(settings->second.broker));
   ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
-  outcomes_.emplace_back(setup_.steady(), f.acked.empty() ? 1 : 0);
+  rules_.answered(f.acked.empty(), setup_.steady());
   FollowerAnswers& answers = answers_[f.intent.follower.value];
   answers.last = f.acked.empty() ? "rejected: " + f.message : "acked " + f.acked.value;
   answers.at_ns = clock_();
@@ -228,7 +225,6 @@ void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
     if (answers.latencies_ms.size() > FollowerAnswers::kKept) answers.latencies_ms.pop_front();
     answers.changed = true;
   }
-  rejected_in_window_ += f.acked.empty() ? 1 : 0;
   const auto where = copy_of_tag_.find(f.intent.tag.value);
   if (where == copy_of_tag_.end()) return;  // older than the rows kept
   auto& row = copies_[where->second.first - first_copy_id_];

@@ -44,7 +44,7 @@ Status Engine::handle(LeaderFact& f) {
   if (Status s = decide_and_send(update, f.received_steady, &update); !s.ok()) return s;
   if (update.average_price_paise > 0)
     feed_paper_price(update.instrument, update.average_price_paise);
-  watch_drift(update.instrument);
+  rules_.watch_drift(update.instrument, setup_.steady());
   return Status();
 }
 

@@ -127,43 +127,15 @@ void Engine::alert(std::string kind, std::string text, std::string key) {
   if (on_alert_) on_alert_(AlertRow{now, std::move(kind), std::move(text)}, key);
 }
 
-// The rules that look at time rather than at one fact (DESIGN.md; docs/operations.md).
-void Engine::check_alert_rules() {
-  const auto now = setup_.steady();
-  if (!leader_connected_ && leader_down_since_ && !leader_down_alerted_ &&
-      now - *leader_down_since_ >= setup_.leader_down_alert_after) {
-    leader_down_alerted_ = true;
-    alert("leader_disconnected",
-          "the leader's order stream has been down for " +
-              std::to_string(
-                  std::chrono::duration_cast<std::chrono::seconds>(now - *leader_down_since_)
-                      .count()) +
-              " s; orders it places meanwhile are recovered from its order book on reconnect");
+// The rules that look at time or at many facts (alert_rules.h).
+void Engine::check_alert_rules(bool quiet) {
+  std::vector<DueAlert> due = rules_.check(setup_.steady(), clock_());
+  if (quiet) {
+    std::vector<DueAlert> drift = rules_.check_drift(state_, setup_.steady());
+    due.insert(due.end(), std::make_move_iterator(drift.begin()),
+               std::make_move_iterator(drift.end()));
   }
-  // Order errors over 5% of the last 5 minutes' answers (at least 20 of them).
-  while (!outcomes_.empty() && now - outcomes_.front().first > std::chrono::minutes(5)) {
-    rejected_in_window_ -= outcomes_.front().second;
-    outcomes_.pop_front();
-  }
-  const auto answered = static_cast<int64_t>(outcomes_.size());
-  if (answered >= 20 && rejected_in_window_ * 20 > answered &&
-      (!errors_alerted_at_ || now - *errors_alerted_at_ > std::chrono::minutes(5))) {
-    errors_alerted_at_ = now;
-    alert("order_errors", std::to_string(rejected_in_window_) + " of the last " +
-                              std::to_string(answered) +
-                              " follower orders were rejected (over 5% in 5 minutes)");
-  }
-  // Kite access tokens die at 06:00 IST every day: say so from 05:30 while running.
-  const d::TimeNs t = clock_();
-  const int minute = d::ist_minute_of_day(t);
-  const d::TradingDay today = d::ist_trading_day(t);
-  if (uses_kite_ && minute >= 5 * 60 + 30 && minute < 6 * 60 && token_alert_day_ != today) {
-    token_alert_day_ = today;
-    alert("token_expiring",
-          "Kite access tokens expire at 06:00 IST: run tandem login for each Kite account, then "
-          "systemctl reload tandem (SIGHUP: the new tokens, no restart)",
-          "token_expiring:" + std::to_string(today));
-  }
+  for (DueAlert& a : due) alert(std::move(a.kind), std::move(a.text), std::move(a.key));
 }
 
 void Engine::publish_view(bool force) {

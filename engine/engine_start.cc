@@ -18,9 +18,6 @@ namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
 Status Engine::start() {
-  uses_kite_ = setup_.leader_broker == d::Broker::kite ||
-               std::any_of(setup_.followers.begin(), setup_.followers.end(),
-                           [](const auto& f) { return f.broker == d::Broker::kite; });
   // A crash between an input's sync and its decisions' append left them missing: they are
   // decided again and appended first (lost_outputs.h); reconcile_pending() below finds
   // their tags at the brokers.
