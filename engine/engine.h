@@ -36,6 +36,7 @@
 #include "engine/facts.h"
 #include "engine/inbox.h"
 #include "engine/input_sync.h"
+#include "engine/operator_feed.h"
 #include "engine/operator_view.h"
 #include "engine/steady_clock.h"
 #include "journal/store.h"
@@ -151,15 +152,14 @@ class Engine {
   // with who gave it) and folds it in; the future holds the outcome once it is durable —
   // not_found for an unknown follower, failed_precondition once the engine has stopped.
   std::future<Result<CommandDone>> command(OperatorCommand command);
-  // From any thread: the latest operator view (rebuilt at most every kViewInterval while
-  // facts arrive, and when idle); never null.
+  // From any thread: the latest operator view (rebuilt at most every OperatorFeed::kViewInterval
+  // while facts arrive, and when idle); never null.
   std::shared_ptr<const OperatorView> view() const;
   // Called on the engine thread with every alert raised, after it is journaled (delivery:
   // alerts/alert_dispatcher.h). Set before run().
   void on_alert(std::function<void(const AlertRow&, const std::string& key)> f) {
     on_alert_ = std::move(f);
   }
-  static constexpr std::chrono::milliseconds kViewInterval{200};
 
  private:
   // Steps each input through the core (copy/decide.h) and journals it with what it
@@ -228,9 +228,7 @@ class Engine {
   Result<journal::AppendResult> end_input_sync();
   Status send_and_journal(std::vector<domain::Event> outputs, LeaderTime received,
                           const domain::LeaderOrderUpdate* copied);
-  // The operator view: rows recorded as facts are handled, published every kViewInterval.
-  void record_copies(const domain::LeaderOrderUpdate& update,
-                     std::span<const journal::AppendItem> batch);
+  // An outcome shown to operators (operator_feed.h) and counted by the alert rules.
   void record_outcome(const OutcomeFact& f, double latency_ms);
   // Raises an alert: shown in the view, journaled (AlertRaised), handed to on_alert.
   void alert(std::string kind, std::string text, std::string key = {});
@@ -304,31 +302,11 @@ class Engine {
   std::set<domain::FollowerId> token_refused_;  // alerted once; cleared by an ack
   EngineStats stats_;
   mutable std::mutex stats_mu_;
-  OperatorView live_;  // engine thread: alerts and counters as they happen
-  std::deque<std::shared_ptr<CopyRow>> copies_;  // the recent copies, newest last
-  uint64_t first_copy_id_ = 0;                   // the id of copies_.front()
-  // Where each sent order's row is: (row id, index in its followers), for its outcome.
-  std::unordered_map<std::string, std::pair<uint64_t, size_t>> copy_of_tag_;
-  // Each follower's latest broker answers, for its row on the dashboard.
-  struct FollowerAnswers {
-    static constexpr size_t kKept = 200;
-    std::deque<double> latencies_ms;  // leader update → ack, the last kKept
-    double p50_ms = -1, p99_ms = -1;  // of latencies_ms, computed at a view after a change
-    bool changed = false;
-    std::string last;
-    domain::TimeNs at_ns = 0;
-    int64_t acked = 0;
-    int64_t rejected = 0;
-    LatencyHistogram latency;
-  };
-  std::unordered_map<std::string, FollowerAnswers> answers_;
+  OperatorFeed feed_;  // what operators see (operator_feed.h)
   bool leader_connected_ = false;
   bool leader_was_connected_ = false;
   AlertRules rules_;
   std::function<void(const AlertRow&, const std::string& key)> on_alert_;
-  SteadyTime published_at_{};
-  std::shared_ptr<const OperatorView> published_ = std::make_shared<OperatorView>();
-  mutable std::mutex view_mu_;
   std::function<void(const EngineStats&)> progress_;
 };
 

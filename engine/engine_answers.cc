@@ -27,9 +27,9 @@ void Engine::count_outcome(const OutcomeFact& f) {
       if (f.sent) {
         const int64_t sent_ns = since_leader(*f.sent);
         add_latency_sample(stats_.send_latency_ns, sent_ns);
-        live_.counters.send_latency.add(static_cast<double>(sent_ns) / 1e6);
+        feed_.counters().send_latency.add(static_cast<double>(sent_ns) / 1e6);
       }
-      live_.counters.copy_latency.add(static_cast<double>(ns) / 1e6);
+      feed_.counters().copy_latency.add(static_cast<double>(ns) / 1e6);
       record_outcome(f, static_cast<double>(ns) / 1e6);
     } else {
       record_outcome(f, -1);
@@ -200,7 +200,7 @@ Status Engine::handle(FollowerFact& f) {
 Status Engine::handle(ConnectionFact& f) {
   leader_connected_ = f.connected;
   if (f.connected) {
-    if (leader_was_connected_) ++live_.counters.leader_reconnects;
+    if (leader_was_connected_) ++feed_.counters().leader_reconnects;
     leader_was_connected_ = true;
   }
   rules_.leader_connection(f.connected, setup_.steady());  // down too long: alerted
@@ -210,29 +210,11 @@ Status Engine::handle(ConnectionFact& f) {
 
 void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
   const auto settings = state_.followers.find(f.intent.follower);
-  const std::string broker_name = settings == state_.followers.end()
-                                      ? "unknown"
-                                      : std::string(d::to_string(settings->second.broker));
-  ++live_.counters.orders[{broker_name, f.acked.empty() ? "rejected" : "acked"}];
+  const std::string broker = settings == state_.followers.end()
+                                 ? "unknown"
+                                 : std::string(d::to_string(settings->second.broker));
+  feed_.record_outcome(f, broker, latency_ms, clock_());
   rules_.answered(f.acked.empty(), setup_.steady());
-  FollowerAnswers& answers = answers_[f.intent.follower.value];
-  answers.last = f.acked.empty() ? "rejected: " + f.message : "acked " + f.acked.value;
-  answers.at_ns = clock_();
-  ++(f.acked.empty() ? answers.rejected : answers.acked);
-  if (latency_ms >= 0) {
-    answers.latency.add(latency_ms);
-    answers.latencies_ms.push_back(latency_ms);
-    if (answers.latencies_ms.size() > FollowerAnswers::kKept) answers.latencies_ms.pop_front();
-    answers.changed = true;
-  }
-  const auto where = copy_of_tag_.find(f.intent.tag.value);
-  if (where == copy_of_tag_.end()) return;  // older than the rows kept
-  auto& row = copies_[where->second.first - first_copy_id_];
-  if (row.use_count() > 1) row = std::make_shared<CopyRow>(*row);  // a published view holds it
-  auto& follower = row->followers[where->second.second];
-  follower.state = f.acked.empty() ? "rejected" : "acked";
-  follower.detail = f.acked.empty() ? f.message : f.acked.value;
-  follower.latency_ms = latency_ms;
 }
 
 }  // namespace tandem::engine

@@ -117,7 +117,7 @@ Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime receiv
     stage(std::move(outputs));
     std::vector<journal::AppendItem> written;
     if (Status s = flush(&written, journal::Durability::written); !s.ok()) return s;
-    if (copied != nullptr) record_copies(*copied, written);
+    if (copied != nullptr) feed_.record_copies(*copied, written);
   }
   unsynced_.insert(unsynced_.end(), std::make_move_iterator(staged_meanwhile.begin()),
                    std::make_move_iterator(staged_meanwhile.end()));

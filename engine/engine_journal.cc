@@ -56,12 +56,13 @@ Status Engine::flush(std::vector<journal::AppendItem>* written, journal::Durabil
 
 void Engine::note_append(const Result<journal::AppendResult>& appended, SteadyTime began,
                          size_t records) {
-  live_.counters.journal_append.add(
+  OperatorCounters& counters = feed_.counters();
+  counters.journal_append.add(
       std::chrono::duration<double, std::milli>(setup_.steady() - began).count());
-  ++live_.counters.journal_batches;
-  live_.counters.journal_records += static_cast<int64_t>(records);
+  ++counters.journal_batches;
+  counters.journal_records += static_cast<int64_t>(records);
   if (!appended.ok()) {
-    live_.journal_ok = false;
+    feed_.journal_failed();
     alert("journal_failed",
           "the journal refused a write; the engine stopped: " + appended.status().message());
     publish_view(true);

@@ -77,50 +77,12 @@ Status Engine::handle(OperatorFact& f) {
   return s;
 }
 
-void Engine::record_copies(const d::LeaderOrderUpdate& u,
-                           std::span<const journal::AppendItem> batch) {
-  CopyRow row;
-  row.at_ns = u.received_time_ns;
-  row.leader_order_id = u.order_id.value;
-  row.instrument = d::to_text(u.instrument);
-  row.side = std::string(d::to_string(u.side));
-  row.status = std::string(d::to_string(u.status));
-  row.quantity_units = u.quantity_units;
-  row.filled_units = u.filled_units;
-  row.recovered = u.recovered;
-  const d::CopyDecision* decision = nullptr;
-  for (const journal::AppendItem& item : batch) {
-    const d::Event& e = item.event;
-    if (const auto* c = std::get_if<d::CopyDecision>(&e)) {
-      decision = c;
-      if (c->action != d::CopyAction::skip) continue;  // its intent follows
-      row.followers.push_back({c->follower.value, "skip", std::string(d::to_string(c->skip_reason)),
-                               0, "", "skipped", "", -1});
-    } else if (const auto* i = std::get_if<d::FollowerOrderIntent>(&e)) {
-      row.followers.push_back({i->follower.value, std::string(d::to_string(i->action)), "",
-                               decision != nullptr ? decision->quantity_units : 0, i->tag.value,
-                               "sent", "", -1});
-    }
-  }
-  const uint64_t id = first_copy_id_ + copies_.size();
-  for (size_t i = 0; i < row.followers.size(); ++i) {
-    if (!row.followers[i].tag.empty()) copy_of_tag_[row.followers[i].tag] = {id, i};
-  }
-  copies_.push_back(std::make_shared<CopyRow>(std::move(row)));
-  while (copies_.size() > kRecentCopies) {
-    for (const auto& f : copies_.front()->followers) copy_of_tag_.erase(f.tag);
-    copies_.pop_front();
-    ++first_copy_id_;
-  }
-}
-
 void Engine::alert(std::string kind, std::string text, std::string key) {
   if (key.empty()) key = kind;
   const d::TimeNs now = clock_();
-  live_.alerts.push_back({now, kind, text});
-  while (live_.alerts.size() > kRecentAlerts) live_.alerts.pop_front();
+  feed_.record_alert({now, kind, text});
   // Journaled with the next write (but for the journal's own failure: nothing can be).
-  if (live_.journal_ok) {
+  if (feed_.journal_ok()) {
     std::vector<d::Event> raised{d::AlertRaised{kind, key, text}};
     (void)append(std::move(raised));  // a failure surfaces from flush()
   }
@@ -139,20 +101,14 @@ void Engine::check_alert_rules(bool quiet) {
 }
 
 void Engine::publish_view(bool force) {
-  const auto now = setup_.steady();
-  if (!force && now - published_at_ < kViewInterval) return;
-  published_at_ = now;
-  auto view = std::make_shared<OperatorView>();
+  if (!feed_.due(setup_.steady(), force)) return;
+  std::shared_ptr<OperatorView> view = feed_.draft();
   view->at_ns = clock_();
   view->leader = setup_.leader.value;
   view->leader_broker = std::string(d::to_string(setup_.leader_broker));
   view->leader_connected = leader_connected_;
-  view->journal_ok = live_.journal_ok;
   view->journal_head = store_.head().seq;
   view->day = state_.day;
-  view->copies.assign(copies_.begin(), copies_.end());
-  view->alerts = live_.alerts;
-  view->counters = live_.counters;
   view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
   view->counters.rate_limit_waits = brokers::call_counters().rate_limit_waits;
   view->counters.rate_limited_answers = brokers::call_counters().rate_limited_answers;
@@ -167,38 +123,9 @@ void Engine::publish_view(bool force) {
   }
   view->live = setup_.live;
   view->build_version = setup_.version;
-  for (FollowerRow& row : view->followers) {
-    const auto it = answers_.find(row.id);
-    if (it == answers_.end()) continue;
-    FollowerAnswers& a = it->second;
-    if (a.changed && !a.latencies_ms.empty()) {
-      // Only for followers answered since the last view: a view every 200 ms must not sort
-      // a thousand followers' latencies on the engine thread.
-      std::vector<double> v(a.latencies_ms.begin(), a.latencies_ms.end());
-      const auto at = [&v](size_t k) {
-        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-        return v[k];
-      };
-      a.p50_ms = at((v.size() - 1) / 2);
-      a.p99_ms = at((v.size() - 1) * 99 / 100);
-      a.changed = false;
-    }
-    row.last_answer = a.last;
-    row.last_answer_ns = a.at_ns;
-    row.acked_total = a.acked;
-    row.rejected_total = a.rejected;
-    row.latency = a.latency;
-    row.latency_p50_ms = a.p50_ms;
-    row.latency_p99_ms = a.p99_ms;
-  }
-  std::lock_guard lock(view_mu_);
-  view->version = published_->version + 1;
-  published_ = std::move(view);
+  feed_.publish(std::move(view));
 }
 
-std::shared_ptr<const OperatorView> Engine::view() const {
-  std::lock_guard lock(view_mu_);
-  return published_;
-}
+std::shared_ptr<const OperatorView> Engine::view() const { return feed_.view(); }
 
 }  // namespace tandem::engine
