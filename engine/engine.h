@@ -56,7 +56,7 @@ struct EngineSetup {
   bool live = false;  // the followers' real brokers; false: paper accounts (shown to operators)
   size_t inbox_capacity = 1 << 16;
   // At a stop, queued cancels and exits and the orders at the brokers get this long; what is
-  // still queued then is journaled as not sent (dispatcher.cc).
+  // still queued then is journaled as not sent (Dispatcher::take_unsent, Engine::journal_unsent).
   std::chrono::milliseconds shutdown_bound{5000};
   // An entry queued behind its account's rate limit longer than this is dropped, journaled
   // as not sent (send_queue.h); 0 = never. Exits and cancels are never dropped.
