@@ -81,14 +81,14 @@ void Engine::read_broker_book(
     if (order.tag.empty()) continue;  // placed by hand, not by Tandem
     tags.insert(order.tag);
     const d::ClientTag tag{order.tag};
-    if (state_.mappings.by_tag.contains(tag)) {
+    if (state().mappings.by_tag.contains(tag)) {
       // Ours. The broker lists orders oldest first: with the ack lost, the first under the
       // tag is the one it placed; any other is a second order, counted on its own.
       const d::BrokerOrderId* ours = order_of_tag(tag);
       if (ours == nullptr) {
         dispatcher_.acknowledged(tag, order.order_id);
       } else if (!(*ours == order.order_id) &&
-                 !state_.mappings.by_tag.contains(d::second_order_tag(tag, order.order_id))) {
+                 !state().mappings.by_tag.contains(d::second_order_tag(tag, order.order_id))) {
         // A refused append alerts and stops the engine itself (Engine::append).
         (void)found_second_order(follower, order);
       }
@@ -165,10 +165,10 @@ Status Engine::handle(FoundFact&) { return journal_found(nullptr); }
 
 const d::BrokerOrderId* Engine::order_of_tag(const d::ClientTag& tag) const {
   if (const d::BrokerOrderId* acked = dispatcher_.acked_order(tag)) return acked;
-  const auto owner = state_.mappings.by_tag.find(tag);
-  if (owner == state_.mappings.by_tag.end()) return nullptr;
+  const auto owner = state().mappings.by_tag.find(tag);
+  if (owner == state().mappings.by_tag.end()) return nullptr;
   const projections::FollowerCopy* copy =
-      state_.mappings.find(owner->second.leader_order_id, owner->second.follower);
+      state().mappings.find(owner->second.leader_order_id, owner->second.follower);
   if (copy == nullptr || !(copy->placed_tag == tag) || copy->broker_order_id.empty()) {
     return nullptr;
   }

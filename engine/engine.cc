@@ -34,12 +34,13 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
       followers_(std::move(followers)),
       leader_executor_(leader.executor()),
       clock_(std::move(clock)),
+      sequencer_(store, clock_, setup_.steady),
       inbox_(std::make_shared<Inbox<Fact>>(setup_.inbox_capacity)),
       dispatcher_({setup_.max_at_broker,
                    {setup_.max_queue, setup_.look_again_after},
                    setup_.recheck_unknown_after,
                    setup_.freeze_limits},
-                  state_, followers_, leader_executor_, inbox_, setup_.steady),
+                  sequencer_.state(), followers_, leader_executor_, inbox_, setup_.steady),
       rules_(setup_.leader_down_alert_after, uses_kite(setup_)) {}
 
 Engine::~Engine() { stop_poller(); }
@@ -99,8 +100,8 @@ void Engine::stop_poller() {
 }
 
 Status Engine::handle(FundsFact& f) {
-  const auto known = state_.funds_paise.find(f.account);
-  if (known != state_.funds_paise.end() && known->second == f.available_paise) return Status();
+  const auto known = state().funds_paise.find(f.account);
+  if (known != state().funds_paise.end() && known->second == f.available_paise) return Status();
   return append({d::FundsSnapshot{f.account, f.available_paise}});
 }
 
@@ -151,7 +152,7 @@ Status Engine::run() {
       }
       continue;
     }
-    deferred_ = true;
+    sequencer_.begin_burst();
     for (int handled = 1;; ++handled) {
       failure = handle_fact(*fact, stopping, deadline);
       if (!failure.ok() || handled == kMaxGroup) break;
@@ -159,7 +160,7 @@ Status Engine::run() {
       if (!fact) break;
     }
     if (failure.ok()) check_alert_rules();
-    deferred_ = false;
+    sequencer_.end_burst();
     if (failure.ok()) failure = flush();
     if (failure.ok() && !stopping) failure = tick_clock();  // a busy engine is never quiet
     if (failure.ok() && !stopping) dispatcher_.look_up_unknown_places();

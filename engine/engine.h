@@ -31,13 +31,12 @@
 #include "copy/copy_state.h"
 #include "domain/instruments/freeze_limits.h"
 #include "engine/alert_rules.h"
-#include "engine/crash_point.h"
 #include "engine/dispatcher.h"
 #include "engine/facts.h"
 #include "engine/inbox.h"
-#include "engine/input_sync.h"
 #include "engine/operator_feed.h"
 #include "engine/operator_view.h"
+#include "engine/sequencer.h"
 #include "engine/steady_clock.h"
 #include "journal/store.h"
 
@@ -143,7 +142,7 @@ class Engine {
   Status run();
   void request_stop();
 
-  const domain::CopyState& state() const { return state_; }  // engine thread only
+  const domain::CopyState& state() const { return sequencer_.state(); }  // engine thread only
   EngineStats stats() const;
   // Called on the engine thread after each fact is handled (progress displays).
   void on_progress(std::function<void(const EngineStats&)> f) { progress_ = std::move(f); }
@@ -162,20 +161,15 @@ class Engine {
   }
 
  private:
-  // Steps each input through the core (copy/decide.h) and journals it with what it
-  // decided: durably at once, or — while the run loop drains a burst of facts (deferred_) —
-  // at flush(), one synced write for the burst. An input that decided orders goes through
-  // begin_input_sync() and send_and_journal(): nothing is sent to a broker before it is
-  // durable.
+  // Steps each input through the core and journals it with what it decided (sequencer.h):
+  // durably at once, or — while the run loop drains a burst of facts — at flush(), one
+  // synced write for the burst. An input that decided orders goes the copy path's way
+  // (send_and_journal): nothing is sent to a broker before it is durable.
   Status append(std::vector<domain::Event> events);
-  // Queues the events for the journal, stamped with the time and trading day, unfolded.
-  void stage(std::vector<domain::Event> events);
-  // Journals everything queued in one write, synced unless told otherwise; `written` (if
-  // given) receives it.
-  Status flush(std::vector<journal::AppendItem>* written = nullptr,
-               journal::Durability durability = journal::Durability::synced);
-  // Counts an append in the metrics; a failed one stops the engine (journal_failed).
-  void note_append(const Result<journal::AppendResult>& appended, SteadyTime began, size_t records);
+  // The sequencer's write of what is staged; a refused write raises journal_failed.
+  Status flush() { return noted(sequencer_.flush()); }
+  // A journal write's outcome; a refusal raises journal_failed (the engine stops).
+  Status noted(Status written);
   // run()'s steps (engine.cc).
   Status when_quiet(bool stopping);
   Status wind_down(Status failure);
@@ -210,22 +204,19 @@ class Engine {
   // window that opened).
   Status tick_clock();
   static constexpr domain::TimeNs kTickInterval = 1'000'000'000;
-  // The crash tests' kill between an input's sync and its decisions' append (crash_point.h).
-  CrashPoint crash_after_input_sync_{"TANDEM_CRASH_AFTER_INPUT_SYNC"};
   domain::TimeNs tick_checked_at_ = 0;
   using LeaderTime = Dispatcher::LeaderTime;
   // The copy path, input before effect (DESIGN.md invariant 1): the input's synced append
-  // begins on input_sync_'s thread; the core decides on it meanwhile; the orders go to their
-  // broker threads, held at their send gates until the input is durable; then the decisions
-  // and intents are appended without a sync of their own. With `copied`, the leader update
-  // decided on, the decisions are shown in the operator view's copies; `decided` (if given)
+  // begins on its own thread (Sequencer::begin_input); the core decides on it meanwhile; the orders
+  // go to their broker threads, held at their send gates until the input is durable; then the
+  // decisions and intents are appended without a sync of their own. With `copied`, the leader
+  // update decided on, the decisions are shown in the operator view's copies; `decided` (if given)
   // receives the decisions. An error is the journal's (it stops the engine).
   Status decide_and_send(const domain::Event& input, LeaderTime received,
                          const domain::LeaderOrderUpdate* copied,
                          std::vector<domain::Event>* decided = nullptr);
-  // Its steps, also taken by append() for an input it has already decided.
-  void begin_input_sync(domain::Event input);
-  Result<journal::AppendResult> end_input_sync();
+  // Its second half, also taken by append() for an input it has already decided: the
+  // orders dispatched, the input's write waited for, the outputs appended.
   Status send_and_journal(std::vector<domain::Event> outputs, LeaderTime received,
                           const domain::LeaderOrderUpdate* copied);
   // An outcome shown to operators (operator_feed.h) and counted by the alert rules.
@@ -275,12 +266,7 @@ class Engine {
   Followers followers_;
   boost::asio::any_io_executor leader_executor_;  // the leader's gateway's; the poller's
   Clock clock_;
-  domain::CopyState state_;
-  std::vector<journal::AppendItem> unsynced_;  // folded into state_, not yet journaled
-  InputSync input_sync_{store_};               // the copy path's input append (input_sync.h)
-  SteadyTime input_sync_started_;
-  size_t input_sync_records_ = 0;
-  bool deferred_ = false;
+  Sequencer sequencer_;  // the state and the journal's writes (sequencer.h)
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
   // Ticks land here from the leader's executor; the engine takes them on a PricesFact.
   struct PriceBox {

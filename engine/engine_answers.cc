@@ -160,11 +160,11 @@ Status Engine::acknowledge_reported(OutcomeFact ack, const d::BrokerOrderId& id)
 Status Engine::handle(FollowerFact& f) {
   if (f.order.tag.empty()) return Status();
   d::ClientTag tag{f.order.tag};
-  if (!state_.mappings.by_tag.contains(tag)) return Status();  // not an order of ours
+  if (!state().mappings.by_tag.contains(tag)) return Status();  // not an order of ours
   if (const d::BrokerOrderId* ours = order_of_tag(tag);
       ours != nullptr && !(*ours == f.order.order_id)) {
     const d::ClientTag second = d::second_order_tag(tag, f.order.order_id);
-    if (!state_.mappings.by_tag.contains(second)) return found_second_order(f.follower, f.order);
+    if (!state().mappings.by_tag.contains(second)) return found_second_order(f.follower, f.order);
     tag = second;  // found before: its reports fold under its own key
   }
   if (Status s = settle_by_report(tag, f.order.order_id); !s.ok()) return s;
@@ -176,8 +176,8 @@ Status Engine::handle(FollowerFact& f) {
                            f.order.average_price_paise,
                            f.order.exchange_time_ns,
                            f.order.quantity_units};
-  const auto known = state_.orders.follower.find(tag);
-  if (known != state_.orders.follower.end()) {
+  const auto known = state().orders.follower.find(tag);
+  if (known != state().orders.follower.end()) {
     projections::OrderState update{u.status,
                                    u.quantity_units,
                                    u.filled_units,
@@ -190,8 +190,8 @@ Status Engine::handle(FollowerFact& f) {
     std::lock_guard lock(stats_mu_);
     ++stats_.follower_updates;
   }
-  if (const auto order = state_.positions.follower_orders.find(tag);
-      order != state_.positions.follower_orders.end()) {
+  if (const auto order = state().positions.follower_orders.find(tag);
+      order != state().positions.follower_orders.end()) {
     rules_.watch_drift(order->second.key.instrument, setup_.steady());
   }
   return append({std::move(u)});
@@ -209,8 +209,8 @@ Status Engine::handle(ConnectionFact& f) {
 }
 
 void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {
-  const auto settings = state_.followers.find(f.intent.follower);
-  const std::string broker = settings == state_.followers.end()
+  const auto settings = state().followers.find(f.intent.follower);
+  const std::string broker = settings == state().followers.end()
                                  ? "unknown"
                                  : std::string(d::to_string(settings->second.broker));
   feed_.record_outcome(f, broker, latency_ms, clock_());

@@ -12,7 +12,7 @@ Status Engine::tick_clock() {
   const d::TimeNs now = clock_();
   if (now >= tick_checked_at_ && now - tick_checked_at_ < kTickInterval) return Status();
   tick_checked_at_ = now;
-  if (!d::tick_due(state_, now)) return Status();
+  if (!d::tick_due(state(), now)) return Status();
   if (Status s = open_day(now); !s.ok()) return s;
   ++stats_.clock_ticks;
   return decide_and_send(d::ClockTick{now}, std::nullopt, nullptr);

@@ -1,5 +1,5 @@
 // The copy path, input before effect (DESIGN.md invariant 1): a leader update read off its
-// stream is synced on input_sync.h's thread while the core decides on it; the orders go to
+// stream is synced on its own thread (sequencer.h) while the core decides on it; the orders go to
 // their broker threads at once, held at their send gates until the input is durable; the
 // decisions and intents follow in the journal without a sync of their own.
 #include "engine/engine.h"
@@ -26,14 +26,14 @@ projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
 Status Engine::handle(LeaderFact& f) {
   const d::LeaderOrderUpdate& update = f.update;
   if (Status s = open_day(update.received_time_ns); !s.ok()) return s;
-  const auto known = state_.orders.leader.find(update.order_id);
-  if (known != state_.orders.leader.end() &&
+  const auto known = state().orders.leader.find(update.order_id);
+  if (known != state().orders.leader.end() &&
       projections::merge(known->second, order_state_of(update)) == known->second) {
     return Status();  // nothing new: a repeat from the stream or the gap fill
   }
   // Ended on an earlier day and forgotten (forget_ended.h): as for a known final order, a
   // later report changes nothing.
-  if (state_.ended_leader_orders.contains(update.order_id)) return Status();
+  if (state().ended_leader_orders.contains(update.order_id)) return Status();
   if (Status s = ensure_instrument(update.instrument); !s.ok()) return s;
   // The copies of it found at the broker go in first: decided on, it is mirrored from them.
   if (Status s = journal_found(&update.order_id); !s.ok()) return s;
@@ -50,24 +50,10 @@ Status Engine::handle(LeaderFact& f) {
 
 Status Engine::decide_and_send(const d::Event& input, LeaderTime received,
                                const d::LeaderOrderUpdate* copied, std::vector<d::Event>* decided) {
-  begin_input_sync(input);
-  std::vector<d::Event> outputs = d::step(state_, input);  // while the disk syncs the input
+  sequencer_.begin_input(input);
+  std::vector<d::Event> outputs = sequencer_.step(input);  // while the disk syncs the input
   if (decided != nullptr) *decided = outputs;
   return send_and_journal(std::move(outputs), received, copied);
-}
-
-void Engine::begin_input_sync(d::Event input) {
-  // What was staged before the input goes with it: the journal keeps the engine's order.
-  stage({std::move(input)});
-  input_sync_started_ = setup_.steady();
-  input_sync_records_ = unsynced_.size();
-  input_sync_.begin(std::exchange(unsynced_, {}));
-}
-
-Result<journal::AppendResult> Engine::end_input_sync() {
-  Result<journal::AppendResult> appended = input_sync_.end();
-  note_append(appended, input_sync_started_, input_sync_records_);
-  return appended;
 }
 
 Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime received,
@@ -100,27 +86,17 @@ Status Engine::send_and_journal(std::vector<d::Event> outputs, LeaderTime receiv
     }
   }
   dispatcher_.release();
-  // Anything staged meanwhile (an alert) goes after the decisions: they follow their input.
-  std::vector<journal::AppendItem> staged_meanwhile = std::exchange(unsynced_, {});
-  const Result<journal::AppendResult> journaled = end_input_sync();
+  const Result<journal::AppendResult> journaled = sequencer_.end_input();
   dispatcher_.open_gates(gates, journaled.ok());
-  if (!journaled.ok()) return journaled.status();
-  if (!intents.empty()) {
-    if (copied != nullptr) {
-      std::lock_guard lock(stats_mu_);
-      stats_.leader_sync_bytes += journaled->bytes;
-      ++stats_.leader_syncs;
-    }
-    crash_after_input_sync_.pass();
+  if (Status s = noted(journaled.status()); !s.ok()) return s;
+  if (!intents.empty() && copied != nullptr) {
+    std::lock_guard lock(stats_mu_);
+    stats_.leader_sync_bytes += journaled->bytes;
+    ++stats_.leader_syncs;
   }
-  if (!outputs.empty()) {
-    stage(std::move(outputs));
-    std::vector<journal::AppendItem> written;
-    if (Status s = flush(&written, journal::Durability::written); !s.ok()) return s;
-    if (copied != nullptr) feed_.record_copies(*copied, written);
-  }
-  unsynced_.insert(unsynced_.end(), std::make_move_iterator(staged_meanwhile.begin()),
-                   std::make_move_iterator(staged_meanwhile.end()));
+  std::vector<journal::AppendItem> written;
+  if (Status s = noted(sequencer_.append_outputs(std::move(outputs), &written)); !s.ok()) return s;
+  if (copied != nullptr && !written.empty()) feed_.record_copies(*copied, written);
   return append(std::move(unsent));
 }
 

@@ -25,20 +25,20 @@ Status Engine::handle(OperatorFact& f) {
   using Kind = OperatorCommand::Kind;
   const OperatorCommand& c = f.command;
   const bool one = c.kind == Kind::pause || c.kind == Kind::resume || c.kind == Kind::flatten;
-  if (one && !state_.followers.contains(c.follower)) {
+  if (one && !state().followers.contains(c.follower)) {
     f.done->set_value(Status::not_found("no follower " + c.follower.value));
     return Status();
   }
   std::vector<d::Event> events;
-  const bool paused = one && state_.paused.contains(c.follower);
+  const bool paused = one && state().paused.contains(c.follower);
   if ((c.kind == Kind::pause || (c.kind == Kind::flatten && c.pause_first)) && !paused) {
     events.push_back(d::FollowerPaused{c.follower, c.by, c.reason});
   } else if (c.kind == Kind::resume && paused) {
     events.push_back(d::FollowerResumed{c.follower, c.by});
   } else if (c.kind == Kind::pause_all || c.kind == Kind::resume_all) {
     // The kill switch: every follower paused in one durable batch (and back again).
-    for (const auto& [id, settings] : state_.followers) {
-      const bool is_paused = state_.paused.contains(id);
+    for (const auto& [id, settings] : state().followers) {
+      const bool is_paused = state().paused.contains(id);
       if (c.kind == Kind::pause_all && !is_paused) {
         events.push_back(d::FollowerPaused{id, c.by, c.reason.empty() ? "kill switch" : c.reason});
       } else if (c.kind == Kind::resume_all && is_paused) {
@@ -82,7 +82,7 @@ void Engine::alert(std::string kind, std::string text, std::string key) {
   const d::TimeNs now = clock_();
   feed_.record_alert({now, kind, text});
   // Journaled with the next write (but for the journal's own failure: nothing can be).
-  if (feed_.journal_ok()) {
+  if (!sequencer_.counts().failed) {
     std::vector<d::Event> raised{d::AlertRaised{kind, key, text}};
     (void)append(std::move(raised));  // a failure surfaces from flush()
   }
@@ -93,7 +93,7 @@ void Engine::alert(std::string kind, std::string text, std::string key) {
 void Engine::check_alert_rules(bool quiet) {
   std::vector<DueAlert> due = rules_.check(setup_.steady(), clock_());
   if (quiet) {
-    std::vector<DueAlert> drift = rules_.check_drift(state_, setup_.steady());
+    std::vector<DueAlert> drift = rules_.check_drift(state(), setup_.steady());
     due.insert(due.end(), std::make_move_iterator(drift.begin()),
                std::make_move_iterator(drift.end()));
   }
@@ -108,7 +108,12 @@ void Engine::publish_view(bool force) {
   view->leader_broker = std::string(d::to_string(setup_.leader_broker));
   view->leader_connected = leader_connected_;
   view->journal_head = store_.head().seq;
-  view->day = state_.day;
+  const JournalCounts& journal = sequencer_.counts();
+  view->journal_ok = !journal.failed;
+  view->counters.journal_append = journal.append_ms;
+  view->counters.journal_batches = journal.batches;
+  view->counters.journal_records = journal.records;
+  view->day = state().day;
   view->counters.inbox_depth = static_cast<int64_t>(inbox_->depth());
   view->counters.rate_limit_waits = brokers::call_counters().rate_limit_waits;
   view->counters.rate_limited_answers = brokers::call_counters().rate_limited_answers;
@@ -119,7 +124,7 @@ void Engine::publish_view(bool force) {
     view->counters.leader_updates = stats_.leader_updates;
     view->counters.intents = stats_.intents;
     view->counters.skips = stats_.skips;
-    view->followers = follower_rows(state_, stats_.stopped_followers);
+    view->followers = follower_rows(state(), stats_.stopped_followers);
   }
   view->live = setup_.live;
   view->build_version = setup_.version;

@@ -40,8 +40,8 @@ Status Engine::handle(PricesFact&) {
     prices_->signalled = false;
   }
   for (const auto& [key, price] : latest) {
-    const auto known = state_.marks_paise.find(key);
-    if (known != state_.marks_paise.end() && known->second == price) {
+    const auto known = state().marks_paise.find(key);
+    if (known != state().marks_paise.end() && known->second == price) {
       unjournaled_prices_.erase(key);  // back where the journal has it
     } else {
       unjournaled_prices_[key] = price;
@@ -86,7 +86,7 @@ void Engine::on_guard_tripped(const d::LossGuardTripped& t, size_t orders) {
                   : " reached its profit target of " + d::paise_text(t.threshold_paise)) +
             "; action " + std::string(d::to_string(t.action)) + " until the next trading day (" +
             std::to_string(orders) + " orders sent)",
-        "loss_guard:" + t.follower.value + ":" + std::to_string(state_.day));
+        "loss_guard:" + t.follower.value + ":" + std::to_string(state().day));
 }
 
 }  // namespace tandem::engine

@@ -8,7 +8,6 @@
 #include <future>
 #include <set>
 #include "domain/copy/client_tag.h"
-#include "engine/lost_outputs.h"
 #include "engine/run_on.h"
 #include "journal/record_reader.h"
 
@@ -21,12 +20,11 @@ Status Engine::start() {
   // A crash between an input's sync and its decisions' append left them missing: they are
   // decided again and appended first (lost_outputs.h); reconcile_pending() below finds
   // their tags at the brokers.
-  auto restored = restore_deciding_lost_outputs(store_);
-  if (!restored.ok()) return restored.status();
-  state_ = std::move(restored->restored.state);
+  Result<size_t> decided_again = sequencer_.restore();
+  if (!decided_again.ok()) return decided_again.status();
   {
     std::lock_guard lock(stats_mu_);
-    stats_.decided_again = restored->decided_again;
+    stats_.decided_again = *decided_again;
   }
 
   std::vector<d::Event> config = configuration_changes();  // against the state before the day opens
@@ -37,7 +35,7 @@ Status Engine::start() {
   read_broker_books();
   subscribe_streams();
   std::vector<d::Instrument> in_use;
-  for (const auto& [key, instrument] : state_.instruments) in_use.push_back(instrument);
+  for (const auto& [key, instrument] : state().instruments) in_use.push_back(instrument);
   watch_prices(std::move(in_use));
   Status reconciled = reconcile_pending();
   publish_view(true);
@@ -49,16 +47,16 @@ Status Engine::start() {
 std::vector<d::Event> Engine::configuration_changes() const {
   std::vector<d::Event> config;
   config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
-  if (state_.leader != setup_.leader) {
+  if (state().leader != setup_.leader) {
     config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker});
   }
   const std::set<d::TradingDay> holidays(setup_.holidays.begin(), setup_.holidays.end());
-  if (state_.calendar.holidays != holidays || state_.day == 0) {
+  if (state().calendar.holidays != holidays || state().day == 0) {
     config.push_back(d::MarketCalendarConfigured{{holidays.begin(), holidays.end()}});
   }
   for (const auto& f : setup_.followers) {
-    const auto it = state_.followers.find(f.follower);
-    if (it == state_.followers.end() || !(it->second == f)) {
+    const auto it = state().followers.find(f.follower);
+    if (it == state().followers.end() || !(it->second == f)) {
       config.push_back(d::FollowerConfigured{f});
     }
   }
@@ -117,10 +115,10 @@ void Engine::subscribe_streams() {
 // the journal rebuilt, so that the leader's later modifies and cancels find them.
 void Engine::restore_paper_books() {
   std::map<d::FollowerId, std::vector<brokers::BrokerOrder>> working;
-  for (const auto& [leader, copies] : state_.mappings.by_leader) {
+  for (const auto& [leader, copies] : state().mappings.by_leader) {
     for (const auto& [follower, copy] : copies) {
       if (copy.broker_order_id.empty() || projections::status_rank(copy.status) != 1) continue;
-      const auto known = state_.orders.follower.find(copy.placed_tag);
+      const auto known = state().orders.follower.find(copy.placed_tag);
       brokers::BrokerOrder o;
       o.order_id = copy.broker_order_id;
       o.status = copy.status;
@@ -135,7 +133,7 @@ void Engine::restore_paper_books() {
       o.price_paise = copy.order.price_paise;
       o.trigger_price_paise = copy.order.trigger_price_paise;
       o.average_price_paise =
-          known == state_.orders.follower.end() ? 0 : known->second.average_price_paise;
+          known == state().orders.follower.end() ? 0 : known->second.average_price_paise;
       o.tag = copy.placed_tag.value;
       o.broker_status = o.status == d::OrderStatus::trigger_pending ? "TRIGGER PENDING" : "OPEN";
       working[follower].push_back(std::move(o));

@@ -105,7 +105,6 @@ void OperatorFeed::fill_answers(FollowerRow& row) {
 
 std::shared_ptr<OperatorView> OperatorFeed::draft() const {
   auto view = std::make_shared<OperatorView>();
-  view->journal_ok = live_.journal_ok;
   view->copies.assign(copies_.begin(), copies_.end());
   view->alerts = live_.alerts;
   view->counters = live_.counters;

@@ -34,10 +34,8 @@ class OperatorFeed {
   void record_outcome(const OutcomeFact& f, const std::string& broker, double latency_ms,
                       domain::TimeNs at);
   void record_alert(AlertRow alert);
-  // The counters and the journal's health as they happen.
+  // The counters as they happen (the journal's are the sequencer's, filled in at publish).
   OperatorCounters& counters() { return live_.counters; }
-  bool journal_ok() const { return live_.journal_ok; }
-  void journal_failed() { live_.journal_ok = false; }
 
   // Whether a view is due at `now` (one per kViewInterval, unless forced).
   bool due(SteadyTime now, bool force);
