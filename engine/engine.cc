@@ -1,18 +1,9 @@
 #include "engine/engine.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <algorithm>
-
-#include "brokers/await_on.h"
 
 namespace tandem::engine {
 
-namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
 namespace {
@@ -41,9 +32,13 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
                    setup_.recheck_unknown_after,
                    setup_.freeze_limits},
                   sequencer_.state(), followers_, leader_executor_, inbox_, setup_.steady),
+      prices_(std::chrono::duration_cast<std::chrono::nanoseconds>(setup_.price_snapshot_interval)
+                  .count(),
+              inbox_),
+      funds_(leader_executor_, setup_.funds_interval, inbox_),
       rules_(setup_.leader_down_alert_after, uses_kite(setup_)) {}
 
-Engine::~Engine() { stop_poller(); }
+Engine::~Engine() { funds_.stop(); }
 
 void add_latency_sample(std::vector<int64_t>& samples, int64_t ns) {
   if (samples.size() >= kMaxLatencySamples) {
@@ -69,36 +64,6 @@ void Engine::feed_paper_price(const d::InstrumentKey& key, int64_t price_paise) 
   });
 }
 
-// On the leader's executor: every funds_interval, each account's funds, as facts, until
-// stop_poller() cancels the timer and waits for this to end. Each account is asked on its
-// own gateway's executor.
-asio::awaitable<void> Engine::poll_funds() {
-  std::vector<std::pair<d::AccountId, brokers::Gateway*>> accounts = {{setup_.leader, &leader_}};
-  for (const auto& f : setup_.followers) {
-    const auto g = followers_.find(f.follower);
-    if (g != followers_.end()) accounts.emplace_back(f.account, g->second);
-  }
-  while (!stopping_) {
-    funds_timer_->expires_after(setup_.funds_interval);
-    co_await funds_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
-    for (const auto& [account, gateway] : accounts) {
-      if (stopping_) break;
-      brokers::Gateway* g = gateway;
-      Result<brokers::Funds> funds = co_await brokers::await_on<Result<brokers::Funds>>(
-          g->executor(), [g] { return g->funds(); });
-      if (funds.ok() && !stopping_) inbox_->push(FundsFact{account, funds->available_paise});
-    }
-  }
-}
-
-void Engine::stop_poller() {
-  stopping_ = true;
-  if (!poller_done_) return;
-  asio::post(leader_executor_, [this] { funds_timer_->cancel(); });
-  poller_done_->get_future().wait();
-  poller_done_.reset();
-}
-
 Status Engine::handle(FundsFact& f) {
   const auto known = state().funds_paise.find(f.account);
   if (known != state().funds_paise.end() && known->second == f.available_paise) return Status();
@@ -112,7 +77,7 @@ Status Engine::handle_fact(Fact& fact, bool& stopping, SteadyTime& deadline) {
       dispatcher_.drop_queued_entries();
     }
     stopping = true;
-    stopping_ = true;
+    funds_.request_stop();
     return Status();
   }
   const bool input =
@@ -130,11 +95,14 @@ Status Engine::handle_fact(Fact& fact, bool& stopping, SteadyTime& deadline) {
 }
 
 Status Engine::run() {
-  if (setup_.funds_interval.count() > 0) {
-    funds_timer_ = std::make_unique<asio::steady_timer>(leader_executor_);
-    poller_done_.emplace();
-    asio::co_spawn(leader_executor_, poll_funds(),
-                   [this](std::exception_ptr) { poller_done_->set_value(); });
+  {
+    // Every account's funds, the leader's first, each asked on its own gateway's executor.
+    FundsPoller::Accounts accounts = {{setup_.leader, &leader_}};
+    for (const auto& f : setup_.followers) {
+      const auto g = followers_.find(f.follower);
+      if (g != followers_.end()) accounts.emplace_back(f.account, g->second);
+    }
+    funds_.start(std::move(accounts));
   }
   bool stopping = false;
   auto deadline = SteadyTime::max();
@@ -191,7 +159,7 @@ Status Engine::wind_down(Status failure) {
   // Still queued at the bound (the brokers' threads still run): journaled as not sent.
   const int unsent = failure.ok() ? journal_unsent() : 0;
   if (failure.ok()) failure = flush();
-  stop_poller();
+  funds_.stop();
   // The streams stop on their broker threads; wait for each, so that nothing there runs
   // against this engine once run() has returned.
   brokers::stop_and_wait(leader_);

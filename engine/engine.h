@@ -10,9 +10,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
-#include <atomic>
 #include <deque>
 #include <functional>
 #include <future>
@@ -33,9 +31,11 @@
 #include "engine/alert_rules.h"
 #include "engine/dispatcher.h"
 #include "engine/facts.h"
+#include "engine/funds_poller.h"
 #include "engine/inbox.h"
 #include "engine/operator_feed.h"
 #include "engine/operator_view.h"
+#include "engine/price_watch.h"
 #include "engine/sequencer.h"
 #include "engine/steady_clock.h"
 #include "journal/store.h"
@@ -192,10 +192,9 @@ class Engine {
   Status handle(OperatorFact& f);
   Status handle(PricesFact& f);
   Status handle(FoundFact& f);
-  // The daily loss guard's inputs (engine_prices.cc): instruments watched on the leader's
-  // market data, and the prices that changed journaled as a PriceSnapshot once the interval
-  // has passed — decided like a leader update, so a tripped guard's orders go out at once.
-  void watch_prices(std::vector<domain::Instrument> instruments);
+  // The daily loss guard's inputs (engine_prices.cc): the prices that changed journaled as a
+  // PriceSnapshot once the interval has passed (price_watch.h) — decided like a leader
+  // update, so a tripped guard's orders go out at once.
   Status snapshot_prices();
   void on_guard_tripped(const domain::LossGuardTripped& trip, size_t orders);
   // Time as an input (engine_clock.cc; copy/clock.h): at most every kTickInterval of the
@@ -226,8 +225,6 @@ class Engine {
   // The rules' alerts due now (alert_rules.h), raised; the drift rule's only when quiet.
   void check_alert_rules(bool quiet = false);
   void publish_view(bool force);
-  boost::asio::awaitable<void> poll_funds();
-  void stop_poller();
   Status open_day(domain::TimeNs at);
   Status ensure_instrument(const domain::InstrumentKey& key);
   // At the shutdown bound: whatever is still queued, or parked for the ack of the order it
@@ -264,27 +261,16 @@ class Engine {
   EngineSetup setup_;
   brokers::Gateway& leader_;
   Followers followers_;
-  boost::asio::any_io_executor leader_executor_;  // the leader's gateway's; the poller's
+  boost::asio::any_io_executor leader_executor_;  // the leader's gateway's
   Clock clock_;
   Sequencer sequencer_;  // the state and the journal's writes (sequencer.h)
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
-  // Ticks land here from the leader's executor; the engine takes them on a PricesFact.
-  struct PriceBox {
-    std::mutex mu;
-    std::map<domain::InstrumentKey, int64_t> latest;  // GUARDED_BY(mu)
-    bool signalled = false;                           // a PricesFact is in the inbox
-  };
-  std::shared_ptr<PriceBox> prices_ = std::make_shared<PriceBox>();
-  std::map<domain::InstrumentKey, int64_t> unjournaled_prices_;  // changed since the snapshot
-  domain::TimeNs price_snapshot_at_ = 0;
   // Shared with the broker threads' callbacks and in-flight orders, which may outlive a
   // stopped engine (an order still unanswered at the shutdown bound).
   std::shared_ptr<Inbox<Fact>> inbox_;
-  Dispatcher dispatcher_;              // the follower orders on their way (dispatcher.h)
-  std::atomic<bool> stopping_{false};  // read by the funds poller on the leader's executor
-  // The poller's timer, on the leader's executor; poller_done_ is set when it has ended.
-  std::unique_ptr<boost::asio::steady_timer> funds_timer_;
-  std::optional<std::promise<void>> poller_done_;
+  Dispatcher dispatcher_;  // the follower orders on their way (dispatcher.h)
+  PriceWatch prices_;      // the loss guard's marks, from the leader's ticks (price_watch.h)
+  FundsPoller funds_;      // each account's funds, on the leader's executor (funds_poller.h)
   std::set<domain::FollowerId> token_refused_;  // alerted once; cleared by an ack
   EngineStats stats_;
   mutable std::mutex stats_mu_;

@@ -52,7 +52,7 @@ Status Engine::ensure_instrument(const d::InstrumentKey& key) {
   if (state().instruments.contains(key)) return Status();
   const auto it = master_.find(key);
   if (it == master_.end()) return Status();  // decide() skips it, naming the reason
-  watch_prices({it->second});
+  prices_.watch(leader_, {it->second});
   return append({d::InstrumentSnapshot{it->second}});
 }
 

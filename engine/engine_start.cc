@@ -36,7 +36,7 @@ Status Engine::start() {
   subscribe_streams();
   std::vector<d::Instrument> in_use;
   for (const auto& [key, instrument] : state().instruments) in_use.push_back(instrument);
-  watch_prices(std::move(in_use));
+  prices_.watch(leader_, std::move(in_use));
   Status reconciled = reconcile_pending();
   publish_view(true);
   return reconciled;
