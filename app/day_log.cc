@@ -26,7 +26,7 @@ std::string head(const journal::Record& r, std::string_view event) {
                      d::ist_timestamp_text(r.recorded_at_ns));
 }
 
-std::string order_text(const d::OrderRequest& o) {
+std::string order_text(const d::OrderTerms& o) {
   std::string s = fmt::format(" instrument={} product={} side={} type={} qty={}",
                               q(d::to_text(o.instrument)), d::to_string(o.product),
                               d::to_string(o.side), d::to_string(o.order_type), o.quantity_units);

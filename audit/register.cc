@@ -37,7 +37,7 @@ Row header_row(const journal::Record& r) {
   return row;
 }
 
-void order_columns(Row& row, const d::OrderRequest& o) {
+void order_columns(Row& row, const d::OrderTerms& o) {
   row.set("side", std::string(d::to_string(o.side)))
       .set("instrument", d::to_text(o.instrument))
       .set("product", std::string(d::to_string(o.product)))
@@ -51,8 +51,7 @@ void order_columns(Row& row, const d::OrderRequest& o) {
 Row leader_row(const journal::Record& r, const d::LeaderOrderUpdate& u) {
   Row row = header_row(r);
   row.set("leader_order_id", u.order_id.value);
-  order_columns(row, {u.instrument, u.side, u.order_type, u.product, u.validity, u.quantity_units,
-                      u.price_paise, u.trigger_price_paise});
+  order_columns(row, u);  // its terms
   row.set("status", std::string(d::to_string(u.status)))
       .set("filled_units", u.filled_units)
       .set("average_price_paise", u.average_price_paise)

@@ -105,7 +105,7 @@ Figures measure(d::Broker broker, int accounts, std::chrono::milliseconds latenc
         }
         size_t handshakes_before = 0;
         for (const auto& c : clients) handshakes_before += c->handshakes();
-        d::OrderRequest order;
+        d::OrderTerms order;
         order.instrument = {d::Exchange::nse, "INFY"};
         order.order_type = d::OrderType::market;
         order.quantity_units = 1;

@@ -199,7 +199,7 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300 + followers));
 
-  d::OrderRequest order;
+  d::OrderTerms order;
   order.instrument = infy.key;
   order.order_type = d::OrderType::market;
   order.product = d::Product::intraday;

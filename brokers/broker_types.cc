@@ -19,28 +19,16 @@ void stamp_frame(std::vector<BrokerOrder>& orders, std::string_view frame) {
 domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs received_time_ns,
                                            bool recovered) {
   domain::LeaderOrderUpdate u;
+  static_cast<domain::OrderTerms&>(u) = o;  // the same terms
   u.order_id = domain::LeaderOrderId{o.order_id.value};
   u.status = o.status;
-  u.instrument = o.instrument;
-  u.side = o.side;
-  u.order_type = o.order_type;
-  u.product = o.product;
-  u.validity = o.validity;
-  u.quantity_units = o.quantity_units;
   u.filled_units = o.filled_units;
-  u.price_paise = o.price_paise;
-  u.trigger_price_paise = o.trigger_price_paise;
   u.average_price_paise = o.average_price_paise;
   u.exchange_time_ns = o.exchange_time_ns != 0 ? o.exchange_time_ns : o.order_time_ns;
   u.received_time_ns = received_time_ns;
   u.raw_digest = o.raw_digest;
   u.recovered = recovered;
   return u;
-}
-
-domain::OrderRequest request_of(const BrokerOrder& o) {
-  return domain::OrderRequest{o.instrument, o.side,           o.order_type,  o.product,
-                              o.validity,   o.quantity_units, o.price_paise, o.trigger_price_paise};
 }
 
 int64_t PositionDetail::average_buy_paise() const {

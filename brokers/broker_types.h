@@ -29,26 +29,19 @@ struct BrokerError {
 };
 
 // One order as a broker reports it (order book row, order history entry, WebSocket update,
-// postback). Ids stay strings: Kite's are up to 19 digits.
-struct BrokerOrder {
+// postback): its terms as they stand (domain/orders/order_terms.h: what a modify starts
+// from), and what the broker says of it. Ids stay strings: Kite's are up to 19 digits.
+struct BrokerOrder : domain::OrderTerms {
   domain::BrokerOrderId order_id;
   std::string exchange_order_id;
   domain::OrderStatus status = domain::OrderStatus::pending;
   std::string broker_status;  // as sent, e.g. "MODIFY VALIDATION PENDING"
   std::string status_message;
-  domain::InstrumentKey instrument;
   uint32_t instrument_token = 0;
-  domain::Side side = domain::Side::buy;
-  domain::OrderType order_type = domain::OrderType::market;
-  domain::Product product = domain::Product::intraday;
-  domain::Validity validity = domain::Validity::day;
   std::string variety;
-  int64_t quantity_units = 0;
   int64_t filled_units = 0;
   int64_t pending_units = 0;
   int64_t cancelled_units = 0;
-  int64_t price_paise = 0;
-  int64_t trigger_price_paise = 0;
   int64_t average_price_paise = 0;
   std::string tag;                      // our client tag when we placed it
   std::string placed_by;                // the user id that placed it (Kite's placed_by)
@@ -62,9 +55,6 @@ struct BrokerOrder {
   std::string raw_digest;
   bool operator==(const BrokerOrder&) const = default;
 };
-
-// The order as it stands, as a request: what a modify starts from.
-[[nodiscard]] domain::OrderRequest request_of(const BrokerOrder& order);
 
 struct BrokerTrade {
   std::string trade_id;

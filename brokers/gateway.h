@@ -45,11 +45,11 @@ class Gateway {
   virtual bool holds_at_gate() const { return false; }
 
   // Arguments by value: the coroutines start lazily, after the caller's temporaries die.
-  virtual boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order,
+  virtual boost::asio::awaitable<Result<Placement>> place(domain::OrderTerms order,
                                                           domain::ClientTag tag,
                                                           PlaceOptions options) = 0;
   virtual boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(
-      domain::BrokerOrderId id, domain::OrderRequest order) = 0;
+      domain::BrokerOrderId id, domain::OrderTerms order) = 0;
   virtual boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(
       domain::BrokerOrderId id) = 0;
 

@@ -41,14 +41,14 @@ d::InstrumentKey RenamedGateway::to_engine(const d::InstrumentKey& key) const {
   return it == to_engine_.end() ? key : it->second;
 }
 
-asio::awaitable<Result<Placement>> RenamedGateway::place(d::OrderRequest order, d::ClientTag tag,
+asio::awaitable<Result<Placement>> RenamedGateway::place(d::OrderTerms order, d::ClientTag tag,
                                                          PlaceOptions options) {
   order.instrument = to_broker(order.instrument);
   co_return co_await inner_->place(std::move(order), std::move(tag), options);
 }
 
 asio::awaitable<Result<d::BrokerOrderId>> RenamedGateway::modify(d::BrokerOrderId id,
-                                                                 d::OrderRequest order) {
+                                                                 d::OrderTerms order) {
   order.instrument = to_broker(order.instrument);
   co_return co_await inner_->modify(std::move(id), std::move(order));
 }

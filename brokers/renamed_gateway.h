@@ -27,10 +27,10 @@ class RenamedGateway final : public Gateway {
   boost::asio::any_io_executor executor() const override { return inner_->executor(); }
   boost::asio::awaitable<Status> warm() override { return inner_->warm(); }
   bool holds_at_gate() const override { return inner_->holds_at_gate(); }
-  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
+  boost::asio::awaitable<Result<Placement>> place(domain::OrderTerms order, domain::ClientTag tag,
                                                   PlaceOptions options) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
-                                                               domain::OrderRequest order) override;
+                                                               domain::OrderTerms order) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override {
     return inner_->cancel(std::move(id));
   }

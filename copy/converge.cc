@@ -68,7 +68,7 @@ void top_up_exits(const CopyState& s, const FollowerSettings& f, const Instrumen
     d.sizing.position_before_units = held;
     d.sizing.target_units = reach;
     d.sizing.final_qty_units = d.quantity_units;
-    OrderRequest request = copy->order;
+    OrderTerms request = copy->order;
     request.quantity_units = d.quantity_units;
     FollowerOrderIntent intent = intent_of(d, request, copy);
     out.emplace_back(std::move(d));
@@ -191,7 +191,7 @@ void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey
   d.ordinal = 1;
   d.quantity_units = final_qty;
   d.sizing.final_qty_units = final_qty;
-  const OrderRequest order{key, d.side, OrderType::market, product, Validity::day, final_qty, 0, 0};
+  const OrderTerms order{key, d.side, OrderType::market, product, Validity::day, final_qty, 0, 0};
   emit_places(std::move(d), order, order_cap_units(inst->second), out);
 }
 

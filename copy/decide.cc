@@ -73,7 +73,7 @@ void skip(const Context& c, CopyDecision d, SkipReason reason) {
   emit(c, std::move(d));
 }
 
-void act(const Context& c, CopyDecision d, OrderRequest order) {
+void act(const Context& c, CopyDecision d, OrderTerms order) {
   FollowerOrderIntent intent = intent_of(d, std::move(order), c.copy);
   emit(c, std::move(d));
   emit(c, std::move(intent));
@@ -193,7 +193,7 @@ void place(const Context& c, OrderType type, int64_t price, int64_t trigger) {
   d.action = CopyAction::place;
   d.quantity_units = qty;
   d.sizing.final_qty_units = qty;
-  OrderRequest order{c.u.instrument, d.side, type, *product, c.u.validity, qty, price, trigger};
+  OrderTerms order{c.u.instrument, d.side, type, *product, c.u.validity, qty, price, trigger};
   act(c, std::move(d), std::move(order));
 }
 
@@ -245,7 +245,7 @@ void modify(const Context& c) {
   if (qty == 0) return cancel(c);
   d.action = CopyAction::modify;
   d.quantity_units = qty;
-  OrderRequest request = copy.order;
+  OrderTerms request = copy.order;
   request.quantity_units = qty;
   request.order_type = c.u.order_type;
   request.price_paise = c.u.price_paise;

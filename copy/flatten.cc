@@ -13,7 +13,7 @@ namespace {
 using projections::status_rank;
 
 // A decision and its intent, as decide() journals them.
-void emit(std::vector<Event>& out, CopyDecision decision, const OrderRequest& order,
+void emit(std::vector<Event>& out, CopyDecision decision, const OrderTerms& order,
           const projections::FollowerCopy* target) {
   FollowerOrderIntent intent = intent_of(decision, order, target);
   out.push_back(std::move(decision));
@@ -46,7 +46,7 @@ void settle_working(const CopyState& s, const FollowerSettings& f, bool hurry_ex
     d.side = copy->order.side;
     d.action = exit ? CopyAction::modify : CopyAction::cancel;
     d.ordinal = copy->next_ordinal;
-    OrderRequest order = copy->order;
+    OrderTerms order = copy->order;
     if (exit) {
       order.order_type = OrderType::market;
       order.price_paise = 0;
@@ -84,14 +84,14 @@ std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& r
     d.quantity_units = open;
     d.sizing.position_before_units = net;
     d.sizing.final_qty_units = d.quantity_units;
-    const OrderRequest order{key.instrument,
-                             d.side,
-                             OrderType::market,
-                             key.product,
-                             Validity::day,
-                             d.quantity_units,
-                             0,
-                             0};
+    const OrderTerms order{key.instrument,
+                           d.side,
+                           OrderType::market,
+                           key.product,
+                           Validity::day,
+                           d.quantity_units,
+                           0,
+                           0};
     const auto instrument = s.instruments.find(key.instrument);
     const int64_t cap = instrument == s.instruments.end() ? 0 : order_cap_units(instrument->second);
     emit_places(std::move(d), order, cap, out);

@@ -8,7 +8,7 @@
 
 namespace tandem::domain {
 
-FollowerOrderIntent intent_of(const CopyDecision& d, OrderRequest order,
+FollowerOrderIntent intent_of(const CopyDecision& d, OrderTerms order,
                               const projections::FollowerCopy* target) {
   TANDEM_ASSERT(d.action != CopyAction::skip);
   TANDEM_ASSERT(d.ordinal >= 1, d.ordinal);
@@ -26,7 +26,7 @@ FollowerOrderIntent intent_of(const CopyDecision& d, OrderRequest order,
   return intent;
 }
 
-void emit_places(CopyDecision d, OrderRequest order, int64_t cap, std::vector<Event>& out) {
+void emit_places(CopyDecision d, OrderTerms order, int64_t cap, std::vector<Event>& out) {
   TANDEM_REQUIRE(d.action == CopyAction::place && d.ordinal == 1, d.ordinal);
   TANDEM_REQUIRE(order.quantity_units == d.quantity_units, order.quantity_units, d.quantity_units);
   const LeaderOrderId first = d.leader_order_id;

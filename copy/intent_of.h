@@ -12,7 +12,7 @@ namespace tandem::domain {
 
 // REQUIRES: decision.action is not skip; ordinal >= 1. `target`: the follower's copy that a
 // modify or cancel changes (ignored for a place); may be null.
-[[nodiscard]] FollowerOrderIntent intent_of(const CopyDecision& decision, OrderRequest order,
+[[nodiscard]] FollowerOrderIntent intent_of(const CopyDecision& decision, OrderTerms order,
                                             const projections::FollowerCopy* target);
 
 // Appends a place decision of Tandem's own (convergence, flatten) and its intent — as
@@ -20,7 +20,7 @@ namespace tandem::domain {
 // each at most that, under leader order ids "<id>:<k>" after the first (clamp
 // freeze_quantity), so each slice has a tag of its own and is followed like any order.
 // REQUIRES: decision.action is place, ordinal 1; order.quantity_units == decision.quantity_units.
-void emit_places(CopyDecision decision, OrderRequest order, int64_t cap_units,
+void emit_places(CopyDecision decision, OrderTerms order, int64_t cap_units,
                  std::vector<Event>& out);
 
 }  // namespace tandem::domain

@@ -15,6 +15,7 @@
 #include "domain/copy/copy_decision.h"
 #include "domain/instruments/instrument.h"
 #include "domain/orders/order_failure.h"
+#include "domain/orders/order_terms.h"
 #include "domain/orders/order_types.h"
 
 namespace tandem::domain {
@@ -91,18 +92,11 @@ struct InstrumentSnapshot {
 };
 
 // ---- leader ----
-struct LeaderOrderUpdate {
+// The leader's order as its stream reported it: its terms (order_terms.h), and where it stands.
+struct LeaderOrderUpdate : OrderTerms {
   LeaderOrderId order_id;
   OrderStatus status = OrderStatus::pending;
-  InstrumentKey instrument;
-  Side side = Side::buy;
-  OrderType order_type = OrderType::market;
-  Product product = Product::intraday;
-  Validity validity = Validity::day;
-  int64_t quantity_units = 0;
   int64_t filled_units = 0;
-  int64_t price_paise = 0;
-  int64_t trigger_price_paise = 0;
   int64_t average_price_paise = 0;
   TimeNs exchange_time_ns = 0;
   TimeNs received_time_ns = 0;
@@ -131,24 +125,13 @@ struct PositionsSnapshot {
 };
 
 // ---- follower ----
-struct OrderRequest {
-  InstrumentKey instrument;
-  Side side = Side::buy;
-  OrderType order_type = OrderType::market;
-  Product product = Product::intraday;
-  Validity validity = Validity::day;
-  int64_t quantity_units = 0;
-  int64_t price_paise = 0;
-  int64_t trigger_price_paise = 0;
-  bool operator==(const OrderRequest&) const = default;
-};
 struct FollowerOrderIntent {
   ClientTag tag;
   FollowerId follower;
   LeaderOrderId leader_order_id;
   CopyAction action = CopyAction::place;
   uint32_t ordinal = 0;
-  OrderRequest order;
+  OrderTerms order;
   BrokerOrderId target_order_id;  // the follower order a modify or cancel applies to
   ClientTag target_tag;           // that order's own tag (the intent that placed it)
   bool operator==(const FollowerOrderIntent&) const = default;
@@ -191,7 +174,7 @@ struct FollowerOrderFound {
   LeaderOrderId leader_order_id;
   uint32_t ordinal = 1;
   BrokerOrderId broker_order_id;
-  OrderRequest order;
+  OrderTerms order;
   OrderStatus status = OrderStatus::pending;
   int64_t filled_units = 0;
   int64_t average_price_paise = 0;

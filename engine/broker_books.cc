@@ -48,8 +48,7 @@ d::FollowerOrderFound found_of(const d::FollowerId& follower, const brokers::Bro
       copy != copies.end() ? copy->second.first : d::LeaderOrderId{"found:" + o.tag};
   f.ordinal = copy != copies.end() ? copy->second.second : 1;
   f.broker_order_id = o.order_id;
-  f.order = {o.instrument, o.side,           o.order_type,  o.product,
-             o.validity,   o.quantity_units, o.price_paise, o.trigger_price_paise};
+  f.order = o;  // its terms
   f.status = o.status;
   f.filled_units = o.filled_units;
   f.average_price_paise = o.average_price_paise;

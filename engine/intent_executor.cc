@@ -38,7 +38,7 @@ boost::asio::awaitable<Result<bool>> change_taken(brokers::Gateway& gateway,
   if (intent.action == d::CopyAction::cancel) {
     co_return now.status == d::OrderStatus::cancelled;
   }
-  const d::OrderRequest& asked = intent.order;
+  const d::OrderTerms& asked = intent.order;
   const bool shows_it =
       now.quantity_units == asked.quantity_units && now.price_paise == asked.price_paise &&
       now.trigger_price_paise == asked.trigger_price_paise && now.order_type == asked.order_type;

@@ -17,7 +17,7 @@ struct FollowerCopy {
   uint32_t next_ordinal = 1;              // the next action's ordinal (tags are unique by it)
   domain::ClientTag placed_tag;           // the live order modifies and cancels apply to
   domain::BrokerOrderId broker_order_id;  // of that order, once acknowledged
-  domain::OrderRequest order;             // as last placed or modified
+  domain::OrderTerms order;               // as last placed or modified
   domain::OrderStatus status = domain::OrderStatus::pending;
   int64_t filled_units = 0;
   bool cancel_sent = false;

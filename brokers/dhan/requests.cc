@@ -11,7 +11,7 @@ namespace tandem::brokers::dhan {
 namespace json = boost::json;
 namespace d = ::tandem::domain;
 
-std::string place_order_json(const d::OrderRequest& o, const OrderTarget& target,
+std::string place_order_json(const d::OrderTerms& o, const OrderTarget& target,
                              std::string_view tag) {
   json::object body;
   body["dhanClientId"] = target.client_id;
@@ -31,7 +31,7 @@ std::string place_order_json(const d::OrderRequest& o, const OrderTarget& target
   return json::serialize(body);
 }
 
-std::string modify_order_json(const d::OrderRequest& o, std::string_view client_id,
+std::string modify_order_json(const d::OrderTerms& o, std::string_view client_id,
                               const d::BrokerOrderId& order_id) {
   json::object body;
   body["dhanClientId"] = client_id;

@@ -14,10 +14,10 @@ struct OrderTarget {
   std::string security_id;  // from the scrip master
   domain::Exchange exchange = domain::Exchange::nse;
 };
-[[nodiscard]] std::string place_order_json(const domain::OrderRequest& order,
+[[nodiscard]] std::string place_order_json(const domain::OrderTerms& order,
                                            const OrderTarget& target, std::string_view tag);
 // PUT /orders/{id}: `quantity` is the whole order's quantity, not what is left (v2 rule).
-[[nodiscard]] std::string modify_order_json(const domain::OrderRequest& order,
+[[nodiscard]] std::string modify_order_json(const domain::OrderTerms& order,
                                             std::string_view client_id,
                                             const domain::BrokerOrderId& order_id);
 

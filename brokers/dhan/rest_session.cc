@@ -55,7 +55,7 @@ asio::awaitable<Result<std::string>> RestSession::call(net::HttpRequest request,
   co_return co_await caller_.call(std::move(request), order_call);
 }
 
-asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::ClientTag tag,
+asio::awaitable<Result<Placement>> RestSession::place(d::OrderTerms order, d::ClientTag tag,
                                                       PlaceOptions options) {
   const d::Instrument* instrument = securities_.by_key(order.instrument);
   if (instrument == nullptr) {
@@ -87,7 +87,7 @@ asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::
 }
 
 asio::awaitable<Result<d::BrokerOrderId>> RestSession::modify(d::BrokerOrderId id,
-                                                              d::OrderRequest order) {
+                                                              d::OrderTerms order) {
   net::HttpRequest r;
   r.method = http::verb::put;
   r.target = "/orders/" + id.value;

@@ -43,10 +43,10 @@ class RestSession : public Gateway {
   boost::asio::any_io_executor executor() const override { return executor_; }
   bool holds_at_gate() const override { return true; }  // the HTTPS request waits
   // Arguments by value: these coroutines start lazily, after the caller's temporaries.
-  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
+  boost::asio::awaitable<Result<Placement>> place(domain::OrderTerms order, domain::ClientTag tag,
                                                   PlaceOptions options = {}) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
-                                                               domain::OrderRequest order) override;
+                                                               domain::OrderTerms order) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override;
   boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() override;
   // Dhan keeps no per-order history: the order as it stands is its latest state.

@@ -9,7 +9,7 @@ namespace d = ::tandem::domain;
 
 namespace {
 
-void add_order_fields(std::string& form, const d::OrderRequest& o, int market_protection) {
+void add_order_fields(std::string& form, const d::OrderTerms& o, int market_protection) {
   net::add_form_field(form, "order_type", wire(o.order_type));
   net::add_form_field(form, "quantity", std::to_string(o.quantity_units));
   net::add_form_field(form, "validity", wire(o.validity));
@@ -26,8 +26,8 @@ void add_order_fields(std::string& form, const d::OrderRequest& o, int market_pr
 
 }  // namespace
 
-std::string place_order_form(const d::OrderRequest& o, const d::ClientTag& tag,
-                             int market_protection, bool autoslice) {
+std::string place_order_form(const d::OrderTerms& o, const d::ClientTag& tag, int market_protection,
+                             bool autoslice) {
   std::string form;
   net::add_form_field(form, "tradingsymbol", o.instrument.tradingsymbol);
   net::add_form_field(form, "exchange", wire(o.instrument.exchange));
@@ -39,7 +39,7 @@ std::string place_order_form(const d::OrderRequest& o, const d::ClientTag& tag,
   return form;
 }
 
-std::string modify_order_form(const d::OrderRequest& o, int market_protection) {
+std::string modify_order_form(const d::OrderTerms& o, int market_protection) {
   std::string form;
   add_order_fields(form, o, market_protection);
   return form;

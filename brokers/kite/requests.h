@@ -11,11 +11,11 @@ namespace tandem::brokers::kite {
 // POST /orders/{variety}: tag carries our client tag; MARKET and SL-M carry
 // market_protection (mandatory since April 2026; -1 lets Kite choose).
 // `autoslice` asks Kite to split the order above the exchange freeze quantity.
-[[nodiscard]] std::string place_order_form(const domain::OrderRequest& order,
+[[nodiscard]] std::string place_order_form(const domain::OrderTerms& order,
                                            const domain::ClientTag& tag, int market_protection = -1,
                                            bool autoslice = false);
 // PUT /orders/{variety}/{order_id}.
-[[nodiscard]] std::string modify_order_form(const domain::OrderRequest& order,
+[[nodiscard]] std::string modify_order_form(const domain::OrderTerms& order,
                                             int market_protection = -1);
 
 }  // namespace tandem::brokers::kite

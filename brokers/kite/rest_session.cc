@@ -30,7 +30,7 @@ asio::awaitable<Result<std::string>> RestSession::call(net::HttpRequest request,
   co_return co_await caller_.call(std::move(request), order_call);
 }
 
-asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::ClientTag tag,
+asio::awaitable<Result<Placement>> RestSession::place(d::OrderTerms order, d::ClientTag tag,
                                                       PlaceOptions options) {
   const bool slice =
       options.freeze_unknown ||
@@ -48,7 +48,7 @@ asio::awaitable<Result<Placement>> RestSession::place(d::OrderRequest order, d::
 }
 
 asio::awaitable<Result<d::BrokerOrderId>> RestSession::modify(d::BrokerOrderId id,
-                                                              d::OrderRequest order) {
+                                                              d::OrderTerms order) {
   net::HttpRequest r;
   r.method = http::verb::put;
   r.target = "/orders/regular/" + id.value;

@@ -42,10 +42,10 @@ class RestSession : public Gateway {
   // Arguments are taken by value: these coroutines start lazily, after the caller's
   // temporaries are gone.
   // Above the freeze quantity the order goes with `autoslice=true`.
-  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
+  boost::asio::awaitable<Result<Placement>> place(domain::OrderTerms order, domain::ClientTag tag,
                                                   PlaceOptions options = {}) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
-                                                               domain::OrderRequest order) override;
+                                                               domain::OrderTerms order) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override;
   boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() override;
   boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(

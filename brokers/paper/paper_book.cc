@@ -75,7 +75,7 @@ d::TimeNs PaperBook::jitter(const d::ClientTag& tag) const {
   return static_cast<d::TimeNs>(h % static_cast<uint64_t>(config_.jitter_ns + 1));
 }
 
-Status PaperBook::check_new(const d::OrderRequest& request, const d::ClientTag& tag) const {
+Status PaperBook::check_new(const d::OrderTerms& request, const d::ClientTag& tag) const {
   if (config_.unique_tags && !tag.empty() && by_tag_.contains(tag)) {
     return rejected("paper: an order with tag " + tag.value + " exists already").status();
   }
@@ -88,20 +88,20 @@ Status PaperBook::check_new(const d::OrderRequest& request, const d::ClientTag& 
   return Status();
 }
 
-Result<BrokerOrder> PaperBook::place(const d::OrderRequest& request, const d::ClientTag& tag,
+Result<BrokerOrder> PaperBook::place(const d::OrderTerms& request, const d::ClientTag& tag,
                                      d::TimeNs now) {
   if (Status s = check_new(request, tag); !s.ok()) return s;
   return place_one(request, tag, now);
 }
 
-Result<std::vector<BrokerOrder>> PaperBook::place_sliced(const d::OrderRequest& request,
+Result<std::vector<BrokerOrder>> PaperBook::place_sliced(const d::OrderTerms& request,
                                                          const d::ClientTag& tag,
                                                          int64_t slice_units, d::TimeNs now) {
   if (Status s = check_new(request, tag); !s.ok()) return s;
   if (slice_units <= 0) return Status::invalid_argument("paper: slice size must be positive");
   std::vector<BrokerOrder> slices;
   for (int64_t left = request.quantity_units; left > 0; left -= slice_units) {
-    d::OrderRequest slice = request;
+    d::OrderTerms slice = request;
     slice.quantity_units = std::min(left, slice_units);
     Result<BrokerOrder> placed = place_one(slice, tag, now);
     if (!placed.ok()) return placed.status();
@@ -110,27 +110,20 @@ Result<std::vector<BrokerOrder>> PaperBook::place_sliced(const d::OrderRequest& 
   return slices;
 }
 
-Result<BrokerOrder> PaperBook::place_after_market(const d::OrderRequest& request,
+Result<BrokerOrder> PaperBook::place_after_market(const d::OrderTerms& request,
                                                   const d::ClientTag& tag, d::TimeNs now,
                                                   d::TimeNs opens_at) {
   if (Status s = check_new(request, tag); !s.ok()) return s;
   return place_one(request, tag, now, std::max(opens_at, now));
 }
 
-Result<BrokerOrder> PaperBook::place_one(const d::OrderRequest& request, const d::ClientTag& tag,
+Result<BrokerOrder> PaperBook::place_one(const d::OrderTerms& request, const d::ClientTag& tag,
                                          d::TimeNs now, d::TimeNs opens_at) {
   const uint64_t seq = next_++;
   BrokerOrder o;
+  static_cast<d::OrderTerms&>(o) = request;
   o.order_id = d::BrokerOrderId{"P" + std::to_string(seq)};
-  o.instrument = request.instrument;
-  o.side = request.side;
-  o.order_type = request.order_type;
-  o.product = request.product;
-  o.validity = request.validity;
-  o.quantity_units = request.quantity_units;
   o.pending_units = request.quantity_units;
-  o.price_paise = request.price_paise;
-  o.trigger_price_paise = request.trigger_price_paise;
   o.tag = tag.value;
   o.order_time_ns = now;
   o.exchange_time_ns = now;
@@ -161,7 +154,7 @@ void PaperBook::restore(const BrokerOrder& order, d::TimeNs now) {
   next_ = std::max(next_, seq + 1);
 }
 
-Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::OrderRequest& request,
+Result<BrokerOrder> PaperBook::modify(const d::BrokerOrderId& id, const d::OrderTerms& request,
                                       d::TimeNs now) {
   const auto it = orders_.find(sequence_of(id));
   if (it == orders_.end()) return rejected("paper: no order " + id.value);

@@ -38,21 +38,21 @@ class PaperBook {
 
   // Accepts an order (OPEN, or TRIGGER PENDING for stop orders). Refuses a bad quantity,
   // and a repeated tag when the config's unique_tags says so.
-  Result<BrokerOrder> place(const domain::OrderRequest& order, const domain::ClientTag& tag,
+  Result<BrokerOrder> place(const domain::OrderTerms& order, const domain::ClientTag& tag,
                             domain::TimeNs now);
   // Places the order as slices of at most `slice_units` (a broker's autoslice above the
   // freeze quantity); every slice carries the tag.
-  Result<std::vector<BrokerOrder>> place_sliced(const domain::OrderRequest& order,
+  Result<std::vector<BrokerOrder>> place_sliced(const domain::OrderTerms& order,
                                                 const domain::ClientTag& tag, int64_t slice_units,
                                                 domain::TimeNs now);
   // An after-market order (Kite's AMO variety, Dhan's afterMarketOrder): AMO REQ RECEIVED
   // until `opens_at`, when it reaches the exchange as a new order does (OPEN, or TRIGGER
   // PENDING) and may fill.
-  Result<BrokerOrder> place_after_market(const domain::OrderRequest& order,
+  Result<BrokerOrder> place_after_market(const domain::OrderTerms& order,
                                          const domain::ClientTag& tag, domain::TimeNs now,
                                          domain::TimeNs opens_at);
   // Changes quantity, price or trigger of a working order; never below what has filled.
-  Result<BrokerOrder> modify(const domain::BrokerOrderId& id, const domain::OrderRequest& order,
+  Result<BrokerOrder> modify(const domain::BrokerOrderId& id, const domain::OrderTerms& order,
                              domain::TimeNs now);
   Result<BrokerOrder> cancel(const domain::BrokerOrderId& id, domain::TimeNs now);
 
@@ -100,9 +100,9 @@ class PaperBook {
     domain::TimeNs fillable_at = 0;
     std::vector<BrokerOrder> history;  // every state it was in, oldest first
   };
-  Result<BrokerOrder> place_one(const domain::OrderRequest& order, const domain::ClientTag& tag,
+  Result<BrokerOrder> place_one(const domain::OrderTerms& order, const domain::ClientTag& tag,
                                 domain::TimeNs now, domain::TimeNs opens_at = 0);
-  Status check_new(const domain::OrderRequest& order, const domain::ClientTag& tag) const;
+  Status check_new(const domain::OrderTerms& order, const domain::ClientTag& tag) const;
   bool try_fill(Working& w, domain::TimeNs now);
   bool cancel_ioc_rest(Working& w, domain::TimeNs now);
   domain::TimeNs jitter(const domain::ClientTag& tag) const;

@@ -40,7 +40,7 @@ void PaperGateway::advance() {
   }
 }
 
-asio::awaitable<Result<Placement>> PaperGateway::place(d::OrderRequest order, d::ClientTag tag,
+asio::awaitable<Result<Placement>> PaperGateway::place(d::OrderTerms order, d::ClientTag tag,
                                                        PlaceOptions options) {
   Placement p;
   if (options.freeze_quantity_units > 0 && order.quantity_units > options.freeze_quantity_units) {
@@ -59,7 +59,7 @@ asio::awaitable<Result<Placement>> PaperGateway::place(d::OrderRequest order, d:
 }
 
 asio::awaitable<Result<d::BrokerOrderId>> PaperGateway::modify(d::BrokerOrderId id,
-                                                               d::OrderRequest order) {
+                                                               d::OrderTerms order) {
   auto modified = book_.modify(id, order, clock_());
   if (!modified.ok()) co_return modified.status();
   advance();

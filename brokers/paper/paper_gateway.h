@@ -32,10 +32,10 @@ class PaperGateway final : public Gateway {
 
   std::string_view broker() const override { return "paper"; }
   boost::asio::any_io_executor executor() const override { return executor_; }
-  boost::asio::awaitable<Result<Placement>> place(domain::OrderRequest order, domain::ClientTag tag,
+  boost::asio::awaitable<Result<Placement>> place(domain::OrderTerms order, domain::ClientTag tag,
                                                   PlaceOptions options) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> modify(domain::BrokerOrderId id,
-                                                               domain::OrderRequest order) override;
+                                                               domain::OrderTerms order) override;
   boost::asio::awaitable<Result<domain::BrokerOrderId>> cancel(domain::BrokerOrderId id) override;
   boost::asio::awaitable<Result<std::vector<BrokerOrder>>> orders() override;
   boost::asio::awaitable<Result<std::vector<BrokerOrder>>> order_history(

@@ -246,7 +246,7 @@ ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
       }
       const d::Instrument* named = dhan_securities_.by_security(body->exchange, body->security_id);
       if (named == nullptr) return dhan_error(400, "DH-905", "Invalid securityId");
-      d::OrderRequest order = body->order;
+      d::OrderTerms order = body->order;
       order.instrument = sim_key_of_.at(named->key);
       if (const auto refusal = refuse(a, order)) {
         const bool input = refusal->kind == Refusal::Kind::input;
@@ -299,7 +299,7 @@ ServerReply KiteSim::dhan_order_call(Account& a, const net::HttpRequest& r,
       if (body->order_id != id) return dhan_error(400, "DH-905", "orderId differs from the path");
       const std::vector<BrokerOrder> history = a.book.history_of(id);
       if (!history.empty()) {
-        d::OrderRequest changed = body->order;  // lots and ticks, checked as on a new order
+        d::OrderTerms changed = body->order;  // lots and ticks, checked as on a new order
         changed.instrument = history.back().instrument;
         if (const auto refusal = refuse_input(changed)) {
           return dhan_error(400, "DH-905", refusal->message);

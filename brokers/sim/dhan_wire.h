@@ -18,7 +18,7 @@ struct OrderRequestBody {
   std::string correlation_id;
   std::string security_id;
   domain::Exchange exchange = domain::Exchange::nse;
-  domain::OrderRequest order;      // its instrument is left empty: the caller maps security_id
+  domain::OrderTerms order;        // its instrument is left empty: the caller maps security_id
   domain::BrokerOrderId order_id;  // modify only
   bool after_market = false;       // afterMarketOrder: held until the open (place only)
   std::string amo_time;            // PRE_OPEN, OPEN, OPEN_30, OPEN_60; empty when not sent

@@ -196,7 +196,7 @@ Status KiteSim::expire_token(const std::string& user_id) {
 }
 
 Result<BrokerOrder> KiteSim::place_as_owner(const std::string& user_id,
-                                            const d::OrderRequest& order) {
+                                            const d::OrderTerms& order) {
   Account* a = find(user_id);
   if (a == nullptr) return Status::not_found("sim: no account " + user_id);
   auto placed = a->book.place(order, {}, clock_());
@@ -207,7 +207,7 @@ Result<BrokerOrder> KiteSim::place_as_owner(const std::string& user_id,
 }
 
 Result<BrokerOrder> KiteSim::modify_as_owner(const std::string& user_id, const d::BrokerOrderId& id,
-                                             const d::OrderRequest& order) {
+                                             const d::OrderTerms& order) {
   Account* a = find(user_id);
   if (a == nullptr) return Status::not_found("sim: no account " + user_id);
   auto modified = a->book.modify(id, order, clock_());
@@ -423,7 +423,7 @@ KiteSim::Gate KiteSim::gate(Account& a, const net::HttpRequest& r) {
   return Gate::pass;
 }
 
-std::optional<KiteSim::Refusal> KiteSim::refuse_input(const d::OrderRequest& order) const {
+std::optional<KiteSim::Refusal> KiteSim::refuse_input(const d::OrderTerms& order) const {
   // The input checks' words are the simulator's own: neither broker documents them
   // (docs/simulator.md).
   const d::Instrument* inst = instrument(order.instrument);
@@ -455,7 +455,7 @@ std::optional<KiteSim::Refusal> KiteSim::refuse_input(const d::OrderRequest& ord
 }
 
 std::optional<KiteSim::Refusal> KiteSim::refuse(const Account& a,
-                                                const d::OrderRequest& order) const {
+                                                const d::OrderTerms& order) const {
   if (auto input = refuse_input(order)) return input;
   const std::string exchange(kite::wire(order.instrument.exchange));
   const auto& enabled = a.config.exchanges;
@@ -516,7 +516,7 @@ ServerReply KiteSim::order_call(Account& a, const net::HttpRequest& r, const std
     if (r.method == verb::put && !id.empty()) {
       const std::vector<BrokerOrder> history = a.book.history_of(id);
       if (history.empty()) return error(400, "OrderException", "Couldn't find that order_id.");
-      auto form = kite::parse_modify_form(r.body, request_of(history.back()));
+      auto form = kite::parse_modify_form(r.body, history.back());
       if (!form.ok()) return error(400, "InputException", form.status().message());
       if (const auto refusal = refuse_input(form->order)) {
         return error(400, "InputException", refusal->message);
@@ -557,7 +557,7 @@ ServerReply KiteSim::place(Account& a, const net::HttpRequest& r, bool after_mar
   const d::TimeNs now = clock_();
   auto form = kite::parse_order_form(r.body);
   if (!form.ok()) return error(400, "InputException", form.status().message());
-  const d::OrderRequest& order = form->order;
+  const d::OrderTerms& order = form->order;
   const bool needs_protection = order.order_type == d::OrderType::market ||
                                 order.order_type == d::OrderType::stop_loss_market;
   if (needs_protection && form->market_protection.value_or(0) == 0) {

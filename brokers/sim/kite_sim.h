@@ -52,9 +52,9 @@ class KiteSim {
   Status drop_websockets(const std::string& user_id);
   // Places an order for an account as if its owner did it elsewhere (web, mobile): a
   // scripted leader. Pushed on the account's socket like any other.
-  Result<BrokerOrder> place_as_owner(const std::string& user_id, const domain::OrderRequest& order);
+  Result<BrokerOrder> place_as_owner(const std::string& user_id, const domain::OrderTerms& order);
   Result<BrokerOrder> modify_as_owner(const std::string& user_id, const domain::BrokerOrderId& id,
-                                      const domain::OrderRequest& order);
+                                      const domain::OrderTerms& order);
   Result<BrokerOrder> cancel_as_owner(const std::string& user_id, const domain::BrokerOrderId& id);
 
   // Inspection, for tests and the demo.
@@ -128,10 +128,10 @@ class KiteSim {
     enum class Kind : uint8_t { input, order, margin } kind = Kind::order;
     std::string message;
   };
-  std::optional<Refusal> refuse(const Account& account, const domain::OrderRequest& order) const;
+  std::optional<Refusal> refuse(const Account& account, const domain::OrderTerms& order) const;
   // The checks of the order's own fields alone (listed instrument, lots, ticks): a modify's
   // too.
-  std::optional<Refusal> refuse_input(const domain::OrderRequest& order) const;
+  std::optional<Refusal> refuse_input(const domain::OrderTerms& order) const;
 
   // What Kite's rows carry that the paper book does not know: the instrument token, who
   // placed the order, and the exchange's order id once the order reached it.

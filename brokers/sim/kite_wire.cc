@@ -38,7 +38,7 @@ Status bad_field(std::string_view field, std::string_view why) {
 // The fields a place and a modify share, read over `o`: a field the form does not name
 // keeps the value `o` has; a place must carry order_type and quantity.
 Status read_order_fields(const FormFields& f, bool place, OrderForm& out) {
-  d::OrderRequest& o = out.order;
+  d::OrderTerms& o = out.order;
   auto get = [&](const char* key) -> const std::string* {
     const auto it = f.find(key);
     return it == f.end() ? nullptr : &it->second;
@@ -102,7 +102,7 @@ Result<OrderForm> parse_order_form(std::string_view body) {
     return it == f->end() ? std::string() : it->second;
   };
   OrderForm out;
-  d::OrderRequest& o = out.order;
+  d::OrderTerms& o = out.order;
   const std::string symbol = get("tradingsymbol");
   if (symbol.empty()) return bad_field("tradingsymbol", "missing");
   const auto exchange = from_wire(kExchanges, get("exchange"));
@@ -126,7 +126,7 @@ Result<OrderForm> parse_order_form(std::string_view body) {
   return out;
 }
 
-Result<OrderForm> parse_modify_form(std::string_view body, const d::OrderRequest& current) {
+Result<OrderForm> parse_modify_form(std::string_view body, const d::OrderTerms& current) {
   const auto f = form_fields(body);
   if (!f) return Status::invalid_argument("kite order form: not form-encoded");
   OrderForm out;

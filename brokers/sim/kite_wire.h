@@ -16,7 +16,7 @@
 namespace tandem::brokers::kite {
 
 struct OrderForm {
-  domain::OrderRequest order;
+  domain::OrderTerms order;
   domain::ClientTag tag;
   std::optional<int> market_protection;
   std::optional<int64_t> disclosed_units;  // disclosed_quantity, when the form names it
@@ -28,7 +28,7 @@ struct OrderForm {
 // quantity, price, trigger_price, order_type, validity and disclosed_quantity, and keeps
 // what the body does not name.
 [[nodiscard]] Result<OrderForm> parse_modify_form(std::string_view body,
-                                                  const domain::OrderRequest& current);
+                                                  const domain::OrderTerms& current);
 // Kite's JSON: an order row as GET /orders has it, and the two envelopes.
 [[nodiscard]] std::string orders_body(const std::vector<BrokerOrder>& orders);
 [[nodiscard]] std::string order_id_body(const domain::BrokerOrderId& id);

@@ -90,7 +90,7 @@ Result<std::vector<ScriptStep>> parse_leader_script(std::string_view text) {
     // The order fields of place (from `side`) and modify (from `qty`), as on the wire.
     auto order_fields = [&](size_t qty_at, bool with_side) -> Status {
       size_t i = qty_at;
-      d::OrderRequest& o = s.order;
+      d::OrderTerms& o = s.order;
       std::string form = "tradingsymbol=X&exchange=NSE&transaction_type=";
       if (with_side) {
         if (w.size() < qty_at + 1) return bad("missing side, instrument, quantity or type");

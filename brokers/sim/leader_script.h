@@ -28,10 +28,10 @@ namespace tandem::brokers::sim {
 struct ScriptStep {
   enum class Kind : uint8_t { price, place, modify, cancel, drop, expire };
   Kind kind = Kind::price;
-  domain::TimeNs at_ns = 0;    // since midnight IST
-  std::string account;         // place, modify, cancel, drop, expire
-  std::string name;            // the script's name for the order: place, modify, cancel
-  domain::OrderRequest order;  // place, modify (instrument and price for `price`)
+  domain::TimeNs at_ns = 0;  // since midnight IST
+  std::string account;       // place, modify, cancel, drop, expire
+  std::string name;          // the script's name for the order: place, modify, cancel
+  domain::OrderTerms order;  // place, modify (instrument and price for `price`)
   int line = 0;
 };
 

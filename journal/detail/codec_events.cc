@@ -161,7 +161,7 @@ d::SizingInputs get(s::SizingInputs::Reader r) {
   return v;
 }
 
-void put(s::OrderRequest::Builder b, const d::OrderRequest& v) {
+void put(s::OrderRequest::Builder b, const d::OrderTerms& v) {
   put(b.initInstrument(), v.instrument);
   b.setSide(out<s::Side>(v.side));
   b.setOrderType(out<s::OrderType>(v.order_type));
@@ -171,8 +171,8 @@ void put(s::OrderRequest::Builder b, const d::OrderRequest& v) {
   b.setPricePaise(v.price_paise);
   b.setTriggerPricePaise(v.trigger_price_paise);
 }
-d::OrderRequest get(s::OrderRequest::Reader r) {
-  d::OrderRequest v;
+d::OrderTerms get(s::OrderRequest::Reader r) {
+  d::OrderTerms v;
   v.instrument = get(r.getInstrument());
   v.side = in(r.getSide(), d::Side::sell);
   v.order_type = in(r.getOrderType(), d::OrderType::stop_loss_market);

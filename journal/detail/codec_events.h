@@ -60,8 +60,8 @@ void put(schema::FollowerSettings::Builder b, const domain::FollowerSettings& v)
 domain::FollowerSettings get(schema::FollowerSettings::Reader r);
 void put(schema::SizingInputs::Builder b, const domain::SizingInputs& v);
 domain::SizingInputs get(schema::SizingInputs::Reader r);
-void put(schema::OrderRequest::Builder b, const domain::OrderRequest& v);
-domain::OrderRequest get(schema::OrderRequest::Reader r);
+void put(schema::OrderRequest::Builder b, const domain::OrderTerms& v);
+domain::OrderTerms get(schema::OrderRequest::Reader r);
 
 // Builds the root struct of `message` for the event's type.
 void write_event(capnp::MessageBuilder& message, const domain::Event& event);

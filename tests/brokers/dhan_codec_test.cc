@@ -292,7 +292,7 @@ TEST(DhanCodec, OrderRepliesSlicesAndErrors) {
 }
 
 TEST(DhanCodec, RequestsAgreeWithDhansSamples) {
-  d::OrderRequest limit;
+  d::OrderTerms limit;
   limit.side = d::Side::buy;
   limit.order_type = d::OrderType::limit;
   limit.product = d::Product::delivery;
@@ -309,7 +309,7 @@ TEST(DhanCodec, RequestsAgreeWithDhansSamples) {
       EXPECT_EQ(ours.at(key), value) << key;
     }
   }
-  d::OrderRequest market = limit;
+  d::OrderTerms market = limit;
   market.order_type = d::OrderType::market;
   market.product = d::Product::intraday;
   market.price_paise = 0;

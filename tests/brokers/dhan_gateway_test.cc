@@ -44,8 +44,8 @@ sim::KiteSimConfig config_with(sim::Faults faults) {
   return config;
 }
 
-d::OrderRequest market(const d::InstrumentKey& key, int64_t qty) {
-  d::OrderRequest o;
+d::OrderTerms market(const d::InstrumentKey& key, int64_t qty) {
+  d::OrderTerms o;
   o.instrument = key;
   o.order_type = d::OrderType::market;
   o.quantity_units = qty;
@@ -126,7 +126,7 @@ TEST(DhanGateway, EveryReadRoundTripsAndKiteNamesReachTheSameContract) {
 TEST(DhanGateway, ModifyCarriesTheWholeQuantityAndCancelIsFinal) {
   DhanLoop loop;
   loop.run([&](dhan::DhanGateway& g) -> asio::awaitable<void> {
-    d::OrderRequest limit = market(kInfy, 10);
+    d::OrderTerms limit = market(kInfy, 10);
     limit.order_type = d::OrderType::limit;
     limit.price_paise = 1400'00;  // below the price: rests
     const d::ClientTag tag{"m1"};
@@ -337,7 +337,7 @@ TEST(DhanGateway, TheAccountControlsAreServedAsDhanHQPySendsThemAndAct) {
       keep(answer);
     }
     // The switch: refused with an order pending, then on, and an order is refused.
-    d::OrderRequest resting = market(kInfy, 5);
+    d::OrderTerms resting = market(kInfy, 5);
     resting.order_type = d::OrderType::limit;
     resting.price_paise = 1400'00;
     const d::ClientTag first{"ks1"};

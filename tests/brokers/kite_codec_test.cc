@@ -268,7 +268,7 @@ TEST(KiteCodec, MissingOrWrongFieldsAreNamed) {
 }
 
 TEST(KiteCodec, PlaceFormCarriesTagAndMarketProtection) {
-  d::OrderRequest o;
+  d::OrderTerms o;
   o.instrument = {d::Exchange::nse, "M&M"};
   o.side = d::Side::sell;
   o.order_type = d::OrderType::market;
@@ -594,7 +594,7 @@ TEST(HostileInput, FormBodiesOfAnyShapeParseOrFailCleanly) {
   const std::string empty;  // a view with no terminator after it: the form reads only its bytes
   EXPECT_FALSE(parse_order_form(std::string_view(empty.data(), 0)).ok());
   const std::string keys = "atssb,&quantity";
-  auto form = parse_modify_form(std::string_view(keys.data(), 6), d::OrderRequest{});
+  auto form = parse_modify_form(std::string_view(keys.data(), 6), d::OrderTerms{});
   EXPECT_TRUE(form.ok() || !form.status().message().empty());
   EXPECT_EQ(request_token_from("https://x/?").status().code(), StatusCode::invalid_argument);
   EXPECT_EQ(*request_token_from("https://x/?status=success&request_token=abc123"), "abc123");

@@ -37,8 +37,8 @@ sim::KiteSimConfig config_with(sim::Faults faults) {
   return config;
 }
 
-d::OrderRequest market(const d::InstrumentKey& key, int64_t qty, d::Side side = d::Side::buy) {
-  d::OrderRequest o;
+d::OrderTerms market(const d::InstrumentKey& key, int64_t qty, d::Side side = d::Side::buy) {
+  d::OrderTerms o;
   o.instrument = key;
   o.side = side;
   o.order_type = d::OrderType::market;

@@ -34,8 +34,8 @@ using testing::wall_clock;
 
 const d::InstrumentKey kInfy{d::Exchange::nse, "INFY"};
 
-d::OrderRequest order(d::OrderType type, int64_t qty, int64_t price = 0) {
-  d::OrderRequest o;
+d::OrderTerms order(d::OrderType type, int64_t qty, int64_t price = 0) {
+  d::OrderTerms o;
   o.instrument = kInfy;
   o.side = d::Side::buy;
   o.order_type = type;
@@ -79,7 +79,7 @@ TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
   loop.run(
       [&](kite::RestSession& s) -> asio::awaitable<void> {
         // Named values, not temporaries, in co_await expressions (GCC 12 coroutine bug).
-        const d::OrderRequest limit10 = order(d::OrderType::limit, 10, 1490'00);
+        const d::OrderTerms limit10 = order(d::OrderType::limit, 10, 1490'00);
         const d::ClientTag tag1{"tagA1"};
         auto placement = co_await s.place(limit10, tag1);
         EXPECT_TRUE(placement.ok()) << placement.status().to_string();
@@ -94,7 +94,7 @@ TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
         EXPECT_EQ(book->at(0).status, d::OrderStatus::open);
         EXPECT_EQ(book->at(0).price_paise, 1490'00);
 
-        const d::OrderRequest limit4 = order(d::OrderType::limit, 4, 1495'00);
+        const d::OrderTerms limit4 = order(d::OrderType::limit, 4, 1495'00);
         auto modified = co_await s.modify(placed, limit4);
         EXPECT_TRUE(modified.ok()) << modified.status().to_string();
         book = co_await s.orders();
@@ -117,7 +117,7 @@ TEST(KiteSession, PlaceModifyCancelRoundTripsThroughTheSimulator) {
         EXPECT_EQ(history->at(1).price_paise, 1495'00);
         EXPECT_EQ(history->at(2).status, d::OrderStatus::cancelled);
 
-        const d::OrderRequest market3 = order(d::OrderType::market, 3);
+        const d::OrderTerms market3 = order(d::OrderType::market, 3);
         const d::ClientTag tag2{"tagA2"};
         auto market = co_await s.place(market3, tag2);
         EXPECT_TRUE(market.ok()) << market.status().to_string();
@@ -145,7 +145,7 @@ TEST(KiteSession, ProfileMarginsTradesHoldingsInstrumentsAndLogoutAreServedInKit
   loop.run(
       [&](kite::RestSession& s) -> asio::awaitable<void> {
         net::HttpsClient raw(loop.io.get_executor(), loop.target(), 1, std::chrono::seconds(3));
-        const d::OrderRequest market3 = order(d::OrderType::market, 3);
+        const d::OrderTerms market3 = order(d::OrderType::market, 3);
         const d::ClientTag tag{"trades1"};
         auto placed = co_await s.place(market3, tag);
         EXPECT_TRUE(placed.ok()) << placed.status().to_string();
@@ -237,7 +237,7 @@ TEST(KiteSession, ExpiredTokenIsReportedOnceAndStopsTheAccount) {
   loop.run(
       [&](kite::RestSession& s) -> asio::awaitable<void> {
         EXPECT_TRUE(loop.kite.expire_token("AB1234").ok());
-        const d::OrderRequest market1 = order(d::OrderType::market, 1);
+        const d::OrderTerms market1 = order(d::OrderType::market, 1);
         const d::ClientTag tag{"t1"};
         auto first = co_await s.place(market1, tag);
         EXPECT_EQ(first.status().code(), StatusCode::unauthenticated);

@@ -65,7 +65,7 @@ std::pair<std::map<std::string, State>, std::map<std::string, State>> run_script
     std::vector<d::BrokerOrderId> placed;
     int64_t price = 1500'00;
     for (const ScriptStep& s : script) {
-      d::OrderRequest o;
+      d::OrderTerms o;
       o.instrument = kInfy;
       o.quantity_units = s.qty;
       switch (s.step) {

@@ -64,8 +64,8 @@ struct StreamLoop : testing::KiteSimLoop {
   }
 };
 
-d::OrderRequest buy(d::OrderType type, int64_t qty, int64_t price = 0) {
-  d::OrderRequest o;
+d::OrderTerms buy(d::OrderType type, int64_t qty, int64_t price = 0) {
+  d::OrderTerms o;
   o.instrument = {d::Exchange::nse, "INFY"};
   o.order_type = type;
   o.quantity_units = qty;

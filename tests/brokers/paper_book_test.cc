@@ -22,9 +22,9 @@ namespace d = ::tandem::domain;
 constexpr d::TimeNs kMs = 1'000'000;
 const d::InstrumentKey kInfy{d::Exchange::nse, "INFY"};
 
-d::OrderRequest order(d::Side side, d::OrderType type, int64_t qty, int64_t price = 0,
-                      int64_t trigger = 0) {
-  d::OrderRequest o;
+d::OrderTerms order(d::Side side, d::OrderType type, int64_t qty, int64_t price = 0,
+                    int64_t trigger = 0) {
+  d::OrderTerms o;
   o.instrument = kInfy;
   o.side = side;
   o.order_type = type;
@@ -146,7 +146,7 @@ TEST(PaperBook, ASimulatedBrokersBookAcceptsARepeatedTagAndFindsTheFirst) {
 TEST(PaperBook, AnIocOrderFillsWhatItCanAtOnceAndTheRestIsCancelled) {
   PaperBook book({.latency_ns = 5 * kMs, .max_fill_units = 4});
   book.set_price(kInfy, 100'00);
-  auto ioc = [](d::OrderRequest o) {
+  auto ioc = [](d::OrderTerms o) {
     o.validity = d::Validity::ioc;
     return o;
   };

@@ -39,7 +39,7 @@ TEST(PaperGateway, OrdersFillAfterTheLatencyAndArePushedInOrder) {
       io,
       [&]() -> asio::awaitable<void> {
         paper.set_price(infy, 1000'00);
-        d::OrderRequest buy;
+        d::OrderTerms buy;
         buy.instrument = infy;
         buy.quantity_units = 250;
         const d::ClientTag tag{"pg1"};
@@ -90,7 +90,7 @@ TEST(PaperGateway, ALeadersStreamEmitsLeaderOrderUpdates) {
       io,
       [&]() -> asio::awaitable<void> {
         paper.set_price(infy, 1000'00);
-        d::OrderRequest buy;
+        d::OrderTerms buy;
         buy.instrument = infy;
         buy.quantity_units = 5;
         const d::ClientTag tag{"L1"};  // named: GCC 12 mishandles temporaries in co_await

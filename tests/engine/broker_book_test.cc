@@ -152,7 +152,7 @@ TEST(BrokerBook, ASecondOrderUnderOurTagCountsOnItsOwnAndTheFollowerIsBroughtBac
     if (tag.empty()) std::this_thread::sleep_for(200ms);
   }
   ASSERT_FALSE(tag.empty()) << "the copy never filled: " << testing::read_file(dir.path("run.out"));
-  d::OrderRequest again;
+  d::OrderTerms again;
   again.instrument = {d::Exchange::nse, "INFY"};
   again.order_type = d::OrderType::market;
   again.quantity_units = 10;
@@ -210,7 +210,7 @@ TEST(BrokerBook, ALeaderTagUsedTwiceCopiesBothOrders) {
   testing::Process engine(TANDEM_BIN, day.run_args(), dir.path("run.out"), dir.path());
   ASSERT_TRUE(testing::wait_for_text(dir.path("run.out"), "event=engine_started", 30s));
   std::this_thread::sleep_for(1s);
-  d::OrderRequest buy;
+  d::OrderTerms buy;
   buy.instrument = {d::Exchange::nse, "INFY"};
   buy.order_type = d::OrderType::market;
   for (int64_t units : {3, 4}) {

@@ -183,7 +183,7 @@ LeaderRun run_leader_day(bool dhan_leader) {
       dhan_leader ? rig.renamed_follow1.get() : static_cast<brokers::Gateway*>(rig.follow1.get());
   const Engine::Followers followers{{{"FOLLOW1"}, gateway}};
   auto leader_order = [&](d::Side side, const d::InstrumentKey& key, int64_t qty) {
-    d::OrderRequest o = rig.order(side, d::OrderType::market, qty);
+    d::OrderTerms o = rig.order(side, d::OrderType::market, qty);
     o.instrument = key;
     o.product = d::Product::carry_forward;
     return rig.on_brokers([&] { return rig.sim->kite().place_as_owner("LEADER1", o); });

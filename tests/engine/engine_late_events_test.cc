@@ -37,7 +37,7 @@ LateOutcome run_with(d::LateEvents policy) {
   setup.leader = {"LEADER1"};
   setup.followers = {f};
   setup.leader_down_alert_after = 1s;  // the outage below lasts 3 s
-  auto place = [&](const d::OrderRequest& o) {
+  auto place = [&](const d::OrderTerms& o) {
     return rig.on_brokers([&] { return rig.sim->kite().place_as_owner("LEADER1", o); });
   };
   auto store = with_engine(rig, setup, {{f.follower, rig.follow1.get()}}, [&](Engine& engine) {

@@ -34,7 +34,7 @@ TEST(EngineLossGuard, TripsOnTickerPricesAppliesTheActionAndReplaysExactly) {
   setup.followers = {kite_f, paper_f};
   setup.price_snapshot_interval = 100ms;
   std::vector<AlertRow> alerts;
-  auto place = [&](const d::OrderRequest& o) {
+  auto place = [&](const d::OrderTerms& o) {
     return rig.on_brokers([&] { return rig.sim->kite().place_as_owner("LEADER1", o); });
   };
   auto store = with_engine(

@@ -409,7 +409,7 @@ TEST(EngineScenarios, ACopyAboveTheFreezeQuantityIsSlicedNotRefused) {
           return 0;
         });
         const int64_t before = e.stats().leader_updates;
-        d::OrderRequest order = r.order(d::Side::buy, d::OrderType::market, 1050);
+        d::OrderTerms order = r.order(d::Side::buy, d::OrderType::market, 1050);
         order.instrument = call;
         order.product = d::Product::carry_forward;
         ASSERT_TRUE(

@@ -47,7 +47,7 @@ TEST(InputCrash,
   SCOPED_TRACE("seed=" + std::to_string(kSeed));
   std::uniform_int_distribution<int> pause_ms(0, 3), units(1, 9);
 
-  d::OrderRequest order;
+  d::OrderTerms order;
   order.instrument = {d::Exchange::nse, "INFY"};
   order.order_type = d::OrderType::market;
   int placed = 0;

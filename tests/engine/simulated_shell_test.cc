@@ -181,8 +181,8 @@ std::unique_ptr<brokers::Gateway> gateway_for(bool dhan, World& w, asio::io_cont
                                                       scripted_pool(io, far, deadline));
 }
 
-d::OrderRequest order_of(const Step& s) {
-  d::OrderRequest o;
+d::OrderTerms order_of(const Step& s) {
+  d::OrderTerms o;
   o.instrument = s.refused ? testing::kTestNifty : testing::kTestInfy;
   o.side = d::Side::buy;
   o.product = d::Product::intraday;

@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)kite::parse_error(400, body);
   (void)kite::parse_error(429, body);
   (void)kite::parse_order_form(body);
-  (void)kite::parse_modify_form(body, tandem::domain::OrderRequest{});
+  (void)kite::parse_modify_form(body, tandem::domain::OrderTerms{});
   (void)kite::request_token_from(body);
   return 0;
 }

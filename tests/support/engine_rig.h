@@ -170,8 +170,8 @@ struct Rig {
     broker_io.stop();
     broker_thread.join();
   }
-  d::OrderRequest order(d::Side side, d::OrderType type, int64_t qty, int64_t price = 0) {
-    d::OrderRequest o;
+  d::OrderTerms order(d::Side side, d::OrderType type, int64_t qty, int64_t price = 0) {
+    d::OrderTerms o;
     o.instrument = kInfy;
     o.side = side;
     o.order_type = type;

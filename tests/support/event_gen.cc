@@ -119,9 +119,9 @@ struct Arbitrary<td::SizingInputs> {
 };
 
 template <>
-struct Arbitrary<td::OrderRequest> {
-  static Gen<td::OrderRequest> arbitrary() {
-    using O = td::OrderRequest;
+struct Arbitrary<td::OrderTerms> {
+  static Gen<td::OrderTerms> arbitrary() {
+    using O = td::OrderTerms;
     return gen::build<O>(gen::set(&O::instrument), gen::set(&O::side), gen::set(&O::order_type),
                          gen::set(&O::product), gen::set(&O::validity),
                          gen::set(&O::quantity_units), gen::set(&O::price_paise),

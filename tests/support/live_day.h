@@ -93,7 +93,7 @@ class LiveDay {
   }
   // Places an order at FOLLOW1's broker (or, `leader`, at LEADER1's) as someone other than
   // the engine would (by hand, another program), under whatever tag it is given.
-  Result<brokers::Placement> place(const domain::OrderRequest& order, const domain::ClientTag& tag,
+  Result<brokers::Placement> place(const domain::OrderTerms& order, const domain::ClientTag& tag,
                                    bool leader = false) const {
     Result<brokers::Placement> placed = Status(StatusCode::unavailable, "not sent");
     as_account(
