@@ -31,6 +31,21 @@ domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& o, domain::TimeNs 
   return u;
 }
 
+domain::FollowerOrderReport to_follower_report(const BrokerOrder& o,
+                                               const domain::FollowerId& follower) {
+  domain::FollowerOrderReport r;
+  static_cast<domain::OrderTerms&>(r) = o;  // the same terms
+  r.follower = follower;
+  r.tag = o.tag;
+  r.order_id = o.order_id;
+  r.status = o.status;
+  r.filled_units = o.filled_units;
+  r.average_price_paise = o.average_price_paise;
+  r.order_time_ns = o.order_time_ns;
+  r.exchange_time_ns = o.exchange_time_ns;
+  return r;
+}
+
 int64_t PositionDetail::average_buy_paise() const {
   return bought_units == 0 ? 0 : bought_value_paise / bought_units;
 }

@@ -13,6 +13,7 @@
 #include "domain/base/status.h"
 #include "domain/events.h"
 #include "domain/orders/order_failure.h"
+#include "domain/orders/order_report.h"
 
 namespace tandem::net {
 class SendGate;  // net/send_gate.h
@@ -145,5 +146,8 @@ void stamp_frame(std::vector<BrokerOrder>& orders, std::string_view frame);
 [[nodiscard]] domain::LeaderOrderUpdate to_leader_update(const BrokerOrder& order,
                                                          domain::TimeNs received_time_ns,
                                                          bool recovered = false);
+// A follower's order as the domain has it (domain/orders/order_report.h).
+[[nodiscard]] domain::FollowerOrderReport to_follower_report(const BrokerOrder& order,
+                                                             const domain::FollowerId& follower);
 
 }  // namespace tandem::brokers

@@ -29,6 +29,12 @@ void subscribe_leader(Gateway& gateway, std::function<domain::TimeNs()> clock,
                     std::move(on_connection));
 }
 
+void subscribe_follower(Gateway& gateway, domain::FollowerId follower, OnFollowerReport on_report) {
+  gateway.subscribe([follower = std::move(follower), on_report = std::move(on_report)](
+                        const BrokerOrder& o, bool) { on_report(to_follower_report(o, follower)); },
+                    [](bool, const Status&) {});
+}
+
 void stop_and_wait(Gateway& gateway) {
   std::promise<void> stopped;
   boost::asio::post(gateway.executor(), [&] {

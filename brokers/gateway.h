@@ -104,6 +104,11 @@ using OnLeaderUpdate = std::function<void(domain::LeaderOrderUpdate update)>;
 void subscribe_leader(Gateway& gateway, std::function<domain::TimeNs()> clock,
                       OnLeaderUpdate on_update, OnConnectionChange on_connection);
 
+// A follower's order stream in the domain's terms: each reported order handed on as a
+// FollowerOrderReport of `follower`. Call on the gateway's executor; the handler runs there.
+using OnFollowerReport = std::function<void(domain::FollowerOrderReport report)>;
+void subscribe_follower(Gateway& gateway, domain::FollowerId follower, OnFollowerReport on_report);
+
 // Stops the gateway on its own executor and waits until it has: for an owner, on another
 // thread, before the gateway's broker thread ends. Never from that executor itself.
 void stop_and_wait(Gateway& gateway);

@@ -38,10 +38,9 @@ CopyOfTag copies_of_leader(const std::vector<brokers::BrokerOrder>& leader_book,
   return out;
 }
 
-d::FollowerOrderFound found_of(const d::FollowerId& follower, const brokers::BrokerOrder& o,
-                               const CopyOfTag& copies) {
+d::FollowerOrderFound found_of(const d::FollowerOrderReport& o, const CopyOfTag& copies) {
   d::FollowerOrderFound f;
-  f.follower = follower;
+  f.follower = o.follower;
   f.tag = d::ClientTag{o.tag};
   const auto copy = copies.find(o.tag);
   f.leader_order_id =
@@ -60,9 +59,8 @@ d::FollowerOrderFound found_of(const d::FollowerId& follower, const brokers::Bro
 
 // One follower's book: its tags kept, a lost ack taken from it, a second order under one of
 // our tags journaled, and what the journal does not hold added to `orphans` (alerted).
-void Engine::read_broker_book(
-    const d::FollowerId& follower, brokers::Gateway* gateway,
-    std::vector<std::pair<d::FollowerId, brokers::BrokerOrder>>& orphans) {
+void Engine::read_broker_book(const d::FollowerId& follower, brokers::Gateway* gateway,
+                              std::vector<d::FollowerOrderReport>& orphans) {
   auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
       gateway->executor(), [g = gateway] { return g->orders(); });
   if (!book.ok()) {
@@ -76,8 +74,9 @@ void Engine::read_broker_book(
   }
   std::set<std::string> tags;
   std::vector<std::string> listed;
-  for (const auto& order : *book) {
-    if (order.tag.empty()) continue;  // placed by hand, not by Tandem
+  for (const brokers::BrokerOrder& listed_order : *book) {
+    if (listed_order.tag.empty()) continue;  // placed by hand, not by Tandem
+    const d::FollowerOrderReport order = brokers::to_follower_report(listed_order, follower);
     tags.insert(order.tag);
     const d::ClientTag tag{order.tag};
     if (state().mappings.by_tag.contains(tag)) {
@@ -89,11 +88,11 @@ void Engine::read_broker_book(
       } else if (!(*ours == order.order_id) &&
                  !state().mappings.by_tag.contains(d::second_order_tag(tag, order.order_id))) {
         // A refused append alerts and stops the engine itself (Engine::append).
-        (void)found_second_order(follower, order);
+        (void)found_second_order(order);
       }
       continue;
     }
-    orphans.emplace_back(follower, order);
+    orphans.push_back(order);
     listed.push_back(order.tag);
   }
   dispatcher_.book_read(follower, std::move(tags));
@@ -110,7 +109,7 @@ void Engine::read_broker_book(
 }
 
 void Engine::read_broker_books() {
-  std::vector<std::pair<d::FollowerId, brokers::BrokerOrder>> orphans;
+  std::vector<d::FollowerOrderReport> orphans;
   for (const auto& [follower, gateway] : followers_) {
     if (gateway->broker() == "paper") continue;  // its book is rebuilt from the journal
     read_broker_book(follower, gateway, orphans);
@@ -124,17 +123,17 @@ void Engine::read_broker_books() {
   auto leader_book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
       leader_executor_, [&g = leader_] { return g.orders(); });
   std::map<d::FollowerId, CopyOfTag> copies;
-  for (const auto& [follower, order] : orphans) {
-    auto c = copies.find(follower);
+  for (const d::FollowerOrderReport& order : orphans) {
+    auto c = copies.find(order.follower);
     if (c == copies.end()) {
       c = copies
-              .emplace(follower,
+              .emplace(order.follower,
                        copies_of_leader(
                            leader_book.ok() ? *leader_book : std::vector<brokers::BrokerOrder>{},
-                           follower))
+                           order.follower))
               .first;
     }
-    d::FollowerOrderFound f = found_of(follower, order, c->second);
+    d::FollowerOrderFound f = found_of(order, c->second);
     found_[f.leader_order_id].push_back(std::move(f));
   }
   if (leader_book.ok()) {
@@ -174,12 +173,12 @@ const d::BrokerOrderId* Engine::order_of_tag(const d::ClientTag& tag) const {
   return &copy->broker_order_id;
 }
 
-Status Engine::found_second_order(const d::FollowerId& follower, const brokers::BrokerOrder& o) {
-  d::FollowerOrderFound f = found_of(follower, o, CopyOfTag{});
+Status Engine::found_second_order(const d::FollowerOrderReport& o) {
+  d::FollowerOrderFound f = found_of(o, CopyOfTag{});
   f.tag = d::second_order_tag(d::ClientTag{o.tag}, o.order_id);
   f.leader_order_id = d::LeaderOrderId{"found:" + f.tag.value};
   alert("duplicate_order",
-        follower.value + ": a second order " + o.order_id.value + " at its broker under tag " +
+        o.follower.value + ": a second order " + o.order_id.value + " at its broker under tag " +
             o.tag + " (" + std::string(d::to_string(o.side)) + " " +
             std::to_string(o.quantity_units) + " " + o.instrument.tradingsymbol +
             "); journaled as found: its fills count in the follower's position, which is "

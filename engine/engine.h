@@ -242,7 +242,7 @@ class Engine {
   // order under a tag the journal lost is journaled as found (FollowerOrderFound).
   void read_broker_books();
   void read_broker_book(const domain::FollowerId& follower, brokers::Gateway* gateway,
-                        std::vector<std::pair<domain::FollowerId, brokers::BrokerOrder>>& orphans);
+                        std::vector<domain::FollowerOrderReport>& orphans);
   // Journals the found orders that copied `leader_order` (all that are left when null).
   Status journal_found(const domain::LeaderOrderId* leader_order);
   // The broker order a tag's place was acknowledged with: this run's acks, the journal's of
@@ -251,7 +251,7 @@ class Engine {
   // A second order under one of our tags at a follower's broker (the tag reused by hand, or
   // a broker's autoslice child): journaled as found under a key of its own, with an alert,
   // so that its fills count in the follower's position and not as the first order's.
-  Status found_second_order(const domain::FollowerId& follower, const brokers::BrokerOrder& order);
+  Status found_second_order(const domain::FollowerOrderReport& order);
   // Orders found at follower brokers under tags the journal lost, by the leader order they
   // copied ("found:<tag>" when none matched), until journaled (FollowerOrderFound).
   std::map<domain::LeaderOrderId, std::vector<domain::FollowerOrderFound>> found_;

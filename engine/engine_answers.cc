@@ -158,24 +158,24 @@ Status Engine::acknowledge_reported(OutcomeFact ack, const d::BrokerOrderId& id)
 }
 
 Status Engine::handle(FollowerFact& f) {
-  if (f.order.tag.empty()) return Status();
-  d::ClientTag tag{f.order.tag};
+  const d::FollowerOrderReport& r = f.report;
+  if (r.tag.empty()) return Status();
+  d::ClientTag tag{r.tag};
   if (!state().mappings.by_tag.contains(tag)) return Status();  // not an order of ours
-  if (const d::BrokerOrderId* ours = order_of_tag(tag);
-      ours != nullptr && !(*ours == f.order.order_id)) {
-    const d::ClientTag second = d::second_order_tag(tag, f.order.order_id);
-    if (!state().mappings.by_tag.contains(second)) return found_second_order(f.follower, f.order);
+  if (const d::BrokerOrderId* ours = order_of_tag(tag); ours != nullptr && !(*ours == r.order_id)) {
+    const d::ClientTag second = d::second_order_tag(tag, r.order_id);
+    if (!state().mappings.by_tag.contains(second)) return found_second_order(r);
     tag = second;  // found before: its reports fold under its own key
   }
-  if (Status s = settle_by_report(tag, f.order.order_id); !s.ok()) return s;
+  if (Status s = settle_by_report(tag, r.order_id); !s.ok()) return s;
   d::FollowerOrderUpdate u{tag,
-                           f.follower,
-                           f.order.order_id,
-                           f.order.status,
-                           f.order.filled_units,
-                           f.order.average_price_paise,
-                           f.order.exchange_time_ns,
-                           f.order.quantity_units};
+                           r.follower,
+                           r.order_id,
+                           r.status,
+                           r.filled_units,
+                           r.average_price_paise,
+                           r.exchange_time_ns,
+                           r.quantity_units};
   const auto known = state().orders.follower.find(tag);
   if (known != state().orders.follower.end()) {
     projections::OrderState update{u.status,

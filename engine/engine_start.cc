@@ -102,11 +102,9 @@ void Engine::subscribe_streams() {
   });
   dispatcher_.on_each_thread([inbox = inbox_](const Dispatcher::ThreadFollowers& followers) {
     for (const auto& [id, g] : followers) {
-      g->subscribe(
-          [inbox, id = id](const brokers::BrokerOrder& o, bool) {
-            inbox->push(FollowerFact{id, o});
-          },
-          [](bool, const Status&) {});
+      brokers::subscribe_follower(*g, id, [inbox](d::FollowerOrderReport report) {
+        inbox->push(FollowerFact{std::move(report)});
+      });
     }
   });
 }
@@ -120,18 +118,11 @@ void Engine::restore_paper_books() {
       if (copy.broker_order_id.empty() || projections::status_rank(copy.status) != 1) continue;
       const auto known = state().orders.follower.find(copy.placed_tag);
       brokers::BrokerOrder o;
+      static_cast<d::OrderTerms&>(o) = copy.order;
       o.order_id = copy.broker_order_id;
       o.status = copy.status;
-      o.instrument = copy.order.instrument;
-      o.side = copy.order.side;
-      o.order_type = copy.order.order_type;
-      o.product = copy.order.product;
-      o.validity = copy.order.validity;
-      o.quantity_units = copy.order.quantity_units;
       o.filled_units = copy.filled_units;
       o.pending_units = copy.order.quantity_units - copy.filled_units;
-      o.price_paise = copy.order.price_paise;
-      o.trigger_price_paise = copy.order.trigger_price_paise;
       o.average_price_paise =
           known == state().orders.follower.end() ? 0 : known->second.average_price_paise;
       o.tag = copy.placed_tag.value;

@@ -10,9 +10,9 @@
 #include <string>
 #include <variant>
 
-#include "brokers/broker_types.h"
 #include "domain/events.h"
 #include "domain/orders/order_failure.h"
+#include "domain/orders/order_report.h"
 #include "engine/operator_view.h"
 
 namespace tandem::engine {
@@ -31,9 +31,9 @@ struct OutcomeFact {
   std::optional<std::chrono::steady_clock::time_point> leader_received;  // none: reconcile
   std::optional<std::chrono::steady_clock::time_point> sent;  // a place written to its broker
 };
+// A follower's order as its gateway reported it (brokers::subscribe_follower).
 struct FollowerFact {
-  domain::FollowerId follower;
-  brokers::BrokerOrder order;
+  domain::FollowerOrderReport report;
 };
 struct ConnectionFact {
   domain::AccountId account;
