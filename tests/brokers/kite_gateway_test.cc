@@ -14,7 +14,7 @@
 #include "tests/support/fixtures.h"
 #include "tests/support/sim_loop.h"
 
-namespace tandem::brokers {
+namespace tandem::brokers::kite_gateway_test {
 namespace {
 
 namespace asio = boost::asio;
@@ -385,4 +385,4 @@ TEST(KiteGateway, WatchedInstrumentsStreamTheirPricesAcrossReconnects) {
 }
 
 }  // namespace
-}  // namespace tandem::brokers
+}  // namespace tandem::brokers::kite_gateway_test

@@ -24,7 +24,7 @@
 #include "net/https_server.h"
 #include "tests/support/sim_loop.h"
 
-namespace tandem::brokers {
+namespace tandem::brokers::kite_session_test {
 namespace {
 
 namespace asio = boost::asio;
@@ -436,4 +436,4 @@ TEST(KiteSim, DhanHQPysOwnOrderCallsPlaceModifyFindAndCancel) {
 }
 
 }  // namespace
-}  // namespace tandem::brokers
+}  // namespace tandem::brokers::kite_session_test

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace tandem::brokers {
+namespace tandem::brokers::paper_book_test {
 namespace {
 
 namespace d = ::tandem::domain;
@@ -335,4 +335,4 @@ RC_GTEST_PROP(PaperBookProp, ChangeFeedIsCompleteAndAdvanceMissesNoWorkingOrder,
 }
 
 }  // namespace
-}  // namespace tandem::brokers
+}  // namespace tandem::brokers::paper_book_test

@@ -13,7 +13,7 @@
 #include "brokers/paper/paper_gateway.h"
 #include "tests/support/sim_loop.h"
 
-namespace tandem::brokers {
+namespace tandem::brokers::paper_gateway_test {
 namespace {
 
 namespace asio = boost::asio;
@@ -154,4 +154,4 @@ TEST(PaperGateway, AFollowersStreamEmitsFollowerOrderReports) {
 }
 
 }  // namespace
-}  // namespace tandem::brokers
+}  // namespace tandem::brokers::paper_gateway_test

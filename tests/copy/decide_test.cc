@@ -12,7 +12,7 @@
 #include "domain/copy/client_tag.h"
 #include "tests/support/copy_sim.h"
 
-namespace tandem::domain {
+namespace tandem::domain::decide_test {
 namespace {
 
 using testing::CopySim;
@@ -625,4 +625,4 @@ TEST(DecideCauses, AnExitTheDailyLimitWouldRefuseGoesOut) {
 }  // namespace causes
 
 }  // namespace
-}  // namespace tandem::domain
+}  // namespace tandem::domain::decide_test

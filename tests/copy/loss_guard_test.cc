@@ -15,7 +15,7 @@
 #include "copy/target.h"
 #include "tests/support/leader_gen.h"
 
-namespace tandem::domain {
+namespace tandem::domain::loss_guard_test {
 namespace {
 
 using testing::CopySim;
@@ -299,4 +299,4 @@ RC_GTEST_PROP(LossGuardProp, TripsExactlyWhenCrossedOnceADayAndThenOnlyReduces, 
 }
 
 }  // namespace
-}  // namespace tandem::domain
+}  // namespace tandem::domain::loss_guard_test

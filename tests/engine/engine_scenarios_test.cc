@@ -12,7 +12,7 @@
 
 #include "tests/support/engine_rig.h"
 
-namespace tandem::engine {
+namespace tandem::engine::engine_scenarios_test {
 namespace {
 
 using namespace rig;
@@ -483,4 +483,4 @@ TEST(EngineScenarios, APaperFollowersWorkingOrdersSurviveARestart) {
 }
 
 }  // namespace
-}  // namespace tandem::engine
+}  // namespace tandem::engine::engine_scenarios_test

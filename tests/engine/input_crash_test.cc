@@ -22,7 +22,7 @@
 #include "tests/support/journal_helpers.h"
 #include "tests/support/live_day.h"
 
-namespace tandem::engine {
+namespace tandem::engine::input_crash_test {
 namespace {
 
 namespace d = ::tandem::domain;
@@ -133,4 +133,4 @@ TEST(InputCrash,
 }
 
 }  // namespace
-}  // namespace tandem::engine
+}  // namespace tandem::engine::input_crash_test

@@ -13,7 +13,7 @@
 #include "tests/support/journal_helpers.h"
 #include "tests/support/temp_dir.h"
 
-namespace tandem::replay {
+namespace tandem::replay::verify_test {
 namespace {
 
 namespace d = ::tandem::domain;
@@ -134,4 +134,4 @@ TEST(ReplayVerify, ALossGuardFlattenOfSchema5IsNamed) {
 }
 
 }  // namespace
-}  // namespace tandem::replay
+}  // namespace tandem::replay::verify_test
