@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "brokers/call_counters.h"
+#include "domain/base/assert.h"
 
 namespace tandem::brokers {
 
@@ -19,12 +20,16 @@ RestCaller::RestCaller(net::HttpsClient& http, RateLimiter& limiter, Clock clock
       clock_(std::move(clock)),
       parse_error_(parse_error),
       broker_(std::move(broker)),
-      max_attempts_(max_attempts) {}
+      max_attempts_(max_attempts) {
+  TANDEM_REQUIRE(max_attempts_ > 0, max_attempts_);
+}
 
 asio::awaitable<Result<std::string>> RestCaller::call(net::HttpRequest request, bool order_call) {
   if (!stopped_status_.ok()) co_return stopped_status_;  // reported once already: no hammering
   request.in_sequence = order_call;  // an account's orders leave in the order they were made
   for (int attempt = 1;; ++attempt) {
+    // Only a rate-limited answer is sent again, and only while attempts are left.
+    TANDEM_ASSERT(attempt <= max_attempts_, attempt, max_attempts_);
     if (order_call) {
       const d::TimeNs now = clock_();
       const d::TimeNs at = limiter_.reserve(now);
