@@ -453,4 +453,9 @@ std::vector<Event> decide(const CopyState& state, const Event& event) {
   return step(copy, event);
 }
 
+bool decides_orders(const std::vector<Event>& decided) {
+  return std::any_of(decided.begin(), decided.end(),
+                     [](const Event& e) { return std::holds_alternative<FollowerOrderIntent>(e); });
+}
+
 }  // namespace tandem::domain

@@ -36,4 +36,8 @@ std::vector<Event> step(CopyState& state, const Event& event, Fold fold = apply)
 // What step() would decide on `state` (which is left as it is): for tests and what-if looks.
 [[nodiscard]] std::vector<Event> decide(const CopyState& state, const Event& event);
 
+// Whether step()'s decisions include an order (a FollowerOrderIntent): an input that decides
+// orders goes the copy path's way, synced before they leave.
+[[nodiscard]] bool decides_orders(const std::vector<Event>& decided);
+
 }  // namespace tandem::domain

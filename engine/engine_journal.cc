@@ -3,7 +3,6 @@
 // snapshots that inputs need before they are decided.
 #include "engine/engine.h"
 
-#include <algorithm>
 #include "copy/decide.h"
 
 namespace tandem::engine {
@@ -17,10 +16,7 @@ Status Engine::append(std::vector<d::Event> events) {
     // Every input goes through the core: a follower's order report, a rejection or a resume
     // may decide orders (convergence), which go out once the input is durable.
     std::vector<d::Event> decided = sequencer_.step(e);
-    const bool orders = std::any_of(decided.begin(), decided.end(), [](const d::Event& o) {
-      return std::holds_alternative<d::FollowerOrderIntent>(o);
-    });
-    if (orders) {
+    if (d::decides_orders(decided)) {
       sequencer_.begin_input(std::move(e));
       if (Status s = send_and_journal(std::move(decided), std::nullopt, nullptr); !s.ok()) {
         return s;

@@ -1,6 +1,5 @@
 #include "engine/sequencer.h"
 
-#include <algorithm>
 #include <iterator>
 #include <utility>
 
@@ -70,10 +69,7 @@ Result<journal::AppendResult> Sequencer::end_input() {
 Status Sequencer::append_outputs(std::vector<d::Event> outputs,
                                  std::vector<journal::AppendItem>* written) {
   TANDEM_REQUIRE(!input_begun_, "the input is durable before its outputs are appended");
-  const bool orders_left = std::any_of(outputs.begin(), outputs.end(), [](const d::Event& e) {
-    return std::holds_alternative<d::FollowerOrderIntent>(e);
-  });
-  if (orders_left) crash_after_input_sync_.pass();
+  if (d::decides_orders(outputs)) crash_after_input_sync_.pass();  // orders have left
   // Staged meanwhile (an alert raised while the orders went out): after the outputs, which
   // follow their input.
   std::vector<journal::AppendItem> meanwhile = std::exchange(staged_, {});

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 
+#include "copy/decide.h"
 #include "journal/record_reader.h"
 #include "tests/support/copy_sim.h"
 #include "tests/support/journal_helpers.h"
@@ -33,12 +34,6 @@ std::vector<journal::Record> journaled(const journal::Store& store) {
                 return true;
               }).ok());
   return records;
-}
-
-bool decides_orders(const std::vector<d::Event>& outputs) {
-  return std::any_of(outputs.begin(), outputs.end(), [](const d::Event& e) {
-    return std::holds_alternative<d::FollowerOrderIntent>(e);
-  });
 }
 
 // The pure core's day with its trading day opened first, as the engine opens it (open_day)
@@ -67,7 +62,7 @@ TEST(Sequencer, ADaysInputsReadBackFromTheJournalAsThePureCoreDecidedThem) {
     if (d::decided_for(e) != nullptr) continue;  // an output: step() decides it again
     f.now += 1'000'000;
     std::vector<d::Event> outputs = f.sequencer.step(e);
-    if (decides_orders(outputs)) {
+    if (d::decides_orders(outputs)) {
       ++orders;
       f.sequencer.begin_input(e);
       ASSERT_TRUE(f.sequencer.end_input().ok());
@@ -104,7 +99,7 @@ TEST(Sequencer, AnInputIsDurableWithWhatCameBeforeItAndWhatCameMeanwhileFollowsI
   for (; i < day.size(); ++i) {
     if (d::decided_for(day[i]) != nullptr) continue;
     outputs = f.sequencer.step(day[i]);
-    if (decides_orders(outputs)) break;
+    if (d::decides_orders(outputs)) break;
     outputs.insert(outputs.begin(), day[i]);
     f.sequencer.stage(std::move(outputs));
   }
