@@ -3,39 +3,23 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 
 #include "brokers/seeded_random.h"
-#include "net/tls_connect.h"
 
 namespace tandem::brokers {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
-struct OrderStream::Socket {
-  std::shared_ptr<ssl::context> tls;  // outlives the stream that uses it
-  std::unique_ptr<websocket::stream<net::TlsSocket>> ws;
-  void close() {
-    if (!ws) return;
-    ws->next_layer().shutdown_and_close();
-  }
-};
-
-OrderStream::OrderStream(asio::any_io_executor executor, net::HttpsTarget target,
+OrderStream::OrderStream(asio::any_io_executor executor,
+                         std::shared_ptr<net::MessageSocketConnector> connector,
                          StreamOptions options, StreamDialect dialect, OnOrder on_order,
                          OnConnection on_connection)
     : executor_(std::move(executor)),
-      target_(std::move(target)),
+      connector_(std::move(connector)),
       options_(options),
       dialect_(std::move(dialect)),
       on_order_(std::move(on_order)),
@@ -60,13 +44,11 @@ void OrderStream::write_outbox() {
 // Beast allows one write beside the pending read: the queue keeps writes one at a time. A
 // message is dropped once written, or when the socket fails (the next connect's
 // after_connect messages carry what it said).
-asio::awaitable<void> OrderStream::write_queued(std::shared_ptr<Socket> socket) {
+asio::awaitable<void> OrderStream::write_queued(std::shared_ptr<net::MessageSocket> socket) {
   while (!outbox_.empty() && socket == socket_ && connected_) {
     const std::string text = std::move(outbox_.front());
     outbox_.pop_front();
-    socket->ws->text(true);
-    auto [ec, n] = co_await socket->ws->async_write(asio::buffer(text), kUse);
-    if (ec) break;
+    if (co_await socket->write_text(text)) break;
   }
   writing_ = false;
   write_outbox();  // queued meanwhile for a socket that connected since
@@ -90,38 +72,27 @@ void OrderStream::emit(const BrokerOrder& o, bool recovered) {
 }
 
 asio::awaitable<Status> OrderStream::connect_and_read() {
-  auto socket = std::make_shared<Socket>();
-  socket_ = socket;
   connected_ = false;
-  auto tls = net::client_tls_context(target_.ca_pem);
-  if (!tls.ok()) co_return tls.status();
-  socket->tls = *tls;
-  auto tls_stream =
-      co_await net::connect_tls(executor_, *socket->tls, target_.host, target_.port, dialect_.name);
-  if (!tls_stream.ok()) co_return tls_stream.status();
+  socket_.reset();
+  auto opened = co_await connector_->connect(
+      dialect_.name, dialect_.path(), {options_.liveness_timeout, dialect_.broker_heartbeats});
+  if (!opened.ok()) co_return opened.status();
+  std::shared_ptr<net::MessageSocket> socket = std::move(opened).value();
+  socket_ = socket;
   auto fail = [&](const char* step, const boost::system::error_code& e) {
     return Status(StatusCode::disconnected,
-                  dialect_.name + " " + target_.host + ": " + step + ": " + e.message());
+                  dialect_.name + " " + connector_->host() + ": " + step + ": " + e.message());
   };
-  socket->ws = std::make_unique<websocket::stream<net::TlsSocket>>(std::move(**tls_stream));
-  auto& ws = *socket->ws;
-  // The broker's heartbeats are the liveness signal where it sends them; otherwise Beast
-  // pings at half the idle timeout and closes a socket that does not answer.
-  websocket::stream_base::timeout timeouts{std::chrono::seconds(30), options_.liveness_timeout,
-                                           !dialect_.broker_heartbeats};
-  ws.set_option(timeouts);
-  auto [wec] = co_await ws.async_handshake(target_.host, dialect_.path(), kUse);
-  if (wec) co_return fail("WebSocket handshake", wec);
+  if (stopped_) {  // stop() came while it connected: nothing to close then
+    socket->close();
+    co_return fail("stopped", asio::error::operation_aborted);
+  }
   if (const auto login = dialect_.login()) {
-    ws.text(true);
-    auto [lec, sent] = co_await ws.async_write(asio::buffer(*login), kUse);
-    if (lec) co_return fail("login", lec);
+    if (const auto ec = co_await socket->write_text(*login)) co_return fail("login", ec);
   }
   if (dialect_.after_connect) {
-    ws.text(true);
     for (const std::string& message : dialect_.after_connect()) {
-      auto [sec, sent] = co_await ws.async_write(asio::buffer(message), kUse);
-      if (sec) co_return fail("subscribe", sec);
+      if (const auto ec = co_await socket->write_text(message)) co_return fail("subscribe", ec);
     }
   }
   ++connects_;
@@ -138,22 +109,22 @@ asio::awaitable<Status> OrderStream::connect_and_read() {
   }
   for (const BrokerOrder& o : *book) emit(o, true);
 
-  beast::flat_buffer buffer;
+  net::SocketMessage message;
   for (;;) {
-    auto [e, n] = co_await ws.async_read(buffer, kUse);
-    if (e) {
+    if (const auto ec = co_await socket->read(message)) {
       connected_ = false;
-      co_return fail("read", e);
+      co_return fail("read", ec);
     }
-    if (ws.got_text()) {
-      if (const auto order = dialect_.read_text(beast::buffers_to_string(buffer.data()))) {
-        emit(*order, false);
-      }
-    } else if (dialect_.read_binary) {
-      const auto data = buffer.cdata();
-      dialect_.read_binary({static_cast<const uint8_t*>(data.data()), data.size()});
-    }
-    buffer.consume(buffer.size());
+    on_message(message);
+  }
+}
+
+void OrderStream::on_message(const net::SocketMessage& message) {
+  if (message.text) {
+    if (const auto order = dialect_.read_text(message.bytes)) emit(*order, false);
+  } else if (dialect_.read_binary) {
+    dialect_.read_binary(
+        {reinterpret_cast<const uint8_t*>(message.bytes.data()), message.bytes.size()});
   }
 }
 

@@ -1,7 +1,8 @@
 // A broker's order updates over a WebSocket, kept alive (brokers.md §1.10, §2.10). The
 // broker's dialect says where to connect, what to send first (Dhan's login message) and how
-// to read a text message; the rest is the same for every broker: silence longer than the
-// liveness timeout, or any error, closes the socket and a new one is opened after an
+// to read a text message; the sockets come from a connector (net/message_socket.h: verified
+// TLS live, scripted in the simulated shell); the rest is the same for every broker: silence longer
+// than the liveness timeout, or any error, closes the socket and a new one is opened after an
 // exponential backoff with seeded jitter (bounded attempts). After every (re)connect the
 // order book is fetched over REST and every order whose state was not seen yet is emitted,
 // marked recovered: the gap fill. An order state is emitted exactly once however often it
@@ -25,7 +26,7 @@
 #include <vector>
 
 #include "brokers/broker_types.h"
-#include "net/https_client.h"
+#include "net/message_socket.h"
 
 namespace tandem::brokers {
 
@@ -59,7 +60,8 @@ class OrderStream {
   using OnOrder = std::function<void(const BrokerOrder& order, bool recovered)>;
   using OnConnection = std::function<void(bool connected, const Status& why)>;
 
-  OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target, StreamOptions options,
+  OrderStream(boost::asio::any_io_executor executor,
+              std::shared_ptr<net::MessageSocketConnector> connector, StreamOptions options,
               StreamDialect dialect, OnOrder on_order, OnConnection on_connection);
   ~OrderStream();
 
@@ -71,20 +73,20 @@ class OrderStream {
   void send_text(std::string text);
 
  private:
-  struct Socket;
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<Status> connect_and_read();
   void write_outbox();
-  boost::asio::awaitable<void> write_queued(std::shared_ptr<Socket> socket);
+  boost::asio::awaitable<void> write_queued(std::shared_ptr<net::MessageSocket> socket);
+  void on_message(const net::SocketMessage& message);
   void emit(const BrokerOrder& order, bool recovered);
 
   boost::asio::any_io_executor executor_;
-  net::HttpsTarget target_;
+  std::shared_ptr<net::MessageSocketConnector> connector_;
   StreamOptions options_;
   StreamDialect dialect_;
   OnOrder on_order_;
   OnConnection on_connection_;
-  std::shared_ptr<Socket> socket_;
+  std::shared_ptr<net::MessageSocket> socket_;
   bool connected_ = false;                        // socket_ is past its handshake and login
   std::deque<std::string> outbox_;                // send_text() messages not yet written
   bool writing_ = false;                          // write_queued() is draining outbox_

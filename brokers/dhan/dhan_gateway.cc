@@ -4,8 +4,9 @@ namespace tandem::brokers::dhan {
 
 namespace asio = boost::asio;
 DhanGateway::DhanGateway(asio::any_io_executor executor, DhanAccount account,
-                         RestSession::Clock clock, std::unique_ptr<net::HttpsClient::Pool> rest)
-    : AccountConnection(executor, std::move(account), std::move(rest)),
+                         RestSession::Clock clock, std::unique_ptr<net::HttpsClient::Pool> rest,
+                         std::shared_ptr<net::MessageSocketConnector> sockets)
+    : AccountConnection(executor, std::move(account), std::move(rest), std::move(sockets)),
       RestSession(executor, http_, account_.credentials, limiter_, std::move(clock),
                   account_.securities, account_.rest_path) {}
 
@@ -15,7 +16,7 @@ asio::awaitable<Status> DhanGateway::warm() { return http_.warm(account_.warm_co
 
 void DhanGateway::subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) {
   if (stream_) stream_->stop();
-  stream_ = std::make_unique<OrderStream>(executor(), account_.stream, account_.credentials, *this,
+  stream_ = std::make_unique<OrderStream>(executor(), sockets_, account_.credentials, *this,
                                           account_.stream_options, std::move(on_order),
                                           std::move(on_connection));
   stream_->start();

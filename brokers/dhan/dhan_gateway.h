@@ -38,10 +38,12 @@ struct DhanAccount {
 
 class DhanGateway final : private AccountConnection<DhanAccount>, public RestSession {
  public:
-  // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`
-  // (the simulated shell's tests give one of scripted streams).
+  // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`.
+  // `sockets`: where its order stream connects; by default WebSockets on verified TLS to
+  // `account.stream`. The simulated shell's tests give scripted ones of both.
   DhanGateway(boost::asio::any_io_executor executor, DhanAccount account, RestSession::Clock clock,
-              std::unique_ptr<net::HttpsClient::Pool> rest = nullptr);
+              std::unique_ptr<net::HttpsClient::Pool> rest = nullptr,
+              std::shared_ptr<net::MessageSocketConnector> sockets = nullptr);
   ~DhanGateway() override;
 
   boost::asio::awaitable<Status> warm() override;

@@ -27,11 +27,12 @@ brokers::StreamDialect dhan_dialect(std::shared_ptr<Credentials> credentials, Re
 
 }  // namespace
 
-OrderStream::OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
+OrderStream::OrderStream(boost::asio::any_io_executor executor,
+                         std::shared_ptr<net::MessageSocketConnector> sockets,
                          Credentials credentials, RestSession& rest, brokers::StreamOptions options,
                          OnOrder on_order, OnConnection on_connection)
     : credentials_(std::make_shared<Credentials>(std::move(credentials))),
-      stream_(std::move(executor), std::move(target), options, dhan_dialect(credentials_, rest),
+      stream_(std::move(executor), std::move(sockets), options, dhan_dialect(credentials_, rest),
               std::move(on_order), std::move(on_connection)) {}
 
 }  // namespace tandem::brokers::dhan

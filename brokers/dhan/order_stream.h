@@ -20,9 +20,10 @@ class OrderStream {
   using OnOrder = brokers::OrderStream::OnOrder;
   using OnConnection = brokers::OrderStream::OnConnection;
 
-  OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
-              Credentials credentials, RestSession& rest, brokers::StreamOptions options,
-              OnOrder on_order, OnConnection on_connection);
+  OrderStream(boost::asio::any_io_executor executor,
+              std::shared_ptr<net::MessageSocketConnector> sockets, Credentials credentials,
+              RestSession& rest, brokers::StreamOptions options, OnOrder on_order,
+              OnConnection on_connection);
 
   void start() { stream_.start(); }
   void stop() { stream_.stop(); }

@@ -6,8 +6,9 @@ namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
 KiteGateway::KiteGateway(asio::any_io_executor executor, KiteAccount account,
-                         RestSession::Clock clock, std::unique_ptr<net::HttpsClient::Pool> rest)
-    : AccountConnection(executor, std::move(account), std::move(rest)),
+                         RestSession::Clock clock, std::unique_ptr<net::HttpsClient::Pool> rest,
+                         std::shared_ptr<net::MessageSocketConnector> sockets)
+    : AccountConnection(executor, std::move(account), std::move(rest), std::move(sockets)),
       RestSession(executor, http_, account_.credentials, limiter_, std::move(clock)) {}
 
 KiteGateway::~KiteGateway() { stop(); }
@@ -16,7 +17,7 @@ asio::awaitable<Status> KiteGateway::warm() { return http_.warm(account_.warm_co
 
 void KiteGateway::subscribe(OnOrderUpdate on_order, OnConnectionChange on_connection) {
   if (stream_) stream_->stop();
-  stream_ = std::make_unique<OrderStream>(executor(), account_.stream, account_.credentials, *this,
+  stream_ = std::make_unique<OrderStream>(executor(), sockets_, account_.credentials, *this,
                                           account_.stream_options, std::move(on_order),
                                           std::move(on_connection));
   if (!watched_.empty()) {  // a new stream keeps the instruments watched on the last one

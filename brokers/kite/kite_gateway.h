@@ -36,10 +36,12 @@ struct KiteAccount {
 
 class KiteGateway final : private AccountConnection<KiteAccount>, public RestSession {
  public:
-  // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`
-  // (the simulated shell's tests give one of scripted streams).
+  // `rest`: the pool its REST calls run on; by default verified TLS to `account.rest`.
+  // `sockets`: where its order stream connects; by default WebSockets on verified TLS to
+  // `account.stream`. The simulated shell's tests give scripted ones of both.
   KiteGateway(boost::asio::any_io_executor executor, KiteAccount account, RestSession::Clock clock,
-              std::unique_ptr<net::HttpsClient::Pool> rest = nullptr);
+              std::unique_ptr<net::HttpsClient::Pool> rest = nullptr,
+              std::shared_ptr<net::MessageSocketConnector> sockets = nullptr);
   ~KiteGateway() override;
 
   // Opens and TLS-handshakes the pool ahead of need.

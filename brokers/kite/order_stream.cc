@@ -48,12 +48,13 @@ brokers::StreamDialect kite_dialect(std::shared_ptr<Credentials> credentials, Re
 
 }  // namespace
 
-OrderStream::OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
+OrderStream::OrderStream(boost::asio::any_io_executor executor,
+                         std::shared_ptr<net::MessageSocketConnector> sockets,
                          Credentials credentials, RestSession& rest, StreamOptions options,
                          OnOrder on_order, OnConnection on_connection)
     : credentials_(std::make_shared<Credentials>(std::move(credentials))),
       ticker_(std::make_shared<Ticker>()),
-      stream_(std::move(executor), std::move(target), options,
+      stream_(std::move(executor), std::move(sockets), options,
               kite_dialect(credentials_, rest, ticker_), std::move(on_order),
               std::move(on_connection)) {}
 

@@ -26,8 +26,9 @@ class OrderStream {
   using OnOrder = brokers::OrderStream::OnOrder;
   using OnConnection = brokers::OrderStream::OnConnection;
 
-  OrderStream(boost::asio::any_io_executor executor, net::HttpsTarget target,
-              Credentials credentials, RestSession& rest, StreamOptions options, OnOrder on_order,
+  OrderStream(boost::asio::any_io_executor executor,
+              std::shared_ptr<net::MessageSocketConnector> sockets, Credentials credentials,
+              RestSession& rest, StreamOptions options, OnOrder on_order,
               OnConnection on_connection);
 
   using OnTicks = std::function<void(const std::vector<Tick>& ticks)>;

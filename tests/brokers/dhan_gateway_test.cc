@@ -18,6 +18,7 @@
 #include "brokers/dhan/requests.h"
 #include "brokers/order_stream.h"
 #include "net/https_client.h"
+#include "net/websocket_connector.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {
@@ -439,7 +440,8 @@ TEST(DhanGateway, TheOrderUpdateSocketSendsNoBinaryFrameOnlyJsonText) {
   options.backoff_first = 50ms;
   const bool done = loop.KiteSimLoop::run([&]() -> asio::awaitable<void> {
     brokers::OrderStream stream(
-        loop.io.get_executor(), loop.target(), options, dialect, [](const BrokerOrder&, bool) {},
+        loop.io.get_executor(), net::websocket_connector(loop.io.get_executor(), loop.target()),
+        options, dialect, [](const BrokerOrder&, bool) {},
         [&](bool up, const Status&) { connected = up; });
     stream.start();
     EXPECT_TRUE(co_await testing::wait_until([&] { return connected; }, 3000ms));

@@ -16,6 +16,7 @@
 #include "brokers/kite/order_stream.h"
 #include "brokers/sim/kite_sim.h"
 #include "net/https_server.h"
+#include "net/websocket_connector.h"
 #include "tests/support/sim_loop.h"
 
 namespace tandem::brokers {
@@ -52,7 +53,8 @@ struct StreamLoop : testing::KiteSimLoop {
       RateLimiter limiter(RateLimits::kite_orders());
       kite::RestSession rest(io.get_executor(), http, {"k", "tokL"}, limiter, wall_clock);
       kite::OrderStream stream(
-          io.get_executor(), target(), {"k", "tokL"}, rest, options,
+          io.get_executor(), net::websocket_connector(io.get_executor(), target()), {"k", "tokL"},
+          rest, options,
           [this](const BrokerOrder& o, bool recovered) { got.emplace_back(o, recovered); },
           [](bool, const Status&) {});
       stream.start();

@@ -29,28 +29,20 @@
 #include <string>
 #include <vector>
 
-#include "brokers/dhan/dhan_gateway.h"
-#include "brokers/kite/kite_gateway.h"
-#include "brokers/sim/kite_sim.h"
 #include "engine/dispatcher.h"
 #include "engine/intent_executor.h"
-#include "net/https_pool.h"
-#include "tests/support/scripted_stream.h"
-#include "tests/support/sim_loop.h"
+#include "tests/support/scripted_world.h"
 
 namespace tandem::engine {
 namespace {
 
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
-using net::HttpsPool;
 using testing::FaultPlan;
 using testing::ScriptedBroker;
-using testing::ScriptedConnector;
+using testing::ScriptedWorld;
 
-constexpr const char* kKiteUser = "AB1234";
-constexpr const char* kDhanUser = "1000000009";
-constexpr size_t kConnections = 3;
+constexpr size_t kConnections = testing::kShellConnections;
 constexpr int kMaxAtBroker = 4;  // the engine's default max_at_broker
 // The dispatcher's wait before it looks an unknown outcome up again: none here (a real wait
 // would need a clock), the same rounds.
@@ -100,39 +92,6 @@ std::vector<Step> day_of(uint64_t seed) {
   return steps;
 }
 
-// The broker simulator with one Kite and one Dhan account, in market hours, on a clock that
-// moves a millisecond each time anything reads it.
-struct World {
-  std::shared_ptr<d::TimeNs> now =
-      std::make_shared<d::TimeNs>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                      (std::chrono::sys_days{std::chrono::year{2026} / 11 / 20} +
-                                       std::chrono::hours(4) + std::chrono::minutes(30))
-                                          .time_since_epoch())
-                                      .count());  // 10:00 IST
-  std::function<d::TimeNs()> clock = [t = now] { return *t += 1'000'000; };
-  brokers::sim::KiteSim sim{config(), clock};
-
-  static brokers::sim::KiteSimConfig config() {
-    brokers::sim::KiteSimConfig c;
-    c.api_key = "simkey";
-    c.accounts = {testing::sim_account(kKiteUser, "kite-token", 50'00'000'00),
-                  testing::sim_account(kDhanUser, "dhan-token", 50'00'000'00)};
-    for (auto& a : c.accounts) a.faults.reject_symbols = {testing::kTestNifty.tradingsymbol};
-    c.instruments = testing::test_instruments();
-    return c;
-  }
-  // The far end every scripted connection reaches: the simulator, behind `far->faults`.
-  std::shared_ptr<ScriptedBroker> far = std::make_shared<ScriptedBroker>();
-
-  explicit World(FaultPlan faults) {
-    sim.set_price(testing::kTestInfy, 1500'00);
-    far->handler = [this](const net::HttpRequest& r) { return sim.handle(r); };
-    far->faults = std::move(faults);
-  }
-  World(const World&) = delete;
-  World& operator=(const World&) = delete;
-};
-
 struct Outcome {
   bool ran = false;
   IntentOutcome result;
@@ -145,41 +104,6 @@ struct Refusal {
   int64_t handled = 0;
   int in_flight = 0;  // calls of other steps under way at that moment
 };
-
-// The far end the gateway's pool connects to: the simulator's handler, behind `faults`.
-std::unique_ptr<net::HttpsClient::Pool> scripted_pool(asio::io_context& io,
-                                                      std::shared_ptr<ScriptedBroker> far,
-                                                      std::chrono::milliseconds deadline) {
-  return std::make_unique<HttpsPool<ScriptedConnector>>(
-      io.get_executor(), ScriptedConnector(io.get_executor(), std::move(far)), kConnections,
-      deadline);
-}
-
-std::unique_ptr<brokers::Gateway> gateway_for(bool dhan, World& w, asio::io_context& io,
-                                              std::shared_ptr<ScriptedBroker> far) {
-  const std::chrono::milliseconds deadline(5000);
-  brokers::RateLimits
-      no_pacing;  // the simulator's own 429s pace it; a real wait would need a clock
-  no_pacing.backoff_first_ns = 0;
-  no_pacing.backoff_max_ns = 0;
-  if (dhan) {
-    brokers::dhan::DhanAccount a;
-    a.credentials = {kDhanUser, "dhan-token"};
-    a.securities = w.sim.dhan_securities().for_instruments(testing::test_instruments());
-    a.limits = no_pacing;
-    a.connections = kConnections;
-    a.deadline = deadline;
-    return std::make_unique<brokers::dhan::DhanGateway>(io.get_executor(), a, w.clock,
-                                                        scripted_pool(io, far, deadline));
-  }
-  brokers::kite::KiteAccount a;
-  a.credentials = {"simkey", "kite-token"};
-  a.limits = no_pacing;
-  a.connections = kConnections;
-  a.deadline = deadline;
-  return std::make_unique<brokers::kite::KiteGateway>(io.get_executor(), a, w.clock,
-                                                      scripted_pool(io, far, deadline));
-}
 
 d::OrderTerms order_of(const Step& s) {
   d::OrderTerms o;
@@ -197,10 +121,10 @@ d::OrderTerms order_of(const Step& s) {
 // time, at most kMaxAtBroker out) and carried out by the dispatcher (engine/dispatcher.h:
 // execute_intent on the gateway), its outcome read from the inbox. The outcome of each step,
 // in order.
-std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w,
+std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, ScriptedWorld& w,
                              std::shared_ptr<ScriptedBroker> far, Refusal& refusal) {
   asio::io_context io;
-  std::unique_ptr<brokers::Gateway> gateway = gateway_for(dhan, w, io, far);
+  std::unique_ptr<brokers::Gateway> gateway = testing::scripted_gateway(dhan, w, io, far);
   auto queue = std::make_shared<SendQueue>(kMaxAtBroker);
   auto inbox = std::make_shared<Inbox<Fact>>(1024);
   std::vector<Outcome> outcomes(steps.size());
@@ -232,7 +156,8 @@ std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, World& w
     const Step& s = steps[i];
     if (!s.with_previous && !settle()) break;
     if (s.expire_token_before) {
-      EXPECT_TRUE(w.sim.expire_token(dhan ? kDhanUser : kKiteUser).ok());
+      EXPECT_TRUE(
+          w.sim.expire_token(dhan ? testing::kShellDhanUser : testing::kShellKiteUser).ok());
     }
     QueuedOrder q;
     q.gateway = gateway.get();
@@ -285,10 +210,11 @@ void print_day(const std::vector<Step>& steps, const std::vector<Outcome>& outco
 
 // The broker's book against what each step was told.
 void check_book(const std::vector<Step>& steps, const std::vector<Outcome>& outcomes, bool dhan,
-                World& w, const ScriptedBroker& far, const Refusal& refusal) {
+                ScriptedWorld& w, const ScriptedBroker& far, const Refusal& refusal) {
   std::map<std::string, std::vector<brokers::BrokerOrder>> by_tag;
   std::map<std::string, brokers::BrokerOrder> by_id;
-  for (const brokers::BrokerOrder& o : w.sim.orders_of(dhan ? kDhanUser : kKiteUser)) {
+  for (const brokers::BrokerOrder& o :
+       w.sim.orders_of(dhan ? testing::kShellDhanUser : testing::kShellKiteUser)) {
     by_tag[o.tag].push_back(o);
     by_id[o.order_id.value] = o;
   }
@@ -359,7 +285,7 @@ void check_book(const std::vector<Step>& steps, const std::vector<Outcome>& outc
 }
 
 // Runs the day against the world's simulator and checks the simulator's book.
-std::vector<Outcome> run_checked_day(const std::vector<Step>& steps, bool dhan, World& w) {
+std::vector<Outcome> run_checked_day(const std::vector<Step>& steps, bool dhan, ScriptedWorld& w) {
   Refusal refusal;
   std::vector<Outcome> outcomes = run_day(steps, dhan, w, w.far, refusal);
   check_book(steps, outcomes, dhan, w, *w.far, refusal);
@@ -372,7 +298,7 @@ TEST(SimulatedShell, EveryFaultPointInTurn) {
     uint64_t n = 1;
     for (;; ++n) {
       SCOPED_TRACE((dhan ? "dhan" : "kite") + std::string(" n=") + std::to_string(n));
-      World w(FaultPlan::nth(n));
+      ScriptedWorld w(FaultPlan::nth(n));
       const std::vector<Outcome> outcomes = run_checked_day(steps, dhan, w);
       if (HasFailure()) return print_day(steps, outcomes);
       if (w.far->faults.failed() == 0) break;  // the day met fewer than n points
@@ -397,14 +323,15 @@ TEST(SimulatedShell, AnUnknownOutcomeIsLookedUpAgainBeforeItIsReported) {
     for (const auto& [failing, acked] : cases) {
       SCOPED_TRACE(std::string(dhan ? "dhan" : "kite") + ", failing " +
                    std::to_string(failing.size()) + " points");
-      World w(FaultPlan::at(failing));
+      ScriptedWorld w(FaultPlan::at(failing));
       const std::vector<Outcome> outcomes = run_checked_day(steps, dhan, w);
       ASSERT_TRUE(outcomes[0].ran);
       EXPECT_EQ(outcomes[0].result.acked.has_value(), acked) << to_text(outcomes[0]);
       if (!acked) {
         EXPECT_EQ(outcomes[0].result.error_class, d::OrderFailure::network);
       }
-      EXPECT_EQ(w.sim.orders_of(dhan ? kDhanUser : kKiteUser).size(), 1u)
+      EXPECT_EQ(w.sim.orders_of(dhan ? testing::kShellDhanUser : testing::kShellKiteUser).size(),
+                1u)
           << "the broker carried it out once, whatever we were told";
     }
   }
@@ -422,14 +349,15 @@ TEST(SimulatedShell, AFailedLookupIsTheOutcomeOnlyWhenNoEarlierSendMayHavePlaced
       place.expire_token_before = true;
       place.look_first = true;
       place.may_be_sent = may_be_sent;
-      World w(FaultPlan::none());
+      ScriptedWorld w(FaultPlan::none());
       const std::vector<Outcome> outcomes = run_checked_day({place}, dhan, w);
       ASSERT_TRUE(outcomes[0].ran);
       EXPECT_FALSE(outcomes[0].result.acked.has_value());
       EXPECT_EQ(outcomes[0].result.error_class,
                 may_be_sent ? d::OrderFailure::network : d::OrderFailure::unauthenticated)
           << to_text(outcomes[0]);
-      EXPECT_TRUE(w.sim.orders_of(dhan ? kDhanUser : kKiteUser).empty());
+      EXPECT_TRUE(
+          w.sim.orders_of(dhan ? testing::kShellDhanUser : testing::kShellKiteUser).empty());
     }
   }
 }
@@ -443,7 +371,7 @@ TEST(SimulatedShell, ManySeededDays) {
     const bool dhan = seed % 2 == 0;
     SCOPED_TRACE("seed=" + std::to_string(seed) + (dhan ? " (dhan)" : " (kite)"));
     const std::vector<Step> steps = day_of(seed);
-    World w(FaultPlan::seeded(seed, 15));
+    ScriptedWorld w(FaultPlan::seeded(seed, 15));
     const std::vector<Outcome> outcomes = run_checked_day(steps, dhan, w);
     if (HasFailure()) return print_day(steps, outcomes);
     for (const std::string& f : w.far->faults.failures()) ++faults[f];

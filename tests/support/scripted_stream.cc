@@ -22,7 +22,8 @@ namespace http = beast::http;
 
 std::string_view to_string(FaultPoint point) {
   return domain::enum_name(
-      std::array<std::string_view, 5>{"connect", "handshake", "write", "answer_lost", "stall"},
+      std::array<std::string_view, 8>{"connect", "handshake", "write", "answer_lost", "stall",
+                                      "socket_write", "socket_read", "silence"},
       point);
 }
 

@@ -34,13 +34,17 @@
 
 namespace tandem::testing {
 
-// Where a request to a broker can fail, in the order it meets them.
+// Where a request to a broker can fail, in the order it meets them; then where an order
+// stream's socket can (scripted_socket.h).
 enum class FaultPoint : uint8_t {
-  connect,      // refused: nothing sent
-  handshake,    // the TLS handshake fails: nothing sent
-  write,        // the connection breaks as the request is written: the broker never has it
-  answer_lost,  // the broker carried the request out; the connection breaks before its answer
-  stall,        // the broker carried it out; its answer comes after the client's deadline
+  connect,       // refused: nothing sent
+  handshake,     // the TLS handshake fails: nothing sent
+  write,         // the connection breaks as the request is written: the broker never has it
+  answer_lost,   // the broker carried the request out; the connection breaks before its answer
+  stall,         // the broker carried it out; its answer comes after the client's deadline
+  socket_write,  // a socket breaks as a message is written: the broker never has it
+  socket_read,   // a socket breaks with a message on its way: the message is lost
+  silence,       // nothing comes within a socket's liveness timeout: the read times out
 };
 std::string_view to_string(FaultPoint point);
 
@@ -84,12 +88,14 @@ class FaultPlan {
 // and what it saw.
 struct ScriptedBroker {
   net::RequestHandler handler;
+  net::WsHandler on_socket;  // an order stream's socket (scripted_socket.h)
   FaultPlan faults = FaultPlan::none();
   std::string host = "broker.scripted";
   std::string remote_address = "127.0.0.1";  // the client's address, as the broker sees it
   int64_t handled = 0;                       // requests the handler was given
   int open = 0;                              // connections open now
   int most_open = 0;                         // and at most at once
+  int sockets_opened = 0;                    // order-stream sockets the handler took
 };
 
 class ScriptedStream {

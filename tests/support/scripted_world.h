@@ -1,0 +1,104 @@
+// The simulated shell's world: the broker simulator with one Kite and one Dhan account, in
+// market hours, on a clock that moves a millisecond each time anything reads it; and the
+// product's gateways for either account on scripted connections (scripted_stream.h for
+// REST, scripted_socket.h for the order stream) whose far end is that simulator, failing
+// where `far->faults` says. One thread, no socket, no timer that waits: a run is a function
+// of its fault plan.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "brokers/dhan/dhan_gateway.h"
+#include "brokers/kite/kite_gateway.h"
+#include "brokers/sim/kite_sim.h"
+#include "net/https_pool.h"
+#include "tests/support/scripted_socket.h"
+#include "tests/support/scripted_stream.h"
+#include "tests/support/sim_loop.h"
+
+namespace tandem::testing {
+
+inline constexpr const char* kShellKiteUser = "AB1234";
+inline constexpr const char* kShellDhanUser = "1000000009";
+inline constexpr size_t kShellConnections = 3;  // each gateway's REST pool
+
+struct ScriptedWorld {
+  std::shared_ptr<domain::TimeNs> now = std::make_shared<domain::TimeNs>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          (std::chrono::sys_days{std::chrono::year{2026} / 11 / 20} + std::chrono::hours(4) +
+           std::chrono::minutes(30))
+              .time_since_epoch())
+          .count());  // 10:00 IST
+  std::function<domain::TimeNs()> clock = [t = now] { return *t += 1'000'000; };
+  brokers::sim::KiteSim sim{config(), clock};
+  // The far end every scripted connection reaches: the simulator, behind `far->faults`.
+  std::shared_ptr<ScriptedBroker> far = std::make_shared<ScriptedBroker>();
+
+  static brokers::sim::KiteSimConfig config() {
+    brokers::sim::KiteSimConfig c;
+    c.api_key = "simkey";
+    c.accounts = {sim_account(kShellKiteUser, "kite-token", 50'00'000'00),
+                  sim_account(kShellDhanUser, "dhan-token", 50'00'000'00)};
+    for (auto& a : c.accounts) a.faults.reject_symbols = {kTestNifty.tradingsymbol};
+    c.instruments = test_instruments();
+    return c;
+  }
+
+  // `dhan`: whose sockets the far end serves (each dialect has its own socket handler).
+  ScriptedWorld(FaultPlan faults, bool dhan = false) {
+    sim.set_price(kTestInfy, 1500'00);
+    far->handler = [this](const net::HttpRequest& r) { return sim.handle(r); };
+    far->on_socket = [this, dhan](const net::HttpRequest& upgrade,
+                                  std::shared_ptr<net::WsConnection> connection) {
+      return dhan ? sim.on_dhan_websocket(std::move(connection))
+                  : sim.on_websocket(upgrade, std::move(connection));
+    };
+    far->faults = std::move(faults);
+  }
+  ScriptedWorld(const ScriptedWorld&) = delete;
+  ScriptedWorld& operator=(const ScriptedWorld&) = delete;
+
+  const char* user(bool dhan) const { return dhan ? kShellDhanUser : kShellKiteUser; }
+};
+
+// The product's gateway for the world's Kite or Dhan account, its REST calls and its order
+// stream on scripted connections to `far`. No pacing (the simulator's own 429s pace it; a
+// real wait would need a clock); `stream` sets how the order stream reconnects.
+inline std::unique_ptr<brokers::Gateway> scripted_gateway(bool dhan, ScriptedWorld& w,
+                                                          boost::asio::io_context& io,
+                                                          std::shared_ptr<ScriptedBroker> far,
+                                                          brokers::StreamOptions stream = {}) {
+  const std::chrono::milliseconds deadline(5000);
+  auto pool = std::make_unique<net::HttpsPool<ScriptedConnector>>(
+      io.get_executor(), ScriptedConnector(io.get_executor(), far), kShellConnections, deadline);
+  auto sockets = std::make_shared<ScriptedSocketConnector>(io.get_executor(), far);
+  brokers::RateLimits no_pacing;
+  no_pacing.backoff_first_ns = 0;
+  no_pacing.backoff_max_ns = 0;
+  // What both accounts share: no pacing, the pool's bound and deadline, the reconnects.
+  const auto connection = [&](auto& account) {
+    account.limits = no_pacing;
+    account.connections = kShellConnections;
+    account.deadline = deadline;
+    account.stream_options = stream;
+  };
+  if (dhan) {
+    brokers::dhan::DhanAccount a;
+    a.credentials = {kShellDhanUser, "dhan-token"};
+    a.securities = w.sim.dhan_securities().for_instruments(test_instruments());
+    connection(a);
+    return std::make_unique<brokers::dhan::DhanGateway>(io.get_executor(), a, w.clock,
+                                                        std::move(pool), std::move(sockets));
+  }
+  brokers::kite::KiteAccount a;
+  a.credentials = {"simkey", "kite-token"};
+  connection(a);
+  return std::make_unique<brokers::kite::KiteGateway>(io.get_executor(), a, w.clock,
+                                                      std::move(pool), std::move(sockets));
+}
+
+}  // namespace tandem::testing
