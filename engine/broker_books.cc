@@ -62,7 +62,7 @@ d::FollowerOrderFound found_of(const d::FollowerOrderReport& o, const CopyOfTag&
 void Engine::read_broker_book(const d::FollowerId& follower, brokers::Gateway* gateway,
                               std::vector<d::FollowerOrderReport>& orphans) {
   auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
-      gateway->executor(), [g = gateway] { return g->orders(); });
+      gateway->executor(), [g = gateway] { return g->orders(); }, setup_.pump);
   if (!book.ok()) {
     dispatcher_.book_unread(follower);
     alert("broker_book_unread",
@@ -121,7 +121,7 @@ void Engine::read_broker_books() {
   // a copy already at the broker is mirrored, not placed. What no leader order claims is
   // journaled after the book (FoundFact).
   auto leader_book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
-      leader_executor_, [&g = leader_] { return g.orders(); });
+      leader_executor_, [&g = leader_] { return g.orders(); }, setup_.pump);
   std::map<d::FollowerId, CopyOfTag> copies;
   for (const d::FollowerOrderReport& order : orphans) {
     auto c = copies.find(order.follower);

@@ -329,7 +329,7 @@ std::vector<OutcomeFact> Dispatcher::take_unsent(const std::string& why) {
   }
   std::vector<OutcomeFact> unsent;
   for (auto& f : taken) {
-    for (QueuedOrder& o : f.get())
+    for (QueuedOrder& o : wait_for(f, setup_.pump))
       unsent.push_back(not_sent(std::move(o), d::OrderFailure::unsent, why));
   }
   // Changes still waiting for the ack of the order they change (dispatch()).

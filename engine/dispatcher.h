@@ -32,6 +32,7 @@
 #include "domain/orders/order_failure.h"
 #include "engine/facts.h"
 #include "engine/inbox.h"
+#include "engine/run_on.h"
 #include "engine/send_queue.h"
 #include "engine/steady_clock.h"
 #include "engine/unknown_places.h"
@@ -61,6 +62,7 @@ struct DispatcherSetup {
   std::chrono::milliseconds recheck_unknown_after{};
   // Index derivatives' freeze quantities (the brokers' instrument lists do not say them).
   domain::FreezeLimits freeze_limits;
+  Pump pump;  // the simulated shell's (run_on.h); unset live
 };
 
 class Dispatcher {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/run_on.h"
+
 namespace tandem::engine {
 
 namespace d = ::tandem::domain;
@@ -30,7 +32,8 @@ Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leade
       dispatcher_({setup_.max_at_broker,
                    {setup_.max_queue, setup_.look_again_after},
                    setup_.recheck_unknown_after,
-                   setup_.freeze_limits},
+                   setup_.freeze_limits,
+                   setup_.pump},
                   sequencer_.state(), followers_, leader_executor_, inbox_, setup_.steady),
       prices_(std::chrono::duration_cast<std::chrono::nanoseconds>(setup_.price_snapshot_interval)
                   .count(),
@@ -94,50 +97,71 @@ Status Engine::handle_fact(Fact& fact, bool& stopping, SteadyTime& deadline) {
       fact);
 }
 
-Status Engine::run() {
-  {
-    // Every account's funds, the leader's first, each asked on its own gateway's executor.
-    FundsPoller::Accounts accounts = {{setup_.leader, &leader_}};
-    for (const auto& f : setup_.followers) {
-      const auto g = followers_.find(f.follower);
-      if (g != followers_.end()) accounts.emplace_back(f.account, g->second);
-    }
-    funds_.start(std::move(accounts));
+void Engine::begin_loop() {
+  if (loop_.begun) return;
+  loop_.begun = true;
+  // Every account's funds, the leader's first, each asked on its own gateway's executor.
+  FundsPoller::Accounts accounts = {{setup_.leader, &leader_}};
+  for (const auto& f : setup_.followers) {
+    const auto g = followers_.find(f.follower);
+    if (g != followers_.end()) accounts.emplace_back(f.account, g->second);
   }
-  bool stopping = false;
-  auto deadline = SteadyTime::max();
-  Status failure;
+  funds_.start(std::move(accounts));
+}
+
+// The next fact: waited for up to 50 ms live; with a pump, the gateways' handlers are run
+// until one comes or none is ready.
+std::optional<Fact> Engine::next_fact() {
+  if (!setup_.pump) return inbox_->pop(std::chrono::milliseconds(50));
+  for (;;) {
+    if (auto fact = inbox_->try_pop()) return fact;
+    if (!setup_.pump()) return std::nullopt;
+  }
+}
+
+bool Engine::turn() {
+  Loop& l = loop_;
+  auto fact = next_fact();
+  l.quiet = !fact;
+  if (!fact) {
+    l.failure = when_quiet(l.stopping);
+    return !l.failure.ok() ||
+           (l.stopping && (dispatcher_.answers_awaited() <= 0 || setup_.steady() > l.deadline));
+  }
   // A burst of facts (100 followers' acks and fills arrive together) is handled as one
   // group: every fact folded in order, one synced journal write at the end.
   constexpr int kMaxGroup = 1024;
-  while (true) {
-    auto fact = inbox_->pop(std::chrono::milliseconds(50));
-    if (!fact) {
-      failure = when_quiet(stopping);
-      if (!failure.ok()) break;
-      if (stopping && (dispatcher_.answers_awaited() <= 0 || setup_.steady() > deadline)) {
-        break;
-      }
-      continue;
-    }
-    sequencer_.begin_burst();
-    for (int handled = 1;; ++handled) {
-      failure = handle_fact(*fact, stopping, deadline);
-      if (!failure.ok() || handled == kMaxGroup) break;
-      fact = inbox_->try_pop();
-      if (!fact) break;
-    }
-    if (failure.ok()) check_alert_rules();
-    sequencer_.end_burst();
-    if (failure.ok()) failure = flush();
-    if (failure.ok() && !stopping) failure = tick_clock();  // a busy engine is never quiet
-    if (failure.ok() && !stopping) dispatcher_.look_up_unknown_places();
-    if (!failure.ok()) break;  // the journal failed: nothing more may be acted on
-    publish_view(false);
-    if (progress_) progress_(stats());
-    if (stopping && dispatcher_.answers_awaited() <= 0) break;
+  sequencer_.begin_burst();
+  for (int handled = 1;; ++handled) {
+    l.failure = handle_fact(*fact, l.stopping, l.deadline);
+    if (!l.failure.ok() || handled == kMaxGroup) break;
+    fact = inbox_->try_pop();
+    if (!fact) break;
   }
-  return wind_down(failure);
+  if (l.failure.ok()) check_alert_rules();
+  sequencer_.end_burst();
+  if (l.failure.ok()) l.failure = flush();
+  if (l.failure.ok() && !l.stopping) l.failure = tick_clock();  // a busy engine is never quiet
+  if (l.failure.ok() && !l.stopping) dispatcher_.look_up_unknown_places();
+  if (!l.failure.ok()) return true;  // the journal failed: nothing more may be acted on
+  publish_view(false);
+  if (progress_) progress_(stats());
+  return l.stopping && dispatcher_.answers_awaited() <= 0;
+}
+
+Status Engine::run() {
+  begin_loop();
+  while (!turn()) {
+  }
+  return wind_down(loop_.failure);
+}
+
+Status Engine::settle() {
+  TANDEM_REQUIRE(setup_.pump, "settle() drives a simulated shell's engine");
+  begin_loop();
+  while (!turn() && !loop_.quiet) {
+  }
+  return loop_.failure;
 }
 
 // The work of a quiet moment (no fact for 50 ms): alert rules, drift, the clock, prices
@@ -162,8 +186,12 @@ Status Engine::wind_down(Status failure) {
   funds_.stop();
   // The streams stop on their broker threads; wait for each, so that nothing there runs
   // against this engine once run() has returned.
-  brokers::stop_and_wait(leader_);
-  for (const auto& [id, g] : followers_) brokers::stop_and_wait(*g);
+  call_on(
+      leader_.executor(), [this] { leader_.stop(); }, setup_.pump);
+  for (const auto& [id, g] : followers_) {
+    call_on(
+        g->executor(), [g = g] { g->stop(); }, setup_.pump);
+  }
   if (!failure.ok()) return failure;
   const int left = dispatcher_.in_flight();
   std::string how;

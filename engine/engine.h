@@ -36,6 +36,7 @@
 #include "engine/operator_feed.h"
 #include "engine/operator_view.h"
 #include "engine/price_watch.h"
+#include "engine/run_on.h"
 #include "engine/sequencer.h"
 #include "engine/steady_clock.h"
 #include "journal/store.h"
@@ -79,6 +80,10 @@ struct EngineSetup {
   std::chrono::milliseconds price_snapshot_interval{1000};
   // Real time for the shell's time-based rules (steady_clock.h); a test may move it by hand.
   SteadyClock steady = steady_now;
+  // Unset live: broker threads run the gateways and the engine thread blocks on them. Set,
+  // one thread runs everything (the simulated shell): the engine runs the gateways' ready
+  // handlers itself whenever it would wait (run_on.h), and is driven by settle().
+  Pump pump;
 };
 
 struct EngineStats {
@@ -141,6 +146,11 @@ class Engine {
   // at once then: nothing may be sent that was not written).
   Status run();
   void request_stop();
+  // With setup.pump only: handles facts, running the gateways' handlers between them, until
+  // neither is left, then does a quiet moment's work once (when_quiet). The journal's
+  // failure, if any. A day is driven by settle() after each move; request_stop() then run()
+  // winds it down.
+  Status settle();
 
   const domain::CopyState& state() const { return sequencer_.state(); }  // engine thread only
   EngineStats stats() const;
@@ -170,7 +180,19 @@ class Engine {
   Status flush() { return noted(sequencer_.flush()); }
   // A journal write's outcome; a refusal raises journal_failed (the engine stops).
   Status noted(Status written);
-  // run()'s steps (engine.cc).
+  // run()'s steps (engine.cc). One turn of the loop handles a burst of facts, or does the
+  // quiet moment's work when none came; true when the loop is to end.
+  struct Loop {
+    bool begun = false;
+    bool stopping = false;
+    SteadyTime deadline = SteadyTime::max();
+    Status failure;
+    bool quiet = false;  // the last turn found no fact
+  };
+  void begin_loop();
+  bool turn();
+  std::optional<Fact> next_fact();
+  Loop loop_;
   Status when_quiet(bool stopping);
   Status wind_down(Status failure);
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
@@ -235,6 +257,7 @@ class Engine {
   // start()'s steps (engine_start.cc).
   std::vector<domain::Event> configuration_changes() const;
   Status take_master_and_funds();
+  bool take_master();  // the leader broker's instrument list into master_; false if unread
   void subscribe_streams();
   void restore_paper_books();
   // The broker's book as the last word (broker_books.cc): each follower's orders of the day,
@@ -265,6 +288,8 @@ class Engine {
   Clock clock_;
   Sequencer sequencer_;  // the state and the journal's writes (sequencer.h)
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
+  bool master_taken_ = false;                                   // master_ was read (take_master)
+  bool master_alerted_ = false;                                 // its failure was alerted
   // Shared with the broker threads' callbacks and in-flight orders, which may outlive a
   // stopped engine (an order still unanswered at the shutdown bound).
   std::shared_ptr<Inbox<Fact>> inbox_;

@@ -46,7 +46,8 @@ Status Engine::open_day(d::TimeNs at) {
 
 Status Engine::ensure_instrument(const d::InstrumentKey& key) {
   if (state().instruments.contains(key)) return Status();
-  const auto it = master_.find(key);
+  auto it = master_.find(key);
+  if (it == master_.end() && !master_taken_ && take_master()) it = master_.find(key);
   if (it == master_.end()) return Status();  // decide() skips it, naming the reason
   prices_.watch(leader_, {it->second});
   return append({d::InstrumentSnapshot{it->second}});

@@ -66,17 +66,11 @@ std::vector<d::Event> Engine::configuration_changes() const {
 // The instrument master and every account's funds, from the brokers (a failure here is
 // reported, not fatal: a follower without funds is skipped by decide() with that reason).
 Status Engine::take_master_and_funds() {
-  auto instruments = run_on<Result<std::vector<d::Instrument>>>(
-      leader_executor_, [this] { return leader_.instruments(); });
-  if (instruments.ok()) {
-    for (auto& i : *instruments) {
-      i.freeze_qty_units = d::freeze_units(setup_.freeze_limits, i);
-      master_[i.key] = std::move(i);
-    }
-  }
+  take_master();
   std::vector<d::Event> funds;
   auto take_funds = [&](const d::AccountId& account, brokers::Gateway& g) {
-    auto f = run_on<Result<brokers::Funds>>(g.executor(), [&g] { return g.funds(); });
+    auto f = run_on<Result<brokers::Funds>>(
+        g.executor(), [&g] { return g.funds(); }, setup_.pump);
     if (f.ok()) funds.push_back(d::FundsSnapshot{account, f->available_paise});
   };
   take_funds(setup_.leader, leader_);
@@ -85,6 +79,31 @@ Status Engine::take_master_and_funds() {
     if (g != followers_.end()) take_funds(f.account, *g->second);
   }
   return append(std::move(funds));
+}
+
+// Without the instrument list every leader order would be skipped as unknown_instrument for
+// the rest of the day: a failure to read it is alerted once, and it is asked again whenever
+// an instrument not yet journaled is needed (ensure_instrument), until it is read.
+bool Engine::take_master() {
+  auto instruments = run_on<Result<std::vector<d::Instrument>>>(
+      leader_executor_, [this] { return leader_.instruments(); }, setup_.pump);
+  if (!instruments.ok()) {
+    if (!master_alerted_) {
+      master_alerted_ = true;
+      alert("instrument_master_unavailable",
+            "the leader's broker did not give its instrument list (" +
+                instruments.status().message() +
+                "); leader orders are skipped as unknown_instrument until it does, and it is "
+                "asked again at each one");
+    }
+    return false;
+  }
+  for (auto& i : *instruments) {
+    i.freeze_qty_units = d::freeze_units(setup_.freeze_limits, i);
+    master_[i.key] = std::move(i);
+  }
+  master_taken_ = true;
+  return true;
 }
 
 // Every order stream: facts go to the inbox, from the broker threads. The callbacks hold
@@ -134,12 +153,8 @@ void Engine::restore_paper_books() {
     const auto g = followers_.find(follower);
     if (g == followers_.end() || g->second->broker() != "paper") continue;
     brokers::Gateway* gateway = g->second;
-    std::promise<void> done;
-    asio::post(gateway->executor(), [&] {
-      gateway->restore_orders(orders);
-      done.set_value();
-    });
-    done.get_future().wait();
+    call_on(
+        gateway->executor(), [&] { gateway->restore_orders(orders); }, setup_.pump);
   }
 }
 

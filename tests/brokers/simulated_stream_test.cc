@@ -114,7 +114,8 @@ StreamDay run_day(const std::vector<Move>& moves, bool dhan, ScriptedWorld& w) {
   StreamOptions reconnect;  // at once: a real wait would need a clock
   reconnect.backoff_first = std::chrono::milliseconds(0);
   reconnect.backoff_max = std::chrono::milliseconds(0);
-  std::unique_ptr<Gateway> gateway = testing::scripted_gateway(dhan, w, io, w.far, reconnect);
+  std::unique_ptr<Gateway> gateway =
+      testing::scripted_gateway(testing::shell_login(dhan), w, io, w.far, reconnect);
   StreamDay day;
   gateway->subscribe(
       [&](const BrokerOrder& o, bool) { day.emitted[o.order_id.value].push_back(state_of(o)); },

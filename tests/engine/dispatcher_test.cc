@@ -49,7 +49,7 @@ struct DispatcherRun {
   Dispatcher::Followers followers{{d::FollowerId{"F1"}, &paper}};
   std::shared_ptr<Inbox<Fact>> inbox = std::make_shared<Inbox<Fact>>(64);
   SteadyTime now{};
-  Dispatcher dispatcher{{/*max_at_broker=*/4, {0ms, 0ms}, /*recheck_unknown_after=*/30s, {}},
+  Dispatcher dispatcher{{/*max_at_broker=*/4, {0ms, 0ms}, /*recheck_unknown_after=*/30s, {}, {}},
                         state,
                         followers,
                         io.get_executor(),

@@ -124,7 +124,8 @@ d::OrderTerms order_of(const Step& s) {
 std::vector<Outcome> run_day(const std::vector<Step>& steps, bool dhan, ScriptedWorld& w,
                              std::shared_ptr<ScriptedBroker> far, Refusal& refusal) {
   asio::io_context io;
-  std::unique_ptr<brokers::Gateway> gateway = testing::scripted_gateway(dhan, w, io, far);
+  std::unique_ptr<brokers::Gateway> gateway =
+      testing::scripted_gateway(testing::shell_login(dhan), w, io, far);
   auto queue = std::make_shared<SendQueue>(kMaxAtBroker);
   auto inbox = std::make_shared<Inbox<Fact>>(1024);
   std::vector<Outcome> outcomes(steps.size());

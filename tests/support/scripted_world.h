@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "brokers/dhan/dhan_gateway.h"
 #include "brokers/kite/kite_gateway.h"
@@ -24,7 +25,20 @@ namespace tandem::testing {
 
 inline constexpr const char* kShellKiteUser = "AB1234";
 inline constexpr const char* kShellDhanUser = "1000000009";
-inline constexpr size_t kShellConnections = 3;  // each gateway's REST pool
+inline constexpr const char* kShellLeaderUser = "LD0001";  // a Kite account
+inline constexpr size_t kShellConnections = 3;             // each gateway's REST pool
+
+// An account of the world as its gateway logs in.
+struct ShellLogin {
+  bool dhan = false;
+  std::string user;
+  std::string token;
+};
+inline ShellLogin shell_login(bool dhan) {
+  return dhan ? ShellLogin{true, kShellDhanUser, "dhan-token"}
+              : ShellLogin{false, kShellKiteUser, "kite-token"};
+}
+inline ShellLogin shell_leader() { return {false, kShellLeaderUser, "leader-token"}; }
 
 struct ScriptedWorld {
   std::shared_ptr<domain::TimeNs> now = std::make_shared<domain::TimeNs>(
@@ -33,31 +47,41 @@ struct ScriptedWorld {
            std::chrono::minutes(30))
               .time_since_epoch())
           .count());  // 10:00 IST
-  std::function<domain::TimeNs()> clock = [t = now] { return *t += 1'000'000; };
+  // How far the clock moves at each read (1 ms; more where many orders would otherwise fall
+  // in one second of the simulator's per-second order limit).
+  std::shared_ptr<domain::TimeNs> step = std::make_shared<domain::TimeNs>(1'000'000);
+  std::function<domain::TimeNs()> clock = [t = now, step = step] { return *t += *step; };
   brokers::sim::KiteSim sim{config(), clock};
-  // The far end every scripted connection reaches: the simulator, behind `far->faults`.
-  std::shared_ptr<ScriptedBroker> far = std::make_shared<ScriptedBroker>();
+  // The far end the single gateway of a test reaches: the simulator, behind `far->faults`.
+  std::shared_ptr<ScriptedBroker> far;
 
   static brokers::sim::KiteSimConfig config() {
     brokers::sim::KiteSimConfig c;
     c.api_key = "simkey";
     c.accounts = {sim_account(kShellKiteUser, "kite-token", 50'00'000'00),
-                  sim_account(kShellDhanUser, "dhan-token", 50'00'000'00)};
+                  sim_account(kShellDhanUser, "dhan-token", 50'00'000'00),
+                  sim_account(kShellLeaderUser, "leader-token", 50'00'000'00)};
     for (auto& a : c.accounts) a.faults.reject_symbols = {kTestNifty.tradingsymbol};
     c.instruments = test_instruments();
     return c;
   }
 
-  // `dhan`: whose sockets the far end serves (each dialect has its own socket handler).
-  ScriptedWorld(FaultPlan faults, bool dhan = false) {
+  // `dhan`: whose sockets `far` serves (each dialect has its own socket handler).
+  ScriptedWorld(FaultPlan faults, bool dhan = false) : far(far_end(dhan, std::move(faults))) {
     sim.set_price(kTestInfy, 1500'00);
-    far->handler = [this](const net::HttpRequest& r) { return sim.handle(r); };
-    far->on_socket = [this, dhan](const net::HttpRequest& upgrade,
+  }
+
+  // A far end of its own (a gateway's), in one dialect, failing where `faults` says.
+  std::shared_ptr<ScriptedBroker> far_end(bool dhan, FaultPlan faults) {
+    auto end = std::make_shared<ScriptedBroker>();
+    end->handler = [this](const net::HttpRequest& r) { return sim.handle(r); };
+    end->on_socket = [this, dhan](const net::HttpRequest& upgrade,
                                   std::shared_ptr<net::WsConnection> connection) {
       return dhan ? sim.on_dhan_websocket(std::move(connection))
                   : sim.on_websocket(upgrade, std::move(connection));
     };
-    far->faults = std::move(faults);
+    end->faults = std::move(faults);
+    return end;
   }
   ScriptedWorld(const ScriptedWorld&) = delete;
   ScriptedWorld& operator=(const ScriptedWorld&) = delete;
@@ -65,10 +89,10 @@ struct ScriptedWorld {
   const char* user(bool dhan) const { return dhan ? kShellDhanUser : kShellKiteUser; }
 };
 
-// The product's gateway for the world's Kite or Dhan account, its REST calls and its order
-// stream on scripted connections to `far`. No pacing (the simulator's own 429s pace it; a
+// The product's gateway for an account of the world, its REST calls and its order stream on
+// scripted connections to `far`. No pacing (the simulator's own 429s pace it; a
 // real wait would need a clock); `stream` sets how the order stream reconnects.
-inline std::unique_ptr<brokers::Gateway> scripted_gateway(bool dhan, ScriptedWorld& w,
+inline std::unique_ptr<brokers::Gateway> scripted_gateway(const ShellLogin& login, ScriptedWorld& w,
                                                           boost::asio::io_context& io,
                                                           std::shared_ptr<ScriptedBroker> far,
                                                           brokers::StreamOptions stream = {}) {
@@ -86,16 +110,16 @@ inline std::unique_ptr<brokers::Gateway> scripted_gateway(bool dhan, ScriptedWor
     account.deadline = deadline;
     account.stream_options = stream;
   };
-  if (dhan) {
+  if (login.dhan) {
     brokers::dhan::DhanAccount a;
-    a.credentials = {kShellDhanUser, "dhan-token"};
+    a.credentials = {login.user, login.token};
     a.securities = w.sim.dhan_securities().for_instruments(test_instruments());
     connection(a);
     return std::make_unique<brokers::dhan::DhanGateway>(io.get_executor(), a, w.clock,
                                                         std::move(pool), std::move(sockets));
   }
   brokers::kite::KiteAccount a;
-  a.credentials = {"simkey", "kite-token"};
+  a.credentials = {"simkey", login.token};
   connection(a);
   return std::make_unique<brokers::kite::KiteGateway>(io.get_executor(), a, w.clock,
                                                       std::move(pool), std::move(sockets));
