@@ -6,6 +6,7 @@
 #include "copy/forget_ended.h"
 #include "copy/loss_guard.h"
 #include "copy/target.h"
+#include "domain/orders/order_failure.h"
 
 namespace tandem::domain {
 
@@ -135,7 +136,15 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     // cancel lost the race to a fill, is still off target afterwards (schema 6).
     if (e->action == LossGuardAction::flatten) hold_flat(s, e->follower);
   } else if (const auto* e = std::get_if<FollowerOrderRejected>(&event)) {
-    if (e->error_class == OrderFailure::unsent) s.converge_all.insert(e->follower);
+    // Not sent: everything of the follower is decided again at the next tick. A cancel that
+    // may not have taken likewise, so that the copy is cancelled again there (clock.h).
+    const auto owner = s.mappings.by_tag.find(e->tag);
+    const bool cancel =
+        owner != s.mappings.by_tag.end() && owner->second.action == CopyAction::cancel;
+    if (e->error_class == OrderFailure::unsent ||
+        (cancel && change_may_not_have_taken(e->error_class))) {
+      s.converge_all.insert(e->follower);
+    }
   } else if (const auto* e = std::get_if<FollowerOrderUpdate>(&event)) {
     s.clock_ns = std::max(s.clock_ns, e->exchange_time_ns);
   } else if (const auto* e = std::get_if<ClockTick>(&event)) {

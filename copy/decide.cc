@@ -240,7 +240,7 @@ void modify(const Context& c) {
   d.sizing.final_qty_units = qty;
   const bool same = qty == old_qty && c.u.price_paise == copy.order.price_paise &&
                     c.u.trigger_price_paise == copy.order.trigger_price_paise &&
-                    c.u.order_type == copy.order.order_type;
+                    c.u.order_type == copy.order.order_type && !copy.modify_refused;
   if (same) return;
   if (qty == 0) return cancel(c);
   d.action = CopyAction::modify;
@@ -276,6 +276,11 @@ void mirror_placement(const Context& c) {
     return;
   }
   if (c.known == nullptr || leader_was_final) return;
+  // A modify of the copy that was refused (or never sent) left it on its earlier terms at the
+  // broker: the leader order's next report brings it to the leader's terms, its fill
+  // included. Left resting at the old price, it would count as reaching the target while the
+  // leader's position moved without it.
+  if (c.copy->modify_refused && !follower_final && !c.copy->cancel_sent) return modify(c);
   const bool changed = u.quantity_units != c.known->quantity_units ||
                        u.price_paise != c.known->price_paise ||
                        u.trigger_price_paise != c.known->trigger_price_paise;

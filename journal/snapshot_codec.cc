@@ -181,6 +181,7 @@ void put(s::CopyMappings::Builder b, const p::CopyMappings& v) {
       cb.setStatus(out<s::OrderStatus>(c.status));
       cb.setFilledUnits(c.filled_units);
       cb.setCancelSent(c.cancel_sent);
+      cb.setModifyRefused(c.modify_refused);
     }
   }
   put_list(b.initTags(v.by_tag.size()), v.by_tag, [&](auto e, const auto& kv) {
@@ -202,6 +203,7 @@ p::CopyMappings get(s::CopyMappings::Reader r) {
     c.status = in(cr.getStatus(), d::OrderStatus::expired);
     c.filled_units = cr.getFilledUnits();
     c.cancel_sent = cr.getCancelSent();
+    c.modify_refused = cr.getModifyRefused();
     v.by_leader[id<d::LeaderOrderId>(e.getLeaderOrderId())][id<d::FollowerId>(e.getFollower())] =
         std::move(c);
   }

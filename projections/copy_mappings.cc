@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/orders/order_failure.h"
 #include "projections/order_states.h"
 
 namespace tandem::projections {
@@ -51,8 +52,10 @@ void apply(CopyMappings& s, const d::Event& event) {
       c.status = d::OrderStatus::pending;
       c.filled_units = 0;
       c.cancel_sent = false;
+      c.modify_refused = false;
     } else if (e->action == d::CopyAction::modify) {
       c.order = e->order;
+      c.modify_refused = false;
     } else if (e->action == d::CopyAction::cancel) {
       c.cancel_sent = true;
     }
@@ -65,9 +68,10 @@ void apply(CopyMappings& s, const d::Event& event) {
     if (c != nullptr && c->placed_tag == e->tag && status_rank(c->status) < 2) {
       c->status = d::OrderStatus::rejected;
     }
-    // A cancel the engine never sent (it stopped first) was not made: the copy may be
-    // cancelled again (copy/clock.h). A broker's refusal of a cancel stands.
-    if (c != nullptr && e->error_class == d::OrderFailure::unsent &&
+    if (c != nullptr && owner->second.action == d::CopyAction::modify) c->modify_refused = true;
+    // A cancel that may not have reached the broker (never sent, not processed, its outcome
+    // unknown) may be made again (copy/clock.h). A broker's refusal of a cancel stands.
+    if (c != nullptr && d::change_may_not_have_taken(e->error_class) &&
         owner->second.action == d::CopyAction::cancel) {
       c->cancel_sent = false;
     }

@@ -21,6 +21,9 @@ struct FollowerCopy {
   domain::OrderStatus status = domain::OrderStatus::pending;
   int64_t filled_units = 0;
   bool cancel_sent = false;
+  // The last modify was refused, or never sent: at the broker the order rests on its earlier
+  // terms, whatever `order` says (it takes a modify's terms when the intent is made).
+  bool modify_refused = false;
   bool operator==(const FollowerCopy&) const = default;
 };
 

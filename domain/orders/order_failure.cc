@@ -48,4 +48,20 @@ Status status_of(OrderFailure failure, std::string message) {
   return Status(StatusCode::invalid_argument, std::move(message));  // input, and the engine's own
 }
 
+bool change_may_not_have_taken(OrderFailure failure) {
+  switch (failure) {
+    case OrderFailure::rate_limited:
+    case OrderFailure::network:
+    case OrderFailure::broker_down:
+    case OrderFailure::unsent:
+    case OrderFailure::queue_timeout:
+      return true;
+    case OrderFailure::unauthenticated:
+    case OrderFailure::rejected:
+    case OrderFailure::input:
+      return false;
+  }
+  return false;
+}
+
 }  // namespace tandem::domain

@@ -36,4 +36,9 @@ std::optional<OrderFailure> order_failure_named(std::string_view name);
 // `unsent` and `queue_timeout` are the engine's own, never a call's: they read back as input.
 [[nodiscard]] Status status_of(OrderFailure failure, std::string message);
 
+// Whether a change to an order (a modify, a cancel) that failed so may not have reached the
+// broker's book: not sent, not processed, or its outcome unknown. A refusal by the broker
+// (rejected, input) stands, and so does a refused token (the account stops).
+[[nodiscard]] bool change_may_not_have_taken(OrderFailure failure);
+
 }  // namespace tandem::domain

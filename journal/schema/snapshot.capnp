@@ -52,6 +52,7 @@ struct FollowerCopy {
   nextOrdinal @0 :UInt32; placedTag @1 :Text; brokerOrderId @2 :Text; order @3 :E.OrderRequest;
   status @4 :E.OrderStatus; filledUnits @5 :Int64; cancelSent @6 :Bool;
   tags @7 :List(Text);  # no longer written: CopyMappings.tags holds every tag and its copy
+  modifyRefused @8 :Bool;
 }
 struct CopyEntry { leaderOrderId @0 :Text; follower @1 :Text; copy @2 :FollowerCopy; }
 struct TagEntry { tag @0 :Text; leaderOrderId @1 :Text; follower @2 :Text; action @3 :E.CopyAction; }

@@ -170,8 +170,14 @@ TEST(ClockTick, NewSettingsBringTheFollowerToItsNewTargetAtTheNextTick) {
 
 // A cancel the engine stopped before sending (journaled rejected "unsent") is decided again
 // at the first tick of the next run; one the broker refused is not.
-TEST(ClockTick, ACancelNotSentAtAStopIsDecidedAgainAtTheNextTick) {
-  for (const OrderFailure error : {OrderFailure::unsent, OrderFailure::rejected}) {
+// A cancel that may not have reached the broker (not sent at a stop, its outcome unknown, not
+// processed) is decided again at the next tick; one the broker refused, or whose token it
+// refused, is not.
+TEST(ClockTick, ACancelThatMayNotHaveTakenIsDecidedAgainAtTheNextTick) {
+  for (const OrderFailure error :
+       {OrderFailure::unsent, OrderFailure::network, OrderFailure::rate_limited,
+        OrderFailure::broker_down, OrderFailure::queue_timeout, OrderFailure::rejected,
+        OrderFailure::input, OrderFailure::unauthenticated}) {
     SCOPED_TRACE(to_string(error));
     CopySim sim{/*auto_fill=*/false};
     sim.setup({sim_follower("a")});
@@ -185,7 +191,8 @@ TEST(ClockTick, ACancelNotSentAtAStopIsDecidedAgainAtTheNextTick) {
     const ClientTag copy_tag = cancel->target_tag;
     EXPECT_TRUE(decisions_of(sim.apply(FollowerOrderRejected{cancel->tag, {"a"}, error, "stopped"}))
                     .empty());
-    const bool again = error == OrderFailure::unsent;
+    const bool again = error != OrderFailure::rejected && error != OrderFailure::input &&
+                       error != OrderFailure::unauthenticated;
     EXPECT_EQ(tick_due(sim.state(), kSimTenAm + kMinute), again);
     const auto out = sim.apply(ClockTick{kSimTenAm + kMinute});
     const FollowerOrderIntent* retry = only_intent(out);

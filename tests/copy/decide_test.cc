@@ -110,6 +110,41 @@ TEST(Decide, LeaderModifyRescalesTheFollowerOrder) {
   EXPECT_EQ(intent.tag, client_tag({"L1"}, {"a"}, 2));
 }
 
+// A modify of the copy that never took (refused, or its outcome unknown after its lookup) left
+// the copy on its old price: the leader order's next report — here its fill at the new price,
+// which changes nothing of its terms — brings the copy to the leader's terms. Taken, the same
+// report decides nothing.
+TEST(Decide, AModifyThatNeverTookIsMadeAgainAtTheLeadersNextReport) {
+  for (const bool taken : {false, true}) {
+    SCOPED_TRACE(taken ? "taken" : "refused");
+    CopySim sim(/*auto_fill=*/false);
+    sim.setup({sim_follower("a")});
+    auto u = limit_buy(75);
+    const auto placed = only_intent(sim.apply(u));
+    sim.record(FollowerOrderAck{placed.tag, {"a"}, {"B1"}});
+    u.price_paise = 98'00;
+    const auto modify = only_intent(sim.apply(u));
+    ASSERT_EQ(modify.action, CopyAction::modify);
+    if (taken) {
+      sim.record(FollowerOrderAck{modify.tag, {"a"}, {"B1"}});
+    } else {
+      sim.record(FollowerOrderRejected{modify.tag, {"a"}, OrderFailure::network, "no answer"});
+    }
+    u.status = OrderStatus::complete;
+    u.filled_units = 75;
+    const auto out = sim.apply(u);
+    if (taken) {
+      EXPECT_TRUE(decisions_of(out).empty());
+      continue;
+    }
+    const FollowerOrderIntent again = only_intent(out);
+    EXPECT_EQ(again.action, CopyAction::modify);
+    EXPECT_EQ(again.order.price_paise, 98'00);
+    EXPECT_EQ(again.target_order_id.value, "B1");
+    EXPECT_NE(again.tag, modify.tag);
+  }
+}
+
 TEST(Decide, ModifyNeverGoesBelowWhatTheFollowerFilled) {
   CopySim sim(false);
   sim.setup({sim_follower("a")});
