@@ -1,6 +1,7 @@
 // The engine thread waiting for work it hands to a gateway's executor: a gateway's
-// awaitable and its result, or a plain call. Startup and shutdown only: the engine thread
-// has nothing else to do meanwhile.
+// awaitable and its result, or a plain call. Startup and shutdown, when the engine thread
+// has nothing else to do; and on the copy path only while the instrument list is missing
+// (Engine::take_master), when the leader order waiting for it cannot be copied without it.
 //
 // Live, broker threads do the work and the engine thread blocks. In the simulated shell one
 // thread runs everything (tests/engine/simulated_engine_test.cc): `pump` runs the
