@@ -20,6 +20,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -125,156 +126,196 @@ struct DayResult {
   int off_target = 0;  // followers off target, each with its drift alerted
 };
 
-// One day: the engine started, the moves made under `percent`% faults on every connection,
-// then the faults stopped, one more leader buy, and the engine stopped; then the checks.
-DayResult run_day(uint64_t seed, int percent) {
-  testing::TempDir dir;
-  ScriptedWorld w(FaultPlan::none());
-  // 20 ms a read: the simulator's 10 orders a second are not all spent in one burst of
-  // reads, as they would be at 1 ms (a real retry after a 429 waits; these retry at once).
-  *w.step = 20'000'000;
-  const testing::ShellLogin kite = testing::shell_login(false);
-  const testing::ShellLogin dhan = testing::shell_login(true);
-  const testing::ShellLogin lead = testing::shell_leader();
-  auto plan = [&](uint64_t k) {
-    return percent > 0 ? FaultPlan::seeded(seed * 3 + k, percent) : FaultPlan::none();
-  };
-  std::vector<std::shared_ptr<testing::ScriptedBroker>> ends = {
-      w.far_end(false, plan(0)), w.far_end(false, plan(1)), w.far_end(true, plan(2))};
-  asio::io_context io;
-  brokers::StreamOptions reconnect;  // at once: a real wait would need a clock
-  reconnect.backoff_first = std::chrono::milliseconds(0);
-  reconnect.backoff_max = std::chrono::milliseconds(0);
-  auto leader = testing::scripted_gateway(lead, w, io, ends[0], reconnect);
-  auto kite_follower = testing::scripted_gateway(kite, w, io, ends[1], reconnect);
-  auto dhan_follower = testing::scripted_gateway(dhan, w, io, ends[2], reconnect);
-
-  auto steady = std::make_shared<SteadyTime>();
-  EngineSetup setup;
-  setup.leader = {lead.user};
-  setup.leader_broker = d::Broker::kite;
-  setup.followers = {follower(kite, kKiteRatioPpm), follower(dhan, kDhanRatioPpm)};
-  setup.live = true;
-  setup.funds_interval = std::chrono::milliseconds(0);
-  setup.look_again_after = std::chrono::milliseconds(0);
-  // Never dropped from a send queue: its expiry runs on Asio's real clock (dispatcher.cc),
-  // not the engine's, and there is no pacing here to queue behind.
-  setup.max_queue = std::chrono::milliseconds(0);
-  setup.recheck_unknown_after = std::chrono::milliseconds(100);
-  setup.steady = [steady] { return *steady += std::chrono::milliseconds(1); };
-  setup.pump = [&io] {
-    io.restart();
-    return io.poll_one() > 0;
-  };
-  DayResult result;
+// What every run of the day shares: the simulator, the accounts' far ends and the steady
+// clock, which outlive an engine killed mid-day.
+struct Day {
+  ScriptedWorld w{FaultPlan::none()};
+  testing::ShellLogin kite = testing::shell_login(false);
+  testing::ShellLogin dhan = testing::shell_login(true);
+  testing::ShellLogin lead = testing::shell_leader();
+  std::vector<std::shared_ptr<testing::ScriptedBroker>> ends;
+  std::shared_ptr<SteadyTime> steady = std::make_shared<SteadyTime>();
+  std::set<std::string> alerts;          // the keys of every alert raised
+  std::set<std::string> journaled_tags;  // every follower order tag the last state holds
   std::ostringstream wrong;
-  std::set<std::string> alerts;  // their keys
-  auto store = testing::open_store(dir.path("journal"));
-  if (!store) return {"the journal did not open", 0, {}};
-  {
-    Engine engine(*store, setup, *leader,
-                  {{d::FollowerId{kite.user}, kite_follower.get()},
-                   {d::FollowerId{dhan.user}, dhan_follower.get()}},
-                  w.clock);
-    engine.on_alert([&](const AlertRow&, const std::string& key) { alerts.insert(key); });
-    if (Status s = engine.start(); !s.ok()) wrong << "start: " << s.to_string() << "\n";
-    auto settle = [&] {
-      if (Status s = engine.settle(); !s.ok()) wrong << "settle: " << s.to_string() << "\n";
+
+  Day(uint64_t seed, int percent) {
+    // 20 ms a read: the simulator's 10 orders a second are not all spent in one burst of
+    // reads, as they would be at 1 ms (a real retry after a 429 waits; these retry at once).
+    *w.step = 20'000'000;
+    auto plan = [&](uint64_t k) {
+      return percent > 0 ? FaultPlan::seeded(seed * 3 + k, percent) : FaultPlan::none();
     };
-    settle();
-    std::map<size_t, d::BrokerOrderId> placed;
-    const std::vector<Move> moves = day_of(seed);
-    for (size_t i = 0; i < moves.size(); ++i) {
-      const Move& m = moves[i];
-      switch (m.kind) {
-        case Move::Kind::buy:
-        case Move::Kind::sell:
-        case Move::Kind::limit:
-          if (auto o = w.sim.place_as_owner(lead.user, terms(m)); o.ok()) placed[i] = o->order_id;
-          break;
-        case Move::Kind::modify:
-          if (placed.contains(m.of)) {
-            Move changed = moves[m.of];
-            changed.price_paise = m.price_paise;
-            (void)w.sim.modify_as_owner(lead.user, placed[m.of], terms(changed));
-          }
-          break;
-        case Move::Kind::cancel:
-          if (placed.contains(m.of)) (void)w.sim.cancel_as_owner(lead.user, placed[m.of]);
-          break;
-        case Move::Kind::price:
-          w.sim.set_price(testing::kTestInfy, m.price_paise);
-          break;
-        case Move::Kind::drop:
-          (void)w.sim.drop_websockets(lead.user);
-          break;
-      }
-      settle();
-      *steady += std::chrono::seconds(1);
-      settle();
+    ends = {w.far_end(false, plan(0)), w.far_end(false, plan(1)), w.far_end(true, plan(2))};
+  }
+};
+
+// One run of the engine: its gateways on one io_context that it pumps, on the journal.
+struct Run {
+  asio::io_context io;
+  std::unique_ptr<brokers::Gateway> leader, kite, dhan;
+  std::unique_ptr<Engine> engine;
+  bool pumping = true;  // false: the engine finds nothing more to run (a kill is coming)
+
+  Run(Day& day, journal::Store& store) {
+    brokers::StreamOptions reconnect;  // at once: a real wait would need a clock
+    reconnect.backoff_first = std::chrono::milliseconds(0);
+    reconnect.backoff_max = std::chrono::milliseconds(0);
+    leader = testing::scripted_gateway(day.lead, day.w, io, day.ends[0], reconnect);
+    kite = testing::scripted_gateway(day.kite, day.w, io, day.ends[1], reconnect);
+    dhan = testing::scripted_gateway(day.dhan, day.w, io, day.ends[2], reconnect);
+    EngineSetup setup;
+    setup.leader = {day.lead.user};
+    setup.leader_broker = d::Broker::kite;
+    setup.followers = {follower(day.kite, kKiteRatioPpm), follower(day.dhan, kDhanRatioPpm)};
+    setup.live = true;
+    setup.funds_interval = std::chrono::milliseconds(0);
+    setup.look_again_after = std::chrono::milliseconds(0);
+    // Never dropped from a send queue: its expiry runs on Asio's real clock (dispatcher.cc),
+    // not the engine's, and there is no pacing here to queue behind.
+    setup.max_queue = std::chrono::milliseconds(0);
+    setup.recheck_unknown_after = std::chrono::milliseconds(100);
+    setup.steady = [steady = day.steady] { return *steady += std::chrono::milliseconds(1); };
+    setup.pump = [this] {
+      if (!pumping) return false;
+      io.restart();
+      return io.poll_one() > 0;
+    };
+    engine = std::make_unique<Engine>(store, setup, *leader,
+                                      Engine::Followers{{d::FollowerId{day.kite.user}, kite.get()},
+                                                        {d::FollowerId{day.dhan.user}, dhan.get()}},
+                                      day.w.clock);
+    engine->on_alert([&day](const AlertRow&, const std::string& key) { day.alerts.insert(key); });
+    if (Status s = engine->start(); !s.ok()) day.wrong << "start: " << s.to_string() << "\n";
+  }
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  // Lets the engine handle what there is, then a second of its clock passes.
+  void settle(Day& day) {
+    if (Status s = engine->settle(); !s.ok()) day.wrong << "settle: " << s.to_string() << "\n";
+    *day.steady += std::chrono::seconds(1);
+    if (Status s = engine->settle(); !s.ok()) day.wrong << "settle: " << s.to_string() << "\n";
+  }
+
+  // kill -9 after the engine has handled `batches` batches of facts of the move just made:
+  // orders it has handed to the gateways by then go out, and their answers, like whatever
+  // else was in flight, come back to no engine. The sockets close under the gateways, and
+  // nothing is wound down or journaled.
+  void kill_after(int batches) {
+    engine->on_progress([this, left = batches](const EngineStats&) mutable {
+      if (--left == 0) pumping = false;
+    });
+    (void)engine->settle();  // what the journal refused shows after the restart
+    engine->on_progress(nullptr);
+    for (auto* g : {leader.get(), kite.get(), dhan.get()}) g->stop();
+    for (io.restart(); io.poll() > 0; io.restart()) {
     }
-    // The faults stop; what is unknown is looked up; the leader cancels what it has working
-    // (a follower's mirror of a resting leader order counts as reaching the target while it
-    // rests) and trades once more, so that every follower converges at market on what its
-    // broker says it holds.
-    for (const auto& end : ends) {
-      result.faults += end->faults.failed();
-      end->faults = FaultPlan::none();
+    engine.reset();
+  }
+
+  // A clean stop, with the engine's counts for a failure's message.
+  std::string stop(Day& day) {
+    engine->request_stop();
+    if (Status s = engine->run(); !s.ok()) day.wrong << "run: " << s.to_string() << "\n";
+    for (const auto& [tag, owner] : engine->state().mappings.by_tag) {
+      day.journaled_tags.insert(tag.value);
     }
-    *w.now += 60'000'000'000;
-    w.sim.set_price(testing::kTestInfy, 1420'00);
-    for (int i = 0; i < 3; ++i) {
-      *steady += std::chrono::seconds(1);
-      settle();
-    }
-    for (const brokers::BrokerOrder& o : w.sim.orders_of(lead.user)) {
-      if (!d::is_final(o.status)) (void)w.sim.cancel_as_owner(lead.user, o.order_id);
-    }
-    for (int i = 0; i < 3; ++i) {
-      *steady += std::chrono::seconds(1);
-      settle();
-    }
-    Move last;
-    (void)w.sim.place_as_owner(lead.user, terms(last));
-    for (int i = 0; i < 3; ++i) {
-      *steady += std::chrono::seconds(1);
-      settle();
-    }
-    engine.request_stop();
-    if (Status s = engine.run(); !s.ok()) wrong << "run: " << s.to_string() << "\n";
-    const EngineStats stats = engine.stats();
+    const EngineStats stats = engine->stats();
     std::ostringstream said;
     said << "engine: leader updates " << stats.leader_updates << ", intents " << stats.intents
          << ", acks " << stats.acks << ", rejections " << stats.rejections << ", follower updates "
          << stats.follower_updates << ", unknown " << stats.unknown_outcomes << ", skips:";
     for (const auto& [reason, n] : stats.skips) said << " " << reason << " " << n;
-    result.engine = said.str();
+    return said.str();
   }
-  // The brokers' books.
-  const int64_t leader_units = net_units(w, lead.user);
+};
+
+// The leader's owner makes move `i` at the broker.
+void make(Day& day, const std::vector<Move>& moves, size_t i,
+          std::map<size_t, d::BrokerOrderId>& placed) {
+  ScriptedWorld& w = day.w;
+  const std::string& lead = day.lead.user;
+  const Move& m = moves[i];
+  switch (m.kind) {
+    case Move::Kind::buy:
+    case Move::Kind::sell:
+    case Move::Kind::limit:
+      if (auto o = w.sim.place_as_owner(lead, terms(m)); o.ok()) placed[i] = o->order_id;
+      break;
+    case Move::Kind::modify:
+      if (placed.contains(m.of)) {
+        Move changed = moves[m.of];
+        changed.price_paise = m.price_paise;
+        (void)w.sim.modify_as_owner(lead, placed[m.of], terms(changed));
+      }
+      break;
+    case Move::Kind::cancel:
+      if (placed.contains(m.of)) (void)w.sim.cancel_as_owner(lead, placed[m.of]);
+      break;
+    case Move::Kind::price:
+      w.sim.set_price(testing::kTestInfy, m.price_paise);
+      break;
+    case Move::Kind::drop:
+      (void)w.sim.drop_websockets(lead);
+      break;
+  }
+}
+
+// The day's end: the faults stop; what is unknown is looked up; the leader cancels what it
+// has working (a follower's mirror of a resting leader order counts as reaching the target
+// while it rests) and buys once more, so that every follower converges at market on what its
+// broker says it holds.
+void end_of_day(Day& day, Run& run, DayResult& result) {
+  for (const auto& end : day.ends) {
+    result.faults += end->faults.failed();
+    end->faults = FaultPlan::none();
+  }
+  *day.w.now += 60'000'000'000;
+  day.w.sim.set_price(testing::kTestInfy, 1420'00);
+  for (int i = 0; i < 3; ++i) run.settle(day);
+  for (const brokers::BrokerOrder& o : day.w.sim.orders_of(day.lead.user)) {
+    if (!d::is_final(o.status)) (void)day.w.sim.cancel_as_owner(day.lead.user, o.order_id);
+  }
+  for (int i = 0; i < 3; ++i) run.settle(day);
+  (void)day.w.sim.place_as_owner(day.lead.user, terms(Move{}));
+  for (int i = 0; i < 3; ++i) run.settle(day);
+}
+
+// The brokers' books: each follower on its target (or its drift alerted), no tag twice, no
+// order under a tag the journal does not hold.
+void check_books(Day& day, DayResult& result) {
+  const int64_t leader_units = net_units(day.w, day.lead.user);
   for (const auto& [login, ratio] :
-       {std::pair{kite, kKiteRatioPpm}, std::pair{dhan, kDhanRatioPpm}}) {
+       {std::pair{day.kite, kKiteRatioPpm}, std::pair{day.dhan, kDhanRatioPpm}}) {
     const int64_t target = leader_units * ratio / 1'000'000;
-    const int64_t held = net_units(w, login.user);
+    const int64_t held = net_units(day.w, login.user);
     // Off target only where the engine said so: an order that would close the gap was
     // refused (a 429 past its retries), and the drift alert names the position.
     const bool drift_alerted =
-        alerts.contains("position_drift:" + login.user + ":NSE:INFY (intraday)");
+        day.alerts.contains("position_drift:" + login.user + ":NSE:INFY (intraday)");
     if (held != target && !drift_alerted) {
-      wrong << login.user << " holds " << held << ", its target is " << target << " (leader "
-            << leader_units << "), and no drift was alerted\n";
+      day.wrong << login.user << " holds " << held << ", its target is " << target << " (leader "
+                << leader_units << "), and no drift was alerted\n";
     }
     if (held != target) ++result.off_target;
     std::map<std::string, int> tags;
-    for (const brokers::BrokerOrder& o : w.sim.orders_of(login.user)) {
-      if (++tags[o.tag] == 2) wrong << login.user << ": tag " << o.tag << " twice\n";
+    for (const brokers::BrokerOrder& o : day.w.sim.orders_of(login.user)) {
+      if (++tags[o.tag] == 2) day.wrong << login.user << ": tag " << o.tag << " twice\n";
+      if (!day.journaled_tags.contains(o.tag)) {
+        day.wrong << login.user << ": order " << o.order_id.value << " under tag " << o.tag
+                  << ", which the journal does not hold\n";
+      }
     }
   }
-  // The journal: its chain and an exact replay.
-  const auto days = store->days();
+}
+
+// The journal: its chain and an exact replay.
+void check_journal(const journal::Store& store, std::ostringstream& wrong) {
+  const auto days = store.days();
   const auto replayed =
       days.ok() && !days->empty()
-          ? replay::verify_days(*store, days->begin()->first, days->rbegin()->first)
+          ? replay::verify_days(store, days->begin()->first, days->rbegin()->first)
           : Result<replay::ReplayReport>(Status::not_found("no day journaled"));
   if (!replayed.ok()) {
     wrong << "replay: " << replayed.status().to_string() << "\n";
@@ -282,7 +323,42 @@ DayResult run_day(uint64_t seed, int percent) {
     wrong << "replay diverges at " << replayed->divergence->seq << ": "
           << replayed->divergence->what << "\n";
   }
-  result.wrong = wrong.str();
+}
+
+// One day: the engine started, the moves made under `percent`% faults on every connection
+// (with the engine killed during move `kill_after` and started again on the reopened
+// journal, when given), then the day's end, a clean stop, and the checks.
+DayResult run_day(uint64_t seed, int percent, std::optional<size_t> kill_after = std::nullopt) {
+  testing::TempDir dir;
+  Day day(seed, percent);
+  DayResult result;
+  auto store = testing::open_store(dir.path("journal"));
+  if (!store) return {"the journal did not open", 0, {}};
+  {
+    auto run = std::make_unique<Run>(day, *store);
+    run->settle(day);
+    std::map<size_t, d::BrokerOrderId> placed;
+    const std::vector<Move> moves = day_of(seed);
+    for (size_t i = 0; i < moves.size(); ++i) {
+      make(day, moves, i, placed);
+      if (!kill_after || *kill_after != i) {
+        run->settle(day);
+      } else {
+        run->kill_after(1 + static_cast<int>(seed % 3));
+        run.reset();
+        store.reset();  // reopened as a restarted process opens it
+        store = testing::open_store(dir.path("journal"));
+        if (!store) return {"the journal did not reopen", 0, {}};
+        run = std::make_unique<Run>(day, *store);
+        run->settle(day);
+      }
+    }
+    end_of_day(day, *run, result);
+    result.engine = run->stop(day);
+  }
+  check_books(day, result);
+  check_journal(*store, day.wrong);
+  result.wrong = day.wrong.str();
   // TANDEM_ENGINE_KEEP=<dir>: a failing day's journal is copied there, for `tandem journal
   // dump --journal <dir>`.
   if (const char* keep = std::getenv("TANDEM_ENGINE_KEEP");
@@ -319,6 +395,24 @@ TEST(SimulatedEngine, ManySeededDays) {
   }
   std::cout << last - first + 1 << " engine days, " << faults << " faults; " << off_target
             << " follower days off target, each with its drift alerted\n";
+}
+
+// The same days with the engine killed in the middle of one of the leader's moves, after one
+// to three batches of its facts (orders handed to the gateways go out; their answers come to
+// no one), and started again on the reopened journal: start() reads the brokers' books and
+// looks every unanswered intent up by its tag.
+TEST(SimulatedEngine, ManySeededDaysWithAKill) {
+  const char* env = std::getenv("TANDEM_ENGINE_SEEDS");
+  const uint64_t seeds = env != nullptr ? std::strtoull(env, nullptr, 10) / 2 : 50;
+  uint64_t faults = 0;
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    const size_t kill_after = seed % day_of(seed).size();
+    const DayResult r = run_day(seed, 15, kill_after);
+    ASSERT_EQ(r.wrong, "") << "seed=" << seed << ", killed during move " << kill_after << "; "
+                           << r.engine;
+    faults += r.faults;
+  }
+  std::cout << seeds << " engine days with a kill, " << faults << " faults\n";
 }
 
 }  // namespace
