@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/owner_moves.h"
 #include "tests/support/scripted_world.h"
 
 namespace tandem::brokers::simulated_stream_test {
@@ -35,12 +36,7 @@ using testing::FaultPlan;
 using testing::ScriptedWorld;
 
 // What the leader's owner does, between which the loop runs until nothing is left to do.
-struct Move {
-  enum class Kind : uint8_t { limit, market, modify, cancel, price, drop } kind = Kind::limit;
-  size_t of = 0;  // modify, cancel: the move that placed the order
-  int64_t units = 1;
-  int64_t price_paise = 0;  // limit, modify: the order's; price: the market's
-};
+using Move = testing::OwnerMove;
 
 std::vector<Move> day_of(uint64_t seed) {
   std::mt19937_64 r(seed);
@@ -51,7 +47,7 @@ std::vector<Move> day_of(uint64_t seed) {
     Move m;
     const int roll = static_cast<int>(r() % 10);
     if (roll < 4 || (resting.empty() && roll < 7)) {
-      m.kind = roll == 0 ? Move::Kind::market : Move::Kind::limit;
+      m.kind = roll == 0 ? Move::Kind::buy : Move::Kind::limit;
       m.units = 1 + static_cast<int64_t>(r() % 4);
       m.price_paise = (1450 - static_cast<int64_t>(r() % 100)) * 100;
       if (m.kind == Move::Kind::limit) resting.push_back(i);
@@ -98,17 +94,6 @@ bool settle(asio::io_context& io) {
   return false;
 }
 
-d::OrderTerms buy(const Move& m) {
-  d::OrderTerms o;
-  o.instrument = testing::kTestInfy;
-  o.side = d::Side::buy;
-  o.product = d::Product::intraday;
-  o.order_type = m.kind == Move::Kind::market ? d::OrderType::market : d::OrderType::limit;
-  o.quantity_units = m.units;
-  o.price_paise = m.kind == Move::Kind::market ? 0 : m.price_paise;
-  return o;
-}
-
 StreamDay run_day(const std::vector<Move>& moves, bool dhan, ScriptedWorld& w) {
   asio::io_context io;
   StreamOptions reconnect;  // at once: a real wait would need a clock
@@ -137,30 +122,8 @@ StreamDay run_day(const std::vector<Move>& moves, bool dhan, ScriptedWorld& w) {
   std::map<size_t, d::BrokerOrderId> placed;
   const std::string user = w.user(dhan);
   for (size_t i = 0; i < moves.size() && day.settled; ++i) {
-    const Move& m = moves[i];
-    switch (m.kind) {
-      case Move::Kind::limit:
-      case Move::Kind::market:
-        if (auto o = w.sim.place_as_owner(user, buy(m)); o.ok()) placed[i] = o->order_id;
-        break;
-      case Move::Kind::modify:
-        if (placed.contains(m.of)) {
-          Move changed = moves[m.of];
-          changed.price_paise = m.price_paise;
-          (void)w.sim.modify_as_owner(user, placed[m.of], buy(changed));  // refused once filled
-        }
-        break;
-      case Move::Kind::cancel:
-        if (placed.contains(m.of)) (void)w.sim.cancel_as_owner(user, placed[m.of]);
-        break;
-      case Move::Kind::price:
-        w.sim.set_price(testing::kTestInfy, m.price_paise);
-        day.last_price_paise = m.price_paise;
-        break;
-      case Move::Kind::drop:
-        EXPECT_TRUE(w.sim.drop_websockets(user).ok());
-        break;
-    }
+    testing::make_move(w.sim, user, moves, i, placed);
+    if (moves[i].kind == Move::Kind::price) day.last_price_paise = moves[i].price_paise;
     day.settled = settle(io);
   }
   // The day's end: every order due to fill has, and the broker has said so on its sockets.

@@ -30,6 +30,7 @@
 #include "engine/engine.h"
 #include "replay/verify.h"
 #include "tests/support/journal_helpers.h"
+#include "tests/support/owner_moves.h"
 #include "tests/support/scripted_world.h"
 #include "tests/support/temp_dir.h"
 
@@ -44,13 +45,7 @@ using testing::ScriptedWorld;
 constexpr int64_t kKiteRatioPpm = 1'000'000;  // the Kite follower copies 1:1
 constexpr int64_t kDhanRatioPpm = 2'000'000;  // the Dhan follower 2:1
 
-// What the leader's owner does at the broker.
-struct Move {
-  enum class Kind : uint8_t { buy, sell, limit, modify, cancel, price, drop } kind = Kind::buy;
-  size_t of = 0;  // modify, cancel: the move that placed the order
-  int64_t units = 1;
-  int64_t price_paise = 0;
-};
+using Move = testing::OwnerMove;
 
 std::vector<Move> day_of(uint64_t seed) {
   std::mt19937_64 r(seed);
@@ -84,18 +79,6 @@ std::vector<Move> day_of(uint64_t seed) {
     moves.push_back(m);
   }
   return moves;
-}
-
-d::OrderTerms terms(const Move& m) {
-  d::OrderTerms o;
-  o.instrument = testing::kTestInfy;
-  o.side = m.kind == Move::Kind::sell ? d::Side::sell : d::Side::buy;
-  o.product = d::Product::intraday;
-  o.order_type = m.kind == Move::Kind::limit || m.kind == Move::Kind::modify ? d::OrderType::limit
-                                                                             : d::OrderType::market;
-  o.quantity_units = m.units;
-  o.price_paise = o.order_type == d::OrderType::limit ? m.price_paise : 0;
-  return o;
 }
 
 d::FollowerSettings follower(const testing::ShellLogin& login, int64_t ratio_ppm) {
@@ -231,37 +214,6 @@ struct Run {
   }
 };
 
-// The leader's owner makes move `i` at the broker.
-void make(Day& day, const std::vector<Move>& moves, size_t i,
-          std::map<size_t, d::BrokerOrderId>& placed) {
-  ScriptedWorld& w = day.w;
-  const std::string& lead = day.lead.user;
-  const Move& m = moves[i];
-  switch (m.kind) {
-    case Move::Kind::buy:
-    case Move::Kind::sell:
-    case Move::Kind::limit:
-      if (auto o = w.sim.place_as_owner(lead, terms(m)); o.ok()) placed[i] = o->order_id;
-      break;
-    case Move::Kind::modify:
-      if (placed.contains(m.of)) {
-        Move changed = moves[m.of];
-        changed.price_paise = m.price_paise;
-        (void)w.sim.modify_as_owner(lead, placed[m.of], terms(changed));
-      }
-      break;
-    case Move::Kind::cancel:
-      if (placed.contains(m.of)) (void)w.sim.cancel_as_owner(lead, placed[m.of]);
-      break;
-    case Move::Kind::price:
-      w.sim.set_price(testing::kTestInfy, m.price_paise);
-      break;
-    case Move::Kind::drop:
-      (void)w.sim.drop_websockets(lead);
-      break;
-  }
-}
-
 // The day's end: the faults stop; what is unknown is looked up; the leader cancels what it
 // has working (a follower's mirror of a resting leader order counts as reaching the target
 // while it rests) and buys once more, so that every follower converges at market on what its
@@ -278,7 +230,7 @@ void end_of_day(Day& day, Run& run, DayResult& result) {
     if (!d::is_final(o.status)) (void)day.w.sim.cancel_as_owner(day.lead.user, o.order_id);
   }
   for (int i = 0; i < 3; ++i) run.settle(day);
-  (void)day.w.sim.place_as_owner(day.lead.user, terms(Move{}));
+  (void)day.w.sim.place_as_owner(day.lead.user, testing::terms_of(Move{}));
   for (int i = 0; i < 3; ++i) run.settle(day);
 }
 
@@ -340,7 +292,7 @@ DayResult run_day(uint64_t seed, int percent, std::optional<size_t> kill_after =
     std::map<size_t, d::BrokerOrderId> placed;
     const std::vector<Move> moves = day_of(seed);
     for (size_t i = 0; i < moves.size(); ++i) {
-      make(day, moves, i, placed);
+      testing::make_move(day.w.sim, day.lead.user, moves, i, placed);
       if (!kill_after || *kill_after != i) {
         run->settle(day);
       } else {
