@@ -1,5 +1,6 @@
-// Goal: the whole engine — the sequencer, the dispatcher, the Kite leader's order stream,
-// a Kite and a Dhan follower — copying a day in one thread, with faults on every connection:
+// Goal: the whole engine — the sequencer, the dispatcher, the leader's order stream (Kite's
+// dialect on odd seeds, Dhan's on even ones), a Kite and a Dhan follower — copying a day in
+// one thread, with faults on every connection:
 // no tag twice at a follower's broker, no order there the journal does not hold, the day
 // replays exactly, and once the faults stop and the leader trades again each follower's
 // broker position is its target (the leader's position at the broker times its ratio).
@@ -105,8 +106,9 @@ int64_t net_units(ScriptedWorld& w, const std::string& user) {
 struct DayResult {
   std::string wrong;  // what the checks found; empty when all hold
   uint64_t faults = 0;
-  std::string engine;  // the engine's counts, for a failure's message
-  int off_target = 0;  // followers off target, each with its drift alerted
+  std::string engine;   // the engine's counts, for a failure's message
+  int off_target = 0;   // followers off target, each with its drift alerted
+  int64_t intents = 0;  // the follower orders the last run of the engine sent
 };
 
 // What every run of the day shares: the simulator, the accounts' far ends and the steady
@@ -115,21 +117,21 @@ struct Day {
   ScriptedWorld w{FaultPlan::none()};
   testing::ShellLogin kite = testing::shell_login(false);
   testing::ShellLogin dhan = testing::shell_login(true);
-  testing::ShellLogin lead = testing::shell_leader();
+  testing::ShellLogin lead;  // through Kite's dialect on odd seeds, Dhan's on even ones
   std::vector<std::shared_ptr<testing::ScriptedBroker>> ends;
   std::shared_ptr<SteadyTime> steady = std::make_shared<SteadyTime>();
   std::set<std::string> alerts;          // the keys of every alert raised
   std::set<std::string> journaled_tags;  // every follower order tag the last state holds
   std::ostringstream wrong;
 
-  Day(uint64_t seed, int percent) {
+  Day(uint64_t seed, int percent) : lead(testing::shell_leader(seed % 2 == 0)) {
     // 20 ms a read: the simulator's 10 orders a second are not all spent in one burst of
     // reads, as they would be at 1 ms (a real retry after a 429 waits; these retry at once).
     *w.step = 20'000'000;
     auto plan = [&](uint64_t k) {
       return percent > 0 ? FaultPlan::seeded(seed * 3 + k, percent) : FaultPlan::none();
     };
-    ends = {w.far_end(false, plan(0)), w.far_end(false, plan(1)), w.far_end(true, plan(2))};
+    ends = {w.far_end(lead.dhan, plan(0)), w.far_end(false, plan(1)), w.far_end(true, plan(2))};
   }
 };
 
@@ -149,7 +151,7 @@ struct Run {
     dhan = testing::scripted_gateway(day.dhan, day.w, io, day.ends[2], reconnect);
     EngineSetup setup;
     setup.leader = {day.lead.user};
-    setup.leader_broker = d::Broker::kite;
+    setup.leader_broker = day.lead.dhan ? d::Broker::dhan : d::Broker::kite;
     setup.followers = {follower(day.kite, kKiteRatioPpm), follower(day.dhan, kDhanRatioPpm)};
     setup.live = true;
     setup.funds_interval = std::chrono::milliseconds(0);
@@ -198,13 +200,14 @@ struct Run {
   }
 
   // A clean stop, with the engine's counts for a failure's message.
-  std::string stop(Day& day) {
+  std::string stop(Day& day, DayResult& result) {
     engine->request_stop();
     if (Status s = engine->run(); !s.ok()) day.wrong << "run: " << s.to_string() << "\n";
     for (const auto& [tag, owner] : engine->state().mappings.by_tag) {
       day.journaled_tags.insert(tag.value);
     }
     const EngineStats stats = engine->stats();
+    result.intents = stats.intents;
     std::ostringstream said;
     said << "engine: leader updates " << stats.leader_updates << ", intents " << stats.intents
          << ", acks " << stats.acks << ", rejections " << stats.rejections << ", follower updates "
@@ -306,7 +309,7 @@ DayResult run_day(uint64_t seed, int percent, std::optional<size_t> kill_after =
       }
     }
     end_of_day(day, *run, result);
-    result.engine = run->stop(day);
+    result.engine = run->stop(day, result);
   }
   check_books(day, result);
   check_journal(*store, day.wrong);
@@ -339,14 +342,22 @@ TEST(SimulatedEngine, ManySeededDays) {
   const int percent = share != nullptr ? std::atoi(share) : 15;
   uint64_t faults = 0;
   int off_target = 0;
+  std::map<bool, int64_t> intents;  // by whether the leader spoke Dhan's dialect
   for (uint64_t seed = first; seed <= last; ++seed) {
     const DayResult r = run_day(seed, percent);
-    ASSERT_EQ(r.wrong, "") << "seed=" << seed << "; " << r.engine;
+    ASSERT_EQ(r.wrong, "") << "seed=" << seed << (seed % 2 == 0 ? " (dhan leader)" : "") << "; "
+                           << r.engine;
     faults += r.faults;
     off_target += r.off_target;
+    intents[seed % 2 == 0] += r.intents;
   }
   std::cout << last - first + 1 << " engine days, " << faults << " faults; " << off_target
-            << " follower days off target, each with its drift alerted\n";
+            << " follower days off target, each with its drift alerted; follower orders sent "
+            << intents[false] << " from a Kite leader, " << intents[true] << " from a Dhan one\n";
+  if (last - first >= 1) {
+    EXPECT_GT(intents[false], 0) << "nothing copied from a Kite leader";
+    EXPECT_GT(intents[true], 0) << "nothing copied from a Dhan leader";
+  }
 }
 
 // The same days with the engine killed in the middle of one of the leader's moves, after one

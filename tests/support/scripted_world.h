@@ -25,8 +25,8 @@ namespace tandem::testing {
 
 inline constexpr const char* kShellKiteUser = "AB1234";
 inline constexpr const char* kShellDhanUser = "1000000009";
-inline constexpr const char* kShellLeaderUser = "LD0001";  // a Kite account
-inline constexpr size_t kShellConnections = 3;             // each gateway's REST pool
+inline constexpr const char* kShellLeaderUser = "LD0001";
+inline constexpr size_t kShellConnections = 3;  // each gateway's REST pool
 
 // An account of the world as its gateway logs in.
 struct ShellLogin {
@@ -38,7 +38,10 @@ inline ShellLogin shell_login(bool dhan) {
   return dhan ? ShellLogin{true, kShellDhanUser, "dhan-token"}
               : ShellLogin{false, kShellKiteUser, "kite-token"};
 }
-inline ShellLogin shell_leader() { return {false, kShellLeaderUser, "leader-token"}; }
+// The leader's account, through Kite's dialect or Dhan's (Dhan's client id is the user id).
+inline ShellLogin shell_leader(bool dhan = false) {
+  return {dhan, kShellLeaderUser, "leader-token"};
+}
 
 struct ScriptedWorld {
   std::shared_ptr<domain::TimeNs> now = std::make_shared<domain::TimeNs>(
