@@ -186,12 +186,12 @@ Status Engine::wind_down(Status failure) {
   funds_.stop();
   // The streams stop on their broker threads; wait for each, so that nothing there runs
   // against this engine once run() has returned.
-  call_on(
-      leader_.executor(), [this] { leader_.stop(); }, setup_.pump);
-  for (const auto& [id, g] : followers_) {
+  const auto stop = [this](brokers::Gateway& g) {
     call_on(
-        g->executor(), [g = g] { g->stop(); }, setup_.pump);
-  }
+        g.executor(), [&g] { g.stop(); }, setup_.pump);
+  };
+  stop(leader_);
+  for (const auto& [id, g] : followers_) stop(*g);
   if (!failure.ok()) return failure;
   const int left = dispatcher_.in_flight();
   std::string how;

@@ -192,7 +192,6 @@ class Engine {
   void begin_loop();
   bool turn();
   std::optional<Fact> next_fact();
-  Loop loop_;
   Status when_quiet(bool stopping);
   Status wind_down(Status failure);
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
@@ -287,6 +286,7 @@ class Engine {
   boost::asio::any_io_executor leader_executor_;  // the leader's gateway's
   Clock clock_;
   Sequencer sequencer_;  // the state and the journal's writes (sequencer.h)
+  Loop loop_;            // run()'s and settle()'s place in the loop
   std::map<domain::InstrumentKey, domain::Instrument> master_;  // the broker's instrument list
   bool master_taken_ = false;                                   // master_ was read (take_master)
   bool master_alerted_ = false;                                 // its failure was alerted

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <future>
 #include <set>
 #include "domain/copy/client_tag.h"
 #include "engine/run_on.h"
