@@ -22,13 +22,18 @@ Fidelity check_fidelity(const d::CopyState& state,
       for (const auto& p : at_broker->second) held[{p.instrument, p.product}] += p.net_qty_units;
     } else {
       for (const auto& [key, p] : state.positions.by_key) {
-        if (key.account == f.account) held[{key.instrument, key.product}] += p.net_qty_units;
+        if (key.account == f.account && key.leader == f.leader) {
+          held[{key.instrument, key.product}] += p.net_qty_units;
+        }
       }
     }
     std::set<std::pair<d::InstrumentKey, d::Product>> keys;
     for (const auto& [key, units] : held) keys.insert(key);
+    const ::tandem::projections::Book leader = d::leader_book(state, f.leader);
     for (const auto& [key, p] : state.positions.by_key) {
-      if (key.account != state.leader || p.net_qty_units == 0) continue;
+      if (key.account != leader.account || key.leader != leader.leader || p.net_qty_units == 0) {
+        continue;
+      }
       if (auto product = d::follower_product(f, key.product))
         keys.insert({key.instrument, *product});
     }

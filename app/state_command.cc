@@ -14,6 +14,16 @@ namespace tandem::app {
 
 namespace {
 
+// The leaders in force: each one's account, with its name when there are several.
+std::string leaders_text(const domain::CopyState& s) {
+  std::string out;
+  for (const auto& [name, leader] : s.leaders) {
+    if (!out.empty()) out += ", ";
+    out += name.empty() ? leader.account.value : name.value + " (" + leader.account.value + ")";
+  }
+  return out;
+}
+
 namespace d = ::tandem::domain;
 namespace json = boost::json;
 
@@ -176,13 +186,13 @@ int state(const StateOptions& o) {
                      {"record_seq", point->seq},
                      {"record_at_ist", ist_text(point->recorded_at_ns)},
                      {"trading_day", s.day},
-                     {"leader", s.leader.value},
+                     {"leader", leaders_text(s)},
                      {"followers", std::move(followers)}};
     fmt::print("{}\n", json::serialize(out));
     return 0;
   }
   fmt::print("state at {} IST: record {} (journaled {} IST), trading day {}, leader {}\n\n",
-             ist_text(*at), point->seq, ist_text(point->recorded_at_ns), s.day, s.leader.value);
+             ist_text(*at), point->seq, ist_text(point->recorded_at_ns), s.day, leaders_text(s));
   for (const auto& f : followers) print_table(f.as_object());
   return 0;
 }

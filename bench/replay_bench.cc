@@ -196,7 +196,7 @@ Result<uint64_t> generate(const std::string& dir, uint64_t target, d::TradingDay
   Recorder r(**store);
   r.set_day(20260105);  // the configuration is journaled on the first day
   const d::TimeNs at0 = 1'767'000'000'000'000'000;
-  TANDEM_RETURN_IF_ERROR(r.input(d::LeaderConfigured{{"LEADER"}, d::Broker::kite}, at0));
+  TANDEM_RETURN_IF_ERROR(r.input(d::LeaderConfigured{{"LEADER"}, d::Broker::kite, {}, {}}, at0));
   TANDEM_RETURN_IF_ERROR(r.input(d::MarketCalendarConfigured{}, at0));
   TANDEM_RETURN_IF_ERROR(r.input(d::InstrumentSnapshot{option()}, at0));
   TANDEM_RETURN_IF_ERROR(r.input(d::InstrumentSnapshot{equity()}, at0));

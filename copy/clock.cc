@@ -59,8 +59,9 @@ template <class Wanted, class Found>
 void for_each_working_copy(const CopyState& s, const FollowerSettings& f, TimeNs at,
                            Wanted&& wanted, Found&& found) {
   const auto& working = s.positions.working_by_key;
-  for (auto it = working.lower_bound(projections::PositionKey{f.account, {}, Product{}});
-       it != working.end() && it->first.account == f.account; ++it) {
+  for (auto it = working.lower_bound(projections::PositionKey{f.account, f.leader, {}, {}});
+       it != working.end() && it->first.account == f.account && it->first.leader == f.leader;
+       ++it) {
     if (it->second.tags.empty()) continue;
     if (hold_reason(s, f, it->first.instrument.exchange, at) != SkipReason::none) continue;
     for (const ClientTag& tag : it->second.tags) {
@@ -109,9 +110,9 @@ void cancel_copy(const CopyState& s, const FollowerSettings& f,
   const InstrumentKey& key = copy.order.instrument;
   d.sizing.policy = f.sizing;
   d.sizing.lot_size_units = lot_unit(s.instruments.at(key));
-  d.sizing.position_before_units = s.positions.net(f.account, key, copy.order.product);
+  d.sizing.position_before_units = s.positions.net(book_of(f), key, copy.order.product);
   d.sizing.target_units = target_of(s, f, key, copy.order.product).units;
-  FollowerOrderIntent intent = intent_of(d, copy.order, &copy);
+  FollowerOrderIntent intent = intent_of(d, copy.order, &copy, tag_code_of(s, f));
   out.emplace_back(std::move(d));
   out.emplace_back(std::move(intent));
 }

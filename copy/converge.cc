@@ -30,9 +30,9 @@ const projections::OrderState* working_leader_order(const CopyState& s, const Cl
 // cover what it may now (a stop-loss decided while the entry was still filling).
 void top_up_exits(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
                   Product product, TimeNs at, std::vector<Event>& out) {
-  const int64_t held = s.positions.net(f.account, key, product);
+  const int64_t held = s.positions.net(book_of(f), key, product);
   if (held == 0) return;
-  const auto* working = s.positions.working_in(f.account, key, product);
+  const auto* working = s.positions.working_in(book_of(f), key, product);
   if (working == nullptr || working->tags.empty()) return;
   if (hold_reason(s, f, key.exchange, at) != SkipReason::none) return;
   const Side closing = held > 0 ? Side::sell : Side::buy;
@@ -70,7 +70,7 @@ void top_up_exits(const CopyState& s, const FollowerSettings& f, const Instrumen
     d.sizing.final_qty_units = d.quantity_units;
     OrderTerms request = copy->order;
     request.quantity_units = d.quantity_units;
-    FollowerOrderIntent intent = intent_of(d, request, copy);
+    FollowerOrderIntent intent = intent_of(d, request, copy, tag_code_of(s, f));
     out.emplace_back(std::move(d));
     out.emplace_back(std::move(intent));
     return;  // one at a time: its answer converges again
@@ -89,7 +89,7 @@ SkipReason hold_reason(const CopyState& s, const FollowerSettings& f, Exchange e
 
 SkipReason entry_refusal(const CopyState& s, const FollowerSettings& f, TimeNs at) {
   if (!in_copy_window(f, at)) return SkipReason::outside_copy_window;
-  if (f.max_daily_trades > 0 && s.counters.placed_today(f.follower) >= f.max_daily_trades) {
+  if (f.max_daily_trades > 0 && placed_today_on_account(s, f) >= f.max_daily_trades) {
     return SkipReason::daily_trade_limit;
   }
   if (tripped_guard(s, f.follower) != nullptr) return SkipReason::loss_guard;
@@ -103,8 +103,8 @@ int64_t exit_part(Side side, int64_t qty, int64_t position) {
 
 Projected project(const CopyState& s, const FollowerSettings& f, const InstrumentKey& key,
                   Product product) {
-  const int64_t net = s.positions.net(f.account, key, product);
-  const auto* working = s.positions.working_in(f.account, key, product);
+  const int64_t net = s.positions.net(book_of(f), key, product);
+  const auto* working = s.positions.working_in(book_of(f), key, product);
   if (working == nullptr) return {net, net};
   return {net - working->sell_units, net + working->buy_units};
 }
@@ -135,7 +135,7 @@ void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey
   if (p.low_units > highest) gap = target.units - p.low_units;
   const int64_t qty = (gap < 0 ? -gap : gap) / lot * lot;
   if (qty == 0) return;
-  const int64_t held = s.positions.net(f.account, key, product);
+  const int64_t held = s.positions.net(book_of(f), key, product);
   CopyDecision d;
   d.follower = f.follower;
   d.instrument = key;
@@ -145,7 +145,7 @@ void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey
                                     to_text(key) + ":" + std::string(to_string(product))};
   d.sizing.policy = f.sizing;
   d.sizing.ratio_ppm = f.ratio_ppm;
-  d.sizing.leader_qty_units = s.positions.net(s.leader, key, product);
+  d.sizing.leader_qty_units = s.positions.net(leader_book(s, f.leader), key, product);
   d.sizing.lot_size_units = lot;
   d.sizing.max_position_pct_bp = f.max_position_pct_bp;
   d.sizing.raw_qty_micro = gap * 1'000'000;
@@ -192,17 +192,19 @@ void converge(const CopyState& s, const FollowerSettings& f, const InstrumentKey
   d.quantity_units = final_qty;
   d.sizing.final_qty_units = final_qty;
   const OrderTerms order{key, d.side, OrderType::market, product, Validity::day, final_qty, 0, 0};
-  emit_places(std::move(d), order, order_cap_units(inst->second), out);
+  emit_places(std::move(d), order, order_cap_units(inst->second), tag_code_of(s, f), out);
 }
 
 std::vector<std::pair<InstrumentKey, Product>> positions_of(const CopyState& s,
                                                             const FollowerSettings& f) {
   std::set<std::pair<InstrumentKey, Product>> keys;
+  const projections::Book leader = leader_book(s, f.leader);
   for (const auto& [key, position] : s.positions.by_key) {
-    if (key.account == f.account && position.net_qty_units != 0) {
+    if (position.net_qty_units == 0) continue;
+    if (key.account == f.account && key.leader == f.leader) {
       keys.insert({key.instrument, key.product});
     }
-    if (key.account == s.leader && position.net_qty_units != 0) {
+    if (key.account == leader.account && key.leader == leader.leader) {
       if (auto p = follower_product(f, key.product)) keys.insert({key.instrument, *p});
     }
   }

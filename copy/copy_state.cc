@@ -18,9 +18,10 @@ int64_t working_of(const projections::OrderState* o) {
   return std::max<int64_t>(o->quantity_units - o->filled_units, 0);
 }
 
-bool leader_flat_in(const CopyState& s, const InstrumentKey& instrument) {
+bool leader_flat_in(const CopyState& s, const LeaderId& leader, const InstrumentKey& instrument) {
+  const projections::Book book = leader_book(s, leader);
   return std::all_of(kAllProducts.begin(), kAllProducts.end(),
-                     [&](Product p) { return s.positions.net(s.leader, instrument, p) == 0; });
+                     [&](Product p) { return s.positions.net(book, instrument, p) == 0; });
 }
 
 // A leader update moves its order's working quantity, its net and the targets' bases.
@@ -28,18 +29,23 @@ void apply_leader(CopyState& s, const LeaderOrderUpdate& e) {
   const auto known = s.orders.leader.find(e.order_id);
   const int64_t working_before =
       working_of(known == s.orders.leader.end() ? nullptr : &known->second);
-  const int64_t net_before = s.positions.net(s.leader, e.instrument, e.product);
+  const projections::Book book = leader_book(s, e.leader);
+  const int64_t net_before = s.positions.net(book, e.instrument, e.product);
   projections::apply(s.positions, e);
   projections::apply(s.orders, e);
   const int64_t working_after = working_of(&s.orders.leader.at(e.order_id));
   if (working_after != working_before) {
-    LeaderWorking& w = s.leader_working[{e.instrument, e.product}];
+    LeaderWorking& w = s.leader_working[e.leader][{e.instrument, e.product}];
     (e.side == Side::buy ? w.buy_units : w.sell_units) += working_after - working_before;
   }
-  const int64_t net_after = s.positions.net(s.leader, e.instrument, e.product);
+  const int64_t net_after = s.positions.net(book, e.instrument, e.product);
   update_bases(s, e, net_before, net_after);
-  if (net_after == 0 && net_before != 0 && leader_flat_in(s, e.instrument)) {
-    std::erase_if(s.flattened, [&](const auto& k) { return k.second == e.instrument; });
+  // A flatten holds a follower's copy of this leader at zero until the leader is flat.
+  if (net_after == 0 && net_before != 0 && leader_flat_in(s, e.leader, e.instrument)) {
+    std::erase_if(s.flattened, [&](const auto& k) {
+      const auto f = s.followers.find(k.first);
+      return k.second == e.instrument && f != s.followers.end() && f->second.leader == e.leader;
+    });
   }
   if (e.filled_units > 0 && e.average_price_paise > 0) {
     s.reference_price_paise[e.instrument] = e.average_price_paise;
@@ -74,14 +80,43 @@ void apply_found(CopyState& s, const FollowerOrderFound& e) {
 // A flattened follower's target is zero in every instrument the leader holds now, until the
 // leader is flat there (target.h).
 void hold_flat(CopyState& s, const FollowerId& follower) {
+  const auto f = s.followers.find(follower);
+  if (f == s.followers.end()) return;
+  const projections::Book book = leader_book(s, f->second.leader);
   for (const auto& [key, position] : s.positions.by_key) {
-    if (key.account == s.leader && position.net_qty_units != 0) {
+    if (key.account == book.account && key.leader == book.leader && position.net_qty_units != 0) {
       s.flattened.insert({follower, key.instrument});
     }
   }
 }
 
 }  // namespace
+
+const AccountId& leader_account(const CopyState& s, const LeaderId& leader) {
+  static const AccountId kNone;
+  const auto it = s.leaders.find(leader);
+  return it == s.leaders.end() ? kNone : it->second.account;
+}
+
+int64_t placed_today_on_account(const CopyState& s, const FollowerSettings& f) {
+  const auto links = s.account_followers.find(f.account);
+  if (links == s.account_followers.end() || links->second.size() <= 1) {
+    return s.counters.placed_today(f.follower);
+  }
+  int64_t sum = 0;
+  for (const FollowerId& id : links->second) sum += s.counters.placed_today(id);
+  return sum;
+}
+
+void index_accounts(CopyState& s) {
+  s.account_followers.clear();
+  for (const auto& [id, f] : s.followers) s.account_followers[f.account].push_back(id);
+}
+
+std::string_view tag_code_of(const CopyState& s, const FollowerSettings& f) {
+  const auto it = s.leaders.find(f.leader);
+  return it == s.leaders.end() ? std::string_view{} : std::string_view{it->second.tag_code};
+}
 
 void apply(CopyState& s, const Event& event) {
   apply_keeping_ended(s, event);
@@ -96,7 +131,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     return;
   }
   if (const auto* e = std::get_if<LeaderConfigured>(&event)) {
-    s.leader = e->account;
+    s.leaders[e->name] = *e;
   } else if (const auto* e = std::get_if<FollowerConfigured>(&event)) {
     const auto known = s.followers.find(e->settings.follower);
     if (known != s.followers.end() && !(known->second == e->settings)) {
@@ -104,6 +139,9 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
       rebase(s, known->second, e->settings);
     }
     s.followers[e->settings.follower] = e->settings;
+    if (known == s.followers.end() || !(known->second.account == e->settings.account)) {
+      index_accounts(s);
+    }
     // A follower's day starts when it is first seen; a change of settings keeps its day.
     if (!s.guards.contains(e->settings.follower)) {
       s.guards[e->settings.follower].opening_value_paise =

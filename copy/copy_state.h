@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "domain/calendar/market_calendar.h"
 #include "domain/events.h"
@@ -77,18 +78,25 @@ struct InstrumentProductLess {
   }
 };
 
+// A leader's working orders, per instrument and product.
+using LeaderWorkingMap = std::map<InstrumentProduct, LeaderWorking, InstrumentProductLess>;
+
 struct CopyState {
-  AccountId leader;
+  std::map<LeaderId, LeaderConfigured> leaders;      // by name ("" when there is one)
   std::map<FollowerId, FollowerSettings> followers;  // ordered: decisions come in id order
+  // Each account's followers (one per leader it follows), derived from `followers`: the
+  // account-wide limits count them all.
+  std::map<AccountId, std::vector<FollowerId>> account_followers;
   std::set<FollowerId> paused;
   std::map<InstrumentKey, Instrument> instruments;
   std::map<AccountId, int64_t> funds_paise;
   MarketCalendar calendar;
   TradingDay day = 0;
-  std::map<InstrumentKey, int64_t> reference_price_paise;  // the leader's latest fill price
+  // The latest fill price of any leader: what a price guard compares a limit with.
+  std::map<InstrumentKey, int64_t> reference_price_paise;
   std::map<BasisKey, TargetBasis, BasisKeyLess>
       bases;  // capital_proportional and risk_based followers
-  std::map<InstrumentProduct, LeaderWorking, InstrumentProductLess> leader_working;
+  std::map<LeaderId, LeaderWorkingMap> leader_working;
   // Instruments a follower was flattened in (by an operator, or by its loss guard's flatten)
   // while the leader held them: its target there is zero until the leader is flat in the
   // instrument (target.h).
@@ -112,6 +120,25 @@ struct CopyState {
 
   bool operator==(const CopyState&) const = default;
 };
+
+// The account of a leader; empty when it was never configured.
+[[nodiscard]] const AccountId& leader_account(const CopyState& state, const LeaderId& leader);
+// Today's place decisions of every follower on this one's account (its daily trade limit is
+// the account's).
+[[nodiscard]] int64_t placed_today_on_account(const CopyState& state, const FollowerSettings& f);
+// Fills account_followers from followers (a state restored from a snapshot).
+void index_accounts(CopyState& state);
+// What a follower's tags start with: its leader's tag code (client_tag.h).
+[[nodiscard]] std::string_view tag_code_of(const CopyState& state,
+                                           const FollowerSettings& follower);
+// The book a follower's positions are in: its account, for its leader.
+[[nodiscard]] inline projections::Book book_of(const FollowerSettings& follower) {
+  return {follower.account, follower.leader};
+}
+// The book of a leader's own positions.
+[[nodiscard]] inline projections::Book leader_book(const CopyState& state, const LeaderId& leader) {
+  return {leader_account(state, leader), leader};
+}
 
 // The fold, in place (replay's and the engine's hot loops); evolve() is the same as a pure
 // function of the state.

@@ -52,7 +52,8 @@ int64_t reference_price(const Context& c, int64_t order_price) {
 bool leader_exit(const Context& c) {
   const int64_t filled_now = c.u.filled_units - (c.known != nullptr ? c.known->filled_units : 0);
   const int64_t signed_fill = c.u.side == Side::buy ? filled_now : -filled_now;
-  const int64_t before = c.s.positions.net(c.s.leader, c.u.instrument, c.u.product) - signed_fill;
+  const int64_t before =
+      c.s.positions.net(leader_book(c.s, c.u.leader), c.u.instrument, c.u.product) - signed_fill;
   return (c.u.side == Side::sell && before > 0) || (c.u.side == Side::buy && before < 0);
 }
 
@@ -74,7 +75,7 @@ void skip(const Context& c, CopyDecision d, SkipReason reason) {
 }
 
 void act(const Context& c, CopyDecision d, OrderTerms order) {
-  FollowerOrderIntent intent = intent_of(d, std::move(order), c.copy);
+  FollowerOrderIntent intent = intent_of(d, std::move(order), c.copy, tag_code_of(c.s, c.f));
   emit(c, std::move(d));
   emit(c, std::move(intent));
 }
@@ -90,9 +91,9 @@ struct Room {
 };
 Room room_for(const Context& c, Product product, Side side, int64_t price, int64_t mine) {
   const CopyState& s = c.s;
-  const AccountId& account = c.f.account;
-  const int64_t held = s.positions.net(account, c.u.instrument, product);
-  const int64_t working = s.positions.working(account, c.u.instrument, product, side) - mine;
+  const projections::Book book = book_of(c.f);
+  const int64_t held = s.positions.net(book, c.u.instrument, product);
+  const int64_t working = s.positions.working(book, c.u.instrument, product, side) - mine;
   Room r;
   r.reach = target_of(s, c.f, c.u.instrument, product,
                       side == Side::buy ? LeaderReach::all_buys : LeaderReach::all_sells,
@@ -110,7 +111,7 @@ SizingInputs sizing_of(const Context& c, const Room& room, int64_t price) {
   in.policy = c.f.sizing;
   in.ratio_ppm = c.f.ratio_ppm;
   in.leader_qty_units = c.u.quantity_units;
-  in.leader_capital_paise = value_or(c.s.funds_paise, c.s.leader, int64_t{0});
+  in.leader_capital_paise = value_or(c.s.funds_paise, leader_account(c.s, c.f.leader), int64_t{0});
   in.follower_capital_paise = value_or(c.s.funds_paise, c.f.account, int64_t{0});
   in.lot_size_units = lot_unit(c.s.instruments.at(c.u.instrument));
   in.premium_paise = reference_price(c, price);
@@ -139,7 +140,7 @@ void place(const Context& c, OrderType type, int64_t price, int64_t trigger) {
   }
   const Room room = room_for(c, *product, d.side, price, 0);
   d.sizing = sizing_of(c, room, price);
-  d.sizing.position_before_units = c.s.positions.net(c.f.account, c.u.instrument, *product);
+  d.sizing.position_before_units = c.s.positions.net(book_of(c.f), c.u.instrument, *product);
   if (room.reach.why == SkipReason::max_position_reached) d.clamp = Clamp::max_position;
   if (room.units == 0) {
     SkipReason why = room.reach.why != SkipReason::none ? room.reach.why : SkipReason::at_target;
@@ -220,7 +221,7 @@ void modify(const Context& c) {
       order == c.s.positions.follower_orders.end() ? 0 : order->second.working_units();
   const Room room = room_for(c, product, d.side, c.u.price_paise, mine);
   d.sizing = sizing_of(c, room, c.u.price_paise);
-  const int64_t held = c.s.positions.net(c.f.account, c.u.instrument, product);
+  const int64_t held = c.s.positions.net(book_of(c.f), c.u.instrument, product);
   d.sizing.position_before_units = held;
   const int64_t old_qty = copy.order.quantity_units;
   int64_t qty = copy.filled_units + room.units;
@@ -316,6 +317,7 @@ std::vector<Event> on_leader(const CopyState& s, const LeaderOrderUpdate& u,
   const projections::FollowerCopies* copies = s.mappings.copies_of(u.order_id);
   std::vector<Event> out;
   for (const auto& [id, settings] : s.followers) {
+    if (settings.leader != u.leader) continue;  // it copies another leader
     const size_t first = out.size();
     const Context c{s, u, settings, known, projections::copy_in(copies, id), out};
     // Late orders under `converge`, and every order under copy_on = fill, are not mirrored:

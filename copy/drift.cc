@@ -11,10 +11,10 @@ namespace {
 
 bool settled(const CopyState& s, const FollowerSettings& f, const InstrumentKey& instrument,
              Product product) {
-  const auto* working = s.positions.working_in(f.account, instrument, product);
+  const auto* working = s.positions.working_in(book_of(f), instrument, product);
   if (working != nullptr && !working->tags.empty()) return false;
   for (const Product p : leader_products_of(f, product)) {
-    const LeaderSide side = leader_side(s, instrument, p);
+    const LeaderSide side = leader_side(s, f.leader, instrument, p);
     if (side.working_buy_units != 0 || side.working_sell_units != 0) return false;
   }
   return true;
@@ -28,7 +28,7 @@ std::vector<Drift> drift(const CopyState& s, const InstrumentKey& instrument) {
   for (const auto& [id, f] : s.followers) {
     for (const Product product : kAllProducts) {
       if (!settled(s, f, instrument, product)) continue;
-      const int64_t net = s.positions.net(f.account, instrument, product);
+      const int64_t net = s.positions.net(book_of(f), instrument, product);
       const Target target = target_of(s, f, instrument, product);
       if (net == target.units) continue;
       // What convergence would say now: the refusal that keeps the gap open. An order it

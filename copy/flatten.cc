@@ -14,8 +14,8 @@ using projections::status_rank;
 
 // A decision and its intent, as decide() journals them.
 void emit(std::vector<Event>& out, CopyDecision decision, const OrderTerms& order,
-          const projections::FollowerCopy* target) {
-  FollowerOrderIntent intent = intent_of(decision, order, target);
+          const projections::FollowerCopy* target, std::string_view tag_code) {
+  FollowerOrderIntent intent = intent_of(decision, order, target, tag_code);
   out.push_back(std::move(decision));
   out.push_back(std::move(intent));
 }
@@ -36,7 +36,7 @@ void settle_working(const CopyState& s, const FollowerSettings& f, bool hurry_ex
     return a.second->placed_tag < b.second->placed_tag;
   });
   for (const auto& [leader, copy] : working) {
-    const int64_t held = s.positions.net(f.account, copy->order.instrument, copy->order.product);
+    const int64_t held = s.positions.net(book_of(f), copy->order.instrument, copy->order.product);
     const bool exit = held * (copy->order.side == Side::buy ? 1 : -1) < 0;
     if (exit && (!hurry_exits || copy->order.order_type == OrderType::market)) continue;
     CopyDecision d;
@@ -53,7 +53,7 @@ void settle_working(const CopyState& s, const FollowerSettings& f, bool hurry_ex
       order.trigger_price_paise = 0;
       d.quantity_units = order.quantity_units;
     }
-    emit(out, std::move(d), order, copy);
+    emit(out, std::move(d), order, copy, tag_code_of(s, f));
   }
 }
 
@@ -64,12 +64,15 @@ std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& r
   const FollowerSettings& f = settings->second;
   settle_working(s, f, /*hurry_exits=*/true, out);
   for (const auto& [key, position] : s.positions.by_key) {  // ordered by key
-    if (key.account != f.account || position.net_qty_units == 0) continue;
+    // Its book only: a follower of several leaders is flattened one leader at a time.
+    if (key.account != f.account || key.leader != f.leader || position.net_qty_units == 0) {
+      continue;
+    }
     const int64_t net = position.net_qty_units;
     // Exits already working close their part (now at market); the rest is closed here, so
     // that however they fill the position ends at zero, never past it.
     const Side closing = net > 0 ? Side::sell : Side::buy;
-    const int64_t covered = s.positions.working(f.account, key.instrument, key.product, closing);
+    const int64_t covered = s.positions.working(book_of(f), key.instrument, key.product, closing);
     const int64_t open = (net > 0 ? net : -net) - covered;
     if (open <= 0) continue;
     const LeaderOrderId id{"flatten:" + request.request_id + ":" + to_text(key.instrument) + ":" +
@@ -94,7 +97,7 @@ std::vector<Event> flatten(const CopyState& s, const FollowerFlattenRequested& r
                            0};
     const auto instrument = s.instruments.find(key.instrument);
     const int64_t cap = instrument == s.instruments.end() ? 0 : order_cap_units(instrument->second);
-    emit_places(std::move(d), order, cap, out);
+    emit_places(std::move(d), order, cap, tag_code_of(s, f), out);
   }
   return out;
 }

@@ -9,11 +9,11 @@
 namespace tandem::domain {
 
 FollowerOrderIntent intent_of(const CopyDecision& d, OrderTerms order,
-                              const projections::FollowerCopy* target) {
+                              const projections::FollowerCopy* target, std::string_view tag_code) {
   TANDEM_ASSERT(d.action != CopyAction::skip);
   TANDEM_ASSERT(d.ordinal >= 1, d.ordinal);
   FollowerOrderIntent intent;
-  intent.tag = client_tag(d.leader_order_id, d.follower, d.ordinal);
+  intent.tag = client_tag(d.leader_order_id, d.follower, d.ordinal, tag_code);
   intent.follower = d.follower;
   intent.leader_order_id = d.leader_order_id;
   intent.action = d.action;
@@ -26,7 +26,8 @@ FollowerOrderIntent intent_of(const CopyDecision& d, OrderTerms order,
   return intent;
 }
 
-void emit_places(CopyDecision d, OrderTerms order, int64_t cap, std::vector<Event>& out) {
+void emit_places(CopyDecision d, OrderTerms order, int64_t cap, std::string_view tag_code,
+                 std::vector<Event>& out) {
   TANDEM_REQUIRE(d.action == CopyAction::place && d.ordinal == 1, d.ordinal);
   TANDEM_REQUIRE(order.quantity_units == d.quantity_units, order.quantity_units, d.quantity_units);
   const LeaderOrderId first = d.leader_order_id;
@@ -40,7 +41,7 @@ void emit_places(CopyDecision d, OrderTerms order, int64_t cap, std::vector<Even
     slice.quantity_units = qty;
     slice.sizing.final_qty_units = qty;
     order.quantity_units = qty;
-    FollowerOrderIntent intent = intent_of(slice, order, nullptr);
+    FollowerOrderIntent intent = intent_of(slice, order, nullptr, tag_code);
     out.emplace_back(std::move(slice));
     out.emplace_back(std::move(intent));
   }

@@ -29,8 +29,9 @@ int64_t mark_price(const CopyState& s, const InstrumentKey& instrument) {
 int64_t account_value_paise(const CopyState& s, const AccountId& account,
                             const std::vector<InstrumentPrice>& overlay) {
   int64_t value = 0;
-  // Positions are ordered by account first: this account's are one run.
-  for (auto it = s.positions.by_key.lower_bound(projections::PositionKey{account, {}, {}});
+  // Positions are ordered by account first: this account's are one run, every leader's book
+  // of it (the guard is the account's, not one leader's share).
+  for (auto it = s.positions.by_key.lower_bound(projections::PositionKey{account, {}, {}, {}});
        it != s.positions.by_key.end() && it->first.account == account; ++it) {
     const projections::Position& p = it->second;
     value += p.realized_pnl_paise;

@@ -56,7 +56,8 @@ Target policy_target(const CopyState& s, const FollowerSettings& f, const Instru
       break;
     case SizingPolicy::capital_proportional: {
       const int64_t leader_cap =
-          basis ? basis->leader_capital_paise : value_or(s.funds_paise, s.leader, int64_t{0});
+          basis ? basis->leader_capital_paise
+                : value_or(s.funds_paise, leader_account(s, f.leader), int64_t{0});
       const int64_t follower_cap =
           basis ? basis->follower_capital_paise : value_or(s.funds_paise, f.account, int64_t{0});
       if (leader_cap <= 0 || follower_cap <= 0) return {0, SkipReason::no_capital_snapshot};
@@ -100,11 +101,14 @@ int64_t order_cap_units(const Instrument& i) {
   return i.freeze_qty_units <= 0 ? 0 : i.freeze_qty_units / lot * lot;
 }
 
-LeaderSide leader_side(const CopyState& s, const InstrumentKey& instrument, Product product) {
+LeaderSide leader_side(const CopyState& s, const LeaderId& leader, const InstrumentKey& instrument,
+                       Product product) {
   LeaderSide out;
-  out.net_units = s.positions.net(s.leader, instrument, product);
-  const auto w = s.leader_working.find(InstrumentProductLess::View{instrument, product});
-  if (w != s.leader_working.end()) {
+  out.net_units = s.positions.net(leader_book(s, leader), instrument, product);
+  const auto working = s.leader_working.find(leader);
+  if (working == s.leader_working.end()) return out;
+  const auto w = working->second.find(InstrumentProductLess::View{instrument, product});
+  if (w != working->second.end()) {
     out.working_buy_units = w->second.buy_units;
     out.working_sell_units = w->second.sell_units;
   }
@@ -136,7 +140,7 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
   Target total;
   int64_t price = price_hint;
   for (const Product p : leader_products_of(f, follower_product)) {
-    const LeaderSide side = leader_side(s, key, p);
+    const LeaderSide side = leader_side(s, f.leader, key, p);
     int64_t net = side.net_units;
     if (leader_reach == LeaderReach::all_buys) net += side.working_buy_units;
     if (leader_reach == LeaderReach::all_sells) net -= side.working_sell_units;
@@ -161,7 +165,8 @@ Target target_of(const CopyState& s, const FollowerSettings& f, const Instrument
 void update_bases(CopyState& s, const LeaderOrderUpdate& u, int64_t before, int64_t after) {
   if (before == after) return;
   for (const auto& [id, f] : s.followers) {
-    if (!keeps_basis(f)) continue;  // a lookup per follower and fill: only those that use one
+    // A lookup per follower and fill: only those that use one, and follow this leader.
+    if (!keeps_basis(f) || f.leader != u.leader) continue;
     const BasisKeyLess::View key{id, u.instrument, u.product};
     auto it = s.bases.find(key);
     if (after == 0) {
@@ -171,7 +176,7 @@ void update_bases(CopyState& s, const LeaderOrderUpdate& u, int64_t before, int6
     if (it == s.bases.end() || it->second.sign != sign_of(after)) {
       TargetBasis b;
       b.sign = sign_of(after);
-      b.leader_capital_paise = value_or(s.funds_paise, s.leader, int64_t{0});
+      b.leader_capital_paise = value_or(s.funds_paise, leader_account(s, u.leader), int64_t{0});
       b.follower_capital_paise = value_or(s.funds_paise, f.account, int64_t{0});
       b.price_paise = u.average_price_paise;
       b.peak_units = abs64(after);
@@ -188,17 +193,21 @@ bool keeps_basis(const FollowerSettings& f) {
 }
 
 void rebase(CopyState& s, const FollowerSettings& before, const FollowerSettings& after) {
-  if (keeps_basis(before) == keeps_basis(after)) return;
+  if (keeps_basis(before) == keeps_basis(after) && before.leader == after.leader) return;
   std::erase_if(s.bases, [&](const auto& kv) { return std::get<0>(kv.first) == after.follower; });
   if (!keeps_basis(after)) return;
   const auto& positions = s.positions.by_key;
-  for (auto it = positions.lower_bound(projections::PositionKey{s.leader, {}, Product{}});
-       it != positions.end() && it->first.account == s.leader; ++it) {
+  const projections::Book leader = leader_book(s, after.leader);
+  for (auto it =
+           positions.lower_bound(projections::PositionKey{leader.account, leader.leader, {}, {}});
+       it != positions.end() && it->first.account == leader.account &&
+       it->first.leader == leader.leader;
+       ++it) {
     const int64_t net = it->second.net_qty_units;
     if (net == 0) continue;
     TargetBasis b;
     b.sign = sign_of(net);
-    b.leader_capital_paise = value_or(s.funds_paise, s.leader, int64_t{0});
+    b.leader_capital_paise = value_or(s.funds_paise, leader.account, int64_t{0});
     b.follower_capital_paise = value_or(s.funds_paise, after.account, int64_t{0});
     b.price_paise = value_or(s.reference_price_paise, it->first.instrument, int64_t{0});
     b.peak_units = abs64(net);

@@ -1,7 +1,8 @@
 // Targets (DESIGN.md invariant 8, docs/domain.md "Targets"): the position a follower should
-// hold in an instrument and product given the leader's *filled* position there and the
-// follower's policy. Pure, like decide(); every number it uses is a journaled fact (the
-// leader's fills, FundsSnapshots, the settings in force).
+// hold in an instrument and product for one leader, given that leader's *filled* position
+// there and the follower's policy for it. A follower of several leaders holds the sum of its
+// targets, each in its own book (projections/positions.h). Pure, like decide(); every number it
+// uses is a journaled fact (the leader's fills, FundsSnapshots, the settings in force).
 //
 //   multiplier, fixed_ratio   leader net × ratio
 //   capital_proportional      leader net × follower capital ÷ leader capital
@@ -39,8 +40,8 @@ struct LeaderSide {
   int64_t working_buy_units = 0;
   int64_t working_sell_units = 0;
 };
-[[nodiscard]] LeaderSide leader_side(const CopyState& state, const InstrumentKey& instrument,
-                                     Product leader_product);
+[[nodiscard]] LeaderSide leader_side(const CopyState& state, const LeaderId& leader,
+                                     const InstrumentKey& instrument, Product leader_product);
 
 // A follower's target in one instrument and follower product, in follower terms (reverse
 // applied). `why` names what made it zero or cut it, when something did.

@@ -46,6 +46,8 @@ struct BrokerConnectionChanged {
 struct LeaderConfigured {
   AccountId account;
   Broker broker = Broker::paper;
+  LeaderId name;         // empty: the only leader
+  std::string tag_code;  // what its followers' tags start with (client_tag.h); empty: nothing
   bool operator==(const LeaderConfigured&) const = default;
 };
 struct FollowerConfigured {
@@ -94,6 +96,7 @@ struct InstrumentSnapshot {
 // ---- leader ----
 // The leader's order as its stream reported it: its terms (order_terms.h), and where it stands.
 struct LeaderOrderUpdate : OrderTerms {
+  LeaderId leader;  // whose order (LeaderConfigured::name)
   LeaderOrderId order_id;
   OrderStatus status = OrderStatus::pending;
   int64_t filled_units = 0;

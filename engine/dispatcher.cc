@@ -179,8 +179,8 @@ SendLane Dispatcher::lane_of(const d::FollowerOrderIntent& intent) const {
   if (intent.action != d::CopyAction::place) return SendLane::change;
   const auto settings = state_.followers.find(intent.follower);
   if (settings == state_.followers.end()) return SendLane::entry;
-  const int64_t net =
-      state_.positions.net(settings->second.account, intent.order.instrument, intent.order.product);
+  const int64_t net = state_.positions.net(d::book_of(settings->second), intent.order.instrument,
+                                           intent.order.product);
   const bool reduces = (net > 0 && intent.order.side == d::Side::sell) ||
                        (net < 0 && intent.order.side == d::Side::buy);
   return reduces ? SendLane::exit : SendLane::entry;

@@ -46,8 +46,8 @@ Status Engine::start() {
 std::vector<d::Event> Engine::configuration_changes() const {
   std::vector<d::Event> config;
   config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
-  if (state().leader != setup_.leader) {
-    config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker});
+  if (d::leader_account(state(), {}) != setup_.leader) {
+    config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker, {}, {}});
   }
   const std::set<d::TradingDay> holidays(setup_.holidays.begin(), setup_.holidays.end());
   if (state().calendar.holidays != holidays || state().day == 0) {

@@ -33,9 +33,10 @@ void put(s::PositionKey::Builder b, const p::PositionKey& v) {
   b.setAccount(v.account.value);
   put(b.initInstrument(), v.instrument);
   b.setProduct(out<s::Product>(v.product));
+  if (!v.leader.empty()) b.setLeader(v.leader.value);
 }
 p::PositionKey get(s::PositionKey::Reader r) {
-  return {id<d::AccountId>(r.getAccount()), get(r.getInstrument()),
+  return {id<d::AccountId>(r.getAccount()), id<d::LeaderId>(r.getLeader()), get(r.getInstrument()),
           in(r.getProduct(), d::Product::mtf)};
 }
 void put(s::OrderFill::Builder b, const p::OrderFill& v) {
@@ -65,11 +66,19 @@ void put_list(Builder list, const Map& map, Put put_one) {
 }
 
 void put(s::Positions::Builder b, const p::Positions& v) {
-  b.setLeader(v.leader.value);
-  put_list(b.initFollowerAccounts(v.follower_accounts.size()), v.follower_accounts,
+  put_list(b.initLeaders(v.leaders.size()), v.leaders, [](auto e, const auto& kv) {
+    e.setFirst(kv.first.value);
+    e.setSecond(kv.second.value);
+  });
+  put_list(b.initFollowerAccounts(v.follower_books.size()), v.follower_books,
            [](auto e, const auto& kv) {
              e.setFirst(kv.first.value);
-             e.setSecond(kv.second.value);
+             e.setSecond(kv.second.account.value);
+           });
+  put_list(b.initFollowerLeaders(v.follower_books.size()), v.follower_books,
+           [](auto e, const auto& kv) {
+             e.setFirst(kv.first.value);
+             e.setSecond(kv.second.leader.value);
            });
   put_list(b.initByKey(v.by_key.size()), v.by_key, [](auto e, const auto& kv) {
     put(e.initKey(), kv.first);
@@ -103,9 +112,14 @@ void put(s::Positions::Builder b, const p::Positions& v) {
 }
 p::Positions get(s::Positions::Reader r) {
   p::Positions v;
-  v.leader = id<d::AccountId>(r.getLeader());
+  for (auto e : r.getLeaders()) {
+    v.leaders[id<d::LeaderId>(e.getFirst())] = id<d::AccountId>(e.getSecond());
+  }
   for (auto e : r.getFollowerAccounts()) {
-    v.follower_accounts[id<d::FollowerId>(e.getFirst())] = id<d::AccountId>(e.getSecond());
+    v.follower_books[id<d::FollowerId>(e.getFirst())].account = id<d::AccountId>(e.getSecond());
+  }
+  for (auto e : r.getFollowerLeaders()) {
+    v.follower_books[id<d::FollowerId>(e.getFirst())].leader = id<d::LeaderId>(e.getSecond());
   }
   for (auto e : r.getByKey()) {
     v.by_key[get(e.getKey())] = {e.getNetQtyUnits(), e.getOpenCostPaise(), e.getRealizedPnlPaise()};
@@ -254,7 +268,8 @@ p::OrderStates get(s::OrderStates::Reader r) {
 
 // ---- the whole state ----
 void put(s::CopyState::Builder b, const d::CopyState& v) {
-  b.setLeader(v.leader.value);
+  put_list(b.initLeaders(v.leaders.size()), v.leaders,
+           [](auto e, const auto& kv) { detail::put(e, kv.second); });
   put_list(b.initFollowers(v.followers.size()), v.followers,
            [](auto e, const auto& kv) { put(e, kv.second); });
   {
@@ -309,13 +324,22 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
     e.setPricePaise(kv.second.price_paise);
     e.setPeakUnits(kv.second.peak_units);
   });
-  put_list(b.initLeaderWorking(v.leader_working.size()), v.leader_working,
-           [](auto e, const auto& kv) {
-             put(e.initInstrument(), kv.first.first);
-             e.setProduct(out<s::Product>(kv.first.second));
-             e.setBuyUnits(kv.second.buy_units);
-             e.setSellUnits(kv.second.sell_units);
-           });
+  {
+    size_t n = 0;
+    for (const auto& [leader, working] : v.leader_working) n += working.size();
+    auto list = b.initLeaderWorking(n);
+    size_t i = 0;
+    for (const auto& [leader, working] : v.leader_working) {
+      for (const auto& [key, w] : working) {
+        auto e = list[i++];
+        put(e.initInstrument(), key.first);
+        e.setProduct(out<s::Product>(key.second));
+        e.setBuyUnits(w.buy_units);
+        e.setSellUnits(w.sell_units);
+        if (!leader.empty()) e.setLeader(leader.value);
+      }
+    }
+  }
   put_list(b.initFlattened(v.flattened.size()), v.flattened, [](auto e, const auto& k) {
     e.setFollower(k.first.value);
     put(e.initInstrument(), k.second);
@@ -331,11 +355,15 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
 }
 d::CopyState get(s::CopyState::Reader r) {
   d::CopyState v;
-  v.leader = id<d::AccountId>(r.getLeader());
+  for (auto e : r.getLeaders()) {
+    d::LeaderConfigured leader = detail::get(e);
+    v.leaders[leader.name] = std::move(leader);
+  }
   for (auto f : r.getFollowers()) {
     d::FollowerSettings settings = get(f);
     v.followers[settings.follower] = std::move(settings);
   }
+  d::index_accounts(v);
   for (auto f : r.getPaused()) v.paused.insert(d::FollowerId{text(f)});
   for (auto i : r.getInstruments()) {
     d::Instrument instrument = get(i);
@@ -365,7 +393,8 @@ d::CopyState get(s::CopyState::Reader r) {
                                                       e.getPricePaise(), e.getPeakUnits()};
   }
   for (auto e : r.getLeaderWorking()) {
-    v.leader_working[{get(e.getInstrument()), in(e.getProduct(), d::Product::mtf)}] = {
+    v.leader_working[id<d::LeaderId>(e.getLeader())]
+                    [{get(e.getInstrument()), in(e.getProduct(), d::Product::mtf)}] = {
         e.getBuyUnits(), e.getSellUnits()};
   }
   for (auto e : r.getFlattened()) {

@@ -19,8 +19,9 @@ namespace tandem::journal {
 // version is not used, so a restore always equals a rebuild by this binary's fold.
 // 3: position targets; 4: time as an input; 5: followers the next tick converges;
 // 6: a loss guard's flatten holds the follower's targets at zero (`flattened`)
-// 7: a copy whose modify was refused is known to rest on its earlier terms (`modify_refused`)
-inline constexpr uint16_t kStateVersion = 7;
+// 7: a copy whose modify was refused is known to rest on its earlier terms (`modify_refused`);
+// 8: many leaders (positions per leader's book, each leader's working orders)
+inline constexpr uint16_t kStateVersion = 8;
 
 [[nodiscard]] WordBytes encode_snapshot(const domain::CopyState& state);
 [[nodiscard]] Result<domain::CopyState> decode_snapshot(std::span<const uint8_t> bytes,

@@ -34,22 +34,30 @@ Position apply_fill(Position p, int64_t signed_units, int64_t cost_paise) {
   return p;
 }
 
-int64_t Positions::net(const d::AccountId& account, const d::InstrumentKey& i,
-                       d::Product product) const {
-  const auto it = by_key.find(PositionKeyView{account, i, product});
+int64_t Positions::net(Book book, const d::InstrumentKey& i, d::Product product) const {
+  const auto it = by_key.find(PositionKeyView{book.account, book.leader, i, product});
   return it == by_key.end() ? 0 : it->second.net_qty_units;
 }
 
-const Positions::Working* Positions::working_in(const d::AccountId& account,
-                                                const d::InstrumentKey& i,
+int64_t Positions::account_net(const d::AccountId& account, const d::InstrumentKey& i,
+                               d::Product product) const {
+  int64_t sum = 0;
+  for (auto it = by_key.lower_bound(PositionKey{account, {}, {}, {}});
+       it != by_key.end() && it->first.account == account; ++it) {
+    if (it->first.instrument == i && it->first.product == product) sum += it->second.net_qty_units;
+  }
+  return sum;
+}
+
+const Positions::Working* Positions::working_in(Book book, const d::InstrumentKey& i,
                                                 d::Product product) const {
-  const auto it = working_by_key.find(PositionKeyView{account, i, product});
+  const auto it = working_by_key.find(PositionKeyView{book.account, book.leader, i, product});
   return it == working_by_key.end() ? nullptr : &it->second;
 }
 
-int64_t Positions::working(const d::AccountId& account, const d::InstrumentKey& i,
-                           d::Product product, d::Side side) const {
-  const Working* w = working_in(account, i, product);
+int64_t Positions::working(Book book, const d::InstrumentKey& i, d::Product product,
+                           d::Side side) const {
+  const Working* w = working_in(book, i, product);
   if (w == nullptr) return 0;
   return side == d::Side::buy ? w->buy_units : w->sell_units;
 }
@@ -65,13 +73,14 @@ template <class Value>
 Value& entry(PositionMap<Value>& map, const PositionKeyView& key) {
   auto it = map.lower_bound(key);
   if (it == map.end() || PositionKeyLess{}(key, it->first)) {
-    it = map.emplace_hint(it, PositionKey{key.account, key.instrument, key.product}, Value{});
+    it = map.emplace_hint(it, PositionKey{key.account, key.leader, key.instrument, key.product},
+                          Value{});
   }
   return it->second;
 }
 
 PositionKeyView view_of(const PositionKey& key) {
-  return {key.account, key.instrument, key.product};
+  return {key.account, key.leader, key.instrument, key.product};
 }
 
 void fill(Positions& s, const PositionKeyView& key, d::Side side, const FillDelta& delta) {
@@ -117,24 +126,27 @@ void index_working(Positions& s) {
 
 void apply(Positions& s, const d::Event& event) {
   if (const auto* e = std::get_if<d::LeaderConfigured>(&event)) {
-    s.leader = e->account;
+    s.leaders[e->name] = e->account;
   } else if (const auto* e = std::get_if<d::FollowerConfigured>(&event)) {
-    s.follower_accounts[e->settings.follower] = e->settings.account;
+    s.follower_books[e->settings.follower] = {e->settings.account, e->settings.leader};
   } else if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
     if (auto delta =
             record_fill(s.leader_fills[e->order_id], e->filled_units, e->average_price_paise)) {
-      fill(s, PositionKeyView{s.leader, e->instrument, e->product}, e->side, *delta);
+      const auto leader = s.leaders.find(e->leader);
+      const d::AccountId account = leader == s.leaders.end() ? d::AccountId{} : leader->second;
+      fill(s, PositionKeyView{account, e->leader, e->instrument, e->product}, e->side, *delta);
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
     if (e->action == d::CopyAction::place) {
       const auto [it, placed] = s.follower_orders.try_emplace(e->tag);
       if (!placed) return;  // a repeated intent: the order is counted once
-      const auto account = s.follower_accounts.find(e->follower);
-      const d::AccountId owner =
-          account == s.follower_accounts.end() ? d::AccountId{e->follower.value} : account->second;
+      const auto book = s.follower_books.find(e->follower);
+      const Positions::FollowerBook owner = book == s.follower_books.end()
+                                                ? Positions::FollowerBook{{e->follower.value}, {}}
+                                                : book->second;
       auto& order = it->second;
-      order = {PositionKey{owner, e->order.instrument, e->order.product}, e->order.side, 0, false,
-               OrderFill{}};
+      order = {PositionKey{owner.account, owner.leader, e->order.instrument, e->order.product},
+               e->order.side, 0, false, OrderFill{}};
       change_order(s, e->tag, order, [&](auto& o) { o.quantity_units = e->order.quantity_units; });
     } else if (e->action == d::CopyAction::modify) {
       // Until the broker confirms, the order may still fill at its old size: count a larger

@@ -1,6 +1,11 @@
-// Positions per (account, instrument, product): net quantity, the cost of the open part and
-// realised P&L, all integers (units, paise). A fold of fills: the leader's from its order
+// Positions per (account, leader, instrument, product): net quantity, the cost of the open part
+// and realised P&L, all integers (units, paise). A fold of fills: each leader's from its order
 // updates, each follower's from its order updates matched to the intent that placed them.
+//
+// A position is held in a book: an account and the leader it is held for. A leader's own
+// positions are in the book of its account and its name; a follower's, in one book per leader
+// it follows, so that one leader's exit reduces only that leader's share. The account's broker
+// position is the sum of its books. With one leader (its name empty) an account has one book.
 #pragma once
 
 #include <compare>
@@ -14,8 +19,15 @@
 
 namespace tandem::projections {
 
+// Whose position: an account, and the leader it is held for.
+struct Book {
+  const domain::AccountId& account;
+  const domain::LeaderId& leader;
+};
+
 struct PositionKey {
   domain::AccountId account;
+  domain::LeaderId leader;
   domain::InstrumentKey instrument;
   domain::Product product = domain::Product::intraday;
   auto operator<=>(const PositionKey&) const = default;
@@ -25,6 +37,7 @@ struct PositionKey {
 // and the tradingsymbol into a PositionKey (an allocation per lookup on decide's hot path).
 struct PositionKeyView {
   const domain::AccountId& account;
+  const domain::LeaderId& leader;
   const domain::InstrumentKey& instrument;
   domain::Product product;
 };
@@ -34,8 +47,8 @@ struct PositionKeyLess {
   using is_transparent = void;
   template <class A, class B>
   bool operator()(const A& a, const B& b) const {
-    return std::tie(a.account, a.instrument, a.product) <
-           std::tie(b.account, b.instrument, b.product);
+    return std::tie(a.account, a.leader, a.instrument, a.product) <
+           std::tie(b.account, b.leader, b.instrument, b.product);
   }
 };
 
@@ -67,8 +80,13 @@ struct Positions {
     int64_t working_units() const { return final ? 0 : quantity_units - fill.filled_units; }
     bool operator==(const FollowerOrder&) const = default;
   };
-  domain::AccountId leader;
-  std::map<domain::FollowerId, domain::AccountId> follower_accounts;
+  std::map<domain::LeaderId, domain::AccountId> leaders;  // each leader's account
+  struct FollowerBook {
+    domain::AccountId account;
+    domain::LeaderId leader;
+    bool operator==(const FollowerBook&) const = default;
+  };
+  std::map<domain::FollowerId, FollowerBook> follower_books;
   PositionMap<Position> by_key;
   IdMap<domain::LeaderOrderId, OrderFill> leader_fills;
   IdMap<domain::ClientTag, FollowerOrder> follower_orders;  // place intents, by tag
@@ -87,14 +105,16 @@ struct Positions {
   };
   PositionMap<Working> working_by_key;
 
-  // The net quantity of `account` in an instrument and product; 0 when flat or unknown.
-  [[nodiscard]] int64_t net(const domain::AccountId& account, const domain::InstrumentKey& i,
+  // The net quantity of a book in an instrument and product; 0 when flat or unknown.
+  [[nodiscard]] int64_t net(Book book, const domain::InstrumentKey& i,
                             domain::Product product) const;
-  [[nodiscard]] int64_t working(const domain::AccountId& account, const domain::InstrumentKey& i,
-                                domain::Product product, domain::Side side) const;
+  // The account's net over all its books (what its broker holds, when the journal is whole).
+  [[nodiscard]] int64_t account_net(const domain::AccountId& account,
+                                    const domain::InstrumentKey& i, domain::Product product) const;
+  [[nodiscard]] int64_t working(Book book, const domain::InstrumentKey& i, domain::Product product,
+                                domain::Side side) const;
   // What works in one key; null when nothing ever did.
-  [[nodiscard]] const Working* working_in(const domain::AccountId& account,
-                                          const domain::InstrumentKey& i,
+  [[nodiscard]] const Working* working_in(Book book, const domain::InstrumentKey& i,
                                           domain::Product product) const;
   bool operator==(const Positions&) const = default;
 };

@@ -46,11 +46,16 @@ enum class LateEvents : uint8_t { skip = 0, copy = 1, converge = 2 };
 // Until the next trading day.
 enum class LossGuardAction : uint8_t { exits_only = 0, stop = 1, flatten = 2 };
 
+// The settings of one follower's copy of one leader. A follower that follows several leaders
+// has one FollowerSettings per leader, each under its own FollowerId and the same account: the
+// positions it holds for each are kept apart (projections/positions.h), and its account-wide
+// limits (the daily trades, the loss guard) count the account, not one leader's share.
 struct FollowerSettings {
   FollowerId follower;
   AccountId account;
   Broker broker = Broker::paper;
   bool enabled = true;
+  LeaderId leader;  // the leader it copies (LeaderConfigured::name)
 
   SizingPolicy sizing = SizingPolicy::multiplier;
   int64_t ratio_ppm = kPpm;         // multiplier or fixed ratio

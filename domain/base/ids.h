@@ -15,8 +15,11 @@ struct StringId {
   bool empty() const { return value.empty(); }
 };
 
-using AccountId = StringId<struct AccountIdTag>;          // our name for a broker account
-using FollowerId = StringId<struct FollowerIdTag>;        // a configured follower
+using AccountId = StringId<struct AccountIdTag>;    // our name for a broker account
+using FollowerId = StringId<struct FollowerIdTag>;  // a configured follower
+// A configured leader's name; empty when the configuration has one leader (`[leader]`), as
+// every journal before many leaders (issue 27) has.
+using LeaderId = StringId<struct LeaderIdTag>;
 using LeaderOrderId = StringId<struct LeaderOrderIdTag>;  // the leader broker's order id
 using BrokerOrderId = StringId<struct BrokerOrderIdTag>;  // a follower broker's order id
 using ClientTag = StringId<struct ClientTagTag>;          // Kite `tag` / Dhan `correlationId`

@@ -30,12 +30,13 @@ void append_base36(std::string& out, uint64_t v, size_t min_digits) {
 }  // namespace
 
 ClientTag client_tag(const LeaderOrderId& leader_order, const FollowerId& follower,
-                     uint32_t ordinal) {
+                     uint32_t ordinal, std::string_view code) {
+  TANDEM_REQUIRE(code.size() <= kMaxTagCodeLength, code.size());
   uint64_t h = 0xcbf29ce484222325ull;
   h = fnv1a(h, leader_order.value);
   h = fnv1a(h, std::string_view("\0", 1));  // so ("ab","c") and ("a","bc") differ
   h = fnv1a(h, follower.value);
-  std::string tag;
+  std::string tag(code);
   append_base36(tag, h, 13);  // 36^13 > 2^64
   append_base36(tag, ordinal, 1);
   TANDEM_ASSERT(tag.size() <= kMaxClientTagLength, tag.size());

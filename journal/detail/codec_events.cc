@@ -7,9 +7,11 @@
 #include <kj/debug.h>
 
 #include <array>
+#include <cctype>
 #include <tuple>
 #include <utility>
 
+#include "domain/copy/client_tag.h"
 #include "journal/schema/events.capnp.h"
 
 namespace tandem::journal::detail {
@@ -87,6 +89,7 @@ void put(s::FollowerSettings::Builder b, const d::FollowerSettings& v) {
   b.setDailyProfitTargetPaise(v.daily_profit_target_paise);
   b.setLossGuardAction(out<s::LossGuardAction>(v.loss_guard_action));
   b.setCatchUpMs(v.catch_up_ms);
+  if (!v.leader.empty()) b.setLeader(v.leader.value);
 }
 d::FollowerSettings get(s::FollowerSettings::Reader r) {
   d::FollowerSettings v;
@@ -121,6 +124,7 @@ d::FollowerSettings get(s::FollowerSettings::Reader r) {
   v.daily_profit_target_paise = r.getDailyProfitTargetPaise();
   v.loss_guard_action = in(r.getLossGuardAction(), d::LossGuardAction::flatten);
   v.catch_up_ms = r.getCatchUpMs();
+  v.leader = id<d::LeaderId>(r.getLeader());
   return v;
 }
 
@@ -184,6 +188,23 @@ d::OrderTerms get(s::OrderRequest::Reader r) {
   return v;
 }
 
+void put(s::LeaderConfigured::Builder b, const d::LeaderConfigured& v) {
+  b.setAccount(v.account.value);
+  b.setBroker(out<s::Broker>(v.broker));
+  if (!v.name.empty()) b.setName(v.name.value);
+  if (!v.tag_code.empty()) b.setTagCode(v.tag_code);
+}
+d::LeaderConfigured get(s::LeaderConfigured::Reader r) {
+  d::LeaderConfigured v{id<d::AccountId>(r.getAccount()), in(r.getBroker(), d::Broker::paper),
+                        id<d::LeaderId>(r.getName()), text(r.getTagCode())};
+  // Every tag of its followers starts with it (client_tag.h): a code that would make a tag
+  // no broker takes is a damaged record, not a decision to make.
+  KJ_REQUIRE(v.tag_code.size() <= d::kMaxTagCodeLength, "tag code too long", v.tag_code.size());
+  for (const char c : v.tag_code)
+    KJ_REQUIRE(std::isalnum(static_cast<unsigned char>(c)), "tag code");
+  return v;
+}
+
 namespace {
 
 // The event overloads below would hide the shared ones above.
@@ -214,14 +235,6 @@ void put(s::BrokerConnectionChanged::Builder b, const d::BrokerConnectionChanged
 d::BrokerConnectionChanged get(s::BrokerConnectionChanged::Reader r) {
   return {id<d::AccountId>(r.getAccount()), in(r.getBroker(), d::Broker::paper), r.getConnected(),
           text(r.getDetail())};
-}
-
-void put(s::LeaderConfigured::Builder b, const d::LeaderConfigured& v) {
-  b.setAccount(v.account.value);
-  b.setBroker(out<s::Broker>(v.broker));
-}
-d::LeaderConfigured get(s::LeaderConfigured::Reader r) {
-  return {id<d::AccountId>(r.getAccount()), in(r.getBroker(), d::Broker::paper)};
 }
 
 void put(s::FollowerConfigured::Builder b, const d::FollowerConfigured& v) {
@@ -268,6 +281,7 @@ void put(s::LeaderOrderUpdate::Builder b, const d::LeaderOrderUpdate& v) {
   b.setReceivedTimeNs(v.received_time_ns);
   b.setRawDigest(v.raw_digest);
   b.setRecovered(v.recovered);
+  if (!v.leader.empty()) b.setLeader(v.leader.value);
 }
 d::LeaderOrderUpdate get(s::LeaderOrderUpdate::Reader r) {
   d::LeaderOrderUpdate v;
@@ -287,6 +301,7 @@ d::LeaderOrderUpdate get(s::LeaderOrderUpdate::Reader r) {
   v.received_time_ns = r.getReceivedTimeNs();
   v.raw_digest = text(r.getRawDigest());
   v.recovered = r.getRecovered();
+  v.leader = id<d::LeaderId>(r.getLeader());
   return v;
 }
 

@@ -62,6 +62,8 @@ void put(schema::SizingInputs::Builder b, const domain::SizingInputs& v);
 domain::SizingInputs get(schema::SizingInputs::Reader r);
 void put(schema::OrderRequest::Builder b, const domain::OrderTerms& v);
 domain::OrderTerms get(schema::OrderRequest::Reader r);
+void put(schema::LeaderConfigured::Builder b, const domain::LeaderConfigured& v);
+domain::LeaderConfigured get(schema::LeaderConfigured::Reader r);
 
 // Builds the root struct of `message` for the event's type.
 void write_event(capnp::MessageBuilder& message, const domain::Event& event);

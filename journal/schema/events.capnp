@@ -86,6 +86,7 @@ struct FollowerSettings {
   dailyProfitTargetPaise @28 :Int64;
   lossGuardAction @29 :LossGuardAction;
   catchUpMs @30 :Int64;  # schema 5
+  leader @31 :Text;  # many leaders (issue 27); empty: the only leader
 }
 
 struct SizingInputs {
@@ -144,6 +145,8 @@ struct BrokerConnectionChanged {  # 4
 struct LeaderConfigured {  # 5
   account @0 :Text;
   broker @1 :Broker;
+  name @2 :Text;  # many leaders (issue 27); empty: the only leader
+  tagCode @3 :Text;
 }
 struct FollowerConfigured {  # 6
   settings @0 :FollowerSettings;
@@ -177,6 +180,7 @@ struct LeaderOrderUpdate {  # 10
   receivedTimeNs @13 :Int64;
   rawDigest @14 :Text;
   recovered @15 :Bool;
+  leader @16 :Text;  # many leaders (issue 27); empty: the only leader
 }
 struct FundsSnapshot {  # 11
   account @0 :Text;

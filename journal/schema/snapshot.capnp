@@ -17,7 +17,10 @@ struct FollowerInstrumentAmount {
 }
 struct TextPair { first @0 :Text; second @1 :Text; }
 
-struct PositionKey { account @0 :Text; instrument @1 :E.InstrumentKey; product @2 :E.Product; }
+struct PositionKey {
+  account @0 :Text; instrument @1 :E.InstrumentKey; product @2 :E.Product;
+  leader @3 :Text;  # state version 8: the leader the position is held for
+}
 struct PositionEntry {
   key @0 :PositionKey; netQtyUnits @1 :Int64; openCostPaise @2 :Int64; realizedPnlPaise @3 :Int64;
 }
@@ -29,13 +32,16 @@ struct FollowerOrderEntry {
 }
 struct KeyAmount { key @0 :PositionKey; amount @1 :Int64; }
 struct Positions {
-  leader @0 :Text;
+  leader @0 :Text;  # before state version 8
   followerAccounts @1 :List(TextPair);
   byKey @2 :List(PositionEntry);
   leaderFills @3 :List(OrderFillEntry);
   followerOrders @4 :List(FollowerOrderEntry);
   workingBuy @5 :List(KeyAmount);
   workingSell @6 :List(KeyAmount);
+  # State version 8: many leaders. Each leader's account by name; each follower's leader.
+  leaders @7 :List(TextPair);
+  followerLeaders @8 :List(TextPair);
 }
 
 struct ReasonCount { reason @0 :E.SkipReason; count @1 :Int64; }
@@ -68,7 +74,7 @@ struct OrderStateEntry { id @0 :Text; state @1 :OrderState; }
 struct OrderStates { leader @0 :List(OrderStateEntry); follower @1 :List(OrderStateEntry); }
 
 struct CopyState {
-  leader @0 :Text;
+  leader @0 :Text;  # before state version 8
   followers @1 :List(E.FollowerSettings);
   paused @2 :List(Text);
   instruments @3 :List(E.Instrument);
@@ -97,6 +103,8 @@ struct CopyState {
   # State version 5: followers whose every position the next tick converges (their settings
   # changed, or an order of theirs was not sent at a stop).
   reconfigured @22 :List(Text);
+  # State version 8: many leaders.
+  leaders @23 :List(E.LeaderConfigured);
 }
 struct BasisEntry {
   follower @0 :Text; instrument @1 :E.InstrumentKey; product @2 :E.Product; sign @3 :Int8;
@@ -105,6 +113,7 @@ struct BasisEntry {
 }
 struct LeaderWorkingEntry {
   instrument @0 :E.InstrumentKey; product @1 :E.Product; buyUnits @2 :Int64; sellUnits @3 :Int64;
+  leader @4 :Text;  # state version 8
 }
 struct FollowerInstrument { follower @0 :Text; instrument @1 :E.InstrumentKey; }
 struct EndedOrderEntry { id @0 :Text; day @1 :UInt32; }

@@ -44,8 +44,9 @@ TEST(FollowerOrderFound, CountsItsFillsAndWhatStillWorksAndDecidesNothing) {
   EXPECT_TRUE(sim.apply(found_limit("L1", 150, 75, OrderStatus::open)).empty());
   EXPECT_EQ(sim.position("a", sim_option().key), 75);
   EXPECT_EQ(sim.state().counters.placed_today({"a"}), 1);  // it counts against max_daily_trades
-  EXPECT_EQ(sim.state().positions.working({"a"}, sim_option().key, Product::intraday, Side::buy),
-            75);
+  EXPECT_EQ(
+      sim.state().positions.working({{"a"}, {}}, sim_option().key, Product::intraday, Side::buy),
+      75);
   // Its later reports fold like any order's.
   sim.apply(FollowerOrderUpdate{
       {"T1"}, {"a"}, {"B9"}, OrderStatus::complete, 150, 99'00, kSimTenAm + 1, 150});

@@ -73,8 +73,9 @@ TEST(LossGuard, DayPnlIsRealisedPlusOpenAtTheMarks) {
   EXPECT_EQ(day_pnl_paise(sim.state(), a), -150 * 10'00);
   // Selling 75 realises 75 × −10.00; the rest stays open at the mark.
   sim.apply(leader_order("L2", sim_option(), Side::sell, 75, OrderStatus::complete, 75));
-  EXPECT_EQ(sim.state().positions.by_key.at({{"a"}, kOption, Product::intraday}).realized_pnl_paise,
-            0);  // CopySim fills at 100.00: nothing realised...
+  EXPECT_EQ(
+      sim.state().positions.by_key.at({{"a"}, {}, kOption, Product::intraday}).realized_pnl_paise,
+      0);  // CopySim fills at 100.00: nothing realised...
   EXPECT_EQ(day_pnl_paise(sim.state(), a), -75 * 10'00);  // ...and 75 open at 90.00
   // An overlay (the snapshot being decided) wins over the journaled marks.
   EXPECT_EQ(day_pnl_paise(sim.state(), a, {{kOption, 110'00}}), 75 * 10'00);
@@ -287,7 +288,7 @@ RC_GTEST_PROP(LossGuardProp, TripsExactlyWhenCrossedOnceADayAndThenOnlyReduces, 
       if (g != state.guards.end() && g->second.tripped) {
         const FollowerSettings& f = state.followers.at(intent->follower);
         const int64_t held =
-            state.positions.net(f.account, intent->order.instrument, intent->order.product);
+            state.positions.net(book_of(f), intent->order.instrument, intent->order.product);
         const int64_t dir = intent->order.side == Side::buy ? 1 : -1;
         RC_ASSERT(held * dir < 0);  // reduces what the follower holds, never past flat
         RC_ASSERT(intent->order.quantity_units <= std::abs(held));

@@ -121,7 +121,7 @@ TEST(BrokerBook, AJournalRestoredFromABackupPlacesNothingTwiceAndReportsTheOrpha
   EXPECT_GT(book.size(), 4u);
   // The journal's position is the broker's.
   const d::InstrumentKey infy{d::Exchange::nse, "INFY"};
-  EXPECT_EQ(state.positions.net(d::AccountId{"FOLLOW1"}, infy, d::Product::intraday), held);
+  EXPECT_EQ(state.positions.account_net(d::AccountId{"FOLLOW1"}, infy, d::Product::intraday), held);
 }
 
 // Goal (issue 24): a second order at a follower's broker under one of Tandem's tags (the tag
@@ -195,7 +195,7 @@ TEST(BrokerBook, ASecondOrderUnderOurTagCountsOnItsOwnAndTheFollowerIsBroughtBac
   EXPECT_EQ(found[0].filled_units, 10);
   EXPECT_NE(alert.find(second->order_id.value), std::string::npos) << alert;
   const d::InstrumentKey infy{d::Exchange::nse, "INFY"};
-  EXPECT_EQ(state.positions.net(d::AccountId{"FOLLOW1"}, infy, d::Product::intraday), held)
+  EXPECT_EQ(state.positions.account_net(d::AccountId{"FOLLOW1"}, infy, d::Product::intraday), held)
       << "the journal's position is the broker's";
 }
 

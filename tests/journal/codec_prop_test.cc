@@ -43,6 +43,20 @@ TEST(Codec, JsonThatDoesNotFitItsTypeIsAClearError) {
   EXPECT_FALSE(event_type_named("NoSuchEvent").ok());
 }
 
+// A leader's tag code starts every tag of its followers (client_tag.h): one no broker would
+// take is refused as a damaged record, never made into tags.
+TEST(Codec, ALeaderTagCodeNoBrokerTakesIsAClearError) {
+  const auto good = event_from_json(d::EventType::leader_configured,
+                                    R"({"account":"LA","name":"scalper","tagCode":"S1"})");
+  ASSERT_TRUE(good.ok()) << good.status().to_string();
+  EXPECT_EQ(std::get<d::LeaderConfigured>(*good).tag_code, "S1");
+  for (const char* code : {"SCAL", "S-"}) {
+    const auto bad = event_from_json(d::EventType::leader_configured,
+                                     std::string(R"({"account":"LA","tagCode":")") + code + "\"}");
+    EXPECT_FALSE(bad.ok()) << code;
+  }
+}
+
 // A rejection's error class is written by name (domain/orders/order_failure.h); a name this
 // binary does not know is refused, naming it, never read as some other failure.
 TEST(Codec, AnErrorClassOfNoKnownNameIsAClearError) {

@@ -17,6 +17,7 @@
 #include "tests/support/journal_helpers.h"
 #include "tests/support/leader_gen.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/two_leaders.h"
 
 namespace tandem::journal {
 namespace {
@@ -79,18 +80,41 @@ RC_GTEST_PROP(SnapshotProp, SnapshotPlusTailFromTheJournalEqualsFullRebuild, ())
   RC_ASSERT(restored->snapshot_seq == (!damage && snap <= to ? snap : 0));
 }
 
+// Many leaders: each leader's book and working orders, each follower's leader, survive.
+TEST(Snapshot, AStateOfTwoLeadersDecodesAsItWas) {
+  testing::CopySim sim = testing::two_leaders();
+  sim.apply(testing::order_of(testing::kScalper, "1", d::Side::buy, 75));
+  sim.apply(testing::order_of(testing::kWriter, "1", d::Side::sell, 150));
+  d::LeaderOrderUpdate working = testing::order_of(testing::kWriter, "2", d::Side::buy, 75);
+  working.status = d::OrderStatus::open;
+  working.filled_units = 0;
+  sim.apply(working);
+  const d::CopyState& state = sim.state();
+  ASSERT_EQ(state.leaders.size(), 2u);
+  ASSERT_EQ(state.leader_working.at(testing::kWriter).size(), 1u);
+  const WordBytes bytes = encode_snapshot(state);
+  auto decoded = decode_snapshot(bytes.bytes(), 1);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_TRUE(*decoded == state);
+  // The writer's share: its sell at 2×, and the copy of its working buy (CopySim fills it).
+  EXPECT_EQ(decoded->positions.net({{"fam"}, testing::kWriter}, testing::sim_option().key,
+                                   d::Product::intraday),
+            -300 + 150);
+  EXPECT_EQ(decoded->account_followers.at({"fam"}).size(), 2u);
+}
+
 TEST(Snapshot, RestoreWithoutSnapshotsFoldsEveryRecord) {
   testing::TempDir dir;
   auto store = testing::open_store(dir.path("j"));
   const std::vector<AppendItem> items = {
-      testing::item(d::LeaderConfigured{{"leader"}, d::Broker::kite}),
+      testing::item(d::LeaderConfigured{{"leader"}, d::Broker::kite, {}, {}}),
       testing::item(d::TradingDayOpened{20261120})};
   ASSERT_TRUE(store->append(items).ok());
   auto restored = restore_state(*store);
   ASSERT_TRUE(restored.ok());
   EXPECT_EQ(restored->seq, 2u);
   EXPECT_EQ(restored->snapshot_seq, 0u);
-  EXPECT_EQ(restored->state.leader.value, "leader");
+  EXPECT_EQ(d::leader_account(restored->state, {}).value, "leader");
   EXPECT_EQ(restored->state.day, 20261120u);
 }
 

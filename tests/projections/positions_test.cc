@@ -33,7 +33,7 @@ TEST(Positions, ReversalRealisesTheClosedPartAndOpensTheRest) {
 
 TEST(Positions, DuplicatedFillReportsCountOnce) {
   Positions s;
-  s = evolve(std::move(s), domain::LeaderConfigured{{"leader"}, domain::Broker::kite});
+  s = evolve(std::move(s), domain::LeaderConfigured{{"leader"}, domain::Broker::kite, {}, {}});
   domain::LeaderOrderUpdate u;
   u.order_id = {"1"};
   u.instrument = {domain::Exchange::nse, "INFY"};
@@ -45,7 +45,7 @@ TEST(Positions, DuplicatedFillReportsCountOnce) {
   s = evolve(std::move(s), u);
   u.filled_units = 4;  // a late partial report
   s = evolve(std::move(s), u);
-  EXPECT_EQ(s.net({"leader"}, u.instrument, u.product), 10);
+  EXPECT_EQ(s.net({{"leader"}, {}}, u.instrument, u.product), 10);
 }
 
 }  // namespace

@@ -65,7 +65,7 @@ class CopySim {
   void setup(const std::vector<domain::FollowerSettings>& followers,
              int64_t follower_funds_paise = 10'00'000'00) {
     using namespace domain;
-    apply(LeaderConfigured{{"leader"}, Broker::kite});
+    apply(LeaderConfigured{{"leader"}, Broker::kite, {}, {}});
     apply(MarketCalendarConfigured{});
     apply(TradingDayOpened{kSimDay});
     apply(InstrumentSnapshot{sim_option()});
@@ -145,7 +145,7 @@ class CopySim {
   const std::vector<domain::Event>& journal() const { return journal_; }
   int64_t position(const std::string& account, const domain::InstrumentKey& i,
                    domain::Product product = domain::Product::intraday) const {
-    return state_.positions.net({account}, i, product);
+    return state_.positions.net({{account}, {}}, i, product);
   }
 
  private:

@@ -100,7 +100,7 @@ struct Arbitrary<td::FollowerSettings> {
         gen::set(&F::copy_window_end_min), gen::set(&F::staleness_limit_ms),
         gen::set(&F::price_guard_bp), gen::set(&F::copy_on), gen::set(&F::late_events),
         gen::set(&F::max_daily_loss_paise), gen::set(&F::daily_profit_target_paise),
-        gen::set(&F::loss_guard_action), gen::set(&F::catch_up_ms));
+        gen::set(&F::loss_guard_action), gen::set(&F::catch_up_ms), gen::set(&F::leader));
   }
 };
 
@@ -163,8 +163,12 @@ rc::Gen<tandem::domain::Event> tandem::testing::event_gen() {
             gen::set(&BrokerConnectionChanged::account), gen::set(&BrokerConnectionChanged::broker),
             gen::set(&BrokerConnectionChanged::connected),
             gen::set(&BrokerConnectionChanged::detail, tt::text()))),
-        as_event(gen::build<LeaderConfigured>(gen::set(&LeaderConfigured::account),
-                                              gen::set(&LeaderConfigured::broker))),
+        as_event(gen::build<LeaderConfigured>(
+            gen::set(&LeaderConfigured::account), gen::set(&LeaderConfigured::broker),
+            gen::set(&LeaderConfigured::name),
+            gen::set(&LeaderConfigured::tag_code,
+                     gen::resize(3, gen::container<std::string>(
+                                        gen::elementOf(std::string("ABSWZ0189abz"))))))),
         as_event(gen::build<FollowerConfigured>(gen::set(&FollowerConfigured::settings))),
         as_event(gen::build<FollowerPaused>(gen::set(&FollowerPaused::follower),
                                             gen::set(&FollowerPaused::by, tt::text()),
@@ -183,7 +187,7 @@ rc::Gen<tandem::domain::Event> tandem::testing::event_gen() {
             gen::set(&LeaderOrderUpdate::exchange_time_ns),
             gen::set(&LeaderOrderUpdate::received_time_ns),
             gen::set(&LeaderOrderUpdate::raw_digest, tt::text()),
-            gen::set(&LeaderOrderUpdate::recovered))),
+            gen::set(&LeaderOrderUpdate::recovered), gen::set(&LeaderOrderUpdate::leader))),
         as_event(gen::build<FundsSnapshot>(gen::set(&FundsSnapshot::account),
                                            gen::set(&FundsSnapshot::available_paise))),
         as_event(gen::build<PositionsSnapshot>(gen::set(&PositionsSnapshot::account),

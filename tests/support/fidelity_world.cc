@@ -116,7 +116,7 @@ void World::configure() {
   // Some days the option has a freeze quantity that the larger copies exceed: the core must
   // slice them (the exchange refuses an order above it; here that is a violation).
   if (chance(0.3)) option_.freeze_qty_units = option_.lot_size_units * uniform(2, 8);
-  engine_step(d::LeaderConfigured{{"leader"}, d::Broker::kite});
+  engine_step(d::LeaderConfigured{{"leader"}, d::Broker::kite, {}, {}});
   engine_step(d::MarketCalendarConfigured{});
   engine_step(d::TradingDayOpened{kSimDay});
   engine_step(d::InstrumentSnapshot{option_});
@@ -741,7 +741,7 @@ void World::check_settled() {
         }
         if (working) continue;
         ++settled_checks_;
-        const int64_t journaled = state_.positions.net(f.account, i->key, p);
+        const int64_t journaled = state_.positions.net(d::book_of(f), i->key, p);
         if (journaled != held) {
           return fail(pair + ": the journal folds " + std::to_string(journaled) +
                       " where the broker holds " + std::to_string(held));
@@ -758,8 +758,8 @@ void World::check_settled() {
         const std::string where = pair + " holds " + std::to_string(held) +
                                   " where the target is " + std::to_string(target);
         if (!named) {
-          const d::LeaderSide side = d::leader_side(state_, i->key, p);
-          const auto* working = state_.positions.working_in(f.account, i->key, p);
+          const d::LeaderSide side = d::leader_side(state_, f.leader, i->key, p);
+          const auto* working = state_.positions.working_in(d::book_of(f), i->key, p);
           return fail(where + ", and the core sees no drift (its target is " +
                       std::to_string(d::target_of(state_, f, i->key, p).units) +
                       ", the leader's working buys " + std::to_string(side.working_buy_units) +
