@@ -20,6 +20,7 @@ constexpr int64_t kPrice = 100'00;
 
 d::LeaderOrderUpdate update_of(const BookOrder& o, d::TimeNs at) {
   d::LeaderOrderUpdate u;
+  u.leader = {o.leader};
   u.order_id = {o.id};
   u.status = o.status;
   u.instrument = o.instrument;
@@ -52,12 +53,13 @@ void World::fail(const std::string& what) {
   os << what << "\n  at " << (now_ - kOpen) / kMs << " ms after the open; reproduce with "
      << "TANDEM_FIDELITY_SEED=" << seed_ << "\n  followers:";
   for (const auto& f : followers_) {
-    os << "\n    " << f.follower.value << " " << d::to_string(f.sizing) << " ratio_ppm "
-       << f.ratio_ppm << " pct_bp " << f.max_position_pct_bp << " carry " << f.carry_remainder
-       << " reverse " << f.reverse << " max_pos " << f.max_position_units << " max_trades "
-       << f.max_daily_trades << " copy_on " << (f.copy_on == d::CopyOn::fill ? "fill" : "placement")
-       << " late " << static_cast<int>(f.late_events) << " window " << f.copy_window_start_min
-       << "-" << f.copy_window_end_min << " max_order_value " << f.max_order_value_paise
+    os << "\n    " << f.follower.value << " of '" << f.leader.value << "' "
+       << d::to_string(f.sizing) << " ratio_ppm " << f.ratio_ppm << " pct_bp "
+       << f.max_position_pct_bp << " carry " << f.carry_remainder << " reverse " << f.reverse
+       << " max_pos " << f.max_position_units << " max_trades " << f.max_daily_trades << " copy_on "
+       << (f.copy_on == d::CopyOn::fill ? "fill" : "placement") << " late "
+       << static_cast<int>(f.late_events) << " window " << f.copy_window_start_min << "-"
+       << f.copy_window_end_min << " max_order_value " << f.max_order_value_paise
        << " staleness_ms " << f.staleness_limit_ms << " catch_up_ms " << f.catch_up_ms
        << " max_daily_loss " << f.max_daily_loss_paise << " profit_target "
        << f.daily_profit_target_paise << " guard_action " << static_cast<int>(f.loss_guard_action);
@@ -73,75 +75,136 @@ constexpr d::SizingPolicy kPolicies[] = {d::SizingPolicy::multiplier, d::SizingP
                                          d::SizingPolicy::risk_based};
 constexpr int64_t kRatios[] = {330'000, 500'000, 1'000'000, 1'500'000, 2'000'000};
 
+d::FollowerSettings World::draw_follower(const std::string& id) {
+  d::FollowerSettings f = sim_follower(id, kPolicies[uniform(0, 3)], kRatios[uniform(0, 4)]);
+  f.max_position_pct_bp = 100 * uniform(1, 10);
+  f.carry_remainder = chance(0.5);
+  f.reverse = chance(0.15);
+  if (chance(0.25)) f.max_position_units = 75 * uniform(1, 6);
+  if (chance(0.2)) f.max_daily_trades = uniform(5, 30);
+  if (chance(0.15)) f.copy_on = d::CopyOn::fill;
+  f.late_events = static_cast<d::LateEvents>(uniform(0, 2));
+  // Entry limits that a day crosses: a copy window that opens late (a tick converges at its
+  // opening) or closes early, an order value cap that cuts orders (the rest goes as each
+  // part fills), a staleness limit that late reports exceed. Exits go through all of them.
+  if (chance(0.15)) {
+    const bool late = chance(0.5);
+    coverage_.late_windows += late;
+    f.copy_window_start_min = static_cast<int32_t>(9 * 60 + 15 + (late ? uniform(1, 150) : 0));
+    f.copy_window_end_min = static_cast<int32_t>(f.copy_window_start_min + uniform(45, 360));
+  }
+  // Some followers catch up at market on a copy that has not filled this long after the
+  // leader's order did (the broker below leaves some limit copies unfilled).
+  if (chance(0.3)) f.catch_up_ms = uniform(1'000, 120'000);
+  // 5% above whole lots, so the leader's price noise (±2.5%) never takes a lot away: the cap
+  // cuts orders and never refuses one (a refusal that a later price lifts is not re-decided
+  // until the next leader fill there; see docs/domain.md).
+  if (chance(0.15)) {
+    f.max_order_value_paise = kPrice * option_.lot_size_units * uniform(1, 4) * 105 / 100;
+  }
+  if (chance(0.1)) f.staleness_limit_ms = uniform(1'000, 60'000);
+  // A daily loss guard that the day's prices may trip: its action holds entries (or, with
+  // flatten, closes every position the leader holds); exits still go.
+  if (chance(0.25)) {
+    f.max_daily_loss_paise = uniform(200, 5'000) * 100;
+    if (chance(0.3)) f.daily_profit_target_paise = uniform(500, 10'000) * 100;
+    f.loss_guard_action = static_cast<d::LossGuardAction>(uniform(0, 2));
+  }
+  return f;
+}
+
+const d::FollowerSettings& World::follower_named(const std::string& id) const {
+  for (const d::FollowerSettings& f : followers_) {
+    if (f.follower.value == id) return f;
+  }
+  std::abort();  // every follower id the core names is configured
+}
+
+const World::Leader& World::leader_named(const std::string& name) const {
+  for (const Leader& l : leaders_) {
+    if (l.name == name) return l;
+  }
+  std::abort();  // every order and follower names a configured leader
+}
+
 void World::configure() {
   const int n = static_cast<int>(uniform(2, 4));
-  for (int k = 0; k < n; ++k) {
-    d::FollowerSettings f =
-        sim_follower("f" + std::to_string(k), kPolicies[uniform(0, 3)], kRatios[uniform(0, 4)]);
-    f.max_position_pct_bp = 100 * uniform(1, 10);
-    f.carry_remainder = chance(0.5);
-    f.reverse = chance(0.15);
-    if (chance(0.25)) f.max_position_units = 75 * uniform(1, 6);
-    if (chance(0.2)) f.max_daily_trades = uniform(5, 30);
-    if (chance(0.15)) f.copy_on = d::CopyOn::fill;
-    f.late_events = static_cast<d::LateEvents>(uniform(0, 2));
-    // Entry limits that a day crosses: a copy window that opens late (a tick converges at its
-    // opening) or closes early, an order value cap that cuts orders (the rest goes as each
-    // part fills), a staleness limit that late reports exceed. Exits go through all of them.
-    if (chance(0.15)) {
-      const bool late = chance(0.5);
-      coverage_.late_windows += late;
-      f.copy_window_start_min = static_cast<int32_t>(9 * 60 + 15 + (late ? uniform(1, 150) : 0));
-      f.copy_window_end_min = static_cast<int32_t>(f.copy_window_start_min + uniform(45, 360));
+  if (shape_.max_leaders <= 1) {
+    leaders_.push_back({"", d::AccountId{"leader"}, ""});
+    for (int k = 0; k < n; ++k) followers_.push_back(draw_follower("f" + std::to_string(k)));
+  } else {
+    static const char* kNames[] = {"alpha", "beta", "gamma", "delta"};
+    static const char* kCodes[] = {"A", "B", "G", "D"};
+    const int count = static_cast<int>(uniform(2, std::min(shape_.max_leaders, 4)));
+    for (int k = 0; k < count; ++k) {
+      leaders_.push_back({kNames[k], d::AccountId{std::string("L") + kCodes[k]}, kCodes[k]});
     }
-    // Some followers catch up at market on a copy that has not filled this long after the
-    // leader's order did (the broker below leaves some limit copies unfilled).
-    if (chance(0.3)) f.catch_up_ms = uniform(1'000, 120'000);
-    // 5% above whole lots, so the leader's price noise (±2.5%) never takes a lot away: the cap
-    // cuts orders and never refuses one (a refusal that a later price lifts is not re-decided
-    // until the next leader fill there; see docs/domain.md).
-    if (chance(0.15)) {
-      f.max_order_value_paise = kPrice * option_.lot_size_units * uniform(1, 4) * 105 / 100;
+    coverage_.leaders += count;
+    for (int k = 0; k < n; ++k) {
+      const std::string account = "f" + std::to_string(k);
+      std::vector<const Leader*> follows;
+      for (const Leader& l : leaders_) {
+        if (chance(0.6)) follows.push_back(&l);
+      }
+      if (follows.empty() || (k == 0 && follows.size() < 2)) {  // one account shares, at least
+        follows.clear();
+        for (const Leader& l : leaders_) follows.push_back(&l);
+      }
+      coverage_.shared_accounts += follows.size() > 1;
+      const size_t first = followers_.size();
+      for (const Leader* l : follows) {
+        d::FollowerSettings f = draw_follower(account + "@" + l->name);
+        f.account = {account};
+        f.leader = {l->name};
+        if (followers_.size() > first) {  // the account-wide limits are the account's
+          const d::FollowerSettings& a = followers_[first];
+          f.max_daily_trades = a.max_daily_trades;
+          f.max_order_value_paise = a.max_order_value_paise;
+          f.max_daily_loss_paise = a.max_daily_loss_paise;
+          f.daily_profit_target_paise = a.daily_profit_target_paise;
+          f.loss_guard_action = a.loss_guard_action;
+        }
+        followers_.push_back(f);
+      }
     }
-    if (chance(0.1)) f.staleness_limit_ms = uniform(1'000, 60'000);
-    // A daily loss guard that the day's prices may trip: its action holds entries (or, with
-    // flatten, closes every position the leader holds); exits still go.
-    if (chance(0.25)) {
-      f.max_daily_loss_paise = uniform(200, 5'000) * 100;
-      if (chance(0.3)) f.daily_profit_target_paise = uniform(500, 10'000) * 100;
-      f.loss_guard_action = static_cast<d::LossGuardAction>(uniform(0, 2));
-    }
-    followers_.push_back(f);
   }
   // Some days the option has a freeze quantity that the larger copies exceed: the core must
   // slice them (the exchange refuses an order above it; here that is a violation).
   if (chance(0.3)) option_.freeze_qty_units = option_.lot_size_units * uniform(2, 8);
-  engine_step(d::LeaderConfigured{{"leader"}, d::Broker::kite, {}, {}});
+  for (const Leader& l : leaders_) {
+    engine_step(d::LeaderConfigured{l.account, d::Broker::kite, {l.name}, l.tag_code});
+  }
   engine_step(d::MarketCalendarConfigured{});
   engine_step(d::TradingDayOpened{kSimDay});
   engine_step(d::InstrumentSnapshot{option_});
   engine_step(d::InstrumentSnapshot{equity_});
-  engine_step(d::FundsSnapshot{{"leader"}, kLeaderFunds});
+  for (const Leader& l : leaders_) engine_step(d::FundsSnapshot{l.account, kLeaderFunds});
   for (const auto& f : followers_) {
     engine_step(d::FollowerConfigured{f});
+    if (std::find(accounts_.begin(), accounts_.end(), f.account) != accounts_.end()) continue;
+    accounts_.push_back(f.account);
     engine_step(d::FundsSnapshot{f.account, uniform(2, 20) * 1'00'000'00});
   }
 }
 
 // ---------------------------------------------------------------- the leader
 
-int64_t World::leader_net(const d::InstrumentKey& i, d::Product p) const {
+int64_t World::leader_net(const std::string& leader, const d::InstrumentKey& i,
+                          d::Product p) const {
   int64_t net = 0;
   for (const auto& [id, o] : leader_book_) {
-    if (o.instrument == i && o.product == p) net += direction(o.side) * o.filled;
+    if (o.leader == leader && o.instrument == i && o.product == p)
+      net += direction(o.side) * o.filled;
   }
   return net;
 }
 
-BookOrder& World::new_leader_order(const d::Instrument& i, d::Product p, d::Side side, int64_t qty,
-                                   d::OrderType type) {
+BookOrder& World::new_leader_order(const std::string& leader, const d::Instrument& i, d::Product p,
+                                   d::Side side, int64_t qty, d::OrderType type) {
   BookOrder o;
-  o.id = "L" + std::to_string(leader_ids_++);
+  // Qualified by the leader when there are several, as the engine journals them.
+  o.id = (leader.empty() ? "" : leader + ":") + "L" + std::to_string(leader_ids_++);
+  o.leader = leader;
   o.instrument = i.key;
   o.product = p;
   o.side = side;
@@ -182,8 +245,8 @@ void World::report_leader(const BookOrder& o) {
       ++coverage_.merged_reports;
       return;
     }
-    if (!stream_up_) {
-      changed_while_down_.insert(u.order_id.value);
+    if (streams_down_.contains(u.leader.value)) {
+      changed_while_down_[u.leader.value].insert(u.order_id.value);
       return;
     }
     d::LeaderOrderUpdate delivered = u;
@@ -193,18 +256,24 @@ void World::report_leader(const BookOrder& o) {
 }
 
 void World::leader_action() {
+  // With one leader, no draw: a day of one leader is the day it was before many leaders.
+  const std::string leader =
+      leaders_.size() == 1 ? leaders_[0].name
+                           : leaders_[uniform(0, static_cast<int64_t>(leaders_.size()) - 1)].name;
   const d::Instrument& inst = chance(0.5) ? option_ : equity_;
   const d::Product product = chance(0.5) ? d::Product::intraday : d::Product::carry_forward;
   const int64_t lot = inst.lot_size_units;
-  const int64_t net = leader_net(inst.key, product);
+  const int64_t net = leader_net(leader, inst.key, product);
   std::vector<std::string> working;
   for (const auto& [id, o] : leader_book_) {
-    if (o.working() && o.instrument == inst.key && o.product == product) working.push_back(id);
+    if (o.leader == leader && o.working() && o.instrument == inst.key && o.product == product)
+      working.push_back(id);
   }
   const int kind = static_cast<int>(uniform(0, 9));
   if (kind <= 2 || (net == 0 && kind <= 6)) {  // a market entry (or add)
     const d::Side side = chance(0.5) ? d::Side::buy : d::Side::sell;
-    BookOrder& o = new_leader_order(inst, product, side, lot * uniform(1, 4), d::OrderType::market);
+    BookOrder& o =
+        new_leader_order(leader, inst, product, side, lot * uniform(1, 4), d::OrderType::market);
     const std::string id = o.id;
     const int parts = static_cast<int>(uniform(1, 3));
     for (int k = 0; k < parts; ++k) {
@@ -221,31 +290,31 @@ void World::leader_action() {
     const int64_t qty =
         std::max<int64_t>(lot, (uniform(0, 2) == 0 ? held / 2 : held * uniform(1, 2)) / lot * lot);
     coverage_.reversals += qty > held;
-    BookOrder& o = new_leader_order(inst, product, net > 0 ? d::Side::sell : d::Side::buy, qty,
-                                    d::OrderType::market);
+    BookOrder& o = new_leader_order(leader, inst, product, net > 0 ? d::Side::sell : d::Side::buy,
+                                    qty, d::OrderType::market);
     const std::string id = o.id;
     at(later(1, 15), [this, id] { fill_leader(id, leader_book_.at(id).qty); });
     return;
   }
   if (kind == 5) {  // a stop-loss for the position: it triggers, or is cancelled for an exit
     const int64_t held = net < 0 ? -net : net;
-    BookOrder& o = new_leader_order(inst, product, net > 0 ? d::Side::sell : d::Side::buy, held,
-                                    d::OrderType::stop_loss_market);
+    BookOrder& o = new_leader_order(leader, inst, product, net > 0 ? d::Side::sell : d::Side::buy,
+                                    held, d::OrderType::stop_loss_market);
     const std::string id = o.id;
     if (chance(0.5)) {
       at(later(1'000, 400'000), [this, id] { fill_leader(id, leader_book_.at(id).qty); });
     } else {
       // Cancelled, and at once an exit at market (the stop-loss's cancel still in flight).
-      at(later(1'000, 400'000), [this, id, inst, product] {
+      at(later(1'000, 400'000), [this, id, inst, product, leader] {
         BookOrder& sl = leader_book_.at(id);
         if (!sl.working()) return;
         sl.status = d::OrderStatus::cancelled;
         report_leader(sl);
         ++coverage_.stop_cancel_races;
-        const int64_t now_net = leader_net(inst.key, product);
+        const int64_t now_net = leader_net(leader, inst.key, product);
         if (now_net == 0) return;
         BookOrder& exit =
-            new_leader_order(inst, product, now_net > 0 ? d::Side::sell : d::Side::buy,
+            new_leader_order(leader, inst, product, now_net > 0 ? d::Side::sell : d::Side::buy,
                              now_net > 0 ? now_net : -now_net, d::OrderType::market);
         const std::string exit_id = exit.id;
         at(later(0, 5), [this, exit_id] { fill_leader(exit_id, leader_book_.at(exit_id).qty); });
@@ -254,8 +323,9 @@ void World::leader_action() {
     return;
   }
   if (kind == 6) {  // a limit order that fills in parts later
-    BookOrder& o = new_leader_order(inst, product, chance(0.5) ? d::Side::buy : d::Side::sell,
-                                    lot * uniform(1, 4), d::OrderType::limit);
+    BookOrder& o =
+        new_leader_order(leader, inst, product, chance(0.5) ? d::Side::buy : d::Side::sell,
+                         lot * uniform(1, 4), d::OrderType::limit);
     const std::string id = o.id;
     const int parts = static_cast<int>(uniform(1, 3));
     for (int k = 0; k < parts; ++k) {
@@ -279,6 +349,29 @@ void World::leader_action() {
   }
   o.status = d::OrderStatus::cancelled;  // cancelled
   report_leader(o);
+}
+
+// The leader's stream is down a while; its gap fill then reports every order that changed.
+void World::drop_stream(const std::string& leader) {
+  streams_down_.insert(leader);
+  ++coverage_.stream_drops;
+  at(later(500, 90'000), [this, leader] {
+    streams_down_.erase(leader);
+    std::set<std::string> changed;
+    changed.swap(changed_while_down_[leader]);
+    reconciling_ = true;  // checked once every recovered report is in
+    for (const std::string& id : changed) deliver(recovered_report(leader_book_.at(id)));
+    reconciling_ = false;
+    check_settled();
+  });
+}
+
+bool World::streams_up() const {
+  if (!streams_down_.empty()) return false;
+  for (const auto& [leader, changed] : changed_while_down_) {
+    if (!changed.empty()) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------- the followers' broker
@@ -545,12 +638,12 @@ void World::reconfigure(d::FollowerSettings& f) {
   }
   if (!had && has) {
     for (const auto& [key, net] : oracle_net_) {
-      if (net == 0) continue;
+      if (net == 0 || std::get<0>(key) != f.leader.value) continue;
       oracle_rebased_[{f.follower.value, key}] =
           Basis{net > 0 ? 1 : -1,
-                d::value_or(state_.reference_price_paise, key.first, int64_t{0}),
+                d::value_or(state_.reference_price_paise, std::get<1>(key), int64_t{0}),
                 net > 0 ? net : -net,
-                state_.funds_paise.at(d::AccountId{"leader"}),
+                state_.funds_paise.at(leader_named(f.leader.value).account),
                 {{f.account.value, state_.funds_paise.at(f.account)}}};
     }
   }
@@ -615,8 +708,8 @@ void World::restart() {
   }
   // The leader's order book, read after the gap: every order as it stands now.
   for (const auto& [id, o] : leader_book_) {
-    if (!stream_up_) {
-      changed_while_down_.insert(id);
+    if (streams_down_.contains(o.leader)) {
+      changed_while_down_[o.leader].insert(id);
       continue;
     }
     deliver(recovered_report(o));
@@ -632,7 +725,7 @@ void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
   if (u.filled_units <= seen) return;
   const int64_t delta = u.filled_units - seen;
   seen = u.filled_units;
-  const auto key = std::pair(u.instrument, u.product);
+  const LeaderKey key{u.leader.value, u.instrument, u.product};
   int64_t& net = oracle_net_[key];
   const int64_t before = net;
   net += direction(u.side) * delta;
@@ -643,11 +736,16 @@ void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
       if (who.second == key) b.peak = std::max(b.peak, net > 0 ? net : -net);
     }
   }
-  if (net == 0 && before != 0) {
+  if (net == 0 && before != 0) {  // this leader flat in the instrument: its followers copy again
     bool flat = true;
-    for (const auto& [k, n] : oracle_net_) flat &= !(k.first == u.instrument) || n == 0;
-    if (flat)
-      std::erase_if(oracle_flattened_, [&](const auto& k) { return k.second == u.instrument; });
+    for (const auto& [k, n] : oracle_net_) {
+      flat &= !(std::get<0>(k) == u.leader.value && std::get<1>(k) == u.instrument) || n == 0;
+    }
+    if (flat) {
+      std::erase_if(oracle_flattened_, [&](const auto& k) {
+        return k.second == u.instrument && follower_named(k.first).leader == u.leader;
+      });
+    }
   }
   if (net == 0) {
     oracle_basis_.erase(key);
@@ -655,7 +753,7 @@ void World::oracle_leader_report(const d::LeaderOrderUpdate& u) {
     Basis b{net > 0 ? 1 : -1,
             u.average_price_paise,
             net > 0 ? net : -net,
-            state_.funds_paise.at(d::AccountId{"leader"}),
+            state_.funds_paise.at(leader_named(u.leader.value).account),
             {}};
     for (const auto& f : followers_) b.capital[f.account.value] = state_.funds_paise.at(f.account);
     oracle_basis_[key] = std::move(b);
@@ -668,15 +766,18 @@ void World::oracle_guard_tripped(const d::LossGuardTripped& trip) {
   ++coverage_.guard_trips;
   if (trip.action != d::LossGuardAction::flatten) return;
   ++coverage_.guard_flattens;
+  const d::LeaderId& leader = follower_named(trip.follower.value).leader;
   for (const auto& [key, net] : oracle_net_) {
-    if (net != 0) oracle_flattened_.insert({trip.follower.value, key.first});
+    if (net != 0 && std::get<0>(key) == leader.value) {
+      oracle_flattened_.insert({trip.follower.value, std::get<1>(key)});
+    }
   }
 }
 
 int64_t World::oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i,
                              d::Product p) const {
   if (oracle_flattened_.contains({f.follower.value, i})) return skew_ ? lot_of(i) : 0;
-  const auto key = std::pair(i, p);
+  const LeaderKey key{f.leader.value, i, p};
   const auto it = oracle_net_.find(key);
   const int64_t net = it == oracle_net_.end() ? 0 : it->second;
   if (net == 0) return 0;
@@ -713,8 +814,7 @@ int64_t World::oracle_target(const d::FollowerSettings& f, const d::InstrumentKe
 }
 
 void World::check_settled() {
-  if (!engine_up_ || reconciling_ || !stream_up_ || !changed_while_down_.empty() ||
-      !violation_.empty()) {
+  if (!engine_up_ || reconciling_ || !streams_up() || !violation_.empty()) {
     return;
   }
   for (const auto& [id, report] : leader_reports_in_flight_) {
@@ -723,12 +823,16 @@ void World::check_settled() {
   if (d::tick_due(state_, now_)) return;  // the engine's next tick has something to decide
   for (const d::Instrument* i : {&option_, &equity_}) {
     for (const d::Product p : {d::Product::intraday, d::Product::carry_forward}) {
-      bool leader_working = false;
+      std::set<std::string> leaders_working;
       for (const auto& [id, o] : leader_book_) {
-        leader_working |= o.working() && o.instrument == i->key && o.product == p;
+        if (o.working() && o.instrument == i->key && o.product == p)
+          leaders_working.insert(o.leader);
       }
-      if (leader_working) continue;
+      // Accounts whose every share was checked here: the broker's net is then the journal's.
+      std::map<d::AccountId, int> unchecked;
+      for (const auto& f : followers_) ++unchecked[f.account];
       for (const auto& f : followers_) {
+        if (leaders_working.contains(f.leader.value)) continue;
         const std::string pair = pair_key(f.follower.value, i->key, p);
         if (follower_in_flight_[pair] != 0) continue;
         int64_t held = 0;
@@ -746,6 +850,7 @@ void World::check_settled() {
           return fail(pair + ": the journal folds " + std::to_string(journaled) +
                       " where the broker holds " + std::to_string(held));
         }
+        if (--unchecked[f.account] == 0) check_account(f.account, i->key, p);
         const int64_t target = oracle_target(f, i->key, p);
         if (held == target) {
           rejected_pairs_.erase(pair);
@@ -789,6 +894,29 @@ void World::check_settled() {
         ++named_;
       }
     }
+  }
+}
+
+// Every share of the account is settled here: the broker's position (all its orders, whichever
+// leader they copied) is the sum of the shares the journal folds.
+void World::check_account(const d::AccountId& account, const d::InstrumentKey& i, d::Product p) {
+  int64_t at_broker = 0;
+  std::set<int> signs;
+  for (const auto& f : followers_) {
+    if (!(f.account == account)) continue;
+    int64_t share = 0;
+    for (const auto& [tag, o] : follower_book_) {
+      if (o.follower == f.follower.value && o.instrument == i && o.product == p)
+        share += direction(o.side) * o.filled;
+    }
+    at_broker += share;
+    if (share != 0) signs.insert(share > 0 ? 1 : -1);
+  }
+  coverage_.opposite_shares += signs.size() > 1;
+  const int64_t folded = state_.positions.account_net(account, i, p);
+  if (folded != at_broker) {
+    fail(pair_key(account.value, i, p) + ": the broker holds " + std::to_string(at_broker) +
+         " where the journal's shares sum to " + std::to_string(folded));
   }
 }
 
@@ -892,22 +1020,10 @@ std::string World::run() {
     at(first + (last - first) / shape_.leader_actions * k + uniform(0, 1000) * kMs,
        [this] { leader_action(); });
   }
-  if (shape_.stream_drops && chance(0.6)) {
-    at(first + uniform(0, (last - first) / kMs) * kMs, [this] {
-      stream_up_ = false;
-      ++coverage_.stream_drops;
-      at(later(500, 90'000), [this] {
-        stream_up_ = true;
-        std::set<std::string> changed;
-        changed.swap(changed_while_down_);
-        reconciling_ = true;  // checked once every recovered report is in
-        for (const std::string& id : changed) {
-          deliver(recovered_report(leader_book_.at(id)));
-        }
-        reconciling_ = false;
-        check_settled();
-      });
-    });
+  for (const Leader& l : leaders_) {  // each leader's stream drops on its own
+    if (!shape_.stream_drops || !chance(0.6)) continue;
+    const std::string name = l.name;
+    at(first + uniform(0, (last - first) / kMs) * kMs, [this, name] { drop_stream(name); });
   }
   if (shape_.restarts) {
     const int crashes = static_cast<int>(uniform(0, 2));
@@ -930,10 +1046,10 @@ std::string World::run() {
   for (int k = 0; k < 3; ++k) {
     if (!chance(0.3)) continue;
     at(first + uniform(0, (last - first) / kMs) * kMs, [this] {
-      const int64_t who = uniform(0, static_cast<int64_t>(followers_.size()));
-      const d::AccountId account = who == static_cast<int64_t>(followers_.size())
-                                       ? d::AccountId{"leader"}
-                                       : followers_[who].account;
+      const auto accounts = static_cast<int64_t>(accounts_.size());
+      const int64_t who = uniform(0, accounts + static_cast<int64_t>(leaders_.size()) - 1);
+      const d::AccountId account =
+          who < accounts ? accounts_[who] : leaders_[who - accounts].account;
       ++coverage_.funds_moves;
       deliver(d::FundsSnapshot{account, uniform(2, 40) * 1'00'000'00});
     });

@@ -26,6 +26,9 @@
 //    broker rejection). The journal's position must equal the broker's. At the end of the day
 //    no copy is left working long after catch_up_ms, and the journal must replay through
 //    step() to the same decisions.
+// With DayShape::max_leaders above 1 the day has 2 to 4 leaders, each trading and dropping its
+// stream on its own, and follower accounts that follow several of them: every share is held to
+// its own leader's target, and each account's broker position to the sum of its shares.
 // Test code; the product's simulator (brokers/sim) speaks the brokers' real protocols.
 #pragma once
 
@@ -38,6 +41,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "copy/clock.h"
@@ -60,12 +64,17 @@ struct DayShape {
   double reject_follower = 0.02;  // the broker refuses a follower order
   bool stream_drops = true;
   bool restarts = true;
+  // Above 1: each day has 2 to this many leaders (docs/domain.md, "Many leaders"), and each
+  // follower account follows one or more of them, a share per leader, its account-wide
+  // limits the same for all. 1: one leader, named "", as every day before many leaders.
+  int max_leaders = 1;
 };
 
 // A leader or follower order at its broker.
 struct BookOrder {
   std::string id;        // leader order id, or the follower order's tag
   std::string follower;  // empty for the leader's
+  std::string leader;    // whose order (a leader's); the leader copied (a follower's)
   d::InstrumentKey instrument;
   d::Product product = d::Product::intraday;
   d::Side side = d::Side::buy;
@@ -93,7 +102,7 @@ class World {
     int64_t reversals = 0, merged_reports = 0, merged_final_changes = 0, stop_cancel_races = 0,
             stream_drops = 0, restarts = 0, broker_rejections = 0, pauses = 0, freeze_slices = 0,
             funds_moves = 0, catch_ups = 0, late_windows = 0, reconfigures = 0, guard_trips = 0,
-            guard_flattens = 0;
+            guard_flattens = 0, leaders = 0, shared_accounts = 0, opposite_shares = 0;
   };
   const Coverage& coverage() const { return coverage_; }
   // The oracle's targets one lot off: a world in which the checker must find a violation.
@@ -119,26 +128,38 @@ class World {
 
   // ---- setup ----
   void configure();
+  d::FollowerSettings draw_follower(const std::string& id);
   void reconfigure(d::FollowerSettings& f);  // a restart's new config for this follower
-  std::vector<d::FollowerSettings> followers_;
+  struct Leader {
+    std::string name;  // "" with one leader
+    d::AccountId account;
+    std::string tag_code;
+  };
+  std::vector<Leader> leaders_;
+  const Leader& leader_named(const std::string& name) const;
+  const d::FollowerSettings& follower_named(const std::string& id) const;
+  std::vector<d::FollowerSettings> followers_;  // one per (account, leader followed)
+  std::vector<d::AccountId> accounts_;          // the follower accounts
   d::Instrument option_ = sim_option();
   d::Instrument equity_ = sim_equity();
 
   // ---- the leader and its exchange ----
   void leader_action();
-  BookOrder& new_leader_order(const d::Instrument& i, d::Product p, d::Side side, int64_t qty,
-                              d::OrderType type);
+  BookOrder& new_leader_order(const std::string& leader, const d::Instrument& i, d::Product p,
+                              d::Side side, int64_t qty, d::OrderType type);
   void fill_leader(const std::string& id, int64_t units);
   void report_leader(const BookOrder& o);
   d::LeaderOrderUpdate recovered_report(const BookOrder& o) const;
-  int64_t leader_net(const d::InstrumentKey& i, d::Product p) const;
-  std::map<std::string, BookOrder> leader_book_;
+  int64_t leader_net(const std::string& leader, const d::InstrumentKey& i, d::Product p) const;
+  std::map<std::string, BookOrder> leader_book_;  // every leader's orders, by order id
   int leader_ids_ = 0;
-  bool stream_up_ = true;
-  std::set<std::string> changed_while_down_;
-  std::map<std::string, int> leader_reports_in_flight_;  // by order id
-  std::map<std::string, int> leader_versions_;           // reports made, by order id
-  std::map<std::string, d::TimeNs> leader_done_at_;      // when each order filled completely
+  void drop_stream(const std::string& leader);
+  bool streams_up() const;
+  std::set<std::string> streams_down_;                               // by leader name
+  std::map<std::string, std::set<std::string>> changed_while_down_;  // order ids, by leader
+  std::map<std::string, int> leader_reports_in_flight_;              // by order id
+  std::map<std::string, int> leader_versions_;                       // reports made, by order id
+  std::map<std::string, d::TimeNs> leader_done_at_;  // when each order filled completely
 
   // ---- the followers' broker ----
   void broker_receive(const d::FollowerOrderIntent& intent);
@@ -174,11 +195,14 @@ class World {
   int64_t oracle_target(const d::FollowerSettings& f, const d::InstrumentKey& i,
                         d::Product p) const;
   void check_settled();
+  void check_account(const d::AccountId& account, const d::InstrumentKey& i, d::Product p);
   void check_caught_up();
   void check_replay();
   std::string trace(const d::FollowerId& follower, const d::InstrumentKey& instrument) const;
   std::map<std::string, int64_t> oracle_filled_;  // leader order → filled, as reported
-  std::map<std::pair<d::InstrumentKey, d::Product>, int64_t> oracle_net_;
+  // A leader's position: (leader, instrument, product).
+  using LeaderKey = std::tuple<std::string, d::InstrumentKey, d::Product>;
+  std::map<LeaderKey, int64_t> oracle_net_;
   // What a leader position opened with, as the oracle keeps it: a funds change while it is
   // open moves no target.
   struct Basis {
@@ -188,10 +212,10 @@ class World {
     int64_t leader_capital = 0;
     std::map<std::string, int64_t> capital;  // by follower account
   };
-  std::map<std::pair<d::InstrumentKey, d::Product>, Basis> oracle_basis_;
+  std::map<LeaderKey, Basis> oracle_basis_;
   // A follower that turned capital_proportional or risk_based while the leader held a
   // position sizes it from a basis as of the change (copy/target.h, rebase), by follower.
-  std::map<std::pair<std::string, std::pair<d::InstrumentKey, d::Product>>, Basis> oracle_rebased_;
+  std::map<std::pair<std::string, LeaderKey>, Basis> oracle_rebased_;
   std::set<std::string> rejected_pairs_;  // follower:instrument:product with a refusal since
   // A loss guard that tripped with `flatten`: the follower's target is zero in every
   // instrument the leader held then, until the leader is flat there (docs/domain.md).
