@@ -172,10 +172,15 @@ int check(const CheckOptions& o) {
     d::Broker broker;
     const d::FollowerSettings* settings;  // nullptr for the leader
   };
-  std::vector<Account> accounts = {
-      {config->leader.account, &config->leader.connection, config->leader.broker, nullptr}};
+  std::vector<Account> accounts;
+  for (const auto& l : config->leaders) {
+    accounts.push_back({l.account, &l.connection, l.broker, nullptr});
+  }
   for (const auto& f : config->followers) {
-    if (f.settings.broker != d::Broker::paper)
+    const bool listed = std::any_of(accounts.begin(), accounts.end(), [&](const Account& a) {
+      return a.settings != nullptr && a.id == f.settings.account.value;
+    });  // an account following several leaders is checked once
+    if (f.settings.broker != d::Broker::paper && !listed)
       accounts.push_back({f.settings.account.value, &f.connection, f.settings.broker, &f.settings});
   }
   std::optional<std::set<d::Segment>> leader_segments;  // once the leader's are read
@@ -189,7 +194,7 @@ int check(const CheckOptions& o) {
     const d::FollowerSettings& g = f.settings;
     if (g.max_daily_loss_paise > 0 || g.daily_profit_target_paise > 0) {
       // Where the guard's marks come from: Kite's ticker, or only the leader's fills.
-      const bool ticker = config->leader.broker == d::Broker::kite;
+      const bool ticker = config->leaders.front().broker == d::Broker::kite;
       rows.push_back(
           {"loss guard " + g.follower.value, true,
            fmt::format(
@@ -208,11 +213,12 @@ int check(const CheckOptions& o) {
   for (size_t i = 0; i < accounts.size(); ++i) {
     const Account& a = accounts[i];
     const std::string broker(d::to_string(a.broker));
-    const std::string what = (i == 0 ? "leader " : "follower ") + a.id + " (" + broker + ")";
+    const std::string what =
+        (a.settings == nullptr ? "leader " : "follower ") + a.id + " (" + broker + ")";
     std::unique_ptr<brokers::Gateway> holder;
     asio::co_spawn(
         io,
-        [&, what, leader = i == 0]() -> asio::awaitable<void> {
+        [&, what, leader = a.settings == nullptr]() -> asio::awaitable<void> {
           if (a.broker == d::Broker::dhan) {
             // Dhan names instruments by security id: its scrip master must load too.
             auto master = co_await load_dhan_securities(io, *a.connection, {});

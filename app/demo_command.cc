@@ -177,7 +177,7 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
     c.scrip_master_url = fmt::format("https://localhost:{}/api-scrip-master.csv", *port);
     c.ca_pem = (*sim)->ca_pem();
   };
-  point_at_sim(config->leader.connection, d::Broker::kite);
+  for (auto& l : config->leaders) point_at_sim(l.connection, l.broker);
   for (auto& f : config->followers) point_at_sim(f.connection, f.settings.broker);
   SessionOptions options;
   options.live = true;  // against the simulator: the demo has no real broker

@@ -57,11 +57,20 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
     }
     return Status();
   };
-  TANDEM_RETURN_IF_ERROR(has_token(config.leader.broker, config.leader.account));
+  if (config.leaders.size() != 1) {
+    return Status(StatusCode::unsupported,
+                  std::to_string(config.leaders.size()) +
+                      " [[leader]] tables: this tandem runs one leader per process (many leaders "
+                      "are configured and checked, not yet run)");
+  }
+  const config::LeaderConfig& lead = config.leaders.front();
+  TANDEM_RETURN_IF_ERROR(has_token(lead.broker, lead.account));
 
   engine::EngineSetup setup;
-  setup.leader = {config.leader.account};
-  setup.leader_broker = config.leader.broker;
+  setup.leader = {lead.account};
+  setup.leader_broker = lead.broker;
+  setup.leader_name = {lead.name};
+  setup.leader_tag_code = lead.tag_code;
   setup.holidays = holidays;
   auto freeze = d::parse_freeze_limits(embedded_text(freeze_data::kFreezeQuantities));
   TANDEM_ASSERT(freeze.ok(), freeze.status().message());  // shipped in the binary, tested
@@ -125,19 +134,19 @@ asio::awaitable<Status> LiveSession::build_gateways(
     const config::TandemConfig& config, const SessionOptions& options,
     const std::vector<const config::FollowerConfig*>& real_followers,
     engine::Engine::Followers& followers) {
-  const config::Connection& lc = config.leader.connection;
+  const config::Connection& lc = config.leaders.front().connection;
   std::unique_ptr<brokers::Gateway> leader;
-  if (config.leader.broker == d::Broker::dhan) {
+  if (config.leaders.front().broker == d::Broker::dhan) {
     // A Dhan leader's names are Dhan's own: its whole scrip master.
     auto master = co_await load_dhan_securities(threads_.io(0), lc, {});
     if (!master.ok()) co_return master.status();
-    auto g = make_dhan_gateway(next_thread(), config.leader.account, lc, options.secret,
+    auto g = make_dhan_gateway(next_thread(), config.leaders.front().account, lc, options.secret,
                                options.clock, std::move(master).value());
     if (!g.ok()) co_return g.status();
     leader = std::move(g).value();
   } else {
-    auto g =
-        make_kite_gateway(next_thread(), config.leader.account, lc, options.secret, options.clock);
+    auto g = make_kite_gateway(next_thread(), config.leaders.front().account, lc, options.secret,
+                               options.clock);
     if (!g.ok()) co_return g.status();
     leader = std::move(g).value();
   }
@@ -148,7 +157,7 @@ asio::awaitable<Status> LiveSession::build_gateways(
     if (!instruments.ok()) co_return instruments.status();
     names = std::move(instruments).value();
   }
-  keep_token(*leader, config.leader.account, config.leader.broker, options);
+  keep_token(*leader, config.leaders.front().account, config.leaders.front().broker, options);
   gateways_.push_back(std::move(leader));
   for (const config::FollowerConfig* f : real_followers) {
     const std::string& account = f->settings.account.value;
@@ -170,7 +179,7 @@ asio::awaitable<Status> LiveSession::build_gateways(
       if (!made.ok()) co_return made.status();
       g = std::move(made).value();
       (void)co_await warm(*g);
-      if (config.leader.broker != d::Broker::kite) {
+      if (config.leaders.front().broker != d::Broker::kite) {
         // Kite names contracts otherwise than the leader's broker: rename at the border.
         auto own = co_await instruments_of(*g);
         if (!own.ok()) co_return own.status();

@@ -11,6 +11,7 @@
 
 #include "config/toml_fields.h"
 #include "crypto/sha256.h"
+#include "domain/copy/client_tag.h"
 
 extern "C" char** environ;
 
@@ -258,6 +259,295 @@ std::vector<std::string> apply_environment(toml::table& root) {
   return unmatched;
 }
 
+// The share's leader, and its id: the follower's own with one unnamed leader, else
+// "<follower>@<leader>" (the core's FollowerId of the share; '@' is no id's character).
+void name_share(const LeaderConfig& leader, d::FollowerSettings& s) {
+  s.leader = {leader.name};
+  if (!leader.name.empty()) s.follower = {s.follower.value + "@" + leader.name};
+}
+
+// One leader's table, `[leader]` or one of `[[leader]]` (named).
+LeaderConfig read_leader(Reader& r, const toml::table& t, const std::string& path, bool named) {
+  TomlFields& f = r.fields();
+  if (named) {
+    f.only(t, path,
+           {"name", "tag_code", "broker", "account", "api_url", "ws_url", "ca_file", "source_ip",
+            "scrip_master_url"});
+  } else {
+    f.only(t, path,
+           {"broker", "account", "api_url", "ws_url", "ca_file", "source_ip", "scrip_master_url"});
+  }
+  LeaderConfig l;
+  if (named) {
+    l.name = r.id(t, "name", path, "", true);
+    if (l.name.find('.') != std::string::npos) {
+      f.error(t.get("name"), path + ".name", "must be letters, digits, '-' or '_' (no '.')");
+    }
+    // Its followers' tags start with it: Kite takes 20 letters and digits, 13 + the ordinal
+    // are ours.
+    std::string fallback = l.name.empty() ? "" : std::string(1, l.name[0]);
+    for (char& c : fallback) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    l.tag_code = f.text(t, "tag_code", path, fallback);
+    const bool plain = std::all_of(l.tag_code.begin(), l.tag_code.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c));
+    });
+    if (l.tag_code.empty() || l.tag_code.size() > d::kMaxTagCodeLength || !plain) {
+      f.error(t.contains("tag_code") ? t.get("tag_code") : &t, path + ".tag_code",
+              "must be 1 to 3 letters or digits (every tag of its followers' orders starts "
+              "with it)");
+    }
+  }
+  l.broker = r.choice(t, "broker", path, d::Broker::kite, kBrokers);
+  if (l.broker == d::Broker::paper) {
+    f.error(t.get("broker"), path + ".broker",
+            "the leader is a real account: \"kite\" or \"dhan\"");
+  }
+  l.account = r.id(t, "account", path, "", true);
+  l.connection =
+      r.connection(t, path, l.broker == d::Broker::dhan ? dhan_connection() : Connection{});
+  return l;
+}
+
+// `[leader]`, or `[[leader]]` tables, each with its own name, account and tag code.
+void read_leaders(Reader& r, const toml::table& root, TandemConfig& out) {
+  TomlFields& f = r.fields();
+  const toml::node* node = root.get("leader");
+  if (node == nullptr) {
+    f.error(&root, "leader", "missing: the [leader] table (or [[leader]] tables, one per leader)");
+    return;
+  }
+  if (node->is_table()) {
+    out.leaders.push_back(read_leader(r, *node->as_table(), "leader", false));
+    return;
+  }
+  const auto tables = f.tables(root, "leader", "");
+  for (size_t i = 0; i < tables.size(); ++i) {
+    const std::string path = "leader[" + std::to_string(i) + "]";
+    LeaderConfig l = read_leader(r, *tables[i], path, true);
+    for (const LeaderConfig& earlier : out.leaders) {
+      if (earlier.name == l.name && !l.name.empty()) {
+        f.error(tables[i]->get("name"), path + ".name", "'" + l.name + "' appears twice");
+      }
+      if (earlier.account == l.account && !l.account.empty()) {
+        f.error(tables[i]->get("account"), path + ".account",
+                "'" + l.account + "' is leader '" + earlier.name + "' already");
+      }
+      if (earlier.tag_code == l.tag_code && !l.tag_code.empty()) {
+        f.error(tables[i]->contains("tag_code") ? tables[i]->get("tag_code") : tables[i],
+                path + ".tag_code",
+                "'" + l.tag_code + "' is leader '" + earlier.name +
+                    "''s too: set a tag_code of its own (tags must name their leader)");
+      }
+    }
+    out.leaders.push_back(std::move(l));
+  }
+  if (tables.empty() && f.status().ok()) f.error(node, "leader", "at least one leader is needed");
+}
+
+// The keys a follower sets per leader it follows, in a `[[follower.follow]]` table or, as
+// the defaults of every one, in the `[[follower]]` itself.
+constexpr std::string_view kShareKeys[] = {"sizing",
+                                           "ratio",
+                                           "max_position_pct",
+                                           "carry_remainder",
+                                           "max_position_units",
+                                           "max_position_value",
+                                           "allow_symbols",
+                                           "deny_symbols",
+                                           "allow_underlyings",
+                                           "deny_underlyings",
+                                           "allow_segments",
+                                           "deny_segments",
+                                           "allow_products",
+                                           "disallowed_product",
+                                           "reverse",
+                                           "copy_window",
+                                           "staleness_limit_ms",
+                                           "late_events",
+                                           "price_guard_bp",
+                                           "copy_on",
+                                           "catch_up_ms"};
+
+bool is_share_key(std::string_view key) {
+  return std::find(std::begin(kShareKeys), std::end(kShareKeys), key) != std::end(kShareKeys);
+}
+
+// A follower's copy of one leader: each key from `follow` when it sets it, else from the
+// follower's own table (`follow` null: a follower of the only leader).
+void read_share(Reader& r, const toml::table& t, const std::string& path, const toml::table* follow,
+                const std::string& follow_path, d::FollowerSettings& s) {
+  TomlFields& f = r.fields();
+  auto at = [&](std::string_view key) -> const toml::table& {
+    return follow != nullptr && follow->contains(key) ? *follow : t;
+  };
+  auto where = [&](std::string_view key) -> const std::string& {
+    return follow != nullptr && follow->contains(key) ? follow_path : path;
+  };
+  s.sizing =
+      r.choice(at("sizing"), "sizing", where("sizing"), d::SizingPolicy::multiplier, kSizing);
+  s.ratio_ppm = r.ppm(at("ratio"), "ratio", where("ratio"), d::kPpm);
+  if (s.ratio_ppm == 0) {
+    f.error(at("ratio").get("ratio"), where("ratio") + ".ratio",
+            "must be above 0 (0 copies nothing)");
+  }
+  s.max_position_pct_bp =
+      r.ppm(at("max_position_pct"), "max_position_pct", where("max_position_pct"), 0) / 10'000;
+  if (s.max_position_pct_bp > 10'000) {
+    f.error(at("max_position_pct").get("max_position_pct"),
+            where("max_position_pct") + ".max_position_pct",
+            "must be at most 100 (percent of capital)");
+  }
+  if (s.sizing == d::SizingPolicy::risk_based && s.max_position_pct_bp == 0) {
+    f.error(&at("max_position_pct"), where("max_position_pct") + ".max_position_pct",
+            "risk_based sizing needs it (percent of capital)");
+  }
+  s.carry_remainder =
+      f.boolean(at("carry_remainder"), "carry_remainder", where("carry_remainder"), false);
+  s.max_position_units = f.integer(at("max_position_units"), "max_position_units",
+                                   where("max_position_units"), 0, 0, INT64_MAX);
+  s.max_position_value_paise =
+      f.paise(at("max_position_value"), "max_position_value", where("max_position_value"), 0);
+  s.allow_symbols = f.texts(at("allow_symbols"), "allow_symbols", where("allow_symbols"));
+  s.deny_symbols = f.texts(at("deny_symbols"), "deny_symbols", where("deny_symbols"));
+  s.allow_underlyings =
+      f.texts(at("allow_underlyings"), "allow_underlyings", where("allow_underlyings"));
+  s.deny_underlyings =
+      f.texts(at("deny_underlyings"), "deny_underlyings", where("deny_underlyings"));
+  s.allow_segments =
+      r.choices_of(at("allow_segments"), "allow_segments", where("allow_segments"), kSegments);
+  s.deny_segments =
+      r.choices_of(at("deny_segments"), "deny_segments", where("deny_segments"), kSegments);
+  s.allow_products =
+      r.choices_of(at("allow_products"), "allow_products", where("allow_products"), kProducts);
+  s.disallowed_product =
+      r.choice(at("disallowed_product"), "disallowed_product", where("disallowed_product"),
+               d::DisallowedProductAction::skip, kDisallowed);
+  s.reverse = f.boolean(at("reverse"), "reverse", where("reverse"), false);
+  r.window(at("copy_window"), where("copy_window"), s);
+  s.staleness_limit_ms = f.integer(at("staleness_limit_ms"), "staleness_limit_ms",
+                                   where("staleness_limit_ms"), 0, 0, 86'400'000);
+  s.late_events = r.choice(at("late_events"), "late_events", where("late_events"),
+                           d::LateEvents::skip, kLateEvents);
+  s.price_guard_bp =
+      f.integer(at("price_guard_bp"), "price_guard_bp", where("price_guard_bp"), 0, 0, 10'000);
+  s.copy_on = r.choice(at("copy_on"), "copy_on", where("copy_on"), d::CopyOn::placement, kCopyOn);
+  s.catch_up_ms =
+      f.integer(at("catch_up_ms"), "catch_up_ms", where("catch_up_ms"), 0, 0, 86'400'000);
+}
+
+// A `[[follower]]`: its account-wide settings, then one share per leader it follows.
+void read_follower(Reader& r, const toml::table& t, const std::string& path, TandemConfig& out) {
+  TomlFields& f = r.fields();
+  for (const auto& [key, value] : t) {
+    const std::string_view k = key.str();
+    static constexpr std::string_view kAccountKeys[] = {"id",
+                                                        "account",
+                                                        "broker",
+                                                        "enabled",
+                                                        "max_order_value",
+                                                        "max_daily_trades",
+                                                        "max_daily_loss",
+                                                        "daily_profit_target",
+                                                        "loss_guard_action",
+                                                        "paper_capital",
+                                                        "paper_slippage_bp",
+                                                        "api_url",
+                                                        "ws_url",
+                                                        "ca_file",
+                                                        "source_ip",
+                                                        "scrip_master_url",
+                                                        "follow"};
+    if (!is_share_key(k) &&
+        std::find(std::begin(kAccountKeys), std::end(kAccountKeys), k) == std::end(kAccountKeys)) {
+      f.error(&value, path + "." + std::string(k), "unknown key");
+    }
+  }
+  FollowerConfig fc;
+  d::FollowerSettings& s = fc.settings;
+  s.follower = {r.id(t, "id", path, "", true)};
+  s.account = {r.id(t, "account", path, s.follower.value, false)};
+  s.broker = r.choice(t, "broker", path, d::Broker::paper, kBrokers);
+  s.enabled = f.boolean(t, "enabled", path, true);
+  s.max_order_value_paise = f.paise(t, "max_order_value", path, 0);
+  s.max_daily_trades = f.integer(t, "max_daily_trades", path, 0, 0, 1'000'000);
+  s.max_daily_loss_paise = f.paise(t, "max_daily_loss", path, 0);
+  s.daily_profit_target_paise = f.paise(t, "daily_profit_target", path, 0);
+  s.loss_guard_action =
+      r.choice(t, "loss_guard_action", path, d::LossGuardAction::exits_only, kGuardActions);
+  fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);
+  fc.paper_slippage_bp = f.integer(t, "paper_slippage_bp", path, 0, 0, 10'000);
+  fc.connection =
+      r.connection(t, path, s.broker == d::Broker::dhan ? dhan_connection() : Connection{});
+  // Every share of an earlier follower carries its id and account: each is named once.
+  for (const auto& earlier : out.followers) {
+    const std::string& id = earlier.settings.follower.value;
+    if (id == s.follower.value || id.starts_with(s.follower.value + "@")) {
+      if (!s.follower.empty()) {
+        f.error(t.get("id"), path + ".id", "'" + s.follower.value + "' appears twice");
+      }
+      break;
+    }
+    if (earlier.settings.account == s.account && !s.account.empty()) {
+      f.error(t.contains("account") ? t.get("account") : t.get("id"), path + ".account",
+              "'" + s.account.value +
+                  "' is another follower's account already: one [[follower]] "
+                  "per account, with a [[follower.follow]] for each leader it follows");
+      break;
+    }
+  }
+  for (const LeaderConfig& l : out.leaders) {
+    if (s.account.value == l.account && !s.account.empty()) {
+      f.error(t.contains("account") ? t.get("account") : t.get("id"), path + ".account",
+              l.name.empty() ? "is the leader's account"
+                             : "is leader '" + l.name + "''s account (a copy loop)");
+    }
+  }
+  const auto follows = f.tables(t, "follow", path);
+  if (follows.empty()) {
+    if (out.leaders.size() > 1) {
+      f.error(&t, path + ".follow",
+              "follows no leader: with several [[leader]], list the ones it follows as "
+              "[[follower.follow]] tables (leader = \"NAME\")");
+      return;
+    }
+    FollowerConfig share = fc;
+    read_share(r, t, path, nullptr, path, share.settings);
+    if (!out.leaders.empty()) name_share(out.leaders[0], share.settings);
+    out.followers.push_back(std::move(share));
+    return;
+  }
+  std::vector<std::string> followed;
+  for (size_t k = 0; k < follows.size(); ++k) {
+    const std::string follow_path = path + ".follow[" + std::to_string(k) + "]";
+    const toml::table& ft = *follows[k];
+    for (const auto& [key, value] : ft) {
+      if (key.str() != "leader" && !is_share_key(key.str())) {
+        f.error(&value, follow_path + "." + std::string(key.str()),
+                "unknown key in a follow (the account's own settings go in its [[follower]])");
+      }
+    }
+    const std::string name = f.text(ft, "leader", follow_path, "", true);
+    const auto leader = std::find_if(out.leaders.begin(), out.leaders.end(),
+                                     [&](const LeaderConfig& l) { return l.name == name; });
+    if (leader == out.leaders.end()) {
+      if (!name.empty()) {
+        f.error(ft.get("leader"), follow_path + ".leader",
+                "'" + name + "' is no [[leader]]'s name");
+      }
+      continue;
+    }
+    if (std::find(followed.begin(), followed.end(), name) != followed.end()) {
+      f.error(ft.get("leader"), follow_path + ".leader", "'" + name + "' is followed twice");
+      continue;
+    }
+    followed.push_back(name);
+    FollowerConfig share = fc;
+    read_share(r, t, path, &ft, follow_path, share.settings);
+    name_share(*leader, share.settings);
+    out.followers.push_back(std::move(share));
+  }
+}
+
 Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
   if (!doc.ok()) return doc.status();
   toml::table& root = *doc;
@@ -318,119 +608,11 @@ Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {
       f.error(log->get("format"), "log.format", "must be text or json");
     }
   }
-  if (const toml::table* leader = f.table(root, "leader", "")) {
-    f.only(*leader, "leader",
-           {"broker", "account", "api_url", "ws_url", "ca_file", "source_ip", "scrip_master_url"});
-    out.leader.broker = r.choice(*leader, "broker", "leader", d::Broker::kite, kBrokers);
-    if (out.leader.broker == d::Broker::paper) {
-      f.error(leader->get("broker"), "leader.broker",
-              "the leader is a real account: \"kite\" or \"dhan\"");
-    }
-    out.leader.account = r.id(*leader, "account", "leader", "", true);
-    out.leader.connection = r.connection(
-        *leader, "leader", out.leader.broker == d::Broker::dhan ? dhan_connection() : Connection{});
-  } else {
-    f.error(&root, "leader", "missing: the [leader] table");
-  }
+  read_leaders(r, root, out);
   const auto followers = f.tables(root, "follower", "");
   if (followers.empty()) f.error(&root, "follower", "at least one [[follower]] is needed");
   for (size_t i = 0; i < followers.size(); ++i) {
-    const toml::table& t = *followers[i];
-    const std::string path = "follower[" + std::to_string(i) + "]";
-    f.only(t, path,
-           {"id",
-            "account",
-            "broker",
-            "enabled",
-            "sizing",
-            "ratio",
-            "max_position_pct",
-            "carry_remainder",
-            "max_position_units",
-            "max_position_value",
-            "max_order_value",
-            "max_daily_trades",
-            "allow_symbols",
-            "deny_symbols",
-            "allow_underlyings",
-            "deny_underlyings",
-            "allow_segments",
-            "deny_segments",
-            "allow_products",
-            "disallowed_product",
-            "reverse",
-            "copy_window",
-            "staleness_limit_ms",
-            "late_events",
-            "price_guard_bp",
-            "copy_on",
-            "catch_up_ms",
-            "max_daily_loss",
-            "daily_profit_target",
-            "loss_guard_action",
-            "paper_capital",
-            "paper_slippage_bp",
-            "api_url",
-            "ws_url",
-            "ca_file",
-            "source_ip",
-            "scrip_master_url"});
-    FollowerConfig fc;
-    d::FollowerSettings& s = fc.settings;
-    s.follower = {r.id(t, "id", path, "", true)};
-    s.account = {r.id(t, "account", path, s.follower.value, false)};
-    s.broker = r.choice(t, "broker", path, d::Broker::paper, kBrokers);
-    s.enabled = f.boolean(t, "enabled", path, true);
-    s.sizing = r.choice(t, "sizing", path, d::SizingPolicy::multiplier, kSizing);
-    s.ratio_ppm = r.ppm(t, "ratio", path, d::kPpm);
-    if (s.ratio_ppm == 0)
-      f.error(t.get("ratio"), path + ".ratio", "must be above 0 (0 copies nothing)");
-    s.max_position_pct_bp = r.ppm(t, "max_position_pct", path, 0) / 10'000;
-    if (s.max_position_pct_bp > 10'000) {
-      f.error(t.get("max_position_pct"), path + ".max_position_pct",
-              "must be at most 100 (percent of capital)");
-    }
-    if (s.sizing == d::SizingPolicy::risk_based && s.max_position_pct_bp == 0) {
-      f.error(&t, path + ".max_position_pct", "risk_based sizing needs it (percent of capital)");
-    }
-    s.carry_remainder = f.boolean(t, "carry_remainder", path, false);
-    s.max_position_units = f.integer(t, "max_position_units", path, 0, 0, INT64_MAX);
-    s.max_position_value_paise = f.paise(t, "max_position_value", path, 0);
-    s.max_order_value_paise = f.paise(t, "max_order_value", path, 0);
-    s.max_daily_trades = f.integer(t, "max_daily_trades", path, 0, 0, 1'000'000);
-    s.allow_symbols = f.texts(t, "allow_symbols", path);
-    s.deny_symbols = f.texts(t, "deny_symbols", path);
-    s.allow_underlyings = f.texts(t, "allow_underlyings", path);
-    s.deny_underlyings = f.texts(t, "deny_underlyings", path);
-    s.allow_segments = r.choices_of(t, "allow_segments", path, kSegments);
-    s.deny_segments = r.choices_of(t, "deny_segments", path, kSegments);
-    s.allow_products = r.choices_of(t, "allow_products", path, kProducts);
-    s.disallowed_product =
-        r.choice(t, "disallowed_product", path, d::DisallowedProductAction::skip, kDisallowed);
-    s.reverse = f.boolean(t, "reverse", path, false);
-    r.window(t, path, s);
-    s.staleness_limit_ms = f.integer(t, "staleness_limit_ms", path, 0, 0, 86'400'000);
-    s.late_events = r.choice(t, "late_events", path, d::LateEvents::skip, kLateEvents);
-    s.price_guard_bp = f.integer(t, "price_guard_bp", path, 0, 0, 10'000);
-    s.copy_on = r.choice(t, "copy_on", path, d::CopyOn::placement, kCopyOn);
-    s.catch_up_ms = f.integer(t, "catch_up_ms", path, 0, 0, 86'400'000);
-    s.max_daily_loss_paise = f.paise(t, "max_daily_loss", path, 0);
-    s.daily_profit_target_paise = f.paise(t, "daily_profit_target", path, 0);
-    s.loss_guard_action =
-        r.choice(t, "loss_guard_action", path, d::LossGuardAction::exits_only, kGuardActions);
-    fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);
-    fc.paper_slippage_bp = f.integer(t, "paper_slippage_bp", path, 0, 0, 10'000);
-    fc.connection =
-        r.connection(t, path, s.broker == d::Broker::dhan ? dhan_connection() : Connection{});
-    for (const auto& earlier : out.followers) {
-      if (earlier.settings.follower == s.follower && !s.follower.empty()) {
-        f.error(t.get("id"), path + ".id", "'" + s.follower.value + "' appears twice");
-      }
-    }
-    if (s.account.value == out.leader.account && !s.account.empty()) {
-      f.error(t.get("account"), path + ".account", "is the leader's account");
-    }
-    out.followers.push_back(std::move(fc));
+    read_follower(r, *followers[i], "follower[" + std::to_string(i) + "]", out);
   }
   if (Status s = f.status(); !s.ok()) return s;
   std::ostringstream canonical;

@@ -1,6 +1,7 @@
 // `tandem.toml`: what the engine runs with — the mode (paper unless "live"), the journal,
-// the market calendar, logging, the leader account, and every follower with its sizing and
-// limits (domain/accounts/follower_settings.h) and its broker connection. Credentials are
+// the market calendar, logging, the leader accounts (one `[leader]`, or several `[[leader]]`),
+// and every follower with its sizing and limits per leader it follows
+// (domain/accounts/follower_settings.h) and its broker connection. Credentials are
 // not here: they come from the encrypted secrets file (kite.<account>.api_key and
 // kite.<account>.access_token). Environment variables override fields (TANDEM_MODE,
 // TANDEM_JOURNAL, TANDEM_LOG_LEVEL, TANDEM_LEADER_ACCOUNT, TANDEM_FOLLOWER_<ID>_<KEY>).
@@ -29,12 +30,18 @@ struct Connection {
 // A Dhan account's endpoints (brokers.md §2.1), the defaults for `broker = "dhan"`.
 [[nodiscard]] Connection dhan_connection();
 
+// A leader: `[leader]` when there is one (its name empty), or one of `[[leader]]`.
 struct LeaderConfig {
+  std::string name;      // empty for `[leader]`
+  std::string tag_code;  // what its followers' tags start with (`[[leader]]`: 1-3 letters/digits)
   domain::Broker broker = domain::Broker::kite;
   std::string account;
   Connection connection;
 };
 
+// One follower's copy of one leader (a share): a `[[follower]]` with one leader, or one of its
+// `[[follower.follow]]` tables. The shares of one account have the same account-wide
+// settings and connection.
 struct FollowerConfig {
   domain::FollowerSettings settings;
   Connection connection;
@@ -71,8 +78,8 @@ struct TandemConfig {
     std::string telegram_chat_id;
     std::string ca_file;  // a private CA for a self-hosted webhook; empty: the system store
   } alerts;
-  LeaderConfig leader;
-  std::vector<FollowerConfig> followers;
+  std::vector<LeaderConfig> leaders;      // at least one
+  std::vector<FollowerConfig> followers;  // one per (follower account, leader it follows)
   std::string hash;  // hex SHA-256 of the effective configuration (journaled at start)
 };
 

@@ -108,6 +108,14 @@ struct LeaderOrderUpdate : OrderTerms {
   bool operator==(const LeaderOrderUpdate&) const = default;
 };
 
+// The id a leader order is journaled under: the broker's own with one leader; with several,
+// "<leader>:<broker id>", so that two brokers' ids never meet in the core's maps.
+[[nodiscard]] inline LeaderOrderId leader_order_id(const LeaderId& leader,
+                                                   std::string_view broker_order_id) {
+  if (leader.empty()) return LeaderOrderId{std::string(broker_order_id)};
+  return LeaderOrderId{leader.value + ":" + std::string(broker_order_id)};
+}
+
 // ---- account state ----
 struct FundsSnapshot {
   AccountId account;

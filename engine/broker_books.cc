@@ -27,12 +27,13 @@ constexpr uint32_t kOrdinalsMatched = 32;
 // The copy each of `follower`'s tags would be, for the leader's orders of the day.
 using CopyOfTag = std::map<std::string, std::pair<d::LeaderOrderId, uint32_t>>;
 CopyOfTag copies_of_leader(const std::vector<brokers::BrokerOrder>& leader_book,
-                           const d::FollowerId& follower) {
+                           const d::FollowerId& follower, const d::LeaderId& leader,
+                           std::string_view tag_code) {
   CopyOfTag out;
   for (const auto& o : leader_book) {
-    const d::LeaderOrderId id{o.order_id.value};
+    const d::LeaderOrderId id = d::leader_order_id(leader, o.order_id.value);
     for (uint32_t k = 1; k <= kOrdinalsMatched; ++k) {
-      out.emplace(d::client_tag(id, follower, k).value, std::pair(id, k));
+      out.emplace(d::client_tag(id, follower, k, tag_code).value, std::pair(id, k));
     }
   }
   return out;
@@ -130,7 +131,7 @@ void Engine::read_broker_books() {
               .emplace(order.follower,
                        copies_of_leader(
                            leader_book.ok() ? *leader_book : std::vector<brokers::BrokerOrder>{},
-                           order.follower))
+                           order.follower, setup_.leader_name, setup_.leader_tag_code))
               .first;
     }
     d::FollowerOrderFound f = found_of(order, c->second);

@@ -46,6 +46,10 @@ namespace tandem::engine {
 struct EngineSetup {
   domain::AccountId leader;
   domain::Broker leader_broker = domain::Broker::kite;
+  // A named leader (`[[leader]]`): its orders are journaled as "<name>:<broker id>" and its
+  // followers' tags start with its code (docs/domain.md, "Many leaders"). Empty: `[leader]`.
+  domain::LeaderId leader_name;
+  std::string leader_tag_code;
   std::vector<domain::FollowerSettings> followers;
   std::vector<domain::TradingDay> holidays;
   // Index derivatives' freeze quantities by underlying (data/nse/freeze_quantities.txt):

@@ -24,6 +24,9 @@ projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
 }  // namespace
 
 Status Engine::handle(LeaderFact& f) {
+  // Whose order, under the id the journal keeps it by (a named leader's is qualified).
+  f.update.leader = setup_.leader_name;
+  f.update.order_id = d::leader_order_id(setup_.leader_name, f.update.order_id.value);
   const d::LeaderOrderUpdate& update = f.update;
   if (Status s = open_day(update.received_time_ns); !s.ok()) return s;
   const auto known = state().orders.leader.find(update.order_id);

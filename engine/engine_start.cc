@@ -46,8 +46,11 @@ Status Engine::start() {
 std::vector<d::Event> Engine::configuration_changes() const {
   std::vector<d::Event> config;
   config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
-  if (d::leader_account(state(), {}) != setup_.leader) {
-    config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker, {}, {}});
+  const auto leader = state().leaders.find(setup_.leader_name);
+  if (leader == state().leaders.end() || leader->second.account != setup_.leader ||
+      leader->second.tag_code != setup_.leader_tag_code) {
+    config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker, setup_.leader_name,
+                                         setup_.leader_tag_code});
   }
   const std::set<d::TradingDay> holidays(setup_.holidays.begin(), setup_.holidays.end());
   if (state().calendar.holidays != holidays || state().day == 0) {

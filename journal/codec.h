@@ -28,7 +28,9 @@ namespace tandem::journal {
 //    the broker under tags the journal lost: FollowerOrderFound.
 // 6: a loss guard's flatten holds the follower's targets at zero, as an operator's flatten does
 //    (no field changed: decisions after such a trip differ from schema 5's).
-inline constexpr uint16_t kSchemaVersion = 6;
+// 7: many leaders: LeaderConfigured.name and tagCode, LeaderOrderUpdate.leader,
+//    FollowerSettings.leader (an older tandem would fold every leader into one).
+inline constexpr uint16_t kSchemaVersion = 7;
 // The oldest schema whose decisions today's core recomputes: older days were decided by the
 // order-mirroring core, which `replay --verify` names instead of reporting divergences.
 inline constexpr uint16_t kFirstTargetingSchema = 4;

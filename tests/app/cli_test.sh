@@ -274,6 +274,24 @@ check "…with the journal's row failed, naming corruption" \
   grep -Eq "journal $work/damaged +FAIL +.*(corruption|Corruption|hash)" <<<"$out"
 check "…and leaves the files as they were" test "$(md5sum "$work/damaged"/*.sst | md5sum)" = "$before"
 
+# Many leaders are read and checked; run refuses more than one, saying why, before it
+# touches anything (docs/configuration.md, "Many leaders").
+printf 'journal = "%s"\n[[leader]]\nname = "a"\naccount = "L1"\n[[leader]]\nname = "b"\naccount = "L2"\n[[follower]]\nid = "p"\nbroker = "paper"\n[[follower.follow]]\nleader = "a"\n[[follower.follow]]\nleader = "b"\n' \
+  "$work/two-leaders" >"$work/two.toml"
+"$tandem" secrets init --secrets "$work/two.bin" --key-file "$work/two.key" >/dev/null 2>&1
+run "$tandem" run --config "$work/two.toml" --http off --secrets "$work/two.bin" --key-file "$work/two.key"
+check "run with two leaders exits 1" test "$rc" -eq 1
+check "…saying it runs one leader per process" grep -q "2 \[\[leader\]\] tables: this tandem runs one leader per process" <<<"$err"
+check "…and writes no journal" test ! -e "$work/two-leaders"
+run "$tandem" check --config "$work/two.toml" --secrets "$work/two.bin" --key-file "$work/two.key"
+check "check reads both leaders' shares" grep -q "follower p@b .*ok .*paper" <<<"$out"
+check "…and checks both leaders" grep -q "leader L2 (kite)" <<<"$out"
+sed 's/^account = "L2"/account = "L2"\n[[follower]]\nid = "loop"\naccount = "L1"\n[[follower.follow]]\nleader = "a"/' \
+  "$work/two.toml" >"$work/loop.toml"
+run "$tandem" check --config "$work/loop.toml" --secrets "$work/two.bin" --key-file "$work/two.key"
+check "check of a follower that is a leader's account exits 1" test "$rc" -eq 1
+check "…naming the copy loop with its line" grep -q "loop.toml:[0-9]*: follower\[0\].account: is leader 'a''s account (a copy loop)" <<<"$out$err"
+
 # The broker simulator plays the shipped leader day and stops; it writes its CA out.
 run "$tandem" sim --config "$source_dir/data/sim/sim.toml" --listen 127.0.0.1:0 \
   --ca-out "$work/ca.pem" --script "$source_dir/data/sim/leader_day.txt" --speed 100 \

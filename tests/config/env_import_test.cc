@@ -52,7 +52,7 @@ TEST(EnvImport, TheZerodhaCopiersSettingsBecomeATandemConfigThatReads) {
   ASSERT_TRUE(config.ok()) << config.status().to_string() << "\n" << imported->toml;
   EXPECT_FALSE(config->live);
   EXPECT_EQ(config->log_level, "info");
-  EXPECT_EQ(config->leader.account, "AB1234");
+  EXPECT_EQ(config->leaders.at(0).account, "AB1234");
   ASSERT_EQ(config->followers.size(), 2u);
   const auto& f1 = config->followers[0].settings;
   EXPECT_EQ(f1.account.value, "CD5678");

@@ -16,7 +16,7 @@ TEST(TandemConfig, TheShippedExampleReadsAsWritten) {
   auto c = read_tandem_config(std::string(TANDEM_SOURCE_DIR) + "/data/tandem.example.toml");
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_FALSE(c->live);
-  EXPECT_EQ(c->leader.account, "AB1234");
+  EXPECT_EQ(c->leaders.at(0).account, "AB1234");
   ASSERT_EQ(c->followers.size(), 3u);
   const auto& family = c->followers[0].settings;
   EXPECT_EQ(family.ratio_ppm, 2 * d::kPpm);
@@ -43,6 +43,124 @@ TEST(TandemConfig, TheShippedExampleReadsAsWritten) {
   EXPECT_EQ(risk.settings.account.value, "paper-risk");  // defaults to the id
   EXPECT_EQ(risk.paper_capital_paise, 5'00'000'00);
   EXPECT_EQ(c->hash.size(), 64u);
+}
+
+// Many leaders (docs/configuration.md, "Many leaders"): each [[follower.follow]] is one share,
+// its keys over the follower's own, which are every share's defaults; the account's limits are
+// the follower's.
+TEST(TandemConfig, AFollowerOfTwoLeadersHasAShareOfEach) {
+  auto c = parse_tandem_config(R"([[leader]]
+name = "scalper"
+broker = "kite"
+account = "AB1234"
+[[leader]]
+name = "writer"
+broker = "dhan"
+account = "1000000001"
+tag_code = "W2"
+[[follower]]
+id = "family"
+account = "CD5678"
+broker = "kite"
+max_daily_trades = 40
+max_daily_loss = 25000.00
+sizing = "fixed_ratio"
+ratio = 0.5
+  [[follower.follow]]
+  leader = "scalper"
+  ratio = 2.0
+  max_position_units = 600
+  [[follower.follow]]
+  leader = "writer"
+[[follower]]
+id = "solo"
+broker = "paper"
+  [[follower.follow]]
+  leader = "writer"
+  reverse = true
+)",
+                               "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  ASSERT_EQ(c->leaders.size(), 2u);
+  EXPECT_EQ(c->leaders[0].name, "scalper");
+  EXPECT_EQ(c->leaders[0].tag_code, "S");  // the name's first letter
+  EXPECT_EQ(c->leaders[1].tag_code, "W2");
+  EXPECT_EQ(c->leaders[1].connection.api_url, "https://api.dhan.co/v2");
+  ASSERT_EQ(c->followers.size(), 3u);
+  const d::FollowerSettings& scalper = c->followers[0].settings;
+  const d::FollowerSettings& writer = c->followers[1].settings;
+  EXPECT_EQ(scalper.follower.value, "family@scalper");
+  EXPECT_EQ(scalper.leader.value, "scalper");
+  EXPECT_EQ(scalper.ratio_ppm, 2 * d::kPpm);  // its own
+  EXPECT_EQ(scalper.max_position_units, 600);
+  EXPECT_EQ(writer.follower.value, "family@writer");
+  EXPECT_EQ(writer.ratio_ppm, d::kPpm / 2);  // the follower's default
+  EXPECT_EQ(writer.sizing, d::SizingPolicy::fixed_ratio);
+  EXPECT_EQ(writer.max_position_units, 0);
+  for (const d::FollowerSettings* s : {&scalper, &writer}) {  // the account's, in each share
+    EXPECT_EQ(s->account.value, "CD5678");
+    EXPECT_EQ(s->max_daily_trades, 40);
+    EXPECT_EQ(s->max_daily_loss_paise, 25'000'00);
+  }
+  EXPECT_EQ(c->followers[2].settings.follower.value, "solo@writer");
+  EXPECT_TRUE(c->followers[2].settings.reverse);
+}
+
+TEST(TandemConfig, OneLeaderKeepsItsFollowersAsTheyWere) {
+  auto c = parse_tandem_config("[leader]\naccount = \"L1\"\n[[follower]]\nid = \"f\"\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  ASSERT_EQ(c->leaders.size(), 1u);
+  EXPECT_EQ(c->leaders[0].name, "");
+  EXPECT_EQ(c->leaders[0].tag_code, "");
+  EXPECT_EQ(c->followers.at(0).settings.follower.value, "f");
+  EXPECT_TRUE(c->followers.at(0).settings.leader.empty());
+}
+
+TEST(TandemConfig, EveryManyLeaderMistakeAtOnce) {
+  auto c = parse_tandem_config(R"([[leader]]
+name = "scalper"
+account = "L1"
+[[leader]]
+name = "swing"
+account = "L1"
+[[leader]]
+name = "scalper"
+account = "L3"
+tag_code = "TOOLONG"
+[[follower]]
+id = "a"
+[[follower]]
+id = "b"
+account = "L3"
+  [[follower.follow]]
+  leader = "nobody"
+  [[follower.follow]]
+  leader = "swing"
+  max_daily_trades = 3
+[[follower]]
+id = "c"
+account = "L3"
+  [[follower.follow]]
+  leader = "swing"
+  [[follower.follow]]
+  leader = "swing"
+)",
+                               "t.toml");
+  ASSERT_FALSE(c.ok());
+  const std::string m = c.status().message();
+  for (const char* expected :
+       {"t.toml:6: leader[1].account: 'L1' is leader 'scalper' already",
+        "leader[1].tag_code: 'S' is leader 'scalper''s too",
+        "t.toml:8: leader[2].name: 'scalper' appears twice",
+        "t.toml:10: leader[2].tag_code: must be 1 to 3 letters or digits",
+        "follower[0].follow: follows no leader",
+        "t.toml:15: follower[1].account: is leader 'scalper''s account (a copy loop)",
+        "t.toml:17: follower[1].follow[0].leader: 'nobody' is no [[leader]]'s name",
+        "t.toml:20: follower[1].follow[1].max_daily_trades: unknown key in a follow",
+        "t.toml:23: follower[2].account: 'L3' is another follower's account",
+        "t.toml:27: follower[2].follow[1].leader: 'swing' is followed twice"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
+  }
 }
 
 TEST(TandemConfig, EveryMistakeAtOnceWithLineAndKey) {
@@ -231,9 +349,9 @@ scrip_master_url = "https://localhost:8443/api-scrip-master.csv"
 )",
                                "t.toml");
   ASSERT_TRUE(c.ok()) << c.status().to_string();
-  EXPECT_EQ(c->leader.broker, domain::Broker::dhan);
-  EXPECT_EQ(c->leader.connection.api_url, "https://api.dhan.co/v2");
-  EXPECT_EQ(c->leader.connection.ws_url, "wss://api-order-update.dhan.co");
+  EXPECT_EQ(c->leaders.at(0).broker, domain::Broker::dhan);
+  EXPECT_EQ(c->leaders.at(0).connection.api_url, "https://api.dhan.co/v2");
+  EXPECT_EQ(c->leaders.at(0).connection.ws_url, "wss://api-order-update.dhan.co");
   EXPECT_EQ(c->followers[0].connection.api_url, "https://api.kite.trade");
   EXPECT_EQ(c->followers[1].connection.api_url, "https://api.dhan.co/v2");
   EXPECT_EQ(c->followers[1].connection.scrip_master_url,

@@ -217,5 +217,54 @@ TEST(EngineE2E, AChangeDecidedBeforeItsOrderIsAcknowledgedWaitsForTheAck) {
   EXPECT_EQ(book[0].status, d::OrderStatus::cancelled);  // …then cancelled
 }
 
+// A named leader (`[[leader]]`, docs/configuration.md): its orders are journaled under
+// "<name>:<broker id>", its follower's share is named for it, and every tag at the follower's
+// broker starts with its code; the follower holds twice the leader, as its broker reports.
+TEST(EngineE2E, ANamedLeaderIsCopiedUnderItsNameAndTagCode) {
+  Rig rig;
+  EngineSetup setup;
+  setup.leader = {"LEADER1"};
+  setup.leader_name = {"scalper"};
+  setup.leader_tag_code = "S";
+  setup.version = "test";
+  setup.config_hash = "h1";
+  d::FollowerSettings share =
+      follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, 2 * d::kPpm);
+  share.follower = {"FOLLOW1@scalper"};
+  share.leader = {"scalper"};
+  setup.followers = {share};
+  const Engine::Followers followers{{share.follower, rig.follow1.get()}};
+  auto store = with_engine(rig, setup, followers, [&](Engine& engine) {
+    ASSERT_TRUE(rig.leader_places(d::Side::buy, d::OrderType::market, 10).ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 1; }, 5s)) << describe(engine.stats());
+    std::this_thread::sleep_for(300ms);  // its fill settles
+  });
+  ASSERT_TRUE(store);
+
+  const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of("FOLLOW1"); });
+  ASSERT_EQ(book.size(), 1u);
+  EXPECT_EQ(book[0].tag.substr(0, 1), "S") << book[0].tag;
+  EXPECT_EQ(book[0].quantity_units, 20);
+  const auto held = rig.on_brokers([&] { return rig.sim->kite().positions_of("FOLLOW1"); });
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].net_qty_units, 20);
+
+  int named_updates = 0, named_leaders = 0;
+  for (const auto& r : testing::read_all(*store)) {
+    if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) {
+      EXPECT_EQ(u->leader.value, "scalper");
+      EXPECT_EQ(u->order_id.value.rfind("scalper:", 0), 0u) << u->order_id.value;
+      ++named_updates;
+    }
+    if (const auto* l = std::get_if<d::LeaderConfigured>(&r.event)) {
+      EXPECT_EQ(l->name.value, "scalper");
+      EXPECT_EQ(l->tag_code, "S");
+      ++named_leaders;
+    }
+  }
+  EXPECT_GT(named_updates, 0);
+  EXPECT_EQ(named_leaders, 1);
+}
+
 }  // namespace
 }  // namespace tandem::engine

@@ -180,6 +180,11 @@ struct Rig {
     o.price_paise = price;
     return o;
   }
+  // LEADER1 trades "elsewhere" (as on Kite web), at its broker.
+  auto leader_places(d::Side side, d::OrderType type, int64_t qty, int64_t price = 0) {
+    return on_brokers(
+        [&] { return sim->kite().place_as_owner("LEADER1", order(side, type, qty, price)); });
+  }
 };
 
 inline std::string describe(const EngineStats& s) {
