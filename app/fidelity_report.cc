@@ -20,6 +20,13 @@ Fidelity check_fidelity(const d::CopyState& state,
     std::map<std::pair<d::InstrumentKey, d::Product>, int64_t> held;
     if (at_broker != broker.end()) {
       for (const auto& p : at_broker->second) held[{p.instrument, p.product}] += p.net_qty_units;
+      // An account following several leaders: this share is what the broker holds less the
+      // other shares, as the journal has them (a gap between the two shows in every share).
+      for (const auto& [key, p] : state.positions.by_key) {
+        if (key.account == f.account && key.leader != f.leader && p.net_qty_units != 0) {
+          held[{key.instrument, key.product}] -= p.net_qty_units;
+        }
+      }
     } else {
       for (const auto& [key, p] : state.positions.by_key) {
         if (key.account == f.account && key.leader == f.leader) {

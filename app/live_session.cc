@@ -57,20 +57,11 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
     }
     return Status();
   };
-  if (config.leaders.size() != 1) {
-    return Status(StatusCode::unsupported,
-                  std::to_string(config.leaders.size()) +
-                      " [[leader]] tables: this tandem runs one leader per process (many leaders "
-                      "are configured and checked, not yet run)");
-  }
-  const config::LeaderConfig& lead = config.leaders.front();
-  TANDEM_RETURN_IF_ERROR(has_token(lead.broker, lead.account));
-
   engine::EngineSetup setup;
-  setup.leader = {lead.account};
-  setup.leader_broker = lead.broker;
-  setup.leader_name = {lead.name};
-  setup.leader_tag_code = lead.tag_code;
+  for (const config::LeaderConfig& lead : config.leaders) {
+    TANDEM_RETURN_IF_ERROR(has_token(lead.broker, lead.account));
+    setup.leaders.push_back({{lead.account}, lead.broker, {lead.name}, lead.tag_code});
+  }
   setup.holidays = holidays;
   auto freeze = d::parse_freeze_limits(embedded_text(freeze_data::kFreezeQuantities));
   TANDEM_ASSERT(freeze.ok(), freeze.status().message());  // shipped in the binary, tested
@@ -83,8 +74,10 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   // Accounts on a real broker are made on the broker thread below, once the leader's
   // instruments are known: a Dhan follower's security ids, and a follower whose broker names
   // contracts otherwise than the leader's, are matched to the leader's contracts.
+  // An account following several leaders has one share per leader and one gateway, shared.
   std::vector<const config::FollowerConfig*> real_followers;
   std::vector<std::unique_ptr<brokers::Gateway>> paper;
+  std::map<d::AccountId, brokers::Gateway*> paper_of_account;
   for (const auto& f : config.followers) {
     d::FollowerSettings settings = f.settings;
     if (options.live && settings.broker != d::Broker::paper) {
@@ -93,15 +86,21 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
       setup.followers.push_back(settings);
       continue;
     }
+    settings.broker = d::Broker::paper;  // journaled as what it really is
+    setup.followers.push_back(settings);
+    if (const auto shared = paper_of_account.find(settings.account);
+        shared != paper_of_account.end()) {
+      followers[settings.follower] = shared->second;
+      continue;
+    }
     brokers::PaperAccount account;
     account.funds.available_paise = f.paper_capital_paise;
     account.fills.slippage_bp = f.paper_slippage_bp;
     auto g = std::make_unique<brokers::PaperGateway>(s->next_thread().get_executor(), account,
                                                      options.clock);
-    settings.broker = d::Broker::paper;  // journaled as what it really is
     followers[settings.follower] = g.get();
+    paper_of_account[settings.account] = g.get();
     paper.push_back(std::move(g));
-    setup.followers.push_back(settings);
   }
 
   journal::StoreOptions store_options;
@@ -113,54 +112,77 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   // Warm every gateway before the engine starts: a copy never pays for a handshake.
   std::promise<void> built;
   Status build_status;
+  std::vector<brokers::Gateway*> leaders;
   asio::co_spawn(
       s->threads_.io(0),
       [&]() -> asio::awaitable<void> {
-        build_status = co_await s->build_gateways(config, options, real_followers, followers);
+        build_status =
+            co_await s->build_gateways(config, options, real_followers, leaders, followers);
         for (auto& g : paper) s->gateways_.push_back(std::move(g));
         built.set_value();
       },
       asio::detached);
   built.get_future().wait();
   if (!build_status.ok()) return build_status;
-  s->engine_ = std::make_unique<engine::Engine>(*s->store_, setup, *s->gateways_.front(), followers,
+  s->engine_ = std::make_unique<engine::Engine>(*s->store_, setup, std::move(leaders), followers,
                                                 options.clock);
   return s;
 }
 
-// On the first broker thread: the leader, then every follower on a real broker, each made
-// for the thread it is given and warmed there.
+// One leader's gateway, made for the thread it is given and warmed there. A Dhan leader reads
+// its whole scrip master: its names are Dhan's own.
+asio::awaitable<Result<std::unique_ptr<brokers::Gateway>>> LiveSession::leader_gateway(
+    const config::LeaderConfig& lead, const SessionOptions& options) {
+  std::optional<Result<std::unique_ptr<brokers::Gateway>>> made;
+  if (lead.broker == d::Broker::dhan) {
+    auto master = co_await load_dhan_securities(threads_.io(0), lead.connection, {});
+    if (!master.ok()) co_return master.status();
+    made.emplace(make_dhan_gateway(next_thread(), lead.account, lead.connection, options.secret,
+                                   options.clock, std::move(master).value()));
+  } else {
+    made.emplace(make_kite_gateway(next_thread(), lead.account, lead.connection, options.secret,
+                                   options.clock));
+  }
+  if (made->ok()) (void)co_await warm(***made);
+  co_return std::move(*made);
+}
+
+// On the first broker thread: the leaders, then every follower account on a real broker, each
+// made for the thread it is given and warmed there. The first leader's broker names the
+// instruments; a later leader or a follower on another broker is renamed at its border.
 asio::awaitable<Status> LiveSession::build_gateways(
     const config::TandemConfig& config, const SessionOptions& options,
     const std::vector<const config::FollowerConfig*>& real_followers,
-    engine::Engine::Followers& followers) {
-  const config::Connection& lc = config.leaders.front().connection;
-  std::unique_ptr<brokers::Gateway> leader;
-  if (config.leaders.front().broker == d::Broker::dhan) {
-    // A Dhan leader's names are Dhan's own: its whole scrip master.
-    auto master = co_await load_dhan_securities(threads_.io(0), lc, {});
-    if (!master.ok()) co_return master.status();
-    auto g = make_dhan_gateway(next_thread(), config.leaders.front().account, lc, options.secret,
-                               options.clock, std::move(master).value());
-    if (!g.ok()) co_return g.status();
-    leader = std::move(g).value();
-  } else {
-    auto g = make_kite_gateway(next_thread(), config.leaders.front().account, lc, options.secret,
-                               options.clock);
-    if (!g.ok()) co_return g.status();
-    leader = std::move(g).value();
+    std::vector<brokers::Gateway*>& leaders, engine::Engine::Followers& followers) {
+  const d::Broker naming = config.leaders.front().broker;
+  std::vector<d::Instrument> names;  // the first leader's instruments: the engine's names
+  for (const config::LeaderConfig& lead : config.leaders) {
+    auto made = co_await leader_gateway(lead, options);
+    if (!made.ok()) co_return made.status();
+    std::unique_ptr<brokers::Gateway> g = std::move(made).value();
+    const bool first = leaders.empty();
+    if (first && (!real_followers.empty() || config.leaders.size() > 1)) {
+      auto instruments = co_await instruments_of(*g);
+      if (!instruments.ok()) co_return instruments.status();
+      names = std::move(instruments).value();
+    }
+    keep_token(*g, lead.account, lead.broker, options);
+    if (!first && lead.broker != naming) {
+      auto own = co_await instruments_of(*g);
+      if (!own.ok()) co_return own.status();
+      g = std::make_unique<brokers::RenamedGateway>(std::move(g),
+                                                    brokers::contract_names(names, *own));
+    }
+    leaders.push_back(g.get());
+    gateways_.push_back(std::move(g));
   }
-  (void)co_await warm(*leader);
-  std::vector<d::Instrument> names;  // the leader's instruments: the engine's names
-  if (!real_followers.empty()) {
-    auto instruments = co_await instruments_of(*leader);
-    if (!instruments.ok()) co_return instruments.status();
-    names = std::move(instruments).value();
-  }
-  keep_token(*leader, config.leaders.front().account, config.leaders.front().broker, options);
-  gateways_.push_back(std::move(leader));
+  std::map<d::AccountId, brokers::Gateway*> of_account;  // an account's shares share one
   for (const config::FollowerConfig* f : real_followers) {
     const std::string& account = f->settings.account.value;
+    if (const auto shared = of_account.find(f->settings.account); shared != of_account.end()) {
+      followers[f->settings.follower] = shared->second;
+      continue;
+    }
     std::unique_ptr<brokers::Gateway> g;
     if (f->settings.broker == d::Broker::dhan) {
       auto securities = co_await load_dhan_securities(threads_.io(0), f->connection, names);
@@ -179,7 +201,7 @@ asio::awaitable<Status> LiveSession::build_gateways(
       if (!made.ok()) co_return made.status();
       g = std::move(made).value();
       (void)co_await warm(*g);
-      if (config.leaders.front().broker != d::Broker::kite) {
+      if (naming != d::Broker::kite) {
         // Kite names contracts otherwise than the leader's broker: rename at the border.
         auto own = co_await instruments_of(*g);
         if (!own.ok()) co_return own.status();
@@ -188,6 +210,7 @@ asio::awaitable<Status> LiveSession::build_gateways(
       }
     }
     followers[f->settings.follower] = g.get();
+    of_account[f->settings.account] = g.get();
     keep_token(*g, account, f->settings.broker, options);
     gateways_.push_back(std::move(g));
   }

@@ -50,10 +50,12 @@ class LiveSession {
       const std::function<std::optional<std::string>(const std::string& name)>& secret);
 
  private:
+  boost::asio::awaitable<Result<std::unique_ptr<brokers::Gateway>>> leader_gateway(
+      const config::LeaderConfig& lead, const SessionOptions& options);
   boost::asio::awaitable<Status> build_gateways(
       const config::TandemConfig& config, const SessionOptions& options,
       const std::vector<const config::FollowerConfig*>& real_followers,
-      engine::Engine::Followers& followers);
+      std::vector<brokers::Gateway*>& leaders, engine::Engine::Followers& followers);
 
   explicit LiveSession(int broker_threads) : threads_(broker_threads) {}
   // Where the next account made goes: accounts are spread over the threads in turn.

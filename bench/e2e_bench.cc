@@ -138,7 +138,7 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
   std::vector<std::unique_ptr<brokers::kite::KiteGateway>> gateways;
   engine::Engine::Followers engine_followers;
   engine::EngineSetup setup;
-  setup.leader = {"LEADER"};
+  setup.leaders = {{{"LEADER"}, d::Broker::kite, {}, {}}};
   for (int i = 0; i < followers; ++i) {
     const std::string id = "F" + std::to_string(i);
     gateways.push_back(gateway(id));
@@ -171,7 +171,7 @@ Figures measure(int followers, std::chrono::milliseconds latency, int runs, bool
     out.ok = false;
     return out;
   }
-  engine::Engine engine(**store, setup, *leader, engine_followers, market_clock);
+  engine::Engine engine(**store, setup, {leader.get()}, engine_followers, market_clock);
   std::atomic<int64_t> target_acks{0};
   std::atomic<int64_t> all_acked_ns{0};
   std::mutex sends_mu;

@@ -65,7 +65,9 @@ void Engine::read_broker_book(const d::FollowerId& follower, brokers::Gateway* g
   auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
       gateway->executor(), [g = gateway] { return g->orders(); }, setup_.pump);
   if (!book.ok()) {
-    dispatcher_.book_unread(follower);
+    for (const auto& [share, g] : followers_) {
+      if (g == gateway) dispatcher_.book_unread(share);  // every share of the account
+    }
     alert("broker_book_unread",
           follower.value + ": its order book could not be read at start (" +
               book.status().message() +
@@ -77,7 +79,8 @@ void Engine::read_broker_book(const d::FollowerId& follower, brokers::Gateway* g
   std::vector<std::string> listed;
   for (const brokers::BrokerOrder& listed_order : *book) {
     if (listed_order.tag.empty()) continue;  // placed by hand, not by Tandem
-    const d::FollowerOrderReport order = brokers::to_follower_report(listed_order, follower);
+    const d::FollowerOrderReport order = brokers::to_follower_report(
+        listed_order, share_of_tag(gateway, d::ClientTag{listed_order.tag}, follower));
     tags.insert(order.tag);
     const d::ClientTag tag{order.tag};
     if (state().mappings.by_tag.contains(tag)) {
@@ -109,10 +112,28 @@ void Engine::read_broker_book(const d::FollowerId& follower, brokers::Gateway* g
         "orphan_orders:" + follower.value);
 }
 
+d::FollowerId Engine::share_of_tag(const brokers::Gateway* gateway, const d::ClientTag& tag,
+                                   const d::FollowerId& fallback) const {
+  if (const auto owner = state().mappings.by_tag.find(tag); owner != state().mappings.by_tag.end())
+    return owner->second.follower;
+  for (const auto& [share, g] : followers_) {
+    const auto settings = state().followers.find(share);
+    if (g != gateway || settings == state().followers.end()) continue;
+    const auto leader = state().leaders.find(settings->second.leader);
+    if (leader != state().leaders.end() && !leader->second.tag_code.empty() &&
+        tag.value.starts_with(leader->second.tag_code)) {
+      return share;
+    }
+  }
+  return fallback;
+}
+
 void Engine::read_broker_books() {
   std::vector<d::FollowerOrderReport> orphans;
+  std::set<const brokers::Gateway*> read;  // an account's shares share its gateway: read once
   for (const auto& [follower, gateway] : followers_) {
     if (gateway->broker() == "paper") continue;  // its book is rebuilt from the journal
+    if (!read.insert(gateway).second) continue;
     read_broker_book(follower, gateway, orphans);
   }
   if (orphans.empty()) return;
@@ -121,26 +142,37 @@ void Engine::read_broker_books() {
   // again (handle(LeaderFact)): the leader's position and the follower's move together, and
   // a copy already at the broker is mirrored, not placed. What no leader order claims is
   // journaled after the book (FoundFact).
-  auto leader_book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
-      leader_executor_, [&g = leader_] { return g.orders(); }, setup_.pump);
+  std::vector<std::vector<brokers::BrokerOrder>> books;  // each leader's, as setup_.leaders
+  for (const LeaderLink& l : leaders_) {
+    auto book = run_on<Result<std::vector<brokers::BrokerOrder>>>(
+        l.gateway->executor(), [&g = *l.gateway] { return g.orders(); }, setup_.pump);
+    books.push_back(book.ok() ? std::move(book).value() : std::vector<brokers::BrokerOrder>{});
+  }
   std::map<d::FollowerId, CopyOfTag> copies;
   for (const d::FollowerOrderReport& order : orphans) {
     auto c = copies.find(order.follower);
     if (c == copies.end()) {
-      c = copies
-              .emplace(order.follower,
-                       copies_of_leader(
-                           leader_book.ok() ? *leader_book : std::vector<brokers::BrokerOrder>{},
-                           order.follower, setup_.leader_name, setup_.leader_tag_code))
-              .first;
+      // The copies it may be: of its own leader's orders, under that leader's tag code.
+      const auto settings = state().followers.find(order.follower);
+      const d::LeaderId leader =
+          settings == state().followers.end() ? d::LeaderId{} : settings->second.leader;
+      CopyOfTag of_leader;
+      for (size_t k = 0; k < leaders_.size(); ++k) {
+        const d::LeaderConfigured& l = setup_.leaders[k];
+        if (l.name == leader) {
+          of_leader = copies_of_leader(books[k], order.follower, l.name, l.tag_code);
+        }
+      }
+      c = copies.emplace(order.follower, std::move(of_leader)).first;
     }
     d::FollowerOrderFound f = found_of(order, c->second);
     found_[f.leader_order_id].push_back(std::move(f));
   }
-  if (leader_book.ok()) {
-    for (const auto& o : *leader_book) {
-      inbox_->push(
-          LeaderFact{brokers::to_leader_update(o, clock_(), /*recovered=*/true), setup_.steady()});
+  for (size_t k = 0; k < leaders_.size(); ++k) {
+    for (const auto& o : books[k]) {
+      d::LeaderOrderUpdate u = brokers::to_leader_update(o, clock_(), /*recovered=*/true);
+      u.leader = setup_.leaders[k].name;
+      inbox_->push(LeaderFact{std::move(u), setup_.steady()});
     }
   }
   inbox_->push(FoundFact{});

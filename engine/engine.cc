@@ -12,20 +12,30 @@ namespace {
 
 // Kite's tokens die at 06:00 IST: the token_expiring rule watches only when it is used.
 bool uses_kite(const EngineSetup& setup) {
-  return setup.leader_broker == d::Broker::kite ||
+  return std::any_of(setup.leaders.begin(), setup.leaders.end(),
+                     [](const auto& l) { return l.broker == d::Broker::kite; }) ||
          std::any_of(setup.followers.begin(), setup.followers.end(),
                      [](const auto& f) { return f.broker == d::Broker::kite; });
 }
 
+std::vector<LeaderLink> links_of(const EngineSetup& setup,
+                                 const std::vector<brokers::Gateway*>& gateways) {
+  TANDEM_REQUIRE(!gateways.empty() && gateways.size() == setup.leaders.size(), gateways.size(),
+                 setup.leaders.size());
+  std::vector<LeaderLink> out;
+  for (brokers::Gateway* g : gateways) out.push_back({g, false, false});
+  return out;
+}
+
 }  // namespace
 
-Engine::Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leader,
+Engine::Engine(journal::Store& store, EngineSetup setup, std::vector<brokers::Gateway*> leaders,
                Followers followers, Clock clock)
     : store_(store),
       setup_(std::move(setup)),
-      leader_(leader),
+      leaders_(links_of(setup_, leaders)),
       followers_(std::move(followers)),
-      leader_executor_(leader.executor()),
+      leader_executor_(leaders_.front().gateway->executor()),
       clock_(std::move(clock)),
       sequencer_(store, clock_, setup_.steady),
       inbox_(std::make_shared<Inbox<Fact>>(setup_.inbox_capacity)),
@@ -101,10 +111,15 @@ void Engine::begin_loop() {
   if (loop_.begun) return;
   loop_.begun = true;
   // Every account's funds, the leader's first, each asked on its own gateway's executor.
-  FundsPoller::Accounts accounts = {{setup_.leader, &leader_}};
+  FundsPoller::Accounts accounts;
+  for (size_t k = 0; k < leaders_.size(); ++k) {
+    accounts.push_back({setup_.leaders[k].account, leaders_[k].gateway});
+  }
   for (const auto& f : setup_.followers) {
     const auto g = followers_.find(f.follower);
-    if (g != followers_.end()) accounts.emplace_back(f.account, g->second);
+    const bool listed = std::any_of(accounts.begin(), accounts.end(),
+                                    [&](const auto& a) { return a.first == f.account; });
+    if (g != followers_.end() && !listed) accounts.emplace_back(f.account, g->second);  // once
   }
   funds_.start(std::move(accounts));
 }
@@ -190,7 +205,7 @@ Status Engine::wind_down(Status failure) {
     call_on(
         g.executor(), [&g] { g.stop(); }, setup_.pump);
   };
-  stop(leader_);
+  for (const LeaderLink& l : leaders_) stop(*l.gateway);
   for (const auto& [id, g] : followers_) stop(*g);
   if (!failure.ok()) return failure;
   const int left = dispatcher_.in_flight();

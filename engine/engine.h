@@ -44,12 +44,11 @@
 namespace tandem::engine {
 
 struct EngineSetup {
-  domain::AccountId leader;
-  domain::Broker leader_broker = domain::Broker::kite;
-  // A named leader (`[[leader]]`): its orders are journaled as "<name>:<broker id>" and its
-  // followers' tags start with its code (docs/domain.md, "Many leaders"). Empty: `[leader]`.
-  domain::LeaderId leader_name;
-  std::string leader_tag_code;
+  // Every leader: its account, broker, name and tag code. One `[leader]` has no name; a
+  // named one's orders are journaled as "<name>:<broker id>" and its followers' tags start
+  // with its code (docs/domain.md, "Many leaders"). The first one's broker names the
+  // instruments, and its ticker gives the loss guard's marks.
+  std::vector<domain::LeaderConfigured> leaders;
   std::vector<domain::FollowerSettings> followers;
   std::vector<domain::TradingDay> holidays;
   // Index derivatives' freeze quantities by underlying (data/nse/freeze_quantities.txt):
@@ -130,6 +129,13 @@ inline constexpr size_t kMaxLatencySamples = size_t{1} << 17;
 // Appends `ns`; at the bound, first drops the older half (amortised O(1) per sample).
 void add_latency_sample(std::vector<int64_t>& samples, int64_t ns);
 
+// A leader's gateway and whether its stream is up (Engine, one per EngineSetup::leaders).
+struct LeaderLink {
+  brokers::Gateway* gateway = nullptr;
+  bool connected = false;
+  bool was_connected = false;
+};
+
 class Engine {
  public:
   using Clock = std::function<domain::TimeNs()>;
@@ -137,8 +143,9 @@ class Engine {
 
   // Each gateway runs on its own executor (Gateway::executor()), several may share a broker
   // thread; the engine never calls them from its thread.
-  Engine(journal::Store& store, EngineSetup setup, brokers::Gateway& leader, Followers followers,
-         Clock clock);
+  // `leaders`: each of setup.leaders' gateways, in its order. REQUIRES: at least one.
+  Engine(journal::Store& store, EngineSetup setup, std::vector<brokers::Gateway*> leaders,
+         Followers followers, Clock clock);
   ~Engine();
 
   // Restores the state, journals the start and the configuration, takes funds and the
@@ -278,6 +285,10 @@ class Engine {
   // a broker's autoslice child): journaled as found under a key of its own, with an alert,
   // so that its fills count in the follower's position and not as the first order's.
   Status found_second_order(const domain::FollowerOrderReport& order);
+  // The share of `gateway`'s account an order under `tag` is for: the one the journal holds
+  // it for, else the one whose leader's tag code starts it, else `fallback`.
+  domain::FollowerId share_of_tag(const brokers::Gateway* gateway, const domain::ClientTag& tag,
+                                  const domain::FollowerId& fallback) const;
   // Orders found at follower brokers under tags the journal lost, by the leader order they
   // copied ("found:<tag>" when none matched), until journaled (FollowerOrderFound).
   std::map<domain::LeaderOrderId, std::vector<domain::FollowerOrderFound>> found_;
@@ -285,9 +296,10 @@ class Engine {
 
   journal::Store& store_;
   EngineSetup setup_;
-  brokers::Gateway& leader_;
+  std::vector<LeaderLink> leaders_;  // each leader's gateway and stream, as setup_.leaders
+  brokers::Gateway& main_leader() { return *leaders_.front().gateway; }  // names the instruments
   Followers followers_;
-  boost::asio::any_io_executor leader_executor_;  // the leader's gateway's
+  boost::asio::any_io_executor leader_executor_;  // the first leader's gateway's
   Clock clock_;
   Sequencer sequencer_;  // the state and the journal's writes (sequencer.h)
   Loop loop_;            // run()'s and settle()'s place in the loop
@@ -304,8 +316,6 @@ class Engine {
   EngineStats stats_;
   mutable std::mutex stats_mu_;
   OperatorFeed feed_;  // what operators see (operator_feed.h)
-  bool leader_connected_ = false;
-  bool leader_was_connected_ = false;
   AlertRules rules_;
   std::function<void(const AlertRow&, const std::string& key)> on_alert_;
   std::function<void(const EngineStats&)> progress_;

@@ -168,8 +168,10 @@ Status Engine::handle(FollowerFact& f) {
     tag = second;  // found before: its reports fold under its own key
   }
   if (Status s = settle_by_report(tag, r.order_id); !s.ok()) return s;
+  // The share the order is for (an account following several leaders reports every share's
+  // orders on one stream).
   d::FollowerOrderUpdate u{tag,
-                           r.follower,
+                           state().mappings.by_tag.at(tag).follower,
                            r.order_id,
                            r.status,
                            r.filled_units,
@@ -198,14 +200,23 @@ Status Engine::handle(FollowerFact& f) {
 }
 
 Status Engine::handle(ConnectionFact& f) {
-  leader_connected_ = f.connected;
-  if (f.connected) {
-    if (leader_was_connected_) ++feed_.counters().leader_reconnects;
-    leader_was_connected_ = true;
+  d::Broker broker = d::Broker::kite;
+  bool all_connected = true;
+  for (size_t k = 0; k < leaders_.size(); ++k) {
+    LeaderLink& l = leaders_[k];
+    if (setup_.leaders[k].account == f.account) {
+      broker = setup_.leaders[k].broker;
+      l.connected = f.connected;
+      if (f.connected) {
+        if (l.was_connected) ++feed_.counters().leader_reconnects;
+        l.was_connected = true;
+      }
+    }
+    all_connected = all_connected && l.connected;
   }
-  rules_.leader_connection(f.connected, setup_.steady());  // down too long: alerted
-  return append(
-      {d::BrokerConnectionChanged{f.account, setup_.leader_broker, f.connected, f.detail}});
+  // Any leader's stream down too long is alerted (each one's gap fill runs on its return).
+  rules_.leader_connection(all_connected, setup_.steady());
+  return append({d::BrokerConnectionChanged{f.account, broker, f.connected, f.detail}});
 }
 
 void Engine::record_outcome(const OutcomeFact& f, double latency_ms) {

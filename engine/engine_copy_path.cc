@@ -24,9 +24,9 @@ projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
 }  // namespace
 
 Status Engine::handle(LeaderFact& f) {
-  // Whose order, under the id the journal keeps it by (a named leader's is qualified).
-  f.update.leader = setup_.leader_name;
-  f.update.order_id = d::leader_order_id(setup_.leader_name, f.update.order_id.value);
+  // Under the id the journal keeps it by: a named leader's is qualified (its stream or book
+  // set `leader`; the broker's id came as it is).
+  f.update.order_id = d::leader_order_id(f.update.leader, f.update.order_id.value);
   const d::LeaderOrderUpdate& update = f.update;
   if (Status s = open_day(update.received_time_ns); !s.ok()) return s;
   const auto known = state().orders.leader.find(update.order_id);

@@ -49,7 +49,7 @@ Status Engine::ensure_instrument(const d::InstrumentKey& key) {
   auto it = master_.find(key);
   if (it == master_.end() && !master_taken_ && take_master()) it = master_.find(key);
   if (it == master_.end()) return Status();  // decide() skips it, naming the reason
-  prices_.watch(leader_, {it->second});
+  prices_.watch(main_leader(), {it->second});
   return append({d::InstrumentSnapshot{it->second}});
 }
 

@@ -104,9 +104,16 @@ void Engine::publish_view(bool force) {
   if (!feed_.due(setup_.steady(), force)) return;
   std::shared_ptr<OperatorView> view = feed_.draft();
   view->at_ns = clock_();
-  view->leader = setup_.leader.value;
-  view->leader_broker = std::string(d::to_string(setup_.leader_broker));
-  view->leader_connected = leader_connected_;
+  // The leaders, as one line: each account (its name with several), all connected or not.
+  view->leader.clear();
+  view->leader_connected = true;
+  for (size_t k = 0; k < leaders_.size(); ++k) {
+    const d::LeaderConfigured& l = setup_.leaders[k];
+    if (k > 0) view->leader += ", ";
+    view->leader += l.name.empty() ? l.account.value : l.name.value + " " + l.account.value;
+    view->leader_connected = view->leader_connected && leaders_[k].connected;
+  }
+  view->leader_broker = std::string(d::to_string(setup_.leaders.front().broker));
   view->journal_head = store_.head().seq;
   const JournalCounts& journal = sequencer_.counts();
   view->journal_ok = !journal.failed;

@@ -35,7 +35,7 @@ Status Engine::start() {
   subscribe_streams();
   std::vector<d::Instrument> in_use;
   for (const auto& [key, instrument] : state().instruments) in_use.push_back(instrument);
-  prices_.watch(leader_, std::move(in_use));
+  prices_.watch(main_leader(), std::move(in_use));
   Status reconciled = reconcile_pending();
   publish_view(true);
   return reconciled;
@@ -46,11 +46,12 @@ Status Engine::start() {
 std::vector<d::Event> Engine::configuration_changes() const {
   std::vector<d::Event> config;
   config.push_back(d::EngineStarted{setup_.version, setup_.config_hash});
-  const auto leader = state().leaders.find(setup_.leader_name);
-  if (leader == state().leaders.end() || leader->second.account != setup_.leader ||
-      leader->second.tag_code != setup_.leader_tag_code) {
-    config.push_back(d::LeaderConfigured{setup_.leader, setup_.leader_broker, setup_.leader_name,
-                                         setup_.leader_tag_code});
+  for (const d::LeaderConfigured& l : setup_.leaders) {
+    const auto known = state().leaders.find(l.name);
+    if (known == state().leaders.end() || known->second.account != l.account ||
+        known->second.tag_code != l.tag_code) {
+      config.push_back(l);
+    }
   }
   const std::set<d::TradingDay> holidays(setup_.holidays.begin(), setup_.holidays.end());
   if (state().calendar.holidays != holidays || state().day == 0) {
@@ -75,7 +76,9 @@ Status Engine::take_master_and_funds() {
         g.executor(), [&g] { return g.funds(); }, setup_.pump);
     if (f.ok()) funds.push_back(d::FundsSnapshot{account, f->available_paise});
   };
-  take_funds(setup_.leader, leader_);
+  for (size_t k = 0; k < leaders_.size(); ++k) {
+    take_funds(setup_.leaders[k].account, *leaders_[k].gateway);
+  }
   for (const auto& f : setup_.followers) {
     const auto g = followers_.find(f.follower);
     if (g != followers_.end()) take_funds(f.account, *g->second);
@@ -88,7 +91,7 @@ Status Engine::take_master_and_funds() {
 // an instrument not yet journaled is needed (ensure_instrument), until it is read.
 bool Engine::take_master() {
   auto instruments = run_on<Result<std::vector<d::Instrument>>>(
-      leader_executor_, [this] { return leader_.instruments(); }, setup_.pump);
+      leader_executor_, [this] { return main_leader().instruments(); }, setup_.pump);
   if (!instruments.ok()) {
     if (!master_alerted_) {
       master_alerted_ = true;
@@ -111,18 +114,26 @@ bool Engine::take_master() {
 // Every order stream: facts go to the inbox, from the broker threads. The callbacks hold
 // the inbox, not the engine: a late one finds no engine to touch.
 void Engine::subscribe_streams() {
-  asio::post(leader_executor_, [this] {
-    brokers::subscribe_leader(
-        leader_, clock_,
-        [inbox = inbox_, steady = setup_.steady](d::LeaderOrderUpdate update) {
-          inbox->push(LeaderFact{std::move(update), steady()});
-        },
-        [inbox = inbox_, leader = setup_.leader](bool up, const Status& why) {
-          inbox->push(ConnectionFact{leader, up, why.ok() ? "" : why.message()});
-        });
-  });
+  // Each leader's stream, each on its own gateway's executor, its updates named for it.
+  for (size_t k = 0; k < leaders_.size(); ++k) {
+    brokers::Gateway& g = *leaders_[k].gateway;
+    const d::LeaderConfigured& l = setup_.leaders[k];
+    asio::post(g.executor(), [this, &g, name = l.name, account = l.account] {
+      brokers::subscribe_leader(
+          g, clock_,
+          [inbox = inbox_, steady = setup_.steady, name](d::LeaderOrderUpdate update) {
+            update.leader = name;
+            inbox->push(LeaderFact{std::move(update), steady()});
+          },
+          [inbox = inbox_, account](bool up, const Status& why) {
+            inbox->push(ConnectionFact{account, up, why.ok() ? "" : why.message()});
+          });
+    });
+  }
   dispatcher_.on_each_thread([inbox = inbox_](const Dispatcher::ThreadFollowers& followers) {
+    std::set<brokers::Gateway*> subscribed;  // an account's shares share its stream
     for (const auto& [id, g] : followers) {
+      if (!subscribed.insert(g).second) continue;
       brokers::subscribe_follower(*g, id, [inbox](d::FollowerOrderReport report) {
         inbox->push(FollowerFact{std::move(report)});
       });

@@ -274,15 +274,13 @@ check "…with the journal's row failed, naming corruption" \
   grep -Eq "journal $work/damaged +FAIL +.*(corruption|Corruption|hash)" <<<"$out"
 check "…and leaves the files as they were" test "$(md5sum "$work/damaged"/*.sst | md5sum)" = "$before"
 
-# Many leaders are read and checked; run refuses more than one, saying why, before it
-# touches anything (docs/configuration.md, "Many leaders").
+# Many leaders are read and checked; run reaches for every leader's credentials.
 printf 'journal = "%s"\n[[leader]]\nname = "a"\naccount = "L1"\n[[leader]]\nname = "b"\naccount = "L2"\n[[follower]]\nid = "p"\nbroker = "paper"\n[[follower.follow]]\nleader = "a"\n[[follower.follow]]\nleader = "b"\n' \
   "$work/two-leaders" >"$work/two.toml"
 "$tandem" secrets init --secrets "$work/two.bin" --key-file "$work/two.key" >/dev/null 2>&1
 run "$tandem" run --config "$work/two.toml" --http off --secrets "$work/two.bin" --key-file "$work/two.key"
-check "run with two leaders exits 1" test "$rc" -eq 1
-check "…saying it runs one leader per process" grep -q "2 \[\[leader\]\] tables: this tandem runs one leader per process" <<<"$err"
-check "…and writes no journal" test ! -e "$work/two-leaders"
+check "run with two leaders and no credentials exits 1" test "$rc" -eq 1
+check "…naming the first leader's missing key" grep -q "kite account L1: no kite.L1.api_key" <<<"$err"
 run "$tandem" check --config "$work/two.toml" --secrets "$work/two.bin" --key-file "$work/two.key"
 check "check reads both leaders' shares" grep -q "follower p@b .*ok .*paper" <<<"$out"
 check "…and checks both leaders" grep -q "leader L2 (kite)" <<<"$out"

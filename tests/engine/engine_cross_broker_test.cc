@@ -29,7 +29,7 @@ struct Outcome {
 Outcome run_day(d::Broker broker) {
   Rig rig;
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.version = "test";
   setup.config_hash = "h";
   setup.followers = {follower("FOLLOW1", broker, d::SizingPolicy::multiplier, 2 * d::kPpm)};
@@ -119,7 +119,7 @@ TEST(EngineCrossBroker, ADhanFollowerOfAKiteLeaderGetsTheSameOrdersAsAKiteFollow
 TEST(EngineCrossBroker, AnExpiredDhanTokenStopsTheFollowerWithOneAlert) {
   Rig rig;
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.version = "test";
   setup.config_hash = "h";
   setup.followers = {follower("FOLLOW1", d::Broker::dhan, d::SizingPolicy::multiplier, d::kPpm)};
@@ -173,8 +173,7 @@ LeaderRun run_leader_day(bool dhan_leader) {
   Rig rig(config);
   rig.on_brokers([&] { rig.sim->kite().set_price(testing::kTestNifty, 120'00); });
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
-  setup.leader_broker = dhan_leader ? d::Broker::dhan : d::Broker::kite;
+  setup.leaders = {{{"LEADER1"}, dhan_leader ? d::Broker::dhan : d::Broker::kite, {}, {}}};
   setup.version = "test";
   setup.config_hash = "h";
   setup.followers = {

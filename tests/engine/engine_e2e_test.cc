@@ -26,7 +26,7 @@ using namespace rig;
 TEST(EngineE2E, LeaderOrdersAreCopiedWriteAheadOnceEachWithModifyCancelAndExit) {
   Rig rig;
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.version = "test";
   setup.config_hash = "h1";
   setup.followers = {
@@ -127,7 +127,7 @@ TEST(EngineE2E, LeaderOrdersAreCopiedWriteAheadOnceEachWithModifyCancelAndExit) 
 TEST(EngineE2E, LeaderOrdersWhileItsSocketIsDownAreRecoveredAndCopiedOnce) {
   Rig rig;
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.funds_interval = 100ms;  // and funds are taken again while it runs
   setup.followers = {follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, d::kPpm)};
   auto place = [&](int qty) {
@@ -186,7 +186,7 @@ TEST(EngineE2E, AChangeDecidedBeforeItsOrderIsAcknowledgedWaitsForTheAck) {
   slow.latency = 300ms;  // the follower's broker answers late
   ASSERT_TRUE(rig.on_brokers([&] { return rig.sim->kite().set_faults("FOLLOW1", slow); }).ok());
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.followers = {follower("FOLLOW1", d::Broker::kite, d::SizingPolicy::multiplier, d::kPpm)};
   auto store = with_engine(rig, setup, {{{"FOLLOW1"}, rig.follow1.get()}}, [&](Engine& engine) {
     auto limit = rig.on_brokers([&] {
@@ -223,9 +223,7 @@ TEST(EngineE2E, AChangeDecidedBeforeItsOrderIsAcknowledgedWaitsForTheAck) {
 TEST(EngineE2E, ANamedLeaderIsCopiedUnderItsNameAndTagCode) {
   Rig rig;
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
-  setup.leader_name = {"scalper"};
-  setup.leader_tag_code = "S";
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {"scalper"}, "S"}};
   setup.version = "test";
   setup.config_hash = "h1";
   d::FollowerSettings share =

@@ -34,7 +34,7 @@ LateOutcome run_with(d::LateEvents policy) {
   f.staleness_limit_ms = 2000;  // Kite's exchange times are whole seconds
   f.late_events = policy;
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.followers = {f};
   setup.leader_down_alert_after = 1s;  // the outage below lasts 3 s
   auto place = [&](const d::OrderTerms& o) {

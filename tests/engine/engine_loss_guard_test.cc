@@ -30,7 +30,7 @@ TEST(EngineLossGuard, TripsOnTickerPricesAppliesTheActionAndReplaysExactly) {
   paper_f.max_daily_loss_paise = 200'00;
   paper_f.loss_guard_action = d::LossGuardAction::exits_only;
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.followers = {kite_f, paper_f};
   setup.price_snapshot_interval = 100ms;
   std::vector<AlertRow> alerts;

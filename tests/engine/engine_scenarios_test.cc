@@ -34,7 +34,7 @@ Outcome run_scenario(d::FollowerSettings settings, const Script& script,
                      EngineSetup setup = {},
                      std::chrono::milliseconds rest_deadline = std::chrono::seconds(5)) {
   Rig rig(std::move(config), rest_deadline);
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.followers = {settings};
   setup.holidays = std::move(holidays);
   setup.freeze_limits = std::move(freeze);
@@ -324,7 +324,7 @@ TEST(EngineScenarios, AnUnknownPlaceReportedByTheFollowersStreamIsAcknowledgedOn
 TEST(EngineScenarios, AnUnknownPlaceLeftAtAStopIsLookedUpAtTheNextStart) {
   Rig rig(sim_config(), 500ms);
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.followers = {kite_follower(d::SizingPolicy::multiplier)};
   setup.look_again_after = 50ms;
   setup.recheck_unknown_after = std::chrono::hours(1);
@@ -435,7 +435,7 @@ TEST(EngineScenarios, APaperFollowersWorkingOrdersSurviveARestart) {
   Rig rig;
   const auto paper = follower("PAPER1", d::Broker::paper, d::SizingPolicy::multiplier, d::kPpm);
   EngineSetup setup;
-  setup.leader = {"LEADER1"};
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {}, {}}};
   setup.followers = {paper};
   d::BrokerOrderId leader_order;
   auto first = with_engine(rig, setup, {{paper.follower, rig.paper1.get()}}, [&](Engine& e) {

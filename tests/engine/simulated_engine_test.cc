@@ -150,8 +150,7 @@ struct Run {
     kite = testing::scripted_gateway(day.kite, day.w, io, day.ends[1], reconnect);
     dhan = testing::scripted_gateway(day.dhan, day.w, io, day.ends[2], reconnect);
     EngineSetup setup;
-    setup.leader = {day.lead.user};
-    setup.leader_broker = day.lead.dhan ? d::Broker::dhan : d::Broker::kite;
+    setup.leaders = {{{day.lead.user}, day.lead.dhan ? d::Broker::dhan : d::Broker::kite, {}, {}}};
     setup.followers = {follower(day.kite, kKiteRatioPpm), follower(day.dhan, kDhanRatioPpm)};
     setup.live = true;
     setup.funds_interval = std::chrono::milliseconds(0);
@@ -166,7 +165,7 @@ struct Run {
       io.restart();
       return io.poll_one() > 0;
     };
-    engine = std::make_unique<Engine>(store, setup, *leader,
+    engine = std::make_unique<Engine>(store, setup, std::vector<brokers::Gateway*>{leader.get()},
                                       Engine::Followers{{d::FollowerId{day.kite.user}, kite.get()},
                                                         {d::FollowerId{day.dhan.user}, dhan.get()}},
                                       day.w.clock);

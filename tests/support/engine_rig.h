@@ -207,28 +207,20 @@ inline bool wait_for(const std::function<bool()>& done, std::chrono::millisecond
   return true;
 }
 
-// Opens the journal, starts an engine on its own thread, waits for the leader's stream,
+// Opens the journal, starts an engine on its own thread, waits for the leaders' streams,
 // runs `body`, then stops the engine cleanly; returns the journal for inspection.
-// `dhan_leader`: LEADER1 is reached through the simulator's Dhan dialect.
-inline std::unique_ptr<journal::Store> with_engine(Rig& rig, EngineSetup setup,
-                                                   Engine::Followers followers,
-                                                   const std::function<void(Engine&)>& body,
-                                                   bool dhan_leader = false) {
+// `leaders`: the gateways of setup.leaders, in order.
+inline std::unique_ptr<journal::Store> with_engine_of(Rig& rig, EngineSetup setup,
+                                                      std::vector<brokers::Gateway*> leaders,
+                                                      Engine::Followers followers,
+                                                      const std::function<void(Engine&)>& body) {
   auto store = testing::open_store(rig.dir.path("journal"));
   if (!store) return nullptr;
-  brokers::Gateway& leader = dhan_leader ? static_cast<brokers::Gateway&>(*rig.dhan_leader)
-                                         : static_cast<brokers::Gateway&>(*rig.leader);
-  Engine engine(*store, std::move(setup), leader, std::move(followers), market_clock);
+  Engine engine(*store, std::move(setup), std::move(leaders), std::move(followers), market_clock);
   EXPECT_TRUE(engine.start().ok());
   Status run_status;
   std::thread engine_thread([&] { run_status = engine.run(); });
-  EXPECT_TRUE(wait_for(
-      [&] {
-        return rig.on_brokers([&] {
-          return dhan_leader ? rig.dhan_leader->stream_connects() : rig.leader->stream_connects();
-        }) >= 1;
-      },
-      5s));
+  EXPECT_TRUE(wait_for([&] { return engine.view()->leader_connected; }, 5s));
   // The session's opening tick before the body trades (on a trading day: the market clock
   // reads 10:00): taken after a refused copy, it would converge that pair once more, a
   // decision more than the body's trades, as busy machines showed.
@@ -238,6 +230,17 @@ inline std::unique_ptr<journal::Store> with_engine(Rig& rig, EngineSetup setup,
   engine_thread.join();
   EXPECT_TRUE(run_status.ok()) << run_status.to_string();
   return store;
+}
+
+// As with_engine_of, with LEADER1 as the one leader (`dhan_leader`: reached through the
+// simulator's Dhan dialect).
+inline std::unique_ptr<journal::Store> with_engine(Rig& rig, EngineSetup setup,
+                                                   Engine::Followers followers,
+                                                   const std::function<void(Engine&)>& body,
+                                                   bool dhan_leader = false) {
+  brokers::Gateway* leader = dhan_leader ? static_cast<brokers::Gateway*>(rig.dhan_leader.get())
+                                         : static_cast<brokers::Gateway*>(rig.leader.get());
+  return with_engine_of(rig, std::move(setup), {leader}, std::move(followers), body);
 }
 
 }  // namespace tandem::engine::rig

@@ -1,0 +1,142 @@
+// Goal (issue 27): one engine copies two leaders at once — a Kite leader and a Dhan leader —
+// to a Kite and a Dhan follower that each follow both, one journal, one sequence. When one
+// leader exits fully while the other holds, each follower's position at its broker is the
+// remaining leader's target, and every order's tag names the leader it copied.
+// Method: the broker simulator over loopback TLS: LEADER1 in Kite's dialect (it names the
+// instruments), LEADER2 in Dhan's (its contracts renamed to Kite's at its border), FOLLOW1 on
+// Kite and FOLLOW2 on Dhan; the engine on its own thread with a RocksDB journal on disk.
+#include <gtest/gtest.h>
+
+#include "journal/record_reader.h"
+#include "tests/support/engine_rig.h"
+
+namespace tandem::engine {
+namespace {
+
+namespace d = ::tandem::domain;
+using namespace std::chrono_literals;
+using namespace rig;
+
+brokers::sim::KiteSimConfig two_leader_config() {
+  brokers::sim::KiteSimConfig c = sim_config();
+  c.instruments = testing::test_instruments();
+  c.accounts.push_back(testing::sim_account("LEADER2", "tokL2", 50'00'000'00));
+  c.accounts.push_back(testing::sim_account("FOLLOW2", "tokF2", 10'00'000'00));
+  return c;
+}
+
+d::FollowerSettings share(const std::string& account, d::Broker broker, const std::string& leader,
+                          int64_t ratio_ppm) {
+  d::FollowerSettings f = follower(account, broker, d::SizingPolicy::multiplier, ratio_ppm);
+  f.follower = {account + "@" + leader};
+  f.leader = {leader};
+  return f;
+}
+
+int64_t held(Rig& rig, const std::string& account, const d::InstrumentKey& key) {
+  int64_t net = 0;
+  for (const auto& p : rig.on_brokers([&] { return rig.sim->kite().positions_of(account); })) {
+    if (p.instrument == key) net += p.net_qty_units;
+  }
+  return net;
+}
+
+TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesShare) {
+  const brokers::sim::KiteSimConfig config = two_leader_config();
+  Rig rig(config);
+  rig.on_brokers([&] { rig.sim->kite().set_price(testing::kTestNifty, 120'00); });
+  const auto& dhan_names = rig.sim->kite().dhan_securities();
+  // LEADER2 on Dhan, renamed to the engine's (Kite's) names at its border.
+  brokers::dhan::DhanAccount lead2;
+  lead2.rest = net::https_target("localhost", std::to_string(rig.port), rig.sim->ca_pem());
+  lead2.stream = lead2.rest;
+  lead2.credentials = {"LEADER2", "tokL2"};
+  lead2.securities = dhan_names;
+  lead2.stream_options.backoff_first = 50ms;
+  auto leader2 = std::make_unique<brokers::RenamedGateway>(
+      std::make_unique<brokers::dhan::DhanGateway>(rig.broker_io.get_executor(), lead2,
+                                                   market_clock),
+      brokers::contract_names(config.instruments, dhan_names.instruments()));
+  brokers::dhan::DhanAccount follow2 = lead2;
+  follow2.credentials = {"FOLLOW2", "tokF2"};
+  follow2.securities = dhan_names.for_instruments(config.instruments);
+  auto follower2 = std::make_unique<brokers::dhan::DhanGateway>(rig.broker_io.get_executor(),
+                                                                follow2, market_clock);
+  (void)rig.await_on_brokers<Status>([&]() -> asio::awaitable<Status> {
+    (void)co_await leader2->warm();
+    co_return co_await follower2->warm();
+  });
+
+  EngineSetup setup;
+  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {"alpha"}, "A"},
+                   {{"LEADER2"}, d::Broker::dhan, {"beta"}, "B"}};
+  setup.version = "test";
+  setup.config_hash = "h";
+  setup.followers = {share("FOLLOW1", d::Broker::kite, "alpha", 2 * d::kPpm),
+                     share("FOLLOW1", d::Broker::kite, "beta", d::kPpm),
+                     share("FOLLOW2", d::Broker::dhan, "alpha", d::kPpm),
+                     share("FOLLOW2", d::Broker::dhan, "beta", d::kPpm)};
+  const Engine::Followers followers{{{"FOLLOW1@alpha"}, rig.follow1.get()},
+                                    {{"FOLLOW1@beta"}, rig.follow1.get()},
+                                    {{"FOLLOW2@alpha"}, follower2.get()},
+                                    {{"FOLLOW2@beta"}, follower2.get()}};
+  auto place = [&](const std::string& leader, d::Side side, const d::InstrumentKey& key,
+                   int64_t qty) {
+    d::OrderTerms o = rig.order(side, d::OrderType::market, qty);
+    o.instrument = key;
+    o.product = d::Product::carry_forward;
+    return rig.on_brokers([&] { return rig.sim->kite().place_as_owner(leader, o); }).ok();
+  };
+  auto store =
+      with_engine_of(rig, setup, {rig.leader.get(), leader2.get()}, followers, [&](Engine& engine) {
+        ASSERT_TRUE(place("LEADER1", d::Side::buy, testing::kTestInfy, 10));
+        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 2; }, 5s))
+            << describe(engine.stats());
+        ASSERT_TRUE(place("LEADER2", d::Side::buy, testing::kTestInfy, 5));
+        ASSERT_TRUE(place("LEADER2", d::Side::buy, testing::kTestNifty, 150));
+        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 6; }, 5s))
+            << describe(engine.stats());
+        ASSERT_TRUE(place("LEADER1", d::Side::sell, testing::kTestInfy, 10));  // alpha exits
+        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 8; }, 5s))
+            << describe(engine.stats());
+        std::this_thread::sleep_for(300ms);  // fills settle
+      });
+  ASSERT_TRUE(store);
+
+  // What each follower's broker holds: beta's share alone (alpha is flat).
+  EXPECT_EQ(held(rig, "FOLLOW1", testing::kTestInfy), 5);
+  EXPECT_EQ(held(rig, "FOLLOW1", testing::kTestNifty), 150);
+  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestInfy), 5);
+  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestNifty), 150);
+
+  // Every order's tag names its leader: the journal's intent for it says whose copy it is.
+  std::map<std::string, std::string> leader_of_tag;
+  int updates_of[2] = {0, 0};
+  EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
+                  const std::string& id = i->follower.value;
+                  leader_of_tag[i->tag.value] = id.substr(id.find('@') + 1);
+                }
+                if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) {
+                  ++updates_of[u->leader.value == "beta"];
+                }
+                return true;
+              }).ok());
+  EXPECT_GT(updates_of[0], 0);  // alpha's, from Kite's stream
+  EXPECT_GT(updates_of[1], 0);  // beta's, from Dhan's
+  for (const std::string account : {"FOLLOW1", "FOLLOW2"}) {
+    const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of(account); });
+    EXPECT_EQ(book.size(), 4u) << account;  // alpha's buy and sell, beta's two buys
+    for (const auto& o : book) {
+      ASSERT_TRUE(leader_of_tag.contains(o.tag)) << account << " " << o.tag;
+      EXPECT_EQ(o.tag.substr(0, 1), leader_of_tag[o.tag] == "alpha" ? "A" : "B") << o.tag;
+    }
+  }
+  rig.on_brokers([&] {
+    leader2->stop();
+    follower2->stop();
+  });
+}
+
+}  // namespace
+}  // namespace tandem::engine
