@@ -19,45 +19,74 @@ std::future<Result<CommandDone>> Engine::command(OperatorCommand command) {
   return result;
 }
 
+// The shares a command names: the follower itself, or, for a follower of several leaders
+// named by its own id, each of its shares ("<id>@<leader>"). Empty: no such follower.
+std::vector<d::FollowerId> Engine::shares_named(const d::FollowerId& follower) const {
+  if (state().followers.contains(follower)) return {follower};
+  std::vector<d::FollowerId> out;
+  const std::string prefix = follower.value + "@";
+  for (const auto& [id, settings] : state().followers) {
+    if (id.value.starts_with(prefix)) out.push_back(id);
+  }
+  return out;
+}
+
+// What a pause, resume or kill switch journals: only what changes anything.
+std::vector<d::Event> Engine::control_events(const OperatorCommand& c,
+                                             const std::vector<d::FollowerId>& shares) const {
+  using Kind = OperatorCommand::Kind;
+  std::vector<d::Event> events;
+  const bool all = c.kind == Kind::pause_all || c.kind == Kind::resume_all;
+  std::vector<d::FollowerId> targets = shares;
+  if (all) {
+    targets.clear();
+    for (const auto& [id, settings] : state().followers) targets.push_back(id);
+  }
+  const bool pausing = c.kind == Kind::pause || c.kind == Kind::pause_all ||
+                       (c.kind == Kind::flatten && c.pause_first);
+  const bool resuming = c.kind == Kind::resume || c.kind == Kind::resume_all;
+  for (const d::FollowerId& id : targets) {
+    const bool paused = state().paused.contains(id);
+    if (pausing && !paused) {
+      // The kill switch: every follower paused in one durable batch (and back again).
+      const std::string why = all && c.reason.empty() ? "kill switch" : c.reason;
+      events.push_back(d::FollowerPaused{id, c.by, why});
+    } else if (resuming && paused) {
+      events.push_back(d::FollowerResumed{id, c.by});
+    }
+  }
+  return events;
+}
+
 // Controls are idempotent: a pause of a paused follower (a resume of a running one, a kill
-// switch with everyone paused) journals nothing and raises no alert; the answer says so.
+// switch with everyone paused) journals nothing and raises no alert; the answer says so. A
+// follower of several leaders is controlled share by share, or all its shares at once.
 Status Engine::handle(OperatorFact& f) {
   using Kind = OperatorCommand::Kind;
   const OperatorCommand& c = f.command;
   const bool one = c.kind == Kind::pause || c.kind == Kind::resume || c.kind == Kind::flatten;
-  if (one && !state().followers.contains(c.follower)) {
+  const std::vector<d::FollowerId> shares =
+      one ? shares_named(c.follower) : std::vector<d::FollowerId>{};
+  if (one && shares.empty()) {
     f.done->set_value(Status::not_found("no follower " + c.follower.value));
     return Status();
   }
-  std::vector<d::Event> events;
-  const bool paused = one && state().paused.contains(c.follower);
-  if ((c.kind == Kind::pause || (c.kind == Kind::flatten && c.pause_first)) && !paused) {
-    events.push_back(d::FollowerPaused{c.follower, c.by, c.reason});
-  } else if (c.kind == Kind::resume && paused) {
-    events.push_back(d::FollowerResumed{c.follower, c.by});
-  } else if (c.kind == Kind::pause_all || c.kind == Kind::resume_all) {
-    // The kill switch: every follower paused in one durable batch (and back again).
-    for (const auto& [id, settings] : state().followers) {
-      const bool is_paused = state().paused.contains(id);
-      if (c.kind == Kind::pause_all && !is_paused) {
-        events.push_back(d::FollowerPaused{id, c.by, c.reason.empty() ? "kill switch" : c.reason});
-      } else if (c.kind == Kind::resume_all && is_paused) {
-        events.push_back(d::FollowerResumed{id, c.by});
-      }
-    }
-  }
+  std::vector<d::Event> events = control_events(c, shares);
+  const bool newly_paused = !events.empty() && c.kind == Kind::flatten;
   std::string what;
   const bool changed = !events.empty() || c.kind == Kind::flatten;
   Status s = append(std::move(events));
   if (s.ok() && c.kind == Kind::flatten) {
-    // The request's time makes its tags unique; decide() turns it into the orders.
-    const d::FollowerFlattenRequested request{c.follower, c.by, std::to_string(clock_())};
-    std::vector<d::Event> decided;
-    s = decide_and_send(request, std::nullopt, nullptr, &decided);
-    const size_t orders = decided.size() / 2;
-    what = std::string(c.pause_first && !paused ? "paused and flattened " : "flatten ") +
-           c.follower.value + ": " + std::to_string(orders) +
-           " orders (cancels and closing orders)";
+    size_t orders = 0;
+    for (const d::FollowerId& share : shares) {
+      // The request's time makes its tags unique; decide() turns it into the orders.
+      const d::FollowerFlattenRequested request{share, c.by, std::to_string(clock_())};
+      std::vector<d::Event> decided;
+      if (s.ok()) s = decide_and_send(request, std::nullopt, nullptr, &decided);
+      orders += decided.size() / 2;
+    }
+    what = std::string(newly_paused ? "paused and flattened " : "flatten ") + c.follower.value +
+           ": " + std::to_string(orders) + " orders (cancels and closing orders)";
   } else if (s.ok()) {
     s = flush();  // reported done only once durable
     what = c.kind == Kind::pause       ? "paused " + c.follower.value

@@ -1,11 +1,14 @@
 // Goal (issue 27): one engine copies two leaders at once — a Kite leader and a Dhan leader —
 // to a Kite and a Dhan follower that each follow both, one journal, one sequence. When one
 // leader exits fully while the other holds, each follower's position at its broker is the
-// remaining leader's target, and every order's tag names the leader it copied.
+// remaining leader's target, and every order's tag names the leader it copied. The operator
+// flattens one share, and pauses a follower of both by its own id (both shares).
 // Method: the broker simulator over loopback TLS: LEADER1 in Kite's dialect (it names the
 // instruments), LEADER2 in Dhan's (its contracts renamed to Kite's at its border), FOLLOW1 on
 // Kite and FOLLOW2 on Dhan; the engine on its own thread with a RocksDB journal on disk.
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "journal/record_reader.h"
 #include "tests/support/engine_rig.h"
@@ -100,22 +103,43 @@ TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesSh
         ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 8; }, 5s))
             << describe(engine.stats());
         std::this_thread::sleep_for(300ms);  // fills settle
+        // The operator flattens one share (FOLLOW2's of beta), then pauses the whole of
+        // FOLLOW1 (both its shares) by the follower's own id.
+        OperatorCommand flatten{OperatorCommand::Kind::flatten, {"FOLLOW2@beta"}, "ops", "", true};
+        auto flattened = engine.command(flatten).get();
+        ASSERT_TRUE(flattened.ok()) << flattened.status().to_string();
+        EXPECT_TRUE(flattened->changed);
+        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 10; }, 5s))
+            << describe(engine.stats());
+        auto paused =
+            engine.command({OperatorCommand::Kind::pause, {"FOLLOW1"}, "ops", "", false}).get();
+        ASSERT_TRUE(paused.ok()) << paused.status().to_string();
+        EXPECT_TRUE(paused->changed);
+        auto nobody =
+            engine.command({OperatorCommand::Kind::pause, {"NOBODY"}, "ops", "", false}).get();
+        EXPECT_EQ(nobody.status().code(), StatusCode::not_found);
+        std::this_thread::sleep_for(300ms);  // the closing orders fill
       });
   ASSERT_TRUE(store);
 
-  // What each follower's broker holds: beta's share alone (alpha is flat).
+  // What each follower's broker holds: FOLLOW1 beta's share alone (alpha is flat); FOLLOW2
+  // nothing (its share of beta flattened).
   EXPECT_EQ(held(rig, "FOLLOW1", testing::kTestInfy), 5);
   EXPECT_EQ(held(rig, "FOLLOW1", testing::kTestNifty), 150);
-  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestInfy), 5);
-  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestNifty), 150);
+  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestInfy), 0);
+  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestNifty), 0);
 
   // Every order's tag names its leader: the journal's intent for it says whose copy it is.
   std::map<std::string, std::string> leader_of_tag;
   int updates_of[2] = {0, 0};
+  std::set<std::string> paused;
   EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
                 if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
                   const std::string& id = i->follower.value;
                   leader_of_tag[i->tag.value] = id.substr(id.find('@') + 1);
+                }
+                if (const auto* p = std::get_if<d::FollowerPaused>(&r.event)) {
+                  paused.insert(p->follower.value);
                 }
                 if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) {
                   ++updates_of[u->leader.value == "beta"];
@@ -124,9 +148,11 @@ TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesSh
               }).ok());
   EXPECT_GT(updates_of[0], 0);  // alpha's, from Kite's stream
   EXPECT_GT(updates_of[1], 0);  // beta's, from Dhan's
+  EXPECT_EQ(paused, (std::set<std::string>{"FOLLOW1@alpha", "FOLLOW1@beta", "FOLLOW2@beta"}));
   for (const std::string account : {"FOLLOW1", "FOLLOW2"}) {
     const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of(account); });
-    EXPECT_EQ(book.size(), 4u) << account;  // alpha's buy and sell, beta's two buys
+    // alpha's buy and sell, beta's two buys; FOLLOW2 also the flatten's two closing orders
+    EXPECT_EQ(book.size(), account == "FOLLOW1" ? 4u : 6u) << account;
     for (const auto& o : book) {
       ASSERT_TRUE(leader_of_tag.contains(o.tag)) << account << " " << o.tag;
       EXPECT_EQ(o.tag.substr(0, 1), leader_of_tag[o.tag] == "alpha" ? "A" : "B") << o.tag;
