@@ -131,12 +131,21 @@ TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesSh
 
   // Every order's tag names its leader: the journal's intent for it says whose copy it is.
   std::map<std::string, std::string> leader_of_tag;
+  std::map<std::string, std::string> share_of_tag;  // the intent's follower: whose order it is
+  int misattributed = 0, reports = 0;
   int updates_of[2] = {0, 0};
   std::set<std::string> paused;
   EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
                 if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
                   const std::string& id = i->follower.value;
                   leader_of_tag[i->tag.value] = id.substr(id.find('@') + 1);
+                  share_of_tag[i->tag.value] = id;
+                }
+                // Each report of an order is journaled for the share that placed it, though
+                // the account's one stream carries every share's orders.
+                if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&r.event)) {
+                  ++reports;
+                  misattributed += share_of_tag[u->tag.value] != u->follower.value;
                 }
                 if (const auto* p = std::get_if<d::FollowerPaused>(&r.event)) {
                   paused.insert(p->follower.value);
@@ -148,6 +157,8 @@ TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesSh
               }).ok());
   EXPECT_GT(updates_of[0], 0);  // alpha's, from Kite's stream
   EXPECT_GT(updates_of[1], 0);  // beta's, from Dhan's
+  EXPECT_GT(reports, 0);
+  EXPECT_EQ(misattributed, 0) << "follower order reports journaled for another share";
   EXPECT_EQ(paused, (std::set<std::string>{"FOLLOW1@alpha", "FOLLOW1@beta", "FOLLOW2@beta"}));
   for (const std::string account : {"FOLLOW1", "FOLLOW2"}) {
     const auto book = rig.on_brokers([&] { return rig.sim->kite().orders_of(account); });

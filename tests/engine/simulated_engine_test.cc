@@ -1,6 +1,7 @@
 // Goal: the whole engine — the sequencer, the dispatcher, the leader's order stream (Kite's
-// dialect on odd seeds, Dhan's on even ones), a Kite and a Dhan follower — copying a day in
-// one thread, with faults on every connection:
+// dialect on odd seeds, Dhan's on even ones; on two-leader days a second leader in the other
+// dialect), a Kite and a Dhan follower — copying a day in one thread, with faults on every
+// connection:
 // no tag twice at a follower's broker, no order there the journal does not hold, the day
 // replays exactly, and once the faults stop and the leader trades again each follower's
 // broker position is its target (the leader's position at the broker times its ratio).
@@ -82,9 +83,12 @@ std::vector<Move> day_of(uint64_t seed) {
   return moves;
 }
 
-d::FollowerSettings follower(const testing::ShellLogin& login, int64_t ratio_ppm) {
+// `leader`: the leader the follower's share copies ("" with one leader).
+d::FollowerSettings follower(const testing::ShellLogin& login, int64_t ratio_ppm,
+                             const d::LeaderId& leader = {}) {
   d::FollowerSettings f;
-  f.follower = {login.user};
+  f.follower = {leader.empty() ? login.user : login.user + "@" + leader.value};
+  f.leader = leader;
   f.account = {login.user};
   f.broker = login.dhan ? d::Broker::dhan : d::Broker::kite;
   f.sizing = d::SizingPolicy::fixed_ratio;
@@ -111,34 +115,62 @@ struct DayResult {
   int64_t intents = 0;  // the follower orders the last run of the engine sent
 };
 
+// A leader of the day: its account, name and tag code, its moves and the orders they placed.
+struct DayLeader {
+  testing::ShellLogin login;
+  d::LeaderId name;  // "" with one leader
+  std::string code;
+  std::vector<Move> moves;
+  std::map<size_t, d::BrokerOrderId> placed;
+};
+
 // What every run of the day shares: the simulator, the accounts' far ends and the steady
 // clock, which outlive an engine killed mid-day.
 struct Day {
   ScriptedWorld w{FaultPlan::none()};
   testing::ShellLogin kite = testing::shell_login(false);
   testing::ShellLogin dhan = testing::shell_login(true);
-  testing::ShellLogin lead;  // through Kite's dialect on odd seeds, Dhan's on even ones
+  // The first leader speaks Kite's dialect on odd seeds, Dhan's on even ones; a second one
+  // (two-leader days) the other.
+  std::vector<DayLeader> leaders;
+  // Far ends: the first leader's, the Kite follower's, the Dhan follower's, the second
+  // leader's.
   std::vector<std::shared_ptr<testing::ScriptedBroker>> ends;
   std::shared_ptr<SteadyTime> steady = std::make_shared<SteadyTime>();
   std::set<std::string> alerts;          // the keys of every alert raised
   std::set<std::string> journaled_tags;  // every follower order tag the last state holds
   std::ostringstream wrong;
 
-  Day(uint64_t seed, int percent) : lead(testing::shell_leader(seed % 2 == 0)) {
+  Day(uint64_t seed, int percent, bool two_leaders = false) {
     // 20 ms a read: the simulator's 10 orders a second are not all spent in one burst of
     // reads, as they would be at 1 ms (a real retry after a 429 waits; these retry at once).
     *w.step = 20'000'000;
     auto plan = [&](uint64_t k) {
       return percent > 0 ? FaultPlan::seeded(seed * 3 + k, percent) : FaultPlan::none();
     };
-    ends = {w.far_end(lead.dhan, plan(0)), w.far_end(false, plan(1)), w.far_end(true, plan(2))};
+    const bool dhan = seed % 2 == 0;
+    leaders.push_back({testing::shell_leader(dhan),
+                       two_leaders ? d::LeaderId{"alpha"} : d::LeaderId{},
+                       two_leaders ? "A" : "",
+                       day_of(seed),
+                       {}});
+    ends = {w.far_end(dhan, plan(0)), w.far_end(false, plan(1)), w.far_end(true, plan(2))};
+    if (two_leaders) {
+      leaders.push_back(
+          {testing::shell_second_leader(!dhan), {"beta"}, "B", day_of(seed + 7919), {}});
+      ends.push_back(w.far_end(!dhan, plan(3)));
+    }
+  }
+  std::shared_ptr<testing::ScriptedBroker> leader_end(size_t k) const {
+    return k == 0 ? ends[0] : ends[3];
   }
 };
 
 // One run of the engine: its gateways on one io_context that it pumps, on the journal.
 struct Run {
   asio::io_context io;
-  std::unique_ptr<brokers::Gateway> leader, kite, dhan;
+  std::vector<std::unique_ptr<brokers::Gateway>> leaders;
+  std::unique_ptr<brokers::Gateway> kite, dhan;
   std::unique_ptr<Engine> engine;
   bool pumping = true;  // false: the engine finds nothing more to run (a kill is coming)
 
@@ -146,12 +178,25 @@ struct Run {
     brokers::StreamOptions reconnect;  // at once: a real wait would need a clock
     reconnect.backoff_first = std::chrono::milliseconds(0);
     reconnect.backoff_max = std::chrono::milliseconds(0);
-    leader = testing::scripted_gateway(day.lead, day.w, io, day.ends[0], reconnect);
+    EngineSetup setup;
+    std::vector<brokers::Gateway*> leader_gateways;
+    for (size_t k = 0; k < day.leaders.size(); ++k) {
+      const DayLeader& l = day.leaders[k];
+      leaders.push_back(
+          testing::scripted_gateway(l.login, day.w, io, day.leader_end(k), reconnect));
+      leader_gateways.push_back(leaders.back().get());
+      setup.leaders.push_back(
+          {{l.login.user}, l.login.dhan ? d::Broker::dhan : d::Broker::kite, l.name, l.code});
+    }
     kite = testing::scripted_gateway(day.kite, day.w, io, day.ends[1], reconnect);
     dhan = testing::scripted_gateway(day.dhan, day.w, io, day.ends[2], reconnect);
-    EngineSetup setup;
-    setup.leaders = {{{day.lead.user}, day.lead.dhan ? d::Broker::dhan : d::Broker::kite, {}, {}}};
-    setup.followers = {follower(day.kite, kKiteRatioPpm), follower(day.dhan, kDhanRatioPpm)};
+    Engine::Followers followers;
+    for (const DayLeader& l : day.leaders) {  // each account a share of each leader
+      setup.followers.push_back(follower(day.kite, kKiteRatioPpm, l.name));
+      followers[setup.followers.back().follower] = kite.get();
+      setup.followers.push_back(follower(day.dhan, kDhanRatioPpm, l.name));
+      followers[setup.followers.back().follower] = dhan.get();
+    }
     setup.live = true;
     setup.funds_interval = std::chrono::milliseconds(0);
     setup.look_again_after = std::chrono::milliseconds(0);
@@ -165,10 +210,8 @@ struct Run {
       io.restart();
       return io.poll_one() > 0;
     };
-    engine = std::make_unique<Engine>(store, setup, std::vector<brokers::Gateway*>{leader.get()},
-                                      Engine::Followers{{d::FollowerId{day.kite.user}, kite.get()},
-                                                        {d::FollowerId{day.dhan.user}, dhan.get()}},
-                                      day.w.clock);
+    engine = std::make_unique<Engine>(store, setup, std::move(leader_gateways),
+                                      std::move(followers), day.w.clock);
     engine->on_alert([&day](const AlertRow&, const std::string& key) { day.alerts.insert(key); });
     if (Status s = engine->start(); !s.ok()) day.wrong << "start: " << s.to_string() << "\n";
   }
@@ -192,7 +235,8 @@ struct Run {
     });
     (void)engine->settle();  // what the journal refused shows after the restart
     engine->on_progress(nullptr);
-    for (auto* g : {leader.get(), kite.get(), dhan.get()}) g->stop();
+    for (auto& g : leaders) g->stop();
+    for (auto* g : {kite.get(), dhan.get()}) g->stop();
     for (io.restart(); io.poll() > 0; io.restart()) {
     }
     engine.reset();
@@ -228,28 +272,37 @@ void end_of_day(Day& day, Run& run, DayResult& result) {
   *day.w.now += 60'000'000'000;
   day.w.sim.set_price(testing::kTestInfy, 1420'00);
   for (int i = 0; i < 3; ++i) run.settle(day);
-  for (const brokers::BrokerOrder& o : day.w.sim.orders_of(day.lead.user)) {
-    if (!d::is_final(o.status)) (void)day.w.sim.cancel_as_owner(day.lead.user, o.order_id);
+  for (const DayLeader& l : day.leaders) {
+    for (const brokers::BrokerOrder& o : day.w.sim.orders_of(l.login.user)) {
+      if (!d::is_final(o.status)) (void)day.w.sim.cancel_as_owner(l.login.user, o.order_id);
+    }
   }
   for (int i = 0; i < 3; ++i) run.settle(day);
-  (void)day.w.sim.place_as_owner(day.lead.user, testing::terms_of(Move{}));
+  for (const DayLeader& l : day.leaders) {
+    (void)day.w.sim.place_as_owner(l.login.user, testing::terms_of(Move{}));
+  }
   for (int i = 0; i < 3; ++i) run.settle(day);
 }
 
-// The brokers' books: each follower on its target (or its drift alerted), no tag twice, no
-// order under a tag the journal does not hold.
+// The brokers' books: each follower account on its target, the sum of its shares (or a
+// share's drift alerted), no tag twice, no order under a tag the journal does not hold, and
+// with two leaders every tag starting with the code of a leader.
 void check_books(Day& day, DayResult& result) {
-  const int64_t leader_units = net_units(day.w, day.lead.user);
+  int64_t leader_units = 0;  // every leader's, at its broker: each share copies at one ratio
+  for (const DayLeader& l : day.leaders) leader_units += net_units(day.w, l.login.user);
   for (const auto& [login, ratio] :
        {std::pair{day.kite, kKiteRatioPpm}, std::pair{day.dhan, kDhanRatioPpm}}) {
     const int64_t target = leader_units * ratio / 1'000'000;
     const int64_t held = net_units(day.w, login.user);
     // Off target only where the engine said so: an order that would close the gap was
     // refused (a 429 past its retries), and the drift alert names the position.
-    const bool drift_alerted =
-        day.alerts.contains("position_drift:" + login.user + ":NSE:INFY (intraday)");
+    bool drift_alerted = false;
+    for (const DayLeader& l : day.leaders) {
+      const std::string share = l.name.empty() ? login.user : login.user + "@" + l.name.value;
+      drift_alerted |= day.alerts.contains("position_drift:" + share + ":NSE:INFY (intraday)");
+    }
     if (held != target && !drift_alerted) {
-      day.wrong << login.user << " holds " << held << ", its target is " << target << " (leader "
+      day.wrong << login.user << " holds " << held << ", its target is " << target << " (leaders "
                 << leader_units << "), and no drift was alerted\n";
     }
     if (held != target) ++result.off_target;
@@ -260,6 +313,9 @@ void check_books(Day& day, DayResult& result) {
         day.wrong << login.user << ": order " << o.order_id.value << " under tag " << o.tag
                   << ", which the journal does not hold\n";
       }
+      const bool named = std::any_of(day.leaders.begin(), day.leaders.end(),
+                                     [&](const auto& l) { return o.tag.starts_with(l.code); });
+      if (!named) day.wrong << login.user << ": tag " << o.tag << " names no leader\n";
     }
   }
 }
@@ -282,19 +338,22 @@ void check_journal(const journal::Store& store, std::ostringstream& wrong) {
 // One day: the engine started, the moves made under `percent`% faults on every connection
 // (with the engine killed during move `kill_after` and started again on the reopened
 // journal, when given), then the day's end, a clean stop, and the checks.
-DayResult run_day(uint64_t seed, int percent, std::optional<size_t> kill_after = std::nullopt) {
+DayResult run_day(uint64_t seed, int percent, std::optional<size_t> kill_after = std::nullopt,
+                  bool two_leaders = false) {
   testing::TempDir dir;
-  Day day(seed, percent);
+  Day day(seed, percent, two_leaders);
   DayResult result;
   auto store = testing::open_store(dir.path("journal"));
   if (!store) return {"the journal did not open", 0, {}};
   {
     auto run = std::make_unique<Run>(day, *store);
     run->settle(day);
-    std::map<size_t, d::BrokerOrderId> placed;
-    const std::vector<Move> moves = day_of(seed);
-    for (size_t i = 0; i < moves.size(); ++i) {
-      testing::make_move(day.w.sim, day.lead.user, moves, i, placed);
+    size_t steps = 0;
+    for (const DayLeader& l : day.leaders) steps = std::max(steps, l.moves.size());
+    for (size_t i = 0; i < steps; ++i) {
+      for (DayLeader& l : day.leaders) {  // the leaders move in turn
+        if (i < l.moves.size()) testing::make_move(day.w.sim, l.login.user, l.moves, i, l.placed);
+      }
       if (!kill_after || *kill_after != i) {
         run->settle(day);
       } else {
@@ -375,6 +434,29 @@ TEST(SimulatedEngine, ManySeededDaysWithAKill) {
     faults += r.faults;
   }
   std::cout << seeds << " engine days with a kill, " << faults << " faults\n";
+}
+
+// Two leaders (issue 27), one in each dialect, each account following both: the same days,
+// and again with a kill during one of the leaders' moves. Each follower's broker position is
+// the sum of its shares' targets, and every tag names a leader.
+TEST(SimulatedEngine, TwoLeadersManySeededDaysWithAndWithoutAKill) {
+  const char* env = std::getenv("TANDEM_ENGINE_SEEDS");
+  const uint64_t seeds = env != nullptr ? std::strtoull(env, nullptr, 10) / 2 : 30;
+  uint64_t faults = 0;
+  int64_t intents = 0;
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    const DayResult r = run_day(seed, 15, std::nullopt, true);
+    ASSERT_EQ(r.wrong, "") << "seed=" << seed << " (two leaders); " << r.engine;
+    const size_t kill_after = seed % std::max(day_of(seed).size(), day_of(seed + 7919).size());
+    const DayResult k = run_day(seed, 15, kill_after, true);
+    ASSERT_EQ(k.wrong, "") << "seed=" << seed << " (two leaders), killed during move " << kill_after
+                           << "; " << k.engine;
+    faults += r.faults + k.faults;
+    intents += r.intents;
+  }
+  std::cout << seeds << " two-leader engine days, and as many with a kill: " << faults
+            << " faults; " << intents << " follower orders sent on the days without a kill\n";
+  EXPECT_GT(intents, 0);
 }
 
 }  // namespace

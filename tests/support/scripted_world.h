@@ -1,4 +1,5 @@
-// The simulated shell's world: the broker simulator with one Kite and one Dhan account, in
+// The simulated shell's world: the broker simulator with one Kite and one Dhan account (and
+// two leaders' accounts), in
 // market hours, on a clock that moves a millisecond each time anything reads it; and the
 // product's gateways for either account on scripted connections (scripted_stream.h for
 // REST, scripted_socket.h for the order stream) whose far end is that simulator, failing
@@ -26,7 +27,8 @@ namespace tandem::testing {
 inline constexpr const char* kShellKiteUser = "AB1234";
 inline constexpr const char* kShellDhanUser = "1000000009";
 inline constexpr const char* kShellLeaderUser = "LD0001";
-inline constexpr size_t kShellConnections = 3;  // each gateway's REST pool
+inline constexpr const char* kShellSecondLeaderUser = "LD0002";  // a second leader's account
+inline constexpr size_t kShellConnections = 3;                   // each gateway's REST pool
 
 // An account of the world as its gateway logs in.
 struct ShellLogin {
@@ -41,6 +43,9 @@ inline ShellLogin shell_login(bool dhan) {
 // The leader's account, through Kite's dialect or Dhan's (Dhan's client id is the user id).
 inline ShellLogin shell_leader(bool dhan = false) {
   return {dhan, kShellLeaderUser, "leader-token"};
+}
+inline ShellLogin shell_second_leader(bool dhan) {
+  return {dhan, kShellSecondLeaderUser, "leader2-token"};
 }
 
 struct ScriptedWorld {
@@ -63,7 +68,8 @@ struct ScriptedWorld {
     c.api_key = "simkey";
     c.accounts = {sim_account(kShellKiteUser, "kite-token", 50'00'000'00),
                   sim_account(kShellDhanUser, "dhan-token", 50'00'000'00),
-                  sim_account(kShellLeaderUser, "leader-token", 50'00'000'00)};
+                  sim_account(kShellLeaderUser, "leader-token", 50'00'000'00),
+                  sim_account(kShellSecondLeaderUser, "leader2-token", 50'00'000'00)};
     for (auto& a : c.accounts) a.faults.reject_symbols = {kTestNifty.tradingsymbol};
     c.instruments = test_instruments();
     return c;
