@@ -28,7 +28,7 @@ struct KeyOptions {
 };
 
 struct ExportOptions {
-  std::string journal, from, to, follower, format = "csv", out;
+  std::string journal, from, to, follower, leader, format = "csv", out;
   KeyOptions keys;
 };
 
@@ -84,6 +84,7 @@ int export_command(const ExportOptions& o) {
   request.from = *from;
   request.to = *to;
   if (!o.follower.empty()) request.follower = o.follower;
+  if (!o.leader.empty()) request.leader = o.leader;
   request.format = o.format == "jsonl" ? audit::Format::jsonl : audit::Format::csv;
 
   std::error_code ec;
@@ -240,6 +241,9 @@ void add_audit_commands(CLI::App& app, int& exit_code) {
   ex->add_option("--from", e->from, "The first trading day (YYYY-MM-DD)")->required();
   ex->add_option("--to", e->to, "The last trading day (default: --from)");
   ex->add_option("--follower", e->follower, "Only this follower's register");
+  ex->add_option("--leader", e->leader,
+                 "Only the registers of this leader's followers ([[leader]] name), with its "
+                 "events only");
   ex->add_option("--format", e->format, "csv or jsonl")
       ->check(CLI::IsMember({"csv", "jsonl"}))
       ->capture_default_str();

@@ -195,7 +195,12 @@ int run_demo(const std::string& dir, double speed, const std::string& script_pat
       "tandem demo: the broker simulator on https://127.0.0.1:{} (Kite and Dhan REST + "
       "WebSockets, its own CA)\n",
       *port);
-  fmt::print("  leader LEADER1 plays a scripted NSE day: {} steps, {} to {} IST, {}x speed\n",
+  std::string leaders;
+  for (const auto& l : config->leaders) {
+    leaders += (leaders.empty() ? "" : " and ") + (l.name.empty() ? "" : l.name + " ") + l.account +
+               " (" + std::string(d::to_string(l.broker)) + ")";
+  }
+  fmt::print("  leaders {} play a scripted NSE day: {} steps, {} to {} IST, {}x speed\n", leaders,
              script->size(), ist_clock(script->front().at_ns), ist_clock(script->back().at_ns),
              speed);
   fmt::print("  followers: {}\n\n", [&] {
@@ -379,8 +384,8 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   static std::string http = std::string(kDefaultHttp);
   static std::string log_file;
   static std::string log_format = "text";
-  CLI::App* demo =
-      app.add_subcommand("demo", "Copy a scripted NSE day to five followers (simulated brokers)");
+  CLI::App* demo = app.add_subcommand(
+      "demo", "Copy a scripted NSE day of two leaders to six followers (simulated brokers)");
   demo->add_option("--dir", dir, "Where the demo journal goes (replaced on each run)")
       ->capture_default_str();
   demo->add_option("--speed", speed, "How much faster than real time the day runs")

@@ -126,6 +126,7 @@ class Builder {
     if (r.seq < first_) {  // before the range: only the settings in force when it begins
       if (const auto* c = std::get_if<d::FollowerConfigured>(&r.event)) {
         in_force_.insert_or_assign(c->settings.follower.value, r);
+        leader_of_[c->settings.follower.value] = c->settings.leader.value;
       }
       return;
     }
@@ -179,7 +180,13 @@ class Builder {
 
  private:
   bool wanted(const std::string& follower) const {
-    return !request_.follower || *request_.follower == follower;
+    if (request_.follower && *request_.follower != follower) return false;
+    return !request_.leader || leader_of(follower) == *request_.leader;
+  }
+  // The leader a follower's share copies ("" with one leader).
+  std::string leader_of(const std::string& follower) const {
+    const auto it = leader_of_.find(follower);
+    return it == leader_of_.end() ? std::string() : it->second;
   }
 
   // Follower ids come from the user's config: anything but [A-Za-z0-9._-] becomes '_'.
@@ -221,9 +228,10 @@ class Builder {
   }
 
   void on(const journal::Record& r, const d::LeaderOrderUpdate& u) {
-    // Every leader event goes into every register: a leader exit that a follower did not
-    // copy must be as visible to the auditor as one it did.
+    // Every event of a leader goes into the register of every share of it: a leader exit
+    // that a follower did not copy must be as visible to the auditor as one it did.
     for (auto& [follower, rows] : registers_) {
+      if (leader_of(follower) != u.leader.value) continue;
       add_for(r, follower, leader_row(r, u));
       ++summary(r, follower).counts["leader_events"];
     }
@@ -304,6 +312,7 @@ class Builder {
     count_fills(s, f.tag, f.filled_units);
   }
   void on(const journal::Record& r, const d::FollowerConfigured& c) {
+    leader_of_[c.settings.follower.value] = c.settings.leader.value;
     if (wanted(c.settings.follower.value))
       add(c.settings.follower.value, settings_row(r, c.settings.follower.value));
   }
@@ -327,6 +336,7 @@ class Builder {
   bool started_ = false;
   ExportContent content_;
   std::map<std::string, journal::Record> in_force_;
+  std::map<std::string, std::string> leader_of_;  // by follower (share) id
   std::map<std::string, std::vector<Row>> registers_;
   std::map<std::pair<d::TradingDay, std::string>, Summary> summaries_;
   std::map<std::string, int64_t> filled_;
@@ -351,6 +361,9 @@ Result<ExportContent> build_export(const journal::Store& store, const ExportRequ
       progress));
   if (request.follower && !builder.followers_seen.contains(*request.follower)) {
     return Status::not_found("no follower \"" + *request.follower + "\" in those days");
+  }
+  if (request.leader && builder.followers_seen.empty()) {
+    return Status::not_found("no follower of leader \"" + *request.leader + "\" in those days");
   }
   ExportContent content = builder.finish();
   content.first_seq = first;

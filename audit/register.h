@@ -23,6 +23,9 @@ struct ExportRequest {
   domain::TradingDay from = 0;
   domain::TradingDay to = 0;
   std::optional<std::string> follower;  // only this follower's register
+  // Only the registers of the followers' shares of this leader (`[[leader]]` name), each with
+  // that leader's events only.
+  std::optional<std::string> leader;
   Format format = Format::csv;
 };
 
@@ -38,7 +41,8 @@ struct ExportContent {
   std::map<std::string, ExportFile> files;  // by file name, e.g. "register-f1.csv"
 };
 
-// not_found when the journal has no record of those days, or the follower is unknown.
+// not_found when the journal has no record of those days, or the follower (or the leader) is
+// unknown there.
 [[nodiscard]] Result<ExportContent> build_export(const journal::Store& store,
                                                  const ExportRequest& request,
                                                  const journal::ReadProgress& progress = {});

@@ -259,11 +259,11 @@ std::vector<std::string> apply_environment(toml::table& root) {
   return unmatched;
 }
 
-// The share's leader, and its id: the follower's own with one unnamed leader, else
-// "<follower>@<leader>" (the core's FollowerId of the share; '@' is no id's character).
-void name_share(const LeaderConfig& leader, d::FollowerSettings& s) {
+// The share's leader, and its id: the follower's own when it follows one leader, else
+// "<follower>@<leader>" (the core's FollowerId of each share; '@' is no id's character).
+void name_share(const LeaderConfig& leader, bool several, d::FollowerSettings& s) {
   s.leader = {leader.name};
-  if (!leader.name.empty()) s.follower = {s.follower.value + "@" + leader.name};
+  if (several) s.follower = {s.follower.value + "@" + leader.name};
 }
 
 // One leader's table, `[leader]` or one of `[[leader]]` (named).
@@ -512,7 +512,7 @@ void read_follower(Reader& r, const toml::table& t, const std::string& path, Tan
     }
     FollowerConfig share = fc;
     read_share(r, t, path, nullptr, path, share.settings);
-    if (!out.leaders.empty()) name_share(out.leaders[0], share.settings);
+    if (!out.leaders.empty()) name_share(out.leaders[0], false, share.settings);
     out.followers.push_back(std::move(share));
     return;
   }
@@ -543,7 +543,7 @@ void read_follower(Reader& r, const toml::table& t, const std::string& path, Tan
     followed.push_back(name);
     FollowerConfig share = fc;
     read_share(r, t, path, &ft, follow_path, share.settings);
-    name_share(*leader, share.settings);
+    name_share(*leader, follows.size() > 1, share.settings);
     out.followers.push_back(std::move(share));
   }
 }

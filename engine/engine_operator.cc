@@ -142,7 +142,13 @@ void Engine::publish_view(bool force) {
     view->leader += l.name.empty() ? l.account.value : l.name.value + " " + l.account.value;
     view->leader_connected = view->leader_connected && leaders_[k].connected;
   }
-  view->leader_broker = std::string(d::to_string(setup_.leaders.front().broker));
+  view->leader_broker.clear();
+  for (const d::LeaderConfigured& l : setup_.leaders) {
+    const std::string broker(d::to_string(l.broker));
+    if (view->leader_broker.find(broker) == std::string::npos) {
+      view->leader_broker += (view->leader_broker.empty() ? "" : ", ") + broker;
+    }
+  }
   view->journal_head = store_.head().seq;
   const JournalCounts& journal = sequencer_.counts();
   view->journal_ok = !journal.failed;

@@ -20,7 +20,9 @@ std::vector<FollowerRow> follower_rows(const d::CopyState& state,
                                        const std::map<std::string, std::string>& stopped) {
   std::vector<FollowerRow> rows;
   rows.reserve(state.followers.size());
-  std::map<d::AccountId, FollowerRow*> by_account;
+  // Each row's book: its account and the leader its share copies (a follower of several
+  // leaders has a row per share, each with that leader's positions).
+  std::map<std::pair<std::string, std::string>, FollowerRow*> by_book;
   for (const auto& [id, f] : state.followers) {
     FollowerRow row;
     row.id = id.value;
@@ -48,11 +50,13 @@ std::vector<FollowerRow> follower_rows(const d::CopyState& state,
     }
     rows.push_back(std::move(row));
   }
-  for (auto& row : rows) by_account[d::AccountId{row.account}] = &row;
-  // One pass over every position; each lands on its follower's row.
+  for (auto& row : rows) {
+    by_book[{row.account, state.followers.at(d::FollowerId{row.id}).leader.value}] = &row;
+  }
+  // One pass over every position; each lands on its share's row.
   for (const auto& [key, p] : state.positions.by_key) {
-    const auto it = by_account.find(key.account);
-    if (it == by_account.end()) continue;
+    const auto it = by_book.find({key.account.value, key.leader.value});
+    if (it == by_book.end()) continue;
     if (p.net_qty_units == 0 && p.realized_pnl_paise == 0) continue;
     it->second->positions.push_back(
         {d::to_text(key.instrument), std::string(d::to_string(key.product)), p.net_qty_units,

@@ -98,7 +98,9 @@ struct FollowerRow {
   int64_t skipped_today = 0;
   int64_t turnover_today_paise = 0;
   int64_t funds_paise = 0;
-  int64_t day_pnl_paise = 0;  // realised + open at the marks, since the day opened
+  // Realised + open at the marks, since the day opened: the account's (its loss guard's), on
+  // each of its shares' rows when it follows several leaders.
+  int64_t day_pnl_paise = 0;
   int64_t max_daily_loss_paise = 0;
   int64_t daily_profit_target_paise = 0;
   std::string guard;  // the loss guard's action once it tripped today, else empty

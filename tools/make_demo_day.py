@@ -93,6 +93,23 @@ while t < end - 900:
         events.append((t + rng.randint(600, 2000), f"place   LEADER1 {name()} SELL {inst} {2 * qty} MARKET {product}"))
     t += rng.randint(45, 110)
 
+# A second leader (LEADER2, on Dhan): a positional writer. It sells NIFTY calls, BANKNIFTY puts
+# or INFY a few times a day and buys them back an hour or two later. Its own seed: LEADER1's
+# day is the same with or without it.
+rng2 = random.Random(20261121)
+written = [("NIFTY26N2423500CE", "NFO", 75, "NRML"), ("BANKNIFTY26N2451000PE", "NFO", 35, "NRML"),
+           ("INFY", "NSE", 1, "MIS")]
+t = start + 300
+k = 0
+while t < end - 3600:
+    sym, exch, lot, product = rng2.choice(written)
+    qty = (rng2.choice([1, 2]) if exch == "NFO" else rng2.choice([10, 20])) * lot
+    k += 1
+    events.append((t, f"place   LEADER2 w{k}s SELL {exch}:{sym} {qty} MARKET {product}"))
+    back = t + rng2.randint(1800, 7200)
+    events.append((back, f"place   LEADER2 w{k}b BUY {exch}:{sym} {qty} MARKET {product}"))
+    t += rng2.randint(1500, 3000)
+
 # NSE closes at 15:30: a broker takes no regular order after it, so the leader's day ends
 # there (an exit planned later is simply not made, as a trader at the close would not).
 close = 15 * 3600 + 30 * 60

@@ -42,9 +42,11 @@ run "$tandem" demo --dir "$work/demo" --speed 2000 --log-file "$work/demo.log" -
 check "demo exits 0" test "$rc" -eq 0
 check "demo verifies its journal" grep -q "OK, .* records, hash chain verified" <<<"$out"
 check "demo prints the next commands" grep -q "tandem journal verify --journal" <<<"$out"
-for f in f1-multiplier f2-fixed-ratio f3-capital f4-risk f5-tight; do
+for f in f1-multiplier f2-fixed-ratio f3-capital f4-risk f5-tight f6-both@scalper f6-both@writer; do
   check "demo copies to $f" grep -Eq "^$f +[1-9][0-9]* " <<<"$out"
 done
+check "demo's day has two leaders, one on Dhan" \
+  grep -q "leaders scalper LEADER1 (kite) and writer LEADER2 (dhan) play" <<<"$out"
 check "demo's tight follower hits its limits" grep -Eq "^f5-tight .*daily_trade_limit" <<<"$out"
 check "…and its daily loss guard, at the ticker's prices" grep -q "loss_guard .* IST; the last: follower f5-tight: day P&L -[0-9.]* reached its maximum daily loss of 3000.00; action flatten" <<<"$out"
 check "demo's summary gives each follower's P&L, turnover and positions at the close" \
@@ -113,7 +115,7 @@ check "journal dump from past the head exits 1, naming the head" grep -q "past t
 run "$tandem" replay --journal "$work/demo" --day 2026-11-20 --verify
 check "replay of the demo day exits 0" test "$rc" -eq 0
 check "…every decision recomputed equal" grep -q "decisions and intents equal to the recorded ones" <<<"$out"
-check "…with a digest per follower" test "$(grep -c "digest [0-9a-f]\{64\}" <<<"$out")" -eq 5
+check "…with a digest per follower (f6-both per leader)" test "$(grep -c "digest [0-9a-f]\{64\}" <<<"$out")" -eq 7
 run "$tandem" replay --journal "$work/demo" --day 2026-11-21 --verify
 check "replay of a day not in the journal exits 1, saying so" grep -q "no record of those days" <<<"$err"
 
@@ -145,11 +147,11 @@ check "…its charts have an IST time axis" grep -q '>10:00</text>' "$work/bt/sa
 check "…and mark the loss guard's trip" grep -q '[0-9]:[0-9][0-9] loss guard: flatten</text>' "$work/bt/same.html"
 check "…and say what the latency's clock was" grep -q "times faster than real time" "$work/bt/same.html"
 sed -e 's/^ratio = 2.0/ratio = 1.0/' "$source_dir/data/demo/tandem.toml" >"$work/whatif.toml"
-printf '\n[[follower]]\nid = "f6-new"\nbroker = "paper"\nratio = 3.0\npaper_slippage_bp = 10\n' >>"$work/whatif.toml"
+printf '\n[[follower]]\nid = "f7-new"\nbroker = "paper"\nratio = 3.0\npaper_slippage_bp = 10\n[[follower.follow]]\nleader = "scalper"\n' >>"$work/whatif.toml"
 run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$work/whatif.toml" --report "$work/bt/whatif.html"
 check "a what-if backtest exits 0" test "$rc" -eq 0
 check "…and f1 at 1x decides otherwise than recorded" grep -qE "^f1-multiplier +test .* [0-9]+ / [1-9][0-9]*$" <<<"$out"
-check "…and the new follower trades" grep -qE "^f6-new +test +[1-9]" <<<"$out"
+check "…and the new follower trades" grep -qE "^f7-new +test +[1-9]" <<<"$out"
 check "…with an HTML report, a summary CSV and a series CSV" \
   test -s "$work/bt/whatif.html" -a -s "$work/bt/whatif.csv" -a -s "$work/bt/whatif-series.csv"
 check "…that loads nothing (no scripts, no links but the SVG namespace)" \
@@ -166,8 +168,14 @@ check "audit export refuses a key file others can read" grep -q "chmod 600" <<<"
 chmod 600 "$work/hmac.key"
 run "$tandem" audit export --journal "$work/demo" --from 2026-11-20 --out "$work/audit" --hmac-key-file "$work/hmac.key"
 check "audit export exits 0" test "$rc" -eq 0
-check "…with a register per follower, a summary, a manifest and its signature" \
-  test "$(ls "$work/audit" | wc -l)" -eq 8
+check "…with a register per follower (each share of f6-both), a summary, a manifest and its signature" \
+  test "$(ls "$work/audit" | wc -l)" -eq 10
+run "$tandem" audit export --journal "$work/demo" --from 2026-11-20 --leader writer --out "$work/audit-writer" --hmac-key-file "$work/hmac.key"
+check "audit export --leader writer exits 0" test "$rc" -eq 0
+check "…with only the writer's share's register" \
+  test "$(ls "$work/audit-writer" | grep register)" = "register-f6-both_writer.csv"
+check "…holding the writer's orders only" \
+  bash -c "! grep 'LeaderOrderUpdate' '$work/audit-writer/register-f6-both_writer.csv' | grep -qv ',writer:'"
 run "$tandem" audit export --journal "$work/demo" --from 2026-11-20 --out "$work/audit-again" --hmac-key-file "$work/hmac.key"
 check "the same range exports the same bytes" diff -r "$work/audit" "$work/audit-again"
 run "$tandem" audit verify "$work/audit" --journal "$work/demo" --hmac-key-file "$work/hmac.key"

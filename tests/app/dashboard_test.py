@@ -137,7 +137,8 @@ try:
           wait_for(lambda: text(css("#link")[0]) == "live", 15))
     check("copies appear with their acknowledged follower orders",
           wait_for(lambda: len(css("#copy-rows tr")) > 0 and len(css("#copy-rows .chip.acked")) > 0, 30))
-    check("every follower is listed", wait_for(lambda: len(css("#cards .card")) == 5, 10))
+    check("every follower is listed (f6-both once per leader)",
+          wait_for(lambda: len(css("#cards .card")) == 7, 10))
     check("the page says the mode: LIVE (the demo's orders go to its simulated brokers)",
           wait_for(lambda: text(css("#mode")[0]).startswith("LIVE"), 10))
 

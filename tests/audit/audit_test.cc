@@ -18,6 +18,7 @@
 #include "tests/support/copy_sim.h"
 #include "tests/support/journal_helpers.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/two_leaders.h"
 
 namespace tandem::audit {
 namespace {
@@ -70,6 +71,44 @@ std::string ed25519_private_pem() {
   BIO_free(bio);
   EVP_PKEY_free(key);
   return pem;
+}
+
+// Many leaders: the export cut by leader holds the registers of that leader's shares only,
+// each with that leader's events only; a share's register never shows another leader's.
+TEST(AuditExport, CutByLeaderHoldsItsSharesWithItsEventsOnly) {
+  testing::TempDir dir;
+  testing::CopySim sim = testing::two_leaders();
+  sim.apply(testing::order_of(testing::kScalper, "1", d::Side::buy, 75));
+  sim.apply(testing::order_of(testing::kWriter, "1", d::Side::sell, 75));
+  auto store = journaled(sim, dir.path("j"));
+  ExportRequest request = the_day(Format::jsonl);
+  request.leader = "writer";
+  auto content = build_export(*store, request);
+  ASSERT_TRUE(content.ok()) << content.status().to_string();
+  std::vector<std::string> registers;
+  for (const auto& [name, file] : content->files) {
+    if (name.starts_with("register-")) registers.push_back(name);
+  }
+  EXPECT_EQ(registers, std::vector<std::string>{"register-fam_writer.jsonl"});
+  int leader_events = 0;
+  for (const auto& line : lines(content->files.at("register-fam_writer.jsonl").bytes)) {
+    const auto row = boost::json::parse(line).as_object();
+    if (row.at("record").as_string() != "LeaderOrderUpdate") continue;
+    ++leader_events;
+    EXPECT_EQ(std::string(row.at("leader_order_id").as_string()).rfind("writer:", 0), 0u);
+  }
+  EXPECT_EQ(leader_events, 1);
+  // Uncut, the scalper's share has only the scalper's events.
+  auto all = build_export(*store, the_day(Format::jsonl));
+  ASSERT_TRUE(all.ok());
+  for (const auto& line : lines(all->files.at("register-fam_scalper.jsonl").bytes)) {
+    const auto row = boost::json::parse(line).as_object();
+    if (row.at("record").as_string() == "LeaderOrderUpdate") {
+      EXPECT_EQ(std::string(row.at("leader_order_id").as_string()).rfind("scalper:", 0), 0u);
+    }
+  }
+  request.leader = "nobody";
+  EXPECT_EQ(build_export(*store, request).status().code(), StatusCode::not_found);
 }
 
 TEST(AuditExport, EachRegisterHoldsTheFollowersRecordsInJournalOrder) {

@@ -102,7 +102,8 @@ broker = "paper"
     EXPECT_EQ(s->max_daily_trades, 40);
     EXPECT_EQ(s->max_daily_loss_paise, 25'000'00);
   }
-  EXPECT_EQ(c->followers[2].settings.follower.value, "solo@writer");
+  EXPECT_EQ(c->followers[2].settings.follower.value, "solo");  // one leader: its own id
+  EXPECT_EQ(c->followers[2].settings.leader.value, "writer");
   EXPECT_TRUE(c->followers[2].settings.reverse);
 }
 
