@@ -435,50 +435,39 @@ void read_share(Reader& r, const toml::table& t, const std::string& path, const 
       f.integer(at("catch_up_ms"), "catch_up_ms", where("catch_up_ms"), 0, 0, 86'400'000);
 }
 
-// A `[[follower]]`: its account-wide settings, then one share per leader it follows.
-void read_follower(Reader& r, const toml::table& t, const std::string& path, TandemConfig& out) {
-  TomlFields& f = r.fields();
+// The keys a `[[follower]]` may set: the account's own, and the defaults of its shares.
+void check_follower_keys(TomlFields& f, const toml::table& t, const std::string& path) {
+  static constexpr std::string_view kAccountKeys[] = {"id",
+                                                      "account",
+                                                      "broker",
+                                                      "enabled",
+                                                      "max_order_value",
+                                                      "max_daily_trades",
+                                                      "max_daily_loss",
+                                                      "daily_profit_target",
+                                                      "loss_guard_action",
+                                                      "paper_capital",
+                                                      "paper_slippage_bp",
+                                                      "api_url",
+                                                      "ws_url",
+                                                      "ca_file",
+                                                      "source_ip",
+                                                      "scrip_master_url",
+                                                      "follow"};
   for (const auto& [key, value] : t) {
     const std::string_view k = key.str();
-    static constexpr std::string_view kAccountKeys[] = {"id",
-                                                        "account",
-                                                        "broker",
-                                                        "enabled",
-                                                        "max_order_value",
-                                                        "max_daily_trades",
-                                                        "max_daily_loss",
-                                                        "daily_profit_target",
-                                                        "loss_guard_action",
-                                                        "paper_capital",
-                                                        "paper_slippage_bp",
-                                                        "api_url",
-                                                        "ws_url",
-                                                        "ca_file",
-                                                        "source_ip",
-                                                        "scrip_master_url",
-                                                        "follow"};
     if (!is_share_key(k) &&
         std::find(std::begin(kAccountKeys), std::end(kAccountKeys), k) == std::end(kAccountKeys)) {
       f.error(&value, path + "." + std::string(k), "unknown key");
     }
   }
-  FollowerConfig fc;
-  d::FollowerSettings& s = fc.settings;
-  s.follower = {r.id(t, "id", path, "", true)};
-  s.account = {r.id(t, "account", path, s.follower.value, false)};
-  s.broker = r.choice(t, "broker", path, d::Broker::paper, kBrokers);
-  s.enabled = f.boolean(t, "enabled", path, true);
-  s.max_order_value_paise = f.paise(t, "max_order_value", path, 0);
-  s.max_daily_trades = f.integer(t, "max_daily_trades", path, 0, 0, 1'000'000);
-  s.max_daily_loss_paise = f.paise(t, "max_daily_loss", path, 0);
-  s.daily_profit_target_paise = f.paise(t, "daily_profit_target", path, 0);
-  s.loss_guard_action =
-      r.choice(t, "loss_guard_action", path, d::LossGuardAction::exits_only, kGuardActions);
-  fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);
-  fc.paper_slippage_bp = f.integer(t, "paper_slippage_bp", path, 0, 0, 10'000);
-  fc.connection =
-      r.connection(t, path, s.broker == d::Broker::dhan ? dhan_connection() : Connection{});
-  // Every share of an earlier follower carries its id and account: each is named once.
+}
+
+// A follower's id and account are named once (every share of an earlier follower carries
+// its id and account), and its account is no leader's.
+void check_named_once(TomlFields& f, const toml::table& t, const std::string& path,
+                      const d::FollowerSettings& s, const TandemConfig& out) {
+  const toml::node* account_at = t.contains("account") ? t.get("account") : t.get("id");
   for (const auto& earlier : out.followers) {
     const std::string& id = earlier.settings.follower.value;
     if (id == s.follower.value || id.starts_with(s.follower.value + "@")) {
@@ -488,34 +477,27 @@ void read_follower(Reader& r, const toml::table& t, const std::string& path, Tan
       break;
     }
     if (earlier.settings.account == s.account && !s.account.empty()) {
-      f.error(t.contains("account") ? t.get("account") : t.get("id"), path + ".account",
+      f.error(account_at, path + ".account",
               "'" + s.account.value +
-                  "' is another follower's account already: one [[follower]] "
-                  "per account, with a [[follower.follow]] for each leader it follows");
+                  "' is another follower's account already: one [[follower]] per account, with "
+                  "a [[follower.follow]] for each leader it follows");
       break;
     }
   }
   for (const LeaderConfig& l : out.leaders) {
     if (s.account.value == l.account && !s.account.empty()) {
-      f.error(t.contains("account") ? t.get("account") : t.get("id"), path + ".account",
+      f.error(account_at, path + ".account",
               l.name.empty() ? "is the leader's account"
                              : "is leader '" + l.name + "''s account (a copy loop)");
     }
   }
-  const auto follows = f.tables(t, "follow", path);
-  if (follows.empty()) {
-    if (out.leaders.size() > 1) {
-      f.error(&t, path + ".follow",
-              "follows no leader: with several [[leader]], list the ones it follows as "
-              "[[follower.follow]] tables (leader = \"NAME\")");
-      return;
-    }
-    FollowerConfig share = fc;
-    read_share(r, t, path, nullptr, path, share.settings);
-    if (!out.leaders.empty()) name_share(out.leaders[0], false, share.settings);
-    out.followers.push_back(std::move(share));
-    return;
-  }
+}
+
+// Its `[[follower.follow]]` tables: a share of each leader named, over the follower's defaults.
+void read_follows(Reader& r, const toml::table& t, const std::string& path,
+                  const std::vector<const toml::table*>& follows, const FollowerConfig& fc,
+                  TandemConfig& out) {
+  TomlFields& f = r.fields();
   std::vector<std::string> followed;
   for (size_t k = 0; k < follows.size(); ++k) {
     const std::string follow_path = path + ".follow[" + std::to_string(k) + "]";
@@ -546,6 +528,41 @@ void read_follower(Reader& r, const toml::table& t, const std::string& path, Tan
     name_share(*leader, follows.size() > 1, share.settings);
     out.followers.push_back(std::move(share));
   }
+}
+
+// A `[[follower]]`: its account-wide settings, then one share per leader it follows.
+void read_follower(Reader& r, const toml::table& t, const std::string& path, TandemConfig& out) {
+  TomlFields& f = r.fields();
+  check_follower_keys(f, t, path);
+  FollowerConfig fc;
+  d::FollowerSettings& s = fc.settings;
+  s.follower = {r.id(t, "id", path, "", true)};
+  s.account = {r.id(t, "account", path, s.follower.value, false)};
+  s.broker = r.choice(t, "broker", path, d::Broker::paper, kBrokers);
+  s.enabled = f.boolean(t, "enabled", path, true);
+  s.max_order_value_paise = f.paise(t, "max_order_value", path, 0);
+  s.max_daily_trades = f.integer(t, "max_daily_trades", path, 0, 0, 1'000'000);
+  s.max_daily_loss_paise = f.paise(t, "max_daily_loss", path, 0);
+  s.daily_profit_target_paise = f.paise(t, "daily_profit_target", path, 0);
+  s.loss_guard_action =
+      r.choice(t, "loss_guard_action", path, d::LossGuardAction::exits_only, kGuardActions);
+  fc.paper_capital_paise = f.paise(t, "paper_capital", path, fc.paper_capital_paise);
+  fc.paper_slippage_bp = f.integer(t, "paper_slippage_bp", path, 0, 0, 10'000);
+  fc.connection =
+      r.connection(t, path, s.broker == d::Broker::dhan ? dhan_connection() : Connection{});
+  check_named_once(f, t, path, s, out);
+  const auto follows = f.tables(t, "follow", path);
+  if (!follows.empty()) return read_follows(r, t, path, follows, fc, out);
+  if (out.leaders.size() > 1) {
+    f.error(&t, path + ".follow",
+            "follows no leader: with several [[leader]], list the ones it follows as "
+            "[[follower.follow]] tables (leader = \"NAME\")");
+    return;
+  }
+  FollowerConfig share = fc;  // the only leader's
+  read_share(r, t, path, nullptr, path, share.settings);
+  if (!out.leaders.empty()) name_share(out.leaders[0], false, share.settings);
+  out.followers.push_back(std::move(share));
 }
 
 Result<TandemConfig> read(Result<toml::table> doc, const std::string& name) {

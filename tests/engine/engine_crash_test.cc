@@ -142,6 +142,79 @@ TEST(EngineCrash, KilledThirtyTimesTheDayStillEndsWithEveryOrderOnceAndJournaled
   EXPECT_GT(follower_places, 20);
 }
 
+// Two leaders (issue 27): LEADER1 ("alpha") and LEADER2 ("beta") trade INFY at market, f1
+// follows both at 2×. Killed ten times and started again, the day ends as an uninterrupted one
+// would: FOLLOW1's position at its broker is twice the sum of the leaders', every order's tag
+// was journaled first, once, and names the leader it copied.
+std::string two_leader_day() {
+  std::string s = "10:00:00.000 price NSE:INFY 1500.00\n";
+  int ms = 500;
+  for (int i = 0; i < 40; ++i, ms += 250) {
+    char at[32];
+    std::snprintf(at, sizeof at, "10:%02d:%02d.%03d", ms / 60000, ms / 1000 % 60, ms % 1000);
+    const char* leader = i % 2 == 0 ? "LEADER1" : "LEADER2";
+    s += std::string(at) + " place " + leader + " o" + std::to_string(i) +
+         (i % 5 == 4 ? " SELL" : " BUY") + " NSE:INFY " + std::to_string(1 + i % 3) +
+         " MARKET MIS\n";
+  }
+  return s;
+}
+
+int64_t net_of(const std::vector<brokers::BrokerOrder>& book) {
+  int64_t net = 0;
+  for (const auto& o : book) net += (o.side == d::Side::buy ? 1 : -1) * o.filled_units;
+  return net;
+}
+
+TEST(EngineCrash, TwoLeadersKilledTenTimesEndAsAnUninterruptedDay) {
+  testing::TempDir dir;
+  testing::LiveDaySetup setup{two_leader_day(), "", "broker_threads = 2"};
+  setup.two_leaders = true;
+  testing::LiveDay day(dir, setup);
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
+  const std::vector<std::string> run_args = day.run_args();
+  std::mt19937 rng(20261207);
+  std::uniform_int_distribution<int> pause_ms(50, 900);
+  for (int k = 0; k < 10; ++k) {
+    testing::Process engine(TANDEM_BIN, run_args, dir.path("run.out"), dir.path());
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
+    engine.signal(SIGKILL);
+    EXPECT_EQ(engine.wait(), 128 + SIGKILL);
+  }
+  testing::Process last(TANDEM_BIN, run_args, dir.path("run.out"), dir.path());
+  ASSERT_TRUE(testing::wait_for_text(dir.path("sim.out"), "script done", 60s));
+  std::this_thread::sleep_for(3s);  // the last copies filled and reported
+  last.signal(SIGINT);
+  ASSERT_EQ(last.wait(), 0) << testing::read_file(dir.path("run.out"));
+
+  const auto book = day.follower_book();
+  const int64_t leaders = net_of(day.book_of("tl")) + net_of(day.book_of("tl2"));
+  day.stop_sim();
+  EXPECT_NE(leaders, 0);
+  EXPECT_EQ(net_of(book), 2 * leaders) << "FOLLOW1 at its broker, against twice the leaders'";
+
+  auto store = testing::open_store(dir.path("journal"), false, journal::OpenMode::read_only);
+  ASSERT_TRUE(store);
+  std::map<std::string, d::FollowerOrderIntent> intents;
+  ASSERT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                if (auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
+                  intents[i->tag.value] = *i;
+                }
+                return true;
+              }).ok());
+  std::set<std::string> journaled;
+  for (const auto& [tag, intent] : intents) journaled.insert(tag);
+  testing::expect_each_tag_once_and_journaled(book, journaled);
+  int of_alpha = 0, of_beta = 0;
+  for (const auto& o : book) {
+    const std::string& share = intents.at(o.tag).follower.value;
+    EXPECT_EQ(o.tag.substr(0, 1), share == "f1@alpha" ? "A" : "B") << o.tag << " " << share;
+    (share == "f1@alpha" ? of_alpha : of_beta) += 1;
+  }
+  EXPECT_GT(of_alpha, 0);
+  EXPECT_GT(of_beta, 0);
+}
+
 // log.file is flushed every second (and at every warning), so a kill -9 keeps what came
 // before the last second: here every line of the start.
 TEST(EngineCrash, AKilledEngineLeavesItsLogLinesInTheLogFile) {

@@ -32,11 +32,15 @@ struct LiveDaySetup {
   std::string script;           // the simulator's day (tandem sim --script)
   std::string follower_faults;  // TOML lines of FOLLOW1's [account.faults]; none when empty
   std::string engine_settings;  // top-level lines added to tandem.toml
+  // A second leader, LEADER2 ("beta"; LEADER1 is then "alpha"), that f1 follows too, a
+  // share of each at its ratio (issue 27).
+  bool two_leaders = false;
 };
 
 class LiveDay {
  public:
   LiveDay(const TempDir& dir, const LiveDaySetup& setup) : dir_(dir) {
+    two_leaders_ = setup.two_leaders;
     write("sim.toml", sim_toml(setup.follower_faults));
     write("day.txt", setup.script);
     if (!store_secrets()) return;
@@ -83,12 +87,15 @@ class LiveDay {
   // FOLLOW1's (or, `leader`, LEADER1's) order book at the simulator, over HTTPS (as the
   // engine reads it).
   std::vector<brokers::BrokerOrder> follower_book(bool leader = false) const {
+    return book_of(leader ? "tl" : "tf");
+  }
+  // The order book of the account whose token this is ("tl2": LEADER2's).
+  std::vector<brokers::BrokerOrder> book_of(const char* token) const {
     std::vector<brokers::BrokerOrder> book;
-    as_account(leader ? "tl" : "tf",
-               [&](brokers::kite::RestSession& rest) -> boost::asio::awaitable<void> {
-                 auto orders = co_await rest.orders();
-                 if (orders.ok()) book = *orders;
-               });
+    as_account(token, [&](brokers::kite::RestSession& rest) -> boost::asio::awaitable<void> {
+      auto orders = co_await rest.orders();
+      if (orders.ok()) book = *orders;
+    });
     return book;
   }
   // Places an order at FOLLOW1's broker (or, `leader`, at LEADER1's) as someone other than
@@ -133,9 +140,12 @@ class LiveDay {
     std::ofstream(dir_.path(name)) << text;
   }
 
-  static std::string sim_toml(const std::string& follower_faults) {
+  std::string sim_toml(const std::string& follower_faults) const {
     return "[kite]\napi_key = \"ck\"\napi_secret = \"cs\"\n"
-           "[[account]]\nuser_id = \"LEADER1\"\naccess_token = \"tl\"\nfunds = 100000000.00\n"
+           "[[account]]\nuser_id = \"LEADER1\"\naccess_token = \"tl\"\nfunds = 100000000.00\n" +
+           std::string(two_leaders_ ? "[[account]]\nuser_id = \"LEADER2\"\naccess_token = \"tl2\"\n"
+                                      "funds = 100000000.00\n"
+                                    : "") +
            "[[account]]\nuser_id = \"FOLLOW1\"\naccess_token = \"tf\"\nfunds = 100000000.00\n" +
            (follower_faults.empty() ? "" : "[account.faults]\n" + follower_faults + "\n") +
            "[[instrument]]\nexchange = \"NSE\"\nsymbol = \"INFY\"\nprice = 1500.00\n";
@@ -145,6 +155,16 @@ class LiveDay {
     const std::string url = "://localhost:" + port_;
     const std::string broker =
         "api_url = \"https" + url + "\"\nws_url = \"wss" + url + "\"\nca_file = \"ca.pem\"\n";
+    if (two_leaders_) {
+      return "mode = \"live\"\njournal = \"journal\"\n" + engine_settings +
+             "\n[[leader]]\nname = \"alpha\"\naccount = \"LEADER1\"\n" + broker +
+             "[[leader]]\nname = \"beta\"\naccount = \"LEADER2\"\n" + broker +
+             "[[follower]]\nid = \"f1\"\naccount = \"FOLLOW1\"\nbroker = \"kite\"\nratio = 2\n" +
+             broker +
+             "[[follower.follow]]\nleader = \"alpha\"\n[[follower.follow]]\nleader = \"beta\"\n" +
+             "[[follower]]\nid = \"p1\"\nbroker = \"paper\"\nratio = 1\n"
+             "[[follower.follow]]\nleader = \"alpha\"\n";
+    }
     return "mode = \"live\"\njournal = \"journal\"\n" + engine_settings +
            "\n[leader]\naccount = \"LEADER1\"\n" + broker +
            "[[follower]]\nid = \"f1\"\naccount = \"FOLLOW1\"\nbroker = \"kite\"\nratio = 2\n" +
@@ -159,7 +179,8 @@ class LiveDay {
     if (!key.ok()) return false;
     auto store = crypto::SecretStore::open(dir_.path("tandem.secrets"), *key);
     if (!store.ok()) return false;
-    for (const auto& [account, token] : {std::pair{"LEADER1", "tl"}, std::pair{"FOLLOW1", "tf"}}) {
+    for (const auto& [account, token] :
+         {std::pair{"LEADER1", "tl"}, std::pair{"FOLLOW1", "tf"}, std::pair{"LEADER2", "tl2"}}) {
       if (!store->set(std::string("kite.") + account + ".api_key", "ck").ok() ||
           !store->set(std::string("kite.") + account + ".access_token", token).ok()) {
         return false;
@@ -169,6 +190,7 @@ class LiveDay {
   }
 
   const TempDir& dir_;
+  bool two_leaders_ = false;
   std::chrono::system_clock::time_point script_start_;
   std::vector<std::string> clock_;
   std::unique_ptr<Process> sim_;
