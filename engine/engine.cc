@@ -115,11 +115,12 @@ void Engine::begin_loop() {
   for (size_t k = 0; k < leaders_.size(); ++k) {
     accounts.push_back({setup_.leaders[k].account, leaders_[k].gateway});
   }
+  std::set<d::AccountId> listed;  // an account's shares share its gateway: polled once
   for (const auto& f : setup_.followers) {
     const auto g = followers_.find(f.follower);
-    const bool listed = std::any_of(accounts.begin(), accounts.end(),
-                                    [&](const auto& a) { return a.first == f.account; });
-    if (g != followers_.end() && !listed) accounts.emplace_back(f.account, g->second);  // once
+    if (g != followers_.end() && listed.insert(f.account).second) {
+      accounts.emplace_back(f.account, g->second);
+    }
   }
   funds_.start(std::move(accounts));
 }

@@ -132,8 +132,9 @@ void apply(Positions& s, const d::Event& event) {
   } else if (const auto* e = std::get_if<d::LeaderOrderUpdate>(&event)) {
     if (auto delta =
             record_fill(s.leader_fills[e->order_id], e->filled_units, e->average_price_paise)) {
+      static const d::AccountId kUnknown;  // a report before its leader was configured
       const auto leader = s.leaders.find(e->leader);
-      const d::AccountId account = leader == s.leaders.end() ? d::AccountId{} : leader->second;
+      const d::AccountId& account = leader == s.leaders.end() ? kUnknown : leader->second;
       fill(s, PositionKeyView{account, e->leader, e->instrument, e->product}, e->side, *delta);
     }
   } else if (const auto* e = std::get_if<d::FollowerOrderIntent>(&event)) {
