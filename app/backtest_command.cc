@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -21,7 +22,7 @@ namespace d = ::tandem::domain;
 namespace fs = std::filesystem;
 
 struct BacktestOptions {
-  std::string journal, day, to, config, report = "backtest.html";
+  std::string journal, day, to, config, leader, report = "backtest.html";
 };
 
 Status write_file(const std::string& path, const std::string& bytes) {
@@ -53,10 +54,18 @@ int run_backtest(const BacktestOptions& o) {
   if (config->followers.empty())
     return fail(Status::invalid_argument(o.config + " has no followers"));
 
+  if (!o.leader.empty() &&
+      std::none_of(config->leaders.begin(), config->leaders.end(),
+                   [&](const config::LeaderConfig& l) { return l.name == o.leader; })) {
+    return fail(Status::not_found(o.config + " has no [[leader]] named \"" + o.leader + "\""));
+  }
+
   replay::BacktestRequest request;
   request.from = *from;
   request.to = *to;
   for (const auto& f : config->followers) {
+    // --leader: only the shares that copy it (each share's outcome is its own book's).
+    if (!o.leader.empty() && f.settings.leader.value != o.leader) continue;
     request.followers.push_back({f.settings, f.paper_capital_paise, f.paper_slippage_bp});
   }
   auto store = open_read_only(o.journal);
@@ -114,6 +123,8 @@ void add_backtest_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--config", options->config,
                   "A tandem.toml whose followers are backtested (new ones welcome)")
       ->required();
+  cmd->add_option("--leader", options->leader,
+                  "Only the followers' shares of this named leader ([[leader]] name)");
   cmd->add_option("--report", options->report, "The HTML report; CSV goes beside it")
       ->capture_default_str();
   cmd->footer(

@@ -22,7 +22,8 @@ void print_followers_at_close(const domain::CopyState& state) {
                                p.net_units, rupees_text(p.average_price_paise),
                                p.mark_paise > 0 ? ", mark " + rupees_text(p.mark_paise) : "");
     }
-    fmt::print("{:<16} {:>16} {:>18}  {}\n", f.id, rupees_text(f.day_pnl_paise),
+    // Each share its own leader's P&L: the rows sum to the accounts' (f6-both counted once).
+    fmt::print("{:<16} {:>16} {:>18}  {}\n", f.id, rupees_text(f.share_pnl_paise),
                rupees_text(f.turnover_today_paise), positions.empty() ? "flat" : positions);
   }
 }

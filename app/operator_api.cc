@@ -43,7 +43,10 @@ json::array followers_json(const OperatorView& v) {
                                {"skipped_today", f.skipped_today},
                                {"turnover_today_paise", f.turnover_today_paise},
                                {"funds_paise", f.funds_paise},
+                               {"leader", f.leader},
+                               {"account_shares", f.account_shares},
                                {"day_pnl_paise", f.day_pnl_paise},
+                               {"share_pnl_paise", f.share_pnl_paise},
                                {"max_daily_loss_paise", f.max_daily_loss_paise},
                                {"daily_profit_target_paise", f.daily_profit_target_paise},
                                {"guard", f.guard},
@@ -52,6 +55,18 @@ json::array followers_json(const OperatorView& v) {
                                {"last_answer", f.last_answer},
                                {"last_answer_ns", f.last_answer_ns},
                                {"positions", std::move(positions)}});
+  }
+  return out;
+}
+
+// Each leader's stream, in the configuration's order.
+json::array leaders_json(const OperatorView& v) {
+  json::array out;
+  for (const engine::LeaderRow& l : v.leaders) {
+    out.push_back(json::object{{"name", l.name},
+                               {"account", l.account},
+                               {"broker", l.broker},
+                               {"connected", l.connected}});
   }
   return out;
 }
@@ -129,6 +144,7 @@ std::string view_json(const OperatorView& v, bool full) {
       {"leader",
        json::object{
            {"account", v.leader}, {"broker", v.leader_broker}, {"connected", v.leader_connected}}},
+      {"leaders", leaders_json(v)},
       {"journal", json::object{{"ok", v.journal_ok}, {"head", v.journal_head}}},
       {"ready", ready.ready},
       {"followers", followers_json(v)},
@@ -176,10 +192,15 @@ void histogram_text(std::string& out, const std::string& name, const std::string
   histogram_series(out, name, "", h);
 }
 
+// A metric family's header; its labelled series follow.
+void family_header(std::string& out, const char* name, const char* help, const char* type) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
 // Each follower's own series, labelled follower="ID" (docs/operations.md, "Watching it").
 void follower_metrics(std::string& out, const OperatorView& v) {
   auto family = [&](const char* name, const char* help, const char* type) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+    family_header(out, name, help, type);
   };
   family("tandem_follower_orders_total",
          "The follower's orders answered by its broker, by outcome.", "counter");
@@ -199,12 +220,15 @@ void follower_metrics(std::string& out, const OperatorView& v) {
                          label_value(f.id), label_value(reason), n);
     }
   }
+  // A follower of several leaders has a series per share, each its own leader's book, so that
+  // a sum over followers is the accounts' P&L counted once.
   family("tandem_follower_day_pnl_paise",
-         "The follower's P&L today in paise: realised plus open positions at the ticker's prices.",
+         "The follower's P&L today in paise: realised plus open positions at the ticker's prices "
+         "(a share's own, when the account follows several leaders).",
          "gauge");
   for (const auto& f : v.followers) {
     out += fmt::format("tandem_follower_day_pnl_paise{{follower=\"{}\"}} {}\n", label_value(f.id),
-                       f.day_pnl_paise);
+                       f.share_pnl_paise);
   }
   family("tandem_follower_position_value_paise",
          "What the follower's open positions are worth at their marks (else their average), in "
@@ -288,8 +312,15 @@ std::string metrics_text(const OperatorView& v) {
   counter(out, "tandem_orders_outcome_unknown",
           "Follower places whose answer and lookups by tag failed, kept and looked up again.",
           v.counters.unknown_places, "gauge");
-  counter(out, "tandem_leader_connected", "1 while the leader's order stream is up.",
-          v.leader_connected ? 1 : 0, "gauge");
+  counter(out, "tandem_leader_connected",
+          "1 while the leader's order stream is up (every leader's).", v.leader_connected ? 1 : 0,
+          "gauge");
+  family_header(out, "tandem_leader_stream_connected", "1 while this leader's order stream is up.",
+                "gauge");
+  for (const engine::LeaderRow& l : v.leaders) {
+    out += fmt::format("tandem_leader_stream_connected{{leader=\"{}\",account=\"{}\"}} {}\n",
+                       label_value(l.name), label_value(l.account), l.connected ? 1 : 0);
+  }
   int64_t paused = 0, stopped = 0, guarded = 0;
   for (const auto& f : v.followers) {
     paused += f.paused;

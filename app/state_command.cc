@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "app/journal_commands.h"
@@ -31,6 +32,7 @@ struct StateOptions {
   std::string journal;
   std::string at;
   std::string follower;
+  std::string leader;
   std::string format = "table";
 };
 
@@ -122,10 +124,17 @@ std::vector<std::string> settings_words(const json::object& settings) {
 }
 
 void print_table(const json::object& f) {
-  fmt::print("{}  (account {}, {})  {}  funds {}\n", text_of(f.at("follower")),
+  const std::string leader = text_of(f.at("leader"));
+  fmt::print("{}  (account {}, {}{})  {}  funds {}\n", text_of(f.at("follower")),
              text_of(f.at("account")), text_of(f.at("broker")),
+             leader.empty() ? "" : ", leader " + leader,
              f.at("paused").as_bool() ? "PAUSED" : "active",
              f.at("funds").is_null() ? "unknown" : text_of(f.at("funds")));
+  // A share's own P&L, and the account's over every share (its loss guard's) beside it.
+  fmt::print("  P&L today: {}{}\n", text_of(f.at("share_pnl")),
+             leader.empty()
+                 ? ""
+                 : fmt::format(" ({}'s share; the account {})", leader, text_of(f.at("day_pnl"))));
   const json::object& today = f.at("today").as_object();
   std::string skipped;
   for (const auto& [reason, n] : today.at("skipped").as_object()) {
@@ -173,12 +182,19 @@ int state(const StateOptions& o) {
   auto point = replay::state_at(**store, *at);
   if (!point.ok()) return fail(point.status());
   const d::CopyState& s = point->state;
-  if (!o.follower.empty() && !s.followers.contains(d::FollowerId{o.follower})) {
+  // A follower of several leaders by its own id: each of its shares.
+  const std::vector<d::FollowerId> named = d::shares_named(s, d::FollowerId{o.follower});
+  if (!o.follower.empty() && named.empty()) {
     return fail(Status::not_found("no follower \"" + o.follower + "\" was configured by then"));
+  }
+  if (!o.leader.empty() && !s.leaders.contains(d::LeaderId{o.leader})) {
+    return fail(Status::not_found("no leader named \"" + o.leader + "\" was configured by then (" +
+                                  leaders_text(s) + ")"));
   }
   json::array followers;
   for (const auto& [id, settings] : s.followers) {
-    if (!o.follower.empty() && id.value != o.follower) continue;
+    if (!o.follower.empty() && std::find(named.begin(), named.end(), id) == named.end()) continue;
+    if (!o.leader.empty() && settings.leader.value != o.leader) continue;
     followers.push_back(replay::follower_state_json(s, id));
   }
   if (o.format == "json") {
@@ -205,7 +221,8 @@ void add_state_command(CLI::App& app, int& exit_code) {
       "state", "Every follower's positions, counters, open copies and settings at an instant");
   cmd->add_option("--journal", options->journal, "The journal directory")->required();
   cmd->add_option("--at", options->at, "The instant, IST: \"YYYY-MM-DD HH:MM:SS\"")->required();
-  cmd->add_option("--follower", options->follower, "Only this follower");
+  cmd->add_option("--follower", options->follower, "Only this follower (each share of it), or one share (family@scalper)");
+  cmd->add_option("--leader", options->leader, "Only the shares that copy this named leader");
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

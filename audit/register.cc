@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit/rows.h"
+#include "copy/copy_state.h"
 #include "journal/codec.h"
 #include "journal/record_reader.h"
 
@@ -112,9 +113,20 @@ struct Summary {
 };
 
 const std::vector<std::string_view>& summary_columns() {
-  static const std::vector<std::string_view> columns = {
-      "trading_day", "follower", "leader_events", "place",         "modify",       "cancel",
-      "skip",        "acked",    "rejected",      "order_updates", "filled_units", "skip_reasons"};
+  static const std::vector<std::string_view> columns = {"trading_day",
+                                                        "follower",
+                                                        "leader",
+                                                        "leader_events",
+                                                        "place",
+                                                        "modify",
+                                                        "cancel",
+                                                        "skip",
+                                                        "acked",
+                                                        "rejected",
+                                                        "order_updates",
+                                                        "filled_units",
+                                                        "realized_pnl_paise",
+                                                        "skip_reasons"};
   return columns;
 }
 
@@ -123,6 +135,14 @@ class Builder {
   Builder(const ExportRequest& request, uint64_t first) : request_(request), first_(first) {}
 
   void visit(const journal::Record& r) {
+    // The journal's own fold, from its first record: a fill's realised P&L is counted in the
+    // book of the share whose order it filled (each leader's share of an account apart).
+    const d::FollowerId* filled = filled_share(r.event);
+    const int64_t realised_before = filled != nullptr ? realised(*filled) : 0;
+    d::apply(state_, r.event);
+    if (filled != nullptr && r.seq >= first_ && wanted(filled->value)) {
+      summary(r, filled->value).counts["realized_pnl_paise"] += realised(*filled) - realised_before;
+    }
     if (r.seq < first_) {  // before the range: only the settings in force when it begins
       if (const auto* c = std::get_if<d::FollowerConfigured>(&r.event)) {
         in_force_.insert_or_assign(c->settings.follower.value, r);
@@ -153,7 +173,9 @@ class Builder {
     if (csv) summary.bytes = csv_header(summary_columns());
     for (const auto& [key, s] : summaries_) {
       Row row(summary_columns());
-      row.set("trading_day", static_cast<int64_t>(key.first)).set("follower", key.second);
+      row.set("trading_day", static_cast<int64_t>(key.first))
+          .set("follower", key.second)
+          .set("leader", leader_of(key.second));
       std::string reasons;
       for (const auto& [name, n] : s.counts) {
         if (name.starts_with("skip:")) {
@@ -161,7 +183,7 @@ class Builder {
         }
       }
       for (const auto column : summary_columns()) {
-        if (column == "trading_day" || column == "follower") continue;
+        if (column == "trading_day" || column == "follower" || column == "leader") continue;
         if (column == "skip_reasons") {
           row.set(column, reasons);
           continue;
@@ -179,9 +201,24 @@ class Builder {
   std::set<std::string> followers_seen;
 
  private:
+  // --follower names a share, or a follower of several leaders by its own id: each share.
   bool wanted(const std::string& follower) const {
-    if (request_.follower && *request_.follower != follower) return false;
+    if (request_.follower && *request_.follower != follower &&
+        !follower.starts_with(*request_.follower + "@")) {
+      return false;
+    }
     return !request_.leader || leader_of(follower) == *request_.leader;
+  }
+  // The share whose position a record may fill: an order update's or a found order's.
+  static const d::FollowerId* filled_share(const d::Event& e) {
+    if (const auto* u = std::get_if<d::FollowerOrderUpdate>(&e)) return &u->follower;
+    if (const auto* f = std::get_if<d::FollowerOrderFound>(&e)) return &f->follower;
+    return nullptr;
+  }
+  // The realised P&L of a share's book.
+  int64_t realised(const d::FollowerId& share) const {
+    const auto f = state_.followers.find(share);
+    return f == state_.followers.end() ? 0 : state_.positions.realized_pnl(d::book_of(f->second));
   }
   // The leader a follower's share copies ("" with one leader).
   std::string leader_of(const std::string& follower) const {
@@ -340,6 +377,7 @@ class Builder {
   std::map<std::string, std::vector<Row>> registers_;
   std::map<std::pair<d::TradingDay, std::string>, Summary> summaries_;
   std::map<std::string, int64_t> filled_;
+  d::CopyState state_;  // the journal folded up to the record being visited
 };
 
 }  // namespace
@@ -359,7 +397,7 @@ Result<ExportContent> build_export(const journal::Store& store, const ExportRequ
         return true;
       },
       progress));
-  if (request.follower && !builder.followers_seen.contains(*request.follower)) {
+  if (request.follower && builder.followers_seen.empty()) {  // only wanted ones are seen
     return Status::not_found("no follower \"" + *request.follower + "\" in those days");
   }
   if (request.leader && builder.followers_seen.empty()) {

@@ -118,6 +118,16 @@ std::string_view tag_code_of(const CopyState& s, const FollowerSettings& f) {
   return it == s.leaders.end() ? std::string_view{} : std::string_view{it->second.tag_code};
 }
 
+std::vector<FollowerId> shares_named(const CopyState& s, const FollowerId& follower) {
+  if (s.followers.contains(follower)) return {follower};
+  std::vector<FollowerId> out;
+  const std::string prefix = follower.value + "@";
+  for (const auto& [id, settings] : s.followers) {
+    if (id.value.starts_with(prefix)) out.push_back(id);
+  }
+  return out;
+}
+
 void apply(CopyState& s, const Event& event) {
   apply_keeping_ended(s, event);
   if (std::holds_alternative<TradingDayOpened>(event)) forget_ended_orders(s);
@@ -144,8 +154,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     }
     // A follower's day starts when it is first seen; a change of settings keeps its day.
     if (!s.guards.contains(e->settings.follower)) {
-      s.guards[e->settings.follower].opening_value_paise =
-          account_value_paise(s, e->settings.account);
+      s.guards[e->settings.follower] = opening_guard(s, e->settings);
     }
   } else if (const auto* e = std::get_if<FollowerPaused>(&event)) {
     s.paused.insert(e->follower);
@@ -161,9 +170,7 @@ void apply_keeping_ended(CopyState& s, const Event& event) {
     s.calendar.holidays = {e->holidays.begin(), e->holidays.end()};
   } else if (const auto* e = std::get_if<TradingDayOpened>(&event)) {
     s.day = e->day;
-    for (const auto& [id, f] : s.followers) {
-      s.guards[id] = DayGuard{account_value_paise(s, f.account), false, {}};
-    }
+    for (const auto& [id, f] : s.followers) s.guards[id] = opening_guard(s, f);
   } else if (const auto* e = std::get_if<PriceSnapshot>(&event)) {
     for (const auto& p : e->prices) s.marks_paise[p.instrument] = p.last_price_paise;
   } else if (const auto* e = std::get_if<LossGuardTripped>(&event)) {

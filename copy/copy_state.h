@@ -24,6 +24,9 @@ struct DayGuard {
   int64_t opening_value_paise = 0;  // its value when the day opened or it was first configured
   bool tripped = false;             // today
   LossGuardAction action = LossGuardAction::exits_only;  // in force since it tripped
+  // Its share's book alone, when the day opened or it was first configured: what the share's
+  // own P&L for the day is counted from (equal to opening_value_paise with one leader).
+  int64_t share_opening_value_paise = 0;
   bool operator==(const DayGuard&) const = default;
 };
 
@@ -131,6 +134,10 @@ void index_accounts(CopyState& state);
 // What a follower's tags start with: its leader's tag code (client_tag.h).
 [[nodiscard]] std::string_view tag_code_of(const CopyState& state,
                                            const FollowerSettings& follower);
+// The shares a name means: the follower itself, or, for a follower of several leaders named
+// by its own id, each of its shares ("<id>@<leader>"), in id order. Empty: no such follower.
+[[nodiscard]] std::vector<FollowerId> shares_named(const CopyState& state,
+                                                   const FollowerId& follower);
 // The book a follower's positions are in: its account, for its leader.
 [[nodiscard]] inline projections::Book book_of(const FollowerSettings& follower) {
   return {follower.account, follower.leader};

@@ -18,21 +18,14 @@ const InstrumentPrice* find_price(const std::vector<InstrumentPrice>& prices,
   return it != prices.rend() ? &*it : nullptr;
 }
 
-}  // namespace
-
-int64_t mark_price(const CopyState& s, const InstrumentKey& instrument) {
-  if (const auto it = s.marks_paise.find(instrument); it != s.marks_paise.end()) return it->second;
-  const auto ref = s.reference_price_paise.find(instrument);
-  return ref == s.reference_price_paise.end() ? 0 : ref->second;
-}
-
-int64_t account_value_paise(const CopyState& s, const AccountId& account,
-                            const std::vector<InstrumentPrice>& overlay) {
+// Realised P&L plus open positions at the marks, over the run of positions from `first` on
+// while `in_run` holds.
+template <class InRun>
+int64_t value_of_run(const CopyState& s, const projections::PositionKey& first,
+                     const std::vector<InstrumentPrice>& overlay, InRun in_run) {
   int64_t value = 0;
-  // Positions are ordered by account first: this account's are one run, every leader's book
-  // of it (the guard is the account's, not one leader's share).
-  for (auto it = s.positions.by_key.lower_bound(projections::PositionKey{account, {}, {}, {}});
-       it != s.positions.by_key.end() && it->first.account == account; ++it) {
+  for (auto it = s.positions.by_key.lower_bound(first);
+       it != s.positions.by_key.end() && in_run(it->first); ++it) {
     const projections::Position& p = it->second;
     value += p.realized_pnl_paise;
     if (p.net_qty_units == 0) continue;
@@ -46,11 +39,49 @@ int64_t account_value_paise(const CopyState& s, const AccountId& account,
   return value;
 }
 
+}  // namespace
+
+int64_t mark_price(const CopyState& s, const InstrumentKey& instrument) {
+  if (const auto it = s.marks_paise.find(instrument); it != s.marks_paise.end()) return it->second;
+  const auto ref = s.reference_price_paise.find(instrument);
+  return ref == s.reference_price_paise.end() ? 0 : ref->second;
+}
+
+int64_t account_value_paise(const CopyState& s, const AccountId& account,
+                            const std::vector<InstrumentPrice>& overlay) {
+  // Positions are ordered by account first: this account's are one run, every leader's book
+  // of it (the guard is the account's, not one leader's share).
+  return value_of_run(s, projections::PositionKey{account, {}, {}, {}}, overlay,
+                      [&](const projections::PositionKey& k) { return k.account == account; });
+}
+
+int64_t book_value_paise(const CopyState& s, projections::Book book,
+                         const std::vector<InstrumentPrice>& overlay) {
+  // ...and then by leader: a book is a run within its account's.
+  return value_of_run(s, projections::PositionKey{book.account, book.leader, {}, {}}, overlay,
+                      [&](const projections::PositionKey& k) {
+                        return k.account == book.account && k.leader == book.leader;
+                      });
+}
+
 int64_t day_pnl_paise(const CopyState& s, const FollowerSettings& f,
                       const std::vector<InstrumentPrice>& overlay) {
   const auto g = s.guards.find(f.follower);
   const int64_t opening = g == s.guards.end() ? 0 : g->second.opening_value_paise;
   return account_value_paise(s, f.account, overlay) - opening;
+}
+
+int64_t share_day_pnl_paise(const CopyState& s, const FollowerSettings& f) {
+  const auto g = s.guards.find(f.follower);
+  const int64_t opening = g == s.guards.end() ? 0 : g->second.share_opening_value_paise;
+  return book_value_paise(s, book_of(f)) - opening;
+}
+
+DayGuard opening_guard(const CopyState& s, const FollowerSettings& f) {
+  DayGuard guard;
+  guard.opening_value_paise = account_value_paise(s, f.account);
+  guard.share_opening_value_paise = book_value_paise(s, book_of(f));
+  return guard;
 }
 
 const DayGuard* tripped_guard(const CopyState& s, const FollowerId& follower) {

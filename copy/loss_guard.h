@@ -25,9 +25,20 @@ namespace tandem::domain {
 [[nodiscard]] int64_t account_value_paise(const CopyState& state, const AccountId& account,
                                           const std::vector<InstrumentPrice>& overlay = {});
 
-// The follower's P&L for the day at the marks (with `overlay` over them).
+// One book's realised P&L plus its open positions at the marks: a share of the account.
+[[nodiscard]] int64_t book_value_paise(const CopyState& state, projections::Book book,
+                                       const std::vector<InstrumentPrice>& overlay = {});
+
+// The follower's P&L for the day at the marks (with `overlay` over them): its account's, over
+// every leader's share, which is what its loss guard trips on.
 [[nodiscard]] int64_t day_pnl_paise(const CopyState& state, const FollowerSettings& follower,
                                     const std::vector<InstrumentPrice>& overlay = {});
+// The P&L for the day of the follower's share alone: its leader's book. The shares of an
+// account sum to its day_pnl_paise from the day's opening on; with one leader they are equal.
+[[nodiscard]] int64_t share_day_pnl_paise(const CopyState& state, const FollowerSettings& follower);
+
+// A guard that has not tripped, opening at the account's and the share's values now.
+[[nodiscard]] DayGuard opening_guard(const CopyState& state, const FollowerSettings& follower);
 
 // The follower's guard once it has tripped today, else null (decide() looks it up once per
 // order).

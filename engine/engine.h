@@ -285,7 +285,6 @@ class Engine {
   // a broker's autoslice child): journaled as found under a key of its own, with an alert,
   // so that its fills count in the follower's position and not as the first order's.
   Status found_second_order(const domain::FollowerOrderReport& order);
-  std::vector<domain::FollowerId> shares_named(const domain::FollowerId& follower) const;
   std::vector<domain::Event> control_events(const OperatorCommand& c,
                                             const std::vector<domain::FollowerId>& shares) const;
   // The share of `gateway`'s account an order under `tag` is for: the one the journal holds

@@ -19,18 +19,6 @@ std::future<Result<CommandDone>> Engine::command(OperatorCommand command) {
   return result;
 }
 
-// The shares a command names: the follower itself, or, for a follower of several leaders
-// named by its own id, each of its shares ("<id>@<leader>"). Empty: no such follower.
-std::vector<d::FollowerId> Engine::shares_named(const d::FollowerId& follower) const {
-  if (state().followers.contains(follower)) return {follower};
-  std::vector<d::FollowerId> out;
-  const std::string prefix = follower.value + "@";
-  for (const auto& [id, settings] : state().followers) {
-    if (id.value.starts_with(prefix)) out.push_back(id);
-  }
-  return out;
-}
-
 // What a pause, resume or kill switch journals: only what changes anything.
 std::vector<d::Event> Engine::control_events(const OperatorCommand& c,
                                              const std::vector<d::FollowerId>& shares) const {
@@ -66,7 +54,7 @@ Status Engine::handle(OperatorFact& f) {
   const OperatorCommand& c = f.command;
   const bool one = c.kind == Kind::pause || c.kind == Kind::resume || c.kind == Kind::flatten;
   const std::vector<d::FollowerId> shares =
-      one ? shares_named(c.follower) : std::vector<d::FollowerId>{};
+      one ? d::shares_named(state(), c.follower) : std::vector<d::FollowerId>{};
   if (one && shares.empty()) {
     f.done->set_value(Status::not_found("no follower " + c.follower.value));
     return Status();
@@ -136,11 +124,14 @@ void Engine::publish_view(bool force) {
   // The leaders, as one line: each account (its name with several), all connected or not.
   view->leader.clear();
   view->leader_connected = true;
+  view->leaders.clear();
   for (size_t k = 0; k < leaders_.size(); ++k) {
     const d::LeaderConfigured& l = setup_.leaders[k];
     if (k > 0) view->leader += ", ";
     view->leader += l.name.empty() ? l.account.value : l.name.value + " " + l.account.value;
     view->leader_connected = view->leader_connected && leaders_[k].connected;
+    view->leaders.push_back({l.name.value, l.account.value, std::string(d::to_string(l.broker)),
+                             leaders_[k].connected});
   }
   view->leader_broker.clear();
   for (const d::LeaderConfigured& l : setup_.leaders) {

@@ -42,7 +42,13 @@ std::vector<FollowerRow> follower_rows(const d::CopyState& state,
     if (const auto funds = state.funds_paise.find(f.account); funds != state.funds_paise.end()) {
       row.funds_paise = funds->second;
     }
+    row.leader = f.leader.value;
+    if (const auto shares = state.account_followers.find(f.account);
+        shares != state.account_followers.end()) {
+      row.account_shares = static_cast<int64_t>(shares->second.size());
+    }
     row.day_pnl_paise = d::day_pnl_paise(state, f);
+    row.share_pnl_paise = d::share_day_pnl_paise(state, f);
     row.max_daily_loss_paise = f.max_daily_loss_paise;
     row.daily_profit_target_paise = f.daily_profit_target_paise;
     if (const d::DayGuard* g = d::tripped_guard(state, id)) {

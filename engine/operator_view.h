@@ -98,9 +98,13 @@ struct FollowerRow {
   int64_t skipped_today = 0;
   int64_t turnover_today_paise = 0;
   int64_t funds_paise = 0;
+  std::string leader;          // the leader this share copies; empty with one leader
+  int64_t account_shares = 1;  // the shares of its account: > 1 when it follows several leaders
   // Realised + open at the marks, since the day opened: the account's (its loss guard's), on
-  // each of its shares' rows when it follows several leaders.
+  // each of its shares' rows when it follows several leaders...
   int64_t day_pnl_paise = 0;
+  // ...and this share's own (its leader's book): the shares' rows sum to the account's.
+  int64_t share_pnl_paise = 0;
   int64_t max_daily_loss_paise = 0;
   int64_t daily_profit_target_paise = 0;
   std::string guard;  // the loss guard's action once it tripped today, else empty
@@ -138,14 +142,23 @@ struct OperatorCounters {
   int64_t unknown_places = 0;        // now: places of unknown outcome kept (unknown_places.h)
 };
 
+// One leader's stream, for the operator: which one is down when several are followed.
+struct LeaderRow {
+  std::string name;  // empty with one `[leader]`
+  std::string account;
+  std::string broker;
+  bool connected = false;
+};
+
 struct OperatorView {
   uint64_t version = 0;  // changes whenever anything below does
   domain::TimeNs at_ns = 0;
   std::string leader;
   std::string leader_broker;
-  bool live = false;          // orders reach the followers' brokers; false: paper accounts
-  std::string build_version;  // tandem's version (tandem_build_info)
-  bool leader_connected = false;
+  bool live = false;              // orders reach the followers' brokers; false: paper accounts
+  std::string build_version;      // tandem's version (tandem_build_info)
+  bool leader_connected = false;  // every leader's stream is up
+  std::vector<LeaderRow> leaders;
   bool journal_ok = true;
   uint64_t journal_head = 0;
   domain::TradingDay day = 0;

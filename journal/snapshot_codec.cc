@@ -307,6 +307,7 @@ void put(s::CopyState::Builder b, const d::CopyState& v) {
     e.setOpeningValuePaise(kv.second.opening_value_paise);
     e.setTripped(kv.second.tripped);
     e.setAction(out<s::LossGuardAction>(kv.second.action));
+    e.setShareOpeningValuePaise(kv.second.share_opening_value_paise);
   });
   put_list(b.initEndedLeaderOrders(v.ended_leader_orders.size()), v.ended_leader_orders,
            [](auto e, const auto& kv) {
@@ -381,7 +382,8 @@ d::CopyState get(s::CopyState::Reader r) {
   for (auto e : r.getMarks()) v.marks_paise[get(e.getInstrument())] = e.getAmount();
   for (auto e : r.getGuards()) {
     v.guards[id<d::FollowerId>(e.getFollower())] = {e.getOpeningValuePaise(), e.getTripped(),
-                                                    in(e.getAction(), d::LossGuardAction::flatten)};
+                                                    in(e.getAction(), d::LossGuardAction::flatten),
+                                                    e.getShareOpeningValuePaise()};
   }
   for (auto e : r.getEndedLeaderOrders()) {
     v.ended_leader_orders[id<d::LeaderOrderId>(e.getId())] = e.getDay();

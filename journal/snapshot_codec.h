@@ -21,7 +21,8 @@ namespace tandem::journal {
 // 6: a loss guard's flatten holds the follower's targets at zero (`flattened`)
 // 7: a copy whose modify was refused is known to rest on its earlier terms (`modify_refused`);
 // 8: many leaders (positions per leader's book, each leader's working orders)
-inline constexpr uint16_t kStateVersion = 8;
+// 9: each share's opening value for the day (`DayGuard::share_opening_value_paise`)
+inline constexpr uint16_t kStateVersion = 9;
 
 [[nodiscard]] WordBytes encode_snapshot(const domain::CopyState& state);
 [[nodiscard]] Result<domain::CopyState> decode_snapshot(std::span<const uint8_t> bytes,

@@ -49,6 +49,16 @@ int64_t Positions::account_net(const d::AccountId& account, const d::InstrumentK
   return sum;
 }
 
+int64_t Positions::realized_pnl(Book book) const {
+  int64_t sum = 0;
+  for (auto it = by_key.lower_bound(PositionKey{book.account, book.leader, {}, {}});
+       it != by_key.end() && it->first.account == book.account && it->first.leader == book.leader;
+       ++it) {
+    sum += it->second.realized_pnl_paise;
+  }
+  return sum;
+}
+
 const Positions::Working* Positions::working_in(Book book, const d::InstrumentKey& i,
                                                 d::Product product) const {
   const auto it = working_by_key.find(PositionKeyView{book.account, book.leader, i, product});

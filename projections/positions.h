@@ -111,6 +111,8 @@ struct Positions {
   // The account's net over all its books (what its broker holds, when the journal is whole).
   [[nodiscard]] int64_t account_net(const domain::AccountId& account,
                                     const domain::InstrumentKey& i, domain::Product product) const;
+  // The realised P&L of a book, over all its instruments and products.
+  [[nodiscard]] int64_t realized_pnl(Book book) const;
   [[nodiscard]] int64_t working(Book book, const domain::InstrumentKey& i, domain::Product product,
                                 domain::Side side) const;
   // What works in one key; null when nothing ever did.

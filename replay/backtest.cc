@@ -73,11 +73,18 @@ const d::FollowerId* follower_of(const d::Event& e) {
   return nullptr;
 }
 
-// Open positions of `account` at the marks (loss_guard.h): gross value, and P&L with them.
-Sample mark(const d::CopyState& s, const d::AccountId& account, d::TimeNs at) {
-  Sample out{at, 0, d::account_value_paise(s, account)};
+// Whether a position is in a follower's book: its share of the account (with one leader,
+// the whole account).
+bool in_book(const projections::PositionKey& key, const d::FollowerSettings& f) {
+  return key.account == f.account && key.leader == f.leader;
+}
+
+// Open positions of a follower's book at the marks (loss_guard.h): gross value, and P&L with
+// them.
+Sample mark(const d::CopyState& s, const d::FollowerSettings& f, d::TimeNs at) {
+  Sample out{at, 0, d::book_value_paise(s, d::book_of(f))};
   for (const auto& [key, p] : s.positions.by_key) {
-    if (key.account != account || p.net_qty_units == 0) continue;
+    if (!in_book(key, f) || p.net_qty_units == 0) continue;
     const int64_t marked = d::mark_price(s, key.instrument);
     const int64_t price = marked > 0 ? marked : p.average_price_paise();
     out.exposure_paise += (p.net_qty_units < 0 ? -p.net_qty_units : p.net_qty_units) * price;
@@ -91,14 +98,14 @@ Outcome outcome(const d::CopyState& s, const d::FollowerSettings& f, const Tally
     if (key.first == f.follower) out.turnover_paise += counters.turnover_paise;
   }
   for (const auto& [key, p] : s.positions.by_key) {
-    if (key.account != f.account) continue;
+    if (!in_book(key, f)) continue;
     out.realized_pnl_paise += p.realized_pnl_paise;
     if (p.net_qty_units != 0) {
       out.final_positions[d::to_text(key.instrument) + "/" +
                           std::string(d::to_string(key.product))] = p.net_qty_units;
     }
   }
-  out.pnl_paise = mark(s, f.account, 0).pnl_paise;
+  out.pnl_paise = mark(s, f, 0).pnl_paise;
   return out;
 }
 
@@ -393,8 +400,8 @@ Result<BacktestReport> backtest(const journal::Store& store, const BacktestReque
       ++report.leader_updates;
       for (const auto& f : request.followers) {
         auto& result = results[f.settings.follower];
-        result.simulated_series.push_back(mark(sim.state, f.settings.account, r.recorded_at_ns));
-        result.actual_series.push_back(mark(actual, f.settings.account, r.recorded_at_ns));
+        result.simulated_series.push_back(mark(sim.state, f.settings, r.recorded_at_ns));
+        result.actual_series.push_back(mark(actual, f.settings, r.recorded_at_ns));
       }
     }
   }

@@ -33,10 +33,11 @@ json::object counters_json(const projections::DayCounters& c) {
           {"skipped", std::move(skipped)}};
 }
 
-json::array positions_json(const d::CopyState& state, const d::AccountId& account) {
+// The positions of one book: a follower's share of its account.
+json::array positions_json(const d::CopyState& state, projections::Book book) {
   json::array out;
   for (const auto& [key, p] : state.positions.by_key) {
-    if (key.account != account) continue;
+    if (key.account != book.account || key.leader != book.leader) continue;
     if (p.net_qty_units == 0 && p.realized_pnl_paise == 0) continue;
     out.push_back(json::object{{"instrument", d::to_text(key.instrument)},
                                {"product", d::to_string(key.product)},
@@ -84,17 +85,19 @@ json::object follower_state_json(const d::CopyState& state, const d::FollowerId&
   out["follower"] = follower.value;
   out["account"] = settings.account.value;
   out["broker"] = d::to_string(settings.broker);
+  out["leader"] = settings.leader.value;
   out["paused"] = state.paused.contains(follower);
   out["funds"] =
       funds == state.funds_paise.end() ? json::value(nullptr) : json::value(money(funds->second));
   out["today"] = counters_json(state.counters.today(follower));
   // The daily loss guard as it stood: the day's P&L at the journaled marks, and its action
-  // once it had tripped.
+  // once it had tripped. With several leaders, the account's, and this share's own.
   out["day_pnl"] = money(d::day_pnl_paise(state, settings));
+  out["share_pnl"] = money(d::share_day_pnl_paise(state, settings));
   const d::DayGuard* guard = d::tripped_guard(state, follower);
   out["loss_guard"] =
       guard != nullptr ? json::value(d::to_string(guard->action)) : json::value(nullptr);
-  out["positions"] = positions_json(state, settings.account);
+  out["positions"] = positions_json(state, d::book_of(settings));
   out["open_copies"] = open_copies_json(state, follower);
   out["settings"] = settings_json(settings);
   return out;

@@ -119,4 +119,5 @@ struct FollowerInstrument { follower @0 :Text; instrument @1 :E.InstrumentKey; }
 struct EndedOrderEntry { id @0 :Text; day @1 :UInt32; }
 struct DayGuardEntry {
   follower @0 :Text; openingValuePaise @1 :Int64; tripped @2 :Bool; action @3 :E.LossGuardAction;
+  shareOpeningValuePaise @4 :Int64;  # state version 9
 }

@@ -51,6 +51,8 @@ check "demo's tight follower hits its limits" grep -Eq "^f5-tight .*daily_trade_
 check "…and its daily loss guard, at the ticker's prices" grep -q "loss_guard .* IST; the last: follower f5-tight: day P&L -[0-9.]* reached its maximum daily loss of 3000.00; action flatten" <<<"$out"
 check "demo's summary gives each follower's P&L, turnover and positions at the close" \
   grep -Eq "^f1-multiplier +-?₹[0-9,]+\.[0-9]{2} +₹[0-9,]+\.[0-9]{2}  (NSE|NFO):" <<<"$out"
+check "…each share of f6-both with its own leader's P&L, not the account's twice" \
+  test "$(grep -E "^f6-both@[a-z]+ +-?₹" <<<"$out" | awk '{ print $2 }' | sort -u | wc -l)" -eq 2
 check "…groups the alerts by kind, with counts" grep -Eq "^  position_drift +[0-9]+ × [0-9:]{5}" <<<"$out"
 check "…and its progress says the market's time of day and how far the day is" \
   grep -Eq "^[0-9]{2}:[0-9]{2} IST 100% \| leader updates" <<<"$out"
@@ -135,12 +137,28 @@ run "$tandem" state --journal "$work/demo" --at "noon"
 check "state with a malformed instant names it" grep -q -- '--at "noon" is not an IST time' <<<"$err"
 run "$tandem" state --journal "$work/demo" --at "2026-11-20 12:00:00" --follower nobody
 check "state of an unknown follower exits 1" test "$rc" -eq 1
+run "$tandem" state --journal "$work/demo" --at "2026-11-20 14:00:00" --follower f6-both
+check "state of a follower of two leaders shows each share" \
+  test "$(grep -c "^f6-both@\(scalper\|writer\)  (account FOLLOW4, kite, leader" <<<"$out")" -eq 2
+check "…each with its own P&L beside the account's" \
+  test "$(grep -cE "^  P&L today: -?[0-9.]+ \((scalper|writer)'s share; the account -?[0-9.]+\)$" <<<"$out")" -eq 2
+shares=$(grep -oE "^  P&L today: -?[0-9.]+" <<<"$out" | grep -oE -- "-?[0-9.]+$" | awk '{ s += $1 } END { printf "%.2f", s }')
+account=$(grep -oE "the account -?[0-9.]+" <<<"$out" | head -1 | grep -oE -- "-?[0-9.]+$")
+check "…and the shares' P&L sums to the account's ($shares = $account)" test "$shares" = "$account"
+run "$tandem" state --journal "$work/demo" --at "2026-11-20 14:00:00" --leader writer --format json
+check "state --leader writer holds the writer's share alone" \
+  test "$(grep -o '"follower":"[^"]*"' <<<"$out" | sort -u | tr '\n' ' ')" = '"follower":"f6-both@writer" '
+run "$tandem" state --journal "$work/demo" --at "2026-11-20 14:00:00" --leader nobody
+check "state --leader of an unknown leader exits 1 naming the leaders" \
+  grep -q 'no leader named "nobody" .*scalper (LEADER1), writer (LEADER2)' <<<"$err"
 
 # backtest: the recorded settings reproduce the day; other settings give a report.
 run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$source_dir/data/demo/tandem.toml" --report "$work/bt/same.html"
 check "backtest with the recorded settings exits 0" test "$rc" -eq 0
 check "…and every follower's decisions equal the recorded ones" \
   test "$(grep -cE "^f[1-5]-[a-z-]+ +test .* [1-9][0-9]* / 0$" <<<"$out")" -eq 5
+check "…each share of f6-both with its own book's P&L" \
+  test "$(grep -E "^f6-both@[a-z]+ +test " <<<"$out" | awk '{ print $6 }' | sort -u | wc -l)" -eq 2
 check "…its report compares the candidates side by side (P&L, drawdown, peak capital, turnover)" \
   test "$(grep -oE '<tr><td>f[1-5]-[a-z-]+</td><td class="(up|down)">-?₹[0-9,]+\.[0-9]{2}</td><td>₹[0-9,]+\.[0-9]{2}</td><td>₹[0-9,]+\.[0-9]{2}</td><td>₹[0-9,]+\.[0-9]{2}</td>' "$work/bt/same.html" | wc -l)" -eq 5
 check "…its charts have an IST time axis" grep -q '>10:00</text>' "$work/bt/same.html"
@@ -157,6 +175,12 @@ check "…with an HTML report, a summary CSV and a series CSV" \
 check "…that loads nothing (no scripts, no links but the SVG namespace)" \
   bash -c "! grep -q '<script' '$work/bt/whatif.html' && test -z \"\$(grep -o 'https\?://[^\"]*' '$work/bt/whatif.html' | grep -v 'www.w3.org/2000/svg')\""
 check "…with a chart per follower" test "$(grep -o '<svg' "$work/bt/whatif.html" | wc -l)" -ge 12
+run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$source_dir/data/demo/tandem.toml" --leader writer --report "$work/bt/writer.html"
+check "backtest --leader writer backtests the writer's share alone, as recorded" \
+  test "$(grep -cE "^f6-both@writer +test .* [1-9][0-9]* / 0$" <<<"$out")" -eq 1 -a \
+  "$(grep -c "^f[1-6]" <<<"$out")" -eq 2
+run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$source_dir/data/demo/tandem.toml" --leader nobody
+check "backtest --leader of an unknown leader exits 1 naming it" grep -q 'no \[\[leader\]\] named "nobody"' <<<"$err"
 run "$tandem" backtest --journal "$work/demo" --day 2026-11-20 --config "$work/nothing.toml"
 check "backtest with a missing config exits 1 naming it" grep -q "nothing.toml" <<<"$err"
 

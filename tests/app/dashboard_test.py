@@ -139,6 +139,19 @@ try:
           wait_for(lambda: len(css("#copy-rows tr")) > 0 and len(css("#copy-rows .chip.acked")) > 0, 30))
     check("every follower is listed (f6-both once per leader)",
           wait_for(lambda: len(css("#cards .card")) == 7, 10))
+    # A follower of two leaders: each share's card shows its own leader's P&L, and the shares
+    # sum to the account's (one document, so one instant).
+    check("f6-both's writer card names its share's P&L",
+          wait_for(lambda: text(css(card("f6-both@writer") + ' [data-part="pnl-label"]')[0]) == "P&L today, writer's share", 10))
+    def shares_sum_to_account():
+        state = request("GET", base + "api/state", headers=api)
+        shares = [f for f in state["followers"] if f["account"] == "FOLLOW4"]
+        return (len(shares) == 2 and {f["leader"] for f in shares} == {"scalper", "writer"}
+                and any(f["share_pnl_paise"] != 0 for f in shares)
+                and sum(f["share_pnl_paise"] for f in shares) == shares[0]["day_pnl_paise"])
+    check("…and its shares' P&L sums to the account's", wait_for(shares_sum_to_account, 30))
+    check("…while a follower of one leader's card says plain P&L",
+          text(css(card("f2-fixed-ratio") + ' [data-part="pnl-label"]')[0]) == "P&L today")
     check("the page says the mode: LIVE (the demo's orders go to its simulated brokers)",
           wait_for(lambda: text(css("#mode")[0]).startswith("LIVE"), 10))
 

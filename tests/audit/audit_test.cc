@@ -111,6 +111,54 @@ TEST(AuditExport, CutByLeaderHoldsItsSharesWithItsEventsOnly) {
   EXPECT_EQ(build_export(*store, request).status().code(), StatusCode::not_found);
 }
 
+// Many leaders: the day's summary gives each share its own realised P&L (the fills of the
+// orders copied from its leader), and names its leader; --follower by the follower's own id
+// exports every share of it.
+TEST(AuditExport, TheSummaryAttributesRealisedPnLToEachLeadersShare) {
+  testing::TempDir dir;
+  testing::CopySim sim = testing::two_leaders();
+  // A leader's limit order, resting then filled: its copies rest at its price, and fill there.
+  auto at_limit = [&](const d::LeaderId& leader, const std::string& id, d::Side side,
+                      int64_t price) {
+    d::LeaderOrderUpdate u = testing::order_of(leader, id, side, 75);
+    u.order_type = d::OrderType::limit;
+    u.price_paise = price;
+    u.status = d::OrderStatus::open;
+    u.filled_units = u.average_price_paise = 0;
+    sim.apply(u);
+    u.status = d::OrderStatus::complete;
+    u.filled_units = 75;
+    u.average_price_paise = price;
+    sim.apply(u);
+  };
+  sim.apply(testing::order_of(testing::kScalper, "1", d::Side::buy, 75));  // at 100.00
+  sim.apply(testing::order_of(testing::kWriter, "1", d::Side::buy, 75));   // fam: 150
+  at_limit(testing::kScalper, "2", d::Side::sell, 110'00);                 // +10.00 on 75
+  at_limit(testing::kWriter, "2", d::Side::sell, 90'00);                   // -10.00 on 150
+  auto store = journaled(sim, dir.path("j"));
+  ExportRequest request = the_day(Format::jsonl);
+  request.follower = "fam";
+  auto content = build_export(*store, request);
+  ASSERT_TRUE(content.ok()) << content.status().to_string();
+  EXPECT_TRUE(content->files.contains("register-fam_scalper.jsonl"));
+  EXPECT_TRUE(content->files.contains("register-fam_writer.jsonl"));
+  EXPECT_FALSE(content->files.contains("register-solo.jsonl"));
+  std::map<std::string, std::pair<std::string, int64_t>> by_share;  // leader, realised
+  for (const auto& line : lines(content->files.at("summary.jsonl").bytes)) {
+    const auto row = boost::json::parse(line).as_object();
+    by_share[std::string(row.at("follower").as_string())] = {
+        std::string(row.at("leader").as_string()), row.at("realized_pnl_paise").as_int64()};
+  }
+  using Share = std::pair<std::string, int64_t>;
+  EXPECT_EQ(by_share.size(), 2u);
+  EXPECT_EQ(by_share["fam@scalper"], (Share{"scalper", 75 * 10'00}));
+  EXPECT_EQ(by_share["fam@writer"], (Share{"writer", -150 * 10'00}));
+  // The whole day: the scalper's other follower realised its own.
+  auto all = build_export(*store, the_day());
+  ASSERT_TRUE(all.ok());
+  EXPECT_NE(all->files.at("summary.csv").bytes.find(",solo,scalper,"), std::string::npos);
+}
+
 TEST(AuditExport, EachRegisterHoldsTheFollowersRecordsInJournalOrder) {
   testing::TempDir dir;
   auto store = a_day(dir.path("j"));

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "copy/loss_guard.h"
 #include "copy/target.h"
 #include "domain/copy/client_tag.h"
 #include "tests/support/copy_sim.h"
@@ -102,6 +103,46 @@ TEST(ManyLeaders, FlatteningOneLeadersShareLeavesTheOther) {
   sim.apply(order_of(kWriter, "2", Side::buy, 75));
   EXPECT_EQ(share(sim, "fam", kWriter), 300);
   EXPECT_EQ(share(sim, "fam", kScalper), 0);
+}
+
+TEST(ManyLeaders, EachSharesPnLIsItsOwnBookAndTheSharesSumToTheAccount) {
+  CopySim sim = two_leaders();
+  const auto& s = sim.state();
+  const FollowerSettings& scalper_share = s.followers.at(FollowerId{"fam@scalper"});
+  const FollowerSettings& writer_share = s.followers.at(FollowerId{"fam@writer"});
+  sim.apply(order_of(kScalper, "1", Side::buy, 75));   // fam's share: 75
+  sim.apply(order_of(kWriter, "1", Side::sell, 150));  // fam's share: -300
+  const int64_t up = 10'00;
+  sim.apply(PriceSnapshot{{{sim_option().key, testing::kSimPricePaise + up}}});
+  EXPECT_EQ(share_day_pnl_paise(s, scalper_share), 75 * up);
+  EXPECT_EQ(share_day_pnl_paise(s, writer_share), -300 * up);
+  EXPECT_EQ(day_pnl_paise(s, scalper_share), -225 * up) << "the account's, over both shares";
+  EXPECT_EQ(day_pnl_paise(s, writer_share), -225 * up);
+
+  // The scalper exits at the fill price: its share realises, the writer's stays open.
+  sim.apply(order_of(kScalper, "2", Side::sell, 75));
+  EXPECT_EQ(share_day_pnl_paise(s, scalper_share), 0);
+  EXPECT_EQ(share_day_pnl_paise(s, writer_share), -300 * up);
+  // A new day: each share counts from its own book's value then.
+  sim.apply(TradingDayOpened{testing::kSimDay + 1});
+  EXPECT_EQ(share_day_pnl_paise(s, writer_share), 0);
+  sim.apply(PriceSnapshot{{{sim_option().key, testing::kSimPricePaise}}});
+  EXPECT_EQ(share_day_pnl_paise(s, writer_share), 300 * up);
+  EXPECT_EQ(share_day_pnl_paise(s, scalper_share), 0);
+  EXPECT_EQ(day_pnl_paise(s, scalper_share), 300 * up);
+  // One leader: a follower's share is its account.
+  const FollowerSettings& solo = s.followers.at(FollowerId{"solo"});
+  EXPECT_EQ(share_day_pnl_paise(s, solo), day_pnl_paise(s, solo));
+}
+
+TEST(ManyLeaders, AFollowerIdNamesEachOfItsShares) {
+  const CopySim sim = two_leaders();
+  EXPECT_EQ(shares_named(sim.state(), FollowerId{"fam"}),
+            (std::vector<FollowerId>{{"fam@scalper"}, {"fam@writer"}}));
+  EXPECT_EQ(shares_named(sim.state(), FollowerId{"fam@writer"}),
+            (std::vector<FollowerId>{{"fam@writer"}}));
+  EXPECT_EQ(shares_named(sim.state(), FollowerId{"solo"}), (std::vector<FollowerId>{{"solo"}}));
+  EXPECT_TRUE(shares_named(sim.state(), FollowerId{"fa"}).empty()) << "a prefix is not a name";
 }
 
 TEST(ManyLeaders, OneLeaderKeepsTheTagsItHadAlone) {

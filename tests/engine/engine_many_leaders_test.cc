@@ -44,82 +44,102 @@ int64_t held(Rig& rig, const std::string& account, const d::InstrumentKey& key) 
   return net;
 }
 
-TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesShare) {
-  const brokers::sim::KiteSimConfig config = two_leader_config();
-  Rig rig(config);
-  rig.on_brokers([&] { rig.sim->kite().set_price(testing::kTestNifty, 120'00); });
-  const auto& dhan_names = rig.sim->kite().dhan_securities();
-  // LEADER2 on Dhan, renamed to the engine's (Kite's) names at its border.
-  brokers::dhan::DhanAccount lead2;
-  lead2.rest = net::https_target("localhost", std::to_string(rig.port), rig.sim->ca_pem());
-  lead2.stream = lead2.rest;
-  lead2.credentials = {"LEADER2", "tokL2"};
-  lead2.securities = dhan_names;
-  lead2.stream_options.backoff_first = 50ms;
-  auto leader2 = std::make_unique<brokers::RenamedGateway>(
-      std::make_unique<brokers::dhan::DhanGateway>(rig.broker_io.get_executor(), lead2,
-                                                   market_clock),
-      brokers::contract_names(config.instruments, dhan_names.instruments()));
-  brokers::dhan::DhanAccount follow2 = lead2;
-  follow2.credentials = {"FOLLOW2", "tokF2"};
-  follow2.securities = dhan_names.for_instruments(config.instruments);
-  auto follower2 = std::make_unique<brokers::dhan::DhanGateway>(rig.broker_io.get_executor(),
-                                                                follow2, market_clock);
-  (void)rig.await_on_brokers<Status>([&]() -> asio::awaitable<Status> {
-    (void)co_await leader2->warm();
-    co_return co_await follower2->warm();
-  });
-
+// LEADER1 on Kite (alpha, tag code A) and LEADER2 on Dhan (beta, B); FOLLOW1 on Kite follows
+// alpha at 2× and beta at 1×, FOLLOW2 on Dhan both at 1×.
+struct TwoLeaders {
+  brokers::sim::KiteSimConfig config = two_leader_config();
+  Rig rig{config};
+  std::unique_ptr<brokers::Gateway> leader2;
+  std::unique_ptr<brokers::dhan::DhanGateway> follower2;
   EngineSetup setup;
-  setup.leaders = {{{"LEADER1"}, d::Broker::kite, {"alpha"}, "A"},
-                   {{"LEADER2"}, d::Broker::dhan, {"beta"}, "B"}};
-  setup.version = "test";
-  setup.config_hash = "h";
-  setup.followers = {share("FOLLOW1", d::Broker::kite, "alpha", 2 * d::kPpm),
-                     share("FOLLOW1", d::Broker::kite, "beta", d::kPpm),
-                     share("FOLLOW2", d::Broker::dhan, "alpha", d::kPpm),
-                     share("FOLLOW2", d::Broker::dhan, "beta", d::kPpm)};
-  const Engine::Followers followers{{{"FOLLOW1@alpha"}, rig.follow1.get()},
-                                    {{"FOLLOW1@beta"}, rig.follow1.get()},
-                                    {{"FOLLOW2@alpha"}, follower2.get()},
-                                    {{"FOLLOW2@beta"}, follower2.get()}};
-  auto place = [&](const std::string& leader, d::Side side, const d::InstrumentKey& key,
-                   int64_t qty) {
+  Engine::Followers followers;
+
+  TwoLeaders() {
+    rig.on_brokers([&] { rig.sim->kite().set_price(testing::kTestNifty, 120'00); });
+    const auto& dhan_names = rig.sim->kite().dhan_securities();
+    // LEADER2 on Dhan, renamed to the engine's (Kite's) names at its border.
+    brokers::dhan::DhanAccount lead2;
+    lead2.rest = net::https_target("localhost", std::to_string(rig.port), rig.sim->ca_pem());
+    lead2.stream = lead2.rest;
+    lead2.credentials = {"LEADER2", "tokL2"};
+    lead2.securities = dhan_names;
+    lead2.stream_options.backoff_first = 50ms;
+    leader2 = std::make_unique<brokers::RenamedGateway>(
+        std::make_unique<brokers::dhan::DhanGateway>(rig.broker_io.get_executor(), lead2,
+                                                     market_clock),
+        brokers::contract_names(config.instruments, dhan_names.instruments()));
+    brokers::dhan::DhanAccount follow2 = lead2;
+    follow2.credentials = {"FOLLOW2", "tokF2"};
+    follow2.securities = dhan_names.for_instruments(config.instruments);
+    follower2 = std::make_unique<brokers::dhan::DhanGateway>(rig.broker_io.get_executor(), follow2,
+                                                             market_clock);
+    (void)rig.await_on_brokers<Status>([&]() -> asio::awaitable<Status> {
+      (void)co_await leader2->warm();
+      co_return co_await follower2->warm();
+    });
+    setup.leaders = {{{"LEADER1"}, d::Broker::kite, {"alpha"}, "A"},
+                     {{"LEADER2"}, d::Broker::dhan, {"beta"}, "B"}};
+    setup.version = "test";
+    setup.config_hash = "h";
+    setup.followers = {share("FOLLOW1", d::Broker::kite, "alpha", 2 * d::kPpm),
+                       share("FOLLOW1", d::Broker::kite, "beta", d::kPpm),
+                       share("FOLLOW2", d::Broker::dhan, "alpha", d::kPpm),
+                       share("FOLLOW2", d::Broker::dhan, "beta", d::kPpm)};
+    followers = {{{"FOLLOW1@alpha"}, rig.follow1.get()},
+                 {{"FOLLOW1@beta"}, rig.follow1.get()},
+                 {{"FOLLOW2@alpha"}, follower2.get()},
+                 {{"FOLLOW2@beta"}, follower2.get()}};
+  }
+  ~TwoLeaders() {
+    rig.on_brokers([&] {
+      leader2->stop();
+      follower2->stop();
+    });
+  }
+
+  bool place(const std::string& leader, d::Side side, const d::InstrumentKey& key, int64_t qty) {
     d::OrderTerms o = rig.order(side, d::OrderType::market, qty);
     o.instrument = key;
     o.product = d::Product::carry_forward;
     return rig.on_brokers([&] { return rig.sim->kite().place_as_owner(leader, o); }).ok();
-  };
-  auto store =
-      with_engine_of(rig, setup, {rig.leader.get(), leader2.get()}, followers, [&](Engine& engine) {
-        ASSERT_TRUE(place("LEADER1", d::Side::buy, testing::kTestInfy, 10));
-        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 2; }, 5s))
-            << describe(engine.stats());
-        ASSERT_TRUE(place("LEADER2", d::Side::buy, testing::kTestInfy, 5));
-        ASSERT_TRUE(place("LEADER2", d::Side::buy, testing::kTestNifty, 150));
-        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 6; }, 5s))
-            << describe(engine.stats());
-        ASSERT_TRUE(place("LEADER1", d::Side::sell, testing::kTestInfy, 10));  // alpha exits
-        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 8; }, 5s))
-            << describe(engine.stats());
-        std::this_thread::sleep_for(300ms);  // fills settle
-        // The operator flattens one share (FOLLOW2's of beta), then pauses the whole of
-        // FOLLOW1 (both its shares) by the follower's own id.
-        OperatorCommand flatten{OperatorCommand::Kind::flatten, {"FOLLOW2@beta"}, "ops", "", true};
-        auto flattened = engine.command(flatten).get();
-        ASSERT_TRUE(flattened.ok()) << flattened.status().to_string();
-        EXPECT_TRUE(flattened->changed);
-        ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 10; }, 5s))
-            << describe(engine.stats());
-        auto paused =
-            engine.command({OperatorCommand::Kind::pause, {"FOLLOW1"}, "ops", "", false}).get();
-        ASSERT_TRUE(paused.ok()) << paused.status().to_string();
-        EXPECT_TRUE(paused->changed);
-        auto nobody =
-            engine.command({OperatorCommand::Kind::pause, {"NOBODY"}, "ops", "", false}).get();
-        EXPECT_EQ(nobody.status().code(), StatusCode::not_found);
-        std::this_thread::sleep_for(300ms);  // the closing orders fill
-      });
+  }
+  template <class Body>
+  std::unique_ptr<journal::Store> run(Body body) {
+    return with_engine_of(rig, setup, {rig.leader.get(), leader2.get()}, followers, body);
+  }
+};
+
+TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesShare) {
+  TwoLeaders two;
+  Rig& rig = two.rig;
+  auto place = [&](const std::string& leader, d::Side side, const d::InstrumentKey& key,
+                   int64_t qty) { return two.place(leader, side, key, qty); };
+  auto store = two.run([&](Engine& engine) {
+    ASSERT_TRUE(place("LEADER1", d::Side::buy, testing::kTestInfy, 10));
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 2; }, 5s)) << describe(engine.stats());
+    ASSERT_TRUE(place("LEADER2", d::Side::buy, testing::kTestInfy, 5));
+    ASSERT_TRUE(place("LEADER2", d::Side::buy, testing::kTestNifty, 150));
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 6; }, 5s)) << describe(engine.stats());
+    ASSERT_TRUE(place("LEADER1", d::Side::sell, testing::kTestInfy, 10));  // alpha exits
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 8; }, 5s)) << describe(engine.stats());
+    std::this_thread::sleep_for(300ms);  // fills settle
+    // The operator flattens one share (FOLLOW2's of beta), then pauses the whole of
+    // FOLLOW1 (both its shares) by the follower's own id.
+    OperatorCommand flatten{OperatorCommand::Kind::flatten, {"FOLLOW2@beta"}, "ops", "", true};
+    auto flattened = engine.command(flatten).get();
+    ASSERT_TRUE(flattened.ok()) << flattened.status().to_string();
+    EXPECT_TRUE(flattened->changed);
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 10; }, 5s))
+        << describe(engine.stats());
+    auto paused =
+        engine.command({OperatorCommand::Kind::pause, {"FOLLOW1"}, "ops", "", false}).get();
+    ASSERT_TRUE(paused.ok()) << paused.status().to_string();
+    EXPECT_TRUE(paused->changed);
+    auto nobody =
+        engine.command({OperatorCommand::Kind::pause, {"NOBODY"}, "ops", "", false}).get();
+    EXPECT_EQ(nobody.status().code(), StatusCode::not_found);
+    std::this_thread::sleep_for(300ms);  // the closing orders fill
+  });
   ASSERT_TRUE(store);
 
   // What each follower's broker holds: FOLLOW1 beta's share alone (alpha is flat); FOLLOW2
@@ -169,10 +189,59 @@ TEST(EngineManyLeaders, OneLeaderExitsTheOtherHoldsAndEachFollowerHoldsTheOnesSh
       EXPECT_EQ(o.tag.substr(0, 1), leader_of_tag[o.tag] == "alpha" ? "A" : "B") << o.tag;
     }
   }
-  rig.on_brokers([&] {
-    leader2->stop();
-    follower2->stop();
+}
+
+// While one leader's stream is down the other leader keeps being copied, and what the downed
+// leader did meanwhile is recovered by its gap fill and copied once.
+TEST(EngineManyLeaders, WhileOneLeadersStreamIsDownTheOtherKeepsCopying) {
+  TwoLeaders two;
+  Rig& rig = two.rig;
+  brokers::sim::Faults down;
+  down.streams_down = true;
+  bool alpha_copied_while_beta_down = false;
+  auto store = two.run([&](Engine& engine) {
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     (void)rig.sim->kite().set_faults("LEADER2", down);
+                     return rig.sim->kite().drop_websockets("LEADER2");
+                   })
+                    .ok());
+    auto beta_connected = [&] { return engine.view()->leaders.at(1).connected; };
+    ASSERT_TRUE(wait_for([&] { return !beta_connected(); }, 5s));
+    EXPECT_TRUE(engine.view()->leaders.at(0).connected) << "alpha's stream is its own";
+    ASSERT_TRUE(two.place("LEADER1", d::Side::buy, testing::kTestInfy, 10));
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 2; }, 5s)) << describe(engine.stats());
+    alpha_copied_while_beta_down = !beta_connected();
+    // beta trades while its stream is down. Its gap fill brings the order (a reconnect's
+    // REST read of the book, which works while the socket is refused, or the one after).
+    ASSERT_TRUE(two.place("LEADER2", d::Side::buy, testing::kTestNifty, 150));
+    ASSERT_TRUE(rig.on_brokers([&] {
+                     return rig.sim->kite().set_faults("LEADER2", brokers::sim::Faults{});
+                   })
+                    .ok());
+    ASSERT_TRUE(wait_for([&] { return engine.stats().acks >= 4; }, 10s))
+        << describe(engine.stats());
+    EXPECT_TRUE(wait_for(beta_connected, 5s));
+    std::this_thread::sleep_for(300ms);  // fills settle; nothing more may come
   });
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(alpha_copied_while_beta_down);
+
+  EXPECT_EQ(held(rig, "FOLLOW1", testing::kTestInfy), 20);  // alpha at 2×
+  EXPECT_EQ(held(rig, "FOLLOW1", testing::kTestNifty), 150);
+  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestInfy), 10);
+  EXPECT_EQ(held(rig, "FOLLOW2", testing::kTestNifty), 150);
+  for (const std::string account : {"FOLLOW1", "FOLLOW2"}) {
+    EXPECT_EQ(rig.on_brokers([&] { return rig.sim->kite().orders_of(account); }).size(), 2u)
+        << account << ": one order per leader order, none twice";
+  }
+  int recovered_beta = 0;
+  EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) {
+                  recovered_beta += u->leader.value == "beta" && u->recovered;
+                }
+                return true;
+              }).ok());
+  EXPECT_GE(recovered_beta, 1) << "beta's order came from its gap fill";
 }
 
 }  // namespace

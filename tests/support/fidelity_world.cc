@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "copy/loss_guard.h"
 #include "copy/value_or.h"
 
 namespace tandem::testing::fidelity {
@@ -915,8 +916,21 @@ void World::check_account(const d::AccountId& account, const d::InstrumentKey& i
   coverage_.opposite_shares += signs.size() > 1;
   const int64_t folded = state_.positions.account_net(account, i, p);
   if (folded != at_broker) {
-    fail(pair_key(account.value, i, p) + ": the broker holds " + std::to_string(at_broker) +
-         " where the journal's shares sum to " + std::to_string(folded));
+    return fail(pair_key(account.value, i, p) + ": the broker holds " + std::to_string(at_broker) +
+                " where the journal's shares sum to " + std::to_string(folded));
+  }
+  // The shares' P&L for the day sums to the account's, which its loss guard trips on: each
+  // fill counted once, in the share that placed it.
+  int64_t shares_pnl = 0;
+  const d::FollowerSettings* any = nullptr;
+  for (const auto& f : followers_) {
+    if (!(f.account == account)) continue;
+    any = &state_.followers.at(f.follower);
+    shares_pnl += d::share_day_pnl_paise(state_, *any);
+  }
+  if (const int64_t pnl = d::day_pnl_paise(state_, *any); pnl != shares_pnl) {
+    fail(account.value + ": the shares' P&L today sums to " + std::to_string(shares_pnl) +
+         " paise where the account's is " + std::to_string(pnl));
   }
 }
 
