@@ -221,7 +221,8 @@ void add_state_command(CLI::App& app, int& exit_code) {
       "state", "Every follower's positions, counters, open copies and settings at an instant");
   cmd->add_option("--journal", options->journal, "The journal directory")->required();
   cmd->add_option("--at", options->at, "The instant, IST: \"YYYY-MM-DD HH:MM:SS\"")->required();
-  cmd->add_option("--follower", options->follower, "Only this follower (each share of it), or one share (family@scalper)");
+  cmd->add_option("--follower", options->follower,
+                  "Only this follower (each share of it), or one share (family@scalper)");
   cmd->add_option("--leader", options->leader, "Only the shares that copy this named leader");
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
