@@ -3,9 +3,11 @@
 #include <boost/url/parse.hpp>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "app/text_file.h"
+#include "brokers/await_on.h"
 #include "brokers/dhan/dhan_gateway.h"
 #include "brokers/kite/kite_gateway.h"
 
@@ -113,6 +115,25 @@ Result<std::unique_ptr<brokers::Gateway>> make_kite_gateway(asio::io_context& io
   a.credentials = {*api_key, *token};
   return std::unique_ptr<brokers::Gateway>(
       new brokers::kite::KiteGateway(io.get_executor(), a, std::move(clock)));
+}
+
+asio::awaitable<Result<std::unique_ptr<brokers::Gateway>>> make_leader_gateway(
+    asio::io_context& io, asio::io_context& master_io, const config::LeaderConfig& lead,
+    const SecretLookup& secret, std::function<domain::TimeNs()> clock) {
+  std::optional<Result<std::unique_ptr<brokers::Gateway>>> made;
+  if (lead.broker == domain::Broker::dhan) {
+    auto master = co_await load_dhan_securities(master_io, lead.connection, {});
+    if (!master.ok()) co_return master.status();
+    made.emplace(make_dhan_gateway(io, lead.account, lead.connection, secret, std::move(clock),
+                                   std::move(master).value()));
+  } else {
+    made.emplace(make_kite_gateway(io, lead.account, lead.connection, secret, std::move(clock)));
+  }
+  if (made->ok()) {
+    brokers::Gateway& g = ***made;
+    (void)co_await brokers::await_on<Status>(g.executor(), [&g] { return g.warm(); });
+  }
+  co_return std::move(*made);
 }
 
 }  // namespace tandem::app

@@ -48,4 +48,11 @@ using SecretLookup = std::function<std::optional<std::string>(const std::string&
     boost::asio::io_context& io, const std::string& account, const config::Connection& c,
     const SecretLookup& secret, std::function<domain::TimeNs()> clock);
 
+// A leader's gateway, made for `io` (its thread) and warmed there; a Dhan leader's scrip
+// master is read on `master_io` under Dhan's own names (the engine's, when it names them).
+[[nodiscard]] boost::asio::awaitable<Result<std::unique_ptr<brokers::Gateway>>> make_leader_gateway(
+    boost::asio::io_context& io, boost::asio::io_context& master_io,
+    const config::LeaderConfig& lead, const SecretLookup& secret,
+    std::function<domain::TimeNs()> clock);
+
 }  // namespace tandem::app

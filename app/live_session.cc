@@ -129,24 +129,6 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   return s;
 }
 
-// One leader's gateway, made for the thread it is given and warmed there. A Dhan leader reads
-// its whole scrip master: its names are Dhan's own.
-asio::awaitable<Result<std::unique_ptr<brokers::Gateway>>> LiveSession::leader_gateway(
-    const config::LeaderConfig& lead, const SessionOptions& options) {
-  std::optional<Result<std::unique_ptr<brokers::Gateway>>> made;
-  if (lead.broker == d::Broker::dhan) {
-    auto master = co_await load_dhan_securities(threads_.io(0), lead.connection, {});
-    if (!master.ok()) co_return master.status();
-    made.emplace(make_dhan_gateway(next_thread(), lead.account, lead.connection, options.secret,
-                                   options.clock, std::move(master).value()));
-  } else {
-    made.emplace(make_kite_gateway(next_thread(), lead.account, lead.connection, options.secret,
-                                   options.clock));
-  }
-  if (made->ok()) (void)co_await warm(***made);
-  co_return std::move(*made);
-}
-
 // On the first broker thread: the leaders, then every follower account on a real broker, each
 // made for the thread it is given and warmed there. The first leader's broker names the
 // instruments; a later leader or a follower on another broker is renamed at its border.
@@ -157,7 +139,8 @@ asio::awaitable<Status> LiveSession::build_gateways(
   const d::Broker naming = config.leaders.front().broker;
   std::vector<d::Instrument> names;  // the first leader's instruments: the engine's names
   for (const config::LeaderConfig& lead : config.leaders) {
-    auto made = co_await leader_gateway(lead, options);
+    auto made = co_await make_leader_gateway(next_thread(), threads_.io(0), lead, options.secret,
+                                             options.clock);
     if (!made.ok()) co_return made.status();
     std::unique_ptr<brokers::Gateway> g = std::move(made).value();
     const bool first = leaders.empty();

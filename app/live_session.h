@@ -50,8 +50,6 @@ class LiveSession {
       const std::function<std::optional<std::string>(const std::string& name)>& secret);
 
  private:
-  boost::asio::awaitable<Result<std::unique_ptr<brokers::Gateway>>> leader_gateway(
-      const config::LeaderConfig& lead, const SessionOptions& options);
   boost::asio::awaitable<Status> build_gateways(
       const config::TandemConfig& config, const SessionOptions& options,
       const std::vector<const config::FollowerConfig*>& real_followers,

@@ -17,6 +17,7 @@
 #include "app/login_command.h"
 #include "app/replay_command.h"
 #include "app/run_command.h"
+#include "app/tap_command.h"
 #include "app/secrets_commands.h"
 #include "app/sim_command.h"
 #include "app/state_command.h"
@@ -93,6 +94,7 @@ int main(int argc, char** argv) {
   tandem::app::add_secrets_commands(app, exit_code);
   tandem::app::add_login_command(app, exit_code);
   tandem::app::add_run_command(app, exit_code);
+  tandem::app::add_tap_command(app, exit_code);
   tandem::app::add_check_command(app, exit_code);
   tandem::app::add_replay_command(app, exit_code);
   tandem::app::add_audit_commands(app, exit_code);

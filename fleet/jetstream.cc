@@ -149,6 +149,20 @@ Result<uint64_t> JetStream::last_seq(const std::string& stream) {
   return last;
 }
 
+Result<std::optional<std::vector<uint8_t>>> JetStream::last_message(const std::string& stream,
+                                                                    const std::string& subject) {
+  natsMsg* msg = nullptr;
+  jsErrCode error = static_cast<jsErrCode>(0);
+  const natsStatus s =
+      js_GetLastMsg(&msg, h_->js, stream.c_str(), subject.c_str(), nullptr, &error);
+  if (s == NATS_NOT_FOUND) return std::optional<std::vector<uint8_t>>();
+  if (s != NATS_OK) return failure("the last message of " + stream + " on " + subject, s, error);
+  const auto* data = reinterpret_cast<const uint8_t*>(natsMsg_GetData(msg));
+  std::vector<uint8_t> bytes(data, data + natsMsg_GetDataLength(msg));
+  natsMsg_Destroy(msg);
+  return std::optional<std::vector<uint8_t>>(std::move(bytes));
+}
+
 Result<std::unique_ptr<PullConsumer>> JetStream::pull(const std::string& stream,
                                                       const std::string& subject,
                                                       const std::string& durable,

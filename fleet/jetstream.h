@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -58,6 +59,9 @@ class JetStream {
                                              std::chrono::milliseconds ack_wait);
   // The stream's last sequence (0 when empty).
   Result<uint64_t> last_seq(const std::string& stream);
+  // The bytes of the stream's last message on `subject`; none when it has none.
+  Result<std::optional<std::vector<uint8_t>>> last_message(const std::string& stream,
+                                                           const std::string& subject);
 
  private:
   struct Handles;

@@ -8,6 +8,7 @@
 
 #include <date/date.h>
 #include <cstring>
+#include <optional>
 
 #include "domain/base/assert.h"
 #include "journal/detail/codec_events.h"
@@ -145,7 +146,13 @@ std::string encode_envelope(const ChainHeader& header, std::span<const uint8_t> 
 
 bool Envelope::hash_matches() const { return chain_hash(prev_hash, header, payload()) == hash; }
 
-Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out) {
+namespace {
+
+// `expected_seq`: the key it was stored under, which it must hold; none for an envelope that
+// arrived outside the store (then it is named by its own sequence).
+Status decode_envelope_as(std::optional<uint64_t> expected_seq, std::string_view value,
+                          Envelope& out) {
+  uint64_t key_seq = expected_seq.value_or(0);
   if (value.empty() || value.size() % 8 != 0 || value.size() > kMaxRecordBytes) {
     return Status::corruption(seq_prefix(key_seq) + "value is " + std::to_string(value.size()) +
                               " bytes, not a whole envelope (truncated or damaged)");
@@ -164,6 +171,7 @@ Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out) 
     out.prev_hash = to_hash(env.getPrevHash());
     out.hash = to_hash(env.getHash());
   }));
+  if (!expected_seq) key_seq = out.header.seq;
   TANDEM_ASSERT(out.payload_offset % 8 == 0, out.payload_offset);
   const ChainHeader& h = out.header;
   if (h.schema_version > kSchemaVersion) {
@@ -181,6 +189,18 @@ Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out) 
                               std::to_string(h.event_type));
   }
   return Status();
+}
+
+}  // namespace
+
+Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out) {
+  return decode_envelope_as(key_seq, value, out);
+}
+
+Result<Envelope> decode_sent_envelope(std::string_view value) {
+  Envelope out;
+  TANDEM_RETURN_IF_ERROR(decode_envelope_as(std::nullopt, value, out));
+  return out;
 }
 
 Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value) {

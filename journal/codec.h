@@ -93,6 +93,9 @@ struct Envelope {
 // the hash.
 [[nodiscard]] Status decode_envelope(uint64_t key_seq, std::string_view value, Envelope& out);
 [[nodiscard]] Result<Envelope> decode_envelope(uint64_t key_seq, std::string_view value);
+// An envelope that arrived outside the store (a record published to the fleet's stream):
+// the same checks, its sequence taken as it names it.
+[[nodiscard]] Result<Envelope> decode_sent_envelope(std::string_view value);
 // Envelope plus payload, with the record's own hash checked.
 [[nodiscard]] Result<Record> decode_record(uint64_t key_seq, std::string_view value);
 // The record of an envelope, its hash checked first unless the caller's ChainChecker has

@@ -26,30 +26,7 @@ using namespace std::chrono_literals;
 constexpr int kKills = 30;
 
 // A day of leader orders, one every 300 ms of real time, with modifies and cancels.
-std::string leader_day() {
-  std::string s = "10:00:00.000 price NSE:INFY 1500.00\n";
-  int ms = 500;
-  auto at = [&] {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "10:%02d:%02d.%03d", ms / 60000, ms / 1000 % 60, ms % 1000);
-    return std::string(buf);
-  };
-  for (int i = 0; i < 60; ++i, ms += 300) {
-    const std::string n = "o" + std::to_string(i);
-    if (i % 4 == 3) {
-      s += at() + " place LEADER1 " + n + " BUY NSE:INFY " + std::to_string(1 + i % 7) +
-           " LIMIT MIS 1490.00\n";
-      ms += 150;
-      s += at() + " modify LEADER1 " + n + " 3 LIMIT 1491.00\n";
-      ms += 150;
-      s += at() + " cancel LEADER1 " + n + "\n";
-    } else {
-      s += at() + " place LEADER1 " + n + (i % 3 == 2 ? " SELL" : " BUY") + " NSE:INFY " +
-           std::to_string(1 + i % 5) + " MARKET MIS\n";
-    }
-  }
-  return s;
-}
+std::string leader_day() { return testing::leader_trading_day(60, 300); }
 
 TEST(EngineCrash, KilledThirtyTimesTheDayStillEndsWithEveryOrderOnceAndJournaledFirst) {
   testing::TempDir dir;

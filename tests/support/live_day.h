@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -27,6 +28,34 @@
 #include "tests/support/temp_dir.h"
 
 namespace tandem::testing {
+
+// LEADER1's scripted day on NSE:INFY from 10:00:00.500: `orders` orders, one every `step_ms`
+// of real time; every fourth a limit it modifies and cancels, the rest at market, buys and
+// sells.
+inline std::string leader_trading_day(int orders, int step_ms) {
+  std::string s = "10:00:00.000 price NSE:INFY 1500.00\n";
+  int ms = 500;
+  auto at = [&] {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "10:%02d:%02d.%03d", ms / 60000, ms / 1000 % 60, ms % 1000);
+    return std::string(buf);
+  };
+  for (int i = 0; i < orders; ++i, ms += step_ms) {
+    const std::string n = "o" + std::to_string(i);
+    if (i % 4 == 3) {
+      s += at() + " place LEADER1 " + n + " BUY NSE:INFY " + std::to_string(1 + i % 7) +
+           " LIMIT MIS 1490.00\n";
+      ms += step_ms / 2;
+      s += at() + " modify LEADER1 " + n + " 3 LIMIT 1491.00\n";
+      ms += step_ms / 2;
+      s += at() + " cancel LEADER1 " + n + "\n";
+    } else {
+      s += at() + " place LEADER1 " + n + (i % 3 == 2 ? " SELL" : " BUY") + " NSE:INFY " +
+           std::to_string(1 + i % 5) + " MARKET MIS\n";
+    }
+  }
+  return s;
+}
 
 struct LiveDaySetup {
   std::string script;           // the simulator's day (tandem sim --script)

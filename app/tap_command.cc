@@ -1,0 +1,233 @@
+#include "app/tap_command.h"
+
+#include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "app/clock.h"
+#include "app/gateway_factory.h"
+#include "app/log_setup.h"
+#include "app/secrets_commands.h"
+#include "config/tandem_config.h"
+#include "engine/broker_threads.h"
+#include "fleet/tap.h"
+
+namespace tandem::app {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace d = ::tandem::domain;
+using namespace std::chrono_literals;
+
+struct TapOptions {
+  std::string config = "tandem.toml";
+  std::string journal;
+  std::string nats;    // comma-separated nats:// URLs
+  std::string leader;  // its [[leader]] name, when the config has several
+  int replicas = 3;
+  SecretsPaths secrets;
+  ClockOptions clock;
+};
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_tap_signal(int) { g_stop = true; }
+
+std::vector<std::string> split_urls(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = list.find(',', start);
+    const std::string url =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!url.empty()) out.push_back(url);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Result<const config::LeaderConfig*> chosen_leader(const config::TandemConfig& c,
+                                                  const std::string& name) {
+  if (name.empty()) {
+    if (c.leaders.size() == 1) return &c.leaders.front();
+    return Status::invalid_argument("the config names " + std::to_string(c.leaders.size()) +
+                                    " leaders: say which one this tap taps (--leader NAME)");
+  }
+  for (const config::LeaderConfig& l : c.leaders) {
+    if (l.name == name) return &l;
+  }
+  return Status::not_found("the config has no [[leader]] named \"" + name + "\"");
+}
+
+// The leader's updates, from its gateway's thread to the tap's.
+class Inbox {
+ public:
+  void push(d::LeaderOrderUpdate u) {
+    {
+      std::lock_guard lock(mu_);
+      updates_.push_back(std::move(u));
+    }
+    cv_.notify_one();
+  }
+  std::deque<d::LeaderOrderUpdate> take(std::chrono::milliseconds wait) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, wait, [&] { return !updates_.empty(); });
+    return std::exchange(updates_, {});
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<d::LeaderOrderUpdate> updates_;
+};
+
+int tap(const TapOptions& o) {
+  auto fail = [](const Status& s) {
+    fmt::print(stderr, "tandem tap: {}\n", s.message());
+    return 1;
+  };
+  auto config = config::read_tandem_config(o.config);
+  if (!config.ok()) return fail(config.status());
+  auto lead = chosen_leader(*config, o.leader);
+  if (!lead.ok()) return fail(lead.status());
+  const std::vector<std::string> urls = split_urls(o.nats);
+  if (urls.empty()) return fail(Status::invalid_argument("--nats names no server"));
+  if (o.replicas < 1 || o.replicas > 5) {
+    return fail(Status::invalid_argument("--replicas must be 1 to 5 (JetStream's limit)"));
+  }
+  auto secrets = open_secrets(o.secrets);
+  if (!secrets.ok()) return fail(secrets.status());
+  const auto clock = clock_from(o.clock, "tandem tap");
+  if (!clock) return 1;
+  auto log = make_logger({config->log_level, config->log_file, true, LogFormat::text});
+
+  journal::StoreOptions store_options;
+  store_options.create_if_missing = true;
+  auto store = journal::Store::open(o.journal, store_options);
+  if (!store.ok()) return fail(store.status());
+  const d::LeaderConfigured leader{
+      {(*lead)->account}, (*lead)->broker, {(*lead)->name}, (*lead)->tag_code};
+  std::signal(SIGINT, on_tap_signal);
+  std::signal(SIGTERM, on_tap_signal);
+  // A cluster not up yet (no node answers, or a new one electing its leader) is waited for;
+  // anything else is an error.
+  std::unique_ptr<fleet::JetStream> js;
+  std::unique_ptr<fleet::Tap> tapped;
+  for (bool told = false; !tapped;) {
+    Status failed;
+    auto connected = fleet::JetStream::connect(urls, "tandem-tap", 5s);
+    if (connected.ok()) {
+      js = std::move(*connected);
+      auto opened = fleet::Tap::open(**store, *js, leader, o.replicas, (*clock)());
+      if (opened.ok()) {
+        tapped = std::move(*opened);
+        break;
+      }
+      failed = opened.status();
+    } else {
+      failed = connected.status();
+    }
+    const bool transient =
+        failed.code() == StatusCode::disconnected || failed.code() == StatusCode::unavailable;
+    if (!transient || g_stop) return fail(failed);
+    if (!told) log->warn("event=nats_waiting error={}", logfmt_value(failed.message()));
+    told = true;
+    std::this_thread::sleep_for(500ms);
+  }
+  fleet::Tap& tap = *tapped;
+
+  engine::BrokerThreads threads(1);
+  std::promise<Result<std::unique_ptr<brokers::Gateway>>> made;
+  asio::co_spawn(
+      threads.io(0),
+      [&]() -> asio::awaitable<void> {
+        made.set_value(co_await make_leader_gateway(
+            threads.io(0), threads.io(0), **lead,
+            [&](const std::string& name) { return secrets->get(name); }, *clock));
+      },
+      asio::detached);
+  auto gateway = made.get_future().get();
+  if (!gateway.ok()) return fail(gateway.status());
+  Inbox inbox;
+  asio::post(threads.io(0), [&] {
+    brokers::subscribe_leader(
+        **gateway, *clock,
+        [&](d::LeaderOrderUpdate u) {
+          u.leader = leader.name;
+          u.order_id = d::leader_order_id(leader.name, u.order_id.value);
+          inbox.push(std::move(u));
+        },
+        [&](bool connected, const Status& why) {
+          log->info("event=leader_stream connected={} why={}", connected,
+                    logfmt_value(why.message()));
+        });
+  });
+  fmt::print("tandem tap: leader {} ({}), journal {}, stream {} on {}\n", leader.account.value,
+             d::to_string(leader.broker), o.journal, fleet::leader_stream(leader, o.replicas).name,
+             o.nats);
+  std::fflush(stdout);
+  log->info("event=tap_start journal={} journaled_seq={} published_seq={}", logfmt_value(o.journal),
+            tap.journaled_seq(), tap.published_seq());
+
+  // Journal what came (synced), then publish what the stream does not hold yet; a publish
+  // that fails (a node down, the stream electing a leader) is tried again at the next turn.
+  int exit_code = 0;
+  bool publish_failing = false;
+  while (!g_stop) {
+    for (const d::LeaderOrderUpdate& u : inbox.take(200ms)) {
+      auto recorded = tap.record(u, (*clock)());
+      if (!recorded.ok()) {
+        log->error("event=journal_failed error={}", logfmt_value(recorded.status().message()));
+        g_stop = true;
+        exit_code = 1;
+        break;
+      }
+    }
+    const Status published = tap.publish_pending();
+    if (!published.ok() && !publish_failing) {
+      log->warn("event=publish_failed error={}", logfmt_value(published.message()));
+    }
+    publish_failing = !published.ok();
+  }
+  brokers::stop_and_wait(**gateway);
+  threads.stop();
+  (void)tap.publish_pending();
+  log->info("event=tap_stop journaled_seq={} published_seq={} published={} duplicates={}",
+            tap.journaled_seq(), tap.published_seq(), tap.published(), tap.duplicates());
+  return exit_code;
+}
+
+}  // namespace
+
+void add_tap_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<TapOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "tap", "Journal one leader's order stream and publish it to NATS JetStream for shards");
+  cmd->add_option("--config", options->config, "The tandem.toml naming the leader")
+      ->capture_default_str();
+  cmd->add_option("--journal", options->journal, "The tap's own journal directory")->required();
+  cmd->add_option("--nats", options->nats, "The cluster's nats:// URLs, comma-separated")
+      ->required();
+  cmd->add_option("--leader", options->leader, "The [[leader]] to tap, when there are several");
+  cmd->add_option("--replicas", options->replicas, "The stream's replicas (3 on a 3-node cluster)")
+      ->capture_default_str();
+  add_secrets_options(*cmd, options->secrets);
+  add_clock_options(*cmd, options->clock);
+  cmd->footer(
+      "Example: tandem tap --config tandem.toml --journal ./tap --nats "
+      "nats://10.0.0.1:4222,nats://10.0.0.2:4222,nats://10.0.0.3:4222");
+  cmd->callback([options, &exit_code] { exit_code = tap(*options); });
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,118 @@
+// Goal (issue 28): a tap killed -9 again and again while its leader trades still ends with
+// the stream holding every leader update its journal holds, once each, in journal order, each
+// message the journal's record byte for byte; and the journal holds the last state of every
+// order the leader placed (nothing the leader did is lost).
+// Method: the real `tandem sim` (LEADER1 trading from a script) and `tandem tap` processes, a
+// real 3-node JetStream cluster (R3), ten kill -9s at seeded random moments and a clean last
+// run; the stream read back by a durable consumer, the journal by the reader.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "fleet/tap.h"
+#include "journal/codec.h"
+#include "journal/record_reader.h"
+#include "tests/support/journal_helpers.h"
+#include "tests/support/live_day.h"
+#include "tests/support/nats_cluster.h"
+
+namespace tandem::fleet {
+namespace tap_crash_test {
+
+namespace d = ::tandem::domain;
+using namespace std::chrono_literals;
+
+TEST(TapCrash, KilledTenTimesTheStreamHoldsEveryJournaledUpdateOnceInOrder) {
+  testing::NatsCluster cluster;
+  testing::TempDir dir;
+  // LEADER1 places 40 orders, one every 200 ms: markets, and limits it modifies and cancels.
+  testing::LiveDay day(dir, {testing::leader_trading_day(40, 200), "", ""});
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
+  std::string nats;
+  for (const std::string& url : cluster.urls()) nats += (nats.empty() ? "" : ",") + url;
+  std::vector<std::string> args = {"tap", "--config", "tandem.toml", "--journal",
+                                   "tap", "--nats",   nats};
+  const std::vector<std::string> run = day.run_args();  // its market clock options
+  args.insert(args.end(), run.end() - 4, run.end());
+  const uint32_t seed = 20261207;
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> pause_ms(300, 1200);
+  int started = 0;
+  for (int k = 0; k < 10; ++k) {
+    testing::Process tap(TANDEM_BIN, args, dir.path("tap.out"), dir.path());
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
+    tap.signal(SIGKILL);
+    const int status = tap.wait();
+    started += status == 128 + SIGKILL;
+  }
+  EXPECT_EQ(started, 10) << "seed=" << seed << "\n" << testing::read_file(dir.path("tap.out"));
+  {
+    testing::Process last(TANDEM_BIN, args, dir.path("tap.out"), dir.path());
+    ASSERT_TRUE(testing::wait_for_text(dir.path("sim.out"), "script done", 60s));
+    std::this_thread::sleep_for(2s);  // the last reports journaled and published
+    last.signal(SIGINT);
+    ASSERT_EQ(last.wait(), 0) << testing::read_file(dir.path("tap.out"));
+  }
+  const auto leader_book = day.follower_book(/*leader=*/true);
+  day.stop_sim();
+
+  // The journal: every update once by message id, and each order's last state there.
+  auto store = testing::open_store(dir.path("tap"), false, journal::OpenMode::read_only);
+  ASSERT_TRUE(store);
+  std::map<uint64_t, std::string> journaled;  // seq → the envelope as stored
+  std::map<std::string, d::LeaderOrderUpdate> last_of_order;
+  std::set<std::string> ids;
+  ASSERT_TRUE(store
+                  ->scan(1, store->head().seq,
+                         [&](journal::Envelope& e) {
+                           auto r = journal::to_record(e);
+                           EXPECT_TRUE(r.ok());
+                           if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r->event)) {
+                             EXPECT_TRUE(ids.insert(message_id(*u)).second) << message_id(*u);
+                             journaled[e.header.seq] =
+                                 std::string(reinterpret_cast<const char*>(e.value.bytes().data()),
+                                             e.value.bytes().size());
+                             last_of_order[u->order_id.value] = *u;
+                           }
+                           return true;
+                         })
+                  .ok());
+  ASSERT_FALSE(leader_book.empty());
+  for (const auto& o : leader_book) {
+    ASSERT_TRUE(last_of_order.contains(o.order_id.value)) << o.order_id.value << " seed=" << seed;
+    EXPECT_EQ(last_of_order[o.order_id.value].status, o.status) << o.order_id.value;
+    EXPECT_EQ(last_of_order[o.order_id.value].filled_units, o.filled_units) << o.order_id.value;
+  }
+
+  // The stream: the journal's updates, once each, in journal order, byte for byte.
+  auto js = JetStream::connect(cluster.urls(), "reader", 5s);
+  ASSERT_TRUE(js.ok()) << js.status().to_string();
+  const StreamSpec spec = leader_stream({{"LEADER1"}, d::Broker::kite, {}, {}}, 3);
+  auto consumer = (*js)->pull(spec.name, spec.subject, "reader", 5s);
+  ASSERT_TRUE(consumer.ok()) << consumer.status().to_string();
+  std::vector<std::pair<uint64_t, std::string>> streamed;
+  for (;;) {
+    auto got = (*consumer)->fetch(256, 1s);
+    ASSERT_TRUE(got.ok()) << got.status().to_string();
+    if (got->empty()) break;
+    for (const FeedMessage& m : *got) {
+      const std::string bytes(m.bytes.begin(), m.bytes.end());
+      auto envelope = journal::decode_sent_envelope(bytes);
+      ASSERT_TRUE(envelope.ok()) << envelope.status().to_string();
+      streamed.emplace_back(envelope->header.seq, bytes);
+      EXPECT_TRUE((*consumer)->ack(m).ok());
+    }
+  }
+  ASSERT_EQ(streamed.size(), journaled.size()) << "seed=" << seed;
+  auto j = journaled.begin();
+  for (const auto& [seq, bytes] : streamed) {
+    EXPECT_EQ(seq, j->first) << "in journal order";
+    EXPECT_EQ(bytes, j->second) << "record " << seq << " as stored";
+    ++j;
+  }
+}
+
+}  // namespace tap_crash_test
+}  // namespace tandem::fleet
