@@ -15,6 +15,7 @@
 #include "domain/base/assert.h"
 #include "domain/calendar/market_calendar.h"
 #include "domain/instruments/freeze_limits.h"
+#include "fleet/feed.h"
 
 namespace tandem::app {
 
@@ -126,6 +127,14 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
   if (!build_status.ok()) return build_status;
   s->engine_ = std::make_unique<engine::Engine>(*s->store_, setup, std::move(leaders), followers,
                                                 options.clock);
+  if (!options.leader_feed.empty()) {  // a shard: each leader from its tap's stream
+    for (size_t k = 0; k < setup.leaders.size(); ++k) {
+      auto feed = std::make_unique<fleet::StreamFeed>(
+          fleet::FeedOptions{options.leader_feed, setup.leaders[k], options.shard});
+      s->engine_->feed_leader(k, *feed);
+      s->feeds_.push_back(std::move(feed));
+    }
+  }
   return s;
 }
 

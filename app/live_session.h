@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "brokers/gateway.h"
+#include "brokers/leader_feed.h"
 #include "config/tandem_config.h"
 #include "engine/broker_threads.h"
 #include "engine/engine.h"
@@ -27,6 +28,10 @@ struct SessionOptions {
   std::function<domain::TimeNs()> clock;
   // kite.<account>.api_key / .access_token → the value, or nullopt.
   std::function<std::optional<std::string>(const std::string& name)> secret;
+  // A fleet shard (docs/fleet.md): every leader's updates from its tap's stream on this NATS
+  // cluster, read by a durable consumer named for `shard`; empty: from the brokers' sockets.
+  std::vector<std::string> leader_feed;
+  std::string shard;
 };
 
 class LiveSession {
@@ -63,6 +68,7 @@ class LiveSession {
   size_t accounts_ = 0;
   std::unique_ptr<journal::Store> store_;
   std::vector<std::unique_ptr<brokers::Gateway>> gateways_;  // [0] is the leader
+  std::vector<std::unique_ptr<brokers::LeaderFeed>> feeds_;  // a shard's, one per leader
   std::unique_ptr<engine::Engine> engine_;
   // Each broker account's gateway, the secret its token is stored under, and the token.
   struct TokenSlot {

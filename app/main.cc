@@ -17,10 +17,10 @@
 #include "app/login_command.h"
 #include "app/replay_command.h"
 #include "app/run_command.h"
-#include "app/tap_command.h"
 #include "app/secrets_commands.h"
 #include "app/sim_command.h"
 #include "app/state_command.h"
+#include "app/tap_command.h"
 
 namespace {
 

@@ -20,6 +20,7 @@
 #include "app/sd_notify.h"
 #include "app/secrets_commands.h"
 #include "app/text_file.h"
+#include "fleet/jetstream.h"
 
 namespace tandem::app {
 
@@ -30,8 +31,10 @@ namespace d = ::tandem::domain;
 struct RunOptions {
   std::string config = "tandem.toml";
   bool live = false;
-  std::string http;        // overrides the config's `http`
-  std::string log_format;  // overrides the config's [log] format
+  std::string http;         // overrides the config's `http`
+  std::string log_format;   // overrides the config's [log] format
+  std::string leader_feed;  // a shard: the tap's NATS cluster, comma-separated URLs
+  std::string shard;        // ...and this shard's name (its durable consumer's)
   SecretsPaths secrets;
   ClockOptions clock;
 };
@@ -128,6 +131,14 @@ int run(const RunOptions& o) {
   if (!clock) return 1;
   session_options.clock = *clock;
   session_options.secret = [&](const std::string& name) { return secrets->get(name); };
+  if (!o.leader_feed.empty()) {
+    if (o.shard.empty()) {
+      fmt::print(stderr, "tandem run: --leader-feed needs --shard NAME (its consumer's name)\n");
+      return 2;
+    }
+    session_options.leader_feed = fleet::split_urls(o.leader_feed);
+    session_options.shard = o.shard;
+  }
   auto session = LiveSession::open(*config, session_options);
   if (!session.ok()) {
     fmt::print(stderr, "tandem run: {}\n", session.status().message());
@@ -267,6 +278,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--http", options->http,
                   "The dashboard, /api/ and /metrics on ADDRESS:PORT, or off (default: the "
                   "config's http, else 127.0.0.1:8780)");
+  cmd->add_option("--leader-feed", options->leader_feed,
+                  "A shard: read the leader from the tap's NATS JetStream cluster (nats:// URLs, "
+                  "comma-separated) instead of its broker's socket (docs/fleet.md)");
+  cmd->add_option("--shard", options->shard, "This shard's name, with --leader-feed");
   cmd->add_option("--log-format", options->log_format,
                   "text (logfmt, IST times) or json (one object a line, for log shippers); "
                   "default: the config's [log] format, else text");

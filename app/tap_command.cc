@@ -43,20 +43,6 @@ struct TapOptions {
 std::atomic<bool> g_stop{false};
 extern "C" void on_tap_signal(int) { g_stop = true; }
 
-std::vector<std::string> split_urls(const std::string& list) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t comma = list.find(',', start);
-    const std::string url =
-        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!url.empty()) out.push_back(url);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 Result<const config::LeaderConfig*> chosen_leader(const config::TandemConfig& c,
                                                   const std::string& name) {
   if (name.empty()) {
@@ -101,7 +87,7 @@ int tap(const TapOptions& o) {
   if (!config.ok()) return fail(config.status());
   auto lead = chosen_leader(*config, o.leader);
   if (!lead.ok()) return fail(lead.status());
-  const std::vector<std::string> urls = split_urls(o.nats);
+  const std::vector<std::string> urls = fleet::split_urls(o.nats);
   if (urls.empty()) return fail(Status::invalid_argument("--nats names no server"));
   if (o.replicas < 1 || o.replicas > 5) {
     return fail(Status::invalid_argument("--replicas must be 1 to 5 (JetStream's limit)"));

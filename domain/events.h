@@ -110,10 +110,13 @@ struct LeaderOrderUpdate : OrderTerms {
 
 // The id a leader order is journaled under: the broker's own with one leader; with several,
 // "<leader>:<broker id>", so that two brokers' ids never meet in the core's maps.
+// An id already qualified (an update a fleet's tap journaled) is returned as it is.
 [[nodiscard]] inline LeaderOrderId leader_order_id(const LeaderId& leader,
                                                    std::string_view broker_order_id) {
   if (leader.empty()) return LeaderOrderId{std::string(broker_order_id)};
-  return LeaderOrderId{leader.value + ":" + std::string(broker_order_id)};
+  const std::string prefix = leader.value + ":";
+  if (broker_order_id.starts_with(prefix)) return LeaderOrderId{std::string(broker_order_id)};
+  return LeaderOrderId{prefix + std::string(broker_order_id)};
 }
 
 // ---- account state ----

@@ -172,7 +172,7 @@ void Engine::read_broker_books() {
     for (const auto& o : books[k]) {
       d::LeaderOrderUpdate u = brokers::to_leader_update(o, clock_(), /*recovered=*/true);
       u.leader = setup_.leaders[k].name;
-      inbox_->push(LeaderFact{std::move(u), setup_.steady()});
+      inbox_->push(LeaderFact{std::move(u), setup_.steady(), {}});
     }
   }
   inbox_->push(FoundFact{});

@@ -23,7 +23,7 @@ std::vector<LeaderLink> links_of(const EngineSetup& setup,
   TANDEM_REQUIRE(!gateways.empty() && gateways.size() == setup.leaders.size(), gateways.size(),
                  setup.leaders.size());
   std::vector<LeaderLink> out;
-  for (brokers::Gateway* g : gateways) out.push_back({g, false, false});
+  for (brokers::Gateway* g : gateways) out.push_back({g, nullptr, false, false});
   return out;
 }
 
@@ -68,6 +68,8 @@ EngineStats Engine::stats() const {
   s.in_flight = dispatcher_.in_flight();
   return s;
 }
+
+void Engine::feed_leader(size_t k, brokers::LeaderFeed& feed) { leaders_.at(k).feed = &feed; }
 
 void Engine::request_stop() { inbox_->push(StopFact{}); }
 
@@ -206,7 +208,10 @@ Status Engine::wind_down(Status failure) {
     call_on(
         g.executor(), [&g] { g.stop(); }, setup_.pump);
   };
-  for (const LeaderLink& l : leaders_) stop(*l.gateway);
+  for (const LeaderLink& l : leaders_) {
+    if (l.feed != nullptr) l.feed->stop();
+    stop(*l.gateway);
+  }
   for (const auto& [id, g] : followers_) stop(*g);
   if (!failure.ok()) return failure;
   const int left = dispatcher_.in_flight();

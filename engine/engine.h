@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "brokers/gateway.h"
+#include "brokers/leader_feed.h"
 #include "copy/copy_state.h"
 #include "domain/instruments/freeze_limits.h"
 #include "engine/alert_rules.h"
@@ -132,6 +133,7 @@ void add_latency_sample(std::vector<int64_t>& samples, int64_t ns);
 // A leader's gateway and whether its stream is up (Engine, one per EngineSetup::leaders).
 struct LeaderLink {
   brokers::Gateway* gateway = nullptr;
+  brokers::LeaderFeed* feed = nullptr;  // when set, the updates come from it, not the gateway
   bool connected = false;
   bool was_connected = false;
 };
@@ -147,6 +149,11 @@ class Engine {
   Engine(journal::Store& store, EngineSetup setup, std::vector<brokers::Gateway*> leaders,
          Followers followers, Clock clock);
   ~Engine();
+
+  // Before start(): leader `k`'s updates come from `feed` (a fleet shard's, fleet/feed.h)
+  // instead of its gateway's order stream. The gateway still answers funds, the instrument
+  // master and prices.
+  void feed_leader(size_t k, brokers::LeaderFeed& feed);
 
   // Restores the state, journals the start and the configuration, takes funds and the
   // instrument master, subscribes to every stream and reconciles unacknowledged intents.
@@ -208,6 +215,7 @@ class Engine {
   // One fact from the inbox; a StopFact sets `stopping` and the shutdown `deadline`.
   Status handle_fact(Fact& fact, bool& stopping, SteadyTime& deadline);
   Status handle(LeaderFact& f);
+  Status handle_leader(LeaderFact& f);
   Status handle(OutcomeFact& f);
   Status keep_unknown(const OutcomeFact& f);
   Status answered(OutcomeFact& f);

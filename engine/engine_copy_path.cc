@@ -23,7 +23,15 @@ projections::OrderState order_state_of(const d::LeaderOrderUpdate& u) {
 
 }  // namespace
 
+// A fed update is let go by its feed once durable here (or nothing new), and not otherwise:
+// a journal that refused it stops the engine, and the next run gets it again.
 Status Engine::handle(LeaderFact& f) {
+  Status handled = handle_leader(f);
+  if (handled.ok() && f.durable) f.durable();
+  return handled;
+}
+
+Status Engine::handle_leader(LeaderFact& f) {
   // Under the id the journal keeps it by: a named leader's is qualified (its stream or book
   // set `leader`; the broker's id came as it is).
   f.update.order_id = d::leader_order_id(f.update.leader, f.update.order_id.value);

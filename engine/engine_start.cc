@@ -118,12 +118,23 @@ void Engine::subscribe_streams() {
   for (size_t k = 0; k < leaders_.size(); ++k) {
     brokers::Gateway& g = *leaders_[k].gateway;
     const d::LeaderConfigured& l = setup_.leaders[k];
+    if (brokers::LeaderFeed* feed = leaders_[k].feed) {  // a shard's: the tap's stream
+      feed->start(
+          [inbox = inbox_, steady = setup_.steady](d::LeaderOrderUpdate update,
+                                                   std::function<void()> durable) {
+            inbox->push(LeaderFact{std::move(update), steady(), std::move(durable)});
+          },
+          [inbox = inbox_, account = l.account](bool up, const Status& why) {
+            inbox->push(ConnectionFact{account, up, why.ok() ? "" : why.message()});
+          });
+      continue;
+    }
     asio::post(g.executor(), [this, &g, name = l.name, account = l.account] {
       brokers::subscribe_leader(
           g, clock_,
           [inbox = inbox_, steady = setup_.steady, name](d::LeaderOrderUpdate update) {
             update.leader = name;
-            inbox->push(LeaderFact{std::move(update), steady()});
+            inbox->push(LeaderFact{std::move(update), steady(), {}});
           },
           [inbox = inbox_, account](bool up, const Status& why) {
             inbox->push(ConnectionFact{account, up, why.ok() ? "" : why.message()});

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -22,6 +23,9 @@ namespace tandem::engine {
 struct LeaderFact {
   domain::LeaderOrderUpdate update;
   std::chrono::steady_clock::time_point received_steady;
+  // An update from a feed (brokers/leader_feed.h): called once it is durable in the journal,
+  // or found to be nothing new; never when the journal refused it.
+  std::function<void()> durable;
 };
 struct OutcomeFact {
   domain::FollowerOrderIntent intent;

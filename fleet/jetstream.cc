@@ -28,6 +28,20 @@ int64_t ms(std::chrono::milliseconds d) { return static_cast<int64_t>(d.count())
 
 }  // namespace
 
+std::vector<std::string> split_urls(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = list.find(',', start);
+    std::string url =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!url.empty()) out.push_back(std::move(url));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 std::string redacted(const std::string& url) {
   static const std::regex credentials(R"(^([a-z]+://)[^@/]*@)");
   return std::regex_replace(url, credentials, "$1");

@@ -97,6 +97,9 @@ class PullConsumer {
   std::unique_ptr<Handles> h_;
 };
 
+// "nats://a:4222,nats://b:4222" → each URL (a command line's list).
+[[nodiscard]] std::vector<std::string> split_urls(const std::string& list);
+
 // "nats://user:secret@host:4222" → "nats://host:4222": for messages and logs.
 [[nodiscard]] std::string redacted(const std::string& url);
 

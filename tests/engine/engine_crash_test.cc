@@ -137,12 +137,6 @@ std::string two_leader_day() {
   return s;
 }
 
-int64_t net_of(const std::vector<brokers::BrokerOrder>& book) {
-  int64_t net = 0;
-  for (const auto& o : book) net += (o.side == d::Side::buy ? 1 : -1) * o.filled_units;
-  return net;
-}
-
 TEST(EngineCrash, TwoLeadersKilledTenTimesEndAsAnUninterruptedDay) {
   testing::TempDir dir;
   testing::LiveDaySetup setup{two_leader_day(), "", "broker_threads = 2"};
@@ -165,10 +159,11 @@ TEST(EngineCrash, TwoLeadersKilledTenTimesEndAsAnUninterruptedDay) {
   ASSERT_EQ(last.wait(), 0) << testing::read_file(dir.path("run.out"));
 
   const auto book = day.follower_book();
-  const int64_t leaders = net_of(day.book_of("tl")) + net_of(day.book_of("tl2"));
+  const int64_t leaders = testing::net_of(day.book_of("tl")) + testing::net_of(day.book_of("tl2"));
   day.stop_sim();
   EXPECT_NE(leaders, 0);
-  EXPECT_EQ(net_of(book), 2 * leaders) << "FOLLOW1 at its broker, against twice the leaders'";
+  EXPECT_EQ(testing::net_of(book), 2 * leaders)
+      << "FOLLOW1 at its broker, against twice the leaders'";
 
   auto store = testing::open_store(dir.path("journal"), false, journal::OpenMode::read_only);
   ASSERT_TRUE(store);

@@ -24,18 +24,35 @@ namespace tap_crash_test {
 namespace d = ::tandem::domain;
 using namespace std::chrono_literals;
 
-TEST(TapCrash, KilledTenTimesTheStreamHoldsEveryJournaledUpdateOnceInOrder) {
+// A 3-node cluster, and LEADER1's day at `tandem sim`: 40 orders, one every 200 ms (markets,
+// and limits it modifies and cancels).
+struct FleetDay {
   testing::NatsCluster cluster;
   testing::TempDir dir;
-  // LEADER1 places 40 orders, one every 200 ms: markets, and limits it modifies and cancels.
-  testing::LiveDay day(dir, {testing::leader_trading_day(40, 200), "", ""});
+  testing::LiveDay day{dir, {testing::leader_trading_day(40, 200), "", ""}};
+
+  std::string nats() const {
+    std::string list;
+    for (const std::string& url : cluster.urls()) list += (list.empty() ? "" : ",") + url;
+    return list;
+  }
+  // `tandem tap` of LEADER1 into the journal "tap", on the day's market clock.
+  std::vector<std::string> tap_args() const {
+    std::vector<std::string> args = {"tap", "--config", "tandem.toml", "--journal",
+                                     "tap", "--nats",   nats()};
+    const std::vector<std::string> run = day.run_args();  // its clock options last
+    args.insert(args.end(), run.end() - 4, run.end());
+    return args;
+  }
+};
+
+TEST(TapCrash, KilledTenTimesTheStreamHoldsEveryJournaledUpdateOnceInOrder) {
+  FleetDay fleet;
+  testing::NatsCluster& cluster = fleet.cluster;
+  testing::TempDir& dir = fleet.dir;
+  testing::LiveDay& day = fleet.day;
   ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
-  std::string nats;
-  for (const std::string& url : cluster.urls()) nats += (nats.empty() ? "" : ",") + url;
-  std::vector<std::string> args = {"tap", "--config", "tandem.toml", "--journal",
-                                   "tap", "--nats",   nats};
-  const std::vector<std::string> run = day.run_args();  // its market clock options
-  args.insert(args.end(), run.end() - 4, run.end());
+  const std::vector<std::string> args = fleet.tap_args();
   const uint32_t seed = 20261207;
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> pause_ms(300, 1200);
@@ -111,6 +128,72 @@ TEST(TapCrash, KilledTenTimesTheStreamHoldsEveryJournaledUpdateOnceInOrder) {
     EXPECT_EQ(seq, j->first) << "in journal order";
     EXPECT_EQ(bytes, j->second) << "record " << seq << " as stored";
     ++j;
+  }
+}
+
+// A shard reads the leader from the tap's stream instead of the broker's socket (tandem run
+// --leader-feed): killed -9 five times mid-day, it still ends with FOLLOW1 at its broker at
+// twice the leader's position, every follower order under a tag its journal holds, once, and
+// its journal's leader updates those of the tap, in the tap's order.
+TEST(Shard, FedByTheTapAndKilledFiveTimesItEndsOnTheLeadersPosition) {
+  FleetDay fleet;
+  testing::TempDir& dir = fleet.dir;
+  testing::LiveDay& day = fleet.day;
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
+  const std::vector<std::string> tap_args = fleet.tap_args();
+  std::vector<std::string> shard_args = day.run_args();
+  shard_args.insert(shard_args.end(), {"--leader-feed", fleet.nats(), "--shard", "s1"});
+  testing::Process tap(TANDEM_BIN, tap_args, dir.path("tap.out"), dir.path());
+  const uint32_t seed = 20261208;
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> pause_ms(400, 1500);
+  for (int k = 0; k < 5; ++k) {
+    testing::Process shard(TANDEM_BIN, shard_args, dir.path("run.out"), dir.path());
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
+    shard.signal(SIGKILL);
+    EXPECT_EQ(shard.wait(), 128 + SIGKILL) << testing::read_file(dir.path("run.out"));
+  }
+  {
+    testing::Process last(TANDEM_BIN, shard_args, dir.path("run.out"), dir.path());
+    ASSERT_TRUE(testing::wait_for_text(dir.path("sim.out"), "script done", 60s));
+    std::this_thread::sleep_for(3s);  // the last copies filled and reported
+    last.signal(SIGINT);
+    ASSERT_EQ(last.wait(), 0) << testing::read_file(dir.path("run.out"));
+  }
+  tap.signal(SIGINT);
+  ASSERT_EQ(tap.wait(), 0) << testing::read_file(dir.path("tap.out"));
+  const auto book = day.follower_book();
+  const int64_t leader = testing::net_of(day.follower_book(/*leader=*/true));
+  day.stop_sim();
+  EXPECT_NE(leader, 0);
+  EXPECT_EQ(testing::net_of(book), 2 * leader)
+      << "FOLLOW1 at its broker, against twice the leader's; seed=" << seed;
+
+  std::vector<d::LeaderOrderUpdate> tapped, decided;
+  std::set<std::string> tags;
+  for (const auto& [journal_dir, into] :
+       {std::pair{"tap", &tapped}, std::pair{"journal", &decided}}) {
+    auto store = testing::open_store(dir.path(journal_dir), false, journal::OpenMode::read_only);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                  if (const auto* u = std::get_if<d::LeaderOrderUpdate>(&r.event)) {
+                    into->push_back(*u);
+                  }
+                  if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
+                    tags.insert(i->tag.value);
+                  }
+                  return true;
+                }).ok());
+  }
+  testing::expect_each_tag_once_and_journaled(book, tags);
+  // Each update the shard journaled is one the tap journaled, in the tap's order (the shard
+  // leaves out repeats it finds nothing new).
+  ASSERT_FALSE(decided.empty());
+  size_t at = 0;
+  for (const auto& u : decided) {
+    while (at < tapped.size() && !(tapped[at] == u)) ++at;
+    ASSERT_LT(at, tapped.size()) << u.order_id.value << " is not the tap's, or not in its order";
+    ++at;
   }
 }
 

@@ -8,6 +8,8 @@
 // consumer.
 #include "fleet/tap.h"
 
+#include "fleet/feed.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -138,6 +140,38 @@ TEST(Tap, PublishesEachJournaledUpdateOnceInJournalOrderAcrossRestarts) {
   EXPECT_EQ(refused.status().code(), StatusCode::failed_precondition);
   EXPECT_NE(refused.status().message().find("taps leader LEADER1, not LEADER2"), std::string::npos)
       << refused.status().message();
+}
+
+// A shard hands on only what the tap journaled for its leader: a changed byte (the record's
+// hash), a record that is no leader update, another leader's update are refused by name.
+TEST(Feed, AMessageIsCheckedBeforeItIsHandedOn) {
+  testing::TempDir dir;
+  auto store = testing::open_store(dir.path("tap"));
+  std::vector<journal::AppendItem> items = {{kTenAm, 20261120, kLeader},
+                                            {kTenAm, 20261120, update(1)}};
+  ASSERT_TRUE(store->append(items).ok());
+  std::vector<std::vector<uint8_t>> messages;
+  ASSERT_TRUE(store
+                  ->scan(1, 2,
+                         [&](journal::Envelope& e) {
+                           const auto b = e.value.bytes();
+                           messages.emplace_back(b.begin(), b.end());
+                           return true;
+                         })
+                  .ok());
+  auto fed = fed_update(messages[1], kLeader);
+  ASSERT_TRUE(fed.ok()) << fed.status().to_string();
+  EXPECT_EQ(*fed, update(1));
+  EXPECT_NE(fed_update(messages[0], kLeader).status().message().find("is not a leader update"),
+            std::string::npos);
+  d::LeaderConfigured other = kLeader;
+  other.name = {"writer"};
+  EXPECT_NE(fed_update(messages[1], other).status().message().find("not \"writer\""),
+            std::string::npos);
+  std::vector<uint8_t> changed = messages[1];
+  changed[changed.size() - 40] ^= 1;  // inside the payload or its hashes
+  EXPECT_EQ(fed_update(changed, kLeader).status().code(), StatusCode::corruption);
+  EXPECT_EQ(fed_update({}, kLeader).status().code(), StatusCode::corruption);
 }
 
 }  // namespace tap_test

@@ -228,6 +228,13 @@ class LiveDay {
 
 // Exactly once at the broker (DESIGN.md invariant 2): every order in `book` carries a tag
 // journaled as an intent (`intents`), and no tag is there twice.
+// The net position an order book's fills make (buys less sells).
+inline int64_t net_of(const std::vector<brokers::BrokerOrder>& book) {
+  int64_t net = 0;
+  for (const auto& o : book) net += (o.side == domain::Side::buy ? 1 : -1) * o.filled_units;
+  return net;
+}
+
 inline void expect_each_tag_once_and_journaled(const std::vector<brokers::BrokerOrder>& book,
                                                const std::set<std::string>& intents) {
   std::map<std::string, int> at_broker;

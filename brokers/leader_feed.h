@@ -1,0 +1,28 @@
+// A leader's updates from somewhere other than its broker's socket: a fleet shard reads them
+// from the tap's stream (fleet/feed.h, docs/fleet.md). Each update comes as the tap journaled
+// it (its id qualified, its time of receipt the tap's), with what to call once the reader has
+// made it durable: the feed forgets it then, and not before, so that a reader killed before
+// then gets it again.
+#pragma once
+
+#include <functional>
+
+#include "brokers/gateway.h"
+#include "domain/events.h"
+
+namespace tandem::brokers {
+
+using OnFedUpdate =
+    std::function<void(domain::LeaderOrderUpdate update, std::function<void()> durable)>;
+
+class LeaderFeed {
+ public:
+  virtual ~LeaderFeed() = default;
+  // Starts delivering, on a thread of the feed's own; `on_connection` says when it reads and
+  // when it cannot (the words name the stream, never a password).
+  virtual void start(OnFedUpdate on_update, OnConnectionChange on_connection) = 0;
+  // Stops delivering and joins the feed's thread. Idempotent.
+  virtual void stop() = 0;
+};
+
+}  // namespace tandem::brokers
