@@ -76,13 +76,11 @@ int export_command(const ExportOptions& o) {
     key.material = *pem;
   }
   audit::ExportRequest request;
-  const auto from = parse_day_option(o.from, "--from");
-  if (!from.ok()) return fail(from.status());
-  const auto to = o.to.empty() ? from : parse_day_option(o.to, "--to");
-  if (!to.ok()) return fail(to.status());
-  if (*to < *from) return fail(Status::invalid_argument("--to is before --from"));
-  request.from = *from;
-  request.to = *to;
+  const auto days = parse_day_range(o.from, "--from", o.to);
+  if (!days.ok()) return fail(days.status());
+  const domain::TradingDay from = days->from, to = days->to;
+  request.from = from;
+  request.to = to;
   if (!o.follower.empty()) request.follower = o.follower;
   if (!o.leader.empty()) request.leader = o.leader;
   request.format = o.format == "jsonl" ? audit::Format::jsonl : audit::Format::csv;

@@ -44,11 +44,9 @@ int run_backtest(const BacktestOptions& o) {
     fmt::print(stderr, "tandem backtest: {}\n", s.message());
     return 1;
   };
-  const auto from = parse_day_option(o.day, "--day");
-  if (!from.ok()) return fail(from.status());
-  const auto to = o.to.empty() ? from : parse_day_option(o.to, "--to");
-  if (!to.ok()) return fail(to.status());
-  if (*to < *from) return fail(Status::invalid_argument("--to is before --day"));
+  const auto days = parse_day_range(o.day, "--day", o.to);
+  if (!days.ok()) return fail(days.status());
+  const domain::TradingDay from = days->from, to = days->to;
   auto config = config::read_tandem_config(o.config);
   if (!config.ok()) return fail(config.status());
   if (config->followers.empty())
@@ -61,8 +59,8 @@ int run_backtest(const BacktestOptions& o) {
   }
 
   replay::BacktestRequest request;
-  request.from = *from;
-  request.to = *to;
+  request.from = from;
+  request.to = to;
   for (const auto& f : config->followers) {
     // --leader: only the shares that copy it (each share's outcome is its own book's).
     if (!o.leader.empty() && f.settings.leader.value != o.leader) continue;
@@ -90,7 +88,7 @@ int run_backtest(const BacktestOptions& o) {
   }
 
   fmt::print("backtest {} {}..{}: records {}..{}, {} leader events, settings from {}\n\n",
-             o.journal, *from, *to, report->first_seq, report->last_seq, report->leader_updates,
+             o.journal, from, to, report->first_seq, report->last_seq, report->leader_updates,
              o.config);
   fmt::print("{:<16} {:>6} {:>7} {:>7} {:>14} {:>14}   {}\n", "follower", "run", "placed",
              "skipped", "realised ₹", "P&L ₹", "decisions equal / different to recorded");

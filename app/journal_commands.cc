@@ -57,6 +57,16 @@ Result<domain::TradingDay> parse_day_option(const std::string& text, const std::
   return day;
 }
 
+Result<DayRange> parse_day_range(const std::string& first, const std::string& first_option,
+                                 const std::string& last) {
+  const auto from = parse_day_option(first, first_option);
+  if (!from.ok()) return from.status();
+  const auto to = last.empty() ? from : parse_day_option(last, "--to");
+  if (!to.ok()) return to.status();
+  if (*to < *from) return Status::invalid_argument("--to is before " + first_option);
+  return DayRange{*from, *to};
+}
+
 int run_verify(const std::string& dir) {
   // The whole chain is walked below, so the open-time tail check would only repeat it and
   // could name a later bad record than the first.

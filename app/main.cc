@@ -13,6 +13,7 @@
 #include "app/check_command.h"
 #include "app/config_commands.h"
 #include "app/demo_command.h"
+#include "app/fleet_command.h"
 #include "app/journal_commands.h"
 #include "app/login_command.h"
 #include "app/replay_command.h"
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
   tandem::app::add_login_command(app, exit_code);
   tandem::app::add_run_command(app, exit_code);
   tandem::app::add_tap_command(app, exit_code);
+  tandem::app::add_fleet_command(app, exit_code);
   tandem::app::add_check_command(app, exit_code);
   tandem::app::add_replay_command(app, exit_code);
   tandem::app::add_audit_commands(app, exit_code);

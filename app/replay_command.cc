@@ -25,16 +25,14 @@ int replay(const ReplayOptions& o) {
     return 1;
   };
   if (!o.verify) return fail(Status::invalid_argument("only --verify is supported so far"));
-  const auto from = parse_day_option(o.day, "--day");
-  if (!from.ok()) return fail(from.status());
-  const auto to = o.to.empty() ? from : parse_day_option(o.to, "--to");
-  if (!to.ok()) return fail(to.status());
-  if (*to < *from) return fail(Status::invalid_argument("--to is before --day"));
+  const auto days = parse_day_range(o.day, "--day", o.to);
+  if (!days.ok()) return fail(days.status());
+  const domain::TradingDay from = days->from, to = days->to;
   auto store = open_read_only(o.journal);
   if (!store.ok()) return fail(store.status());
   auto report = [&] {
     ProgressBar bar("replay --verify");
-    return replay::verify_days(**store, *from, *to, bar.callback());
+    return replay::verify_days(**store, from, to, bar.callback());
   }();
   if (!report.ok()) return fail(report.status());
   if (const auto& d = report->divergence) {
@@ -51,7 +49,7 @@ int replay(const ReplayOptions& o) {
   fmt::print(
       "replay {} {}..{}: records {}..{}, {} leader updates decided again, {} decisions "
       "and intents equal to the recorded ones\n",
-      o.journal, *from, *to, report->first_seq, report->last_seq, report->inputs, report->outputs);
+      o.journal, from, to, report->first_seq, report->last_seq, report->inputs, report->outputs);
   if (report->undecided_head != 0) {
     fmt::print(
         "  record {} (the head) is an input whose decisions are not journaled yet: the engine "

@@ -169,6 +169,9 @@ void Engine::read_broker_books() {
     found_[f.leader_order_id].push_back(std::move(f));
   }
   for (size_t k = 0; k < leaders_.size(); ++k) {
+    // A fed leader's updates come from its tap's stream only, which gives every shard the
+    // same ones (its unacknowledged messages come again): its book only names the copies.
+    if (leaders_[k].feed != nullptr) continue;
     for (const auto& o : books[k]) {
       d::LeaderOrderUpdate u = brokers::to_leader_update(o, clock_(), /*recovered=*/true);
       u.leader = setup_.leaders[k].name;

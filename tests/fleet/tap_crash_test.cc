@@ -7,6 +7,7 @@
 // run; the stream read back by a durable consumer, the journal by the reader.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -134,7 +135,8 @@ TEST(TapCrash, KilledTenTimesTheStreamHoldsEveryJournaledUpdateOnceInOrder) {
 // A shard reads the leader from the tap's stream instead of the broker's socket (tandem run
 // --leader-feed): killed -9 five times mid-day, it still ends with FOLLOW1 at its broker at
 // twice the leader's position, every follower order under a tag its journal holds, once, and
-// its journal's leader updates those of the tap, in the tap's order.
+// its journal's leader updates those of the tap, in the tap's order. A second shard, never
+// killed, holds the same leader stream: tandem fleet verify passes on the two.
 TEST(Shard, FedByTheTapAndKilledFiveTimesItEndsOnTheLeadersPosition) {
   FleetDay fleet;
   testing::TempDir& dir = fleet.dir;
@@ -143,7 +145,17 @@ TEST(Shard, FedByTheTapAndKilledFiveTimesItEndsOnTheLeadersPosition) {
   const std::vector<std::string> tap_args = fleet.tap_args();
   std::vector<std::string> shard_args = day.run_args();
   shard_args.insert(shard_args.end(), {"--leader-feed", fleet.nats(), "--shard", "s1"});
+  // A second shard, never killed: the paper follower p2, its own journal.
+  const std::string toml = testing::read_file(dir.path("tandem.toml"));
+  std::string second = toml.substr(0, toml.find("[[follower]]"));
+  second.replace(second.find("journal = \"journal\""), 19, "journal = \"journal2\"");
+  std::ofstream(dir.path("shard2.toml"))
+      << second << "[[follower]]\nid = \"p2\"\nbroker = \"paper\"\nratio = 3\n";
+  std::vector<std::string> shard2_args = shard_args;
+  shard2_args[2] = "shard2.toml";  // run --config <file>
+  shard2_args.back() = "s2";
   testing::Process tap(TANDEM_BIN, tap_args, dir.path("tap.out"), dir.path());
+  testing::Process shard2(TANDEM_BIN, shard2_args, dir.path("run2.out"), dir.path());
   const uint32_t seed = 20261208;
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> pause_ms(400, 1500);
@@ -160,8 +172,18 @@ TEST(Shard, FedByTheTapAndKilledFiveTimesItEndsOnTheLeadersPosition) {
     last.signal(SIGINT);
     ASSERT_EQ(last.wait(), 0) << testing::read_file(dir.path("run.out"));
   }
+  shard2.signal(SIGINT);
+  ASSERT_EQ(shard2.wait(), 0) << testing::read_file(dir.path("run2.out"));
   tap.signal(SIGINT);
   ASSERT_EQ(tap.wait(), 0) << testing::read_file(dir.path("tap.out"));
+  // tandem fleet verify: both shards hold the same leader stream, and each replays.
+  testing::Process verify(
+      TANDEM_BIN,
+      {"fleet", "verify", "--journal", "journal", "--journal", "journal2", "--day", "2026-11-20"},
+      dir.path("verify.out"), dir.path());
+  EXPECT_EQ(verify.wait(), 0) << testing::read_file(dir.path("verify.out"));
+  EXPECT_EQ(testing::count_text(dir.path("verify.out"), "replay OK"), 2)
+      << testing::read_file(dir.path("verify.out"));
   const auto book = day.follower_book();
   const int64_t leader = testing::net_of(day.follower_book(/*leader=*/true));
   day.stop_sim();
