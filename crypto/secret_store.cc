@@ -36,7 +36,9 @@ Status write_private_file(const std::string& path, std::string_view bytes) {
   struct stat before {};
   const bool rewrite = ::stat(path.c_str(), &before) == 0;
   const mode_t mode = rewrite ? (before.st_mode & 0660) | 0600 : 0600;
-  const std::string tmp = path + ".tmp";
+  // Its own temporary name: two processes saving at once (shards starting together, each
+  // storing a token) must not rename one another's half-written file away.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status(StatusCode::io_error, tmp + ": " + std::strerror(errno));
   if (rewrite && (before.st_uid != ::geteuid() || before.st_gid != ::getegid()) &&

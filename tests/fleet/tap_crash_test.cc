@@ -219,5 +219,115 @@ TEST(Shard, FedByTheTapAndKilledFiveTimesItEndsOnTheLeadersPosition) {
   }
 }
 
+// The fleet against one process, on one leader day: a tap and three shards copy LEADER1 to
+// FOLLOW1-3 (at 1×, 2× and 3×, a shard each), while one tandem run copies it over the
+// broker's socket to FOLLOW4-6 with the same settings. Mid-day a NATS node is killed -9,
+// then shard 2, then the tap, each started again. Each fleet follower's position at its
+// broker must end as its single-process twin's (the orders may differ: a leader order that
+// went through several states while the tap was down comes by its gap fill in its last
+// state only); no tag twice, each journaled; fleet verify passes on the three shards.
+TEST(Fleet, ThreeShardsThroughKillsEndAsOneProcessDoes) {
+  testing::NatsCluster cluster;
+  testing::TempDir dir;
+  testing::LiveDaySetup setup{testing::leader_trading_day(40, 200), "", ""};
+  setup.follower_accounts = 6;
+  testing::LiveDay day(dir, setup);
+  ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
+  std::string nats;
+  for (const std::string& url : cluster.urls()) nats += (nats.empty() ? "" : ",") + url;
+  const std::string toml = testing::read_file(dir.path("tandem.toml"));
+  const std::string leader =
+      toml.substr(toml.find("[leader]"), toml.find("[[follower]]") - toml.find("[leader]"));
+  auto follower = [&](int account, int ratio) {
+    return "[[follower]]\nid = \"f" + std::to_string(account) + "\"\naccount = \"FOLLOW" +
+           std::to_string(account) + "\"\nbroker = \"kite\"\nratio = " + std::to_string(ratio) +
+           "\n" + day.connection();
+  };
+  auto config = [&](const std::string& name, const std::string& journal,
+                    const std::string& followers) {
+    std::ofstream(dir.path(name)) << "mode = \"live\"\njournal = \"" << journal << "\"\n"
+                                  << leader << followers;
+  };
+  for (int k = 1; k <= 3; ++k)
+    config("shard" + std::to_string(k) + ".toml", "journal" + std::to_string(k), follower(k, k));
+  config("single.toml", "single", follower(4, 1) + follower(5, 2) + follower(6, 3));
+  const std::vector<std::string> run = day.run_args();  // run --config tandem.toml … clock
+  auto run_of = [&](const std::string& file, const std::string& shard) {
+    std::vector<std::string> args = run;
+    args[2] = file;
+    args[5] = "off";  // --http: no dashboards
+    if (!shard.empty()) args.insert(args.end(), {"--leader-feed", nats, "--shard", shard});
+    return args;
+  };
+  std::vector<std::string> tap_args = {"tap", "--config", "tandem.toml", "--journal",
+                                       "tap", "--nats",   nats};
+  tap_args.insert(tap_args.end(), run.end() - 4, run.end());
+
+  auto tap =
+      std::make_unique<testing::Process>(TANDEM_BIN, tap_args, dir.path("tap.out"), dir.path());
+  std::vector<std::unique_ptr<testing::Process>> shards;
+  for (int k = 1; k <= 3; ++k) {
+    const std::string n = std::to_string(k);
+    shards.push_back(
+        std::make_unique<testing::Process>(TANDEM_BIN, run_of("shard" + n + ".toml", "s" + n),
+                                           dir.path("shard" + n + ".out"), dir.path()));
+  }
+  testing::Process single(TANDEM_BIN, run_of("single.toml", ""), dir.path("single.out"),
+                          dir.path());
+  std::this_thread::sleep_for(2s);
+  cluster.kill(0);  // kill -9 of a NATS node mid-day
+  std::this_thread::sleep_for(1500ms);
+  shards[1]->signal(SIGKILL);
+  EXPECT_EQ(shards[1]->wait(), 128 + SIGKILL);
+  shards[1] = std::make_unique<testing::Process>(TANDEM_BIN, run_of("shard2.toml", "s2"),
+                                                 dir.path("shard2.out"), dir.path());
+  std::this_thread::sleep_for(1s);
+  tap->signal(SIGKILL);
+  EXPECT_EQ(tap->wait(), 128 + SIGKILL);
+  tap = std::make_unique<testing::Process>(TANDEM_BIN, tap_args, dir.path("tap.out"), dir.path());
+  std::this_thread::sleep_for(1s);
+  cluster.start(0);
+  ASSERT_TRUE(testing::wait_for_text(dir.path("sim.out"), "script done", 60s));
+  std::this_thread::sleep_for(4s);  // the last copies filled and reported
+  for (auto* p : {shards[0].get(), shards[1].get(), shards[2].get(), &single, tap.get()}) {
+    p->signal(SIGINT);
+    EXPECT_EQ(p->wait(), 0);
+  }
+  std::string outputs;  // for a failure's message
+  for (const char* out : {"shard1.out", "shard2.out", "shard3.out", "single.out", "tap.out"}) {
+    outputs += std::string("== ") + out + "\n" + testing::read_file(dir.path(out));
+  }
+
+  const int64_t leader_net = testing::net_of(day.follower_book(/*leader=*/true));
+  std::map<int, std::vector<brokers::BrokerOrder>> books;
+  const std::vector<std::string> tokens = {"tf", "tf2", "tf3", "tf4", "tf5", "tf6"};
+  for (int k = 1; k <= 6; ++k) books[k] = day.book_of(tokens[static_cast<size_t>(k - 1)].c_str());
+  day.stop_sim();
+  EXPECT_NE(leader_net, 0);
+  for (int k = 1; k <= 3; ++k) {
+    EXPECT_EQ(testing::net_of(books[k]), k * leader_net)
+        << "FOLLOW" << k << " (shard " << k << ")\n"
+        << outputs;
+    EXPECT_EQ(testing::net_of(books[k]), testing::net_of(books[k + 3]))
+        << "FOLLOW" << k << " against its single-process twin FOLLOW" << k + 3;
+    std::set<std::string> tags;
+    auto store = testing::open_store(dir.path("journal" + std::to_string(k)), false,
+                                     journal::OpenMode::read_only);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                  if (const auto* i = std::get_if<d::FollowerOrderIntent>(&r.event)) {
+                    tags.insert(i->tag.value);
+                  }
+                  return true;
+                }).ok());
+    testing::expect_each_tag_once_and_journaled(books[k], tags);
+  }
+  testing::Process verify(TANDEM_BIN,
+                          {"fleet", "verify", "--journal", "journal1", "--journal", "journal2",
+                           "--journal", "journal3", "--day", "2026-11-20"},
+                          dir.path("verify.out"), dir.path());
+  EXPECT_EQ(verify.wait(), 0) << testing::read_file(dir.path("verify.out")) << outputs;
+}
+
 }  // namespace tap_crash_test
 }  // namespace tandem::fleet

@@ -64,12 +64,16 @@ struct LiveDaySetup {
   // A second leader, LEADER2 ("beta"; LEADER1 is then "alpha"), that f1 follows too, a
   // share of each at its ratio (issue 27).
   bool two_leaders = false;
+  // Kite follower accounts at the simulator: FOLLOW1 (token "tf"), then FOLLOW2… ("tf2"…),
+  // each with its credentials in the secrets file; tandem.toml follows FOLLOW1 only.
+  int follower_accounts = 1;
 };
 
 class LiveDay {
  public:
   LiveDay(const TempDir& dir, const LiveDaySetup& setup) : dir_(dir) {
     two_leaders_ = setup.two_leaders;
+    follower_accounts_ = setup.follower_accounts;
     write("sim.toml", sim_toml(setup.follower_faults));
     write("day.txt", setup.script);
     if (!store_secrets()) return;
@@ -99,6 +103,11 @@ class LiveDay {
   // script from its own start (a little after this), not by the market clock.
   std::chrono::system_clock::time_point at(std::chrono::milliseconds after) const {
     return script_start_ + after;
+  }
+  // The lines of tandem.toml that reach the simulator as a broker (api_url, ws_url, ca_file).
+  std::string connection() const {
+    const std::string url = "://localhost:" + port_;
+    return "api_url = \"https" + url + "\"\nws_url = \"wss" + url + "\"\nca_file = \"ca.pem\"\n";
   }
   std::vector<std::string> run_args() const {
     std::vector<std::string> args = {"run",    "--config", "tandem.toml",
@@ -176,14 +185,23 @@ class LiveDay {
                                       "funds = 100000000.00\n"
                                     : "") +
            "[[account]]\nuser_id = \"FOLLOW1\"\naccess_token = \"tf\"\nfunds = 100000000.00\n" +
+           more_follower_accounts() +
            (follower_faults.empty() ? "" : "[account.faults]\n" + follower_faults + "\n") +
            "[[instrument]]\nexchange = \"NSE\"\nsymbol = \"INFY\"\nprice = 1500.00\n";
   }
 
+  // FOLLOW2… in sim.toml.
+  std::string more_follower_accounts() const {
+    std::string out;
+    for (int k = 2; k <= follower_accounts_; ++k) {
+      out += "[[account]]\nuser_id = \"FOLLOW" + std::to_string(k) + "\"\naccess_token = \"tf" +
+             std::to_string(k) + "\"\nfunds = 100000000.00\n";
+    }
+    return out;
+  }
+
   std::string tandem_toml(const std::string& engine_settings) const {
-    const std::string url = "://localhost:" + port_;
-    const std::string broker =
-        "api_url = \"https" + url + "\"\nws_url = \"wss" + url + "\"\nca_file = \"ca.pem\"\n";
+    const std::string broker = connection();
     if (two_leaders_) {
       return "mode = \"live\"\njournal = \"journal\"\n" + engine_settings +
              "\n[[leader]]\nname = \"alpha\"\naccount = \"LEADER1\"\n" + broker +
@@ -208,10 +226,14 @@ class LiveDay {
     if (!key.ok()) return false;
     auto store = crypto::SecretStore::open(dir_.path("tandem.secrets"), *key);
     if (!store.ok()) return false;
-    for (const auto& [account, token] :
-         {std::pair{"LEADER1", "tl"}, std::pair{"FOLLOW1", "tf"}, std::pair{"LEADER2", "tl2"}}) {
-      if (!store->set(std::string("kite.") + account + ".api_key", "ck").ok() ||
-          !store->set(std::string("kite.") + account + ".access_token", token).ok()) {
+    std::vector<std::pair<std::string, std::string>> accounts = {
+        {"LEADER1", "tl"}, {"FOLLOW1", "tf"}, {"LEADER2", "tl2"}};
+    for (int k = 2; k <= follower_accounts_; ++k) {
+      accounts.emplace_back("FOLLOW" + std::to_string(k), "tf" + std::to_string(k));
+    }
+    for (const auto& [account, token] : accounts) {
+      if (!store->set("kite." + account + ".api_key", "ck").ok() ||
+          !store->set("kite." + account + ".access_token", token).ok()) {
         return false;
       }
     }
@@ -220,6 +242,7 @@ class LiveDay {
 
   const TempDir& dir_;
   bool two_leaders_ = false;
+  int follower_accounts_ = 1;
   std::chrono::system_clock::time_point script_start_;
   std::vector<std::string> clock_;
   std::unique_ptr<Process> sim_;
