@@ -135,6 +135,7 @@ void apply(CopyState& s, const Event& event) {
 
 void apply_keeping_ended(CopyState& s, const Event& event) {
   if (const auto* e = std::get_if<LeaderOrderUpdate>(&event)) {
+    if (e->feed_seq != 0) s.fed_seq[e->leader] = std::max(s.fed_seq[e->leader], e->feed_seq);
     apply_leader(s, *e);
     projections::apply(s.counters, event);
     projections::apply(s.mappings, event);

@@ -100,6 +100,9 @@ struct CopyState {
   std::map<BasisKey, TargetBasis, BasisKeyLess>
       bases;  // capital_proportional and risk_based followers
   std::map<LeaderId, LeaderWorkingMap> leader_working;
+  // A fleet shard's: each leader's highest tap stream sequence journaled (feed_seq); a
+  // message delivered again at or below it is decided once already.
+  std::map<LeaderId, uint64_t> fed_seq;
   // Instruments a follower was flattened in (by an operator, or by its loss guard's flatten)
   // while the leader held them: its target there is zero until the leader is flat in the
   // instrument (target.h).

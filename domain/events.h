@@ -105,6 +105,9 @@ struct LeaderOrderUpdate : OrderTerms {
   TimeNs received_time_ns = 0;
   std::string raw_digest;  // hex SHA-256 of the broker payload as received
   bool recovered = false;  // found by a gap fill from the order book, not the live stream
+  // A fleet shard's (docs/fleet.md): the tap stream's sequence of the message it came in,
+  // the same in every shard; 0 when it came from the broker itself.
+  uint64_t feed_seq = 0;
   bool operator==(const LeaderOrderUpdate&) const = default;
 };
 

@@ -36,6 +36,12 @@ Status Engine::handle_leader(LeaderFact& f) {
   // set `leader`; the broker's id came as it is).
   f.update.order_id = d::leader_order_id(f.update.leader, f.update.order_id.value);
   const d::LeaderOrderUpdate& update = f.update;
+  // A tap stream message delivered again (its acknowledgement was lost, or came too late):
+  // decided once already, by its sequence.
+  if (update.feed_seq != 0) {
+    const auto fed = state().fed_seq.find(update.leader);
+    if (fed != state().fed_seq.end() && update.feed_seq <= fed->second) return Status();
+  }
   if (Status s = open_day(update.received_time_ns); !s.ok()) return s;
   const auto known = state().orders.leader.find(update.order_id);
   if (known != state().orders.leader.end() &&

@@ -93,6 +93,7 @@ void StreamFeed::loop() {
                                                       ": " + update.status().message()));
         continue;
       }
+      update->feed_seq = m.stream_seq;
       auto message = std::make_shared<FeedMessage>(std::move(m));
       on_update_(std::move(*update), [this, message] {
         std::lock_guard lock(mu_);

@@ -30,7 +30,9 @@ namespace tandem::journal {
 //    (no field changed: decisions after such a trip differ from schema 5's).
 // 7: many leaders: LeaderConfigured.name and tagCode, LeaderOrderUpdate.leader,
 //    FollowerSettings.leader (an older tandem would fold every leader into one).
-inline constexpr uint16_t kSchemaVersion = 7;
+// 8: a fleet shard's leader updates carry the tap stream's sequence (LeaderOrderUpdate.feedSeq),
+//    by which a redelivered message is decided once.
+inline constexpr uint16_t kSchemaVersion = 8;
 // The oldest schema whose decisions today's core recomputes: older days were decided by the
 // order-mirroring core, which `replay --verify` names instead of reporting divergences.
 inline constexpr uint16_t kFirstTargetingSchema = 4;

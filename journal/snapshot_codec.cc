@@ -270,6 +270,10 @@ p::OrderStates get(s::OrderStates::Reader r) {
 void put(s::CopyState::Builder b, const d::CopyState& v) {
   put_list(b.initLeaders(v.leaders.size()), v.leaders,
            [](auto e, const auto& kv) { detail::put(e, kv.second); });
+  put_list(b.initFedSeqs(v.fed_seq.size()), v.fed_seq, [](auto e, const auto& kv) {
+    e.setLeader(kv.first.value);
+    e.setSeq(kv.second);
+  });
   put_list(b.initFollowers(v.followers.size()), v.followers,
            [](auto e, const auto& kv) { put(e, kv.second); });
   {
@@ -360,6 +364,7 @@ d::CopyState get(s::CopyState::Reader r) {
     d::LeaderConfigured leader = detail::get(e);
     v.leaders[leader.name] = std::move(leader);
   }
+  for (auto e : r.getFedSeqs()) v.fed_seq[id<d::LeaderId>(e.getLeader())] = e.getSeq();
   for (auto f : r.getFollowers()) {
     d::FollowerSettings settings = get(f);
     v.followers[settings.follower] = std::move(settings);

@@ -22,7 +22,8 @@ namespace tandem::journal {
 // 7: a copy whose modify was refused is known to rest on its earlier terms (`modify_refused`);
 // 8: many leaders (positions per leader's book, each leader's working orders)
 // 9: each share's opening value for the day (`DayGuard::share_opening_value_paise`)
-inline constexpr uint16_t kStateVersion = 9;
+// 10: a fleet shard's highest tap stream sequence per leader (`fed_seq`)
+inline constexpr uint16_t kStateVersion = 10;
 
 [[nodiscard]] WordBytes encode_snapshot(const domain::CopyState& state);
 [[nodiscard]] Result<domain::CopyState> decode_snapshot(std::span<const uint8_t> bytes,

@@ -282,6 +282,7 @@ void put(s::LeaderOrderUpdate::Builder b, const d::LeaderOrderUpdate& v) {
   b.setRawDigest(v.raw_digest);
   b.setRecovered(v.recovered);
   if (!v.leader.empty()) b.setLeader(v.leader.value);
+  b.setFeedSeq(v.feed_seq);  // 0 is capnp's default: the canonical bytes of before unchanged
 }
 d::LeaderOrderUpdate get(s::LeaderOrderUpdate::Reader r) {
   d::LeaderOrderUpdate v;
@@ -302,6 +303,7 @@ d::LeaderOrderUpdate get(s::LeaderOrderUpdate::Reader r) {
   v.raw_digest = text(r.getRawDigest());
   v.recovered = r.getRecovered();
   v.leader = id<d::LeaderId>(r.getLeader());
+  v.feed_seq = r.getFeedSeq();
   return v;
 }
 

@@ -181,6 +181,7 @@ struct LeaderOrderUpdate {  # 10
   rawDigest @14 :Text;
   recovered @15 :Bool;
   leader @16 :Text;  # many leaders (issue 27); empty: the only leader
+  feedSeq @17 :UInt64;  # journal schema 8: the tap stream's sequence (a fleet shard's)
 }
 struct FundsSnapshot {  # 11
   account @0 :Text;

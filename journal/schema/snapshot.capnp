@@ -105,7 +105,10 @@ struct CopyState {
   reconfigured @22 :List(Text);
   # State version 8: many leaders.
   leaders @23 :List(E.LeaderConfigured);
+  # State version 10: a fleet shard's highest tap stream sequence per leader.
+  fedSeqs @24 :List(LeaderSeq);
 }
+struct LeaderSeq { leader @0 :Text; seq @1 :UInt64; }
 struct BasisEntry {
   follower @0 :Text; instrument @1 :E.InstrumentKey; product @2 :E.Product; sign @3 :Int8;
   leaderCapitalPaise @4 :Int64; followerCapitalPaise @5 :Int64; pricePaise @6 :Int64;

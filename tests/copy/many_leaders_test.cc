@@ -135,6 +135,23 @@ TEST(ManyLeaders, EachSharesPnLIsItsOwnBookAndTheSharesSumToTheAccount) {
   EXPECT_EQ(share_day_pnl_paise(s, solo), day_pnl_paise(s, solo));
 }
 
+// A fleet shard's updates carry the tap stream's sequence: the state keeps each leader's
+// highest (what a message delivered again is compared with), never lowered by an older one.
+TEST(ManyLeaders, EachLeadersHighestStreamSequenceIsKept) {
+  CopySim sim = two_leaders();
+  LeaderOrderUpdate a = order_of(kScalper, "1", Side::buy, 75);
+  a.feed_seq = 7;
+  sim.apply(a);
+  LeaderOrderUpdate b = order_of(kWriter, "1", Side::buy, 75);
+  b.feed_seq = 3;
+  sim.apply(b);
+  LeaderOrderUpdate older = order_of(kScalper, "2", Side::buy, 75);
+  older.feed_seq = 5;
+  sim.apply(older);
+  sim.apply(order_of(kScalper, "3", Side::buy, 75));  // from the broker itself: no sequence
+  EXPECT_EQ(sim.state().fed_seq, (std::map<LeaderId, uint64_t>{{kScalper, 7}, {kWriter, 3}}));
+}
+
 TEST(ManyLeaders, AFollowerIdNamesEachOfItsShares) {
   const CopySim sim = two_leaders();
   EXPECT_EQ(shares_named(sim.state(), FollowerId{"fam"}),

@@ -209,11 +209,17 @@ TEST(Shard, FedByTheTapAndKilledFiveTimesItEndsOnTheLeadersPosition) {
   }
   testing::expect_each_tag_once_and_journaled(book, tags);
   // Each update the shard journaled is one the tap journaled, in the tap's order (the shard
-  // leaves out repeats it finds nothing new).
+  // leaves out repeats it finds nothing new), with the sequence of the stream message it came
+  // in, rising: none decided twice.
   ASSERT_FALSE(decided.empty());
   size_t at = 0;
+  uint64_t last_seq = 0;
   for (const auto& u : decided) {
-    while (at < tapped.size() && !(tapped[at] == u)) ++at;
+    EXPECT_GT(u.feed_seq, last_seq) << u.order_id.value;
+    last_seq = u.feed_seq;
+    d::LeaderOrderUpdate as_tapped = u;
+    as_tapped.feed_seq = 0;
+    while (at < tapped.size() && !(tapped[at] == as_tapped)) ++at;
     ASSERT_LT(at, tapped.size()) << u.order_id.value << " is not the tap's, or not in its order";
     ++at;
   }
