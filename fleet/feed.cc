@@ -1,5 +1,7 @@
 #include "fleet/feed.h"
 
+#include <optional>
+
 #include "fleet/tap.h"
 #include "journal/codec.h"
 
@@ -64,27 +66,29 @@ void StreamFeed::ack_durable() {
 }
 
 void StreamFeed::loop() {
-  bool up = false;
+  // Said once per change: the engine journals each change of a leader's connection.
+  std::optional<bool> said;
+  auto say = [&](bool up, const Status& why) {
+    if (said == up) return;
+    said = up;
+    on_connection_(up, why);
+  };
   while (!stopping_) {
     if (!consumer_) {
       if (Status s = connect(); !s.ok()) {
-        if (up || js_ == nullptr) on_connection_(false, s);
-        up = false;
+        say(false, s);
         std::this_thread::sleep_for(500ms);
         continue;
       }
-      up = true;
-      on_connection_(true, Status());
     }
     ack_durable();
     auto got = consumer_->fetch(64, 200ms);
-    if (!got.ok()) {
-      if (up) on_connection_(false, got.status());
-      up = false;
-      continue;  // the client moves to another node; the consumer is durable
+    if (!got.ok()) {  // the client moves to another node; the consumer is durable
+      say(false, got.status());
+      std::this_thread::sleep_for(100ms);
+      continue;
     }
-    if (!up) on_connection_(true, Status());
-    up = true;
+    say(true, Status());
     for (FeedMessage& m : *got) {
       auto update = fed_update(m.bytes, options_.leader);
       if (!update.ok()) {  // never acknowledged: said, and left in the stream
