@@ -159,9 +159,11 @@ int tap(const TapOptions& o) {
                     logfmt_value(why.message()));
         });
   });
+  std::string named;  // the cluster's URLs without their passwords
+  for (const std::string& url : urls) named += (named.empty() ? "" : ",") + fleet::redacted(url);
   fmt::print("tandem tap: leader {} ({}), journal {}, stream {} on {}\n", leader.account.value,
              d::to_string(leader.broker), o.journal, fleet::leader_stream(leader, o.replicas).name,
-             o.nats);
+             named);
   std::fflush(stdout);
   log->info("event=tap_start journal={} journaled_seq={} published_seq={}", logfmt_value(o.journal),
             tap.journaled_seq(), tap.published_seq());
