@@ -78,6 +78,60 @@ class Inbox {
   std::deque<d::LeaderOrderUpdate> updates_;
 };
 
+// The tap with its cluster: a cluster not up yet (no node answers, or a new one electing
+// its leader) is waited for until a stop; anything else is an error.
+struct OpenTap {
+  std::unique_ptr<fleet::JetStream> js;
+  std::unique_ptr<fleet::Tap> tap;
+};
+Result<OpenTap> open_when_ready(journal::Store& store, const std::vector<std::string>& urls,
+                                const d::LeaderConfigured& leader, int replicas, const Clock& clock,
+                                spdlog::logger& log) {
+  for (bool told = false;;) {
+    Status failed;
+    auto connected = fleet::JetStream::connect(urls, "tandem-tap", 5s);
+    if (connected.ok()) {
+      OpenTap out{std::move(*connected), nullptr};
+      auto opened = fleet::Tap::open(store, *out.js, leader, replicas, clock());
+      if (opened.ok()) {
+        out.tap = std::move(*opened);
+        return out;
+      }
+      failed = opened.status();
+    } else {
+      failed = connected.status();
+    }
+    const bool transient =
+        failed.code() == StatusCode::disconnected || failed.code() == StatusCode::unavailable;
+    if (!transient || g_stop) return failed;
+    if (!told) log.warn("event=nats_waiting error={}", logfmt_value(failed.message()));
+    told = true;
+    std::this_thread::sleep_for(500ms);
+  }
+}
+
+// Until a stop: what came is journaled (synced), then what the stream does not hold yet is
+// published; a publish that fails (a node down, the stream electing a leader) is tried again
+// at the next turn. 1 when the journal refused a write (the next start's gap fill brings
+// what it held).
+int journal_and_publish(fleet::Tap& tap, Inbox& inbox, const Clock& clock, spdlog::logger& log) {
+  bool publish_failing = false;
+  while (!g_stop) {
+    for (const d::LeaderOrderUpdate& u : inbox.take(200ms)) {
+      if (auto recorded = tap.record(u, clock()); !recorded.ok()) {
+        log.error("event=journal_failed error={}", logfmt_value(recorded.status().message()));
+        return 1;
+      }
+    }
+    const Status published = tap.publish_pending();
+    if (!published.ok() && !publish_failing) {
+      log.warn("event=publish_failed error={}", logfmt_value(published.message()));
+    }
+    publish_failing = !published.ok();
+  }
+  return 0;
+}
+
 int tap(const TapOptions& o) {
   auto fail = [](const Status& s) {
     fmt::print(stderr, "tandem tap: {}\n", s.message());
@@ -106,32 +160,9 @@ int tap(const TapOptions& o) {
       {(*lead)->account}, (*lead)->broker, {(*lead)->name}, (*lead)->tag_code};
   std::signal(SIGINT, on_tap_signal);
   std::signal(SIGTERM, on_tap_signal);
-  // A cluster not up yet (no node answers, or a new one electing its leader) is waited for;
-  // anything else is an error.
-  std::unique_ptr<fleet::JetStream> js;
-  std::unique_ptr<fleet::Tap> tapped;
-  for (bool told = false; !tapped;) {
-    Status failed;
-    auto connected = fleet::JetStream::connect(urls, "tandem-tap", 5s);
-    if (connected.ok()) {
-      js = std::move(*connected);
-      auto opened = fleet::Tap::open(**store, *js, leader, o.replicas, (*clock)());
-      if (opened.ok()) {
-        tapped = std::move(*opened);
-        break;
-      }
-      failed = opened.status();
-    } else {
-      failed = connected.status();
-    }
-    const bool transient =
-        failed.code() == StatusCode::disconnected || failed.code() == StatusCode::unavailable;
-    if (!transient || g_stop) return fail(failed);
-    if (!told) log->warn("event=nats_waiting error={}", logfmt_value(failed.message()));
-    told = true;
-    std::this_thread::sleep_for(500ms);
-  }
-  fleet::Tap& tap = *tapped;
+  auto opened = open_when_ready(**store, urls, leader, o.replicas, *clock, *log);
+  if (!opened.ok()) return fail(opened.status());
+  fleet::Tap& tap = *opened->tap;
 
   engine::BrokerThreads threads(1);
   std::promise<Result<std::unique_ptr<brokers::Gateway>>> made;
@@ -168,26 +199,7 @@ int tap(const TapOptions& o) {
   log->info("event=tap_start journal={} journaled_seq={} published_seq={}", logfmt_value(o.journal),
             tap.journaled_seq(), tap.published_seq());
 
-  // Journal what came (synced), then publish what the stream does not hold yet; a publish
-  // that fails (a node down, the stream electing a leader) is tried again at the next turn.
-  int exit_code = 0;
-  bool publish_failing = false;
-  while (!g_stop) {
-    for (const d::LeaderOrderUpdate& u : inbox.take(200ms)) {
-      auto recorded = tap.record(u, (*clock)());
-      if (!recorded.ok()) {
-        log->error("event=journal_failed error={}", logfmt_value(recorded.status().message()));
-        g_stop = true;
-        exit_code = 1;
-        break;
-      }
-    }
-    const Status published = tap.publish_pending();
-    if (!published.ok() && !publish_failing) {
-      log->warn("event=publish_failed error={}", logfmt_value(published.message()));
-    }
-    publish_failing = !published.ok();
-  }
+  const int exit_code = journal_and_publish(tap, inbox, *clock, *log);
   brokers::stop_and_wait(**gateway);
   threads.stop();
   (void)tap.publish_pending();

@@ -92,8 +92,7 @@ void StreamFeed::loop() {
     for (FeedMessage& m : *got) {
       auto update = fed_update(m.bytes, options_.leader);
       if (!update.ok()) {  // never acknowledged: said, and left in the stream
-        on_connection_(
-            false, Status(update.status().code(), "stream message " + std::to_string(m.stream_seq) +
+        say(false, Status(update.status().code(), "stream message " + std::to_string(m.stream_seq) +
                                                       ": " + update.status().message()));
         continue;
       }
