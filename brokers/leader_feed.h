@@ -18,9 +18,10 @@ using OnFedUpdate =
 class LeaderFeed {
  public:
   virtual ~LeaderFeed() = default;
-  // Starts delivering, on a thread of the feed's own; `on_connection` says when it reads and
-  // when it cannot (the words name the stream, never a password).
-  virtual void start(OnFedUpdate on_update, OnConnectionChange on_connection) = 0;
+  // Starts delivering, on a thread of the feed's own, with the update after `after` (the
+  // last the reader made durable: its journal, not the feed, says where to go on), in order;
+  // `on_connection` says when it reads and when it cannot (never a password).
+  virtual void start(uint64_t after, OnFedUpdate on_update, OnConnectionChange on_connection) = 0;
   // Stops delivering and joins the feed's thread. Idempotent.
   virtual void stop() = 0;
 };

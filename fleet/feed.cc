@@ -30,7 +30,9 @@ Result<d::LeaderOrderUpdate> fed_update(std::span<const uint8_t> message,
   return *update;
 }
 
-void StreamFeed::start(brokers::OnFedUpdate on_update, brokers::OnConnectionChange on_connection) {
+void StreamFeed::start(uint64_t after, brokers::OnFedUpdate on_update,
+                       brokers::OnConnectionChange on_connection) {
+  after_ = after;
   on_update_ = std::move(on_update);
   on_connection_ = std::move(on_connection);
   thread_ = std::thread([this] { loop(); });
@@ -45,8 +47,8 @@ Status StreamFeed::connect() {
   auto js = JetStream::connect(options_.urls, "tandem-shard-" + options_.shard, 5s);
   if (!js.ok()) return js.status();
   const StreamSpec spec = leader_stream(options_.leader, 1);
-  auto consumer =
-      (*js)->pull(spec.name, spec.subject, "shard-" + options_.shard, options_.ack_wait);
+  auto consumer = (*js)->pull(spec.name, spec.subject, "shard-" + options_.shard, options_.ack_wait,
+                              after_ + 1);
   if (!consumer.ok()) return consumer.status();
   js_ = std::move(*js);
   consumer_ = std::move(*consumer);

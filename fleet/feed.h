@@ -2,8 +2,10 @@
 // consumer named for the shard, each message checked (its envelope decodes, its hash holds,
 // it is a leader update of this leader) and handed to the engine as the tap journaled it. A
 // message is acknowledged only once the engine says the update is durable in the shard's
-// journal, so that a shard killed before then reads it again; a message read again after it
-// was handed on is handed on again, and the engine finds it nothing new.
+// journal, so that a shard killed before then reads it again. A shard's start reads on from
+// the sequence after the last its journal holds, not from where the consumer stood: messages
+// delivered but not acknowledged before a kill would otherwise come again only after the
+// acknowledgement wait, behind later ones, and be taken for ones already decided.
 #pragma once
 
 #include <atomic>
@@ -35,7 +37,8 @@ class StreamFeed final : public brokers::LeaderFeed {
   explicit StreamFeed(FeedOptions options) : options_(std::move(options)) {}
   ~StreamFeed() override { stop(); }
 
-  void start(brokers::OnFedUpdate on_update, brokers::OnConnectionChange on_connection) override;
+  void start(uint64_t after, brokers::OnFedUpdate on_update,
+             brokers::OnConnectionChange on_connection) override;
   void stop() override;
 
  private:
@@ -44,6 +47,7 @@ class StreamFeed final : public brokers::LeaderFeed {
   void ack_durable();
 
   FeedOptions options_;
+  uint64_t after_ = 0;  // the stream sequence the shard's journal holds up to
   brokers::OnFedUpdate on_update_;
   brokers::OnConnectionChange on_connection_;
   std::unique_ptr<JetStream> js_;

@@ -180,10 +180,22 @@ Result<std::optional<std::vector<uint8_t>>> JetStream::last_message(const std::s
 Result<std::unique_ptr<PullConsumer>> JetStream::pull(const std::string& stream,
                                                       const std::string& subject,
                                                       const std::string& durable,
-                                                      std::chrono::milliseconds ack_wait) {
+                                                      std::chrono::milliseconds ack_wait,
+                                                      uint64_t from_seq) {
   jsSubOptions options;
   jsSubOptions_Init(&options);
   options.Stream = stream.c_str();
+  if (from_seq > 0) {
+    // Made anew where the caller says: a consumer's own position would hand back what it had
+    // delivered unacknowledged only after ack_wait, behind what came after it.
+    jsErrCode gone = static_cast<jsErrCode>(0);
+    const natsStatus s = js_DeleteConsumer(h_->js, stream.c_str(), durable.c_str(), nullptr, &gone);
+    if (s != NATS_OK && s != NATS_NOT_FOUND) {
+      return failure("the durable consumer " + stream + "/" + durable, s, gone);
+    }
+    options.Config.DeliverPolicy = js_DeliverByStartSequence;
+    options.Config.OptStartSeq = from_seq;
+  }
   options.Config.AckPolicy = js_AckExplicit;
   options.Config.AckWait =
       static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(ack_wait).count());

@@ -53,10 +53,12 @@ class JetStream {
   Result<Published> publish(const std::string& subject, std::span<const uint8_t> bytes,
                             const std::string& message_id);
   // A durable pull consumer on `stream`: what it has delivered and had acknowledged survives
-  // this process; a message not acknowledged within `ack_wait` is delivered again.
+  // this process; a message not acknowledged within `ack_wait` is delivered again. With
+  // `from_seq`, the consumer is made anew to deliver from that stream sequence on.
   Result<std::unique_ptr<PullConsumer>> pull(const std::string& stream, const std::string& subject,
                                              const std::string& durable,
-                                             std::chrono::milliseconds ack_wait);
+                                             std::chrono::milliseconds ack_wait,
+                                             uint64_t from_seq = 0);
   // The stream's last sequence (0 when empty).
   Result<uint64_t> last_seq(const std::string& stream);
   // The bytes of the stream's last message on `subject`; none when it has none.
