@@ -28,14 +28,36 @@ struct KeyOptions {
 };
 
 struct ExportOptions {
-  std::string journal, from, to, follower, leader, format = "csv", out;
+  std::vector<std::string> journals;  // one, or a fleet's shards'
+  std::string from, to, follower, leader, format = "csv", out;
   KeyOptions keys;
 };
 
 struct VerifyOptions {
-  std::string dir, journal;
+  std::string dir;
+  std::vector<std::string> journals;
   KeyOptions keys;
 };
+
+// The journals, opened read-only, in the order given.
+struct OpenJournals {
+  std::vector<std::unique_ptr<journal::Store>> owned;
+  std::vector<const journal::Store*> stores;
+};
+Result<OpenJournals> open_journals(const std::vector<std::string>& dirs) {
+  OpenJournals out;
+  for (const std::string& dir : dirs) {
+    auto store = open_read_only(dir);
+    if (!store.ok()) return store.status();
+    out.stores.push_back(store->get());
+    out.owned.push_back(std::move(*store));
+  }
+  return out;
+}
+
+std::string range_text(const audit::JournalRange& j) {
+  return fmt::format("records {}..{}", j.first_seq, j.last_seq);
+}
 
 Result<std::string> hmac_key(const std::string& path) {
   auto key = crypto::read_private_file(path);
@@ -89,11 +111,11 @@ int export_command(const ExportOptions& o) {
   if (fs::exists(o.out, ec) && !fs::is_empty(o.out, ec)) {
     return fail(Status::invalid_argument(o.out + " exists and is not empty; not writing into it"));
   }
-  auto store = open_read_only(o.journal);
-  if (!store.ok()) return fail(store.status());
+  auto journals = open_journals(o.journals);
+  if (!journals.ok()) return fail(journals.status());
   auto content = [&] {
     ProgressBar bar("audit export");
-    return audit::build_export(**store, request, bar.callback());
+    return audit::build_export(journals->stores, request, bar.callback());
   }();
   if (!content.ok()) return fail(content.status());
   const std::string manifest = audit::manifest_json(*content, request, TANDEM_VERSION);
@@ -110,15 +132,20 @@ int export_command(const ExportOptions& o) {
   if (Status s = write_file(fs::path(o.out) / audit::kSignatureName, *signature); !s.ok()) {
     return fail(s);
   }
-  fmt::print("audit export of {} days {}..{}: records {}..{}, last hash {}\n", o.journal,
-             request.from, request.to, content->first_seq, content->last_seq, content->last_hash);
+  for (size_t k = 0; k < o.journals.size(); ++k) {
+    const audit::JournalRange& j = content->journals[k];
+    fmt::print("audit export of {} days {}..{}: {}, last hash {}\n", o.journals[k], request.from,
+               request.to, range_text(j), j.last_hash);
+  }
   for (const auto& [name, file] : content->files) {
     fmt::print("  {:<40} {:>7} rows  sha256 {}\n", name, file.rows, crypto::sha256_hex(file.bytes));
   }
   fmt::print("  {} signed ({}) in {}\n", audit::kManifestName,
              key.kind == audit::SigningKey::Kind::ed25519 ? "Ed25519" : "HMAC-SHA256",
              audit::kSignatureName);
-  fmt::print("Check it with: tandem audit verify {} --journal {} {}\n", o.out, o.journal,
+  std::string given;
+  for (const std::string& dir : o.journals) given += " --journal " + dir;
+  fmt::print("Check it with: tandem audit verify {}{} {}\n", o.out, given,
              key.kind == audit::SigningKey::Kind::ed25519 ? "--public-key PUBLIC.pem"
                                                           : "--hmac-key-file KEYFILE");
   return 0;
@@ -180,23 +207,30 @@ int verify_command(const VerifyOptions& o) {
       problems.push_back(name + " is in the export but not in the manifest");
   }
 
-  if (!o.journal.empty()) {
-    // The export again from the journal (its chain checked on the way); being reproducible,
-    // it must give exactly the files the manifest lists.
-    auto store = open_read_only(o.journal);
-    if (!store.ok()) return fail(store.status());
+  if (!o.journals.empty() && o.journals.size() != facts->journals.size()) {
+    return fail(Status::invalid_argument(fmt::format(
+        "the manifest names {} journal(s) and {} were given: give each shard's --journal, in "
+        "the order of the export",
+        facts->journals.size(), o.journals.size())));
+  }
+  if (!o.journals.empty()) {
+    // The export again from the journals (each chain checked on the way); being
+    // reproducible, it must give exactly the files the manifest lists.
+    auto journals = open_journals(o.journals);
+    if (!journals.ok()) return fail(journals.status());
     auto again = [&] {
       ProgressBar bar("audit verify");
-      return audit::build_export(**store, facts->request, bar.callback());
+      return audit::build_export(journals->stores, facts->request, bar.callback());
     }();
     if (!again.ok()) return fail(again.status());
-    if (again->first_seq != facts->first_seq || again->last_seq != facts->last_seq ||
-        again->last_hash != facts->last_hash) {
-      problems.push_back(fmt::format(
-          "the journal's range is records {}..{} ending in hash {}, the manifest says {}..{} "
-          "ending in {}",
-          again->first_seq, again->last_seq, again->last_hash, facts->first_seq, facts->last_seq,
-          facts->last_hash));
+    for (size_t k = 0; k < o.journals.size(); ++k) {
+      const audit::JournalRange &is = again->journals[k], &says = facts->journals[k];
+      if (is.first_seq != says.first_seq || is.last_seq != says.last_seq ||
+          is.last_hash != says.last_hash) {
+        problems.push_back(fmt::format(
+            "{}'s range is {} ending in hash {}, the manifest says {} ending in {}", o.journals[k],
+            range_text(is), is.last_hash, range_text(says), says.last_hash));
+      }
     }
     for (const auto& f : facts->files) {
       const auto it = again->files.find(f.name);
@@ -218,11 +252,13 @@ int verify_command(const VerifyOptions& o) {
                problems.size() == 1 ? "" : "s");
     return 1;
   }
+  std::string against;
+  for (size_t k = 0; k < o.journals.size(); ++k) {
+    against += fmt::format("{} {} ({})", k == 0 ? " and the journal" : ",", o.journals[k],
+                           range_text(facts->journals[k]));
+  }
   fmt::print("audit export {}: OK, {} files match the signed manifest{}\n", o.dir,
-             facts->files.size(),
-             o.journal.empty() ? ""
-                               : fmt::format(" and the journal {} (records {}..{})", o.journal,
-                                             facts->first_seq, facts->last_seq));
+             facts->files.size(), against);
   return 0;
 }
 
@@ -235,7 +271,10 @@ void add_audit_commands(CLI::App& app, int& exit_code) {
   auto e = std::make_shared<ExportOptions>();
   CLI::App* ex = audit->add_subcommand(
       "export", "A signed trade register per follower, a day summary and a manifest");
-  ex->add_option("--journal", e->journal, "The journal directory")->required();
+  ex->add_option("--journal", e->journals,
+                 "The journal directory; a fleet's day: each shard's, --journal once for each")
+      ->allow_extra_args(false)  // one directory per --journal
+      ->required();
   ex->add_option("--from", e->from, "The first trading day (YYYY-MM-DD)")->required();
   ex->add_option("--to", e->to, "The last trading day (default: --from)");
   ex->add_option("--follower", e->follower, "Only this follower's register");
@@ -260,7 +299,9 @@ void add_audit_commands(CLI::App& app, int& exit_code) {
   CLI::App* ve = audit->add_subcommand(
       "verify", "Check an export's files and signature, and with --journal, against the chain");
   ve->add_option("dir", v->dir, "The export directory")->required();
-  ve->add_option("--journal", v->journal, "The journal it came from");
+  ve->add_option("--journal", v->journals,
+                 "The journal it came from; each shard's, in the export's order")
+      ->allow_extra_args(false);
   ve->add_option("--hmac-key-file", v->keys.hmac_key_file, "The HMAC key it was signed with");
   ve->add_option("--public-key", v->keys.public_key, "The Ed25519 public key PEM expected");
   ve->footer(

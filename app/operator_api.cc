@@ -1,8 +1,9 @@
 #include "app/operator_api.h"
 
 #include <fmt/format.h>
-
 #include <boost/json.hpp>
+
+#include <functional>
 
 namespace tandem::app {
 
@@ -63,10 +64,15 @@ json::array followers_json(const OperatorView& v) {
 json::array leaders_json(const OperatorView& v) {
   json::array out;
   for (const engine::LeaderRow& l : v.leaders) {
-    out.push_back(json::object{{"name", l.name},
-                               {"account", l.account},
-                               {"broker", l.broker},
-                               {"connected", l.connected}});
+    json::object row{
+        {"name", l.name}, {"account", l.account}, {"broker", l.broker}, {"connected", l.connected}};
+    if (l.feed) {  // a fleet shard's: where it stands in the tap's stream
+      row["feed"] = json::object{{"journaled_seq", l.journaled_seq},
+                                 {"delivered_seq", l.feed->delivered_seq},
+                                 {"pending", l.feed->pending},
+                                 {"redelivered", l.feed->redelivered}};
+    }
+    out.push_back(std::move(row));
   }
   return out;
 }
@@ -265,6 +271,34 @@ void labeled_counter(std::string& out, const std::string& name, const std::strin
   for (const auto& [key, n] : rows) out += fmt::format("{}{{{}}} {}\n", name, labels(key), n);
 }
 
+// A fleet shard's leader feeds (docs/fleet.md): where each stands in the tap's stream.
+void feed_metrics(std::string& out, const OperatorView& v) {
+  struct Family {
+    const char *name, *help, *type;
+    std::function<uint64_t(const engine::LeaderRow&)> value;
+  };
+  const Family families[] = {
+      {"tandem_feed_journaled_seq", "The tap stream's last sequence durable in this journal.",
+       "gauge", [](const engine::LeaderRow& l) { return l.journaled_seq; }},
+      {"tandem_feed_pending", "Leader updates in the tap's stream not yet read here (the lag).",
+       "gauge", [](const engine::LeaderRow& l) { return l.feed->pending; }},
+      {"tandem_feed_redelivered_total",
+       "Leader updates the stream delivered again (unacknowledged in time, or a restart).",
+       "counter",
+       [](const engine::LeaderRow& l) { return static_cast<uint64_t>(l.feed->redelivered); }},
+  };
+  for (const Family& f : families) {
+    bool headed = false;
+    for (const engine::LeaderRow& l : v.leaders) {
+      if (!l.feed) continue;
+      if (!headed) family_header(out, f.name, f.help, f.type);
+      headed = true;
+      out += fmt::format("{}{{leader=\"{}\",account=\"{}\"}} {}\n", f.name, label_value(l.name),
+                         label_value(l.account), f.value(l));
+    }
+  }
+}
+
 }  // namespace
 
 std::string metrics_text(const OperatorView& v) {
@@ -321,6 +355,7 @@ std::string metrics_text(const OperatorView& v) {
     out += fmt::format("tandem_leader_stream_connected{{leader=\"{}\",account=\"{}\"}} {}\n",
                        label_value(l.name), label_value(l.account), l.connected ? 1 : 0);
   }
+  feed_metrics(out, v);
   int64_t paused = 0, stopped = 0, guarded = 0;
   for (const auto& f : v.followers) {
     paused += f.paused;

@@ -6,12 +6,9 @@
 #include <boost/asio/post.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <csignal>
-#include <deque>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "app/clock.h"
@@ -20,7 +17,7 @@
 #include "app/secrets_commands.h"
 #include "config/tandem_config.h"
 #include "engine/broker_threads.h"
-#include "fleet/tap.h"
+#include "fleet/tap_loop.h"
 
 namespace tandem::app {
 
@@ -56,28 +53,6 @@ Result<const config::LeaderConfig*> chosen_leader(const config::TandemConfig& c,
   return Status::not_found("the config has no [[leader]] named \"" + name + "\"");
 }
 
-// The leader's updates, from its gateway's thread to the tap's.
-class Inbox {
- public:
-  void push(d::LeaderOrderUpdate u) {
-    {
-      std::lock_guard lock(mu_);
-      updates_.push_back(std::move(u));
-    }
-    cv_.notify_one();
-  }
-  std::deque<d::LeaderOrderUpdate> take(std::chrono::milliseconds wait) {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return !updates_.empty(); });
-    return std::exchange(updates_, {});
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<d::LeaderOrderUpdate> updates_;
-};
-
 // The tap with its cluster: a cluster not up yet (no node answers, or a new one electing
 // its leader) is waited for until a stop; anything else is an error.
 struct OpenTap {
@@ -108,28 +83,6 @@ Result<OpenTap> open_when_ready(journal::Store& store, const std::vector<std::st
     told = true;
     std::this_thread::sleep_for(500ms);
   }
-}
-
-// Until a stop: what came is journaled (synced), then what the stream does not hold yet is
-// published; a publish that fails (a node down, the stream electing a leader) is tried again
-// at the next turn. 1 when the journal refused a write (the next start's gap fill brings
-// what it held).
-int journal_and_publish(fleet::Tap& tap, Inbox& inbox, const Clock& clock, spdlog::logger& log) {
-  bool publish_failing = false;
-  while (!g_stop) {
-    for (const d::LeaderOrderUpdate& u : inbox.take(200ms)) {
-      if (auto recorded = tap.record(u, clock()); !recorded.ok()) {
-        log.error("event=journal_failed error={}", logfmt_value(recorded.status().message()));
-        return 1;
-      }
-    }
-    const Status published = tap.publish_pending();
-    if (!published.ok() && !publish_failing) {
-      log.warn("event=publish_failed error={}", logfmt_value(published.message()));
-    }
-    publish_failing = !published.ok();
-  }
-  return 0;
 }
 
 int tap(const TapOptions& o) {
@@ -176,19 +129,11 @@ int tap(const TapOptions& o) {
       asio::detached);
   auto gateway = made.get_future().get();
   if (!gateway.ok()) return fail(gateway.status());
-  Inbox inbox;
+  fleet::TapInbox inbox;
   asio::post(threads.io(0), [&] {
-    brokers::subscribe_leader(
-        **gateway, *clock,
-        [&](d::LeaderOrderUpdate u) {
-          u.leader = leader.name;
-          u.order_id = d::leader_order_id(leader.name, u.order_id.value);
-          inbox.push(std::move(u));
-        },
-        [&](bool connected, const Status& why) {
-          log->info("event=leader_stream connected={} why={}", connected,
-                    logfmt_value(why.message()));
-        });
+    fleet::subscribe_tap(**gateway, leader, *clock, inbox, [&](bool connected, const Status& why) {
+      log->info("event=leader_stream connected={} why={}", connected, logfmt_value(why.message()));
+    });
   });
   std::string named;  // the cluster's URLs without their passwords
   for (const std::string& url : urls) named += (named.empty() ? "" : ",") + fleet::redacted(url);
@@ -199,7 +144,15 @@ int tap(const TapOptions& o) {
   log->info("event=tap_start journal={} journaled_seq={} published_seq={}", logfmt_value(o.journal),
             tap.journaled_seq(), tap.published_seq());
 
-  const int exit_code = journal_and_publish(tap, inbox, *clock, *log);
+  // Until a stop. A journal that refused a write ends the tap with 1 (the next start's gap
+  // fill brings what it held).
+  fleet::TapHooks hooks;
+  hooks.publish_failing = [&](const Status& s) {
+    log->warn("event=publish_failed error={}", logfmt_value(s.message()));
+  };
+  const Status ended = fleet::journal_and_publish(tap, inbox, *clock, g_stop, hooks);
+  if (!ended.ok()) log->error("event=journal_failed error={}", logfmt_value(ended.message()));
+  const int exit_code = ended.ok() ? 0 : 1;
   brokers::stop_and_wait(**gateway);
   threads.stop();
   (void)tap.publish_pending();

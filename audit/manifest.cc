@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <map>
+
 #include "crypto/sha256.h"
 #include "crypto/signature.h"
 
@@ -13,13 +15,36 @@ namespace json = boost::json;
 
 constexpr std::string_view kFormat = "tandem-audit-export/1";
 
+std::string v(const json::value& value) { return json::serialize(value); }
+
+std::string records_json(const std::map<std::string, uint64_t>& records) {
+  std::string out = "{";
+  for (const auto& [type, n] : records) {
+    out += (out.size() > 1 ? ", " : "") + v(json::string(type)) + ": " + std::to_string(n);
+  }
+  return out + "}";
+}
+
+std::string range_json(const JournalRange& j) {
+  return "{\"first_seq\": " + std::to_string(j.first_seq) +
+         ", \"last_seq\": " + std::to_string(j.last_seq) +
+         ", \"last_hash\": " + v(json::string(j.last_hash));
+}
+
+JournalRange range_of(const json::object& j) {
+  JournalRange out;
+  out.first_seq = j.at("first_seq").to_number<uint64_t>();
+  out.last_seq = j.at("last_seq").to_number<uint64_t>();
+  out.last_hash = std::string(j.at("last_hash").as_string());
+  return out;
+}
+
 }  // namespace
 
 std::string manifest_json(const ExportContent& content, const ExportRequest& request,
                           std::string_view tandem_version) {
   // Written by hand, one fact per line, so that people read it as easily as programs; every
   // value goes through boost::json for its escaping.
-  auto v = [](const json::value& value) { return json::serialize(value); };
   std::string out = "{\n";
   out += "  \"format\": " + v(json::string(kFormat)) + ",\n";
   out += "  \"tandem_version\": " + v(json::string(tandem_version)) + ",\n";
@@ -27,18 +52,28 @@ std::string manifest_json(const ExportContent& content, const ExportRequest& req
   out += "  \"to_day\": " + std::to_string(request.to) + ",\n";
   out += "  \"follower\": " +
          (request.follower ? v(json::string(*request.follower)) : std::string("null")) + ",\n";
+  if (request.leader) out += "  \"leader\": " + v(json::string(*request.leader)) + ",\n";
   out += "  \"register_format\": " + v(json::string(to_string(request.format))) + ",\n";
-  out += "  \"journal\": {\"first_seq\": " + std::to_string(content.first_seq) +
-         ", \"last_seq\": " + std::to_string(content.last_seq) +
-         ", \"last_hash\": " + v(json::string(content.last_hash)) + "},\n";
-  out += "  \"records\": {";
-  bool first = true;
-  for (const auto& [type, n] : content.records) {
-    out += (first ? "" : ", ") + v(json::string(type)) + ": " + std::to_string(n);
-    first = false;
+  std::map<std::string, uint64_t> records;
+  for (const JournalRange& j : content.journals) {
+    for (const auto& [type, n] : j.records) records[type] += n;
   }
-  out += "},\n  \"files\": [\n";
-  first = true;
+  if (content.journals.size() == 1) {  // one journal: as every export before the fleet
+    out += "  \"journal\": " + range_json(content.journals.front()) + "},\n";
+  } else {  // a fleet's shards: each journal's range, its records and the registers from it
+    out += "  \"journals\": [\n";
+    for (size_t k = 0; k < content.journals.size(); ++k) {
+      const JournalRange& j = content.journals[k];
+      json::array registers(j.registers.begin(), j.registers.end());
+      out += "    " + range_json(j) + ", \"records\": " + records_json(j.records) +
+             ", \"registers\": " + v(registers) + "}" +
+             (k + 1 < content.journals.size() ? ",\n" : "\n");
+    }
+    out += "  ],\n";
+  }
+  out += "  \"records\": " + records_json(records) + ",\n";
+  out += "  \"files\": [\n";
+  bool first = true;
   for (const auto& [name, file] : content.files) {
     out += first ? "" : ",\n";
     out += "    {\"name\": " + v(json::string(name)) +
@@ -138,10 +173,14 @@ Result<ManifestFacts> read_manifest(std::string_view manifest) {
       return Status::invalid_argument("manifest.json: register_format is neither csv nor jsonl");
     }
     facts.request.format = format == "csv" ? Format::csv : Format::jsonl;
-    const json::object& j = m.at("journal").as_object();
-    facts.first_seq = j.at("first_seq").to_number<uint64_t>();
-    facts.last_seq = j.at("last_seq").to_number<uint64_t>();
-    facts.last_hash = std::string(j.at("last_hash").as_string());
+    if (const json::value* leader = m.if_contains("leader")) {  // not in older exports
+      facts.request.leader = std::string(leader->as_string());
+    }
+    if (const json::value* shards = m.if_contains("journals")) {
+      for (const auto& j : shards->as_array()) facts.journals.push_back(range_of(j.as_object()));
+    } else {
+      facts.journals.push_back(range_of(m.at("journal").as_object()));
+    }
     for (const auto& f : m.at("files").as_array()) {
       facts.files.push_back({std::string(f.at("name").as_string()),
                              f.at("bytes").to_number<uint64_t>(),

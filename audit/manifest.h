@@ -1,5 +1,6 @@
 // The audit export's manifest and its signature. manifest.json names the journal range (days,
-// first and last sequence, the chain hash of the last record), the records by type, and every
+// first and last sequence, the chain hash of the last record), or each shard journal's range
+// and the registers built from it, the records by type, and every
 // exported file with its size, rows and SHA-256; manifest.sig signs the exact bytes of
 // manifest.json with HMAC-SHA256 (a shared key) or Ed25519 (a private key; the public key
 // is carried beside the signature). Both are deterministic: the same range and key give
@@ -49,8 +50,7 @@ struct SignatureCheck {
 
 struct ManifestFacts {
   ExportRequest request;
-  uint64_t first_seq = 0, last_seq = 0;
-  std::string last_hash;
+  std::vector<JournalRange> journals;  // their ranges (records and registers not read back)
   struct File {
     std::string name;
     uint64_t bytes = 0;

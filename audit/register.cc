@@ -151,8 +151,8 @@ class Builder {
       return;
     }
     if (!started_) emit_settings_in_force();
-    ++content_.records[std::string(d::to_string(d::event_type(r.event)))];
-    content_.last_hash = journal::to_hex(r.hash);
+    ++range_.records[std::string(d::to_string(d::event_type(r.event)))];
+    range_.last_hash = journal::to_hex(r.hash);
     std::visit([&](const auto& e) { on(r, e); }, r.event);
   }
 
@@ -166,8 +166,10 @@ class Builder {
         file.bytes += csv ? csv_line(register_columns(), row) : jsonl_line(row);
       }
       file.rows = rows.size();
-      content_.files["register-" + file_safe(follower) + "." +
-                     std::string(to_string(request_.format))] = std::move(file);
+      const std::string name =
+          "register-" + file_safe(follower) + "." + std::string(to_string(request_.format));
+      range_.registers.push_back(name);
+      content_.files[name] = std::move(file);
     }
     ExportFile summary;
     if (csv) summary.bytes = csv_header(summary_columns());
@@ -195,6 +197,7 @@ class Builder {
       ++summary.rows;
     }
     content_.files["summary." + std::string(to_string(request_.format))] = std::move(summary);
+    content_.journals = {std::move(range_)};
     return std::move(content_);
   }
 
@@ -372,6 +375,7 @@ class Builder {
   uint64_t first_;
   bool started_ = false;
   ExportContent content_;
+  JournalRange range_;
   std::map<std::string, journal::Record> in_force_;
   std::map<std::string, std::string> leader_of_;  // by follower (share) id
   std::map<std::string, std::vector<Row>> registers_;
@@ -384,8 +388,9 @@ class Builder {
 
 std::string_view to_string(Format format) { return format == Format::csv ? "csv" : "jsonl"; }
 
-Result<ExportContent> build_export(const journal::Store& store, const ExportRequest& request,
-                                   const journal::ReadProgress& progress) {
+Result<ExportContent> build_journal_export(const journal::Store& store,
+                                           const ExportRequest& request,
+                                           const journal::ReadProgress& progress) {
   auto span = journal::days_range(store, request.from, request.to);
   if (!span.ok()) return span.status();
   const uint64_t first = span->from_seq, last = span->to_seq;
@@ -397,15 +402,30 @@ Result<ExportContent> build_export(const journal::Store& store, const ExportRequ
         return true;
       },
       progress));
-  if (request.follower && builder.followers_seen.empty()) {  // only wanted ones are seen
+  ExportContent content = builder.finish();
+  content.journals.front().first_seq = first;
+  content.journals.front().last_seq = last;
+  return content;
+}
+
+Status registers_found(const ExportContent& content, const ExportRequest& request) {
+  for (const JournalRange& j : content.journals) {
+    if (!j.registers.empty()) return Status();  // only wanted followers have one
+  }
+  if (request.follower) {
     return Status::not_found("no follower \"" + *request.follower + "\" in those days");
   }
-  if (request.leader && builder.followers_seen.empty()) {
+  if (request.leader) {
     return Status::not_found("no follower of leader \"" + *request.leader + "\" in those days");
   }
-  ExportContent content = builder.finish();
-  content.first_seq = first;
-  content.last_seq = last;
+  return Status();
+}
+
+Result<ExportContent> build_export(const journal::Store& store, const ExportRequest& request,
+                                   const journal::ReadProgress& progress) {
+  auto content = build_journal_export(store, request, progress);
+  if (!content.ok()) return content.status();
+  TANDEM_RETURN_IF_ERROR(registers_found(*content, request));
   return content;
 }
 

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "domain/base/time.h"
 #include "journal/record_reader.h"
@@ -34,16 +36,38 @@ struct ExportFile {
   uint64_t rows = 0;
 };
 
-struct ExportContent {
+// The records of one journal an export was built from.
+struct JournalRange {
   uint64_t first_seq = 0, last_seq = 0;
   std::string last_hash;                    // hex chain hash of record last_seq
   std::map<std::string, uint64_t> records;  // records in the range, by event type
+  std::vector<std::string> registers;       // the register files built from it
+};
+
+struct ExportContent {
+  std::vector<JournalRange> journals;       // one; or each shard's, in the order given
   std::map<std::string, ExportFile> files;  // by file name, e.g. "register-f1.csv"
 };
 
 // not_found when the journal has no record of those days, or the follower (or the leader) is
 // unknown there.
 [[nodiscard]] Result<ExportContent> build_export(const journal::Store& store,
+                                                 const ExportRequest& request,
+                                                 const journal::ReadProgress& progress = {});
+
+// build_export's content of one journal, even when the follower or leader asked for has no
+// register there; registers_found() says not_found when none of `content`'s journals had one.
+[[nodiscard]] Result<ExportContent> build_journal_export(const journal::Store& store,
+                                                         const ExportRequest& request,
+                                                         const journal::ReadProgress& progress);
+[[nodiscard]] Status registers_found(const ExportContent& content, const ExportRequest& request);
+
+// One export over several shards' journals of the same days (issue 28, docs/fleet.md): each
+// follower's register from the shard that holds it, the day summary's rows of every shard
+// in (day, follower) order, and each journal's range. invalid_argument when a follower's
+// register is in two of them (a follower belongs to one shard); not_found when none holds
+// the follower (or leader) asked for. With one journal, build_export's content.
+[[nodiscard]] Result<ExportContent> build_export(std::span<const journal::Store* const> shards,
                                                  const ExportRequest& request,
                                                  const journal::ReadProgress& progress = {});
 

@@ -4,6 +4,7 @@
 
 #include "bench/broker_bench.h"
 #include "bench/e2e_bench.h"
+#include "bench/fleet_bench.h"
 #include "bench/journal_bench.h"
 #include "bench/replay_bench.h"
 
@@ -36,6 +37,28 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
   e->callback([&] { exit_code = tandem::bench::run_e2e_bench(e2e); });
+
+  tandem::bench::FleetBenchOptions fleet;
+  CLI::App* f = app.add_subcommand(
+      "fleet", "A tap and N shards over a 3-node NATS cluster against one process");
+  f->add_option("--layouts", fleet.layouts, "SHARDSxFOLLOWERS_PER_SHARD, e.g. 4x2500")
+      ->delimiter(',')
+      ->capture_default_str();
+  f->add_option("--runs", fleet.runs, "Leader orders per layout")->check(CLI::Range(1, 1000));
+  f->add_option("--broker-threads", fleet.broker_threads, "Broker threads per process")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  f->callback([&] { exit_code = tandem::bench::run_fleet_bench(fleet); });
+
+  // A shard of `fleet`, run by it as a child process.
+  tandem::bench::FleetShardOptions shard;
+  CLI::App* s = app.add_subcommand("fleet-shard", "");  // no description: hidden from --help
+  s->add_option("--nats", shard.nats)->required();
+  s->add_option("--shard", shard.shard)->required();
+  s->add_option("--followers", shard.followers)->required();
+  s->add_option("--runs", shard.runs)->required();
+  s->add_option("--broker-threads", shard.broker_threads);
+  s->callback([&] { exit_code = tandem::bench::run_fleet_shard(shard); });
 
   tandem::bench::ReplayBenchOptions replay;
   CLI::App* r = app.add_subcommand("replay", "replay --verify throughput over a generated journal");

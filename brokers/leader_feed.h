@@ -15,6 +15,13 @@ namespace tandem::brokers {
 using OnFedUpdate =
     std::function<void(domain::LeaderOrderUpdate update, std::function<void()> durable)>;
 
+// What a feed has done so far, for the operator (/metrics).
+struct FeedStats {
+  uint64_t delivered_seq = 0;  // the stream sequence of the last update handed on
+  uint64_t pending = 0;        // updates in the stream after it, not yet read: the lag
+  int64_t redelivered = 0;     // updates read again (not acknowledged in time, or a restart)
+};
+
 class LeaderFeed {
  public:
   virtual ~LeaderFeed() = default;
@@ -24,6 +31,8 @@ class LeaderFeed {
   virtual void start(uint64_t after, OnFedUpdate on_update, OnConnectionChange on_connection) = 0;
   // Stops delivering and joins the feed's thread. Idempotent.
   virtual void stop() = 0;
+  // Safe from any thread.
+  virtual FeedStats stats() const = 0;
 };
 
 }  // namespace tandem::brokers

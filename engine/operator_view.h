@@ -11,9 +11,11 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "brokers/leader_feed.h"
 #include "copy/copy_state.h"
 
 namespace tandem::engine {
@@ -148,6 +150,9 @@ struct LeaderRow {
   std::string account;
   std::string broker;
   bool connected = false;
+  // A fleet shard's leader (its updates from the tap's stream): the feed's figures.
+  std::optional<brokers::FeedStats> feed;
+  uint64_t journaled_seq = 0;  // the stream sequence durable in this shard's journal
 };
 
 struct OperatorView {

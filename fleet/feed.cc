@@ -99,6 +99,9 @@ void StreamFeed::loop() {
         continue;
       }
       update->feed_seq = m.stream_seq;
+      delivered_seq_ = m.stream_seq;
+      pending_ = m.pending;
+      if (m.delivered > 1) ++redelivered_;
       auto message = std::make_shared<FeedMessage>(std::move(m));
       on_update_(std::move(*update), [this, message] {
         std::lock_guard lock(mu_);

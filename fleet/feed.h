@@ -40,6 +40,9 @@ class StreamFeed final : public brokers::LeaderFeed {
   void start(uint64_t after, brokers::OnFedUpdate on_update,
              brokers::OnConnectionChange on_connection) override;
   void stop() override;
+  brokers::FeedStats stats() const override {
+    return {delivered_seq_.load(), pending_.load(), redelivered_.load()};
+  }
 
  private:
   void loop();
@@ -55,6 +58,8 @@ class StreamFeed final : public brokers::LeaderFeed {
   std::mutex mu_;
   std::deque<FeedMessage> durable_;  // GUARDED_BY(mu_): to acknowledge
   std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> delivered_seq_{0}, pending_{0};
+  std::atomic<int64_t> redelivered_{0};
   std::thread thread_;
 };
 

@@ -230,6 +230,7 @@ Result<std::vector<FeedMessage>> PullConsumer::fetch(int max, std::chrono::milli
     if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
       m.stream_seq = meta->Sequence.Stream;
       m.delivered = meta->NumDelivered;
+      m.pending = meta->NumPending;
       jsMsgMetaData_Destroy(meta);
     }
     m.handle =

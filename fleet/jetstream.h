@@ -77,6 +77,7 @@ struct FeedMessage {
   std::vector<uint8_t> bytes;
   uint64_t stream_seq = 0;
   uint64_t delivered = 1;        // 2 or more: a redelivery
+  uint64_t pending = 0;          // messages of the stream after it not yet delivered
   std::shared_ptr<void> handle;  // the client's message, until acknowledged
 };
 

@@ -200,6 +200,10 @@ check "…with only the writer's share's register" \
   test "$(ls "$work/audit-writer" | grep register)" = "register-f6-both_writer.csv"
 check "…holding the writer's orders only" \
   bash -c "! grep 'LeaderOrderUpdate' '$work/audit-writer/register-f6-both_writer.csv' | grep -qv ',writer:'"
+run "$tandem" audit verify "$work/audit-writer" --journal "$work/demo" --hmac-key-file "$work/hmac.key"
+check "audit verify of a --leader export against its journal exits 0 (the manifest names the leader)" test "$rc" -eq 0
+run "$tandem" audit export --journal "$work/demo" --journal "$work/demo" --from 2026-11-20 --out "$work/audit-twice" --hmac-key-file "$work/hmac.key"
+check "audit export of one journal given twice is refused: a follower belongs to one shard" grep -q "is in journal 1 and journal 2" <<<"$err"
 run "$tandem" audit export --journal "$work/demo" --from 2026-11-20 --out "$work/audit-again" --hmac-key-file "$work/hmac.key"
 check "the same range exports the same bytes" diff -r "$work/audit" "$work/audit-again"
 run "$tandem" audit verify "$work/audit" --journal "$work/demo" --hmac-key-file "$work/hmac.key"

@@ -1,6 +1,7 @@
 // Goal: the operator server's access rules (app/operator_access.h) refuse what a hostile page
 // or a rebound DNS name would send, and keep what the dashboard, curl and Prometheus send.
 #include "app/operator_access.h"
+#include "app/operator_api.h"
 #include "app/operator_routes.h"
 
 #include <gtest/gtest.h>
@@ -162,6 +163,25 @@ TEST(OperatorRoutes, ACommandBodyIsCheckedBeforeTheEngineSeesIt) {
   EXPECT_FALSE(printable("a\u202eb", 64));
   EXPECT_FALSE(printable(std::string(65, 'a'), 64));
   EXPECT_TRUE(printable("Asha (desk 2)", 64));
+}
+
+// A fleet shard's leader (issue 28): /metrics says where it stands in the tap's stream —
+// the sequence durable in its journal, the lag, the redeliveries — for that leader only.
+TEST(OperatorMetrics, AShardsFedLeaderShowsItsPlaceInTheStream) {
+  engine::OperatorView v;
+  v.leaders = {{"scalper", "LEADER1", "kite", true, brokers::FeedStats{42, 3, 2}, 41},
+               {"writer", "1100", "dhan", true, std::nullopt, 0}};
+  const std::string text = metrics_text(v);
+  for (const char* line :
+       {"tandem_feed_journaled_seq{leader=\"scalper\",account=\"LEADER1\"} 41\n",
+        "tandem_feed_pending{leader=\"scalper\",account=\"LEADER1\"} 3\n",
+        "tandem_feed_redelivered_total{leader=\"scalper\",account=\"LEADER1\"} 2\n",
+        "# TYPE tandem_feed_pending gauge\n", "# TYPE tandem_feed_redelivered_total counter\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
+  EXPECT_EQ(text.find("tandem_feed_pending{leader=\"writer\""), std::string::npos);
+  v.leaders.front().feed.reset();  // one process, no fleet: no feed figures at all
+  EXPECT_EQ(metrics_text(v).find("tandem_feed_"), std::string::npos);
 }
 
 }  // namespace

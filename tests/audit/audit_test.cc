@@ -35,10 +35,12 @@ std::unique_ptr<journal::Store> journaled(const testing::CopySim& sim, const std
   return store;
 }
 
-std::unique_ptr<journal::Store> a_day(const std::string& dir) {
+// A day of the leader's, copied to two followers (a fleet's shard holds its own two).
+std::unique_ptr<journal::Store> a_day(const std::string& dir, const std::string& first = "a",
+                                      const std::string& second = "b") {
   testing::CopySim sim;
-  sim.setup({testing::sim_follower("a", d::SizingPolicy::multiplier, 2 * d::kPpm),
-             testing::sim_follower("b", d::SizingPolicy::fixed_ratio, d::kPpm / 3)});
+  sim.setup({testing::sim_follower(first, d::SizingPolicy::multiplier, 2 * d::kPpm),
+             testing::sim_follower(second, d::SizingPolicy::fixed_ratio, d::kPpm / 3)});
   const auto option = testing::sim_option();
   sim.apply(testing::leader_order("L1", option, d::Side::buy, 150, d::OrderStatus::complete, 150));
   sim.apply(testing::leader_order("L2", option, d::Side::sell, 150, d::OrderStatus::complete, 150));
@@ -166,9 +168,10 @@ TEST(AuditExport, EachRegisterHoldsTheFollowersRecordsInJournalOrder) {
   ASSERT_TRUE(content.ok()) << content.status().to_string();
   ASSERT_TRUE(content->files.contains("register-a.jsonl"));
   ASSERT_TRUE(content->files.contains("summary.jsonl"));
-  EXPECT_EQ(content->first_seq, 1u);
-  EXPECT_EQ(content->last_seq, store->head().seq);
-  EXPECT_EQ(content->last_hash, journal::to_hex(store->head().hash));
+  ASSERT_EQ(content->journals.size(), 1u);
+  EXPECT_EQ(content->journals[0].first_seq, 1u);
+  EXPECT_EQ(content->journals[0].last_seq, store->head().seq);
+  EXPECT_EQ(content->journals[0].last_hash, journal::to_hex(store->head().hash));
 
   std::vector<std::string> records;
   uint64_t last_seq = 0;
@@ -332,8 +335,113 @@ TEST(AuditManifest, SignaturesCatchAnyChangedByteAndAnotherKey) {
 
   auto facts = read_manifest(manifest);
   ASSERT_TRUE(facts.ok()) << facts.status().to_string();
-  EXPECT_EQ(facts->last_seq, content->last_seq);
+  EXPECT_EQ(facts->journals.at(0).last_seq, content->journals.at(0).last_seq);
   EXPECT_EQ(facts->files.size(), content->files.size());
+}
+
+// A fleet's day (issue 28): the shards' journals give one export, each follower's register
+// byte for byte as its own shard's export has it, the summary's rows of every shard once in
+// (day, follower) order, each journal's range named; the order the journals are given in
+// changes no file.
+TEST(AuditExport, AFleetsShardsMergeIntoOneExportKeyedByFollower) {
+  testing::TempDir dir;
+  auto one = a_day(dir.path("s1"), "a", "b");
+  auto two = a_day(dir.path("s2"), "c", "d");
+  for (const Format format : {Format::csv, Format::jsonl}) {
+    SCOPED_TRACE(std::string(to_string(format)));
+    const std::string ext = "." + std::string(to_string(format));
+    auto alone_one = build_export(*one, the_day(format));
+    auto alone_two = build_export(*two, the_day(format));
+    ASSERT_TRUE(alone_one.ok() && alone_two.ok());
+    const std::vector<const journal::Store*> shards = {one.get(), two.get()};
+    auto merged = build_export(shards, the_day(format));
+    ASSERT_TRUE(merged.ok()) << merged.status().to_string();
+
+    std::vector<std::string> names;
+    for (const auto& [name, file] : merged->files) names.push_back(name);
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"register-a" + ext, "register-b" + ext, "register-c" + ext,
+                                        "register-d" + ext, "summary" + ext}));
+    for (const auto& [name, file] : alone_one->files) {
+      if (name.starts_with("register-")) {
+        EXPECT_EQ(merged->files.at(name).bytes, file.bytes);
+      }
+    }
+    for (const auto& [name, file] : alone_two->files) {
+      if (name.starts_with("register-")) {
+        EXPECT_EQ(merged->files.at(name).bytes, file.bytes);
+      }
+    }
+    ASSERT_EQ(merged->journals.size(), 2u);
+    EXPECT_EQ(merged->journals[0].last_hash, alone_one->journals[0].last_hash);
+    EXPECT_EQ(merged->journals[1].last_seq, alone_two->journals[0].last_seq);
+    EXPECT_EQ(merged->journals[1].registers,
+              (std::vector<std::string>{"register-c" + ext, "register-d" + ext}));
+
+    // The summary: each shard's rows once, the followers in order, a CSV's header once.
+    const ExportFile& summary = merged->files.at("summary" + ext);
+    const auto rows = lines(summary.bytes);
+    const size_t header = format == Format::csv ? 1 : 0;
+    EXPECT_EQ(summary.rows, alone_one->files.at("summary" + ext).rows +
+                                alone_two->files.at("summary" + ext).rows);
+    ASSERT_EQ(rows.size(), header + summary.rows);
+    std::vector<std::string> followers;
+    for (size_t i = header; i < rows.size(); ++i) {
+      if (format == Format::jsonl) {
+        followers.emplace_back(boost::json::parse(rows[i]).at("follower").as_string());
+      } else {
+        const size_t comma = rows[i].find(',');
+        followers.push_back(rows[i].substr(comma + 1, rows[i].find(',', comma + 1) - comma - 1));
+      }
+    }
+    EXPECT_EQ(followers, (std::vector<std::string>{"a", "b", "c", "d"}));
+
+    // The other order: the same files; the journals listed as given.
+    const std::vector<const journal::Store*> reversed = {two.get(), one.get()};
+    auto again = build_export(reversed, the_day(format));
+    ASSERT_TRUE(again.ok());
+    for (const auto& [name, file] : merged->files)
+      EXPECT_EQ(again->files.at(name).bytes, file.bytes);
+    EXPECT_EQ(again->journals[0].last_hash, merged->journals[1].last_hash);
+  }
+}
+
+TEST(AuditExport, AMergedExportRefusesAFollowerInTwoShardsAndCutsByFollower) {
+  testing::TempDir dir;
+  auto one = a_day(dir.path("s1"), "a", "b");
+  auto two = a_day(dir.path("s2"), "b", "c");
+  const std::vector<const journal::Store*> shards = {one.get(), two.get()};
+  auto twice = build_export(shards, the_day());
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().code(), StatusCode::invalid_argument);
+  EXPECT_NE(twice.status().message().find("register-b.csv is in journal 1 and journal 2"),
+            std::string::npos)
+      << twice.status().message();
+
+  // Cut by follower: the one shard that holds it gives its register; both ranges are named.
+  auto only_c = the_day();
+  only_c.follower = "c";
+  auto c = build_export(shards, only_c);
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_TRUE(c->files.contains("register-c.csv"));
+  EXPECT_FALSE(c->files.contains("register-a.csv"));
+  EXPECT_EQ(c->files.at("summary.csv").rows, 1u);
+  ASSERT_EQ(c->journals.size(), 2u);
+  EXPECT_TRUE(c->journals[0].registers.empty());
+  auto nobody = the_day();
+  nobody.follower = "z";
+  EXPECT_EQ(build_export(shards, nobody).status().code(), StatusCode::not_found);
+
+  // The manifest names both journals and reads back; a cut by leader is read back too.
+  only_c.leader = "main";
+  const std::string manifest = manifest_json(*c, only_c, "1.0");
+  auto facts = read_manifest(manifest);
+  ASSERT_TRUE(facts.ok()) << facts.status().to_string();
+  ASSERT_EQ(facts->journals.size(), 2u);
+  EXPECT_EQ(facts->journals[1].last_hash, c->journals[1].last_hash);
+  EXPECT_EQ(facts->journals[0].first_seq, c->journals[0].first_seq);
+  EXPECT_EQ(facts->request.leader, std::optional<std::string>("main"));
+  EXPECT_EQ(facts->request.follower, std::optional<std::string>("c"));
 }
 
 }  // namespace

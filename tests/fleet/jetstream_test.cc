@@ -80,6 +80,8 @@ TEST(JetStream, AMessageIdIsPublishedOnceAndWhatIsNotAckedIsDeliveredAgain) {
     EXPECT_EQ(text_of((*got)[0]), "body L1#d1");
     EXPECT_EQ((*got)[0].stream_seq, a.stream_seq);
     EXPECT_EQ((*got)[0].delivered, 1u);
+    EXPECT_EQ((*got)[0].pending, 1u) << "the lag a shard shows: one more after it";
+    EXPECT_EQ((*got)[1].pending, 0u);
     EXPECT_TRUE((*consumer)->ack((*got)[0]).ok());  // the second is never acknowledged
   }
   // The shard again, on the same durable consumer: only the unacknowledged one comes back.

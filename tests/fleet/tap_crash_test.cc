@@ -7,6 +7,7 @@
 // run; the stream read back by a durable consumer, the journal by the reader.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -333,6 +334,34 @@ TEST(Fleet, ThreeShardsThroughKillsEndAsOneProcessDoes) {
                            "--journal", "journal3", "--day", "2026-11-20"},
                           dir.path("verify.out"), dir.path());
   EXPECT_EQ(verify.wait(), 0) << testing::read_file(dir.path("verify.out")) << outputs;
+
+  // The day's audit export over the three shards: one signed export, a register per
+  // follower, checked again against the three journals.
+  { std::ofstream(dir.path("audit.key")) << std::string(40, 'k'); }
+  std::filesystem::permissions(dir.path("audit.key"), std::filesystem::perms::owner_read);
+  const std::vector<std::string> journals = {"--journal", "journal1",  "--journal",
+                                             "journal2",  "--journal", "journal3"};
+  auto audit = [&](std::vector<std::string> args, const std::string& out) {
+    args.insert(args.begin() + 2, journals.begin(), journals.end());
+    args.insert(args.end(), {"--hmac-key-file", "audit.key"});
+    return testing::Process(TANDEM_BIN, args, dir.path(out), dir.path()).wait();
+  };
+  EXPECT_EQ(audit({"audit", "export", "--from", "2026-11-20", "--out", "audit"}, "export.out"), 0)
+      << testing::read_file(dir.path("export.out"));
+  for (const char* f : {"register-f1.csv", "register-f2.csv", "register-f3.csv", "summary.csv"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir.path(std::string("audit/") + f))) << f;
+  }
+  EXPECT_EQ(testing::count_text(dir.path("audit/manifest.json"), "\"last_hash\""), 3);
+  EXPECT_EQ(audit({"audit", "verify", "audit"}, "audit_verify.out"), 0)
+      << testing::read_file(dir.path("audit_verify.out"));
+  EXPECT_EQ(testing::Process(TANDEM_BIN,
+                             {"audit", "verify", "audit", "--journal", "journal1", "--journal",
+                              "journal2", "--hmac-key-file", "audit.key"},
+                             dir.path("audit_two.out"), dir.path())
+                .wait(),
+            1);
+  EXPECT_EQ(testing::count_text(dir.path("audit_two.out"), "the manifest names 3 journal(s)"), 1)
+      << testing::read_file(dir.path("audit_two.out"));
 }
 
 }  // namespace tap_crash_test
