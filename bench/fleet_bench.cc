@@ -284,6 +284,10 @@ int run_fleet_shard(const FleetShardOptions& o) {
                  o.followers);
       return 1;
     }
+    // Every copy of this run answered, so that its send times are all in (one run's come
+    // with the engine's progress, later than the orders reach the simulator).
+    const int64_t acks = static_cast<int64_t>(o.followers) * (run + 1);
+    while (rig.acks() < acks && Steady::now() < until) std::this_thread::sleep_for(1ms);
     const std::vector<int64_t> sends = rig.take_send_latencies();
     fmt::print("arrived {} {} {}\n", run,
                std::max_element(arrivals.begin(), arrivals.end())->time_since_epoch().count(),
