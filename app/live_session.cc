@@ -133,6 +133,10 @@ Result<std::unique_ptr<LiveSession>> LiveSession::open(const config::TandemConfi
           fleet::FeedOptions{options.leader_feed, setup.leaders[k], options.shard});
       s->engine_->feed_leader(k, *feed);
       s->feeds_.push_back(std::move(feed));
+      engine::Engine* engine = s->engine_.get();
+      s->marks_.push_back(std::make_unique<fleet::MarksFeed>(
+          options.leader_feed, setup.leaders[k],
+          [engine](const std::vector<domain::InstrumentPrice>& p) { engine->prices_ticked(p); }));
     }
   }
   return s;

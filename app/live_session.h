@@ -18,6 +18,7 @@
 #include "config/tandem_config.h"
 #include "engine/broker_threads.h"
 #include "engine/engine.h"
+#include "fleet/marks.h"
 #include "journal/store.h"
 
 namespace tandem::app {
@@ -70,6 +71,8 @@ class LiveSession {
   std::vector<std::unique_ptr<brokers::Gateway>> gateways_;  // [0] is the leader
   std::vector<std::unique_ptr<brokers::LeaderFeed>> feeds_;  // a shard's, one per leader
   std::unique_ptr<engine::Engine> engine_;
+  // A shard's: each leader's marks from its tap, into the engine (gone before it).
+  std::vector<std::unique_ptr<fleet::MarksFeed>> marks_;
   // Each broker account's gateway, the secret its token is stored under, and the token.
   struct TokenSlot {
     brokers::Gateway* gateway = nullptr;

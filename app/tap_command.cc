@@ -129,11 +129,30 @@ int tap(const TapOptions& o) {
       asio::detached);
   auto gateway = made.get_future().get();
   if (!gateway.ok()) return fail(gateway.status());
+  // The leader's market data for the shards (fleet/marks.h): each instrument it trades is
+  // watched on its ticker, found in its instrument master. Without the master the shards
+  // value positions at the leader's fill prices only.
+  std::promise<Result<std::vector<d::Instrument>>> master;
+  asio::co_spawn(
+      threads.io(0),
+      [&]() -> asio::awaitable<void> { master.set_value(co_await (*gateway)->instruments()); },
+      asio::detached);
+  std::unique_ptr<fleet::MarksPublisher> marks;
+  if (auto instruments = master.get_future().get(); instruments.ok()) {
+    marks = std::make_unique<fleet::MarksPublisher>(**gateway, *opened->js, leader, *instruments,
+                                                    *clock);
+  } else {
+    log->warn("event=marks_off error={}", logfmt_value(instruments.status().message()));
+  }
   fleet::TapInbox inbox;
   asio::post(threads.io(0), [&] {
-    fleet::subscribe_tap(**gateway, leader, *clock, inbox, [&](bool connected, const Status& why) {
-      log->info("event=leader_stream connected={} why={}", connected, logfmt_value(why.message()));
-    });
+    fleet::subscribe_tap(
+        **gateway, leader, *clock, inbox,
+        [&](bool connected, const Status& why) {
+          log->info("event=leader_stream connected={} why={}", connected,
+                    logfmt_value(why.message()));
+        },
+        marks.get());
   });
   std::string named;  // the cluster's URLs without their passwords
   for (const std::string& url : urls) named += (named.empty() ? "" : ",") + fleet::redacted(url);
@@ -156,8 +175,9 @@ int tap(const TapOptions& o) {
   brokers::stop_and_wait(**gateway);
   threads.stop();
   (void)tap.publish_pending();
-  log->info("event=tap_stop journaled_seq={} published_seq={} published={} duplicates={}",
-            tap.journaled_seq(), tap.published_seq(), tap.published(), tap.duplicates());
+  log->info("event=tap_stop journaled_seq={} published_seq={} published={} duplicates={} marks={}",
+            tap.journaled_seq(), tap.published_seq(), tap.published(), tap.duplicates(),
+            marks ? marks->published() : 0);
   return exit_code;
 }
 

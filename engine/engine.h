@@ -151,9 +151,12 @@ class Engine {
   ~Engine();
 
   // Before start(): leader `k`'s updates come from `feed` (a fleet shard's, fleet/feed.h)
-  // instead of its gateway's order stream. The gateway still answers funds, the instrument
-  // master and prices.
+  // instead of its gateway's order stream. The gateway still answers funds and the
+  // instrument master; its market data comes by prices_ticked() (fleet/marks.h).
   void feed_leader(size_t k, brokers::LeaderFeed& feed);
+  // Any thread: the leader's latest prices from elsewhere than its gateway's ticker (a fleet
+  // shard's, from the tap), taken as the ticker's are: journaled in PriceSnapshots.
+  void prices_ticked(const std::vector<domain::InstrumentPrice>& prices) { prices_.ticked(prices); }
 
   // Restores the state, journals the start and the configuration, takes funds and the
   // instrument master, subscribes to every stream and reconciles unacknowledged intents.

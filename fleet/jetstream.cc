@@ -2,6 +2,7 @@
 
 #include <nats/nats.h>
 
+#include <future>
 #include <regex>
 
 namespace tandem::fleet {
@@ -62,6 +63,23 @@ struct PullConsumer::Handles {
   ~Handles() { natsSubscription_Destroy(subscription); }
 };
 
+struct Subscription::Handles {
+  JetStream::OnMessage on_message;  // its address is the client's closure
+  natsSubscription* subscription = nullptr;
+  std::promise<void> completed;  // the client's last call of on_message has returned
+  ~Handles() {
+    // A handler may be running on the client's thread: on_message outlives it.
+    auto done = completed.get_future();
+    if (natsSubscription_Unsubscribe(subscription) == NATS_OK) {
+      done.wait_for(std::chrono::seconds(5));
+    }
+    natsSubscription_Destroy(subscription);
+  }
+};
+
+Subscription::Subscription(std::unique_ptr<Handles> handles) : h_(std::move(handles)) {}
+Subscription::~Subscription() = default;
+
 JetStream::JetStream(std::unique_ptr<Handles> handles, std::chrono::milliseconds timeout)
     : h_(std::move(handles)), timeout_(timeout) {}
 JetStream::~JetStream() = default;
@@ -98,6 +116,40 @@ Result<std::unique_ptr<JetStream>> JetStream::connect(const std::vector<std::str
     return failure("JetStream at " + named, s);
   }
   return std::unique_ptr<JetStream>(new JetStream(std::move(handles), timeout));
+}
+
+Status JetStream::publish_now(const std::string& subject, std::span<const uint8_t> bytes) {
+  if (natsStatus s = natsConnection_Publish(h_->connection, subject.c_str(), bytes.data(),
+                                            static_cast<int>(bytes.size()));
+      s != NATS_OK) {
+    return failure("publish on " + subject, s);
+  }
+  return Status();
+}
+
+Result<std::unique_ptr<Subscription>> JetStream::subscribe(const std::string& subject,
+                                                           OnMessage on_message) {
+  auto handles = std::make_unique<Subscription::Handles>();
+  handles->on_message = std::move(on_message);
+  auto deliver = [](natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+    const auto* data = reinterpret_cast<const uint8_t*>(natsMsg_GetData(msg));
+    (*static_cast<OnMessage*>(closure))(
+        std::span<const uint8_t>(data, static_cast<size_t>(natsMsg_GetDataLength(msg))));
+    natsMsg_Destroy(msg);
+  };
+  if (natsStatus s = natsConnection_Subscribe(&handles->subscription, h_->connection,
+                                              subject.c_str(), deliver, &handles->on_message);
+      s != NATS_OK) {
+    return failure("subscribe to " + subject, s);
+  }
+  if (natsStatus s = natsSubscription_SetOnCompleteCB(
+          handles->subscription,
+          [](void* closure) { static_cast<std::promise<void>*>(closure)->set_value(); },
+          &handles->completed);
+      s != NATS_OK) {
+    return failure("subscribe to " + subject, s);
+  }
+  return std::unique_ptr<Subscription>(new Subscription(std::move(handles)));
 }
 
 Status JetStream::ensure_stream(const StreamSpec& spec) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,7 @@ struct Published {
 };
 
 class PullConsumer;
+class Subscription;
 
 class JetStream {
  public:
@@ -59,6 +61,13 @@ class JetStream {
                                              const std::string& durable,
                                              std::chrono::milliseconds ack_wait,
                                              uint64_t from_seq = 0);
+  // Core NATS, not a stream: `bytes` to whoever listens on `subject` now, nothing kept (the
+  // leader's marks, worth only their latest value).
+  Status publish_now(const std::string& subject, std::span<const uint8_t> bytes);
+  // Each message on `subject` from now on, to `on_message` on the client's thread, until the
+  // Subscription is destroyed; the client subscribes again after a reconnect.
+  using OnMessage = std::function<void(std::span<const uint8_t> bytes)>;
+  Result<std::unique_ptr<Subscription>> subscribe(const std::string& subject, OnMessage on_message);
   // The stream's last sequence (0 when empty).
   Result<uint64_t> last_seq(const std::string& stream);
   // The bytes of the stream's last message on `subject`; none when it has none.
@@ -97,6 +106,19 @@ class PullConsumer {
   friend class JetStream;
   struct Handles;
   explicit PullConsumer(std::unique_ptr<Handles> handles);
+  std::unique_ptr<Handles> h_;
+};
+
+class Subscription {
+ public:
+  ~Subscription();
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+
+ private:
+  friend class JetStream;
+  struct Handles;
+  explicit Subscription(std::unique_ptr<Handles> handles);
   std::unique_ptr<Handles> h_;
 };
 

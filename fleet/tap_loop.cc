@@ -18,10 +18,11 @@ std::deque<domain::LeaderOrderUpdate> TapInbox::take(std::chrono::milliseconds w
 
 void subscribe_tap(brokers::Gateway& gateway, const domain::LeaderConfigured& leader,
                    std::function<domain::TimeNs()> clock, TapInbox& inbox,
-                   brokers::OnConnectionChange on_connection) {
+                   brokers::OnConnectionChange on_connection, MarksPublisher* marks) {
   brokers::subscribe_leader(
       gateway, std::move(clock),
-      [&inbox, name = leader.name](domain::LeaderOrderUpdate u) {
+      [&inbox, marks, name = leader.name](domain::LeaderOrderUpdate u) {
+        if (marks != nullptr) marks->traded(u.instrument);
         u.leader = name;
         u.order_id = domain::leader_order_id(name, u.order_id.value);
         inbox.push(std::move(u));

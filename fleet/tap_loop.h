@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "brokers/gateway.h"
+#include "fleet/marks.h"
 #include "fleet/tap.h"
 
 namespace tandem::fleet {
@@ -28,10 +29,11 @@ class TapInbox {
 };
 
 // Subscribes the tap to its leader's order stream (call on the gateway's executor): each
-// update with its id qualified by the leader's name, pushed to `inbox`.
+// update with its id qualified by the leader's name, pushed to `inbox`; its instrument's
+// prices published by `marks` (when given) from then on.
 void subscribe_tap(brokers::Gateway& gateway, const domain::LeaderConfigured& leader,
                    std::function<domain::TimeNs()> clock, TapInbox& inbox,
-                   brokers::OnConnectionChange on_connection);
+                   brokers::OnConnectionChange on_connection, MarksPublisher* marks = nullptr);
 
 // What the tap's loop tells as it goes.
 struct TapHooks {

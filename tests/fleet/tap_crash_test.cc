@@ -233,11 +233,28 @@ TEST(Shard, FedByTheTapAndKilledFiveTimesItEndsOnTheLeadersPosition) {
 // broker must end as its single-process twin's (the orders may differ: a leader order that
 // went through several states while the tap was down comes by its gap fill in its last
 // state only); no tag twice, each journaled; fleet verify passes on the three shards.
+// The last price of each instrument in a journal's PriceSnapshots: the marks it decided on.
+std::map<d::InstrumentKey, int64_t> marks_in(const std::string& dir) {
+  std::map<d::InstrumentKey, int64_t> out;
+  auto store = testing::open_store(dir, false, journal::OpenMode::read_only);
+  EXPECT_TRUE(store) << dir;
+  if (!store) return out;
+  EXPECT_TRUE(journal::read_records(*store, {}, [&](journal::Record&& r) {
+                if (const auto* p = std::get_if<d::PriceSnapshot>(&r.event)) {
+                  for (const auto& price : p->prices)
+                    out[price.instrument] = price.last_price_paise;
+                }
+                return true;
+              }).ok());
+  return out;
+}
+
 TEST(Fleet, ThreeShardsThroughKillsEndAsOneProcessDoes) {
   testing::NatsCluster cluster;
   testing::TempDir dir;
-  testing::LiveDaySetup setup{testing::leader_trading_day(40, 200), "", ""};
+  testing::LiveDaySetup setup{testing::leader_trading_day(40, 200, /*moving=*/true), "", ""};
   setup.follower_accounts = 6;
+  setup.ticker = true;
   testing::LiveDay day(dir, setup);
   ASSERT_TRUE(day.ready()) << testing::read_file(dir.path("sim.out"));
   std::string nats;
@@ -328,6 +345,13 @@ TEST(Fleet, ThreeShardsThroughKillsEndAsOneProcessDoes) {
                   return true;
                 }).ok());
     testing::expect_each_tag_once_and_journaled(books[k], tags);
+  }
+  // The marks: the single process's from the leader's ticker, each shard's from the tap.
+  const auto marks = marks_in(dir.path("single"));
+  EXPECT_FALSE(marks.empty()) << "the leader's ticker gave the single process no price";
+  for (int k = 1; k <= 3; ++k) {
+    EXPECT_EQ(marks_in(dir.path("journal" + std::to_string(k))), marks)
+        << "shard " << k << "'s marks, from the tap, against the single process's";
   }
   testing::Process verify(TANDEM_BIN,
                           {"fleet", "verify", "--journal", "journal1", "--journal", "journal2",

@@ -31,8 +31,9 @@ namespace tandem::testing {
 
 // LEADER1's scripted day on NSE:INFY from 10:00:00.500: `orders` orders, one every `step_ms`
 // of real time; every fourth a limit it modifies and cancels, the rest at market, buys and
-// sells.
-inline std::string leader_trading_day(int orders, int step_ms) {
+// sells. With `moving`, INFY's price moves a rupee with every fifth order (a ticker has
+// something to say).
+inline std::string leader_trading_day(int orders, int step_ms, bool moving = false) {
   std::string s = "10:00:00.000 price NSE:INFY 1500.00\n";
   int ms = 500;
   auto at = [&] {
@@ -42,6 +43,7 @@ inline std::string leader_trading_day(int orders, int step_ms) {
   };
   for (int i = 0; i < orders; ++i, ms += step_ms) {
     const std::string n = "o" + std::to_string(i);
+    if (moving && i % 5 == 4) s += at() + " price NSE:INFY " + std::to_string(1500 + i) + ".00\n";
     if (i % 4 == 3) {
       s += at() + " place LEADER1 " + n + " BUY NSE:INFY " + std::to_string(1 + i % 7) +
            " LIMIT MIS 1490.00\n";
@@ -67,12 +69,15 @@ struct LiveDaySetup {
   // Kite follower accounts at the simulator: FOLLOW1 (token "tf"), then FOLLOW2… ("tf2"…),
   // each with its credentials in the secrets file; tandem.toml follows FOLLOW1 only.
   int follower_accounts = 1;
+  // INFY with its Kite instrument token, so that the simulator's ticker sends its prices.
+  bool ticker = false;
 };
 
 class LiveDay {
  public:
   LiveDay(const TempDir& dir, const LiveDaySetup& setup) : dir_(dir) {
     two_leaders_ = setup.two_leaders;
+    ticker_ = setup.ticker;
     follower_accounts_ = setup.follower_accounts;
     write("sim.toml", sim_toml(setup.follower_faults));
     write("day.txt", setup.script);
@@ -187,7 +192,8 @@ class LiveDay {
            "[[account]]\nuser_id = \"FOLLOW1\"\naccess_token = \"tf\"\nfunds = 100000000.00\n" +
            more_follower_accounts() +
            (follower_faults.empty() ? "" : "[account.faults]\n" + follower_faults + "\n") +
-           "[[instrument]]\nexchange = \"NSE\"\nsymbol = \"INFY\"\nprice = 1500.00\n";
+           "[[instrument]]\nexchange = \"NSE\"\nsymbol = \"INFY\"\nprice = 1500.00\n" +
+           (ticker_ ? "token = 408065\n" : "");
   }
 
   // FOLLOW2… in sim.toml.
@@ -242,6 +248,7 @@ class LiveDay {
 
   const TempDir& dir_;
   bool two_leaders_ = false;
+  bool ticker_ = false;
   int follower_accounts_ = 1;
   std::chrono::system_clock::time_point script_start_;
   std::vector<std::string> clock_;
