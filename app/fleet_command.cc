@@ -39,6 +39,7 @@ int verify(const FleetVerifyOptions& o) {
   fmt::print("{}\n", report.same_leader_stream
                          ? "every shard holds the same leader updates in the same order"
                          : "the shards' leader streams DIFFER");
+  for (const std::string& shared : report.shared_accounts) fmt::print("SHARED: {}\n", shared);
   return report.ok() ? 0 : 1;
 }
 

@@ -1,5 +1,7 @@
 #include "fleet/fleet_verify.h"
 
+#include <map>
+
 #include "crypto/sha256.h"
 #include "journal/codec.h"
 #include "journal/record_reader.h"
@@ -18,14 +20,25 @@ Status check_shard(const std::string& dir, d::TradingDay from, d::TradingDay to,
   auto range = journal::days_range(**store, from, to);
   if (!range.ok()) return range.status();
   crypto::Sha256 stream;
-  TANDEM_RETURN_IF_ERROR(journal::read_records(**store, *range, [&](journal::Record&& r) {
-    if (std::holds_alternative<d::LeaderOrderUpdate>(r.event)) {
-      stream.update(journal::encode_payload(r.event).bytes());
-      ++out.leader_updates;
-    }
-    return true;
-  }));
+  // From the first record: the settings in force may have been journaled on an earlier day.
+  std::map<d::FollowerId, d::FollowerSettings> settings;
+  TANDEM_RETURN_IF_ERROR(
+      journal::read_records(**store, {1, range->to_seq}, [&](journal::Record&& r) {
+        if (const auto* c = std::get_if<d::FollowerConfigured>(&r.event)) {
+          settings[c->settings.follower] = c->settings;
+        }
+        if (r.seq >= range->from_seq && std::holds_alternative<d::LeaderOrderUpdate>(r.event)) {
+          stream.update(journal::encode_payload(r.event).bytes());
+          ++out.leader_updates;
+        }
+        return true;
+      }));
   out.leader_stream_sha256 = crypto::to_hex(stream.finish());
+  for (const auto& [id, s] : settings) {
+    // A paper account lives in its shard's process alone: two shards' are two accounts.
+    if (s.enabled && s.broker != d::Broker::paper)
+      out.accounts.insert(std::string(d::to_string(s.broker)) + ":" + s.account.value);
+  }
   auto replayed = replay::verify_days(**store, from, to);
   if (!replayed.ok()) return replayed.status();
   out.replay = std::move(*replayed);
@@ -51,6 +64,17 @@ FleetReport verify_fleet(const std::vector<std::string>& journals, d::TradingDay
       report.same_leader_stream = false;
     }
     report.shards.push_back(std::move(shard));
+  }
+  std::map<std::string, size_t> first_of;  // account → the first journal following it
+  for (size_t k = 0; k < report.shards.size(); ++k) {
+    for (const std::string& account : report.shards[k].accounts) {
+      const auto [at, fresh] = first_of.emplace(account, k);
+      if (!fresh) {
+        report.shared_accounts.push_back("account " + account + " is followed in " +
+                                         report.shards[at->second].journal + " and " +
+                                         report.shards[k].journal + ": each shard copies to it");
+      }
+    }
   }
   return report;
 }

@@ -16,10 +16,17 @@ namespace fleet_verify_test {
 namespace d = ::tandem::domain;
 using testing::kSimDay;
 
-// A shard's day: its own follower, the leader's orders up to `orders`.
-std::string shard(const testing::TempDir& dir, const std::string& follower, int orders) {
+// A shard's day: its own follower (on the paper account of that name, or on the Kite
+// account `kite_account`), the leader's orders up to `orders`.
+std::string shard(const testing::TempDir& dir, const std::string& follower, int orders,
+                  const std::string& kite_account = "") {
   testing::CopySim sim;
-  sim.setup({testing::sim_follower(follower)});
+  d::FollowerSettings settings = testing::sim_follower(follower);
+  if (!kite_account.empty()) {
+    settings.account = {kite_account};
+    settings.broker = d::Broker::kite;
+  }
+  sim.setup({settings});
   const auto option = testing::sim_option();
   for (int n = 1; n <= orders; ++n) {
     sim.apply(testing::leader_order("L" + std::to_string(n), option,
@@ -54,6 +61,28 @@ TEST(FleetVerify, ShardsOfOneLeaderStreamPassAndOneThatDiffersIsNamed) {
   EXPECT_FALSE(missing.ok());
   EXPECT_FALSE(missing.shards[1].opened.ok());
   EXPECT_FALSE(verify_fleet({}, kSimDay, kSimDay).ok()) << "no shard is no proof";
+}
+
+// One broker account followed by two shards (under two follower ids) would get every copy
+// twice: named, and the fleet fails, though each shard alone is sound.
+TEST(FleetVerify, AnAccountFollowedInTwoShardsIsNamed) {
+  testing::TempDir dir;
+  const std::string a = shard(dir, "a", 3, "a"), twin = shard(dir, "twin", 3, "a");
+  const FleetReport report = verify_fleet({a, twin}, kSimDay, kSimDay);
+  EXPECT_TRUE(report.same_leader_stream);
+  EXPECT_TRUE(report.every_shard_replays);
+  EXPECT_FALSE(report.ok());
+  ASSERT_EQ(report.shared_accounts.size(), 1u);
+  EXPECT_NE(report.shared_accounts[0].find("kite:a is followed in " + a + " and " + twin),
+            std::string::npos)
+      << report.shared_accounts[0];
+  EXPECT_EQ(report.shards[1].accounts, std::set<std::string>{"kite:a"});
+  // Two paper accounts of one name are two accounts, each in its own shard's process.
+  testing::TempDir other;
+  const FleetReport paper =
+      verify_fleet({shard(dir, "p", 3), shard(other, "p", 3)}, kSimDay, kSimDay);
+  EXPECT_TRUE(paper.ok());
+  EXPECT_TRUE(paper.shards[0].accounts.empty());
 }
 
 }  // namespace fleet_verify_test
