@@ -1,9 +1,10 @@
 // `tandem-bench fleet` (issue 28): the fleet's latency beside one process's. A real 3-node
-// nats-server cluster on loopback (R3 stream), the tap in this process (the leader's broker,
-// its gateway, the tap's journal on disk, publishing), and each shard a child process
-// (`tandem-bench fleet-shard`) holding the engine fed by the stream and a simulator of its
-// own for its followers: two cores and one process's 20,000 file descriptors could not hold
-// 10,000 followers' connections at both ends in one process. For each leader order:
+// nats-server cluster on loopback (an R3 stream; --replicas 1 for comparison), the tap in
+// this process (the leader's broker, its gateway, the tap's journal on disk, publishing),
+// and each shard a child process (`tandem-bench fleet-shard`) holding the engine fed by the
+// stream and a simulator of its own for its followers: one process's 20,000 file
+// descriptors could not hold 10,000 followers' connections at both ends. For each leader
+// order:
 //   at broker — from the leader's simulator pushing the update to the last follower order
 //               read by a shard's simulator, over every shard (the steady clock is the
 //               machine's CLOCK_MONOTONIC, common to the processes);
@@ -61,8 +62,8 @@ std::optional<Layout> parse_layout(const std::string& text) {
 // publishing on a thread of its own.
 class TapRig {
  public:
-  explicit TapRig(std::vector<std::string> urls)
-      : urls_(std::move(urls)), broker_({"LEADER"}, 0ms), threads_(1) {}
+  TapRig(std::vector<std::string> urls, int replicas)
+      : urls_(std::move(urls)), replicas_(replicas), broker_({"LEADER"}, 0ms), threads_(1) {}
   ~TapRig() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
@@ -87,7 +88,7 @@ class TapRig {
     for (;;) {
       auto js = fleet::JetStream::connect(urls_, "tandem-bench-tap", 5s);
       if (js.ok()) {
-        auto tap = fleet::Tap::open(*store_, **js, bench_leader(), 3, market_clock());
+        auto tap = fleet::Tap::open(*store_, **js, bench_leader(), replicas_, market_clock());
         if (tap.ok()) {
           js_ = std::move(*js);
           tap_ = std::move(*tap);
@@ -149,6 +150,7 @@ class TapRig {
   }
 
   std::vector<std::string> urls_;
+  int replicas_;
   testing::TempDir dir_;
   SimBroker broker_;
   engine::BrokerThreads threads_;
@@ -189,7 +191,7 @@ struct FleetFigures {
   bool ok = true;
 };
 
-FleetFigures measure_fleet(const Layout& layout, int runs, int broker_threads) {
+FleetFigures measure_fleet(const Layout& layout, int runs, int broker_threads, int replicas) {
   FleetFigures out;
   const auto failed = [] {
     FleetFigures f;
@@ -199,7 +201,7 @@ FleetFigures measure_fleet(const Layout& layout, int runs, int broker_threads) {
   testing::NatsCluster cluster(3);
   std::string urls;
   for (const std::string& u : cluster.urls()) urls += (urls.empty() ? "" : ",") + u;
-  TapRig tap(cluster.urls());
+  TapRig tap(cluster.urls(), replicas);
   if (!tap.start()) return failed();
   testing::TempDir dir;
   std::vector<std::unique_ptr<testing::Process>> shards;
@@ -309,13 +311,14 @@ int run_fleet_bench(const FleetBenchOptions& options) {
     layouts.push_back(*l);
   }
   fmt::print(
-      "tandem-bench fleet: a tap and N shards over a 3-node nats-server cluster on loopback\n"
-      "(R3), each shard a process with its followers on a simulator of its own, against one\n"
+      "tandem-bench fleet: a tap and N shards over a 3-node nats-server cluster on loopback,\n"
+      "each shard a process with its followers on a simulator of its own, against one\n"
       "process copying to one shard's followers ({} leader orders per row after one not\n"
       "counted; at broker = leader update pushed by the simulator -> last follower order read\n"
       "by a simulator; shard internal = update handed over by the feed -> last follower order\n"
-      "written to its socket; broker latency 0 ms; {} broker thread(s) per process)\n\n",
-      options.runs, options.broker_threads);
+      "written to its socket; broker latency 0 ms; {} broker thread(s) per process; the\n"
+      "stream R{})\n\n",
+      options.runs, options.broker_threads, options.replicas);
   const std::string where = std::filesystem::temp_directory_path().string();
   const Percentiles paced = raw_fdatasync(where, std::max(options.runs, 30), kBetweenOrders);
   fmt::print(
@@ -331,7 +334,8 @@ int run_fleet_bench(const FleetBenchOptions& options) {
   for (const Layout& l : layouts) {
     const E2eFigures single =
         measure_single_process(l.per_shard, 0ms, options.runs, false, options.broker_threads);
-    const FleetFigures fleet = measure_fleet(l, options.runs, options.broker_threads);
+    const FleetFigures fleet =
+        measure_fleet(l, options.runs, options.broker_threads, options.replicas);
     ok &= single.ok && fleet.ok;
     const auto pair = [](const Percentiles& p) {
       return fmt::format("{:.2f} / {:.2f}", p.p50_us / 1000, p.p99_us / 1000);

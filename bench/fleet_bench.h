@@ -11,6 +11,7 @@ struct FleetBenchOptions {
   std::vector<std::string> layouts = {"1x100", "1x1000", "4x2500"};
   int runs = 20;           // leader orders per layout (after one not counted)
   int broker_threads = 1;  // per shard, as `broker_threads` in a shard's tandem.toml
+  int replicas = 3;        // the stream's; 1 shows what replication costs
 };
 int run_fleet_bench(const FleetBenchOptions& options);
 

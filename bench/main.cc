@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   f->add_option("--broker-threads", fleet.broker_threads, "Broker threads per process")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
+  f->add_option("--replicas", fleet.replicas, "The stream's replicas (1 to 3)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3));
   f->callback([&] { exit_code = tandem::bench::run_fleet_bench(fleet); });
 
   // A shard of `fleet`, run by it as a child process.
