@@ -1,15 +1,11 @@
 #include "app/tap_command.h"
 
 #include <fmt/format.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
 #include <atomic>
 #include <csignal>
-#include <future>
 #include <memory>
-#include <thread>
 
 #include "app/clock.h"
 #include "app/gateway_factory.h"
@@ -17,6 +13,7 @@
 #include "app/secrets_commands.h"
 #include "config/tandem_config.h"
 #include "engine/broker_threads.h"
+#include "engine/run_on.h"
 #include "fleet/tap_loop.h"
 
 namespace tandem::app {
@@ -25,7 +22,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace d = ::tandem::domain;
-using namespace std::chrono_literals;
 
 struct TapOptions {
   std::string config = "tandem.toml";
@@ -51,38 +47,6 @@ Result<const config::LeaderConfig*> chosen_leader(const config::TandemConfig& c,
     if (l.name == name) return &l;
   }
   return Status::not_found("the config has no [[leader]] named \"" + name + "\"");
-}
-
-// The tap with its cluster: a cluster not up yet (no node answers, or a new one electing
-// its leader) is waited for until a stop; anything else is an error.
-struct OpenTap {
-  std::unique_ptr<fleet::JetStream> js;
-  std::unique_ptr<fleet::Tap> tap;
-};
-Result<OpenTap> open_when_ready(journal::Store& store, const std::vector<std::string>& urls,
-                                const d::LeaderConfigured& leader, int replicas, const Clock& clock,
-                                spdlog::logger& log) {
-  for (bool told = false;;) {
-    Status failed;
-    auto connected = fleet::JetStream::connect(urls, "tandem-tap", 5s);
-    if (connected.ok()) {
-      OpenTap out{std::move(*connected), nullptr};
-      auto opened = fleet::Tap::open(store, *out.js, leader, replicas, clock());
-      if (opened.ok()) {
-        out.tap = std::move(*opened);
-        return out;
-      }
-      failed = opened.status();
-    } else {
-      failed = connected.status();
-    }
-    const bool transient =
-        failed.code() == StatusCode::disconnected || failed.code() == StatusCode::unavailable;
-    if (!transient || g_stop) return failed;
-    if (!told) log.warn("event=nats_waiting error={}", logfmt_value(failed.message()));
-    told = true;
-    std::this_thread::sleep_for(500ms);
-  }
 }
 
 int tap(const TapOptions& o) {
@@ -113,32 +77,29 @@ int tap(const TapOptions& o) {
       {(*lead)->account}, (*lead)->broker, {(*lead)->name}, (*lead)->tag_code};
   std::signal(SIGINT, on_tap_signal);
   std::signal(SIGTERM, on_tap_signal);
-  auto opened = open_when_ready(**store, urls, leader, o.replicas, *clock, *log);
+  auto opened = fleet::open_tap_when_ready(
+      **store, urls, leader, o.replicas, *clock, [] { return !g_stop; },
+      [&](const Status& s) {
+        log->warn("event=nats_waiting error={}", logfmt_value(s.message()));
+      });
   if (!opened.ok()) return fail(opened.status());
   fleet::Tap& tap = *opened->tap;
 
   engine::BrokerThreads threads(1);
-  std::promise<Result<std::unique_ptr<brokers::Gateway>>> made;
-  asio::co_spawn(
-      threads.io(0),
-      [&]() -> asio::awaitable<void> {
-        made.set_value(co_await make_leader_gateway(
-            threads.io(0), threads.io(0), **lead,
-            [&](const std::string& name) { return secrets->get(name); }, *clock));
-      },
-      asio::detached);
-  auto gateway = made.get_future().get();
+  // Named: the coroutine keeps a reference to it while it runs.
+  const SecretLookup secret = [&](const std::string& name) { return secrets->get(name); };
+  auto gateway = engine::run_on<Result<std::unique_ptr<brokers::Gateway>>>(
+      threads.io(0).get_executor(),
+      [&] { return make_leader_gateway(threads.io(0), threads.io(0), **lead, secret, *clock); },
+      {});
   if (!gateway.ok()) return fail(gateway.status());
   // The leader's market data for the shards (fleet/marks.h): each instrument it trades is
   // watched on its ticker, found in its instrument master. Without the master the shards
   // value positions at the leader's fill prices only.
-  std::promise<Result<std::vector<d::Instrument>>> master;
-  asio::co_spawn(
-      threads.io(0),
-      [&]() -> asio::awaitable<void> { master.set_value(co_await (*gateway)->instruments()); },
-      asio::detached);
+  auto instruments = engine::run_on<Result<std::vector<d::Instrument>>>(
+      threads.io(0).get_executor(), [&] { return (*gateway)->instruments(); }, {});
   std::unique_ptr<fleet::MarksPublisher> marks;
-  if (auto instruments = master.get_future().get(); instruments.ok()) {
+  if (instruments.ok()) {
     marks = std::make_unique<fleet::MarksPublisher>(**gateway, *opened->js, leader, *instruments,
                                                     *clock);
   } else {

@@ -1,18 +1,14 @@
 #include "bench/copier_rig.h"
 
 #include <fmt/format.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 
 #include <filesystem>
-#include <future>
 
+#include "engine/run_on.h"
 #include "net/https_client.h"
 
 namespace tandem::bench {
 
-namespace asio = boost::asio;
 namespace d = ::tandem::domain;
 
 CopierRig::CopierRig(const SimBroker& broker, const std::vector<std::string>& followers,
@@ -48,11 +44,7 @@ bool CopierRig::start() {
   std::vector<brokers::kite::KiteGateway*> all = {leader_.get()};
   for (auto& g : followers_) all.push_back(g.get());
   for (brokers::kite::KiteGateway* g : all) {
-    std::promise<Status> warmed;
-    asio::co_spawn(
-        g->executor(), [&]() -> asio::awaitable<void> { warmed.set_value(co_await g->warm()); },
-        asio::detached);
-    if (Status s = warmed.get_future().get(); !s.ok()) {
+    if (Status s = engine::run_on<Status>(g->executor(), [g] { return g->warm(); }, {}); !s.ok()) {
       fmt::print(stderr, "tandem-bench: warming a connection: {}\n", s.message());
       return false;
     }
@@ -84,12 +76,9 @@ bool CopierRig::start() {
   }
   engine_thread_ = std::thread([this] { (void)engine_->run(); });
   if (feed_ == nullptr) {  // the leader's own stream connected (and gap-filled)
-    for (;;) {
-      std::packaged_task<int64_t()> connects([&] { return leader_->stream_connects(); });
-      auto done = connects.get_future();
-      asio::post(leader_io(), [&] { connects(); });
-      if (done.get() >= 1) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int connects = 0; connects < 1;) {
+      engine::call_on(leader_->executor(), [&] { connects = leader_->stream_connects(); }, {});
+      if (connects < 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300) +

@@ -17,12 +17,9 @@
 
 #include <fmt/format.h>
 #include <unistd.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
 #include <filesystem>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -31,6 +28,7 @@
 #include "bench/copier_rig.h"
 #include "bench/e2e_bench.h"
 #include "bench/fdatasync_probe.h"
+#include "engine/run_on.h"
 #include "fleet/feed.h"
 #include "fleet/tap_loop.h"
 #include "tests/support/nats_cluster.h"
@@ -84,35 +82,23 @@ class TapRig {
     if (!store.ok()) return said(store.status());
     store_ = std::move(*store);
     const auto until = Steady::now() + 60s;
-    Status last;
-    for (;;) {
-      auto js = fleet::JetStream::connect(urls_, "tandem-bench-tap", 5s);
-      if (js.ok()) {
-        auto tap = fleet::Tap::open(*store_, **js, bench_leader(), replicas_, market_clock());
-        if (tap.ok()) {
-          js_ = std::move(*js);
-          tap_ = std::move(*tap);
-          break;
-        }
-        last = tap.status();
-      } else {
-        last = js.status();
-      }
-      if (Steady::now() > until) return said(last);
-      std::this_thread::sleep_for(250ms);
-    }
+    auto opened = fleet::open_tap_when_ready(
+        *store_, urls_, bench_leader(), replicas_, market_clock,
+        [until] { return Steady::now() < until; }, [](const Status&) {});
+    if (!opened.ok()) return said(opened.status());
+    js_ = std::move(opened->js);
+    tap_ = std::move(opened->tap);
     brokers::kite::KiteAccount a;
     a.rest = net::https_target("localhost", std::to_string(broker_.port()), broker_.ca_pem());
     a.stream = a.rest;
     a.credentials = {"e2e", SimBroker::token_of("LEADER")};
     gateway_ = std::make_unique<brokers::kite::KiteGateway>(threads_.io(0).get_executor(), a,
                                                             market_clock);
-    std::promise<Status> warmed;
-    asio::co_spawn(
-        threads_.io(0),
-        [&]() -> asio::awaitable<void> { warmed.set_value(co_await gateway_->warm()); },
-        asio::detached);
-    if (Status s = warmed.get_future().get(); !s.ok()) return said(s);
+    if (Status s =
+            engine::run_on<Status>(gateway_->executor(), [this] { return gateway_->warm(); }, {});
+        !s.ok()) {
+      return said(s);
+    }
     asio::post(threads_.io(0), [this] {
       fleet::subscribe_tap(*gateway_, bench_leader(), market_clock, inbox_,
                            [](bool, const Status&) {});
@@ -143,10 +129,9 @@ class TapRig {
     return false;
   }
   int connects() {
-    std::packaged_task<int()> task([&] { return gateway_->stream_connects(); });
-    auto done = task.get_future();
-    asio::post(threads_.io(0), [&] { task(); });
-    return done.get();
+    int n = 0;
+    engine::call_on(gateway_->executor(), [&] { n = gateway_->stream_connects(); }, {});
+    return n;
   }
 
   std::vector<std::string> urls_;

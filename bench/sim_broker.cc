@@ -1,8 +1,6 @@
 #include "bench/sim_broker.h"
 
-#include <boost/asio/post.hpp>
-
-#include <future>
+#include "engine/run_on.h"
 
 namespace tandem::bench {
 
@@ -85,13 +83,14 @@ SimBroker::~SimBroker() {
 
 std::optional<Steady::time_point> SimBroker::place_as_owner(const std::string& user,
                                                             const d::OrderTerms& order) {
-  std::packaged_task<std::optional<Steady::time_point>()> task([&] {
-    const auto pushed = Steady::now();
-    return kite_.place_as_owner(user, order).ok() ? std::optional(pushed) : std::nullopt;
-  });
-  auto done = task.get_future();
-  asio::post(io_, [&] { task(); });
-  return done.get();
+  std::optional<Steady::time_point> pushed;
+  engine::call_on(io_.get_executor(),
+                  [&] {
+                    const auto at = Steady::now();
+                    if (kite_.place_as_owner(user, order).ok()) pushed = at;
+                  },
+                  {});
+  return pushed;
 }
 
 std::vector<Steady::time_point> SimBroker::take_arrivals() {

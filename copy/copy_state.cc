@@ -118,6 +118,11 @@ std::string_view tag_code_of(const CopyState& s, const FollowerSettings& f) {
   return it == s.leaders.end() ? std::string_view{} : std::string_view{it->second.tag_code};
 }
 
+uint64_t fed_seq_of(const CopyState& s, const LeaderId& leader) {
+  const auto it = s.fed_seq.find(leader);
+  return it == s.fed_seq.end() ? 0 : it->second;
+}
+
 std::vector<FollowerId> shares_named(const CopyState& s, const FollowerId& follower) {
   if (s.followers.contains(follower)) return {follower};
   std::vector<FollowerId> out;

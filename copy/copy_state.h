@@ -137,6 +137,8 @@ void index_accounts(CopyState& state);
 // What a follower's tags start with: its leader's tag code (client_tag.h).
 [[nodiscard]] std::string_view tag_code_of(const CopyState& state,
                                            const FollowerSettings& follower);
+// The highest tap stream sequence of `leader` the journal holds (a fleet shard's); 0: none.
+[[nodiscard]] uint64_t fed_seq_of(const CopyState& state, const LeaderId& leader);
 // The shares a name means: the follower itself, or, for a follower of several leaders named
 // by its own id, each of its shares ("<id>@<leader>"), in id order. Empty: no such follower.
 [[nodiscard]] std::vector<FollowerId> shares_named(const CopyState& state,

@@ -38,9 +38,8 @@ Status Engine::handle_leader(LeaderFact& f) {
   const d::LeaderOrderUpdate& update = f.update;
   // A tap stream message delivered again (its acknowledgement was lost, or came too late):
   // decided once already, by its sequence.
-  if (update.feed_seq != 0) {
-    const auto fed = state().fed_seq.find(update.leader);
-    if (fed != state().fed_seq.end() && update.feed_seq <= fed->second) return Status();
+  if (update.feed_seq != 0 && update.feed_seq <= d::fed_seq_of(state(), update.leader)) {
+    return Status();
   }
   if (Status s = open_day(update.received_time_ns); !s.ok()) return s;
   const auto known = state().orders.leader.find(update.order_id);

@@ -130,13 +130,11 @@ void Engine::publish_view(bool force) {
     if (k > 0) view->leader += ", ";
     view->leader += l.name.empty() ? l.account.value : l.name.value + " " + l.account.value;
     view->leader_connected = view->leader_connected && leaders_[k].connected;
-    engine::LeaderRow row{
-        l.name.value,          l.account.value, std::string(d::to_string(l.broker)),
-        leaders_[k].connected, std::nullopt,    0};
+    LeaderRow row{l.name.value,          l.account.value, std::string(d::to_string(l.broker)),
+                  leaders_[k].connected, std::nullopt,    0};
     if (const brokers::LeaderFeed* feed = leaders_[k].feed) {
       row.feed = feed->stats();
-      const auto fed = state().fed_seq.find(l.name);
-      row.journaled_seq = fed == state().fed_seq.end() ? 0 : fed->second;
+      row.journaled_seq = d::fed_seq_of(state(), l.name);
     }
     view->leaders.push_back(std::move(row));
   }

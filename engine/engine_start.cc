@@ -119,9 +119,8 @@ void Engine::subscribe_streams() {
     brokers::Gateway& g = *leaders_[k].gateway;
     const d::LeaderConfigured& l = setup_.leaders[k];
     if (brokers::LeaderFeed* feed = leaders_[k].feed) {  // a shard's: the tap's stream
-      const auto fed = state().fed_seq.find(l.name);     // where its journal holds up to
       feed->start(
-          fed == state().fed_seq.end() ? 0 : fed->second,
+          d::fed_seq_of(state(), l.name),  // where its journal holds up to
           [inbox = inbox_, steady = setup_.steady](d::LeaderOrderUpdate update,
                                                    std::function<void()> durable) {
             inbox->push(LeaderFact{std::move(update), steady(), std::move(durable)});

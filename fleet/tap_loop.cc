@@ -1,6 +1,36 @@
 #include "fleet/tap_loop.h"
 
+#include <thread>
+
 namespace tandem::fleet {
+
+Result<OpenTap> open_tap_when_ready(journal::Store& store, const std::vector<std::string>& urls,
+                                    const domain::LeaderConfigured& leader, int replicas,
+                                    const std::function<domain::TimeNs()>& clock,
+                                    const std::function<bool()>& keep_waiting,
+                                    const std::function<void(const Status&)>& waiting) {
+  for (bool told = false;;) {
+    Status failed;
+    auto connected = JetStream::connect(urls, "tandem-tap", std::chrono::seconds(5));
+    if (connected.ok()) {
+      OpenTap out{std::move(*connected), nullptr};
+      auto opened = Tap::open(store, *out.js, leader, replicas, clock());
+      if (opened.ok()) {
+        out.tap = std::move(*opened);
+        return out;
+      }
+      failed = opened.status();
+    } else {
+      failed = connected.status();
+    }
+    const bool transient =
+        failed.code() == StatusCode::disconnected || failed.code() == StatusCode::unavailable;
+    if (!transient || !keep_waiting()) return failed;
+    if (!told) waiting(failed);
+    told = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
 
 void TapInbox::push(domain::LeaderOrderUpdate u) {
   {

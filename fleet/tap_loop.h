@@ -7,13 +7,30 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "brokers/gateway.h"
 #include "fleet/marks.h"
 #include "fleet/tap.h"
 
 namespace tandem::fleet {
+
+// The tap with its cluster connection (the tap publishes through it: it goes last).
+struct OpenTap {
+  std::unique_ptr<JetStream> js;
+  std::unique_ptr<Tap> tap;
+};
+// Connects to the cluster and opens the tap. A cluster not up yet (no node answers, or a new
+// one electing its leader) is tried again every half second while `keep_waiting()` says so,
+// and `waiting` hears the first such failure; any other failure is returned at once.
+Result<OpenTap> open_tap_when_ready(journal::Store& store, const std::vector<std::string>& urls,
+                                    const domain::LeaderConfigured& leader, int replicas,
+                                    const std::function<domain::TimeNs()>& clock,
+                                    const std::function<bool()>& keep_waiting,
+                                    const std::function<void(const Status&)>& waiting);
 
 // The leader's updates, from its gateway's thread to the tap's.
 class TapInbox {
