@@ -511,6 +511,9 @@ check "…saying its copies there would be refused" grep -q "follower FOLLOW2 (d
 # The dashboard is locked from the first start: with no http.token, run makes one, stores
 # it, and shows it once, on its standard output only.
 start_engine() {  # → $work/run.out (stdout), $work/run.err (the log), $url
+  # Emptied first: the wait below must not find the last engine's start in it (the new one's
+  # redirect empties it only once that child runs, and a SIGINT before its handler is lost).
+  : >"$work/run.err"
   NOTIFY_SOCKET="${notify_socket:-}" "$tandem" run --config "$work/tandem.toml" --http 127.0.0.1:0 "${sec[@]}" \
     >"$work/run.out" 2>"$work/run.err" &
   engine_pid=$!
